@@ -1,0 +1,129 @@
+"""The only module that knows durable-rules: it compiles our rules to durable's JSON form and runs consultations.
+
+durable-rules 2.0.28 has traps this module exists to contain (shared/DURABLE_RULES.md, P-numbers below):
+  P4   the stock Host runs a background dispatcher that races with callers: we use a Host whose dispatcher never
+       starts, so every action runs synchronously inside assert_facts().
+  P8   a fact that no rule's pattern matches is rejected, and in a batch that silences every action: an absorber
+       rule, which matches any fact but never fires, makes every fact "handled".
+  P5   negation is not retracted: no rule here uses it; "unless" logic lives in the planner, after inference.
+  P7   re-deriving an existing fact raises inside the action: caught, and the second justification is kept.
+  P9   errors inside actions are swallowed into the session state: checked after every consultation.
+  P11/P12/P18 sessions are keyed by a 32-bit hash, capped at 1,024, and the C code never releases the GIL: one
+       session is live at a time, under a lock, and it is deleted before the lock is released.
+  P14  the definition dict is mutated by durable: it is built fresh for every registration.
+"""
+from __future__ import annotations
+
+import itertools
+import threading
+from collections.abc import Callable, Iterable
+
+from durable import engine as durable
+
+from .model import Condition, Fact, Justification, Rule
+
+
+class EngineError(RuntimeError):
+    """durable-rules reported an error while running our rules."""
+
+
+class _QuietHost(durable.Host):
+    """A durable Host without the background dispatcher thread (P4)."""
+
+    def _run(self) -> None:
+        pass
+
+
+_host: _QuietHost | None = None
+_lock = threading.Lock()  # one live session at a time, for every Engine (P11, P12, P18)
+_ruleset_numbers = itertools.count(1)
+_session_numbers = itertools.count(1)
+
+_ABSORBER = "absorb-every-fact"
+
+
+def _host_instance() -> _QuietHost:
+    global _host
+    if _host is None:
+        _host = _QuietHost()
+    return _host
+
+
+def compile_condition(cond: Condition) -> dict:
+    """One condition on one fact, as a durable-rules pattern over facts shaped {name, value}."""
+    test: list[dict] = [{"name": cond.fact}]
+    if cond.values != ("*",):
+        if cond.negate:
+            test += [{"$neq": {"value": v}} for v in cond.values]
+        elif len(cond.values) == 1:
+            test.append({"value": cond.values[0]})
+        else:
+            test.append({"$or": [{"value": v} for v in cond.values]})
+    return test[0] if len(test) == 1 else {"$and": test}
+
+
+def compile_rules(rules: Iterable[Rule], action_for: Callable[[Rule], Callable]) -> dict:
+    """A fresh durable ruleset definition, keyed by rule id (P14: durable mutates it)."""
+    definition: dict = {}
+    for rule in rules:
+        definition[rule.id] = {
+            "all": [{f"c{i}": compile_condition(cond)} for i, cond in enumerate(rule.when)],
+            "run": action_for(rule),
+        }
+    # P8: every fact matches the first pattern, so none is rejected; no fact ever matches the second.
+    definition[_ABSORBER] = {
+        "all": [{"any_fact": {"$ex": {"name": 1}}}, {"no_fact": {"name": "$never"}}],
+        "run": _never,
+    }
+    return definition
+
+
+def _never(c) -> None:  # pragma: no cover - the absorber cannot fire
+    raise AssertionError("the absorber rule fired")
+
+
+class Engine:
+    """A compiled ruleset. `run(facts)` is one isolated consultation: a new session, deleted afterwards."""
+
+    def __init__(self, rules: Iterable[Rule]):
+        self.rules = [r for r in rules if r.kind == "infer" and r.status == "active"]
+        self.name = f"minimage-{next(_ruleset_numbers)}"
+        self._trail: list[Justification] = []
+        with _lock:
+            _host_instance().register_rulesets({self.name: compile_rules(self.rules, self._action_for)})
+
+    def _action_for(self, rule: Rule) -> Callable:
+        aliases = [f"c{i}" for i in range(len(rule.when))]
+        conclusions = [Fact(name, value) for name, value in rule.then]
+
+        def action(c) -> None:
+            premises = tuple(Fact(m["name"], m["value"]) for m in (getattr(c, a) for a in aliases))
+            for fact in conclusions:
+                self._trail.append(Justification(fact=fact, source="rule", rule_id=rule.id, premises=premises))
+                try:
+                    c.assert_fact({"id": fact.id, "name": fact.name, "value": fact.value})
+                except durable.MessageObservedException:
+                    pass  # P7: another rule derived it first; both justifications are on the trail
+
+        return action
+
+    def run(self, facts: Iterable[Fact]) -> list[Justification]:
+        """Forward-chain from `facts` to quiescence; the justification of every derived fact, in firing order."""
+        batch = [{"id": f.id, "name": f.name, "value": f.value} for f in facts]
+        if not batch:
+            return []
+        host = _host_instance()
+        with _lock:
+            sid = str(next(_session_numbers))
+            for fact in batch:
+                fact["sid"] = sid
+            self._trail = []
+            try:
+                host.assert_facts(self.name, batch)
+                error = host.get_state(self.name, sid).get("exception")
+                if error:
+                    raise EngineError(f"a rule action failed: {error}")
+                return self._trail
+            finally:
+                self._trail = []
+                host.delete_state(self.name, sid)

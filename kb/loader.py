@@ -1,0 +1,632 @@
+"""Load rules.yaml (and rule files layered on top), validate all of it, and build the knowledge objects.
+
+Every problem found is collected, not just the first, and reported as `file:LINE: ID: message`, so a broken file
+is fixed in one pass. YAML here follows 1.2 for booleans: `yes` and `no` stay strings (they are answers).
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import Problem, RuleFileError
+from .model import Caveat, Change, Condition, Example, Image, Question, Rule, Step, Strategy, UNKNOWN
+
+try:  # libyaml parses about ten times faster; fall back to the pure-Python parser where it is missing
+    _BaseLoader = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - depends on how PyYAML was built
+    _BaseLoader = yaml.SafeLoader
+
+ARTICLE_CLAIMS = {f"A{i}" for i in range(1, 18)}
+CHECKS = ("libc", "glibc_version", "libs", "runtime", "ca-certificates", "tzdata", "passwd", "shell")
+NEEDS_CHECKED = ("ca-certificates", "tzdata", "passwd", "shell", "native-libs")
+LIBCS = ("glibc", "musl", "none")
+SHELLS = ("none", "busybox", "dash", "bash")
+PACKAGE_MANAGERS = ("none", "apk", "apt")
+TZDATA = ("yes", "no", "utc-only")
+FAMILIES = ("debian", "alpine")
+SECTIONS = ("version", "questions", "derived", "releases", "default_debian", "libraries", "images", "strategies",
+            "changes", "caveats", "rules")
+# facts whose values are the ids of catalogue entries
+CATALOGUE_FACTS = {"strategy": "strategies", "change": "changes", "caveat": "caveats"}
+
+
+class Located(dict):
+    """A mapping that remembers the line it starts on and the line of each key."""
+
+    line = 0
+    key_lines: dict[str, int]
+
+
+class _Loader(_BaseLoader):
+    pass
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
+}
+_Loader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+                              list("tTfF"))
+
+
+class _DuplicateKey(yaml.MarkedYAMLError):
+    pass
+
+
+def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> Located:
+    mapping = Located()
+    mapping.line = node.start_mark.line + 1
+    mapping.key_lines = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if not isinstance(key, (str, int, float)):
+            raise _DuplicateKey(None, None, "a mapping key must be a plain scalar", key_node.start_mark)
+        key = str(key)
+        if key in mapping:
+            raise _DuplicateKey(None, None, f"duplicate key '{key}'", key_node.start_mark)
+        mapping[key] = loader.construct_object(value_node, deep=True)
+        mapping.key_lines[key] = key_node.start_mark.line + 1
+    return mapping
+
+
+_Loader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
+
+
+def default_rules_path() -> Path:
+    """rules.yaml inside the installed package, or at the top of a source checkout."""
+    here = Path(__file__).resolve().parent
+    packaged = here / "rules.yaml"
+    return packaged if packaged.exists() else here.parent / "rules.yaml"
+
+
+@dataclass
+class Knowledge:
+    """Everything read from one or more rule files, validated and cross-checked."""
+
+    files: list[str] = field(default_factory=list)
+    questions: dict[str, Question] = field(default_factory=dict)
+    derived: dict[str, dict[str, str]] = field(default_factory=dict)
+    releases: dict[str, dict[str, str]] = field(default_factory=dict)
+    default_debian: str = "trixie"
+    libraries: dict[str, dict[str, Any]] = field(default_factory=dict)
+    images: dict[str, Image] = field(default_factory=dict)
+    image_aliases: dict[str, str] = field(default_factory=dict)
+    strategies: dict[str, Strategy] = field(default_factory=dict)
+    changes: dict[str, Change] = field(default_factory=dict)
+    caveats: dict[str, Caveat] = field(default_factory=dict)
+    rules: dict[str, Rule] = field(default_factory=dict)
+
+    def legal_values(self, fact: str) -> set[str] | None:
+        """The values a fact may take, or None if no question, declaration or rule provides the fact."""
+        if fact in self.questions:
+            return set(self.questions[fact].choices)
+        if fact in CATALOGUE_FACTS:
+            return set(getattr(self, CATALOGUE_FACTS[fact]))
+        if fact in self.derived:
+            return set(self.derived[fact])
+        return None
+
+    def image(self, ref: str) -> Image | None:
+        ref = self.image_aliases.get(ref, ref)
+        return self.images.get(ref)
+
+    def active_rules(self, kind: str | None = None) -> list[Rule]:
+        return [r for r in self.rules.values() if r.status == "active" and (kind is None or r.kind == kind)]
+
+
+class _Reader:
+    """Reads one parsed file into a Knowledge, collecting problems."""
+
+    def __init__(self, kb: Knowledge, file: str, problems: list[Problem], origin: dict[tuple[str, str], str],
+                 pending: list):
+        self.kb, self.file, self.problems = kb, file, problems
+        self.origin = origin  # (section, id) -> "file:line" of its definition, across layers
+        self.pending = pending  # (rule, conditions with lines, conclusions with lines) for the cross-check
+
+    def problem(self, line: int, ident: str, message: str) -> None:
+        self.problems.append(Problem(self.file, line, ident, message))
+
+    # -- small typed accessors --------------------------------------------------------------------------------------
+
+    def keys_ok(self, item: Located, ident: str, allowed: Iterable[str], required: Iterable[str]) -> bool:
+        allowed = set(allowed)
+        ok = True
+        for key in item:
+            if key not in allowed:
+                self.problem(item.key_lines.get(key, item.line), ident,
+                             f"unknown key '{key}' (expected one of: {', '.join(sorted(allowed))})")
+        for key in required:
+            if key not in item or item[key] in (None, "", [], {}):
+                self.problem(item.line, ident, f"missing required key '{key}'")
+                ok = False
+        return ok
+
+    def text(self, item: Located, key: str, ident: str, default: str = "") -> str:
+        value = item.get(key, default)
+        if value is None:
+            return default
+        if not isinstance(value, (str, int, float)) or isinstance(value, bool):
+            self.problem(item.key_lines.get(key, item.line), ident, f"'{key}' must be text")
+            return default
+        return str(value)
+
+    def strings(self, item: Located, key: str, ident: str) -> tuple[str, ...]:
+        value = item.get(key)
+        if value is None:
+            return ()
+        if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+            return (str(value),)
+        if isinstance(value, list) and all(isinstance(v, (str, int, float)) and not isinstance(v, bool)
+                                           for v in value):
+            return tuple(str(v) for v in value)
+        self.problem(item.key_lines.get(key, item.line), ident, f"'{key}' must be a list of text")
+        return ()
+
+    def number(self, item: Located, key: str, ident: str) -> float:
+        value = item.get(key, 0)
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            self.problem(item.key_lines.get(key, item.line), ident, f"'{key}' must be a number")
+            return 0.0
+        return float(value)
+
+    def flag(self, item: Located, key: str, ident: str) -> bool:
+        value = item.get(key, False)
+        if not isinstance(value, bool):
+            self.problem(item.key_lines.get(key, item.line), ident, f"'{key}' must be true or false")
+            return False
+        return value
+
+    def choice(self, item: Located, key: str, ident: str, legal: Iterable[str], default: str | None = None) -> str:
+        value = self.text(item, key, ident, default or "")
+        legal = tuple(legal)
+        if value not in legal:
+            self.problem(item.key_lines.get(key, item.line), ident,
+                         f"'{key}' is '{value}', expected one of: {', '.join(legal)}")
+        return value
+
+    def items(self, doc: Located, section: str) -> list[Located]:
+        value = doc.get(section)
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            self.problem(doc.key_lines.get(section, 1), section, f"'{section}' must be a list")
+            return []
+        out = []
+        for i, item in enumerate(value):
+            if not isinstance(item, Located):
+                self.problem(doc.key_lines.get(section, 1), section, f"entry {i + 1} of '{section}' must be a mapping")
+            else:
+                out.append(item)
+        return out
+
+    def mapping(self, doc: Located, key: str, ident: str) -> Located:
+        value = doc.get(key)
+        if value is None:
+            empty = Located()
+            empty.key_lines = {}
+            empty.line = doc.line
+            return empty
+        if not isinstance(value, Located):
+            self.problem(doc.key_lines.get(key, doc.line), ident, f"'{key}' must be a mapping")
+            empty = Located()
+            empty.key_lines, empty.line = {}, doc.line
+            return empty
+        return value
+
+    def claim(self, section: str, ident: str, line: int, table: dict) -> bool:
+        """Register an id; a second definition, in this file or a lower layer, is a clash."""
+        if ident in table:
+            where = self.origin.get((section, ident), "an earlier definition")
+            self.problem(line, ident, f"duplicate {section[:-1] if section.endswith('s') else section} id "
+                                      f"'{ident}' (already defined at {where})")
+            return False
+        self.origin[(section, ident)] = f"{self.file}:{line}"
+        return True
+
+    # -- sections -------------------------------------------------------------------------------------------------
+
+    def read(self, doc: Any) -> None:
+        if not isinstance(doc, Located):
+            self.problem(1, "file", "a rule file must be a YAML mapping with sections such as 'rules' and 'images'")
+            return
+        for key in doc:
+            if key not in SECTIONS:
+                self.problem(doc.key_lines[key], key, f"unknown section '{key}' (expected one of: {', '.join(SECTIONS)})")
+        if "version" in doc and doc["version"] != 1:
+            self.problem(doc.key_lines["version"], "version", f"unsupported version {doc['version']!r} (expected 1)")
+        self.read_questions(doc)
+        self.read_derived(doc)
+        self.read_releases(doc)
+        self.read_libraries(doc)
+        self.read_images(doc)
+        self.read_strategies(doc)
+        self.read_changes(doc)
+        self.read_caveats(doc)
+        self.read_rules(doc)
+
+    def read_questions(self, doc: Located) -> None:
+        for item in self.items(doc, "questions"):
+            qid = self.text(item, "id", "question") or "question"
+            if not self.keys_ok(item, qid, ("id", "text", "choices", "aliases", "if_unknown", "unknown_reason", "help"),
+                                ("id", "text", "choices")):
+                continue
+            if not re.fullmatch(r"[a-z][a-z0-9_]*", qid):
+                self.problem(item.line, qid, "a question id must be a snake_case fact name")
+            choices = self.mapping(item, "choices", qid)
+            choice_text = {str(k): str(v) for k, v in choices.items()}
+            if UNKNOWN in choice_text:
+                self.problem(choices.key_lines.get(UNKNOWN, item.line), qid, "'unknown' is always allowed; do not list it")
+            aliases = {str(k).lower(): str(v) for k, v in self.mapping(item, "aliases", qid).items()}
+            for alias, target in aliases.items():
+                if target not in choice_text:
+                    self.problem(item.key_lines.get("aliases", item.line), qid,
+                                 f"alias '{alias}' points to '{target}', which is not a choice")
+            if_unknown = item.get("if_unknown")
+            if if_unknown is not None and str(if_unknown) not in choice_text:
+                self.problem(item.key_lines.get("if_unknown", item.line), qid,
+                             f"if_unknown '{if_unknown}' is not a choice (choices: {', '.join(choice_text)})")
+            if self.claim("questions", qid, item.line, self.kb.questions):
+                self.kb.questions[qid] = Question(
+                    id=qid, text=self.text(item, "text", qid), choices=choice_text, aliases=aliases,
+                    if_unknown=None if if_unknown is None else str(if_unknown),
+                    unknown_reason=self.text(item, "unknown_reason", qid), help=self.text(item, "help", qid),
+                    line=item.line)
+
+    def read_derived(self, doc: Located) -> None:
+        derived = self.mapping(doc, "derived", "derived")
+        for name, values in derived.items():
+            line = derived.key_lines.get(name, derived.line)
+            if not isinstance(values, Located):
+                self.problem(line, name, "a derived fact lists its values as a mapping: value: description")
+                continue
+            if name in self.kb.derived or name in self.kb.questions:
+                self.problem(line, name, f"derived fact '{name}' is already defined")
+                continue
+            self.kb.derived[name] = {str(k): str(v) for k, v in values.items()}
+
+    def read_releases(self, doc: Located) -> None:
+        releases = self.mapping(doc, "releases", "releases")
+        for name, info in releases.items():
+            if not isinstance(info, Located):
+                self.problem(releases.key_lines.get(name, releases.line), name, "a release is a mapping (glibc, debian)")
+                continue
+            self.keys_ok(info, name, ("glibc", "debian"), ())
+            self.kb.releases[name] = {k: str(v) for k, v in info.items()}
+        if "default_debian" in doc:
+            self.kb.default_debian = str(doc["default_debian"])
+
+    def read_libraries(self, doc: Located) -> None:
+        libraries = self.mapping(doc, "libraries", "libraries")
+        for soname, info in libraries.items():
+            if not isinstance(info, Located):
+                self.problem(libraries.key_lines.get(soname, libraries.line), soname,
+                             "a library maps package managers to package names")
+                continue
+            self.keys_ok(info, soname, ("apt", "apk", "size_mb"), ())
+            self.kb.libraries[soname] = dict(info)
+
+    def read_images(self, doc: Located) -> None:
+        keys = ("ref", "title", "aliases", "libc", "libc_version", "loader", "release", "libs", "shell",
+                "package_manager", "ca_certificates", "tzdata", "passwd", "nonroot_user", "runtime", "runtime_path",
+                "size_mb", "size_source", "sources", "notes", "deprecated")
+        for item in self.items(doc, "images"):
+            ref = self.text(item, "ref", "image") or "image"
+            if not self.keys_ok(item, ref, keys, ("ref", "title", "libc", "release", "size_mb", "sources")):
+                continue
+            libc = self.choice(item, "libc", ref, LIBCS)
+            if libc != "none" and not item.get("loader"):
+                self.problem(item.line, ref, f"an image with {libc} needs 'loader' (its ELF interpreter path)")
+            image = Image(
+                ref=ref, title=self.text(item, "title", ref), libc=libc,
+                libc_version=self.text(item, "libc_version", ref) or None, loader=self.text(item, "loader", ref) or None,
+                release=self.text(item, "release", ref), libs=frozenset(self.strings(item, "libs", ref)),
+                shell=self.choice(item, "shell", ref, SHELLS, "none"),
+                package_manager=self.choice(item, "package_manager", ref, PACKAGE_MANAGERS, "none"),
+                ca_certificates=self.flag(item, "ca_certificates", ref),
+                tzdata=self.choice(item, "tzdata", ref, TZDATA, "no"), passwd=self.flag(item, "passwd", ref),
+                nonroot_user=self.text(item, "nonroot_user", ref) or None, runtime=self.text(item, "runtime", ref) or None,
+                runtime_path=self.text(item, "runtime_path", ref) or None,
+                size_mb=self.number(item, "size_mb", ref), size_source=self.text(item, "size_source", ref),
+                sources=self.strings(item, "sources", ref), notes=self.text(item, "notes", ref),
+                aliases=self.strings(item, "aliases", ref), deprecated=self.text(item, "deprecated", ref) or None,
+                line=item.line)
+            if image.runtime and not image.runtime_path:
+                self.problem(item.line, ref, "an image with a 'runtime' needs 'runtime_path'")
+            if self.claim("images", ref, item.line, self.kb.images):
+                self.kb.images[ref] = image
+                for alias in image.aliases:
+                    if alias in self.kb.image_aliases or alias in self.kb.images:
+                        self.problem(item.key_lines.get("aliases", item.line), ref, f"alias '{alias}' is already taken")
+                    self.kb.image_aliases[alias] = ref
+
+    def steps(self, item: Located, ident: str, stages: tuple[str, ...] = ("build", "final")) -> tuple[Step, ...]:
+        out = []
+        raw = item.get("steps") or []
+        if not isinstance(raw, list):
+            self.problem(item.key_lines.get("steps", item.line), ident, "'steps' must be a list")
+            return ()
+        for step in raw:
+            if not isinstance(step, Located):
+                self.problem(item.key_lines.get("steps", item.line), ident, "each step is a mapping with stage and do")
+                continue
+            self.keys_ok(step, ident, ("stage", "do", "why", "family", "go_tag"), ("stage",))
+            if not step.get("do") and not step.get("go_tag"):
+                self.problem(step.line, ident, "a step needs 'do' (a Dockerfile instruction) or 'go_tag'")
+            stage = self.choice(step, "stage", ident, stages)
+            family = self.text(step, "family", ident)
+            if family and family not in FAMILIES:
+                self.problem(step.line, ident, f"step family '{family}' is not one of: {', '.join(FAMILIES)}")
+            do = self.text(step, "do", ident)
+            if step.get("go_tag"):
+                do = f"go_tag {self.text(step, 'go_tag', ident)}"
+            out.append(Step(stage=stage, instruction=do, why=self.text(step, "why", ident),
+                            family=family or None))
+        return tuple(out)
+
+    def read_strategies(self, doc: Located) -> None:
+        keys = ("id", "title", "build_image", "build_release", "build_family", "libc", "libs", "runtime", "steps", "cmd",
+                "sources")
+        for item in self.items(doc, "strategies"):
+            sid = self.text(item, "id", "strategy") or "strategy"
+            if not self.keys_ok(item, sid, keys, ("id", "title", "build_image", "build_family", "libc", "steps",
+                                                  "sources")):
+                continue
+            strategy = Strategy(
+                id=sid, title=self.text(item, "title", sid), build_image=self.text(item, "build_image", sid),
+                build_release=self.text(item, "build_release", sid) or None,
+                build_family=self.choice(item, "build_family", sid, FAMILIES),
+                libc=self.choice(item, "libc", sid, (*LIBCS, "any")), libs=frozenset(self.strings(item, "libs", sid)),
+                runtime=self.text(item, "runtime", sid) or None, steps=self.steps(item, sid),
+                cmd=self.strings(item, "cmd", sid) or ("/app",), sources=self.strings(item, "sources", sid),
+                line=item.line)
+            if self.claim("strategies", sid, item.line, self.kb.strategies):
+                self.kb.strategies[sid] = strategy
+
+    def read_changes(self, doc: Located) -> None:
+        for item in self.items(doc, "changes"):
+            cid = self.text(item, "id", "change") or "change"
+            if not self.keys_ok(item, cid, ("id", "title", "supplies", "applies_to", "size_mb", "steps"),
+                                ("id", "title", "steps")):
+                continue
+            supplies = self.text(item, "supplies", cid) or None
+            if supplies and supplies not in NEEDS_CHECKED:
+                self.problem(item.key_lines.get("supplies", item.line), cid,
+                             f"supplies '{supplies}' is not one of: {', '.join(NEEDS_CHECKED)}")
+            change = Change(id=cid, title=self.text(item, "title", cid), supplies=supplies,
+                            applies_to=self.strings(item, "applies_to", cid), steps=self.steps(item, cid),
+                            size_mb=self.number(item, "size_mb", cid) if "size_mb" in item else 0.0, line=item.line)
+            if self.claim("changes", cid, item.line, self.kb.changes):
+                self.kb.changes[cid] = change
+
+    def read_caveats(self, doc: Located) -> None:
+        for item in self.items(doc, "caveats"):
+            cid = self.text(item, "id", "caveat") or "caveat"
+            if not self.keys_ok(item, cid, ("id", "text", "strategies", "images"), ("id", "text")):
+                continue
+            caveat = Caveat(id=cid, text=self.text(item, "text", cid), strategies=self.strings(item, "strategies", cid),
+                            images=self.strings(item, "images", cid), line=item.line)
+            if self.claim("caveats", cid, item.line, self.kb.caveats):
+                self.kb.caveats[cid] = caveat
+
+    def facts(self, item: Located, key: str, ident: str) -> list[tuple[str, Any, int]]:
+        raw = item.get(key)
+        if raw is None:
+            return []
+        if not isinstance(raw, Located):
+            self.problem(item.key_lines.get(key, item.line), ident, f"'{key}' must be a mapping of fact: value")
+            return []
+        return [(str(name), value, raw.key_lines.get(name, raw.line)) for name, value in raw.items()]
+
+    def read_rules(self, doc: Located) -> None:
+        keys = ("id", "name", "kind", "when", "then", "check", "summary", "why", "source", "examples", "status")
+        for item in self.items(doc, "rules"):
+            rid = self.text(item, "id", "rule") or "rule"
+            kind = self.text(item, "kind", rid) or "infer"
+            required = ["id", "name", "summary", "why", "source"]
+            required += ["check"] if kind == "check" else ["when", "then"]
+            if not self.keys_ok(item, rid, keys, required):
+                continue
+            if not re.fullmatch(r"MI\d{3}", rid):
+                self.problem(item.line, rid, "a rule id is MI followed by three digits (MI1xx facts, MI15x checks, "
+                                             "MI2xx strategies, MI26x changes, MI3xx caveats)")
+            if kind not in ("infer", "check"):
+                self.problem(item.key_lines.get("kind", item.line), rid, f"kind '{kind}' is not one of: infer, check")
+            check = self.text(item, "check", rid) or None
+            if kind == "check" and check not in CHECKS:
+                self.problem(item.key_lines.get("check", item.line), rid,
+                             f"check '{check}' is not one of: {', '.join(CHECKS)}")
+            when = []
+            for name, value, line in self.facts(item, "when", rid):
+                values = value if isinstance(value, list) else [value]
+                if any(not isinstance(v, (str, int)) or isinstance(v, bool) for v in values):
+                    self.problem(line, rid, f"condition on '{name}' must be a value or a list of values")
+                    continue
+                when.append((Condition(fact=name, values=tuple(str(v) for v in values)), line))
+            then = [(name, str(value), line) for name, value, line in self.facts(item, "then", rid)]
+            sources = self.strings(item, "source", rid)
+            for src in sources:
+                if re.fullmatch(r"A\d+", src) and src not in ARTICLE_CLAIMS:
+                    self.problem(item.key_lines.get("source", item.line), rid,
+                                 f"source '{src}' is not an article claim (A1-A17)")
+            examples = []
+            raw_examples = item.get("examples") or []
+            if not isinstance(raw_examples, list):
+                self.problem(item.key_lines.get("examples", item.line), rid, "'examples' must be a list")
+                raw_examples = []
+            for ex in raw_examples:
+                if not isinstance(ex, Located) or not isinstance(ex.get("given"), Located) \
+                        or not isinstance(ex.get("expect"), Located):
+                    self.problem(getattr(ex, "line", item.line), rid, "an example has 'given' and 'expect' mappings")
+                    continue
+                self.keys_ok(ex, rid, ("given", "expect"), ())
+                examples.append(Example(given={str(k): str(v) for k, v in ex["given"].items()},
+                                        expect={str(k): str(v) for k, v in ex["expect"].items()}, line=ex.line))
+            status = self.text(item, "status", rid) or "active"
+            if status not in ("active", "removed"):
+                self.problem(item.key_lines.get("status", item.line), rid, "status must be active or removed")
+            rule = Rule(id=rid, name=self.text(item, "name", rid), kind=kind,
+                        when=tuple(c for c, _ in when), then=tuple((n, v) for n, v, _ in then),
+                        summary=self.text(item, "summary", rid), why=self.text(item, "why", rid), sources=sources,
+                        examples=tuple(examples), check=check, status=status, file=self.file, line=item.line)
+            if self.claim("rules", rid, item.line, self.kb.rules):
+                self.kb.rules[rid] = rule
+                self.pending.append((rule, when, then))
+
+
+def _cross_check(kb: Knowledge, pending: list, problems: list[Problem]) -> None:
+    """References between sections, checked once every layer is read."""
+    concluded: dict[str, set[str]] = {}
+    for rule, _, then in pending:
+        for name, value, _ in then:
+            concluded.setdefault(name, set()).add(value)
+
+    for rule, when, then in pending:
+        if rule.status != "active":
+            continue
+        for cond, line in when:
+            legal = kb.legal_values(cond.fact)
+            if legal is None:
+                legal = concluded.get(cond.fact)
+            if legal is None:
+                known = sorted({*kb.questions, *kb.derived, *CATALOGUE_FACTS})
+                hint = _closest(cond.fact, known)
+                problems.append(Problem(rule.file, line, rule.id,
+                                        f"unknown fact '{cond.fact}': no question or rule provides it"
+                                        + (f" (did you mean '{hint}'?)" if hint else "")))
+                continue
+            for value in cond.values:
+                if value != "*" and value not in legal:
+                    problems.append(Problem(rule.file, line, rule.id,
+                                            f"'{value}' is not a legal value of '{cond.fact}' "
+                                            f"(legal: {', '.join(sorted(legal))})"))
+        for name, value, line in then:
+            if name in kb.questions:
+                problems.append(Problem(rule.file, line, rule.id,
+                                        f"'{name}' is a question; rules conclude derived facts only"))
+                continue
+            legal = kb.legal_values(name)
+            if legal is None:
+                problems.append(Problem(rule.file, line, rule.id,
+                                        f"unknown fact '{name}': declare it under 'derived' with its values"))
+            elif value not in legal:
+                what = CATALOGUE_FACTS.get(name, "values")
+                problems.append(Problem(rule.file, line, rule.id,
+                                        f"'{value}' is not a known {what[:-1] if what.endswith('s') else what} "
+                                        f"for '{name}' (known: {', '.join(sorted(legal))})"))
+        for ex in rule.examples:
+            for name, value in ex.given.items():
+                q = kb.questions.get(name)
+                if q is None:
+                    problems.append(Problem(rule.file, ex.line, rule.id, f"example gives '{name}', which is not a question"))
+                elif value not in q.legal():
+                    problems.append(Problem(rule.file, ex.line, rule.id,
+                                            f"example gives {name}={value}, not one of: {', '.join(q.legal())}"))
+            for name, value in ex.expect.items():
+                if name in ("best", "viable", "rejects"):
+                    if kb.image(value) is None:
+                        problems.append(Problem(rule.file, ex.line, rule.id, f"example names unknown image '{value}'"))
+                elif kb.legal_values(name) is None and name not in concluded:
+                    problems.append(Problem(rule.file, ex.line, rule.id, f"example expects unknown fact '{name}'"))
+        if not rule.examples:
+            problems.append(Problem(rule.file, rule.line, rule.id, "every rule needs at least one example"))
+
+    runtimes = {img.runtime for img in kb.images.values() if img.runtime}
+    for s in kb.strategies.values():
+        if s.runtime and s.runtime not in runtimes:
+            problems.append(Problem("", s.line, s.id, f"no image in the catalogue provides runtime '{s.runtime}'"))
+    for c in kb.changes.values():
+        for sid in c.applies_to:
+            if sid not in kb.strategies:
+                problems.append(Problem("", c.line, c.id, f"applies_to names unknown strategy '{sid}'"))
+    for c in kb.caveats.values():
+        for sid in c.strategies:
+            if sid not in kb.strategies:
+                problems.append(Problem("", c.line, c.id, f"caveat names unknown strategy '{sid}'"))
+        for ref in c.images:
+            if kb.image(ref) is None:
+                problems.append(Problem("", c.line, c.id, f"caveat names unknown image '{ref}'"))
+    for s in kb.strategies.values():
+        if s.build_release and s.build_release not in kb.releases:
+            problems.append(Problem("", s.line, s.id, f"build_release '{s.build_release}' is not under 'releases'"))
+        if "{debian}" in s.build_image and s.build_release:
+            problems.append(Problem("", s.line, s.id, "a build image with {debian} takes its release from the final "
+                                                      "image; drop build_release"))
+    for img in kb.images.values():
+        if img.release not in kb.releases:
+            problems.append(Problem("", img.line, img.ref, f"release '{img.release}' is not under 'releases'"))
+
+
+def _closest(word: str, candidates: list[str]) -> str | None:
+    import difflib
+
+    match = difflib.get_close_matches(word, candidates, n=1, cutoff=0.75)
+    return match[0] if match else None
+
+
+def _parse(path: Path, problems: list[Problem]) -> Any:
+    name = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        problems.append(Problem(name, 0, "file", "no such file"))
+        return None
+    except IsADirectoryError:
+        problems.append(Problem(name, 0, "file", "is a directory, not a rule file"))
+        return None
+    except UnicodeDecodeError as e:
+        problems.append(Problem(name, 0, "file", f"not UTF-8 text ({e.reason} at byte {e.start})"))
+        return None
+    except OSError as e:
+        problems.append(Problem(name, 0, "file", f"cannot read: {e.strerror or e}"))
+        return None
+    try:
+        return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader subclass
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        line = mark.line + 1 if mark else 0
+        problems.append(Problem(name, line, "yaml", f"{e.problem or e.context}"))
+    except yaml.YAMLError as e:
+        problems.append(Problem(name, 0, "yaml", str(e)))
+    return None
+
+
+def load_knowledge(paths: Iterable[str | Path] = (), *, base: bool = True) -> Knowledge:
+    """Read the shipped rules.yaml (unless `base` is False) and then each of `paths` layered on top.
+
+    Raises RuleFileError listing every problem in every file.
+    """
+    files = ([default_rules_path()] if base else []) + [Path(p) for p in paths]
+    kb = Knowledge()
+    problems: list[Problem] = []
+    pending: list = []
+    origin: dict[tuple[str, str], str] = {}
+    for path in files:
+        doc = _parse(path, problems)
+        kb.files.append(str(path))
+        if doc is None:
+            continue
+        _Reader(kb, _display(path), problems, origin, pending).read(doc)
+    if not problems:
+        _cross_check(kb, pending, problems)
+    if problems:
+        raise RuleFileError([_with_file(p, origin) for p in problems])
+    return kb
+
+
+def _display(path: Path) -> str:
+    """The name used in messages: as given, but the shipped file is just rules.yaml."""
+    return "rules.yaml" if path == default_rules_path() else str(path)
+
+
+def _with_file(p: Problem, origin: dict[tuple[str, str], str]) -> Problem:
+    if p.file:
+        return p
+    for (section, ident), where in origin.items():
+        if ident == p.ident:
+            return Problem(where.rsplit(":", 1)[0], p.line, p.ident, p.message)
+    return Problem("rules.yaml", p.line, p.ident, p.message)

@@ -1,0 +1,358 @@
+"""Plain data objects shared by the loader, engine, planner and explanations.
+
+Everything here is frozen and serialises with `to_dict()`, so results can be compared, cached, printed as JSON and
+passed between threads without copying.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+UNKNOWN = "unknown"
+
+
+def _plain(value: Any) -> Any:
+    if hasattr(value, "to_dict"):
+        return value.to_dict()
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
+
+
+class Data:
+    """Mixin: a dataclass that turns into JSON-ready dicts and lists."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {f.name: _plain(getattr(self, f.name)) for f in fields(self) if not f.name.startswith("_")}
+
+
+# --- the knowledge, as loaded from rules.yaml -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Condition(Data):
+    """`fact` holds one of `values` (or, with `negate`, none of them). `values == ("*",)` means any value."""
+
+    fact: str
+    values: tuple[str, ...]
+    negate: bool = False
+
+    def holds(self, known: dict[str, set[str]]) -> bool | None:
+        """True/False when the known facts decide it, None while `fact` is still open."""
+        have = known.get(self.fact)
+        if not have:
+            return None
+        if self.values == ("*",):
+            return True
+        hit = bool(have.intersection(self.values))
+        return not hit if self.negate else hit
+
+    def describe(self) -> str:
+        if self.values == ("*",):
+            return f"{self.fact} is known"
+        op = "is not" if self.negate else "is"
+        return f"{self.fact} {op} {' or '.join(self.values)}"
+
+
+@dataclass(frozen=True)
+class Example(Data):
+    given: dict[str, str]
+    expect: dict[str, Any]
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Rule(Data):
+    id: str
+    name: str
+    kind: str  # infer: compiled to durable-rules; check: a constraint the planner applies to every (strategy, image)
+    when: tuple[Condition, ...]
+    then: tuple[tuple[str, str], ...]
+    summary: str
+    why: str
+    sources: tuple[str, ...]
+    examples: tuple[Example, ...] = ()
+    check: str | None = None
+    status: str = "active"
+    file: str = ""
+    line: int = 0
+
+    @property
+    def title(self) -> str:
+        return f"{self.id} {self.name}"
+
+
+@dataclass(frozen=True)
+class Question(Data):
+    id: str
+    text: str
+    choices: dict[str, str]
+    aliases: dict[str, str]
+    if_unknown: str | None
+    unknown_reason: str
+    help: str = ""
+    line: int = 0
+
+    def legal(self) -> list[str]:
+        return [*self.choices, UNKNOWN]
+
+    def normalise(self, raw: str) -> str | None:
+        """The canonical value for what a person typed, or None if it is not an answer to this question."""
+        text = raw.strip().lower()
+        if text in self.choices or text == UNKNOWN:
+            return text
+        if text in ("?", "dunno", "don't know", "dont know", "not sure", "idk"):
+            return None
+        if text in self.aliases:
+            return self.aliases[text]
+        yes_no = {"y": "yes", "true": "yes", "n": "no", "false": "no"}
+        if set(self.choices) == {"yes", "no"} and text in yes_no:
+            return yes_no[text]
+        if text in ("u", "?unknown", "skip"):
+            return UNKNOWN
+        return None
+
+
+@dataclass(frozen=True)
+class Image(Data):
+    ref: str
+    title: str
+    libc: str  # glibc | musl | none
+    libc_version: str | None
+    loader: str | None
+    release: str
+    libs: frozenset[str]
+    shell: str
+    package_manager: str
+    ca_certificates: bool
+    tzdata: str  # yes | no | utc-only
+    passwd: bool
+    nonroot_user: str | None
+    runtime: str | None
+    runtime_path: str | None
+    size_mb: float
+    size_source: str
+    sources: tuple[str, ...]
+    notes: str
+    aliases: tuple[str, ...] = ()
+    deprecated: str | None = None  # known (for lint and inspect) but never recommended
+    line: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        d = super().to_dict()
+        d["libs"] = sorted(self.libs)
+        return d
+
+    def provides(self) -> dict[str, Any]:
+        """What a person gets in this final image."""
+        return {
+            "shell": self.shell,
+            "package_manager": self.package_manager,
+            "ca_certificates": self.ca_certificates,
+            "tzdata": self.tzdata,
+            "passwd": self.passwd,
+            "libc": self.libc if self.libc == "none" else f"{self.libc} {self.libc_version or ''}".strip(),
+        }
+
+
+@dataclass(frozen=True)
+class Step(Data):
+    """A Dockerfile instruction plus the one-line reason shown beside it in the plan."""
+
+    stage: str  # build | final
+    instruction: str
+    why: str = ""
+    family: str | None = None  # only for build images of this family (debian | alpine)
+
+
+@dataclass(frozen=True)
+class Strategy(Data):
+    """A way to build the program; the artefact it yields is what the final image must be able to run."""
+
+    id: str
+    title: str
+    build_image: str  # may contain {debian}: the Debian release is pinned to the final image's
+    build_release: str | None  # the release of a build image without {debian}, for the glibc check
+    build_family: str  # debian | alpine
+    libc: str  # what the artefact needs: none | glibc | musl | any (interpreted: the runtime image brings it)
+    libs: frozenset[str]
+    runtime: str | None
+    steps: tuple[Step, ...]
+    cmd: tuple[str, ...]  # exec-form command; "{runtime}" is the final image's interpreter path
+    sources: tuple[str, ...]
+    line: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        d = super().to_dict()
+        d["libs"] = sorted(self.libs)
+        return d
+
+
+@dataclass(frozen=True)
+class Change(Data):
+    """A build change a rule can call for. With `supplies`, it is applied only where the final image lacks that."""
+
+    id: str
+    title: str
+    supplies: str | None
+    applies_to: tuple[str, ...]  # strategy ids; empty = all
+    steps: tuple[Step, ...]
+    size_mb: float
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Caveat(Data):
+    id: str
+    text: str
+    strategies: tuple[str, ...]  # empty = all
+    images: tuple[str, ...]  # empty = all
+    line: int = 0
+
+
+# --- what a consultation produces --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Fact(Data):
+    name: str
+    value: str
+
+    @property
+    def id(self) -> str:
+        return f"{self.name}={self.value}"
+
+    def __str__(self) -> str:
+        return f"{self.name} = {self.value}"
+
+
+@dataclass(frozen=True)
+class Justification(Data):
+    """Why a fact holds: the user said so, evidence showed it, it was assumed, or a rule derived it from premises."""
+
+    fact: Fact
+    source: str  # user | evidence | assumption | rule
+    rule_id: str | None = None
+    premises: tuple[Fact, ...] = ()
+    note: str = ""  # evidence: the file that shows it; assumption: why it is safe
+
+
+@dataclass(frozen=True)
+class Assumption(Data):
+    fact: str
+    assumed: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Rejection(Data):
+    image: str
+    strategy: str
+    rule_id: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Reason(Data):
+    """One line of a plan's justification: a rule that contributed, and what it concluded."""
+
+    rule_id: str
+    name: str
+    summary: str
+    sources: tuple[str, ...]
+    conclusion: str
+
+
+@dataclass(frozen=True)
+class Plan(Data):
+    """One way to ship the program: a final image, a build image, and the build changes, with reasons."""
+
+    rank: int
+    strategy: str
+    strategy_title: str
+    final_image: str
+    build_image: str
+    changes: tuple[Step, ...]  # the build steps that matter, each with its reason
+    provides: dict[str, Any]
+    size_mb: float
+    size_note: str
+    caveats: tuple[str, ...]
+    tradeoffs: tuple[str, ...]
+    image_notes: str
+    justification: tuple[Reason, ...]
+    cmd: tuple[str, ...]
+    user: str | None
+    steps: tuple[Step, ...] = field(default=(), repr=False)  # every step of the Dockerfile, in order
+
+    @property
+    def dockerfile(self) -> str:
+        from .dockerfile import render  # rendered on demand: most plans of a consultation are never shown
+
+        return render(self)
+
+    def to_dict(self) -> dict[str, Any]:
+        d = super().to_dict()
+        del d["steps"]
+        d["dockerfile"] = self.dockerfile
+        return d
+
+
+@dataclass(frozen=True)
+class Result(Data):
+    plans: tuple[Plan, ...]
+    assumptions: tuple[Assumption, ...]
+    facts: tuple[Justification, ...]
+    rejected: tuple[Rejection, ...]
+    no_plan_reason: str = ""
+
+    @property
+    def best(self) -> Plan | None:
+        return self.plans[0] if self.plans else None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "plans": [p.to_dict() for p in self.plans],
+            "assumptions": [a.to_dict() for a in self.assumptions],
+            "facts": [
+                {"fact": j.fact.name, "value": j.fact.value, "source": j.source, "rule": j.rule_id,
+                 "premises": [p.id for p in j.premises], **({"note": j.note} if j.note else {})}
+                for j in self.facts
+            ],
+            "rejected": [r.to_dict() for r in self.rejected],
+            "no_plan_reason": self.no_plan_reason,
+        }
+
+
+@dataclass(frozen=True)
+class HowNode(Data):
+    """`how`: a fact, how it came to hold, and the same for each premise, down to the answers."""
+
+    fact: Fact
+    source: str
+    rule_id: str | None = None
+    rule_name: str = ""
+    summary: str = ""
+    sources: tuple[str, ...] = ()
+    note: str = ""
+    premises: tuple["HowNode", ...] = ()
+
+
+@dataclass(frozen=True)
+class WaitingRule(Data):
+    rule_id: str
+    name: str
+    known: tuple[str, ...]
+    missing: tuple[str, ...]
+    concludes: tuple[str, ...]
+    summary: str
+
+
+@dataclass(frozen=True)
+class WhyAnswer(Data):
+    """`why` at a question: the rules that wait on its answer, what they know, what they would conclude."""
+
+    question: str
+    text: str
+    rules: tuple[WaitingRule, ...] = field(default_factory=tuple)

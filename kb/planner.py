@@ -1,0 +1,262 @@
+"""From derived facts to ranked plans.
+
+Inference (kb.engine) decides which build strategies, changes and caveats apply to the program. This module pairs
+every derived strategy with every image of the catalogue and applies the MI15x check rules of rules.yaml: an image
+is viable when it can run the strategy's artefact and provides everything the program needs, directly or through a
+change a rule called for. Matching is plain Python rather than durable-rules because it is a constraint check over
+the catalogue (strategies x images), not a chain of inferences; each check still cites its rule.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .loader import Knowledge
+from .model import Change, Image, Justification, Plan, Reason, Rejection, Rule, Step, Strategy
+
+NEED_LABELS = {
+    "ca-certificates": "a CA bundle",
+    "tzdata": "time zone data",
+    "passwd": "/etc/passwd with a non-root user",
+    "shell": "a shell",
+    "native-libs": "your native libraries",
+}
+
+
+@dataclass(frozen=True)
+class Artefact:
+    """What the final image must run: a binary (libc, libraries, minimum glibc) or a program for a runtime."""
+
+    libc: str  # none | glibc | musl | any
+    libs: frozenset[str]
+    glibc_min: str | None  # the builder's glibc: the final image needs at least this
+    runtime: str | None
+    build_image: str
+
+
+def _version(v: str | None) -> tuple[int, ...]:
+    return tuple(int(p) for p in v.split(".") if p.isdigit()) if v else ()
+
+
+def image_has(image: Image, need: str) -> bool:
+    return {
+        "ca-certificates": image.ca_certificates,
+        "tzdata": image.tzdata == "yes",
+        "passwd": image.passwd,
+        "shell": image.shell != "none",
+        "native-libs": False,
+    }[need]
+
+
+class Planner:
+    def __init__(self, kb: Knowledge):
+        self.kb = kb
+        self.checks: dict[str, Rule] = {r.check: r for r in kb.active_rules("check")}
+        self.images = [img for img in kb.images.values() if not img.deprecated]
+
+    # -- the artefact of a strategy, for one final image ------------------------------------------------------------
+
+    def artefact(self, strategy: Strategy, image: Image) -> Artefact | Rejection:
+        build_image, release = strategy.build_image, strategy.build_release
+        if "{debian}" in build_image:
+            release = self.pinned_release(image)
+            if release is None:
+                return self.reject(image, strategy, "glibc_version",
+                                   f"its glibc {image.libc_version} is older than every Debian release's")
+            build_image = build_image.replace("{debian}", self.kb.releases[release]["debian"])
+        glibc_min = self.kb.releases.get(release or "", {}).get("glibc") if strategy.libc == "glibc" else None
+        return Artefact(strategy.libc, strategy.libs, glibc_min, strategy.runtime, build_image)
+
+    def pinned_release(self, image: Image) -> str | None:
+        """The Debian release to build on: the final image's own, else the newest one its glibc can run."""
+        releases = self.kb.releases
+        if "debian" in releases.get(image.release, {}):
+            return image.release
+        if image.libc != "glibc":
+            return next(name for name, r in releases.items() if r.get("debian") == self.kb.default_debian)
+        fitting = [(_version(r["glibc"]), name) for name, r in releases.items()
+                   if "debian" in r and _version(r["glibc"]) <= _version(image.libc_version)]
+        return max(fitting)[1] if fitting else None
+
+    def reject(self, image: Image, strategy: Strategy, check: str, reason: str) -> Rejection:
+        return Rejection(image=image.ref, strategy=strategy.id, rule_id=self.checks[check].id, reason=reason)
+
+    # -- one (strategy, image) pair ---------------------------------------------------------------------------------
+
+    def evaluate(self, strategy: Strategy, image: Image, needs: set[str], changes: list[Change],
+                 caveat_ids: set[str]) -> tuple[Plan, dict[str, str], list[Change]] | Rejection | None:
+        if strategy.runtime != image.runtime:
+            if strategy.runtime is None:
+                return None  # a language runtime image is never the smallest home for a binary: not worth listing
+            have = f"has {image.runtime}" if image.runtime else "has no language runtime"
+            return self.reject(image, strategy, "runtime", f"needs the {strategy.runtime} runtime; it {have}")
+        art = self.artefact(strategy, image)
+        if isinstance(art, Rejection):
+            return art
+        # check -> what it verified, shown in the plan's justification
+        used: dict[str, str] = {"runtime": f"{image.ref} is the {art.runtime} runtime"} if art.runtime else {}
+        if art.libc in ("glibc", "musl"):
+            if image.libc != art.libc:
+                what = "no C library at all" if image.libc == "none" else f"{image.libc}, not {art.libc}"
+                return self.reject(image, strategy, "libc",
+                                   f"a {art.libc} program needs the {art.libc} loader; the image has {what}")
+            used["libc"] = f"{image.ref} has the {image.libc} loader {image.loader}"
+        if art.glibc_min and image.libc == "glibc":
+            if _version(image.libc_version) < _version(art.glibc_min):
+                return self.reject(image, strategy, "glibc_version",
+                                   f"built against glibc {art.glibc_min}, but the image has {image.libc_version}")
+            used["glibc_version"] = (f"its glibc {image.libc_version} is at least the builder's "
+                                     f"{art.glibc_min} ({art.build_image})")
+
+        final_steps: list[Step] = []
+        size = image.size_mb
+        missing = sorted(art.libs - image.libs)
+        if "native-libs" in needs and art.libc in ("glibc", "musl") and art.runtime is None:
+            missing.append("native-libs")
+        if missing:
+            installed = self.install_libraries(image, missing)
+            if installed is None:
+                shown = ", ".join("your own native libraries" if m == "native-libs" else m for m in missing)
+                return self.reject(image, strategy, "libs", f"lacks {shown}, and has no package manager to add them")
+            step, extra = installed
+            final_steps.append(step)
+            size += extra
+        if art.libs or missing:
+            shipped = sorted(art.libs & image.libs)
+            used["libs"] = "; ".join(filter(None, [f"ships {', '.join(shipped)}" if shipped else "",
+                                                   final_steps[0].instruction if final_steps else ""]))
+
+        applied: list[Change] = []
+        for need in sorted(needs - {"native-libs"}):
+            if image_has(image, need):
+                used[need] = f"{image.ref} has {NEED_LABELS[need]}"
+                continue
+            change = next((c for c in changes if c.supplies == need and (not c.applies_to or strategy.id in c.applies_to)),
+                          None)
+            if change is None:
+                return self.reject(image, strategy, need, f"needs {NEED_LABELS[need]}; the image has none")
+            used[need] = f"{image.ref} gets {NEED_LABELS[need]} from the change '{change.title}'"
+            applied.append(change)
+        applied += [c for c in changes if c.supplies is None and strategy.id in c.applies_to]
+
+        caveats = tuple(cv.text for cid in sorted(caveat_ids) if (cv := self.kb.caveats[cid])
+                        and (not cv.strategies or strategy.id in cv.strategies)
+                        and (not cv.images or image.ref in cv.images))
+        steps = self.steps(strategy, applied, final_steps)
+        plan = Plan(
+            rank=0, strategy=strategy.id, strategy_title=strategy.title, final_image=image.ref,
+            build_image=art.build_image, changes=tuple(s for s in steps if s.why), provides=image.provides(),
+            size_mb=round(size + sum(c.size_mb for c in applied), 2),
+            size_note="approximate compressed size of the base image and the changes; the program comes on top",
+            caveats=caveats, tradeoffs=self.tradeoffs(image, needs), image_notes=image.notes,
+            justification=(), steps=steps, cmd=self.command(strategy, image),
+            user=self.user(image, needs, applied))
+        return plan, used, applied
+
+    def install_libraries(self, image: Image, missing: list[str]) -> tuple[Step, float] | None:
+        manager = image.package_manager
+        if manager == "none":
+            return None
+        packages, size = [], 0.0
+        for soname in missing:
+            if soname == "native-libs":
+                packages.append("<your-runtime-packages>")
+                continue
+            info = self.kb.libraries.get(soname)
+            if not info or manager not in info:
+                return None
+            packages.append(str(info[manager]))
+            size += float(info.get("size_mb", 0))
+        names = " ".join(dict.fromkeys(packages))
+        if manager == "apk":
+            command = f"RUN apk add --no-cache {names}"
+        else:
+            command = (f"RUN apt-get update && apt-get install -y --no-install-recommends {names} "
+                       "&& rm -rf /var/lib/apt/lists/*")
+        why = f"the image lacks {', '.join(m for m in missing if m != 'native-libs') or 'your native libraries'}"
+        if "native-libs" in missing:
+            why += "; replace <your-runtime-packages> with the runtime packages of the libraries you link"
+        return Step("final", command, why), size
+
+    def steps(self, strategy: Strategy, applied: list[Change], final_steps: list[Step]) -> tuple[Step, ...]:
+        family = strategy.build_family
+        out = [s for s in strategy.steps if s.family in (None, family)]
+        for change in applied:
+            out += [s for s in change.steps if s.family in (None, family)]
+        return tuple(out + final_steps)
+
+    @staticmethod
+    def command(strategy: Strategy, image: Image) -> tuple[str, ...]:
+        return tuple(part.replace("{runtime}", image.runtime_path or "") for part in strategy.cmd)
+
+    @staticmethod
+    def user(image: Image, needs: set[str], applied: list[Change]) -> str | None:
+        if "passwd" not in needs:
+            return None
+        if any(c.supplies == "passwd" for c in applied):
+            return "nonroot"
+        return image.nonroot_user or "nobody"
+
+    @staticmethod
+    def tradeoffs(image: Image, needs: set[str]) -> tuple[str, ...]:
+        out = []
+        if image.shell == "none":
+            out.append("no shell: no docker exec sh, no RUN steps on top, exec-form CMD only")
+        if image.package_manager == "none":
+            out.append("no package manager: nothing can be installed into it later")
+        if not image.ca_certificates and "ca-certificates" not in needs:
+            out.append("no CA certificates: outgoing TLS would fail")
+        if image.tzdata != "yes" and "tzdata" not in needs:
+            out.append("no time zone data: UTC only")
+        if not image.passwd and "passwd" not in needs:
+            out.append("no /etc/passwd: use a numeric USER")
+        return tuple(out)
+
+    # -- all pairs, ranked ------------------------------------------------------------------------------------------
+
+    def plan(self, known: dict[str, set[str]], trail: list[Justification]) -> tuple[list[Plan], list[Rejection]]:
+        needs = known.get("needs", set())
+        changes = [self.kb.changes[c] for c in sorted(known.get("change", ()))]
+        caveat_ids = known.get("caveat", set())
+        plans: list[tuple[Plan, dict[str, str], list[Change]]] = []
+        rejections: list[Rejection] = []
+        for sid in sorted(known.get("strategy", ())):
+            strategy = self.kb.strategies[sid]
+            for image in self.images:
+                outcome = self.evaluate(strategy, image, needs, changes, caveat_ids)
+                if isinstance(outcome, Rejection):
+                    rejections.append(outcome)
+                elif outcome is not None:
+                    plans.append(outcome)
+        plans.sort(key=lambda pc: (pc[0].size_mb, len(pc[0].caveats), len(pc[0].changes), pc[0].final_image,
+                                   pc[0].strategy))
+        ranked = [self.justify(plan, used, applied, trail, rank)
+                  for rank, (plan, used, applied) in enumerate(plans, 1)]
+        return ranked, rejections
+
+    def justify(self, plan: Plan, used: dict[str, str], applied: list[Change], trail: list[Justification],
+                rank: int) -> Plan:
+        """The rules behind a plan: what derived its strategy, changes and caveats, and the checks it passed."""
+        by_fact: dict[str, list[Justification]] = {}
+        for j in trail:
+            by_fact.setdefault(j.fact.id, []).append(j)
+        wanted = [f"strategy={plan.strategy}", *(f"change={c.id}" for c in applied)]
+        wanted += [f"needs={n}" for n in ("ca-certificates", "tzdata", "passwd", "shell") if n in used]
+        for cid, caveat in self.kb.caveats.items():
+            if caveat.text in plan.caveats:
+                wanted.append(f"caveat={cid}")
+        reasons: dict[str, Reason] = {}
+        seen: set[str] = set()
+        while wanted:
+            fid = wanted.pop()
+            if fid in seen:
+                continue
+            seen.add(fid)
+            for j in by_fact.get(fid, ()):
+                rule = self.kb.rules[j.rule_id]
+                reasons.setdefault(rule.id, Reason(rule.id, rule.name, rule.summary, rule.sources, str(j.fact)))
+                wanted += [p.id for p in j.premises]
+        for check, verified in used.items():
+            rule = self.checks[check]
+            reasons.setdefault(rule.id, Reason(rule.id, rule.name, rule.summary, rule.sources, verified))
+        justification = tuple(reasons[k] for k in sorted(reasons))
+        return Plan(**{**plan.__dict__, "rank": rank, "justification": justification})
