@@ -514,10 +514,9 @@ def _cross_check(kb: Knowledge, pending: list, problems: list[Problem]) -> None:
                 problems.append(Problem(rule.file, line, rule.id,
                                         f"unknown fact '{name}': declare it under 'derived' with its values"))
             elif value not in legal:
-                what = CATALOGUE_FACTS.get(name, "values")
+                what = f"{name} id" if name in CATALOGUE_FACTS else f"value of '{name}'"
                 problems.append(Problem(rule.file, line, rule.id,
-                                        f"'{value}' is not a known {what[:-1] if what.endswith('s') else what} "
-                                        f"for '{name}' (known: {', '.join(sorted(legal))})"))
+                                        f"'{value}' is not a known {what} (known: {', '.join(sorted(legal))})"))
         for ex in rule.examples:
             for name, value in ex.given.items():
                 q = kb.questions.get(name)
@@ -568,6 +567,11 @@ def _closest(word: str, candidates: list[str]) -> str | None:
     return match[0] if match else None
 
 
+def parse_yaml(text: str) -> Any:
+    """YAML with line-tracking mappings and 1.2 booleans (`no` stays a string); raises yaml.YAMLError."""
+    return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader subclass
+
+
 def _parse(path: Path, problems: list[Problem]) -> Any:
     name = str(path)
     try:
@@ -585,7 +589,7 @@ def _parse(path: Path, problems: list[Problem]) -> Any:
         problems.append(Problem(name, 0, "file", f"cannot read: {e.strerror or e}"))
         return None
     try:
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader subclass
+        return parse_yaml(text)
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         line = mark.line + 1 if mark else 0
@@ -611,8 +615,7 @@ def load_knowledge(paths: Iterable[str | Path] = (), *, base: bool = True) -> Kn
         if doc is None:
             continue
         _Reader(kb, _display(path), problems, origin, pending).read(doc)
-    if not problems:
-        _cross_check(kb, pending, problems)
+    _cross_check(kb, pending, problems)  # also after reading problems: report everything in one pass
     if problems:
         raise RuleFileError([_with_file(p, origin) for p in problems])
     return kb

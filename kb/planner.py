@@ -117,13 +117,13 @@ class Planner:
             if installed is None:
                 shown = ", ".join("your own native libraries" if m == "native-libs" else m for m in missing)
                 return self.reject(image, strategy, "libs", f"lacks {shown}, and has no package manager to add them")
-            step, extra = installed
-            final_steps.append(step)
+            steps, extra = installed
+            final_steps += steps
             size += extra
         if art.libs or missing:
             shipped = sorted(art.libs & image.libs)
             used["libs"] = "; ".join(filter(None, [f"ships {', '.join(shipped)}" if shipped else "",
-                                                   final_steps[0].instruction if final_steps else ""]))
+                                                   *(st.instruction for st in final_steps)]))
 
         applied: list[Change] = []
         for need in sorted(needs - {"native-libs"}):
@@ -152,30 +152,29 @@ class Planner:
             user=self.user(image, needs, applied))
         return plan, used, applied
 
-    def install_libraries(self, image: Image, missing: list[str]) -> tuple[Step, float] | None:
+    def install_libraries(self, image: Image, missing: list[str]) -> tuple[list[Step], float] | None:
+        """Steps that install missing libraries with the final image's package manager, and their size."""
         manager = image.package_manager
         if manager == "none":
             return None
         packages, size = [], 0.0
         for soname in missing:
-            if soname == "native-libs":
-                packages.append("<your-runtime-packages>")
-                continue
             info = self.kb.libraries.get(soname)
-            if not info or manager not in info:
+            if soname != "native-libs" and (not info or manager not in info):
                 return None
-            packages.append(str(info[manager]))
-            size += float(info.get("size_mb", 0))
-        names = " ".join(dict.fromkeys(packages))
-        if manager == "apk":
-            command = f"RUN apk add --no-cache {names}"
-        else:
-            command = (f"RUN apt-get update && apt-get install -y --no-install-recommends {names} "
-                       "&& rm -rf /var/lib/apt/lists/*")
-        why = f"the image lacks {', '.join(m for m in missing if m != 'native-libs') or 'your native libraries'}"
+            if info:
+                packages.append(str(info[manager]))
+                size += float(info.get("size_mb", 0))
+        steps = []
+        if packages:
+            steps.append(Step("final", _install(manager, " ".join(dict.fromkeys(packages))),
+                              f"the image lacks {', '.join(m for m in missing if m != 'native-libs')}"))
         if "native-libs" in missing:
-            why += "; replace <your-runtime-packages> with the runtime packages of the libraries you link"
-        return Step("final", command, why), size
+            # which libraries a program links is not something we were told: the user fills this one in
+            example = {"apk": "libssl3 zlib", "apt": "libssl3t64 zlib1g"}[manager]
+            steps.append(Step("final", f"# {_install(manager, 'YOUR-RUNTIME-PACKAGES')}   (e.g. {example})",
+                              "install the runtime packages of the native libraries your program links"))
+        return steps, size
 
     def steps(self, strategy: Strategy, applied: list[Change], final_steps: list[Step]) -> tuple[Step, ...]:
         family = strategy.build_family
@@ -260,3 +259,9 @@ class Planner:
             reasons.setdefault(rule.id, Reason(rule.id, rule.name, rule.summary, rule.sources, verified))
         justification = tuple(reasons[k] for k in sorted(reasons))
         return Plan(**{**plan.__dict__, "rank": rank, "justification": justification})
+
+
+def _install(manager: str, packages: str) -> str:
+    if manager == "apk":
+        return f"RUN apk add --no-cache {packages}"
+    return f"RUN apt-get update && apt-get install -y --no-install-recommends {packages} && rm -rf /var/lib/apt/lists/*"

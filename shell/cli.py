@@ -1,0 +1,293 @@
+"""The `minimage-ask` command: a conversation in a terminal, a script on a pipe, one-shot answers from flags.
+
+`main(argv, env) -> int` takes its streams and terminal checks from `env`, so tests run it in-process. This module
+must not import prompt-toolkit: only the conversation (shell.chat) does, and only when a terminal is there.
+"""
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import sys
+from dataclasses import dataclass, field
+from enum import IntEnum
+from pathlib import Path
+from typing import IO, Callable
+
+VERSION = "0.1.0"
+
+
+class ExitStatus(IntEnum):
+    OK = 0  # a plan was found (lint: no error found)
+    NO_PLAN = 1  # no viable plan (lint: an error was found)
+    USAGE = 2  # bad usage or bad input: flags, answers, rule files, unreadable files
+    INTERNAL = 70  # a bug: please report it (traceback with --debug)
+    INTERRUPTED = 130  # Ctrl-C
+
+
+class UsageError(Exception):
+    """Bad input from the user; printed as `Error: ...` with exit status 2."""
+
+
+@dataclass
+class Env:
+    """Everything the command reads from its surroundings, so tests can supply their own."""
+
+    stdin: IO = field(default_factory=lambda: sys.stdin)
+    stdout: IO = field(default_factory=lambda: sys.stdout)
+    stderr: IO = field(default_factory=lambda: sys.stderr)
+    stdin_isatty: bool | None = None
+    stdout_isatty: bool | None = None
+    environ: dict = field(default_factory=lambda: dict(os.environ))
+    history_path: Path | None = None
+    debug: bool = False
+
+    def __post_init__(self) -> None:
+        if self.stdin_isatty is None:
+            self.stdin_isatty = _isatty(self.stdin)
+        if self.stdout_isatty is None:
+            self.stdout_isatty = _isatty(self.stdout)
+        if self.history_path is None:
+            state = self.environ.get("XDG_STATE_HOME") or str(Path(self.environ.get("HOME", "~")).expanduser()
+                                                              / ".local" / "state")
+            self.history_path = Path(state) / "minimage" / "history"
+
+
+def _isatty(stream: IO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+EXAMPLES = """\
+examples:
+  minimage-ask                                     talk it through in a terminal
+  minimage-ask --answer language=go --answer cgo=no --answer tls=yes
+  minimage-ask --answer language=c --answer static_ok=no --format dockerfile --output Dockerfile
+  printf 'c\\nno\\n' | minimage-ask                  answers on stdin, in the order the questions come
+  minimage-ask --answers answers.yaml --format json
+  minimage-ask rules                               the rule catalogue; `minimage-ask rules MI204` for one rule
+
+exit status: 0 a plan was found, 1 no viable plan, 2 usage or input error, 70 internal error, 130 interrupted
+"""
+
+
+def consult_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="minimage-ask",
+        description="Find the smallest Docker base image your program really runs on, what to change in the build "
+                    "to get there, and why. Other commands: rules.",
+        epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--answer", "-a", action="append", default=[], metavar="FACT=VALUE",
+                   help="answer a question without being asked (repeatable); every fact accepts 'unknown'")
+    p.add_argument("--answers", metavar="FILE", help="answers from a YAML mapping or FACT=VALUE lines")
+    p.add_argument("--format", "-f", choices=("text", "json", "dockerfile"), default="text",
+                   help="output: the recommendation as text (default), all of it as JSON, or the Dockerfile alone")
+    p.add_argument("--plan", type=int, default=1, metavar="N", help="which plan --format dockerfile writes (default 1)")
+    p.add_argument("--output", "-o", metavar="PATH", help="write the output to PATH instead of standard output")
+    p.add_argument("--script", action="store_true", help="read answers from standard input even on a terminal")
+    add_common(p)
+    return p
+
+
+def parse(parser: argparse.ArgumentParser, argv: list[str], env: Env) -> argparse.Namespace:
+    """parse_args, with argparse's help and usage errors going to env's streams rather than sys's."""
+    with contextlib.redirect_stdout(env.stdout), contextlib.redirect_stderr(env.stderr):
+        return parser.parse_args(argv)
+
+
+def add_common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--rules", action="append", default=[], metavar="PATH",
+                   help="layer a rules file on top of the shipped rules.yaml (repeatable)")
+    p.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
+    p.add_argument("--version", action="version", version=f"minimage-ask {VERSION}")
+
+
+def rules_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="minimage-ask rules", description="List the rules, or show one in full.",
+                                epilog="examples:\n  minimage-ask rules\n  minimage-ask rules MI204\n"
+                                       "  minimage-ask rules --format json",
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("ids", nargs="*", metavar="ID", help="rule IDs to show in full")
+    p.add_argument("--format", "-f", choices=("text", "json"), default="text")
+    add_common(p)
+    return p
+
+
+# -- helpers shared by the commands ------------------------------------------------------------------------------------
+
+
+def load_rulebase(paths: list[str]):
+    import kb
+
+    return kb.load(*paths)
+
+
+def write_output(text: str, args, env: Env) -> None:
+    if getattr(args, "output", None):
+        path = Path(args.output)
+        try:
+            tmp = path.with_name(f".{path.name}.tmp")
+            tmp.write_text(text, encoding="utf-8")
+            tmp.replace(path)
+        except OSError as e:
+            raise UsageError(f"cannot write {path}: {e.strerror or e}") from None
+    else:
+        env.stdout.write(text)
+
+
+def parse_assignment(text: str, where: str) -> tuple[str, str]:
+    fact, sep, value = text.partition("=")
+    if not sep or not fact.strip():
+        raise UsageError(f"{where}: expected FACT=VALUE, got '{_clip(text)}'")
+    return fact.strip(), value.strip()
+
+
+def _clip(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def read_answers_file(path: str) -> list[tuple[str, str, str]]:
+    """(fact, value, where) from a YAML mapping or FACT=VALUE lines."""
+    from kb.loader import Located, parse_yaml
+
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except UnicodeDecodeError as e:
+        raise UsageError(f"{path}: not UTF-8 text (byte {e.start})") from None
+    except OSError as e:
+        raise UsageError(f"cannot read {path}: {e.strerror or e}") from None
+    doc = None
+    if "=" not in text.split("\n", 1)[0]:
+        try:
+            doc = parse_yaml(text)
+        except Exception:  # not YAML: read as FACT=VALUE lines below
+            doc = None
+    if isinstance(doc, Located):
+        return [(str(k), str(v), f"{path}:{doc.key_lines[k]}") for k, v in doc.items()]
+    out = []
+    for n, line in enumerate(text.splitlines(), 1):
+        line = line.strip()
+        if line and not line.startswith("#"):
+            fact, value = parse_assignment(line, f"{path}:{n}")
+            out.append((fact, value, f"{path}:{n}"))
+    return out
+
+
+def apply_answer(session, fact: str, value: str, where: str) -> str:
+    from kb import InvalidAnswer, UnknownFact
+
+    try:
+        return session.answer(fact, value)
+    except UnknownFact as e:
+        raise UsageError(f"{where}: unknown fact '{e.fact}' (known facts: {', '.join(e.legal)})") from None
+    except InvalidAnswer as e:
+        raise UsageError(f"{where}: '{_clip(e.value)}' is not an answer to {e.fact} "
+                         f"(legal: {', '.join(e.legal)})") from None
+
+
+def emit_result(result, args, env: Env) -> int:
+    from . import render
+
+    if args.format == "json":
+        write_output(render.result_json(result) + "\n", args, env)
+    elif args.format == "dockerfile":
+        if not result.plans:
+            env.stderr.write(f"Error: no viable plan: {result.no_plan_reason}\n")
+            return ExitStatus.NO_PLAN
+        if not 1 <= args.plan <= len(result.plans):
+            raise UsageError(f"--plan {args.plan}: there are {len(result.plans)} plans")
+        write_output(result.plans[args.plan - 1].dockerfile, args, env)
+    else:
+        write_output(render.result_text(result) + "\n", args, env)
+    return ExitStatus.OK if result.plans else ExitStatus.NO_PLAN
+
+
+# -- the commands -------------------------------------------------------------------------------------------------------
+
+
+def cmd_consult(argv: list[str], env: Env) -> int:
+    args = parse(consult_parser(), argv, env)
+    env.debug = args.debug
+    rb = load_rulebase(args.rules)
+    session = rb.session()
+    if args.answer or args.answers:
+        if args.answers:
+            for fact, value, where in read_answers_file(args.answers):
+                apply_answer(session, fact, value, where)
+        for text in args.answer:
+            fact, value = parse_assignment(text, "--answer")
+            apply_answer(session, fact, value, f"--answer {_clip(text)}")
+        return emit_result(session.result(), args, env)
+    if env.stdin_isatty and not args.script:
+        from .chat import run_chat  # prompt-toolkit is imported only here
+
+        return run_chat(rb, session, args, env)
+    from .script import run_script
+
+    return run_script(session, args, env)
+
+
+def cmd_rules(argv: list[str], env: Env) -> int:
+    import json
+
+    from . import render
+
+    args = parse(rules_parser(), argv, env)
+    env.debug = args.debug
+    knowledge = load_rulebase(args.rules).knowledge
+    rules = sorted(knowledge.rules.values(), key=lambda r: r.id)
+    if args.ids:
+        missing = [i for i in args.ids if i.upper() not in knowledge.rules]
+        if missing:
+            raise UsageError(f"unknown rule {', '.join(missing)} (rules: {rules[0].id} to {rules[-1].id})")
+        rules = [knowledge.rules[i.upper()] for i in args.ids]
+    if args.format == "json":
+        env.stdout.write(json.dumps([r.to_dict() for r in rules], indent=2) + "\n")
+    elif args.ids:
+        env.stdout.write("\n\n".join(render.rule_text(r) for r in rules) + "\n")
+    else:
+        env.stdout.write(render.rules_table(rules) + "\n")
+    return ExitStatus.OK
+
+
+COMMANDS: dict[str, Callable[[list[str], Env], int]] = {"rules": cmd_rules}
+
+
+def main(argv: list[str] | None = None, env: Env | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    env = env or Env()
+    env.debug = "--debug" in argv
+    command = COMMANDS.get(argv[0], cmd_consult) if argv else cmd_consult
+    if argv and argv[0] in COMMANDS:
+        argv = argv[1:]
+    from kb.errors import MinimageError, RuleFileError
+
+    try:
+        return int(command(argv, env))
+    except SystemExit as e:  # argparse: --help, --version, usage errors
+        return ExitStatus.USAGE if e.code not in (0, None) else ExitStatus.OK
+    except RuleFileError as e:
+        env.stderr.write(f"Error: the rules cannot be loaded ({len(e.problems)} problem"
+                         f"{'s' if len(e.problems) != 1 else ''}):\n")
+        env.stderr.write("".join(f"  {p}\n" for p in e.problems))
+        return ExitStatus.USAGE
+    except (UsageError, MinimageError) as e:
+        env.stderr.write(f"Error: {e}\n")
+        return ExitStatus.USAGE
+    except KeyboardInterrupt:
+        env.stderr.write("\nInterrupted.\n")
+        return ExitStatus.INTERRUPTED
+    except BrokenPipeError:
+        return ExitStatus.OK
+    except Exception as e:  # noqa: BLE001 - the last line of defence: no traceback for users
+        if env.debug:
+            raise
+        env.stderr.write(f"Error: internal error: {type(e).__name__}: {e} (run with --debug for the traceback)\n")
+        return ExitStatus.INTERNAL
+
+
+def run() -> None:
+    """Console-script entry point."""
+    sys.exit(main())

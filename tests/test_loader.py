@@ -1,0 +1,107 @@
+"""Loading validates everything and reports every problem at once, as FILE:LINE: ID: message."""
+import io
+from pathlib import Path
+
+import pytest
+
+import kb
+from kb.loader import default_rules_path, load_knowledge
+from shell.cli import Env, main
+
+FILES = Path(__file__).parent / "rulefiles"
+
+
+def problems(name):
+    path = FILES / name
+    with pytest.raises(kb.RuleFileError) as err:
+        load_knowledge([path])
+    return [str(p).replace(str(path), name) for p in err.value.problems]
+
+
+def test_the_shipped_rules_load_cleanly():
+    knowledge = load_knowledge()
+    assert len(knowledge.rules) > 50 and "busybox:glibc" in knowledge.images
+
+
+def test_bad_yaml_names_file_and_line():
+    assert problems("bad-yaml.yaml") == ["bad-yaml.yaml:4: yaml: did not find expected ',' or ']'"]
+
+
+def test_unknown_key_is_reported_with_its_line():
+    assert "unknown-key.yaml:4: MI901: unknown key 'wen'" in problems("unknown-key.yaml")[0]
+
+
+def test_duplicate_rule_id_names_the_first_definition():
+    line = next(r.line for r in load_knowledge().rules.values() if r.id == "MI101")
+    assert problems("duplicate-id.yaml") == [
+        f"duplicate-id.yaml:2: MI101: duplicate rule id 'MI101' (already defined at rules.yaml:{line})"]
+
+
+def test_condition_on_a_fact_nothing_provides_suggests_the_right_name():
+    assert problems("unknown-fact.yaml") == [
+        "unknown-fact.yaml:4: MI902: unknown fact 'langauge': no question or rule provides it "
+        "(did you mean 'language'?)"]
+
+
+def test_illegal_values_unknown_strategy_claim_and_image_are_all_reported():
+    found = problems("illegal-value.yaml")
+    assert any(":4: MI903: 'cobol' is not a legal value of 'language'" in p for p in found)
+    assert any(":5: MI903: 'no-such-strategy' is not a known strategy id" in p for p in found)
+    assert any("MI903: source 'A99' is not an article claim (A1-A17)" in p for p in found)
+    assert any("example names unknown image 'scratchy'" in p for p in found)
+
+
+def test_every_problem_of_a_file_is_reported_at_once():
+    found = problems("many-problems.yaml")
+    expected = ["unknown key 'colour'", "'size_mb' must be a number", "an image with glibc needs 'loader'",
+                "X1: a rule id is MI followed by three digits", "missing required key 'source'"]
+    for text in expected:
+        assert any(text in p for p in found), (text, found)
+    assert all(p.startswith("many-problems.yaml:") for p in found)
+
+
+def test_duplicate_mapping_key_is_a_problem_not_a_silent_override():
+    assert problems("duplicate-key.yaml") == ["duplicate-key.yaml:3: yaml: duplicate key 'id'"]
+
+
+@pytest.mark.parametrize("name,message", [
+    ("not-a-mapping.yaml", "not-a-mapping.yaml:1: file: a rule file must be a YAML mapping"),
+    ("not-utf8.yaml", "not-utf8.yaml:0: file: not UTF-8 text"),
+    ("no-such-file.yaml", "no-such-file.yaml:0: file: no such file"),
+])
+def test_unreadable_files(name, message):
+    assert problems(name)[0].startswith(message)
+
+
+def test_a_directory_is_not_a_rule_file(tmp_path):
+    with pytest.raises(kb.RuleFileError, match="is a directory"):
+        load_knowledge([tmp_path])
+
+
+def test_a_user_layer_adds_images_caveats_and_rules(tmp_path):
+    rb = kb.load(FILES / "my-image.yaml")
+    result = rb.consult({"language": "c", "static_ok": "no", "native_deps": "no", "tls": "yes", "timezones": "no",
+                         "named_user": "no", "needs_shell": "no"})
+    assert result.best.final_image == "registry.example.com/base/glibc-tiny:1"
+    assert "Ask the platform team" in " ".join(result.best.caveats)
+
+
+def test_a_clash_between_layers_is_a_load_error(tmp_path):
+    clash = tmp_path / "clash.yaml"
+    clash.write_text((FILES / "my-image.yaml").read_text().replace("in-house-caveat", "other"))
+    with pytest.raises(kb.RuleFileError, match="duplicate rule id 'MI901'"):
+        kb.load(FILES / "my-image.yaml", clash)
+
+
+def test_cli_reports_rule_file_problems_with_exit_2_and_no_traceback():
+    out, err = io.StringIO(), io.StringIO()
+    status = main(["--rules", str(FILES / "unknown-fact.yaml"), "--answer", "language=c"],
+                  Env(stdin=io.StringIO(""), stdout=out, stderr=err))
+    assert status == 2 and out.getvalue() == ""
+    assert "Error: the rules cannot be loaded (1 problem):" in err.getvalue()
+    assert "unknown-fact.yaml:4: MI902: unknown fact 'langauge'" in err.getvalue()
+    assert "Traceback" not in err.getvalue()
+
+
+def test_the_installed_package_finds_its_rules():
+    assert default_rules_path().name == "rules.yaml" and default_rules_path().exists()
