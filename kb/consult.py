@@ -9,13 +9,15 @@
 """
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Mapping
-from pathlib import Path
 
 from .engine import Engine
 from .errors import InvalidAnswer, UnknownFact
 from .explain import explain_how, explain_why, is_relevant
-from .loader import Knowledge, load_knowledge
+from .cache import load_cached
+from .loader import load_knowledge, rule_files
+from .model import Knowledge
 from .model import UNKNOWN, Assumption, Fact, HowNode, Justification, Question, Result, WhyAnswer
 from .planner import Planner
 
@@ -104,9 +106,14 @@ class RuleBase:
                       rejected=tuple(rejected), no_plan_reason=reason)
 
 
-def load(*extra: str | Path) -> RuleBase:
-    """The shipped rule base, with the rule files in `extra` layered on top (a clash is a RuleFileError)."""
-    return RuleBase(load_knowledge(extra))
+def load(*extra: str | os.PathLike, cache: bool = True) -> RuleBase:
+    """The shipped rule base, with the rule files in `extra` layered on top (a clash is a RuleFileError).
+
+    With `cache`, validated knowledge is reused across processes while the files' bytes stay the same (kb.cache).
+    """
+    if not cache:
+        return RuleBase(load_knowledge(extra))
+    return RuleBase(load_cached(rule_files(extra), lambda: load_knowledge(extra)))
 
 
 class Session:

@@ -5,21 +5,17 @@ is fixed in one pass. YAML here follows 1.2 for booleans: `yes` and `no` stay st
 """
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
 
-import yaml
+TYPE_CHECKING = False  # typing costs milliseconds at start-up; annotations here are never evaluated
+if TYPE_CHECKING:
+    from typing import Any
 
 from .errors import Problem, RuleFileError
-from .model import Caveat, Change, Condition, Example, Image, Question, Rule, Step, Strategy, UNKNOWN
-
-try:  # libyaml parses about ten times faster; fall back to the pure-Python parser where it is missing
-    _BaseLoader = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - depends on how PyYAML was built
-    _BaseLoader = yaml.SafeLoader
+from .model import (CATALOGUE_FACTS, UNKNOWN, Caveat, Change, Condition, Example, Image, Knowledge, Located, Question,
+                    Rule, Step, Strategy)
 
 ARTICLE_CLAIMS = {f"A{i}" for i in range(1, 18)}
 CHECKS = ("libc", "glibc_version", "libs", "runtime", "ca-certificates", "tzdata", "passwd", "shell")
@@ -31,92 +27,13 @@ TZDATA = ("yes", "no", "utc-only")
 FAMILIES = ("debian", "alpine")
 SECTIONS = ("version", "questions", "derived", "releases", "default_debian", "libraries", "images", "strategies",
             "changes", "caveats", "rules")
-# facts whose values are the ids of catalogue entries
-CATALOGUE_FACTS = {"strategy": "strategies", "change": "changes", "caveat": "caveats"}
 
 
-class Located(dict):
-    """A mapping that remembers the line it starts on and the line of each key."""
-
-    line = 0
-    key_lines: dict[str, int]
-
-
-class _Loader(_BaseLoader):
-    pass
-
-
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
-    for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
-}
-_Loader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
-                              list("tTfF"))
-
-
-class _DuplicateKey(yaml.MarkedYAMLError):
-    pass
-
-
-def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> Located:
-    mapping = Located()
-    mapping.line = node.start_mark.line + 1
-    mapping.key_lines = {}
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        if not isinstance(key, (str, int, float)):
-            raise _DuplicateKey(None, None, "a mapping key must be a plain scalar", key_node.start_mark)
-        key = str(key)
-        if key in mapping:
-            raise _DuplicateKey(None, None, f"duplicate key '{key}'", key_node.start_mark)
-        mapping[key] = loader.construct_object(value_node, deep=True)
-        mapping.key_lines[key] = key_node.start_mark.line + 1
-    return mapping
-
-
-_Loader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
-
-
-def default_rules_path() -> Path:
+def default_rules_path() -> str:
     """rules.yaml inside the installed package, or at the top of a source checkout."""
-    here = Path(__file__).resolve().parent
-    packaged = here / "rules.yaml"
-    return packaged if packaged.exists() else here.parent / "rules.yaml"
-
-
-@dataclass
-class Knowledge:
-    """Everything read from one or more rule files, validated and cross-checked."""
-
-    files: list[str] = field(default_factory=list)
-    questions: dict[str, Question] = field(default_factory=dict)
-    derived: dict[str, dict[str, str]] = field(default_factory=dict)
-    releases: dict[str, dict[str, str]] = field(default_factory=dict)
-    default_debian: str = "trixie"
-    libraries: dict[str, dict[str, Any]] = field(default_factory=dict)
-    images: dict[str, Image] = field(default_factory=dict)
-    image_aliases: dict[str, str] = field(default_factory=dict)
-    strategies: dict[str, Strategy] = field(default_factory=dict)
-    changes: dict[str, Change] = field(default_factory=dict)
-    caveats: dict[str, Caveat] = field(default_factory=dict)
-    rules: dict[str, Rule] = field(default_factory=dict)
-
-    def legal_values(self, fact: str) -> set[str] | None:
-        """The values a fact may take, or None if no question, declaration or rule provides the fact."""
-        if fact in self.questions:
-            return set(self.questions[fact].choices)
-        if fact in CATALOGUE_FACTS:
-            return set(getattr(self, CATALOGUE_FACTS[fact]))
-        if fact in self.derived:
-            return set(self.derived[fact])
-        return None
-
-    def image(self, ref: str) -> Image | None:
-        ref = self.image_aliases.get(ref, ref)
-        return self.images.get(ref)
-
-    def active_rules(self, kind: str | None = None) -> list[Rule]:
-        return [r for r in self.rules.values() if r.status == "active" and (kind is None or r.kind == kind)]
+    here = os.path.dirname(os.path.abspath(__file__))
+    packaged = os.path.join(here, "rules.yaml")
+    return packaged if os.path.exists(packaged) else os.path.join(os.path.dirname(here), "rules.yaml")
 
 
 class _Reader:
@@ -206,17 +123,13 @@ class _Reader:
 
     def mapping(self, doc: Located, key: str, ident: str) -> Located:
         value = doc.get(key)
-        if value is None:
-            empty = Located()
-            empty.key_lines = {}
-            empty.line = doc.line
-            return empty
-        if not isinstance(value, Located):
+        if isinstance(value, Located):
+            return value
+        if value is not None:
             self.problem(doc.key_lines.get(key, doc.line), ident, f"'{key}' must be a mapping")
-            empty = Located()
-            empty.key_lines, empty.line = {}, doc.line
-            return empty
-        return value
+        empty = Located()
+        empty.line = doc.line
+        return empty
 
     def claim(self, section: str, ident: str, line: int, table: dict) -> bool:
         """Register an id; a second definition, in this file or a lower layer, is a clash."""
@@ -567,52 +480,46 @@ def _closest(word: str, candidates: list[str]) -> str | None:
     return match[0] if match else None
 
 
-def parse_yaml(text: str) -> Any:
-    """YAML with line-tracking mappings and 1.2 booleans (`no` stays a string); raises yaml.YAMLError."""
-    return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader subclass
-
-
-def _parse(path: Path, problems: list[Problem]) -> Any:
-    name = str(path)
+def read_rule_file(path: str) -> tuple[str | None, Problem | None]:
+    """The text of a rule file, or the problem that stops it being read."""
     try:
-        text = path.read_text(encoding="utf-8")
+        with open(path, encoding="utf-8") as f:
+            return f.read(), None
     except FileNotFoundError:
-        problems.append(Problem(name, 0, "file", "no such file"))
-        return None
+        return None, Problem(path, 0, "file", "no such file")
     except IsADirectoryError:
-        problems.append(Problem(name, 0, "file", "is a directory, not a rule file"))
-        return None
+        return None, Problem(path, 0, "file", "is a directory, not a rule file")
     except UnicodeDecodeError as e:
-        problems.append(Problem(name, 0, "file", f"not UTF-8 text ({e.reason} at byte {e.start})"))
-        return None
+        return None, Problem(path, 0, "file", f"not UTF-8 text ({e.reason} at byte {e.start})")
     except OSError as e:
-        problems.append(Problem(name, 0, "file", f"cannot read: {e.strerror or e}"))
-        return None
-    try:
-        return parse_yaml(text)
-    except yaml.MarkedYAMLError as e:
-        mark = e.problem_mark or e.context_mark
-        line = mark.line + 1 if mark else 0
-        problems.append(Problem(name, line, "yaml", f"{e.problem or e.context}"))
-    except yaml.YAMLError as e:
-        problems.append(Problem(name, 0, "yaml", str(e)))
-    return None
+        return None, Problem(path, 0, "file", f"cannot read: {e.strerror or e}")
 
 
-def load_knowledge(paths: Iterable[str | Path] = (), *, base: bool = True) -> Knowledge:
+def rule_files(paths: Iterable[str | os.PathLike] = (), *, base: bool = True) -> list[str]:
+    return ([default_rules_path()] if base else []) + [os.fspath(p) for p in paths]
+
+
+def load_knowledge(paths: Iterable[str | os.PathLike] = (), *, base: bool = True) -> Knowledge:
     """Read the shipped rules.yaml (unless `base` is False) and then each of `paths` layered on top.
 
     Raises RuleFileError listing every problem in every file.
     """
-    files = ([default_rules_path()] if base else []) + [Path(p) for p in paths]
+    from .yamlfile import YamlError, parse_yaml  # only here: a cached rule base needs no YAML at all
+
     kb = Knowledge()
     problems: list[Problem] = []
     pending: list = []
     origin: dict[tuple[str, str], str] = {}
-    for path in files:
-        doc = _parse(path, problems)
-        kb.files.append(str(path))
-        if doc is None:
+    for path in rule_files(paths, base=base):
+        kb.files.append(path)
+        text, problem = read_rule_file(path)
+        if problem:
+            problems.append(problem)
+            continue
+        try:
+            doc = parse_yaml(text)
+        except YamlError as e:
+            problems.append(Problem(_display(path), e.line, "yaml", e.message))
             continue
         _Reader(kb, _display(path), problems, origin, pending).read(doc)
     _cross_check(kb, pending, problems)  # also after reading problems: report everything in one pass
@@ -621,7 +528,7 @@ def load_knowledge(paths: Iterable[str | Path] = (), *, base: bool = True) -> Kn
     return kb
 
 
-def _display(path: Path) -> str:
+def _display(path: str) -> str:
     """The name used in messages: as given, but the shipped file is just rules.yaml."""
     return "rules.yaml" if path == default_rules_path() else str(path)
 

@@ -6,9 +6,23 @@ passed between threads without copying.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
-from typing import Any
+
+TYPE_CHECKING = False  # typing costs milliseconds at start-up; annotations here are never evaluated
+if TYPE_CHECKING:
+    from typing import Any
 
 UNKNOWN = "unknown"
+# facts whose values are the ids of catalogue entries
+CATALOGUE_FACTS = {"strategy": "strategies", "change": "changes", "caveat": "caveats"}
+
+
+class Located(dict):
+    """A mapping read from YAML that remembers the line it starts on and the line of each key."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.line = 0
+        self.key_lines: dict[str, int] = {}
 
 
 def _plain(value: Any) -> Any:
@@ -56,14 +70,14 @@ class Condition(Data):
         return f"{self.fact} {op} {' or '.join(self.values)}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Example(Data):
     given: dict[str, str]
     expect: dict[str, Any]
     line: int = 0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Rule(Data):
     id: str
     name: str
@@ -84,7 +98,7 @@ class Rule(Data):
         return f"{self.id} {self.name}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Question(Data):
     id: str
     text: str
@@ -115,7 +129,7 @@ class Question(Data):
         return None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Image(Data):
     ref: str
     title: str
@@ -167,7 +181,7 @@ class Step(Data):
     family: str | None = None  # only for build images of this family (debian | alpine)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Strategy(Data):
     """A way to build the program; the artefact it yields is what the final image must be able to run."""
 
@@ -190,7 +204,7 @@ class Strategy(Data):
         return d
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Change(Data):
     """A build change a rule can call for. With `supplies`, it is applied only where the final image lacks that."""
 
@@ -203,7 +217,7 @@ class Change(Data):
     line: int = 0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Caveat(Data):
     id: str
     text: str
@@ -228,7 +242,7 @@ class Fact(Data):
         return f"{self.name} = {self.value}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Justification(Data):
     """Why a fact holds: the user said so, evidence showed it, it was assumed, or a rule derived it from premises."""
 
@@ -239,14 +253,14 @@ class Justification(Data):
     note: str = ""  # evidence: the file that shows it; assumption: why it is safe
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Assumption(Data):
     fact: str
     assumed: str
     reason: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Rejection(Data):
     image: str
     strategy: str
@@ -254,7 +268,7 @@ class Rejection(Data):
     reason: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Reason(Data):
     """One line of a plan's justification: a rule that contributed, and what it concluded."""
 
@@ -265,7 +279,7 @@ class Reason(Data):
     conclusion: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Plan(Data):
     """One way to ship the program: a final image, a build image, and the build changes, with reasons."""
 
@@ -299,7 +313,7 @@ class Plan(Data):
         return d
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Result(Data):
     plans: tuple[Plan, ...]
     assumptions: tuple[Assumption, ...]
@@ -325,7 +339,7 @@ class Result(Data):
         }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class HowNode(Data):
     """`how`: a fact, how it came to hold, and the same for each premise, down to the answers."""
 
@@ -339,7 +353,7 @@ class HowNode(Data):
     premises: tuple["HowNode", ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class WaitingRule(Data):
     rule_id: str
     name: str
@@ -349,10 +363,48 @@ class WaitingRule(Data):
     summary: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class WhyAnswer(Data):
     """`why` at a question: the rules that wait on its answer, what they know, what they would conclude."""
 
     question: str
     text: str
     rules: tuple[WaitingRule, ...] = field(default_factory=tuple)
+
+
+# --- the whole knowledge base ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Knowledge:
+    """Everything read from one or more rule files, validated and cross-checked."""
+
+    files: list[str] = field(default_factory=list)
+    questions: dict[str, Question] = field(default_factory=dict)
+    derived: dict[str, dict[str, str]] = field(default_factory=dict)
+    releases: dict[str, dict[str, str]] = field(default_factory=dict)
+    default_debian: str = "trixie"
+    libraries: dict[str, dict[str, Any]] = field(default_factory=dict)
+    images: dict[str, Image] = field(default_factory=dict)
+    image_aliases: dict[str, str] = field(default_factory=dict)
+    strategies: dict[str, Strategy] = field(default_factory=dict)
+    changes: dict[str, Change] = field(default_factory=dict)
+    caveats: dict[str, Caveat] = field(default_factory=dict)
+    rules: dict[str, Rule] = field(default_factory=dict)
+
+    def legal_values(self, fact: str) -> set[str] | None:
+        """The values a fact may take, or None if no question, declaration or rule provides the fact."""
+        if fact in self.questions:
+            return set(self.questions[fact].choices)
+        if fact in CATALOGUE_FACTS:
+            return set(getattr(self, CATALOGUE_FACTS[fact]))
+        if fact in self.derived:
+            return set(self.derived[fact])
+        return None
+
+    def image(self, ref: str) -> Image | None:
+        ref = self.image_aliases.get(ref, ref)
+        return self.images.get(ref)
+
+    def active_rules(self, kind: str | None = None) -> list[Rule]:
+        return [r for r in self.rules.values() if r.status == "active" and (kind is None or r.kind == kind)]

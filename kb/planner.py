@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .loader import Knowledge
+from .model import Knowledge
 from .model import Change, Image, Justification, Plan, Reason, Rejection, Rule, Step, Strategy
 
 NEED_LABELS = {
@@ -228,37 +228,52 @@ class Planner:
                     plans.append(outcome)
         plans.sort(key=lambda pc: (pc[0].size_mb, len(pc[0].caveats), len(pc[0].changes), pc[0].final_image,
                                    pc[0].strategy))
-        ranked = [self.justify(plan, used, applied, trail, rank)
+        chains = _Chains(self.kb, trail)
+        ranked = [self.justify(plan, used, applied, chains, rank)
                   for rank, (plan, used, applied) in enumerate(plans, 1)]
         return ranked, rejections
 
-    def justify(self, plan: Plan, used: dict[str, str], applied: list[Change], trail: list[Justification],
+    def justify(self, plan: Plan, used: dict[str, str], applied: list[Change], chains: "_Chains",
                 rank: int) -> Plan:
         """The rules behind a plan: what derived its strategy, changes and caveats, and the checks it passed."""
-        by_fact: dict[str, list[Justification]] = {}
-        for j in trail:
-            by_fact.setdefault(j.fact.id, []).append(j)
         wanted = [f"strategy={plan.strategy}", *(f"change={c.id}" for c in applied)]
         wanted += [f"needs={n}" for n in ("ca-certificates", "tzdata", "passwd", "shell") if n in used]
-        for cid, caveat in self.kb.caveats.items():
-            if caveat.text in plan.caveats:
-                wanted.append(f"caveat={cid}")
+        wanted += [f"caveat={cid}" for cid in chains.caveats_by_text(plan.caveats)]
         reasons: dict[str, Reason] = {}
-        seen: set[str] = set()
-        while wanted:
-            fid = wanted.pop()
-            if fid in seen:
-                continue
-            seen.add(fid)
-            for j in by_fact.get(fid, ()):
-                rule = self.kb.rules[j.rule_id]
-                reasons.setdefault(rule.id, Reason(rule.id, rule.name, rule.summary, rule.sources, str(j.fact)))
-                wanted += [p.id for p in j.premises]
+        for fid in wanted:
+            reasons.update(chains.reasons(fid))
         for check, verified in used.items():
             rule = self.checks[check]
             reasons.setdefault(rule.id, Reason(rule.id, rule.name, rule.summary, rule.sources, verified))
         justification = tuple(reasons[k] for k in sorted(reasons))
         return Plan(**{**plan.__dict__, "rank": rank, "justification": justification})
+
+
+class _Chains:
+    """For one consultation: the rules that derived each fact, transitively down to the answers (memoised)."""
+
+    def __init__(self, kb: Knowledge, trail: list[Justification]):
+        self.kb = kb
+        self.by_fact: dict[str, list[Justification]] = {}
+        for j in trail:
+            self.by_fact.setdefault(j.fact.id, []).append(j)
+        self.memo: dict[str, dict[str, Reason]] = {}
+        self.caveat_ids = {kb.caveats[j.fact.value].text: j.fact.value for j in trail if j.fact.name == "caveat"}
+
+    def caveats_by_text(self, texts: tuple[str, ...]) -> list[str]:
+        return [self.caveat_ids[t] for t in texts if t in self.caveat_ids]
+
+    def reasons(self, fact_id: str) -> dict[str, Reason]:
+        if fact_id in self.memo:
+            return self.memo[fact_id]
+        self.memo[fact_id] = out = {}  # cycles end here
+        for j in self.by_fact.get(fact_id, ()):
+            rule = self.kb.rules[j.rule_id]
+            out.setdefault(rule.id, Reason(rule.id, rule.name, rule.summary, rule.sources, str(j.fact)))
+            for premise in j.premises:
+                for rid, reason in self.reasons(premise.id).items():
+                    out.setdefault(rid, reason)
+        return out
 
 
 def _install(manager: str, packages: str) -> str:

@@ -11,8 +11,10 @@ import os
 import sys
 from dataclasses import dataclass, field
 from enum import IntEnum
-from pathlib import Path
-from typing import IO, Callable
+
+TYPE_CHECKING = False  # typing costs milliseconds at start-up; annotations here are never evaluated
+if TYPE_CHECKING:
+    from typing import IO, Callable
 
 VERSION = "0.1.0"
 
@@ -39,7 +41,7 @@ class Env:
     stdin_isatty: bool | None = None
     stdout_isatty: bool | None = None
     environ: dict = field(default_factory=lambda: dict(os.environ))
-    history_path: Path | None = None
+    history_path: str | None = None
     debug: bool = False
 
     def __post_init__(self) -> None:
@@ -48,9 +50,9 @@ class Env:
         if self.stdout_isatty is None:
             self.stdout_isatty = _isatty(self.stdout)
         if self.history_path is None:
-            state = self.environ.get("XDG_STATE_HOME") or str(Path(self.environ.get("HOME", "~")).expanduser()
-                                                              / ".local" / "state")
-            self.history_path = Path(state) / "minimage" / "history"
+            state = self.environ.get("XDG_STATE_HOME") or os.path.join(
+                os.path.expanduser(self.environ.get("HOME", "~")), ".local", "state")
+            self.history_path = os.path.join(state, "minimage", "history")
 
 
 def _isatty(stream: IO) -> bool:
@@ -126,11 +128,12 @@ def load_rulebase(paths: list[str]):
 
 def write_output(text: str, args, env: Env) -> None:
     if getattr(args, "output", None):
-        path = Path(args.output)
+        path = args.output
+        tmp = os.path.join(os.path.dirname(path) or ".", f".{os.path.basename(path)}.tmp")
         try:
-            tmp = path.with_name(f".{path.name}.tmp")
-            tmp.write_text(text, encoding="utf-8")
-            tmp.replace(path)
+            with open(tmp, "w", encoding="utf-8") as f:
+                f.write(text)
+            os.replace(tmp, path)
         except OSError as e:
             raise UsageError(f"cannot write {path}: {e.strerror or e}") from None
     else:
@@ -150,10 +153,12 @@ def _clip(text: str, limit: int = 60) -> str:
 
 def read_answers_file(path: str) -> list[tuple[str, str, str]]:
     """(fact, value, where) from a YAML mapping or FACT=VALUE lines."""
-    from kb.loader import Located, parse_yaml
+    from kb.model import Located
+    from kb.yamlfile import parse_yaml
 
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
     except UnicodeDecodeError as e:
         raise UsageError(f"{path}: not UTF-8 text (byte {e.start})") from None
     except OSError as e:

@@ -104,4 +104,32 @@ def test_cli_reports_rule_file_problems_with_exit_2_and_no_traceback():
 
 
 def test_the_installed_package_finds_its_rules():
-    assert default_rules_path().name == "rules.yaml" and default_rules_path().exists()
+    assert Path(default_rules_path()).name == "rules.yaml" and Path(default_rules_path()).exists()
+
+
+def test_cached_knowledge_follows_edits_of_a_layered_file(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    layer = tmp_path / "mine.yaml"
+    layer.write_text((FILES / "my-image.yaml").read_text())
+    first = kb.load(layer)
+    assert "registry.example.com/base/glibc-tiny:1" in first.knowledge.images
+    assert list((tmp_path / "cache" / "minimage").glob("knowledge-*.pickle"))
+    layer.write_text(layer.read_text().replace("glibc-tiny:1", "glibc-tiny:2"))
+    second = kb.load(layer)
+    assert "registry.example.com/base/glibc-tiny:2" in second.knowledge.images
+    assert "registry.example.com/base/glibc-tiny:1" not in second.knowledge.images
+
+
+def test_an_unwritable_cache_is_not_an_error(tmp_path, monkeypatch):
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))  # a cache "directory" under a regular file
+    assert kb.load().consult({"language": "go", "cgo": "no"}).best is not None
+
+
+def test_a_corrupt_cache_entry_is_rebuilt(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    kb.load()
+    [entry] = (tmp_path / "minimage").glob("knowledge-*.pickle")
+    entry.write_bytes(b"not a pickle")
+    assert kb.load().knowledge.rules and entry.read_bytes() != b"not a pickle"
