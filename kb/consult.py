@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterable, Mapping
 
 from .engine import Engine
@@ -27,8 +28,18 @@ class RuleBase:
 
     def __init__(self, knowledge: Knowledge):
         self.knowledge = knowledge
-        self.engine = Engine(knowledge.rules.values())
         self.planner = Planner(knowledge)
+        self._engine: Engine | None = None
+        self._engine_lock = threading.Lock()
+
+    @property
+    def engine(self) -> Engine:
+        """The compiled ruleset, built on first use: a conversation can ask its first questions without it."""
+        if self._engine is None:
+            with self._engine_lock:
+                if self._engine is None:
+                    self._engine = Engine(self.knowledge.rules.values())
+        return self._engine
 
     @property
     def questions(self) -> list[Question]:
@@ -55,13 +66,26 @@ class RuleBase:
         return s
 
     def consult(self, answers: Mapping[str, str], evidence: Iterable[Justification] = ()) -> Result:
-        """One consultation. Questions that matter but are not answered count as `unknown`."""
-        return self.session(answers).result(evidence=evidence)
+        """One consultation. Questions that matter but are neither answered nor shown by evidence count as
+        `unknown`."""
+        session = self.session(answers)
+        session.add_evidence(evidence)
+        return session.result()
 
-    def open_questions(self, answers: Mapping[str, str]) -> list[Question]:
-        """Unanswered questions whose answer can still change the outcome, in the order rules.yaml gives."""
+    def open_questions(self, answers: Mapping[str, str], evidence: Iterable[Justification] = ()) -> list[Question]:
+        """Questions neither answered nor shown by evidence whose answer can still change the outcome, in the order
+        rules.yaml gives."""
+        known = self.known(answers, evidence)
+        return [q for q in self.questions
+                if q.id not in answers and q.id not in known and is_relevant(self.knowledge, q.id, known)]
+
+    def known(self, answers: Mapping[str, str], evidence: Iterable[Justification] = ()) -> dict[str, set[str]]:
+        """What is known before inference: the answers (unknowns as assumed) and, where not answered, evidence."""
         known = {k: {v} for k, v in self.effective(answers)[0].items()}
-        return [q for q in self.questions if q.id not in answers and is_relevant(self.knowledge, q.id, known)]
+        for j in evidence:
+            if j.fact.name not in answers:
+                known.setdefault(j.fact.name, set()).add(j.fact.value)
+        return known
 
     def effective(self, answers: Mapping[str, str]) -> tuple[dict[str, str], list[Assumption]]:
         """Answers with each `unknown` replaced by the question's safe assumption (or dropped if it has none)."""
@@ -86,7 +110,7 @@ class RuleBase:
             assumed = answers[fact] == UNKNOWN
             base.append(Justification(Fact(fact, value), "assumption" if assumed else "user",
                                       note=self.knowledge.questions[fact].unknown_reason if assumed else ""))
-        base += [e for e in evidence if e.fact.name not in facts]
+        base += [e for e in evidence if e.fact.name not in answers]  # an answer overrides what evidence showed
         trail = self.engine.run(j.fact for j in base)
         known: dict[str, set[str]] = {}
         for j in (*base, *trail):
@@ -106,6 +130,13 @@ class RuleBase:
                       rejected=tuple(rejected), no_plan_reason=reason)
 
 
+def _known(result: Result) -> tuple[dict[str, set[str]], list[Justification]]:
+    known: dict[str, set[str]] = {}
+    for j in result.facts:
+        known.setdefault(j.fact.name, set()).add(j.fact.value)
+    return known, [j for j in result.facts if j.source == "rule"]
+
+
 def load(*extra: str | os.PathLike, cache: bool = True) -> RuleBase:
     """The shipped rule base, with the rule files in `extra` layered on top (a clash is a RuleFileError).
 
@@ -122,6 +153,7 @@ class Session:
     def __init__(self, rulebase: RuleBase):
         self.rulebase = rulebase
         self.answers: dict[str, str] = {}
+        self.evidence: list[Justification] = []
         self._result: Result | None = None
 
     def answer(self, fact: str, raw: str) -> str:
@@ -144,32 +176,45 @@ class Session:
         self.answers.clear()
         self._result = None
 
+    def add_evidence(self, evidence: Iterable[Justification]) -> None:
+        """Facts shown by inspecting an artefact: their questions are not asked (an answer still overrides them)."""
+        self.evidence += [j for j in evidence if j not in self.evidence]
+        self._result = None
+
     def open_questions(self) -> list[Question]:
-        return self.rulebase.open_questions(self.answers)
+        return self.rulebase.open_questions(self.answers, self.evidence)
 
     def next_question(self) -> Question | None:
         """The next question whose answer can still change the outcome; None once the answers decide it."""
         open_ = self.open_questions()
         return open_[0] if open_ else None
 
-    def result(self, evidence: Iterable[Justification] = ()) -> Result:
-        """The plans for the answers so far; every question still open counts as `unknown`."""
-        evidence = tuple(evidence)
-        if self._result is not None and not evidence:
-            return self._result
-        shown = {j.fact.name for j in evidence}  # evidence answers a question, so it is not assumed unknown
-        answers = dict(self.answers)
-        while pending := [q for q in self.rulebase.open_questions(answers) if q.id not in shown]:
-            answers[pending[0].id] = UNKNOWN
-        result = self.rulebase.run(answers, evidence)
-        if not evidence:
-            self._result = result
-        return result
+    def result(self) -> Result:
+        """The plans for the answers and evidence so far; every question still open counts as `unknown`."""
+        if self._result is None:
+            answers = dict(self.answers)
+            while pending := self.rulebase.open_questions(answers, self.evidence):
+                answers[pending[0].id] = UNKNOWN
+            self._result = self.rulebase.run(answers, self.evidence)
+        return self._result
+
+    def judge(self, images: Iterable[str]) -> Result:
+        """The plans and rejections of this consultation on the given images only, deprecated ones included."""
+        knowledge = self.rulebase.knowledge
+        chosen = []
+        for ref in images:
+            image = knowledge.image(ref)
+            if image is None:
+                raise UnknownFact(ref, sorted(knowledge.images))
+            chosen.append(image)
+        base = self.result()
+        plans, rejected = self.rulebase.planner.plan(*_known(base), images=chosen)
+        return Result(plans=tuple(plans), assumptions=base.assumptions, facts=base.facts, rejected=tuple(rejected),
+                      no_plan_reason="" if plans else "none of these images can run it")
 
     def how(self, target: str) -> list[HowNode]:
         return explain_how(self.rulebase.knowledge, self.result(), target)
 
     def why(self, question: str) -> WhyAnswer:
         self.rulebase.question(question)
-        known = {k: {v} for k, v in self.rulebase.effective(self.answers)[0].items()}
-        return explain_why(self.rulebase.knowledge, question, known)
+        return explain_why(self.rulebase.knowledge, question, self.rulebase.known(self.answers, self.evidence))

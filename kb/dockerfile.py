@@ -10,22 +10,19 @@ def render(plan: Plan) -> str:
     build = [s for s in plan.steps if s.stage == "build"]
     final = [s for s in plan.steps if s.stage == "final"]
     tags = [t for s in build if s.instruction.startswith("go_tag ") for t in s.instruction[7:].split(",")]
-    lines = [
-        "# syntax=docker/dockerfile:1",
-        f"# minimage-ask plan {plan.rank}: {plan.strategy_title}, on {plan.final_image}",
-        f"FROM {plan.build_image} AS build",
-    ]
-    for step in build:
-        if step.instruction.startswith("go_tag "):
-            continue
-        if tags and step.instruction.startswith("RUN go build"):
-            lines.append(f"ENV GOFLAGS=-tags={','.join(dict.fromkeys(tags))}")
-            tags = []
-        lines.append(step.instruction)
-    lines += ["", f"FROM {plan.final_image}"]
+    lines = ["# syntax=docker/dockerfile:1", f"# minimage-ask plan {plan.rank}: {plan.strategy_title}, on {plan.final_image}"]
+    if plan.build_image:  # an inspected binary ships as it is: no build stage
+        lines.append(f"FROM {plan.build_image} AS build")
+        for step in build:
+            if step.instruction.startswith("go_tag "):
+                continue
+            if tags and step.instruction.startswith("RUN go build"):
+                lines.append(f"ENV GOFLAGS=-tags={','.join(dict.fromkeys(tags))}")
+                tags = []
+            lines.append(step.instruction)
+        lines.append("")
+    lines.append(f"FROM {plan.final_image}")
     lines += [s.instruction for s in final]
-    if not any(s.instruction.startswith("COPY --from=build /src") or "/out/app.jar" in s.instruction for s in final):
-        lines.append("COPY --from=build /out/app /app")
     if plan.user:
         lines.append(f"USER {plan.user}")
     lines.append(f"CMD {json.dumps(list(plan.cmd))}")

@@ -18,8 +18,6 @@ import itertools
 import threading
 from collections.abc import Callable, Iterable
 
-from durable import engine as durable
-
 from .model import Condition, Fact, Justification, Rule
 
 
@@ -27,14 +25,7 @@ class EngineError(RuntimeError):
     """durable-rules reported an error while running our rules."""
 
 
-class _QuietHost(durable.Host):
-    """A durable Host without the background dispatcher thread (P4)."""
-
-    def _run(self) -> None:
-        pass
-
-
-_host: _QuietHost | None = None
+_host = None  # the one durable Host, created (and durable-rules imported) when the first Engine is built
 _lock = threading.Lock()  # one live session at a time, for every Engine (P11, P12, P18)
 _ruleset_numbers = itertools.count(1)
 _session_numbers = itertools.count(1)
@@ -42,10 +33,18 @@ _session_numbers = itertools.count(1)
 _ABSORBER = "absorb-every-fact"
 
 
-def _host_instance() -> _QuietHost:
+def _host_instance():
     global _host
     if _host is None:
-        _host = _QuietHost()
+        from durable import engine as durable  # imported on first use: asking questions does not need it
+
+        class QuietHost(durable.Host):
+            """A durable Host without the background dispatcher thread (P4)."""
+
+            def _run(self) -> None:
+                pass
+
+        _host = QuietHost()
     return _host
 
 
@@ -93,6 +92,8 @@ class Engine:
             _host_instance().register_rulesets({self.name: compile_rules(self.rules, self._action_for)})
 
     def _action_for(self, rule: Rule) -> Callable:
+        from durable.engine import MessageObservedException
+
         aliases = [f"c{i}" for i in range(len(rule.when))]
         conclusions = [Fact(name, value) for name, value in rule.then]
 
@@ -102,7 +103,7 @@ class Engine:
                 self._trail.append(Justification(fact=fact, source="rule", rule_id=rule.id, premises=premises))
                 try:
                     c.assert_fact({"id": fact.id, "name": fact.name, "value": fact.value})
-                except durable.MessageObservedException:
+                except MessageObservedException:
                     pass  # P7: another rule derived it first; both justifications are on the trail
 
         return action

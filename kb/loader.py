@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 from .errors import Problem, RuleFileError
 from .model import (CATALOGUE_FACTS, UNKNOWN, Caveat, Change, Condition, Example, Image, Knowledge, Located, Question,
                     Rule, Step, Strategy)
+from .model import Diagnosis, ImageFamily, LintExample, LintRule
 
 ARTICLE_CLAIMS = {f"A{i}" for i in range(1, 18)}
 CHECKS = ("libc", "glibc_version", "libs", "runtime", "ca-certificates", "tzdata", "passwd", "shell")
@@ -25,8 +26,8 @@ SHELLS = ("none", "busybox", "dash", "bash")
 PACKAGE_MANAGERS = ("none", "apk", "apt")
 TZDATA = ("yes", "no", "utc-only")
 FAMILIES = ("debian", "alpine")
-SECTIONS = ("version", "questions", "derived", "releases", "default_debian", "libraries", "images", "strategies",
-            "changes", "caveats", "rules")
+SECTIONS = ("version", "questions", "derived", "evidence", "releases", "default_debian", "libraries", "images", "strategies",
+            "changes", "caveats", "image_families", "lints", "diagnoses", "rules")
 
 
 def default_rules_path() -> str:
@@ -161,6 +162,9 @@ class _Reader:
         self.read_changes(doc)
         self.read_caveats(doc)
         self.read_rules(doc)
+        self.read_image_families(doc)
+        self.read_lints(doc)
+        self.read_diagnoses(doc)
 
     def read_questions(self, doc: Located) -> None:
         for item in self.items(doc, "questions"):
@@ -191,16 +195,17 @@ class _Reader:
                     line=item.line)
 
     def read_derived(self, doc: Located) -> None:
-        derived = self.mapping(doc, "derived", "derived")
-        for name, values in derived.items():
-            line = derived.key_lines.get(name, derived.line)
-            if not isinstance(values, Located):
-                self.problem(line, name, "a derived fact lists its values as a mapping: value: description")
-                continue
-            if name in self.kb.derived or name in self.kb.questions:
-                self.problem(line, name, f"derived fact '{name}' is already defined")
-                continue
-            self.kb.derived[name] = {str(k): str(v) for k, v in values.items()}
+        for section, table in (("derived", self.kb.derived), ("evidence", self.kb.evidence)):
+            facts = self.mapping(doc, section, section)
+            for name, values in facts.items():
+                line = facts.key_lines.get(name, facts.line)
+                if not isinstance(values, Located):
+                    self.problem(line, name, f"a fact under '{section}' lists its values as a mapping: value: description")
+                    continue
+                if name in self.kb.derived or name in self.kb.evidence or name in self.kb.questions:
+                    self.problem(line, name, f"fact '{name}' is already defined")
+                    continue
+                table[name] = {str(k): str(v) for k, v in values.items()}
 
     def read_releases(self, doc: Located) -> None:
         releases = self.mapping(doc, "releases", "releases")
@@ -208,7 +213,7 @@ class _Reader:
             if not isinstance(info, Located):
                 self.problem(releases.key_lines.get(name, releases.line), name, "a release is a mapping (glibc, debian)")
                 continue
-            self.keys_ok(info, name, ("glibc", "debian"), ())
+            self.keys_ok(info, name, ("glibc", "debian", "glibcxx"), ())
             self.kb.releases[name] = {k: str(v) for k, v in info.items()}
         if "default_debian" in doc:
             self.kb.default_debian = str(doc["default_debian"])
@@ -283,20 +288,22 @@ class _Reader:
 
     def read_strategies(self, doc: Located) -> None:
         keys = ("id", "title", "build_image", "build_release", "build_family", "libc", "libs", "runtime", "steps", "cmd",
-                "sources")
+                "sources", "prebuilt")
         for item in self.items(doc, "strategies"):
             sid = self.text(item, "id", "strategy") or "strategy"
-            if not self.keys_ok(item, sid, keys, ("id", "title", "build_image", "build_family", "libc", "steps",
-                                                  "sources")):
+            prebuilt = self.flag(item, "prebuilt", sid)
+            required = ("id", "title", "build_family", "libc", "steps", "sources")
+            if not self.keys_ok(item, sid, keys, required + (() if prebuilt else ("build_image",))):
                 continue
             strategy = Strategy(
                 id=sid, title=self.text(item, "title", sid), build_image=self.text(item, "build_image", sid),
                 build_release=self.text(item, "build_release", sid) or None,
                 build_family=self.choice(item, "build_family", sid, FAMILIES),
-                libc=self.choice(item, "libc", sid, (*LIBCS, "any")), libs=frozenset(self.strings(item, "libs", sid)),
+                libc=self.choice(item, "libc", sid, (*LIBCS, "any", "evidence")),
+                libs=frozenset(self.strings(item, "libs", sid)),
                 runtime=self.text(item, "runtime", sid) or None, steps=self.steps(item, sid),
                 cmd=self.strings(item, "cmd", sid) or ("/app",), sources=self.strings(item, "sources", sid),
-                line=item.line)
+                prebuilt=prebuilt, line=item.line)
             if self.claim("strategies", sid, item.line, self.kb.strategies):
                 self.kb.strategies[sid] = strategy
 
@@ -390,6 +397,172 @@ class _Reader:
                 self.kb.rules[rid] = rule
                 self.pending.append((rule, when, then))
 
+    # -- lint and diagnose knowledge (image_families, lints: MI4xx, diagnoses: MI5xx) ------------------------------
+
+    def read_image_families(self, doc: Located) -> None:
+        keys = ("id", "title", "match", "libc", "release", "release_by_tag", "shell", "shell_path", "passwd", "gcc",
+                "libstdcxx", "libgcc_s", "workdir", "rust_target", "notes", "sources")
+        table = {f.id: f for f in self.kb.image_families}
+        added = []
+        for item in self.items(doc, "image_families"):
+            fid = self.text(item, "id", "image family") or "image family"
+            if not self.keys_ok(item, fid, keys, ("id", "title", "match", "libc", "shell", "passwd", "gcc",
+                                                  "sources")):
+                continue
+            release = self.text(item, "release", fid) or None
+            by_tag = []
+            for pattern, rel in self.mapping(item, "release_by_tag", fid).items():
+                by_tag.append((str(pattern), str(rel)))
+            for rel in [release] + [r for _, r in by_tag]:
+                if rel is not None and rel not in self.kb.releases:
+                    self.problem(item.key_lines.get("release_by_tag" if rel != release else "release", item.line),
+                                 fid, f"release '{rel}' is not under 'releases'")
+            rust_target = self.text(item, "rust_target", fid) or None
+            if rust_target not in (None, "gnu", "musl"):
+                self.problem(item.key_lines.get("rust_target", item.line), fid, "rust_target is gnu or musl")
+            family = ImageFamily(
+                id=fid, title=self.text(item, "title", fid), match=self.strings(item, "match", fid),
+                libc=self.choice(item, "libc", fid, LIBCS), release=release, release_by_tag=tuple(by_tag),
+                shell=self.choice(item, "shell", fid, SHELLS), shell_path=self.text(item, "shell_path", fid, "/bin/sh"),
+                passwd=self.flag(item, "passwd", fid), gcc=self.flag(item, "gcc", fid),
+                libstdcxx=self.flag(item, "libstdcxx", fid), libgcc_s=self.flag(item, "libgcc_s", fid),
+                workdir=self.text(item, "workdir", fid) or None, rust_target=rust_target,
+                notes=self.text(item, "notes", fid), sources=self.strings(item, "sources", fid), line=item.line)
+            if fid in table:
+                where = self.origin.get(("image_families", fid), "an earlier definition")
+                self.problem(item.line, fid, f"duplicate image family id '{fid}' (already defined at {where})")
+            else:
+                self.origin[("image_families", fid)] = f"{self.file}:{item.line}"
+                table[fid] = family
+                added.append(family)
+        self.kb.image_families[:0] = added  # a later layer's patterns are tried first
+
+    def sources_ok(self, item: Located, ident: str, key: str = "source") -> tuple[str, ...]:
+        sources = self.strings(item, key, ident)
+        for src in sources:
+            if re.fullmatch(r"A\d+", src) and src not in ARTICLE_CLAIMS:
+                self.problem(item.key_lines.get(key, item.line), ident, f"source '{src}' is not an article claim (A1-A17)")
+        return sources
+
+    def read_lints(self, doc: Located) -> None:
+        from .lint import CHECKS as LINT_CHECKS, SEVERITIES
+
+        keys = ("id", "name", "severity", "summary", "why", "message", "fix", "source", "examples", "status")
+        for item in self.items(doc, "lints"):
+            lid = self.text(item, "id", "lint") or "lint"
+            if not self.keys_ok(item, lid, keys, ("id", "name", "severity", "summary", "message", "fix", "source",
+                                                  "examples")):
+                continue
+            if not re.fullmatch(r"MI4\d\d", lid):
+                self.problem(item.line, lid, "a lint rule id is MI4 followed by two digits")
+            name = self.text(item, "name", lid)
+            if not re.fullmatch(r"[a-z][a-z0-9]*(-[a-z0-9]+)*", name):
+                self.problem(item.key_lines.get("name", item.line), lid, f"name '{name}' is not kebab-case")
+            status = self.text(item, "status", lid) or "active"
+            if status not in ("active", "removed"):
+                self.problem(item.key_lines.get("status", item.line), lid, "status must be active or removed")
+            elif status == "active" and name not in LINT_CHECKS:
+                self.problem(item.key_lines.get("name", item.line), lid,
+                             f"no check is registered under '{name}' in kb/lint.py")
+            raw_fix = item.get("fix")
+            if isinstance(raw_fix, Located):
+                fix = {str(k): str(v) for k, v in raw_fix.items()}
+                if "default" not in fix:
+                    self.problem(item.key_lines.get("fix", item.line), lid, "a fix by variant needs a 'default'")
+            else:
+                fix = {"default": self.text(item, "fix", lid)}
+            examples = []
+            raw_examples = item.get("examples")
+            if not isinstance(raw_examples, list):
+                self.problem(item.key_lines.get("examples", item.line), lid, "'examples' must be a list")
+                raw_examples = []
+            for ex in raw_examples:
+                if not isinstance(ex, Located) or ("flagged" in ex) == ("clean" in ex):
+                    self.problem(getattr(ex, "line", item.line), lid,
+                                 "a lint example has either 'flagged' or 'clean' (a Dockerfile)")
+                    continue
+                self.keys_ok(ex, lid, ("flagged", "clean", "at", "files"), ())
+                at = ex.get("at")
+                if at is not None and (isinstance(at, bool) or not isinstance(at, int)):
+                    self.problem(ex.key_lines.get("at", ex.line), lid, "'at' is the line number of the finding")
+                    at = None
+                files = {str(k): str(v) for k, v in self.mapping(ex, "files", lid).items()}
+                for fname in files:
+                    if fname.startswith("/") or ".." in fname.split("/"):
+                        self.problem(ex.key_lines.get("files", ex.line), lid, f"file '{fname}' is outside the context")
+                flagged = "flagged" in ex
+                examples.append(LintExample(dockerfile=self.text(ex, "flagged" if flagged else "clean", lid),
+                                            flagged=flagged, at=at, line=ex.line, files=files))
+            if status == "active" and not ({e.flagged for e in examples} >= {True, False}):
+                self.problem(item.line, lid, "a lint rule needs at least one flagged and one clean example")
+            severity = self.choice(item, "severity", lid, SEVERITIES)
+            rule = LintRule(id=lid, name=name, severity=severity, summary=self.text(item, "summary", lid),
+                            why=self.text(item, "why", lid), message=self.text(item, "message", lid), fix=fix,
+                            sources=self.sources_ok(item, lid), examples=tuple(examples), status=status,
+                            file=self.file, line=item.line)
+            if self.claim("lints", lid, item.line, self.kb.lints):
+                self.kb.lints[lid] = rule
+
+    def read_diagnoses(self, doc: Located) -> None:
+        keys = ("id", "name", "patterns", "cause", "fix", "rules", "implies", "source", "examples", "overrides",
+                "status")
+        for item in self.items(doc, "diagnoses"):
+            did = self.text(item, "id", "diagnosis") or "diagnosis"
+            if not self.keys_ok(item, did, keys, ("id", "name", "patterns", "cause", "fix", "source", "examples")):
+                continue
+            if not re.fullmatch(r"MI5\d\d", did):
+                self.problem(item.line, did, "a diagnosis id is MI5 followed by two digits")
+            name = self.text(item, "name", did)
+            if not re.fullmatch(r"[a-z][a-z0-9]*(-[a-z0-9]+)*", name):
+                self.problem(item.key_lines.get("name", item.line), did, f"name '{name}' is not kebab-case")
+            patterns = self.strings(item, "patterns", did)
+            compiled = []
+            for i, pattern in enumerate(patterns):
+                try:
+                    compiled.append(re.compile(pattern, re.IGNORECASE))
+                except re.error as e:
+                    # block-style lists put pattern i on the line after the key, plus i
+                    self.problem(item.key_lines.get("patterns", item.line) + 1 + i, did,
+                                 f"pattern {i + 1} is not a valid regular expression: {e}")
+            groups = {g for c in compiled for g in c.groupindex}
+            implies = {str(k): str(v) for k, v in self.mapping(item, "implies", did).items()}
+            for fact, value in implies.items():
+                for ref in re.findall(r"\{(\w+)\}", value):
+                    if ref not in groups:
+                        self.problem(item.key_lines.get("implies", item.line), did,
+                                     f"implies {fact}={value}: no pattern has a group named '{ref}'")
+                q = self.kb.questions.get(fact)
+                if q is not None and "{" not in value and value not in q.choices:
+                    self.problem(item.key_lines.get("implies", item.line), did,
+                                 f"implies {fact}={value}, not one of: {', '.join(q.choices)}")
+            examples = self.strings(item, "examples", did)
+            for ex in examples:
+                if compiled and not any(c.search(ex) for c in compiled):
+                    self.problem(item.key_lines.get("examples", item.line), did,
+                                 f"example matches none of the patterns: '{ex[:60]}'")
+            status = self.text(item, "status", did) or "active"
+            if status not in ("active", "removed"):
+                self.problem(item.key_lines.get("status", item.line), did, "status must be active or removed")
+            diagnosis = Diagnosis(id=did, name=name, patterns=patterns, cause=self.text(item, "cause", did),
+                                  fix=self.text(item, "fix", did), rules=self.strings(item, "rules", did),
+                                  implies=implies, sources=self.sources_ok(item, did), examples=examples,
+                                  overrides=self.strings(item, "overrides", did), status=status, file=self.file,
+                                  line=item.line)
+            if self.claim("diagnoses", did, item.line, self.kb.diagnoses):
+                self.kb.diagnoses[did] = diagnosis
+
+
+def _cross_check_lints(kb: Knowledge, problems: list[Problem]) -> None:
+    """The rule trail of each diagnosis names known rules; overrides name known diagnoses."""
+    known = {*kb.rules, *kb.lints}
+    for d in kb.diagnoses.values():
+        for rid in d.rules:
+            if rid not in known:
+                problems.append(Problem(d.file, d.line, d.id, f"rule trail names unknown rule '{rid}'"))
+        for did in d.overrides:
+            if did not in kb.diagnoses:
+                problems.append(Problem(d.file, d.line, d.id, f"overrides unknown diagnosis '{did}'"))
+
 
 def _cross_check(kb: Knowledge, pending: list, problems: list[Problem]) -> None:
     """References between sections, checked once every layer is read."""
@@ -413,7 +586,7 @@ def _cross_check(kb: Knowledge, pending: list, problems: list[Problem]) -> None:
                                         + (f" (did you mean '{hint}'?)" if hint else "")))
                 continue
             for value in cond.values:
-                if value != "*" and value not in legal:
+                if value != "*" and value not in legal and "*" not in legal:
                     problems.append(Problem(rule.file, line, rule.id,
                                             f"'{value}' is not a legal value of '{cond.fact}' "
                                             f"(legal: {', '.join(sorted(legal))})"))
@@ -434,7 +607,13 @@ def _cross_check(kb: Knowledge, pending: list, problems: list[Problem]) -> None:
             for name, value in ex.given.items():
                 q = kb.questions.get(name)
                 if q is None:
-                    problems.append(Problem(rule.file, ex.line, rule.id, f"example gives '{name}', which is not a question"))
+                    legal = kb.evidence.get(name)
+                    if legal is None:
+                        problems.append(Problem(rule.file, ex.line, rule.id,
+                                                f"example gives '{name}', which is neither a question nor evidence"))
+                    elif "*" not in legal and value not in legal:
+                        problems.append(Problem(rule.file, ex.line, rule.id,
+                                                f"example gives {name}={value}, not one of: {', '.join(legal)}"))
                 elif value not in q.legal():
                     problems.append(Problem(rule.file, ex.line, rule.id,
                                             f"example gives {name}={value}, not one of: {', '.join(q.legal())}"))
@@ -523,6 +702,7 @@ def load_knowledge(paths: Iterable[str | os.PathLike] = (), *, base: bool = True
             continue
         _Reader(kb, _display(path), problems, origin, pending).read(doc)
     _cross_check(kb, pending, problems)  # also after reading problems: report everything in one pass
+    _cross_check_lints(kb, problems)
     if problems:
         raise RuleFileError([_with_file(p, origin) for p in problems])
     return kb

@@ -196,6 +196,7 @@ class Strategy(Data):
     steps: tuple[Step, ...]
     cmd: tuple[str, ...]  # exec-form command; "{runtime}" is the final image's interpreter path
     sources: tuple[str, ...]
+    prebuilt: bool = False  # no build: the artefact is an inspected binary, described by evidence facts
     line: int = 0
 
     def to_dict(self) -> dict[str, Any]:
@@ -224,6 +225,89 @@ class Caveat(Data):
     strategies: tuple[str, ...]  # empty = all
     images: tuple[str, ...]  # empty = all
     line: int = 0
+
+
+@dataclass(frozen=True, eq=False)
+class ImageFamily(Data):
+    """What a base image is, by pattern, for images not in the catalogue (builders, other tags): for `lint`."""
+
+    id: str
+    title: str
+    match: tuple[str, ...]  # glob patterns over normalised refs (docker.io/library/ dropped, ":latest" added)
+    libc: str  # glibc | musl | none
+    release: str | None  # the release when no release_by_tag pattern matches
+    release_by_tag: tuple[tuple[str, str], ...]  # (glob, release), first match wins
+    shell: str  # none | busybox | dash | bash
+    shell_path: str
+    passwd: bool
+    gcc: bool  # a C compiler is on PATH (so Go's cgo defaults on)
+    libstdcxx: bool
+    libgcc_s: bool
+    workdir: str | None
+    rust_target: str | None  # gnu | musl: cargo's default target
+    notes: str
+    sources: tuple[str, ...]
+    line: int = 0
+
+    def release_for(self, ref: str) -> str | None:
+        import fnmatch
+
+        for pattern, release in self.release_by_tag:
+            if fnmatch.fnmatchcase(ref, pattern):
+                return release
+        return self.release
+
+
+@dataclass(frozen=True, eq=False)
+class LintExample(Data):
+    dockerfile: str
+    flagged: bool  # the rule must report it (at line `at`, when given) / must not
+    at: int | None = None
+    line: int = 0
+    files: dict[str, str] = field(default_factory=dict)  # the build context: file name -> content
+
+
+@dataclass(frozen=True, eq=False)
+class LintRule(Data):
+    """An MI4xx Dockerfile check. Detection is the function registered under `name` in kb/lint.py."""
+
+    id: str
+    name: str
+    severity: str  # error | warning | info
+    summary: str
+    why: str
+    message: str  # a str.format template filled by the check
+    fix: dict[str, str]  # variant -> template; "default" always present
+    sources: tuple[str, ...]
+    examples: tuple[LintExample, ...] = ()
+    status: str = "active"
+    file: str = ""
+    line: int = 0
+
+
+@dataclass(frozen=True, eq=False)
+class Diagnosis(Data):
+    """An MI5xx error-message pattern: what it means, how to fix it, the rules behind it, the facts it implies."""
+
+    id: str
+    name: str
+    patterns: tuple[str, ...]  # regular expressions, searched case-insensitively line by line
+    cause: str
+    fix: str
+    rules: tuple[str, ...]  # the rule trail: ids of MI1xx-MI4xx rules it relates to
+    implies: dict[str, str]  # fact -> value; "{group}" takes a named group of the match
+    sources: tuple[str, ...]
+    examples: tuple[str, ...]
+    overrides: tuple[str, ...] = ()  # less specific diagnoses dropped when this one matches the same line
+    status: str = "active"
+    file: str = ""
+    line: int = 0
+
+    @property
+    def summary(self) -> str:
+        """The message it recognises, by its first example (for the `rules` table)."""
+        example = self.examples[0] if self.examples else self.patterns[0]
+        return f"recognises: {example if len(example) <= 70 else example[:67] + '...'}"
 
 
 # --- what a consultation produces --------------------------------------------------------------------------------
@@ -382,6 +466,7 @@ class Knowledge:
     files: list[str] = field(default_factory=list)
     questions: dict[str, Question] = field(default_factory=dict)
     derived: dict[str, dict[str, str]] = field(default_factory=dict)
+    evidence: dict[str, dict[str, str]] = field(default_factory=dict)  # facts only inspection provides
     releases: dict[str, dict[str, str]] = field(default_factory=dict)
     default_debian: str = "trixie"
     libraries: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -391,6 +476,9 @@ class Knowledge:
     changes: dict[str, Change] = field(default_factory=dict)
     caveats: dict[str, Caveat] = field(default_factory=dict)
     rules: dict[str, Rule] = field(default_factory=dict)
+    image_families: list[ImageFamily] = field(default_factory=list)  # in order: the first match wins
+    lints: dict[str, LintRule] = field(default_factory=dict)
+    diagnoses: dict[str, Diagnosis] = field(default_factory=dict)
 
     def legal_values(self, fact: str) -> set[str] | None:
         """The values a fact may take, or None if no question, declaration or rule provides the fact."""
@@ -400,6 +488,8 @@ class Knowledge:
             return set(getattr(self, CATALOGUE_FACTS[fact]))
         if fact in self.derived:
             return set(self.derived[fact])
+        if fact in self.evidence:
+            return set(self.evidence[fact])  # may be {"*"}: any value
         return None
 
     def image(self, ref: str) -> Image | None:

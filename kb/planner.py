@@ -8,7 +8,7 @@ the catalogue (strategies x images), not a chain of inferences; each check still
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .model import Knowledge
 from .model import Change, Image, Justification, Plan, Reason, Rejection, Rule, Step, Strategy
@@ -31,6 +31,7 @@ class Artefact:
     glibc_min: str | None  # the builder's glibc: the final image needs at least this
     runtime: str | None
     build_image: str
+    glibcxx_min: str | None = None  # the newest GLIBCXX_3.4.x it needs from libstdc++
 
 
 def _version(v: str | None) -> tuple[int, ...]:
@@ -55,7 +56,17 @@ class Planner:
 
     # -- the artefact of a strategy, for one final image ------------------------------------------------------------
 
-    def artefact(self, strategy: Strategy, image: Image) -> Artefact | Rejection:
+    @staticmethod
+    def inspected(known: dict[str, set[str]]) -> Artefact | None:
+        """The artefact an inspected binary describes, from its evidence facts."""
+        libc = next(iter(known.get("binary_libc", ())), None)
+        if libc is None:
+            return None
+        newest = lambda name: max(known.get(name, ()), key=_version, default=None)  # noqa: E731
+        return Artefact(libc, frozenset(known.get("binary_needs", ())), newest("binary_glibc"), None, "",
+                        newest("binary_glibcxx"))
+
+    def artefact(self, strategy: Strategy, image: Image, ctx: "_Context") -> Artefact | Rejection:
         build_image, release = strategy.build_image, strategy.build_release
         if "{debian}" in build_image:
             release = self.pinned_release(image)
@@ -63,6 +74,8 @@ class Planner:
                 return self.reject(image, strategy, "glibc_version",
                                    f"its glibc {image.libc_version} is older than every Debian release's")
             build_image = build_image.replace("{debian}", self.kb.releases[release]["debian"])
+        if strategy.prebuilt:  # the binary's own requirements; the stage only supplies files to copy
+            return replace(ctx.inspected, build_image=build_image)
         glibc_min = self.kb.releases.get(release or "", {}).get("glibc") if strategy.libc == "glibc" else None
         return Artefact(strategy.libc, strategy.libs, glibc_min, strategy.runtime, build_image)
 
@@ -82,14 +95,15 @@ class Planner:
 
     # -- one (strategy, image) pair ---------------------------------------------------------------------------------
 
-    def evaluate(self, strategy: Strategy, image: Image, needs: set[str], changes: list[Change],
-                 caveat_ids: set[str]) -> tuple[Plan, dict[str, str], list[Change]] | Rejection | None:
+    def evaluate(self, strategy: Strategy, image: Image,
+                 ctx: "_Context") -> tuple[Plan, dict[str, str], list[Change]] | Rejection | None:
+        needs, changes, caveat_ids = ctx.needs, ctx.changes, ctx.caveat_ids
         if strategy.runtime != image.runtime:
             if strategy.runtime is None:
                 return None  # a language runtime image is never the smallest home for a binary: not worth listing
             have = f"has {image.runtime}" if image.runtime else "has no language runtime"
             return self.reject(image, strategy, "runtime", f"needs the {strategy.runtime} runtime; it {have}")
-        art = self.artefact(strategy, image)
+        art = self.artefact(strategy, image, ctx)
         if isinstance(art, Rejection):
             return art
         # check -> what it verified, shown in the plan's justification
@@ -103,10 +117,15 @@ class Planner:
         if art.glibc_min and image.libc == "glibc":
             if _version(image.libc_version) < _version(art.glibc_min):
                 return self.reject(image, strategy, "glibc_version",
-                                   f"built against glibc {art.glibc_min}, but the image has {image.libc_version}")
-            used["glibc_version"] = (f"its glibc {image.libc_version} is at least the builder's "
-                                     f"{art.glibc_min} ({art.build_image})")
+                                   f"needs glibc {art.glibc_min}, but the image has {image.libc_version}")
+            source = "the binary needs" if strategy.prebuilt else f"the builder ({art.build_image}) links"
+            used["glibc_version"] = f"its glibc {image.libc_version} is at least the {art.glibc_min} {source}"
 
+        glibcxx = self.kb.releases.get(image.release, {}).get("glibcxx")
+        if art.glibcxx_min and glibcxx and "libstdc++.so.6" in image.libs:
+            if _version(glibcxx) < _version(art.glibcxx_min):
+                return self.reject(image, strategy, "libs", f"needs GLIBCXX_{art.glibcxx_min}, but its libstdc++ "
+                                                            f"provides GLIBCXX_{glibcxx} at most")
         final_steps: list[Step] = []
         size = image.size_mb
         missing = sorted(art.libs - image.libs)
@@ -141,10 +160,13 @@ class Planner:
         caveats = tuple(cv.text for cid in sorted(caveat_ids) if (cv := self.kb.caveats[cid])
                         and (not cv.strategies or strategy.id in cv.strategies)
                         and (not cv.images or image.ref in cv.images))
-        steps = self.steps(strategy, applied, final_steps)
+        steps = self.steps(strategy, applied, final_steps, ctx)
+        build_image = art.build_image
+        if strategy.prebuilt and not any("--from=build" in st.instruction for st in steps):
+            build_image, steps = "", tuple(st for st in steps if st.stage == "final")  # nothing to copy: no stage
         plan = Plan(
             rank=0, strategy=strategy.id, strategy_title=strategy.title, final_image=image.ref,
-            build_image=art.build_image, changes=tuple(s for s in steps if s.why), provides=image.provides(),
+            build_image=build_image, changes=tuple(s for s in steps if s.why), provides=self.provides(image, applied),
             size_mb=round(size + sum(c.size_mb for c in applied), 2),
             size_note="approximate compressed size of the base image and the changes; the program comes on top",
             caveats=caveats, tradeoffs=self.tradeoffs(image, needs), image_notes=image.notes,
@@ -176,12 +198,27 @@ class Planner:
                               "install the runtime packages of the native libraries your program links"))
         return steps, size
 
-    def steps(self, strategy: Strategy, applied: list[Change], final_steps: list[Step]) -> tuple[Step, ...]:
+    def steps(self, strategy: Strategy, applied: list[Change], installs: list[Step],
+              ctx: "_Context") -> tuple[Step, ...]:
+        """Every Dockerfile step in order: the build, then the final stage's installs, additions and the program."""
         family = strategy.build_family
-        out = [s for s in strategy.steps if s.family in (None, family)]
+        own = [s for s in strategy.steps if s.family in (None, family)]
+        if strategy.prebuilt:
+            own = [Step(s.stage, s.instruction.replace("{binary_name}", ctx.binary_name), s.why, s.family) for s in own]
+        added = [s for change in applied for s in change.steps if s.family in (None, family)]
+        build = [s for s in own + added if s.stage == "build"]
+        final = installs + [s for s in added if s.stage == "final"] + [s for s in own if s.stage == "final"]
+        return tuple(build + final)
+
+    @staticmethod
+    def provides(image: Image, applied: list[Change]) -> dict:
+        """What the final image will hold: the image's own, plus what the plan's changes add ("added")."""
+        out = image.provides()
         for change in applied:
-            out += [s for s in change.steps if s.family in (None, family)]
-        return tuple(out + final_steps)
+            key = {"ca-certificates": "ca_certificates", "tzdata": "tzdata", "passwd": "passwd"}.get(change.supplies)
+            if key:
+                out[key] = "added"
+        return out
 
     @staticmethod
     def command(strategy: Strategy, image: Image) -> tuple[str, ...]:
@@ -212,16 +249,19 @@ class Planner:
 
     # -- all pairs, ranked ------------------------------------------------------------------------------------------
 
-    def plan(self, known: dict[str, set[str]], trail: list[Justification]) -> tuple[list[Plan], list[Rejection]]:
-        needs = known.get("needs", set())
-        changes = [self.kb.changes[c] for c in sorted(known.get("change", ()))]
-        caveat_ids = known.get("caveat", set())
+    def plan(self, known: dict[str, set[str]], trail: list[Justification],
+             images: list[Image] | None = None) -> tuple[list[Plan], list[Rejection]]:
+        """Every derived strategy on every image (by default the catalogue less deprecated images), ranked."""
+        ctx = _Context(needs=known.get("needs", set()),
+                       changes=[self.kb.changes[c] for c in sorted(known.get("change", ()))],
+                       caveat_ids=known.get("caveat", set()), inspected=self.inspected(known),
+                       binary_name=next(iter(known.get("binary_name", ())), "app"))
         plans: list[tuple[Plan, dict[str, str], list[Change]]] = []
         rejections: list[Rejection] = []
         for sid in sorted(known.get("strategy", ())):
             strategy = self.kb.strategies[sid]
-            for image in self.images:
-                outcome = self.evaluate(strategy, image, needs, changes, caveat_ids)
+            for image in self.images if images is None else images:
+                outcome = self.evaluate(strategy, image, ctx)
                 if isinstance(outcome, Rejection):
                     rejections.append(outcome)
                 elif outcome is not None:
@@ -247,6 +287,17 @@ class Planner:
             reasons.setdefault(rule.id, Reason(rule.id, rule.name, rule.summary, rule.sources, verified))
         justification = tuple(reasons[k] for k in sorted(reasons))
         return Plan(**{**plan.__dict__, "rank": rank, "justification": justification})
+
+
+@dataclass
+class _Context:
+    """What one consultation's plans are built from (the planner itself is shared between threads)."""
+
+    needs: set[str]
+    changes: list[Change]
+    caveat_ids: set[str]
+    inspected: Artefact | None
+    binary_name: str
 
 
 class _Chains:

@@ -70,6 +70,8 @@ examples:
   printf 'c\\nno\\n' | minimage-ask                  answers on stdin, in the order the questions come
   minimage-ask --answers answers.yaml --format json
   minimage-ask rules                               the rule catalogue; `minimage-ask rules MI204` for one rule
+  minimage-ask lint Dockerfile                     libc-aware Dockerfile checks (MI4xx); lint --help
+  minimage-ask diagnose 'exec /app: no such file or directory'   what an error message means (MI5xx)
 
 exit status: 0 a plan was found, 1 no viable plan, 2 usage or input error, 70 internal error, 130 interrupted
 """
@@ -79,7 +81,7 @@ def consult_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="minimage-ask",
         description="Find the smallest Docker base image your program really runs on, what to change in the build "
-                    "to get there, and why. Other commands: rules.",
+                    "to get there, and why. Other commands: rules, lint, diagnose.",
         epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--answer", "-a", action="append", default=[], metavar="FACT=VALUE",
                    help="answer a question without being asked (repeatable); every fact accepts 'unknown'")
@@ -242,12 +244,13 @@ def cmd_rules(argv: list[str], env: Env) -> int:
     args = parse(rules_parser(), argv, env)
     env.debug = args.debug
     knowledge = load_rulebase(args.rules).knowledge
-    rules = sorted(knowledge.rules.values(), key=lambda r: r.id)
+    catalogue = {**knowledge.rules, **knowledge.lints, **knowledge.diagnoses}  # MI1xx-3xx, MI4xx lint, MI5xx diagnose
+    rules = sorted(catalogue.values(), key=lambda r: r.id)
     if args.ids:
-        missing = [i for i in args.ids if i.upper() not in knowledge.rules]
+        missing = [i for i in args.ids if i.upper() not in catalogue]
         if missing:
             raise UsageError(f"unknown rule {', '.join(missing)} (rules: {rules[0].id} to {rules[-1].id})")
-        rules = [knowledge.rules[i.upper()] for i in args.ids]
+        rules = [catalogue[i.upper()] for i in args.ids]
     if args.format == "json":
         env.stdout.write(json.dumps([r.to_dict() for r in rules], indent=2) + "\n")
     elif args.ids:
@@ -257,7 +260,69 @@ def cmd_rules(argv: list[str], env: Env) -> int:
     return ExitStatus.OK
 
 
-COMMANDS: dict[str, Callable[[list[str], Env], int]] = {"rules": cmd_rules}
+def cmd_lint(argv: list[str], env: Env) -> int:
+    from .lint import run_lint
+
+    return run_lint(argv, env)
+
+
+def cmd_diagnose(argv: list[str], env: Env) -> int:
+    from .diagnose import run_diagnose
+
+    return run_diagnose(argv, env)
+
+
+def inspect_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="minimage-ask inspect",
+        description="Look at a binary, a script or a source directory, turn what it shows into facts, and print "
+                    "the plans. Questions the evidence does not settle count as unknown unless answered.",
+        epilog="examples:\n  minimage-ask inspect ./server                 an ELF binary: libc, libraries, glibc version\n"
+               "  minimage-ask inspect . --answer static_ok=yes a project directory\n"
+               "  minimage-ask inspect ./app --chat             then ask what is still open\n",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("path", help="an ELF binary, a #! script or a project directory")
+    p.add_argument("--answer", "-a", action="append", default=[], metavar="FACT=VALUE",
+                   help="answer a question the evidence leaves open (repeatable)")
+    p.add_argument("--format", "-f", choices=("text", "json", "dockerfile"), default="text")
+    p.add_argument("--plan", type=int, default=1, metavar="N", help="which plan --format dockerfile writes")
+    p.add_argument("--output", "-o", metavar="PATH", help="write the output to PATH")
+    p.add_argument("--chat", action="store_true", help="in a terminal, go on to ask the questions still open")
+    add_common(p)
+    return p
+
+
+def cmd_inspect(argv: list[str], env: Env) -> int:
+    from kb.evidence.errors import EvidenceError
+    from kb.evidence.facts import inspect_path
+
+    args = parse(inspect_parser(), argv, env)
+    env.debug = args.debug
+    rb = load_rulebase(args.rules)
+    try:
+        kind, _, evidence = inspect_path(args.path)
+    except EvidenceError as e:
+        raise UsageError(str(e)) from None
+    session = rb.session()
+    session.add_evidence(evidence)
+    for text in args.answer:
+        fact, value = parse_assignment(text, "--answer")
+        apply_answer(session, fact, value, f"--answer {_clip(text)}")
+    if args.chat and env.stdin_isatty:
+        from .chat import run_chat
+
+        return run_chat(rb, session, args, env)
+    if args.format == "text":
+        shown = evidence or []
+        env.stdout.write(f"Evidence from {kind} {args.path}:\n")
+        env.stdout.write("".join(f"  {j.fact.name} = {j.fact.value:<24} {j.note}\n" for j in shown)
+                         or "  nothing that settles a question\n")
+        env.stdout.write("\n")
+    return emit_result(session.result(), args, env)
+
+
+COMMANDS: dict[str, Callable[[list[str], Env], int]] = {"inspect": cmd_inspect, "rules": cmd_rules, "lint": cmd_lint,
+                                                        "diagnose": cmd_diagnose}
 
 
 def main(argv: list[str] | None = None, env: Env | None = None) -> int:

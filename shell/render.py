@@ -15,12 +15,16 @@ def _wrap(text: str, indent: str, width: int = 100) -> str:
 
 def gives(plan: Plan) -> str:
     p = plan.provides
+
+    def have(value, name: str) -> str:
+        return f"{name} (added)" if value == "added" else name if value else f"no {name}"
+
     parts = [
         f"shell: {p['shell']}",
         f"package manager: {p['package_manager']}",
-        "CA certificates" if p["ca_certificates"] else "no CA certificates",
-        {"yes": "tzdata", "utc-only": "UTC only", "no": "no tzdata"}[p["tzdata"]],
-        "/etc/passwd" if p["passwd"] else "no /etc/passwd",
+        have(p["ca_certificates"], "CA certificates"),
+        "UTC only" if p["tzdata"] == "utc-only" else have(p["tzdata"] != "no" and p["tzdata"], "tzdata"),
+        have(p["passwd"], "/etc/passwd"),
         f"libc: {p['libc']}",
     ]
     return ", ".join(parts)
@@ -32,7 +36,7 @@ def plan_summary(plan: Plan) -> str:
 
 def plan_text(plan: Plan, *, justification: bool = True, dockerfile: bool = True) -> str:
     out = [f"Plan {plan.rank}: {plan.final_image}  (~{plan.size_mb:g} MB, {plan.size_note})",
-           f"  build image: {plan.build_image}",
+           f"  build image: {plan.build_image or 'none (nothing is built)'}",
            f"  strategy:    {plan.strategy_title}"]
     if plan.changes:
         out.append("  changes:")
@@ -128,7 +132,34 @@ def why_text(why: WhyAnswer) -> str:
     return "\n".join(out)
 
 
+def lint_rule_text(rule) -> str:
+    """An MI4xx lint rule (kb.model.LintRule) in full."""
+    out = [f"{rule.id} {rule.name} ({rule.severity}, minimage-ask lint)" + (" (removed)" if rule.status == "removed" else ""),
+           _wrap(rule.summary, "  "),
+           _wrap(f"why: {rule.why}", "  "),
+           _wrap(f"says: {rule.message}", "  ")]
+    out += [_wrap(f"fix{'' if v == 'default' else f' ({v})'}: {text}", "  ") for v, text in rule.fix.items()]
+    out += [f"  sources: {', '.join(rule.sources)}", f"  defined at: {rule.file}:{rule.line}"]
+    return "\n".join(out)
+
+
+def diagnosis_text(d) -> str:
+    """An MI5xx diagnosis (kb.model.Diagnosis) in full."""
+    out = [f"{d.id} {d.name} (minimage-ask diagnose)", _wrap(f"cause: {d.cause}", "  "), _wrap(f"fix: {d.fix}", "  ")]
+    out += [f"  matches: {p}" for p in d.patterns]
+    if d.rules:
+        out.append(f"  rules: {', '.join(d.rules)}")
+    if d.implies:
+        out.append("  shows: " + ", ".join(f"{k} = {v}" for k, v in d.implies.items()))
+    out += [f"  sources: {', '.join(d.sources)}", f"  defined at: {d.file}:{d.line}"]
+    return "\n".join(out)
+
+
 def rule_text(rule: Rule) -> str:
+    if hasattr(rule, "severity"):
+        return lint_rule_text(rule)
+    if hasattr(rule, "patterns"):
+        return diagnosis_text(rule)
     when = ", ".join(c.describe() for c in rule.when) if rule.when else f"checked for every plan ({rule.check})"
     then = ", ".join(f"{n} = {v}" for n, v in rule.then) if rule.then else "rejects images that fail it"
     out = [f"{rule.id} {rule.name}" + (" (removed)" if rule.status == "removed" else ""),

@@ -10,7 +10,10 @@ CASES = [(rule.id, i, ex) for rule in RB.knowledge.rules.values() if rule.status
 
 @pytest.mark.parametrize("rule_id,index,example", CASES, ids=[f"{r}-{i}" for r, i, _ in CASES])
 def test_rule_example(rule_id, index, example):
-    result = RB.consult(example.given)
+    answers = {k: v for k, v in example.given.items() if k in RB.knowledge.questions}
+    evidence = [kb.Justification(kb.Fact(k, v), "evidence", note="example")
+                for k, v in example.given.items() if k not in answers]
+    result = RB.consult(answers, evidence)
     for name, value in example.expect.items():
         if name == "best":
             assert result.best is not None, result.no_plan_reason

@@ -4,12 +4,19 @@
 :class:`~kb.evidence.errors.EvidenceError` (never a pyelftools exception). All work is bounded: the header
 tables are checked against the file size before pyelftools sees them, counts are capped, and every read of
 a section or segment is limited in size.
+
+pyelftools does the parsing, but only of what the report needs (this runs over whole images, and must stay
+well below the cost of spawning ``readelf``): its construct structs are built once per ELF flavour instead of
+once per file; the program header and dynamic tables are read in one piece and only the entries of interest
+(found by their first word) are decoded with pyelftools' Elf_Phdr / Elf_Dyn; sections are located by one pass
+over the section header table, and only .dynamic's string table, .gnu.version_r and (for static binaries
+whose string table names a libc marker) .symtab are opened as pyelftools sections. No section or segment
+object is built for the rest of the file.
 """
 
 from __future__ import annotations
 
 import errno
-import io
 import itertools
 import json
 import os
@@ -18,9 +25,14 @@ import stat
 import struct
 from dataclasses import asdict, dataclass, field
 
-from elftools.elf.dynamic import DynamicSection, DynamicSegment
+from elftools.common.exceptions import ELFError
+from elftools.common.utils import struct_parse
+from elftools.elf.dynamic import DynamicTag, _DynamicStringTable
+from elftools.elf.enums import ENUM_D_TAG_COMMON, ENUM_P_TYPE_BASE
 from elftools.elf.elffile import ELFFile
 from elftools.elf.gnuversions import GNUVerNeedSection
+from elftools.elf.sections import StringTableSection
+from elftools.elf.structs import ELFStructs
 
 from .errors import EvidenceError
 
@@ -311,7 +323,9 @@ def _prevalidate(path: str, r: _Reader) -> dict:
             raise EvidenceError(path, f"corrupt ELF header: e_shstrndx={shstrndx} but only {real_shnum} sections",
                                 reason="corrupt")
     return {"class": 32 if ei_class == 1 else 64, "little": ei_data == 1, "e_type": e_type,
-            "e_machine": e_machine, "has_sections": bool(shoff and real_shnum), "byteorder": bo}
+            "e_machine": e_machine, "has_sections": bool(shoff and real_shnum), "byteorder": bo,
+            "phoff": phoff, "phnum": phnum, "shoff": shoff, "shnum": real_shnum if shoff else 0,
+            "shstrndx": shstrndx}
 
 
 # ---- Go build info ----------------------------------------------------------------------------------------
@@ -461,6 +475,114 @@ def _read_go_buildinfo(r: _Reader, loads, data_start: int | None, ptr_bo: str) -
     return _parse_modinfo(mod, vers), None
 
 
+# ---- pyelftools, used economically -----------------------------------------------------------------------
+# ELFFile() builds its construct structs from scratch for every file (about 0.3 ms, more than the rest of the
+# inspection). They depend only on (endianness, class, e_type, e_machine, EI_OSABI) and construct structs are
+# stateless, so they are built once per combination and shared.
+_STRUCTS_CACHE: dict[tuple, ELFStructs] = {}
+_STRUCTS_CACHE_MAX = 64           # hostile input cannot grow the cache without bound
+
+
+def _structs(little: bool, elfclass: int, advanced: tuple | None) -> ELFStructs:
+    key = (little, elfclass, advanced)
+    st = _STRUCTS_CACHE.get(key)
+    if st is None:
+        st = ELFStructs(little_endian=little, elfclass=elfclass)
+        st.create_basic_structs()
+        if advanced is not None:
+            st.create_advanced_structs(*advanced)
+        if len(_STRUCTS_CACHE) < _STRUCTS_CACHE_MAX:
+            _STRUCTS_CACHE[key] = st
+    return st
+
+
+class _ELFFile(ELFFile):
+    """ELFFile with shared struct definitions; otherwise the same object (same header, same section API)."""
+
+    def __init__(self, stream, size: int) -> None:  # noqa: D107 - mirrors ELFFile.__init__
+        self.stream = stream
+        self.stream_len = size
+        self._identify_file()
+        self.structs = _structs(self.little_endian, self.elfclass, None)
+        self.header = self._parse_elf_header()
+        self.structs = _structs(self.little_endian, self.elfclass,
+                                (self["e_type"], self["e_machine"], self["e_ident"]["EI_OSABI"]))
+        self.stream.seek(0)
+        self.e_ident_raw = self.stream.read(16)
+        self.stream_loader = None
+
+
+# Section types looked at by number in the one pass over the section header table (gABI / GNU values).
+_SHT_SYMTAB, _SHT_STRTAB, _SHT_DYNAMIC, _SHT_NOBITS, _SHT_DYNSYM = 2, 3, 6, 8, 11
+_SHT_GNU_VERNEED = 0x6FFFFFFE
+_SHT_SUNW_LDYNSYM = 0x6FFFFFF3
+_MAX_SHSTRTAB = 1 << 20           # section names; real files have a few hundred bytes
+_MAX_STRTAB_PREFILTER = 32 << 20  # .strtab searched as bytes before any symbol is parsed
+_DT_NAMES_WANTED = frozenset({"DT_NULL", "DT_NEEDED", "DT_SONAME", "DT_RUNPATH", "DT_RPATH", "DT_FLAGS_1"})
+_DT_STRTAB = ENUM_D_TAG_COMMON["DT_STRTAB"]
+_DT_NUMBERS_WANTED = frozenset(ENUM_D_TAG_COMMON[n] for n in _DT_NAMES_WANTED)
+_PT_NUMBERS_WANTED = frozenset(ENUM_P_TYPE_BASE[n] for n in ("PT_LOAD", "PT_DYNAMIC", "PT_INTERP", "PT_NOTE"))
+# p_type (first word of an Elf_Phdr), per (little endian, class)
+_PHDR_PEEK = {(True, 32): struct.Struct("<I28x"), (False, 32): struct.Struct(">I28x"),
+              (True, 64): struct.Struct("<I52x"), (False, 64): struct.Struct(">I52x")}
+# d_tag (signed word) followed by the rest of an Elf_Dyn entry, per (little endian, class)
+_DYN_PEEK = {(True, 32): struct.Struct("<i4x"), (False, 32): struct.Struct(">i4x"),
+             (True, 64): struct.Struct("<q8x"), (False, 64): struct.Struct(">q8x")}
+
+
+class _Sections:
+    """One pass over the section header table: (name, type, addr, offset, size, link) per section.
+
+    Only the fields needed to find sections by name or type are decoded; the sections that are then used
+    (.dynamic, .gnu.version_r, .symtab) are opened through pyelftools (``ELFFile.get_section``).
+    """
+
+    __slots__ = ("rows", "index")
+
+    def __init__(self, r: "_Reader", pre: dict) -> None:
+        self.rows: list[tuple[str, int, int, int, int, int]] = []
+        self.index: dict[str, int] = {}
+        if not pre["has_sections"]:
+            return
+        n, bo = pre["shnum"], pre["byteorder"]
+        if pre["class"] == 64:
+            fmt, ent = struct.Struct(bo + "IIQQQQII16x"), 64     # name type flags addr offset size link info
+        else:
+            fmt, ent = struct.Struct(bo + "IIIIIIII8x"), 40
+        raw = r.read(pre["shoff"], n * ent)
+        if len(raw) < n * ent:
+            raise EvidenceError(r.path, "truncated: the section header table runs past the end of the file",
+                                reason="truncated")
+        hdrs = list(fmt.iter_unpack(raw))
+        strndx = pre["shstrndx"]
+        names = b""
+        if 0 < strndx < n:
+            s = hdrs[strndx]
+            if s[1] != _SHT_NOBITS:
+                names = r.read(s[4], min(s[5], _MAX_SHSTRTAB))
+        rows, index = self.rows, self.index
+        for i, (name_off, typ, _flags, addr, off, size, link, _info) in enumerate(hdrs):
+            if name_off < len(names):
+                end = names.find(b"\0", name_off)
+                name = names[name_off:end if end >= 0 else len(names)].decode("utf-8", "replace")
+            else:
+                name = ""
+            rows.append((name, typ, addr, off, size, link))
+            index.setdefault(name, i)
+
+    def __bool__(self) -> bool:
+        return bool(self.rows)
+
+    def __contains__(self, name: str) -> bool:
+        return name in self.index
+
+    def first_of_type(self, typ: int) -> int | None:
+        for i, row in enumerate(self.rows):
+            if row[1] == typ:
+                return i
+        return None
+
+
 # ---- main entry -------------------------------------------------------------------------------------------
 def inspect_elf(path: "str | os.PathLike[str]") -> ElfReport:
     """Inspect one ELF file. Raises EvidenceError for anything that is not a sound, readable ELF file."""
@@ -486,9 +608,103 @@ def inspect_elf(path: "str | os.PathLike[str]") -> ElfReport:
         fh.close()
 
 
+def _read_dynamic(path: str, r: _Reader, elf: ELFFile, offset: int, size_hint: int, get_strtab):
+    """Yield (d_tag name, d_val, DynamicTag | None) from the dynamic array at ``offset``, up to DT_NULL.
+
+    Like pyelftools' Dynamic.iter_tags, the array is read until DT_NULL (not just to the end of the
+    section), at most MAX_DYNAMIC_TAGS entries; the entries are decoded with pyelftools' Elf_Dyn struct
+    and DynamicTag resolves the string-valued ones. Bytes are read in bounded chunks.
+    """
+    dyn_struct = elf.structs.Elf_Dyn
+    ent = dyn_struct.sizeof()
+    peek = _DYN_PEEK[(elf.little_endian, elf.elfclass)]
+    strtab = None
+    chunk_tags = max(16, min(size_hint // ent + 1, MAX_DYNAMIC_TAGS))
+    done = 0
+    pos = offset
+    while done < MAX_DYNAMIC_TAGS:
+        want = min(chunk_tags, MAX_DYNAMIC_TAGS - done)
+        data = r.read(pos, want * ent)
+        got = len(data) // ent
+        if got == 0:
+            raise EvidenceError(path, "the dynamic array reaches the end of the file without a DT_NULL entry",
+                                reason="corrupt")
+        # Peek at the d_tag words (the first field of every entry) and let pyelftools decode only the
+        # entries that matter: a library's 30-odd tags are mostly addresses and sizes nobody here reads.
+        for i, (d_tag,) in enumerate(peek.iter_unpack(data[:got * ent])):
+            if d_tag in _DT_NUMBERS_WANTED:
+                entry = dyn_struct.parse(data[i * ent:(i + 1) * ent])
+                t = entry.d_tag
+                if t in _DT_NAMES_WANTED:
+                    tag = None
+                    if t in DynamicTag._HANDLED_TAGS:
+                        if strtab is None:
+                            strtab = get_strtab()
+                        tag = DynamicTag(entry, strtab)
+                    yield t, entry.d_val, tag
+                    if t == "DT_NULL":
+                        return
+        done += got
+        pos += got * ent
+        if got < want:
+            raise EvidenceError(path, "the dynamic array reaches the end of the file without a DT_NULL entry",
+                                reason="corrupt")
+        chunk_tags = min(chunk_tags * 4, MAX_DYNAMIC_TAGS)
+
+
+def _shdr(elf: ELFFile, pre: dict, i: int):
+    """Section header #i decoded by pyelftools (the index comes from the prevalidated table)."""
+    return struct_parse(elf.structs.Elf_Shdr, elf.stream, stream_pos=pre["shoff"] + i * elf["e_shentsize"])
+
+
+def _linked_strtab(elf: ELFFile, pre: dict, secs: "_Sections", i: int, cache: dict, also: tuple):
+    """pyelftools StringTableSection for the sh_link target #i (shared by .dynamic and .gnu.version_r).
+
+    Same checks as ELFFile.get_section(i, types): a link to anything but SHT_STRTAB (or one of ``also``,
+    opened as pyelftools would) is corrupt."""
+    if i in cache:
+        return cache[i]
+    if not 0 <= i < len(secs.rows):
+        raise ELFError(f"section link {i} is outside the section table")
+    typ = secs.rows[i][1]
+    if typ == _SHT_STRTAB:
+        st = StringTableSection(_shdr(elf, pre, i), secs.rows[i][0], elf)
+    elif (typ == _SHT_NOBITS and "SHT_NOBITS" in also) or (typ == 0 and "SHT_NULL" in also):
+        st = elf.get_section(i)
+    else:
+        raise ELFError(f"section {i} linked as a string table has type {typ:#x}, expected SHT_STRTAB")
+    cache[i] = st
+    return st
+
+
+def _segment_strtab(r: _Reader, elf: ELFFile, secs: "_Sections", loads, offset: int):
+    """The string table pyelftools' Dynamic._get_stringtable finds when no .dynamic section lends one:
+    the first DT_STRTAB before DT_NULL, mapped to a file offset through the PT_LOAD segments (as
+    ELFFile.address_offsets does), else the section named .dynstr. Unlike pyelftools, the search is bounded
+    (MAX_DYNAMIC_TAGS entries) and does not construct every segment and section to map the address."""
+    dyn_struct = elf.structs.Elf_Dyn
+    ent = dyn_struct.sizeof()
+    data = r.read(offset, MAX_DYNAMIC_TAGS * ent)
+    data = data[:len(data) // ent * ent]
+    for i, (d_tag,) in enumerate(_DYN_PEEK[(elf.little_endian, elf.elfclass)].iter_unpack(data)):
+        if d_tag == 0:
+            break
+        if d_tag == _DT_STRTAB:
+            ptr = dyn_struct.parse(data[i * ent:(i + 1) * ent]).d_ptr
+            for vaddr, off, filesz in loads:
+                if vaddr <= ptr and ptr + 1 <= vaddr + filesz:
+                    return _DynamicStringTable(elf.stream, ptr - vaddr + off)
+            break
+    idx = secs.index.get(".dynstr")
+    sec = elf.get_section(idx) if idx is not None else None
+    if not isinstance(sec, StringTableSection):
+        raise ELFError("the dynamic segment has no usable string table (DT_STRTAB or .dynstr)")
+    return sec
+
+
 def _inspect(path: str, r: _Reader, pre: dict) -> ElfReport:
     warnings: list[str] = []
-    elf = ELFFile(r.fh)
+    elf = _ELFFile(r.fh, r.size)
     hdr = elf.header
     machine = hdr["e_machine"]
     if not isinstance(machine, str):
@@ -500,43 +716,46 @@ def _inspect(path: str, r: _Reader, pre: dict) -> ElfReport:
     if osabi.startswith("ELFOSABI_"):
         osabi = osabi[9:]
 
-    # ---- segments
+    # ---- segments: the prevalidated program header table, read once, decoded with pyelftools' Elf_Phdr
     interp = None
     has_interp = has_dynamic = has_abi_tag = False
     loads: list[tuple[int, int, int]] = []
     writable_load = None
-    dyn_segment = None
+    dyn_phdr = None
     note_segments = []
-    for seg in itertools.islice(elf.iter_segments(), MAX_SEGMENTS):
-        ptype = seg["p_type"]
-        off, filesz = seg["p_offset"], seg["p_filesz"]
-        if ptype == "PT_LOAD":
-            loads.append((seg["p_vaddr"], off, filesz))
-            flags = seg["p_flags"]
-            if writable_load is None and filesz and (flags & 0x3) == 0x2:  # PF_W set, PF_X clear
-                writable_load = seg["p_vaddr"]
-        elif ptype == "PT_INTERP":
-            has_interp = True
-            if off + filesz > r.size:
-                raise EvidenceError(path, f"truncated: PT_INTERP at offset {off} runs past the end of the file",
-                                    reason="truncated")
-            raw = r.read(off, min(filesz, MAX_INTERP_BYTES))
-            interp = raw.split(b"\0", 1)[0].decode("utf-8", "replace") or None
-        elif ptype == "PT_DYNAMIC":
-            has_dynamic = True
-            dyn_segment = seg
-        elif ptype == "PT_NOTE":
-            note_segments.append((off, filesz))
+    phnum = min(pre["phnum"], MAX_SEGMENTS)
+    if phnum:
+        phdr_struct = elf.structs.Elf_Phdr
+        ent = phdr_struct.sizeof()
+        table = r.read(pre["phoff"], phnum * ent)
+        peek = _PHDR_PEEK[(elf.little_endian, elf.elfclass)]
+        for i, (p_type,) in enumerate(peek.iter_unpack(table[:phnum * ent])):
+            if p_type not in _PT_NUMBERS_WANTED:    # GNU_STACK, GNU_RELRO, PHDR, ...: not decoded at all
+                continue
+            seg = phdr_struct.parse(table[i * ent:(i + 1) * ent])
+            ptype = seg["p_type"]
+            off, filesz = seg["p_offset"], seg["p_filesz"]
+            if ptype == "PT_LOAD":
+                loads.append((seg["p_vaddr"], off, filesz))
+                flags = seg["p_flags"]
+                if writable_load is None and filesz and (flags & 0x3) == 0x2:  # PF_W set, PF_X clear
+                    writable_load = seg["p_vaddr"]
+            elif ptype == "PT_INTERP":
+                has_interp = True
+                if off + filesz > r.size:
+                    raise EvidenceError(path, f"truncated: PT_INTERP at offset {off} runs past the end of the file",
+                                        reason="truncated")
+                raw = r.read(off, min(filesz, MAX_INTERP_BYTES))
+                interp = raw.split(b"\0", 1)[0].decode("utf-8", "replace") or None
+            elif ptype == "PT_DYNAMIC":
+                has_dynamic = True
+                dyn_phdr = seg
+            elif ptype == "PT_NOTE":
+                note_segments.append((off, filesz))
 
-    # ---- sections (names, types) — bounded by the prevalidated count
-    sections = []
-    if pre["has_sections"]:
-        for sec in itertools.islice(elf.iter_sections(), MAX_SECTIONS):
-            sections.append(sec)
-    by_name = {}
-    for sec in sections:
-        by_name.setdefault(sec.name, sec)
-    stripped = None if not sections else (".symtab" not in by_name)
+    # ---- sections: one pass over the (prevalidated, capped) header table for names and types
+    secs = _Sections(r, pre)
+    stripped = None if not secs else (".symtab" not in secs)
 
     # ---- notes: NT_GNU_ABI_TAG (glibc crt) and Go's build id note
     has_go_note = False
@@ -544,30 +763,42 @@ def _inspect(path: str, r: _Reader, pre: dict) -> ElfReport:
         has_abi, go_note = _scan_notes(r.read(off, min(filesz, MAX_NOTE_BYTES)), pre["byteorder"])
         has_abi_tag |= has_abi
         has_go_note |= go_note
-    if ".note.ABI-tag" in by_name:
+    if ".note.ABI-tag" in secs:
         has_abi_tag = True
-    if ".note.go.buildid" in by_name:
+    if ".note.go.buildid" in secs:
         has_go_note = True
 
-    # ---- dynamic section
+    # ---- dynamic section (or segment)
     needed: list[str] = []
     runpath: list[str] = []
     soname = None
     flags_1 = 0
-    dyn = None
-    dyn_sec = next((s for s in sections if isinstance(s, DynamicSection)), None)
-    if dyn_sec is not None and dyn_sec["sh_type"] != "SHT_NOBITS":
-        if dyn_sec["sh_offset"] + dyn_sec["sh_size"] > r.size:
+    tags = None
+    strtabs: dict[int, object] = {}
+    dyn_idx = secs.first_of_type(_SHT_DYNAMIC)
+    if dyn_idx is not None:
+        # pyelftools' DynamicSection: the tags of .dynamic, strings from its sh_link string table
+        _n, _t, _a, s_off, s_size, link = secs.rows[dyn_idx]
+        if s_off + s_size > r.size:
             raise EvidenceError(path, "truncated: the .dynamic section runs past the end of the file",
                                 reason="truncated")
-        dyn = dyn_sec
-    elif dyn_segment is not None and isinstance(dyn_segment, DynamicSegment):
-        if dyn_segment["p_offset"] + dyn_segment["p_filesz"] > r.size:
+        tags = _read_dynamic(path, r, elf, s_off, s_size,
+                             lambda: _linked_strtab(elf, pre, secs, link, strtabs, ("SHT_NOBITS", "SHT_NULL")))
+    elif dyn_phdr is not None:
+        # pyelftools' DynamicSegment without a .dynamic section to borrow a string table from: the strings
+        # come from DT_STRTAB (pyelftools' Dynamic with no string table). Constructing DynamicSegment itself
+        # would only repeat a search of all sections that cannot succeed here.
+        if dyn_phdr["p_offset"] + dyn_phdr["p_filesz"] > r.size:
             raise EvidenceError(path, "truncated: PT_DYNAMIC runs past the end of the file", reason="truncated")
-        dyn = dyn_segment
-    if dyn is not None:
-        for tag in itertools.islice(dyn.iter_tags(), MAX_DYNAMIC_TAGS):
-            t = tag.entry.d_tag
+        if dyn_phdr["p_filesz"] == 0:
+            tags = iter(())
+        else:
+            off = dyn_phdr["p_offset"]
+            tags = _read_dynamic(path, r, elf, off, dyn_phdr["p_filesz"],
+                                 lambda: _segment_strtab(r, elf, secs, loads, off))
+    dyn = tags is not None
+    if tags is not None:
+        for t, d_val, tag in tags:
             if t == "DT_NULL":
                 break
             if t == "DT_NEEDED":
@@ -578,20 +809,22 @@ def _inspect(path: str, r: _Reader, pre: dict) -> ElfReport:
                 v = _tag_str(tag, "runpath" if t == "DT_RUNPATH" else "rpath")
                 runpath.extend(p for p in v.split(":") if p)
             elif t == "DT_FLAGS_1":
-                flags_1 = tag.entry.d_val
+                flags_1 = d_val
 
-    # ---- symbol versions required (.gnu.version_r)
+    # ---- symbol versions required (.gnu.version_r), through pyelftools' GNUVerNeedSection
     version_needs: list[tuple[str, tuple[str, ...]]] = []
-    for sec in sections:
-        if isinstance(sec, GNUVerNeedSection):
-            if sec["sh_offset"] + sec["sh_size"] > r.size:
-                raise EvidenceError(path, "truncated: .gnu.version_r runs past the end of the file",
-                                    reason="truncated")
-            for verneed, auxs in itertools.islice(sec.iter_versions(), MAX_VERNEED_FILES):
-                names = tuple(str(a.name) for a in itertools.islice(auxs, MAX_VERNEED_AUX))
-                version_needs.append((str(verneed.name), names))
-            break
-    if not sections and dyn is not None:
+    vn_idx = secs.first_of_type(_SHT_GNU_VERNEED)
+    if vn_idx is not None:
+        _n, _t, _a, s_off, s_size, _l = secs.rows[vn_idx]
+        if s_off + s_size > r.size:
+            raise EvidenceError(path, "truncated: .gnu.version_r runs past the end of the file",
+                                reason="truncated")
+        sec = GNUVerNeedSection(_shdr(elf, pre, vn_idx), secs.rows[vn_idx][0], elf,
+                                _linked_strtab(elf, pre, secs, secs.rows[vn_idx][5], strtabs, ()))
+        for verneed, auxs in itertools.islice(sec.iter_versions(), MAX_VERNEED_FILES):
+            names = tuple(str(a.name) for a in itertools.islice(auxs, MAX_VERNEED_AUX))
+            version_needs.append((str(verneed.name), names))
+    if not secs and dyn:
         warnings.append("no section headers: symbol version requirements were not read")
     all_versions = [n for _, names in version_needs for n in names]
 
@@ -629,7 +862,7 @@ def _inspect(path: str, r: _Reader, pre: dict) -> ElfReport:
         if has_abi_tag:
             static_libc, libc_evidence = "glibc", "abi-tag-note"
         else:
-            static_libc = _static_libc_from_symbols(by_name.get(".symtab"))
+            static_libc = _static_libc(r, elf, secs)
             if static_libc:
                 libc_evidence = "symbols"
         libc = static_libc
@@ -638,16 +871,16 @@ def _inspect(path: str, r: _Reader, pre: dict) -> ElfReport:
 
     # ---- Go
     go_info = None
-    go_sec = by_name.get(".go.buildinfo")
-    data_start = go_sec["sh_addr"] if go_sec is not None else writable_load
-    if go_sec is not None or has_go_note or ".gopclntab" in by_name:
+    go_idx = secs.index.get(".go.buildinfo")
+    data_start = secs.rows[go_idx][2] if go_idx is not None else writable_load
+    if go_idx is not None or has_go_note or ".gopclntab" in secs:
         go_info, w = _read_go_buildinfo(r, loads, data_start, pre["byteorder"])
         if w:
             warnings.append(w)
     elif elf_type in ("EXEC", "DYN") and data_start is not None:
         # stripped of section headers and notes: still look for the blob where Go's linker puts it
         go_info, _ = _read_go_buildinfo(r, loads, data_start, pre["byteorder"])
-    is_go = go_info is not None or has_go_note or go_sec is not None
+    is_go = go_info is not None or has_go_note or go_idx is not None
     glibc_static_cgo = bool(is_go and is_static and static_libc == "glibc"
                             and (go_info is None or go_info.cgo_enabled is not False))
 
@@ -691,6 +924,29 @@ def _scan_notes(data: bytes, bo: str) -> tuple[bool, bool]:
             continue
         pos += step
     return has_abi, has_go
+
+
+def _static_libc(r: _Reader, elf: ELFFile, secs: _Sections) -> str | None:
+    """The libc linked into a static binary, from .symtab. The symbol table of a static Go or Rust program
+    has tens of thousands of entries, so .strtab is first searched as bytes for the marker names: a symbol
+    can only be called that if "<name>\\0" occurs in its string table (tail-merged strings included). Only
+    when one occurs is the table walked with pyelftools, exactly as before."""
+    idx = secs.index.get(".symtab")
+    if idx is None:
+        return None
+    _n, typ, _a, _o, _s, link = secs.rows[idx]
+    if typ not in (_SHT_SYMTAB, _SHT_DYNSYM, _SHT_SUNW_LDYNSYM):
+        return None
+    if 0 < link < len(secs.rows):
+        _sn, stype, _sa, s_off, s_size, _sl = secs.rows[link]
+        if stype != _SHT_NOBITS and s_size <= _MAX_STRTAB_PREFILTER and s_off + s_size <= r.size:
+            strtab = r.read(s_off, s_size)
+            if len(strtab) == s_size and not any(n.encode() + b"\0" in strtab for n in _STATIC_MARKERS):
+                return None
+    return _static_libc_from_symbols(elf.get_section(idx))
+
+
+_STATIC_MARKERS = tuple(sorted(_GLIBC_STATIC_SYMBOLS | _MUSL_STATIC_SYMBOLS))
 
 
 def _static_libc_from_symbols(symtab) -> str | None:

@@ -348,3 +348,95 @@ def test_error_message_shape(tmp_path):
         inspect_elf(p)
     assert str(ei.value).startswith(str(p) + ": not an ELF file")
     assert ei.value.to_dict()["reason"] == "not-elf"
+
+
+# ---- the economical pyelftools path agrees with the plain pyelftools API ------------------------------------
+def _plain_pyelftools(path) -> dict:
+    """What the straightforward pyelftools code (every section and segment object) says about a file."""
+    from elftools.elf.dynamic import DynamicSection
+    from elftools.elf.elffile import ELFFile
+    from elftools.elf.gnuversions import GNUVerNeedSection
+
+    with open(path, "rb") as fh:
+        elf = ELFFile(fh)
+        interp = next((s.get_interp_name() for s in elf.iter_segments() if s["p_type"] == "PT_INTERP"), None)
+        sections = list(elf.iter_sections())
+        dyn = next(s for s in sections if isinstance(s, DynamicSection))
+        needed, soname = [], None
+        for t in dyn.iter_tags():
+            if t.entry.d_tag == "DT_NEEDED":
+                needed.append(t.needed)
+            elif t.entry.d_tag == "DT_SONAME":
+                soname = t.soname
+        vn = next((s for s in sections if isinstance(s, GNUVerNeedSection)), None)
+        versions = tuple((v.name, tuple(a.name for a in auxs)) for v, auxs in vn.iter_versions()) if vn else ()
+        return {"interpreter": interp, "needed": tuple(needed), "soname": soname, "version_needs": versions,
+                "stripped": elf.get_section_by_name(".symtab") is None}
+
+
+@pytest.mark.parametrize("path", ["/bin/sh", "/usr/bin/env", "/usr/bin/python3",
+                                  "/usr/lib/x86_64-linux-gnu/libc.so.6",
+                                  "/usr/lib/x86_64-linux-gnu/libstdc++.so.6",
+                                  "/usr/lib/x86_64-linux-gnu/libssl.so.3"])
+def test_agrees_with_plain_pyelftools(path):
+    if not os.path.exists(path):
+        pytest.skip(f"{path} not on this system")
+    r = inspect_elf(path)
+    want = _plain_pyelftools(os.path.realpath(path))
+    assert r.interpreter == want["interpreter"] and r.needed == want["needed"] and r.soname == want["soname"]
+    assert r.version_needs == want["version_needs"] and r.stripped == want["stripped"]
+
+
+def test_agrees_with_plain_pyelftools_on_built_programs(builder):
+    for path in (builder.c("c_dyn", "gcc", C_HELLO, ".c"), builder.c("cxx_dyn", "g++", CXX_HELLO, ".cpp")):
+        r, want = inspect_elf(path), _plain_pyelftools(path)
+        assert (r.interpreter, r.needed, r.version_needs, r.stripped) == (
+            want["interpreter"], want["needed"], want["version_needs"], want["stripped"])
+
+
+def test_no_section_headers_reads_dynamic_through_dt_strtab(builder, tmp_path):
+    # sstrip-style file: e_shoff/e_shnum/e_shstrndx zeroed; NEEDED must come from PT_DYNAMIC + DT_STRTAB.
+    src = builder.c("c_dyn", "gcc", C_HELLO, ".c")
+    full = inspect_elf(src)
+    data = bytearray(src.read_bytes())
+    if data[4] != 2 or data[5] != 1:
+        pytest.skip("test written for 64-bit little-endian")
+    data[0x28:0x30] = b"\0" * 8
+    data[0x3C:0x40] = b"\0" * 4
+    p = tmp_path / "nosections"
+    p.write_bytes(bytes(data))
+    r = inspect_elf(p)
+    assert r.stripped is None and r.needed == full.needed and r.interpreter == full.interpreter
+    assert r.version_needs == () and any("no section headers" in w for w in r.warnings)
+
+
+def test_struct_cache_is_bounded(tmp_path):
+    from kb.evidence import elf as elfmod
+
+    p = tmp_path / "m"
+    for machine in range(1000, 1000 + 2 * elfmod._STRUCTS_CACHE_MAX):
+        hdr = bytearray(_elf64_header())
+        hdr[18:20] = struct.pack("<H", machine)
+        p.write_bytes(bytes(hdr))
+        inspect_elf(p)
+    assert len(elfmod._STRUCTS_CACHE) <= elfmod._STRUCTS_CACHE_MAX
+
+
+def test_dynamic_without_dt_null_is_refused(builder, tmp_path):
+    # Cut the file right after a .dynamic whose DT_NULL entries were overwritten: a typed error, no hang.
+    from elftools.elf.elffile import ELFFile
+
+    src = builder.c("c_dyn", "gcc", C_HELLO, ".c")
+    with open(src, "rb") as fh:
+        dyn = ELFFile(fh).get_section_by_name(".dynamic")
+        off, size = dyn["sh_offset"], dyn["sh_size"]
+    data = bytearray(src.read_bytes())
+    data[off:off + size] = (struct.pack("<qQ", 0x6FFFFFF0 - 1, 0) * (size // 16 + 1))[:size]  # DT_VERSYM-1 filler
+    p = tmp_path / "nonull"
+    p.write_bytes(bytes(data))
+    try:
+        r = inspect_elf(p)
+    except EvidenceError as e:
+        assert e.reason in ("corrupt", "truncated")
+    else:
+        assert r.needed == ()

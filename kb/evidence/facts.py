@@ -1,0 +1,137 @@
+"""Evidence -> facts: what an ELF binary, a script or a source tree shows, as justified facts for the rule base.
+
+Each fact carries the file (and line) that shows it, so the justification of a plan can name it. Only what the
+artefact proves is asserted: a Go tree without `import "C"` may still pull in a cgo module we do not know, so that
+absence is not turned into `cgo = no`; the question stays open instead.
+"""
+from __future__ import annotations
+
+import os
+
+from ..model import Fact, Justification
+from .elf import ElfReport
+from .project import ProjectReport
+from .script import ScriptReport
+
+# sonames that come with the C library itself (glibc's split libraries and musl's single libc)
+LIBC_SONAMES = {"libc.so.6", "libm.so.6", "libpthread.so.0", "libdl.so.2", "librt.so.1", "libresolv.so.2",
+                "libutil.so.1", "libanl.so.1", "libc.musl-x86_64.so.1", "libc.musl-aarch64.so.1"}
+CXX_SONAMES = {"libstdc++.so.6", "libgcc_s.so.1"}
+SCRIPT_LANGUAGES = {"python": "python", "node": "node"}
+
+
+def _evidence(name: str, value: str, where: str) -> Justification:
+    return Justification(Fact(name, value), "evidence", note=where)
+
+
+def facts_from_elf(report: ElfReport) -> list[Justification]:
+    where = report.path
+    out = []
+    language = "go" if report.is_go else "cpp" if "libstdc++.so.6" in report.needed or report.glibcxx_version \
+        else None
+    if language:
+        out.append(_evidence("language", language, where))
+    if report.is_static:
+        out.append(_evidence("binary_libc", "none", f"{where} (statically linked: no ELF interpreter)"))
+    elif report.libc in ("glibc", "musl"):
+        out.append(_evidence("binary_libc", report.libc, f"{where} (interpreter {report.interpreter})"))
+    for soname in report.needed:
+        out.append(_evidence("binary_needs", soname, f"{where} (DT_NEEDED)"))
+    if report.glibc_version:
+        out.append(_evidence("binary_glibc", report.glibc_version, f"{where} (needs GLIBC_{report.glibc_version})"))
+    if report.go and report.go.cgo_enabled is False:
+        out.append(_evidence("cgo", "no", f"{where} (Go build setting CGO_ENABLED=0)"))
+    return out
+
+
+def facts_from_script(report: ScriptReport) -> list[Justification]:
+    where = f"{report.path}:1 (#!{report.shebang})" if report.shebang else report.path
+    out = []
+    language = SCRIPT_LANGUAGES.get(report.family or "")
+    if language:
+        out.append(_evidence("language", language, where))
+    if report.needs_shell:
+        out.append(_evidence("needs_shell", "yes", where))
+    return out
+
+
+# project observation key -> (fact, value) it proves
+OBSERVATION_FACTS = {
+    "go.cgo_import": ("cgo", "yes"),
+    "go.cgo_module": ("cgo", "yes"),
+    "go.imports_net": ("go_net", "yes"),
+    "go.imports_os_user": ("go_net", "yes"),
+    "python.native_package": ("native_deps", "yes"),
+    "node.native_package": ("native_deps", "yes"),
+    "node.binding_gyp": ("native_deps", "yes"),
+    "rust.native_crate": ("native_deps", "yes"),
+    "go.tls": ("tls", "yes"),
+    "rust.tls": ("tls", "yes"),
+    "tls.https_url": ("tls", "yes"),
+    "tls.library": ("tls", "yes"),
+    "tz.used": ("timezones", "yes"),
+}
+PROJECT_LANGUAGES = {"go": "go", "rust": "rust", "python": "python", "node": "node", "c": "c", "cpp": "cpp",
+                     "c++": "cpp", "java": "java"}
+PLAIN_LIBS = {"c", "m", "pthread", "dl", "rt", "stdc++", "gcc_s"}
+
+
+def facts_from_project(report: ProjectReport) -> list[Justification]:
+    out: list[Justification] = []
+    seen: set[tuple[str, str]] = set()
+
+    def add(name: str, value: str, obs) -> None:
+        if (name, value) in seen:
+            return
+        seen.add((name, value))
+        where = os.path.join(report.root, obs.file) if obs.file else report.root
+        if obs.line:
+            where += f":{obs.line}"
+        detail = f"{obs.key} {obs.value}".strip() if obs.value else obs.key
+        out.append(_evidence(name, value, f"{where} ({detail})"))
+
+    language = PROJECT_LANGUAGES.get(report.language or "")
+    if language:
+        first = next((o for o in report.observations if o.key.startswith(("go.", "rust.", "python.", "node.",
+                                                                          "c.", "cpp."))), None)
+        where = os.path.join(report.root, first.file) if first and first.file else report.root
+        out.append(_evidence("language", language, f"{where} (project files)"))
+    for obs in report.observations:
+        if obs.key in OBSERVATION_FACTS:
+            add(*OBSERVATION_FACTS[obs.key], obs)
+        elif obs.key == "c.links" and str(obs.value).removeprefix("-l") not in PLAIN_LIBS:
+            add("native_deps", "yes", obs)
+    return out
+
+
+def inspect_path(path: str) -> tuple[str, object, list[Justification]]:
+    """Inspect an ELF binary, a `#!` script or a source directory: (kind, report, evidence facts).
+
+    Raises EvidenceError when the path is none of these or cannot be read.
+    """
+    from .elf import inspect_elf
+    from .errors import EvidenceError
+    from .project import inspect_project
+    from .script import inspect_script
+
+    if os.path.isdir(path):
+        report = inspect_project(path)
+        return "project", report, facts_from_project(report)
+    try:
+        with open(path, "rb") as f:
+            head = f.read(4)
+    except OSError as e:
+        raise EvidenceError(path, f"cannot read: {e.strerror or e}") from None
+    if head == b"\x7fELF":
+        report = inspect_elf(path)
+        facts = facts_from_elf(report)
+        if report.is_static or report.libc in ("glibc", "musl"):
+            facts.append(_evidence("binary_name", os.path.basename(path), path))
+        if report.glibcxx_version:
+            facts.append(_evidence("binary_glibcxx", report.glibcxx_version,
+                                   f"{path} (needs GLIBCXX_{report.glibcxx_version})"))
+        return "binary", report, facts
+    if head[:2] == b"#!":
+        report = inspect_script(path)
+        return "script", report, facts_from_script(report)
+    raise EvidenceError(path, "not an ELF binary, a script starting with #!, or a directory")

@@ -1,0 +1,200 @@
+"""`minimage-ask lint DOCKERFILE...`: the MI4xx checks, as text (hadolint style), JSON or SARIF 2.1.0."""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+
+from .cli import VERSION, Env, ExitStatus, UsageError, add_common, parse, write_output
+
+EXAMPLES = """\
+examples:
+  minimage-ask lint Dockerfile
+  minimage-ask lint --quiet build/*.Dockerfile
+  minimage-ask lint --format sarif Dockerfile > minimage.sarif      for GitHub code scanning
+  minimage-ask lint --ignore MI402 Dockerfile
+  cat Dockerfile | minimage-ask lint -
+  pre-commit: add the hook `minimage-lint` (.pre-commit-hooks.yaml)
+
+The build context (for Go imports, go.mod, requirements.txt, package.json) is the Dockerfile's directory unless
+--context or --no-context says otherwise. `minimage-ask rules MI401` explains a rule.
+
+exit status: 0 no error-severity finding, 1 at least one, 2 a Dockerfile could not be read or parsed (or bad usage)
+"""
+
+SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
+MAX_STDIN = 1 << 20
+
+
+def lint_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="minimage-ask lint",
+        description="Check Dockerfiles for programs that will not run in their final image: glibc binaries in "
+                    "scratch or Alpine, cgo left on, missing libstdc++/libgcc_s, glibc skew between stages, shell "
+                    "form without a shell, named users without /etc/passwd, native packages on Alpine.",
+        epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("files", nargs="+", metavar="DOCKERFILE", help="Dockerfiles to check ('-' reads standard input)")
+    p.add_argument("--format", "-f", choices=("text", "json", "sarif"), default="text")
+    p.add_argument("--quiet", "-q", action="store_true", help="text: findings only, without the fix lines")
+    p.add_argument("--ignore", action="append", default=[], metavar="ID",
+                   help="skip a rule, by ID or name (repeatable; also comma-separated)")
+    p.add_argument("--context", metavar="DIR", help="the build context to read sources from (default: the "
+                                                     "Dockerfile's directory)")
+    p.add_argument("--no-context", action="store_true", help="do not read anything besides the Dockerfiles")
+    p.add_argument("--output", "-o", metavar="PATH", help="write the report to PATH")
+    add_common(p)
+    return p
+
+
+def load_knowledge(paths: list[str]):
+    """Only the validated knowledge: lint needs neither the rule engine nor the planner."""
+    from kb.cache import load_cached
+    from kb.loader import load_knowledge as load, rule_files
+
+    return load_cached(rule_files(paths), lambda: load(paths))
+
+
+def run_lint(argv: list[str], env: Env) -> int:
+    args = parse(lint_parser(), argv, env)
+    env.debug = args.debug
+    ignore = [i.strip() for item in args.ignore for i in item.split(",") if i.strip()]
+    if args.context and not os.path.isdir(args.context):
+        raise UsageError(f"--context {args.context}: not a directory")
+    knowledge = load_knowledge(args.rules)
+    known = {*knowledge.lints, *(r.name for r in knowledge.lints.values())}
+    unknown = [i for i in ignore if i.upper() not in known and i not in known]
+    if unknown:
+        raise UsageError(f"--ignore: unknown rule {', '.join(unknown)} (lint rules: {', '.join(knowledge.lints)})")
+    try:
+        import kb.evidence.dockerfile_parse  # noqa: F401 - needs the `dockerfile` package (BuildKit's parser)
+    except ImportError as e:
+        raise UsageError(f"lint needs the 'dockerfile' package (pip install dockerfile): {e}") from None
+    results = _lint(knowledge, args, env, ignore)
+    if args.format == "json":
+        write_output(json.dumps(_json(results), indent=2) + "\n", args, env)
+    elif args.format == "sarif":
+        write_output(json.dumps(sarif(knowledge, results), indent=2) + "\n", args, env)
+    else:
+        write_output(text(results, quiet=args.quiet), args, env)
+        for r in results:
+            if r.error:
+                env.stderr.write(f"Error: {_where(r.error)}: {r.error['message']}\n")
+    if any(r.error for r in results):
+        return ExitStatus.USAGE
+    if any(f.severity == "error" for r in results for f in r.findings):
+        return ExitStatus.NO_PLAN
+    return ExitStatus.OK
+
+
+def _lint(knowledge, args, env: Env, ignore: list[str]):
+    from kb.evidence.errors import EvidenceError
+    from kb.lint import LintResult, lint_paths, lint_report
+
+    files = [f for f in args.files if f != "-"]
+    results = {id(f): r for f, r in zip(files, lint_paths(knowledge, files, context=args.context,
+                                                           use_context=not args.no_context, ignore=ignore))}
+    out = []
+    for f in args.files:
+        if f != "-":
+            out.append(results[id(f)])
+            continue
+        data = env.stdin.read(MAX_STDIN + 1)
+        try:
+            from kb.evidence.dockerfile_parse import parse_dockerfile_text
+
+            if isinstance(data, bytes):
+                data = data.decode("utf-8")
+            if len(data) > MAX_STDIN:
+                raise EvidenceError("-", f"standard input is larger than the {MAX_STDIN}-byte cap", reason="too-large")
+            report = parse_dockerfile_text(data, "-")
+            ctx = None if args.no_context else (args.context or os.getcwd())
+            out.append(LintResult(file="-", findings=tuple(lint_report(knowledge, report, file="-", context_dir=ctx,
+                                                                       ignore=ignore))))
+        except UnicodeDecodeError as e:
+            out.append(LintResult(file="-", error={"path": "-", "message": f"not UTF-8 text (byte {e.start})",
+                                                   "reason": "malformed", "line": None}))
+        except EvidenceError as e:
+            out.append(LintResult(file="-", error=e.to_dict()))
+    return out
+
+
+def _where(error: dict) -> str:
+    where = error.get("path") or "-"
+    return f"{where}:{error['line']}" if error.get("line") else where
+
+
+def text(results, *, quiet: bool = False) -> str:
+    lines = []
+    for r in results:
+        for f in r.findings:
+            lines.append(f"{f.file}:{f.line} {f.rule} {f.severity}: {f.message}")
+            if not quiet and f.fix:
+                lines.append(f"  fix: {f.fix}")
+    return "".join(line + "\n" for line in lines)
+
+
+def _json(results) -> dict:
+    counts = {"error": 0, "warning": 0, "info": 0}
+    for r in results:
+        for f in r.findings:
+            counts[f.severity] = counts.get(f.severity, 0) + 1
+    return {"tool": "minimage-ask lint", "version": VERSION,
+            "files": [r.to_dict() for r in results],
+            "summary": {**counts, "unreadable": sum(1 for r in results if r.error)}}
+
+
+def _uri(path: str) -> str:
+    if path == "-":
+        return "stdin"
+    rel = os.path.relpath(path) if os.path.isabs(path) else path
+    return rel.replace(os.sep, "/")
+
+
+def sarif(knowledge, results) -> dict:
+    """SARIF 2.1.0: one run, the rule metadata from rules.yaml, one result per finding."""
+    rules = [r for r in knowledge.lints.values() if r.status == "active"]
+    index = {r.id: i for i, r in enumerate(rules)}
+    driver_rules = [{
+        "id": r.id,
+        "name": r.name,
+        "shortDescription": {"text": r.summary},
+        "fullDescription": {"text": r.why or r.summary},
+        "help": {"text": r.fix.get("default", ""),
+                 "markdown": "**Fix:** " + r.fix.get("default", "") + "\n\nSources: " + ", ".join(r.sources)},
+        "defaultConfiguration": {"level": SARIF_LEVEL[r.severity]},
+        "properties": {"tags": ["docker", "libc", "minimage"], "sources": list(r.sources)},
+    } for r in rules]
+    out_results = []
+    notifications = []
+    for res in results:
+        if res.error:
+            notifications.append({
+                "level": "error",
+                "message": {"text": f"{_where(res.error)}: {res.error['message']}"},
+                "locations": [{"physicalLocation": {"artifactLocation": {"uri": _uri(res.file)},
+                                                    **({"region": {"startLine": res.error["line"]}}
+                                                       if res.error.get("line") else {})}}]})
+            continue
+        for f in res.findings:
+            item = {
+                "ruleId": f.rule,
+                "level": SARIF_LEVEL[f.severity],
+                "message": {"text": f"{f.message}. Fix: {f.fix}" if f.fix else f.message},
+                "locations": [{"physicalLocation": {"artifactLocation": {"uri": _uri(f.file)},
+                                                    "region": {"startLine": f.line}}}],
+                "properties": {"fix": f.fix, "sources": list(f.sources)},
+            }
+            if f.rule in index:
+                item["ruleIndex"] = index[f.rule]
+            out_results.append(item)
+    return {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {"name": "minimage-ask", "version": VERSION, "semanticVersion": VERSION,
+                                "rules": driver_rules}},
+            "results": out_results,
+            "invocations": [{"executionSuccessful": not notifications,
+                             "toolExecutionNotifications": notifications}],
+        }],
+    }

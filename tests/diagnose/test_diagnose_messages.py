@@ -1,0 +1,173 @@
+"""`minimage-ask diagnose`: every example in rules.yaml, the real-world message variants, the CLI and its exits."""
+from __future__ import annotations
+
+import io
+import json
+import sys
+import types
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import kb
+from kb.diagnose import DiagnoseInputError, diagnose
+from shell.cli import Env, main
+
+
+@pytest.fixture(scope="module")
+def knowledge():
+    return kb.load().knowledge
+
+
+def _examples():
+    for d in kb.load().knowledge.diagnoses.values():
+        for i, ex in enumerate(d.examples):
+            yield pytest.param(d.id, ex, id=f"{d.id}-{i}")
+
+
+@pytest.mark.parametrize("did,text", list(_examples()))
+def test_every_example_is_recognised_as_its_own_diagnosis(knowledge, did, text):
+    assert [m.id for m in diagnose(knowledge, text)] == [did]
+
+
+@pytest.mark.parametrize("text,did", [
+    # missing loader, old and new runtime wordings
+    ("exec /app: no such file or directory", "MI501"),
+    ("standard_init_linux.go:228: exec user process caused: no such file or directory", "MI501"),
+    ('standard_init_linux.go:211: exec user process caused "no such file or directory"', "MI501"),
+    ("[8] System error: no such file or directory", "MI501"),
+    ("sh: ./app: not found", "MI501"),
+    ("/bin/sh: 1: ./hello: not found", "MI501"),
+    ("bash: line 1: ./app: cannot execute: required file not found", "MI501"),
+    # missing shell wins over missing loader
+    ("exec /bin/sh: no such file or directory", "MI502"),
+    ('OCI runtime create failed: container_linux.go:380: starting container process caused: exec: "/bin/sh": '
+     "stat /bin/sh: no such file or directory: unknown", "MI502"),
+    ('exec: "sh": executable file not found in $PATH', "MI502"),
+    ("Error relocating /usr/lib/libfoo.so: __res_init: symbol not found", "MI504"),
+    ("error while loading shared libraries: libstdc++.so.6: cannot open shared object file", "MI505"),
+    ("./app: /lib/x86_64-linux-gnu/libc.so.6: version `GLIBC_2.39' not found (required by ./app)", "MI506"),
+    ("version `CXXABI_1.3.15' not found", "MI507"),
+    ("tls: failed to verify certificate: x509: certificate signed by unknown authority", "MI508"),
+    ("requests.exceptions.SSLError: [SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed", "MI508"),
+    ("unknown time zone Europe/Paris", "MI509"),
+    ("ZoneInfoNotFoundError", "MI510"),
+    ("unable to find user app: no matching entries in passwd file", "MI511"),
+    ("Binary was compiled with 'CGO_ENABLED=0', go-sqlite3 requires cgo to work. This is a stub", "MI512"),
+    ("exec /app: exec format error", "MI513"),
+])
+def test_message_variants(knowledge, text, did):
+    assert [m.id for m in diagnose(knowledge, text)] == [did]
+
+
+def test_facts_take_the_named_groups(knowledge):
+    [m] = diagnose(knowledge, "/app: /lib/x86_64-linux-gnu/libc.so.6: version `GLIBC_2.34' not found")
+    assert m.facts == {"binary_libc": "glibc", "binary_glibc": "2.34"}
+    assert [t.rule for t in m.trail] == ["MI151", "MI404"]
+    [m] = diagnose(knowledge, "error while loading shared libraries: libgcc_s.so.1: cannot open shared object file")
+    assert m.facts == {"binary_needs": "libgcc_s.so.1"} and m.answers == {}
+
+
+def test_a_log_with_several_errors_gives_each_once_in_order(knowledge):
+    log = ("starting...\nGet https://x: x509: certificate signed by unknown authority\n"
+           "panic: unknown time zone Asia/Tokyo\nagain: x509: certificate signed by unknown authority\n")
+    matches = diagnose(knowledge, log)
+    assert [(m.id, m.line) for m in matches] == [("MI508", 2), ("MI509", 3)]
+    assert {k: v for m in matches for k, v in m.answers.items()} == {"tls": "yes", "language": "go",
+                                                                     "timezones": "yes"}
+
+
+@pytest.mark.parametrize("text", ["", "   \n", "a\0b", "x" * ((1 << 20) + 1)])
+def test_bad_input_raises(knowledge, text):
+    with pytest.raises(DiagnoseInputError):
+        diagnose(knowledge, text)
+
+
+@settings(max_examples=200, deadline=500)
+@given(st.text(max_size=500))
+def test_any_text_is_handled(text):
+    knowledge = kb.load().knowledge
+    try:
+        diagnose(knowledge, text)
+    except DiagnoseInputError:
+        pass
+
+
+def test_long_lines_are_bounded(knowledge):
+    import time
+
+    t0 = time.perf_counter()
+    diagnose(knowledge, ("exec " + "a" * 200_000 + ": ") * 4)
+    assert time.perf_counter() - t0 < 2
+
+
+# ---- the command ----------------------------------------------------------------------------------------------------
+
+
+def run(*argv, stdin="", tty=False):
+    env = Env(stdin=io.StringIO(stdin), stdout=io.StringIO(), stderr=io.StringIO(), stdin_isatty=tty,
+              stdout_isatty=tty, environ={})
+    code = main(["diagnose", *argv], env)
+    return code, env.stdout.getvalue(), env.stderr.getvalue()
+
+
+def test_text_output_and_the_continue_command_when_not_a_terminal():
+    code, out, err = run("Get https://x: x509: certificate signed by unknown authority")
+    assert code == 0 and err == ""
+    assert out.startswith("MI508 missing-ca-certificates (line 1:")
+    assert "cause:" in out and "fix:" in out and "rules:  MI101 tls-needs-ca-certificates -> MI154" in out
+    assert out.rstrip().endswith("minimage-ask --answer tls=yes")
+
+
+def test_stdin_is_read_when_no_text_is_given():
+    code, out, _ = run(stdin="panic: unknown time zone America/Los_Angeles\n")
+    assert code == 0 and "MI509" in out and "--answer language=go --answer timezones=yes" in out
+
+
+def test_json_output():
+    code, out, _ = run("--format", "json", "version `GLIBC_2.34' not found")
+    doc = json.loads(out)
+    assert code == 0 and doc["matches"][0]["id"] == "MI506" and doc["matches"][0]["facts"]["binary_glibc"] == "2.34"
+    assert doc["continue"] == "minimage-ask"
+
+
+def test_nothing_recognised_exits_1():
+    code, out, _ = run("everything is fine")
+    assert code == 1 and out.startswith("Not recognised")
+
+
+def test_bad_input_exits_2():
+    assert run(stdin="")[0] == 2
+    code, _, err = run(stdin="a\0b")
+    assert code == 2 and err.startswith("Error: ") and "binary" in err
+
+
+def test_in_a_terminal_it_offers_to_continue_and_runs_the_chat(monkeypatch):
+    seen = {}
+
+    def fake_run_chat(rb, session, args, env):
+        seen["answers"] = dict(session.answers)
+        return 0
+
+    monkeypatch.setitem(sys.modules, "shell.chat", types.SimpleNamespace(run_chat=fake_run_chat))
+    code, out, _ = run("x509: certificate signed by unknown authority", stdin="\n", tty=True)
+    assert code == 0 and "Continue the consultation with what this tells us? [Y/n]" in out
+    assert seen["answers"] == {"tls": "yes"}
+
+
+def test_in_a_terminal_no_means_no(monkeypatch):
+    monkeypatch.setitem(sys.modules, "shell.chat", types.SimpleNamespace(run_chat=lambda *a: pytest.fail("ran")))
+    code, out, _ = run("x509: certificate signed by unknown authority", stdin="n\n", tty=True)
+    assert code == 0 and out.rstrip().endswith("[Y/n]")
+
+
+def test_without_the_chat_module_it_prints_the_command(monkeypatch):
+    monkeypatch.setitem(sys.modules, "shell.chat", None)  # import fails
+    code, out, _ = run("unknown time zone UTC+1", stdin="y\n", tty=True)
+    assert code == 0 and "minimage-ask --answer language=go --answer timezones=yes" in out
+
+
+def test_help():
+    code, out, _ = run("--help")
+    assert code == 0 and "examples:" in out and "exit status" in out

@@ -1,0 +1,209 @@
+"""MI4xx lint rules: every example in rules.yaml (catches / doesn't catch), the article's Dockerfiles, stage flow."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import kb
+from kb.evidence.dockerfile_parse import parse_dockerfile_text
+from kb.lint import CHECKS, lint_paths, lint_report, lint_text, profile_for
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture(scope="module")
+def knowledge():
+    return kb.load().knowledge
+
+
+def _examples():
+    knowledge = kb.load().knowledge
+    for rule in knowledge.lints.values():
+        for i, ex in enumerate(rule.examples):
+            yield pytest.param(rule.id, i, id=f"{rule.id}-{'flagged' if ex.flagged else 'clean'}-{i}")
+
+
+@pytest.mark.parametrize("rule_id,index", list(_examples()))
+def test_rule_examples(knowledge, tmp_path, rule_id, index):
+    rule = knowledge.lints[rule_id]
+    ex = rule.examples[index]
+    for name, content in ex.files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(content)
+    findings = lint_report(knowledge, parse_dockerfile_text(ex.dockerfile, "Dockerfile"), context_dir=str(tmp_path))
+    mine = [f for f in findings if f.rule == rule_id]
+    if ex.flagged:
+        assert mine, f"{rule_id} should flag (rules.yaml:{ex.line}):\n{ex.dockerfile}"
+        if ex.at is not None:
+            assert ex.at in [f.line for f in mine], [(f.line, f.message) for f in mine]
+        for f in mine:
+            assert "{" not in f.message and "{" not in f.fix, f.message
+            assert f.severity == rule.severity and f.sources == rule.sources
+    else:
+        assert not mine, f"{rule_id} should not flag (rules.yaml:{ex.line}): {[f.message for f in mine]}"
+
+
+def test_every_rule_has_a_check_and_every_check_a_rule(knowledge):
+    names = {r.name for r in knowledge.lints.values() if r.status == "active"}
+    assert names == set(CHECKS)
+    assert all(r.id.startswith("MI4") for r in knowledge.lints.values())
+
+
+# ---- the article's Dockerfiles ---------------------------------------------------------------------------------
+
+
+def _lint_fixture(knowledge, name):
+    [result] = lint_paths(knowledge, [str(FIXTURES / name / "Dockerfile")])
+    assert result.error is None
+    return result.findings
+
+
+def test_article_c_with_plain_gcc_into_scratch_fails_for_libc(knowledge):
+    """A4: plain gcc in `gcc`, copied to scratch: needs libc.so.6 (the loader), which scratch lacks."""
+    [f] = _lint_fixture(knowledge, "article-c-dynamic")
+    assert (f.rule, f.severity, f.line) == ("MI401", "error", 5)
+    assert "glibc" in f.message and "scratch" in f.message and "-static" in f.fix
+    assert "A4" in f.sources
+
+
+def test_article_go_net_program_into_scratch_fails_for_cgo(knowledge):
+    """A7: net in golang:1.15.6 (gcc present, cgo on) links glibc; scratch has none. Fix A9: CGO_ENABLED=0."""
+    [f] = _lint_fixture(knowledge, "article-go-net")
+    assert (f.rule, f.severity, f.line) == ("MI401", "error", 6)
+    assert "imports net" in f.message and "CGO_ENABLED=0" in f.fix
+    assert {"A7", "A9"} <= set(f.sources)
+
+
+def test_article_go_hello_world_only_warns(knowledge):
+    """A2: fmt only, so the binary is static even with cgo on; but CGO_ENABLED is left to chance."""
+    [f] = _lint_fixture(knowledge, "article-go-hello")
+    assert (f.rule, f.severity, f.line) == ("MI402", "warning", 4)
+
+
+@pytest.mark.parametrize("name", ["article-c-static", "article-go-cgo-disabled", "article-golang-alpine",
+                                  "article-alpine-build-base"])
+def test_article_fixes_are_clean(knowledge, name):
+    assert _lint_fixture(knowledge, name) == ()
+
+
+def test_without_the_build_context_an_unset_cgo_is_an_error(knowledge):
+    """Without the sources, lint cannot know the imports: it assumes the worst (A7)."""
+    [result] = lint_paths(knowledge, [str(FIXTURES / "article-go-hello" / "Dockerfile")], use_context=False)
+    assert [f.rule for f in result.findings] == ["MI401"]
+
+
+# ---- following artefacts and knowing images ---------------------------------------------------------------------
+
+
+def rules_of(knowledge, text, **kw):
+    return [(f.rule, f.line) for f in lint_text(knowledge, text, **kw)]
+
+
+def test_artefacts_follow_copies_through_intermediate_stages_and_cp(knowledge):
+    text = """\
+FROM rust:1.85-bookworm AS build
+WORKDIR /src
+COPY . .
+RUN cargo build --release && mkdir -p /out && cp target/release/api /out/
+FROM debian:bookworm-slim AS stage
+COPY --from=build /out /opt/bin
+FROM stage AS almost
+FROM scratch
+COPY --from=almost /opt/bin/api /api
+ENTRYPOINT ["/api"]
+"""
+    assert rules_of(knowledge, text) == [("MI401", 9)]
+
+
+def test_copying_the_loader_and_libc_along_is_not_flagged(knowledge):
+    text = """\
+FROM gcc:14 AS build
+RUN gcc -o /hello /hello.c
+FROM scratch
+COPY --from=build /lib64/ld-linux-x86-64.so.2 /lib64/
+COPY --from=build /lib/x86_64-linux-gnu/libc.so.6 /lib/x86_64-linux-gnu/
+COPY --from=build /hello /hello
+CMD ["/hello"]
+"""
+    assert rules_of(knowledge, text) == []
+
+
+def test_gcompat_on_alpine_counts_as_a_glibc_loader(knowledge):
+    text = "FROM gcc:14 AS b\nRUN gcc -o /h h.c\nFROM alpine:3.20\nRUN apk add gcompat\nCOPY --from=b /h /h\n"
+    assert rules_of(knowledge, text) == []
+
+
+def test_global_arg_in_from_is_resolved(knowledge):
+    text = 'ARG GO=1.22\nFROM golang:${GO} AS b\nRUN go build -o /app .\nFROM alpine\nCOPY --from=b /app /app\n'
+    assert rules_of(knowledge, text) == [("MI401", 5)]
+
+
+def test_cgo_off_inline_and_via_arg(knowledge):
+    for build in ("RUN CGO_ENABLED=0 go build -o /app .", "ARG CGO_ENABLED=0\nRUN go build -o /app .",
+                  "RUN export CGO_ENABLED=0 && go build -o /app ."):
+        text = f"FROM golang:1.22 AS b\n{build}\nFROM scratch\nCOPY --from=b /app /app\n"
+        assert rules_of(knowledge, text) == [], build
+
+
+def test_go_pie_is_dynamic_even_without_cgo(knowledge):
+    text = ("FROM golang:1.22 AS b\nENV CGO_ENABLED=0\nRUN go build -buildmode=pie -o /app .\n"
+            "FROM scratch\nCOPY --from=b /app /app\n")
+    assert rules_of(knowledge, text) == [("MI401", 5)]
+
+
+def test_go_skew_golang_latest_into_debian12_distroless(knowledge):
+    """distroless#1859: a cgo binary from golang:1.24 (trixie) on base-debian12."""
+    text = ("FROM golang:1.24 AS b\nENV CGO_ENABLED=1\nRUN go build -o /app .\n"
+            "FROM gcr.io/distroless/base-debian12\nCOPY --from=b /app /app\n")
+    assert rules_of(knowledge, text) == [("MI404", 5)]
+
+
+def test_rust_musl_target_to_scratch_is_clean_and_gnu_is_not(knowledge):
+    musl = ("FROM rust:1.85 AS b\nWORKDIR /s\nRUN cargo build --release --target x86_64-unknown-linux-musl\n"
+            "FROM scratch\nCOPY --from=b /s/target/x86_64-unknown-linux-musl/release/app /app\n")
+    assert rules_of(knowledge, musl) == []
+    assert rules_of(knowledge, musl.replace(" --target x86_64-unknown-linux-musl", "")
+                    .replace("x86_64-unknown-linux-musl/", "")) == [("MI401", 5)]
+
+
+def test_shell_form_in_distroless_debug_needs_busybox_path(knowledge):
+    base = "FROM gcr.io/distroless/static-debian13:debug\n"
+    assert rules_of(knowledge, base + "CMD /app\n") == [("MI405", 2)]
+    assert rules_of(knowledge, base + 'SHELL ["/busybox/sh", "-c"]\nCMD /app\n') == []
+    assert rules_of(knowledge, base + 'RUN ["/busybox/mkdir", "/x"]\n') == []
+
+
+def test_image_references_are_normalised(knowledge):
+    for ref in ("docker.io/library/alpine:3.20", "alpine@sha256:" + "0" * 64, "library/alpine"):
+        assert profile_for(knowledge, ref).libc == "musl", ref
+    assert profile_for(knowledge, "golang:1.15.6").release == "debian10"
+    assert profile_for(knowledge, "golang:1.24").release == "debian13"
+    assert profile_for(knowledge, "golang:1.23-bookworm").glibc == "2.36"
+    assert profile_for(knowledge, "busybox").libc == "glibc"
+    assert profile_for(knowledge, "busybox:1.31").libc == "none"
+    assert not profile_for(knowledge, "registry.example.test/unknown:1").known
+
+
+def test_unknown_images_are_never_flagged(knowledge):
+    text = "FROM gcc:14 AS b\nRUN gcc -o /h h.c\nFROM my.registry/base:1\nCOPY --from=b /h /h\nCMD /h\nUSER bob\n"
+    assert rules_of(knowledge, text) == []
+
+
+def test_a_layered_rule_file_adds_an_image_family():
+    knowledge = kb.load(str(Path(__file__).parent / "rulefiles" / "my-family.yaml"), cache=False).knowledge
+    text = "FROM gcc:14 AS b\nRUN gcc -o /h h.c\nFROM registry.acme.test/runtime:7\nCOPY --from=b /h /h\nCMD /h\n"
+    assert [(f.rule, f.line) for f in lint_text(knowledge, text)] == [("MI401", 4), ("MI405", 5)]
+
+
+def test_ignore_by_id_or_name(knowledge):
+    text = "FROM scratch\nCOPY a /a\nUSER nobody\nCMD /a\n"
+    assert rules_of(knowledge, text) == [("MI407", 3), ("MI405", 4)]
+    assert rules_of(knowledge, text, ignore=["MI405", "named-user-without-passwd"]) == []
+
+
+def test_native_requirements_are_read_from_the_context(knowledge, tmp_path):
+    (tmp_path / "requirements.txt").write_text("flask==3.0\nnumpy>=1.26  # arrays\n")
+    text = "FROM python:3.12-alpine\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\n"
+    [f] = lint_text(knowledge, text, context_dir=str(tmp_path))
+    assert (f.rule, f.line) == ("MI408", 3) and "numpy" in f.message and "flask" not in f.message
