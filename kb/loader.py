@@ -226,7 +226,7 @@ class _Reader:
                              "a library maps package managers to package names")
                 continue
             self.keys_ok(info, soname, ("apt", "apk", "size_mb"), ())
-            self.kb.libraries[soname] = dict(info)
+            self.kb.libraries[soname] = {k: dict(v) if isinstance(v, dict) else v for k, v in info.items()}
 
     def read_images(self, doc: Located) -> None:
         keys = ("ref", "title", "aliases", "libc", "libc_version", "loader", "release", "libs", "shell",

@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from .model import Knowledge
 from .model import Change, Image, Justification, Plan, Reason, Rejection, Rule, Step, Strategy
 
+MUSL_RESERVED = ("libc.", "libdl.", "libm.", "libpthread.", "librt.", "libutil.", "libxnet.")
 NEED_LABELS = {
     "ca-certificates": "a CA bundle",
     "tzdata": "time zone data",
@@ -128,7 +129,7 @@ class Planner:
                                                             f"provides GLIBCXX_{glibcxx} at most")
         final_steps: list[Step] = []
         size = image.size_mb
-        missing = sorted(art.libs - image.libs)
+        missing = sorted(lib for lib in art.libs - image.libs if not self.loader_provides(image, lib))
         if "native-libs" in needs and art.libc in ("glibc", "musl") and art.runtime is None:
             missing.append("native-libs")
         if missing:
@@ -174,6 +175,15 @@ class Planner:
             user=self.user(image, needs, applied))
         return plan, used, applied
 
+    @staticmethod
+    def loader_provides(image: Image, soname: str) -> bool:
+        """Libraries the image's dynamic loader answers for itself, whatever its /lib holds."""
+        if image.loader and soname == image.loader.rsplit("/", 1)[-1]:
+            return True  # a binary may name the loader in DT_NEEDED (Rust's gnu target does)
+        # musl's loader is its libc: it serves libc.*, libm.*, libpthread.*, ... itself (musl ldso/dynlink.c,
+        # load_library's reserved names), so Debian's musl-gcc output needing "libc.so" runs on Alpine
+        return image.libc == "musl" and soname.startswith(MUSL_RESERVED)
+
     def install_libraries(self, image: Image, missing: list[str]) -> tuple[list[Step], float] | None:
         """Steps that install missing libraries with the final image's package manager, and their size."""
         manager = image.package_manager
@@ -185,7 +195,8 @@ class Planner:
             if soname != "native-libs" and (not info or manager not in info):
                 return None
             if info:
-                packages.append(str(info[manager]))
+                name = info[manager]
+                packages.append(str(name.get(image.release, name.get("default")) if isinstance(name, dict) else name))
                 size += float(info.get("size_mb", 0))
         steps = []
         if packages:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import kb
+from kb.evidence.elf import inspect_elf
 from kb.evidence.facts import inspect_path
 from kb.model import Plan, Rejection
 from lab import build as lab_build
@@ -76,7 +77,8 @@ CASES = [
     _c("c-fortify", "c-dynamic-glibc"),
     _c("c-getaddrinfo", "c-dynamic-glibc"),
     _c("c-getaddrinfo-static", "c-static-glibc", static="yes"),
-    _go("go-hello-cgo1", "go-cgo-dynamic-glibc", "yes", "no"),
+    # fmt only: cgo on still links statically (A2), which no cgo strategy describes; checked from evidence only
+    _go("go-hello-cgo1", None, "no", "no"),
     _go("go-hello-cgo0", "go-static", "no", "no"),
     _go("go-net-cgo1", "go-cgo-dynamic-glibc", "yes", "yes"),
     _go("go-net-cgo0", "go-static", "no", "yes"),
@@ -139,10 +141,21 @@ def verdicts(rb: kb.RuleBase, case: Case, binary: Path, source: str) -> dict[str
     return out
 
 
+HOST_LIBDIRS = ("/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu")
+
+
 def run_with_changes(binary: Path, root: lab_roots.Root, plan: Plan) -> tuple[str, tuple[str, ...]]:
-    """Run the program the way the plan ships it, as far as the lab can: the passwd a plan copies in."""
+    """Run the program the way the plan ships it, as far as the lab can: the /etc/passwd a plan copies in, and
+    libraries a plan installs with apt, copied from this Debian 12 host (the same packages, no network)."""
     copies = {str(binary): "/app"}
     applied = []
+    if any("apt-get install" in step.instruction for step in plan.changes):
+        for soname in inspect_elf(binary).needed:
+            if not any((root.path / d.lstrip("/") / soname).exists() for d in HOST_LIBDIRS):
+                host = next((Path(d) / soname for d in HOST_LIBDIRS if (Path(d) / soname).exists()), None)
+                if host is not None:
+                    copies[str(host.resolve())] = f"/usr/lib/x86_64-linux-gnu/{soname}"
+                    applied.append(f"apt-get install ({soname})")
     with tempfile.TemporaryDirectory() as tmp:
         if any("/tmp/passwd /etc/passwd" in step.instruction for step in plan.changes + plan.steps):
             passwd = Path(tmp) / "passwd"
@@ -217,9 +230,10 @@ def markdown(checks: list[Check], rb: kb.RuleBase) -> str:
     lines += ["", "## How faithful the roots are", ""]
     for r in roots:
         root = lab_roots.get(r)
-        manifest = root.manifest() if root else {}
-        lines.append(f"* **{r}** ({ROOT_IMAGES[r]}): {manifest.get('fidelity') or manifest.get('differences') or ''}"
-                     .rstrip())
+        manifest = root.manifest if root else {}
+        differences = "; ".join(manifest.get("differences", [])) or "none known"
+        lines.append(f"* **{r}** ({ROOT_IMAGES[r]}), {manifest.get('faithfulness', '?')}: {manifest.get('recipe', '')}. "
+                     f"Differences: {differences}")
     return "\n".join(lines) + "\n"
 
 

@@ -23,6 +23,7 @@ class ExitStatus(IntEnum):
     OK = 0  # a plan was found (lint: no error found)
     NO_PLAN = 1  # no viable plan (lint: an error was found)
     USAGE = 2  # bad usage or bad input: flags, answers, rule files, unreadable files
+    CANNOT_VERIFY = 69  # verify: no Docker engine is reachable, so nothing was verified
     INTERNAL = 70  # a bug: please report it (traceback with --debug)
     INTERRUPTED = 130  # Ctrl-C
 
@@ -73,7 +74,8 @@ examples:
   minimage-ask lint Dockerfile                     libc-aware Dockerfile checks (MI4xx); lint --help
   minimage-ask diagnose 'exec /app: no such file or directory'   what an error message means (MI5xx)
 
-exit status: 0 a plan was found, 1 no viable plan, 2 usage or input error, 70 internal error, 130 interrupted
+exit status: 0 a plan was found, 1 no viable plan, 2 usage or input error, 69 (verify) no Docker engine,
+70 internal error, 130 interrupted
 """
 
 
@@ -321,8 +323,14 @@ def cmd_inspect(argv: list[str], env: Env) -> int:
     return emit_result(session.result(), args, env)
 
 
+def cmd_verify(argv: list[str], env: Env) -> int:
+    from .verify import cmd_verify as verify
+
+    return verify(argv, env)
+
+
 COMMANDS: dict[str, Callable[[list[str], Env], int]] = {"inspect": cmd_inspect, "rules": cmd_rules, "lint": cmd_lint,
-                                                        "diagnose": cmd_diagnose}
+                                                        "diagnose": cmd_diagnose, "verify": cmd_verify}
 
 
 def main(argv: list[str] | None = None, env: Env | None = None) -> int:

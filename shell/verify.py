@@ -1,0 +1,145 @@
+"""`minimage-ask verify BINARY [--image IMAGE]`: build the recommended Dockerfile around a binary and run it.
+
+It needs a reachable Docker engine. Without one it says so, shows how to verify by hand, and exits 69: it never
+claims a verification it did not do. (The test suite proves the knowledge itself with emulated image roots; see
+lab/ and docs/matrix.md.)
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import tempfile
+
+from .cli import Env, ExitStatus, UsageError, _clip, add_common, apply_answer, parse, parse_assignment
+
+EXAMPLES = """\
+examples:
+  minimage-ask verify ./server                      build and run the best plan for this binary
+  minimage-ask verify ./server --image alpine:3.24  try one image, whatever the rule base expects
+
+exit status: 0 it ran (or was still running at --timeout), 1 it failed or no image can run it, 2 usage error,
+69 no Docker engine is reachable, so nothing was verified
+"""
+
+
+def verify_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="minimage-ask verify", epilog=EXAMPLES,
+                                formatter_class=argparse.RawDescriptionHelpFormatter,
+                                description="Run a binary in the image minimage-ask recommends for it (docker build + "
+                                            "docker run), to see that it really starts there.")
+    p.add_argument("binary", help="an ELF binary")
+    p.add_argument("--image", help="the final image to try instead of the recommended one")
+    p.add_argument("--answer", "-a", action="append", default=[], metavar="FACT=VALUE",
+                   help="what the binary does not show (tls, timezones, named_user, needs_shell)")
+    p.add_argument("--timeout", type=float, default=10.0, metavar="S",
+                   help="a program still running after S seconds counts as started (default 10)")
+    add_common(p)
+    return p
+
+
+def docker_engine(env: Env) -> tuple[str | None, str]:
+    """(the docker client's path, "") when an engine answers, else (None, why not)."""
+    docker = shutil.which("docker", path=env.environ.get("PATH"))
+    if docker is None:
+        return None, "there is no docker command on PATH"
+    try:
+        probe = subprocess.run([docker, "info", "--format", "{{.ServerVersion}}"], capture_output=True, text=True,
+                               timeout=15, env=env.environ)
+    except (OSError, subprocess.TimeoutExpired) as e:
+        return None, f"`docker info` did not answer ({e})"
+    if probe.returncode != 0:
+        detail = (probe.stderr or probe.stdout).strip().splitlines()
+        return None, f"no Docker engine is reachable (`docker info`: {detail[-1] if detail else 'failed'})"
+    return docker, ""
+
+
+def choose_plan(session, image: str | None, env: Env):
+    """The plan to verify: the binary as it is, on --image or on the best image for it."""
+    if image:
+        judged = session.judge([image])
+        plan = next((p for p in judged.plans if p.strategy == "prebuilt-binary"), None)
+        if plan is None:
+            rejection = next((r for r in judged.rejected if r.strategy == "prebuilt-binary"), None)
+            if rejection:
+                env.stdout.write(f"The rule base expects it to fail on {rejection.image}: {rejection.rule_id} "
+                                 f"{rejection.reason}. Trying anyway.\n")
+        return plan
+    return next((p for p in session.result().plans if p.strategy == "prebuilt-binary"), None)
+
+
+def cmd_verify(argv: list[str], env: Env) -> int:
+    import kb
+    from kb.evidence.errors import EvidenceError
+    from kb.evidence.facts import inspect_path
+
+    args = parse(verify_parser(), argv, env)
+    env.debug = args.debug
+    rb = kb.load(*args.rules)
+    try:
+        kind, _, evidence = inspect_path(args.binary)
+    except EvidenceError as e:
+        raise UsageError(str(e)) from None
+    if kind != "binary":
+        raise UsageError(f"{args.binary}: verify runs ELF binaries; this is a {kind}")
+    session = rb.session()
+    session.add_evidence(evidence)
+    for text in args.answer:
+        fact, value = parse_assignment(text, "--answer")
+        apply_answer(session, fact, value, f"--answer {_clip(text)}")
+    plan = choose_plan(session, args.image, env)
+    name = os.path.basename(args.binary)
+    if plan is not None:
+        dockerfile, image = plan.dockerfile, plan.final_image
+    elif args.image:
+        image = args.image
+        dockerfile = f"FROM {image}\nCOPY {name} /app\nCMD [\"/app\"]\n"
+    else:
+        env.stdout.write("No image in the catalogue can run this binary as it is; `minimage-ask inspect` shows why.\n")
+        return ExitStatus.NO_PLAN
+    docker, why_not = docker_engine(env)
+    if docker is None:
+        env.stdout.write(f"Cannot verify {name} on {image}: {why_not}.\n"
+                         f"To verify by hand, put {name} next to this Dockerfile and run\n"
+                         f"  docker build -t {name}-check . && docker run --rm {name}-check\n\n{dockerfile}")
+        return ExitStatus.CANNOT_VERIFY
+    return _build_and_run(docker, args, env, name, image, dockerfile)
+
+
+def _build_and_run(docker: str, args, env: Env, name: str, image: str, dockerfile: str) -> int:
+    tag = f"minimage-verify-{os.getpid()}"
+    with tempfile.TemporaryDirectory() as context:
+        shutil.copy2(args.binary, os.path.join(context, name))
+        with open(os.path.join(context, "Dockerfile"), "w", encoding="utf-8") as f:
+            f.write(dockerfile)
+        build = subprocess.run([docker, "build", "--quiet", "--tag", tag, context], capture_output=True, text=True,
+                               env=env.environ)
+        if build.returncode != 0:
+            env.stdout.write(f"Cannot verify: `docker build` failed:\n{build.stderr.strip()}\n")
+            return ExitStatus.CANNOT_VERIFY
+    try:
+        try:
+            run = subprocess.run([docker, "run", "--rm", "--network", "none", tag], capture_output=True, text=True,
+                                 timeout=args.timeout, env=env.environ)
+        except subprocess.TimeoutExpired:
+            env.stdout.write(f"Verified: {name} started on {image} and was still running after {args.timeout:g} s.\n")
+            return ExitStatus.OK
+        if run.returncode == 0:
+            env.stdout.write(f"Verified: {name} runs on {image} (exit 0).\n")
+            return ExitStatus.OK
+        output = (run.stderr or run.stdout).strip()
+        env.stdout.write(f"Failed: {name} on {image} exited with status {run.returncode}.\n{output}\n")
+        _explain(output, env)
+        return ExitStatus.NO_PLAN
+    finally:
+        subprocess.run([docker, "rmi", "--force", tag], capture_output=True, env=env.environ)
+
+
+def _explain(output: str, env: Env) -> None:
+    """What `minimage-ask diagnose` makes of the failure."""
+    import kb
+    from kb.diagnose import diagnose
+
+    for match in diagnose(kb.load().knowledge, output)[:1]:
+        env.stdout.write(f"Diagnosis ({match.id} {match.name}): {match.cause}\nFix: {match.fix}\n")
