@@ -2,7 +2,7 @@
 
 Parsing and validating rules.yaml costs more than a whole consultation; a command-line run reuses the result of
 the last run with the same files instead (and then needs no YAML library at all). The key covers every file's
-content, the package version and the Python version, so an edited file is never served stale. A cache directory
+content, the code that reads them and the Python version, so an edit is never served stale. A cache directory
 that cannot be read or written is simply not used. MINIMAGE_NO_CACHE=1 turns it off.
 """
 from __future__ import annotations
@@ -37,9 +37,13 @@ def _key(files: list[str]) -> str | None:
     return f"{zlib.crc32(blob):08x}{zlib.adler32(blob):08x}{len(blob):x}"
 
 
+# the code that reads and shapes the knowledge: a change to it invalidates the cache like a change of rules.yaml
+SHAPERS = [os.path.join(os.path.dirname(os.path.abspath(__file__)), name) for name in ("model.py", "loader.py")]
+
+
 def load_cached(files: list[str], load) -> Knowledge:
-    """`load()` the knowledge, or reuse what an earlier call with byte-identical files stored."""
-    key = None if os.environ.get("MINIMAGE_NO_CACHE") else _key(files)
+    """`load()` the knowledge, or reuse what an earlier call with byte-identical files (and code) stored."""
+    key = None if os.environ.get("MINIMAGE_NO_CACHE") else _key(SHAPERS + files)
     if key is None:
         return load()
     path = os.path.join(cache_dir(), f"knowledge-{key}.pickle")

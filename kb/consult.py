@@ -13,14 +13,13 @@ import os
 import threading
 from collections.abc import Iterable, Mapping
 
+from .cache import load_cached
 from .engine import Engine
 from .errors import InvalidAnswer, UnknownFact
-from .explain import explain_how, explain_why, is_relevant
-from .cache import load_cached
 from .loader import load_knowledge, rule_files
-from .model import Knowledge
-from .model import UNKNOWN, Assumption, Fact, HowNode, Justification, Question, Result, WhyAnswer
+from .model import UNKNOWN, Assumption, Fact, Justification, Knowledge, Question, Result
 from .planner import Planner
+from .relevance import is_relevant
 
 
 class RuleBase:
@@ -212,9 +211,13 @@ class Session:
         return Result(plans=tuple(plans), assumptions=base.assumptions, facts=base.facts, rejected=tuple(rejected),
                       no_plan_reason="" if plans else "none of these images can run it")
 
-    def how(self, target: str) -> list[HowNode]:
+    def how(self, target: str) -> list["HowNode"]:  # noqa: F821 - kb.explain, imported when asked
+        from .explain import explain_how
+
         return explain_how(self.rulebase.knowledge, self.result(), target)
 
-    def why(self, question: str) -> WhyAnswer:
+    def why(self, question: str) -> "WhyAnswer":  # noqa: F821 - kb.explain, imported when asked
+        from .explain import explain_why
+
         self.rulebase.question(question)
         return explain_why(self.rulebase.knowledge, question, self.rulebase.known(self.answers, self.evidence))

@@ -7,9 +7,8 @@ consultation (tls=yes, language=go, ...) can continue it. No terminal I/O here.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
-from .model import Data, Diagnosis, Knowledge
+from .model import Data, Diagnosis, Knowledge, record
 
 MAX_LINE = 4096  # longer lines are cut: no error message we know is longer, and it bounds the regex work
 MAX_TEXT = 1 << 20
@@ -19,14 +18,14 @@ class DiagnoseInputError(ValueError):
     """The text cannot be diagnosed (empty, binary, too large)."""
 
 
-@dataclass(frozen=True)
+@record
 class TrailStep(Data):
     rule: str
     name: str
     summary: str
 
 
-@dataclass(frozen=True)
+@record
 class Match(Data):
     id: str
     name: str

@@ -18,7 +18,7 @@ import re
 import shlex
 from dataclasses import dataclass, field
 
-from .model import Data, Image, ImageFamily, Knowledge, LintRule
+from .model import Data, Image, ImageFamily, Knowledge, LintRule, record
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -50,7 +50,7 @@ class Hit:
     variant: str = "default"
 
 
-@dataclass(frozen=True)
+@record
 class Finding(Data):
     file: str
     line: int
@@ -65,7 +65,7 @@ class Finding(Data):
         return f"{self.file}:{self.line} {self.rule} {self.severity}: {self.message}"
 
 
-@dataclass(frozen=True)
+@record
 class LintResult(Data):
     """The findings for one Dockerfile, or why it could not be read (`error`: path, line, message, reason)."""
 

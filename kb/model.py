@@ -5,7 +5,8 @@ passed between threads without copying.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from collections import namedtuple
+from dataclasses import dataclass, field
 
 TYPE_CHECKING = False  # typing costs milliseconds at start-up; annotations here are never evaluated
 if TYPE_CHECKING:
@@ -36,16 +37,37 @@ def _plain(value: Any) -> Any:
 
 
 class Data:
-    """Mixin: a dataclass that turns into JSON-ready dicts and lists."""
+    """Mixin: a record that turns into JSON-ready dicts and lists."""
+
+    __slots__ = ()
 
     def to_dict(self) -> dict[str, Any]:
-        return {f.name: _plain(getattr(self, f.name)) for f in fields(self) if not f.name.startswith("_")}
+        return {name: _plain(getattr(self, name)) for name in self._fields if not name.startswith("_")}
+
+
+def record(cls: type) -> type:
+    """An immutable record class from an annotated class body, like a frozen dataclass.
+
+    Built on collections.namedtuple rather than dataclasses: defining a frozen dataclass compiles four or more
+    methods, about half a millisecond each time a process starts, and the command line defines some twenty of these
+    on its way to one consultation. A namedtuple is defined in a tenth of that, its instances are immutable,
+    compare and hash by value, pickle, and read their fields through C-level descriptors. `_replace` replaces
+    fields; `to_dict()` comes from Data.
+    """
+    names = list(cls.__dict__.get("__annotations__", {}))
+    defaults = [cls.__dict__[n] for n in names if n in cls.__dict__]
+    base = namedtuple(cls.__name__, names, defaults=defaults, module=cls.__module__)
+    body = {k: v for k, v in cls.__dict__.items() if k not in names and k not in ("__dict__", "__weakref__")}
+    body["__slots__"] = ()
+    made = type(cls.__name__, (base, *cls.__bases__), body)
+    made.__qualname__ = cls.__qualname__
+    return made
 
 
 # --- the knowledge, as loaded from rules.yaml -------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@record
 class Condition(Data):
     """`fact` holds one of `values` (or, with `negate`, none of them). `values == ("*",)` means any value."""
 
@@ -70,14 +92,14 @@ class Condition(Data):
         return f"{self.fact} {op} {' or '.join(self.values)}"
 
 
-@dataclass(frozen=True, eq=False)
+@record
 class Example(Data):
     given: dict[str, str]
     expect: dict[str, Any]
     line: int = 0
 
 
-@dataclass(frozen=True, eq=False)
+@record
 class Rule(Data):
     id: str
     name: str
@@ -98,7 +120,7 @@ class Rule(Data):
         return f"{self.id} {self.name}"
 
 
-@dataclass(frozen=True, eq=False)
+@record
 class Question(Data):
     id: str
     text: str
@@ -129,7 +151,7 @@ class Question(Data):
         return None
 
 
-@dataclass(frozen=True, eq=False)
+@record
 class Image(Data):
     ref: str
     title: str
@@ -155,7 +177,7 @@ class Image(Data):
     line: int = 0
 
     def to_dict(self) -> dict[str, Any]:
-        d = super().to_dict()
+        d = Data.to_dict(self)
         d["libs"] = sorted(self.libs)
         return d
 
@@ -171,7 +193,7 @@ class Image(Data):
         }
 
 
-@dataclass(frozen=True)
+@record
 class Step(Data):
     """A Dockerfile instruction plus the one-line reason shown beside it in the plan."""
 
@@ -181,7 +203,7 @@ class Step(Data):
     family: str | None = None  # only for build images of this family (debian | alpine)
 
 
-@dataclass(frozen=True, eq=False)
+@record
 class Strategy(Data):
     """A way to build the program; the artefact it yields is what the final image must be able to run."""
 
@@ -200,12 +222,12 @@ class Strategy(Data):
     line: int = 0
 
     def to_dict(self) -> dict[str, Any]:
-        d = super().to_dict()
+        d = Data.to_dict(self)
         d["libs"] = sorted(self.libs)
         return d
 
 
-@dataclass(frozen=True, eq=False)
+@record
 class Change(Data):
     """A build change a rule can call for. With `supplies`, it is applied only where the final image lacks that."""
 
@@ -218,7 +240,7 @@ class Change(Data):
     line: int = 0
 
 
-@dataclass(frozen=True, eq=False)
+@record
 class Caveat(Data):
     id: str
     text: str
@@ -227,7 +249,7 @@ class Caveat(Data):
     line: int = 0
 
 
-@dataclass(frozen=True, eq=False)
+@record
 class ImageFamily(Data):
     """What a base image is, by pattern, for images not in the catalogue (builders, other tags): for `lint`."""
 
@@ -258,16 +280,16 @@ class ImageFamily(Data):
         return self.release
 
 
-@dataclass(frozen=True, eq=False)
+@record
 class LintExample(Data):
     dockerfile: str
     flagged: bool  # the rule must report it (at line `at`, when given) / must not
     at: int | None = None
     line: int = 0
-    files: dict[str, str] = field(default_factory=dict)  # the build context: file name -> content
+    files: dict[str, str] | None = None  # the build context: file name -> content
 
 
-@dataclass(frozen=True, eq=False)
+@record
 class LintRule(Data):
     """An MI4xx Dockerfile check. Detection is the function registered under `name` in kb/lint.py."""
 
@@ -285,7 +307,7 @@ class LintRule(Data):
     line: int = 0
 
 
-@dataclass(frozen=True, eq=False)
+@record
 class Diagnosis(Data):
     """An MI5xx error-message pattern: what it means, how to fix it, the rules behind it, the facts it implies."""
 
@@ -313,7 +335,7 @@ class Diagnosis(Data):
 # --- what a consultation produces --------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@record
 class Fact(Data):
     name: str
     value: str
@@ -326,7 +348,7 @@ class Fact(Data):
         return f"{self.name} = {self.value}"
 
 
-@dataclass(frozen=True, eq=False)
+@record
 class Justification(Data):
     """Why a fact holds: the user said so, evidence showed it, it was assumed, or a rule derived it from premises."""
 
@@ -337,14 +359,14 @@ class Justification(Data):
     note: str = ""  # evidence: the file that shows it; assumption: why it is safe
 
 
-@dataclass(frozen=True, eq=False)
+@record
 class Assumption(Data):
     fact: str
     assumed: str
     reason: str
 
 
-@dataclass(frozen=True, eq=False)
+@record
 class Rejection(Data):
     image: str
     strategy: str
@@ -352,7 +374,7 @@ class Rejection(Data):
     reason: str
 
 
-@dataclass(frozen=True, eq=False)
+@record
 class Reason(Data):
     """One line of a plan's justification: a rule that contributed, and what it concluded."""
 
@@ -363,7 +385,7 @@ class Reason(Data):
     conclusion: str
 
 
-@dataclass(frozen=True, eq=False)
+@record
 class Plan(Data):
     """One way to ship the program: a final image, a build image, and the build changes, with reasons."""
 
@@ -382,7 +404,7 @@ class Plan(Data):
     justification: tuple[Reason, ...]
     cmd: tuple[str, ...]
     user: str | None
-    steps: tuple[Step, ...] = field(default=(), repr=False)  # every step of the Dockerfile, in order
+    steps: tuple[Step, ...] = ()  # every step of the Dockerfile, in order
 
     @property
     def dockerfile(self) -> str:
@@ -391,13 +413,13 @@ class Plan(Data):
         return render(self)
 
     def to_dict(self) -> dict[str, Any]:
-        d = super().to_dict()
+        d = Data.to_dict(self)
         del d["steps"]
         d["dockerfile"] = self.dockerfile
         return d
 
 
-@dataclass(frozen=True, eq=False)
+@record
 class Result(Data):
     plans: tuple[Plan, ...]
     assumptions: tuple[Assumption, ...]
@@ -422,38 +444,6 @@ class Result(Data):
             "no_plan_reason": self.no_plan_reason,
         }
 
-
-@dataclass(frozen=True, eq=False)
-class HowNode(Data):
-    """`how`: a fact, how it came to hold, and the same for each premise, down to the answers."""
-
-    fact: Fact
-    source: str
-    rule_id: str | None = None
-    rule_name: str = ""
-    summary: str = ""
-    sources: tuple[str, ...] = ()
-    note: str = ""
-    premises: tuple["HowNode", ...] = ()
-
-
-@dataclass(frozen=True, eq=False)
-class WaitingRule(Data):
-    rule_id: str
-    name: str
-    known: tuple[str, ...]
-    missing: tuple[str, ...]
-    concludes: tuple[str, ...]
-    summary: str
-
-
-@dataclass(frozen=True, eq=False)
-class WhyAnswer(Data):
-    """`why` at a question: the rules that wait on its answer, what they know, what they would conclude."""
-
-    question: str
-    text: str
-    rules: tuple[WaitingRule, ...] = field(default_factory=tuple)
 
 
 # --- the whole knowledge base ---------------------------------------------------------------------------------

@@ -297,7 +297,7 @@ class Planner:
             rule = self.checks[check]
             reasons.setdefault(rule.id, Reason(rule.id, rule.name, rule.summary, rule.sources, verified))
         justification = tuple(reasons[k] for k in sorted(reasons))
-        return Plan(**{**plan.__dict__, "rank": rank, "justification": justification})
+        return plan._replace(rank=rank, justification=justification)
 
 
 @dataclass

@@ -4,7 +4,8 @@ from __future__ import annotations
 import json
 import textwrap
 
-from kb.model import UNKNOWN, HowNode, Plan, Question, Result, Rule, WhyAnswer
+from kb.explain import HowNode, WhyAnswer
+from kb.model import UNKNOWN, Plan, Question, Result, Rule
 
 SHOWN_PLANS = 5
 
@@ -66,15 +67,15 @@ def plan_text(plan: Plan, *, justification: bool = True, dockerfile: bool = True
 
 def result_text(result: Result, *, plans: int = SHOWN_PLANS) -> str:
     out: list[str] = []
+    if not result.plans:  # the other assumptions cannot matter then (--format json still lists them)
+        out.append("No viable plan.")
+        out.append(_wrap(result.no_plan_reason, "  "))
+        return "\n".join(out)
     if result.assumptions:
         out.append("Assumed (answered unknown or not asked):")
         for a in result.assumptions:
             out.append(_wrap(f"{a.fact} = {a.assumed}: {a.reason}", "  "))
         out.append("")
-    if not result.plans:
-        out.append("No viable plan.")
-        out.append(_wrap(result.no_plan_reason, "  "))
-        return "\n".join(out)
     out.append(f"Recommended: {result.best.final_image}")
     out.append(plan_text(result.best))
     others = result.plans[1:plans]

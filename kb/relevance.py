@@ -1,0 +1,65 @@
+"""Which questions still matter: a question is worth asking while some rule that tests it can still fire.
+
+Derived facts count as open while some rule that concludes them can still fire, so the analysis looks through
+chains of rules. The index of rules by the facts they test and conclude is built once per knowledge base.
+"""
+from __future__ import annotations
+
+from .model import Condition, Knowledge, Rule
+
+
+class RuleIndex:
+    """Inference rules by the facts they test and the facts they conclude; built once per knowledge base."""
+
+    def __init__(self, kb: Knowledge):
+        self.rules = kb.active_rules("infer")
+        self.questions = set(kb.questions)
+        self.testing: dict[str, list[Rule]] = {}
+        self.concluding: dict[str, list[Rule]] = {}
+        for rule in self.rules:
+            for fact in {c.fact for c in rule.when}:
+                self.testing.setdefault(fact, []).append(rule)
+            for fact in {n for n, _ in rule.then}:
+                self.concluding.setdefault(fact, []).append(rule)
+
+
+_indexes: dict[int, tuple[Knowledge, RuleIndex]] = {}
+
+
+def rule_index(kb: Knowledge) -> RuleIndex:
+    entry = _indexes.get(id(kb))
+    if entry is None or entry[0] is not kb:
+        entry = _indexes[id(kb)] = (kb, RuleIndex(kb))
+    return entry[1]
+
+
+def _holds(index: RuleIndex, cond: Condition, known: dict[str, set[str]], visiting: frozenset[str]) -> bool | None:
+    """True/False if decided; None if it can still become true. Derived facts are open while a rule may derive them."""
+    decided = cond.holds(known)
+    if decided is not None or cond.fact in index.questions:
+        return decided
+    if cond.negate:
+        return None
+    for rule in index.concluding.get(cond.fact, ()):
+        if rule.id in visiting:
+            continue
+        if any(n == cond.fact and (cond.values == ("*",) or v in cond.values) for n, v in rule.then):
+            if _alive(index, rule, known, visiting | {rule.id}):
+                return None
+    return False
+
+
+def _alive(index: RuleIndex, rule: Rule, known: dict[str, set[str]], visiting: frozenset[str] = frozenset(),
+           ignore: str | None = None) -> bool:
+    """Can every condition of `rule` still hold, given what is known?"""
+    return all(_holds(index, c, known, visiting) is not False for c in rule.when if c.fact != ignore)
+
+
+def waiting_rules(kb: Knowledge, question: str, known: dict[str, set[str]]) -> list[Rule]:
+    """Rules with a condition on `question` whose other conditions can all still hold."""
+    index = rule_index(kb)
+    return [r for r in index.testing.get(question, ()) if _alive(index, r, known, frozenset({r.id}), ignore=question)]
+
+
+def is_relevant(kb: Knowledge, question: str, known: dict[str, set[str]]) -> bool:
+    return bool(waiting_rules(kb, question, known))
