@@ -317,7 +317,7 @@ def cmd_inspect(argv: list[str], env: Env) -> int:
     if args.format == "text":
         shown = evidence or []
         env.stdout.write(f"Evidence from {kind} {args.path}:\n")
-        env.stdout.write("".join(f"  {j.fact.name} = {j.fact.value:<24} {j.note}\n" for j in shown)
+        env.stdout.write("".join(f"  {str(j.fact):<36} {j.note}\n" for j in shown)
                          or "  nothing that settles a question\n")
         env.stdout.write("\n")
     return emit_result(session.result(), args, env)
