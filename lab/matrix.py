@@ -31,7 +31,9 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from lab import build as lab_build
-from lab import elf, roots as lab_roots, sandbox
+from kb.evidence.elf import inspect_elf
+from kb.evidence.errors import EvidenceError
+from lab import roots as lab_roots, sandbox
 
 RE_GLIBC_VERSION = re.compile(r"version [`'](GLIBC_[0-9.]+)' not found")
 RE_GLIBC_MISSING = re.compile(r"error while loading shared libraries: ([^:\s]+): cannot open shared object file")
@@ -70,9 +72,10 @@ def _first_line(text: str, limit: int = 80) -> str:
 def _interpreter_of(path: Path | None) -> str:
     if path is None or not path.exists():
         return ""
-    info = elf.read(path)
-    if info is not None:
-        return info.interp or ""
+    try:
+        return inspect_elf(path).interpreter or ""
+    except EvidenceError:
+        pass  # not an ELF file: perhaps a script
     head = path.read_bytes()[:256]
     if head.startswith(b"#!"):
         return head[2:].split(b"\n")[0].strip().decode(errors="replace")

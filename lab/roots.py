@@ -65,7 +65,9 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from lab import cache_dir, elf
+from kb.evidence.elf import inspect_elf
+from kb.evidence.errors import EvidenceError
+from lab import cache_dir
 
 RECIPE_VERSION = 1
 MULTIARCH = "x86_64-linux-gnu"
@@ -392,12 +394,13 @@ def _lib_closure(start: list[Path], libdir: Path) -> list[Path]:
     queue = list(start)
     while queue:
         f = queue.pop()
-        info = elf.read(f)
-        if info is None:
-            continue
+        try:
+            info = inspect_elf(f)
+        except EvidenceError:
+            continue  # not an ELF file: nothing to follow
         names = list(info.needed)
-        if info.interp:
-            names.append(Path(info.interp).name)
+        if info.interpreter:
+            names.append(Path(info.interpreter).name)
         for name in names:
             if name in seen:
                 continue

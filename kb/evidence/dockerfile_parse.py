@@ -13,12 +13,11 @@ from __future__ import annotations
 import os
 import re
 import shlex
-import stat
 from dataclasses import asdict, dataclass, field
 
 import dockerfile as _df
 
-from .errors import EvidenceError
+from .errors import EvidenceError, stat_regular_file
 
 __all__ = ["Instruction", "CopyFrom", "RunCommand", "ExecSpec", "Stage", "DockerfileReport",
            "parse_dockerfile", "parse_dockerfile_text", "MAX_DOCKERFILE_BYTES"]
@@ -213,16 +212,7 @@ def _directives(text: str) -> list[tuple[str, str]]:
 # ---- entry points -----------------------------------------------------------------------------------------
 def parse_dockerfile(path: "str | os.PathLike[str]") -> DockerfileReport:
     path = os.fspath(path)
-    try:
-        st = os.stat(path)
-    except FileNotFoundError:
-        raise EvidenceError(path, "no such file", reason="not-found") from None
-    except OSError as e:
-        raise EvidenceError(path, f"cannot stat the file: {e.strerror or e}", reason="unreadable") from None
-    if stat.S_ISDIR(st.st_mode):
-        raise EvidenceError(path, "is a directory, not a Dockerfile", reason="directory")
-    if not stat.S_ISREG(st.st_mode):
-        raise EvidenceError(path, "is not a regular file", reason="not-regular")
+    st = stat_regular_file(path, "a Dockerfile")
     if st.st_size > MAX_DOCKERFILE_BYTES:
         raise EvidenceError(path, f"{st.st_size} bytes: larger than the {MAX_DOCKERFILE_BYTES}-byte cap",
                             reason="too-large")

@@ -34,7 +34,7 @@ from elftools.elf.gnuversions import GNUVerNeedSection
 from elftools.elf.sections import StringTableSection
 from elftools.elf.structs import ELFStructs
 
-from .errors import EvidenceError
+from .errors import EvidenceError, stat_regular_file
 
 __all__ = ["ElfReport", "GoBuildInfo", "inspect_elf", "MAX_SECTIONS", "MAX_SEGMENTS"]
 
@@ -195,20 +195,7 @@ def _libc_from_needed(needed) -> str | None:
 
 def _open_regular(path: str):
     """Open ``path`` for binary reading, refusing anything that is not a readable regular file."""
-    try:
-        st = os.stat(path)
-    except FileNotFoundError:
-        raise EvidenceError(path, "no such file", reason="not-found") from None
-    except PermissionError:
-        raise EvidenceError(path, "permission denied (cannot stat the file)", reason="unreadable") from None
-    except OSError as e:
-        raise EvidenceError(path, f"cannot stat the file: {e.strerror or e}", reason="unreadable") from None
-    if stat.S_ISDIR(st.st_mode):
-        raise EvidenceError(path, "is a directory, not an ELF file", reason="directory")
-    if not stat.S_ISREG(st.st_mode):
-        kind = ("a FIFO" if stat.S_ISFIFO(st.st_mode) else "a socket" if stat.S_ISSOCK(st.st_mode)
-                else "a device" if (stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode)) else "a special file")
-        raise EvidenceError(path, f"is {kind}, not a regular file", reason="not-regular")
+    stat_regular_file(path, "an ELF file")
     try:
         # O_NONBLOCK: if the path was swapped for a FIFO after stat(), open() must not hang.
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))

@@ -40,3 +40,28 @@ class EvidenceError(Exception):
 
     def to_dict(self) -> dict:
         return {"path": self.path, "message": self.message, "reason": self.reason, "line": self.line}
+
+
+def stat_regular_file(path: str, what: str) -> os.stat_result:
+    """stat() a path that must be a regular file (`what` names what it should be: "a script", "an ELF file").
+
+    Raises EvidenceError for a missing path, a directory, a FIFO, socket or device (never opened, so never a hang),
+    and anything that cannot be stat()ed.
+    """
+    import stat
+
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        raise EvidenceError(path, "no such file", reason="not-found") from None
+    except PermissionError:
+        raise EvidenceError(path, "permission denied (cannot stat the file)", reason="unreadable") from None
+    except OSError as e:
+        raise EvidenceError(path, f"cannot stat the file: {e.strerror or e}", reason="unreadable") from None
+    if stat.S_ISDIR(st.st_mode):
+        raise EvidenceError(path, f"is a directory, not {what}", reason="directory")
+    if not stat.S_ISREG(st.st_mode):
+        kind = ("a FIFO" if stat.S_ISFIFO(st.st_mode) else "a socket" if stat.S_ISSOCK(st.st_mode)
+                else "a device" if (stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode)) else "a special file")
+        raise EvidenceError(path, f"is {kind}, not a regular file", reason="not-regular")
+    return st

@@ -7,10 +7,9 @@
 from __future__ import annotations
 
 import os
-import stat
 from dataclasses import asdict, dataclass
 
-from .errors import EvidenceError
+from .errors import EvidenceError, stat_regular_file
 
 __all__ = ["ScriptReport", "inspect_script", "parse_shebang", "MAX_SHEBANG_BYTES"]
 
@@ -140,16 +139,7 @@ def parse_shebang(data: bytes, path: str | None = None) -> ScriptReport:
 def inspect_script(path: "str | os.PathLike[str]") -> ScriptReport:
     """Read the shebang of the file at ``path``. Raises EvidenceError if it is unreadable or not a script."""
     path = os.fspath(path)
-    try:
-        st = os.stat(path)
-    except FileNotFoundError:
-        raise EvidenceError(path, "no such file", reason="not-found") from None
-    except OSError as e:
-        raise EvidenceError(path, f"cannot stat the file: {e.strerror or e}", reason="unreadable") from None
-    if stat.S_ISDIR(st.st_mode):
-        raise EvidenceError(path, "is a directory, not a script", reason="directory")
-    if not stat.S_ISREG(st.st_mode):
-        raise EvidenceError(path, "is not a regular file", reason="not-regular")
+    stat_regular_file(path, "a script")
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
         try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 
 from lab import build as lab_build
-from lab import elf
+from kb.evidence.elf import inspect_elf
 
 GLIBC_LOADER = "/lib64/ld-linux-x86-64.so.2"
 MUSL_LOADER = "/lib/ld-musl-x86_64.so.1"
@@ -30,27 +30,27 @@ def test_every_program_is_built_or_has_a_reason(built_programs):
 
 
 def test_c_link_modes(program):
-    assert elf.read(program("c-hello")).interp == GLIBC_LOADER
-    assert elf.read(program("c-hello-static")).interp is None
-    cpp = elf.read(program("cpp-hello"))
+    assert inspect_elf(program("c-hello")).interpreter == GLIBC_LOADER
+    assert inspect_elf(program("c-hello-static")).interpreter is None
+    cpp = inspect_elf(program("cpp-hello"))
     assert "libstdc++.so.6" in cpp.needed
-    assert "libssl.so.3" in elf.read(program("c-libssl")).needed
-    assert "libz.so.1" in elf.read(program("c-zlib")).needed
+    assert "libssl.so.3" in inspect_elf(program("c-libssl")).needed
+    assert "libz.so.1" in inspect_elf(program("c-zlib")).needed
 
 
 def test_musl_link_modes(program):
-    assert elf.read(program("musl-hello")).interp == MUSL_LOADER
-    assert elf.read(program("musl-hello-static")).interp is None
+    assert inspect_elf(program("musl-hello")).interpreter == MUSL_LOADER
+    assert inspect_elf(program("musl-hello-static")).interpreter is None
 
 
 def test_go_cgo_decides_linking(program):
     # fmt only: static whatever CGO_ENABLED says
-    assert elf.read(program("go-hello-cgo1")).interp is None
-    assert elf.read(program("go-hello-cgo0")).interp is None
+    assert inspect_elf(program("go-hello-cgo1")).interpreter is None
+    assert inspect_elf(program("go-hello-cgo0")).interpreter is None
     # net and os/user use cgo when it is on: dynamic against glibc
     for name in ("go-net", "go-dns", "go-user"):
-        assert elf.read(program(f"{name}-cgo1")).interp == GLIBC_LOADER, name
-        assert elf.read(program(f"{name}-cgo0")).interp is None, name
+        assert inspect_elf(program(f"{name}-cgo1")).interpreter == GLIBC_LOADER, name
+        assert inspect_elf(program(f"{name}-cgo0")).interpreter is None, name
 
 
 def test_build_manifest_records_go_default(program):
