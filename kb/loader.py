@@ -362,11 +362,15 @@ class _Reader:
                              f"check '{check}' is not one of: {', '.join(CHECKS)}")
             when = []
             for name, value, line in self.facts(item, "when", rid):
+                negate = isinstance(value, dict) and list(value) == ["not"]  # {not: value} or {not: [values]}
+                if negate:
+                    value = value["not"]
                 values = value if isinstance(value, list) else [value]
                 if any(not isinstance(v, (str, int)) or isinstance(v, bool) for v in values):
-                    self.problem(line, rid, f"condition on '{name}' must be a value or a list of values")
+                    self.problem(line, rid, f"condition on '{name}' must be a value, a list of values, "
+                                            "or {not: value(s)}")
                     continue
-                when.append((Condition(fact=name, values=tuple(str(v) for v in values)), line))
+                when.append((Condition(fact=name, values=tuple(str(v) for v in values), negate=negate), line))
             then = [(name, str(value), line) for name, value, line in self.facts(item, "then", rid)]
             sources = self.strings(item, "source", rid)
             for src in sources:

@@ -39,6 +39,7 @@ def facts_from_elf(report: ElfReport) -> list[Justification]:
         out.append(_evidence("binary_needs", soname, f"{where} (DT_NEEDED)"))
     if report.glibc_version:
         out.append(_evidence("binary_glibc", report.glibc_version, f"{where} (needs GLIBC_{report.glibc_version})"))
+    out.append(_evidence("binary_arch", report.arch, f"{where} (ELF machine {report.machine})"))
     if report.go and report.go.cgo_enabled is False:
         out.append(_evidence("cgo", "no", f"{where} (Go build setting CGO_ENABLED=0)"))
     return out
