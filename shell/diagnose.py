@@ -108,8 +108,14 @@ def run_diagnose(argv: list[str], env: Env) -> int:
         return ExitStatus.OK
     from .cli import load_rulebase
 
+    import kb
+
     rb = load_rulebase(args.rules)
     session = rb.session(answers)
+    # what the message shows beyond answers (binary_glibc = 2.34, ...) enters as evidence, named by its rule
+    session.add_evidence(kb.Justification(kb.Fact(fact, str(value)), "evidence", note=f"the error message ({m.id})")
+                         for m in matches for fact, value in m.facts.items()
+                         if fact not in answers and fact in rb.knowledge.evidence)
     args.output = None
     run_chat(rb, session, args, env)
     return ExitStatus.OK

@@ -171,3 +171,19 @@ def test_without_the_chat_module_it_prints_the_command(monkeypatch):
 def test_help():
     code, out, _ = run("--help")
     assert code == 0 and "examples:" in out and "exit status" in out
+
+
+def test_facts_beyond_answers_enter_the_continued_consultation_as_evidence(monkeypatch):
+    seen = {}
+
+    def fake_run_chat(rb, session, args, env):
+        seen["evidence"] = {(j.fact.name, j.fact.value): j.note for j in session.evidence}
+        seen["plans"] = [p.strategy for p in session.result().plans]
+        return 0
+
+    monkeypatch.setitem(sys.modules, "shell.chat", types.SimpleNamespace(run_chat=fake_run_chat))
+    message = "/app: /lib/x86_64-linux-gnu/libc.so.6: version `GLIBC_2.38' not found (required by /app)"
+    code, _, _ = run(message, stdin="y\n", tty=True)
+    assert code == 0
+    assert seen["evidence"][("binary_glibc", "2.38")].startswith("the error message (MI5")
+    assert "prebuilt-binary" in seen["plans"]  # the binary as it is, on images with glibc >= 2.38
