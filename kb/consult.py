@@ -111,9 +111,7 @@ class RuleBase:
                                       note=self.knowledge.questions[fact].unknown_reason if assumed else ""))
         base += [e for e in evidence if e.fact.name not in answers]  # an answer overrides what evidence showed
         trail = self.engine.run(j.fact for j in base)
-        known: dict[str, set[str]] = {}
-        for j in (*base, *trail):
-            known.setdefault(j.fact.name, set()).add(j.fact.value)
+        known = _by_name(base + trail)
         plans, rejected = self.planner.plan(known, trail)
         reason = ""
         if not plans:
@@ -129,11 +127,12 @@ class RuleBase:
                       rejected=tuple(rejected), no_plan_reason=reason)
 
 
-def _known(result: Result) -> tuple[dict[str, set[str]], list[Justification]]:
+def _by_name(facts: Iterable[Justification]) -> dict[str, set[str]]:
+    """fact name -> every value it holds."""
     known: dict[str, set[str]] = {}
-    for j in result.facts:
+    for j in facts:
         known.setdefault(j.fact.name, set()).add(j.fact.value)
-    return known, [j for j in result.facts if j.source == "rule"]
+    return known
 
 
 def load(*extra: str | os.PathLike, cache: bool = True) -> RuleBase:
@@ -207,7 +206,8 @@ class Session:
                 raise UnknownFact(ref, sorted(knowledge.images))
             chosen.append(image)
         base = self.result()
-        plans, rejected = self.rulebase.planner.plan(*_known(base), images=chosen)
+        trail = [j for j in base.facts if j.source == "rule"]
+        plans, rejected = self.rulebase.planner.plan(_by_name(base.facts), trail, images=chosen)
         return Result(plans=tuple(plans), assumptions=base.assumptions, facts=base.facts, rejected=tuple(rejected),
                       no_plan_reason="" if plans else "none of these images can run it")
 
