@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass, field
 
 import dockerfile as _df
 
-from .errors import EvidenceError, stat_regular_file
+from .errors import EvidenceError, read_head, stat_regular_file
 
 __all__ = ["Instruction", "CopyFrom", "RunCommand", "ExecSpec", "Stage", "DockerfileReport",
            "parse_dockerfile", "parse_dockerfile_text", "MAX_DOCKERFILE_BYTES"]
@@ -216,14 +216,7 @@ def parse_dockerfile(path: "str | os.PathLike[str]") -> DockerfileReport:
     if st.st_size > MAX_DOCKERFILE_BYTES:
         raise EvidenceError(path, f"{st.st_size} bytes: larger than the {MAX_DOCKERFILE_BYTES}-byte cap",
                             reason="too-large")
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-        try:
-            data = os.read(fd, MAX_DOCKERFILE_BYTES + 1)
-        finally:
-            os.close(fd)
-    except OSError as e:
-        raise EvidenceError(path, f"cannot read the file: {e.strerror or e}", reason="unreadable") from None
+    data = read_head(path, MAX_DOCKERFILE_BYTES + 1)
     if len(data) > MAX_DOCKERFILE_BYTES:
         raise EvidenceError(path, f"larger than the {MAX_DOCKERFILE_BYTES}-byte cap", reason="too-large")
     try:

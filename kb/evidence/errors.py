@@ -1,4 +1,4 @@
-"""The one exception type raised by the evidence parsers."""
+"""The one exception type raised by the evidence parsers, and the careful file access they share."""
 
 from __future__ import annotations
 
@@ -65,3 +65,15 @@ def stat_regular_file(path: str, what: str) -> os.stat_result:
                 else "a device" if (stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode)) else "a special file")
         raise EvidenceError(path, f"is {kind}, not a regular file", reason="not-regular")
     return st
+
+
+def read_head(path: str, limit: int) -> bytes:
+    """Up to `limit` bytes of a file, opened non-blocking (a FIFO swapped in after stat() cannot hang us)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        try:
+            return os.read(fd, limit)
+        finally:
+            os.close(fd)
+    except OSError as e:
+        raise EvidenceError(path, f"cannot read the file: {e.strerror or e}", reason="unreadable") from None

@@ -109,6 +109,18 @@ class _Scan:
     def add(self, key: str, value: str, file: str, line: int | None = None, note: str | None = None) -> None:
         self.obs.append(Observation(key, value, file, line, note))
 
+    def toml(self, rel: str) -> tuple[str, dict] | None:
+        """A TOML file (Cargo.toml, pyproject.toml, ...): its text (for line numbers) and its data; None, with a
+        warning, if it is unreadable or invalid."""
+        text = self.read(rel, MAX_LOCK_BYTES)
+        if text is None:
+            return None
+        try:
+            return text, tomllib.loads(text)
+        except tomllib.TOMLDecodeError as e:
+            self.warnings.append(f"{rel}: not valid TOML ({e})")
+            return None
+
     def read(self, rel: str, limit: int | None = None) -> str | None:
         if limit is None:
             limit = MAX_FILE_BYTES
@@ -258,14 +270,10 @@ def _analyse_rust(sc: _Scan) -> None:
         base = os.path.basename(rel)
         if base not in ("Cargo.toml", "Cargo.lock"):
             continue
-        text = sc.read(rel, MAX_LOCK_BYTES)
-        if text is None:
+        parsed = sc.toml(rel)
+        if parsed is None:
             continue
-        try:
-            data = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as e:
-            sc.warnings.append(f"{rel}: not valid TOML ({e})")
-            continue
+        text, data = parsed
         names: dict[str, dict] = {}
         if base == "Cargo.lock":
             for pkg in data.get("package", []) or []:
@@ -348,14 +356,10 @@ def _analyse_python(sc: _Scan) -> None:
                     found.append((m.group(1), i))
             report(found, rel)
         elif base in ("pyproject.toml", "Pipfile", "poetry.lock", "uv.lock", "pdm.lock"):
-            text = sc.read(rel, MAX_LOCK_BYTES)
-            if text is None:
+            parsed = sc.toml(rel)
+            if parsed is None:
                 continue
-            try:
-                data = tomllib.loads(text)
-            except tomllib.TOMLDecodeError as e:
-                sc.warnings.append(f"{rel}: not valid TOML ({e})")
-                continue
+            text, data = parsed
             names: list[str] = []
             if base == "pyproject.toml":
                 proj = data.get("project") if isinstance(data.get("project"), dict) else {}

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from dataclasses import asdict, dataclass
 
-from .errors import EvidenceError, stat_regular_file
+from .errors import EvidenceError, read_head, stat_regular_file
 
 __all__ = ["ScriptReport", "inspect_script", "parse_shebang", "MAX_SHEBANG_BYTES"]
 
@@ -140,14 +140,7 @@ def inspect_script(path: "str | os.PathLike[str]") -> ScriptReport:
     """Read the shebang of the file at ``path``. Raises EvidenceError if it is unreadable or not a script."""
     path = os.fspath(path)
     stat_regular_file(path, "a script")
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-        try:
-            data = os.read(fd, MAX_SHEBANG_BYTES + 3)
-        finally:
-            os.close(fd)
-    except OSError as e:
-        raise EvidenceError(path, f"cannot read the file: {e.strerror or e}", reason="unreadable") from None
+    data = read_head(path, MAX_SHEBANG_BYTES + 3)
     if not data:
         raise EvidenceError(path, "empty file, not a script", reason="empty")
     return parse_shebang(data, path)
