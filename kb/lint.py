@@ -761,28 +761,28 @@ def _glibc_ok(prof: Profile) -> bool:
         bool(prof.installed & {"gcompat", "libc6-compat"})
 
 
-@check("glibc-binary-without-glibc")
-def check_glibc_without_glibc(a: Analysis, rule: LintRule):
+def _libc_hits(a: Analysis, linkage: str):
+    """A hit for every artefact linked against `linkage` that reaches the final stage."""
     prof = a.final.profile
-    if not prof.known or _glibc_ok(prof):
-        return
     for art, line in _final_arrivals(a):
-        if art.linkage == "glibc":
+        if art.linkage == linkage:
             yield Hit(line, {"what": _describe(art), "why": art.why, "builder": art.builder,
                              "image": a.final.stage.base_image_resolved, "has": _image_has(prof), "path": art.path},
                       art.lang)
+
+
+@check("glibc-binary-without-glibc")
+def check_glibc_without_glibc(a: Analysis, rule: LintRule):
+    prof = a.final.profile
+    if prof.known and not _glibc_ok(prof):
+        yield from _libc_hits(a, "glibc")
 
 
 @check("musl-binary-without-musl")
 def check_musl_without_musl(a: Analysis, rule: LintRule):
     prof = a.final.profile
-    if not prof.known or prof.libc == "musl" or "loader-musl" in prof.provided:
-        return
-    for art, line in _final_arrivals(a):
-        if art.linkage == "musl":
-            yield Hit(line, {"what": _describe(art), "why": art.why, "builder": art.builder,
-                             "image": a.final.stage.base_image_resolved, "has": _image_has(prof), "path": art.path},
-                      art.lang)
+    if prof.known and prof.libc != "musl" and "loader-musl" not in prof.provided:
+        yield from _libc_hits(a, "musl")
 
 
 @check("cgo-enabled-implicitly")

@@ -122,6 +122,15 @@ class _Reader:
                 out.append(item)
         return out
 
+    def id_and_name(self, item: Located, ident: str, prefix: str, what: str) -> str:
+        """Check an ID of the form PREFIX + two digits and a kebab-case name; returns the name."""
+        if not re.fullmatch(prefix + r"\d\d", ident):
+            self.problem(item.line, ident, f"{what} id is {prefix} followed by two digits")
+        name = self.text(item, "name", ident)
+        if not re.fullmatch(r"[a-z][a-z0-9]*(-[a-z0-9]+)*", name):
+            self.problem(item.key_lines.get("name", item.line), ident, f"name '{name}' is not kebab-case")
+        return name
+
     def mapping(self, doc: Located, key: str, ident: str) -> Located:
         value = doc.get(key)
         if isinstance(value, Located):
@@ -457,11 +466,7 @@ class _Reader:
             if not self.keys_ok(item, lid, keys, ("id", "name", "severity", "summary", "message", "fix", "source",
                                                   "examples")):
                 continue
-            if not re.fullmatch(r"MI4\d\d", lid):
-                self.problem(item.line, lid, "a lint rule id is MI4 followed by two digits")
-            name = self.text(item, "name", lid)
-            if not re.fullmatch(r"[a-z][a-z0-9]*(-[a-z0-9]+)*", name):
-                self.problem(item.key_lines.get("name", item.line), lid, f"name '{name}' is not kebab-case")
+            name = self.id_and_name(item, lid, "MI4", "a lint rule")
             status = self.text(item, "status", lid) or "active"
             if status not in ("active", "removed"):
                 self.problem(item.key_lines.get("status", item.line), lid, "status must be active or removed")
@@ -514,11 +519,7 @@ class _Reader:
             did = self.text(item, "id", "diagnosis") or "diagnosis"
             if not self.keys_ok(item, did, keys, ("id", "name", "patterns", "cause", "fix", "source", "examples")):
                 continue
-            if not re.fullmatch(r"MI5\d\d", did):
-                self.problem(item.line, did, "a diagnosis id is MI5 followed by two digits")
-            name = self.text(item, "name", did)
-            if not re.fullmatch(r"[a-z][a-z0-9]*(-[a-z0-9]+)*", name):
-                self.problem(item.key_lines.get("name", item.line), did, f"name '{name}' is not kebab-case")
+            name = self.id_and_name(item, did, "MI5", "a diagnosis")
             patterns = self.strings(item, "patterns", did)
             compiled = []
             for i, pattern in enumerate(patterns):

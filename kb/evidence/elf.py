@@ -571,6 +571,11 @@ class _Sections:
 
 
 # ---- main entry -------------------------------------------------------------------------------------------
+def _within_file(path: str, r: "_Reader", offset: int, size: int, what: str) -> None:
+    if offset + size > r.size:
+        raise EvidenceError(path, f"truncated: {what} runs past the end of the file", reason="truncated")
+
+
 def inspect_elf(path: "str | os.PathLike[str]") -> ElfReport:
     """Inspect one ELF file. Raises EvidenceError for anything that is not a sound, readable ELF file."""
     path = os.fspath(path)
@@ -766,17 +771,14 @@ def _inspect(path: str, r: _Reader, pre: dict) -> ElfReport:
     if dyn_idx is not None:
         # pyelftools' DynamicSection: the tags of .dynamic, strings from its sh_link string table
         _n, _t, _a, s_off, s_size, link = secs.rows[dyn_idx]
-        if s_off + s_size > r.size:
-            raise EvidenceError(path, "truncated: the .dynamic section runs past the end of the file",
-                                reason="truncated")
+        _within_file(path, r, s_off, s_size, "the .dynamic section")
         tags = _read_dynamic(path, r, elf, s_off, s_size,
                              lambda: _linked_strtab(elf, pre, secs, link, strtabs, ("SHT_NOBITS", "SHT_NULL")))
     elif dyn_phdr is not None:
         # pyelftools' DynamicSegment without a .dynamic section to borrow a string table from: the strings
         # come from DT_STRTAB (pyelftools' Dynamic with no string table). Constructing DynamicSegment itself
         # would only repeat a search of all sections that cannot succeed here.
-        if dyn_phdr["p_offset"] + dyn_phdr["p_filesz"] > r.size:
-            raise EvidenceError(path, "truncated: PT_DYNAMIC runs past the end of the file", reason="truncated")
+        _within_file(path, r, dyn_phdr["p_offset"], dyn_phdr["p_filesz"], "PT_DYNAMIC")
         if dyn_phdr["p_filesz"] == 0:
             tags = iter(())
         else:
@@ -803,9 +805,7 @@ def _inspect(path: str, r: _Reader, pre: dict) -> ElfReport:
     vn_idx = secs.first_of_type(_SHT_GNU_VERNEED)
     if vn_idx is not None:
         _n, _t, _a, s_off, s_size, _l = secs.rows[vn_idx]
-        if s_off + s_size > r.size:
-            raise EvidenceError(path, "truncated: .gnu.version_r runs past the end of the file",
-                                reason="truncated")
+        _within_file(path, r, s_off, s_size, ".gnu.version_r")
         sec = GNUVerNeedSection(_shdr(elf, pre, vn_idx), secs.rows[vn_idx][0], elf,
                                 _linked_strtab(elf, pre, secs, secs.rows[vn_idx][5], strtabs, ()))
         for verneed, auxs in itertools.islice(sec.iter_versions(), MAX_VERNEED_FILES):
