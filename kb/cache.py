@@ -14,7 +14,7 @@ import zlib
 
 from .model import Knowledge
 
-FORMAT = "minimage-knowledge-1"
+FORMAT = "minimage-knowledge-2"
 
 
 def cache_dir() -> str:
@@ -37,6 +37,11 @@ def _key(files: list[str]) -> str | None:
     return f"{zlib.crc32(blob):08x}{zlib.adler32(blob):08x}{len(blob):x}"
 
 
+def _digests(files: list[str]) -> list[tuple[str, str | None]]:
+    """Every file the knowledge was read from (includes too), with its key: a hit is valid only while all match."""
+    return [(path, _key([path])) for path in files]
+
+
 # the code that reads and shapes the knowledge: a change to it invalidates the cache like a change of rules.yaml
 SHAPERS = [os.path.join(os.path.dirname(os.path.abspath(__file__)), name) for name in ("model.py", "loader.py")]
 
@@ -49,8 +54,8 @@ def load_cached(files: list[str], load) -> Knowledge:
     path = os.path.join(cache_dir(), f"knowledge-{key}.pickle")
     try:
         with open(path, "rb") as f:
-            knowledge = pickle.load(f)
-        if isinstance(knowledge, Knowledge):
+            digests, knowledge = pickle.load(f)
+        if isinstance(knowledge, Knowledge) and digests == _digests([p for p, _ in digests]):
             return knowledge
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
         pass  # missing, unreadable or from an incompatible version: rebuild it
@@ -60,7 +65,7 @@ def load_cached(files: list[str], load) -> Knowledge:
 
         os.makedirs(cache_dir(), exist_ok=True)
         with tempfile.NamedTemporaryFile("wb", dir=cache_dir(), delete=False) as f:
-            pickle.dump(knowledge, f, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump((_digests(knowledge.files), knowledge), f, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(f.name, path)
     except OSError:
         pass  # a read-only home is fine: we just do not cache

@@ -26,7 +26,7 @@ SHELLS = ("none", "busybox", "dash", "bash")
 PACKAGE_MANAGERS = ("none", "apk", "apt")
 TZDATA = ("yes", "no", "utc-only")
 FAMILIES = ("debian", "alpine")
-SECTIONS = ("version", "questions", "derived", "evidence", "releases", "default_debian", "libraries", "images", "strategies",
+SECTIONS = ("version", "include", "questions", "derived", "evidence", "releases", "default_debian", "libraries", "images", "strategies",
             "changes", "caveats", "image_families", "lints", "diagnoses", "rules")
 
 
@@ -352,11 +352,11 @@ class _Reader:
         return [(str(name), value, raw.key_lines.get(name, raw.line)) for name, value in raw.items()]
 
     def read_rules(self, doc: Located) -> None:
-        keys = ("id", "name", "kind", "when", "then", "check", "summary", "why", "source", "examples", "status")
+        keys = ("id", "name", "kind", "when", "then", "check", "summary", "why", "sources", "examples", "status")
         for item in self.items(doc, "rules"):
             rid = self.text(item, "id", "rule") or "rule"
             kind = self.text(item, "kind", rid) or "infer"
-            required = ["id", "name", "summary", "why", "source"]
+            required = ["id", "name", "summary", "why", "sources"]
             required += ["check"] if kind == "check" else ["when", "then"]
             if not self.keys_ok(item, rid, keys, required):
                 continue
@@ -381,11 +381,7 @@ class _Reader:
                     continue
                 when.append((Condition(fact=name, values=tuple(str(v) for v in values), negate=negate), line))
             then = [(name, str(value), line) for name, value, line in self.facts(item, "then", rid)]
-            sources = self.strings(item, "source", rid)
-            for src in sources:
-                if re.fullmatch(r"A\d+", src) and src not in ARTICLE_CLAIMS:
-                    self.problem(item.key_lines.get("source", item.line), rid,
-                                 f"source '{src}' is not an article claim (A1-A17)")
+            sources = self.sources_ok(item, rid)
             examples = []
             raw_examples = item.get("examples") or []
             if not isinstance(raw_examples, list):
@@ -450,7 +446,7 @@ class _Reader:
                 added.append(family)
         self.kb.image_families[:0] = added  # a later layer's patterns are tried first
 
-    def sources_ok(self, item: Located, ident: str, key: str = "source") -> tuple[str, ...]:
+    def sources_ok(self, item: Located, ident: str, key: str = "sources") -> tuple[str, ...]:
         sources = self.strings(item, key, ident)
         for src in sources:
             if re.fullmatch(r"A\d+", src) and src not in ARTICLE_CLAIMS:
@@ -460,10 +456,10 @@ class _Reader:
     def read_lints(self, doc: Located) -> None:
         from .lint import CHECKS as LINT_CHECKS, SEVERITIES
 
-        keys = ("id", "name", "severity", "summary", "why", "message", "fix", "source", "examples", "status")
+        keys = ("id", "name", "severity", "summary", "why", "message", "fix", "sources", "examples", "status")
         for item in self.items(doc, "lints"):
             lid = self.text(item, "id", "lint") or "lint"
-            if not self.keys_ok(item, lid, keys, ("id", "name", "severity", "summary", "message", "fix", "source",
+            if not self.keys_ok(item, lid, keys, ("id", "name", "severity", "summary", "message", "fix", "sources",
                                                   "examples")):
                 continue
             name = self.id_and_name(item, lid, "MI4", "a lint rule")
@@ -513,11 +509,11 @@ class _Reader:
                 self.kb.lints[lid] = rule
 
     def read_diagnoses(self, doc: Located) -> None:
-        keys = ("id", "name", "patterns", "cause", "fix", "rules", "implies", "source", "examples", "overrides",
+        keys = ("id", "name", "patterns", "cause", "fix", "rules", "implies", "sources", "examples", "overrides",
                 "status")
         for item in self.items(doc, "diagnoses"):
             did = self.text(item, "id", "diagnosis") or "diagnosis"
-            if not self.keys_ok(item, did, keys, ("id", "name", "patterns", "cause", "fix", "source", "examples")):
+            if not self.keys_ok(item, did, keys, ("id", "name", "patterns", "cause", "fix", "sources", "examples")):
                 continue
             name = self.id_and_name(item, did, "MI5", "a diagnosis")
             patterns = self.strings(item, "patterns", did)
@@ -686,26 +682,15 @@ def rule_files(paths: Iterable[str | os.PathLike] = (), *, base: bool = True) ->
 def load_knowledge(paths: Iterable[str | os.PathLike] = (), *, base: bool = True) -> Knowledge:
     """Read the shipped rules.yaml (unless `base` is False) and then each of `paths` layered on top.
 
-    Raises RuleFileError listing every problem in every file.
+    A file's `include:` list names other rule files (relative to it), read as layers before its own sections.
+    `Knowledge.files` lists every file read, includes too. Raises RuleFileError listing every problem in every file.
     """
-    from .yamlfile import YamlError, parse_yaml  # only here: a cached rule base needs no YAML at all
-
     kb = Knowledge()
     problems: list[Problem] = []
     pending: list = []
     origin: dict[tuple[str, str], str] = {}
     for path in rule_files(paths, base=base):
-        kb.files.append(path)
-        text, problem = read_rule_file(path)
-        if problem:
-            problems.append(problem)
-            continue
-        try:
-            doc = parse_yaml(text)
-        except YamlError as e:
-            problems.append(Problem(_display(path), e.line, "yaml", e.message))
-            continue
-        _Reader(kb, _display(path), problems, origin, pending).read(doc)
+        _read_layer(kb, path, problems, origin, pending, ())
     _cross_check(kb, pending, problems)  # also after reading problems: report everything in one pass
     _cross_check_lints(kb, problems)
     if problems:
@@ -713,9 +698,44 @@ def load_knowledge(paths: Iterable[str | os.PathLike] = (), *, base: bool = True
     return kb
 
 
+def _read_layer(kb: Knowledge, path: str, problems: list[Problem], origin: dict, pending: list,
+                including: tuple[str, ...]) -> None:
+    """Read one rule file, its includes first, into `kb`."""
+    from .yamlfile import YamlError, parse_yaml  # only here: a cached rule base needs no YAML at all
+
+    kb.files.append(path)
+    text, problem = read_rule_file(path)
+    if problem:
+        problems.append(problem)
+        return
+    try:
+        doc = parse_yaml(text)
+    except YamlError as e:
+        problems.append(Problem(_display(path), e.line, "yaml", e.message))
+        return
+    if isinstance(doc, Located) and "include" in doc:
+        line = doc.key_lines["include"]
+        names = doc["include"]
+        if not isinstance(names, list) or not all(isinstance(n, str) and n for n in names):
+            problems.append(Problem(_display(path), line, "include", "'include' is a list of rule file paths"))
+            names = []
+        for i, name in enumerate(names):
+            target = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(path)), name))
+            if target in including or target == os.path.abspath(path):
+                problems.append(Problem(_display(path), line + 1 + i, "include", f"'{name}' includes itself"))
+                continue
+            _read_layer(kb, target, problems, origin, pending, including + (os.path.abspath(path),))
+    _Reader(kb, _display(path), problems, origin, pending).read(doc)
+
+
 def _display(path: str) -> str:
-    """The name used in messages: as given, but the shipped file is just rules.yaml."""
-    return "rules.yaml" if path == default_rules_path() else str(path)
+    """The name used in messages: as given, but the shipped files are named from the knowledge base's top
+    (rules.yaml, knowledge/images.yaml)."""
+    top = os.path.dirname(default_rules_path())
+    full = os.path.abspath(path)
+    if full == default_rules_path() or os.path.dirname(full) == os.path.join(top, "knowledge"):
+        return os.path.relpath(full, top)
+    return str(path)
 
 
 def _with_file(p: Problem, origin: dict[tuple[str, str], str]) -> Problem:

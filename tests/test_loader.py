@@ -34,7 +34,7 @@ def test_unknown_key_is_reported_with_its_line():
 def test_duplicate_rule_id_names_the_first_definition():
     line = next(r.line for r in load_knowledge().rules.values() if r.id == "MI101")
     assert problems("duplicate-id.yaml") == [
-        f"duplicate-id.yaml:2: MI101: duplicate rule id 'MI101' (already defined at rules.yaml:{line})"]
+        f"duplicate-id.yaml:2: MI101: duplicate rule id 'MI101' (already defined at knowledge/rules-infer.yaml:{line})"]
 
 
 def test_condition_on_a_fact_nothing_provides_suggests_the_right_name():
@@ -54,7 +54,7 @@ def test_illegal_values_unknown_strategy_claim_and_image_are_all_reported():
 def test_every_problem_of_a_file_is_reported_at_once():
     found = problems("many-problems.yaml")
     expected = ["unknown key 'colour'", "'size_mb' must be a number", "an image with glibc needs 'loader'",
-                "X1: a rule id is MI followed by three digits", "missing required key 'source'"]
+                "X1: a rule id is MI followed by three digits", "missing required key 'sources'"]
     for text in expected:
         assert any(text in p for p in found), (text, found)
     assert all(p.startswith("many-problems.yaml:") for p in found)

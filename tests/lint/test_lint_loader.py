@@ -28,7 +28,7 @@ def test_bad_lint_rules_are_reported_with_lines():
     found = problems("bad-lints.yaml")
     line = load_knowledge().lints["MI401"].line
     expected = [
-        f"bad-lints.yaml:2: MI401: duplicate lint id 'MI401' (already defined at rules.yaml:{line})",
+        f"bad-lints.yaml:2: MI401: duplicate lint id 'MI401' (already defined at knowledge/rules-lint.yaml:{line})",
         "bad-lints.yaml:19: MI490: unknown key 'colour'",
         "bad-lints.yaml:13: MI490: name 'NotKebab' is not kebab-case",
         "bad-lints.yaml:17: MI490: a fix by variant needs a 'default'",
