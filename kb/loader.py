@@ -19,7 +19,6 @@ from .model import (CATALOGUE_FACTS, UNKNOWN, Caveat, Change, Condition, Example
 from .model import Diagnosis, ImageFamily, LintExample, LintRule
 
 ARTICLE_CLAIMS = {f"A{i}" for i in range(1, 18)}
-CHECKS = ("libc", "glibc_version", "libs", "runtime", "ca-certificates", "tzdata", "passwd", "shell")
 NEEDS_CHECKED = ("ca-certificates", "tzdata", "passwd", "shell", "native-libs")
 LIBCS = ("glibc", "musl", "none")
 SHELLS = ("none", "busybox", "dash", "bash")
@@ -366,9 +365,10 @@ class _Reader:
             if kind not in ("infer", "check"):
                 self.problem(item.key_lines.get("kind", item.line), rid, f"kind '{kind}' is not one of: infer, check")
             check = self.text(item, "check", rid) or None
-            if kind == "check" and check not in CHECKS:
+            checks = _registered("check")
+            if kind == "check" and check not in checks:
                 self.problem(item.key_lines.get("check", item.line), rid,
-                             f"check '{check}' is not one of: {', '.join(CHECKS)}")
+                             f"no planner check is registered under '{check}' (registered: {', '.join(checks)})")
             when = []
             for name, value, line in self.facts(item, "when", rid):
                 negate = isinstance(value, dict) and list(value) == ["not"]  # {not: value} or {not: [values]}
@@ -651,6 +651,17 @@ def _cross_check(kb: Knowledge, pending: list, problems: list[Problem]) -> None:
     for img in kb.images.values():
         if img.release not in kb.releases:
             problems.append(Problem("", img.line, img.ref, f"release '{img.release}' is not under 'releases'"))
+
+
+def _registered(kind: str) -> list[str]:
+    """The names under which code registered the detection of `kind` rules (importing the code registers it)."""
+    from .detectors import DETECTORS
+
+    if kind == "check":
+        from . import planner  # noqa: F401 - registers the MI15x checks
+    else:
+        from . import lint  # noqa: F401 - registers the MI4xx checks
+    return list(DETECTORS[kind])
 
 
 def _closest(word: str, candidates: list[str]) -> str | None:

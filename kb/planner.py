@@ -8,10 +8,10 @@ the catalogue (strategies x images), not a chain of inferences; each check still
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
-from .model import Knowledge
-from .model import Change, Image, Justification, Plan, Reason, Rejection, Rule, Step, Strategy
+from .detectors import DETECTORS, detector
+from .model import Change, Image, Justification, Knowledge, Plan, Reason, Rejection, Rule, Step, Strategy
 
 MUSL_RESERVED = ("libc.", "libdl.", "libm.", "libpthread.", "librt.", "libutil.", "libxnet.")
 NEED_LABELS = {
@@ -98,82 +98,35 @@ class Planner:
 
     def evaluate(self, strategy: Strategy, image: Image,
                  ctx: "_Context") -> tuple[Plan, dict[str, str], list[Change]] | Rejection | None:
-        needs, changes, caveat_ids = ctx.needs, ctx.changes, ctx.caveat_ids
-        if strategy.runtime != image.runtime:
-            if strategy.runtime is None:
-                return None  # a language runtime image is never the smallest home for a binary: not worth listing
-            have = f"has {image.runtime}" if image.runtime else "has no language runtime"
-            return self.reject(image, strategy, "runtime", f"needs the {strategy.runtime} runtime; it {have}")
-        art = self.artefact(strategy, image, ctx)
-        if isinstance(art, Rejection):
-            return art
-        # check -> what it verified, shown in the plan's justification
-        used: dict[str, str] = {"runtime": f"{image.ref} is the {art.runtime} runtime"} if art.runtime else {}
-        if art.libc in ("glibc", "musl"):
-            if image.libc != art.libc:
-                what = "no C library at all" if image.libc == "none" else f"{image.libc}, not {art.libc}"
-                return self.reject(image, strategy, "libc",
-                                   f"a {art.libc} program needs the {art.libc} loader; the image has {what}")
-            used["libc"] = f"{image.ref} has the {image.libc} loader {image.loader}"
-        if art.glibc_min and image.libc == "glibc":
-            if _version(image.libc_version) < _version(art.glibc_min):
-                return self.reject(image, strategy, "glibc_version",
-                                   f"needs glibc {art.glibc_min}, but the image has {image.libc_version}")
-            source = "the binary needs" if strategy.prebuilt else f"the builder ({art.build_image}) links"
-            used["glibc_version"] = f"its glibc {image.libc_version} is at least the {art.glibc_min} {source}"
-
-        glibcxx = self.kb.releases.get(image.release, {}).get("glibcxx")
-        if art.glibcxx_min and glibcxx and "libstdc++.so.6" in image.libs:
-            if _version(glibcxx) < _version(art.glibcxx_min):
-                return self.reject(image, strategy, "libs", f"needs GLIBCXX_{art.glibcxx_min}, but its libstdc++ "
-                                                            f"provides GLIBCXX_{glibcxx} at most")
-        final_steps: list[Step] = []
-        size = image.size_mb
-        missing = sorted(lib for lib in art.libs - image.libs if not self.loader_provides(image, lib))
-        if "native-libs" in needs and art.libc in ("glibc", "musl") and art.runtime is None:
-            missing.append("native-libs")
-        if missing:
-            installed = self.install_libraries(image, missing)
-            if installed is None:
-                shown = ", ".join("your own native libraries" if m == "native-libs" else m for m in missing)
-                return self.reject(image, strategy, "libs", f"lacks {shown}, and has no package manager to add them")
-            steps, extra = installed
-            final_steps += steps
-            size += extra
-        if art.libs or missing:
-            shipped = sorted(art.libs & image.libs)
-            used["libs"] = "; ".join(filter(None, [f"ships {', '.join(shipped)}" if shipped else "",
-                                                   *(st.instruction for st in final_steps)]))
-
-        applied: list[Change] = []
-        for need in sorted(needs - {"native-libs"}):
-            if image_has(image, need):
-                used[need] = f"{image.ref} has {NEED_LABELS[need]}"
-                continue
-            change = next((c for c in changes if c.supplies == need and (not c.applies_to or strategy.id in c.applies_to)),
-                          None)
-            if change is None:
-                return self.reject(image, strategy, need, f"needs {NEED_LABELS[need]}; the image has none")
-            used[need] = f"{image.ref} gets {NEED_LABELS[need]} from the change '{change.title}'"
-            applied.append(change)
-        applied += [c for c in changes if c.supplies is None and strategy.id in c.applies_to]
-
-        caveats = tuple(cv.text for cid in sorted(caveat_ids) if (cv := self.kb.caveats[cid])
+        if strategy.runtime is None and image.runtime is not None:
+            return None  # a language runtime image is never the smallest home for a binary: not worth listing
+        pair = _Pair(self, strategy, image, ctx)
+        # every MI15x check, in the order registered below; the first that fails rejects the image
+        try:
+            for name, check in DETECTORS["check"].items():
+                reason = check(pair)
+                if reason is not None:
+                    return self.reject(image, strategy, name, reason)
+        except _Rejected as rejected:
+            return rejected.rejection
+        art = pair.art
+        applied = pair.applied + [c for c in ctx.changes if c.supplies is None and strategy.id in c.applies_to]
+        caveats = tuple(cv.text for cid in sorted(ctx.caveat_ids) if (cv := self.kb.caveats[cid])
                         and (not cv.strategies or strategy.id in cv.strategies)
                         and (not cv.images or image.ref in cv.images))
-        steps = self.steps(strategy, applied, final_steps, ctx)
+        steps = self.steps(strategy, applied, pair.final_steps, ctx)
         build_image = art.build_image
         if strategy.prebuilt and not any("--from=build" in st.instruction for st in steps):
             build_image, steps = "", tuple(st for st in steps if st.stage == "final")  # nothing to copy: no stage
         plan = Plan(
             rank=0, strategy=strategy.id, strategy_title=strategy.title, final_image=image.ref,
             build_image=build_image, changes=tuple(s for s in steps if s.why), provides=self.provides(image, applied),
-            size_mb=round(size + sum(c.size_mb for c in applied), 2),
+            size_mb=round(pair.size + sum(c.size_mb for c in applied), 2),
             size_note="approximate compressed size of the base image and the changes; the program comes on top",
-            caveats=caveats, tradeoffs=self.tradeoffs(image, needs), image_notes=image.notes,
+            caveats=caveats, tradeoffs=self.tradeoffs(image, ctx.needs), image_notes=image.notes,
             justification=(), steps=steps, cmd=self.command(strategy, image),
-            user=self.user(image, needs, applied))
-        return plan, used, applied
+            user=self.user(image, ctx.needs, applied))
+        return plan, pair.used, applied
 
     @staticmethod
     def loader_provides(image: Image, soname: str) -> bool:
@@ -298,6 +251,121 @@ class Planner:
             reasons.setdefault(rule.id, Reason(rule.id, rule.name, rule.summary, rule.sources, verified))
         justification = tuple(reasons[k] for k in sorted(reasons))
         return plan._replace(rank=rank, justification=justification)
+
+
+# -- the MI15x checks: one function per `check:` name of knowledge/rules-infer.yaml, in the order they run -----------
+
+
+@dataclass
+class _Pair:
+    """One (strategy, final image) pair under check: what the checks read, and what they add to the plan."""
+
+    planner: Planner
+    strategy: Strategy
+    image: Image
+    ctx: "_Context"
+    used: dict = field(default_factory=dict)  # check name -> what it verified, shown in the plan's justification
+    final_steps: list = field(default_factory=list)  # package installs into the final image
+    applied: list = field(default_factory=list)  # changes that supply what the image lacks
+    size: float = 0.0
+    _art: Artefact | None = None
+
+    def __post_init__(self) -> None:
+        self.size = self.image.size_mb
+
+    @property
+    def art(self) -> Artefact:
+        """What the final image must run; computed on first use (a runtime mismatch rejects before it)."""
+        if self._art is None:
+            art = self.planner.artefact(self.strategy, self.image, self.ctx)
+            if isinstance(art, Rejection):  # no build release fits the image (MI151)
+                raise _Rejected(art)
+            self._art = art
+        return self._art
+
+
+class _Rejected(Exception):
+    def __init__(self, rejection: Rejection):
+        self.rejection = rejection
+
+
+@detector("check", "runtime")
+def _runtime(p: _Pair) -> str | None:
+    if p.strategy.runtime != p.image.runtime:
+        have = f"has {p.image.runtime}" if p.image.runtime else "has no language runtime"
+        return f"needs the {p.strategy.runtime} runtime; it {have}"
+    if p.strategy.runtime:
+        p.used["runtime"] = f"{p.image.ref} is the {p.strategy.runtime} runtime"
+    return None
+
+
+@detector("check", "libc")
+def _libc(p: _Pair) -> str | None:
+    art, image = p.art, p.image
+    if art.libc in ("glibc", "musl"):
+        if image.libc != art.libc:
+            what = "no C library at all" if image.libc == "none" else f"{image.libc}, not {art.libc}"
+            return f"a {art.libc} program needs the {art.libc} loader; the image has {what}"
+        p.used["libc"] = f"{image.ref} has the {image.libc} loader {image.loader}"
+    return None
+
+
+@detector("check", "glibc_version")
+def _glibc_version(p: _Pair) -> str | None:
+    art, image = p.art, p.image
+    if art.glibc_min and image.libc == "glibc":
+        if _version(image.libc_version) < _version(art.glibc_min):
+            return f"needs glibc {art.glibc_min}, but the image has {image.libc_version}"
+        source = "the binary needs" if p.strategy.prebuilt else f"the builder ({art.build_image}) links"
+        p.used["glibc_version"] = f"its glibc {image.libc_version} is at least the {art.glibc_min} {source}"
+    return None
+
+
+@detector("check", "libs")
+def _libs(p: _Pair) -> str | None:
+    art, image, planner = p.art, p.image, p.planner
+    glibcxx = planner.kb.releases.get(image.release, {}).get("glibcxx")
+    if art.glibcxx_min and glibcxx and "libstdc++.so.6" in image.libs:
+        if _version(glibcxx) < _version(art.glibcxx_min):
+            return f"needs GLIBCXX_{art.glibcxx_min}, but its libstdc++ provides GLIBCXX_{glibcxx} at most"
+    missing = sorted(lib for lib in art.libs - image.libs if not planner.loader_provides(image, lib))
+    if "native-libs" in p.ctx.needs and art.libc in ("glibc", "musl") and art.runtime is None:
+        missing.append("native-libs")
+    if missing:
+        installed = planner.install_libraries(image, missing)
+        if installed is None:
+            shown = ", ".join("your own native libraries" if m == "native-libs" else m for m in missing)
+            return f"lacks {shown}, and has no package manager to add them"
+        steps, extra = installed
+        p.final_steps += steps
+        p.size += extra
+    if art.libs or missing:
+        shipped = sorted(art.libs & image.libs)
+        p.used["libs"] = "; ".join(filter(None, [f"ships {', '.join(shipped)}" if shipped else "",
+                                                 *(st.instruction for st in p.final_steps)]))
+    return None
+
+
+def _needs(need: str):
+    """The check that the final image has `need` (when the program needs it), itself or through a change."""
+    def check(p: _Pair) -> str | None:
+        if need not in p.ctx.needs:
+            return None
+        if image_has(p.image, need):
+            p.used[need] = f"{p.image.ref} has {NEED_LABELS[need]}"
+            return None
+        change = next((c for c in p.ctx.changes
+                       if c.supplies == need and (not c.applies_to or p.strategy.id in c.applies_to)), None)
+        if change is None:
+            return f"needs {NEED_LABELS[need]}; the image has none"
+        p.used[need] = f"{p.image.ref} gets {NEED_LABELS[need]} from the change '{change.title}'"
+        p.applied.append(change)
+        return None
+    return check
+
+
+for _need in ("ca-certificates", "passwd", "shell", "tzdata"):  # alphabetical, as the plans always listed them
+    detector("check", _need)(_needs(_need))
 
 
 @dataclass
