@@ -19,7 +19,7 @@ from .errors import InvalidAnswer, UnknownFact
 from .loader import load_knowledge, rule_files
 from .model import UNKNOWN, Assumption, Fact, Justification, Knowledge, Question, Result
 from .planner import Planner
-from .relevance import is_relevant
+from .relevance import RuleIndex, is_relevant
 
 
 class RuleBase:
@@ -28,6 +28,7 @@ class RuleBase:
     def __init__(self, knowledge: Knowledge):
         self.knowledge = knowledge
         self.planner = Planner(knowledge)
+        self.index = RuleIndex(knowledge)  # which rules test and conclude each fact: for relevance and `why`
         self._engine: Engine | None = None
         self._engine_lock = threading.Lock()
 
@@ -76,7 +77,7 @@ class RuleBase:
         rules.yaml gives."""
         known = self.known(answers, evidence)
         return [q for q in self.questions
-                if q.id not in answers and q.id not in known and is_relevant(self.knowledge, q.id, known)]
+                if q.id not in answers and q.id not in known and is_relevant(self.index, q.id, known)]
 
     def known(self, answers: Mapping[str, str], evidence: Iterable[Justification] = ()) -> dict[str, set[str]]:
         """What is known before inference: the answers (unknowns as assumed) and, where not answered, evidence."""
@@ -220,4 +221,5 @@ class Session:
         from .explain import explain_why
 
         self.rulebase.question(question)
-        return explain_why(self.rulebase.knowledge, question, self.rulebase.known(self.answers, self.evidence))
+        rb = self.rulebase
+        return explain_why(rb.knowledge, rb.index, question, rb.known(self.answers, self.evidence))

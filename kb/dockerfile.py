@@ -1,25 +1,25 @@
-"""Render a plan as a multi-stage Dockerfile: build stage, final stage, exec-form CMD (rule MI109)."""
+"""Render a plan as a multi-stage Dockerfile: build stage, final stage, exec-form CMD (rule MI109).
+
+Reads a kb.model.Plan by its attributes only, so the model can offer `Plan.dockerfile` without an import loop.
+"""
 from __future__ import annotations
 
 import json
 
-from .model import Plan
 
-
-def render(plan: Plan) -> str:
+def render(plan) -> str:
     build = [s for s in plan.steps if s.stage == "build"]
     final = [s for s in plan.steps if s.stage == "final"]
-    tags = [t for s in build if s.instruction.startswith("go_tag ") for t in s.instruction[7:].split(",")]
+    tags = list(dict.fromkeys(t for s in build for t in s.go_tags))
     lines = ["# syntax=docker/dockerfile:1", f"# minimage-ask plan {plan.rank}: {plan.strategy_title}, on {plan.final_image}"]
     if plan.build_image:  # an inspected binary ships as it is: no build stage
         lines.append(f"FROM {plan.build_image} AS build")
         for step in build:
-            if step.instruction.startswith("go_tag "):
-                continue
             if tags and step.instruction.startswith("RUN go build"):
-                lines.append(f"ENV GOFLAGS=-tags={','.join(dict.fromkeys(tags))}")
+                lines.append(f"ENV GOFLAGS=-tags={','.join(tags)}")
                 tags = []
-            lines.append(step.instruction)
+            if step.instruction:
+                lines.append(step.instruction)
         lines.append("")
     lines.append(f"FROM {plan.final_image}")
     lines += [s.instruction for s in final]

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from .errors import UnknownFact
 from .model import Data, Fact, Justification, Knowledge, Result, record
-from .relevance import waiting_rules
+from .relevance import RuleIndex, waiting_rules
 
 
 @record
@@ -43,9 +43,9 @@ class WhyAnswer(Data):
 
 
 
-def explain_why(kb: Knowledge, question: str, known: dict[str, set[str]]) -> WhyAnswer:
+def explain_why(kb: Knowledge, index: RuleIndex, question: str, known: dict[str, set[str]]) -> WhyAnswer:
     rules = []
-    for rule in waiting_rules(kb, question, known):
+    for rule in waiting_rules(index, question, known):
         held = [c.describe() for c in rule.when if c.fact != question and c.holds(known)]
         missing = [c.describe() for c in rule.when if c.fact == question or c.holds(known) is None]
         rules.append(WaitingRule(rule.id, rule.name, tuple(held), tuple(missing),

@@ -287,11 +287,9 @@ class _Reader:
             family = self.text(step, "family", ident)
             if family and family not in FAMILIES:
                 self.problem(step.line, ident, f"step family '{family}' is not one of: {', '.join(FAMILIES)}")
-            do = self.text(step, "do", ident)
-            if step.get("go_tag"):
-                do = f"go_tag {self.text(step, 'go_tag', ident)}"
-            out.append(Step(stage=stage, instruction=do, why=self.text(step, "why", ident),
-                            family=family or None))
+            tags = tuple(t.strip() for t in self.text(step, "go_tag", ident).split(",") if t.strip())
+            out.append(Step(stage=stage, instruction=self.text(step, "do", ident), why=self.text(step, "why", ident),
+                            family=family or None, go_tags=tags))
         return tuple(out)
 
     def read_strategies(self, doc: Located) -> None:

@@ -198,9 +198,10 @@ class Step(Data):
     """A Dockerfile instruction plus the one-line reason shown beside it in the plan."""
 
     stage: str  # build | final
-    instruction: str
+    instruction: str  # empty for a step that only adds Go build tags
     why: str = ""
     family: str | None = None  # only for build images of this family (debian | alpine)
+    go_tags: tuple[str, ...] = ()  # Go build tags: merged into one GOFLAGS before `go build`
 
 
 @record

@@ -1,7 +1,7 @@
 """Which questions still matter: a question is worth asking while some rule that tests it can still fire.
 
 Derived facts count as open while some rule that concludes them can still fire, so the analysis looks through
-chains of rules. The index of rules by the facts they test and conclude is built once per knowledge base.
+chains of rules. The index of rules by the facts they test and conclude is built once per RuleBase, which holds it.
 """
 from __future__ import annotations
 
@@ -21,16 +21,6 @@ class RuleIndex:
                 self.testing.setdefault(fact, []).append(rule)
             for fact in {n for n, _ in rule.then}:
                 self.concluding.setdefault(fact, []).append(rule)
-
-
-_indexes: dict[int, tuple[Knowledge, RuleIndex]] = {}
-
-
-def rule_index(kb: Knowledge) -> RuleIndex:
-    entry = _indexes.get(id(kb))
-    if entry is None or entry[0] is not kb:
-        entry = _indexes[id(kb)] = (kb, RuleIndex(kb))
-    return entry[1]
 
 
 def _holds(index: RuleIndex, cond: Condition, known: dict[str, set[str]], visiting: frozenset[str]) -> bool | None:
@@ -55,11 +45,10 @@ def _alive(index: RuleIndex, rule: Rule, known: dict[str, set[str]], visiting: f
     return all(_holds(index, c, known, visiting) is not False for c in rule.when if c.fact != ignore)
 
 
-def waiting_rules(kb: Knowledge, question: str, known: dict[str, set[str]]) -> list[Rule]:
+def waiting_rules(index: RuleIndex, question: str, known: dict[str, set[str]]) -> list[Rule]:
     """Rules with a condition on `question` whose other conditions can all still hold."""
-    index = rule_index(kb)
     return [r for r in index.testing.get(question, ()) if _alive(index, r, known, frozenset({r.id}), ignore=question)]
 
 
-def is_relevant(kb: Knowledge, question: str, known: dict[str, set[str]]) -> bool:
-    return bool(waiting_rules(kb, question, known))
+def is_relevant(index: RuleIndex, question: str, known: dict[str, set[str]]) -> bool:
+    return bool(waiting_rules(index, question, known))

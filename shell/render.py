@@ -42,9 +42,7 @@ def plan_text(plan: Plan, *, justification: bool = True, dockerfile: bool = True
     if plan.changes:
         out.append("  changes:")
         for step in plan.changes:
-            instruction = step.instruction
-            if instruction.startswith("go_tag "):
-                instruction = f"go build -tags {instruction[7:]}"
+            instruction = step.instruction or f"go build -tags {','.join(step.go_tags)}"
             out.append(f"    {instruction}")
             out.append(_wrap(f"-> {step.why}", "       "))
     out.append(_wrap(f"gives: {gives(plan)}", "  ").replace("  gives:", "  gives:", 1))
