@@ -31,6 +31,7 @@ class RuleBase:
         self.index = RuleIndex(knowledge)  # which rules test and conclude each fact: for relevance and `why`
         self._engine: Engine | None = None
         self._engine_lock = threading.Lock()
+        self._catalog = None
 
     @property
     def engine(self) -> Engine:
@@ -40,6 +41,15 @@ class RuleBase:
                 if self._engine is None:
                     self._engine = Engine(self.knowledge.rules.values())
         return self._engine
+
+    @property
+    def catalog(self) -> "Catalog":  # noqa: F821 - kb.catalog, imported when asked
+        """Every rule of every kind and every source they cite, by id (built on first use)."""
+        if self._catalog is None:
+            from .catalog import Catalog
+
+            self._catalog = Catalog(self.knowledge)
+        return self._catalog
 
     @property
     def questions(self) -> list[Question]:

@@ -13,12 +13,12 @@ TYPE_CHECKING = False  # typing costs milliseconds at start-up; annotations here
 if TYPE_CHECKING:
     from typing import Any
 
+from .citations import is_local, read_documents, source_files
 from .errors import Problem, RuleFileError
 from .model import (CATALOGUE_FACTS, UNKNOWN, Caveat, Change, Condition, Example, Image, Knowledge, Located, Question,
                     Rule, Step, Strategy)
 from .model import Diagnosis, ImageFamily, LintExample, LintRule
 
-ARTICLE_CLAIMS = {f"A{i}" for i in range(1, 18)}
 NEEDS_CHECKED = ("ca-certificates", "tzdata", "passwd", "shell", "native-libs")
 LIBCS = ("glibc", "musl", "none")
 SHELLS = ("none", "busybox", "dash", "bash")
@@ -40,8 +40,9 @@ class _Reader:
     """Reads one parsed file into a Knowledge, collecting problems."""
 
     def __init__(self, kb: Knowledge, file: str, problems: list[Problem], origin: dict[tuple[str, str], str],
-                 pending: list):
+                 pending: list, documents: set[str]):
         self.kb, self.file, self.problems = kb, file, problems
+        self.documents = documents  # ids of the shipped source documents (A1-A17, K8.1-K10.10)
         self.origin = origin  # (section, id) -> "file:line" of its definition, across layers
         self.pending = pending  # (rule, conditions with lines, conclusions with lines) for the cross-check
 
@@ -258,7 +259,7 @@ class _Reader:
                 nonroot_user=self.text(item, "nonroot_user", ref) or None, runtime=self.text(item, "runtime", ref) or None,
                 runtime_path=self.text(item, "runtime_path", ref) or None,
                 size_mb=self.number(item, "size_mb", ref), size_source=self.text(item, "size_source", ref),
-                sources=self.strings(item, "sources", ref), notes=self.text(item, "notes", ref),
+                sources=self.sources_ok(item, ref), notes=self.text(item, "notes", ref),
                 aliases=self.strings(item, "aliases", ref), deprecated=self.text(item, "deprecated", ref) or None,
                 line=item.line)
             if image.runtime and not image.runtime_path:
@@ -308,7 +309,7 @@ class _Reader:
                 libc=self.choice(item, "libc", sid, (*LIBCS, "any", "evidence")),
                 libs=frozenset(self.strings(item, "libs", sid)),
                 runtime=self.text(item, "runtime", sid) or None, steps=self.steps(item, sid),
-                cmd=self.strings(item, "cmd", sid) or ("/app",), sources=self.strings(item, "sources", sid),
+                cmd=self.strings(item, "cmd", sid) or ("/app",), sources=self.sources_ok(item, sid),
                 prebuilt=prebuilt, line=item.line)
             if self.claim("strategies", sid, item.line, self.kb.strategies):
                 self.kb.strategies[sid] = strategy
@@ -434,7 +435,7 @@ class _Reader:
                 passwd=self.flag(item, "passwd", fid), gcc=self.flag(item, "gcc", fid),
                 libstdcxx=self.flag(item, "libstdcxx", fid), libgcc_s=self.flag(item, "libgcc_s", fid),
                 workdir=self.text(item, "workdir", fid) or None, rust_target=rust_target,
-                notes=self.text(item, "notes", fid), sources=self.strings(item, "sources", fid), line=item.line)
+                notes=self.text(item, "notes", fid), sources=self.sources_ok(item, fid), line=item.line)
             if fid in table:
                 where = self.origin.get(("image_families", fid), "an earlier definition")
                 self.problem(item.line, fid, f"duplicate image family id '{fid}' (already defined at {where})")
@@ -447,8 +448,10 @@ class _Reader:
     def sources_ok(self, item: Located, ident: str, key: str = "sources") -> tuple[str, ...]:
         sources = self.strings(item, key, ident)
         for src in sources:
-            if re.fullmatch(r"A\d+", src) and src not in ARTICLE_CLAIMS:
-                self.problem(item.key_lines.get(key, item.line), ident, f"source '{src}' is not an article claim (A1-A17)")
+            if is_local(src) and src not in self.documents:
+                what = "an article claim (A1-A17)" if src.startswith("A") else "a section of the knowledge notes"
+                self.problem(item.key_lines.get(key, item.line), ident,
+                             f"source '{src}' is not {what} in docs/sources")
         return sources
 
     def read_lints(self, doc: Located) -> None:
@@ -698,8 +701,11 @@ def load_knowledge(paths: Iterable[str | os.PathLike] = (), *, base: bool = True
     problems: list[Problem] = []
     pending: list = []
     origin: dict[tuple[str, str], str] = {}
+    documents = source_files()
+    ids = set(read_documents(documents))
     for path in rule_files(paths, base=base):
-        _read_layer(kb, path, problems, origin, pending, ())
+        _read_layer(kb, path, problems, origin, pending, ids, ())
+    kb.files += documents  # validation read them too: the cache must notice when they change
     _cross_check(kb, pending, problems)  # also after reading problems: report everything in one pass
     _cross_check_lints(kb, problems)
     if problems:
@@ -708,7 +714,7 @@ def load_knowledge(paths: Iterable[str | os.PathLike] = (), *, base: bool = True
 
 
 def _read_layer(kb: Knowledge, path: str, problems: list[Problem], origin: dict, pending: list,
-                including: tuple[str, ...]) -> None:
+                documents: set[str], including: tuple[str, ...]) -> None:
     """Read one rule file, its includes first, into `kb`."""
     from .yamlfile import YamlError, parse_yaml  # only here: a cached rule base needs no YAML at all
 
@@ -733,8 +739,8 @@ def _read_layer(kb: Knowledge, path: str, problems: list[Problem], origin: dict,
             if target in including or target == os.path.abspath(path):
                 problems.append(Problem(_display(path), line + 1 + i, "include", f"'{name}' includes itself"))
                 continue
-            _read_layer(kb, target, problems, origin, pending, including + (os.path.abspath(path),))
-    _Reader(kb, _display(path), problems, origin, pending).read(doc)
+            _read_layer(kb, target, problems, origin, pending, documents, including + (os.path.abspath(path),))
+    _Reader(kb, _display(path), problems, origin, pending, documents).read(doc)
 
 
 def _display(path: str) -> str:

@@ -211,21 +211,22 @@ def cmd_restart(chat: "Chat", arg: str) -> None:
 
 
 def cmd_rules(chat: "Chat", arg: str) -> None:
-    chat.say(render.rules_table(sorted(chat.rb.knowledge.rules.values(), key=lambda r: r.id)))
+    chat.say(render.rules_table(chat.rb.catalog.rules()))
 
 
 def cmd_rule(chat: "Chat", arg: str) -> None:
-    rules = chat.rb.knowledge.rules
+    catalog = chat.rb.catalog
     if not arg:
-        chat.say("Usage: rule ID, for example rule MI101 ('rules' lists them all).")
+        chat.say("Usage: rule ID, for example rule MI101, rule MI401 or rule A7 ('rules' lists them all).")
         return
     for ident in arg.split():
-        rule = rules.get(ident.upper())
-        if rule is None:
-            ids = sorted(rules)
-            chat.say(f"'{render.clip(ident)}' is not a rule (rules: {ids[0]} to {ids[-1]}; 'rules' lists them).")
+        entry = catalog.get(ident)
+        if entry is None:
+            ids = [e.id for e in catalog.rules()]
+            chat.say(f"'{render.clip(ident)}' is not a rule or source (rules: {ids[0]} to {ids[-1]}, "
+                     "sources: A1-A17, K8.1-K10.10; 'rules' lists them).")
         else:
-            chat.say(render.rule_text(rule))
+            chat.say(render.entry_text(catalog, entry))
 
 
 def cmd_plan(chat: "Chat", arg: str) -> None:
@@ -309,8 +310,8 @@ def complete_set(chat: "Chat", arg: str, event: CompleteEvent) -> Iterable[Compl
 
 def complete_rule(chat: "Chat", arg: str, event: CompleteEvent) -> Iterable[Completion]:
     word = arg.rsplit(" ", 1)[-1]
-    rules = sorted(chat.rb.knowledge.rules.values(), key=lambda r: r.id)
-    return _matching(word, ((r.id, r.name) for r in rules))
+    entries = [*chat.rb.catalog.rules(), *chat.rb.catalog.sources()]
+    return _matching(word, ((e.id, e.name if e.kind != "source" else e.summary) for e in entries))
 
 
 def complete_plan(chat: "Chat", arg: str, event: CompleteEvent) -> Iterable[Completion]:

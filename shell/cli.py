@@ -111,12 +111,16 @@ def add_common(p: argparse.ArgumentParser) -> None:
 
 
 def rules_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="minimage-ask rules", description="List the rules, or show one in full.",
+    p = argparse.ArgumentParser(prog="minimage-ask rules",
+                                description="List the rules and the sources they cite, or show one in full: a rule "
+                                            "of any kind (MI101, MI401, MI501), a shipped source (A7, K10.1) or a "
+                                            "public document as plans cite it (golang/go#38017).",
                                 epilog="examples:\n  minimage-ask rules\n  minimage-ask rules MI204\n"
-                                       "  minimage-ask rules --format json",
+                                       "  minimage-ask rules A7 K10.5\n  minimage-ask rules --format json",
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("ids", nargs="*", metavar="ID", help="rule IDs to show in full")
-    p.add_argument("--format", "-f", choices=("text", "json"), default="text")
+    p.add_argument("ids", nargs="*", metavar="ID", help="rule or source IDs to show in full")
+    p.add_argument("--format", "-f", choices=("text", "json", "markdown"), default="text",
+                   help="markdown: the whole catalogue as docs/rules.md has it")
     add_common(p)
     return p
 
@@ -245,20 +249,28 @@ def cmd_rules(argv: list[str], env: Env) -> int:
 
     args = parse(rules_parser(), argv, env)
     env.debug = args.debug
-    knowledge = load_rulebase(args.rules).knowledge
-    catalogue = {**knowledge.rules, **knowledge.lints, **knowledge.diagnoses}  # MI1xx-3xx, MI4xx lint, MI5xx diagnose
-    rules = sorted(catalogue.values(), key=lambda r: r.id)
-    if args.ids:
-        missing = [i for i in args.ids if i.upper() not in catalogue]
-        if missing:
-            raise UsageError(f"unknown rule {', '.join(missing)} (rules: {rules[0].id} to {rules[-1].id})")
-        rules = [catalogue[i.upper()] for i in args.ids]
+    catalog = load_rulebase(args.rules).catalog
+    if args.format == "markdown":
+        env.stdout.write(render.rules_markdown(catalog))
+        return ExitStatus.OK
+    if not args.ids:
+        entries = catalog.rules()
+        if args.format == "json":
+            env.stdout.write(json.dumps([e.to_dict() for e in entries], indent=2) + "\n")
+        else:
+            sources = catalog.sources()
+            env.stdout.write(render.rules_table(entries) + "\n\n" + render.rules_table(sources) + "\n")
+        return ExitStatus.OK
+    entries = [catalog.get(i) for i in args.ids]
+    missing = [i for i, e in zip(args.ids, entries) if e is None]
+    if missing:
+        rules = catalog.rules()
+        raise UsageError(f"unknown rule or source {', '.join(missing)} (rules: {rules[0].id} to {rules[-1].id}; "
+                         "sources: A1-A17, K8.1-K10.10; or a citation as a plan prints it)")
     if args.format == "json":
-        env.stdout.write(json.dumps([r.to_dict() for r in rules], indent=2) + "\n")
-    elif args.ids:
-        env.stdout.write("\n\n".join(render.rule_text(r) for r in rules) + "\n")
+        env.stdout.write(json.dumps([e.to_dict() for e in entries], indent=2) + "\n")
     else:
-        env.stdout.write(render.rules_table(rules) + "\n")
+        env.stdout.write("\n\n".join(render.entry_text(catalog, e) for e in entries) + "\n")
     return ExitStatus.OK
 
 

@@ -168,11 +168,23 @@ def test_restart_forgets_everything(talk):
 
 
 def test_rules_and_rule(talk, rb):
-    t = talk("rules", "rule mi101", "rule MI999")
-    rules = sorted(rb.knowledge.rules.values(), key=lambda r: r.id)
-    assert render.rules_table(rules) in t.out
-    assert render.rule_text(rb.knowledge.rules["MI101"]) in t.out
-    assert f"'MI999' is not a rule (rules: {rules[0].id} to {rules[-1].id}" in t.out
+    t = talk("rules", "rule mi101", "rule MI401", "rule a7", "rule MI999")
+    assert "MI101  tls-needs-ca-certificates" in t.out and "MI513  " in t.out  # every kind is listed
+    assert "MI101 tls-needs-ca-certificates\n  A program that verifies TLS servers needs a CA bundle" in t.out
+    assert "MI401 glibc-binary-without-glibc (error, minimage-ask lint)" in t.out  # a lint rule, as `rules` has it
+    assert "A7: A Go program that uses net fails on scratch the same way" in t.out
+    assert "'MI999' is not a rule or source (rules: MI101 to MI513" in t.out
+
+
+def test_chat_rule_prints_what_minimage_ask_rules_prints(talk):
+    import io
+
+    from shell.cli import Env, main
+
+    for ident in ("MI401", "MI501", "MI150", "A7"):
+        out = io.StringIO()
+        main(["rules", ident], Env(stdin=io.StringIO(""), stdout=out, stderr=io.StringIO(), stdin_isatty=False))
+        assert out.getvalue().strip() in talk(f"rule {ident}").out
 
 
 def test_the_result_is_shown_once_no_question_matters(talk, rb):
