@@ -80,4 +80,4 @@ def test_rules_catalogue():
     status, out, _ = run("rules", "mi150")
     assert status == 0 and "when: checked for every plan (libc)" in out and "sources: A3, A4" in out
     status, _, err = run("rules", "MI999")
-    assert status == 2 and "unknown rule MI999" in err
+    assert status == 2 and "unknown rule or source MI999" in err
