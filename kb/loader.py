@@ -387,13 +387,20 @@ class _Reader:
                 self.problem(item.key_lines.get("examples", item.line), rid, "'examples' must be a list")
                 raw_examples = []
             for ex in raw_examples:
+                negative = isinstance(ex, Located) and "expect_not" in ex
+                key = "expect_not" if negative else "expect"
                 if not isinstance(ex, Located) or not isinstance(ex.get("given"), Located) \
-                        or not isinstance(ex.get("expect"), Located):
-                    self.problem(getattr(ex, "line", item.line), rid, "an example has 'given' and 'expect' mappings")
+                        or not isinstance(ex.get(key), Located) or ("expect" in ex and negative):
+                    self.problem(getattr(ex, "line", item.line), rid,
+                                 "an example has a 'given' mapping and either 'expect' or 'expect_not'")
                     continue
-                self.keys_ok(ex, rid, ("given", "expect"), ())
-                examples.append(Example(given={str(k): str(v) for k, v in ex["given"].items()},
-                                        expect={str(k): str(v) for k, v in ex["expect"].items()}, line=ex.line))
+                self.keys_ok(ex, rid, ("given", key), ())
+                expect = {str(k): str(v) for k, v in ex[key].items()}
+                if negative and not set(expect) <= {name for name, _, _ in self.facts(item, "then", rid)} | {"rejects"}:
+                    self.problem(ex.key_lines[key], rid, "'expect_not' names what the rule concludes "
+                                                         "(one of its 'then' facts, or 'rejects' for a check)")
+                examples.append(Example(given={str(k): str(v) for k, v in ex["given"].items()}, expect=expect,
+                                        line=ex.line, negative=negative))
             status = self.text(item, "status", rid) or "active"
             if status not in ("active", "removed"):
                 self.problem(item.key_lines.get("status", item.line), rid, "status must be active or removed")
@@ -625,8 +632,9 @@ def _cross_check(kb: Knowledge, pending: list, problems: list[Problem]) -> None:
                         problems.append(Problem(rule.file, ex.line, rule.id, f"example names unknown image '{value}'"))
                 elif kb.legal_values(name) is None and name not in concluded:
                     problems.append(Problem(rule.file, ex.line, rule.id, f"example expects unknown fact '{name}'"))
-        if not rule.examples:
-            problems.append(Problem(rule.file, rule.line, rule.id, "every rule needs at least one example"))
+        if {ex.negative for ex in rule.examples} != {False, True}:
+            problems.append(Problem(rule.file, rule.line, rule.id, "every rule needs an example of what it concludes "
+                                                                   "('expect') and one of what it must not ('expect_not')"))
 
     runtimes = {img.runtime for img in kb.images.values() if img.runtime}
     for s in kb.strategies.values():

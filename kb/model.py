@@ -94,9 +94,12 @@ class Condition(Data):
 
 @record
 class Example(Data):
+    """Facts given, and what the rule must conclude from them (`negative`: what it must NOT conclude)."""
+
     given: dict[str, str]
     expect: dict[str, Any]
     line: int = 0
+    negative: bool = False
 
 
 @record

@@ -1,4 +1,6 @@
-"""Every rule in rules.yaml carries examples (given answers, expected conclusion); each runs through the real engine."""
+"""Every inference rule and planner check carries examples: what it concludes from given facts (`expect`) and what it
+must not conclude (`expect_not`); each runs through the real engine. (The loader already refuses a rule without both.)
+"""
 import pytest
 
 import kb
@@ -14,6 +16,8 @@ def test_rule_example(rule_id, index, example):
     evidence = [kb.Justification(kb.Fact(k, v), "evidence", note="example")
                 for k, v in example.given.items() if k not in answers]
     result = RB.consult(answers, evidence)
+    if example.negative:
+        return check_negative(rule_id, example, result)
     for name, value in example.expect.items():
         if name == "best":
             assert result.best is not None, result.no_plan_reason
@@ -33,5 +37,21 @@ def test_rule_example(rule_id, index, example):
             assert any(j.rule_id == rule_id for j in derived), f"{name} = {value} was derived, but not by {rule_id}"
 
 
-def test_every_active_rule_has_an_example():
-    assert all(rule.examples for rule in RB.knowledge.rules.values() if rule.status == "active")
+def check_negative(rule_id, example, result):
+    for name, value in example.expect.items():
+        if name == "rejects":
+            ref = RB.knowledge.image(value).ref
+            evaluated = {p.final_image for p in result.plans} | {r.image for r in result.rejected}
+            assert ref in evaluated, f"{ref} was not compared at all: the example shows nothing"
+            assert not any(r.image == ref and r.rule_id == rule_id for r in result.rejected), \
+                f"{rule_id} rejects {ref}: {[r.reason for r in result.rejected if r.image == ref]}"
+        else:
+            assert not any(j.rule_id == rule_id and j.fact.name == name and j.fact.value == value
+                           for j in result.facts), f"{rule_id} concluded {name} = {value}"
+
+
+def test_every_check_rule_has_a_registered_detector():
+    from kb.detectors import DETECTORS
+
+    checks = {r.check for r in RB.knowledge.active_rules("check")}
+    assert checks == set(DETECTORS["check"])
