@@ -1,10 +1,10 @@
 """Golden transcripts of script mode: tests/transcripts/NAME.in is standard input, NAME.out the expected standard
 output, NAME.err (when present) standard error. A `# exit: N` line in the .in gives the expected exit status (else 0).
 
-After an intended change of wording: UPDATE_TRANSCRIPTS=1 pytest tests/test_transcripts.py, then review the diff.
+After an intended change of wording: `.venv/bin/python scripts/update-transcripts`, then review the diff. The test run
+never rewrites them.
 """
 import io
-import os
 import re
 from pathlib import Path
 
@@ -22,12 +22,6 @@ def test_transcript(name):
     expected_status = int(m.group(1)) if (m := re.search(r"^# exit: (\d+)$", given, re.M)) else 0
     out, err = io.StringIO(), io.StringIO()
     status = main([], Env(stdin=io.StringIO(given), stdout=out, stderr=err, stdin_isatty=False))
-    files = {".out": out.getvalue(), ".err": err.getvalue()}
-    if os.environ.get("UPDATE_TRANSCRIPTS"):
-        for suffix, text in files.items():
-            path = DIR / f"{name}{suffix}"
-            if text or path.exists():
-                path.write_text(text)
     assert status == expected_status, err.getvalue()
     assert out.getvalue() == (DIR / f"{name}.out").read_text()
     err_file = DIR / f"{name}.err"
