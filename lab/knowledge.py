@@ -108,6 +108,7 @@ class Check:
     reason: str
     outcome: str  # what happened: ok, missing-interpreter, missing-library:libstdc++.so.6, ...
     changes: tuple[str, ...] = ()
+    rank: int = 0  # a viable verdict's rank among the plans for the lab's images (1 = the recommendation)
 
     @property
     def agrees(self) -> bool:
@@ -190,7 +191,8 @@ def check_all(rb: kb.RuleBase | None = None) -> list[Check]:
                 outcome = plain[(case.program, root_name)].status
                 if isinstance(verdict, Plan):
                     outcome, applied = run_with_changes(binary, root, verdict) if verdict.changes else (outcome, ())
-                    checks.append(Check(case.program, root_name, source, "viable", "", "", outcome, applied))
+                    checks.append(Check(case.program, root_name, source, "viable", "", "", outcome, applied,
+                                        verdict.rank))
                 else:
                     checks.append(Check(case.program, root_name, source, "rejected", verdict.rule_id, verdict.reason,
                                         outcome))

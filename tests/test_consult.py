@@ -24,12 +24,14 @@ def test_unknown_answers_give_only_safe_plans_and_list_the_assumptions(rb):
     result = rb.consult({"language": "go", "cgo": "unknown"})
     assumed = {a.fact: a.assumed for a in result.assumptions}
     assert assumed["cgo"] == "yes" and assumed["tls"] == "yes"
+    assert result.plans
     assert all(p.strategy.startswith("go-cgo") for p in result.plans)  # CGO_ENABLED=0 could break a cgo program
     assert all(p.provides["ca_certificates"] or "ca-certificates.crt" in p.dockerfile for p in result.plans)
 
 
 def test_static_linking_is_never_assumed(rb):
     result = rb.consult({"language": "c", "static_ok": "unknown"})
+    assert result.plans
     assert not any("static" in p.strategy for p in result.plans)
 
 
