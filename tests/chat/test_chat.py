@@ -168,10 +168,11 @@ def test_restart_forgets_everything(talk):
 
 
 def test_rules_and_rule(talk, rb):
-    t = talk("rules", "rule mi101", "rule MI999")
-    rules = sorted(rb.knowledge.rules.values(), key=lambda r: r.id)
+    t = talk("rules", "rule mi101", "rule mi401", "rule MI999")
+    rules = list(rb.catalogue().values())  # every kind, the same lookup as `minimage-ask rules ID`
     assert render.rules_table(rules) in t.out
     assert render.rule_text(rb.knowledge.rules["MI101"]) in t.out
+    assert render.rule_text(rb.knowledge.lints["MI401"]) in t.out
     assert f"'MI999' is not a rule (rules: {rules[0].id} to {rules[-1].id}" in t.out
 
 
