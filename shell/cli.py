@@ -13,7 +13,7 @@ import sys
 
 from kb.errors import EngineError, MinimageError, RuleFileError
 
-from .commands import COMMANDS, DEFAULT, TABLE
+from .commands import DEFAULT, NAMES, command as load_command, table
 from .common import VERSION, Env, ExitStatus, UsageError, parse
 
 __all__ = ["main", "run", "Env", "ExitStatus", "UsageError", "VERSION", "EXIT_STATUS", "split_command"]
@@ -34,14 +34,15 @@ GLOBAL_FLAGS = ("--debug",)
 
 def commands_text() -> str:
     """The command list of `minimage-ask --help`, from the table."""
-    width = max(len(m.NAME) for m in TABLE)
-    lines = [f"  {m.NAME:<{width}}  {m.HELP}" for m in TABLE]
+    commands = table()
+    width = max(len(m.NAME) for m in commands)
+    lines = [f"  {m.NAME:<{width}}  {m.HELP}" for m in commands]
     return "commands (`minimage-ask COMMAND --help` for each; no command means consult):\n" + "\n".join(lines)
 
 
 def parser_for(command):
     """The command's parser; consult's is also the top level (`minimage-ask --help`), which lists every command."""
-    if command is DEFAULT:
+    if command.NAME == DEFAULT:
         p = command.parser()
         p.usage = "%(prog)s [COMMAND] [OPTIONS]"
         p.description = f"{p.description}\n\n{commands_text()}"
@@ -63,9 +64,9 @@ def split_command(argv: list[str]):
             i += 1
         else:
             break
-    if i < len(argv) and argv[i] in COMMANDS:
-        return COMMANDS[argv[i]], leading + argv[i + 1:]
-    return DEFAULT, argv
+    if i < len(argv) and argv[i] in NAMES:
+        return load_command(argv[i]), leading + argv[i + 1:]
+    return load_command(DEFAULT), argv
 
 
 def main(argv: list[str] | None = None, env: Env | None = None) -> int:

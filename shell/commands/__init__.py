@@ -7,13 +7,23 @@ Each module exposes
     parser() its argparse parser, with examples in the epilog and the common options (shell.common.add_common)
     run(args, env) -> int   the command itself, on parsed arguments; heavy imports happen inside it
 
-A command module imports from shell.common, shell.render and the modules below it (script, chat), never from
-shell.cli or from another command, so the shell has no import loops.
+Only the command that runs is imported (verify's subprocess and tempfile cost more than a consultation's start-up
+should); `--help` imports them all for their HELP. A command module imports from shell.common, shell.render and the
+modules below it (script, chat), never from shell.cli or from another command, so the shell has no import loops.
 """
 from __future__ import annotations
 
-from . import consult, diagnose, inspect, lint, rules, verify
+from importlib import import_module
 
-TABLE = (consult, inspect, lint, diagnose, verify, rules)
-COMMANDS = {module.NAME: module for module in TABLE}
-DEFAULT = consult
+NAMES = ("consult", "inspect", "lint", "diagnose", "verify", "rules")  # each module's NAME (a test checks it)
+DEFAULT = "consult"
+
+
+def command(name: str):
+    """The module of command `name` (one of NAMES)."""
+    return import_module(f"{__name__}.{name}")
+
+
+def table() -> list:
+    """Every command module, in NAMES order."""
+    return [command(name) for name in NAMES]
