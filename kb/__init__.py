@@ -15,5 +15,16 @@ from .evidence.errors import EvidenceError
 from .model import UNKNOWN, Fact, Justification, Plan, Result
 
 __all__ = ["load", "RuleBase", "Session", "InspectResult", "Result", "Plan", "Fact", "Justification", "UNKNOWN",
-           "MinimageError", "RuleFileError", "InvalidAnswer", "UnknownFact", "EvidenceError", "DiagnoseInputError",
-           "EngineError", "Problem"]
+           "LintResult", "Finding", "Match", "MinimageError", "RuleFileError", "InvalidAnswer", "UnknownFact",
+           "EvidenceError", "DiagnoseInputError", "EngineError", "Problem"]
+
+# the records of lint and diagnose, imported when first named: a consultation does not load their modules
+_LAZY = {"LintResult": "kb.lint", "Finding": "kb.lint", "Match": "kb.diagnose"}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        from importlib import import_module
+
+        return getattr(import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'kb' has no attribute {name!r}")

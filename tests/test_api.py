@@ -54,7 +54,7 @@ def test_lint_takes_paths_and_text(rb):
     assert [r.file for r in by_path] == [str(dockerfile)] and [r.file for r in by_text] == ["mine"]
     assert [f.rule for f in by_path[0].findings] == [f.rule for f in by_text[0].findings] != []
     both = rb.lint([str(dockerfile)], text=text)
-    assert [r.file for r in both] == [str(dockerfile), "-"]
+    assert [r.file for r in both] == [str(dockerfile), "-"] and all(isinstance(r, kb.LintResult) for r in both)
     json.dumps([r.to_dict() for r in both])
 
 
@@ -67,7 +67,7 @@ def test_lint_reports_unreadable_input_in_the_result_not_as_an_exception(rb, tmp
 
 def test_diagnose_and_follow_up(rb):
     matches = rb.diagnose("/app: /lib/x86_64-linux-gnu/libc.so.6: version `GLIBC_2.38' not found")
-    assert matches and all(m.to_dict() for m in matches)
+    assert matches and all(isinstance(m, kb.Match) and m.to_dict() for m in matches)
     s = rb.follow_up(matches)
     assert ("binary_glibc", "2.38") in {(j.fact.name, j.fact.value) for j in s.evidence}
     assert all(j.note.startswith("the error message (MI5") for j in s.evidence)

@@ -57,8 +57,6 @@ def continue_command(answers: dict[str, str]) -> str:
 
 
 def run(args, env: Env) -> int:
-    from kb.diagnose import answers_of
-
     from_stdin = not args.text
     if from_stdin:
         if env.stdin_isatty:
@@ -73,7 +71,10 @@ def run(args, env: Env) -> int:
         raw = " ".join(args.text)
     rb = load_rulebase(args.rules)
     matches = rb.diagnose(raw)
-    answers = answers_of(matches)
+    # the consultation this continues: the answers the message gives, what else it shows (binary_glibc = 2.34, ...)
+    # as evidence
+    session = rb.follow_up(matches)
+    answers = dict(session.answers)
     command = continue_command(answers)
     if args.format == "json":
         env.stdout.write(json.dumps({"matches": [m.to_dict() for m in matches], "answers": answers,
@@ -101,8 +102,6 @@ def run(args, env: Env) -> int:
     except ImportError:
         env.stdout.write(f"The conversation is not available here; run:\n  {command}\n")
         return ExitStatus.OK
-    # the answers the message gives, and what else it shows (binary_glibc = 2.34, ...) as evidence
-    session = rb.follow_up(matches)
     args.output = None
     run_chat(rb, session, args, env)
     return ExitStatus.OK

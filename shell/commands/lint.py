@@ -82,7 +82,7 @@ def run(args, env: Env) -> int:
 def _lint(rb, args, env: Env, ignore: list[str]):
     """One LintResult per file argument, in their order; `-` is standard input, its build context the current
     directory."""
-    from kb.lint import LintResult
+    from kb import LintResult
 
     files = [f for f in args.files if f != "-"]
     results = iter(rb.lint(files, context=args.context, use_context=not args.no_context, ignore=ignore))
