@@ -41,13 +41,19 @@ def commands_text() -> str:
 
 
 def parser_for(command):
-    """The command's parser; consult's is also the top level (`minimage-ask --help`), which lists every command."""
+    """The command's parser; consult's is also the top level, whose help lists every command (importing them all,
+    so only when help is asked for)."""
+    p = command.parser()
     if command.NAME == DEFAULT:
-        p = command.parser()
         p.usage = "%(prog)s [COMMAND] [OPTIONS]"
-        p.description = f"{p.description}\n\n{commands_text()}"
-        return p
-    return command.parser()
+        plain = p.format_help
+
+        def format_help() -> str:
+            p.description = f"{command.DESCRIPTION}\n\n{commands_text()}"
+            return plain()
+
+        p.format_help = format_help
+    return p
 
 
 def split_command(argv: list[str]):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import ast
 import io
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -178,6 +180,14 @@ def test_every_command_is_a_front_end_of_the_library_api(name, monkeypatch):
             "verify": ["/bin/sh", "--answer", "tls=no"], "rules": ["MI401"]}[name]
     run(name, *argv)
     assert called, f"`minimage-ask {name}` called none of {module.API}"
+
+
+def test_a_consultation_imports_no_other_command():
+    probe = ("import sys, io; from shell.cli import Env, main; "
+             "main(['--answer', 'language=c', '--format', 'json'], Env(stdout=io.StringIO())); "
+             "print(sorted(m for m in sys.modules if m.startswith('shell.commands.')))")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=REPO, timeout=60)
+    assert done.stdout.split() == ["['shell.commands.consult']"], done.stderr
 
 
 def test_global_options_may_come_before_the_command(tmp_path):
