@@ -194,8 +194,10 @@ def test_global_options_may_come_before_the_command(tmp_path):
     own = REPO / "tests" / "rulefiles" / "my-image.yaml"
     code, out, _ = run("--rules", str(own), "--debug", "rules", "--format", "json")
     code2, out2, _ = run("rules", "--rules", str(own), "--format", "json")
-    assert code == code2 == 0 and out == out2
+    code3, out3, _ = run(f"--rules={own}", "rules", "--format", "json")
+    assert code == code2 == code3 == 0 and out == out2 == out3
     assert run("--rules", str(tmp_path / "missing.yaml"), "rules")[0] == 2
+    assert run("consult", "--answer", "language=go") == run("--answer", "language=go")  # consult is the default
 
 
 # -- one error hierarchy, one exit-status table -------------------------------------------------------------------------
