@@ -4,10 +4,27 @@
     rb = kb.load()                                   # or kb.load("my-rules.yaml") to layer your own rules
     result = rb.consult({"language": "c", "static_ok": "no"})
     print(result.best.final_image)
+
+One method of RuleBase per command: consult, session, inspect, lint, diagnose (follow_up), catalogue. Every error
+raised on bad input is a MinimageError.
 """
-from .consult import RuleBase, Session, load
-from .errors import InvalidAnswer, MinimageError, Problem, RuleFileError, UnknownFact
+from .consult import InspectResult, RuleBase, Session, load
+from .errors import (DiagnoseInputError, EngineError, InvalidAnswer, MinimageError, Problem, RuleFileError,
+                     UnknownFact)
+from .evidence.errors import EvidenceError
 from .model import UNKNOWN, Fact, Justification, Plan, Result
 
-__all__ = ["load", "RuleBase", "Session", "Result", "Plan", "Fact", "Justification", "UNKNOWN", "MinimageError",
-           "RuleFileError", "InvalidAnswer", "UnknownFact", "Problem"]
+__all__ = ["load", "RuleBase", "Session", "InspectResult", "Result", "Plan", "Fact", "Justification", "UNKNOWN",
+           "LintResult", "Finding", "Match", "MinimageError", "RuleFileError", "InvalidAnswer", "UnknownFact",
+           "EvidenceError", "DiagnoseInputError", "EngineError", "Problem"]
+
+# the records of lint and diagnose, imported when first named: a consultation does not load their modules
+_LAZY = {"LintResult": "kb.lint", "Finding": "kb.lint", "Match": "kb.diagnose"}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        from importlib import import_module
+
+        return getattr(import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'kb' has no attribute {name!r}")

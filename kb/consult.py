@@ -1,4 +1,4 @@
-"""The library's front door: a RuleBase runs consultations; a Session is one conversation with it.
+"""The library's front door: a RuleBase answers every command; a Session is one conversation with it.
 
     rb = kb.load()                                   # shipped rules.yaml, plus any user files layered on top
     result = rb.consult({"language": "go", "cgo": "no"})
@@ -6,6 +6,15 @@
 
     s = rb.session()                                 # the chat shell and script mode are thin adapters over this
     q = s.next_question(); s.answer(q.id, "go"); s.why("cgo"); s.how("strategy")
+
+    seen = rb.inspect("./server")                    # InspectResult: kind, report, evidence facts, warnings
+    s = rb.session({"tls": "yes"}, evidence=seen.evidence)
+    rb.lint(["Dockerfile"]); rb.lint(text="FROM scratch\n")  # [LintResult]
+    matches = rb.diagnose("exec /app: no such file or directory"); s = rb.follow_up(matches)
+    rb.catalog().get("MI401")                        # any rule of any kind, or a source (A7, K10.5), by id
+
+Every method returns plain data (records with to_dict()) and raises only subclasses of kb.MinimageError on bad
+input. lint, diagnose and inspect import their modules when called: a consultation does not pay for them.
 """
 from __future__ import annotations
 
@@ -17,13 +26,35 @@ from .cache import load_cached
 from .engine import Engine
 from .errors import InvalidAnswer, UnknownFact
 from .loader import load_knowledge, rule_files
-from .model import UNKNOWN, Assumption, Fact, Justification, Knowledge, Question, Result
+from .model import UNKNOWN, Assumption, Data, Fact, Justification, Knowledge, Question, Result, record
 from .planner import Planner
 from .relevance import RuleIndex, is_relevant
 
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from .diagnose import Match
+    from .lint import LintResult
+
+
+@record
+class InspectResult(Data):
+    """What one artefact shows: its kind ("binary", "script" or "project"), the parser's report (ElfReport,
+    ScriptReport or ProjectReport), the facts it proves (evidence for a session) and the parser's warnings."""
+
+    path: str
+    kind: str
+    report: object
+    evidence: tuple[Justification, ...]
+    warnings: tuple[str, ...] = ()
+
+
 class RuleBase:
-    """Validated knowledge plus its compiled ruleset. Thread-safe: consultations are isolated and serialised."""
+    """Validated knowledge plus its compiled ruleset. Thread-safe: consultations are isolated and serialised.
+
+    One method per command: consult and session (questions and answers), inspect, lint, diagnose (and follow_up,
+    its continuation), catalog (the rules and their sources).
+    """
 
     def __init__(self, knowledge: Knowledge):
         self.knowledge = knowledge
@@ -43,15 +74,6 @@ class RuleBase:
         return self._engine
 
     @property
-    def catalog(self) -> "Catalog":  # noqa: F821 - kb.catalog, imported when asked
-        """Every rule of every kind and every source they cite, by id (built on first use)."""
-        if self._catalog is None:
-            from .catalog import Catalog
-
-            self._catalog = Catalog(self.knowledge)
-        return self._catalog
-
-    @property
     def questions(self) -> list[Question]:
         return list(self.knowledge.questions.values())
 
@@ -69,8 +91,12 @@ class RuleBase:
             raise InvalidAnswer(fact, raw.strip(), q.legal())
         return value
 
-    def session(self, answers: Mapping[str, str] | None = None) -> "Session":
+    def session(self, answers: Mapping[str, str] | None = None,
+                evidence: Iterable[Justification] = ()) -> "Session":
+        """A conversation that starts from what the evidence shows (see inspect) and the answers given; an answer
+        overrides the evidence about its fact. Raises UnknownFact or InvalidAnswer for a bad answer."""
         s = Session(self)
+        s.add_evidence(evidence)
         for fact, value in (answers or {}).items():
             s.answer(fact, value)
         return s
@@ -78,9 +104,66 @@ class RuleBase:
     def consult(self, answers: Mapping[str, str], evidence: Iterable[Justification] = ()) -> Result:
         """One consultation. Questions that matter but are neither answered nor shown by evidence count as
         `unknown`."""
-        session = self.session(answers)
-        session.add_evidence(evidence)
-        return session.result()
+        return self.session(answers, evidence).result()
+
+    def inspect(self, path: str | os.PathLike) -> InspectResult:
+        """Look at an ELF binary, a `#!` script or a project directory. Raises EvidenceError when it is none of
+        these or cannot be read."""
+        from .evidence.facts import inspect_path
+
+        path = os.fspath(path)
+        kind, report, evidence = inspect_path(path)
+        return InspectResult(path, kind, report, tuple(evidence), tuple(getattr(report, "warnings", ()) or ()))
+
+    def lint(self, paths: Iterable[str] = (), *, text: str | None = None, file: str = "-",
+             context: str | None = None, use_context: bool = True, ignore: Iterable[str] = ()) -> list["LintResult"]:
+        """The MI4xx findings for each Dockerfile in `paths` and, if given, for Dockerfile `text` (named `file`),
+        one LintResult each, in that order. A Dockerfile that cannot be read or parsed gets a result whose `error`
+        says why. The build context is `context`, else each file's directory (for `text`: none), unless
+        `use_context` is false."""
+        from .lint import LintResult, lint_paths, lint_text
+
+        ignore = list(ignore)
+        out = lint_paths(self.knowledge, list(paths), context=context, use_context=use_context, ignore=ignore)
+        if text is not None:
+            from .evidence.errors import EvidenceError
+
+            try:
+                findings = lint_text(self.knowledge, text, file=file, ignore=ignore,
+                                     context_dir=context if use_context else None)
+            except EvidenceError as e:
+                out.append(LintResult(file=file, error=e.to_dict()))
+            else:
+                out.append(LintResult(file=file, findings=tuple(findings)))
+        return out
+
+    def diagnose(self, text: str) -> list["Match"]:
+        """Every known container error message in `text` (MI5xx), in the order of its lines. Raises
+        DiagnoseInputError for empty, binary or oversized text."""
+        from .diagnose import diagnose
+
+        return diagnose(self.knowledge, text)
+
+    def follow_up(self, matches: Iterable["Match"]) -> "Session":
+        """The consultation a diagnosis continues: the answers the messages give, and what else they show
+        (binary_glibc = 2.34, ...) as evidence named after the diagnosis."""
+        from .diagnose import answers_of
+
+        matches = list(matches)
+        answers = answers_of(matches)  # the first match wins on a conflict
+        evidence = [Justification(Fact(fact, str(value)), "evidence", note=f"the error message ({m.id})")
+                    for m in matches for fact, value in m.facts.items()
+                    if fact not in answers and fact in self.knowledge.evidence]
+        return self.session(answers, evidence)
+
+    def catalog(self) -> "Catalog":  # noqa: F821 - kb.catalog, imported when asked
+        """Every rule of every kind and every source they cite, by id: what `minimage-ask rules ID` and the chat's
+        `rule ID` both look up (built on first use)."""
+        if self._catalog is None:
+            from .catalog import Catalog
+
+            self._catalog = Catalog(self.knowledge)
+        return self._catalog
 
     def open_questions(self, answers: Mapping[str, str], evidence: Iterable[Justification] = ()) -> list[Question]:
         """Questions neither answered nor shown by evidence whose answer can still change the outcome, in the order

@@ -8,14 +8,11 @@ from __future__ import annotations
 
 import re
 
+from .errors import DiagnoseInputError
 from .model import Data, Diagnosis, Knowledge, record
 
 MAX_LINE = 4096  # longer lines are cut: no error message we know is longer, and it bounds the regex work
 MAX_TEXT = 1 << 20
-
-
-class DiagnoseInputError(ValueError):
-    """The text cannot be diagnosed (empty, binary, too large)."""
 
 
 @record

@@ -18,11 +18,8 @@ import itertools
 import threading
 from collections.abc import Callable, Iterable
 
+from .errors import EngineError
 from .model import Condition, Fact, Justification, Rule
-
-
-class EngineError(RuntimeError):
-    """durable-rules reported an error while running our rules."""
 
 
 _host = None  # the one durable Host, created (and durable-rules imported) when the first Engine is built

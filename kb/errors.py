@@ -5,7 +5,12 @@ from dataclasses import dataclass
 
 
 class MinimageError(Exception):
-    """Base class of every error the library raises on bad input."""
+    """Base class of every error the library raises on bad input.
+
+    Its subclasses: RuleFileError, UnknownFact, InvalidAnswer, DiagnoseInputError and EngineError here, and
+    kb.evidence.errors.EvidenceError. A front end catches MinimageError and says the message; anything else is a bug.
+    This module imports nothing of the project, so every other module may import it.
+    """
 
 
 @dataclass(frozen=True)
@@ -40,3 +45,11 @@ class InvalidAnswer(MinimageError):
         self.fact, self.value, self.legal = fact, value, legal
         shown = value if len(value) <= 40 else value[:37] + "..."
         super().__init__(f"'{shown}' is not an answer to {fact} (legal: {', '.join(legal)})")
+
+
+class DiagnoseInputError(MinimageError, ValueError):
+    """The text cannot be diagnosed (empty, binary, too large). Raised by kb.diagnose."""
+
+
+class EngineError(MinimageError, RuntimeError):
+    """durable-rules reported an error while running our rules (kb.engine). A front end treats it as a bug."""

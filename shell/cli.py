@@ -1,381 +1,113 @@
-"""The `minimage-ask` command: a conversation in a terminal, a script on a pipe, one-shot answers from flags.
+"""The `minimage-ask` command: it finds the command in the table (shell/commands/), runs it, and turns what goes
+wrong into an exit status, in one place (EXIT_STATUS).
 
-`main(argv, env) -> int` takes its streams and terminal checks from `env`, so tests run it in-process. This module
-must not import prompt-toolkit: only the conversation (shell.chat) does, and only when a terminal is there.
+    minimage-ask [GLOBAL OPTIONS] [COMMAND] [OPTIONS]      COMMAND defaults to consult
+
+`main(argv, env) -> int` takes its streams and terminal checks from `env`, so tests run it in-process. The common
+options (--rules PATH, --debug) may come before the command word. This module must not import prompt-toolkit:
+only the conversation (shell.chat) does, and only when a terminal is there.
 """
 from __future__ import annotations
 
-import argparse
-import contextlib
-import os
 import sys
-from dataclasses import dataclass, field
-from enum import IntEnum
 
-TYPE_CHECKING = False  # typing costs milliseconds at start-up; annotations here are never evaluated
-if TYPE_CHECKING:
-    from typing import IO, Callable
+from kb.errors import EngineError, MinimageError, RuleFileError
 
-VERSION = "0.1.0"
+from .commands import DEFAULT, NAMES, command as load_command, table
+from .common import VERSION, Env, ExitStatus, UsageError, parse
 
+__all__ = ["main", "run", "Env", "ExitStatus", "UsageError", "VERSION", "EXIT_STATUS", "split_command"]
 
-class ExitStatus(IntEnum):
-    OK = 0  # a plan was found (lint: no error found)
-    NO_PLAN = 1  # no viable plan (lint: an error was found)
-    USAGE = 2  # bad usage or bad input: flags, answers, rule files, unreadable files
-    CANNOT_VERIFY = 69  # verify: no Docker engine is reachable, so nothing was verified
-    INTERNAL = 70  # a bug: please report it (traceback with --debug)
-    INTERRUPTED = 130  # Ctrl-C
-
-
-class UsageError(Exception):
-    """Bad input from the user; printed as `Error: ...` with exit status 2."""
-
-
-@dataclass
-class Env:
-    """Everything the command reads from its surroundings, so tests can supply their own."""
-
-    stdin: IO = field(default_factory=lambda: sys.stdin)
-    stdout: IO = field(default_factory=lambda: sys.stdout)
-    stderr: IO = field(default_factory=lambda: sys.stderr)
-    stdin_isatty: bool | None = None
-    stdout_isatty: bool | None = None
-    environ: dict = field(default_factory=lambda: dict(os.environ))
-    history_path: str | None = None
-    debug: bool = False
-
-    def __post_init__(self) -> None:
-        if self.stdin_isatty is None:
-            self.stdin_isatty = _isatty(self.stdin)
-        if self.stdout_isatty is None:
-            self.stdout_isatty = _isatty(self.stdout)
-        if self.history_path is None:
-            state = self.environ.get("XDG_STATE_HOME") or os.path.join(
-                os.path.expanduser(self.environ.get("HOME", "~")), ".local", "state")
-            self.history_path = os.path.join(state, "minimage", "history")
+#: What each error means for the exit status, the first matching class wins. Messages: `Error: ...` on stderr, no
+#: traceback unless --debug; argparse's own usage errors exit 2 and --help/--version 0 (SystemExit, in main).
+EXIT_STATUS: tuple[tuple[type[BaseException], ExitStatus], ...] = (
+    (KeyboardInterrupt, ExitStatus.INTERRUPTED),
+    (BrokenPipeError, ExitStatus.OK),  # the reader went away (`| head`): nothing left to say
+    (RuleFileError, ExitStatus.USAGE),  # every problem listed, file:LINE: ID: message
+    (EngineError, ExitStatus.INTERNAL),  # durable-rules failed on our rules: a bug
+    (MinimageError, ExitStatus.USAGE),  # bad input: UsageError, EvidenceError, DiagnoseInputError, UnknownFact, ...
+    (Exception, ExitStatus.INTERNAL),  # a bug: the last line of defence
+)
+GLOBAL_WITH_VALUE = ("--rules",)
+GLOBAL_FLAGS = ("--debug",)
 
 
-def _isatty(stream: IO) -> bool:
-    try:
-        return stream.isatty()
-    except (AttributeError, ValueError):
-        return False
+def commands_text() -> str:
+    """The command list of `minimage-ask --help`, from the table."""
+    commands = table()
+    width = max(len(m.NAME) for m in commands)
+    lines = [f"  {m.NAME:<{width}}  {m.HELP}" for m in commands]
+    return "commands (`minimage-ask COMMAND --help` for each; no command means consult):\n" + "\n".join(lines)
 
 
-EXAMPLES = """\
-examples:
-  minimage-ask                                     talk it through in a terminal
-  minimage-ask --answer language=go --answer cgo=no --answer tls=yes
-  minimage-ask --answer language=c --answer static_ok=no --format dockerfile --output Dockerfile
-  printf 'c\\nno\\n' | minimage-ask                  answers on stdin, in the order the questions come
-  minimage-ask --answers answers.yaml --format json
-  minimage-ask rules                               the rule catalogue; `minimage-ask rules MI204` for one rule
-  minimage-ask lint Dockerfile                     libc-aware Dockerfile checks (MI4xx); lint --help
-  minimage-ask diagnose 'exec /app: no such file or directory'   what an error message means (MI5xx)
+def parser_for(command):
+    """The command's parser; consult's is also the top level, whose help lists every command (importing them all,
+    so only when help is asked for)."""
+    p = command.parser()
+    if command.NAME == DEFAULT:
+        p.usage = "%(prog)s [COMMAND] [OPTIONS]"
+        plain = p.format_help
 
-exit status: 0 a plan was found, 1 no viable plan, 2 usage or input error, 69 (verify) no Docker engine,
-70 internal error, 130 interrupted
-"""
+        def format_help() -> str:
+            p.description = f"{command.DESCRIPTION}\n\n{commands_text()}"
+            return plain()
 
-
-def consult_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
-        prog="minimage-ask",
-        description="Find the smallest Docker base image your program really runs on, what to change in the build "
-                    "to get there, and why. Other commands: rules, lint, diagnose.",
-        epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--answer", "-a", action="append", default=[], metavar="FACT=VALUE",
-                   help="answer a question without being asked (repeatable); every fact accepts 'unknown'")
-    p.add_argument("--answers", metavar="FILE", help="answers from a YAML mapping or FACT=VALUE lines")
-    p.add_argument("--format", "-f", choices=("text", "json", "dockerfile"), default="text",
-                   help="output: the recommendation as text (default), all of it as JSON, or the Dockerfile alone")
-    p.add_argument("--plan", type=int, default=1, metavar="N", help="which plan --format dockerfile writes (default 1)")
-    p.add_argument("--output", "-o", metavar="PATH", help="write the output to PATH instead of standard output")
-    p.add_argument("--script", action="store_true", help="read answers from standard input even on a terminal")
-    add_common(p)
+        p.format_help = format_help
     return p
 
 
-def parse(parser: argparse.ArgumentParser, argv: list[str], env: Env) -> argparse.Namespace:
-    """parse_args, with argparse's help and usage errors going to env's streams rather than sys's."""
-    with contextlib.redirect_stdout(env.stdout), contextlib.redirect_stderr(env.stderr):
-        return parser.parse_args(argv)
-
-
-def add_common(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--rules", action="append", default=[], metavar="PATH",
-                   help="layer a rules file on top of the shipped rules.yaml (repeatable)")
-    p.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
-    p.add_argument("--version", action="version", version=f"minimage-ask {VERSION}")
-
-
-def rules_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="minimage-ask rules",
-                                description="List the rules and the sources they cite, or show one in full: a rule "
-                                            "of any kind (MI101, MI401, MI501), a shipped source (A7, K10.1) or a "
-                                            "public document as plans cite it (golang/go#38017).",
-                                epilog="examples:\n  minimage-ask rules\n  minimage-ask rules MI204\n"
-                                       "  minimage-ask rules A7 K10.5\n  minimage-ask rules --format json",
-                                formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("ids", nargs="*", metavar="ID", help="rule or source IDs to show in full")
-    p.add_argument("--format", "-f", choices=("text", "json", "markdown"), default="text",
-                   help="markdown: the whole catalogue as docs/rules.md has it")
-    add_common(p)
-    return p
-
-
-# -- helpers shared by the commands ------------------------------------------------------------------------------------
-
-
-def load_rulebase(paths: list[str]):
-    import kb
-
-    return kb.load(*paths)
-
-
-def write_output(text: str, args, env: Env) -> None:
-    if getattr(args, "output", None):
-        path = args.output
-        tmp = os.path.join(os.path.dirname(path) or ".", f".{os.path.basename(path)}.tmp")
-        try:
-            with open(tmp, "w", encoding="utf-8") as f:
-                f.write(text)
-            os.replace(tmp, path)
-        except OSError as e:
-            raise UsageError(f"cannot write {path}: {e.strerror or e}") from None
-    else:
-        env.stdout.write(text)
-
-
-def parse_assignment(text: str, where: str) -> tuple[str, str]:
-    fact, sep, value = text.partition("=")
-    if not sep or not fact.strip():
-        raise UsageError(f"{where}: expected FACT=VALUE, got '{_clip(text)}'")
-    return fact.strip(), value.strip()
-
-
-def _clip(text: str, limit: int = 60) -> str:
-    return text if len(text) <= limit else text[: limit - 3] + "..."
-
-
-def read_answers_file(path: str) -> list[tuple[str, str, str]]:
-    """(fact, value, where) from a YAML mapping or FACT=VALUE lines."""
-    from kb.model import Located
-    from kb.yamlfile import parse_yaml
-
-    try:
-        with open(path, encoding="utf-8") as f:
-            text = f.read()
-    except UnicodeDecodeError as e:
-        raise UsageError(f"{path}: not UTF-8 text (byte {e.start})") from None
-    except OSError as e:
-        raise UsageError(f"cannot read {path}: {e.strerror or e}") from None
-    doc = None
-    if "=" not in text.split("\n", 1)[0]:
-        try:
-            doc = parse_yaml(text)
-        except Exception:  # not YAML: read as FACT=VALUE lines below
-            doc = None
-    if isinstance(doc, Located):
-        return [(str(k), str(v), f"{path}:{doc.key_lines[k]}") for k, v in doc.items()]
-    out = []
-    for n, line in enumerate(text.splitlines(), 1):
-        line = line.strip()
-        if line and not line.startswith("#"):
-            fact, value = parse_assignment(line, f"{path}:{n}")
-            out.append((fact, value, f"{path}:{n}"))
-    return out
-
-
-def apply_answer(session, fact: str, value: str, where: str) -> str:
-    from kb import InvalidAnswer, UnknownFact
-
-    try:
-        return session.answer(fact, value)
-    except UnknownFact as e:
-        raise UsageError(f"{where}: unknown fact '{e.fact}' (known facts: {', '.join(e.legal)})") from None
-    except InvalidAnswer as e:
-        raise UsageError(f"{where}: '{_clip(e.value)}' is not an answer to {e.fact} "
-                         f"(legal: {', '.join(e.legal)})") from None
-
-
-def emit_result(result, args, env: Env) -> int:
-    from . import render
-
-    if args.format == "json":
-        write_output(render.result_json(result) + "\n", args, env)
-    elif args.format == "dockerfile":
-        if not result.plans:
-            env.stderr.write(f"Error: no viable plan: {result.no_plan_reason}\n")
-            return ExitStatus.NO_PLAN
-        if not 1 <= args.plan <= len(result.plans):
-            raise UsageError(f"--plan {args.plan}: there are {len(result.plans)} plans")
-        write_output(result.plans[args.plan - 1].dockerfile, args, env)
-    else:
-        write_output(render.result_text(result) + "\n", args, env)
-    return ExitStatus.OK if result.plans else ExitStatus.NO_PLAN
-
-
-# -- the commands -------------------------------------------------------------------------------------------------------
-
-
-def cmd_consult(argv: list[str], env: Env) -> int:
-    args = parse(consult_parser(), argv, env)
-    env.debug = args.debug
-    rb = load_rulebase(args.rules)
-    session = rb.session()
-    if args.answer or args.answers:
-        if args.answers:
-            for fact, value, where in read_answers_file(args.answers):
-                apply_answer(session, fact, value, where)
-        for text in args.answer:
-            fact, value = parse_assignment(text, "--answer")
-            apply_answer(session, fact, value, f"--answer {_clip(text)}")
-        return emit_result(session.result(), args, env)
-    if env.stdin_isatty and not args.script:
-        from .chat import run_chat  # prompt-toolkit is imported only here
-
-        return run_chat(rb, session, args, env)
-    from .script import run_script
-
-    return run_script(session, args, env)
-
-
-def cmd_rules(argv: list[str], env: Env) -> int:
-    import json
-
-    from . import render
-
-    args = parse(rules_parser(), argv, env)
-    env.debug = args.debug
-    catalog = load_rulebase(args.rules).catalog
-    if args.format == "markdown":
-        env.stdout.write(render.rules_markdown(catalog))
-        return ExitStatus.OK
-    if not args.ids:
-        entries = catalog.rules()
-        if args.format == "json":
-            env.stdout.write(json.dumps([e.to_dict() for e in entries], indent=2) + "\n")
+def split_command(argv: list[str]):
+    """(command module, its argv): global options before the command word are handed on to the command."""
+    leading: list[str] = []
+    i = 0
+    while i < len(argv):
+        word = argv[i]
+        if word in GLOBAL_WITH_VALUE and i + 1 < len(argv):
+            leading += argv[i:i + 2]
+            i += 2
+        elif word in GLOBAL_FLAGS or word.partition("=")[0] in GLOBAL_WITH_VALUE:
+            leading.append(word)
+            i += 1
         else:
-            sources = catalog.sources()
-            env.stdout.write(render.rules_table(entries) + "\n\n" + render.rules_table(sources) + "\n")
-        return ExitStatus.OK
-    entries = [catalog.get(i) for i in args.ids]
-    missing = [i for i, e in zip(args.ids, entries) if e is None]
-    if missing:
-        rules = catalog.rules()
-        raise UsageError(f"unknown rule or source {', '.join(missing)} (rules: {rules[0].id} to {rules[-1].id}; "
-                         "sources: A1-A17, K8.1-K10.10; or a citation as a plan prints it)")
-    if args.format == "json":
-        env.stdout.write(json.dumps([e.to_dict() for e in entries], indent=2) + "\n")
-    else:
-        env.stdout.write("\n\n".join(render.entry_text(catalog, e) for e in entries) + "\n")
-    return ExitStatus.OK
-
-
-def cmd_lint(argv: list[str], env: Env) -> int:
-    from .lint import run_lint
-
-    return run_lint(argv, env)
-
-
-def cmd_diagnose(argv: list[str], env: Env) -> int:
-    from .diagnose import run_diagnose
-
-    return run_diagnose(argv, env)
-
-
-def inspect_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
-        prog="minimage-ask inspect",
-        description="Look at a binary, a script or a source directory, turn what it shows into facts, and print "
-                    "the plans. Questions the evidence does not settle count as unknown unless answered.",
-        epilog="examples:\n  minimage-ask inspect ./server                 an ELF binary: libc, libraries, glibc version\n"
-               "  minimage-ask inspect . --answer static_ok=yes a project directory\n"
-               "  minimage-ask inspect ./app --chat             then ask what is still open\n",
-        formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("path", help="an ELF binary, a #! script or a project directory")
-    p.add_argument("--answer", "-a", action="append", default=[], metavar="FACT=VALUE",
-                   help="answer a question the evidence leaves open (repeatable)")
-    p.add_argument("--format", "-f", choices=("text", "json", "dockerfile"), default="text")
-    p.add_argument("--plan", type=int, default=1, metavar="N", help="which plan --format dockerfile writes")
-    p.add_argument("--output", "-o", metavar="PATH", help="write the output to PATH")
-    p.add_argument("--chat", action="store_true", help="in a terminal, go on to ask the questions still open")
-    add_common(p)
-    return p
-
-
-def cmd_inspect(argv: list[str], env: Env) -> int:
-    from kb.evidence.errors import EvidenceError
-    from kb.evidence.facts import inspect_path
-
-    args = parse(inspect_parser(), argv, env)
-    env.debug = args.debug
-    rb = load_rulebase(args.rules)
-    try:
-        kind, _, evidence = inspect_path(args.path)
-    except EvidenceError as e:
-        raise UsageError(str(e)) from None
-    session = rb.session()
-    session.add_evidence(evidence)
-    for text in args.answer:
-        fact, value = parse_assignment(text, "--answer")
-        apply_answer(session, fact, value, f"--answer {_clip(text)}")
-    if args.chat and env.stdin_isatty:
-        from .chat import run_chat
-
-        return run_chat(rb, session, args, env)
-    if args.format == "text":
-        shown = evidence or []
-        env.stdout.write(f"Evidence from {kind} {args.path}:\n")
-        env.stdout.write("".join(f"  {str(j.fact):<36} {j.note}\n" for j in shown)
-                         or "  nothing that settles a question\n")
-        env.stdout.write("\n")
-    return emit_result(session.result(), args, env)
-
-
-def cmd_verify(argv: list[str], env: Env) -> int:
-    from .verify import cmd_verify as verify
-
-    return verify(argv, env)
-
-
-COMMANDS: dict[str, Callable[[list[str], Env], int]] = {"inspect": cmd_inspect, "rules": cmd_rules, "lint": cmd_lint,
-                                                        "diagnose": cmd_diagnose, "verify": cmd_verify}
+            break
+    if i < len(argv) and argv[i] in NAMES:
+        return load_command(argv[i]), leading + argv[i + 1:]
+    return load_command(DEFAULT), argv
 
 
 def main(argv: list[str] | None = None, env: Env | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     env = env or Env()
     env.debug = "--debug" in argv
-    command = COMMANDS.get(argv[0], cmd_consult) if argv else cmd_consult
-    if argv and argv[0] in COMMANDS:
-        argv = argv[1:]
-    from kb.errors import MinimageError, RuleFileError
-
     try:
-        return int(command(argv, env))
+        command, rest = split_command(argv)
+        args = parse(parser_for(command), rest, env)
+        env.debug = args.debug
+        return int(command.run(args, env))
     except SystemExit as e:  # argparse: --help, --version, usage errors
         return ExitStatus.USAGE if e.code not in (0, None) else ExitStatus.OK
-    except RuleFileError as e:
-        env.stderr.write(f"Error: the rules cannot be loaded ({len(e.problems)} problem"
-                         f"{'s' if len(e.problems) != 1 else ''}):\n")
-        env.stderr.write("".join(f"  {p}\n" for p in e.problems))
-        return ExitStatus.USAGE
-    except (UsageError, MinimageError) as e:
-        env.stderr.write(f"Error: {e}\n")
-        return ExitStatus.USAGE
-    except KeyboardInterrupt:
-        env.stderr.write("\nInterrupted.\n")
-        return ExitStatus.INTERRUPTED
-    except BrokenPipeError:
-        return ExitStatus.OK
-    except Exception as e:  # noqa: BLE001 - the last line of defence: no traceback for users
-        if env.debug:
+    except BaseException as e:  # noqa: BLE001 - every error becomes a message and a status, per EXIT_STATUS
+        status = next((s for cls, s in EXIT_STATUS if isinstance(e, cls)), None)
+        if status is None or (status == ExitStatus.INTERNAL and env.debug):
             raise
+        report(e, status, env)
+        return status
+
+
+def report(e: BaseException, status: ExitStatus, env: Env) -> None:
+    """The one message on stderr for an error that ends the command."""
+    if isinstance(e, KeyboardInterrupt):
+        env.stderr.write("\nInterrupted.\n")
+    elif isinstance(e, BrokenPipeError):
+        pass
+    elif isinstance(e, RuleFileError):
+        n = len(e.problems)
+        env.stderr.write(f"Error: the rules cannot be loaded ({n} problem{'s' if n != 1 else ''}):\n")
+        env.stderr.write("".join(f"  {p}\n" for p in e.problems))
+    elif status == ExitStatus.INTERNAL:
         env.stderr.write(f"Error: internal error: {type(e).__name__}: {e} (run with --debug for the traceback)\n")
-        return ExitStatus.INTERNAL
+    else:
+        env.stderr.write(f"Error: {e}\n")
 
 
 def run() -> None:

@@ -89,6 +89,12 @@ def result_json(result: Result) -> str:
     return json.dumps(result.to_dict(), indent=2)
 
 
+def evidence_text(seen) -> str:
+    """What `inspect` saw (a kb.InspectResult): each fact with the file that shows it."""
+    lines = [f"  {str(j.fact):<36} {j.note}" for j in seen.evidence] or ["  nothing that settles a question"]
+    return "\n".join([f"Evidence from {seen.kind} {seen.path}:", *lines])
+
+
 def how_text(nodes: list[HowNode]) -> str:
     lines: list[str] = []
 

@@ -6,7 +6,7 @@ input, questions still open count as `unknown` and show up as assumptions.
 """
 from __future__ import annotations
 
-from .cli import Env, UsageError, _clip, apply_answer, emit_result, parse_assignment
+from .common import Env, UsageError, apply_answer, clip, emit_result, parse_assignment
 
 MAX_LINE = 4096
 
@@ -40,7 +40,7 @@ def run_script(session, args, env: Env) -> int:
             continue
         question = session.next_question()
         if question is None:
-            raise UsageError(f"stdin line {n}: '{_clip(text)}' answers nothing: every question that matters is "
+            raise UsageError(f"stdin line {n}: '{clip(text)}' answers nothing: every question that matters is "
                              "answered already")
         value = apply_answer(session, question.id, text, f"stdin line {n} (question {question.id})")
         echo.write(f"? {question.text} {value}\n")

@@ -32,14 +32,14 @@ def every_citation(knowledge):
 def test_every_citation_in_the_knowledge_leads_to_an_entry(rb):
     cited = set(every_citation(rb.knowledge))
     assert {"A7", "K10.5", "golang/go#38017"} <= cited
-    missing = sorted(c for c in cited if rb.catalog.get(c) is None)
+    missing = sorted(c for c in cited if rb.catalog().get(c) is None)
     assert missing == []
 
 
 def test_every_rule_id_of_every_kind_is_in_the_catalogue(rb):
-    ids = {e.id for e in rb.catalog.rules()}
+    ids = {e.id for e in rb.catalog().rules()}
     assert ids == {*rb.knowledge.rules, *rb.knowledge.lints, *rb.knowledge.diagnoses}
-    kinds = {rb.catalog.get(i).kind for i in ("MI101", "MI150", "MI401", "MI501")}
+    kinds = {rb.catalog().get(i).kind for i in ("MI101", "MI150", "MI401", "MI501")}
     assert kinds == {"infer", "check", "lint", "diagnose"}
 
 
@@ -64,7 +64,7 @@ def test_an_unknown_id_is_a_usage_error_naming_it():
 
 def test_every_shipped_source_section_is_cited_or_a_claim(rb):
     """A1-A17 are the article's claims; a K-section that no rule cites is dead text."""
-    sources = rb.catalog.sources()
+    sources = rb.catalog().sources()
     assert [e.id for e in sources if e.id.startswith("A")] == [f"A{i}" for i in range(1, 18)]
     assert [e.id for e in sources if e.id.startswith("K") and not e.cited_by] == []
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 
+from ..errors import MinimageError
+
 #: Machine-readable reasons an artefact could not be read.
 REASONS = (
     "not-found",      # the path does not exist
@@ -20,7 +22,7 @@ REASONS = (
 )
 
 
-class EvidenceError(Exception):
+class EvidenceError(MinimageError):
     """An artefact could not be turned into evidence.
 
     ``path`` is the artefact (file or directory) and ``message`` says what is wrong in plain words.

@@ -6,7 +6,11 @@ import json
 import shlex
 import textwrap
 
-from .cli import Env, ExitStatus, UsageError, add_common, parse
+from ..common import Env, ExitStatus, UsageError, add_common, command_parser, load_rulebase
+
+NAME = "diagnose"
+HELP = "what a container error message means (MI5xx): cause, fix, rules; then continue the consultation"
+API = ("diagnose", "follow_up")
 
 EXAMPLES = """\
 examples:
@@ -22,11 +26,9 @@ exit status: 0 something was recognised, 1 nothing was, 2 bad input (no text, bi
 PROMPT = "Continue the consultation with what this tells us? [Y/n] "
 
 
-def diagnose_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="minimage-ask diagnose",
-                                description="Recognise a container error message (from docker run, logs or CI) "
-                                            "and say what causes it, how to fix it, and which rules it rests on.",
-                                epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
+def parser() -> argparse.ArgumentParser:
+    p = command_parser(NAME, "Recognise a container error message (from docker run, logs or CI) and say what "
+                             "causes it, how to fix it, and which rules it rests on.", EXAMPLES)
     p.add_argument("text", nargs="*", metavar="TEXT", help="the error message (default: read standard input)")
     p.add_argument("--format", "-f", choices=("text", "json"), default="text")
     p.add_argument("--no-continue", action="store_true", help="do not offer to continue the consultation")
@@ -54,13 +56,7 @@ def continue_command(answers: dict[str, str]) -> str:
     return " ".join(["minimage-ask", *(f"--answer {shlex.quote(f'{k}={v}')}" for k, v in answers.items())])
 
 
-def run_diagnose(argv: list[str], env: Env) -> int:
-    from kb.diagnose import DiagnoseInputError, answers_of, diagnose
-
-    from .lint import load_knowledge
-
-    args = parse(diagnose_parser(), argv, env)
-    env.debug = args.debug
+def run(args, env: Env) -> int:
     from_stdin = not args.text
     if from_stdin:
         if env.stdin_isatty:
@@ -73,12 +69,12 @@ def run_diagnose(argv: list[str], env: Env) -> int:
                 raise UsageError(f"standard input is not UTF-8 text (byte {e.start})") from None
     else:
         raw = " ".join(args.text)
-    knowledge = load_knowledge(args.rules)
-    try:
-        matches = diagnose(knowledge, raw)
-    except DiagnoseInputError as e:
-        raise UsageError(str(e)) from None
-    answers = answers_of(matches)
+    rb = load_rulebase(args.rules)
+    matches = rb.diagnose(raw)
+    # the consultation this continues: the answers the message gives, what else it shows (binary_glibc = 2.34, ...)
+    # as evidence
+    session = rb.follow_up(matches)
+    answers = dict(session.answers)
     command = continue_command(answers)
     if args.format == "json":
         env.stdout.write(json.dumps({"matches": [m.to_dict() for m in matches], "answers": answers,
@@ -102,20 +98,10 @@ def run_diagnose(argv: list[str], env: Env) -> int:
     if reply not in ("", "y", "yes"):
         return ExitStatus.OK
     try:
-        from .chat import run_chat
+        from ..chat import run_chat
     except ImportError:
         env.stdout.write(f"The conversation is not available here; run:\n  {command}\n")
         return ExitStatus.OK
-    from .cli import load_rulebase
-
-    import kb
-
-    rb = load_rulebase(args.rules)
-    session = rb.session(answers)
-    # what the message shows beyond answers (binary_glibc = 2.34, ...) enters as evidence, named by its rule
-    session.add_evidence(kb.Justification(kb.Fact(fact, str(value)), "evidence", note=f"the error message ({m.id})")
-                         for m in matches for fact, value in m.facts.items()
-                         if fact not in answers and fact in rb.knowledge.evidence)
     args.output = None
     run_chat(rb, session, args, env)
     return ExitStatus.OK

@@ -12,7 +12,12 @@ import shutil
 import subprocess
 import tempfile
 
-from .cli import Env, ExitStatus, UsageError, _clip, add_common, apply_answer, parse, parse_assignment
+from ..common import Env, ExitStatus, UsageError, add_common, apply_answer, parse_assignment
+from ..common import clip as _clip
+
+NAME = "verify"
+HELP = "build the recommended Dockerfile around a binary and run it (needs a Docker engine)"
+API = ("session",)
 
 EXAMPLES = """\
 examples:
@@ -24,7 +29,7 @@ exit status: 0 it ran (or was still running at --timeout), 1 it failed or no ima
 """
 
 
-def verify_parser() -> argparse.ArgumentParser:
+def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="minimage-ask verify", epilog=EXAMPLES,
                                 formatter_class=argparse.RawDescriptionHelpFormatter,
                                 description="Run a binary in the image minimage-ask recommends for it (docker build + "
@@ -69,13 +74,11 @@ def choose_plan(session, image: str | None, env: Env):
     return next((p for p in session.result().plans if p.strategy == "prebuilt-binary"), None)
 
 
-def cmd_verify(argv: list[str], env: Env) -> int:
+def run(args, env: Env) -> int:
     import kb
     from kb.evidence.errors import EvidenceError
     from kb.evidence.facts import inspect_path
 
-    args = parse(verify_parser(), argv, env)
-    env.debug = args.debug
     rb = kb.load(*args.rules)
     try:
         kind, _, evidence = inspect_path(args.binary)

@@ -5,7 +5,11 @@ import argparse
 import json
 import os
 
-from .cli import VERSION, Env, ExitStatus, UsageError, add_common, parse, write_output
+from ..common import VERSION, Env, ExitStatus, UsageError, add_common, command_parser, load_rulebase, write_output
+
+NAME = "lint"
+HELP = "libc-aware checks of Dockerfiles (MI4xx), as text, JSON or SARIF"
+API = ("lint",)
 
 EXAMPLES = """\
 examples:
@@ -26,13 +30,11 @@ SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 MAX_STDIN = 1 << 20
 
 
-def lint_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
-        prog="minimage-ask lint",
-        description="Check Dockerfiles for programs that will not run in their final image: glibc binaries in "
-                    "scratch or Alpine, cgo left on, missing libstdc++/libgcc_s, glibc skew between stages, shell "
-                    "form without a shell, named users without /etc/passwd, native packages on Alpine.",
-        epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
+def parser() -> argparse.ArgumentParser:
+    p = command_parser(NAME, "Check Dockerfiles for programs that will not run in their final image: glibc "
+                             "binaries in scratch or Alpine, cgo left on, missing libstdc++/libgcc_s, glibc skew "
+                             "between stages, shell form without a shell, named users without /etc/passwd, native "
+                             "packages on Alpine.", EXAMPLES)
     p.add_argument("files", nargs="+", metavar="DOCKERFILE", help="Dockerfiles to check ('-' reads standard input)")
     p.add_argument("--format", "-f", choices=("text", "json", "sarif"), default="text")
     p.add_argument("--quiet", "-q", action="store_true", help="text: findings only, without the fix lines")
@@ -46,21 +48,12 @@ def lint_parser() -> argparse.ArgumentParser:
     return p
 
 
-def load_knowledge(paths: list[str]):
-    """Only the validated knowledge: lint needs neither the rule engine nor the planner."""
-    from kb.cache import load_cached
-    from kb.loader import load_knowledge as load, rule_files
-
-    return load_cached(rule_files(paths), lambda: load(paths))
-
-
-def run_lint(argv: list[str], env: Env) -> int:
-    args = parse(lint_parser(), argv, env)
-    env.debug = args.debug
+def run(args, env: Env) -> int:
     ignore = [i.strip() for item in args.ignore for i in item.split(",") if i.strip()]
     if args.context and not os.path.isdir(args.context):
         raise UsageError(f"--context {args.context}: not a directory")
-    knowledge = load_knowledge(args.rules)
+    rb = load_rulebase(args.rules)
+    knowledge = rb.knowledge
     known = {*knowledge.lints, *(r.name for r in knowledge.lints.values())}
     unknown = [i for i in ignore if i.upper() not in known and i not in known]
     if unknown:
@@ -69,7 +62,7 @@ def run_lint(argv: list[str], env: Env) -> int:
         import kb.evidence.dockerfile_parse  # noqa: F401 - needs the `dockerfile` package (BuildKit's parser)
     except ImportError as e:
         raise UsageError(f"lint needs the 'dockerfile' package (pip install dockerfile): {e}") from None
-    results = _lint(knowledge, args, env, ignore)
+    results = _lint(rb, args, env, ignore)
     if args.format == "json":
         write_output(json.dumps(_json(results), indent=2) + "\n", args, env)
     elif args.format == "sarif":
@@ -86,36 +79,36 @@ def run_lint(argv: list[str], env: Env) -> int:
     return ExitStatus.OK
 
 
-def _lint(knowledge, args, env: Env, ignore: list[str]):
-    from kb.evidence.errors import EvidenceError
-    from kb.lint import LintResult, lint_paths, lint_report
+def _lint(rb, args, env: Env, ignore: list[str]):
+    """One LintResult per file argument, in their order; `-` is standard input, its build context the current
+    directory."""
+    from kb import LintResult
 
     files = [f for f in args.files if f != "-"]
-    results = {id(f): r for f, r in zip(files, lint_paths(knowledge, files, context=args.context,
-                                                           use_context=not args.no_context, ignore=ignore))}
+    results = iter(rb.lint(files, context=args.context, use_context=not args.no_context, ignore=ignore))
     out = []
     for f in args.files:
         if f != "-":
-            out.append(results[id(f)])
+            out.append(next(results))
             continue
         data = env.stdin.read(MAX_STDIN + 1)
         try:
-            from kb.evidence.dockerfile_parse import parse_dockerfile_text
-
             if isinstance(data, bytes):
                 data = data.decode("utf-8")
-            if len(data) > MAX_STDIN:
-                raise EvidenceError("-", f"standard input is larger than the {MAX_STDIN}-byte cap", reason="too-large")
-            report = parse_dockerfile_text(data, "-")
-            ctx = None if args.no_context else (args.context or os.getcwd())
-            out.append(LintResult(file="-", findings=tuple(lint_report(knowledge, report, file="-", context_dir=ctx,
-                                                                       ignore=ignore))))
         except UnicodeDecodeError as e:
-            out.append(LintResult(file="-", error={"path": "-", "message": f"not UTF-8 text (byte {e.start})",
-                                                   "reason": "malformed", "line": None}))
-        except EvidenceError as e:
-            out.append(LintResult(file="-", error=e.to_dict()))
+            out.append(LintResult(file="-", error=_stdin_error(f"not UTF-8 text (byte {e.start})", "malformed")))
+            continue
+        if len(data) > MAX_STDIN:
+            out.append(LintResult(file="-", error=_stdin_error(
+                f"standard input is larger than the {MAX_STDIN}-byte cap", "too-large")))
+            continue
+        out += rb.lint(text=data, file="-", context=args.context or os.getcwd(), use_context=not args.no_context,
+                       ignore=ignore)
     return out
+
+
+def _stdin_error(message: str, reason: str) -> dict:
+    return {"path": "-", "message": message, "reason": reason, "line": None}
 
 
 def _where(error: dict) -> str:
