@@ -66,7 +66,7 @@ def run(args, env: Env) -> int:
     if args.format == "json":
         write_output(json.dumps(_json(results), indent=2) + "\n", args, env)
     elif args.format == "sarif":
-        write_output(json.dumps(sarif(knowledge, results), indent=2) + "\n", args, env)
+        write_output(json.dumps(sarif(rb.catalog(), results), indent=2) + "\n", args, env)
     else:
         write_output(text(results, quiet=args.quiet), args, env)
         for r in results:
@@ -143,9 +143,9 @@ def _uri(path: str) -> str:
     return rel.replace(os.sep, "/")
 
 
-def sarif(knowledge, results) -> dict:
-    """SARIF 2.1.0: one run, the rule metadata from rules.yaml, one result per finding."""
-    rules = [r for r in knowledge.lints.values() if r.status == "active"]
+def sarif(catalog, results) -> dict:
+    """SARIF 2.1.0: one run, the rule metadata from the catalogue (kb.catalog), one result per finding."""
+    rules = [catalog.detail(e) for e in catalog.rules() if e.kind == "lint" and e.status == "active"]
     index = {r.id: i for i, r in enumerate(rules)}
     driver_rules = [{
         "id": r.id,
