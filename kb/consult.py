@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import os
 import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 
 from .cache import load_cached
@@ -49,6 +50,9 @@ class InspectResult(Data):
     warnings: tuple[str, ...] = ()
 
 
+RESULTS_KEPT = 256  # recent results a RuleBase keeps (a few MB at most)
+
+
 class RuleBase:
     """Validated knowledge plus its compiled ruleset. Thread-safe: consultations are isolated and serialised.
 
@@ -63,6 +67,8 @@ class RuleBase:
         self._engine: Engine | None = None
         self._engine_lock = threading.Lock()
         self._catalog = None
+        self._results: OrderedDict = OrderedDict()  # recent results by (answers, evidence), least recent first
+        self._results_lock = threading.Lock()
 
     @property
     def engine(self) -> Engine:
@@ -196,7 +202,26 @@ class RuleBase:
         return facts, assumptions
 
     def run(self, answers: Mapping[str, str], evidence: Iterable[Justification] = ()) -> Result:
-        """Inference and planning for answers that are complete (see Session.result)."""
+        """Inference and planning for answers that are complete (see Session.result).
+
+        A result depends only on the answers and evidence (the knowledge never changes), so recent results are
+        reused: results are immutable, and equal inputs give an identical result either way (tested).
+        """
+        evidence = tuple(evidence)
+        key = (tuple(sorted(answers.items())), evidence)
+        with self._results_lock:
+            cached = self._results.get(key)
+            if cached is not None:
+                self._results.move_to_end(key)
+                return cached
+        result = self._run(answers, evidence)
+        with self._results_lock:
+            self._results[key] = result
+            if len(self._results) > RESULTS_KEPT:
+                self._results.popitem(last=False)
+        return result
+
+    def _run(self, answers: Mapping[str, str], evidence: tuple[Justification, ...]) -> Result:
         facts, assumptions = self.effective(answers)
         base: list[Justification] = []
         for fact, value in facts.items():

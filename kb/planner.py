@@ -54,6 +54,8 @@ class Planner:
         self.kb = kb
         self.checks: dict[str, Rule] = {r.check: r for r in kb.active_rules("check")}
         self.images = [img for img in kb.images.values() if not img.deprecated]
+        # (strategy, image) -> the outcome of STATIC_CHECKS: a Rejection, or (artefact, what they verified)
+        self._static: dict[tuple[str, str], Rejection | tuple[Artefact, dict[str, str]]] = {}
 
     # -- the artefact of a strategy, for one final image ------------------------------------------------------------
 
@@ -101,14 +103,19 @@ class Planner:
         if strategy.runtime is None and image.runtime is not None:
             return None  # a language runtime image is never the smallest home for a binary: not worth listing
         pair = _Pair(self, strategy, image, ctx)
-        # every MI15x check, in the order registered below; the first that fails rejects the image
-        try:
-            for name, check in DETECTORS["check"].items():
-                reason = check(pair)
-                if reason is not None:
-                    return self.reject(image, strategy, name, reason)
-        except _Rejected as rejected:
-            return rejected.rejection
+        if strategy.prebuilt:  # the inspected binary's needs come from the consultation's evidence
+            rejection = self.run_checks(pair, DETECTORS["check"])
+        else:  # what only the pair decides is checked once per pair, then reused by every consultation
+            static = self._static.get((strategy.id, image.ref))
+            if static is None:
+                static = self.run_checks(pair, STATIC_CHECKS) or (pair.art, dict(pair.used))
+                self._static[(strategy.id, image.ref)] = static
+            if isinstance(static, Rejection):
+                return static
+            pair._art, pair.used = static[0], dict(static[1])
+            rejection = self.run_checks(pair, [n for n in DETECTORS["check"] if n not in STATIC_CHECKS])
+        if rejection is not None:
+            return rejection
         art = pair.art
         applied = pair.applied + [c for c in ctx.changes if c.supplies is None and strategy.id in c.applies_to]
         caveats = tuple(cv.text for cid in sorted(ctx.caveat_ids) if (cv := self.kb.caveats[cid])
@@ -127,6 +134,17 @@ class Planner:
             justification=(), steps=steps, cmd=self.command(strategy, image),
             user=self.user(image, ctx.needs, applied))
         return plan, pair.used, applied
+
+    def run_checks(self, pair: "_Pair", names) -> Rejection | None:
+        """The MI15x checks `names`, in the order registered below; the first that fails rejects the image."""
+        try:
+            for name in names:
+                reason = DETECTORS["check"][name](pair)
+                if reason is not None:
+                    return self.reject(pair.image, pair.strategy, name, reason)
+        except _Rejected as rejected:
+            return rejected.rejection
+        return None
 
     @staticmethod
     def loader_provides(image: Image, soname: str) -> bool:
@@ -287,6 +305,11 @@ class _Pair:
 class _Rejected(Exception):
     def __init__(self, rejection: Rejection):
         self.rejection = rejection
+
+
+# Checks whose outcome depends on the (strategy, image) pair alone, never on the consultation (for a strategy that
+# builds the program; a prebuilt binary's artefact comes from evidence). They run first, and once per pair.
+STATIC_CHECKS = ("runtime", "libc", "glibc_version")
 
 
 @detector("check", "runtime")

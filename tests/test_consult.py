@@ -80,3 +80,19 @@ def test_invalid_answers_name_the_legal_ones(rb):
     assert err.value.legal[-1] == "unknown" and "go" in err.value.legal
     with pytest.raises(kb.UnknownFact):
         rb.session().answer("colour", "blue")
+
+
+def test_a_repeated_consultation_reuses_its_result_and_equals_a_fresh_one(rb):
+    answers = {"language": "go", "cgo": "no", "tls": "yes", "needs_shell": "no"}
+    first = rb.consult(answers)
+    assert rb.consult(dict(reversed(list(answers.items())))) is first  # the order of the answers does not matter
+    fresh = kb.load(cache=False).consult(answers)
+    assert fresh.to_dict() == first.to_dict()
+    assert rb.consult({**answers, "tls": "no"}).to_dict() != first.to_dict()
+
+
+def test_the_pair_checks_that_run_once_per_pair_come_first():
+    from kb.detectors import DETECTORS
+    from kb.planner import STATIC_CHECKS
+
+    assert list(DETECTORS["check"])[:len(STATIC_CHECKS)] == list(STATIC_CHECKS)
