@@ -667,7 +667,7 @@ def _registered(kind: str) -> list[str]:
     from .detectors import DETECTORS
 
     if kind == "check":
-        from . import planner  # noqa: F401 - registers the MI15x checks
+        from . import checks  # noqa: F401 - registers the MI15x checks
     else:
         from . import lint  # noqa: F401 - registers the MI4xx checks
     return list(DETECTORS[kind])

@@ -8,47 +8,13 @@ the catalogue (strategies x images), not a chain of inferences; each check still
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
-from .detectors import DETECTORS, detector
+from .checks import STATIC_CHECKS, Artefact, Context, Pair, Rejected, _version
+from .detectors import DETECTORS
 from .model import Change, Image, Justification, Knowledge, Plan, Reason, Rejection, Rule, Step, Strategy
 
 MUSL_RESERVED = ("libc.", "libdl.", "libm.", "libpthread.", "librt.", "libutil.", "libxnet.")
-NEED_LABELS = {
-    "ca-certificates": "a CA bundle",
-    "tzdata": "time zone data",
-    "passwd": "/etc/passwd with a non-root user",
-    "shell": "a shell",
-    "native-libs": "your native libraries",
-}
-
-
-@dataclass(frozen=True)
-class Artefact:
-    """What the final image must run: a binary (libc, libraries, minimum glibc) or a program for a runtime."""
-
-    libc: str  # none | glibc | musl | any
-    libs: frozenset[str]
-    glibc_min: str | None  # the builder's glibc: the final image needs at least this
-    runtime: str | None
-    build_image: str
-    glibcxx_min: str | None = None  # the newest GLIBCXX_3.4.x it needs from libstdc++
-
-
-def _version(v: str | None) -> tuple[int, ...]:
-    return tuple(int(p) for p in v.split(".") if p.isdigit()) if v else ()
-
-
-def image_has(image: Image, need: str) -> bool:
-    return {
-        "ca-certificates": image.ca_certificates,
-        "tzdata": image.tzdata == "yes",
-        "passwd": image.passwd,
-        "shell": image.shell != "none",
-        "native-libs": False,
-    }[need]
-
-
 class Planner:
     def __init__(self, kb: Knowledge):
         self.kb = kb
@@ -69,7 +35,7 @@ class Planner:
         return Artefact(libc, frozenset(known.get("binary_needs", ())), newest("binary_glibc"), None, "",
                         newest("binary_glibcxx"))
 
-    def artefact(self, strategy: Strategy, image: Image, ctx: "_Context") -> Artefact | Rejection:
+    def artefact(self, strategy: Strategy, image: Image, ctx: "Context") -> Artefact | Rejection:
         build_image, release = strategy.build_image, strategy.build_release
         if "{debian}" in build_image:
             release = self.pinned_release(image)
@@ -99,10 +65,10 @@ class Planner:
     # -- one (strategy, image) pair ---------------------------------------------------------------------------------
 
     def evaluate(self, strategy: Strategy, image: Image,
-                 ctx: "_Context") -> tuple[Plan, dict[str, str], list[Change]] | Rejection | None:
+                 ctx: "Context") -> tuple[Plan, dict[str, str], list[Change]] | Rejection | None:
         if strategy.runtime is None and image.runtime is not None:
             return None  # a language runtime image is never the smallest home for a binary: not worth listing
-        pair = _Pair(self, strategy, image, ctx)
+        pair = Pair(self, strategy, image, ctx)
         if strategy.prebuilt:  # the inspected binary's needs come from the consultation's evidence
             rejection = self.run_checks(pair, DETECTORS["check"])
         else:  # what only the pair decides is checked once per pair, then reused by every consultation
@@ -135,14 +101,14 @@ class Planner:
             user=self.user(image, ctx.needs, applied))
         return plan, pair.used, applied
 
-    def run_checks(self, pair: "_Pair", names) -> Rejection | None:
+    def run_checks(self, pair: "Pair", names) -> Rejection | None:
         """The MI15x checks `names`, in the order registered below; the first that fails rejects the image."""
         try:
             for name in names:
                 reason = DETECTORS["check"][name](pair)
                 if reason is not None:
                     return self.reject(pair.image, pair.strategy, name, reason)
-        except _Rejected as rejected:
+        except Rejected as rejected:
             return rejected.rejection
         return None
 
@@ -181,7 +147,7 @@ class Planner:
         return steps, size
 
     def steps(self, strategy: Strategy, applied: list[Change], installs: list[Step],
-              ctx: "_Context") -> tuple[Step, ...]:
+              ctx: "Context") -> tuple[Step, ...]:
         """Every Dockerfile step in order: the build, then the final stage's installs, additions and the program."""
         family = strategy.build_family
         own = [s for s in strategy.steps if s.family in (None, family)]
@@ -234,7 +200,7 @@ class Planner:
     def plan(self, known: dict[str, set[str]], trail: list[Justification],
              images: list[Image] | None = None) -> tuple[list[Plan], list[Rejection]]:
         """Every derived strategy on every image (by default the catalogue less deprecated images), ranked."""
-        ctx = _Context(needs=known.get("needs", set()),
+        ctx = Context(needs=known.get("needs", set()),
                        changes=[self.kb.changes[c] for c in sorted(known.get("change", ()))],
                        caveat_ids=known.get("caveat", set()), inspected=self.inspected(known),
                        binary_name=next(iter(known.get("binary_name", ())), "app"))
@@ -269,137 +235,6 @@ class Planner:
             reasons.setdefault(rule.id, Reason(rule.id, rule.name, rule.summary, rule.sources, verified))
         justification = tuple(reasons[k] for k in sorted(reasons))
         return plan._replace(rank=rank, justification=justification)
-
-
-# -- the MI15x checks: one function per `check:` name of knowledge/rules-infer.yaml, in the order they run -----------
-
-
-@dataclass
-class _Pair:
-    """One (strategy, final image) pair under check: what the checks read, and what they add to the plan."""
-
-    planner: Planner
-    strategy: Strategy
-    image: Image
-    ctx: "_Context"
-    used: dict = field(default_factory=dict)  # check name -> what it verified, shown in the plan's justification
-    final_steps: list = field(default_factory=list)  # package installs into the final image
-    applied: list = field(default_factory=list)  # changes that supply what the image lacks
-    size: float = 0.0
-    _art: Artefact | None = None
-
-    def __post_init__(self) -> None:
-        self.size = self.image.size_mb
-
-    @property
-    def art(self) -> Artefact:
-        """What the final image must run; computed on first use (a runtime mismatch rejects before it)."""
-        if self._art is None:
-            art = self.planner.artefact(self.strategy, self.image, self.ctx)
-            if isinstance(art, Rejection):  # no build release fits the image (MI151)
-                raise _Rejected(art)
-            self._art = art
-        return self._art
-
-
-class _Rejected(Exception):
-    def __init__(self, rejection: Rejection):
-        self.rejection = rejection
-
-
-# Checks whose outcome depends on the (strategy, image) pair alone, never on the consultation (for a strategy that
-# builds the program; a prebuilt binary's artefact comes from evidence). They run first, and once per pair.
-STATIC_CHECKS = ("runtime", "libc", "glibc_version")
-
-
-@detector("check", "runtime")
-def _runtime(p: _Pair) -> str | None:
-    if p.strategy.runtime != p.image.runtime:
-        have = f"has {p.image.runtime}" if p.image.runtime else "has no language runtime"
-        return f"needs the {p.strategy.runtime} runtime; it {have}"
-    if p.strategy.runtime:
-        p.used["runtime"] = f"{p.image.ref} is the {p.strategy.runtime} runtime"
-    return None
-
-
-@detector("check", "libc")
-def _libc(p: _Pair) -> str | None:
-    art, image = p.art, p.image
-    if art.libc in ("glibc", "musl"):
-        if image.libc != art.libc:
-            what = "no C library at all" if image.libc == "none" else f"{image.libc}, not {art.libc}"
-            return f"a {art.libc} program needs the {art.libc} loader; the image has {what}"
-        p.used["libc"] = f"{image.ref} has the {image.libc} loader {image.loader}"
-    return None
-
-
-@detector("check", "glibc_version")
-def _glibc_version(p: _Pair) -> str | None:
-    art, image = p.art, p.image
-    if art.glibc_min and image.libc == "glibc":
-        if _version(image.libc_version) < _version(art.glibc_min):
-            return f"needs glibc {art.glibc_min}, but the image has {image.libc_version}"
-        source = "the binary needs" if p.strategy.prebuilt else f"the builder ({art.build_image}) links"
-        p.used["glibc_version"] = f"its glibc {image.libc_version} is at least the {art.glibc_min} {source}"
-    return None
-
-
-@detector("check", "libs")
-def _libs(p: _Pair) -> str | None:
-    art, image, planner = p.art, p.image, p.planner
-    glibcxx = planner.kb.releases.get(image.release, {}).get("glibcxx")
-    if art.glibcxx_min and glibcxx and "libstdc++.so.6" in image.libs:
-        if _version(glibcxx) < _version(art.glibcxx_min):
-            return f"needs GLIBCXX_{art.glibcxx_min}, but its libstdc++ provides GLIBCXX_{glibcxx} at most"
-    missing = sorted(lib for lib in art.libs - image.libs if not planner.loader_provides(image, lib))
-    if "native-libs" in p.ctx.needs and art.libc in ("glibc", "musl") and art.runtime is None:
-        missing.append("native-libs")
-    if missing:
-        installed = planner.install_libraries(image, missing)
-        if installed is None:
-            shown = ", ".join("your own native libraries" if m == "native-libs" else m for m in missing)
-            return f"lacks {shown}, and has no package manager to add them"
-        steps, extra = installed
-        p.final_steps += steps
-        p.size += extra
-    if art.libs or missing:
-        shipped = sorted(art.libs & image.libs)
-        p.used["libs"] = "; ".join(filter(None, [f"ships {', '.join(shipped)}" if shipped else "",
-                                                 *(st.instruction for st in p.final_steps)]))
-    return None
-
-
-def _needs(need: str):
-    """The check that the final image has `need` (when the program needs it), itself or through a change."""
-    def check(p: _Pair) -> str | None:
-        if need not in p.ctx.needs:
-            return None
-        if image_has(p.image, need):
-            p.used[need] = f"{p.image.ref} has {NEED_LABELS[need]}"
-            return None
-        change = next((c for c in p.ctx.changes
-                       if c.supplies == need and (not c.applies_to or p.strategy.id in c.applies_to)), None)
-        if change is None:
-            return f"needs {NEED_LABELS[need]}; the image has none"
-        p.used[need] = f"{p.image.ref} gets {NEED_LABELS[need]} from the change '{change.title}'"
-        p.applied.append(change)
-        return None
-    return check
-
-
-for _need in ("ca-certificates", "passwd", "shell", "tzdata"):  # alphabetical, as the plans always listed them
-    detector("check", _need)(_needs(_need))
-
-
-@dataclass
-class _Context:
-    """What one consultation's plans are built from (the planner itself is shared between threads)."""
-
-    needs: set[str]
-    changes: list[Change]
-    caveat_ids: set[str]
-    inspected: Artefact | None
-    binary_name: str
 
 
 class _Chains:

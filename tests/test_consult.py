@@ -93,6 +93,6 @@ def test_a_repeated_consultation_reuses_its_result_and_equals_a_fresh_one(rb):
 
 def test_the_pair_checks_that_run_once_per_pair_come_first():
     from kb.detectors import DETECTORS
-    from kb.planner import STATIC_CHECKS
+    from kb.checks import STATIC_CHECKS
 
     assert list(DETECTORS["check"])[:len(STATIC_CHECKS)] == list(STATIC_CHECKS)

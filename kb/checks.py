@@ -1,0 +1,175 @@
+"""The MI15x checks: one function per `check:` name of knowledge/rules-infer.yaml, registered in the order they run.
+
+The planner (kb/planner.py) pairs every build strategy with every image and runs these on each pair; a check returns
+None when the image passes (recording what it verified in `Pair.used`) or the reason it rejects the image. Checks
+may add to the plan: package installs (`final_steps`) and changes that supply what the image lacks (`applied`).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .detectors import detector
+from .model import Change, Image, Rejection, Strategy
+
+NEED_LABELS = {
+    "ca-certificates": "a CA bundle",
+    "tzdata": "time zone data",
+    "passwd": "/etc/passwd with a non-root user",
+    "shell": "a shell",
+    "native-libs": "your native libraries",
+}
+
+
+@dataclass(frozen=True)
+class Artefact:
+    """What the final image must run: a binary (libc, libraries, minimum glibc) or a program for a runtime."""
+
+    libc: str  # none | glibc | musl | any
+    libs: frozenset[str]
+    glibc_min: str | None  # the builder's glibc: the final image needs at least this
+    runtime: str | None
+    build_image: str
+    glibcxx_min: str | None = None  # the newest GLIBCXX_3.4.x it needs from libstdc++
+
+
+def _version(v: str | None) -> tuple[int, ...]:
+    return tuple(int(p) for p in v.split(".") if p.isdigit()) if v else ()
+
+
+def image_has(image: Image, need: str) -> bool:
+    return {
+        "ca-certificates": image.ca_certificates,
+        "tzdata": image.tzdata == "yes",
+        "passwd": image.passwd,
+        "shell": image.shell != "none",
+        "native-libs": False,
+    }[need]
+
+
+
+# Checks whose outcome depends on the (strategy, image) pair alone, never on the consultation (for a strategy that
+# builds the program; a prebuilt binary's artefact comes from evidence). They run first, and once per pair.
+STATIC_CHECKS = ("runtime", "libc", "glibc_version")
+
+
+@dataclass
+class Pair:
+    """One (strategy, final image) pair under check: what the checks read, and what they add to the plan."""
+
+    planner: "Planner"  # noqa: F821 - kb.planner, which imports this module
+    strategy: Strategy
+    image: Image
+    ctx: "Context"
+    used: dict = field(default_factory=dict)  # check name -> what it verified, shown in the plan's justification
+    final_steps: list = field(default_factory=list)  # package installs into the final image
+    applied: list = field(default_factory=list)  # changes that supply what the image lacks
+    size: float = 0.0
+    _art: Artefact | None = None
+
+    def __post_init__(self) -> None:
+        self.size = self.image.size_mb
+
+    @property
+    def art(self) -> Artefact:
+        """What the final image must run; computed on first use (a runtime mismatch rejects before it)."""
+        if self._art is None:
+            art = self.planner.artefact(self.strategy, self.image, self.ctx)
+            if isinstance(art, Rejection):  # no build release fits the image (MI151)
+                raise Rejected(art)
+            self._art = art
+        return self._art
+
+
+class Rejected(Exception):
+    def __init__(self, rejection: Rejection):
+        self.rejection = rejection
+
+
+@detector("check", "runtime")
+def _runtime(p: Pair) -> str | None:
+    if p.strategy.runtime != p.image.runtime:
+        have = f"has {p.image.runtime}" if p.image.runtime else "has no language runtime"
+        return f"needs the {p.strategy.runtime} runtime; it {have}"
+    if p.strategy.runtime:
+        p.used["runtime"] = f"{p.image.ref} is the {p.strategy.runtime} runtime"
+    return None
+
+
+@detector("check", "libc")
+def _libc(p: Pair) -> str | None:
+    art, image = p.art, p.image
+    if art.libc in ("glibc", "musl"):
+        if image.libc != art.libc:
+            what = "no C library at all" if image.libc == "none" else f"{image.libc}, not {art.libc}"
+            return f"a {art.libc} program needs the {art.libc} loader; the image has {what}"
+        p.used["libc"] = f"{image.ref} has the {image.libc} loader {image.loader}"
+    return None
+
+
+@detector("check", "glibc_version")
+def _glibc_version(p: Pair) -> str | None:
+    art, image = p.art, p.image
+    if art.glibc_min and image.libc == "glibc":
+        if _version(image.libc_version) < _version(art.glibc_min):
+            return f"needs glibc {art.glibc_min}, but the image has {image.libc_version}"
+        source = "the binary needs" if p.strategy.prebuilt else f"the builder ({art.build_image}) links"
+        p.used["glibc_version"] = f"its glibc {image.libc_version} is at least the {art.glibc_min} {source}"
+    return None
+
+
+@detector("check", "libs")
+def _libs(p: Pair) -> str | None:
+    art, image, planner = p.art, p.image, p.planner
+    glibcxx = planner.kb.releases.get(image.release, {}).get("glibcxx")
+    if art.glibcxx_min and glibcxx and "libstdc++.so.6" in image.libs:
+        if _version(glibcxx) < _version(art.glibcxx_min):
+            return f"needs GLIBCXX_{art.glibcxx_min}, but its libstdc++ provides GLIBCXX_{glibcxx} at most"
+    missing = sorted(lib for lib in art.libs - image.libs if not planner.loader_provides(image, lib))
+    if "native-libs" in p.ctx.needs and art.libc in ("glibc", "musl") and art.runtime is None:
+        missing.append("native-libs")
+    if missing:
+        installed = planner.install_libraries(image, missing)
+        if installed is None:
+            shown = ", ".join("your own native libraries" if m == "native-libs" else m for m in missing)
+            return f"lacks {shown}, and has no package manager to add them"
+        steps, extra = installed
+        p.final_steps += steps
+        p.size += extra
+    if art.libs or missing:
+        shipped = sorted(art.libs & image.libs)
+        p.used["libs"] = "; ".join(filter(None, [f"ships {', '.join(shipped)}" if shipped else "",
+                                                 *(st.instruction for st in p.final_steps)]))
+    return None
+
+
+def _needs(need: str):
+    """The check that the final image has `need` (when the program needs it), itself or through a change."""
+    def check(p: Pair) -> str | None:
+        if need not in p.ctx.needs:
+            return None
+        if image_has(p.image, need):
+            p.used[need] = f"{p.image.ref} has {NEED_LABELS[need]}"
+            return None
+        change = next((c for c in p.ctx.changes
+                       if c.supplies == need and (not c.applies_to or p.strategy.id in c.applies_to)), None)
+        if change is None:
+            return f"needs {NEED_LABELS[need]}; the image has none"
+        p.used[need] = f"{p.image.ref} gets {NEED_LABELS[need]} from the change '{change.title}'"
+        p.applied.append(change)
+        return None
+    return check
+
+
+for _need in ("ca-certificates", "passwd", "shell", "tzdata"):  # alphabetical, as the plans always listed them
+    detector("check", _need)(_needs(_need))
+
+
+@dataclass
+class Context:
+    """What one consultation's plans are built from (the planner itself is shared between threads)."""
+
+    needs: set[str]
+    changes: list[Change]
+    caveat_ids: set[str]
+    inspected: Artefact | None
+    binary_name: str
