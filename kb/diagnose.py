@@ -176,15 +176,54 @@ def backtracking_risk(pattern: str) -> str | None:
     return _risk(list(parsed))
 
 
+def required_literal(pattern: str) -> str:
+    """The longest run of plain ASCII characters every match must contain (lower case), or "" when there is none.
+    A line without it cannot match, so the regular expression is not run on it: that keeps the quadratic cost of
+    patterns like `\\S+: x` off lines that have nothing to do with them."""
+    try:
+        items = list(_sre_parse.parse(pattern, re.IGNORECASE))
+    except re.error:
+        return ""
+    best, run = "", ""
+    for op, av in items:
+        if op is _sre_c.LITERAL and av < 128:
+            run += chr(av).lower()
+            continue
+        best, run = max(best, run, key=len), ""
+    return max(best, run, key=len)
+
+
+class _Pattern:
+    """A compiled pattern with its required literal."""
+
+    __slots__ = ("regex", "literal")
+
+    def __init__(self, pattern: str):
+        self.regex = re.compile(pattern, re.IGNORECASE)
+        self.literal = required_literal(pattern)
+
+    def search(self, line: str, lower: str) -> re.Match | None:
+        return self.regex.search(line) if self.literal in lower else None
+
+
 # ---- matching -------------------------------------------------------------------------------------------------------
 
 
-def _lines(text: str) -> list[str]:
-    return [line[:MAX_LINE] for line in (text.splitlines() or [text])]
+def _lines(text: str) -> list[tuple[str, str]]:
+    """(line, its lower case) for each line, cut at MAX_LINE; a repeated line is blank (it can match nothing new)."""
+    seen: set[str] = set()
+    out = []
+    for line in text.splitlines() or [text]:
+        line = line[:MAX_LINE]
+        if line in seen:
+            line = ""
+        seen.add(line)
+        out.append((line, line.lower()))
+    return out
 
 
-def _any_line(patterns: list[re.Pattern], lines: list[str]) -> bool:
-    return any(p.search(line) for p in patterns for line in lines)
+def _any_line(patterns: list[_Pattern], lines: list[tuple[str, str]]) -> bool:
+    return any(p.search(line, lower) for p in patterns for line, lower in lines)
 
 
 class _Compiled:
@@ -192,7 +231,7 @@ class _Compiled:
 
     def __init__(self, d: Diagnosis):
         def comp(ps):
-            return [re.compile(p, re.IGNORECASE) for p in ps]
+            return [_Pattern(p) for p in ps]
 
         self.d = d
         self.patterns = comp(d.patterns)
@@ -200,22 +239,22 @@ class _Compiled:
         self.fixes = [(f, comp(f.when)) for f in d.fixes]
         self.confidence_when = [(level, comp(ps)) for level, ps in d.confidence_when]
 
-    def first_match(self, lines: list[str]) -> tuple[int, re.Match] | None:
+    def first_match(self, lines: list[tuple[str, str]]) -> tuple[int, re.Match] | None:
         """The first (line number, match) of any pattern, or None (also when an `unless` pattern matches)."""
-        for n, line in enumerate(lines, 1):
+        for n, (line, lower) in enumerate(lines, 1):
             for pattern in self.patterns:
-                m = pattern.search(line)
+                m = pattern.search(line, lower)
                 if m is not None:
                     return None if _any_line(self.unless, lines) else (n, m)
         return None
 
-    def fix(self, lines: list[str]) -> tuple[str, str]:
+    def fix(self, lines: list[tuple[str, str]]) -> tuple[str, str]:
         for f, when in self.fixes:
             if all(_any_line([w], lines) for w in when):
                 return f.key, f.text
         return self.d.fix_key, self.d.fix
 
-    def confidence(self, lines: list[str]) -> str:
+    def confidence(self, lines: list[tuple[str, str]]) -> str:
         for level, patterns in self.confidence_when:
             if _any_line(patterns, lines):
                 return level
