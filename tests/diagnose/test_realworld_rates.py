@@ -31,7 +31,7 @@ def knowledge():
 
 @pytest.fixture(scope="module")
 def rates(knowledge):
-    return {split: evaluate.evaluate(knowledge, evaluate.load(split)) for split in ("dev", "held-out")}
+    return {split: evaluate.evaluate(knowledge, evaluate.load(split)) for split in ("dev", "held-out", "fresh")}
 
 
 def test_the_corpus_is_large_enough_labelled_and_split():
@@ -64,7 +64,7 @@ def test_every_labelled_mechanism_is_a_diagnosis_or_other(knowledge):
             assert mechanism in names or mechanism == "other", mechanism
 
 
-@pytest.mark.parametrize("split", ["held-out", "dev"])
+@pytest.mark.parametrize("split", ["held-out", "dev", "fresh"])
 def test_goals(rates, split):
     r = rates[split]
     assert r.recognised >= 0.9 * r.positives, r.summary()
@@ -94,6 +94,20 @@ def test_the_readme_reports_the_measured_held_out_rates(rates):
     assert f"right cause for {r.right_cause}/{r.positives}" in readme
     assert f"first fix right for {r.right_fix}/{r.positives}" in readme
     assert f"{r.confident_wrong}/{r.lookalikes} look-alikes" in readme
+    f = rates["fresh"]
+    assert f"{f.recognised}/{f.positives} recognised" in readme
+    assert f"{f.right_cause}/{f.positives} and {f.right_fix}/{f.positives})" in readme
+    assert f"{f.confident_wrong}/{f.lookalikes} look-alikes" in readme
+
+
+def test_fresh_messages_are_new_threads_with_the_same_labels(knowledge):
+    fresh = evaluate.load("fresh")
+    corpus_sources = {e["source"] for e in evaluate.load()}
+    assert len(fresh) >= 40 and sum(bool(e.get("lookalike")) for e in fresh) >= 8
+    names = {d.name for d in knowledge.diagnoses.values()}
+    for e in fresh:
+        assert e["set"] == "fresh" and e["source"] not in corpus_sources, e["source"]
+        assert set(e["fix"]) <= FIXES and all(m in names or m == "other" for m in e["mechanism"])
 
 
 def test_corpus_yaml_is_plain_data():
