@@ -210,7 +210,7 @@ class _Pattern:
 
 
 def _lines(text: str) -> list[tuple[str, str]]:
-    """(line, its lower case) for each line, cut at MAX_LINE; a repeated line is blank (it can match nothing new)."""
+    """(line, its case-folded form) for each line, cut at MAX_LINE; a repeated line is blank (it can match nothing new)."""
     seen: set[str] = set()
     out = []
     for line in text.splitlines() or [text]:
@@ -218,7 +218,7 @@ def _lines(text: str) -> list[tuple[str, str]]:
         if line in seen:
             line = ""
         seen.add(line)
-        out.append((line, line.lower()))
+        out.append((line, line.casefold()))  # casefold: never skips a line IGNORECASE would match
     return out
 
 
