@@ -517,22 +517,38 @@ class _Reader:
                 self.kb.lints[lid] = rule
 
     def read_diagnoses(self, doc: Located) -> None:
-        keys = ("id", "name", "patterns", "cause", "fix", "rules", "implies", "sources", "examples", "overrides",
-                "status")
+        from .diagnose import CONFIDENCES, backtracking_risk, matches_alone
+        from .model import DiagnosisFix
+
+        keys = ("id", "name", "patterns", "cause", "fix", "fix_key", "fixes", "confidence", "confidence_when", "unless",
+                "rules", "implies", "sources", "examples", "negative_examples", "overrides", "status")
         for item in self.items(doc, "diagnoses"):
             did = self.text(item, "id", "diagnosis") or "diagnosis"
             if not self.keys_ok(item, did, keys, ("id", "name", "patterns", "cause", "fix", "sources", "examples")):
                 continue
             name = self.id_and_name(item, did, "MI5", "a diagnosis")
-            patterns = self.strings(item, "patterns", did)
-            compiled = []
-            for i, pattern in enumerate(patterns):
-                try:
-                    compiled.append(re.compile(pattern, re.IGNORECASE))
-                except re.error as e:
-                    # block-style lists put pattern i on the line after the key, plus i
-                    self.problem(item.key_lines.get("patterns", item.line) + 1 + i, did,
-                                 f"pattern {i + 1} is not a valid regular expression: {e}")
+
+            def regexes(owner: Located, key: str, what: str) -> tuple[tuple[str, ...], list]:
+                """Patterns under `key`; invalid ones and ones that may backtrack exponentially are problems."""
+                found = self.strings(owner, key, did)
+                compiled = []
+                for i, pattern in enumerate(found):
+                    at = owner.value_lines.get(key, [])
+                    line = at[i] if i < len(at) else owner.key_lines.get(key, owner.line)
+                    try:
+                        compiled.append(re.compile(pattern, re.IGNORECASE))
+                    except re.error as e:
+                        # block-style lists put pattern i on the line after the key, plus i
+                        self.problem(line, did, f"{what} {i + 1} is not a valid regular expression: {e}")
+                        continue
+                    risk = backtracking_risk(pattern)
+                    if risk:
+                        self.problem(line, did, f"{what} {i + 1} may take exponential time on some input: {risk}; "
+                                                f"rewrite it without that shape")
+                return found, compiled
+
+            patterns, compiled = regexes(item, "patterns", "pattern")
+            unless, _ = regexes(item, "unless", "'unless' pattern")
             groups = {g for c in compiled for g in c.groupindex}
             implies = {str(k): str(v) for k, v in self.mapping(item, "implies", did).items()}
             for fact, value in implies.items():
@@ -544,6 +560,19 @@ class _Reader:
                 if q is not None and "{" not in value and value not in q.choices:
                     self.problem(item.key_lines.get("implies", item.line), did,
                                  f"implies {fact}={value}, not one of: {', '.join(q.choices)}")
+            fixes = []
+            for f in self.items(item, "fixes"):
+                if self.keys_ok(f, did, ("key", "fix", "when"), ("key", "fix", "when")):
+                    when, _ = regexes(f, "when", "'when' pattern")
+                    fixes.append(DiagnosisFix(key=self.text(f, "key", did), text=self.text(f, "fix", did), when=when))
+            confidence = self.choice(item, "confidence", did, CONFIDENCES, "certain")
+            confidence_when = []
+            for level, _ps in self.mapping(item, "confidence_when", did).items():
+                if str(level) not in CONFIDENCES:
+                    self.problem(item.key_lines.get("confidence_when", item.line), did,
+                                 f"confidence_when '{level}' is not one of: {', '.join(CONFIDENCES)}")
+                ps, _ = regexes(self.mapping(item, "confidence_when", did), str(level), f"'{level}' pattern")
+                confidence_when.append((str(level), ps))
             examples = self.strings(item, "examples", did)
             for ex in examples:
                 if compiled and not any(c.search(ex) for c in compiled):
@@ -555,8 +584,24 @@ class _Reader:
             diagnosis = Diagnosis(id=did, name=name, patterns=patterns, cause=self.text(item, "cause", did),
                                   fix=self.text(item, "fix", did), rules=self.strings(item, "rules", did),
                                   implies=implies, sources=self.sources_ok(item, did), examples=examples,
-                                  overrides=self.strings(item, "overrides", did), status=status, file=self.file,
-                                  line=item.line)
+                                  overrides=self.strings(item, "overrides", did), fix_key=self.text(item, "fix_key", did),
+                                  fixes=tuple(fixes), confidence=confidence, confidence_when=tuple(confidence_when),
+                                  unless=unless, negative_examples=self.strings(item, "negative_examples", did),
+                                  status=status, file=self.file, line=item.line)
+            if len(compiled) == len(patterns):  # every pattern is valid: check them against the examples
+                at = item.value_lines.get("patterns", [])
+                for i, c in enumerate(compiled):
+                    if status == "active" and not any(c.search(ex) for ex in examples):
+                        self.problem(at[i] if i < len(at) else item.line, did,
+                                     f"pattern {i + 1} matches none of the examples: give it one")
+                for ex in examples:
+                    if any(c.search(ex) for c in compiled) and not matches_alone(diagnosis, ex):
+                        self.problem(item.key_lines.get("examples", item.line), did,
+                                     f"example is excluded by an 'unless' pattern: '{ex[:60]}'")
+                for ex in diagnosis.negative_examples:
+                    if matches_alone(diagnosis, ex):
+                        self.problem(item.key_lines.get("negative_examples", item.line), did,
+                                     f"negative example matches: '{ex[:60]}'")
             if self.claim("diagnoses", did, item.line, self.kb.diagnoses):
                 self.kb.diagnoses[did] = diagnosis
 

@@ -24,6 +24,7 @@ class Located(dict):
         super().__init__()
         self.line = 0
         self.key_lines: dict[str, int] = {}
+        self.value_lines: dict[str, list[int]] = {}  # for a key whose value is a list: the line of each element
 
 
 def _plain(value: Any) -> Any:
@@ -312,6 +313,15 @@ class LintRule(Data):
 
 
 @record
+class DiagnosisFix(Data):
+    """A fix for a situation: it comes first when each of its `when` patterns matches some line of the text."""
+
+    key: str
+    text: str
+    when: tuple[str, ...] = ()
+
+
+@record
 class Diagnosis(Data):
     """An MI5xx error-message pattern: what it means, how to fix it, the rules behind it, the facts it implies."""
 
@@ -324,7 +334,13 @@ class Diagnosis(Data):
     implies: dict[str, str]  # fact -> value; "{group}" takes a named group of the match
     sources: tuple[str, ...]
     examples: tuple[str, ...]
-    overrides: tuple[str, ...] = ()  # less specific diagnoses dropped when this one matches the same line
+    overrides: tuple[str, ...] = ()  # less specific diagnoses dropped when this one matches the same text
+    fix_key: str = ""  # what kind of fix `fix` is (static-build, glibc-image, ...), for the real-world rates
+    fixes: tuple = ()  # DiagnosisFix: fixes for situations the text shows, tried in order before `fix`
+    confidence: str = "certain"  # certain, likely or possible: how sure a match of the patterns is
+    confidence_when: tuple = ()  # (level, patterns): the level when one of the patterns matches a line
+    unless: tuple[str, ...] = ()  # patterns: a line matching one means this diagnosis does not apply
+    negative_examples: tuple[str, ...] = ()  # messages it must not match (checked like `examples`)
     status: str = "active"
     file: str = ""
     line: int = 0

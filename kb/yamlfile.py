@@ -80,6 +80,8 @@ def _walk(node: yaml.Node) -> Any:
             raise YamlError(key_node.start_mark.line + 1, f"duplicate key '{key}'")
         mapping[key] = _walk(value_node)
         lines[key] = key_node.start_mark.line + 1
+        if type(value_node) is yaml.SequenceNode:
+            mapping.value_lines[key] = [n.start_mark.line + 1 for n in value_node.value]
     return mapping
 
 

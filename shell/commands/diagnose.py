@@ -42,7 +42,8 @@ def _wrap(label: str, body: str) -> str:
 
 
 def match_text(m) -> str:
-    out = [f"{m.id} {m.name} (line {m.line}: {m.matched!r})", _wrap("cause:", m.cause), _wrap("fix:", m.fix)]
+    sure = "" if m.confidence == "certain" else f", {m.confidence}"  # likely or possible: the cause says what else
+    out = [f"{m.id} {m.name} (line {m.line}: {m.matched!r}){sure}", _wrap("cause:", m.cause), _wrap("fix:", m.fix)]
     if m.facts:
         out.append(_wrap("shows:", ", ".join(f"{k} = {v}" for k, v in m.facts.items())))
     if m.trail:

@@ -1,0 +1,100 @@
+"""The MI5xx schema: confidence, situational fixes, unless, negative examples, and regular expressions that cannot
+hang the tool (user rule files are loaded with --rules)."""
+from __future__ import annotations
+
+import io
+import time
+from pathlib import Path
+
+import pytest
+
+import kb
+from kb.diagnose import backtracking_risk, diagnose
+from kb.loader import load_knowledge
+from shell.cli import Env, main
+
+FILES = Path(__file__).parent / "rulefiles"
+
+
+def problems(name):
+    path = FILES / name
+    with pytest.raises(kb.RuleFileError) as err:
+        load_knowledge([path])
+    return [str(p).replace(str(path), name) for p in err.value.problems]
+
+
+def test_bad_diagnoses_are_reported_as_file_line_id_message():
+    found = problems("bad-diagnoses.yaml")
+    expected = [
+        "bad-diagnoses.yaml:6: MI590: pattern 2 may take exponential time on some input: a quantifier applied to a "
+        "group that holds another quantifier",
+        "bad-diagnoses.yaml:13: MI591: pattern 1 may take exponential time",
+        "bad-diagnoses.yaml:21: MI592: pattern 1 may take exponential time on some input: a quantifier applied to "
+        "alternatives that can start alike",
+        "bad-diagnoses.yaml:23: MI592: 'unless' pattern 1 may take exponential time",
+        "bad-diagnoses.yaml:37: MI593: 'when' pattern 1 may take exponential time",
+        "bad-diagnoses.yaml:40: MI593: missing required key 'fix'",
+        "bad-diagnoses.yaml:33: MI593: 'confidence' is 'sure', expected one of: certain, likely, possible",
+        "bad-diagnoses.yaml:34: MI593: confidence_when 'probable' is not one of: certain, likely, possible",
+        "bad-diagnoses.yaml:32: MI593: pattern 2 matches none of the examples: give it one",
+        "bad-diagnoses.yaml:45: MI593: negative example matches: 'one more'",
+        "bad-diagnoses.yaml:53: MI594: example is excluded by an 'unless' pattern: 'harmless error'",
+    ]
+    for text in expected:
+        assert any(p.startswith(text) for p in found), (text, found)
+
+
+def test_a_good_user_diagnosis_loads_and_works():
+    k = load_knowledge([FILES / "good-diagnoses.yaml"])
+    [m] = [m for m in diagnose(k, "mytool: fatal: widget exploded") if m.id == "MI590"]
+    assert (m.confidence, m.fix_key, m.fix) == ("likely", "other", "upgrade mytool")
+    [m] = [m for m in diagnose(k, "on alpine\nmytool: fatal: widget exploded (core dumped)") if m.id == "MI590"]
+    assert (m.confidence, m.fix_key, m.fix) == ("certain", "glibc-image", "run mytool on debian:bookworm-slim")
+    assert "MI590" not in [m.id for m in diagnose(k, "mytool: fatal: nothing happened")]
+
+
+@pytest.mark.parametrize("pattern", [r"(a+)+$", r"(.*)*x", r"(?:\w+\s?)+$", r"(a|ab)*c", r"(x|)+y", r"(?:a|a)*b",
+                                     r"^(([a-z])+.)+[A-Z]([a-z])+$", r"(?:(?:a+)b)*c"])
+def test_catastrophic_shapes_are_refused(pattern):
+    assert backtracking_risk(pattern)
+
+
+@pytest.mark.parametrize("pattern", [r"exec (?P<path>/?[^\s:\"]+): no such file or directory", r"(?:ab|cd)+e",
+                                     r"GLIBC_(\d+\.\d+(?:\.\d+)?)", r"[\d.]+", r"(?:x\d)?y", r"(?>a+)+b", r"a++b",
+                                     r"(?:\d|\w)*!"])
+def test_ordinary_patterns_are_accepted(pattern):
+    assert backtracking_risk(pattern) is None
+
+
+def test_every_shipped_pattern_is_safe():
+    for d in kb.load().knowledge.diagnoses.values():
+        for p in (*d.patterns, *d.unless, *(w for f in d.fixes for w in f.when),
+                  *(w for _, ps in d.confidence_when for w in ps)):
+            assert backtracking_risk(p) is None, (d.id, p)
+
+
+@pytest.mark.parametrize("line", ["a" * 4096, "exec " + "/a" * 2000, "x" * 4000 + "!", "Error relocating " + "a:" * 2000,
+                                  " " * 4096, "(" * 4096, "unable to find user " + "u" * 4000,
+                                  "version `GLIBC_" + "1." * 2000,
+                                  "x" * 4000 + " : cannot execute: required file not found",
+                                  "y" * 4000 + ".sh : exec format error", "ImportError" + " x" * 2000 + ".so"])
+def test_pathological_input_is_diagnosed_in_bounded_time(line):
+    knowledge = kb.load().knowledge
+    text = "\n".join(f"{line}{i}"[-4096:] for i in range(64))  # 256 KiB of distinct worst lines
+    t0 = time.perf_counter()
+    diagnose(knowledge, text)
+    assert time.perf_counter() - t0 < 10
+
+
+def test_a_pathological_user_pattern_cannot_reach_the_matcher(tmp_path):
+    rules = tmp_path / "mine.yaml"
+    rules.write_text("diagnoses:\n  - id: MI599\n    name: hang\n    patterns: ['(a+)+$']\n    cause: c\n    fix: f\n"
+                     "    sources: [A1]\n    examples: ['aaaa']\n", encoding="utf-8")
+    env = Env(stdin=io.StringIO(""), stdout=io.StringIO(), stderr=io.StringIO(), stdin_isatty=False,
+              stdout_isatty=False, environ={})
+    t0 = time.perf_counter()
+    code = main(["diagnose", "--rules", str(rules), "a" * 4000 + "!"], env)
+    assert time.perf_counter() - t0 < 10
+    err = env.stderr.getvalue()
+    assert code == 2 and "mine.yaml:4: MI599: pattern 1 may take exponential time" in err
+    assert "Traceback" not in err + env.stdout.getvalue()
