@@ -67,6 +67,7 @@ class RuleBase:
         self._engine: Engine | None = None
         self._engine_lock = threading.Lock()
         self._catalog = None
+        self._diagnoser = None  # the diagnoses, compiled on first use
         self._results: OrderedDict = OrderedDict()  # recent results by (answers, evidence), least recent first
         self._results_lock = threading.Lock()
 
@@ -146,9 +147,11 @@ class RuleBase:
     def diagnose(self, text: str) -> list["Match"]:
         """Every known container error message in `text` (MI5xx), in the order of its lines. Raises
         DiagnoseInputError for empty, binary or oversized text."""
-        from .diagnose import diagnose
+        if self._diagnoser is None:
+            from .diagnose import Diagnoser
 
-        return diagnose(self.knowledge, text)
+            self._diagnoser = Diagnoser(self.knowledge)
+        return self._diagnoser.diagnose(text)
 
     def follow_up(self, matches: Iterable["Match"]) -> "Session":
         """The consultation a diagnosis continues: the answers the messages give, and what else they show

@@ -263,17 +263,6 @@ def matches_alone(d: Diagnosis, text: str) -> bool:
     return _Compiled(d).first_match(_lines(text)) is not None
 
 
-_COMPILED: dict[int, list[_Compiled]] = {}
-
-
-def _compiled(kb: Knowledge) -> list[_Compiled]:
-    key = id(kb)
-    if key not in _COMPILED:
-        _COMPILED.clear()
-        _COMPILED[key] = [_Compiled(d) for d in kb.diagnoses.values() if d.status == "active"]
-    return _COMPILED[key]
-
-
 def check_text(text: str) -> str:
     if len(text) > MAX_TEXT:
         raise DiagnoseInputError(f"the text is {len(text)} characters long; the limit is {MAX_TEXT}")
@@ -296,32 +285,45 @@ def _trail(kb: Knowledge, ids) -> tuple[TrailStep, ...]:
 _RANK = {c: i for i, c in enumerate(CONFIDENCES)}
 
 
+class Diagnoser:
+    """The active diagnoses of one knowledge base, compiled once: a RuleBase keeps one (RuleBase.diagnose)."""
+
+    def __init__(self, kb: Knowledge):
+        self.kb = kb
+        self.compiled = [_Compiled(d) for d in kb.diagnoses.values() if d.status == "active"]
+
+    def diagnose(self, text: str) -> list[Match]:
+        """Every diagnosis that matches the text and is not overridden by another match, one match per diagnosis,
+        in the order of the lines; on the same line the surer first."""
+        kb = self.kb
+        check_text(text)
+        lines = _lines(text)
+        found: dict[str, Match] = {}
+        for c in self.compiled:
+            hit = c.first_match(lines)
+            if hit is None:
+                continue
+            n, m = hit
+            d = c.d
+            groups = {k: v for k, v in m.groupdict().items() if v is not None}
+            facts = {}
+            for fact, value in d.implies.items():
+                filled = re.sub(r"\{(\w+)\}", lambda g: groups.get(g.group(1), ""), value)
+                if filled:
+                    facts[fact] = filled
+            answers = {f: v for f, v in facts.items() if f in kb.questions and v in kb.questions[f].choices}
+            fix_key, fix = c.fix(lines)
+            found[d.id] = Match(id=d.id, name=d.name, line=n, matched=m.group(0), cause=d.cause, fix=fix,
+                                trail=_trail(kb, d.rules), facts=facts, answers=answers, sources=d.sources,
+                                confidence=c.confidence(lines), fix_key=fix_key)
+        dropped = {o for did in found for o in kb.diagnoses[did].overrides if o in found}
+        return sorted((m for m in found.values() if m.id not in dropped),
+                      key=lambda m: (m.line, _RANK.get(m.confidence, 0), m.id))
+
+
 def diagnose(kb: Knowledge, text: str) -> list[Match]:
-    """Every diagnosis that matches the text and is not overridden by another match, one match per diagnosis, in the
-    order of the lines; on the same line the surer first."""
-    check_text(text)
-    lines = _lines(text)
-    found: dict[str, Match] = {}
-    for c in _compiled(kb):
-        hit = c.first_match(lines)
-        if hit is None:
-            continue
-        n, m = hit
-        d = c.d
-        groups = {k: v for k, v in m.groupdict().items() if v is not None}
-        facts = {}
-        for fact, value in d.implies.items():
-            filled = re.sub(r"\{(\w+)\}", lambda g: groups.get(g.group(1), ""), value)
-            if filled:
-                facts[fact] = filled
-        answers = {f: v for f, v in facts.items() if f in kb.questions and v in kb.questions[f].choices}
-        fix_key, fix = c.fix(lines)
-        found[d.id] = Match(id=d.id, name=d.name, line=n, matched=m.group(0), cause=d.cause, fix=fix,
-                            trail=_trail(kb, d.rules), facts=facts, answers=answers, sources=d.sources,
-                            confidence=c.confidence(lines), fix_key=fix_key)
-    dropped = {o for did in found for o in kb.diagnoses[did].overrides if o in found}
-    return sorted((m for m in found.values() if m.id not in dropped),
-                  key=lambda m: (m.line, _RANK.get(m.confidence, 0), m.id))
+    """Diagnose `text` against `kb` (compiling its diagnoses each call: hold a Diagnoser to reuse them)."""
+    return Diagnoser(kb).diagnose(text)
 
 
 def answers_of(matches: list[Match]) -> dict[str, str]:

@@ -85,3 +85,27 @@ def test_the_catalog_holds_every_kind_of_rule_in_id_order(rb):
     assert set(ids) == {*k.rules, *k.lints, *k.diagnoses}
     assert catalog.detail(catalog.get("MI401")) is k.lints["MI401"]
     assert catalog.detail(catalog.get("mi101")) is k.rules["MI101"]
+
+
+def test_each_rule_base_diagnoses_with_its_own_rules(tmp_path):
+    """Two rule bases in one process, alternately: each keeps its own compiled diagnoses (no cache keyed by id())."""
+    mine = tmp_path / "mine.yaml"
+    mine.write_text(
+        "diagnoses:\n"
+        "  - id: MI590\n"
+        "    name: our-launcher-failed\n"
+        "    patterns: ['ourlauncher: cannot start']\n"
+        "    cause: our launcher could not start\n"
+        "    fix: ask the platform team\n"
+        "    sources: [our wiki]\n"
+        "    examples: ['ourlauncher: cannot start']\n"
+        "    negative_examples: ['ourlauncher: started']\n")
+    base, ours = kb.load(), kb.load(str(mine))
+    for _ in range(3):
+        assert [m.id for m in ours.diagnose("ourlauncher: cannot start")] == ["MI590"]
+        assert base.diagnose("ourlauncher: cannot start") == []
+    del ours
+    import gc
+
+    gc.collect()
+    assert kb.load(str(mine)).diagnose("ourlauncher: cannot start")[0].id == "MI590"

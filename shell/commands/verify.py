@@ -142,7 +142,6 @@ def _build_and_run(docker: str, args, env: Env, name: str, image: str, dockerfil
 def _explain(output: str, env: Env) -> None:
     """What `minimage-ask diagnose` makes of the failure."""
     import kb
-    from kb.diagnose import diagnose
 
-    for match in diagnose(kb.load().knowledge, output)[:1]:
+    for match in kb.load().diagnose(output)[:1]:
         env.stdout.write(f"Diagnosis ({match.id} {match.name}): {match.cause}\nFix: {match.fix}\n")
