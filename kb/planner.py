@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 
 from .model import Knowledge
 from .model import Change, Image, Justification, Plan, Reason, Rejection, Rule, Step, Strategy
+from .versions import parse_version
 
 MUSL_RESERVED = ("libc.", "libdl.", "libm.", "libpthread.", "librt.", "libutil.", "libxnet.")
 NEED_LABELS = {
@@ -33,10 +34,6 @@ class Artefact:
     runtime: str | None
     build_image: str
     glibcxx_min: str | None = None  # the newest GLIBCXX_3.4.x it needs from libstdc++
-
-
-def _version(v: str | None) -> tuple[int, ...]:
-    return tuple(int(p) for p in v.split(".") if p.isdigit()) if v else ()
 
 
 def image_has(image: Image, need: str) -> bool:
@@ -63,7 +60,7 @@ class Planner:
         libc = next(iter(known.get("binary_libc", ())), None)
         if libc is None:
             return None
-        newest = lambda name: max(known.get(name, ()), key=_version, default=None)  # noqa: E731
+        newest = lambda name: max(known.get(name, ()), key=parse_version, default=None)  # noqa: E731
         return Artefact(libc, frozenset(known.get("binary_needs", ())), newest("binary_glibc"), None, "",
                         newest("binary_glibcxx"))
 
@@ -87,8 +84,8 @@ class Planner:
             return image.release
         if image.libc != "glibc":
             return next(name for name, r in releases.items() if r.get("debian") == self.kb.default_debian)
-        fitting = [(_version(r["glibc"]), name) for name, r in releases.items()
-                   if "debian" in r and _version(r["glibc"]) <= _version(image.libc_version)]
+        fitting = [(parse_version(r["glibc"]), name) for name, r in releases.items()
+                   if "debian" in r and parse_version(r["glibc"]) <= parse_version(image.libc_version)]
         return max(fitting)[1] if fitting else None
 
     def reject(self, image: Image, strategy: Strategy, check: str, reason: str) -> Rejection:
@@ -116,7 +113,7 @@ class Planner:
                                    f"a {art.libc} program needs the {art.libc} loader; the image has {what}")
             used["libc"] = f"{image.ref} has the {image.libc} loader {image.loader}"
         if art.glibc_min and image.libc == "glibc":
-            if _version(image.libc_version) < _version(art.glibc_min):
+            if parse_version(image.libc_version) < parse_version(art.glibc_min):
                 return self.reject(image, strategy, "glibc_version",
                                    f"needs glibc {art.glibc_min}, but the image has {image.libc_version}")
             source = "the binary needs" if strategy.prebuilt else f"the builder ({art.build_image}) links"
@@ -124,7 +121,7 @@ class Planner:
 
         glibcxx = self.kb.releases.get(image.release, {}).get("glibcxx")
         if art.glibcxx_min and glibcxx and "libstdc++.so.6" in image.libs:
-            if _version(glibcxx) < _version(art.glibcxx_min):
+            if parse_version(glibcxx) < parse_version(art.glibcxx_min):
                 return self.reject(image, strategy, "libs", f"needs GLIBCXX_{art.glibcxx_min}, but its libstdc++ "
                                                             f"provides GLIBCXX_{glibcxx} at most")
         final_steps: list[Step] = []
