@@ -649,24 +649,11 @@ def _landing(art_path: str, src: str, dest: str, dest_is_dir: bool) -> str | Non
 
 # ---- the build context ---------------------------------------------------------------------------------------------
 
-_NATIVE: dict | None = None
-
-
 def native_packages() -> dict:
-    """kb/evidence/native_packages.yaml: {"python": {name: note}, "node": ..., "go": ...}."""
-    global _NATIVE
-    if _NATIVE is None:
-        import yaml
+    """The shipped native-package table (knowledge/native-packages.yaml), from the evidence scanner."""
+    from .evidence.project import native_packages as table
 
-        path = os.path.join(os.path.dirname(__file__), "evidence", "native_packages.yaml")
-        try:
-            with open(path, encoding="utf-8") as f:
-                raw = yaml.safe_load(f) or {}
-        except OSError:
-            raw = {}
-        _NATIVE = {lang: {str(e["name"]).lower(): str(e.get("note", "")) for e in entries or () if "name" in e}
-                   for lang, entries in raw.items() if isinstance(entries, list)}
-    return _NATIVE
+    return table()
 
 
 _GO_IMPORT_BLOCK = re.compile(r"^import\s*\(([^)]*)\)", re.M)

@@ -27,7 +27,8 @@ PACKAGE_MANAGERS = ("none", "apk", "apt")
 TZDATA = ("yes", "no", "utc-only")
 FAMILIES = ("debian", "alpine")
 SECTIONS = ("version", "include", "questions", "derived", "evidence", "releases", "default_debian", "libraries", "images", "strategies",
-            "changes", "caveats", "image_families", "lints", "diagnoses", "rules")
+            "changes", "caveats", "image_families", "lints", "diagnoses", "rules", "native_packages")
+ECOSYSTEMS = ("python", "node", "go", "rust")
 
 
 def default_rules_path() -> str:
@@ -174,6 +175,7 @@ class _Reader:
         self.read_image_families(doc)
         self.read_lints(doc)
         self.read_diagnoses(doc)
+        self.read_native_packages(doc)
 
     def read_questions(self, doc: Located) -> None:
         for item in self.items(doc, "questions"):
@@ -452,6 +454,33 @@ class _Reader:
             if re.fullmatch(r"A\d+", src) and src not in ARTICLE_CLAIMS:
                 self.problem(item.key_lines.get(key, item.line), ident, f"source '{src}' is not an article claim (A1-A17)")
         return sources
+
+    def read_native_packages(self, doc: Located) -> None:
+        """{ecosystem: [{name, libs, note, tls}]}: packages known to need native code (for inspect and lint)."""
+        table = self.mapping(doc, "native_packages", "native_packages")
+        for eco, entries in table.items():
+            line = table.key_lines.get(eco, table.line)
+            if eco not in ECOSYSTEMS:
+                self.problem(line, str(eco), f"unknown ecosystem '{eco}' (expected one of: {', '.join(ECOSYSTEMS)})")
+                continue
+            if not isinstance(entries, list):
+                self.problem(line, eco, f"'{eco}' must be a list of packages")
+                continue
+            known = self.kb.native_packages.setdefault(eco, {})
+            for entry in entries:
+                if not isinstance(entry, Located):
+                    self.problem(line, eco, "a native package is a mapping (name, libs, note)")
+                    continue
+                name = self.text(entry, "name", eco)
+                if not self.keys_ok(entry, name or eco, ("name", "libs", "note", "tls"), ("name",)):
+                    continue
+                normal = re.sub(r"[-_.]+", "-", name).lower() if eco == "python" else \
+                    name.lower() if eco == "node" else name
+                if name != normal:
+                    self.problem(entry.line, name, f"write the package name as '{normal}'")
+                if self.claim(f"native_packages {eco}", name, entry.line, known):
+                    known[name] = {"name": name, "libs": self.strings(entry, "libs", name),
+                                   "note": self.text(entry, "note", name), "tls": self.text(entry, "tls", name) or None}
 
     def read_lints(self, doc: Located) -> None:
         from .lint import CHECKS as LINT_CHECKS, SEVERITIES

@@ -469,6 +469,7 @@ class Knowledge:
     image_families: list[ImageFamily] = field(default_factory=list)  # in order: the first match wins
     lints: dict[str, LintRule] = field(default_factory=dict)
     diagnoses: dict[str, Diagnosis] = field(default_factory=dict)
+    native_packages: dict[str, dict[str, dict]] = field(default_factory=dict)  # ecosystem -> name -> libs, note, tls
 
     def legal_values(self, fact: str) -> set[str] | None:
         """The values a fact may take, or None if no question, declaration or rule provides the fact."""
