@@ -483,7 +483,9 @@ class _Reader:
                                    "note": self.text(entry, "note", name), "tls": self.text(entry, "tls", name) or None}
 
     def read_lints(self, doc: Located) -> None:
-        from .lint import CHECKS as LINT_CHECKS, SEVERITIES
+        from .detectors import DETECTORS
+        from .lint import checks as _registers_the_lint_checks  # noqa: F401
+        from .model import SEVERITIES
 
         keys = ("id", "name", "severity", "summary", "why", "message", "fix", "sources", "examples", "status")
         for item in self.items(doc, "lints"):
@@ -495,9 +497,9 @@ class _Reader:
             status = self.text(item, "status", lid) or "active"
             if status not in ("active", "removed"):
                 self.problem(item.key_lines.get("status", item.line), lid, "status must be active or removed")
-            elif status == "active" and name not in LINT_CHECKS:
+            elif status == "active" and name not in DETECTORS["lint"]:
                 self.problem(item.key_lines.get("name", item.line), lid,
-                             f"no check is registered under '{name}' in kb/lint.py")
+                             f"no check is registered under '{name}' in kb/lint/checks.py")
             raw_fix = item.get("fix")
             if isinstance(raw_fix, Located):
                 fix = {str(k): str(v) for k, v in raw_fix.items()}

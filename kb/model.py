@@ -289,9 +289,12 @@ class LintExample(Data):
     files: dict[str, str] | None = None  # the build context: file name -> content
 
 
+SEVERITIES = ("error", "warning", "info")  # of a lint rule, most severe first
+
+
 @record
 class LintRule(Data):
-    """An MI4xx Dockerfile check. Detection is the function registered under `name` in kb/lint.py."""
+    """An MI4xx Dockerfile check. Detection is the function registered under `name` in kb/lint/checks.py."""
 
     id: str
     name: str

@@ -3,31 +3,17 @@ made the old pattern backtrack quadratically (minutes at these sizes), each requ
 answer well inside a generous time limit (`within`: a SIGALRM, not a measurement)."""
 from __future__ import annotations
 
-import signal
-from contextlib import contextmanager
-
 import pytest
 
+import kb
 from kb.evidence import dockerfile_parse
 from kb.evidence.ecosystems import _cmake_calls, _cmake_static, requirement_names
 from kb.evidence.project import inspect_project
 from kb.evidence.textscan import Lines, go_imports, json_key_lines
+from tests.bounded import within
 
 N = 20_000  # lines (or repeats) in each pathological input
-
-
-@contextmanager
-def within(seconds: float = 20.0):
-    def fire(signum, frame):
-        raise TimeoutError(f"still running after {seconds} s: the scan is not linear")
-
-    old = signal.signal(signal.SIGALRM, fire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, old)
+NATIVES = kb.load().knowledge.native_packages
 
 
 def project(tmp_path, files: dict[str, str]):
@@ -36,7 +22,7 @@ def project(tmp_path, files: dict[str, str]):
         p.parent.mkdir(parents=True, exist_ok=True)
         p.write_text(text)
     with within():
-        return inspect_project(tmp_path)
+        return inspect_project(tmp_path, NATIVES)
 
 
 # ---- Go --------------------------------------------------------------------------------------------------------
