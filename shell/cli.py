@@ -302,7 +302,7 @@ def cmd_inspect(argv: list[str], env: Env) -> int:
     env.debug = args.debug
     rb = load_rulebase(args.rules)
     try:
-        kind, _, evidence = inspect_path(args.path)
+        kind, _, evidence = inspect_path(args.path, rb.knowledge.native_packages)
     except EvidenceError as e:
         raise UsageError(str(e)) from None
     session = rb.session()

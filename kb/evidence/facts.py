@@ -108,7 +108,7 @@ def facts_from_project(report: ProjectReport) -> list[Justification]:
 def inspect_path(path: str, natives=None) -> tuple[str, object, list[Justification]]:
     """Inspect an ELF binary, a `#!` script or a source directory: (kind, report, evidence facts).
 
-    `natives` is the native-package table for a directory (Knowledge.native_packages; the shipped one when None).
+    `natives` is the native-package table for a directory: pass Knowledge.native_packages.
     Raises EvidenceError when the path is none of these or cannot be read (a FIFO or device is never opened).
     """
     from .elf import inspect_elf

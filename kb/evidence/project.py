@@ -4,7 +4,8 @@ for choosing a base image: cgo, native extensions, TLS, time zones, linked C lib
 ``inspect_project(dir, natives)`` never raises for problems inside the tree: unreadable files and directories,
 files over the size cap and a walk over the file cap are reported in ``ProjectReport.warnings``. It raises
 :class:`~kb.evidence.errors.EvidenceError` only when ``dir`` itself is missing or not a directory. ``natives`` is
-the native-package table of the knowledge (``Knowledge.native_packages``); without it the shipped one is used.
+the native-package table of the knowledge (``Knowledge.native_packages``: knowledge/native-packages.yaml and
+the user's layers); without it no package counts as native (this module never reads the knowledge itself).
 ``paths`` limits the walk to some files and directories of the tree (what a Dockerfile's COPY takes, for lint).
 
 The ecosystems are analysed in kb/evidence/golang.py and kb/evidence/ecosystems.py; every file is read through
@@ -24,7 +25,7 @@ from .ecosystems import CPP_EXT, analyse_c, analyse_node, analyse_python, analys
 from .errors import EvidenceError, read_head
 from .golang import analyse_go
 
-__all__ = ["Observation", "ProjectReport", "inspect_project", "native_packages", "read_project_file",
+__all__ = ["Observation", "ProjectReport", "inspect_project", "read_project_file",
            "MAX_FILES", "MAX_FILE_BYTES", "MAX_DEPTH"]
 
 MAX_FILES = 5000                 # files looked at (names), per walk
@@ -77,15 +78,6 @@ class ProjectReport:
         return {"root": self.root, "language": self.language, "languages": list(self.languages),
                 "observations": [o.to_dict() for o in self.observations], "warnings": list(self.warnings),
                 "files_seen": self.files_seen, "truncated": self.truncated}
-
-
-def native_packages() -> dict[str, dict[str, dict]]:
-    """The shipped native-package table, ``{ecosystem: {name: {name, libs, note, tls}}}``: the
-    ``native_packages:`` section of the shipped knowledge (knowledge/native-packages.yaml), from its cache."""
-    from ..cache import load_cached
-    from ..loader import load_knowledge, rule_files
-
-    return load_cached(rule_files(), load_knowledge).native_packages
 
 
 # ---- the walk ---------------------------------------------------------------------------------------------
@@ -248,7 +240,7 @@ def inspect_project(directory: "str | os.PathLike[str]", natives: "Mapping[str, 
                     ecosystems: "Sequence[str] | None" = None) -> ProjectReport:
     """Walk ``directory`` (bounded; only ``paths`` in it, when given) and collect observations.
 
-    ``natives`` is the native-package table (``Knowledge.native_packages``; the shipped one when None);
+    ``natives`` is the native-package table (``Knowledge.native_packages``; none when None);
     ``max_files`` lowers the file cap; ``ecosystems`` limits the analysis to some of go, rust, python, node, c."""
     root = os.fspath(directory)
     try:
@@ -259,7 +251,7 @@ def inspect_project(directory: "str | os.PathLike[str]", natives: "Mapping[str, 
         raise EvidenceError(root, f"cannot stat the directory: {e.strerror or e}", reason="unreadable") from None
     if not stat.S_ISDIR(st.st_mode):
         raise EvidenceError(root, "not a directory", reason="not-regular")
-    sc = _Scan(root, native_packages() if natives is None else natives, MAX_FILES if max_files is None else max_files)
+    sc = _Scan(root, natives or {}, MAX_FILES if max_files is None else max_files)
     sc.walk(paths)
     langs = _languages(sc)
     for rel in sc.files:
