@@ -153,3 +153,17 @@ def test_special_files_are_skipped_not_opened(tmp_path, name):
     os.mkfifo(tmp_path / name)
     r = project(tmp_path, {})
     assert any("not a regular file" in w for w in r.warnings)
+
+
+def test_the_remaining_patterns_on_long_input(tmp_path):
+    """Patterns that are linear by construction (a literal prefix, one anchored class run) still get their input."""
+    from kb.evidence.ecosystems import _NODE_LIBC_SUFFIX
+    from kb.evidence.textscan import QUOTED_HTTPS, pep503
+
+    with within():
+        assert pep503("A" + "-_." * N + "b") == "a-b"
+        assert not QUOTED_HTTPS.search("'https:/" * N) and QUOTED_HTTPS.search("x" * N + "`https://")
+        assert not _NODE_LIBC_SUFFIX.search("x-linux-x64-" * N + "gnux")
+        assert not dockerfile_parse._STAGE_NAME.match("a" * N + "!")
+    deps = '{"dependencies": {"' + "-linux-x64" * N + '-musl": "1"}}'
+    assert project(tmp_path, {"package.json": deps}).values("node.libc_specific_package")

@@ -101,3 +101,14 @@ def test_many_extldflags(knowledge):
 def test_long_pip_and_npm_arguments(knowledge):
     text = "FROM python:3.12-alpine\nRUN pip install " + "x" * N + "[" * N + " numpy==1 " + "-" * N + "\n"
     assert rules(knowledge, text) == [("MI408", 2)]
+
+
+def test_the_remaining_patterns_on_long_input(knowledge):
+    from kb.lint.shellwords import is_assignment
+    from kb.lint.stages import _PIP3X
+
+    with within():
+        assert is_assignment("A" * N + "=1") and not is_assignment("A" * N)
+        assert not _PIP3X.fullmatch("pip3." + "1" * N + "x")
+    text = GO_TO_SCRATCH.replace("-o /app", "-tags '" + "netgo, " * 5000 + "osusergo' -o /app")
+    assert rules(knowledge, text) == [("MI402", 4)]  # the tags were read: netgo,osusergo link statically
