@@ -27,6 +27,8 @@ _PIP3X = re.compile(r"pip3\.\d+")
 
 @dataclass
 class StageInfo:
+    """One stage as walked: its profile, the programs it holds (built or copied in) and what its steps use."""
+
     index: int
     stage: "Stage"
     profile: Profile
@@ -38,7 +40,6 @@ class StageInfo:
     apk_adds: list = field(default_factory=list)  # (line, packages)
     shell_uses: list = field(default_factory=list)  # (line, what, shell argv0)
     users: list = field(default_factory=list)  # (line, user)
-
 
 
 class Analysis:
