@@ -351,7 +351,6 @@ def analyse_c(sc: "_Scan") -> None:
                        "static glibc needs the same glibc's shared libraries at run time for this call")
 
 
-
 def _cmake_calls(text: str):
     """(offset, arguments) of each target_link_libraries( ... ), like a regex with [^)]* but linear: a call
     without its ')' ends the search (no later call can have one either)."""

@@ -230,7 +230,6 @@ class Analysis:
                     info.files[target] = art.at(target)
 
 
-
 def matches(art_path: str, src: str) -> bool:
     """Does the source path `src` (maybe a glob) name the artefact at `art_path` (maybe ending in an unknown name)?"""
     if src == art_path:
