@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from .detectors import detector
 from .model import Change, Image, Rejection, Strategy
+from .versions import parse_version
 
 NEED_LABELS = {
     "ca-certificates": "a CA bundle",
@@ -30,10 +31,6 @@ class Artefact:
     runtime: str | None
     build_image: str
     glibcxx_min: str | None = None  # the newest GLIBCXX_3.4.x it needs from libstdc++
-
-
-def _version(v: str | None) -> tuple[int, ...]:
-    return tuple(int(p) for p in v.split(".") if p.isdigit()) if v else ()
 
 
 def image_has(image: Image, need: str) -> bool:
@@ -110,7 +107,7 @@ def _libc(p: Pair) -> str | None:
 def _glibc_version(p: Pair) -> str | None:
     art, image = p.art, p.image
     if art.glibc_min and image.libc == "glibc":
-        if _version(image.libc_version) < _version(art.glibc_min):
+        if parse_version(image.libc_version) < parse_version(art.glibc_min):
             return f"needs glibc {art.glibc_min}, but the image has {image.libc_version}"
         source = "the binary needs" if p.strategy.prebuilt else f"the builder ({art.build_image}) links"
         p.used["glibc_version"] = f"its glibc {image.libc_version} is at least the {art.glibc_min} {source}"
@@ -122,7 +119,7 @@ def _libs(p: Pair) -> str | None:
     art, image, planner = p.art, p.image, p.planner
     glibcxx = planner.kb.releases.get(image.release, {}).get("glibcxx")
     if art.glibcxx_min and glibcxx and "libstdc++.so.6" in image.libs:
-        if _version(glibcxx) < _version(art.glibcxx_min):
+        if parse_version(glibcxx) < parse_version(art.glibcxx_min):
             return f"needs GLIBCXX_{art.glibcxx_min}, but its libstdc++ provides GLIBCXX_{glibcxx} at most"
     missing = sorted(lib for lib in art.libs - image.libs if not planner.loader_provides(image, lib))
     if "native-libs" in p.ctx.needs and art.libc in ("glibc", "musl") and art.runtime is None:

@@ -119,7 +119,7 @@ class RuleBase:
         from .evidence.facts import inspect_path
 
         path = os.fspath(path)
-        kind, report, evidence = inspect_path(path)
+        kind, report, evidence = inspect_path(path, self.knowledge.native_packages)
         return InspectResult(path, kind, report, tuple(evidence), tuple(getattr(report, "warnings", ()) or ()))
 
     def lint(self, paths: Iterable[str] = (), *, text: str | None = None, file: str = "-",

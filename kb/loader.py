@@ -26,7 +26,8 @@ PACKAGE_MANAGERS = ("none", "apk", "apt")
 TZDATA = ("yes", "no", "utc-only")
 FAMILIES = ("debian", "alpine")
 SECTIONS = ("version", "include", "questions", "derived", "evidence", "releases", "default_debian", "libraries", "images", "strategies",
-            "changes", "caveats", "image_families", "lints", "diagnoses", "rules")
+            "changes", "caveats", "image_families", "lints", "diagnoses", "rules", "native_packages")
+ECOSYSTEMS = ("python", "node", "go", "rust")
 
 
 def default_rules_path() -> str:
@@ -174,6 +175,7 @@ class _Reader:
         self.read_image_families(doc)
         self.read_lints(doc)
         self.read_diagnoses(doc)
+        self.read_native_packages(doc)
 
     def read_questions(self, doc: Located) -> None:
         for item in self.items(doc, "questions"):
@@ -461,8 +463,37 @@ class _Reader:
                              f"source '{src}' is not {what} in docs/sources")
         return sources
 
+    def read_native_packages(self, doc: Located) -> None:
+        """{ecosystem: [{name, libs, note, tls}]}: packages known to need native code (for inspect and lint)."""
+        table = self.mapping(doc, "native_packages", "native_packages")
+        for eco, entries in table.items():
+            line = table.key_lines.get(eco, table.line)
+            if eco not in ECOSYSTEMS:
+                self.problem(line, str(eco), f"unknown ecosystem '{eco}' (expected one of: {', '.join(ECOSYSTEMS)})")
+                continue
+            if not isinstance(entries, list):
+                self.problem(line, eco, f"'{eco}' must be a list of packages")
+                continue
+            known = self.kb.native_packages.setdefault(eco, {})
+            for entry in entries:
+                if not isinstance(entry, Located):
+                    self.problem(line, eco, "a native package is a mapping (name, libs, note)")
+                    continue
+                name = self.text(entry, "name", eco)
+                if not self.keys_ok(entry, name or eco, ("name", "libs", "note", "tls"), ("name",)):
+                    continue
+                normal = re.sub(r"[-_.]+", "-", name).lower() if eco == "python" else \
+                    name.lower() if eco == "node" else name
+                if name != normal:
+                    self.problem(entry.line, name, f"write the package name as '{normal}'")
+                if self.claim(f"native_packages {eco}", name, entry.line, known):
+                    known[name] = {"name": name, "libs": self.strings(entry, "libs", name),
+                                   "note": self.text(entry, "note", name), "tls": self.text(entry, "tls", name) or None}
+
     def read_lints(self, doc: Located) -> None:
-        from .lint import CHECKS as LINT_CHECKS, SEVERITIES
+        from .detectors import DETECTORS
+        from .lint import checks as _registers_the_lint_checks  # noqa: F401
+        from .model import SEVERITIES
 
         keys = ("id", "name", "severity", "summary", "why", "message", "fix", "sources", "examples", "status")
         for item in self.items(doc, "lints"):
@@ -474,9 +505,9 @@ class _Reader:
             status = self.text(item, "status", lid) or "active"
             if status not in ("active", "removed"):
                 self.problem(item.key_lines.get("status", item.line), lid, "status must be active or removed")
-            elif status == "active" and name not in LINT_CHECKS:
+            elif status == "active" and name not in DETECTORS["lint"]:
                 self.problem(item.key_lines.get("name", item.line), lid,
-                             f"no check is registered under '{name}' in kb/lint.py")
+                             f"no check is registered under '{name}' in kb/lint/checks.py")
             raw_fix = item.get("fix")
             if isinstance(raw_fix, Located):
                 fix = {str(k): str(v) for k, v in raw_fix.items()}

@@ -294,9 +294,12 @@ class LintExample(Data):
     files: dict[str, str] | None = None  # the build context: file name -> content
 
 
+SEVERITIES = ("error", "warning", "info")  # of a lint rule, most severe first
+
+
 @record
 class LintRule(Data):
-    """An MI4xx Dockerfile check. Detection is the function registered under `name` in kb/lint.py."""
+    """An MI4xx Dockerfile check. Detection is the function registered under `name` in kb/lint/checks.py."""
 
     id: str
     name: str
@@ -489,6 +492,7 @@ class Knowledge:
     image_families: list[ImageFamily] = field(default_factory=list)  # in order: the first match wins
     lints: dict[str, LintRule] = field(default_factory=dict)
     diagnoses: dict[str, Diagnosis] = field(default_factory=dict)
+    native_packages: dict[str, dict[str, dict]] = field(default_factory=dict)  # ecosystem -> name -> libs, note, tls
 
     def legal_values(self, fact: str) -> set[str] | None:
         """The values a fact may take, or None if no question, declaration or rule provides the fact."""

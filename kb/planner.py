@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from .checks import STATIC_CHECKS, Artefact, Context, Pair, Rejected, _version
+from .checks import STATIC_CHECKS, Artefact, Context, Pair, Rejected
 from .detectors import DETECTORS
 from .model import Change, Image, Justification, Knowledge, Plan, Reason, Rejection, Rule, Step, Strategy
+from .versions import parse_version
 
 MUSL_RESERVED = ("libc.", "libdl.", "libm.", "libpthread.", "librt.", "libutil.", "libxnet.")
 class Planner:
@@ -31,7 +32,7 @@ class Planner:
         libc = next(iter(known.get("binary_libc", ())), None)
         if libc is None:
             return None
-        newest = lambda name: max(known.get(name, ()), key=_version, default=None)  # noqa: E731
+        newest = lambda name: max(known.get(name, ()), key=parse_version, default=None)  # noqa: E731
         return Artefact(libc, frozenset(known.get("binary_needs", ())), newest("binary_glibc"), None, "",
                         newest("binary_glibcxx"))
 
@@ -55,8 +56,8 @@ class Planner:
             return image.release
         if image.libc != "glibc":
             return next(name for name, r in releases.items() if r.get("debian") == self.kb.default_debian)
-        fitting = [(_version(r["glibc"]), name) for name, r in releases.items()
-                   if "debian" in r and _version(r["glibc"]) <= _version(image.libc_version)]
+        fitting = [(parse_version(r["glibc"]), name) for name, r in releases.items()
+                   if "debian" in r and parse_version(r["glibc"]) <= parse_version(image.libc_version)]
         return max(fitting)[1] if fitting else None
 
     def reject(self, image: Image, strategy: Strategy, check: str, reason: str) -> Rejection:

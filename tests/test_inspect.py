@@ -26,7 +26,8 @@ def compile_with(tool, tmp_path, name, source, *flags, env=None):
 
 
 def evidence_of(path):
-    return {(j.fact.name, j.fact.value): j.note for j in inspect_path(str(path))[2]}
+    natives = kb.load().knowledge.native_packages
+    return {(j.fact.name, j.fact.value): j.note for j in inspect_path(str(path), natives)[2]}
 
 
 def test_a_dynamic_cpp_binary_needs_an_image_with_libstdcxx(rb, tmp_path):
@@ -66,7 +67,7 @@ def test_a_go_project_shows_cgo_and_net_with_file_and_line(rb, tmp_path):
     assert "go.mod" in facts[("cgo", "yes")] or "main.go" in facts[("cgo", "yes")]
     assert "main.go:4" in facts[("go_net", "yes")]
     session = rb.session()
-    session.add_evidence(inspect_path(str(tmp_path))[2])
+    session.add_evidence(inspect_path(str(tmp_path), rb.knowledge.native_packages)[2])
     asked = [q.id for q in session.open_questions()]
     assert not {"language", "cgo", "go_net"} & set(asked) and asked[0] == "static_ok"
 

@@ -30,7 +30,11 @@ KNOWN_INSTRUCTIONS = frozenset({"ADD", "ARG", "CMD", "COPY", "ENTRYPOINT", "ENV"
                                 "WORKDIR"})
 _TAKES_FLAGS = frozenset({"FROM", "RUN", "COPY", "ADD", "HEALTHCHECK", "ONBUILD"})
 _STAGE_NAME = re.compile(r"^[a-z][a-z0-9._-]*$")
-_VAR = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?::?([-+])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))")
+# A ${NAME:-default} default stops at the next "${" as well as at "}": an unclosed one cannot make every later "$"
+# rescan the rest of the word (linear; the parser's own expansion does not nest either).
+_VAR = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?::?([-+])((?:[^}$]|\$(?!\{))*))?\}|([A-Za-z_][A-Za-z0-9_]*))")
+# a parser directive (# syntax=...); the value is stripped afterwards: `(.*?)\s*$` would backtrack over every space
+_DIRECTIVE = re.compile(r"\s*#\s*([a-zA-Z]+)\s*=(.*)")
 
 
 @dataclass(frozen=True)
@@ -202,10 +206,10 @@ def _error_line(text: str) -> int | None:
 def _directives(text: str) -> list[tuple[str, str]]:
     out = []
     for line in text.split("\n")[:50]:
-        m = re.match(r"^\s*#\s*([a-zA-Z]+)\s*=\s*(.*?)\s*$", line)
+        m = _DIRECTIVE.match(line)
         if not m:
             break
-        out.append((m.group(1).lower(), m.group(2)))
+        out.append((m.group(1).lower(), m.group(2).strip()))
     return out
 
 

@@ -70,11 +70,21 @@ def stat_regular_file(path: str, what: str) -> os.stat_result:
 
 
 def read_head(path: str, limit: int) -> bytes:
-    """Up to `limit` bytes of a file, opened non-blocking (a FIFO swapped in after stat() cannot hang us)."""
+    """Up to `limit` bytes of a file, opened non-blocking (a FIFO swapped in after stat() cannot hang us).
+
+    The one bounded read of the evidence parsers and of lint's build-context scan: call it after
+    :func:`stat_regular_file` (or an equivalent check), never `open()` a user's path directly."""
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
         try:
-            return os.read(fd, limit)
+            chunks, left = [], limit
+            while left > 0:
+                chunk = os.read(fd, min(left, 1 << 20))
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                left -= len(chunk)
+            return b"".join(chunks)
         finally:
             os.close(fd)
     except OSError as e:

@@ -105,24 +105,22 @@ def facts_from_project(report: ProjectReport) -> list[Justification]:
     return out
 
 
-def inspect_path(path: str) -> tuple[str, object, list[Justification]]:
+def inspect_path(path: str, natives=None) -> tuple[str, object, list[Justification]]:
     """Inspect an ELF binary, a `#!` script or a source directory: (kind, report, evidence facts).
 
-    Raises EvidenceError when the path is none of these or cannot be read.
+    `natives` is the native-package table for a directory: pass Knowledge.native_packages.
+    Raises EvidenceError when the path is none of these or cannot be read (a FIFO or device is never opened).
     """
     from .elf import inspect_elf
-    from .errors import EvidenceError
+    from .errors import EvidenceError, read_head, stat_regular_file
     from .project import inspect_project
     from .script import inspect_script
 
     if os.path.isdir(path):
-        report = inspect_project(path)
+        report = inspect_project(path, natives)
         return "project", report, facts_from_project(report)
-    try:
-        with open(path, "rb") as f:
-            head = f.read(4)
-    except OSError as e:
-        raise EvidenceError(path, f"cannot read: {e.strerror or e}") from None
+    stat_regular_file(path, "an ELF binary, a script or a directory")
+    head = read_head(path, 4)
     if head == b"\x7fELF":
         report = inspect_elf(path)
         facts = facts_from_elf(report)

@@ -8,7 +8,18 @@ import pytest
 
 from kb.evidence import project as projmod
 from kb.evidence.errors import EvidenceError
-from kb.evidence.project import inspect_project, native_packages
+import kb
+from kb.evidence import project as _project
+
+NATIVES = kb.load().knowledge.native_packages
+
+
+def native_packages():
+    return NATIVES
+
+
+def inspect_project(directory):
+    return _project.inspect_project(directory, NATIVES)
 
 
 def write(root, rel, text):

@@ -34,7 +34,7 @@ def test_bad_lint_rules_are_reported_with_lines():
         "bad-lints.yaml:17: MI490: a fix by variant needs a 'default'",
         "bad-lints.yaml:14: MI490: 'severity' is 'fatal', expected one of: error, warning, info",
         "bad-lints.yaml:18: MI490: source 'A99' is not an article claim (A1-A17)",
-        "bad-lints.yaml:23: MI491: no check is registered under 'no-such-check' in kb/lint.py",
+        "bad-lints.yaml:23: MI491: no check is registered under 'no-such-check' in kb/lint/checks.py",
         "bad-lints.yaml:30: MI491: a lint example has either 'flagged' or 'clean'",
         "bad-lints.yaml:36: my-family: 'libc' is 'klibc'",
         "bad-lints.yaml:37: my-family: release 'debian99' is not under 'releases'",

@@ -7,7 +7,8 @@ import pytest
 
 import kb
 from kb.evidence.dockerfile_parse import parse_dockerfile_text
-from kb.lint import CHECKS, lint_paths, lint_report, lint_text, profile_for
+from kb.detectors import DETECTORS
+from kb.lint import lint_paths, lint_report, lint_text, profile_for
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -46,7 +47,7 @@ def test_rule_examples(knowledge, tmp_path, rule_id, index):
 
 def test_every_rule_has_a_check_and_every_check_a_rule(knowledge):
     names = {r.name for r in knowledge.lints.values() if r.status == "active"}
-    assert names == set(CHECKS)
+    assert names == set(DETECTORS["lint"])
     assert all(r.id.startswith("MI4") for r in knowledge.lints.values())
 
 

@@ -1,0 +1,89 @@
+"""`minimage-ask lint`: libc-aware checks of Dockerfiles (the MI4xx rules of knowledge/rules-lint.yaml).
+
+The rules' ids, severities, messages, fixes and sources are data; the detection is code, one small function per
+rule in kb/lint/checks.py, registered under the rule's kebab-case name in `kb.detectors.DETECTORS["lint"]`. Every
+function gets the same analysed Dockerfile:
+
+    profiles.py    what a stage's base image is (catalogue and image_families: libc, release, shell, compiler)
+    stages.py      walking the stages: ENV/ARG/WORKDIR/USER/RUN/COPY, where built programs land
+    builds.py      what gcc/clang, go and cargo commands build and how it links (BuiltFile)
+    shellwords.py  variable expansion, paths, options and simple commands of RUN lines
+    context.py     build-context facts from the evidence scanners (Go imports, requirements, package.json)
+    checks.py      the checks
+    results.py     Hit, Finding, LintResult, render
+
+No terminal I/O here; `shell/lint.py` renders findings as text, JSON or SARIF.
+"""
+from __future__ import annotations
+
+import os
+
+from ..detectors import DETECTORS
+from ..model import Knowledge
+from . import checks as _checks  # noqa: F401  registers the checks
+from .profiles import Profile, profile_for
+from .results import Finding, Hit, LintResult, render
+from .stages import Analysis
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from ..evidence.dockerfile_parse import DockerfileReport
+
+__all__ = ["lint_paths", "lint_text", "lint_report", "Finding", "LintResult", "render", "Hit", "Analysis",
+           "Profile", "profile_for"]
+
+
+def lint_report(kb: Knowledge, report: "DockerfileReport", *, file: str | None = None, context_dir: str | None = None,
+                ignore: "Iterable[str]" = (), context_cache: dict | None = None) -> list[Finding]:
+    """Every finding of every active lint rule for a parsed Dockerfile, ordered by line."""
+    analysis = Analysis(kb, report, context_dir, context_cache)
+    checks = DETECTORS["lint"]
+    ignored = {i.upper() for i in ignore} | {i.lower() for i in ignore}
+    out: dict[tuple[int, str], Finding] = {}
+    name = file or report.path or "Dockerfile"
+    for rule in kb.lints.values():
+        if rule.status != "active" or rule.id in ignored or rule.name in ignored:
+            continue
+        fn = checks.get(rule.name)
+        if fn is None:
+            continue
+        for hit in fn(analysis, rule) or ():
+            key = (hit.line, rule.id)
+            if key in out:
+                continue
+            fix = rule.fix.get(hit.variant) or rule.fix.get("default", "")
+            out[key] = Finding(file=name, line=hit.line, rule=rule.id, name=rule.name, severity=rule.severity,
+                               message=render(rule.message, hit.values), fix=render(fix, hit.values),
+                               sources=rule.sources)
+    return sorted(out.values(), key=lambda f: (f.line, f.rule))
+
+
+def lint_text(kb: Knowledge, text: str, *, file: str = "Dockerfile", context_dir: str | None = None,
+              ignore: "Iterable[str]" = ()) -> list[Finding]:
+    from ..evidence.dockerfile_parse import parse_dockerfile_text
+
+    return lint_report(kb, parse_dockerfile_text(text, file), file=file, context_dir=context_dir, ignore=ignore)
+
+
+def lint_paths(kb: Knowledge, paths: "Iterable[str]", *, context: str | None = None, use_context: bool = True,
+               ignore: "Iterable[str]" = ()) -> list[LintResult]:
+    """Lint each file; a file that cannot be read or parsed gets a result with `error` instead of findings."""
+    from ..evidence.dockerfile_parse import parse_dockerfile
+    from ..evidence.errors import EvidenceError
+
+    cache: dict = {}
+    out = []
+    for path in paths:
+        try:
+            report = parse_dockerfile(path)
+        except EvidenceError as e:
+            out.append(LintResult(file=path, error=e.to_dict()))
+            continue
+        ctx = None
+        if use_context:
+            ctx = context or os.path.dirname(os.path.abspath(path))
+        findings = lint_report(kb, report, file=path, context_dir=ctx, ignore=ignore, context_cache=cache)
+        out.append(LintResult(file=path, findings=tuple(findings)))
+    return out

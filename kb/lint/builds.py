@@ -1,0 +1,227 @@
+"""What a RUN line builds: C/C++ (gcc, clang), Go (go build/install) and Rust (cargo build/install) programs, with
+where each lands and how it links (static, or against glibc or musl), as :class:`BuiltFile` records.
+
+A BuiltFile is a file a Dockerfile stage produces; the planner's `Artefact` is something else (what a final image
+must run, per strategy), hence the two names.
+"""
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass
+
+from .shellwords import abspath, expand
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from .stages import StageInfo
+
+_QUOTE = re.compile(r"[\x27\"]")
+_INPUTS = (".c", ".cc", ".cpp", ".cxx", ".c++", ".C", ".o", ".a")
+_CXX_SOURCES = (".cc", ".cpp", ".cxx", ".c++", ".C")
+
+
+@dataclass(frozen=True)
+class BuiltFile:
+    """A program a stage builds, at the path it has in some stage (COPY and cp move it: :meth:`at`)."""
+
+    path: str  # absolute; a final "*" when the name is not known (go build ., cargo build)
+    lang: str  # c | cpp | go | rust
+    linkage: str  # static | glibc | musl
+    stage: int
+    line: int
+    builder: str  # the builder stage's base image as written
+    builder_release: str | None
+    builder_glibc: str | None
+    needs: frozenset = frozenset()  # libstdc++.so.6, libgcc_s.so.1
+    why: str = ""  # why it links this way, in words
+    go_cgo: str | None = None  # CGO_ENABLED as set explicitly ("0"/"1"), None when unset
+    go_implicit: bool = False  # cgo was left to its default and the build stage has a C compiler
+    go_cgo_packages: tuple[str, ...] = ()  # cgo-only modules seen in go.mod / imports
+
+    def at(self, path: str) -> "BuiltFile":
+        return BuiltFile(**{**self.__dict__, "path": path})
+
+
+def _origin(info: "StageInfo") -> dict:
+    p = info.profile
+    return {"stage": info.index, "builder": info.stage.base_image_resolved, "builder_release": p.release,
+            "builder_glibc": p.glibc}
+
+
+def dynamic_libc(info: "StageInfo", prog: str = "") -> str | None:
+    """The libc a dynamic link in this stage uses (musl-gcc: musl), or None when the stage has neither."""
+    if prog.startswith("musl-"):
+        return "musl"
+    libc = info.profile.libc
+    return libc if libc in ("glibc", "musl") else None
+
+
+def _extld_static(ldflags: str) -> bool:
+    """Does `-extldflags` pass -static (`-extldflags '-static'`, `-extldflags=-static ...`)? Like the regex
+    -extldflags[= ]+['"]?[^'"]*-static, but linear: the text is cut at quotes once and each piece searched once."""
+    pieces = _QUOTE.split(ldflags)
+    for i, piece in enumerate(pieces):
+        at = piece.find("-extldflags")
+        while at >= 0:
+            j = at + len("-extldflags")
+            rest = piece[j:].lstrip("= ")
+            if len(rest) < len(piece) - j:  # at least one '=' or ' ' follows
+                run = rest if rest else (pieces[i + 1] if i + 1 < len(pieces) else "")
+                if "-static" in run:
+                    return True
+                break  # a later -extldflags in this piece sees a part of the same run
+            at = piece.find("-extldflags", j)
+    return False
+
+
+def cc_build(info: "StageInfo", argv: list[str], prog: str, cwd: str, env: dict, line: int) -> BuiltFile | None:
+    """What `gcc|clang ... -o OUT` builds: a C or C++ program, static or linked against the stage's libc."""
+    args = argv[1:]
+    if any(a in ("-c", "-E", "-S", "-M", "-MM", "--version", "-v", "-dumpversion", "-shared") for a in args):
+        return None
+    out = "a.out"
+    for i, a in enumerate(args):
+        if a == "-o" and i + 1 < len(args):
+            out = args[i + 1]
+        elif a.startswith("-o") and len(a) > 2:
+            out = a[2:]
+    sources = [a for a in args if not a.startswith("-") and a.endswith(_INPUTS)]
+    if not sources and out == "a.out":
+        return None
+    cpp = "++" in prog or any(s.endswith(_CXX_SOURCES) for s in sources)
+    static = any(a in ("-static", "-static-pie", "--static") for a in args) or "-static" in env.get("LDFLAGS", "")
+    lang = "cpp" if cpp else "c"
+    libc = dynamic_libc(info, prog)
+    if static:
+        linkage, why = "static", f"{prog} -static"
+    elif libc is None:
+        return None
+    else:
+        linkage, why = libc, f"{prog} without -static in {info.stage.base_image_resolved}"
+    needs = set()
+    if cpp and linkage != "static":
+        if "-static-libstdc++" not in args:
+            needs.add("libstdc++.so.6")
+        if "-static-libgcc" not in args:
+            needs.add("libgcc_s.so.1")
+    return BuiltFile(path=abspath(expand(out, env, "*"), cwd), lang=lang, linkage=linkage, line=line,
+                     needs=frozenset(needs), why=why, **_origin(info))
+
+def go_build(info: "StageInfo", argv: list[str], cwd: str, env: dict, line: int,
+             imports: "tuple[bool | None, tuple[str, ...]]") -> BuiltFile:
+    """What `go build|install` builds, and how it links: `imports` is what the copied source shows (does it use
+    cgo or a package that needs it: True/False/None for unknown; the cgo-only modules go.mod requires)."""
+    args = argv[2:]
+    out = None
+    ldflags = tags = buildmode = ""
+    pkgs = []
+    i = 0
+    while i < len(args):
+        a = args[i]
+        name, eq, val = a.partition("=")
+        if name in ("-o", "-ldflags", "-tags", "-buildmode", "-gcflags", "-asmflags", "-mod", "-p", "-pkgdir",
+                    "-installsuffix", "-modfile", "-overlay", "-pgo", "-C", "--ldflags", "--tags", "--o"):
+            if not eq:
+                i += 1
+                val = args[i] if i < len(args) else ""
+            key = name.lstrip("-")
+            if key == "o":
+                out = val
+            elif key == "ldflags":
+                ldflags += " " + val
+            elif key == "tags":
+                tags += "," + val
+            elif key == "buildmode":
+                buildmode = val
+        elif not a.startswith("-"):
+            pkgs.append(a)
+        i += 1
+    if argv[1] == "install":
+        gobin = env.get("GOBIN") or posixpath.join(env.get("GOPATH") or "/go", "bin")
+        path = posixpath.join(gobin, "*")
+    elif out:
+        o = expand(out, env, "*")
+        path = abspath(o, cwd) + ("/*" if o.endswith("/") else "")
+    elif pkgs and pkgs[0].endswith(".go"):
+        path = abspath(posixpath.basename(pkgs[0])[:-3], cwd)
+    elif pkgs and pkgs[0] not in (".", "./...") and not pkgs[0].endswith("..."):
+        path = abspath(posixpath.basename(pkgs[0].rstrip("/")), cwd)
+    else:
+        path = abspath("*", cwd)
+    explicit = env.get("CGO_ENABLED")
+    explicit = explicit if explicit in ("0", "1") else None
+    compiler = info.profile.has_compiler or bool(env.get("CC"))
+    cgo_on = explicit == "1" or (explicit is None and compiler)
+    tagset = {t.strip() for t in re.split(r"[,\s]+", tags) if t.strip()}
+    uses, cgo_pkgs = imports
+    libc = dynamic_libc(info)
+    static_flags = _extld_static(ldflags)
+    if buildmode == "pie" and libc and not static_flags:
+        linkage, why = libc, "-buildmode=pie links the loader in"
+    elif not cgo_on:
+        linkage = "static"
+        why = "CGO_ENABLED=0" if explicit == "0" else \
+            f"cgo is off by default: {info.stage.base_image_resolved} has no C compiler"
+    elif static_flags:
+        linkage, why = "static", "-extldflags -static"
+    elif libc is None:
+        linkage, why = "static", ""
+    elif {"netgo", "osusergo"} <= tagset and not cgo_pkgs:
+        linkage, why = "static", "-tags netgo,osusergo"
+    elif explicit is None and uses is False:
+        linkage = "static"
+        why = "no imported package uses cgo"
+    else:
+        if explicit == "1":
+            why = "CGO_ENABLED=1"
+        else:
+            why = (f"CGO_ENABLED is not set and {info.stage.base_image_resolved} has a C compiler, so cgo is on"
+                   + (" and the program imports net, os/user or C" if uses else
+                      "; with cgo on, net and os/user link the C library"))
+        linkage = libc
+    return BuiltFile(path=path, lang="go", linkage=linkage, line=line, why=why, go_cgo=explicit,
+                             go_implicit=explicit is None and compiler, go_cgo_packages=tuple(cgo_pkgs),
+                             **_origin(info))
+
+
+def cargo_build(info: "StageInfo", argv: list[str], cwd: str, env: dict, line: int) -> BuiltFile:
+    """What `cargo build|install` builds: musl targets link statically unless told otherwise."""
+    args = argv[2:]
+    target = env.get("CARGO_BUILD_TARGET")
+    release = "--release" in args or "-r" in args
+    root = None
+    for i, a in enumerate(args):
+        if a == "--target" and i + 1 < len(args):
+            target = args[i + 1]
+        elif a.startswith("--target="):
+            target = a.split("=", 1)[1]
+        elif a == "--root" and i + 1 < len(args):
+            root = args[i + 1]
+        elif a.startswith("--profile"):
+            release = True
+    prof = info.profile
+    host = prof.rust_target or ("musl" if prof.libc == "musl" else "gnu")
+    kind = "musl" if (target and "musl" in target) else ("gnu" if target else host)
+    flags = env.get("RUSTFLAGS", "") + " " + env.get("CARGO_ENCODED_RUSTFLAGS", "")
+    if "+crt-static" in flags:
+        static = True
+    elif "-crt-static" in flags:
+        static = False
+    else:
+        static = kind == "musl"
+    if static:
+        linkage, why, needs = "static", ("musl target (static by default)" if kind == "musl"
+                                         else "-C target-feature=+crt-static"), frozenset()
+    else:
+        linkage = "glibc" if kind == "gnu" else "musl"
+        why = "the gnu target links glibc dynamically" if kind == "gnu" else "-crt-static on musl"
+        needs = frozenset({"libgcc_s.so.1"})
+    if argv[1] == "install":
+        path = posixpath.join(root or env.get("CARGO_HOME") or "/usr/local/cargo", "bin", "*")
+    else:
+        tdir = abspath(env.get("CARGO_TARGET_DIR") or "target", cwd)
+        sub = [target] if target else []
+        path = posixpath.join(tdir, *sub, "release" if release else "debug", "*")
+    return BuiltFile(path=path, lang="rust", linkage=linkage, line=line, needs=needs, why=why,
+                             **_origin(info))

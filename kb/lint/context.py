@@ -1,0 +1,70 @@
+"""Facts about the build context that lint needs, taken from the evidence scanners (kb/evidence/project.py):
+what the Go source a stage copies imports, which packages a requirements file or package.json names.
+
+Every file is read the way `inspect` reads it: inside the context only (no '..', no symbolic link out), regular
+files only, bounded, never blocking.
+"""
+from __future__ import annotations
+
+import json
+import os
+import posixpath
+from collections.abc import Mapping
+
+from ..evidence.ecosystems import requirement_names
+from ..evidence.errors import EvidenceError
+from ..evidence.project import inspect_project, read_project_file
+from ..evidence.textscan import pep503
+
+MAX_CONTEXT_FILES = 400  # files of the context looked at per COPY set: lint runs per Dockerfile, keep it quick
+_USES_CGO = {"go.cgo_import", "go.imports_net", "go.imports_os_user", "go.imports_plugin"}
+
+
+def go_sources(context_dir: str, sources: list[str],
+               natives: Mapping[str, Mapping[str, dict]]) -> tuple[bool | None, tuple[str, ...]]:
+    """What the Go source copied from `sources` shows: (does it import C, net, os/user, plugin or a cgo module:
+    True, False, or None when a third-party package might; the cgo-only modules its go.mod requires)."""
+    paths = [s for s in sources if "*" not in s and "$" not in s]
+    if not paths:
+        return None, ()
+    try:
+        report = inspect_project(context_dir, natives, paths=paths, max_files=MAX_CONTEXT_FILES, ecosystems=("go",))
+    except EvidenceError:
+        return None, ()
+    cgo_pkgs = tuple(dict.fromkeys(o.value for o in report.find("go.cgo_module")
+                                   if posixpath.basename(o.file) == "go.mod"))
+    if not any(f.endswith(".go") and not f.endswith("_test.go") for f in report.files):
+        return (True if cgo_pkgs else None), cgo_pkgs
+    if cgo_pkgs or any(o.key in _USES_CGO or (o.key == "go.cgo_module" and o.file.endswith(".go"))
+                       for o in report.observations):
+        return True, cgo_pkgs
+    return (None if report.has("go.third_party_import") else False), cgo_pkgs
+
+
+def requirements(context_dir: str | None, name: str) -> list[str]:
+    """The (PEP 503) package names of the requirements file `pip install -r NAME` reads, looked up in the context
+    as written, else by its base name; [] when it is not there."""
+    if not context_dir or "$" in name:
+        return []
+    text = read_project_file(context_dir, name) if not os.path.isabs(name) else None
+    if not text:
+        text = read_project_file(context_dir, posixpath.basename(name))
+    return [pep503(n) for n, _ in requirement_names(text or "")]
+
+
+def package_json(context_dir: str | None) -> list[str]:
+    """The dependencies and optionalDependencies of the context's package.json."""
+    if not context_dir:
+        return []
+    try:
+        doc = json.loads(read_project_file(context_dir, "package.json") or "{}")
+    except (ValueError, RecursionError):
+        return []
+    if not isinstance(doc, dict):
+        return []
+    out: list[str] = []
+    for key in ("dependencies", "optionalDependencies"):
+        deps = doc.get(key)
+        if isinstance(deps, dict):
+            out += [str(k) for k in deps]
+    return out

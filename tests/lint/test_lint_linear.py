@@ -1,0 +1,114 @@
+"""lint over hostile input: every pattern it runs over a Dockerfile or the build context is linear (one test per
+pattern, on an input that made the old one backtrack for minutes), and the build context is read like `inspect`
+reads a project: inside the context only, regular files only, bounded."""
+from __future__ import annotations
+
+import os
+import re
+
+import pytest
+
+import kb
+from kb.lint import lint_text
+from kb.lint.builds import _extld_static
+from kb.lint.shellwords import CC, expand, simple_commands
+
+from tests.bounded import within
+
+N = 20_000
+GO_TO_SCRATCH = "FROM golang:1.22\nWORKDIR /src\nCOPY . .\nRUN go build -o /app .\nFROM scratch\nCOPY --from=0 /app /app\n"
+
+
+@pytest.fixture(scope="module")
+def knowledge():
+    return kb.load().knowledge
+
+
+def rules(knowledge, text, context=None):
+    with within():
+        return [(f.rule, f.line) for f in lint_text(knowledge, text, context_dir=str(context) if context else None)]
+
+
+# ---- the build context ------------------------------------------------------------------------------------------
+
+def test_go_source_with_unclosed_import_blocks(knowledge, tmp_path):
+    """issue 11 item 6: lint's build-context scan of 20,000 unclosed `import (` lines."""
+    (tmp_path / "main.go").write_text("package main\n" + "import (\n" * N + '\t"net"\n)\n')
+    assert rules(knowledge, GO_TO_SCRATCH, tmp_path) == [("MI401", 6)]  # it imports net: the scan got there
+    (tmp_path / "main.go").write_text("package main\n" + "import (\n" * N)
+    assert rules(knowledge, GO_TO_SCRATCH, tmp_path) == [("MI402", 4)]  # nothing imported
+
+
+def test_go_mod_with_blank_lines(knowledge, tmp_path):
+    """`^\\s*(?:require\\s+)?MODULE\\s` over go.mod ran \\s* over every newline from every line start."""
+    (tmp_path / "main.go").write_text("package main\n")
+    (tmp_path / "go.mod").write_text("module x\n" + " \n" * N + "require github.com/mattn/go-sqlite3 v1\n")
+    text = GO_TO_SCRATCH.replace("RUN go", "RUN CGO_ENABLED=0 go")
+    assert rules(knowledge, text, tmp_path) == [("MI410", 4)]  # cgo-package-built-without-cgo
+
+
+def test_requirements_and_package_json_outside_the_context_or_special_are_not_read(knowledge, tmp_path):
+    ctx = tmp_path / "ctx"
+    ctx.mkdir()
+    (tmp_path / "secret.txt").write_text("numpy\n")
+    os.symlink(tmp_path / "secret.txt", ctx / "requirements.txt")
+    os.mkfifo(ctx / "package.json")
+    text = ("FROM python:3.12-alpine\nRUN pip install -r requirements.txt\nRUN pip install -r ../secret.txt\n"
+            "FROM node:22-alpine\nRUN npm ci\n")
+    assert rules(knowledge, text, ctx) == []
+    (ctx / "requirements.txt").unlink()
+    (ctx / "requirements.txt").write_text(" " * N + "x\n" + "numpy # " + "#" * N + "\n")
+    assert rules(knowledge, text, ctx) == [("MI408", 2)]
+
+
+# ---- Dockerfile words and RUN lines ---------------------------------------------------------------------------
+
+def test_unclosed_variable_defaults():
+    with within():
+        assert expand("${A:-" * N + "${B}", {"B": "b"}) == "${A:-" * N + "b"
+    assert expand("${A:-x}/${B}/$C", {"B": "b"}) == "*/b/*" and expand("${A:-$B}", {"A": "a"}) == "a"
+
+
+def test_run_lines_with_long_whitespace_and_many_separators():
+    with within():
+        assert simple_commands("a" + " " * N + "b") == [["a", "b"]]
+        assert simple_commands("x " + "; " * N + "&& y") == [["x"], ["y"]]
+    assert simple_commands("cd /src && CGO_ENABLED=0 go build -o /app . 2>&1 | tee log") == [
+        ["cd", "/src"], ["CGO_ENABLED=0", "go", "build", "-o", "/app", ".", "2>&1"], ["tee", "log"]]
+
+
+def test_long_program_names_and_compiler_names():
+    with within():
+        assert not CC.fullmatch("gcc-" * N + "x") and CC.fullmatch("x86_64-linux-musl-gcc-13")
+        assert not CC.fullmatch("a-" * N + "gcc-" + "1." * N + "x")
+
+
+@pytest.mark.parametrize("ldflags", ["-s -w -extldflags '-static'", "-extldflags=-static", "-extldflags -lm",
+                                     "-extldflags '-lm' -static", "-extldflags", "-extldflagsX -static",
+                                     "-extldflags '' -static", '-extldflags= "-static"', "-extldflags -x -extldflags -static"])
+def test_extldflags_agrees_with_the_regex_it_replaces(ldflags):
+    assert _extld_static(ldflags) == bool(re.search(r"-extldflags[= ]+['\"]?[^'\"]*-static", ldflags))
+
+
+def test_many_extldflags(knowledge):
+    with within():
+        assert not _extld_static("-extldflags " * N + "'-static")  # the quote ends the run before -static
+        assert _extld_static("-extldflags " * N + "-static")
+    text = GO_TO_SCRATCH.replace("-o /app", "-ldflags \"" + "-extldflags " * 5000 + "\" -o /app")
+    assert rules(knowledge, text) == [("MI401", 6)]
+
+
+def test_long_pip_and_npm_arguments(knowledge):
+    text = "FROM python:3.12-alpine\nRUN pip install " + "x" * N + "[" * N + " numpy==1 " + "-" * N + "\n"
+    assert rules(knowledge, text) == [("MI408", 2)]
+
+
+def test_the_remaining_patterns_on_long_input(knowledge):
+    from kb.lint.shellwords import is_assignment
+    from kb.lint.stages import _PIP3X
+
+    with within():
+        assert is_assignment("A" * N + "=1") and not is_assignment("A" * N)
+        assert not _PIP3X.fullmatch("pip3." + "1" * N + "x")
+    text = GO_TO_SCRATCH.replace("-o /app", "-tags '" + "netgo, " * 5000 + "osusergo' -o /app")
+    assert rules(knowledge, text) == [("MI402", 4)]  # the tags were read: netgo,osusergo link statically
