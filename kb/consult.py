@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 
 from .cache import load_cached
 from .engine import Engine
-from .errors import InvalidAnswer, UnknownFact
+from .errors import InvalidAnswer, InvalidEvidence, UnknownFact
 from .loader import load_knowledge, rule_files
 from .model import UNKNOWN, Assumption, Fact, Justification, Knowledge, Question, Result
 from .planner import Planner
@@ -46,8 +46,10 @@ class RuleBase:
 
     def question(self, fact: str) -> Question:
         q = self.knowledge.questions.get(fact)
+        if q is None and isinstance(fact, str):
+            q = self.knowledge.questions.get(fact.strip().lower())  # fact names are case-insensitive
         if q is None:
-            raise UnknownFact(fact, list(self.knowledge.questions))
+            raise UnknownFact(fact if isinstance(fact, str) else repr(fact), list(self.knowledge.questions))
         return q
 
     def normalise(self, fact: str, raw: str) -> str:
@@ -109,7 +111,9 @@ class RuleBase:
             assumed = answers[fact] == UNKNOWN
             base.append(Justification(Fact(fact, value), "assumption" if assumed else "user",
                                       note=self.knowledge.questions[fact].unknown_reason if assumed else ""))
-        base += [e for e in evidence if e.fact.name not in answers]  # an answer overrides what evidence showed
+        for e in evidence:  # an answer overrides what evidence showed; the same justification counts once
+            if e.fact.name not in answers and e not in base:
+                base.append(e)
         trail = self.engine.run(j.fact for j in base)
         known = _by_name(base + trail)
         plans, rejected = self.planner.plan(known, trail)
@@ -156,6 +160,11 @@ class Session:
 
     def answer(self, fact: str, raw: str) -> str:
         """Record an answer (aliases and `unknown` accepted); returns the canonical value."""
+        if not isinstance(fact, str):
+            raise UnknownFact(repr(fact), [q.id for q in self.rulebase.questions])
+        fact = self.rulebase.question(fact).id  # `LANGUAGE` is `language`, as the chat's `set` accepts it
+        if not isinstance(raw, str):
+            raise InvalidAnswer(fact, repr(raw), self.rulebase.question(fact).legal())
         value = self.rulebase.normalise(fact, raw)
         self.answers.pop(fact, None)  # a changed answer moves to the end, so `back` undoes it
         self.answers[fact] = value
@@ -175,8 +184,16 @@ class Session:
         self._result = None
 
     def add_evidence(self, evidence: Iterable[Justification]) -> None:
-        """Facts shown by inspecting an artefact: their questions are not asked (an answer still overrides them)."""
-        self.evidence += [j for j in evidence if j not in self.evidence]
+        """Facts shown by inspecting an artefact: their questions are not asked (an answer still overrides them).
+
+        The same justification given twice is kept once; the same fact shown by two artefacts keeps both
+        justifications (the engine asserts the fact once)."""
+        for j in evidence:
+            if not isinstance(j, Justification) or not isinstance(j.fact, Fact) \
+                    or not isinstance(j.fact.name, str) or not isinstance(j.fact.value, str):
+                raise InvalidEvidence(j)
+            if j not in self.evidence:
+                self.evidence.append(j)
         self._result = None
 
     def open_questions(self) -> list[Question]:

@@ -7,15 +7,21 @@ durable-rules 2.0.28 has traps this module exists to contain (shared/DURABLE_RUL
        rule, which matches any fact but never fires, makes every fact "handled".
   P5   negation is not retracted: no rule here uses it; "unless" logic lives in the planner, after inference.
   P7   re-deriving an existing fact raises inside the action: caught, and the second justification is kept.
+       Asserting the same fact id twice in one batch crashes the C engine (SIGSEGV): run() merges duplicate
+       input facts first, so no caller (two evidence lines, an ELF with a repeated DT_NEEDED) can reach it.
   P9   errors inside actions are swallowed into the session state: checked after every consultation.
   P11/P12/P18 sessions are keyed by a 32-bit hash, capped at 1,024, and the C code never releases the GIL: one
        session is live at a time, under a lock, and it is deleted before the lock is released.
+  P13  ruleset names live forever in a Host and are never freed: an Engine that is no longer referenced has its
+       ruleset freed (popped from the Host and deleted in C), but only at a safe point, under the lock, with no
+       session live: the garbage collector may drop an Engine while a consultation runs, so freeing is queued.
   P14  the definition dict is mutated by durable: it is built fresh for every registration.
 """
 from __future__ import annotations
 
 import itertools
 import threading
+import weakref
 from collections.abc import Callable, Iterable
 
 from .model import Condition, Fact, Justification, Rule
@@ -31,6 +37,40 @@ _ruleset_numbers = itertools.count(1)
 _session_numbers = itertools.count(1)
 
 _ABSORBER = "absorb-every-fact"
+_unused: list[str] = []  # rulesets of Engines that were dropped, freed at the next safe point (P13)
+
+
+def _release(name: str) -> None:
+    """Called when an Engine is garbage-collected: free its ruleset now if that is safe, else queue it."""
+    _unused.append(name)
+    if _lock.acquire(blocking=False):  # not if a consultation is running (maybe in this very thread)
+        try:
+            _free_unused()
+        finally:
+            _lock.release()
+
+
+def _free_unused() -> None:
+    """Free the queued rulesets. Only under _lock, so no session is live (P13: deleting frees no session)."""
+    if _host is None:
+        return
+    import durable_rules_engine
+
+    while _unused:
+        name = _unused.pop()
+        ruleset = _host._ruleset_directory.pop(name, None)
+        if ruleset is None:
+            continue
+        try:
+            _host._ruleset_list.remove(ruleset)
+        except ValueError:
+            pass
+        durable_rules_engine.delete_ruleset(ruleset._handle)
+
+
+def live_rulesets() -> int:
+    """How many rulesets the Host holds (for tests: a load-reload loop must keep this flat)."""
+    return 0 if _host is None else len(_host._ruleset_list)
 
 
 def _host_instance():
@@ -77,6 +117,18 @@ def compile_rules(rules: Iterable[Rule], action_for: Callable[[Rule], Callable])
     return definition
 
 
+def unique_facts(facts: Iterable[Fact]) -> dict[str, dict]:
+    """The input facts as durable facts, one per id (the first wins): durable-rules segfaults when one batch
+    asserts an id twice (P7), and a fact shown twice (two evidence lines, a repeated DT_NEEDED) is one fact.
+    Names and values must be text: anything else would be coerced by durable (P16) or crash its JSON."""
+    out: dict[str, dict] = {}
+    for f in facts:
+        if not isinstance(f.name, str) or not isinstance(f.value, str):
+            raise TypeError(f"a fact's name and value are text, not {f.name!r} = {f.value!r}")
+        out.setdefault(f.id, {"id": f.id, "name": f.name, "value": f.value})
+    return out
+
+
 def _never(c) -> None:  # pragma: no cover - the absorber cannot fire
     raise AssertionError("the absorber rule fired")
 
@@ -87,20 +139,25 @@ class Engine:
     def __init__(self, rules: Iterable[Rule]):
         self.rules = [r for r in rules if r.kind == "infer" and r.status == "active"]
         self.name = f"minimage-{next(_ruleset_numbers)}"
+        # The actions append to this list, never to self: the Host keeps the actions alive, and a reference to
+        # the Engine from them would keep every Engine alive forever.
         self._trail: list[Justification] = []
         with _lock:
+            _free_unused()
             _host_instance().register_rulesets({self.name: compile_rules(self.rules, self._action_for)})
+        weakref.finalize(self, _release, self.name)
 
     def _action_for(self, rule: Rule) -> Callable:
         from durable.engine import MessageObservedException
 
         aliases = [f"c{i}" for i in range(len(rule.when))]
         conclusions = [Fact(name, value) for name, value in rule.then]
+        trail = self._trail
 
         def action(c) -> None:
             premises = tuple(Fact(m["name"], m["value"]) for m in (getattr(c, a) for a in aliases))
             for fact in conclusions:
-                self._trail.append(Justification(fact=fact, source="rule", rule_id=rule.id, premises=premises))
+                trail.append(Justification(fact=fact, source="rule", rule_id=rule.id, premises=premises))
                 try:
                     c.assert_fact({"id": fact.id, "name": fact.name, "value": fact.value})
                 except MessageObservedException:
@@ -110,7 +167,7 @@ class Engine:
 
     def run(self, facts: Iterable[Fact]) -> list[Justification]:
         """Forward-chain from `facts` to quiescence; the justification of every derived fact, in firing order."""
-        batch = [{"id": f.id, "name": f.name, "value": f.value} for f in facts]
+        batch = list(unique_facts(facts).values())
         if not batch:
             return []
         host = _host_instance()
@@ -118,13 +175,14 @@ class Engine:
             sid = str(next(_session_numbers))
             for fact in batch:
                 fact["sid"] = sid
-            self._trail = []
+            self._trail.clear()
             try:
                 host.assert_facts(self.name, batch)
                 error = host.get_state(self.name, sid).get("exception")
                 if error:
                     raise EngineError(f"a rule action failed: {error}")
-                return self._trail
+                return list(self._trail)
             finally:
-                self._trail = []
+                self._trail.clear()
                 host.delete_state(self.name, sid)
+                _free_unused()

@@ -35,8 +35,17 @@ class UnknownFact(MinimageError):
         super().__init__(f"unknown fact '{fact}' (known facts: {', '.join(legal)})")
 
 
-class InvalidAnswer(MinimageError):
+class InvalidAnswer(MinimageError, ValueError):
     def __init__(self, fact: str, value: str, legal: list[str]):
         self.fact, self.value, self.legal = fact, value, legal
         shown = value if len(value) <= 40 else value[:37] + "..."
         super().__init__(f"'{shown}' is not an answer to {fact} (legal: {', '.join(legal)})")
+
+
+class InvalidEvidence(MinimageError, TypeError):
+    """Evidence that is not a Justification of a Fact whose name and value are text."""
+
+    def __init__(self, item: object):
+        self.item = item
+        shown = repr(item)
+        super().__init__(f"evidence must be kb.Justification records of text facts, not {shown[:80]}")
