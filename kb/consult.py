@@ -139,14 +139,15 @@ def _by_name(facts: Iterable[Justification]) -> dict[str, set[str]]:
     return known
 
 
-def load(*extra: str | os.PathLike, cache: bool = True) -> RuleBase:
+def load(*extra: str | os.PathLike, cache: bool = True, cache_dir: str | os.PathLike | None = None) -> RuleBase:
     """The shipped rule base, with the rule files in `extra` layered on top (a clash is a RuleFileError).
 
-    With `cache`, validated knowledge is reused across processes while the files' bytes stay the same (kb.cache).
+    With `cache`, validated knowledge is reused across processes while the files' bytes stay the same (kb.cache),
+    in `cache_dir` (default: $MINIMAGE_CACHE_DIR, else $XDG_CACHE_HOME/minimage).
     """
     if not cache:
         return RuleBase(load_knowledge(extra))
-    return RuleBase(load_cached(rule_files(extra), lambda: load_knowledge(extra)))
+    return RuleBase(load_cached(rule_files(extra), lambda: load_knowledge(extra), cache_dir))
 
 
 class Session:

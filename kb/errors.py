@@ -18,15 +18,28 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.ident}: {self.message}"
+        """One line, safe to print: control characters from the input (escape sequences, newlines) are escaped,
+        and a problem of the whole file (line 0) names no line."""
+        from .files import safe_text
+
+        where = safe_text(self.file) + (f":{self.line}" if self.line > 0 else "")
+        return f"{where}: {safe_text(str(self.ident))}: {safe_text(self.message)}"
 
 
 class RuleFileError(MinimageError):
     """A rule file could not be loaded. `problems` lists every problem found, each with its file and line."""
 
+    #: at most this many problems are kept and reported; `omitted` counts the rest ("... and N more")
+    MAX_PROBLEMS = 100
+
     def __init__(self, problems: list[Problem]):
-        self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
+        self.problems = problems[:self.MAX_PROBLEMS]
+        self.omitted = max(0, len(problems) - self.MAX_PROBLEMS)
+        self.total = len(problems)
+        lines = [str(p) for p in self.problems]
+        if self.omitted:
+            lines.append(f"... and {self.omitted} more")
+        super().__init__("\n".join(lines))
 
 
 class UnknownFact(MinimageError):

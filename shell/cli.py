@@ -46,6 +46,18 @@ class Env:
     debug: bool = False
 
     def __post_init__(self) -> None:
+        # a descriptor closed by the caller (`minimage-ask <&- >&-`): Python gives None; we read nothing from it,
+        # and a write to it is an error that says so (shell.output.ClosedStream)
+        if self.stdin is None or self.stdout is None or self.stderr is None:
+            from .output import ClosedStream
+
+            self.stdin = self.stdin if self.stdin is not None else ClosedStream("standard input")
+            self.stdout = self.stdout if self.stdout is not None else ClosedStream("standard output")
+            self.stderr = self.stderr if self.stderr is not None else ClosedStream("standard error", quiet=True)
+        if self.stdout is sys.stdout:  # a full disk (`> /dev/full`) is an error to report, not an internal one
+            from .output import GuardedStream
+
+            self.stdout = GuardedStream(sys.stdout)
         if self.stdin_isatty is None:
             self.stdin_isatty = _isatty(self.stdin)
         if self.stdout_isatty is None:
@@ -131,17 +143,10 @@ def load_rulebase(paths: list[str]):
 
 
 def write_output(text: str, args, env: Env) -> None:
-    if getattr(args, "output", None):
-        path = args.output
-        tmp = os.path.join(os.path.dirname(path) or ".", f".{os.path.basename(path)}.tmp")
-        try:
-            with open(tmp, "w", encoding="utf-8") as f:
-                f.write(text)
-            os.replace(tmp, path)
-        except OSError as e:
-            raise UsageError(f"cannot write {path}: {e.strerror or e}") from None
-    else:
-        env.stdout.write(text)
+    """To --output (shell.output: atomic for files, in place for devices and FIFOs, `-` is stdout) or stdout."""
+    from .output import write_output as write
+
+    write(text, getattr(args, "output", None) or "-", env.stdout)
 
 
 def parse_assignment(text: str, where: str) -> tuple[str, str]:
@@ -156,32 +161,17 @@ def _clip(text: str, limit: int = 60) -> str:
 
 
 def read_answers_file(path: str) -> list[tuple[str, str, str]]:
-    """(fact, value, where) from a YAML mapping or FACT=VALUE lines."""
-    from kb.model import Located
-    from kb.yamlfile import parse_yaml
+    """(fact, value, where) from a YAML mapping or FACT=VALUE lines (shell.answers decides which, by every line)."""
+    from kb.files import InputFileError
+
+    from .answers import AnswersFileError, read_answers_file as read
 
     try:
-        with open(path, encoding="utf-8") as f:
-            text = f.read()
-    except UnicodeDecodeError as e:
-        raise UsageError(f"{path}: not UTF-8 text (byte {e.start})") from None
-    except OSError as e:
-        raise UsageError(f"cannot read {path}: {e.strerror or e}") from None
-    doc = None
-    if "=" not in text.split("\n", 1)[0]:
-        try:
-            doc = parse_yaml(text)
-        except Exception:  # not YAML: read as FACT=VALUE lines below
-            doc = None
-    if isinstance(doc, Located):
-        return [(str(k), str(v), f"{path}:{doc.key_lines[k]}") for k, v in doc.items()]
-    out = []
-    for n, line in enumerate(text.splitlines(), 1):
-        line = line.strip()
-        if line and not line.startswith("#"):
-            fact, value = parse_assignment(line, f"{path}:{n}")
-            out.append((fact, value, f"{path}:{n}"))
-    return out
+        return read(path)
+    except InputFileError as e:
+        raise UsageError(f"cannot read {e}") from None
+    except AnswersFileError as e:
+        raise UsageError(str(e)) from None
 
 
 def apply_answer(session, fact: str, value: str, where: str) -> str:
@@ -342,28 +332,65 @@ def main(argv: list[str] | None = None, env: Env | None = None) -> int:
         argv = argv[1:]
     from kb.errors import MinimageError, RuleFileError
 
+    from kb.files import safe_text
+
+    from .output import OutputError, flush
+
     try:
-        return int(command(argv, env))
+        status = int(command(argv, env))
+        flush(env.stdout, "standard output")  # /dev/full says so here, not as a lost write at exit
+        return status
     except SystemExit as e:  # argparse: --help, --version, usage errors
         return ExitStatus.USAGE if e.code not in (0, None) else ExitStatus.OK
+    except BrokenPipeError:  # the reader went away (`| head`): the usual quiet exit
+        _quiet_stdout(env)
+        return ExitStatus.OK
+    except OutputError as e:
+        _quiet_stdout(env)
+        env.stderr.write(f"Error: {safe_text(str(e))}\n")
+        return ExitStatus.USAGE
+    except (UnicodeDecodeError, UnicodeEncodeError) as e:  # input that is not UTF-8, or a stream that cannot show it
+        env.stderr.write(f"Error: {safe_text(_unicode_problem(e))}\n")
+        return ExitStatus.USAGE
     except RuleFileError as e:
-        env.stderr.write(f"Error: the rules cannot be loaded ({len(e.problems)} problem"
-                         f"{'s' if len(e.problems) != 1 else ''}):\n")
+        total = getattr(e, "total", len(e.problems))
+        env.stderr.write(f"Error: the rules cannot be loaded ({total} problem{'s' if total != 1 else ''}):\n")
         env.stderr.write("".join(f"  {p}\n" for p in e.problems))
+        if getattr(e, "omitted", 0):
+            env.stderr.write(f"  ... and {e.omitted} more\n")
         return ExitStatus.USAGE
     except (UsageError, MinimageError) as e:
-        env.stderr.write(f"Error: {e}\n")
+        env.stderr.write(f"Error: {safe_text(str(e))}\n")
         return ExitStatus.USAGE
     except KeyboardInterrupt:
         env.stderr.write("\nInterrupted.\n")
         return ExitStatus.INTERRUPTED
-    except BrokenPipeError:
-        return ExitStatus.OK
     except Exception as e:  # noqa: BLE001 - the last line of defence: no traceback for users
         if env.debug:
             raise
-        env.stderr.write(f"Error: internal error: {type(e).__name__}: {e} (run with --debug for the traceback)\n")
+        env.stderr.write(f"Error: internal error: {type(e).__name__}: {safe_text(str(e))} "
+                         "(run with --debug for the traceback)\n")
         return ExitStatus.INTERNAL
+
+
+def _unicode_problem(e: UnicodeError) -> str:
+    if isinstance(e, UnicodeDecodeError):
+        return f"the input is not UTF-8 text (byte 0x{e.object[e.start]:02x} at position {e.start + 1})"
+    return (f"cannot show the character {e.object[e.start:e.start + 1]!r} in the terminal's encoding "
+            f"({e.encoding}); set a UTF-8 locale (LANG=C.UTF-8) or use --output")
+
+
+def _quiet_stdout(env: Env) -> None:
+    """After a failed write to the process's own stdout, point it at /dev/null so the interpreter's flush at
+    exit does not fail again (Python's documented recipe for SIGPIPE)."""
+    if getattr(env.stdout, "_stream", env.stdout) is not sys.stdout or sys.stdout is None:
+        return
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 def run() -> None:
