@@ -6,8 +6,8 @@
     print(result.best.final_image)
 """
 from .consult import RuleBase, Session, load
-from .errors import InvalidAnswer, InvalidEvidence, MinimageError, Problem, RuleFileError, UnknownFact
+from .errors import InvalidAnswer, InvalidEvidence, MinimageError, Problem, RuleFileError, UnknownFact, UnknownImage
 from .model import UNKNOWN, Fact, Justification, Plan, Result
 
 __all__ = ["load", "RuleBase", "Session", "Result", "Plan", "Fact", "Justification", "UNKNOWN", "MinimageError",
-           "RuleFileError", "InvalidAnswer", "InvalidEvidence", "UnknownFact", "Problem"]
+           "RuleFileError", "InvalidAnswer", "InvalidEvidence", "UnknownImage", "UnknownFact", "Problem"]

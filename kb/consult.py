@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 
 from .cache import load_cached
 from .engine import Engine
-from .errors import InvalidAnswer, InvalidEvidence, UnknownFact
+from .errors import InvalidAnswer, InvalidEvidence, UnknownFact, UnknownImage
 from .loader import load_knowledge, rule_files
 from .model import UNKNOWN, Assumption, Fact, Justification, Knowledge, Question, Result
 from .planner import Planner
@@ -221,7 +221,7 @@ class Session:
         for ref in images:
             image = knowledge.image(ref)
             if image is None:
-                raise UnknownFact(ref, sorted(knowledge.images))
+                raise UnknownImage(ref, sorted(knowledge.images))
             chosen.append(image)
         base = self.result()
         trail = [j for j in base.facts if j.source == "rule"]

@@ -62,3 +62,13 @@ class InvalidEvidence(MinimageError, TypeError):
         self.item = item
         shown = repr(item)
         super().__init__(f"evidence must be kb.Justification records of text facts, not {shown[:80]}")
+
+
+class UnknownImage(UnknownFact):
+    """An image reference that is not in the catalogue (nor an alias of one)."""
+
+    def __init__(self, ref: str, known: list[str]):
+        super().__init__(ref, known)
+        self.ref = ref
+        Exception.__init__(self, f"unknown image '{ref}': not in the catalogue (`minimage-ask rules` and "
+                                 f"knowledge/images.yaml list the {len(known)} images it has)")

@@ -186,11 +186,18 @@ def apply_answer(session, fact: str, value: str, where: str) -> str:
                          f"(legal: {', '.join(e.legal)})") from None
 
 
-def emit_result(result, args, env: Env) -> int:
+def emit_result(result, args, env: Env, extra: dict | None = None) -> int:
+    """Write the result as --format asks; `extra` adds keys to the JSON object (inspect: what was inspected)."""
     from . import render
 
     if args.format == "json":
-        write_output(render.result_json(result) + "\n", args, env)
+        if extra:
+            import json
+
+            text = json.dumps({**result.to_dict(), **extra}, indent=2)
+        else:
+            text = render.result_json(result)
+        write_output(text + "\n", args, env)
     elif args.format == "dockerfile":
         if not result.plans:
             env.stderr.write(f"Error: no viable plan: {result.no_plan_reason}\n")
@@ -292,9 +299,10 @@ def cmd_inspect(argv: list[str], env: Env) -> int:
     env.debug = args.debug
     rb = load_rulebase(args.rules)
     try:
-        kind, _, evidence = inspect_path(args.path)
+        kind, report, evidence = inspect_path(args.path)
     except EvidenceError as e:
         raise UsageError(str(e)) from None
+    warnings = inspection_warnings(report)
     session = rb.session()
     session.add_evidence(evidence)
     for text in args.answer:
@@ -304,13 +312,28 @@ def cmd_inspect(argv: list[str], env: Env) -> int:
         from .chat import run_chat
 
         return run_chat(rb, session, args, env)
+    from kb.files import safe_text
+
     if args.format == "text":
         shown = evidence or []
-        env.stdout.write(f"Evidence from {kind} {args.path}:\n")
-        env.stdout.write("".join(f"  {str(j.fact):<36} {j.note}\n" for j in shown)
-                         or "  nothing that settles a question\n")
+        env.stdout.write(f"Evidence from {kind} {safe_text(args.path)}:\n")
+        env.stdout.write("".join(f"  {str(j.fact):<36} {safe_text(j.note)}\n" for j in shown)
+                         or ("  nothing that settles a question in what was read (see the warnings)\n" if warnings
+                             else "  nothing that settles a question\n"))
+        env.stdout.write("".join(f"  warning: {safe_text(w)}\n" for w in warnings))
         env.stdout.write("\n")
-    return emit_result(session.result(), args, env)
+    elif warnings:  # JSON carries them (below); a Dockerfile on stdout must stay clean: stderr
+        if args.format == "dockerfile":
+            env.stderr.write("".join(f"warning: {safe_text(args.path)}: {safe_text(w)}\n" for w in warnings))
+    return emit_result(session.result(), args, env,
+                       {"inspected": {"path": args.path, "kind": kind, "warnings": warnings,
+                                      "truncated": bool(getattr(report, "truncated", False))}})
+
+
+def inspection_warnings(report) -> list[str]:
+    """What the inspection could not read (unreadable directories, a walk stopped at its file cap, files over the
+    size cap, ...), as the report lists them."""
+    return [str(w) for w in getattr(report, "warnings", ()) or ()]
 
 
 def cmd_verify(argv: list[str], env: Env) -> int:
@@ -323,13 +346,32 @@ COMMANDS: dict[str, Callable[[list[str], Env], int]] = {"inspect": cmd_inspect, 
                                                         "diagnose": cmd_diagnose, "verify": cmd_verify}
 
 
+GLOBAL_OPTIONS = {"--rules": 1, "--debug": 0}  # options every command takes, also before the command's name
+
+
+def split_command(argv: list[str]) -> tuple[str | None, list[str]]:
+    """(command name or None for a consultation, its arguments). Options every command takes may come before the
+    name (`minimage-ask --rules mine.yaml rules MI901`): they are moved after it."""
+    before, i = [], 0
+    while i < len(argv):
+        word = argv[i]
+        name = word.split("=", 1)[0]
+        if name not in GLOBAL_OPTIONS:
+            break
+        takes = GLOBAL_OPTIONS[name] if "=" not in word else 0
+        before += argv[i:i + 1 + takes]
+        i += 1 + takes
+    if i < len(argv) and argv[i] in COMMANDS:
+        return argv[i], before + argv[i + 1:]
+    return None, argv
+
+
 def main(argv: list[str] | None = None, env: Env | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     env = env or Env()
     env.debug = "--debug" in argv
-    command = COMMANDS.get(argv[0], cmd_consult) if argv else cmd_consult
-    if argv and argv[0] in COMMANDS:
-        argv = argv[1:]
+    name, argv = split_command(argv)
+    command = COMMANDS.get(name, cmd_consult)
     from kb.errors import MinimageError, RuleFileError
 
     from kb.files import safe_text

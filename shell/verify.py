@@ -12,6 +12,8 @@ import shutil
 import subprocess
 import tempfile
 
+from kb.files import safe_text
+
 from .cli import Env, ExitStatus, UsageError, _clip, add_common, apply_answer, parse, parse_assignment
 
 EXAMPLES = """\
@@ -58,7 +60,14 @@ def docker_engine(env: Env) -> tuple[str | None, str]:
 def choose_plan(session, image: str | None, env: Env):
     """The plan to verify: the binary as it is, on --image or on the best image for it."""
     if image:
-        judged = session.judge([image])
+        from kb.errors import UnknownImage
+
+        try:
+            judged = session.judge([image])
+        except UnknownImage as e:
+            env.stdout.write(f"{safe_text(image)} is not in the catalogue, so the rule base cannot say whether it "
+                             f"runs this binary ({len(e.legal)} images are). Trying anyway.\n")
+            return None
         plan = next((p for p in judged.plans if p.strategy == "prebuilt-binary"), None)
         if plan is None:
             rejection = next((r for r in judged.rejected if r.strategy == "prebuilt-binary"), None)
