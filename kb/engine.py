@@ -117,16 +117,31 @@ def compile_rules(rules: Iterable[Rule], action_for: Callable[[Rule], Callable])
     return definition
 
 
-def unique_facts(facts: Iterable[Fact]) -> dict[str, dict]:
+def unique_facts(facts: Iterable[Fact], originals: dict[str, Fact] | None = None) -> dict[str, dict]:
     """The input facts as durable facts, one per id (the first wins): durable-rules segfaults when one batch
     asserts an id twice (P7), and a fact shown twice (two evidence lines, a repeated DT_NEEDED) is one fact.
-    Names and values must be text: anything else would be coerced by durable (P16) or crash its JSON."""
+
+    Names and values must be text (durable coerces anything else, P16). What durable sees is made safe for its C
+    strings: a NUL would cut the id short (two facts would become one id) and a lone surrogate (a file name that
+    is not UTF-8) cannot be encoded at all; both are escaped, and `originals` maps each id durable sees back to the
+    fact as given, for the premises of the trail."""
     out: dict[str, dict] = {}
     for f in facts:
         if not isinstance(f.name, str) or not isinstance(f.value, str):
             raise TypeError(f"a fact's name and value are text, not {f.name!r} = {f.value!r}")
-        out.setdefault(f.id, {"id": f.id, "name": f.name, "value": f.value})
+        name, value = _c_safe(f.name), _c_safe(f.value)
+        key = f"{name}={value}"
+        if key not in out:
+            out[key] = {"id": key, "name": name, "value": value}
+            if originals is not None:
+                originals[key] = f
     return out
+
+
+def _c_safe(text: str) -> str:
+    if text.isprintable() or ("\0" not in text and text.isascii()):
+        return text
+    return text.encode("utf-8", "backslashreplace").decode("utf-8").replace("\0", "\\x00")
 
 
 def _never(c) -> None:  # pragma: no cover - the absorber cannot fire
@@ -142,6 +157,7 @@ class Engine:
         # The actions append to this list, never to self: the Host keeps the actions alive, and a reference to
         # the Engine from them would keep every Engine alive forever.
         self._trail: list[Justification] = []
+        self._originals: dict[str, Fact] = {}  # id durable sees -> the input fact (see unique_facts)
         with _lock:
             _free_unused()
             _host_instance().register_rulesets({self.name: compile_rules(self.rules, self._action_for)})
@@ -152,10 +168,11 @@ class Engine:
 
         aliases = [f"c{i}" for i in range(len(rule.when))]
         conclusions = [Fact(name, value) for name, value in rule.then]
-        trail = self._trail
+        trail, originals = self._trail, self._originals
 
         def action(c) -> None:
-            premises = tuple(Fact(m["name"], m["value"]) for m in (getattr(c, a) for a in aliases))
+            matched = [getattr(c, a) for a in aliases]
+            premises = tuple(originals.get(m["id"]) or Fact(m["name"], m["value"]) for m in matched)
             for fact in conclusions:
                 trail.append(Justification(fact=fact, source="rule", rule_id=rule.id, premises=premises))
                 try:
@@ -167,11 +184,12 @@ class Engine:
 
     def run(self, facts: Iterable[Fact]) -> list[Justification]:
         """Forward-chain from `facts` to quiescence; the justification of every derived fact, in firing order."""
-        batch = list(unique_facts(facts).values())
-        if not batch:
-            return []
         host = _host_instance()
         with _lock:
+            self._originals.clear()
+            batch = list(unique_facts(facts, self._originals).values())
+            if not batch:
+                return []
             sid = str(next(_session_numbers))
             for fact in batch:
                 fact["sid"] = sid
@@ -181,8 +199,20 @@ class Engine:
                 error = host.get_state(self.name, sid).get("exception")
                 if error:
                     raise EngineError(f"a rule action failed: {error}")
-                return list(self._trail)
-            finally:
-                self._trail.clear()
-                host.delete_state(self.name, sid)
-                _free_unused()
+                trail = list(self._trail)
+            except BaseException:
+                self._end(host, sid, quiet=True)  # the session may not exist: keep the first error
+                raise
+            self._end(host, sid)
+            return trail
+
+    def _end(self, host, sid: str, quiet: bool = False) -> None:
+        self._trail.clear()
+        self._originals.clear()
+        try:
+            host.delete_state(self.name, sid)
+        except Exception:
+            if not quiet:
+                raise
+        finally:
+            _free_unused()

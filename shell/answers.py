@@ -38,10 +38,13 @@ def parse_answers(text: str, path: str) -> list[tuple[str, str, str]]:
     try:
         doc = parse_yaml(text)
     except YamlError as e:
-        first = next((n for n, line in meaningful if "=" in line), None)
-        hint = f" (line {first} looks like FACT=VALUE, so are the others?)" if first else ""
+        first = next((n for n, line in meaningful if _ASSIGNMENT.fullmatch(line)), None)
+        if first is not None:  # some lines are FACT=VALUE: name the first that is not
+            n, line = next((n, line) for n, line in meaningful if not _ASSIGNMENT.fullmatch(line))
+            raise AnswersFileError(f"{safe_text(path)}:{n}: expected FACT=VALUE like line {first}, got "
+                                   f"'{safe_text(line[:60])}'") from None
         raise AnswersFileError(f"{safe_text(path)}:{e.line or 1}: neither FACT=VALUE lines nor a YAML mapping: "
-                               f"{safe_text(e.message)}{hint}") from None
+                               f"{safe_text(e.message)}") from None
     if not isinstance(doc, Located):
         n, line = next(((n, line) for n, line in meaningful if not _ASSIGNMENT.fullmatch(line)), meaningful[0])
         raise AnswersFileError(f"{safe_text(path)}:{n}: expected FACT=VALUE lines or a YAML mapping of facts to "

@@ -57,6 +57,10 @@ class Env:
         if self.stdout is sys.stdout:  # a full disk (`> /dev/full`) is an error to report, not an internal one
             from .output import GuardedStream
 
+            try:  # a file name that is not UTF-8 is shown as \udcff, not an encoding error (strict locales)
+                sys.stdout.reconfigure(errors="backslashreplace")
+            except (AttributeError, ValueError, OSError):
+                pass
             self.stdout = GuardedStream(sys.stdout)
         if self.stdin_isatty is None:
             self.stdin_isatty = _isatty(self.stdin)
