@@ -79,3 +79,30 @@ def test_fact_names_are_case_insensitive_like_the_chats_set():
     assert status in (0, 1), err
     facts = {(f["fact"], f["value"]) for f in json.loads(out)["facts"] if f["source"] == "user"}
     assert {("language", "go"), ("cgo", "no")} <= facts
+
+
+def test_diagnose_lines_that_imply_the_same_fact_continue_into_a_consultation():
+    """shell/diagnose.py's continuation: each match's facts enter as evidence named by its rule; two lines (a GLIBC
+    and a GLIBCXX one) both imply binary_libc=glibc."""
+    proc = _in_child('''
+        import kb
+        from kb.diagnose import answers_of, diagnose
+        rb = kb.load()
+        text = ("/app: /lib/x86_64-linux-gnu/libc.so.6: version `GLIBC_2.34' not found (required by /app)\\n"
+                "/app: /usr/lib/x86_64-linux-gnu/libstdc++.so.6: version `GLIBCXX_3.4.30' not found "
+                "(required by /app)\\n")
+        matches = diagnose(rb.knowledge, text)
+        assert [f.get("binary_libc") for f in (m.facts for m in matches)] == ["glibc", "glibc"], matches
+        answers = answers_of(matches)
+        session = rb.session(answers)
+        session.add_evidence(kb.Justification(kb.Fact(fact, str(value)), "evidence",
+                                              note=f"the error message ({m.id})")
+                             for m in matches for fact, value in m.facts.items()
+                             if fact not in answers and fact in rb.knowledge.evidence)
+        session.answer("language", "cpp")
+        result = session.result()
+        notes = [j.note for j in result.facts if j.fact == kb.Fact("binary_libc", "glibc")]
+        assert len(notes) == 2, notes
+        print("ok")
+    ''')
+    assert proc.returncode == 0 and proc.stdout == "ok\n", (proc.returncode, proc.stderr[-2000:])
