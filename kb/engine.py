@@ -31,6 +31,26 @@ class EngineError(RuntimeError):
     """durable-rules reported an error while running our rules."""
 
 
+class InstallError(EngineError):
+    """durable-rules is missing or was built wrongly: the message says how to repair the installation."""
+
+
+REINSTALL = ('CPPFLAGS="-DPyEval_CallObject=PyObject_CallObject" python -m pip install --no-cache-dir '
+             '--no-binary durable-rules --force-reinstall --no-deps durable-rules==2.0.28')
+
+
+def _import_durable():
+    try:
+        from durable import engine as durable
+    except ImportError as e:
+        detail = str(e)
+        why = ("it was compiled without the flag Python 3.13 needs (a wheel from pip's cache, built before?)"
+               if "PyEval_CallObject" in detail else "it is not installed or does not load")
+        raise InstallError(f"durable-rules cannot be imported ({detail}): {why}. Repair it with\n  {REINSTALL}\n"
+                           "(in a checkout, scripts/setup does this)") from None
+    return durable
+
+
 _host = None  # the one durable Host, created (and durable-rules imported) when the first Engine is built
 _lock = threading.Lock()  # one live session at a time, for every Engine (P11, P12, P18)
 _ruleset_numbers = itertools.count(1)
@@ -76,7 +96,7 @@ def live_rulesets() -> int:
 def _host_instance():
     global _host
     if _host is None:
-        from durable import engine as durable  # imported on first use: asking questions does not need it
+        durable = _import_durable()  # imported on first use: asking questions does not need it
 
         class QuietHost(durable.Host):
             """A durable Host without the background dispatcher thread (P4)."""

@@ -376,6 +376,7 @@ def main(argv: list[str] | None = None, env: Env | None = None) -> int:
     env.debug = "--debug" in argv
     name, argv = split_command(argv)
     command = COMMANDS.get(name, cmd_consult)
+    from kb.engine import InstallError
     from kb.errors import MinimageError, RuleFileError
 
     from kb.files import safe_text
@@ -411,6 +412,9 @@ def main(argv: list[str] | None = None, env: Env | None = None) -> int:
     except KeyboardInterrupt:
         env.stderr.write("\nInterrupted.\n")
         return ExitStatus.INTERRUPTED
+    except InstallError as e:  # durable-rules missing or mis-built: say how to repair it
+        env.stderr.write(f"Error: {e}\n")
+        return ExitStatus.INTERNAL
     except Exception as e:  # noqa: BLE001 - the last line of defence: no traceback for users
         if env.debug:
             raise
