@@ -181,7 +181,7 @@ class Engine:
         with _lock:
             _free_unused()
             _host_instance().register_rulesets({self.name: compile_rules(self.rules, self._action_for)})
-        weakref.finalize(self, _release, self.name)
+        weakref.finalize(self, _release, self.name).atexit = False  # at exit the process frees everything
 
     def _action_for(self, rule: Rule) -> Callable:
         from durable.engine import MessageObservedException
