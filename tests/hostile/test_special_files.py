@@ -137,3 +137,20 @@ def test_inspect_of_an_unreadable_directory_is_exit_2():
                 os.chmod(os.path.join(root, x), 0o755)
         os.chmod(d, 0o755)
         shutil.rmtree(d)
+
+
+@pytest.mark.parametrize("kind", ["fifo", "/dev/zero", "directory"])
+def test_a_history_file_that_is_not_a_file_is_not_opened(kind, tmp_path):
+    import io
+
+    pytest.importorskip("prompt_toolkit")
+    from prompt_toolkit.history import InMemoryHistory
+
+    from shell.chat import open_history
+
+    path = special(kind, tmp_path) if kind != "directory" else str(tmp_path / "hist")
+    if kind == "directory":
+        os.mkdir(path)
+    err = io.StringIO()
+    history = open_history(path, err)  # a FIFO here blocked in open() for ever
+    assert isinstance(history, InMemoryHistory) and "history is kept in memory" in err.getvalue()
