@@ -111,8 +111,10 @@ class RuleBase:
             assumed = answers[fact] == UNKNOWN
             base.append(Justification(Fact(fact, value), "assumption" if assumed else "user",
                                       note=self.knowledge.questions[fact].unknown_reason if assumed else ""))
+        seen = set(base)
         for e in evidence:  # an answer overrides what evidence showed; the same justification counts once
-            if e.fact.name not in answers and e not in base:
+            if e.fact.name not in answers and e not in seen:
+                seen.add(e)
                 base.append(e)
         trail = self.engine.run(j.fact for j in base)
         known = _by_name(base + trail)
@@ -189,11 +191,13 @@ class Session:
 
         The same justification given twice is kept once; the same fact shown by two artefacts keeps both
         justifications (the engine asserts the fact once)."""
+        seen = set(self.evidence)  # a set: an ELF may show thousands of facts, and list membership is quadratic
         for j in evidence:
             if not isinstance(j, Justification) or not isinstance(j.fact, Fact) \
                     or not isinstance(j.fact.name, str) or not isinstance(j.fact.value, str):
                 raise InvalidEvidence(j)
-            if j not in self.evidence:
+            if j not in seen:
+                seen.add(j)
                 self.evidence.append(j)
         self._result = None
 

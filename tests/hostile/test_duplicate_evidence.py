@@ -106,3 +106,20 @@ def test_diagnose_lines_that_imply_the_same_fact_continue_into_a_consultation():
         print("ok")
     ''')
     assert proc.returncode == 0 and proc.stdout == "ok\n", (proc.returncode, proc.stderr[-2000:])
+
+
+def test_thousands_of_evidence_facts_with_duplicates_end_quickly():
+    """An ELF may carry 8,192 DT_NEEDED entries and the API takes any list: merging duplicates must not be
+    quadratic (40,000 facts took minutes with list membership; the child's timeout is the bound, not a timing)."""
+    proc = _in_child("""
+        import kb
+        from kb.model import Fact, Justification
+        rb = kb.load()
+        ev = [Justification(Fact("binary_needs", f"lib{i % 20000}.so.1"), "evidence", note="x (DT_NEEDED)")
+              for i in range(40000)]
+        s = rb.session({"language": "c"})
+        s.add_evidence(ev)
+        assert len(s.evidence) == 20000
+        print(len([j for j in s.result().facts if j.fact.name == "binary_needs"]))
+    """)
+    assert proc.returncode == 0 and proc.stdout == "20000\n", proc.stderr[-2000:]
