@@ -708,11 +708,20 @@ def load_knowledge(paths: Iterable[str | os.PathLike] = (), *, base: bool = True
     return kb
 
 
+MAX_RULE_FILES = 256  # rule files read for one load, includes counted (the shipped knowledge has 9)
+
+
 def _read_layer(kb: Knowledge, path: str, problems: list[Problem], origin: dict, pending: list,
                 including: tuple[str, ...]) -> None:
     """Read one rule file, its includes first, into `kb`."""
     from .yamlfile import YamlError, parse_yaml  # only here: a cached rule base needs no YAML at all
 
+    if len(kb.files) >= MAX_RULE_FILES:  # `include:` lists can name files again and again: bound the work
+        if len(kb.files) == MAX_RULE_FILES:
+            kb.files.append(path)
+            problems.append(Problem(_display(including[-1]) if including else path, 0, "include",
+                                    f"more than {MAX_RULE_FILES} rule files in all: the rest were not read"))
+        return
     kb.files.append(path)
     text, problem = read_rule_file(path)
     if problem:

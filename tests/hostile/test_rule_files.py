@@ -110,3 +110,14 @@ def test_nonsense_values_are_refused(tmp_path, text, message):
     status, _, err = run_cli("--rules", rules, *GO)
     assert status == 2 and message in err, err
     _check_report(err)
+
+
+def test_an_include_list_that_names_files_again_and_again_is_bounded(tmp_path):
+    from kb.loader import MAX_RULE_FILES
+
+    (tmp_path / "x.yaml").write_text("caveats: []\n")
+    (tmp_path / "top.yaml").write_text("include:\n" + "  - x.yaml\n" * 100_000)  # 100,000 layers to read
+    proc = run_proc("--rules", tmp_path / "top.yaml", *GO, timeout=60)
+    err = proc.stderr.decode()
+    assert proc.returncode == 2 and f"more than {MAX_RULE_FILES} rule files in all" in err, err
+    _check_report(err)
