@@ -154,3 +154,16 @@ def test_a_history_file_that_is_not_a_file_is_not_opened(kind, tmp_path):
     err = io.StringIO()
     history = open_history(path, err)  # a FIFO here blocked in open() for ever
     assert isinstance(history, InMemoryHistory) and "history is kept in memory" in err.getvalue()
+
+
+def test_verify_copies_only_a_regular_file_into_the_build_context(tmp_path):
+    """The binary is inspected, then copied: a path swapped for a FIFO in between is refused, not waited on."""
+    from shell.cli import UsageError
+    from shell.verify import _copy_regular
+
+    fifo = special("fifo", tmp_path)
+    with pytest.raises(UsageError, match="no longer a regular file"):
+        _copy_regular(fifo, str(tmp_path / "copy"))
+    _copy_regular("/bin/sh", str(tmp_path / "sh"))
+    with open("/bin/sh", "rb") as a, open(tmp_path / "sh", "rb") as b:
+        assert a.read() == b.read()
