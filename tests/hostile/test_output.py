@@ -127,6 +127,13 @@ def test_stdout_full_or_closed_is_exit_2_and_closed_stdin_is_no_input(tmp_path):
     assert proc.returncode == 1 and b'"no_plan_reason": "language is unknown' in proc.stdout, proc.stderr
 
 
+def test_all_three_standard_streams_closed():
+    for argv, status in ((["--answer", "language=cobol"], 2), (GO, 2)):
+        proc = subprocess.run(["sh", "-c", 'exec "$@" <&- >&- 2>&-', "sh", *_python_shell(*argv)],
+                              capture_output=True, timeout=60, env=_env())
+        assert proc.returncode == status, (argv, proc.returncode)
+
+
 def test_a_broken_pipe_is_the_usual_quiet_exit():
     proc = subprocess.run(["sh", "-c", '"$@" | head -c 1 >/dev/null', "sh", *_python_shell(*GO, "--format", "json")],
                           capture_output=True, timeout=60, env=_env())
