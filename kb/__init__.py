@@ -9,14 +9,14 @@ One method of RuleBase per command: consult, session, inspect, lint, diagnose (f
 raised on bad input is a MinimageError.
 """
 from .consult import InspectResult, RuleBase, Session, load
-from .errors import (DiagnoseInputError, EngineError, InvalidAnswer, MinimageError, Problem, RuleFileError,
-                     UnknownFact)
+from .errors import (DiagnoseInputError, EngineError, InvalidAnswer, InvalidEvidence, MinimageError, Problem,
+                     RuleFileError, UnknownFact, UnknownImage)
 from .evidence.errors import EvidenceError
 from .model import UNKNOWN, Fact, Justification, Plan, Result
 
 __all__ = ["load", "RuleBase", "Session", "InspectResult", "Result", "Plan", "Fact", "Justification", "UNKNOWN",
-           "LintResult", "Finding", "Match", "MinimageError", "RuleFileError", "InvalidAnswer", "UnknownFact",
-           "EvidenceError", "DiagnoseInputError", "EngineError", "Problem"]
+           "LintResult", "Finding", "Match", "MinimageError", "RuleFileError", "InvalidAnswer", "InvalidEvidence",
+           "UnknownFact", "UnknownImage", "EvidenceError", "DiagnoseInputError", "EngineError", "Problem"]
 
 # the records of lint and diagnose, imported when first named: a consultation does not load their modules
 _LAZY = {"LintResult": "kb.lint", "Finding": "kb.lint", "Match": "kb.diagnose"}

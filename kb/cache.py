@@ -1,72 +1,331 @@
 """A cache of validated knowledge, keyed by the exact bytes of the rule files.
 
 Parsing and validating rules.yaml costs more than a whole consultation; a command-line run reuses the result of
-the last run with the same files instead (and then needs no YAML library at all). The key covers every file's
-content, the code that reads them and the Python version, so an edit is never served stale. A cache directory
-that cannot be read or written is simply not used. MINIMAGE_NO_CACHE=1 turns it off.
+the last run with the same files instead (and then needs no YAML library at all).
+
+What is stored cannot run code: the knowledge is turned into plain data (str, int, float, bool, None, tuples,
+lists, dicts, frozensets; each record as a tuple of its fields) and written with `marshal`, which builds values
+and never calls anything. Reading it back checks every value's type and every record's arity against the record
+classes of kb.model before anything is built, so a shared, restored or planted cache file is either exactly
+what we wrote or ignored (a checksum catches a torn or corrupted file before marshal sees it).
+
+The key is the content of the top-level rule files, the Python version, and the code that reads and validates
+knowledge (every module of kb/ except the evidence readers: by size and modification time). A hit is used only
+while every file the knowledge was read from, includes too, has the same digest as when it was stored.
+
+The directory is `cache_dir` when given, else $MINIMAGE_CACHE_DIR, else $XDG_CACHE_HOME/minimage (~/.cache/minimage).
+At most KEEP entries are kept (the oldest are removed when one is written). A directory that cannot be read or
+written is simply not used. MINIMAGE_NO_CACHE=1 turns the cache off.
 """
 from __future__ import annotations
 
+import marshal
 import os
-import pickle
 import sys
 import zlib
 
+from . import model
 from .model import Knowledge
 
-FORMAT = "minimage-knowledge-2"
+FORMAT = b"minimage-knowledge-4\n"
+SUFFIX = ".marshal"
+KEEP = 8  # entries kept in the directory
+MAX_ENTRY = 32 << 20  # bytes: the shipped knowledge takes about 0.3 MiB
+_HERE = os.path.dirname(os.path.abspath(__file__))
 
 
-def cache_dir() -> str:
+def cache_dir(directory: str | os.PathLike | None = None) -> str:
+    if directory is not None:
+        return os.fspath(directory)
+    if os.environ.get("MINIMAGE_CACHE_DIR"):
+        return os.environ["MINIMAGE_CACHE_DIR"]
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     return os.path.join(base, "minimage")
 
 
-def _key(files: list[str]) -> str | None:
-    # Two independent checksums and the length of every file: enough to notice any edit, and zlib is already
-    # loaded where hashlib would load OpenSSL (milliseconds on every run).
-    data = [f"{FORMAT}\0{sys.version}".encode()]
-    for path in files:
-        try:
-            with open(path, "rb") as f:
-                content = f.read()
-        except OSError:
-            return None  # let the loader report it
-        data += [os.path.abspath(path).encode(), content]
-    blob = b"\0".join(data)
+def _content(path: str) -> bytes | None:
+    from .files import MAX_RULE_FILE, InputFileError, read_bytes
+
+    try:
+        return read_bytes(path, MAX_RULE_FILE, "a rule file")  # a FIFO or /dev/zero is never opened
+    except InputFileError:
+        return None
+
+
+def _checksum(blob: bytes) -> str:
+    # Two independent checksums and the length: enough to notice any edit, and zlib is already loaded where
+    # hashlib would load OpenSSL (milliseconds on every run).
     return f"{zlib.crc32(blob):08x}{zlib.adler32(blob):08x}{len(blob):x}"
 
 
-def _digests(files: list[str]) -> list[tuple[str, str | None]]:
-    """Every file the knowledge was read from (includes too), with its key: a hit is valid only while all match."""
-    return [(path, _key([path])) for path in files]
+def _digest(path: str) -> str | None:
+    content = _content(path)
+    return None if content is None else _checksum(content)
 
 
-# the code that reads and shapes the knowledge: a change to it invalidates the cache like a change of rules.yaml
-SHAPERS = [os.path.join(os.path.dirname(os.path.abspath(__file__)), name) for name in ("model.py", "loader.py")]
+def _code_stamp() -> bytes:
+    """The modules of kb/ that read, validate and shape knowledge (kb/lint/ too once it is a package), by size and
+    modification time: editing any of them invalidates the cache like editing rules.yaml."""
+    stamps = []
+    for sub in ("", "lint"):
+        try:
+            entries = sorted(os.scandir(os.path.join(_HERE, sub)), key=lambda e: e.name)
+        except OSError:
+            continue
+        for e in entries:
+            if e.name.endswith(".py"):
+                st = e.stat()
+                stamps.append(f"{sub}/{e.name}:{st.st_size}:{st.st_mtime_ns}")
+    return "\n".join(stamps).encode()
 
 
-def load_cached(files: list[str], load) -> Knowledge:
+def _key(files: list[str]) -> str | None:
+    data = [FORMAT, sys.version.encode(), _code_stamp()]
+    for path in files:
+        content = _content(path)
+        if content is None:
+            return None  # let the loader report it
+        data += [os.path.abspath(path).encode(), content]
+    return _checksum(b"\0".join(data))
+
+
+def _digests(files: list[str]) -> tuple[tuple[str, str | None], ...]:
+    """Every file the knowledge was read from (includes too), with its digest: a hit is valid only while all match."""
+    return tuple((path, _digest(path)) for path in files)
+
+
+# -- plain data, both ways ------------------------------------------------------------------------------------------
+
+# every record class a Knowledge holds, and where one record holds others
+RECORDS = {cls.__name__: cls for cls in (model.Question, model.Image, model.Strategy, model.Step, model.Change,
+                                         model.Caveat, model.Rule, model.Condition, model.Example,
+                                         model.ImageFamily, model.LintRule, model.LintExample, model.Diagnosis,
+                                         model.DiagnosisFix)}
+NESTED = {("Rule", "when"): "Condition", ("Rule", "examples"): "Example", ("Strategy", "steps"): "Step",
+          ("Change", "steps"): "Step", ("LintRule", "examples"): "LintExample",
+          ("Diagnosis", "fixes"): "DiagnosisFix"}
+# Knowledge field -> (shape, record name or None): shape "map" is dict[str, record], "list" a list of records,
+# "plain" plain data
+SECTIONS = {"files": ("plain", None), "questions": ("map", "Question"), "derived": ("plain", None),
+            "evidence": ("plain", None), "releases": ("plain", None), "default_debian": ("plain", None),
+            "libraries": ("plain", None), "images": ("map", "Image"), "image_aliases": ("plain", None),
+            "strategies": ("map", "Strategy"), "changes": ("map", "Change"), "caveats": ("map", "Caveat"),
+            "rules": ("map", "Rule"), "image_families": ("list", "ImageFamily"), "lints": ("map", "LintRule"),
+            "diagnoses": ("map", "Diagnosis"), "native_packages": ("plain", None)}
+_PLAIN = (str, int, float, bool, type(None))
+
+
+class BadEntry(ValueError):
+    """A cache entry that is not exactly what this code writes."""
+
+
+def _encode_plain(value):
+    """A copy of `value` in types marshal writes (dict subclasses such as Located become dicts)."""
+    if isinstance(value, _PLAIN):
+        return value
+    if hasattr(value, "_fields"):  # a record where plain data was expected: NESTED must name it, or it comes back a tuple
+        raise TypeError(f"a {type(value).__name__} record in a field that NESTED does not list")
+    if isinstance(value, dict):
+        return {k: _encode_plain(v) for k, v in value.items()}
+    if isinstance(value, tuple):
+        return tuple(_encode_plain(v) for v in value)
+    if isinstance(value, list):
+        return [_encode_plain(v) for v in value]
+    if isinstance(value, frozenset):
+        return frozenset(_encode_plain(v) for v in value)
+    raise TypeError(f"cannot cache a {type(value).__name__}")
+
+
+def _encode_record(rec) -> tuple:
+    name = type(rec).__name__
+    return tuple(_encode_records(getattr(rec, f), NESTED[(name, f)]) if (name, f) in NESTED
+                 else _encode_plain(getattr(rec, f)) for f in rec._fields)
+
+
+def _encode_records(records, _name) -> tuple:
+    return tuple(_encode_record(r) for r in records)
+
+
+def encode(knowledge: Knowledge) -> dict:
+    unlisted = {f for f in knowledge.__dataclass_fields__} - set(SECTIONS)
+    if unlisted:  # a field SECTIONS does not list would come back empty: refuse to cache rather than lose it
+        raise TypeError(f"Knowledge fields the cache does not know: {', '.join(sorted(unlisted))}")
+    out = {}
+    for name, (shape, _) in SECTIONS.items():
+        value = getattr(knowledge, name)
+        if shape == "map":
+            out[name] = {k: _encode_record(v) for k, v in value.items()}
+        elif shape == "list":
+            out[name] = [_encode_record(v) for v in value]
+        else:
+            out[name] = _encode_plain(value)
+    return out
+
+
+def _check_plain(value, depth: int = 0) -> None:
+    kind = type(value)
+    if kind in _PLAIN:
+        return
+    if depth > 32:
+        raise BadEntry("nested too deeply")
+    if kind is dict:
+        for k, v in value.items():
+            if type(k) not in _PLAIN:
+                raise BadEntry(f"a key of type {type(k).__name__}")
+            _check_plain(v, depth + 1)
+    elif kind is tuple or kind is list or kind is frozenset:
+        for v in value:
+            _check_plain(v, depth + 1)
+    else:
+        raise BadEntry(f"a value of type {kind.__name__}")
+
+
+_SCALARS = frozenset(_PLAIN)
+# record name -> (class, for each field: the name of the record class it holds, or None for plain data)
+_LAYOUT = {name: (cls, tuple(NESTED.get((name, f)) for f in cls._fields)) for name, cls in RECORDS.items()}
+
+
+def _decode_record(name: str, data):
+    cls, layout = _LAYOUT[name]
+    if type(data) is not tuple or len(data) != len(layout):
+        raise BadEntry(f"a {name} that is not a tuple of {len(layout)} fields")
+    if None in layout and not any(layout):  # only plain fields: check them, build directly
+        for value in data:
+            if type(value) not in _SCALARS:
+                _check_plain(value)
+        return cls._make(data)
+    values = []
+    for nested, value in zip(layout, data):
+        if nested is None:
+            if type(value) not in _SCALARS:
+                _check_plain(value)
+            values.append(value)
+        elif type(value) is not tuple:
+            raise BadEntry(f"a {name} field holds {type(value).__name__}, not {nested} records")
+        else:
+            values.append(tuple([_decode_record(nested, v) for v in value]))
+    return cls._make(values)
+
+
+def decode(data) -> Knowledge:
+    """The Knowledge that `encode` turned into `data`; BadEntry if `data` is anything else."""
+    if type(data) is not dict or set(data) != set(SECTIONS):
+        raise BadEntry("not the sections of a knowledge base")
+    fields = {}
+    for name, (shape, record_name) in SECTIONS.items():
+        value = data[name]
+        if shape == "map":
+            if type(value) is not dict:
+                raise BadEntry(f"{name} is not a mapping")
+            decoded = {}
+            for k, v in value.items():
+                if type(k) is not str:
+                    raise BadEntry(f"a key of {name} is not text")
+                decoded[k] = _decode_record(record_name, v)
+            fields[name] = decoded
+        elif shape == "list":
+            if type(value) is not list:
+                raise BadEntry(f"{name} is not a list")
+            fields[name] = [_decode_record(record_name, v) for v in value]
+        else:
+            _check_plain(value)
+            fields[name] = value
+    if type(fields["files"]) is not list or not all(type(f) is str for f in fields["files"]):
+        raise BadEntry("files is not a list of paths")
+    return Knowledge(**fields)
+
+
+# -- the directory --------------------------------------------------------------------------------------------------
+
+
+def _read_entry(path: str):
+    """(digests, knowledge) from a cache file, or None if it is missing or not exactly what we write."""
+    from .files import InputFileError, read_bytes
+
+    try:
+        blob = read_bytes(path, MAX_ENTRY, "a cache entry", follow_symlinks=False)
+    except InputFileError:
+        return None
+    if not blob.startswith(FORMAT):
+        return None  # another format, or not ours at all
+    checksum, sep, payload = blob[len(FORMAT):].partition(b"\n")
+    if not sep or checksum.decode("ascii", "replace") != _checksum(payload):
+        return None  # torn or corrupted: marshal never sees it
+    try:
+        digests, data = marshal.loads(payload)
+        if type(digests) is not tuple or not all(
+                type(d) is tuple and len(d) == 2 and type(d[0]) is str and type(d[1]) in (str, type(None))
+                for d in digests):
+            return None
+        return digests, decode(data)
+    except (BadEntry, ValueError, EOFError, TypeError, KeyError):
+        return None
+
+
+def _write_entry(directory: str, path: str, knowledge: Knowledge) -> None:
+    """Write atomically: a temporary file created exclusively (never through a planted link), then renamed."""
+    payload = marshal.dumps((_digests(knowledge.files), encode(knowledge)))
+    blob = FORMAT + _checksum(payload).encode() + b"\n" + payload
+    os.makedirs(directory, mode=0o700, exist_ok=True)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    tmp = os.path.join(directory, f".knowledge-{os.urandom(6).hex()}.tmp")
+    fd = os.open(tmp, flags, 0o600)
+    try:
+        try:
+            view = memoryview(blob)
+            while view:
+                view = view[os.write(fd, view):]
+        finally:
+            os.close(fd)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def prune(directory: str, keep: int = KEEP) -> None:
+    """Remove all but the `keep` newest entries, entries of older formats (pickles), and stale temporary files."""
+    try:
+        entries = list(os.scandir(directory))
+    except OSError:
+        return
+    ours = []
+    for e in entries:
+        try:
+            if e.name.startswith("knowledge-") and e.name.endswith(SUFFIX) and e.is_file(follow_symlinks=False):
+                ours.append((e.stat(follow_symlinks=False).st_mtime_ns, e.path))
+            elif e.name.startswith("knowledge-") and e.name.endswith(".pickle") or \
+                    e.name.startswith(".knowledge-") and e.name.endswith(".tmp"):
+                os.unlink(e.path)
+        except OSError:
+            pass
+    ours.sort(reverse=True)
+    for _, path in ours[keep:]:
+        try:
+            os.unlink(path)
+        except OSError:
+            pass
+
+
+def load_cached(files: list[str], load, directory: str | os.PathLike | None = None) -> Knowledge:
     """`load()` the knowledge, or reuse what an earlier call with byte-identical files (and code) stored."""
-    key = None if os.environ.get("MINIMAGE_NO_CACHE") else _key(SHAPERS + files)
+    key = None if os.environ.get("MINIMAGE_NO_CACHE") else _key(files)
     if key is None:
         return load()
-    path = os.path.join(cache_dir(), f"knowledge-{key}.pickle")
-    try:
-        with open(path, "rb") as f:
-            digests, knowledge = pickle.load(f)
-        if isinstance(knowledge, Knowledge) and digests == _digests([p for p, _ in digests]):
+    where = cache_dir(directory)
+    path = os.path.join(where, f"knowledge-{key}{SUFFIX}")
+    entry = _read_entry(path)
+    if entry is not None:
+        digests, knowledge = entry
+        if digests == _digests([p for p, _ in digests]):
             return knowledge
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
-        pass  # missing, unreadable or from an incompatible version: rebuild it
     knowledge = load()
     try:
-        import tempfile  # only when writing: it costs more to import than a cache hit takes
-
-        os.makedirs(cache_dir(), exist_ok=True)
-        with tempfile.NamedTemporaryFile("wb", dir=cache_dir(), delete=False) as f:
-            pickle.dump((_digests(knowledge.files), knowledge), f, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(f.name, path)
-    except OSError:
+        _write_entry(where, path, knowledge)
+        prune(where)
+    except (OSError, TypeError, ValueError):
         pass  # a read-only home is fine: we just do not cache
     return knowledge

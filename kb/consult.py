@@ -25,7 +25,7 @@ from collections.abc import Iterable, Mapping
 
 from .cache import load_cached
 from .engine import Engine
-from .errors import InvalidAnswer, UnknownFact
+from .errors import InvalidAnswer, InvalidEvidence, UnknownFact, UnknownImage
 from .loader import load_knowledge, rule_files
 from .model import UNKNOWN, Assumption, Data, Fact, Justification, Knowledge, Question, Result, record
 from .planner import Planner
@@ -86,8 +86,10 @@ class RuleBase:
 
     def question(self, fact: str) -> Question:
         q = self.knowledge.questions.get(fact)
+        if q is None and isinstance(fact, str):
+            q = self.knowledge.questions.get(fact.strip().lower())  # fact names are case-insensitive
         if q is None:
-            raise UnknownFact(fact, list(self.knowledge.questions))
+            raise UnknownFact(fact if isinstance(fact, str) else repr(fact), list(self.knowledge.questions))
         return q
 
     def normalise(self, fact: str, raw: str) -> str:
@@ -231,7 +233,11 @@ class RuleBase:
             assumed = answers[fact] == UNKNOWN
             base.append(Justification(Fact(fact, value), "assumption" if assumed else "user",
                                       note=self.knowledge.questions[fact].unknown_reason if assumed else ""))
-        base += [e for e in evidence if e.fact.name not in answers]  # an answer overrides what evidence showed
+        seen = set(base)
+        for e in evidence:  # an answer overrides what evidence showed; the same justification counts once
+            if e.fact.name not in answers and e not in seen:
+                seen.add(e)
+                base.append(e)
         trail = self.engine.run(j.fact for j in base)
         known = _by_name(base + trail)
         plans, rejected = self.planner.plan(known, trail)
@@ -257,14 +263,15 @@ def _by_name(facts: Iterable[Justification]) -> dict[str, set[str]]:
     return known
 
 
-def load(*extra: str | os.PathLike, cache: bool = True) -> RuleBase:
+def load(*extra: str | os.PathLike, cache: bool = True, cache_dir: str | os.PathLike | None = None) -> RuleBase:
     """The shipped rule base, with the rule files in `extra` layered on top (a clash is a RuleFileError).
 
-    With `cache`, validated knowledge is reused across processes while the files' bytes stay the same (kb.cache).
+    With `cache`, validated knowledge is reused across processes while the files' bytes stay the same (kb.cache),
+    in `cache_dir` (default: $MINIMAGE_CACHE_DIR, else $XDG_CACHE_HOME/minimage).
     """
     if not cache:
         return RuleBase(load_knowledge(extra))
-    return RuleBase(load_cached(rule_files(extra), lambda: load_knowledge(extra)))
+    return RuleBase(load_cached(rule_files(extra), lambda: load_knowledge(extra), cache_dir))
 
 
 class Session:
@@ -278,6 +285,11 @@ class Session:
 
     def answer(self, fact: str, raw: str) -> str:
         """Record an answer (aliases and `unknown` accepted); returns the canonical value."""
+        if not isinstance(fact, str):
+            raise UnknownFact(repr(fact), [q.id for q in self.rulebase.questions])
+        fact = self.rulebase.question(fact).id  # `LANGUAGE` is `language`, as the chat's `set` accepts it
+        if not isinstance(raw, str):
+            raise InvalidAnswer(fact, repr(raw), self.rulebase.question(fact).legal())
         value = self.rulebase.normalise(fact, raw)
         self.answers.pop(fact, None)  # a changed answer moves to the end, so `back` undoes it
         self.answers[fact] = value
@@ -297,8 +309,18 @@ class Session:
         self._result = None
 
     def add_evidence(self, evidence: Iterable[Justification]) -> None:
-        """Facts shown by inspecting an artefact: their questions are not asked (an answer still overrides them)."""
-        self.evidence += [j for j in evidence if j not in self.evidence]
+        """Facts shown by inspecting an artefact: their questions are not asked (an answer still overrides them).
+
+        The same justification given twice is kept once; the same fact shown by two artefacts keeps both
+        justifications (the engine asserts the fact once)."""
+        seen = set(self.evidence)  # a set: an ELF may show thousands of facts, and list membership is quadratic
+        for j in evidence:
+            if not isinstance(j, Justification) or not isinstance(j.fact, Fact) \
+                    or not isinstance(j.fact.name, str) or not isinstance(j.fact.value, str):
+                raise InvalidEvidence(j)
+            if j not in seen:
+                seen.add(j)
+                self.evidence.append(j)
         self._result = None
 
     def open_questions(self) -> list[Question]:
@@ -325,7 +347,7 @@ class Session:
         for ref in images:
             image = knowledge.image(ref)
             if image is None:
-                raise UnknownFact(ref, sorted(knowledge.images))
+                raise UnknownImage(ref, sorted(knowledge.images))
             chosen.append(image)
         base = self.result()
         trail = [j for j in base.facts if j.source == "rule"]

@@ -7,19 +7,41 @@ durable-rules 2.0.28 has traps this module exists to contain (shared/DURABLE_RUL
        rule, which matches any fact but never fires, makes every fact "handled".
   P5   negation is not retracted: no rule here uses it; "unless" logic lives in the planner, after inference.
   P7   re-deriving an existing fact raises inside the action: caught, and the second justification is kept.
+       Asserting the same fact id twice in one batch crashes the C engine (SIGSEGV): run() merges duplicate
+       input facts first, so no caller (two evidence lines, an ELF with a repeated DT_NEEDED) can reach it.
   P9   errors inside actions are swallowed into the session state: checked after every consultation.
   P11/P12/P18 sessions are keyed by a 32-bit hash, capped at 1,024, and the C code never releases the GIL: one
        session is live at a time, under a lock, and it is deleted before the lock is released.
+  P13  ruleset names live forever in a Host and are never freed: an Engine that is no longer referenced has its
+       ruleset freed (popped from the Host and deleted in C), but only at a safe point, under the lock, with no
+       session live: the garbage collector may drop an Engine while a consultation runs, so freeing is queued.
   P14  the definition dict is mutated by durable: it is built fresh for every registration.
 """
 from __future__ import annotations
 
 import itertools
 import threading
+import weakref
 from collections.abc import Callable, Iterable
 
-from .errors import EngineError
+from .errors import EngineError, InstallError
 from .model import Condition, Fact, Justification, Rule
+
+
+REINSTALL = ('CPPFLAGS="-DPyEval_CallObject=PyObject_CallObject" python -m pip install --no-cache-dir '
+             '--no-binary durable-rules --force-reinstall --no-deps durable-rules==2.0.28')
+
+
+def _import_durable():
+    try:
+        from durable import engine as durable
+    except ImportError as e:
+        detail = str(e)
+        why = ("it was compiled without the flag Python 3.13 needs (a wheel from pip's cache, built before?)"
+               if "PyEval_CallObject" in detail else "it is not installed or does not load")
+        raise InstallError(f"durable-rules cannot be imported ({detail}): {why}. Repair it with\n  {REINSTALL}\n"
+                           "(in a checkout, scripts/setup does this)") from None
+    return durable
 
 
 _host = None  # the one durable Host, created (and durable-rules imported) when the first Engine is built
@@ -28,12 +50,46 @@ _ruleset_numbers = itertools.count(1)
 _session_numbers = itertools.count(1)
 
 _ABSORBER = "absorb-every-fact"
+_unused: list[str] = []  # rulesets of Engines that were dropped, freed at the next safe point (P13)
+
+
+def _release(name: str) -> None:
+    """Called when an Engine is garbage-collected: free its ruleset now if that is safe, else queue it."""
+    _unused.append(name)
+    if _lock.acquire(blocking=False):  # not if a consultation is running (maybe in this very thread)
+        try:
+            _free_unused()
+        finally:
+            _lock.release()
+
+
+def _free_unused() -> None:
+    """Free the queued rulesets. Only under _lock, so no session is live (P13: deleting frees no session)."""
+    if _host is None:
+        return
+    import durable_rules_engine
+
+    while _unused:
+        name = _unused.pop()
+        ruleset = _host._ruleset_directory.pop(name, None)
+        if ruleset is None:
+            continue
+        try:
+            _host._ruleset_list.remove(ruleset)
+        except ValueError:
+            pass
+        durable_rules_engine.delete_ruleset(ruleset._handle)
+
+
+def live_rulesets() -> int:
+    """How many rulesets the Host holds (for tests: a load-reload loop must keep this flat)."""
+    return 0 if _host is None else len(_host._ruleset_list)
 
 
 def _host_instance():
     global _host
     if _host is None:
-        from durable import engine as durable  # imported on first use: asking questions does not need it
+        durable = _import_durable()  # imported on first use: asking questions does not need it
 
         class QuietHost(durable.Host):
             """A durable Host without the background dispatcher thread (P4)."""
@@ -74,6 +130,33 @@ def compile_rules(rules: Iterable[Rule], action_for: Callable[[Rule], Callable])
     return definition
 
 
+def unique_facts(facts: Iterable[Fact], originals: dict[str, Fact] | None = None) -> dict[str, dict]:
+    """The input facts as durable facts, one per id (the first wins): durable-rules segfaults when one batch
+    asserts an id twice (P7), and a fact shown twice (two evidence lines, a repeated DT_NEEDED) is one fact.
+
+    Names and values must be text (durable coerces anything else, P16). What durable sees is made safe for its C
+    strings: a NUL would cut the id short (two facts would become one id) and a lone surrogate (a file name that
+    is not UTF-8) cannot be encoded at all; both are escaped, and `originals` maps each id durable sees back to the
+    fact as given, for the premises of the trail."""
+    out: dict[str, dict] = {}
+    for f in facts:
+        if not isinstance(f.name, str) or not isinstance(f.value, str):
+            raise TypeError(f"a fact's name and value are text, not {f.name!r} = {f.value!r}")
+        name, value = _c_safe(f.name), _c_safe(f.value)
+        key = f"{name}={value}"
+        if key not in out:
+            out[key] = {"id": key, "name": name, "value": value}
+            if originals is not None:
+                originals[key] = f
+    return out
+
+
+def _c_safe(text: str) -> str:
+    if text.isprintable() or ("\0" not in text and text.isascii()):
+        return text
+    return text.encode("utf-8", "backslashreplace").decode("utf-8").replace("\0", "\\x00")
+
+
 def _never(c) -> None:  # pragma: no cover - the absorber cannot fire
     raise AssertionError("the absorber rule fired")
 
@@ -84,20 +167,27 @@ class Engine:
     def __init__(self, rules: Iterable[Rule]):
         self.rules = [r for r in rules if r.kind == "infer" and r.status == "active"]
         self.name = f"minimage-{next(_ruleset_numbers)}"
+        # The actions append to this list, never to self: the Host keeps the actions alive, and a reference to
+        # the Engine from them would keep every Engine alive forever.
         self._trail: list[Justification] = []
+        self._originals: dict[str, Fact] = {}  # id durable sees -> the input fact (see unique_facts)
         with _lock:
+            _free_unused()
             _host_instance().register_rulesets({self.name: compile_rules(self.rules, self._action_for)})
+        weakref.finalize(self, _release, self.name).atexit = False  # at exit the process frees everything
 
     def _action_for(self, rule: Rule) -> Callable:
         from durable.engine import MessageObservedException
 
         aliases = [f"c{i}" for i in range(len(rule.when))]
         conclusions = [Fact(name, value) for name, value in rule.then]
+        trail, originals = self._trail, self._originals
 
         def action(c) -> None:
-            premises = tuple(Fact(m["name"], m["value"]) for m in (getattr(c, a) for a in aliases))
+            matched = [getattr(c, a) for a in aliases]
+            premises = tuple(originals.get(m["id"]) or Fact(m["name"], m["value"]) for m in matched)
             for fact in conclusions:
-                self._trail.append(Justification(fact=fact, source="rule", rule_id=rule.id, premises=premises))
+                trail.append(Justification(fact=fact, source="rule", rule_id=rule.id, premises=premises))
                 try:
                     c.assert_fact({"id": fact.id, "name": fact.name, "value": fact.value})
                 except MessageObservedException:
@@ -107,21 +197,35 @@ class Engine:
 
     def run(self, facts: Iterable[Fact]) -> list[Justification]:
         """Forward-chain from `facts` to quiescence; the justification of every derived fact, in firing order."""
-        batch = [{"id": f.id, "name": f.name, "value": f.value} for f in facts]
-        if not batch:
-            return []
         host = _host_instance()
         with _lock:
+            self._originals.clear()
+            batch = list(unique_facts(facts, self._originals).values())
+            if not batch:
+                return []
             sid = str(next(_session_numbers))
             for fact in batch:
                 fact["sid"] = sid
-            self._trail = []
+            self._trail.clear()
             try:
                 host.assert_facts(self.name, batch)
                 error = host.get_state(self.name, sid).get("exception")
                 if error:
                     raise EngineError(f"a rule action failed: {error}")
-                return self._trail
-            finally:
-                self._trail = []
-                host.delete_state(self.name, sid)
+                trail = list(self._trail)
+            except BaseException:
+                self._end(host, sid, quiet=True)  # the session may not exist: keep the first error
+                raise
+            self._end(host, sid)
+            return trail
+
+    def _end(self, host, sid: str, quiet: bool = False) -> None:
+        self._trail.clear()
+        self._originals.clear()
+        try:
+            host.delete_state(self.name, sid)
+        except Exception:
+            if not quiet:
+                raise
+        finally:
+            _free_unused()

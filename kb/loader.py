@@ -87,9 +87,13 @@ class _Reader:
         return ()
 
     def number(self, item: Located, key: str, ident: str) -> float:
+        """A number that is not negative (sizes), finite."""
         value = item.get(key, 0)
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             self.problem(item.key_lines.get(key, item.line), ident, f"'{key}' must be a number")
+            return 0.0
+        if not 0 <= value < float("inf"):
+            self.problem(item.key_lines.get(key, item.line), ident, f"'{key}' must be 0 or more, not {value}")
             return 0.0
         return float(value)
 
@@ -191,6 +195,9 @@ class _Reader:
                 self.problem(choices.key_lines.get(UNKNOWN, item.line), qid, "'unknown' is always allowed; do not list it")
             aliases = {str(k).lower(): str(v) for k, v in self.mapping(item, "aliases", qid).items()}
             for alias, target in aliases.items():
+                if alias in choice_text and alias != target:
+                    self.problem(item.key_lines.get("aliases", item.line), qid,
+                                 f"alias '{alias}' is also a choice: it cannot mean '{target}'")
                 if target not in choice_text:
                     self.problem(item.key_lines.get("aliases", item.line), qid,
                                  f"alias '{alias}' points to '{target}', which is not a choice")
@@ -237,6 +244,8 @@ class _Reader:
                              "a library maps package managers to package names")
                 continue
             self.keys_ok(info, soname, ("apt", "apk", "size_mb"), ())
+            if "size_mb" in info:
+                self.number(info, "size_mb", soname)
             self.kb.libraries[soname] = {k: dict(v) if isinstance(v, dict) else v for k, v in info.items()}
 
     def read_images(self, doc: Located) -> None:
@@ -266,12 +275,17 @@ class _Reader:
                 line=item.line)
             if image.runtime and not image.runtime_path:
                 self.problem(item.line, ref, "an image with a 'runtime' needs 'runtime_path'")
-            if self.claim("images", ref, item.line, self.kb.images):
+            if ref in self.kb.image_aliases:
+                self.problem(item.line, ref, f"'{ref}' is already an alias of {self.kb.image_aliases[ref]}")
+            elif self.claim("images", ref, item.line, self.kb.images):
                 self.kb.images[ref] = image
                 for alias in image.aliases:
-                    if alias in self.kb.image_aliases or alias in self.kb.images:
-                        self.problem(item.key_lines.get("aliases", item.line), ref, f"alias '{alias}' is already taken")
-                    self.kb.image_aliases[alias] = ref
+                    taken = self.kb.image_aliases.get(alias) or (alias if alias in self.kb.images else None)
+                    if taken is not None or alias == ref:
+                        self.problem(item.key_lines.get("aliases", item.line), ref,
+                                     f"alias '{alias}' is already taken (by {taken or ref})")
+                    else:
+                        self.kb.image_aliases[alias] = ref
 
     def steps(self, item: Located, ident: str, stages: tuple[str, ...] = ("build", "final")) -> tuple[Step, ...]:
         out = []
@@ -757,18 +771,14 @@ def _closest(word: str, candidates: list[str]) -> str | None:
 
 
 def read_rule_file(path: str) -> tuple[str | None, Problem | None]:
-    """The text of a rule file, or the problem that stops it being read."""
+    """The text of a rule file, or the problem that stops it being read (kb.files: the type is checked before
+    opening, so a FIFO or device never hangs us, and the size is capped at files.MAX_RULE_FILE while reading)."""
+    from .files import MAX_RULE_FILE, InputFileError, read_text
+
     try:
-        with open(path, encoding="utf-8") as f:
-            return f.read(), None
-    except FileNotFoundError:
-        return None, Problem(path, 0, "file", "no such file")
-    except IsADirectoryError:
-        return None, Problem(path, 0, "file", "is a directory, not a rule file")
-    except UnicodeDecodeError as e:
-        return None, Problem(path, 0, "file", f"not UTF-8 text ({e.reason} at byte {e.start})")
-    except OSError as e:
-        return None, Problem(path, 0, "file", f"cannot read: {e.strerror or e}")
+        return read_text(path, MAX_RULE_FILE, "a rule file"), None
+    except InputFileError as e:
+        return None, Problem(path, e.line or 0, "file", e.message)
 
 
 def rule_files(paths: Iterable[str | os.PathLike] = (), *, base: bool = True) -> list[str]:
@@ -797,11 +807,20 @@ def load_knowledge(paths: Iterable[str | os.PathLike] = (), *, base: bool = True
     return kb
 
 
+MAX_RULE_FILES = 256  # rule files read for one load, includes counted (the shipped knowledge has 9)
+
+
 def _read_layer(kb: Knowledge, path: str, problems: list[Problem], origin: dict, pending: list,
                 documents: set[str], including: tuple[str, ...]) -> None:
     """Read one rule file, its includes first, into `kb`."""
     from .yamlfile import YamlError, parse_yaml  # only here: a cached rule base needs no YAML at all
 
+    if len(kb.files) >= MAX_RULE_FILES:  # `include:` lists can name files again and again: bound the work
+        if len(kb.files) == MAX_RULE_FILES:
+            kb.files.append(path)
+            problems.append(Problem(_display(including[-1]) if including else path, 0, "include",
+                                    f"more than {MAX_RULE_FILES} rule files in all: the rest were not read"))
+        return
     kb.files.append(path)
     text, problem = read_rule_file(path)
     if problem:

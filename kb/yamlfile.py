@@ -3,6 +3,11 @@
 Walking the nodes is about twice as fast as PyYAML's generic constructor, and it lets every mapping remember the
 line of each key (for `file:LINE` messages) and reject duplicate keys, which PyYAML silently overwrites. Plain
 scalars follow YAML 1.2's core schema, so `yes` and `no` stay strings (they are answers here).
+
+Hostile input is bounded: an alias is walked again each time it is used, so a "billion laughs" file of a few hundred
+bytes would expand to billions of nodes; the walk stops at MAX_NODES values (over 200 times what the shipped
+knowledge has) and at MAX_DEPTH levels of nesting, and an alias that contains itself is refused. File sizes are
+capped where files are read (kb.files).
 """
 from __future__ import annotations
 
@@ -39,6 +44,10 @@ _INT = re.compile(r"[-+]?[0-9]+")
 _FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?")
 
 
+MAX_NODES = 1_000_000
+MAX_DEPTH = 64
+
+
 class YamlError(ValueError):
     def __init__(self, line: int, message: str):
         self.line, self.message = line, message
@@ -63,26 +72,46 @@ def _scalar(node: yaml.ScalarNode) -> Any:
     return value
 
 
-def _walk(node: yaml.Node) -> Any:
-    kind = type(node)
-    if kind is yaml.ScalarNode:
-        return _scalar(node)
-    if kind is yaml.SequenceNode:
-        return [_walk(n) for n in node.value]
-    mapping = Located()
-    mapping.line = node.start_mark.line + 1
-    lines = mapping.key_lines
-    for key_node, value_node in node.value:
-        if type(key_node) is not yaml.ScalarNode:
-            raise YamlError(key_node.start_mark.line + 1, "a mapping key must be a plain value")
-        key = str(_scalar(key_node))
-        if key in mapping:
-            raise YamlError(key_node.start_mark.line + 1, f"duplicate key '{key}'")
-        mapping[key] = _walk(value_node)
-        lines[key] = key_node.start_mark.line + 1
-        if type(value_node) is yaml.SequenceNode:
-            mapping.value_lines[key] = [n.start_mark.line + 1 for n in value_node.value]
-    return mapping
+class _Walk:
+    """One walk of a document's nodes, counting them (aliases too) against MAX_NODES."""
+
+    def __init__(self) -> None:
+        self.left = MAX_NODES
+        self.open: set[int] = set()  # ids of the collections being walked: an alias to one of them is a cycle
+
+    def walk(self, node: yaml.Node, depth: int = 0) -> Any:
+        self.left -= 1
+        if self.left < 0:
+            raise YamlError(node.start_mark.line + 1, f"the document expands to more than {MAX_NODES:,} values "
+                                                      "(aliases that repeat aliases?): refused")
+        kind = type(node)
+        if kind is yaml.ScalarNode:
+            return _scalar(node)
+        if depth >= MAX_DEPTH:
+            raise YamlError(node.start_mark.line + 1, f"nested more than {MAX_DEPTH} levels deep")
+        key = id(node)
+        if key in self.open:
+            raise YamlError(node.start_mark.line + 1, "an alias refers to a collection that contains it")
+        self.open.add(key)
+        try:
+            if kind is yaml.SequenceNode:
+                return [self.walk(n, depth + 1) for n in node.value]
+            mapping = Located()
+            mapping.line = node.start_mark.line + 1
+            lines = mapping.key_lines
+            for key_node, value_node in node.value:
+                if type(key_node) is not yaml.ScalarNode:
+                    raise YamlError(key_node.start_mark.line + 1, "a mapping key must be a plain value")
+                name = str(_scalar(key_node))
+                if name in mapping:
+                    raise YamlError(key_node.start_mark.line + 1, f"duplicate key '{name}'")
+                mapping[name] = self.walk(value_node, depth + 1)
+                lines[name] = key_node.start_mark.line + 1
+                if type(value_node) is yaml.SequenceNode:
+                    mapping.value_lines[name] = [n.start_mark.line + 1 for n in value_node.value]
+            return mapping
+        finally:
+            self.open.discard(key)
 
 
 def parse_yaml(text: str) -> Any:
@@ -91,7 +120,9 @@ def parse_yaml(text: str) -> Any:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
-        raise YamlError(mark.line + 1 if mark else 0, str(e.problem or e.context)) from None
+        raise YamlError(mark.line + 1 if mark else 0, " ".join(str(e.problem or e.context).split())) from None
     except yaml.YAMLError as e:
-        raise YamlError(0, str(e)) from None
-    return None if node is None else _walk(node)
+        raise YamlError(0, " ".join(str(e).split())) from None
+    except RecursionError:
+        raise YamlError(0, "nested too deeply") from None
+    return None if node is None else _Walk().walk(node)

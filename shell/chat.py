@@ -98,6 +98,10 @@ def open_history(path: Path | str | None, stderr: IO) -> History:
             path.parent.mkdir(parents=True, exist_ok=True)
         except FileExistsError:  # mkdir says "File exists" when a parent is a regular file
             raise NotADirectoryError(20, f"{path.parent} is not a directory") from None
+        if path.exists() and not path.is_file():  # a FIFO would block the open below, a device never end a read
+            from kb.files import kind_of
+
+            raise OSError(21, f"it is {kind_of(path.stat().st_mode)}, not a file")
         with open(path, "a", encoding="utf-8"):
             pass
     except OSError as e:

@@ -6,6 +6,7 @@ shell/render.py. `rules` and `rule ID` read the same catalogue as `minimage-ask 
 """
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -177,19 +178,24 @@ def cmd_save(chat: "Chat", arg: str) -> None:
     if path.is_dir():
         chat.say(f"{path} is a directory: give a file name, for example save {path / 'Dockerfile'}")
         return
+    from kb.files import safe_text
+
+    from .output import OutputError, describe, write_output
+
+    shown = safe_text(str(path))
+    what = describe(str(path))  # a symlink says which file it really overwrites; a device or FIFO what it is
+    if os.path.lexists(path):  # never replaces a file without asking
+        if not chat.confirm(f"{shown} exists{f' ({what})' if what else ''}. Overwrite it? [y/N] "):
+            chat.say("Not saved.")
+            return
     try:
-        try:
-            with open(path, "x", encoding="utf-8") as f:  # never replaces a file without asking
-                f.write(plan.dockerfile)
-        except FileExistsError:
-            if not chat.confirm(f"{path} exists. Overwrite it? [y/N] "):
-                chat.say("Not saved.")
-                return
-            path.write_text(plan.dockerfile, encoding="utf-8")
-    except OSError as e:
-        chat.say(f"Cannot write {path}: {e.strerror or e}")
+        write_output(plan.dockerfile, str(path), chat.env.stdout)  # atomic for files, in place for devices
+    except OutputError as e:
+        message = safe_text(str(e))
+        chat.say(message[:1].upper() + message[1:])
         return
-    chat.say(f"Wrote the Dockerfile of plan {plan.rank} ({plan.final_image}) to {path}")
+    chat.say(f"Wrote the Dockerfile of plan {plan.rank} ({plan.final_image}) to {shown}"
+             + (f" ({what})" if what else ""))
 
 
 def cmd_quit(chat: "Chat", arg: str) -> None:

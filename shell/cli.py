@@ -9,12 +9,15 @@ only the conversation (shell.chat) does, and only when a terminal is there.
 """
 from __future__ import annotations
 
+import os
 import sys
 
-from kb.errors import EngineError, MinimageError, RuleFileError
+from kb.errors import EngineError, InstallError, MinimageError, RuleFileError
+from kb.files import safe_text
 
 from .commands import DEFAULT, NAMES, command as load_command, table
 from .common import VERSION, Env, ExitStatus, UsageError, parse
+from .output import OutputError, flush
 
 __all__ = ["main", "run", "Env", "ExitStatus", "UsageError", "VERSION", "EXIT_STATUS", "split_command"]
 
@@ -23,7 +26,10 @@ __all__ = ["main", "run", "Env", "ExitStatus", "UsageError", "VERSION", "EXIT_ST
 EXIT_STATUS: tuple[tuple[type[BaseException], ExitStatus], ...] = (
     (KeyboardInterrupt, ExitStatus.INTERRUPTED),
     (BrokenPipeError, ExitStatus.OK),  # the reader went away (`| head`): nothing left to say
+    (OutputError, ExitStatus.USAGE),  # --output or stdout cannot take the text (/dev/full, a closed descriptor)
+    (UnicodeError, ExitStatus.USAGE),  # input that is not UTF-8, or a stream that cannot show a character
     (RuleFileError, ExitStatus.USAGE),  # every problem listed, file:LINE: ID: message
+    (InstallError, ExitStatus.INTERNAL),  # durable-rules missing or mis-built: the message says how to repair it
     (EngineError, ExitStatus.INTERNAL),  # durable-rules failed on our rules: a bug
     (MinimageError, ExitStatus.USAGE),  # bad input: UsageError, EvidenceError, DiagnoseInputError, UnknownFact, ...
     (Exception, ExitStatus.INTERNAL),  # a bug: the last line of defence
@@ -83,7 +89,9 @@ def main(argv: list[str] | None = None, env: Env | None = None) -> int:
         command, rest = split_command(argv)
         args = parse(parser_for(command), rest, env)
         env.debug = args.debug
-        return int(command.run(args, env))
+        status = int(command.run(args, env))
+        flush(env.stdout, "standard output")  # /dev/full says so here, not as a lost write at exit
+        return status
     except SystemExit as e:  # argparse: --help, --version, usage errors
         return ExitStatus.USAGE if e.code not in (0, None) else ExitStatus.OK
     except BaseException as e:  # noqa: BLE001 - every error becomes a message and a status, per EXIT_STATUS
@@ -95,19 +103,48 @@ def main(argv: list[str] | None = None, env: Env | None = None) -> int:
 
 
 def report(e: BaseException, status: ExitStatus, env: Env) -> None:
-    """The one message on stderr for an error that ends the command."""
+    """The one message on stderr for an error that ends the command (control characters from the input escaped)."""
+    if isinstance(e, (BrokenPipeError, OutputError)):
+        _quiet_stdout(env)
     if isinstance(e, KeyboardInterrupt):
         env.stderr.write("\nInterrupted.\n")
     elif isinstance(e, BrokenPipeError):
         pass
+    elif isinstance(e, UnicodeError):
+        env.stderr.write(f"Error: {safe_text(_unicode_problem(e))}\n")
     elif isinstance(e, RuleFileError):
-        n = len(e.problems)
-        env.stderr.write(f"Error: the rules cannot be loaded ({n} problem{'s' if n != 1 else ''}):\n")
-        env.stderr.write("".join(f"  {p}\n" for p in e.problems))
-    elif status == ExitStatus.INTERNAL:
-        env.stderr.write(f"Error: internal error: {type(e).__name__}: {e} (run with --debug for the traceback)\n")
+        total = getattr(e, "total", len(e.problems))
+        env.stderr.write(f"Error: the rules cannot be loaded ({total} problem{'s' if total != 1 else ''}):\n")
+        env.stderr.write("".join(f"  {safe_text(str(p))}\n" for p in e.problems))
+        if getattr(e, "omitted", 0):
+            env.stderr.write(f"  ... and {e.omitted} more\n")
+    elif status == ExitStatus.INTERNAL and not isinstance(e, InstallError):
+        env.stderr.write(f"Error: internal error: {type(e).__name__}: {safe_text(str(e))} "
+                         "(run with --debug for the traceback)\n")
     else:
-        env.stderr.write(f"Error: {e}\n")
+        env.stderr.write(f"Error: {safe_text(str(e))}\n")
+
+
+def _unicode_problem(e: UnicodeError) -> str:
+    if isinstance(e, UnicodeDecodeError):
+        return f"the input is not UTF-8 text (byte 0x{e.object[e.start]:02x} at position {e.start + 1})"
+    if isinstance(e, UnicodeEncodeError):
+        return (f"cannot show the character {e.object[e.start:e.start + 1]!r} in the terminal's encoding "
+                f"({e.encoding}); set a UTF-8 locale (LANG=C.UTF-8) or use --output")
+    return str(e)
+
+
+def _quiet_stdout(env: Env) -> None:
+    """After a failed write to the process's own stdout, point it at /dev/null so the interpreter's flush at
+    exit does not fail again (Python's documented recipe for SIGPIPE)."""
+    if getattr(env.stdout, "_stream", env.stdout) is not sys.stdout or sys.stdout is None:
+        return
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 def run() -> None:

@@ -1,8 +1,8 @@
 """What every command of the shell shares: its surroundings (Env), exit statuses, the usage error, the common flags,
 loading the rule base, reading answers and writing output.
 
-The bottom of the shell: it imports nothing from shell/ at module level (render, a pure module, only when a result
-is written), so every other module may import it and nothing imports back up. It must not import prompt-toolkit.
+The bottom of the shell: it imports nothing from shell/ at module level (render, output and answers, modules that
+import nothing of the shell, only when used), so every other module may import it and nothing imports back up. It must not import prompt-toolkit.
 """
 from __future__ import annotations
 
@@ -49,6 +49,22 @@ class Env:
     debug: bool = False
 
     def __post_init__(self) -> None:
+        # a descriptor closed by the caller (`minimage-ask <&- >&-`): Python gives None; we read nothing from it,
+        # and a write to it is an error that says so (shell.output.ClosedStream)
+        if self.stdin is None or self.stdout is None or self.stderr is None:
+            from .output import ClosedStream
+
+            self.stdin = self.stdin if self.stdin is not None else ClosedStream("standard input")
+            self.stdout = self.stdout if self.stdout is not None else ClosedStream("standard output")
+            self.stderr = self.stderr if self.stderr is not None else ClosedStream("standard error", quiet=True)
+        if self.stdout is sys.stdout:  # a full disk (`> /dev/full`) is an error to report, not an internal one
+            from .output import GuardedStream
+
+            try:  # a file name that is not UTF-8 is shown as \udcff, not an encoding error (strict locales)
+                sys.stdout.reconfigure(errors="backslashreplace")
+            except (AttributeError, ValueError, OSError):
+                pass
+            self.stdout = GuardedStream(sys.stdout)
         if self.stdin_isatty is None:
             self.stdin_isatty = _isatty(self.stdin)
         if self.stdout_isatty is None:
@@ -99,17 +115,10 @@ def load_rulebase(paths: list[str]):
 
 
 def write_output(text: str, args, env: Env) -> None:
-    if getattr(args, "output", None):
-        path = args.output
-        tmp = os.path.join(os.path.dirname(path) or ".", f".{os.path.basename(path)}.tmp")
-        try:
-            with open(tmp, "w", encoding="utf-8") as f:
-                f.write(text)
-            os.replace(tmp, path)
-        except OSError as e:
-            raise UsageError(f"cannot write {path}: {e.strerror or e}") from None
-    else:
-        env.stdout.write(text)
+    """To --output (shell.output: atomic for files, in place for devices and FIFOs, `-` is stdout) or stdout."""
+    from .output import write_output as write
+
+    write(text, getattr(args, "output", None) or "-", env.stdout)
 
 
 def parse_assignment(text: str, where: str) -> tuple[str, str]:
@@ -124,32 +133,17 @@ def clip(text: str, limit: int = 60) -> str:
 
 
 def read_answers_file(path: str) -> list[tuple[str, str, str]]:
-    """(fact, value, where) from a YAML mapping or FACT=VALUE lines."""
-    from kb.model import Located
-    from kb.yamlfile import parse_yaml
+    """(fact, value, where) from a YAML mapping or FACT=VALUE lines (shell.answers decides which, by every line)."""
+    from kb.files import InputFileError
+
+    from .answers import AnswersFileError, read_answers_file as read
 
     try:
-        with open(path, encoding="utf-8") as f:
-            text = f.read()
-    except UnicodeDecodeError as e:
-        raise UsageError(f"{path}: not UTF-8 text (byte {e.start})") from None
-    except OSError as e:
-        raise UsageError(f"cannot read {path}: {e.strerror or e}") from None
-    doc = None
-    if "=" not in text.split("\n", 1)[0]:
-        try:
-            doc = parse_yaml(text)
-        except Exception:  # not YAML: read as FACT=VALUE lines below
-            doc = None
-    if isinstance(doc, Located):
-        return [(str(k), str(v), f"{path}:{doc.key_lines[k]}") for k, v in doc.items()]
-    out = []
-    for n, line in enumerate(text.splitlines(), 1):
-        line = line.strip()
-        if line and not line.startswith("#"):
-            fact, value = parse_assignment(line, f"{path}:{n}")
-            out.append((fact, value, f"{path}:{n}"))
-    return out
+        return read(path)
+    except InputFileError as e:
+        raise UsageError(f"cannot read {e}") from None
+    except AnswersFileError as e:
+        raise UsageError(str(e)) from None
 
 
 def apply_answer(session, fact: str, value: str, where: str) -> str:
@@ -177,12 +171,19 @@ def open_session(rb, args, evidence=()):
     return session
 
 
-def emit_result(result, args, env: Env) -> int:
-    """A consultation's result in args.format (text, json, dockerfile), to args.output or stdout."""
+def emit_result(result, args, env: Env, extra: dict | None = None) -> int:
+    """A consultation's result in args.format (text, json, dockerfile), to args.output or stdout; `extra` adds keys
+    to the JSON object (inspect: what was inspected)."""
     from . import render
 
     if args.format == "json":
-        write_output(render.result_json(result) + "\n", args, env)
+        if extra:
+            import json
+
+            text = json.dumps({**result.to_dict(), **extra}, indent=2)
+        else:
+            text = render.result_json(result)
+        write_output(text + "\n", args, env)
     elif args.format == "dockerfile":
         if not result.plans:
             env.stderr.write(f"Error: no viable plan: {result.no_plan_reason}\n")

@@ -90,9 +90,16 @@ def result_json(result: Result) -> str:
 
 
 def evidence_text(seen) -> str:
-    """What `inspect` saw (a kb.InspectResult): each fact with the file that shows it."""
-    lines = [f"  {str(j.fact):<36} {j.note}" for j in seen.evidence] or ["  nothing that settles a question"]
-    return "\n".join([f"Evidence from {seen.kind} {seen.path}:", *lines])
+    """What `inspect` saw (a kb.InspectResult): each fact with the file that shows it, then what it could not read.
+    Paths and notes come from the user's files: control characters are shown escaped, never sent to the terminal."""
+    from kb.files import safe_text
+
+    lines = [f"  {str(j.fact):<36} {safe_text(j.note)}" for j in seen.evidence]
+    if not lines:
+        lines = ["  nothing that settles a question" + (" in what was read (see the warnings)" if seen.warnings
+                                                        else "")]
+    lines += [f"  warning: {safe_text(str(w))}" for w in seen.warnings]
+    return "\n".join([f"Evidence from {seen.kind} {safe_text(seen.path)}:", *lines])
 
 
 def how_text(nodes: list[HowNode]) -> str:

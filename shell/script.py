@@ -6,23 +6,46 @@ input, questions still open count as `unknown` and show up as assumptions.
 """
 from __future__ import annotations
 
+import itertools
+
 from .common import Env, UsageError, apply_answer, clip, emit_result, parse_assignment
 
 MAX_LINE = 4096
+MAX_LINE_BYTES = 4 * MAX_LINE  # UTF-8 takes up to 4 bytes a character
 
 
 def input_lines(env: Env):
-    """(line number, text) of standard input, decoded strictly so bad bytes are reported with their line."""
-    stream = getattr(env.stdin, "buffer", None)
-    if stream is None:  # a text stream (tests): already decoded
-        for n, line in enumerate(env.stdin, 1):
-            yield n, line
-        return
-    for n, raw in enumerate(stream, 1):
+    """(line number, text) of standard input, decoded strictly so bad bytes are reported with their line.
+
+    Bounded while reading (kb.files caps): a line is read at most MAX_LINE_BYTES at a time, and standard input as
+    a whole at most kb.files.MAX_STDIN bytes, so `< /dev/zero` ends with an error instead of filling memory. A
+    UTF-8 BOM before the first line is dropped; a closed stdin reads as empty."""
+    from kb.files import BOM, MAX_STDIN
+
+    stream = getattr(env.stdin, "buffer", env.stdin)
+    total = 0
+    for n in itertools.count(1):
         try:
-            yield n, raw.decode("utf-8")
-        except UnicodeDecodeError as e:
-            raise UsageError(f"stdin line {n}: not valid UTF-8 (byte {e.start + 1} of the line)") from None
+            raw = stream.readline(MAX_LINE_BYTES + 1)
+        except (OSError, ValueError):  # a closed descriptor: no more input
+            return
+        if not raw:
+            return
+        total += len(raw)
+        if total > MAX_STDIN:
+            raise UsageError(f"standard input is larger than the {MAX_STDIN >> 20} MiB cap (at line {n})")
+        if len(raw) > MAX_LINE_BYTES:
+            raise UsageError(f"stdin line {n}: longer than {MAX_LINE_BYTES} bytes: too long for an answer")
+        if isinstance(raw, bytes):
+            if n == 1 and raw.startswith(BOM):
+                raw = raw[len(BOM):]
+            try:
+                raw = raw.decode("utf-8")
+            except UnicodeDecodeError as e:
+                raise UsageError(f"stdin line {n}: not valid UTF-8 (byte {e.start + 1} of the line)") from None
+        elif n == 1:
+            raw = raw.removeprefix("\ufeff")
+        yield n, raw
 
 
 def run_script(session, args, env: Env) -> int:

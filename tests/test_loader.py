@@ -66,8 +66,8 @@ def test_duplicate_mapping_key_is_a_problem_not_a_silent_override():
 
 @pytest.mark.parametrize("name,message", [
     ("not-a-mapping.yaml", "not-a-mapping.yaml:1: file: a rule file must be a YAML mapping"),
-    ("not-utf8.yaml", "not-utf8.yaml:0: file: not UTF-8 text"),
-    ("no-such-file.yaml", "no-such-file.yaml:0: file: no such file"),
+    ("not-utf8.yaml", "not-utf8.yaml:2: file: not UTF-8 text"),
+    ("no-such-file.yaml", "no-such-file.yaml: file: no such file"),
 ])
 def test_unreadable_files(name, message):
     assert problems(name)[0].startswith(message)
@@ -113,7 +113,7 @@ def test_cached_knowledge_follows_edits_of_a_layered_file(tmp_path, monkeypatch)
     layer.write_text((FILES / "my-image.yaml").read_text())
     first = kb.load(layer)
     assert "registry.example.com/base/glibc-tiny:1" in first.knowledge.images
-    assert list((tmp_path / "cache" / "minimage").glob("knowledge-*.pickle"))
+    assert list((tmp_path / "cache" / "minimage").glob("knowledge-*.marshal"))
     layer.write_text(layer.read_text().replace("glibc-tiny:1", "glibc-tiny:2"))
     second = kb.load(layer)
     assert "registry.example.com/base/glibc-tiny:2" in second.knowledge.images
@@ -130,6 +130,6 @@ def test_an_unwritable_cache_is_not_an_error(tmp_path, monkeypatch):
 def test_a_corrupt_cache_entry_is_rebuilt(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     kb.load()
-    [entry] = (tmp_path / "minimage").glob("knowledge-*.pickle")
-    entry.write_bytes(b"not a pickle")
-    assert kb.load().knowledge.rules and entry.read_bytes() != b"not a pickle"
+    [entry] = (tmp_path / "minimage").glob("knowledge-*.marshal")
+    entry.write_bytes(b"not an entry")
+    assert kb.load().knowledge.rules and entry.read_bytes() != b"not an entry"

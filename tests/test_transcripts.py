@@ -41,7 +41,7 @@ def test_invalid_utf8_names_the_line():
 
 def test_a_very_long_line_is_refused_with_its_length():
     status, _, err = run("c\n" + "y" * 100_000 + "\n")
-    assert status == 2 and err == "Error: stdin line 2: 100000 characters is too long for an answer\n"
+    assert status == 2 and err == "Error: stdin line 2: longer than 16384 bytes: too long for an answer\n"
 
 
 def test_garbage_gets_the_legal_answers_and_the_line():

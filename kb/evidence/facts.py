@@ -116,10 +116,18 @@ def inspect_path(path: str, natives=None) -> tuple[str, object, list[Justificati
     from .project import inspect_project
     from .script import inspect_script
 
+    from .errors import read_head, stat_regular_file
+
     if os.path.isdir(path):
+        try:  # a directory that cannot be listed is an error, not an empty project
+            with os.scandir(path) as entries:
+                next(entries, None)
+        except OSError as e:
+            raise EvidenceError(path, f"cannot read the directory: {e.strerror or e}", reason="unreadable") from None
         report = inspect_project(path, natives)
         return "project", report, facts_from_project(report)
-    stat_regular_file(path, "an ELF binary, a script or a directory")
+    # the type first: a FIFO or a device is never opened (it would hang or never end)
+    stat_regular_file(path, "an ELF binary, a #! script or a directory")
     head = read_head(path, 4)
     if head == b"\x7fELF":
         report = inspect_elf(path)

@@ -40,8 +40,15 @@ def run(args, env) -> int:
         from ..chat import run_chat
 
         return run_chat(rb, session, args, env)
+    warnings = [str(w) for w in seen.warnings]
     if args.format == "text":
         from ..render import evidence_text
 
         env.stdout.write(evidence_text(seen) + "\n\n")
-    return emit_result(session.result(), args, env)
+    elif warnings and args.format == "dockerfile":  # a Dockerfile on stdout must stay clean: warnings to stderr
+        from kb.files import safe_text
+
+        env.stderr.write("".join(f"warning: {safe_text(args.path)}: {safe_text(w)}\n" for w in warnings))
+    return emit_result(session.result(), args, env,
+                       {"inspected": {"path": args.path, "kind": seen.kind, "warnings": warnings,
+                                      "truncated": bool(getattr(seen.report, "truncated", False))}})

@@ -5,6 +5,8 @@ import argparse
 import json
 import os
 
+from kb.files import safe_text
+
 from ..common import VERSION, Env, ExitStatus, UsageError, add_common, command_parser, load_rulebase, write_output
 
 NAME = "lint"
@@ -71,7 +73,7 @@ def run(args, env: Env) -> int:
         write_output(text(results, quiet=args.quiet), args, env)
         for r in results:
             if r.error:
-                env.stderr.write(f"Error: {_where(r.error)}: {r.error['message']}\n")
+                env.stderr.write(safe_text(f"Error: {_where(r.error)}: {r.error['message']}") + "\n")
     if any(r.error for r in results):
         return ExitStatus.USAGE
     if any(f.severity == "error" for r in results for f in r.findings):
@@ -123,7 +125,7 @@ def text(results, *, quiet: bool = False) -> str:
             lines.append(f"{f.file}:{f.line} {f.rule} {f.severity}: {f.message}")
             if not quiet and f.fix:
                 lines.append(f"  fix: {f.fix}")
-    return "".join(line + "\n" for line in lines)
+    return "".join(safe_text(line) + "\n" for line in lines)  # a Dockerfile's escape sequences are shown, not run
 
 
 def _json(results) -> dict:

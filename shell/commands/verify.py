@@ -12,6 +12,8 @@ import shutil
 import subprocess
 import tempfile
 
+from kb.files import safe_text
+
 from ..common import Env, ExitStatus, UsageError, add_common, apply_answer, parse_assignment
 from ..common import clip as _clip
 
@@ -63,7 +65,14 @@ def docker_engine(env: Env) -> tuple[str | None, str]:
 def choose_plan(session, image: str | None, env: Env):
     """The plan to verify: the binary as it is, on --image or on the best image for it."""
     if image:
-        judged = session.judge([image])
+        from kb.errors import UnknownImage
+
+        try:
+            judged = session.judge([image])
+        except UnknownImage as e:
+            env.stdout.write(f"{safe_text(image)} is not in the catalogue, so the rule base cannot say whether it "
+                             f"runs this binary ({len(e.legal)} images are). Trying anyway.\n")
+            return None
         plan = next((p for p in judged.plans if p.strategy == "prebuilt-binary"), None)
         if plan is None:
             rejection = next((r for r in judged.rejected if r.strategy == "prebuilt-binary"), None)
@@ -113,7 +122,7 @@ def run(args, env: Env) -> int:
 def _build_and_run(docker: str, args, env: Env, name: str, image: str, dockerfile: str) -> int:
     tag = f"minimage-verify-{os.getpid()}"
     with tempfile.TemporaryDirectory() as context:
-        shutil.copy2(args.binary, os.path.join(context, name))
+        _copy_regular(args.binary, os.path.join(context, name))
         with open(os.path.join(context, "Dockerfile"), "w", encoding="utf-8") as f:
             f.write(dockerfile)
         build = subprocess.run([docker, "build", "--quiet", "--tag", tag, context], capture_output=True, text=True,
@@ -137,6 +146,25 @@ def _build_and_run(docker: str, args, env: Env, name: str, image: str, dockerfil
         return ExitStatus.NO_PLAN
     finally:
         subprocess.run([docker, "rmi", "--force", tag], capture_output=True, env=env.environ)
+
+
+def _copy_regular(source: str, target: str) -> None:
+    """Copy the binary into the build context; a path swapped for a FIFO or device since it was inspected is refused
+    (opened non-blocking and checked with fstat), never waited on."""
+    import stat
+
+    try:
+        fd = os.open(source, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except OSError as e:
+        raise UsageError(f"cannot read {safe_text(source)}: {e.strerror or e}") from None
+    with os.fdopen(fd, "rb") as src:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise UsageError(f"{safe_text(source)}: no longer a regular file")
+        os.set_blocking(fd, True)
+        with open(target, "wb") as dst:
+            shutil.copyfileobj(src, dst)
+    os.chmod(target, stat.S_IMODE(st.st_mode) | 0o500)
 
 
 def _explain(output: str, env: Env) -> None:

@@ -411,7 +411,7 @@ def test_no_section_headers_reads_dynamic_through_dt_strtab(builder, tmp_path):
 
 
 def test_struct_cache_is_bounded(tmp_path):
-    from kb.evidence import elf as elfmod
+    from kb.evidence import elf_reader as elfmod  # the struct cache lives with the reader
 
     p = tmp_path / "m"
     for machine in range(1000, 1000 + 2 * elfmod._STRUCTS_CACHE_MAX):

@@ -1,0 +1,126 @@
+"""Which C library an ELF file needs, from its interpreter, its DT_NEEDED names, its symbol versions (GLIBC_2.34,
+GLIBCXX_3.4.30), the ABI notes of static binaries and, for static binaries, the libc start-up symbols.
+"""
+from __future__ import annotations
+
+import itertools
+import re
+import struct
+
+from elftools.elf.elffile import ELFFile
+
+from .elf_reader import (MAX_SYMBOLS_SCANNED, _MAX_STRTAB_PREFILTER, _SHT_DYNSYM, _SHT_NOBITS, _SHT_SUNW_LDYNSYM,
+                         _SHT_SYMTAB, _Reader, _Sections)
+
+
+
+# Interpreter basename -> libc family.
+_INTERP_PATTERNS = (
+    (re.compile(r"^ld-musl-[\w.-]+\.so\.1$"), "musl"),
+    (re.compile(r"^ld-linux[\w.-]*\.so\.\d+$"), "glibc"),
+    (re.compile(r"^ld64\.so\.[12]$"), "glibc"),          # ppc64 / s390x
+    (re.compile(r"^ld\.so\.1$"), "glibc"),               # mips, ppc32 (musl uses ld-musl-* everywhere)
+    (re.compile(r"^ld-uClibc[\w.-]*\.so\.\d+$"), "uclibc"),
+    (re.compile(r"^linker(64)?$"), "bionic"),            # Android /system/bin/linker64
+)
+# DT_NEEDED names that reveal the libc family of a shared object without an interpreter.
+_NEEDED_LIBC = (
+    (re.compile(r"^libc\.musl-[\w.-]+\.so\.1$"), "musl"),  # Alpine's SONAME for musl
+    (re.compile(r"^libc\.so\.6$"), "glibc"),
+    (re.compile(r"^libc\.so\.0$"), "uclibc"),
+    (re.compile(r"^libc\.so$"), "musl"),                   # musl-gcc on Debian links plain libc.so
+)
+_GLIBC_STATIC_SYMBOLS = frozenset({"__libc_setup_tls", "_dl_aux_init", "_dl_relocate_static_pie",
+                                   "__libc_start_main_impl", "_dl_non_dynamic_init"})
+_MUSL_STATIC_SYMBOLS = frozenset({"__init_libc", "__libc_start_init", "__init_tls", "__init_ssp"})
+
+_VERSION_RE = re.compile(r"^(GLIBC|GLIBCXX|CXXABI|GCC)_(\d+(?:\.\d+)*)$")
+
+
+
+# ---- helpers ----------------------------------------------------------------------------------------------
+def _version_key(v: str) -> tuple[int, ...]:
+    return tuple(int(x) for x in v.split("."))
+
+
+def _max_version(names, prefix: str) -> str | None:
+    best = None
+    for n in names:
+        m = _VERSION_RE.match(n)
+        if m and m.group(1) == prefix:
+            v = m.group(2)
+            if best is None or _version_key(v) > _version_key(best):
+                best = v
+    return best
+
+
+def _libc_from_interp(interp: str) -> str | None:
+    base = interp.rsplit("/", 1)[-1]
+    for pat, fam in _INTERP_PATTERNS:
+        if pat.match(base):
+            return fam
+    return None
+
+
+def _libc_from_needed(needed) -> str | None:
+    for name in needed:
+        for pat, fam in _NEEDED_LIBC:
+            if pat.match(name):
+                return fam
+    return None
+
+
+def _scan_notes(data: bytes, bo: str) -> tuple[bool, bool]:
+    """Walk ELF notes; report (has NT_GNU_ABI_TAG, has Go build id note). Bounded by len(data)."""
+    has_abi = has_go = False
+    pos = 0
+    for _ in range(4096):
+        if pos + 12 > len(data):
+            break
+        namesz, descsz, ntype = struct.unpack(bo + "III", data[pos:pos + 12])
+        name = data[pos + 12:pos + 12 + namesz].rstrip(b"\0")
+        if name == b"GNU" and ntype == 1:
+            has_abi = True
+        elif name == b"Go" and ntype == 4:
+            has_go = True
+        step = 12 + ((namesz + 3) & ~3) + ((descsz + 3) & ~3)
+        if step <= 12 and namesz == 0 and descsz == 0:
+            pos += 12
+            continue
+        pos += step
+    return has_abi, has_go
+
+
+def _static_libc(r: _Reader, elf: ELFFile, secs: _Sections) -> str | None:
+    """The libc linked into a static binary, from .symtab. The symbol table of a static Go or Rust program
+    has tens of thousands of entries, so .strtab is first searched as bytes for the marker names: a symbol
+    can only be called that if "<name>\\0" occurs in its string table (tail-merged strings included). Only
+    when one occurs is the table walked with pyelftools, exactly as before."""
+    idx = secs.index.get(".symtab")
+    if idx is None:
+        return None
+    _n, typ, _a, _o, _s, link = secs.rows[idx]
+    if typ not in (_SHT_SYMTAB, _SHT_DYNSYM, _SHT_SUNW_LDYNSYM):
+        return None
+    if 0 < link < len(secs.rows):
+        _sn, stype, _sa, s_off, s_size, _sl = secs.rows[link]
+        if stype != _SHT_NOBITS and s_size <= _MAX_STRTAB_PREFILTER and s_off + s_size <= r.size:
+            strtab = r.read(s_off, s_size)
+            if len(strtab) == s_size and not any(n.encode() + b"\0" in strtab for n in _STATIC_MARKERS):
+                return None
+    return _static_libc_from_symbols(elf.get_section(idx))
+
+
+_STATIC_MARKERS = tuple(sorted(_GLIBC_STATIC_SYMBOLS | _MUSL_STATIC_SYMBOLS))
+
+
+def _static_libc_from_symbols(symtab) -> str | None:
+    if symtab is None or not hasattr(symtab, "iter_symbols"):
+        return None
+    for sym in itertools.islice(symtab.iter_symbols(), MAX_SYMBOLS_SCANNED):
+        n = sym.name
+        if n in _GLIBC_STATIC_SYMBOLS:
+            return "glibc"
+        if n in _MUSL_STATIC_SYMBOLS:
+            return "musl"
+    return None

@@ -1,0 +1,140 @@
+"""The one way to read a file or stream the user names: type checked before opening, size capped while reading,
+decoded as UTF-8 (a BOM is accepted) with an error that names the file and the byte.
+
+Why each step:
+  * a FIFO opened for reading blocks until a writer comes, a device such as /dev/zero never ends, and a directory
+    cannot be read: the type is checked with stat() first, and again with fstat() on what was opened (the path may
+    have been swapped in between); the open itself is non-blocking, so a FIFO swapped in cannot hang us either;
+  * symlinks are followed on purpose (a rule file in a dotfiles repository is often one), and only the final
+    target's type counts; `follow_symlinks=False` refuses them instead;
+  * the size is checked while reading, never trusted from stat(): /proc files say 0, and a file may grow.
+
+The caps (also in the README):
+  MAX_RULE_FILE     4 MiB  a rule file given with --rules (and every file it includes); rules.yaml's parts are < 40 KiB
+  MAX_ANSWERS_FILE  1 MiB  an --answers file
+  MAX_STDIN         1 MiB  answers read from standard input in script mode
+"""
+from __future__ import annotations
+
+import os
+import stat
+
+from .errors import MinimageError
+from .text import safe_text  # noqa: F401 - part of this module's interface
+
+MAX_RULE_FILE = 4 << 20
+MAX_ANSWERS_FILE = 1 << 20
+MAX_STDIN = 1 << 20
+_CHUNK = 1 << 16
+BOM = b"\xef\xbb\xbf"
+
+
+class InputFileError(MinimageError):
+    """A file or stream the user named cannot be used. `path`, a plain `message`, and a `reason` among:
+    not-found, directory, not-regular, symlink, unreadable, too-large, not-utf8."""
+
+    def __init__(self, path: str, message: str, reason: str, line: int | None = None):
+        self.path, self.message, self.reason, self.line = path, message, reason, line
+        super().__init__(f"{safe_text(path)}{f':{line}' if line else ''}: {message}")
+
+
+def kind_of(mode: int) -> str:
+    """What a file of this mode is, in words."""
+    if stat.S_ISDIR(mode):
+        return "a directory"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO (named pipe)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode):
+        return "a character device"
+    if stat.S_ISBLK(mode):
+        return "a block device"
+    if stat.S_ISLNK(mode):
+        return "a symbolic link"
+    return "a regular file" if stat.S_ISREG(mode) else "a special file"
+
+
+def check_regular(path: str, what: str = "a file", *, follow_symlinks: bool = True) -> os.stat_result:
+    """stat() `path`, which must be a regular file (`what` names what it should be); never opens it."""
+    try:
+        st = os.stat(path, follow_symlinks=follow_symlinks)
+    except FileNotFoundError:
+        raise InputFileError(path, "no such file", "not-found") from None
+    except NotADirectoryError:
+        raise InputFileError(path, "no such file (a part of the path is not a directory)", "not-found") from None
+    except OSError as e:
+        raise InputFileError(path, f"cannot read: {e.strerror or e}", "unreadable") from None
+    if stat.S_ISLNK(st.st_mode):
+        raise InputFileError(path, f"is a symbolic link, not {what}", "symlink")
+    if stat.S_ISDIR(st.st_mode):
+        raise InputFileError(path, f"is a directory, not {what}", "directory")
+    if not stat.S_ISREG(st.st_mode):
+        raise InputFileError(path, f"is {kind_of(st.st_mode)}, not {what}", "not-regular")
+    return st
+
+
+def read_bytes(path: str, limit: int, what: str = "a file", *, follow_symlinks: bool = True) -> bytes:
+    """The bytes of a regular file of at most `limit` bytes; InputFileError for anything else."""
+    check_regular(path, what, follow_symlinks=follow_symlinks)
+    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOCTTY", 0)
+    if not follow_symlinks:
+        flags |= getattr(os, "O_NOFOLLOW", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as e:
+        if not follow_symlinks and os.path.islink(path):
+            raise InputFileError(path, f"is a symbolic link, not {what}", "symlink") from None
+        raise InputFileError(path, f"cannot read: {e.strerror or e}", "unreadable") from None
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):  # swapped since the stat() above
+            raise InputFileError(path, f"is {kind_of(mode)}, not {what}", "not-regular")
+        return _read_capped(lambda n: os.read(fd, n), limit, path)
+    except OSError as e:
+        raise InputFileError(path, f"cannot read: {e.strerror or e}", "unreadable") from None
+    finally:
+        os.close(fd)
+
+
+def read_stream(stream, limit: int, name: str = "standard input") -> bytes:
+    """At most `limit` bytes of a binary stream (a closed or unreadable one reads as empty)."""
+    read = getattr(stream, "read1", None) or stream.read
+    try:
+        return _read_capped(read, limit, name)
+    except (OSError, ValueError):  # closed descriptor (EBADF), or a closed file object
+        return b""
+
+
+def _read_capped(read, limit: int, name: str) -> bytes:
+    parts, total = [], 0
+    while True:
+        chunk = read(min(_CHUNK, limit + 1 - total))
+        if not chunk:
+            return b"".join(parts)
+        parts.append(chunk)
+        total += len(chunk)
+        if total > limit:
+            raise InputFileError(name, f"larger than the {_size(limit)} cap: not read", "too-large")
+
+
+def _size(n: int) -> str:
+    return f"{n >> 20} MiB" if n >= 1 << 20 and not n % (1 << 20) else f"{n} bytes"
+
+
+def decode(data: bytes, name: str) -> str:
+    """UTF-8 text (one leading BOM dropped); InputFileError naming the line and byte of the first bad byte."""
+    if data.startswith(BOM):
+        data = data[len(BOM):]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = data.count(b"\n", 0, e.start) + 1
+        column = e.start - (data.rfind(b"\n", 0, e.start) + 1) + 1
+        raise InputFileError(name, f"not UTF-8 text: byte {column} of the line (byte {e.start + 1} of the file) is "
+                                   f"0x{data[e.start]:02x}", "not-utf8", line) from None
+
+
+def read_text(path: str, limit: int, what: str = "a file", *, follow_symlinks: bool = True) -> str:
+    """read_bytes() then decode()."""
+    return decode(read_bytes(path, limit, what, follow_symlinks=follow_symlinks), path)

@@ -1,0 +1,125 @@
+"""Class: a cache directory someone else controls (shared, restored, planted): it must never run code, hang, or
+serve knowledge that does not match the files; the directory is injectable and does not grow for ever."""
+import marshal
+import os
+import pickle
+
+import kb
+from kb import cache
+from kb.loader import load_knowledge, rule_files
+
+
+class Boom:
+    def __reduce__(self):
+        return (os.system, ("touch PWNED",))
+
+
+def _entry(directory):
+    [entry] = [p for p in os.listdir(directory) if p.endswith(cache.SUFFIX)]
+    return os.path.join(directory, entry)
+
+
+def test_a_planted_pickle_or_code_object_never_runs(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    d = tmp_path / "cache"
+    kb.load(cache_dir=d)
+    entry = _entry(d)
+    # a pickle under the entry's name (the old format): must not be unpickled
+    with open(entry, "wb") as f:
+        f.write(pickle.dumps(Boom()))
+    assert kb.load(cache_dir=d).knowledge.rules
+    # our own framing around a marshalled code object, with a valid checksum: refused by the type checks
+    payload = marshal.dumps(((), {"files": [], "rules": {"MI101": compile("open('PWNED','w')", "x", "exec")}}))
+    with open(entry, "wb") as f:
+        f.write(cache.FORMAT + cache._checksum(payload).encode() + b"\n" + payload)
+    assert cache._read_entry(entry) is None
+    assert kb.load(cache_dir=d).knowledge.rules
+    assert not (tmp_path / "PWNED").exists()
+
+
+def test_every_record_and_value_is_type_checked(tmp_path):
+    d = tmp_path / "c"
+    known = cache.load_cached(rule_files(), load_knowledge, d)
+    assert cache.decode(cache.encode(known)) == known
+    data = cache.encode(known)
+    rid = next(iter(data["rules"]))
+    bad = [dict(data, rules={**data["rules"], rid: data["rules"][rid][:-1]}),      # a field missing
+           dict(data, rules={**data["rules"], rid: ("x",) * len(data["rules"][rid])}),  # nested not records
+           dict(data, questions=[]),                                               # wrong shape
+           dict(data, derived={"x": {"y": object.__new__(object).__class__}}),    # a type, not data
+           {k: v for k, v in data.items() if k != "images"}]                       # a section missing
+    for b in bad:
+        try:
+            cache.decode(b)
+        except cache.BadEntry:
+            continue
+        raise AssertionError("accepted a malformed entry")
+
+
+def test_special_files_and_links_in_the_cache_are_not_followed(tmp_path):
+    d = tmp_path / "c"
+    kb.load(cache_dir=d)
+    entry = _entry(d)
+    os.unlink(entry)
+    os.mkfifo(entry)  # a FIFO planted where the entry goes: reading it would hang
+    assert kb.load(cache_dir=d).knowledge.rules  # ends, and replaces it
+    assert os.path.isfile(entry) and not os.path.islink(entry)
+    target = tmp_path / "elsewhere"
+    with open(entry, "rb") as f:
+        target.write_bytes(f.read())
+    os.unlink(entry)
+    os.symlink(target, entry)  # a link planted where the entry goes: not read, and its target never written
+    before = target.read_bytes()
+    assert kb.load(cache_dir=d).knowledge.rules
+    assert target.read_bytes() == before and not os.path.islink(entry)
+
+
+def test_the_key_covers_included_files_and_the_cache_is_pruned(tmp_path, monkeypatch):
+    monkeypatch.setenv("MINIMAGE_CACHE_DIR", str(tmp_path / "env"))
+    top = tmp_path / "top.yaml"
+    part = tmp_path / "part.yaml"
+    top.write_text("include: [part.yaml]\n")
+    part.write_text("caveats:\n  - id: one\n    text: first\n")
+    assert "one" in kb.load(top).knowledge.caveats
+    part.write_text("caveats:\n  - id: two\n    text: second\n")
+    assert set(kb.load(top).knowledge.caveats) >= {"two"} and "one" not in kb.load(top).knowledge.caveats
+    assert os.listdir(tmp_path / "env")  # the environment variable chose the directory
+    for i in range(cache.KEEP + 4):
+        (tmp_path / "layer.yaml").write_text(f"caveats:\n  - id: c{i}\n    text: t\n")
+        kb.load(tmp_path / "layer.yaml", cache_dir=tmp_path / "many")
+    (tmp_path / "many" / "knowledge-0.pickle").write_bytes(b"old")
+    (tmp_path / "layer.yaml").write_text("caveats:\n  - id: last\n    text: t\n")
+    kb.load(tmp_path / "layer.yaml", cache_dir=tmp_path / "many")
+    left = os.listdir(tmp_path / "many")
+    assert len(left) == cache.KEEP and all(n.endswith(cache.SUFFIX) for n in left)
+
+
+def test_a_rule_file_that_is_a_fifo_does_not_hang_the_cache_key(tmp_path):
+    fifo = tmp_path / "rules.yaml"
+    os.mkfifo(fifo)
+    import threading
+
+    result = []
+    worker = threading.Thread(target=lambda: result.append(cache._key(rule_files([fifo]))), daemon=True)
+    worker.start()
+    worker.join(30)
+    if worker.is_alive():  # it opened the FIFO: unblock it, then fail
+        with open(fifo, "w"):
+            pass
+        raise AssertionError("the cache key opened a FIFO and waited for a writer")
+    assert result == [None]  # the loader then reports it
+
+
+def test_the_cache_gives_back_exactly_the_knowledge_it_stored():
+    """Every field and every nested record survives encode/decode: a field the cache forgot would come back empty,
+    a record it did not list as nested would come back a plain tuple."""
+    from kb.cache import decode, encode
+    from kb.loader import load_knowledge
+
+    knowledge = load_knowledge()
+    again = decode(encode(knowledge))
+    for name in knowledge.__dataclass_fields__:
+        assert getattr(again, name) == getattr(knowledge, name), name
+    fixes = [f for d in again.diagnoses.values() for f in d.fixes]
+    assert fixes and all(type(f).__name__ == "DiagnosisFix" for f in fixes)
+    assert again.native_packages
