@@ -10,7 +10,7 @@ classes of kb.model before anything is built, so a shared, restored or planted c
 what we wrote or ignored (a checksum catches a torn or corrupted file before marshal sees it).
 
 The key is the content of the top-level rule files, the Python version, and the code that reads and validates
-knowledge (every module of kb/ except the evidence readers: by size and modification time). A hit is used only
+knowledge (every module of kb/ and its packages except the evidence readers: by size and modification time). A hit is used only
 while every file the knowledge was read from, includes too, has the same digest as when it was stored.
 
 The directory is `cache_dir` when given, else $MINIMAGE_CACHE_DIR, else $XDG_CACHE_HOME/minimage (~/.cache/minimage).
@@ -64,10 +64,15 @@ def _digest(path: str) -> str | None:
 
 
 def _code_stamp() -> bytes:
-    """The modules of kb/ that read, validate and shape knowledge (kb/lint/ too once it is a package), by size and
-    modification time: editing any of them invalidates the cache like editing rules.yaml."""
+    """The modules of kb/ that read, validate and shape knowledge (kb/ and its packages but the evidence readers),
+    by size and modification time: editing any of them invalidates the cache like editing rules.yaml."""
     stamps = []
-    for sub in ("", "lint"):
+    try:
+        subs = [""] + sorted(e.name for e in os.scandir(_HERE)
+                             if e.is_dir() and e.name != "evidence" and os.path.isfile(os.path.join(e.path, "__init__.py")))
+    except OSError:
+        subs = [""]
+    for sub in subs:
         try:
             entries = sorted(os.scandir(os.path.join(_HERE, sub)), key=lambda e: e.name)
         except OSError:

@@ -123,3 +123,11 @@ def test_the_cache_gives_back_exactly_the_knowledge_it_stored():
     fixes = [f for d in again.diagnoses.values() for f in d.fixes]
     assert fixes and all(type(f).__name__ == "DiagnosisFix" for f in fixes)
     assert again.native_packages
+
+
+def test_the_cache_key_covers_the_code_that_reads_the_knowledge():
+    from kb.cache import _code_stamp
+
+    stamped = {line.split(":")[0] for line in _code_stamp().decode().splitlines()}
+    assert {"/model.py", "/citations.py", "loader/reader.py", "loader/rules.py", "lint/checks.py"} <= stamped
+    assert not any(s.startswith("evidence/") for s in stamped)

@@ -1,0 +1,128 @@
+"""Load rules.yaml (and rule files layered on top), validate all of it, and build the knowledge objects.
+
+Every problem found is collected, not just the first, and reported as `file:LINE: ID: message`, so a broken file
+is fixed in one pass. YAML here follows 1.2 for booleans: `yes` and `no` stay strings (they are answers).
+
+    reader.py      typed accessors, problems, the dispatch of sections
+    catalogue.py   questions, facts, releases, libraries, images, strategies, changes, caveats
+    rules.py       inference rules and checks, image families, lint checks, diagnoses
+    crosscheck.py  references across sections and layers
+"""
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+
+from ..citations import read_documents, source_files
+from ..errors import Problem, RuleFileError
+from ..model import Knowledge, Located
+from .catalogue import CatalogueSections
+from .crosscheck import _cross_check, _cross_check_lints
+from .reader import SECTIONS  # noqa: F401 - part of this package's interface
+from .rules import RuleSections
+
+
+def default_rules_path() -> str:
+    """rules.yaml inside the installed package, or at the top of a source checkout."""
+    here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    packaged = os.path.join(here, "rules.yaml")
+    return packaged if os.path.exists(packaged) else os.path.join(os.path.dirname(here), "rules.yaml")
+
+
+class _Reader(CatalogueSections, RuleSections):
+    """One rule file's reader: every section."""
+
+
+def read_rule_file(path: str) -> tuple[str | None, Problem | None]:
+    """The text of a rule file, or the problem that stops it being read (kb.files: the type is checked before
+    opening, so a FIFO or device never hangs us, and the size is capped at files.MAX_RULE_FILE while reading)."""
+    from ..files import MAX_RULE_FILE, InputFileError, read_text
+
+    try:
+        return read_text(path, MAX_RULE_FILE, "a rule file"), None
+    except InputFileError as e:
+        return None, Problem(path, e.line or 0, "file", e.message)
+
+
+def rule_files(paths: Iterable[str | os.PathLike] = (), *, base: bool = True) -> list[str]:
+    return ([default_rules_path()] if base else []) + [os.fspath(p) for p in paths]
+
+
+def load_knowledge(paths: Iterable[str | os.PathLike] = (), *, base: bool = True) -> Knowledge:
+    """Read the shipped rules.yaml (unless `base` is False) and then each of `paths` layered on top.
+
+    A file's `include:` list names other rule files (relative to it), read as layers before its own sections.
+    `Knowledge.files` lists every file read, includes too. Raises RuleFileError listing every problem in every file.
+    """
+    kb = Knowledge()
+    problems: list[Problem] = []
+    pending: list = []
+    origin: dict[tuple[str, str], str] = {}
+    documents = source_files()
+    ids = set(read_documents(documents))
+    for path in rule_files(paths, base=base):
+        _read_layer(kb, path, problems, origin, pending, ids, ())
+    kb.files += documents  # validation read them too: the cache must notice when they change
+    _cross_check(kb, pending, problems)  # also after reading problems: report everything in one pass
+    _cross_check_lints(kb, problems)
+    if problems:
+        raise RuleFileError([_with_file(p, origin) for p in problems])
+    return kb
+
+
+MAX_RULE_FILES = 256  # rule files read for one load, includes counted (the shipped knowledge has 9)
+
+
+def _read_layer(kb: Knowledge, path: str, problems: list[Problem], origin: dict, pending: list,
+                documents: set[str], including: tuple[str, ...]) -> None:
+    """Read one rule file, its includes first, into `kb`."""
+    from ..yamlfile import YamlError, parse_yaml  # only here: a cached rule base needs no YAML at all
+
+    if len(kb.files) >= MAX_RULE_FILES:  # `include:` lists can name files again and again: bound the work
+        if len(kb.files) == MAX_RULE_FILES:
+            kb.files.append(path)
+            problems.append(Problem(_display(including[-1]) if including else path, 0, "include",
+                                    f"more than {MAX_RULE_FILES} rule files in all: the rest were not read"))
+        return
+    kb.files.append(path)
+    text, problem = read_rule_file(path)
+    if problem:
+        problems.append(problem)
+        return
+    try:
+        doc = parse_yaml(text)
+    except YamlError as e:
+        problems.append(Problem(_display(path), e.line, "yaml", e.message))
+        return
+    if isinstance(doc, Located) and "include" in doc:
+        line = doc.key_lines["include"]
+        names = doc["include"]
+        if not isinstance(names, list) or not all(isinstance(n, str) and n for n in names):
+            problems.append(Problem(_display(path), line, "include", "'include' is a list of rule file paths"))
+            names = []
+        for i, name in enumerate(names):
+            target = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(path)), name))
+            if target in including or target == os.path.abspath(path):
+                problems.append(Problem(_display(path), line + 1 + i, "include", f"'{name}' includes itself"))
+                continue
+            _read_layer(kb, target, problems, origin, pending, documents, including + (os.path.abspath(path),))
+    _Reader(kb, _display(path), problems, origin, pending, documents).read(doc)
+
+
+def _display(path: str) -> str:
+    """The name used in messages: as given, but the shipped files are named from the knowledge base's top
+    (rules.yaml, knowledge/images.yaml)."""
+    top = os.path.dirname(default_rules_path())
+    full = os.path.abspath(path)
+    if full == default_rules_path() or os.path.dirname(full) == os.path.join(top, "knowledge"):
+        return os.path.relpath(full, top)
+    return str(path)
+
+
+def _with_file(p: Problem, origin: dict[tuple[str, str], str]) -> Problem:
+    if p.file:
+        return p
+    for (section, ident), where in origin.items():
+        if ident == p.ident:
+            return Problem(where.rsplit(":", 1)[0], p.line, p.ident, p.message)
+    return Problem("rules.yaml", p.line, p.ident, p.message)

@@ -1,0 +1,212 @@
+"""Reading the catalogue sections of a rule file: questions, derived and evidence facts, releases, libraries,
+the native-package table, images, strategies, changes and caveats."""
+from __future__ import annotations
+
+import re
+
+from ..model import UNKNOWN, Caveat, Change, Image, Located, Question, Step, Strategy
+from .reader import ECOSYSTEMS, FAMILIES, LIBCS, NEEDS_CHECKED, PACKAGE_MANAGERS, SHELLS, TZDATA, Reader
+
+
+class CatalogueSections(Reader):
+    def read_questions(self, doc: Located) -> None:
+        for item in self.items(doc, "questions"):
+            qid = self.text(item, "id", "question") or "question"
+            if not self.keys_ok(item, qid, ("id", "text", "choices", "aliases", "if_unknown", "unknown_reason", "help"),
+                                ("id", "text", "choices")):
+                continue
+            if not re.fullmatch(r"[a-z][a-z0-9_]*", qid):
+                self.problem(item.line, qid, "a question id must be a snake_case fact name")
+            choices = self.mapping(item, "choices", qid)
+            choice_text = {str(k): str(v) for k, v in choices.items()}
+            if UNKNOWN in choice_text:
+                self.problem(choices.key_lines.get(UNKNOWN, item.line), qid, "'unknown' is always allowed; do not list it")
+            aliases = {str(k).lower(): str(v) for k, v in self.mapping(item, "aliases", qid).items()}
+            for alias, target in aliases.items():
+                if alias in choice_text and alias != target:
+                    self.problem(item.key_lines.get("aliases", item.line), qid,
+                                 f"alias '{alias}' is also a choice: it cannot mean '{target}'")
+                if target not in choice_text:
+                    self.problem(item.key_lines.get("aliases", item.line), qid,
+                                 f"alias '{alias}' points to '{target}', which is not a choice")
+            if_unknown = item.get("if_unknown")
+            if if_unknown is not None and str(if_unknown) not in choice_text:
+                self.problem(item.key_lines.get("if_unknown", item.line), qid,
+                             f"if_unknown '{if_unknown}' is not a choice (choices: {', '.join(choice_text)})")
+            if self.claim("questions", qid, item.line, self.kb.questions):
+                self.kb.questions[qid] = Question(
+                    id=qid, text=self.text(item, "text", qid), choices=choice_text, aliases=aliases,
+                    if_unknown=None if if_unknown is None else str(if_unknown),
+                    unknown_reason=self.text(item, "unknown_reason", qid), help=self.text(item, "help", qid),
+                    line=item.line)
+
+    def read_derived(self, doc: Located) -> None:
+        for section, table in (("derived", self.kb.derived), ("evidence", self.kb.evidence)):
+            facts = self.mapping(doc, section, section)
+            for name, values in facts.items():
+                line = facts.key_lines.get(name, facts.line)
+                if not isinstance(values, Located):
+                    self.problem(line, name, f"a fact under '{section}' lists its values as a mapping: value: description")
+                    continue
+                if name in self.kb.derived or name in self.kb.evidence or name in self.kb.questions:
+                    self.problem(line, name, f"fact '{name}' is already defined")
+                    continue
+                table[name] = {str(k): str(v) for k, v in values.items()}
+
+    def read_releases(self, doc: Located) -> None:
+        releases = self.mapping(doc, "releases", "releases")
+        for name, info in releases.items():
+            if not isinstance(info, Located):
+                self.problem(releases.key_lines.get(name, releases.line), name, "a release is a mapping (glibc, debian)")
+                continue
+            self.keys_ok(info, name, ("glibc", "debian", "glibcxx"), ())
+            self.kb.releases[name] = {k: str(v) for k, v in info.items()}
+        if "default_debian" in doc:
+            self.kb.default_debian = str(doc["default_debian"])
+
+    def read_libraries(self, doc: Located) -> None:
+        libraries = self.mapping(doc, "libraries", "libraries")
+        for soname, info in libraries.items():
+            if not isinstance(info, Located):
+                self.problem(libraries.key_lines.get(soname, libraries.line), soname,
+                             "a library maps package managers to package names")
+                continue
+            self.keys_ok(info, soname, ("apt", "apk", "size_mb"), ())
+            if "size_mb" in info:
+                self.number(info, "size_mb", soname)
+            self.kb.libraries[soname] = {k: dict(v) if isinstance(v, dict) else v for k, v in info.items()}
+
+    def read_images(self, doc: Located) -> None:
+        keys = ("ref", "title", "aliases", "libc", "libc_version", "loader", "release", "libs", "shell",
+                "package_manager", "ca_certificates", "tzdata", "passwd", "nonroot_user", "runtime", "runtime_path",
+                "size_mb", "size_source", "sources", "notes", "deprecated")
+        for item in self.items(doc, "images"):
+            ref = self.text(item, "ref", "image") or "image"
+            if not self.keys_ok(item, ref, keys, ("ref", "title", "libc", "release", "size_mb", "sources")):
+                continue
+            libc = self.choice(item, "libc", ref, LIBCS)
+            if libc != "none" and not item.get("loader"):
+                self.problem(item.line, ref, f"an image with {libc} needs 'loader' (its ELF interpreter path)")
+            image = Image(
+                ref=ref, title=self.text(item, "title", ref), libc=libc,
+                libc_version=self.text(item, "libc_version", ref) or None, loader=self.text(item, "loader", ref) or None,
+                release=self.text(item, "release", ref), libs=frozenset(self.strings(item, "libs", ref)),
+                shell=self.choice(item, "shell", ref, SHELLS, "none"),
+                package_manager=self.choice(item, "package_manager", ref, PACKAGE_MANAGERS, "none"),
+                ca_certificates=self.flag(item, "ca_certificates", ref),
+                tzdata=self.choice(item, "tzdata", ref, TZDATA, "no"), passwd=self.flag(item, "passwd", ref),
+                nonroot_user=self.text(item, "nonroot_user", ref) or None, runtime=self.text(item, "runtime", ref) or None,
+                runtime_path=self.text(item, "runtime_path", ref) or None,
+                size_mb=self.number(item, "size_mb", ref), size_source=self.text(item, "size_source", ref),
+                sources=self.sources_ok(item, ref), notes=self.text(item, "notes", ref),
+                aliases=self.strings(item, "aliases", ref), deprecated=self.text(item, "deprecated", ref) or None,
+                line=item.line)
+            if image.runtime and not image.runtime_path:
+                self.problem(item.line, ref, "an image with a 'runtime' needs 'runtime_path'")
+            if ref in self.kb.image_aliases:
+                self.problem(item.line, ref, f"'{ref}' is already an alias of {self.kb.image_aliases[ref]}")
+            elif self.claim("images", ref, item.line, self.kb.images):
+                self.kb.images[ref] = image
+                for alias in image.aliases:
+                    taken = self.kb.image_aliases.get(alias) or (alias if alias in self.kb.images else None)
+                    if taken is not None or alias == ref:
+                        self.problem(item.key_lines.get("aliases", item.line), ref,
+                                     f"alias '{alias}' is already taken (by {taken or ref})")
+                    else:
+                        self.kb.image_aliases[alias] = ref
+
+    def steps(self, item: Located, ident: str, stages: tuple[str, ...] = ("build", "final")) -> tuple[Step, ...]:
+        out = []
+        raw = item.get("steps") or []
+        if not isinstance(raw, list):
+            self.problem(item.key_lines.get("steps", item.line), ident, "'steps' must be a list")
+            return ()
+        for step in raw:
+            if not isinstance(step, Located):
+                self.problem(item.key_lines.get("steps", item.line), ident, "each step is a mapping with stage and do")
+                continue
+            self.keys_ok(step, ident, ("stage", "do", "why", "family", "go_tag"), ("stage",))
+            if not step.get("do") and not step.get("go_tag"):
+                self.problem(step.line, ident, "a step needs 'do' (a Dockerfile instruction) or 'go_tag'")
+            stage = self.choice(step, "stage", ident, stages)
+            family = self.text(step, "family", ident)
+            if family and family not in FAMILIES:
+                self.problem(step.line, ident, f"step family '{family}' is not one of: {', '.join(FAMILIES)}")
+            tags = tuple(t.strip() for t in self.text(step, "go_tag", ident).split(",") if t.strip())
+            out.append(Step(stage=stage, instruction=self.text(step, "do", ident), why=self.text(step, "why", ident),
+                            family=family or None, go_tags=tags))
+        return tuple(out)
+
+    def read_strategies(self, doc: Located) -> None:
+        keys = ("id", "title", "build_image", "build_release", "build_family", "libc", "libs", "runtime", "steps", "cmd",
+                "sources", "prebuilt")
+        for item in self.items(doc, "strategies"):
+            sid = self.text(item, "id", "strategy") or "strategy"
+            prebuilt = self.flag(item, "prebuilt", sid)
+            required = ("id", "title", "build_family", "libc", "steps", "sources")
+            if not self.keys_ok(item, sid, keys, required + (() if prebuilt else ("build_image",))):
+                continue
+            strategy = Strategy(
+                id=sid, title=self.text(item, "title", sid), build_image=self.text(item, "build_image", sid),
+                build_release=self.text(item, "build_release", sid) or None,
+                build_family=self.choice(item, "build_family", sid, FAMILIES),
+                libc=self.choice(item, "libc", sid, (*LIBCS, "any", "evidence")),
+                libs=frozenset(self.strings(item, "libs", sid)),
+                runtime=self.text(item, "runtime", sid) or None, steps=self.steps(item, sid),
+                cmd=self.strings(item, "cmd", sid) or ("/app",), sources=self.sources_ok(item, sid),
+                prebuilt=prebuilt, line=item.line)
+            if self.claim("strategies", sid, item.line, self.kb.strategies):
+                self.kb.strategies[sid] = strategy
+
+    def read_changes(self, doc: Located) -> None:
+        for item in self.items(doc, "changes"):
+            cid = self.text(item, "id", "change") or "change"
+            if not self.keys_ok(item, cid, ("id", "title", "supplies", "applies_to", "size_mb", "steps"),
+                                ("id", "title", "steps")):
+                continue
+            supplies = self.text(item, "supplies", cid) or None
+            if supplies and supplies not in NEEDS_CHECKED:
+                self.problem(item.key_lines.get("supplies", item.line), cid,
+                             f"supplies '{supplies}' is not one of: {', '.join(NEEDS_CHECKED)}")
+            change = Change(id=cid, title=self.text(item, "title", cid), supplies=supplies,
+                            applies_to=self.strings(item, "applies_to", cid), steps=self.steps(item, cid),
+                            size_mb=self.number(item, "size_mb", cid) if "size_mb" in item else 0.0, line=item.line)
+            if self.claim("changes", cid, item.line, self.kb.changes):
+                self.kb.changes[cid] = change
+
+    def read_caveats(self, doc: Located) -> None:
+        for item in self.items(doc, "caveats"):
+            cid = self.text(item, "id", "caveat") or "caveat"
+            if not self.keys_ok(item, cid, ("id", "text", "strategies", "images"), ("id", "text")):
+                continue
+            caveat = Caveat(id=cid, text=self.text(item, "text", cid), strategies=self.strings(item, "strategies", cid),
+                            images=self.strings(item, "images", cid), line=item.line)
+            if self.claim("caveats", cid, item.line, self.kb.caveats):
+                self.kb.caveats[cid] = caveat
+
+    def read_native_packages(self, doc: Located) -> None:
+        """{ecosystem: [{name, libs, note, tls}]}: packages known to need native code (for inspect and lint)."""
+        table = self.mapping(doc, "native_packages", "native_packages")
+        for eco, entries in table.items():
+            line = table.key_lines.get(eco, table.line)
+            if eco not in ECOSYSTEMS:
+                self.problem(line, str(eco), f"unknown ecosystem '{eco}' (expected one of: {', '.join(ECOSYSTEMS)})")
+                continue
+            if not isinstance(entries, list):
+                self.problem(line, eco, f"'{eco}' must be a list of packages")
+                continue
+            known = self.kb.native_packages.setdefault(eco, {})
+            for entry in entries:
+                if not isinstance(entry, Located):
+                    self.problem(line, eco, "a native package is a mapping (name, libs, note)")
+                    continue
+                name = self.text(entry, "name", eco)
+                if not self.keys_ok(entry, name or eco, ("name", "libs", "note", "tls"), ("name",)):
+                    continue
+                normal = re.sub(r"[-_.]+", "-", name).lower() if eco == "python" else \
+                    name.lower() if eco == "node" else name
+                if name != normal:
+                    self.problem(entry.line, name, f"write the package name as '{normal}'")
+                if self.claim(f"native_packages {eco}", name, entry.line, known):
+                    known[name] = {"name": name, "libs": self.strings(entry, "libs", name),
+                                   "note": self.text(entry, "note", name), "tls": self.text(entry, "tls", name) or None}
