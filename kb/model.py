@@ -1,12 +1,16 @@
-"""Plain data objects shared by the loader, engine, planner and explanations.
+"""Plain data objects shared by the loader, engine, planner and explanations: the knowledge as loaded from
+knowledge/*.yaml, the whole Knowledge, and (from kb/results.py) what a consultation produces.
 
 Everything here is frozen and serialises with `to_dict()`, so results can be compared, cached, printed as JSON and
 passed between threads without copying.
 """
 from __future__ import annotations
 
-from collections import namedtuple
 from dataclasses import dataclass, field
+
+from .records import Data, Located, record  # noqa: F401 - part of this module's interface
+from .results import (Assumption, Fact, Justification, Plan, Reason, Rejection,  # noqa: F401 - likewise
+                      Result)
 
 TYPE_CHECKING = False  # typing costs milliseconds at start-up; annotations here are never evaluated
 if TYPE_CHECKING:
@@ -15,54 +19,6 @@ if TYPE_CHECKING:
 UNKNOWN = "unknown"
 # facts whose values are the ids of catalogue entries
 CATALOGUE_FACTS = {"strategy": "strategies", "change": "changes", "caveat": "caveats"}
-
-
-class Located(dict):
-    """A mapping read from YAML that remembers the line it starts on and the line of each key."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.line = 0
-        self.key_lines: dict[str, int] = {}
-        self.value_lines: dict[str, list[int]] = {}  # for a key whose value is a list: the line of each element
-
-
-def _plain(value: Any) -> Any:
-    if hasattr(value, "to_dict"):
-        return value.to_dict()
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    return value
-
-
-class Data:
-    """Mixin: a record that turns into JSON-ready dicts and lists."""
-
-    __slots__ = ()
-
-    def to_dict(self) -> dict[str, Any]:
-        return {name: _plain(getattr(self, name)) for name in self._fields if not name.startswith("_")}
-
-
-def record(cls: type) -> type:
-    """An immutable record class from an annotated class body, like a frozen dataclass.
-
-    Built on collections.namedtuple rather than dataclasses: defining a frozen dataclass compiles four or more
-    methods, about half a millisecond each time a process starts, and the command line defines some twenty of these
-    on its way to one consultation. A namedtuple is defined in a tenth of that, its instances are immutable,
-    compare and hash by value, pickle, and read their fields through C-level descriptors. `_replace` replaces
-    fields; `to_dict()` comes from Data.
-    """
-    names = list(cls.__dict__.get("__annotations__", {}))
-    defaults = [cls.__dict__[n] for n in names if n in cls.__dict__]
-    base = namedtuple(cls.__name__, names, defaults=defaults, module=cls.__module__)
-    body = {k: v for k, v in cls.__dict__.items() if k not in names and k not in ("__dict__", "__weakref__")}
-    body["__slots__"] = ()
-    made = type(cls.__name__, (base, *cls.__bases__), body)
-    made.__qualname__ = cls.__qualname__
-    return made
 
 
 # --- the knowledge, as loaded from rules.yaml -------------------------------------------------------------------
@@ -353,120 +309,6 @@ class Diagnosis(Data):
         """The message it recognises, by its first example (for the `rules` table)."""
         example = self.examples[0] if self.examples else self.patterns[0]
         return f"recognises: {example if len(example) <= 70 else example[:67] + '...'}"
-
-
-# --- what a consultation produces --------------------------------------------------------------------------------
-
-
-@record
-class Fact(Data):
-    name: str
-    value: str
-
-    @property
-    def id(self) -> str:
-        return f"{self.name}={self.value}"
-
-    def __str__(self) -> str:
-        return f"{self.name} = {self.value}"
-
-
-@record
-class Justification(Data):
-    """Why a fact holds: the user said so, evidence showed it, it was assumed, or a rule derived it from premises."""
-
-    fact: Fact
-    source: str  # user | evidence | assumption | rule
-    rule_id: str | None = None
-    premises: tuple[Fact, ...] = ()
-    note: str = ""  # evidence: the file that shows it; assumption: why it is safe
-
-
-@record
-class Assumption(Data):
-    fact: str
-    assumed: str
-    reason: str
-
-
-@record
-class Rejection(Data):
-    image: str
-    strategy: str
-    rule_id: str
-    reason: str
-
-
-@record
-class Reason(Data):
-    """One line of a plan's justification: a rule that contributed, and what it concluded."""
-
-    rule_id: str
-    name: str
-    summary: str
-    sources: tuple[str, ...]
-    conclusion: str
-
-
-@record
-class Plan(Data):
-    """One way to ship the program: a final image, a build image, and the build changes, with reasons."""
-
-    rank: int
-    strategy: str
-    strategy_title: str
-    final_image: str
-    build_image: str
-    changes: tuple[Step, ...]  # the build steps that matter, each with its reason
-    provides: dict[str, Any]
-    size_mb: float
-    size_note: str
-    caveats: tuple[str, ...]
-    tradeoffs: tuple[str, ...]
-    image_notes: str
-    justification: tuple[Reason, ...]
-    cmd: tuple[str, ...]
-    user: str | None
-    steps: tuple[Step, ...] = ()  # every step of the Dockerfile, in order
-
-    @property
-    def dockerfile(self) -> str:
-        from .dockerfile import render  # rendered on demand: most plans of a consultation are never shown
-
-        return render(self)
-
-    def to_dict(self) -> dict[str, Any]:
-        d = Data.to_dict(self)
-        del d["steps"]
-        d["dockerfile"] = self.dockerfile
-        return d
-
-
-@record
-class Result(Data):
-    plans: tuple[Plan, ...]
-    assumptions: tuple[Assumption, ...]
-    facts: tuple[Justification, ...]
-    rejected: tuple[Rejection, ...]
-    no_plan_reason: str = ""
-
-    @property
-    def best(self) -> Plan | None:
-        return self.plans[0] if self.plans else None
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "plans": [p.to_dict() for p in self.plans],
-            "assumptions": [a.to_dict() for a in self.assumptions],
-            "facts": [
-                {"fact": j.fact.name, "value": j.fact.value, "source": j.source, "rule": j.rule_id,
-                 "premises": [p.id for p in j.premises], **({"note": j.note} if j.note else {})}
-                for j in self.facts
-            ],
-            "rejected": [r.to_dict() for r in self.rejected],
-            "no_plan_reason": self.no_plan_reason,
-        }
-
 
 
 # --- the whole knowledge base ---------------------------------------------------------------------------------
