@@ -24,8 +24,8 @@ import os
 import sys
 import zlib
 
-from . import model
-from .model import Knowledge
+from .model import (Caveat, Change, Condition, Diagnosis, DiagnosisFix, Example, Image, ImageFamily, Knowledge,
+                    LintExample, LintRule, Question, Rule, Step, Strategy)
 
 FORMAT = b"minimage-knowledge-4\n"
 SUFFIX = ".marshal"
@@ -102,10 +102,10 @@ def _digests(files: list[str]) -> tuple[tuple[str, str | None], ...]:
 # -- plain data, both ways ------------------------------------------------------------------------------------------
 
 # every record class a Knowledge holds, and where one record holds others
-RECORDS = {cls.__name__: cls for cls in (model.Question, model.Image, model.Strategy, model.Step, model.Change,
-                                         model.Caveat, model.Rule, model.Condition, model.Example,
-                                         model.ImageFamily, model.LintRule, model.LintExample, model.Diagnosis,
-                                         model.DiagnosisFix)}
+RECORDS = {cls.__name__: cls for cls in (Question, Image, Strategy, Step, Change,
+                                         Caveat, Rule, Condition, Example,
+                                         ImageFamily, LintRule, LintExample, Diagnosis,
+                                         DiagnosisFix)}
 NESTED = {("Rule", "when"): "Condition", ("Rule", "examples"): "Example", ("Strategy", "steps"): "Step",
           ("Change", "steps"): "Step", ("LintRule", "examples"): "LintExample",
           ("Diagnosis", "fixes"): "DiagnosisFix"}

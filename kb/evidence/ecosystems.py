@@ -12,9 +12,8 @@ import re
 
 from .textscan import QUOTED_HTTPS, Lines, json_key_lines, pep503
 
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from .project import _Scan
+# `_Scan` in annotations is kb.evidence.project._Scan, which imports this module: named,
+# never imported (annotations are not evaluated here)
 
 C_EXT = {".c"}
 CPP_EXT = {".cpp", ".cc", ".cxx", ".c++", ".cp", ".hpp", ".hh", ".hxx"}

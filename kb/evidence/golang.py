@@ -12,9 +12,8 @@ import re
 
 from .textscan import QUOTED_HTTPS, Lines, go_imports
 
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from .project import _Scan
+# `_Scan` in annotations is kb.evidence.project._Scan, which imports this module: named,
+# never imported (annotations are not evaluated here)
 
 #: standard packages whose import is observed (net/rpc, net/smtp and net/http/... link net too)
 GO_WATCH = {"net": "go.imports_net", "net/http": "go.imports_net", "net/rpc": "go.imports_net",

@@ -12,9 +12,8 @@ from dataclasses import dataclass
 
 from .shellwords import abspath, expand
 
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from .stages import StageInfo
+# `StageInfo` in annotations is kb.lint.stages.StageInfo, which imports this module: named,
+# never imported (annotations are not evaluated here)
 
 _QUOTE = re.compile(r"[\x27\"]")
 _INPUTS = (".c", ".cc", ".cpp", ".cxx", ".c++", ".C", ".o", ".a")

@@ -194,7 +194,7 @@ def _registered(kind: str) -> list[str]:
     from ..detectors import DETECTORS
 
     if kind == "check":
-        from .. import checks  # noqa: F401 - registers the MI15x checks
+        from ..checks import STATIC_CHECKS  # noqa: F401 - importing the module registers the MI15x checks
     else:
-        from .. import lint  # noqa: F401 - registers the MI4xx checks
+        from ..lint import checks  # noqa: F401 - importing it registers the MI4xx checks
     return list(DETECTORS[kind])
