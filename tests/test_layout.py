@@ -223,3 +223,23 @@ def test_an_internal_error_is_status_70_and_its_traceback_needs_debug(monkeypatc
     assert code == 70 and err.startswith("Error: internal error: EngineError: a rule action failed: boom")
     with pytest.raises(kb.EngineError):
         run("--debug", "--answer", "language=go")
+
+
+def test_the_architecture_page_names_every_module_and_only_real_ones():
+    """docs/ARCHITECTURE.md uses the code's names: each kb/ and shell/ module is on it, and every path it names
+    exists."""
+    page = (REPO / "docs" / "ARCHITECTURE.md").read_text()
+    import re
+
+    named = set(re.findall(r"`((?:kb|shell)/[\w/]+(?:\.py|/))`", page))
+    assert named, "the page names no module"
+    missing = sorted(p for p in named if not (REPO / p).exists())
+    assert missing == [], f"named on the page but not in the code: {missing}"
+    for package in ("kb", "shell"):
+        for path in sorted((REPO / package).rglob("*.py")):
+            rel = path.relative_to(REPO).as_posix()
+            if path.name in ("__init__.py", "__main__.py"):
+                continue
+            folder = f"{path.parent.relative_to(REPO).as_posix()}/"
+            mentioned = rel in page or folder in page and (path.name in page or f"`{path.stem}`" in page)
+            assert mentioned, f"{rel} is not on docs/ARCHITECTURE.md"
