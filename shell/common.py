@@ -99,6 +99,15 @@ def add_common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--version", action="version", version=f"minimage-ask {VERSION}")
 
 
+def add_result_options(p: argparse.ArgumentParser, answer_help: str) -> None:
+    """The options of the commands that end in a consultation's result (consult, inspect)."""
+    p.add_argument("--answer", "-a", action="append", default=[], metavar="FACT=VALUE", help=answer_help)
+    p.add_argument("--format", "-f", choices=("text", "json", "dockerfile"), default="text",
+                   help="output: the recommendation as text (default), all of it as JSON, or the Dockerfile alone")
+    p.add_argument("--plan", type=int, default=1, metavar="N", help="which plan --format dockerfile writes (default 1)")
+    p.add_argument("--output", "-o", metavar="PATH", help="write the output to PATH instead of standard output")
+
+
 def parse(parser: argparse.ArgumentParser, argv: list[str], env: Env) -> argparse.Namespace:
     """parse_args, with argparse's help and usage errors going to env's streams rather than sys's."""
     with contextlib.redirect_stdout(env.stdout), contextlib.redirect_stderr(env.stderr):

@@ -63,9 +63,9 @@ def stat_regular_file(path: str, what: str) -> os.stat_result:
     if stat.S_ISDIR(st.st_mode):
         raise EvidenceError(path, f"is a directory, not {what}", reason="directory")
     if not stat.S_ISREG(st.st_mode):
-        kind = ("a FIFO" if stat.S_ISFIFO(st.st_mode) else "a socket" if stat.S_ISSOCK(st.st_mode)
-                else "a device" if (stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode)) else "a special file")
-        raise EvidenceError(path, f"is {kind}, not a regular file", reason="not-regular")
+        from ..files import kind_of
+
+        raise EvidenceError(path, f"is {kind_of(st.st_mode)}, not a regular file", reason="not-regular")
     return st
 
 

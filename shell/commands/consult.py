@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from ..common import add_common, command_parser, emit_result, load_rulebase, open_session
+from ..common import add_common, add_result_options, command_parser, emit_result, load_rulebase, open_session
 
 NAME = "consult"
 HELP = "find the smallest base image: questions in a terminal, answers on stdin or --answer (the default)"
@@ -30,13 +30,8 @@ DESCRIPTION = ("Find the smallest Docker base image your program really runs on,
 
 def parser() -> argparse.ArgumentParser:
     p = command_parser("", DESCRIPTION, EXAMPLES)  # prog "minimage-ask": it is the top level too
-    p.add_argument("--answer", "-a", action="append", default=[], metavar="FACT=VALUE",
-                   help="answer a question without being asked (repeatable); every fact accepts 'unknown'")
+    add_result_options(p, "answer a question without being asked (repeatable); every fact accepts 'unknown'")
     p.add_argument("--answers", metavar="FILE", help="answers from a YAML mapping or FACT=VALUE lines")
-    p.add_argument("--format", "-f", choices=("text", "json", "dockerfile"), default="text",
-                   help="output: the recommendation as text (default), all of it as JSON, or the Dockerfile alone")
-    p.add_argument("--plan", type=int, default=1, metavar="N", help="which plan --format dockerfile writes (default 1)")
-    p.add_argument("--output", "-o", metavar="PATH", help="write the output to PATH instead of standard output")
     p.add_argument("--script", action="store_true", help="read answers from standard input even on a terminal")
     add_common(p)
     return p

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import argparse
 
-from ..common import add_common, command_parser, emit_result, load_rulebase, open_session
+from ..common import add_common, add_result_options, command_parser, emit_result, load_rulebase, open_session
 
 NAME = "inspect"
 HELP = "facts from an ELF binary, a #! script or a project directory, then the plans for it"
@@ -22,11 +22,7 @@ def parser() -> argparse.ArgumentParser:
                              "print the plans. Questions the evidence does not settle count as unknown unless "
                              "answered.", EXAMPLES)
     p.add_argument("path", help="an ELF binary, a #! script or a project directory")
-    p.add_argument("--answer", "-a", action="append", default=[], metavar="FACT=VALUE",
-                   help="answer a question the evidence leaves open (repeatable)")
-    p.add_argument("--format", "-f", choices=("text", "json", "dockerfile"), default="text")
-    p.add_argument("--plan", type=int, default=1, metavar="N", help="which plan --format dockerfile writes")
-    p.add_argument("--output", "-o", metavar="PATH", help="write the output to PATH")
+    add_result_options(p, "answer a question the evidence leaves open (repeatable)")
     p.add_argument("--chat", action="store_true", help="in a terminal, go on to ask the questions still open")
     add_common(p)
     return p

@@ -7,6 +7,8 @@ import struct
 
 import pytest
 
+from tests.nobody import as_nobody
+
 from kb.evidence.elf import MAX_SECTIONS, ElfReport, GoBuildInfo, _parse_modinfo, _read_go_buildinfo, inspect_elf
 from kb.evidence.errors import EvidenceError
 
@@ -283,32 +285,15 @@ def test_proc_special_file():
 
 
 def _reason_as_nobody(path: str) -> str:
-    """Run inspect_elf in a forked child that dropped root (uid/gid 65534); return the error reason."""
-    r, w = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # child
+    """inspect_elf as a user without root: the error reason, or no-error."""
+    def reason() -> str:
         try:
-            os.close(r)
-            os.setgroups([])
-            os.setgid(65534)
-            os.setuid(65534)
-            try:
-                inspect_elf(path)
-                out = "no-error"
-            except EvidenceError as e:
-                out = e.reason
-            except BaseException as e:  # noqa: BLE001 - report anything else to the parent
-                out = f"escaped:{type(e).__name__}"
-            os.write(w, out.encode())
-        finally:
-            os._exit(0)
-    os.close(w)
-    data = b""
-    while chunk := os.read(r, 256):
-        data += chunk
-    os.close(r)
-    os.waitpid(pid, 0)
-    return data.decode()
+            inspect_elf(path)
+            return "no-error"
+        except EvidenceError as e:
+            return e.reason
+
+    return as_nobody(reason)
 
 
 def test_unreadable_file(tmp_path_factory):

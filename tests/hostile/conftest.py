@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.nobody import as_nobody  # noqa: F401 - for the tests of this folder
+
 ROOT = Path(__file__).resolve().parents[2]
 PYTHON = sys.executable
 GO = ["--answer", "language=go", "--answer", "cgo=no", "--answer", "go_net=no", "--answer", "tls=yes",
@@ -55,30 +57,3 @@ def snapshot(directory) -> dict:
                     entry += (hashlib.sha256(f.read()).hexdigest(),)
             out[os.path.relpath(p, directory)] = entry
     return out
-
-
-def as_nobody(fn, *args) -> str:
-    """Run fn(*args) in a forked child that dropped root (uid/gid 65534); return what it returned, as text, or
-    'escaped:Type' for an exception."""
-    r, w = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # child
-        try:
-            os.close(r)
-            os.setgroups([])
-            os.setgid(65534)
-            os.setuid(65534)
-            try:
-                out = str(fn(*args))
-            except BaseException as e:  # noqa: BLE001 - report anything to the parent
-                out = f"escaped:{type(e).__name__}:{e}"
-            os.write(w, out.encode())
-        finally:
-            os._exit(0)
-    os.close(w)
-    data = b""
-    while chunk := os.read(r, 65536):
-        data += chunk
-    os.close(r)
-    os.waitpid(pid, 0)
-    return data.decode()
