@@ -176,6 +176,21 @@ class RuleBase:
             self._catalog = Catalog(self.knowledge)
         return self._catalog
 
+    def consult_many(self, cases: Iterable[Mapping[str, str] | tuple[Mapping[str, str], Iterable[Justification]]],
+                     processes: int | None = None) -> list[Result]:
+        """`consult` for many answer sets (or (answers, evidence) pairs), in order. Threads do not speed it up
+        (durable-rules holds the GIL); with `processes` > 1 the cases are shared out among that many worker
+        processes, each with this rule base's knowledge, and the results are the same as one by one (tested)."""
+        cases = [(c, ()) if isinstance(c, Mapping) else (c[0], tuple(c[1])) for c in cases]
+        if not processes or processes <= 1 or len(cases) < 2:
+            return [self.consult(answers, evidence) for answers, evidence in cases]
+        import multiprocessing
+
+        chunk = max(1, len(cases) // (processes * 4))
+        context = multiprocessing.get_context("spawn")  # a fresh interpreter: no durable-rules state is forked
+        with context.Pool(processes, initializer=_start_worker, initargs=(self.knowledge,)) as pool:
+            return pool.starmap(_consult_in_worker, cases, chunksize=chunk)
+
     def open_questions(self, answers: Mapping[str, str], evidence: Iterable[Justification] = ()) -> list[Question]:
         """Questions neither answered nor shown by evidence whose answer can still change the outcome, in the order
         rules.yaml gives."""
@@ -261,6 +276,18 @@ def _by_name(facts: Iterable[Justification]) -> dict[str, set[str]]:
     for j in facts:
         known.setdefault(j.fact.name, set()).add(j.fact.value)
     return known
+
+
+_worker: RuleBase | None = None  # the rule base of a consult_many worker process
+
+
+def _start_worker(knowledge: Knowledge) -> None:
+    global _worker
+    _worker = RuleBase(knowledge)
+
+
+def _consult_in_worker(answers: Mapping[str, str], evidence: tuple[Justification, ...]) -> Result:
+    return _worker.consult(answers, evidence)
 
 
 def load(*extra: str | os.PathLike, cache: bool = True, cache_dir: str | os.PathLike | None = None) -> RuleBase:

@@ -96,3 +96,15 @@ def test_the_pair_checks_that_run_once_per_pair_come_first():
     from kb.checks import STATIC_CHECKS
 
     assert list(DETECTORS["check"])[:len(STATIC_CHECKS)] == list(STATIC_CHECKS)
+
+
+def test_consult_many_in_processes_gives_the_sequential_results(rb):
+    import random
+
+    rng = random.Random(7)
+    cases = [{q.id: rng.choice(list(q.choices)) for q in rb.questions} for _ in range(40)]
+    cases.append(({"needs_shell": "no"}, [kb.Justification(kb.Fact("binary_libc", "none"), "evidence", note="t")]))
+    one_by_one = [rb.consult(*c) if isinstance(c, tuple) else rb.consult(c) for c in cases]
+    in_processes = rb.consult_many(cases, processes=2)
+    assert [r.to_dict() for r in in_processes] == [r.to_dict() for r in one_by_one]
+    assert [r.to_dict() for r in rb.consult_many(cases[:3])] == [r.to_dict() for r in one_by_one[:3]]
