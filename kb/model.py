@@ -231,6 +231,9 @@ class ImageFamily(Data):
     notes: str
     sources: tuple[str, ...]
     line: int = 0
+    ca_certificates: bool | None = None  # a CA bundle at /etc/ssl/certs (None: not known)
+    floating: str = ""  # why this reference's release or toolchain moves over time ("" when it is pinned)
+    go_version: str | None = None  # the Go toolchain of a golang image when the tag does not say (None: unknown)
 
     def release_for(self, ref: str) -> str | None:
         import fnmatch

@@ -8,7 +8,8 @@ function gets the same analysed Dockerfile:
     stages.py      walking the stages: ENV/ARG/WORKDIR/USER/RUN/COPY, where built programs land
     builds.py      what gcc/clang, go and cargo commands build and how it links (BuiltFile)
     shellwords.py  variable expansion, paths, options and simple commands of RUN lines
-    context.py     build-context facts from the evidence scanners (Go imports, requirements, package.json)
+    context.py     build-context facts from the evidence scanners (Go imports, TLS use, requirements, package.json)
+    makefiles.py   what `make [TARGET]` runs, from the build context's Makefile
     checks.py      the checks
     results.py     Hit, Finding, LintResult, render
 

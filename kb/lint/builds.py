@@ -35,7 +35,7 @@ class BuiltFile:
     needs: frozenset = frozenset()  # libstdc++.so.6, libgcc_s.so.1
     why: str = ""  # why it links this way, in words
     go_cgo: str | None = None  # CGO_ENABLED as set explicitly ("0"/"1"), None when unset
-    go_implicit: bool = False  # cgo was left to its default and the build stage has a C compiler
+    go_implicit: bool = False  # CGO_ENABLED was left to its default (gcc, the Go version and imports decide)
     go_cgo_packages: tuple[str, ...] = ()  # cgo-only modules seen in go.mod / imports
 
     def at(self, path: str) -> "BuiltFile":
@@ -151,7 +151,10 @@ def go_build(info: "StageInfo", argv: list[str], cwd: str, env: dict, line: int,
     explicit = env.get("CGO_ENABLED")
     explicit = explicit if explicit in ("0", "1") else None
     compiler = info.profile.has_compiler or bool(env.get("CC"))
-    cgo_on = explicit == "1" or (explicit is None and compiler)
+    # before Go 1.20 cgo defaulted on for native builds even without a C compiler: net and os/user came
+    # precompiled against the C library in GOROOT/pkg (go.dev/doc/go1.20)
+    old_go = info.profile.go_version is not None and info.profile.go_version < (1, 20)
+    cgo_on = explicit == "1" or (explicit is None and (compiler or old_go))
     tagset = {t.strip() for t in re.split(r"[,\s]+", tags) if t.strip()}
     uses, cgo_pkgs = imports
     libc = dynamic_libc(info)
@@ -175,12 +178,14 @@ def go_build(info: "StageInfo", argv: list[str], cwd: str, env: dict, line: int,
         if explicit == "1":
             why = "CGO_ENABLED=1"
         else:
-            why = (f"CGO_ENABLED is not set and {info.stage.base_image_resolved} has a C compiler, so cgo is on"
+            has = "has a C compiler" if compiler else \
+                f"has Go {'.'.join(map(str, info.profile.go_version or ()))} (before 1.20 cgo is on without gcc)"
+            why = (f"CGO_ENABLED is not set and {info.stage.base_image_resolved} {has}, so cgo is on"
                    + (" and the program imports net, os/user or C" if uses else
                       "; with cgo on, net and os/user link the C library"))
         linkage = libc
     return BuiltFile(path=path, lang="go", linkage=linkage, line=line, why=why, go_cgo=explicit,
-                             go_implicit=explicit is None and compiler, go_cgo_packages=tuple(cgo_pkgs),
+                             go_implicit=explicit is None, go_cgo_packages=tuple(cgo_pkgs),
                              **_origin(info))
 
 
@@ -203,21 +208,27 @@ def cargo_build(info: "StageInfo", argv: list[str], cwd: str, env: dict, line: i
     host = prof.rust_target or ("musl" if prof.libc == "musl" else "gnu")
     kind = "musl" if (target and "musl" in target) else ("gnu" if target else host)
     flags = env.get("RUSTFLAGS", "") + " " + env.get("CARGO_ENCODED_RUSTFLAGS", "")
+    # rustup's musl targets link statically by default; Alpine's own rust package (x86_64-alpine-linux-musl)
+    # does not: its programs need the musl loader and libgcc_s (rust-lang/rust#40113, kpcyrd/mini-docker-rust#4)
+    distro_musl = kind == "musl" and not target and prof.rust_target is None
     if "+crt-static" in flags:
         static = True
     elif "-crt-static" in flags:
         static = False
     else:
-        static = kind == "musl"
+        static = kind == "musl" and not distro_musl
     if static:
         linkage, why, needs = "static", ("musl target (static by default)" if kind == "musl"
                                          else "-C target-feature=+crt-static"), frozenset()
     else:
         linkage = "glibc" if kind == "gnu" else "musl"
-        why = "the gnu target links glibc dynamically" if kind == "gnu" else "-crt-static on musl"
+        why = "the gnu target links glibc dynamically" if kind == "gnu" else \
+            ("Alpine's rust package links musl dynamically" if distro_musl and "-crt-static" not in flags
+             else "-crt-static on musl")
         needs = frozenset({"libgcc_s.so.1"})
     if argv[1] == "install":
-        path = posixpath.join(root or env.get("CARGO_HOME") or "/usr/local/cargo", "bin", "*")
+        path = posixpath.join(abspath(expand(root, env, "*"), cwd) if root else env.get("CARGO_HOME") or "/usr/local/cargo",
+                              "bin", "*")
     else:
         tdir = abspath(env.get("CARGO_TARGET_DIR") or "target", cwd)
         sub = [target] if target else []

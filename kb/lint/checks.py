@@ -16,7 +16,7 @@ from .context import package_json, requirements
 from .profiles import Profile
 from .results import Hit
 from .shellwords import positional
-from .stages import Analysis
+from .stages import Analysis, StageInfo
 
 _REQ_END = re.compile(r"[\[=<>!~;@ ]")  # where a requirement's name ends
 
@@ -34,14 +34,39 @@ def _image_has(prof: Profile) -> str:
     return f"{prof.libc}"
 
 
-def _final_arrivals(a: Analysis):
-    """BuiltFiles copied into the final stage (or built there), with the line that put them there."""
+def _final_arrivals(a: Analysis, built_here: bool = False):
+    """BuiltFiles copied into the final stage, with the line that put them there (and, with `built_here`, the
+    ones built in the final stage itself or the stages it is FROM, at their build line)."""
     final = a.final
     seen = set()
     for art, line, _src in final.arrivals:
         if art.stage != final.index and (art.path, line) not in seen:
             seen.add((art.path, line))
             yield art, line
+    if built_here:
+        copied = {art.path for art, _line, _src in final.arrivals}
+        for art in final.files.values():
+            if art.path not in copied and (art.path, art.line) not in seen and _same_lineage(a, art.stage):
+                seen.add((art.path, art.line))
+                yield art, art.line
+
+
+def _same_lineage(a: Analysis, index: int) -> bool:
+    """Is stage `index` the final stage or one it is built FROM (so its libraries are the final image's)?"""
+    i: int | None = a.final.index
+    while i is not None:
+        if i == index:
+            return True
+        i = a.stages[i].stage.base_stage
+    return False
+
+
+def _floating(a: Analysis, *profiles: Profile) -> str:
+    """' (X names no release: ...; pin ...)' for the references among `profiles` whose release floats."""
+    notes = [f"{p.ref} names no release ({p.floating})" for p in profiles if p.floating]
+    if not notes:
+        return ""
+    return "; " + "; ".join(dict.fromkeys(notes)) + ": the verdict is as of today, pin both stages to one release"
 
 
 def _glibc_ok(prof: Profile) -> bool:
@@ -80,8 +105,15 @@ def check_cgo_implicit(a: Analysis, rule: LintRule):
         return
     for art, line in _final_arrivals(a):
         if art.lang == "go" and art.go_implicit and art.linkage == "static" and prof.libc != _builder_libc(a, art):
-            yield Hit(art.line, {"what": _describe(art), "builder": art.builder, "why": art.why,
-                                 "image": a.final.stage.base_image_resolved})
+            bprof = a.stages[art.stage].profile
+            libc = bprof.libc if bprof.libc in ("glibc", "musl") else "the C library"
+            if bprof.has_compiler:
+                risk = f"one import of net, os/user or a cgo package links {libc}"
+            else:
+                risk = (f"installing gcc (build-base) or a Go older than 1.20 turns cgo on, and net and os/user "
+                        f"then link {libc}")
+            yield Hit(art.line, {"what": _describe(art), "builder": art.builder, "why": art.why, "risk": risk,
+                                 "image": a.final.stage.base_image_resolved, "floating": _floating(a, bprof)})
 
 
 def _builder_libc(a: Analysis, art: BuiltFile) -> str | None:
@@ -97,8 +129,8 @@ def check_cxx_libs(a: Analysis, rule: LintRule):
                               or bool(prof.installed & {"libstdc++", "libstdc++6", "g++", "build-base"}),
             "libgcc_s.so.1": prof.libgcc_s or "libgcc_s" in prof.provided
                              or bool(prof.installed & {"libgcc", "libgcc-s1", "libgcc1", "libstdc++", "libstdc++6",
-                                                       "build-base", "gcc", "g++"})}
-    for art, line in _final_arrivals(a):
+                                                       "build-base", "gcc", "g++", "rust", "cargo"})}
+    for art, line in _final_arrivals(a, built_here=True):
         if art.linkage not in ("glibc", "musl") or art.linkage != prof.libc:
             continue  # a missing loader is reported by MI401/MI409
         missing = sorted(lib for lib in art.needs if not have.get(lib, True))
@@ -116,7 +148,8 @@ def check_glibc_skew(a: Analysis, rule: LintRule):
         if art.linkage == "glibc" and art.builder_glibc and parse_version(art.builder_glibc) > parse_version(prof.glibc):
             yield Hit(line, {"what": _describe(art), "builder": art.builder, "builder_glibc": art.builder_glibc,
                              "builder_release": art.builder_release or "?", "image": a.final.stage.base_image_resolved,
-                             "image_glibc": prof.glibc, "image_release": prof.release or "?"})
+                             "image_glibc": prof.glibc, "image_release": prof.release or "?",
+                             "floating": _floating(a, a.stages[art.stage].profile, prof)})
 
 
 def _shell_ok(prof: Profile, argv0: str) -> bool | None:
@@ -152,13 +185,22 @@ _LIBC_HEADERS = {"musl-dev", "build-base", "libc-dev", "alpine-sdk"}
 
 @detector("lint", "apk-gcc-without-libc-headers")
 def check_apk_gcc(a: Analysis, rule: LintRule):
+    """Only where the stage (or a stage FROM it) compiles: gcc installed for nothing else is no error."""
+    children: dict[int, list[StageInfo]] = {}
+    for info in a.stages:
+        if info.stage.base_stage is not None:
+            children.setdefault(info.stage.base_stage, []).append(info)
     for info in a.stages:
         if info.profile.installed & _LIBC_HEADERS:
             continue
+        lineage = [info] + [c for c in children.get(info.index, ()) if not c.profile.installed & _LIBC_HEADERS]
         for line, pkgs in info.apk_adds:
+            if any(line == l2 for s in a.stages if s is not info and s.index < info.index for l2, _ in s.apk_adds):
+                continue  # inherited from the stage this one is FROM: reported there
             compilers = [p for p in pkgs if p in ("gcc", "clang", "clang15", "clang16", "clang17", "clang18")]
-            if compilers:
-                yield Hit(line, {"compiler": compilers[0]})
+            steps = [(cl, what) for s in lineage for cl, what in s.compiles if cl > line or s is not info]
+            if compilers and steps:
+                yield Hit(line, {"compiler": compilers[0], "step": steps[0][1], "step_line": steps[0][0]})
 
 
 @detector("lint", "named-user-without-passwd")
@@ -223,3 +265,86 @@ def check_cgo_package(a: Analysis, rule: LintRule):
         for art in info.files.values():
             if art.stage == info.index and art.lang == "go" and art.go_cgo == "0" and art.go_cgo_packages:
                 yield Hit(art.line, {"packages": ", ".join(art.go_cgo_packages)})
+
+
+_CA_PACKAGES = {"ca-certificates", "ca-certificates-bundle", "ca-certificates-java"}
+
+
+@detector("lint", "tls-client-without-ca-bundle")
+def check_ca_bundle(a: Analysis, rule: LintRule):
+    prof = a.final.profile
+    if not prof.known or prof.ca_certificates is not False or "ca-certs" in prof.provided \
+            or prof.installed & _CA_PACKAGES:
+        return
+    done = set()
+    for art, line in _final_arrivals(a):
+        if art.lang not in ("go", "rust") or art.stage in done:
+            continue
+        done.add(art.stage)
+        seen = a.tls_context(art.stage)
+        if seen is False:
+            continue  # the source is there and makes no TLS calls
+        values = {"what": _describe(art), "image": a.final.stage.base_image_resolved, "builder": art.builder,
+                  "evidence": seen or ""}
+        yield Hit(line, values, "seen" if seen else "unseen")
+
+
+@detector("lint", "installed-packages-cross-libc")
+def check_packages_cross_libc(a: Analysis, rule: LintRule):
+    final = a.final
+    fprof = final.profile
+    if not fprof.known:
+        return
+    for line, tool, src in final.pkg_arrivals:
+        sprof = a.stages[src].profile
+        if not sprof.known or sprof.libc not in ("glibc", "musl"):
+            continue
+        values = {"tool": tool, "builder": a.stages[src].stage.base_image_resolved,
+                  "image": final.stage.base_image_resolved, "builder_libc": sprof.libc, "image_libc": fprof.libc,
+                  "builder_glibc": sprof.glibc or "?", "image_glibc": fprof.glibc or "?",
+                  "floating": _floating(a, sprof, fprof)}
+        if sprof.libc == "glibc" and fprof.libc == "glibc":
+            if sprof.glibc and fprof.glibc and parse_version(sprof.glibc) > parse_version(fprof.glibc):
+                yield Hit(line, values, "skew")
+        elif sprof.libc != fprof.libc:
+            yield Hit(line, values, "libc")
+
+
+@detector("lint", "unknown-base-image")
+def check_unknown_image(a: Analysis, rule: LintRule):
+    final = a.final
+    sources = {cf.stage_index for cf in final.stage.copy_from if cf.stage_index is not None}
+    if not final.profile.known and (sources or final.arrivals or final.files):
+        yield Hit(final.stage.line, {"image": final.stage.base_image_resolved,
+                                     "role": "the final image", "cannot": _cannot(final.stage.base_image_resolved)})
+    for i in sorted(sources):
+        info = a.stages[i]
+        if not info.profile.known and info.stage.base_stage is None:
+            yield Hit(info.stage.line, {"image": info.stage.base_image_resolved,
+                                        "role": "a stage the final image copies from",
+                                        "cannot": _cannot(info.stage.base_image_resolved)})
+
+
+def _cannot(ref: str) -> str:
+    if "$" in ref:
+        return "it is set by an ARG lint cannot resolve"
+    return "it is neither in the image catalogue nor in image_families"
+
+
+@detector("lint", "floating-release-glibc")
+def check_floating_release(a: Analysis, rule: LintRule):
+    """A glibc program between stages whose Debian release is today's default of a floating tag: fine today only
+    while the builder's release is not newer than the final image's (MI404 says when it already is)."""
+    prof = a.final.profile
+    if not prof.known or prof.libc != "glibc" or not prof.glibc:
+        return
+    for art, line in _final_arrivals(a):
+        bprof = a.stages[art.stage].profile
+        if art.linkage != "glibc" or not art.builder_glibc or not (bprof.floating or prof.floating):
+            continue
+        if parse_version(art.builder_glibc) > parse_version(prof.glibc):
+            continue  # MI404
+        yield Hit(line, {"what": _describe(art), "builder": art.builder, "image": a.final.stage.base_image_resolved,
+                         "release": art.builder_release or "?", "image_release": prof.release or "?",
+                         "floating": "; ".join(dict.fromkeys(f"{p.ref}: {p.floating}" for p in (bprof, prof)
+                                                             if p.floating))})

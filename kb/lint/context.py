@@ -68,3 +68,26 @@ def package_json(context_dir: str | None) -> list[str]:
         if isinstance(deps, dict):
             out += [str(k) for k in deps]
     return out
+
+
+_TLS_KEYS = ("go.tls", "rust.tls", "tls.library", "tls.https_url")
+
+
+def tls_sources(context_dir: str, sources: list[str], natives: Mapping[str, Mapping[str, dict]]) -> str | bool | None:
+    """Does the source copied from `sources` make TLS calls, as `inspect` sees it (crypto/tls, an https:// URL, a
+    TLS crate or library): a short description of the first evidence, False when the source shows none (and no
+    third-party package that might), None when there is no source to read."""
+    paths = [s for s in sources if "*" not in s and "$" not in s]
+    if not paths:
+        return None
+    try:
+        report = inspect_project(context_dir, natives, paths=paths, max_files=MAX_CONTEXT_FILES,
+                                 ecosystems=("go", "rust"))
+    except EvidenceError:
+        return None
+    for key in _TLS_KEYS:
+        for o in report.find(key):
+            return f"{o.file}: {o.value}"
+    if not any(f.endswith((".go", ".rs")) for f in report.files) or report.has("go.third_party_import"):
+        return None
+    return False

@@ -6,12 +6,13 @@ knowledge; RUN steps and COPYs of a stage then add what they install or bring (`
 from __future__ import annotations
 
 import fnmatch
+import re
 from dataclasses import dataclass, field
 
 from ..model import Image, ImageFamily, Knowledge
 
 
-@dataclass
+@dataclass(eq=False)  # compared by field only in tests, never by ==
 class Profile:
     """What a stage starts from (and what its RUN steps installed), as far as the knowledge base tells."""
 
@@ -28,6 +29,9 @@ class Profile:
     libgcc_s: bool | None = None
     workdir: str = "/"
     rust_target: str | None = None
+    ca_certificates: bool | None = None  # a CA bundle at /etc/ssl/certs (None: not known)
+    go_version: tuple[int, int] | None = None  # the Go toolchain of a golang image (from its tag or family)
+    floating: str = ""  # why the release this reference means moves over time ("" when the tag pins it)
     source: str = ""  # the catalogue entry or family it came from
     installed: set = field(default_factory=set)
     provided: set = field(default_factory=set)  # what COPY brought in: loader-glibc, libstdcxx, libgcc_s, passwd, shell
@@ -60,15 +64,63 @@ def _with_tag(ref: str) -> str:
     return ref if ":" in last or ref == "scratch" else ref + ":latest"
 
 
+def _match(name: str, pattern: str) -> bool:
+    """fnmatchcase, but a pattern whose literal pieces `name` lacks is refused before fnmatch compiles it (a
+    one-file lint process would otherwise compile every family's globs: the most of its matching time)."""
+    pieces = pattern.split("*")
+    first = pieces[0]
+    if first and not any(ch in first for ch in "?[") and not name.startswith(first):
+        return False
+    if any(p and not any(ch in p for ch in "?[") and p not in name for p in pieces[1:]):
+        return False
+    return fnmatch.fnmatchcase(name, pattern)
+
+
+def _release_for(fam: ImageFamily, tagged: str) -> tuple[str | None, bool]:
+    """The family's release for the reference, and whether a release_by_tag pattern pinned it."""
+    for pattern, release in fam.release_by_tag:
+        if _match(tagged, pattern):
+            return release, True
+    return fam.release, False
+
+
 def find_family(kb: Knowledge, ref: str) -> ImageFamily | None:
     tagged = _with_tag(ref)
     for fam in kb.image_families:
-        if any(fnmatch.fnmatchcase(tagged, pat) or fnmatch.fnmatchcase(ref, pat) for pat in fam.match):
+        if any(_match(tagged, pat) or _match(ref, pat) for pat in fam.match):
             return fam
     return None
 
 
+_GO_TAG = re.compile(r"golang:(\d+)\.(\d+)")
+
+
+def _go_version(ref: str, fam: ImageFamily) -> tuple[int, int] | None:
+    m = _GO_TAG.search(ref)
+    if m:
+        return int(m.group(1)), int(m.group(2))
+    if fam.go_version:
+        major, _, minor = fam.go_version.partition(".")
+        return int(major), int(minor or 0)
+    return None
+
+
+_PROFILES: dict[tuple[int, str], tuple[Knowledge, Profile]] = {}
+
+
 def profile_for(kb: Knowledge, written: str) -> Profile:
+    """What the image `written` is (a fresh copy: stages add to it). Looked up once per knowledge base and
+    reference in a process, since a run over many Dockerfiles sees the same few images again and again."""
+    key = (id(kb), written)
+    hit = _PROFILES.get(key)
+    if hit is None or hit[0] is not kb:
+        if len(_PROFILES) > 4096:
+            _PROFILES.clear()
+        hit = _PROFILES[key] = (kb, _profile_for(kb, written))
+    return hit[1].copy()
+
+
+def _profile_for(kb: Knowledge, written: str) -> Profile:
     ref = normalise_ref(written)
     prof = Profile(ref=written)
     if "$" in ref:
@@ -76,11 +128,15 @@ def profile_for(kb: Knowledge, written: str) -> Profile:
     image: Image | None = kb.image(ref) or kb.image(_with_tag(ref))
     fam = find_family(kb, ref)
     if fam is not None:
-        release = fam.release_for(_with_tag(ref))
+        release, pinned = _release_for(fam, _with_tag(ref))
         prof.known, prof.libc, prof.release, prof.shell = True, fam.libc, release, fam.shell
         prof.shell_path = fam.shell_path if fam.shell != "none" else None
         prof.passwd, prof.gcc, prof.libstdcxx, prof.libgcc_s = fam.passwd, fam.gcc, fam.libstdcxx, fam.libgcc_s
         prof.workdir, prof.rust_target, prof.source = fam.workdir or "/", fam.rust_target, f"family {fam.id}"
+        prof.ca_certificates = fam.ca_certificates
+        prof.go_version = _go_version(ref, fam)
+        if fam.floating and not pinned:
+            prof.floating = fam.floating  # no pattern pinned the release: the family's default, which moves
         if fam.libc == "glibc" and release:
             prof.glibc = kb.releases.get(release, {}).get("glibc")
     if image is not None:
@@ -91,6 +147,7 @@ def profile_for(kb: Knowledge, written: str) -> Profile:
         elif not prof.shell_path:
             prof.shell_path = "/bin/sh"
         prof.passwd = image.passwd
+        prof.ca_certificates = image.ca_certificates
         prof.libstdcxx = "libstdc++.so.6" in image.libs
         prof.libgcc_s = "libgcc_s.so.1" in image.libs
         prof.source = f"catalogue {image.ref}"

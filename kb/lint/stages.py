@@ -10,11 +10,12 @@ import fnmatch
 import posixpath
 import re
 import shlex
-from dataclasses import dataclass, field
 
 from ..model import Knowledge
 from .builds import BuiltFile, cargo_build, cc_build, go_build
-from .context import go_sources
+from ..evidence.project import read_project_file
+from .context import go_sources, tls_sources
+from .makefiles import recipes
 from .profiles import Profile, profile_for
 from .shellwords import BIN_DIRS, CC, abspath, expand, is_assignment, positional, simple_commands, unquote
 
@@ -23,23 +24,38 @@ if TYPE_CHECKING:
     from ..evidence.dockerfile_parse import DockerfileReport, Stage
 
 _PIP3X = re.compile(r"pip3\.\d+")
+#: build tools that run a C compiler (configure scripts, cmake, meson, ninja, node-gyp, gem, cgo-using go)
+C_BUILD_TOOLS = {"cmake", "meson", "ninja", "./configure", "configure", "autoreconf", "node-gyp", "gem", "bundle",
+                 "cc", "ld", "cpan", "cpanm", "pecl", "docker-php-ext-install", "maturin", "setup.py"}
+#: cargo subcommands from plugins whose `build` is a cargo build of the workspace (same target directory)
+CARGO_BUILD_PLUGINS = {"leptos", "auditable"}
 
 
-@dataclass
 class StageInfo:
-    """One stage as walked: its profile, the programs it holds (built or copied in) and what its steps use."""
+    """One stage as walked: its profile, the programs it holds (built or copied in) and what its steps use.
 
-    index: int
-    stage: "Stage"
-    profile: Profile
-    files: dict = field(default_factory=dict)  # path -> BuiltFile
-    arrivals: list = field(default_factory=list)  # (BuiltFile, COPY line, source stage index) copied in
-    env: dict = field(default_factory=dict)
-    context_sources: list = field(default_factory=list)  # COPY/ADD sources from the build context
-    pip_npm: list = field(default_factory=list)  # (line, tool, packages)
-    apk_adds: list = field(default_factory=list)  # (line, packages)
-    shell_uses: list = field(default_factory=list)  # (line, what, shell argv0)
-    users: list = field(default_factory=list)  # (line, user)
+    A plain class, not a dataclass: a one-file lint process pays for every generated method at import."""
+
+    __slots__ = ("index", "stage", "profile", "files", "arrivals", "env", "context_sources", "pip_npm", "apk_adds",
+                 "shell_uses", "users", "pkg_installs", "pkg_arrivals", "lib_bundles", "compiles", "cwd", "virtual")
+
+    def __init__(self, index: int, stage: "Stage", profile: Profile, files: dict | None = None,
+                 arrivals: list | None = None, env: dict | None = None):
+        self.index, self.stage, self.profile = index, stage, profile
+        self.files: dict = files if files is not None else {}  # path -> BuiltFile
+        self.arrivals: list = arrivals if arrivals is not None else []  # (BuiltFile, COPY line, source stage)
+        self.env: dict = env if env is not None else {}
+        self.context_sources: list = []  # COPY/ADD sources from the build context
+        self.pip_npm: list = []  # (line, tool, packages, cwd)
+        self.apk_adds: list = []  # (line, packages)
+        self.shell_uses: list = []  # (line, what, shell argv0)
+        self.users: list = []  # (line, user)
+        self.pkg_installs: list = []  # (line, tool, dirs): where pip/npm/poetry put packages
+        self.pkg_arrivals: list = []  # (COPY line, tool, source stage index): packages copied in
+        self.lib_bundles: set = set()  # directories a RUN filled with the libraries ldd listed
+        self.compiles: list = []  # (line, what): steps that run a C compiler (cc, make, cgo, ...)
+        self.cwd = "/"  # the WORKDIR in force at the end (a stage FROM this one starts there)
+        self.virtual: dict = {}  # apk add --virtual NAME: the packages it groups
 
 
 class Analysis:
@@ -64,10 +80,14 @@ class Analysis:
         if stage.base_stage is not None:
             parent = self.stages[stage.base_stage]
             info = StageInfo(stage.index, stage, parent.profile.copy(), dict(parent.files), [], dict(parent.env))
+            info.apk_adds = list(parent.apk_adds)
+            info.pkg_installs = list(parent.pkg_installs)
+            info.virtual = dict(parent.virtual)
+            cwd = parent.cwd
         else:
             info = StageInfo(stage.index, stage, profile_for(self.kb, stage.base_image_resolved))
+            cwd = info.profile.workdir
         prof = info.profile
-        cwd = prof.workdir
         env = info.env
         runs = {r.line: r for r in stage.runs}
         froms: dict[int, list] = {}
@@ -104,6 +124,7 @@ class Analysis:
         for spec, what in ((stage.cmd, "CMD"), (stage.entrypoint, "ENTRYPOINT")):
             if spec is not None and spec.form == "shell":
                 info.shell_uses.append((spec.line, what, spec.argv[0] if spec.argv else "/bin/sh"))
+        info.cwd = cwd
         return info
 
     def _copy(self, info: StageInfo, ins, froms, cwd: str, env: dict) -> None:
@@ -129,6 +150,10 @@ class Analysis:
                 info.profile.provided.add("passwd")
             if target in ("/bin/sh", "/bin/busybox") or "busybox" in base:
                 info.profile.provided.add("shell")
+            if "ca-certificates" in base or "ca-bundle" in base or s.rstrip("/") in ("/etc/ssl", "/etc/ssl/certs",
+                                                                                      "/etc/pki", "/etc") \
+                    or target.startswith(("/etc/ssl/", "/etc/pki/")):
+                info.profile.provided.add("ca-certs")
         if not froms:
             if ins.cmd == "COPY" or ins.cmd == "ADD":
                 info.context_sources.extend(sources)
@@ -139,6 +164,12 @@ class Analysis:
             src_stage = self.stages[cf.stage_index]
             for s in sources:
                 src = abspath(s, "/")
+                if any(b == src or b.startswith(src.rstrip("/") + "/") for b in src_stage.lib_bundles):
+                    info.profile.provided.update({"loader-glibc", "libstdcxx", "libgcc_s", "libs-bundle"})
+                for _line, tool, dirs in src_stage.pkg_installs:
+                    if any(d == src or d.startswith(src.rstrip("/") + "/") or src.startswith(d + "/") for d in dirs):
+                        info.pkg_arrivals.append((ins.line, tool, cf.stage_index))
+                        break
                 for art in list(src_stage.files.values()):
                     target = landing(art.path, src, dest, dest_is_dir)
                     if target is None:
@@ -148,10 +179,16 @@ class Analysis:
                     info.arrivals.append((moved, ins.line, cf.stage_index))
 
     def _run(self, info: StageInfo, run, cwd: str, env: dict, line: int) -> None:
-        prof = info.profile
         text = run.command if not run.exec_form else shlex.join(run.argv)
+        self._commands(info, text, cwd, env, line, in_make=False)
+
+    def _commands(self, info: StageInfo, text: str, cwd: str, env: dict, line: int, in_make: bool) -> None:
+        prof = info.profile
         local = dict(env)
-        for argv in simple_commands(text):
+        commands = simple_commands(text)
+        if any(posixpath.basename(c[0]) == "ldd" for c in commands if c):
+            self._ldd_bundle(info, commands, cwd)
+        for argv in commands:
             assigns = {}
             while argv and (is_assignment(argv[0]) or argv[0] == "env"):
                 if argv[0] != "env":
@@ -172,30 +209,137 @@ class Analysis:
                 cwd = abspath(expand(argv[1], cenv, "x"), cwd)
             elif prog == "apk" and len(argv) > 1 and argv[1] == "add":
                 pkgs = positional(argv[2:], takes_value={"--virtual", "-t", "--repository", "-X", "--root", "-p"})
-                prof.installed.update(p.split("=")[0].split(">")[0].split("<")[0] for p in pkgs)
+                names = {p.split("=")[0].split(">")[0].split("<")[0] for p in pkgs}
+                prof.installed.update(names)
+                for i, a in enumerate(argv[2:-1], 2):
+                    if a in ("--virtual", "-t"):
+                        info.virtual[argv[i + 1]] = names
                 info.apk_adds.append((line, pkgs))
+            elif prog == "apk" and len(argv) > 1 and argv[1] == "del":
+                for name in positional(argv[2:], takes_value={"--root", "-p"}):
+                    prof.installed -= info.virtual.pop(name, set()) | {name}
             elif prog in ("apt-get", "apt") and "install" in argv:
                 pkgs = positional(argv[argv.index("install") + 1:], takes_value={"-o", "-t"})
                 prof.installed.update(p.split("=")[0] for p in pkgs)
             elif CC.fullmatch(prog):
+                info.compiles.append((line, prog))
                 self._add(info, cc_build(info, argv, prog, cwd, cenv, line))
-            elif prog == "go" and len(argv) > 1 and argv[1] in ("build", "install"):
-                self._add(info, go_build(info, argv, cwd, cenv, line, self._go_context(info)))
+            elif prog in C_BUILD_TOOLS:
+                info.compiles.append((line, prog))
+            elif prog == "go" and len(argv) > 1 and argv[1] in ("build", "install", "test", "run", "generate"):
+                if argv[1] in ("build", "install"):
+                    built = go_build(info, argv, cwd, cenv, line, self._go_context(info))
+                    self._add(info, built)
+                    if built.linkage != "static" or cenv.get("CGO_ENABLED") == "1":
+                        info.compiles.append((line, "go build with cgo"))
+                elif cenv.get("CGO_ENABLED") != "0":
+                    info.compiles.append((line, f"go {argv[1]} with cgo on by default"))
             elif prog == "cargo" and len(argv) > 1 and argv[1] in ("build", "install"):
+                info.compiles.append((line, "cargo (links with cc)"))
                 self._add(info, cargo_build(info, argv, cwd, cenv, line))
+            elif prog == "cargo" and len(argv) > 2 and argv[1] in CARGO_BUILD_PLUGINS and argv[2] == "build":
+                # cargo leptos build, cargo auditable build: cargo build underneath, same target directory
+                self._add(info, cargo_build(info, ["cargo", "build", *argv[3:]], cwd, cenv, line))
             elif prog in ("cp", "install", "mv", "ln"):
                 self._move(info, argv, prog, cwd, cenv)
+            elif prog in ("make", "gmake"):
+                info.compiles.append((line, prog))
+                if not in_make:
+                    self._make(info, argv, cwd, cenv, line)
             elif prog in ("pip", "pip3") or _PIP3X.fullmatch(prog) or \
                     (prog.startswith("python") and argv[1:3] == ["-m", "pip"]):
                 rest = argv[1:] if prog.startswith("pip") else argv[3:]
                 if rest and rest[0] == "install":
+                    info.compiles.append((line, "pip install (source builds)"))
                     info.pip_npm.append((line, "pip", rest[1:], cwd))
+                    venv = posixpath.dirname(posixpath.dirname(argv[0])) if "/bin/" in argv[0] else ""
+                    dirs = (abspath(expand(venv, cenv, "*"), cwd),) if venv and not venv.startswith("/usr") else \
+                        _pip_dirs(rest[1:], cenv, cwd)
+                    info.pkg_installs.append((line, "pip", dirs))
             elif prog in ("npm", "yarn", "pnpm") and len(argv) > 1 and argv[1] in ("install", "i", "add", "ci"):
+                info.compiles.append((line, f"{prog} install (node-gyp)"))
                 info.pip_npm.append((line, prog, argv[2:], cwd))
+                info.pkg_installs.append((line, prog, (posixpath.join(cwd, "node_modules"),)))
+            elif prog == "poetry" and len(argv) > 1 and argv[1] in ("install", "add", "sync"):
+                info.pkg_installs.append((line, "poetry", (posixpath.join(cwd, ".venv"), *_pip_dirs([], cenv, cwd))))
+
+    def _ldd_bundle(self, info: StageInfo, commands: list[list[str]], cwd: str) -> None:
+        """`ldd PROG | ... | xargs -I % install -D % /dist/%` (or cp --parents ... DIR): DIR now holds the
+        program's shared libraries and loader, and a COPY of DIR brings them along."""
+        for argv in commands:
+            prog = posixpath.basename(argv[0])
+            if prog == "xargs":
+                tools = [i for i, a in enumerate(argv) if posixpath.basename(a) in ("install", "cp")]
+                if not tools:
+                    continue
+                argv = argv[tools[0]:]
+                prog = posixpath.basename(argv[0])
+            if prog in ("cp", "install") and len(argv) > 2:
+                dest = argv[-1].split("%", 1)[0].split("{}", 1)[0]
+                if dest and dest not in ("/", "."):
+                    info.lib_bundles.add(abspath(dest.rstrip("/") or "/", cwd))
+
+    def _make(self, info: StageInfo, argv: list[str], cwd: str, env: dict, line: int) -> None:
+        """`make [VAR=value] [TARGET]`: the recipes the context's Makefile runs for it, walked like RUN lines; with no
+        Makefile to read, a Go image's make is taken as a `go build` with Go's defaults (a hidden build)."""
+        overrides, goals, where, name = {}, [], "", None
+        args = argv[1:]
+        i = 0
+        while i < len(args):
+            a = args[i]
+            if a in ("-C", "--directory", "-f", "--file", "--makefile") and i + 1 < len(args):
+                if a in ("-C", "--directory"):
+                    where = args[i + 1]
+                else:
+                    name = args[i + 1]
+                i += 2
+                continue
+            if is_assignment(a):
+                k, _, v = a.partition("=")
+                overrides[k] = expand(v, env, "*")
+            elif not a.startswith("-"):
+                goals.append(a)
+            i += 1
+        text = self._makefile(where, name)
+        mcwd = abspath(where, cwd) if where else cwd
+        if text is None:
+            if info.profile.go_version is not None or info.profile.source.startswith("family golang"):
+                built = go_build(info, ["go", "build"], mcwd, env, line, (None, ()))
+                info.files[built.path] = BuiltFile(**{**built.__dict__, "linkage": "static", "go_implicit": True,
+                                                      "why": "make runs the build and its Makefile is not in the "
+                                                             "build context, so lint assumes go build's defaults"})
+            return
+        for recipe in recipes(text, goals, overrides):
+            self._commands(info, recipe, mcwd, {**env, **overrides}, line, in_make=True)
+
+    def _makefile(self, where: str, name: str | None) -> str | None:
+        if not self.context_dir or "$" in where + (name or ""):
+            return None
+        key = ("makefile", self.context_dir, where, name)
+        if key not in self.context_cache:
+            text = None
+            rel = where.lstrip("/") if where and not where.startswith("/") else ""
+            for candidate in ([name] if name else ["GNUmakefile", "makefile", "Makefile"]):
+                text = read_project_file(self.context_dir, posixpath.join(rel, candidate))
+                if text is not None:
+                    break
+            self.context_cache[key] = text
+        return self.context_cache[key]
 
     def _add(self, info: StageInfo, built: BuiltFile | None) -> None:
         if built is not None:
             info.files[built.path] = built
+
+    def tls_context(self, index: int) -> str | bool | None:
+        """What the source stage `index` copied from the build context shows about outgoing TLS: a description of
+        the evidence, False when the source is there and shows none, None when it cannot be seen."""
+        info = self.stages[index]
+        if not self.context_dir or not info.context_sources:
+            return None
+        key = ("tls", self.context_dir, tuple(info.context_sources))
+        if key not in self.context_cache:
+            self.context_cache[key] = tls_sources(self.context_dir, info.context_sources, self.kb.native_packages)
+        return self.context_cache[key]
 
     def _go_context(self, info: StageInfo) -> tuple[bool | None, tuple[str, ...]]:
         """What the Go source this stage copied from the build context shows (cached across the files linted)."""
@@ -228,6 +372,20 @@ class Analysis:
                     target = posixpath.join(dest, posixpath.basename(src if "*" not in src else art.path)) \
                         if dest_is_dir else dest
                     info.files[target] = art.at(target)
+
+
+def _pip_dirs(args: list[str], env: dict, cwd: str) -> tuple[str, ...]:
+    """Where `pip install ARGS` puts packages: --target/--prefix/--root, the active venv, else the interpreter's
+    site-packages (/usr/local/lib, /usr/lib) and ~/.local for --user."""
+    for i, a in enumerate(args[:-1]):
+        if a in ("-t", "--target", "--prefix", "--root"):
+            return (abspath(expand(args[i + 1], env, "*"), cwd),)
+    for a in args:
+        if a.startswith(("--target=", "--prefix=", "--root=")):
+            return (abspath(expand(a.split("=", 1)[1], env, "*"), cwd),)
+    if env.get("VIRTUAL_ENV"):
+        return (abspath(env["VIRTUAL_ENV"], cwd),)
+    return ("/usr/local/lib", "/usr/lib", "/root/.local", posixpath.join(env.get("HOME") or "/root", ".local"))
 
 
 def matches(art_path: str, src: str) -> bool:
