@@ -1,0 +1,446 @@
+"""Faithful images under their real names, built from Debian packages and imported into a Docker engine.
+
+No registry is reachable here, so every image a generated Dockerfile names must be made locally. Each recipe below
+builds a root filesystem from the same Debian packages the upstream image uses (trixie for the Debian 13 and current
+tags), then ``docker import``s it under the upstream reference with the upstream image config (ENTRYPOINT, CMD, USER,
+ENV, WORKDIR). Each recipe cites the upstream recipe it follows and lists how the result differs from the real image.
+
+An image is labelled ``org.minimage.recipe=<slug>-r<version>``; a local image with that label is reused, so images are
+built once per engine data root (see lab/engine.py). Root filesystems are cached in ``<lab cache>/images/``.
+
+Images that cannot be made faithfully from reachable packages are listed in ``NOT_PROVABLE`` with the reason.
+
+Usage: ``python -m lab.images [--list] [ref ...]`` (default: every recipe).
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from lab import cache_dir
+from lab import roots as R
+from lab.engine import Engine, EngineError
+
+DEFAULT_PATH = R.DEFAULT_PATH
+LABEL = "org.minimage.recipe"
+
+
+class ImageBuildError(RuntimeError):
+    pass
+
+
+@dataclass(frozen=True)
+class Recipe:
+    slug: str
+    refs: tuple[str, ...]  # the real references it is tagged with (first = canonical)
+    build: Callable[[Path, dict], None]  # fills the rootfs, records package versions
+    config: dict  # Env (dict), Cmd, Entrypoint, User, WorkingDir
+    recipe: str  # the upstream recipe followed
+    differences: tuple[str, ...]
+    base: str | None = None  # slug of the recipe whose rootfs this one starts from
+    version: int = 1
+
+    @property
+    def tag(self) -> str:
+        return f"{self.slug}-r{self.version}"
+
+
+# ---------------------------------------------------------------- rootfs builders
+
+
+def _distroless(extra: list[str]) -> Callable[[Path, dict], None]:
+    def build(root: Path, versions: dict) -> None:
+        with R.use_release("trixie"):
+            for pkg in ["base-files", "netbase", "tzdata", "tzdata-legacy", "media-types", *extra]:
+                R.extract(pkg, root, versions)
+            R._write(root, "etc/passwd", R.DISTROLESS_PASSWD)
+            R._write(root, "etc/group", R.DISTROLESS_GROUP)
+            R._mkdir(root, "root", 0o700)
+            R._mkdir(root, "home")
+            R._mkdir(root, "home/nonroot", 0o700, 65532, 65532)
+            R._mkdir(root, "tmp", 0o1777)
+            R._write(root, "etc/nsswitch.conf", R.DISTROLESS_NSSWITCH)
+            osr = root / "etc/os-release"
+            if osr.is_symlink() or osr.exists():
+                osr.unlink()
+            R._write(root, "etc/os-release", R.DISTROLESS_OS_RELEASE.replace('VERSION_ID="12"', 'VERSION_ID="13"')
+                     .replace("12 (bookworm)", "13 (trixie)"))
+            R._mkdir(root, "etc/ssl/certs")
+            R._write(root, "etc/ssl/certs/ca-certificates.crt", R._ca_bundle(versions))
+            _merged_usr(root)
+    return build
+
+
+def _merged_usr(root: Path) -> None:
+    """Debian 13 (and distroless debian13) is merged-/usr: /bin, /sbin, /lib, /lib64 are links into /usr."""
+    for d in ("bin", "sbin", "lib", "lib64"):
+        p = root / d
+        if p.is_symlink():
+            continue
+        target = root / "usr" / d
+        if p.is_dir():  # a package put files in the alias: move them under /usr
+            target.mkdir(parents=True, exist_ok=True)
+            for child in p.iterdir():
+                os.replace(child, target / child.name)
+            p.rmdir()
+        if target.exists():
+            os.symlink(f"usr/{d}", p)
+
+
+def _busybox_glibc(root: Path, versions: dict) -> None:
+    """docker-library/busybox's glibc builder rule, with trixie's busybox, getconf and glibc."""
+    with R.use_release("trixie"):
+        bb = R.staged("busybox", versions)
+        libc = R.staged("libc6", versions)
+        libcbin = R.staged("libc-bin", versions)
+        tz = R.staged("tzdata", versions)
+    R._mkdir(root, "bin")
+    R._mkdir(root, "lib")
+    os.symlink("lib", root / "lib64")
+    shutil.copy2(_first(bb, "bin/busybox", "usr/bin/busybox"), root / "bin/busybox")
+    shutil.copy2(_first(libcbin, "usr/bin/getconf", "bin/getconf"), root / "bin/getconf")
+    libdir = _first(libc, f"usr/lib/{R.MULTIARCH}", f"lib/{R.MULTIARCH}")
+    start = [root / "bin/busybox", root / "bin/getconf"]
+    extra = sorted(libdir.glob("libnss*.so.*")) + sorted(libdir.glob("libpthread*.so.*")) + [libdir / "libm.so.6"]
+    files = {p.name: p for p in extra}
+    for p in R._lib_closure(start + extra, libdir):
+        files[p.name] = p
+    for name, p in sorted(files.items()):
+        shutil.copy2(p.resolve(), root / "lib" / name)
+    R._mkdir(root, "etc")
+    shutil.copyfile(_first(libcbin, "usr/share/libc-bin/nsswitch.conf"), root / "etc/nsswitch.conf")
+    # trixie's busybox needs glibc 2.41, newer than the host's: list its applets inside the new root
+    applets = subprocess.run(["chroot", str(root), "/bin/busybox", "--list"], capture_output=True, text=True,
+                             check=True).stdout.split()
+    for applet in (a for a in applets if a != "busybox"):
+        link = root / "bin" / applet
+        if not link.exists():
+            os.link(root / "bin/busybox", link)
+    R._busybox_skeleton(root, tz)
+    versions["libraries"] = ",".join(sorted(files))
+
+
+def _first(base: Path, *rels: str) -> Path:
+    for rel in rels:
+        if (base / rel).exists():
+            return base / rel
+    raise ImageBuildError(f"none of {rels} in {base}")
+
+
+def _debootstrap(suite: str) -> Callable[[Path, dict], None]:
+    def build(root: Path, versions: dict) -> None:
+        if not shutil.which("debootstrap"):
+            raise ImageBuildError("debootstrap is not installed (scripts/setup installs it as root)")
+        res = subprocess.run(["debootstrap", "--variant=minbase", suite, str(root), R.MIRROR],
+                             capture_output=True, text=True, timeout=1800)
+        if res.returncode != 0:
+            raise ImageBuildError("debootstrap failed: " + (res.stdout + res.stderr)[-800:])
+        _slimify(root)
+        _clean_apt(root)
+        _record(root, versions, ["libc6"])
+    return build
+
+
+def _slimify(root: Path) -> None:
+    """debuerreotype's slimify: no docs, man pages or locales (and the dpkg excludes that keep them out)."""
+    for rel in ("usr/share/doc", "usr/share/man", "usr/share/info", "usr/share/locale", "usr/share/lintian"):
+        p = root / rel
+        if p.is_dir():
+            shutil.rmtree(p)
+            p.mkdir()
+    R._write(root, "etc/dpkg/dpkg.cfg.d/docker",
+             "path-exclude /usr/share/doc/*\npath-include /usr/share/doc/*/copyright\npath-exclude /usr/share/man/*\n"
+             "path-exclude /usr/share/info/*\npath-exclude /usr/share/locale/*\npath-exclude /usr/share/lintian/*\n")
+    R._write(root, "etc/apt/apt.conf.d/docker-clean",
+             'DPkg::Post-Invoke { "rm -f /var/cache/apt/archives/*.deb /var/cache/apt/archives/partial/*.deb '
+             '/var/cache/apt/*.bin || true"; };\nAPT::Update::Post-Invoke { "rm -f /var/cache/apt/archives/*.deb '
+             '/var/cache/apt/archives/partial/*.deb /var/cache/apt/*.bin || true"; };\n'
+             'Dir::Cache::pkgcache ""; Dir::Cache::srcpkgcache "";\n')
+    R._write(root, "etc/apt/apt.conf.d/docker-no-languages", 'Acquire::Languages "none";\n')
+
+
+def _clean_apt(root: Path) -> None:
+    for sub in ("var/cache/apt/archives", "var/lib/apt/lists", "var/cache/apt"):
+        for p in (root / sub).glob("*"):
+            if p.is_file():
+                p.unlink()
+    for f in ("etc/resolv.conf",):
+        p = root / f
+        if p.exists() or p.is_symlink():
+            p.unlink()
+
+
+def _record(root: Path, versions: dict, pkgs: list[str]) -> None:
+    out = subprocess.run(["chroot", str(root), "dpkg-query", "-W", *pkgs], capture_output=True, text=True)
+    for line in out.stdout.splitlines():
+        name, _, ver = line.partition("\t")
+        versions[name] = ver
+
+
+def _apt_install(pkgs: list[str], after: Callable[[Path], None] | None = None,
+                 record: list[str] | None = None) -> Callable[[Path, dict], None]:
+    """Install Debian packages into a copy of the base rootfs with its own apt (host network, in a chroot)."""
+    def build(root: Path, versions: dict) -> None:
+        shutil.copyfile("/etc/resolv.conf", root / "etc/resolv.conf")
+        proc = root / "proc"
+        proc.mkdir(exist_ok=True)
+        mounted = subprocess.run(["mount", "-t", "proc", "proc", str(proc)], capture_output=True).returncode == 0
+        try:
+            env = {"PATH": DEFAULT_PATH, "DEBIAN_FRONTEND": "noninteractive", "LC_ALL": "C"}
+            for cmd in (["apt-get", "-q", "update"],
+                        ["apt-get", "-q", "install", "-y", "--no-install-recommends", *pkgs]):
+                res = subprocess.run(["chroot", str(root), *cmd], capture_output=True, text=True, env=env,
+                                     timeout=1800)
+                if res.returncode != 0:
+                    raise ImageBuildError(f"{' '.join(cmd[:3])} in the image root failed: "
+                                          f"{(res.stdout + res.stderr)[-1200:]}")
+            if after:
+                after(root)
+            _record(root, versions, record or pkgs)
+        finally:
+            if mounted:
+                subprocess.run(["umount", "-l", str(proc)], capture_output=True)
+        _clean_apt(root)
+    return build
+
+
+def _golang_after(root: Path) -> None:
+    """golang:* keeps Go in /usr/local/go and GOPATH=/go; Debian's golang-go lives in /usr/lib/go-1.xx."""
+    goroot = sorted((root / "usr/lib").glob("go-1.*"))
+    if not goroot:
+        raise ImageBuildError("golang-go installed no /usr/lib/go-1.*")
+    (root / "usr/local/go").unlink(missing_ok=True)
+    os.symlink(f"/usr/lib/{goroot[-1].name}", root / "usr/local/go")
+    for d in ("go/src", "go/bin"):
+        R._mkdir(root, d, 0o1777 if d == "go" else 0o777)
+    R._mkdir(root, "go", 0o1777)
+
+
+# ---------------------------------------------------------------- the catalogue of recipes
+
+DISTROLESS_ENV = {"PATH": DEFAULT_PATH, "SSL_CERT_FILE": "/etc/ssl/certs/ca-certificates.crt"}
+DISTROLESS_DIFFS = (
+    "package versions are today's trixie candidates from deb.debian.org, not distroless's snapshot lock file",
+    "no dpkg status.d metadata (/var/lib/dpkg/status.d) and no /etc/ld.so.cache",
+    "CA bundle concatenated from Debian's ca-certificates, as distroless's cacerts rule does",
+)
+DISTROLESS_SRC = ("GoogleContainerTools/distroless static/config.bzl, static/static.bzl, common/BUILD.bazel "
+                  "(debian13: base-files, netbase, tzdata, tzdata-legacy, media-types + CA bundle, passwd/group, "
+                  "nsswitch.conf, os-release; env PATH, SSL_CERT_FILE; user 0; workdir /)")
+BUILDER_DIFFS = (
+    "Debian's toolchain packages from trixie stand in for the upstream build (see the versions recorded)",
+    "no network at build time is assumed: dependencies must come from Debian packages",
+)
+
+RECIPES: dict[str, Recipe] = {}
+
+
+def _add(r: Recipe) -> None:
+    RECIPES[r.slug] = r
+
+
+_add(Recipe(
+    "distroless-static-debian13", ("gcr.io/distroless/static-debian13",), _distroless([]),
+    {"Env": DISTROLESS_ENV, "User": "0", "WorkingDir": "/"}, DISTROLESS_SRC, DISTROLESS_DIFFS))
+_add(Recipe(
+    "distroless-base-nossl-debian13", ("gcr.io/distroless/base-nossl-debian13",), _distroless(["libc6"]),
+    {"Env": DISTROLESS_ENV, "User": "0", "WorkingDir": "/"},
+    DISTROLESS_SRC + "; base/config.bzl (BASE_NOSSL debian13: libc6)", DISTROLESS_DIFFS))
+_add(Recipe(
+    "distroless-base-debian13", ("gcr.io/distroless/base-debian13",),
+    _distroless(["libc6", "libssl3t64", "libzstd1", "zlib1g"]),
+    {"Env": DISTROLESS_ENV, "User": "0", "WorkingDir": "/"},
+    DISTROLESS_SRC + "; base/config.bzl (debian13: libc6, libssl3t64, libzstd1, zlib1g)", DISTROLESS_DIFFS))
+_add(Recipe(
+    "distroless-cc-debian13", ("gcr.io/distroless/cc-debian13",),
+    _distroless(["libc6", "libssl3t64", "libzstd1", "zlib1g", "libgomp1", "libstdc++6", "libgcc-s1", "gcc-14-base"]),
+    {"Env": DISTROLESS_ENV, "User": "0", "WorkingDir": "/"},
+    DISTROLESS_SRC + "; base/config.bzl; cc/config.bzl (debian13: libgomp1, libstdc++6, libgcc-s1, gcc-14-base)",
+    DISTROLESS_DIFFS))
+_add(Recipe(
+    "busybox-glibc", ("busybox:glibc", "busybox:latest", "busybox"), _busybox_glibc,
+    {"Env": {"PATH": DEFAULT_PATH}, "Cmd": ["sh"]},
+    "docker-library/busybox latest-1/glibc/Dockerfile.builder (FROM debian:trixie-slim: busybox, getconf, "
+    "libnss*/libpthread* + ldd closure flat in /lib, /lib64 -> lib, nsswitch.conf, buildroot passwd/group/shadow, "
+    "UTC localtime) and its Dockerfile (FROM scratch, ADD rootfs, CMD [\"sh\"])",
+    ("busybox is Debian 13's dynamic busybox 1.37 (Debian's applet config), not busybox 1.38 from defconfig; "
+     "libm.so.6 is added by hand because defconfig's awk links it",)))
+SUITES = {"trixie": ("13", "1.24"), "bookworm": ("12", "1.19")}
+BUILDPACK_PKGS = ["ca-certificates", "curl", "wget", "gnupg", "git", "make", "gcc", "g++", "libc6-dev", "pkgconf",
+                  "autoconf", "automake", "libtool", "file", "patch", "xz-utils", "unzip", "libssl-dev", "zlib1g-dev",
+                  "libsqlite3-dev", "libffi-dev", "libpq-dev", "tzdata"]
+for _suite, (_num, _go) in SUITES.items():
+    _add(Recipe(
+        f"debian-{_suite}-slim", (f"debian:{_suite}-slim", f"debian:{_num}-slim"), _debootstrap(_suite),
+        {"Env": {"PATH": DEFAULT_PATH}, "Cmd": ["bash"]},
+        "docker-library/official-images library/debian + debuerreotype (debootstrap --variant=minbase "
+        f"{_suite}, slimify dpkg path excludes, apt docker-clean config); Dockerfile FROM scratch, ADD rootfs, "
+        "CMD [\"bash\"]",
+        (f"debootstrap of today's {_suite}, not debuerreotype's dated snapshot; timestamps and machine-id not "
+         "normalised",)))
+    _add(Recipe(
+        f"buildpack-deps-{_suite}", (f"buildpack-deps:{_suite}",),
+        _apt_install(BUILDPACK_PKGS, record=["gcc", "g++", "libc6-dev", "libssl-dev"]),
+        {"Env": {"PATH": DEFAULT_PATH}, "Cmd": ["bash"]},
+        f"docker-library/buildpack-deps debian/{_suite}/{{curl,scm,}}/Dockerfile (FROM debian:{_suite}: "
+        "ca-certificates curl gnupg wget; git ...; autoconf automake gcc g++ make libc6-dev libssl-dev zlib1g-dev "
+        "libsqlite3-dev libpq-dev ...)",
+        ("a subset of buildpack-deps' ~80 -dev packages (the compilers, libc6-dev and the common -dev libraries); "
+         f"built on debian:{_suite}-slim, not debian:{_suite}",) + BUILDER_DIFFS, base=f"debian-{_suite}-slim"))
+    _add(Recipe(
+        f"golang-1-{_suite}", (f"golang:1-{_suite}", f"golang:{_suite}"),
+        _apt_install(["ca-certificates", "git", "gcc", "g++", "libc6-dev", "make", "pkgconf", "golang-go"],
+                     after=_golang_after, record=["golang-go", "gcc", "libc6-dev"]),
+        {"Env": {"PATH": "/go/bin:/usr/local/go/bin:" + DEFAULT_PATH, "GOPATH": "/go", "GOTOOLCHAIN": "local",
+                 "GOPROXY": "off", "GOSUMDB": "off"},
+         "Cmd": ["bash"], "WorkingDir": "/go"},
+        f"docker-library/golang 1.2x/{_suite}/Dockerfile (FROM buildpack-deps:{_suite}-scm; g++ gcc libc6-dev make "
+        "pkg-config; Go in /usr/local/go; ENV GOTOOLCHAIN=local GOPATH=/go PATH=$GOPATH/bin:/usr/local/go/bin:$PATH; "
+        "WORKDIR /go)",
+        (f"Go is Debian {_num}'s golang-go ({_go}), not the latest Go 1.x from go.dev; /usr/local/go links to "
+         f"/usr/lib/go-{_go}",
+         "GOPROXY=off and GOSUMDB=off in the image ENV: no module proxy is reachable, so a build needing a module "
+         "that is not vendored fails at `go mod download` instead of hanging") + BUILDER_DIFFS,
+        base=f"debian-{_suite}-slim"))
+
+# Images the catalogue can recommend that cannot be made faithfully here.
+NOT_PROVABLE = {
+    "alpine:3.24": "Alpine's apk repositories are not reachable from this machine; Debian's musl is not Alpine",
+    "busybox:musl": "needs busybox statically linked against musl from Alpine; not buildable from Debian packages",
+    "busybox:uclibc": "needs buildroot's uClibc-ng toolchain; not in Debian",
+    "cgr.dev/chainguard/static": "Chainguard's Wolfi packages are not reachable from this machine",
+    "cgr.dev/chainguard/glibc-dynamic": "Chainguard's Wolfi packages (glibc from Wolfi) are not reachable",
+}
+
+
+def recipe_for(ref: str) -> Recipe | None:
+    for r in RECIPES.values():
+        if ref in r.refs:
+            return r
+    return None
+
+
+def why_not(ref: str) -> str:
+    """Why ``ref`` has no faithful image here."""
+    if ref in NOT_PROVABLE:
+        return NOT_PROVABLE[ref]
+    for prefix, why in (("alpine", NOT_PROVABLE["alpine:3.24"]), ("cgr.dev/chainguard", NOT_PROVABLE[
+            "cgr.dev/chainguard/static"])):
+        if ref.startswith(prefix) or ref.endswith("-alpine"):
+            return why
+    return "no lab recipe builds this image yet"
+
+
+# ---------------------------------------------------------------- build and import
+
+
+def images_dir() -> Path:
+    return cache_dir() / "images"
+
+
+def rootfs_of(recipe: Recipe) -> Path:
+    """The cached rootfs of ``recipe``, built if missing (and its base first)."""
+    final = images_dir() / recipe.tag
+    if (final / "MANIFEST.json").exists():
+        return final / "rootfs"
+    images_dir().mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(dir=images_dir(), prefix=f".{recipe.slug}-"))
+    try:
+        rootfs = tmp / "rootfs"
+        if recipe.base:
+            base = rootfs_of(RECIPES[recipe.base])
+            subprocess.run(["cp", "-a", str(base), str(rootfs)], check=True)
+        else:
+            rootfs.mkdir()
+            rootfs.chmod(0o755)
+        versions: dict[str, str] = {}
+        recipe.build(rootfs, versions)
+        (tmp / "MANIFEST.json").write_text(json.dumps({
+            "slug": recipe.slug, "refs": list(recipe.refs), "recipe": recipe.recipe,
+            "differences": list(recipe.differences), "config": recipe.config, "package_versions": versions,
+        }, indent=2, sort_keys=True) + "\n")
+        if final.exists():
+            shutil.rmtree(final)
+        os.replace(tmp, final)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return final / "rootfs"
+
+
+def manifest(recipe: Recipe) -> dict:
+    p = images_dir() / recipe.tag / "MANIFEST.json"
+    return json.loads(p.read_text()) if p.exists() else {}
+
+
+def changes(recipe: Recipe) -> list[str]:
+    """The ``docker import -c`` changes that give the image its upstream config."""
+    c = recipe.config
+    out = [f"ENV {k}={v}" for k, v in c.get("Env", {}).items() if v]
+    if c.get("Entrypoint"):
+        out.append("ENTRYPOINT " + json.dumps(c["Entrypoint"]))
+    if c.get("Cmd"):
+        out.append("CMD " + json.dumps(c["Cmd"]))
+    if c.get("User"):
+        out.append(f"USER {c['User']}")
+    if c.get("WorkingDir"):
+        out.append(f"WORKDIR {c['WorkingDir']}")
+    out.append(f"LABEL {LABEL}={recipe.tag}")
+    return out
+
+
+def ensure(engine: Engine, ref: str) -> Recipe:
+    """Make the faithful image ``ref`` exist in ``engine`` (built once, then reused)."""
+    recipe = recipe_for(ref)
+    if recipe is None:
+        raise ImageBuildError(f"{ref}: {why_not(ref)}")
+    labels = engine.image_labels(recipe.refs[0])
+    if labels is None or labels.get(LABEL) != recipe.tag:
+        if os.geteuid() != 0:
+            raise ImageBuildError(f"building {ref} needs root (dpkg-deb ownerships, debootstrap, chroot)")
+        try:
+            engine.import_rootfs(rootfs_of(recipe), recipe.refs[0], changes(recipe))
+        except (R.RootBuildError, subprocess.SubprocessError, OSError) as e:
+            raise ImageBuildError(f"{ref}: {type(e).__name__}: {e}") from None
+    for alias in recipe.refs[1:]:
+        if (engine.image_labels(alias) or {}).get(LABEL) != recipe.tag:
+            engine.check(["tag", recipe.refs[0], alias])
+    return recipe
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if "--list" in args:
+        for r in RECIPES.values():
+            print(f"{r.refs[0]:40} {r.tag}")
+        for ref, why in NOT_PROVABLE.items():
+            print(f"{ref:40} not proven here: {why}")
+        return 0
+    refs = [a for a in args if not a.startswith("-")] or [r.refs[0] for r in RECIPES.values()]
+    from lab.engine import EngineUnavailable
+    try:
+        engine = Engine.acquire()
+    except EngineUnavailable as e:
+        print(f"no engine: {e}", file=sys.stderr)
+        return 69
+    rc = 0
+    with engine:
+        for ref in refs:
+            try:
+                ensure(engine, ref)
+                print(f"ok    {ref}")
+            except (ImageBuildError, EngineError) as e:
+                rc = 1
+                print(f"FAIL  {ref}: {e}")
+    return rc
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
