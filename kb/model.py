@@ -175,6 +175,7 @@ class Image(Data):
     aliases: tuple[str, ...] = ()
     deprecated: str | None = None  # known (for lint and inspect) but never recommended
     line: int = 0
+    entrypoint: tuple[str, ...] = ()  # the image's own ENTRYPOINT (distroless language images run the interpreter)
 
     def to_dict(self) -> dict[str, Any]:
         d = Data.to_dict(self)
@@ -405,6 +406,7 @@ class Plan(Data):
     cmd: tuple[str, ...]
     user: str | None
     steps: tuple[Step, ...] = ()  # every step of the Dockerfile, in order
+    entrypoint: tuple[str, ...] = ()  # an ENTRYPOINT replacing the image's own, when its own would run something else
 
     @property
     def dockerfile(self) -> str:

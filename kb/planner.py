@@ -171,7 +171,7 @@ class Planner:
             size_mb=round(size + sum(c.size_mb for c in applied), 2),
             size_note="approximate compressed size of the base image and the changes; the program comes on top",
             caveats=caveats, tradeoffs=self.tradeoffs(image, needs), image_notes=image.notes,
-            justification=(), steps=steps, cmd=self.command(strategy, image),
+            justification=(), steps=steps, **self.command(strategy, image),
             user=self.user(image, needs, applied))
         return plan, used, applied
 
@@ -232,8 +232,17 @@ class Planner:
         return out
 
     @staticmethod
-    def command(strategy: Strategy, image: Image) -> tuple[str, ...]:
-        return tuple(part.replace("{runtime}", image.runtime_path or "") for part in strategy.cmd)
+    def command(strategy: Strategy, image: Image) -> dict[str, tuple[str, ...]]:
+        """The plan's CMD (and ENTRYPOINT): an image whose own ENTRYPOINT already runs the interpreter (distroless
+        nodejs, python3, java) gets only the program and its arguments; one whose ENTRYPOINT would run something
+        else (a virtualenv's python) gets the whole command as its ENTRYPOINT."""
+        cmd = tuple(part.replace("{runtime}", image.runtime_path or "") for part in strategy.cmd)
+        own = image.entrypoint
+        if not own:
+            return {"cmd": cmd}
+        if cmd[:len(own)] == own:
+            return {"cmd": cmd[len(own):]}
+        return {"cmd": (), "entrypoint": cmd}
 
     @staticmethod
     def user(image: Image, needs: set[str], applied: list[Change]) -> str | None:
