@@ -190,13 +190,17 @@ class Planner:
         if manager == "none":
             return None
         packages, size = [], 0.0
+
+        def package(info: dict) -> str:  # package names can differ by release (libssl3 / libssl3t64)
+            name = info[manager]
+            return str(name.get(image.release, name.get("default")) if isinstance(name, dict) else name)
+
         for soname in missing:
             info = self.kb.libraries.get(soname)
             if soname != "native-libs" and (not info or manager not in info):
                 return None
             if info:
-                name = info[manager]
-                packages.append(str(name.get(image.release, name.get("default")) if isinstance(name, dict) else name))
+                packages.append(package(info))
                 size += float(info.get("size_mb", 0))
         steps = []
         if packages:
@@ -204,7 +208,8 @@ class Planner:
                               f"the image lacks {', '.join(m for m in missing if m != 'native-libs')}"))
         if "native-libs" in missing:
             # which libraries a program links is not something we were told: the user fills this one in
-            example = {"apk": "libssl3 zlib", "apt": "libssl3t64 zlib1g"}[manager]
+            example = " ".join(package(self.kb.libraries[s]) for s in ("libssl.so.3", "libz.so.1")
+                               if manager in self.kb.libraries.get(s, {})) or "PACKAGE"
             steps.append(Step("final", f"# {_install(manager, 'YOUR-RUNTIME-PACKAGES')}   (e.g. {example})",
                               "install the runtime packages of the native libraries your program links"))
         return steps, size

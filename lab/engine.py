@@ -53,6 +53,23 @@ def engine_dir() -> Path:
     return Path(base) / "minimage" / "engine"
 
 
+def storage_driver() -> str:
+    """overlay2 where the kernel can mount overlayfs here (layers shared, not copied), else vfs (copies every layer
+    in full: slower, works anywhere). MINIMAGE_ENGINE_STORAGE overrides."""
+    forced = os.environ.get("MINIMAGE_ENGINE_STORAGE")
+    if forced:
+        return forced
+    with tempfile.TemporaryDirectory(prefix="mmovl-") as d:
+        for sub in ("l", "u", "w", "m"):
+            os.mkdir(os.path.join(d, sub))
+        probe = subprocess.run(["mount", "-t", "overlay", "overlay", "-o",
+                                f"lowerdir={d}/l,upperdir={d}/u,workdir={d}/w", f"{d}/m"], capture_output=True)
+        if probe.returncode != 0:
+            return "vfs"
+        subprocess.run(["umount", f"{d}/m"], capture_output=True)
+    return "overlay2"
+
+
 def docker_client() -> str | None:
     for cand in DOCKER_CANDIDATES:
         if os.access(cand, os.X_OK):
@@ -121,7 +138,7 @@ class Engine:
         tmp = Path(tempfile.mkdtemp(prefix="mmeng-", dir="/tmp"))  # short: the socket path is limited to 108 bytes
         sock, pidfile, log = tmp / "docker.sock", tmp / "docker.pid", root / "dockerd.log"
         cmd = [dockerd, "--data-root", str(root / "data"), "--exec-root", str(tmp / "exec"), "--pidfile", str(pidfile),
-               "--host", f"unix://{sock}", "--storage-driver", "vfs", "--iptables=false", "--ip-masq=false",
+               "--host", f"unix://{sock}", "--storage-driver", storage_driver(), "--iptables=false", "--ip-masq=false",
                "--bridge=none", "--exec-opt", "native.cgroupdriver=cgroupfs"]
         with open(log, "wb") as out:
             proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,

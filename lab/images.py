@@ -223,6 +223,80 @@ def _golang_after(root: Path) -> None:
     R._mkdir(root, "go", 0o1777)
 
 
+def _copy_with_closure(src_root: Path, binary: str, dst_root: Path, dst: str) -> list[str]:
+    """Copy ``binary`` of ``src_root`` to ``dst`` in ``dst_root`` with every library it needs that ``dst_root``
+    lacks (DT_NEEDED closure, from the multiarch directory); returns the libraries added."""
+    libdir = src_root / "usr/lib" / R.MULTIARCH
+    target = dst_root / dst.lstrip("/")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy2((src_root / binary.lstrip("/")).resolve(), target)
+    added = []
+    for lib in R._lib_closure([target], libdir):
+        have = dst_root / "usr/lib" / R.MULTIARCH / lib.name
+        if not have.exists() and not (lib.name.startswith("ld-linux") and (dst_root / "lib64" / lib.name).exists()):
+            have.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(lib.resolve(), have)
+            added.append(lib.name)
+    return added
+
+
+def _on_cc(then: Callable[[Path, dict], None]) -> Callable[[Path, dict], None]:
+    """Build on a copy of the distroless cc-debian13 rootfs (language images use //cc as their base)."""
+    def build(root: Path, versions: dict) -> None:
+        cc = rootfs_of(RECIPES["distroless-cc-debian13"])
+        subprocess.run(["cp", "-a", f"{cc}/.", str(root)], check=True)
+        then(root, versions)
+    return build
+
+
+PY_PKGS = ["python3.13-minimal", "libpython3.13-minimal", "libpython3.13-stdlib", "libffi8", "libsqlite3-0",
+           "libbz2-1.0", "liblzma5", "libexpat1", "libncursesw6", "libtinfo6", "libreadline8t64", "libuuid1",
+           "libcrypt1", "libmpdec4"]
+
+
+def _python3_distroless(root: Path, versions: dict) -> None:
+    with R.use_release("trixie"):
+        for pkg in PY_PKGS:
+            R.extract(pkg, root, versions)
+    for link in ("usr/bin/python3", "usr/bin/python"):
+        p = root / link
+        if p.exists() or p.is_symlink():
+            p.unlink()
+        os.symlink("python3.13", p)
+    for d in ("bin", "sbin", "lib", "lib64"):  # packages may ship into the /lib alias: fold it back into /usr
+        p = root / d
+        if p.is_dir() and not p.is_symlink():
+            _merged_usr(root)
+            break
+
+
+def _node_after(root: Path) -> None:
+    """node:* has node at /usr/local/bin and the docker-entrypoint.sh that prepends `node` to a non-command."""
+    os.symlink("/usr/bin/node", root / "usr/local/bin/node")
+    R._write(root, "usr/local/bin/docker-entrypoint.sh",
+             "#!/bin/sh\nset -e\n# like nodejs/docker-node's: run node when the first argument is an option or "
+             "not a command\nif [ \"${1#-}\" != \"${1}\" ] || [ -z \"$(command -v \"${1}\")\" ] || "
+             "{ [ -f \"${1}\" ] && ! [ -x \"${1}\" ]; }; then\n  set -- node \"$@\"\nfi\nexec \"$@\"\n", 0o755)
+    with open(root / "etc/passwd", "a") as f:
+        f.write("node:x:1000:1000::/home/node:/bin/bash\n")
+    with open(root / "etc/group", "a") as f:
+        f.write("node:x:1000:\n")
+    R._mkdir(root, "home/node", 0o755, 1000, 1000)
+
+
+def _nodejs_distroless(root: Path, versions: dict) -> None:
+    src = rootfs_of(RECIPES["node-22-trixie-slim"])
+    added = _copy_with_closure(src, "/usr/bin/node", root, "/nodejs/bin/node")
+    versions.update(manifest(RECIPES["node-22-trixie-slim"]).get("package_versions", {}))
+    versions["libraries added"] = ",".join(added)
+
+
+def _python_slim_after(root: Path) -> None:
+    """python:3.13-slim has python, python3 and pip in /usr/local/bin."""
+    for name in ("python", "python3"):
+        os.symlink("/usr/bin/python3.13", root / "usr/local/bin" / name)
+
+
 # ---------------------------------------------------------------- the catalogue of recipes
 
 DISTROLESS_ENV = {"PATH": DEFAULT_PATH, "SSL_CERT_FILE": "/etc/ssl/certs/ca-certificates.crt"}
@@ -309,6 +383,45 @@ for _suite, (_num, _go) in SUITES.items():
          "GOPROXY=off and GOSUMDB=off in the image ENV: no module proxy is reachable, so a build needing a module "
          "that is not vendored fails at `go mod download` instead of hanging") + BUILDER_DIFFS,
         base=f"debian-{_suite}-slim"))
+
+_add(Recipe(
+    "python-3.13-slim-trixie", ("python:3.13-slim-trixie", "python:3.13-slim"),
+    _apt_install(["ca-certificates", "netbase", "tzdata", "python3.13", "python3.13-venv", "python3-pip"],
+                 after=_python_slim_after, record=["python3.13", "python3.13-venv", "python3-pip"]),
+    {"Env": {"PATH": DEFAULT_PATH, "LANG": "C.UTF-8", "PYTHON_VERSION": "3.13"}, "Cmd": ["python3"]},
+    "docker-library/python 3.13/slim-trixie/Dockerfile (FROM debian:trixie-slim; ca-certificates netbase tzdata; "
+    "Python built into /usr/local; ENV PATH LANG=C.UTF-8 PYTHON_VERSION; CMD [\"python3\"])",
+    ("Python is Debian 13's python3.13 (3.13.5) at /usr/bin with /usr/local/bin/python{,3} links, not a build of the "
+     "latest 3.13.x in /usr/local", "pip is Debian's python3-pip (PEP 668 marks the system Python externally "
+     "managed; a virtualenv's pip is unaffected)"), base="debian-trixie-slim"))
+_add(Recipe(
+    "distroless-python3-debian13", ("gcr.io/distroless/python3-debian13",), _on_cc(_python3_distroless),
+    {"Env": {**DISTROLESS_ENV, "LANG": "C.UTF-8"}, "Entrypoint": ["/usr/bin/python3.13"], "User": "0",
+     "WorkingDir": "/"},
+    "GoogleContainerTools/distroless python3/python.bzl (base //cc; entrypoint /usr/bin/python3.13; /usr/bin/python "
+    "and python3 links) and python3/config.bzl (debian13 package list)",
+    DISTROLESS_DIFFS + ("no /etc/ld.so.cache (the real image generates one so ctypes.util.find_library works)",
+                        "the package list is this recipe's reading of python3/config.bzl: " + ", ".join(PY_PKGS))))
+for _suite, _refs, _node in (("trixie", ("node:22-trixie-slim",), "Debian 13's nodejs 20.19 (OpenSSL 3.5)"),
+                             ("bookworm", ("node:22-bookworm-slim", "node:22-slim"),
+                              "Debian 12's nodejs 18.19 (OpenSSL 3.0)")):
+    _add(Recipe(
+        f"node-22-{_suite}-slim", _refs,
+        _apt_install(["nodejs", "npm"], after=_node_after, record=["nodejs", "npm"]),
+        {"Env": {"PATH": DEFAULT_PATH, "NODE_VERSION": "22"}, "Entrypoint": ["docker-entrypoint.sh"],
+         "Cmd": ["node"]},
+        f"nodejs/docker-node 22/{_suite}-slim/Dockerfile (FROM debian:{_suite}-slim; user node 1000; node from "
+        "nodejs.org in /usr/local/bin; ENTRYPOINT [\"docker-entrypoint.sh\"]; CMD [\"node\"])",
+        (f"Node is {_node}, dynamically linked against Debian's libnode, libuv and OpenSSL, standing in for Node 22 "
+         "from nodejs.org", "npm is Debian's, not the npm 10 that Node 22 bundles",
+         "docker-entrypoint.sh is this lab's equivalent of docker-node's script"), base=f"debian-{_suite}-slim"))
+_add(Recipe(
+    "distroless-nodejs22-debian13", ("gcr.io/distroless/nodejs22-debian13",), _on_cc(_nodejs_distroless),
+    {"Env": DISTROLESS_ENV, "Entrypoint": ["/nodejs/bin/node"], "User": "0", "WorkingDir": "/"},
+    "GoogleContainerTools/distroless nodejs/nodejs.bzl (base //cc; node in /nodejs/bin; entrypoint /nodejs/bin/node; "
+    "no npm)",
+    DISTROLESS_DIFFS + ("Node is Debian 13's nodejs 20.19 with the libraries it links (libnode, libuv, ICU, brotli, "
+                        "c-ares, nghttp2...) copied in, standing in for the statically built Node 22 from nodejs.org",)))
 
 # Images the catalogue can recommend that cannot be made faithfully here.
 NOT_PROVABLE = {

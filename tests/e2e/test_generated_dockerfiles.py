@@ -1,7 +1,9 @@
-"""Images whose ENTRYPOINT already runs the interpreter get a CMD of only the program (catalogue `entrypoint`)."""
+"""What the generated Dockerfiles say: entrypoints (catalogue `entrypoint`) and per-release package names."""
 from __future__ import annotations
 
 import re
+
+import pytest
 
 
 def _plan(consult, image, **answers):
@@ -34,3 +36,11 @@ def test_distroless_python_runs_the_virtualenv_python_as_entrypoint(consult):
 def test_images_without_an_entrypoint_keep_the_whole_command(consult):
     df = _plan(consult, "node:22-slim", language="node", **ALL_NO)
     assert df.rstrip().endswith('CMD ["/usr/local/bin/node", "server.js"]'), df
+
+
+@pytest.mark.parametrize("image,package", [("debian:bookworm-slim", "libssl3 zlib1g"),
+                                           ("debian:trixie-slim", "libssl3t64 zlib1g")])
+def test_package_names_follow_the_final_images_debian_release(consult, image, package):
+    df = _plan(consult, image, language="c", static_ok="no", native_deps="yes", tls="no", timezones="no",
+               named_user="no", needs_shell="no")
+    assert f"(e.g. {package})" in df, df
