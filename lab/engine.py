@@ -236,8 +236,11 @@ class Engine:
         if tar.returncode != 0 or imp.returncode != 0:
             raise EngineError(f"docker import {ref} failed: {imp.stderr.decode(errors='replace')[-800:]}")
 
-    def build(self, context: Path, tag: str, *, network: str = "host", timeout: float = 1800) -> Result:
-        return self.run(["build", "--network", network, "--force-rm", "-t", tag, str(context)], timeout=timeout)
+    def build(self, context: Path, tag: str, *, dockerfile: Path | None = None, network: str = "host",
+              timeout: float = 1800) -> Result:
+        extra = ["--file", str(dockerfile)] if dockerfile else []
+        return self.run(["build", "--network", network, "--force-rm", *extra, "-t", tag, str(context)],
+                        timeout=timeout)
 
     def remove_image(self, ref: str) -> None:
         self.run(["rmi", "--force", ref], timeout=120)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -287,14 +288,59 @@ def _node_after(root: Path) -> None:
 def _nodejs_distroless(root: Path, versions: dict) -> None:
     src = rootfs_of(RECIPES["node-22-trixie-slim"])
     added = _copy_with_closure(src, "/usr/bin/node", root, "/nodejs/bin/node")
+    # Debian's libnode loads some builtins (acorn, cjs-module-lexer, undici, ...) from /usr/share/nodejs at start:
+    # copy every file its strings name, as those packages install them
+    strings = subprocess.run(["strings", str(src / f"usr/lib/{R.MULTIARCH}/libnode.so.115")], capture_output=True,
+                             text=True, check=True).stdout
+    for rel in sorted(set(re.findall(r"/usr/share/nodejs/[^\s\"']+\.js", strings))):
+        if (src / rel.lstrip("/")).exists():
+            (root / rel.lstrip("/")).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2((src / rel.lstrip("/")).resolve(), root / rel.lstrip("/"))
+            added.append(rel)
     versions.update(manifest(RECIPES["node-22-trixie-slim"]).get("package_versions", {}))
     versions["libraries added"] = ",".join(added)
 
 
+def _rust_after(root: Path) -> None:
+    """rust:* keeps cargo in /usr/local/cargo; crates come from Debian's librust-*-dev packages by source
+    replacement in the image's own cargo configuration, so a Dockerfile's `cargo build` works unchanged offline."""
+    R._mkdir(root, "usr/local/cargo/bin")
+    R._mkdir(root, "usr/local/rustup")
+    R._mkdir(root, "usr/share/cargo/registry")
+    R._write(root, "usr/local/cargo/config.toml",
+             '[source.crates-io]\nreplace-with = "debian-packages"\n\n'
+             '[source.debian-packages]\ndirectory = "/usr/share/cargo/registry"\n\n[net]\noffline = true\n')
+
+
 def _python_slim_after(root: Path) -> None:
-    """python:3.13-slim has python, python3 and pip in /usr/local/bin."""
+    """python:3.13-slim has its Python in /usr/local only (built from source): move Debian's there (it finds its
+    prefix from its own location), so that nothing answers at /usr/bin/python3 as in the real image."""
+    def merge(src: Path, dst: Path) -> None:
+        dst.mkdir(parents=True, exist_ok=True)
+        for child in src.iterdir():
+            target = dst / child.name
+            if child.is_dir() and not child.is_symlink() and target.is_dir():
+                merge(child, target)
+            elif not target.exists() and not target.is_symlink():
+                os.replace(child, target)
+        shutil.rmtree(src)
+    os.replace(root / "usr/bin/python3.13", root / "usr/local/bin/python3.13")
+    merge(root / "usr/lib/python3.13", root / "usr/local/lib/python3.13")
+    for p in list((root / "usr/bin").glob("python3*")) + list((root / "usr/bin").glob("pip*")):
+        p.unlink()
     for name in ("python", "python3"):
-        os.symlink("/usr/bin/python3.13", root / "usr/local/bin" / name)
+        os.symlink("python3.13", root / "usr/local/bin" / name)
+
+
+def _purge_python(root: Path) -> None:
+    """npm pulls python3 in (node-gyp); node:*-slim has none: purge it so no Python answers there."""
+    # python3 first: its prerm needs py3clean from python3-minimal
+    res = subprocess.run(["chroot", str(root), "sh", "-c", "dpkg --purge --force-depends python3 && "
+                          "dpkg-query -W -f '${Package}\\n' 'python3*' 'libpython3*' | "
+                          "xargs -r dpkg --purge --force-depends"], capture_output=True, text=True,
+                         env={"PATH": DEFAULT_PATH})
+    if res.returncode != 0 or (root / "usr/bin/python3").exists():
+        raise ImageBuildError(f"could not purge python3 from the node image: {(res.stdout + res.stderr)[-500:]}")
 
 
 # ---------------------------------------------------------------- the catalogue of recipes
@@ -384,6 +430,19 @@ for _suite, (_num, _go) in SUITES.items():
          "that is not vendored fails at `go mod download` instead of hanging") + BUILDER_DIFFS,
         base=f"debian-{_suite}-slim"))
 
+for _suite, _rust in (("trixie", "1.85"), ("bookworm", "1.63")):
+    _add(Recipe(
+        f"rust-1-{_suite}", (f"rust:1-{_suite}", f"rust:{_suite}"),
+        _apt_install(["rustc", "cargo"], after=_rust_after, record=["rustc", "cargo"]),
+        {"Env": {"RUSTUP_HOME": "/usr/local/rustup", "CARGO_HOME": "/usr/local/cargo",
+                 "PATH": "/usr/local/cargo/bin:" + DEFAULT_PATH, "RUST_VERSION": _rust}, "Cmd": ["bash"]},
+        f"rust-lang/docker-rust stable/{_suite}/Dockerfile (FROM buildpack-deps:{_suite}; rustup in "
+        "/usr/local/rustup, cargo in /usr/local/cargo; ENV RUSTUP_HOME CARGO_HOME PATH=/usr/local/cargo/bin:$PATH "
+        "RUST_VERSION)",
+        (f"Rust is Debian's rustc/cargo {_rust}, not the latest stable from rustup; no rustup, no extra targets (musl)",
+         "$CARGO_HOME/config.toml replaces crates.io with Debian's packaged crates (/usr/share/cargo/registry, filled "
+         "by librust-*-dev) and sets net.offline: no crate registry is reachable") + BUILDER_DIFFS,
+        base=f"buildpack-deps-{_suite}"))
 _add(Recipe(
     "python-3.13-slim-trixie", ("python:3.13-slim-trixie", "python:3.13-slim"),
     _apt_install(["ca-certificates", "netbase", "tzdata", "python3.13", "python3.13-venv", "python3-pip"],
@@ -391,9 +450,9 @@ _add(Recipe(
     {"Env": {"PATH": DEFAULT_PATH, "LANG": "C.UTF-8", "PYTHON_VERSION": "3.13"}, "Cmd": ["python3"]},
     "docker-library/python 3.13/slim-trixie/Dockerfile (FROM debian:trixie-slim; ca-certificates netbase tzdata; "
     "Python built into /usr/local; ENV PATH LANG=C.UTF-8 PYTHON_VERSION; CMD [\"python3\"])",
-    ("Python is Debian 13's python3.13 (3.13.5) at /usr/bin with /usr/local/bin/python{,3} links, not a build of the "
-     "latest 3.13.x in /usr/local", "pip is Debian's python3-pip (PEP 668 marks the system Python externally "
-     "managed; a virtualenv's pip is unaffected)"), base="debian-trixie-slim"))
+    ("Python is Debian 13's python3.13 (3.13.5) moved into /usr/local (bin/python3.13, lib/python3.13), not a build "
+     "of the latest 3.13.x; its pip and ensurepip wheels are Debian's", "pip is Debian's python3-pip (PEP 668 marks the system Python externally "
+     "managed; a virtualenv's pip is unaffected)"), base="debian-trixie-slim", version=2))
 _add(Recipe(
     "distroless-python3-debian13", ("gcr.io/distroless/python3-debian13",), _on_cc(_python3_distroless),
     {"Env": {**DISTROLESS_ENV, "LANG": "C.UTF-8"}, "Entrypoint": ["/usr/bin/python3.13"], "User": "0",
@@ -407,21 +466,24 @@ for _suite, _refs, _node in (("trixie", ("node:22-trixie-slim",), "Debian 13's n
                               "Debian 12's nodejs 18.19 (OpenSSL 3.0)")):
     _add(Recipe(
         f"node-22-{_suite}-slim", _refs,
-        _apt_install(["nodejs", "npm"], after=_node_after, record=["nodejs", "npm"]),
+        _apt_install(["nodejs", "npm"], after=lambda r: (_node_after(r), _purge_python(r)), record=["nodejs", "npm"]),
         {"Env": {"PATH": DEFAULT_PATH, "NODE_VERSION": "22"}, "Entrypoint": ["docker-entrypoint.sh"],
          "Cmd": ["node"]},
         f"nodejs/docker-node 22/{_suite}-slim/Dockerfile (FROM debian:{_suite}-slim; user node 1000; node from "
         "nodejs.org in /usr/local/bin; ENTRYPOINT [\"docker-entrypoint.sh\"]; CMD [\"node\"])",
         (f"Node is {_node}, dynamically linked against Debian's libnode, libuv and OpenSSL, standing in for Node 22 "
          "from nodejs.org", "npm is Debian's, not the npm 10 that Node 22 bundles",
-         "docker-entrypoint.sh is this lab's equivalent of docker-node's script"), base=f"debian-{_suite}-slim"))
+         "docker-entrypoint.sh is this lab's equivalent of docker-node's script",
+         "python3, which Debian's npm depends on (node-gyp), is purged as the real image has none"),
+        base=f"debian-{_suite}-slim", version=2))
 _add(Recipe(
     "distroless-nodejs22-debian13", ("gcr.io/distroless/nodejs22-debian13",), _on_cc(_nodejs_distroless),
     {"Env": DISTROLESS_ENV, "Entrypoint": ["/nodejs/bin/node"], "User": "0", "WorkingDir": "/"},
     "GoogleContainerTools/distroless nodejs/nodejs.bzl (base //cc; node in /nodejs/bin; entrypoint /nodejs/bin/node; "
     "no npm)",
     DISTROLESS_DIFFS + ("Node is Debian 13's nodejs 20.19 with the libraries it links (libnode, libuv, ICU, brotli, "
-                        "c-ares, nghttp2...) copied in, standing in for the statically built Node 22 from nodejs.org",)))
+                        "c-ares, nghttp2...) and the builtins it loads from /usr/share/nodejs copied in, standing in for the "
+                        "statically built Node 22 from nodejs.org",), version=2))
 
 # Images the catalogue can recommend that cannot be made faithfully here.
 NOT_PROVABLE = {

@@ -2,6 +2,8 @@
 image fails for the reason its rule names; docs/e2e-matrix.md says what the engine does."""
 from __future__ import annotations
 
+import difflib
+
 import pytest
 
 from lab import e2e
@@ -30,8 +32,11 @@ def test_the_matrix_document_is_current(matrix):
     results = [matrix(s.name) for s in e2e.SCENARIOS]
     want = e2e.render(results)
     have = e2e.DOC.read_text() if e2e.DOC.exists() else ""
-    assert have == want, ("docs/e2e-matrix.md is stale: regenerate it with `python -m lab.e2e --write-doc` "
-                          "and review the difference")
+    if have != want:
+        diff = "\n".join(list(difflib.unified_diff(have.splitlines(), want.splitlines(), "docs/e2e-matrix.md",
+                                                    "what the engine did", lineterm="", n=0))[:40])
+        pytest.fail("docs/e2e-matrix.md is stale: regenerate it with `python -m lab.e2e --write-doc` and review "
+                    f"the difference:\n{diff}")
 
 
 def test_the_readmes_example_dockerfile_is_one_the_matrix_ran(matrix):
