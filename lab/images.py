@@ -95,6 +95,19 @@ def _merged_usr(root: Path) -> None:
             os.symlink(f"usr/{d}", p)
 
 
+def _distroless_debug(root: Path, versions: dict) -> None:
+    """distroless :debug = the image plus a static busybox in /busybox (applet links beside it)."""
+    _distroless([])(root, versions)
+    with R.use_release("trixie"):
+        bb = R.staged("busybox-static", versions)
+    R._mkdir(root, "busybox")
+    shutil.copy2(_first(bb, "usr/bin/busybox", "bin/busybox"), root / "busybox/busybox")
+    applets = subprocess.run([str(root / "busybox/busybox"), "--list"], capture_output=True, text=True,
+                             check=True).stdout.split()
+    for applet in (a for a in applets if a != "busybox"):
+        os.symlink("busybox", root / "busybox" / applet)
+
+
 def _busybox_glibc(root: Path, versions: dict) -> None:
     """docker-library/busybox's glibc builder rule, with trixie's busybox, getconf and glibc."""
     with R.use_release("trixie"):
@@ -369,6 +382,14 @@ def _add(r: Recipe) -> None:
 _add(Recipe(
     "distroless-static-debian13", ("gcr.io/distroless/static-debian13",), _distroless([]),
     {"Env": DISTROLESS_ENV, "User": "0", "WorkingDir": "/"}, DISTROLESS_SRC, DISTROLESS_DIFFS))
+_add(Recipe(
+    "distroless-static-debian13-debug", ("gcr.io/distroless/static-debian13:debug",), _distroless_debug,
+    {"Env": {"PATH": DEFAULT_PATH + ":/busybox", "SSL_CERT_FILE": "/etc/ssl/certs/ca-certificates.crt"},
+     "Entrypoint": ["/busybox/sh"], "User": "0", "WorkingDir": "/"},
+    DISTROLESS_SRC + "; static/static.bzl debug variant (busybox in /busybox, PATH += /busybox, "
+    "entrypoint [\"/busybox/sh\"]); private/extensions/busybox.bzl",
+    DISTROLESS_DIFFS + ("busybox is Debian 13's busybox-static (glibc, statically linked), not the musl busybox "
+                        "distroless downloads",)))
 _add(Recipe(
     "distroless-base-nossl-debian13", ("gcr.io/distroless/base-nossl-debian13",), _distroless(["libc6"]),
     {"Env": DISTROLESS_ENV, "User": "0", "WorkingDir": "/"},
