@@ -1,7 +1,10 @@
 """Render a plan as a multi-stage Dockerfile: build stage, final stage, exec-form CMD (rule MI109).
 
 Reads a kb.model.Plan by its attributes only, so the model can offer `Plan.dockerfile` without an import loop.
-"""
+
+An image whose ENTRYPOINT already runs the interpreter (distroless nodejs, python3, java) gets a CMD of only the
+program and its arguments; where the plan's command must run another interpreter (a virtualenv's python) the plan
+carries it as an exec-form ENTRYPOINT instead."""
 from __future__ import annotations
 
 import json
@@ -25,5 +28,8 @@ def render(plan) -> str:
     lines += [s.instruction for s in final]
     if plan.user:
         lines.append(f"USER {plan.user}")
-    lines.append(f"CMD {json.dumps(list(plan.cmd))}")
+    if plan.entrypoint:  # the image's own ENTRYPOINT would run something else: replace it
+        lines.append(f"ENTRYPOINT {json.dumps(list(plan.entrypoint))}")
+    if plan.cmd or not plan.entrypoint:  # after an inherited ENTRYPOINT, CMD holds only its arguments
+        lines.append(f"CMD {json.dumps(list(plan.cmd))}")
     return "\n".join(lines) + "\n"

@@ -135,6 +135,7 @@ class Image(Data):
     aliases: tuple[str, ...] = ()
     deprecated: str | None = None  # known (for lint and inspect) but never recommended
     line: int = 0
+    entrypoint: tuple[str, ...] = ()  # the image's own ENTRYPOINT (distroless language images run the interpreter)
 
     def to_dict(self) -> dict[str, Any]:
         d = Data.to_dict(self)

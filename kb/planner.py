@@ -98,7 +98,7 @@ class Planner:
             size_mb=round(pair.size + sum(c.size_mb for c in applied), 2),
             size_note="approximate compressed size of the base image and the changes; the program comes on top",
             caveats=caveats, tradeoffs=self.tradeoffs(image, ctx.needs), image_notes=image.notes,
-            justification=(), steps=steps, cmd=self.command(strategy, image),
+            justification=(), steps=steps, **self.command(strategy, image),
             user=self.user(image, ctx.needs, applied))
         return plan, pair.used, applied
 
@@ -128,13 +128,17 @@ class Planner:
         if manager == "none":
             return None
         packages, size = [], 0.0
+
+        def package(info: dict) -> str:  # package names can differ by release (libssl3 / libssl3t64)
+            name = info[manager]
+            return str(name.get(image.release, name.get("default")) if isinstance(name, dict) else name)
+
         for soname in missing:
             info = self.kb.libraries.get(soname)
             if soname != "native-libs" and (not info or manager not in info):
                 return None
             if info:
-                name = info[manager]
-                packages.append(str(name.get(image.release, name.get("default")) if isinstance(name, dict) else name))
+                packages.append(package(info))
                 size += float(info.get("size_mb", 0))
         steps = []
         if packages:
@@ -142,7 +146,8 @@ class Planner:
                               f"the image lacks {', '.join(m for m in missing if m != 'native-libs')}"))
         if "native-libs" in missing:
             # which libraries a program links is not something we were told: the user fills this one in
-            example = {"apk": "libssl3 zlib", "apt": "libssl3t64 zlib1g"}[manager]
+            example = " ".join(package(self.kb.libraries[s]) for s in ("libssl.so.3", "libz.so.1")
+                               if manager in self.kb.libraries.get(s, {})) or "PACKAGE"
             steps.append(Step("final", f"# {_install(manager, 'YOUR-RUNTIME-PACKAGES')}   (e.g. {example})",
                               "install the runtime packages of the native libraries your program links"))
         return steps, size
@@ -170,8 +175,17 @@ class Planner:
         return out
 
     @staticmethod
-    def command(strategy: Strategy, image: Image) -> tuple[str, ...]:
-        return tuple(part.replace("{runtime}", image.runtime_path or "") for part in strategy.cmd)
+    def command(strategy: Strategy, image: Image) -> dict[str, tuple[str, ...]]:
+        """The plan's CMD (and ENTRYPOINT): an image whose own ENTRYPOINT already runs the interpreter (distroless
+        nodejs, python3, java) gets only the program and its arguments; one whose ENTRYPOINT would run something
+        else (a virtualenv's python) gets the whole command as its ENTRYPOINT."""
+        cmd = tuple(part.replace("{runtime}", image.runtime_path or "") for part in strategy.cmd)
+        own = image.entrypoint
+        if not own:
+            return {"cmd": cmd}
+        if cmd[:len(own)] == own:
+            return {"cmd": cmd[len(own):]}
+        return {"cmd": (), "entrypoint": cmd}
 
     @staticmethod
     def user(image: Image, needs: set[str], applied: list[Change]) -> str | None:

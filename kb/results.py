@@ -78,6 +78,7 @@ class Plan(Data):
     cmd: tuple[str, ...]
     user: str | None
     steps: tuple[Step, ...] = ()  # noqa: F821 - kb.model.Step: every step of the Dockerfile, in order
+    entrypoint: tuple[str, ...] = ()  # an ENTRYPOINT replacing the image's own, when its own would run something else
 
     @property
     def dockerfile(self) -> str:

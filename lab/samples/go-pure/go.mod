@@ -1,0 +1,3 @@
+module example.com/selfcheck
+
+go 1.19

@@ -1,0 +1,49 @@
+"""Every offered plan of every scenario builds and passes its self-check; every rejected image that has a faithful
+image fails for the reason its rule names; docs/e2e-matrix.md says what the engine does."""
+from __future__ import annotations
+
+import difflib
+
+import pytest
+
+from lab import e2e
+
+BAD = (e2e.FAILED, e2e.UNEXPECTED)
+
+
+def _show(outcomes) -> str:
+    return "\n".join(f"{o.label} {o.strategy} on {o.image}: {o.status}\n    {o.detail[-700:]}" for o in outcomes)
+
+
+@pytest.mark.parametrize("name", [s.name for s in e2e.SCENARIOS])
+def test_every_plan_runs_and_every_rejection_fails_as_predicted(matrix, name):
+    result = matrix(name)
+    bad = [o for o in result.outcomes if o.status in BAD]
+    assert not bad, _show(bad)
+    plans = [o for o in result.outcomes if o.kind == "plan"]
+    assert plans, f"{name}: minimage-ask offered no plan"
+    assert any(o.status == e2e.RAN for o in plans), f"{name}: no plan was proven\n{_show(plans)}"
+    for o in result.outcomes:
+        if o.status == e2e.NOT_PROVEN:
+            assert o.detail, f"{o.label} on {o.image} is not proven and says no reason"
+
+
+def test_the_matrix_document_is_current(matrix):
+    results = [matrix(s.name) for s in e2e.SCENARIOS]
+    want = e2e.render(results)
+    have = e2e.DOC.read_text() if e2e.DOC.exists() else ""
+    if have != want:
+        diff = "\n".join(list(difflib.unified_diff(have.splitlines(), want.splitlines(), "docs/e2e-matrix.md",
+                                                    "what the engine did", lineterm="", n=0))[:40])
+        pytest.fail("docs/e2e-matrix.md is stale: regenerate it with `python -m lab.e2e --write-doc` and review "
+                    f"the difference:\n{diff}")
+
+
+def test_the_readmes_example_dockerfile_is_one_the_matrix_ran(matrix):
+    readme = (e2e.LAB_DIR.parent / "README.md").read_text()
+    scenario = e2e.BY_NAME["go-readme"]
+    plan1 = next(o for o in matrix("go-readme").outcomes if o.label == "plan 1")
+    assert plan1.status == e2e.RAN, plan1.detail
+    dockerfile = e2e.ask(scenario, "--format", "dockerfile", "--plan", "1")
+    shown = "\n".join("    " + line if line else "" for line in dockerfile.rstrip("\n").splitlines())
+    assert shown in readme, f"README.md's example is not the Dockerfile the matrix built:\n{dockerfile}"
