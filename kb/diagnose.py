@@ -258,9 +258,11 @@ class _Compiled:
         return self.d.confidence
 
 
-def matches_alone(d: Diagnosis, text: str) -> bool:
-    """Does this diagnosis, on its own, match the text (its patterns, less its `unless`)? For the loader's checks."""
-    return _Compiled(d).first_match(_lines(text)) is not None
+def matches_alone(d: Diagnosis, texts: list[str]) -> list[bool]:
+    """For each text: does this diagnosis, on its own, match it (its patterns, less its `unless`)? For the loader's
+    checks of examples; the diagnosis is compiled once for all of them."""
+    compiled = _Compiled(d)
+    return [compiled.first_match(_lines(text)) is not None for text in texts]
 
 
 def check_text(text: str) -> str:

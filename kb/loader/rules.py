@@ -250,12 +250,14 @@ class RuleSections(Reader):
                     if status == "active" and not any(c.search(ex) for ex in examples):
                         self.problem(at[i] if i < len(at) else item.line, did,
                                      f"pattern {i + 1} matches none of the examples: give it one")
-                for ex in examples:
-                    if any(c.search(ex) for c in compiled) and not matches_alone(diagnosis, ex):
+                negatives = diagnosis.negative_examples
+                alone = matches_alone(diagnosis, [*examples, *negatives])
+                for ex, hit in zip(examples, alone):
+                    if not hit and any(c.search(ex) for c in compiled):
                         self.problem(item.key_lines.get("examples", item.line), did,
                                      f"example is excluded by an 'unless' pattern: '{ex[:60]}'")
-                for ex in diagnosis.negative_examples:
-                    if matches_alone(diagnosis, ex):
+                for ex, hit in zip(negatives, alone[len(examples):]):
+                    if hit:
                         self.problem(item.key_lines.get("negative_examples", item.line), did,
                                      f"negative example matches: '{ex[:60]}'")
             if self.claim("diagnoses", did, item.line, self.kb.diagnoses):
