@@ -152,7 +152,7 @@ def _encode_records(records, _name) -> tuple:
 
 
 def encode(knowledge: Knowledge) -> dict:
-    unlisted = {f for f in knowledge.__dataclass_fields__} - set(SECTIONS)
+    unlisted = set(knowledge.FIELDS) - set(SECTIONS)
     if unlisted:  # a field SECTIONS does not list would come back empty: refuse to cache rather than lose it
         raise TypeError(f"Knowledge fields the cache does not know: {', '.join(sorted(unlisted))}")
     out = {}

@@ -6,10 +6,8 @@ may add to the plan: package installs (`final_steps`) and changes that supply wh
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from .detectors import detector
-from .model import Change, Image, Rejection, Strategy
+from .model import Change, Data, Image, Rejection, Strategy, record
 from .versions import parse_version
 
 NEED_LABELS = {
@@ -21,8 +19,8 @@ NEED_LABELS = {
 }
 
 
-@dataclass(frozen=True)
-class Artefact:
+@record
+class Artefact(Data):
     """What the final image must run: a binary (libc, libraries, minimum glibc) or a program for a runtime."""
 
     libc: str  # none | glibc | musl | any
@@ -49,22 +47,18 @@ def image_has(image: Image, need: str) -> bool:
 STATIC_CHECKS = ("runtime", "libc", "glibc_version")
 
 
-@dataclass
 class Pair:
     """One (strategy, final image) pair under check: what the checks read, and what they add to the plan."""
 
-    planner: "Planner"  # noqa: F821 - kb.planner, which imports this module
-    strategy: Strategy
-    image: Image
-    ctx: "Context"
-    used: dict = field(default_factory=dict)  # check name -> what it verified, shown in the plan's justification
-    final_steps: list = field(default_factory=list)  # package installs into the final image
-    applied: list = field(default_factory=list)  # changes that supply what the image lacks
-    size: float = 0.0
-    _art: Artefact | None = None
+    __slots__ = ("planner", "strategy", "image", "ctx", "used", "final_steps", "applied", "size", "_art")
 
-    def __post_init__(self) -> None:
-        self.size = self.image.size_mb
+    def __init__(self, planner: "Planner", strategy: Strategy, image: Image, ctx: "Context") -> None:  # noqa: F821
+        self.planner, self.strategy, self.image, self.ctx = planner, strategy, image, ctx
+        self.used: dict[str, str] = {}  # check name -> what it verified, shown in the plan's justification
+        self.final_steps: list = []  # package installs into the final image
+        self.applied: list = []  # changes that supply what the image lacks
+        self.size = image.size_mb
+        self._art: Artefact | None = None
 
     @property
     def art(self) -> Artefact:
@@ -161,8 +155,8 @@ for _need in ("ca-certificates", "passwd", "shell", "tzdata"):  # alphabetical, 
     detector("check", _need)(_needs(_need))
 
 
-@dataclass
-class Context:
+@record
+class Context(Data):
     """What one consultation's plans are built from (the planner itself is shared between threads)."""
 
     needs: set[str]

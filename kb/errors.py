@@ -1,7 +1,7 @@
 """Typed errors of the library. Each carries the fields a front end needs to say what went wrong and where."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from .records import Data, record
 
 
 class MinimageError(Exception):
@@ -13,8 +13,8 @@ class MinimageError(Exception):
     """
 
 
-@dataclass(frozen=True)
-class Problem:
+@record
+class Problem(Data):
     """One problem in a rule file, reported as `file:LINE: ID: message`."""
 
     file: str

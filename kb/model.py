@@ -6,8 +6,6 @@ passed between threads without copying.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from .records import Data, Located, record  # noqa: F401 - part of this module's interface
 from .results import (Assumption, Fact, Justification, Plan, Reason, Rejection,  # noqa: F401 - likewise
                       Result)
@@ -318,27 +316,49 @@ class Diagnosis(Data):
 # --- the whole knowledge base ---------------------------------------------------------------------------------
 
 
-@dataclass
 class Knowledge:
-    """Everything read from one or more rule files, validated and cross-checked."""
+    """Everything read from one or more rule files, validated and cross-checked.
 
-    files: list[str] = field(default_factory=list)
-    questions: dict[str, Question] = field(default_factory=dict)
-    derived: dict[str, dict[str, str]] = field(default_factory=dict)
-    evidence: dict[str, dict[str, str]] = field(default_factory=dict)  # facts only inspection provides
-    releases: dict[str, dict[str, str]] = field(default_factory=dict)
-    default_debian: str = "trixie"
-    libraries: dict[str, dict[str, Any]] = field(default_factory=dict)
-    images: dict[str, Image] = field(default_factory=dict)
-    image_aliases: dict[str, str] = field(default_factory=dict)
-    strategies: dict[str, Strategy] = field(default_factory=dict)
-    changes: dict[str, Change] = field(default_factory=dict)
-    caveats: dict[str, Caveat] = field(default_factory=dict)
-    rules: dict[str, Rule] = field(default_factory=dict)
-    image_families: list[ImageFamily] = field(default_factory=list)  # in order: the first match wins
-    lints: dict[str, LintRule] = field(default_factory=dict)
-    diagnoses: dict[str, Diagnosis] = field(default_factory=dict)
-    native_packages: dict[str, dict[str, dict]] = field(default_factory=dict)  # ecosystem -> name -> libs, note, tls
+    A plain class rather than a dataclass: defining a dataclass imports and runs more than the command line can
+    afford at every start. FIELDS lists every field: the loader fills them, the cache stores and restores them.
+    """
+
+    files: list[str]  # every file read: rule files, includes, the source documents validation checked against
+    questions: dict[str, Question]
+    derived: dict[str, dict[str, str]]
+    evidence: dict[str, dict[str, str]]  # facts only inspection provides
+    releases: dict[str, dict[str, str]]
+    default_debian: str
+    libraries: dict[str, dict[str, Any]]
+    images: dict[str, Image]
+    image_aliases: dict[str, str]
+    strategies: dict[str, Strategy]
+    changes: dict[str, Change]
+    caveats: dict[str, Caveat]
+    rules: dict[str, Rule]
+    image_families: list[ImageFamily]  # in order: the first match wins
+    lints: dict[str, LintRule]
+    diagnoses: dict[str, Diagnosis]
+    native_packages: dict[str, dict[str, dict]]  # ecosystem -> name -> libs, note, tls
+
+    FIELDS = ("files", "questions", "derived", "evidence", "releases", "default_debian", "libraries", "images",
+              "image_aliases", "strategies", "changes", "caveats", "rules", "image_families", "lints", "diagnoses",
+              "native_packages")
+
+    def __init__(self, **fields: Any) -> None:
+        unknown = set(fields) - set(self.FIELDS)
+        if unknown:
+            raise TypeError(f"Knowledge has no field {', '.join(sorted(unknown))}")
+        for name in self.FIELDS:
+            empty = [] if name in ("files", "image_families") else "trixie" if name == "default_debian" else {}
+            setattr(self, name, fields.get(name, empty))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Knowledge) and all(getattr(self, f) == getattr(other, f) for f in self.FIELDS)
+
+    def replace(self, **changes: Any) -> "Knowledge":
+        """A copy with some fields replaced (the others shared)."""
+        return Knowledge(**{**{f: getattr(self, f) for f in self.FIELDS}, **changes})
 
     def legal_values(self, fact: str) -> set[str] | None:
         """The values a fact may take, or None if no question, declaration or rule provides the fact."""

@@ -8,8 +8,6 @@ the catalogue (strategies x images), not a chain of inferences; each check still
 """
 from __future__ import annotations
 
-from dataclasses import replace
-
 from .checks import STATIC_CHECKS, Artefact, Context, Pair, Rejected
 from .detectors import DETECTORS
 from .model import Change, Image, Justification, Knowledge, Plan, Reason, Rejection, Rule, Step, Strategy
@@ -45,7 +43,7 @@ class Planner:
                                    f"its glibc {image.libc_version} is older than every Debian release's")
             build_image = build_image.replace("{debian}", self.kb.releases[release]["debian"])
         if strategy.prebuilt:  # the binary's own requirements; the stage only supplies files to copy
-            return replace(ctx.inspected, build_image=build_image)
+            return ctx.inspected._replace(build_image=build_image)
         glibc_min = self.kb.releases.get(release or "", {}).get("glibc") if strategy.libc == "glibc" else None
         return Artefact(strategy.libc, strategy.libs, glibc_min, strategy.runtime, build_image)
 

@@ -10,7 +10,6 @@ import argparse
 import contextlib
 import os
 import sys
-from dataclasses import dataclass, field
 from enum import IntEnum
 
 from kb.errors import MinimageError
@@ -35,20 +34,22 @@ class UsageError(MinimageError):
     """Bad input from the user that the shell itself finds (flags, answer files, stdin); `Error: ...`, status 2."""
 
 
-@dataclass
+_PROCESS = object()  # "the process's own stream", as opposed to None: a descriptor the caller closed
+
+
 class Env:
-    """Everything the command reads from its surroundings, so tests can supply their own."""
+    """Everything the command reads from its surroundings, so tests can supply their own. (A plain class: defining a
+    dataclass costs every start of the command line milliseconds.)"""
 
-    stdin: IO = field(default_factory=lambda: sys.stdin)
-    stdout: IO = field(default_factory=lambda: sys.stdout)
-    stderr: IO = field(default_factory=lambda: sys.stderr)
-    stdin_isatty: bool | None = None
-    stdout_isatty: bool | None = None
-    environ: dict = field(default_factory=lambda: dict(os.environ))
-    history_path: str | None = None
-    debug: bool = False
-
-    def __post_init__(self) -> None:
+    def __init__(self, stdin: IO = _PROCESS, stdout: IO = _PROCESS, stderr: IO = _PROCESS,
+                 stdin_isatty: bool | None = None, stdout_isatty: bool | None = None, environ: dict | None = None,
+                 history_path: str | None = None, debug: bool = False) -> None:
+        self.stdin = sys.stdin if stdin is _PROCESS else stdin
+        self.stdout = sys.stdout if stdout is _PROCESS else stdout
+        self.stderr = sys.stderr if stderr is _PROCESS else stderr
+        self.stdin_isatty, self.stdout_isatty = stdin_isatty, stdout_isatty
+        self.environ = dict(os.environ) if environ is None else environ
+        self.history_path, self.debug = history_path, debug
         # a descriptor closed by the caller (`minimage-ask <&- >&-`): Python gives None; we read nothing from it,
         # and a write to it is an error that says so (shell.output.ClosedStream)
         if self.stdin is None or self.stdout is None or self.stderr is None:

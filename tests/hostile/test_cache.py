@@ -118,7 +118,7 @@ def test_the_cache_gives_back_exactly_the_knowledge_it_stored():
 
     knowledge = load_knowledge()
     again = decode(encode(knowledge))
-    for name in knowledge.__dataclass_fields__:
+    for name in knowledge.FIELDS:
         assert getattr(again, name) == getattr(knowledge, name), name
     fixes = [f for d in again.diagnoses.values() for f in d.fixes]
     assert fixes and all(type(f).__name__ == "DiagnosisFix" for f in fixes)
