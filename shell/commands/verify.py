@@ -14,12 +14,11 @@ import tempfile
 
 from kb.files import safe_text
 
-from ..common import Env, ExitStatus, UsageError, add_common, apply_answer, parse_assignment
-from ..common import clip as _clip
+from ..common import Env, ExitStatus, UsageError, add_common, load_rulebase, open_session
 
 NAME = "verify"
 HELP = "build the recommended Dockerfile around a binary and run it (needs a Docker engine)"
-API = ("session",)
+API = ("inspect", "session")
 
 EXAMPLES = """\
 examples:
@@ -84,22 +83,11 @@ def choose_plan(session, image: str | None, env: Env):
 
 
 def run(args, env: Env) -> int:
-    import kb
-    from kb.evidence.errors import EvidenceError
-    from kb.evidence.facts import inspect_path
-
-    rb = kb.load(*args.rules)
-    try:
-        kind, _, evidence = inspect_path(args.binary)
-    except EvidenceError as e:
-        raise UsageError(str(e)) from None
-    if kind != "binary":
-        raise UsageError(f"{args.binary}: verify runs ELF binaries; this is a {kind}")
-    session = rb.session()
-    session.add_evidence(evidence)
-    for text in args.answer:
-        fact, value = parse_assignment(text, "--answer")
-        apply_answer(session, fact, value, f"--answer {_clip(text)}")
+    rb = load_rulebase(args.rules)
+    seen = rb.inspect(args.binary)  # an EvidenceError (a MinimageError) says what is wrong with the path
+    if seen.kind != "binary":
+        raise UsageError(f"{safe_text(args.binary)}: verify runs ELF binaries; this is a {seen.kind}")
+    session = open_session(rb, args, evidence=seen.evidence)
     plan = choose_plan(session, args.image, env)
     name = os.path.basename(args.binary)
     if plan is not None:
@@ -116,10 +104,10 @@ def run(args, env: Env) -> int:
                          f"To verify by hand, put {name} next to this Dockerfile and run\n"
                          f"  docker build -t {name}-check . && docker run --rm {name}-check\n\n{dockerfile}")
         return ExitStatus.CANNOT_VERIFY
-    return _build_and_run(docker, args, env, name, image, dockerfile)
+    return _build_and_run(docker, args, env, name, image, dockerfile, rb)
 
 
-def _build_and_run(docker: str, args, env: Env, name: str, image: str, dockerfile: str) -> int:
+def _build_and_run(docker: str, args, env: Env, name: str, image: str, dockerfile: str, rb) -> int:
     tag = f"minimage-verify-{os.getpid()}"
     with tempfile.TemporaryDirectory() as context:
         _copy_regular(args.binary, os.path.join(context, name))
@@ -142,7 +130,8 @@ def _build_and_run(docker: str, args, env: Env, name: str, image: str, dockerfil
             return ExitStatus.OK
         output = (run.stderr or run.stdout).strip()
         env.stdout.write(f"Failed: {name} on {image} exited with status {run.returncode}.\n{output}\n")
-        _explain(output, env)
+        for match in rb.diagnose(output)[:1]:  # what `minimage-ask diagnose` makes of the failure
+            env.stdout.write(f"Diagnosis ({match.id} {match.name}): {match.cause}\nFix: {match.fix}\n")
         return ExitStatus.NO_PLAN
     finally:
         subprocess.run([docker, "rmi", "--force", tag], capture_output=True, env=env.environ)
@@ -165,11 +154,3 @@ def _copy_regular(source: str, target: str) -> None:
         with open(target, "wb") as dst:
             shutil.copyfileobj(src, dst)
     os.chmod(target, stat.S_IMODE(st.st_mode) | 0o500)
-
-
-def _explain(output: str, env: Env) -> None:
-    """What `minimage-ask diagnose` makes of the failure."""
-    import kb
-
-    for match in kb.load().diagnose(output)[:1]:
-        env.stdout.write(f"Diagnosis ({match.id} {match.name}): {match.cause}\nFix: {match.fix}\n")
