@@ -7,15 +7,13 @@ import pytest
 import kb
 from kb.loader import default_rules_path, load_knowledge
 from shell.cli import Env, main
+from tests.rulefile_problems import rule_file_problems
 
 FILES = Path(__file__).parent / "rulefiles"
 
 
 def problems(name):
-    path = FILES / name
-    with pytest.raises(kb.RuleFileError) as err:
-        load_knowledge([path])
-    return [str(p).replace(str(path), name) for p in err.value.problems]
+    return rule_file_problems(FILES / name)
 
 
 def test_the_shipped_rules_load_cleanly():

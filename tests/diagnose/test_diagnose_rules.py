@@ -12,15 +12,13 @@ import kb
 from kb.diagnose import backtracking_risk, diagnose
 from kb.loader import load_knowledge
 from shell.cli import Env, main
+from tests.rulefile_problems import rule_file_problems
 
 FILES = Path(__file__).parent / "rulefiles"
 
 
 def problems(name):
-    path = FILES / name
-    with pytest.raises(kb.RuleFileError) as err:
-        load_knowledge([path])
-    return [str(p).replace(str(path), name) for p in err.value.problems]
+    return rule_file_problems(FILES / name)
 
 
 def test_bad_diagnoses_are_reported_as_file_line_id_message():

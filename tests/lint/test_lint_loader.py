@@ -3,19 +3,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
-import kb
 from kb.loader import load_knowledge
+from tests.rulefile_problems import rule_file_problems
 
 FILES = Path(__file__).parent / "rulefiles"
 
 
 def problems(name):
-    path = FILES / name
-    with pytest.raises(kb.RuleFileError) as err:
-        load_knowledge([path])
-    return [str(p).replace(str(path), name) for p in err.value.problems]
+    return rule_file_problems(FILES / name)
 
 
 def test_shipped_lint_knowledge_loads():
