@@ -1,0 +1,38 @@
+"""Rejections the catalogue's own images never produce, shown with a user's image layered on top (killed mutants
+of kb/checks.py that no shipped image reached: see tests/mutation-survivors.md)."""
+import kb
+
+ANCIENT = """
+images:
+  - ref: registry.example.com/base/glibc-ancient:1
+    title: an in-house glibc base older than every Debian release
+    libc: glibc
+    libc_version: "2.10"
+    release: ubuntu20.04
+    loader: /lib64/ld-linux-x86-64.so.2
+    libs: [libc.so.6, libm.so.6]
+    shell: none
+    package_manager: none
+    ca_certificates: true
+    tzdata: "yes"
+    passwd: true
+    nonroot_user: app
+    size_mb: 0.1
+    size_source: measured by us
+    sources: [our registry]
+"""
+
+C_DYNAMIC = {"language": "c", "static_ok": "no", "native_deps": "no", "tls": "no", "timezones": "no",
+             "named_user": "no", "needs_shell": "no"}
+
+
+def test_an_image_older_than_every_debian_release_is_rejected_for_a_build_on_debian(tmp_path):
+    """No Debian builder links against a glibc that old: the smallest image is rejected by MI151, saying so, and
+    the plans go on without it."""
+    rules = tmp_path / "ancient.yaml"
+    rules.write_text(ANCIENT)
+    result = kb.load(rules).consult(C_DYNAMIC)
+    mine = [(r.rule_id, r.strategy, r.reason) for r in result.rejected
+            if r.image == "registry.example.com/base/glibc-ancient:1"]
+    assert ("MI151", "c-dynamic-glibc", "its glibc 2.10 is older than every Debian release's") in mine
+    assert result.plans and "glibc-ancient" not in " ".join(p.final_image for p in result.plans)
