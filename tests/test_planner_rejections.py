@@ -36,3 +36,13 @@ def test_an_image_older_than_every_debian_release_is_rejected_for_a_build_on_deb
             if r.image == "registry.example.com/base/glibc-ancient:1"]
     assert ("MI151", "c-dynamic-glibc", "its glibc 2.10 is older than every Debian release's") in mine
     assert result.plans and "glibc-ancient" not in " ".join(p.final_image for p in result.plans)
+
+
+def test_a_runtime_mismatch_says_which_runtime_the_image_has(rb):
+    """MI153's reason names what the image offers instead: another runtime, or none at all."""
+    result = rb.consult({"language": "python", "native_deps": "no", "named_user": "no", "needs_shell": "no",
+                         "timezones": "no"})
+    reasons = {(r.rule_id, r.image, r.strategy): r.reason for r in result.rejected}
+    assert reasons[("MI153", "scratch", "python-official-glibc")] == \
+        "needs the python3.13 runtime; it has no language runtime"
+    assert reasons[("MI153", "node:22-slim", "python-official-glibc")] == "needs the python3.13 runtime; it has node22"
