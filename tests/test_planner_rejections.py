@@ -46,3 +46,20 @@ def test_a_runtime_mismatch_says_which_runtime_the_image_has(rb):
     assert reasons[("MI153", "scratch", "python-official-glibc")] == \
         "needs the python3.13 runtime; it has no language runtime"
     assert reasons[("MI153", "node:22-slim", "python-official-glibc")] == "needs the python3.13 runtime; it has node22"
+
+
+def test_a_dynamic_program_runs_only_on_an_image_with_its_own_c_library(rb):
+    """MI150: glibc and musl builds each need their own loader; the reason says what the image has instead."""
+    result = rb.consult({"language": "c", "static_ok": "no", "native_deps": "no", "tls": "no", "timezones": "no",
+                         "named_user": "no", "needs_shell": "no"})
+    wanted = {"c-dynamic-glibc": "glibc", "c-dynamic-musl": "musl"}
+    assert {p.strategy for p in result.plans} == set(wanted)
+    for plan in result.plans:
+        assert rb.knowledge.image(plan.final_image).libc == wanted[plan.strategy], (plan.strategy, plan.final_image)
+    reasons = {(r.image, r.strategy): r.reason for r in result.rejected if r.rule_id == "MI150"}
+    assert reasons[("scratch", "c-dynamic-musl")] == \
+        "a musl program needs the musl loader; the image has no C library at all"
+    assert reasons[("debian:trixie-slim", "c-dynamic-musl")] == \
+        "a musl program needs the musl loader; the image has glibc, not musl"
+    assert reasons[("scratch", "c-dynamic-glibc")] == \
+        "a glibc program needs the glibc loader; the image has no C library at all"
