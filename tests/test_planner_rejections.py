@@ -63,3 +63,18 @@ def test_a_dynamic_program_runs_only_on_an_image_with_its_own_c_library(rb):
         "a musl program needs the musl loader; the image has glibc, not musl"
     assert reasons[("scratch", "c-dynamic-glibc")] == \
         "a glibc program needs the glibc loader; the image has no C library at all"
+
+
+def test_missing_libraries_and_a_missing_shell_are_named(rb):
+    """MI152 names the libraries an image lacks when it cannot add them; MI157 the shell no change can supply."""
+    cpp = rb.consult({"language": "cpp", "static_ok": "no", "native_deps": "no", "tls": "no", "timezones": "no",
+                      "named_user": "no", "needs_shell": "no"})
+    libs = {(r.rule_id, r.image, r.strategy): r.reason for r in cpp.rejected}
+    assert libs[("MI152", "busybox:glibc", "cpp-dynamic-glibc")] == \
+        "lacks libgcc_s.so.1, libstdc++.so.6, and has no package manager to add them"
+    go = rb.consult({"language": "go", "cgo": "no", "go_net": "yes", "tls": "yes", "timezones": "yes",
+                     "named_user": "yes", "needs_shell": "yes"})
+    shell = {(r.rule_id, r.image, r.strategy): r.reason for r in go.rejected}
+    assert shell[("MI157", "scratch", "go-static")] == "needs a shell; the image has none"
+    assert "scratch" not in {p.final_image for p in go.plans}
+    assert all(p.provides["shell"] != "none" for p in go.plans) and go.plans
