@@ -78,3 +78,17 @@ def test_missing_libraries_and_a_missing_shell_are_named(rb):
     assert shell[("MI157", "scratch", "go-static")] == "needs a shell; the image has none"
     assert "scratch" not in {p.final_image for p in go.plans}
     assert all(p.provides["shell"] != "none" for p in go.plans) and go.plans
+
+
+def test_the_glibc_version_is_cited_only_for_a_program_that_links_glibc(rb):
+    """MI151 justifies a dynamic glibc build with the versions it compared; a static program on a glibc image
+    compares none, so the plan does not cite it."""
+    c = rb.consult({"language": "c", "static_ok": "no", "native_deps": "no", "tls": "no", "timezones": "no",
+                    "named_user": "no", "needs_shell": "no"})
+    cited = [j.conclusion for j in c.best.justification if j.rule_id == "MI151"]
+    assert cited == ["its glibc 2.41 is at least the 2.41 the builder (buildpack-deps:trixie) links"]
+    go = rb.consult({"language": "go", "cgo": "no", "go_net": "no", "tls": "no", "timezones": "no",
+                     "named_user": "no", "needs_shell": "yes"})
+    on_glibc = [p for p in go.plans if rb.knowledge.image(p.final_image).libc == "glibc"]
+    assert on_glibc and all(p.strategy == "go-static" for p in on_glibc)
+    assert not [p.final_image for p in on_glibc if any(j.rule_id == "MI151" for j in p.justification)]
