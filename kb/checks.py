@@ -6,6 +6,8 @@ may add to the plan: package installs (`final_steps`) and changes that supply wh
 """
 from __future__ import annotations
 
+from functools import partial
+
 from .detectors import detector
 from .model import Change, Data, Image, Rejection, Strategy, record
 from .versions import parse_version
@@ -133,26 +135,25 @@ def _libs(p: Pair) -> str | None:
     return None
 
 
-def _needs(need: str):
+def _has_need(need: str, p: Pair) -> str | None:
     """The check that the final image has `need` (when the program needs it), itself or through a change."""
-    def check(p: Pair) -> str | None:
-        if need not in p.ctx.needs:
-            return None
-        if image_has(p.image, need):
-            p.used[need] = f"{p.image.ref} has {NEED_LABELS[need]}"
-            return None
-        change = next((c for c in p.ctx.changes
-                       if c.supplies == need and (not c.applies_to or p.strategy.id in c.applies_to)), None)
-        if change is None:
-            return f"needs {NEED_LABELS[need]}; the image has none"
-        p.used[need] = f"{p.image.ref} gets {NEED_LABELS[need]} from the change '{change.title}'"
-        p.applied.append(change)
+    if need not in p.ctx.needs:
         return None
-    return check
+    if image_has(p.image, need):
+        p.used[need] = f"{p.image.ref} has {NEED_LABELS[need]}"
+        return None
+    change = next((c for c in p.ctx.changes
+                   if c.supplies == need and (not c.applies_to or p.strategy.id in c.applies_to)), None)
+    if change is None:
+        return f"needs {NEED_LABELS[need]}; the image has none"
+    p.used[need] = f"{p.image.ref} gets {NEED_LABELS[need]} from the change '{change.title}'"
+    p.applied.append(change)
+    return None
 
 
+# A module-level function bound to each need, not a closure built at import: scripts/mutation can then mutate it.
 for _need in ("ca-certificates", "passwd", "shell", "tzdata"):  # alphabetical, as the plans always listed them
-    detector("check", _need)(_needs(_need))
+    detector("check", _need)(partial(_has_need, _need))
 
 
 @record

@@ -1,11 +1,21 @@
-"""What only a user without root sees (permission denied), checked as root too: the call runs in a forked child
-that dropped to uid/gid 65534."""
+"""Checks that need an unprivileged user, also when the tests run as root (as CI runs them): root reads a chmod 000
+file or directory, so the code under test runs in a forked child that dropped to nobody (uid/gid 65534)."""
+from __future__ import annotations
+
 import os
+import shutil
+import tempfile
+from contextlib import contextmanager
 
 
 def as_nobody(fn, *args) -> str:
-    """Run fn(*args) in a forked child that dropped root (uid/gid 65534); return what it returned, as text, or
-    'escaped:Type' for an exception."""
+    """fn(*args) as nobody when root (in a forked child), directly otherwise; what it returned, as text, or
+    'escaped:Type:message' for an exception."""
+    if os.geteuid() != 0:
+        try:
+            return str(fn(*args))
+        except Exception as e:  # noqa: BLE001 - the same report as the child's
+            return f"escaped:{type(e).__name__}:{e}"
     r, w = os.pipe()
     pid = os.fork()
     if pid == 0:  # child
@@ -28,3 +38,19 @@ def as_nobody(fn, *args) -> str:
     os.close(r)
     os.waitpid(pid, 0)
     return data.decode()
+
+
+@contextmanager
+def reachable_tmpdir():
+    """A temporary directory that nobody can reach (pytest's tmp_path is private to its owner); removed after,
+    whatever its contents' permissions."""
+    d = tempfile.mkdtemp(prefix="minimage-nobody-")
+    os.chmod(d, 0o755)
+    try:
+        yield d
+    finally:
+        for root, dirs, files in os.walk(d):
+            for name in dirs + files:
+                os.chmod(os.path.join(root, name), 0o755, follow_symlinks=False) \
+                    if not os.path.islink(os.path.join(root, name)) else None
+        shutil.rmtree(d, ignore_errors=True)

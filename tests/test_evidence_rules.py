@@ -53,3 +53,12 @@ def test_an_answer_overrides_what_evidence_showed(rb):
     assert not any(j.fact == Fact("needs", "tzdata") for j in with_answer.facts)
     without = rb.consult({k: v for k, v in NOTHING_ELSE.items() if k != "timezones"}, shown)
     assert any(j.fact == Fact("needs", "tzdata") for j in without.facts)
+
+
+def test_a_prebuilt_binary_is_justified_by_the_glibc_it_needs(rb):
+    """MI151 for an inspected binary cites the GLIBC_ version the binary needs, not a builder."""
+    shown = evidence(binary_libc="glibc", binary_name="app", binary_needs="libc.so.6", binary_glibc="2.34")
+    best = rb.consult(NOTHING_ELSE, shown).best
+    assert best.strategy == "prebuilt-binary" and best.final_image == "busybox:glibc"
+    assert [j.conclusion for j in best.justification if j.rule_id == "MI151"] == \
+        ["its glibc 2.41 is at least the 2.34 the binary needs"]

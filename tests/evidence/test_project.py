@@ -147,16 +147,28 @@ def test_file_size_cap(tmp_path, monkeypatch):
     assert any("larger than 100 bytes" in w for w in r.warnings) and not r.has("tz.used")
 
 
-def test_unreadable_dir_is_warning_not_crash(tmp_path):
-    d = tmp_path / "secret"
-    d.mkdir()
-    write(d, "a.go", 'package a\nimport "C"\n')
-    os.chmod(d, 0)
-    try:
-        r = inspect_project(tmp_path)   # as root the dir is still readable; either way no crash
-        assert isinstance(r.warnings, tuple)
-    finally:
+def _inspect_summary(directory):
+    r = inspect_project(directory)
+    return f"cgo={bool(r.find('go.cgo_import'))} warnings={list(r.warnings)}"
+
+
+def test_unreadable_dir_is_warning_not_crash():
+    """A directory the user cannot read is a warning naming it, and nothing in it is read (as nobody when root)."""
+    from pathlib import Path
+
+    from tests.nobody import as_nobody, reachable_tmpdir
+
+    with reachable_tmpdir() as top:
+        root = Path(top)
+        write(root, "go.mod", "module x\n")
+        d = root / "secret"
+        d.mkdir()
+        write(d, "a.go", 'package a\nimport "C"\n')
+        os.chmod(d, 0)
+        out = as_nobody(_inspect_summary, str(root))
+        assert out.startswith("cgo=False warnings=[") and "secret: unreadable directory" in out, out
         os.chmod(d, 0o755)
+        assert as_nobody(_inspect_summary, str(root)) == "cgo=True warnings=[]"
 
 
 def test_not_a_directory(tmp_path):

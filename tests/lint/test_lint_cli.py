@@ -116,11 +116,25 @@ def test_unreadable_paths_and_huge_files(tmp_path):
     assert any("missing: no such file" in x for x in lines)
     assert any("is a directory" in x for x in lines)
     assert any("cap" in x for x in lines)
-    if os.geteuid() != 0:  # root reads anything
-        locked = tmp_path / "locked"
+
+
+def _lint_status(path):
+    code, _, err = run(path)
+    return f"{code} {err.strip()}"
+
+
+def test_an_unreadable_dockerfile_is_exit_2():
+    """chmod 000: exit 2 naming the file (as nobody when root, who reads anything)."""
+    from tests.nobody import as_nobody, reachable_tmpdir
+
+    with reachable_tmpdir() as d:
+        locked = Path(d) / "locked"
         locked.write_text("FROM scratch\n")
         locked.chmod(0)
-        assert run(str(locked))[0] == 2
+        out = as_nobody(_lint_status, str(locked))
+        assert out.startswith("2 Error: ") and "locked" in out and "Permission denied" in out, out
+        locked.chmod(0o644)
+        assert as_nobody(_lint_status, str(locked)) == "0 "
 
 
 def test_a_fifo_does_not_hang(tmp_path):
