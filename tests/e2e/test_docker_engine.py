@@ -9,6 +9,10 @@ import pytest
 from lab import images as IM
 from lab.engine import Engine, EngineUnavailable
 
+# A cold run builds the images a scenario needs inside the test (debootstrap, apt, docker build): minutes, not
+# the suite's 300 s; still bounded, so a hang fails the test.
+pytestmark = pytest.mark.timeout(1800)
+
 
 def test_without_engine_or_root_acquire_says_why(monkeypatch):
     monkeypatch.delenv("DOCKER_HOST", raising=False)

@@ -5,6 +5,10 @@ import re
 
 import pytest
 
+# A cold run builds the images a scenario needs inside the test (debootstrap, apt, docker build): minutes, not
+# the suite's 300 s; still bounded, so a hang fails the test.
+pytestmark = pytest.mark.timeout(1800)
+
 
 def _plan(consult, image, **answers):
     result = consult(answers)

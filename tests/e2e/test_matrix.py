@@ -8,6 +8,10 @@ import pytest
 
 from lab import e2e
 
+# A cold run builds the images a scenario needs inside the test (debootstrap, apt, docker build): minutes, not
+# the suite's 300 s; still bounded, so a hang fails the test.
+pytestmark = pytest.mark.timeout(1800)
+
 BAD = (e2e.FAILED, e2e.UNEXPECTED)
 
 

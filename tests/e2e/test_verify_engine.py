@@ -12,6 +12,10 @@ import pytest
 from lab import e2e
 from lab import images as IM
 
+# A cold run builds the images a scenario needs inside the test (debootstrap, apt, docker build): minutes, not
+# the suite's 300 s; still bounded, so a hang fails the test.
+pytestmark = pytest.mark.timeout(1800)
+
 
 @pytest.fixture(scope="module")
 def binary(tmp_path_factory):
