@@ -20,7 +20,6 @@ import re
 import shutil
 import subprocess
 import sys
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -546,9 +545,7 @@ def rootfs_of(recipe: Recipe) -> Path:
     final = images_dir() / recipe.tag
     if (final / "MANIFEST.json").exists():
         return final / "rootfs"
-    images_dir().mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(dir=images_dir(), prefix=f".{recipe.slug}-"))
-    try:
+    with R.building(final, recipe.slug) as tmp:
         rootfs = tmp / "rootfs"
         if recipe.base:
             base = rootfs_of(RECIPES[recipe.base])
@@ -562,12 +559,6 @@ def rootfs_of(recipe: Recipe) -> Path:
             "slug": recipe.slug, "refs": list(recipe.refs), "recipe": recipe.recipe,
             "differences": list(recipe.differences), "config": recipe.config, "package_versions": versions,
         }, indent=2, sort_keys=True) + "\n")
-        if final.exists():
-            shutil.rmtree(final)
-        os.replace(tmp, final)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
     return final / "rootfs"
 
 
