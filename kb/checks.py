@@ -18,6 +18,7 @@ NEED_LABELS = {
     "passwd": "/etc/passwd with a non-root user",
     "shell": "a shell",
     "native-libs": "your native libraries",
+    "icu": "ICU culture data (libicu)",
 }
 
 
@@ -40,6 +41,8 @@ def image_has(image: Image, need: str) -> bool:
         "passwd": image.passwd,
         "shell": image.shell != "none",
         "native-libs": False,
+        # .NET probes for libicuuc.so.N of any version, so any ICU the image ships will do
+        "icu": any(lib.startswith("libicuuc.so.") for lib in image.libs),
     }[need]
 
 
@@ -152,7 +155,7 @@ def _has_need(need: str, p: Pair) -> str | None:
 
 
 # A module-level function bound to each need, not a closure built at import: scripts/mutation can then mutate it.
-for _need in ("ca-certificates", "passwd", "shell", "tzdata"):  # alphabetical, as the plans always listed them
+for _need in ("ca-certificates", "icu", "passwd", "shell", "tzdata"):  # alphabetical, as the plans always listed them
     detector("check", _need)(partial(_has_need, _need))
 
 

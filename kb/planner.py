@@ -238,7 +238,7 @@ class Planner:
                 rank: int) -> Plan:
         """The rules behind a plan: what derived its strategy, changes and caveats, and the checks it passed."""
         wanted = [f"strategy={plan.strategy}", *(f"change={c.id}" for c in applied)]
-        wanted += [f"needs={n}" for n in ("ca-certificates", "tzdata", "passwd", "shell") if n in used]
+        wanted += [f"needs={n}" for n in ("ca-certificates", "tzdata", "passwd", "shell", "icu") if n in used]
         wanted += [f"caveat={cid}" for cid in chains.caveats_by_text(plan.caveats)]
         reasons: dict[str, Reason] = {}
         for fid in wanted:

@@ -13,12 +13,12 @@ from ..citations import is_local
 from ..errors import Problem
 from ..model import Knowledge, Located
 
-NEEDS_CHECKED = ("ca-certificates", "tzdata", "passwd", "shell", "native-libs")
+NEEDS_CHECKED = ("ca-certificates", "tzdata", "passwd", "shell", "native-libs", "icu")
 LIBCS = ("glibc", "musl", "none")
 SHELLS = ("none", "busybox", "dash", "bash")
 PACKAGE_MANAGERS = ("none", "apk", "apt")
 TZDATA = ("yes", "no", "utc-only")
-FAMILIES = ("debian", "alpine")
+FAMILIES = ("debian", "alpine", "rhel")
 SECTIONS = ("version", "include", "questions", "derived", "evidence", "releases", "default_debian", "libraries",
             "images", "strategies", "changes", "caveats", "image_families", "lints", "diagnoses", "rules",
             "native_packages")
