@@ -512,6 +512,20 @@ NOT_PROVABLE = {
     "busybox:uclibc": "needs buildroot's uClibc-ng toolchain; not in Debian",
     "cgr.dev/chainguard/static": "Chainguard's Wolfi packages are not reachable from this machine",
     "cgr.dev/chainguard/glibc-dynamic": "Chainguard's Wolfi packages (glibc from Wolfi) are not reachable",
+    "cgr.dev/chainguard/wolfi-base": "Chainguard's Wolfi packages (glibc, busybox, apk-tools from Wolfi) are not reachable",
+    "mcr.microsoft.com/dotnet/runtime-deps:10.0": "Ubuntu 24.04 packages (glibc 2.39, libicu74) are not reachable from this machine",
+    "mcr.microsoft.com/dotnet/runtime-deps:10.0-noble-chiseled": "chisel slices of Ubuntu 24.04 packages are not reachable from this machine",
+    "mcr.microsoft.com/dotnet/runtime-deps:10.0-noble-chiseled-extra": "chisel slices of Ubuntu 24.04 packages (with libicu74, tzdata) are not reachable",
+    "mcr.microsoft.com/dotnet/runtime:10.0": "Ubuntu 24.04 packages and Microsoft's .NET 10 runtime tarball are not reachable from this machine",
+    "mcr.microsoft.com/dotnet/runtime:10.0-noble-chiseled": "Ubuntu 24.04 chisel slices and the .NET 10 runtime tarball are not reachable",
+    "mcr.microsoft.com/dotnet/runtime:10.0-noble-chiseled-extra": "Ubuntu 24.04 chisel slices and the .NET 10 runtime tarball are not reachable",
+    "mcr.microsoft.com/dotnet/aspnet:10.0": "Ubuntu 24.04 packages and the ASP.NET Core 10 tarballs are not reachable from this machine",
+    "mcr.microsoft.com/dotnet/aspnet:10.0-noble-chiseled": "Ubuntu 24.04 chisel slices and the ASP.NET Core 10 tarballs are not reachable",
+    "mcr.microsoft.com/dotnet/aspnet:10.0-noble-chiseled-extra": "Ubuntu 24.04 chisel slices and the ASP.NET Core 10 tarballs are not reachable",
+    "ruby:4.0-slim": "Ruby 4.0 is not packaged in Debian 13 (ruby3.3), and ruby-lang.org sources are not reachable to build it",
+    "ruby:4.0-alpine": "Alpine's apk repositories are not reachable from this machine",
+    "php:8.5-cli": "PHP 8.5 is not packaged in Debian 13 (php8.4), and php.net sources are not reachable to build it",
+    "php:8.5-cli-alpine": "Alpine's apk repositories are not reachable from this machine",
 }
 
 
@@ -527,7 +541,8 @@ def why_not(ref: str) -> str:
     if ref in NOT_PROVABLE:
         return NOT_PROVABLE[ref]
     for prefix, why in (("alpine", NOT_PROVABLE["alpine:3.24"]), ("cgr.dev/chainguard", NOT_PROVABLE[
-            "cgr.dev/chainguard/static"])):
+            "cgr.dev/chainguard/static"]), ("mcr.microsoft.com/dotnet", NOT_PROVABLE[
+            "mcr.microsoft.com/dotnet/runtime-deps:10.0"])):
         if ref.startswith(prefix) or ref.endswith("-alpine"):
             return why
     return "no lab recipe builds this image yet"
