@@ -177,3 +177,38 @@ def test_follow_up_questions_are_asked_only_for_their_language():
     assert asked[2].startswith("? Does the .NET app need culture data")
     assert not any("ASP.NET Core" in line for line in asked)  # aspnet matters only when framework-dependent
     assert "Recommended: mcr.microsoft.com/dotnet/runtime-deps:10.0-noble-chiseled" in out
+
+
+# -- today's Python and Node.js --------------------------------------------------------------------------------------
+
+
+def test_python_and_node_default_to_today_s_versions_and_say_so():
+    status, out, err = run("--answer", "language=python", "--answer", "native_deps=yes", "--answer", "musl_builds=no",
+                           *[a for f, v in QUIET.items() for a in ("--answer", f"{f}={v}")])
+    assert status == 0, err
+    assert "Recommended: python:3.14-slim" in out
+    assert "python_version = 3.14: 3.14 is the newest Python" in out
+    assert "FROM python:3.14-slim-trixie AS build" in out
+    node = consult(language="node", native_deps="yes", musl_builds="no", needs_shell="yes")
+    assert node["plans"][0]["final_image"] == "node:24-slim"
+    assert {a["fact"]: a["assumed"] for a in node["assumptions"]}["node_version"] == "24"
+
+
+def test_distroless_python_is_offered_only_for_debian_s_python_3_13():
+    old = consult(language="python", python_version="3.13", native_deps="yes", musl_builds="no")
+    assert old["plans"][0]["final_image"] == "gcr.io/distroless/python3-debian13"
+    new = consult(language="python", python_version="3.14", native_deps="yes", musl_builds="no")
+    assert "gcr.io/distroless/python3-debian13" not in [p["final_image"] for p in new["plans"]]
+    (why,) = [r for r in rejection(new, "python:3.13-slim") if r["strategy"] == "python314-official-glibc"]
+    assert why["reason"] == "needs the python3.14 runtime; it has python3.13"
+
+
+def test_node_24_has_its_own_distroless_and_trixie_slim_images():
+    data = consult(language="node", node_version="24", native_deps="yes", musl_builds="no", needs_shell="no")
+    assert data["plans"][0]["final_image"] == "gcr.io/distroless/nodejs24-debian13"
+    assert data["plans"][0]["cmd"] == ["server.js"]  # distroless nodejs runs node itself
+    shell = consult(language="node", node_version="24", native_deps="yes", musl_builds="no", needs_shell="yes")
+    images = [p["final_image"] for p in shell["plans"]]
+    assert images[:2] == ["node:24-slim", "node:24-trixie-slim"]
+    assert next(p for p in shell["plans"] if p["final_image"] == "node:24-trixie-slim")["build_image"] == \
+        "node:24-trixie-slim"
