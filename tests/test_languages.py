@@ -212,3 +212,19 @@ def test_node_24_has_its_own_distroless_and_trixie_slim_images():
     assert images[:2] == ["node:24-slim", "node:24-trixie-slim"]
     assert next(p for p in shell["plans"] if p["final_image"] == "node:24-trixie-slim")["build_image"] == \
         "node:24-trixie-slim"
+
+
+def test_lint_knows_the_chiseled_images_have_no_shell(tmp_path):
+    dockerfile = tmp_path / "Dockerfile"
+    dockerfile.write_text("FROM mcr.microsoft.com/dotnet/aspnet:10.0-noble-chiseled\nRUN apt-get update\n"
+                          "COPY app /app\nCMD [\"/app/app.dll\"]\n")
+    status, out, err = run("lint", str(dockerfile))
+    assert status == 1
+    assert "MI405 error: RUN in shell form runs /bin/sh, but mcr.microsoft.com/dotnet/aspnet:10.0-noble-chiseled " \
+           "has no shell" in out
+    # a tag the catalogue does not list is known by its family
+    dockerfile.write_text("FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build\nRUN dotnet publish -o /out\n"
+                          "FROM mcr.microsoft.com/dotnet/runtime-deps:10.0-resolute-chiseled\n"
+                          "COPY --from=build /out /app\nRUN chmod +x /app/app\nCMD [\"/app/app\"]\n")
+    status, out, err = run("lint", str(dockerfile))
+    assert "has no shell" in out and "MI414" not in out
