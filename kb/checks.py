@@ -9,7 +9,7 @@ from __future__ import annotations
 from functools import partial
 
 from .detectors import detector
-from .model import Change, Data, Image, Rejection, Strategy, record
+from .model import Change, Data, Image, Rejection, Step, Strategy, record
 from .versions import parse_version
 
 NEED_LABELS = {
@@ -144,6 +144,12 @@ def _has_need(need: str, p: Pair) -> str | None:
         return None
     if image_has(p.image, need):
         p.used[need] = f"{p.image.ref} has {NEED_LABELS[need]}"
+        if need == "shell" and p.image.shell_path != "/bin/sh":  # distroless :debug: busybox in /busybox only
+            link = f"ln -s {p.image.shell_path} /bin/sh"
+            p.final_steps.append(Step("final", f'RUN ["{p.image.shell_path}", "-c", "{link}"]',
+                                      f"the image's shell is {p.image.shell_path}; /bin/sh makes shell-form RUN "
+                                      "and CMD, #!/bin/sh scripts and docker exec sh work"))
+            p.used[need] += f" at {p.image.shell_path}, linked to /bin/sh"
         return None
     change = next((c for c in p.ctx.changes
                    if c.supplies == need and (not c.applies_to or p.strategy.id in c.applies_to)), None)

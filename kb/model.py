@@ -134,6 +134,7 @@ class Image(Data):
     deprecated: str | None = None  # known (for lint and inspect) but never recommended
     line: int = 0
     entrypoint: tuple[str, ...] = ()  # the image's own ENTRYPOINT (distroless language images run the interpreter)
+    shell_path: str = "/bin/sh"  # where its shell is (distroless :debug: /busybox/sh, with no /bin/sh)
 
     def to_dict(self) -> dict[str, Any]:
         d = Data.to_dict(self)

@@ -79,7 +79,7 @@ class CatalogueSections(Reader):
     def read_images(self, doc: Located) -> None:
         keys = ("ref", "title", "aliases", "libc", "libc_version", "loader", "release", "libs", "shell",
                 "package_manager", "ca_certificates", "tzdata", "passwd", "nonroot_user", "runtime", "runtime_path",
-                "size_mb", "size_source", "sources", "notes", "deprecated", "entrypoint")
+                "size_mb", "size_source", "sources", "notes", "deprecated", "entrypoint", "shell_path")
         for item in self.items(doc, "images"):
             ref = self.text(item, "ref", "image") or "image"
             if not self.keys_ok(item, ref, keys, ("ref", "title", "libc", "release", "size_mb", "sources")):
@@ -100,7 +100,8 @@ class CatalogueSections(Reader):
                 size_mb=self.number(item, "size_mb", ref), size_source=self.text(item, "size_source", ref),
                 sources=self.sources_ok(item, ref), notes=self.text(item, "notes", ref),
                 aliases=self.strings(item, "aliases", ref), deprecated=self.text(item, "deprecated", ref) or None,
-                line=item.line, entrypoint=self.strings(item, "entrypoint", ref))
+                line=item.line, entrypoint=self.strings(item, "entrypoint", ref),
+                shell_path=self.text(item, "shell_path", ref, "/bin/sh"))
             if image.runtime and not image.runtime_path:
                 self.problem(item.line, ref, "an image with a 'runtime' needs 'runtime_path'")
             if ref in self.kb.image_aliases:
