@@ -8,7 +8,6 @@ from __future__ import annotations
 import re
 
 from ..detectors import detector
-from ..evidence.textscan import pep503
 from ..model import LintRule
 from ..versions import parse_version
 from .builds import BuiltFile
@@ -217,6 +216,8 @@ def check_user(a: Analysis, rule: LintRule):
 
 
 def _req_name(spec: str) -> str:
+    from ..evidence.textscan import pep503
+
     return pep503(_REQ_END.split(spec, maxsplit=1)[0])
 
 

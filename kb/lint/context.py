@@ -11,10 +11,10 @@ import os
 import posixpath
 from collections.abc import Mapping
 
-from ..evidence.ecosystems import requirement_names
 from ..evidence.errors import EvidenceError
-from ..evidence.project import inspect_project, read_project_file
-from ..evidence.textscan import pep503
+
+# kb.evidence.project (and its scanners: tomllib, the ecosystem tables) is imported by the functions that read the
+# context, on first use: a Dockerfile that copies no source in never pays for it (a one-file lint process).
 
 MAX_CONTEXT_FILES = 400  # files of the context looked at per COPY set: lint runs per Dockerfile, keep it quick
 _USES_CGO = {"go.cgo_import", "go.imports_net", "go.imports_os_user", "go.imports_plugin"}
@@ -24,6 +24,8 @@ def go_sources(context_dir: str, sources: list[str],
                natives: Mapping[str, Mapping[str, dict]]) -> tuple[bool | None, tuple[str, ...]]:
     """What the Go source copied from `sources` shows: (does it import C, net, os/user, plugin or a cgo module:
     True, False, or None when a third-party package might; the cgo-only modules its go.mod requires)."""
+    from ..evidence.project import inspect_project
+
     paths = [s for s in sources if "*" not in s and "$" not in s]
     if not paths:
         return None, ()
@@ -46,6 +48,10 @@ def requirements(context_dir: str | None, name: str) -> list[str]:
     as written, else by its base name; [] when it is not there."""
     if not context_dir or "$" in name:
         return []
+    from ..evidence.ecosystems import requirement_names
+    from ..evidence.project import read_project_file
+    from ..evidence.textscan import pep503
+
     text = read_project_file(context_dir, name) if not os.path.isabs(name) else None
     if not text:
         text = read_project_file(context_dir, posixpath.basename(name))
@@ -56,6 +62,8 @@ def package_json(context_dir: str | None) -> list[str]:
     """The dependencies and optionalDependencies of the context's package.json."""
     if not context_dir:
         return []
+    from ..evidence.project import read_project_file
+
     try:
         doc = json.loads(read_project_file(context_dir, "package.json") or "{}")
     except (ValueError, RecursionError):
@@ -77,6 +85,8 @@ def tls_sources(context_dir: str, sources: list[str], natives: Mapping[str, Mapp
     """Does the source copied from `sources` make TLS calls, as `inspect` sees it (crypto/tls, an https:// URL, a
     TLS crate or library): a short description of the first evidence, False when the source shows none (and no
     third-party package that might), None when there is no source to read."""
+    from ..evidence.project import inspect_project
+
     paths = [s for s in sources if "*" not in s and "$" not in s]
     if not paths:
         return None

@@ -13,7 +13,6 @@ import shlex
 
 from ..model import Knowledge
 from .builds import BuiltFile, cargo_build, cc_build, go_build
-from ..evidence.project import read_project_file
 from .context import go_sources, tls_sources
 from .makefiles import recipes
 from .profiles import Profile, profile_for
@@ -317,6 +316,8 @@ class Analysis:
             return None
         key = ("makefile", self.context_dir, where, name)
         if key not in self.context_cache:
+            from ..evidence.project import read_project_file
+
             text = None
             rel = where.lstrip("/") if where and not where.startswith("/") else ""
             for candidate in ([name] if name else ["GNUmakefile", "makefile", "Makefile"]):
