@@ -189,6 +189,27 @@ def go_build(info: "StageInfo", argv: list[str], cwd: str, env: dict, line: int,
                              **_origin(info))
 
 
+#: cargo's own options, before its subcommand (`cargo +1.80 --locked --config K=V build`): those that take a value
+_CARGO_GLOBAL_VALUE = {"--config", "-Z", "-C", "--color", "--explain"}
+
+
+def cargo_argv(argv: list[str]) -> list[str]:
+    """`cargo [+toolchain] [global options] SUBCOMMAND ARGS` as `cargo SUBCOMMAND ARGS`, so that what the
+    subcommand builds is read the same whatever precedes it; `--config build.target=T` becomes `--target T`."""
+    rest = argv[1:]
+    extra: list[str] = []
+    while rest and rest[0].startswith(("-", "+")):
+        a = rest.pop(0)
+        name, eq, val = a.partition("=")
+        if name in _CARGO_GLOBAL_VALUE and not eq and rest:
+            val = rest.pop(0)
+        if name == "--config":
+            key, _, target = val.partition("=")
+            if key.strip() == "build.target":
+                extra += ["--target", target.strip().strip("\"'")]
+    return [argv[0], *rest[:1], *extra, *rest[1:]]
+
+
 def cargo_build(info: "StageInfo", argv: list[str], cwd: str, env: dict, line: int) -> BuiltFile:
     """What `cargo build|install` builds: musl targets link statically unless told otherwise."""
     args = argv[2:]

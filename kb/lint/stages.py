@@ -12,7 +12,7 @@ import re
 import shlex
 
 from ..model import Knowledge
-from .builds import BuiltFile, cargo_build, cc_build, go_build
+from .builds import BuiltFile, cargo_argv, cargo_build, cc_build, go_build
 from .context import go_sources, tls_sources
 from .makefiles import recipes
 from .profiles import Profile, profile_for
@@ -199,6 +199,8 @@ class Analysis:
                 continue
             cenv = {**local, **assigns}
             prog = posixpath.basename(argv[0])
+            if prog == "cargo":
+                argv = cargo_argv(argv)
             if prog == "export":
                 for a in argv[1:]:
                     k, eq, v = a.partition("=")
