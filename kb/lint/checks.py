@@ -11,7 +11,8 @@ from ..detectors import detector
 from ..model import LintRule
 from ..versions import parse_version
 from .builds import BuiltFile
-from .context import package_json, requirements
+from .context import cargo_lock, package_json, requirements
+from .libraries import Libraries, missing_libraries
 from .profiles import Profile
 from .results import Hit
 from .shellwords import positional
@@ -288,6 +289,25 @@ def check_ca_bundle(a: Analysis, rule: LintRule):
         values = {"what": _describe(art), "image": a.final.stage.base_image_resolved, "builder": art.builder,
                   "evidence": seen or ""}
         yield Hit(line, values, "seen" if seen else "unseen")
+
+
+_LIBRARIES: dict[int, tuple[object, Libraries]] = {}
+
+
+@detector("lint", "needed-library-missing")
+def check_needed_library(a: Analysis, rule: LintRule):
+    """Code copied from a build stage links libraries that stage installed; the final image must have them."""
+    hit = _LIBRARIES.get(id(a.kb))
+    if hit is None or hit[0] is not a.kb:
+        hit = _LIBRARIES[id(a.kb)] = (a.kb, Libraries(a.kb.native_packages.get("system", {}),
+                                                       a.kb.native_packages.get("rust", {})))
+    for line, src, missing in missing_libraries(a, hit[1], lambda i: _same_lineage(a, i),
+                                                lambda: cargo_lock(a.context_dir)):
+        names = ", ".join(f"{stem} ({why})" for stem, why in missing)
+        yield Hit(line, {"libs": names, "image": a.final.stage.base_image_resolved,
+                         "builder": src.stage.base_image_resolved, "first": missing[0][0],
+                         "packages": " ".join(stem for stem, _why in missing)},
+                  "apk" if a.final.profile.libc == "musl" else "apt")
 
 
 @detector("lint", "installed-packages-cross-libc")

@@ -78,6 +78,18 @@ def package_json(context_dir: str | None) -> list[str]:
     return out
 
 
+def cargo_lock(context_dir: str | None) -> list[str] | None:
+    """The crates the context's Cargo.lock resolves (direct and indirect), or None when there is no Cargo.lock."""
+    if not context_dir:
+        return None
+    from ..evidence.project import read_project_file
+
+    text = read_project_file(context_dir, "Cargo.lock")
+    if text is None:
+        return None
+    return [line.split("=", 1)[1].strip().strip('"') for line in text.splitlines() if line.startswith("name = ")]
+
+
 _TLS_KEYS = ("go.tls", "rust.tls", "tls.library", "tls.https_url")
 
 

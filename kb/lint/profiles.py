@@ -32,6 +32,7 @@ class Profile:
     ca_certificates: bool | None = None  # a CA bundle at /etc/ssl/certs (None: not known)
     go_version: tuple[int, int] | None = None  # the Go toolchain of a golang image (from its tag or family)
     floating: str = ""  # why the release this reference means moves over time ("" when the tag pins it)
+    libs: frozenset | None = None  # shared libraries the image ships, by stem (libssl, libz); None: not known
     source: str = ""  # the catalogue entry or family it came from
     installed: set = field(default_factory=set)
     provided: set = field(default_factory=set)  # what COPY brought in: loader-glibc, libstdcxx, libgcc_s, passwd, shell
@@ -44,6 +45,17 @@ class Profile:
     @property
     def has_compiler(self) -> bool:
         return self.gcc or bool(self.installed & C_TOOLCHAINS)
+
+
+_VERSION_TAIL = re.compile(r"[\d.~-]+$")
+
+
+def lib_stem(name: str) -> str:
+    """A shared library's name without its version: libssl.so.3, libssl3, libssl3t64 and libssl1.1 are libssl;
+    libboost_system.so.1.62.0 and libboost-system1.62.0 are libboost-system; libusb-1.0-0 is libusb."""
+    name = name.lower().replace("_", "-").split(".so", 1)[0]
+    name = name[:-3] if name.endswith("t64") else name
+    return _VERSION_TAIL.sub("", name) or name
 
 
 C_TOOLCHAINS = {"gcc", "build-base", "clang", "build-essential", "g++", "alpine-sdk", "cc", "clang-dev"}
@@ -139,6 +151,8 @@ def _profile_for(kb: Knowledge, written: str) -> Profile:
             prof.floating = fam.floating  # no pattern pinned the release: the family's default, which moves
         if fam.libc == "glibc" and release:
             prof.glibc = kb.releases.get(release, {}).get("glibc")
+        if fam.libs is not None:
+            prof.libs = frozenset(fam.libs)
     if image is not None:
         prof.known, prof.libc, prof.release, prof.shell = True, image.libc, image.release, image.shell
         prof.glibc = image.libc_version if image.libc == "glibc" else None
@@ -151,4 +165,5 @@ def _profile_for(kb: Knowledge, written: str) -> Profile:
         prof.libstdcxx = "libstdc++.so.6" in image.libs
         prof.libgcc_s = "libgcc_s.so.1" in image.libs
         prof.source = f"catalogue {image.ref}"
+        prof.libs = frozenset(lib_stem(lib) for lib in image.libs) | (prof.libs or frozenset())
     return prof
