@@ -12,6 +12,7 @@ import re
 import shlex
 
 from ..model import Knowledge
+from . import cmake
 from .builds import BuiltFile, cargo_argv, cargo_build, cc_build, go_build
 from .context import go_sources, tls_sources
 from .makefiles import recipes
@@ -36,7 +37,8 @@ class StageInfo:
     A plain class, not a dataclass: a one-file lint process pays for every generated method at import."""
 
     __slots__ = ("index", "stage", "profile", "files", "arrivals", "env", "context_sources", "pip_npm", "apk_adds",
-                 "shell_uses", "users", "pkg_installs", "pkg_arrivals", "lib_bundles", "compiles", "cwd", "virtual")
+                 "shell_uses", "users", "pkg_installs", "pkg_arrivals", "lib_bundles", "compiles", "cwd", "virtual",
+                 "cmake")
 
     def __init__(self, index: int, stage: "Stage", profile: Profile, files: dict | None = None,
                  arrivals: list | None = None, env: dict | None = None):
@@ -55,6 +57,7 @@ class StageInfo:
         self.compiles: list = []  # (line, what): steps that run a C compiler (cc, make, cgo, ...)
         self.cwd = "/"  # the WORKDIR in force at the end (a stage FROM this one starts there)
         self.virtual: dict = {}  # apk add --virtual NAME: the packages it groups
+        self.cmake: dict = {}  # build directory -> what its cmake/meson configure step set (kb/lint/cmake.py)
 
 
 class Analysis:
@@ -82,6 +85,7 @@ class Analysis:
             info.apk_adds = list(parent.apk_adds)
             info.pkg_installs = list(parent.pkg_installs)
             info.virtual = dict(parent.virtual)
+            info.cmake = dict(parent.cmake)
             cwd = parent.cwd
         else:
             info = StageInfo(stage.index, stage, profile_for(self.kb, stage.base_image_resolved))
@@ -227,6 +231,8 @@ class Analysis:
                 self._add(info, cc_build(info, argv, prog, cwd, cenv, line))
             elif prog in C_BUILD_TOOLS:
                 info.compiles.append((line, prog))
+                if prog in ("cmake", "ninja", "meson"):
+                    self._add(info, cmake.step(self, info, argv, cwd, cenv, line))
             elif prog == "go" and len(argv) > 1 and argv[1] in ("build", "install", "test", "run", "generate"):
                 if argv[1] in ("build", "install"):
                     built = go_build(info, argv, cwd, cenv, line, self._go_context(info))
@@ -301,8 +307,11 @@ class Analysis:
             elif not a.startswith("-"):
                 goals.append(a)
             i += 1
-        text = self._makefile(where, name)
         mcwd = abspath(where, cwd) if where else cwd
+        if mcwd in info.cmake:  # the Makefile cmake generated
+            self._add(info, cmake.build_or_install(self, info, mcwd, goals, line, overrides))
+            return
+        text = self._makefile(where, name)
         if text is None:
             if info.profile.go_version is not None or info.profile.source.startswith("family golang"):
                 built = go_build(info, ["go", "build"], mcwd, env, line, (None, ()))
