@@ -17,9 +17,8 @@ import re
 from .builds import BuiltFile, dynamic_libc
 from .shellwords import abspath, expand
 
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from .stages import Analysis, StageInfo
+# `Analysis` and `StageInfo` in annotations are kb.lint.stages' classes, which import this module: named, never
+# imported (annotations are not evaluated here)
 
 _STATIC = re.compile(r"(?<![\w-])(-static|-static-pie|--static)(?![\w-])")
 _LINK_SETTING = re.compile(r"(?is)(?:CMAKE_EXE_LINKER_FLAGS\w*|target_link_options|target_link_libraries"

@@ -18,8 +18,8 @@ from .profiles import lib_stem
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable
-
-    from .stages import Analysis, StageInfo
+# `Analysis` and `StageInfo` in annotations are kb.lint.stages' classes, which import this module: named, never
+# imported (annotations are not evaluated here)
 
 #: Debian run-time library packages carry their soname's version (libssl3, libpq5, libevent-2.1-7, libcairo2)
 _RUNTIME_LIB = re.compile(r"lib[a-z0-9+.-]*\d[a-z0-9+.-]*")

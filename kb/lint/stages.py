@@ -12,7 +12,7 @@ import re
 import shlex
 
 from ..model import Knowledge
-from . import cmake
+from .cmake import build_or_install as cmake_build_or_install, step as cmake_step
 from .builds import BuiltFile, cargo_argv, cargo_build, cc_build, go_build
 from .context import go_sources, tls_sources
 from .makefiles import recipes
@@ -232,7 +232,7 @@ class Analysis:
             elif prog in C_BUILD_TOOLS:
                 info.compiles.append((line, prog))
                 if prog in ("cmake", "ninja", "meson"):
-                    self._add(info, cmake.step(self, info, argv, cwd, cenv, line))
+                    self._add(info, cmake_step(self, info, argv, cwd, cenv, line))
             elif prog == "go" and len(argv) > 1 and argv[1] in ("build", "install", "test", "run", "generate"):
                 if argv[1] in ("build", "install"):
                     built = go_build(info, argv, cwd, cenv, line, self._go_context(info))
@@ -309,7 +309,7 @@ class Analysis:
             i += 1
         mcwd = abspath(where, cwd) if where else cwd
         if mcwd in info.cmake:  # the Makefile cmake generated
-            self._add(info, cmake.build_or_install(self, info, mcwd, goals, line, overrides))
+            self._add(info, cmake_build_or_install(self, info, mcwd, goals, line, overrides))
             return
         text = self._makefile(where, name)
         if text is None:
