@@ -272,8 +272,9 @@ def check_cgo_package(a: Analysis, rule: LintRule):
 _CA_PACKAGES = {"ca-certificates", "ca-certificates-bundle", "ca-certificates-java"}
 
 
-@detector("lint", "tls-client-without-ca-bundle")
-def check_ca_bundle(a: Analysis, rule: LintRule):
+def _tls_arrivals(a: Analysis):
+    """(program, COPY line, what the build context shows about its TLS calls) for the Go and Rust programs copied
+    into a final image that has no CA bundle: a description of the evidence, False (none), None (cannot tell)."""
     prof = a.final.profile
     if not prof.known or prof.ca_certificates is not False or "ca-certs" in prof.provided \
             or prof.installed & _CA_PACKAGES:
@@ -283,12 +284,25 @@ def check_ca_bundle(a: Analysis, rule: LintRule):
         if art.lang not in ("go", "rust") or art.stage in done:
             continue
         done.add(art.stage)
-        seen = a.tls_context(art.stage)
-        if seen is False:
-            continue  # the source is there and makes no TLS calls
-        values = {"what": _describe(art), "image": a.final.stage.base_image_resolved, "builder": art.builder,
-                  "evidence": seen or ""}
-        yield Hit(line, values, "seen" if seen else "unseen")
+        yield art, line, a.tls_context(art.stage)
+
+
+@detector("lint", "tls-client-without-ca-bundle")
+def check_ca_bundle(a: Analysis, rule: LintRule):
+    """Only with evidence (the source, or an HTTPS client module in go.mod / Cargo.toml); MI416 says when lint
+    cannot tell."""
+    for art, line, seen in _tls_arrivals(a):
+        if seen:
+            yield Hit(line, {"what": _describe(art), "image": a.final.stage.base_image_resolved,
+                             "builder": art.builder, "evidence": seen}, "seen")
+
+
+@detector("lint", "tls-use-unknown-without-ca-bundle")
+def check_ca_bundle_unknown(a: Analysis, rule: LintRule):
+    for art, line, seen in _tls_arrivals(a):
+        if seen is None:
+            yield Hit(line, {"what": _describe(art), "image": a.final.stage.base_image_resolved,
+                             "builder": art.builder})
 
 
 _LIBRARIES: dict[int, tuple[object, Libraries]] = {}

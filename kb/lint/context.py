@@ -90,6 +90,38 @@ def cargo_lock(context_dir: str | None) -> list[str] | None:
     return [line.split("=", 1)[1].strip().strip('"') for line in text.splitlines() if line.startswith("name = ")]
 
 
+def https_clients(context_dir: str | None, table: Mapping[str, dict]) -> str | None:
+    """What go.mod (direct requirements) or Cargo.toml (dependencies) of the context names among the `https:`
+    clients of the knowledge (cloud SDKs, API clients, HTTP client libraries): 'go.mod requires M (note)'."""
+    if not context_dir or not table:
+        return None
+    from ..evidence.project import read_project_file
+
+    text = read_project_file(context_dir, "go.mod")
+    for line in (text or "").splitlines():
+        if "// indirect" in line:
+            continue
+        words = line.replace("require", " ").replace("(", " ").split()
+        mod = words[0] if words else ""
+        for name, entry in table.items():
+            if mod == name or mod.startswith(name + "/") or mod.startswith(name + "-v"):
+                return f"go.mod requires {mod}: {entry.get('note') or 'an HTTPS client'}"
+    text = read_project_file(context_dir, "Cargo.toml")
+    section = ""
+    for line in (text or "").splitlines():
+        stripped = line.strip()
+        if stripped.startswith("["):
+            section = stripped.strip("[]")
+            continue
+        crate = stripped.split("=", 1)[0].strip().strip('"') if "=" in stripped else ""
+        if section.endswith("dependencies") and not section.startswith(("dev-", "build-")) and crate in table:
+            return f"Cargo.toml depends on {crate}: {table[crate].get('note') or 'an HTTPS client'}"
+        if section.startswith("dependencies.") and section.split(".", 1)[1] in table:
+            crate = section.split(".", 1)[1]
+            return f"Cargo.toml depends on {crate}: {table[crate].get('note') or 'an HTTPS client'}"
+    return None
+
+
 _TLS_KEYS = ("go.tls", "rust.tls", "tls.library", "tls.https_url")
 
 

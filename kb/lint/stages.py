@@ -14,7 +14,7 @@ import shlex
 from ..model import Knowledge
 from .cmake import build_or_install as cmake_build_or_install, step as cmake_step
 from .builds import BuiltFile, cargo_argv, cargo_build, cc_build, go_build
-from .context import go_sources, tls_sources
+from .context import go_sources, https_clients, tls_sources
 from .makefiles import recipes
 from .profiles import Profile, profile_for
 from .shellwords import BIN_DIRS, CC, abspath, expand, is_assignment, positional, simple_commands, unquote
@@ -346,11 +346,15 @@ class Analysis:
         """What the source stage `index` copied from the build context shows about outgoing TLS: a description of
         the evidence, False when the source is there and shows none, None when it cannot be seen."""
         info = self.stages[index]
-        if not self.context_dir or not info.context_sources:
+        if not self.context_dir:
             return None
         key = ("tls", self.context_dir, tuple(info.context_sources))
         if key not in self.context_cache:
-            self.context_cache[key] = tls_sources(self.context_dir, info.context_sources, self.kb.native_packages)
+            seen = tls_sources(self.context_dir, info.context_sources, self.kb.native_packages) \
+                if info.context_sources else None
+            if seen is None:  # no source to read: the modules go.mod or Cargo.toml names may still tell
+                seen = https_clients(self.context_dir, self.kb.native_packages.get("https", {}))
+            self.context_cache[key] = seen
         return self.context_cache[key]
 
     def _go_context(self, info: StageInfo) -> tuple[bool | None, tuple[str, ...]]:

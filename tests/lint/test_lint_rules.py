@@ -98,8 +98,8 @@ def test_without_the_build_context_an_unset_cgo_is_an_error(knowledge):
 # ---- following artefacts and knowing images ---------------------------------------------------------------------
 
 
-# the libc checks are tested apart from the CA-bundle warning (MI411) and the unknown-image info (MI414)
-ORTHOGONAL = ("MI411", "MI414")
+# the libc checks are tested apart from the CA-bundle warning and info (MI411, MI416) and the unknown-image info (MI414)
+ORTHOGONAL = ("MI411", "MI414", "MI416")
 
 
 def rules_of(knowledge, text, **kw):
