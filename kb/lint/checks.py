@@ -11,7 +11,7 @@ from ..detectors import detector
 from ..model import LintRule
 from ..versions import parse_version
 from .builds import BuiltFile
-from .context import cargo_lock, package_json, requirements
+from .context import cargo_lock, locked_packages, package_json, requirements
 from .libraries import Libraries, missing_libraries
 from .profiles import Profile
 from .results import Hit
@@ -237,7 +237,12 @@ def check_native_alpine(a: Analysis, rule: LintRule):
             continue
         for line, tool, args, cwd in info.pip_npm:
             names: list[str] = []
-            if tool == "pip":
+            locked: list[str] = []  # from a lockfile: indirect dependencies too
+            if tool == "poetry":
+                names = [_req_name(s) for s in args if not s.startswith("-")]
+                locked = locked_packages(a.context_dir, "poetry")
+                table = native.get("python", {})
+            elif tool == "pip":
                 specs = positional(args, takes_value={"-r", "--requirement", "-c", "--constraint", "-e",
                                                       "--editable", "-i", "--index-url", "--extra-index-url",
                                                       "-t", "--target", "--prefix", "--root", "-f", "--find-links",
@@ -252,13 +257,16 @@ def check_native_alpine(a: Analysis, rule: LintRule):
                 names = [_npm_name(s) for s in specs]
                 if not specs:
                     names = package_json(a.context_dir)
+                    locked = locked_packages(a.context_dir, "npm")
                 table = native.get("node", {})
             hits = sorted(dict.fromkeys(n for n in names if n in table))
+            hits += sorted(dict.fromkeys(f"{n} (indirect, from the lockfile)" for n in locked
+                                         if n in table and n not in names))
             if hits:
                 tools = "build tools are installed, so they compile from source" if info.profile.has_compiler \
                     else "there is no compiler in this stage, so the build fails for any without one"
                 yield Hit(line, {"packages": ", ".join(hits), "tool": tool, "image": info.stage.base_image_resolved,
-                                 "compile": tools}, "pip" if tool == "pip" else "npm")
+                                 "compile": tools}, "pip" if tool in ("pip", "poetry") else "npm")
 
 
 @detector("lint", "cgo-package-built-without-cgo")

@@ -78,6 +78,44 @@ def package_json(context_dir: str | None) -> list[str]:
     return out
 
 
+def locked_packages(context_dir: str | None, tool: str) -> list[str]:
+    """Every package a lockfile of the context resolves, direct and indirect (a dependency of a dependency is
+    installed too): package-lock.json / npm-shrinkwrap.json for npm, yarn and pnpm; poetry.lock for poetry
+    (PEP 503 names). [] when there is none."""
+    if not context_dir:
+        return []
+    from ..evidence.project import read_project_file
+
+    if tool == "poetry":
+        from ..evidence.textscan import pep503
+
+        text = read_project_file(context_dir, "poetry.lock") or ""
+        return [pep503(line.split("=", 1)[1].strip().strip('"')) for line in text.splitlines()
+                if line.startswith("name = ")]
+    for name in ("package-lock.json", "npm-shrinkwrap.json"):
+        try:
+            doc = json.loads(read_project_file(context_dir, name) or "{}")
+        except (ValueError, RecursionError):
+            continue
+        if not isinstance(doc, dict):
+            continue
+        out: list[str] = []
+        packages = doc.get("packages")
+        if isinstance(packages, dict):  # lockfile v2/v3: "node_modules/a/node_modules/@s/b"
+            out += [k.rsplit("node_modules/", 1)[1].lower() for k in packages if "node_modules/" in k]
+        stack = [doc.get("dependencies")]
+        while stack and len(out) < 100_000:  # lockfile v1: nested "dependencies"
+            deps = stack.pop()
+            if isinstance(deps, dict):
+                for k, v in deps.items():
+                    out.append(str(k).lower())
+                    if isinstance(v, dict):
+                        stack.append(v.get("dependencies"))
+        if out:
+            return list(dict.fromkeys(out))
+    return []
+
+
 def cargo_lock(context_dir: str | None) -> list[str] | None:
     """The crates the context's Cargo.lock resolves (direct and indirect), or None when there is no Cargo.lock."""
     if not context_dir:

@@ -268,6 +268,7 @@ class Analysis:
                 info.pip_npm.append((line, prog, argv[2:], cwd))
                 info.pkg_installs.append((line, prog, (posixpath.join(cwd, "node_modules"),)))
             elif prog == "poetry" and len(argv) > 1 and argv[1] in ("install", "add", "sync"):
+                info.pip_npm.append((line, "poetry", argv[2:] if argv[1] == "add" else [], cwd))
                 info.pkg_installs.append((line, "poetry", (posixpath.join(cwd, ".venv"), *_pip_dirs([], cenv, cwd))))
 
     def _ldd_bundle(self, info: StageInfo, commands: list[list[str]], cwd: str) -> None:
