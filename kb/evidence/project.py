@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import os
 import stat
-import tomllib
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
@@ -104,6 +103,8 @@ class _Scan:
         text = self.read(rel, MAX_LOCK_BYTES)
         if text is None:
             return None
+        import tomllib  # on first use: `lint` reads build contexts without TOML most of the time
+
         try:
             return text, tomllib.loads(text)
         except tomllib.TOMLDecodeError as e:
