@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import posixpath
 import re
-from dataclasses import dataclass
 
+from ..records import Data, record
 from .shellwords import abspath, expand
 
 # `StageInfo` in annotations is kb.lint.stages.StageInfo, which imports this module: named,
@@ -20,8 +20,8 @@ _INPUTS = (".c", ".cc", ".cpp", ".cxx", ".c++", ".C", ".o", ".a")
 _CXX_SOURCES = (".cc", ".cpp", ".cxx", ".c++", ".C")
 
 
-@dataclass(frozen=True)
-class BuiltFile:
+@record
+class BuiltFile(Data):
     """A program a stage builds, at the path it has in some stage (COPY and cp move it: :meth:`at`)."""
 
     path: str  # absolute; a final "*" when the name is not known (go build ., cargo build)
@@ -39,7 +39,7 @@ class BuiltFile:
     go_cgo_packages: tuple[str, ...] = ()  # cgo-only modules seen in go.mod / imports
 
     def at(self, path: str) -> "BuiltFile":
-        return BuiltFile(**{**self.__dict__, "path": path})
+        return self._replace(path=path)
 
 
 def _origin(info: "StageInfo") -> dict:
