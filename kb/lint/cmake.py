@@ -32,7 +32,7 @@ def _cmakelists(a: "Analysis") -> str | None:
         return None
     key = ("cmakelists", a.context_dir)
     if key not in a.context_cache:
-        from ..evidence.project import read_project_file
+        from ..evidence.errors import read_project_file
 
         a.context_cache[key] = read_project_file(a.context_dir, "CMakeLists.txt") or \
             read_project_file(a.context_dir, "meson.build")

@@ -49,7 +49,7 @@ def requirements(context_dir: str | None, name: str) -> list[str]:
     if not context_dir or "$" in name:
         return []
     from ..evidence.ecosystems import requirement_names
-    from ..evidence.project import read_project_file
+    from ..evidence.errors import read_project_file
     from ..evidence.textscan import pep503
 
     text = read_project_file(context_dir, name) if not os.path.isabs(name) else None
@@ -62,7 +62,7 @@ def package_json(context_dir: str | None) -> list[str]:
     """The dependencies and optionalDependencies of the context's package.json."""
     if not context_dir:
         return []
-    from ..evidence.project import read_project_file
+    from ..evidence.errors import read_project_file
 
     try:
         doc = json.loads(read_project_file(context_dir, "package.json") or "{}")
@@ -84,7 +84,7 @@ def locked_packages(context_dir: str | None, tool: str) -> list[str]:
     (PEP 503 names). [] when there is none."""
     if not context_dir:
         return []
-    from ..evidence.project import read_project_file
+    from ..evidence.errors import read_project_file
 
     if tool == "poetry":
         from ..evidence.textscan import pep503
@@ -120,7 +120,7 @@ def cargo_lock(context_dir: str | None) -> list[str] | None:
     """The crates the context's Cargo.lock resolves (direct and indirect), or None when there is no Cargo.lock."""
     if not context_dir:
         return None
-    from ..evidence.project import read_project_file
+    from ..evidence.errors import read_project_file
 
     text = read_project_file(context_dir, "Cargo.lock")
     if text is None:
@@ -133,7 +133,7 @@ def https_clients(context_dir: str | None, table: Mapping[str, dict]) -> str | N
     clients of the knowledge (cloud SDKs, API clients, HTTP client libraries): 'go.mod requires M (note)'."""
     if not context_dir or not table:
         return None
-    from ..evidence.project import read_project_file
+    from ..evidence.errors import read_project_file
 
     text = read_project_file(context_dir, "go.mod")
     for line in (text or "").splitlines():

@@ -328,7 +328,7 @@ class Analysis:
             return None
         key = ("makefile", self.context_dir, where, name)
         if key not in self.context_cache:
-            from ..evidence.project import read_project_file
+            from ..evidence.errors import read_project_file
 
             text = None
             rel = where.lstrip("/") if where and not where.startswith("/") else ""
