@@ -39,6 +39,23 @@ def _cmakelists(a: "Analysis") -> str | None:
     return a.context_cache[key]
 
 
+#: OpenMP in a CMake project: find_package(OpenMP), OpenMP:: targets, -fopenmp; ggml (llama.cpp, whisper.cpp,
+#: stable-diffusion.cpp) turns it on by default (option GGML_OPENMP, ON)
+_OPENMP = re.compile(r"(?i)find_package\s*\(\s*OpenMP\b|\bOpenMP::|-fopenmp\b|\bGGML_OPENMP\b|\bggml\b")
+
+
+def openmp(a: "Analysis", info: "StageInfo") -> str | None:
+    """Why what this stage builds with cmake links GCC's OpenMP runtime (libgomp.so.1), or None."""
+    if not info.cmake or any(re.search(r"(?i)GGML_OPENMP=(OFF|0|NO)\b", s["flags"]) for s in info.cmake.values()):
+        return None
+    m = _OPENMP.search(_cmakelists(a) or "")
+    if m is None:
+        return None
+    word = m.group(0)
+    return "ggml, built with OpenMP by default, in CMakeLists.txt" if word.lower() == "ggml" else \
+        f"OpenMP in CMakeLists.txt ({word})"
+
+
 def configure(info: "StageInfo", argv: list[str], cwd: str, env: dict) -> None:
     """Remember a configure step's build directory and its -D settings."""
     args = argv[1:]

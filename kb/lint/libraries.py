@@ -80,7 +80,8 @@ class Libraries:
 _CARGO_GO = ("cargo (links with cc)", "go build with cgo")
 
 
-def stage_needs(libs: Libraries, info: "StageInfo", crates: "Callable[[], list[str] | None]") -> dict[str, str]:
+def stage_needs(libs: Libraries, info: "StageInfo", crates: "Callable[[], list[str] | None]",
+                openmp: "Callable[[], str | None]" = lambda: None) -> dict[str, str]:
     """The libraries (stem -> why) what stage `info` builds links dynamically. A stage that only runs cargo or go
     links what its crates link, known from the build context's Cargo.lock (`crates`); the development packages
     it installs are often there for build scripts (bindgen, pkg-config probes), so they are not evidence alone."""
@@ -91,6 +92,9 @@ def stage_needs(libs: Libraries, info: "StageInfo", crates: "Callable[[], list[s
             for lib in libs.crate_libs.get(crate, ()):
                 needs.setdefault(lib, f"the crate {crate} in Cargo.lock")
         return needs
+    why_openmp = openmp()
+    if why_openmp:
+        needs["libgomp"] = why_openmp
     for package in sorted(info.profile.installed):
         stem = libs.linked_by(package)
         if stem and stem not in ("libstdc++", "libgcc-s", "libc", "libgcc"):  # MI403's and MI401's business
@@ -125,8 +129,9 @@ def _copied_libs(final: "StageInfo", index: int) -> tuple[bool, list[str]]:
     return False, names
 
 
-def missing_libraries(a: "Analysis", libs: Libraries, lineage,
-                      crates: "Callable[[], list[str] | None]") -> list[tuple[int, "StageInfo", list[tuple[str, str]]]]:
+def missing_libraries(a: "Analysis", libs: Libraries, lineage, crates: "Callable[[], list[str] | None]",
+                      openmp: "Callable[[StageInfo], str | None]" = lambda info: None
+                      ) -> list[tuple[int, "StageInfo", list[tuple[str, str]]]]:
     """(COPY line, source stage, [(library, package that needs it)]) for every COPY into the final stage of code
     that links a library the final image does not have."""
     final = a.final
@@ -143,7 +148,7 @@ def missing_libraries(a: "Analysis", libs: Libraries, lineage,
         if not _brings_code(a, cf.line, cf.sources, src):
             continue
         done.add(idx)
-        needs = stage_needs(libs, src, crates)
+        needs = stage_needs(libs, src, crates, lambda: openmp(src))
         whole, names = _copied_libs(final, idx)
         if whole or not needs:
             continue
