@@ -24,18 +24,18 @@ from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 
 from .cache import load_cached
-from .engine import Engine
 from .errors import InvalidAnswer, InvalidEvidence, UnknownFact, UnknownImage
 from .loader import load_knowledge, rule_files
 from .model import UNKNOWN, Assumption, Data, Fact, Justification, Knowledge, Question, Result, record
-from .planner import Planner
-from .relevance import RuleIndex, is_relevant
 
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from .diagnose import Match
+    from .engine import Engine
     from .lint import LintResult
+    from .planner import Planner
+    from .relevance import RuleIndex
 
 
 @record
@@ -62,8 +62,8 @@ class RuleBase:
 
     def __init__(self, knowledge: Knowledge):
         self.knowledge = knowledge
-        self.planner = Planner(knowledge)
-        self.index = RuleIndex(knowledge)  # which rules test and conclude each fact: for relevance and `why`
+        self._planner = None
+        self._index = None
         self._engine: Engine | None = None
         self._engine_lock = threading.Lock()
         self._catalog = None
@@ -72,11 +72,31 @@ class RuleBase:
         self._results_lock = threading.Lock()
 
     @property
+    def planner(self) -> "Planner":
+        """The planner, made on first use (`lint` and `diagnose` never plan, so their processes skip its import)."""
+        if self._planner is None:
+            from .planner import Planner
+
+            self._planner = Planner(self.knowledge)
+        return self._planner
+
+    @property
+    def index(self) -> "RuleIndex":
+        """Which rules test and conclude each fact (for relevance and `why`), made on first use."""
+        if self._index is None:
+            from .relevance import RuleIndex
+
+            self._index = RuleIndex(self.knowledge)
+        return self._index
+
+    @property
     def engine(self) -> Engine:
         """The compiled ruleset, built on first use: a conversation can ask its first questions without it."""
         if self._engine is None:
             with self._engine_lock:
                 if self._engine is None:
+                    from .engine import Engine
+
                     self._engine = Engine(self.knowledge.rules.values())
         return self._engine
 
@@ -194,9 +214,12 @@ class RuleBase:
     def open_questions(self, answers: Mapping[str, str], evidence: Iterable[Justification] = ()) -> list[Question]:
         """Questions neither answered nor shown by evidence whose answer can still change the outcome, in the order
         rules.yaml gives."""
+        from .relevance import is_relevant
+
         known = self.known(answers, evidence)
+        index = self.index
         return [q for q in self.questions
-                if q.id not in answers and q.id not in known and is_relevant(self.index, q.id, known)]
+                if q.id not in answers and q.id not in known and is_relevant(index, q.id, known)]
 
     def known(self, answers: Mapping[str, str], evidence: Iterable[Justification] = ()) -> dict[str, set[str]]:
         """What is known before inference: the answers (unknowns as assumed) and, where not answered, evidence."""

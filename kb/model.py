@@ -233,6 +233,7 @@ class ImageFamily(Data):
     ca_certificates: bool | None = None  # a CA bundle at /etc/ssl/certs (None: not known)
     floating: str = ""  # why this reference's release or toolchain moves over time ("" when it is pinned)
     go_version: str | None = None  # the Go toolchain of a golang image when the tag does not say (None: unknown)
+    libs: tuple[str, ...] | None = None  # shared libraries the image ships, by stem (libssl, libz); None: not known
 
     def release_for(self, ref: str) -> str | None:
         import fnmatch

@@ -201,12 +201,16 @@ class CatalogueSections(Reader):
                     self.problem(line, eco, "a native package is a mapping (name, libs, note)")
                     continue
                 name = self.text(entry, "name", eco)
-                if not self.keys_ok(entry, name or eco, ("name", "libs", "note", "tls"), ("name",)):
+                keys = ("name", "libs", "note", "dev", "runtime") if eco == "system" else ("name", "libs", "note", "tls")
+                if not self.keys_ok(entry, name or eco, keys, ("name",)):
                     continue
                 normal = re.sub(r"[-_.]+", "-", name).lower() if eco == "python" else \
-                    name.lower() if eco == "node" else name
+                    name.lower() if eco in ("node", "system") else name
                 if name != normal:
                     self.problem(entry.line, name, f"write the package name as '{normal}'")
                 if self.claim(f"native_packages {eco}", name, entry.line, known):
                     known[name] = {"name": name, "libs": self.strings(entry, "libs", name),
                                    "note": self.text(entry, "note", name), "tls": self.text(entry, "tls", name) or None}
+                    if eco == "system":  # a shared library: the packages that build against it and that ship it
+                        known[name].update(dev=self.strings(entry, "dev", name),
+                                           runtime=self.strings(entry, "runtime", name))

@@ -22,7 +22,7 @@ FAMILIES = ("debian", "alpine")
 SECTIONS = ("version", "include", "questions", "derived", "evidence", "releases", "default_debian", "libraries",
             "images", "strategies", "changes", "caveats", "image_families", "lints", "diagnoses", "rules",
             "native_packages")
-ECOSYSTEMS = ("python", "node", "go", "rust")
+ECOSYSTEMS = ("python", "node", "go", "rust", "system", "https")
 
 
 class Reader:
