@@ -78,6 +78,27 @@ class Rejected(Exception):
         self.rejection = rejection
 
 
+def platform_names(platforms) -> str:
+    return ", ".join(f"linux/{name}" for name in platforms)
+
+
+@detector("check", "platform")
+def _platform(p: Pair) -> str | None:
+    target, image = p.ctx.platform, p.image
+    published = image.platforms or ("amd64",)  # an image without a recorded list is known only as linux/amd64
+    if target not in published:
+        known = f"it publishes {platform_names(published)}" if image.platforms else \
+            "the catalogue records it only for linux/amd64"
+        return f"is not published for linux/{target}; {known}"
+    if p.strategy.prebuilt and p.ctx.binary_platform != target:
+        built = f"linux/{p.ctx.binary_platform}" if p.ctx.binary_platform else "a platform minimage does not know"
+        return (f"the inspected binary is built for {built} ({p.ctx.binary_arch}), not linux/{target}; it is not "
+                f"rebuilt behind your back: build it for linux/{target}, or target its own platform")
+    p.used["platform"] = f"{image.ref} is published for linux/{target}" + (
+        f", the platform of the inspected binary ({p.ctx.binary_arch})" if p.strategy.prebuilt else "")
+    return None
+
+
 @detector("check", "runtime")
 def _runtime(p: Pair) -> str | None:
     if p.strategy.runtime != p.image.runtime:
@@ -165,3 +186,6 @@ class Context(Data):
     caveat_ids: set[str]
     inspected: Artefact | None
     binary_name: str
+    platform: str = "amd64"  # the target platform
+    binary_platform: str | None = None  # the inspected binary's platform (None: not one minimage knows)
+    binary_arch: str = ""  # its ELF machine, as inspect names it (x86_64, aarch64, ...)

@@ -15,8 +15,10 @@ def render(plan) -> str:
     final = [s for s in plan.steps if s.stage == "final"]
     tags = list(dict.fromkeys(t for s in build for t in s.go_tags))
     lines = ["# syntax=docker/dockerfile:1", f"# minimage-ask plan {plan.rank}: {plan.strategy_title}, on {plan.final_image}"]
+    lines += platform_comment(plan)
     if plan.build_image:  # an inspected binary ships as it is: no build stage
-        lines.append(f"FROM {plan.build_image} AS build")
+        on = f"--platform={plan.build_platform} " if plan.build_platform else ""
+        lines.append(f"FROM {on}{plan.build_image} AS build")
         for step in build:
             if tags and step.instruction.startswith("RUN go build"):
                 lines.append(f"ENV GOFLAGS=-tags={','.join(tags)}")
@@ -33,3 +35,12 @@ def render(plan) -> str:
     if plan.cmd or not plan.entrypoint:  # after an inherited ENTRYPOINT, CMD holds only its arguments
         lines.append(f"CMD {json.dumps(list(plan.cmd))}")
     return "\n".join(lines) + "\n"
+
+
+def platform_comment(plan) -> list[str]:
+    """Which platforms the Dockerfile serves, and how to build it for the target when that is not linux/amd64."""
+    served = ", ".join(f"linux/{p}" for p in plan.platforms) or f"linux/{plan.platform}"
+    lines = [f"# platforms: {served}"]
+    if plan.platform != "amd64":
+        lines.append(f"# build for linux/{plan.platform}: docker buildx build --platform linux/{plan.platform} .")
+    return lines
