@@ -78,27 +78,6 @@ class Rejected(Exception):
         self.rejection = rejection
 
 
-def platform_names(platforms) -> str:
-    return ", ".join(f"linux/{name}" for name in platforms)
-
-
-@detector("check", "platform")
-def _platform(p: Pair) -> str | None:
-    target, image = p.ctx.platform, p.image
-    published = image.platforms or ("amd64",)  # an image without a recorded list is known only as linux/amd64
-    if target not in published:
-        known = f"it publishes {platform_names(published)}" if image.platforms else \
-            "the catalogue records it only for linux/amd64"
-        return f"is not published for linux/{target}; {known}"
-    if p.strategy.prebuilt and p.ctx.binary_platform != target:
-        built = f"linux/{p.ctx.binary_platform}" if p.ctx.binary_platform else "a platform minimage does not know"
-        return (f"the inspected binary is built for {built} ({p.ctx.binary_arch}), not linux/{target}; it is not "
-                f"rebuilt behind your back: build it for linux/{target}, or target its own platform")
-    p.used["platform"] = f"{image.ref} is published for linux/{target}" + (
-        f", the platform of the inspected binary ({p.ctx.binary_arch})" if p.strategy.prebuilt else "")
-    return None
-
-
 @detector("check", "runtime")
 def _runtime(p: Pair) -> str | None:
     if p.strategy.runtime != p.image.runtime:
@@ -128,6 +107,28 @@ def _glibc_version(p: Pair) -> str | None:
             return f"needs glibc {art.glibc_min}, but the image has {image.libc_version}"
         source = "the binary needs" if p.strategy.prebuilt else f"the builder ({art.build_image}) links"
         p.used["glibc_version"] = f"its glibc {image.libc_version} is at least the {art.glibc_min} {source}"
+    return None
+
+
+def platform_names(platforms) -> str:
+    return ", ".join(f"linux/{name}" for name in platforms)
+
+
+@detector("check", "platform")
+def _platform(p: Pair) -> str | None:
+    target, image = p.ctx.platform, p.image
+    published = image.platforms or ("amd64",)  # an image without a recorded list is known only as linux/amd64
+    if target not in published:
+        known = f"it publishes {platform_names(published)}" if image.platforms else \
+            "the catalogue records it only for linux/amd64"
+        return f"is not published for linux/{target}; {known}"
+    if p.strategy.prebuilt and p.ctx.binary_arch and p.ctx.binary_platform != target:  # arch unknown: not judged
+        built = f"linux/{p.ctx.binary_platform}" if p.ctx.binary_platform else "a platform minimage does not know"
+        return (f"the inspected binary is built for {built} ({p.ctx.binary_arch}), not linux/{target}; it is not "
+                f"rebuilt behind your back: build it for linux/{target}, or target its own platform")
+    p.used["platform"] = f"{image.ref} is published for linux/{target}" + (
+        f", the platform of the inspected binary ({p.ctx.binary_arch})" if p.strategy.prebuilt and p.ctx.binary_arch
+        else "")
     return None
 
 
