@@ -26,7 +26,9 @@ def render(plan) -> str:
             if step.instruction:
                 lines.append(step.instruction)
         lines.append("")
-    lines.append(f"FROM {plan.final_image}")
+    # an inspected binary runs on its own platform only: the final stage is pinned to it, whatever the build machine
+    lines.append(f"FROM --platform={plan.final_platform} {plan.final_image}" if plan.final_platform
+                 else f"FROM {plan.final_image}")
     lines += [s.instruction for s in final]
     if plan.user:
         lines.append(f"USER {plan.user}")

@@ -99,7 +99,8 @@ class Planner:
             caveats=caveats, tradeoffs=self.tradeoffs(image, ctx.needs), image_notes=image.notes,
             justification=(), steps=steps, **self.command(strategy, image),
             user=self.user(image, ctx.needs, applied), platform=ctx.platform,
-            platforms=self.platforms(strategy, image, ctx), build_platform=build_platform)
+            platforms=self.platforms(strategy, image, ctx), build_platform=build_platform,
+            final_platform=f"linux/{ctx.platform}" if strategy.prebuilt and ctx.platform != "amd64" else "")
         return plan, pair.used, applied
 
     def run_checks(self, pair: "Pair", names) -> Rejection | None:

@@ -82,6 +82,7 @@ class Plan(Data):
     platform: str = "amd64"  # the target platform this plan was checked for
     platforms: tuple[str, ...] = ()  # every platform the plan's Dockerfile serves (docker buildx build --platform)
     build_platform: str = ""  # `$BUILDPLATFORM` when the build stage cross-compiles on the build machine
+    final_platform: str = ""  # the final stage pinned to one platform (an inspected binary for another CPU)
 
     @property
     def dockerfile(self) -> str:
