@@ -114,6 +114,11 @@ def platform_names(platforms) -> str:
     return ", ".join(f"linux/{name}" for name in platforms)
 
 
+def cross_built(strategy: Strategy, ctx: "Context") -> bool:
+    """Whether a change runs this strategy's build stage on the build machine ($BUILDPLATFORM)."""
+    return any(c.build_platform and strategy.id in c.applies_to for c in ctx.changes)
+
+
 @detector("check", "platform")
 def _platform(p: Pair) -> str | None:
     target, image = p.ctx.platform, p.image
@@ -122,6 +127,10 @@ def _platform(p: Pair) -> str | None:
         known = f"it publishes {platform_names(published)}" if image.platforms else \
             "the catalogue records it only for linux/amd64"
         return f"is not published for linux/{target}; {known}"
+    builds = p.strategy.build_platforms
+    if builds and target not in builds and not cross_built(p.strategy, p.ctx):
+        return (f"its build image is not published for linux/{target} (it is for {platform_names(builds)}), and "
+                "this build runs on the target platform")
     if p.strategy.prebuilt and p.ctx.binary_arch and p.ctx.binary_platform != target:  # arch unknown: not judged
         built = f"linux/{p.ctx.binary_platform}" if p.ctx.binary_platform else "a platform minimage does not know"
         return (f"the inspected binary is built for {built} ({p.ctx.binary_arch}), not linux/{target}; it is not "

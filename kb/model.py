@@ -183,6 +183,7 @@ class Strategy(Data):
     sources: tuple[str, ...]
     prebuilt: bool = False  # no build: the artefact is an inspected binary, described by evidence facts
     line: int = 0
+    build_platforms: tuple[str, ...] = ()  # the platforms its build image is published for; () = all six asked about
 
     def to_dict(self) -> dict[str, Any]:
         d = Data.to_dict(self)

@@ -8,11 +8,12 @@ the catalogue (strategies x images), not a chain of inferences; each check still
 """
 from __future__ import annotations
 
-from .checks import STATIC_CHECKS, Artefact, Context, Pair, Rejected
+from .checks import STATIC_CHECKS, Artefact, Context, Pair, Rejected, cross_built
 from .detectors import DETECTORS
 from .model import Change, Image, Justification, Knowledge, Plan, Reason, Rejection, Rule, Step, Strategy
 from .versions import parse_version
 
+ASKED_PLATFORMS = ("amd64", "arm64", "arm/v7", "ppc64le", "s390x", "riscv64")  # the `platform` question's choices
 MUSL_RESERVED = ("libc.", "libdl.", "libm.", "libpthread.", "librt.", "libutil.", "libxnet.")
 class Planner:
     def __init__(self, kb: Knowledge):
@@ -173,11 +174,13 @@ class Planner:
 
     @staticmethod
     def platforms(strategy: Strategy, image: Image, ctx: "Context") -> tuple[str, ...]:
-        """The platforms the plan's Dockerfile serves: an inspected binary's own alone; else every platform the final
-        image publishes (the build stage cross-compiles, or runs on the target platform)."""
+        """The platforms the plan's Dockerfile serves, among those the `platform` question offers: an inspected
+        binary's own alone; else those the final image publishes, and the build image too unless the build stage
+        runs on the build machine (a cross build)."""
         if strategy.prebuilt or not image.platforms:
             return (ctx.platform,)
-        return tuple(image.platforms)
+        builds = () if cross_built(strategy, ctx) else strategy.build_platforms
+        return tuple(p for p in ASKED_PLATFORMS if p in image.platforms and (not builds or p in builds))
 
     @staticmethod
     def provides(image: Image, applied: list[Change]) -> dict:

@@ -147,7 +147,7 @@ class CatalogueSections(Reader):
 
     def read_strategies(self, doc: Located) -> None:
         keys = ("id", "title", "build_image", "build_release", "build_family", "libc", "libs", "runtime", "steps", "cmd",
-                "sources", "prebuilt")
+                "sources", "prebuilt", "build_platforms", "build_platforms_source")
         for item in self.items(doc, "strategies"):
             sid = self.text(item, "id", "strategy") or "strategy"
             prebuilt = self.flag(item, "prebuilt", sid)
@@ -162,7 +162,14 @@ class CatalogueSections(Reader):
                 libs=frozenset(self.strings(item, "libs", sid)),
                 runtime=self.text(item, "runtime", sid) or None, steps=self.steps(item, sid),
                 cmd=self.strings(item, "cmd", sid) or ("/app",), sources=self.sources_ok(item, sid),
-                prebuilt=prebuilt, line=item.line)
+                prebuilt=prebuilt, line=item.line, build_platforms=self.strings(item, "build_platforms", sid))
+            for platform in strategy.build_platforms:
+                if platform not in PLATFORMS:
+                    self.problem(item.key_lines.get("build_platforms", item.line), sid,
+                                 f"platform '{platform}' is not one of: {', '.join(PLATFORMS)}")
+            if strategy.build_platforms and not self.text(item, "build_platforms_source", sid):
+                self.problem(item.key_lines.get("build_platforms", item.line), sid,
+                             "'build_platforms' needs 'build_platforms_source' (where the list is published)")
             if self.claim("strategies", sid, item.line, self.kb.strategies):
                 self.kb.strategies[sid] = strategy
 
