@@ -132,9 +132,12 @@ def _platform(p: Pair) -> str | None:
         return (f"its build image is not published for linux/{target} (it is for {platform_names(builds)}), and "
                 "this build runs on the target platform")
     if p.strategy.prebuilt and p.ctx.binary_arch and p.ctx.binary_platform != target:  # arch unknown: not judged
-        built = f"linux/{p.ctx.binary_platform}" if p.ctx.binary_platform else "a platform minimage does not know"
-        return (f"the inspected binary is built for {built} ({p.ctx.binary_arch}), not linux/{target}; it is not "
-                f"rebuilt behind your back: build it for linux/{target}, or target its own platform")
+        if not p.ctx.binary_platform:
+            return (f"the inspected binary is built for {p.ctx.binary_arch}, a CPU minimage-ask does not plan for, "
+                    f"not linux/{target}; it is not rebuilt behind your back: build it for linux/{target}")
+        return (f"the inspected binary is built for linux/{p.ctx.binary_platform} ({p.ctx.binary_arch}), not "
+                f"linux/{target}; it is not rebuilt behind your back: build it for linux/{target}, or target its own "
+                "platform")
     p.used["platform"] = f"{image.ref} is published for linux/{target}" + (
         f", the platform of the inspected binary ({p.ctx.binary_arch})" if p.strategy.prebuilt and p.ctx.binary_arch
         else "")

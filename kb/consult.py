@@ -280,6 +280,11 @@ class RuleBase:
             for other, note in shown:
                 out.append(f"your answer {fact} = {value} overrides {fact} = {other} shown by {note}; the plans "
                            "follow your answer")
+        arches = sorted({j.fact.value for j in evidence if j.fact.name == "binary_arch"})
+        if arches and not any(j.fact.name == "binary_platform" for j in evidence):
+            target = given.get("platform") or self.knowledge.questions["platform"].if_unknown + " (assumed)"
+            out.append(f"the inspected binary is built for {', '.join(arches)}, a CPU minimage-ask does not plan for: "
+                       f"it is not offered as it is, and plans that rebuild it are for linux/{target}")
         known = self.known(answers, evidence)
         for fact, value in given.items():
             if fact not in PLANNER_FACTS and not is_relevant(self.index, fact, known):

@@ -151,3 +151,15 @@ def test_a_32_bit_arm_binary_is_taken_as_arm_v7(tmp_path):
     exe = go_binary(tmp_path, "arm", GOARM="7")
     facts = {(j.fact.name, j.fact.value): j.note for j in inspect_path(str(exe))[2]}
     assert "taken as ARMv7" in facts[("platform", "arm/v7")]
+
+
+def test_a_binary_for_a_cpu_outside_the_choices_is_never_offered_as_it_is(tmp_path):
+    exe = go_binary(tmp_path, "386")
+    status, out, _ = run("inspect", str(exe), *QUIET, "--format", "json")
+    data = json.loads(out)
+    as_is = [r for r in data["rejected"] if r["strategy"] == "prebuilt-binary"]
+    assert as_is and {r["reason"] for r in as_is} == {
+        "the inspected binary is built for i386, a CPU minimage-ask does not plan for, not linux/amd64; it is not "
+        "rebuilt behind your back: build it for linux/amd64"}
+    assert data["warnings"] == ["the inspected binary is built for i386, a CPU minimage-ask does not plan for: it is "
+                                "not offered as it is, and plans that rebuild it are for linux/amd64 (assumed)"]
