@@ -13,7 +13,6 @@ from .detectors import DETECTORS
 from .model import Change, Image, Justification, Knowledge, Plan, Reason, Rejection, Rule, Step, Strategy
 from .versions import parse_version
 
-ASKED_PLATFORMS = ("amd64", "arm64", "arm/v7", "ppc64le", "s390x", "riscv64")  # the `platform` question's choices
 MUSL_RESERVED = ("libc.", "libdl.", "libm.", "libpthread.", "librt.", "libutil.", "libxnet.")
 class Planner:
     def __init__(self, kb: Knowledge):
@@ -172,15 +171,16 @@ class Planner:
         final = installs + [s for s in added if s.stage == "final"] + [s for s in own if s.stage == "final"]
         return tuple(build + final)
 
-    @staticmethod
-    def platforms(strategy: Strategy, image: Image, ctx: "Context") -> tuple[str, ...]:
+    def platforms(self, strategy: Strategy, image: Image, ctx: "Context") -> tuple[str, ...]:
         """The platforms the plan's Dockerfile serves, among those the `platform` question offers: an inspected
         binary's own alone; else those the final image publishes, and the build image too unless the build stage
         runs on the build machine (a cross build)."""
         if strategy.prebuilt or not image.platforms:
             return (ctx.platform,)
         builds = () if cross_built(strategy, ctx) else strategy.build_platforms
-        return tuple(p for p in ASKED_PLATFORMS if p in image.platforms and (not builds or p in builds))
+        question = self.kb.questions.get("platform")
+        asked = tuple(question.choices) if question else image.platforms
+        return tuple(p for p in asked if p in image.platforms and (not builds or p in builds))
 
     @staticmethod
     def provides(image: Image, applied: list[Change]) -> dict:
