@@ -134,6 +134,8 @@ class Image(Data):
     deprecated: str | None = None  # known (for lint and inspect) but never recommended
     line: int = 0
     entrypoint: tuple[str, ...] = ()  # the image's own ENTRYPOINT (distroless language images run the interpreter)
+    platforms: tuple[str, ...] = ()  # the platforms it is published for (amd64, arm64, arm/v7, ...); () = not recorded
+    platforms_source: str = ""  # where that list comes from
 
     def to_dict(self) -> dict[str, Any]:
         d = Data.to_dict(self)
@@ -161,6 +163,7 @@ class Step(Data):
     why: str = ""
     family: str | None = None  # only for build images of this family (debian | alpine)
     go_tags: tuple[str, ...] = ()  # Go build tags: merged into one GOFLAGS before `go build`
+    before: str | None = None  # a change's build step goes before the strategy's first step starting with this
 
 
 @record
@@ -180,6 +183,7 @@ class Strategy(Data):
     sources: tuple[str, ...]
     prebuilt: bool = False  # no build: the artefact is an inspected binary, described by evidence facts
     line: int = 0
+    build_platforms: tuple[str, ...] = ()  # the platforms its build image is published for; () = all six asked about
 
     def to_dict(self) -> dict[str, Any]:
         d = Data.to_dict(self)
@@ -198,6 +202,7 @@ class Change(Data):
     steps: tuple[Step, ...]
     size_mb: float
     line: int = 0
+    build_platform: str = ""  # the build stage runs on this platform (`$BUILDPLATFORM`: cross-build, no emulation)
 
 
 @record

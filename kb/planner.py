@@ -8,7 +8,7 @@ the catalogue (strategies x images), not a chain of inferences; each check still
 """
 from __future__ import annotations
 
-from .checks import STATIC_CHECKS, Artefact, Context, Pair, Rejected
+from .checks import STATIC_CHECKS, Artefact, Context, Pair, Rejected, cross_built
 from .detectors import DETECTORS
 from .model import Change, Image, Justification, Knowledge, Plan, Reason, Rejection, Rule, Step, Strategy
 from .versions import parse_version
@@ -88,6 +88,7 @@ class Planner:
                         and (not cv.images or image.ref in cv.images))
         steps = self.steps(strategy, applied, pair.final_steps, ctx)
         build_image = art.build_image
+        build_platform = next((c.build_platform for c in applied if c.build_platform), "")
         if strategy.prebuilt and not any("--from=build" in st.instruction for st in steps):
             build_image, steps = "", tuple(st for st in steps if st.stage == "final")  # nothing to copy: no stage
         plan = Plan(
@@ -97,7 +98,9 @@ class Planner:
             size_note="approximate compressed size of the base image and the changes; the program comes on top",
             caveats=caveats, tradeoffs=self.tradeoffs(image, ctx.needs), image_notes=image.notes,
             justification=(), steps=steps, **self.command(strategy, image),
-            user=self.user(image, ctx.needs, applied))
+            user=self.user(image, ctx.needs, applied), platform=ctx.platform,
+            platforms=self.platforms(strategy, image, ctx), build_platform=build_platform,
+            final_platform=f"linux/{ctx.platform}" if strategy.prebuilt and ctx.platform != "amd64" else "")
         return plan, pair.used, applied
 
     def run_checks(self, pair: "Pair", names) -> Rejection | None:
@@ -158,9 +161,26 @@ class Planner:
         if strategy.prebuilt:
             own = [Step(s.stage, s.instruction.replace("{binary_name}", ctx.binary_name), s.why, s.family) for s in own]
         added = [s for change in applied for s in change.steps if s.family in (None, family)]
+        for step in [s for s in added if s.before]:  # ENV and ARG lines that must precede the build command
+            at = next((i for i, s in enumerate(own) if s.stage == "build" and s.instruction.startswith(step.before)),
+                      None)
+            if at is not None:
+                own.insert(at, step)
+                added.remove(step)
         build = [s for s in own + added if s.stage == "build"]
         final = installs + [s for s in added if s.stage == "final"] + [s for s in own if s.stage == "final"]
         return tuple(build + final)
+
+    def platforms(self, strategy: Strategy, image: Image, ctx: "Context") -> tuple[str, ...]:
+        """The platforms the plan's Dockerfile serves, among those the `platform` question offers: an inspected
+        binary's own alone; else those the final image publishes, and the build image too unless the build stage
+        runs on the build machine (a cross build)."""
+        if strategy.prebuilt or not image.platforms:
+            return (ctx.platform,)
+        builds = () if cross_built(strategy, ctx) else strategy.build_platforms
+        question = self.kb.questions.get("platform")
+        asked = tuple(question.choices) if question else image.platforms
+        return tuple(p for p in asked if p in image.platforms and (not builds or p in builds))
 
     @staticmethod
     def provides(image: Image, applied: list[Change]) -> dict:
@@ -216,7 +236,10 @@ class Planner:
         ctx = Context(needs=known.get("needs", set()),
                        changes=[self.kb.changes[c] for c in sorted(known.get("change", ()))],
                        caveat_ids=known.get("caveat", set()), inspected=self.inspected(known),
-                       binary_name=next(iter(known.get("binary_name", ())), "app"))
+                       binary_name=next(iter(known.get("binary_name", ())), "app"),
+                       platform=min(known.get("platform", ()), default="amd64"),
+                       binary_platform=min(known.get("binary_platform", ()), default=None),
+                       binary_arch=min(known.get("binary_arch", ()), default=""))
         plans: list[tuple[Plan, dict[str, str], list[Change]]] = []
         rejections: list[Rejection] = []
         for sid in sorted(known.get("strategy", ())):

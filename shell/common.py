@@ -160,7 +160,12 @@ def apply_answer(session, fact: str, value: str, where: str) -> str:
     from kb import InvalidAnswer, UnknownFact
 
     try:
-        return session.answer(fact, value)
+        clash = session.contradiction(fact, value)
+        if clash:  # one run, one answer per fact: which of two was meant is not ours to guess
+            name, new, old, earlier = clash
+            raise UsageError(f"{where}: {name} = {new} contradicts {name} = {old} given at {earlier}; "
+                             "answer each fact once")
+        return session.answer(fact, value, where)
     except UnknownFact as e:
         raise UsageError(f"{where}: unknown fact '{e.fact}' (known facts: {', '.join(e.legal)})") from None
     except InvalidAnswer as e:

@@ -24,6 +24,24 @@ def _evidence(name: str, value: str, where: str) -> Justification:
     return Justification(Fact(name, value), "evidence", note=where)
 
 
+def elf_platform(report: ElfReport) -> tuple[str, str] | None:
+    """The Docker platform an ELF file runs on, and how it was told; None for a CPU outside the `platform` choices."""
+    arch, bits, little = report.arch, report.elf_class, report.endianness == "little"
+    if arch == "x86_64":
+        return "amd64", "x86-64"
+    if arch == "aarch64" and little:
+        return "arm64", "64-bit ARM"
+    if arch == "arm" and bits == 32 and little:  # the header does not tell v5/v6/v7 apart; v7 is the Docker default
+        return "arm/v7", "32-bit ARM, taken as ARMv7: the ELF header does not name the ARM version"
+    if arch == "ppc64" and little:
+        return "ppc64le", "64-bit POWER, little-endian"
+    if arch == "s390" and bits == 64:
+        return "s390x", "64-bit IBM Z"
+    if arch == "riscv" and bits == 64:
+        return "riscv64", "64-bit RISC-V"
+    return None
+
+
 def facts_from_elf(report: ElfReport) -> list[Justification]:
     where = report.path
     out = []
@@ -40,6 +58,11 @@ def facts_from_elf(report: ElfReport) -> list[Justification]:
     if report.glibc_version:
         out.append(_evidence("binary_glibc", report.glibc_version, f"{where} (needs GLIBC_{report.glibc_version})"))
     out.append(_evidence("binary_arch", report.arch, f"{where} (ELF machine {report.machine})"))
+    platform = elf_platform(report)
+    if platform:
+        value, how = platform
+        out.append(_evidence("binary_platform", value, f"{where} (ELF machine {report.machine}: {how})"))
+        out.append(_evidence("platform", value, f"{where} (ELF machine {report.machine}: {how})"))
     if report.go and report.go.cgo_enabled is False:
         out.append(_evidence("cgo", "no", f"{where} (Go build setting CGO_ENABLED=0)"))
     return out
