@@ -308,6 +308,8 @@ class RuleBase:
             target = given.get("platform") or self.knowledge.questions["platform"].if_unknown + " (assumed)"
             out.append(f"the inspected binary is built for {', '.join(arches)}, a CPU minimage-ask does not plan for: "
                        f"it is not offered as it is, and plans that rebuild it are for linux/{target}")
+        from .relevance import is_relevant
+
         known = self.known(answers, evidence)
         for fact, value in given.items():
             if fact not in PLANNER_FACTS and not is_relevant(self.index, fact, known):
