@@ -26,7 +26,7 @@ from collections.abc import Iterable, Mapping
 from .cache import load_cached
 from .engine import Engine
 from .errors import InvalidAnswer, InvalidEvidence, UnknownFact, UnknownImage
-from .loader import load_knowledge, rule_files
+from .files import rule_files
 from .model import UNKNOWN, Assumption, Data, Fact, Justification, Knowledge, Question, Result, record
 from .planner import Planner
 from .relevance import RuleIndex, is_relevant
@@ -297,8 +297,14 @@ def load(*extra: str | os.PathLike, cache: bool = True, cache_dir: str | os.Path
     in `cache_dir` (default: $MINIMAGE_CACHE_DIR, else $XDG_CACHE_HOME/minimage).
     """
     if not cache:
-        return RuleBase(load_knowledge(extra))
-    return RuleBase(load_cached(rule_files(extra), lambda: load_knowledge(extra), cache_dir))
+        return RuleBase(_read_knowledge(extra))
+    return RuleBase(load_cached(rule_files(extra), lambda: _read_knowledge(extra), cache_dir))
+
+
+def _read_knowledge(extra) -> Knowledge:
+    from .loader import load_knowledge  # imported only when the cache cannot serve the load (or is not used)
+
+    return load_knowledge(extra)
 
 
 class Session:
