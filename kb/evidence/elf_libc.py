@@ -134,17 +134,21 @@ def _marker_offsets(strtab: bytes) -> dict[int, str]:
 
 
 def _first_marker(symtab: bytes, entsize: int, bo: str, names: dict[int, str]) -> str | None:
-    """The family of the lowest-numbered symbol (below MAX_SYMBOLS_SCANNED) whose st_name is in ``names``."""
-    limit = min(len(symtab) // entsize, MAX_SYMBOLS_SCANNED) * entsize
-    best, family = limit, None
+    """The family of the lowest-numbered symbol (below MAX_SYMBOLS_SCANNED) whose st_name is in ``names``.
+
+    st_name is the first 4-byte word of every entry: the words at multiples of `entsize` are copied into one
+    column (a strided memoryview, in C), and each candidate offset is searched there as bytes, at 4-byte steps."""
+    count = min(len(symtab) // entsize, MAX_SYMBOLS_SCANNED)
+    column = memoryview(symtab)[:count * entsize].cast("I")[::entsize // 4].tobytes()
+    best, family = len(column), None
     for offset, fam in names.items():
         word = struct.pack(bo + "I", offset)
-        pos = symtab.find(word, 0, best)
+        pos = column.find(word, 0, best)
         while 0 <= pos < best:
-            if pos % entsize == 0:
+            if pos % 4 == 0:
                 best, family = pos, fam
                 break
-            pos = symtab.find(word, pos + 1, best)
+            pos = column.find(word, pos + 1, best)
     return family
 
 
