@@ -239,8 +239,7 @@ class Planner:
                     del self._outcomes[next(iter(self._outcomes))]
         plans, rejections = outcome
         chains = _Chains(self.kb, trail)
-        ranked = [self.justify(plan, used, applied, chains, rank)
-                  for rank, (plan, used, applied) in enumerate(plans, 1)]
+        ranked = [self.justify(plan, basis, chains, rank) for rank, (plan, basis) in enumerate(plans, 1)]
         return ranked, list(rejections)
 
     def _evaluate_all(self, strategies: tuple[str, ...], images: list[Image],
@@ -259,22 +258,36 @@ class Planner:
                     plans.append(outcome)
         plans.sort(key=lambda pc: (pc[0].size_mb, len(pc[0].caveats), len(pc[0].changes), pc[0].final_image,
                                    pc[0].strategy))
-        return tuple(plans), tuple(rejections)
+        return tuple((plan, self.basis(plan, used, applied)) for plan, used, applied in plans), tuple(rejections)
 
-    def justify(self, plan: Plan, used: dict[str, str], applied: list[Change], chains: "_Chains",
-                rank: int) -> Plan:
-        """The rules behind a plan: what derived its strategy, changes and caveats, and the checks it passed."""
+    def basis(self, plan: Plan, used: dict[str, str], applied: list[Change]) -> tuple[tuple[str, ...], tuple]:
+        """What a plan's justification is made of, whatever led to it: the derived facts whose rules it cites
+        (its strategy, changes and needs) and the reasons of the checks it passed, by rule id."""
         wanted = [f"strategy={plan.strategy}", *(f"change={c.id}" for c in applied)]
         wanted += [f"needs={n}" for n in ("ca-certificates", "tzdata", "passwd", "shell") if n in used]
-        wanted += [f"caveat={cid}" for cid in chains.caveats_by_text(plan.caveats)]
+        checks = []
+        for check, verified in used.items():
+            rule = self.checks[check]
+            checks.append((rule.id, Reason(rule.id, rule.name, rule.summary, rule.sources, verified)))
+        return tuple(wanted), tuple(checks)
+
+    def justify(self, plan: Plan, basis: tuple[tuple[str, ...], tuple], chains: "_Chains", rank: int) -> Plan:
+        """The rules behind a plan: what derived its strategy, changes and caveats (from this consultation's trail),
+        and the checks it passed."""
+        wanted, checks = basis
         reasons: dict[str, Reason] = {}
         for fid in wanted:
             reasons.update(chains.reasons(fid))
-        for check, verified in used.items():
-            rule = self.checks[check]
-            reasons.setdefault(rule.id, Reason(rule.id, rule.name, rule.summary, rule.sources, verified))
-        justification = tuple(reasons[k] for k in sorted(reasons))
-        return plan._replace(rank=rank, justification=justification)
+        for cid in chains.caveats_by_text(plan.caveats):
+            reasons.update(chains.reasons(f"caveat={cid}"))
+        for rule_id, reason in checks:
+            reasons.setdefault(rule_id, reason)
+        values = list(plan)
+        values[_RANK], values[_JUSTIFICATION] = rank, tuple(reasons[k] for k in sorted(reasons))
+        return Plan._make(values)
+
+
+_RANK, _JUSTIFICATION = Plan._fields.index("rank"), Plan._fields.index("justification")
 
 
 class _Chains:
