@@ -33,7 +33,7 @@ def test_a_cached_consultation_does_not_import_the_loader_or_yaml(tmp_path):
     assert second["status"] == 0 and second["output"] == first["output"]
     assert json.loads(second["output"])["plans"]
     loaded = set(second["modules"])
-    assert not {"kb.loader", "yaml", "kb.explain", "kb.evidence.elf", "kb.lint", "kb.diagnose"} & loaded
+    assert not {"kb.loader", "yaml", "kb.explain", "kb.evidence.elf", "kb.lint", "kb.diagnose", "shutil"} & loaded
 
 
 def test_inspecting_a_binary_imports_only_the_elf_reader(tmp_path):
@@ -44,3 +44,18 @@ def test_inspecting_a_binary_imports_only_the_elf_reader(tmp_path):
     loaded = set(done["modules"])
     assert "kb.evidence.elf" in loaded
     assert not {"kb.evidence.project", "kb.evidence.script", "kb.evidence.ecosystems", "kb.loader"} & loaded
+
+
+def test_help_is_sized_like_argparse_sizes_it(monkeypatch):
+    import argparse
+
+    from shell.commands import command
+
+    helps = {}
+    for columns in ("60", "132"):
+        monkeypatch.setenv("COLUMNS", columns)
+        parser = command("inspect").parser()
+        helps[columns] = parser.format_help()
+        parser.formatter_class = argparse.RawDescriptionHelpFormatter  # argparse's own: asks shutil for the width
+        assert helps[columns] == parser.format_help()
+    assert helps["60"] != helps["132"]
