@@ -222,9 +222,9 @@ class Planner:
              images: list[Image] | None = None) -> tuple[list[Plan], list[Rejection]]:
         """Every derived strategy on every image (by default the catalogue less deprecated images), ranked."""
         ctx = Context(needs=known.get("needs", set()),
-                      changes=[self.kb.changes[c] for c in sorted(known.get("change", ()))],
-                      caveat_ids=known.get("caveat", set()), inspected=self.inspected(known),
-                      binary_name=next(iter(known.get("binary_name", ())), "app"))
+                       changes=[self.kb.changes[c] for c in sorted(known.get("change", ()))],
+                       caveat_ids=known.get("caveat", set()), inspected=self.inspected(known),
+                       binary_name=next(iter(known.get("binary_name", ())), "app"))
         strategies = tuple(sorted(known.get("strategy", ())))
         # A pair's outcome depends only on its strategy, its image and the context (evaluate never reads the trail),
         # so consultations that differ only in other facts share one evaluation; justify() is per consultation.
