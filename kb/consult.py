@@ -24,7 +24,7 @@ from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 
 from .cache import load_cached
-from .engine import Engine
+from .engine import Engine, shared_engine
 from .errors import InvalidAnswer, InvalidEvidence, UnknownFact, UnknownImage
 from .files import rule_files
 from .model import UNKNOWN, Assumption, Data, Fact, Justification, Knowledge, Question, Result, record
@@ -73,11 +73,12 @@ class RuleBase:
 
     @property
     def engine(self) -> Engine:
-        """The compiled ruleset, built on first use: a conversation can ask its first questions without it."""
+        """The compiled ruleset, built on first use (a conversation can ask its first questions without it) and
+        shared with every rule base of the same rules in this process (kb.engine.shared_engine)."""
         if self._engine is None:
             with self._engine_lock:
                 if self._engine is None:
-                    self._engine = Engine(self.knowledge.rules.values())
+                    self._engine = shared_engine(self.knowledge.rules.values())
         return self._engine
 
     @property

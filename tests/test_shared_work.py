@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import random
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 
@@ -75,3 +76,21 @@ def test_evaluations_evicted_from_a_small_memo_are_recomputed_the_same(rb, cases
     shared = kb.RuleBase(rb.knowledge)
     assert [_json(shared.consult(a, e)) for a, e in cases + cases] == reference + reference
     assert len(shared.planner._outcomes) <= 3
+
+
+def test_rule_bases_of_the_same_rules_share_one_compiled_ruleset(rb):
+    import gc
+
+    from kb import engine
+
+    first = kb.RuleBase(rb.knowledge)
+    held = first.engine
+    gc.collect()
+    before = engine.live_rulesets()
+    again = [kb.load() for _ in range(3)]
+    assert all(other.engine is held for other in again)
+    assert engine.live_rulesets() == before
+    layered = kb.load(Path(__file__).parent / "rulefiles" / "my-image.yaml")  # adds inference rule MI901
+    assert layered.engine is not held
+    assert "caveat=in-house-support" in {j.fact.id for j in layered.consult({"language": "c"}).facts}
+    assert "caveat=in-house-support" not in {j.fact.id for j in again[0].consult({"language": "c"}).facts}
