@@ -25,7 +25,7 @@ from collections.abc import Iterable, Mapping
 
 from .cache import load_cached
 from .errors import InvalidAnswer, InvalidEvidence, UnknownFact, UnknownImage
-from .loader import load_knowledge, rule_files
+from .files import rule_files
 from .model import UNKNOWN, Assumption, Data, Fact, Justification, Knowledge, Question, Result, record
 
 
@@ -91,14 +91,15 @@ class RuleBase:
         return self._index
 
     @property
-    def engine(self) -> Engine:
-        """The compiled ruleset, built on first use: a conversation can ask its first questions without it."""
+    def engine(self) -> "Engine":
+        """The compiled ruleset, built on first use (a conversation can ask its first questions without it) and
+        shared with every rule base of the same rules in this process (kb.engine.shared_engine)."""
         if self._engine is None:
             with self._engine_lock:
                 if self._engine is None:
-                    from .engine import Engine
+                    from .engine import shared_engine
 
-                    self._engine = Engine(self.knowledge.rules.values())
+                    self._engine = shared_engine(self.knowledge.rules.values())
         return self._engine
 
     @property
@@ -345,8 +346,14 @@ def load(*extra: str | os.PathLike, cache: bool = True, cache_dir: str | os.Path
     in `cache_dir` (default: $MINIMAGE_CACHE_DIR, else $XDG_CACHE_HOME/minimage).
     """
     if not cache:
-        return RuleBase(load_knowledge(extra))
-    return RuleBase(load_cached(rule_files(extra), lambda: load_knowledge(extra), cache_dir))
+        return RuleBase(_read_knowledge(extra))
+    return RuleBase(load_cached(rule_files(extra), lambda: _read_knowledge(extra), cache_dir))
+
+
+def _read_knowledge(extra) -> Knowledge:
+    from .loader import load_knowledge  # imported only when the cache cannot serve the load (or is not used)
+
+    return load_knowledge(extra)
 
 
 class Session:

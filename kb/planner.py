@@ -8,12 +8,17 @@ the catalogue (strategies x images), not a chain of inferences; each check still
 """
 from __future__ import annotations
 
+import threading
+
 from .checks import STATIC_CHECKS, Artefact, Context, Pair, Rejected, cross_built
 from .detectors import DETECTORS
 from .model import Change, Image, Justification, Knowledge, Plan, Reason, Rejection, Rule, Step, Strategy
 from .versions import parse_version
 
 MUSL_RESERVED = ("libc.", "libdl.", "libm.", "libpthread.", "librt.", "libutil.", "libxnet.")
+OUTCOMES_KEPT = 512  # distinct planning contexts whose evaluated pairs a Planner keeps (a few MB at most)
+
+
 class Planner:
     def __init__(self, kb: Knowledge):
         self.kb = kb
@@ -21,6 +26,9 @@ class Planner:
         self.images = [img for img in kb.images.values() if not img.deprecated]
         # (strategy, image) -> the outcome of STATIC_CHECKS: a Rejection, or (artefact, what they verified)
         self._static: dict[tuple[str, str], Rejection | tuple[Artefact, dict[str, str]]] = {}
+        # what plan() evaluated for a context (the facts evaluate reads, the strategies, the images), oldest first
+        self._outcomes: dict[tuple, tuple[tuple, tuple[Rejection, ...]]] = {}
+        self._outcomes_lock = threading.Lock()
 
     # -- the artefact of a strategy, for one final image ------------------------------------------------------------
 
@@ -240,11 +248,32 @@ class Planner:
                        platform=min(known.get("platform", ()), default="amd64"),
                        binary_platform=min(known.get("binary_platform", ()), default=None),
                        binary_arch=min(known.get("binary_arch", ()), default=""))
+        strategies = tuple(sorted(known.get("strategy", ())))
+        # A pair's outcome depends only on its strategy, its image and the context (evaluate never reads the trail),
+        # so consultations that differ only in other facts share one evaluation; justify() is per consultation.
+        key = (strategies, None if images is None else tuple(i.ref for i in images),
+               tuple(frozenset(v) if isinstance(v, set) else tuple(v) if isinstance(v, list) else v for v in ctx))
+        outcome = self._outcomes.get(key)
+        if outcome is None:
+            outcome = self._evaluate_all(strategies, self.images if images is None else images, ctx)
+            with self._outcomes_lock:
+                self._outcomes[key] = outcome
+                if len(self._outcomes) > OUTCOMES_KEPT:
+                    del self._outcomes[next(iter(self._outcomes))]
+        plans, rejections = outcome
+        chains = _Chains(self.kb, trail)
+        ranked = [self.justify(plan, basis, chains, rank) for rank, (plan, basis) in enumerate(plans, 1)]
+        return ranked, list(rejections)
+
+    def _evaluate_all(self, strategies: tuple[str, ...], images: list[Image],
+                      ctx: "Context") -> tuple[tuple, tuple[Rejection, ...]]:
+        """Every strategy on every image: the viable pairs sorted by size (plan, checks used, changes applied),
+        and the rejections. Shared by consultations: nothing here is mutated afterwards."""
         plans: list[tuple[Plan, dict[str, str], list[Change]]] = []
         rejections: list[Rejection] = []
-        for sid in sorted(known.get("strategy", ())):
+        for sid in strategies:
             strategy = self.kb.strategies[sid]
-            for image in self.images if images is None else images:
+            for image in images:
                 outcome = self.evaluate(strategy, image, ctx)
                 if isinstance(outcome, Rejection):
                     rejections.append(outcome)
@@ -252,25 +281,36 @@ class Planner:
                     plans.append(outcome)
         plans.sort(key=lambda pc: (pc[0].size_mb, len(pc[0].caveats), len(pc[0].changes), pc[0].final_image,
                                    pc[0].strategy))
-        chains = _Chains(self.kb, trail)
-        ranked = [self.justify(plan, used, applied, chains, rank)
-                  for rank, (plan, used, applied) in enumerate(plans, 1)]
-        return ranked, rejections
+        return tuple((plan, self.basis(plan, used, applied)) for plan, used, applied in plans), tuple(rejections)
 
-    def justify(self, plan: Plan, used: dict[str, str], applied: list[Change], chains: "_Chains",
-                rank: int) -> Plan:
-        """The rules behind a plan: what derived its strategy, changes and caveats, and the checks it passed."""
+    def basis(self, plan: Plan, used: dict[str, str], applied: list[Change]) -> tuple[tuple[str, ...], tuple]:
+        """What a plan's justification is made of, whatever led to it: the derived facts whose rules it cites
+        (its strategy, changes and needs) and the reasons of the checks it passed, by rule id."""
         wanted = [f"strategy={plan.strategy}", *(f"change={c.id}" for c in applied)]
         wanted += [f"needs={n}" for n in ("ca-certificates", "tzdata", "passwd", "shell") if n in used]
-        wanted += [f"caveat={cid}" for cid in chains.caveats_by_text(plan.caveats)]
+        checks = []
+        for check, verified in used.items():
+            rule = self.checks[check]
+            checks.append((rule.id, Reason(rule.id, rule.name, rule.summary, rule.sources, verified)))
+        return tuple(wanted), tuple(checks)
+
+    def justify(self, plan: Plan, basis: tuple[tuple[str, ...], tuple], chains: "_Chains", rank: int) -> Plan:
+        """The rules behind a plan: what derived its strategy, changes and caveats (from this consultation's trail),
+        and the checks it passed."""
+        wanted, checks = basis
         reasons: dict[str, Reason] = {}
         for fid in wanted:
             reasons.update(chains.reasons(fid))
-        for check, verified in used.items():
-            rule = self.checks[check]
-            reasons.setdefault(rule.id, Reason(rule.id, rule.name, rule.summary, rule.sources, verified))
-        justification = tuple(reasons[k] for k in sorted(reasons))
-        return plan._replace(rank=rank, justification=justification)
+        for cid in chains.caveats_by_text(plan.caveats):
+            reasons.update(chains.reasons(f"caveat={cid}"))
+        for rule_id, reason in checks:
+            reasons.setdefault(rule_id, reason)
+        values = list(plan)
+        values[_RANK], values[_JUSTIFICATION] = rank, tuple(reasons[k] for k in sorted(reasons))
+        return Plan._make(values)
+
+
+_RANK, _JUSTIFICATION = Plan._fields.index("rank"), Plan._fields.index("justification")
 
 
 class _Chains:

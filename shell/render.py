@@ -4,8 +4,11 @@ from __future__ import annotations
 import json
 import textwrap
 
-from kb.explain import HowNode, WhyAnswer
 from kb.model import UNKNOWN, Plan, Question, Result, Rule
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # only annotations: a consultation never imports kb.explain
+    from kb.explain import HowNode, WhyAnswer
 
 SHOWN_PLANS = 5
 

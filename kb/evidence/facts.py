@@ -9,9 +9,11 @@ from __future__ import annotations
 import os
 
 from ..model import Fact, Justification
-from .elf import ElfReport
-from .project import ProjectReport
-from .script import ScriptReport
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only: inspect_path imports the one parser the path needs
+    from .elf import ElfReport
+    from .project import ProjectReport
+    from .script import ScriptReport
 
 # sonames that come with the C library itself (glibc's split libraries and musl's single libc)
 LIBC_SONAMES = {"libc.so.6", "libm.so.6", "libpthread.so.0", "libdl.so.2", "librt.so.1", "libresolv.so.2",
@@ -134,14 +136,11 @@ def inspect_path(path: str, natives=None) -> tuple[str, object, list[Justificati
     `natives` is the native-package table for a directory: pass Knowledge.native_packages.
     Raises EvidenceError when the path is none of these or cannot be read (a FIFO or device is never opened).
     """
-    from .elf import inspect_elf
     from .errors import EvidenceError, read_head, stat_regular_file
-    from .project import inspect_project
-    from .script import inspect_script
-
-    from .errors import read_head, stat_regular_file
 
     if os.path.isdir(path):
+        from .project import inspect_project
+
         try:  # a directory that cannot be listed is an error, not an empty project
             with os.scandir(path) as entries:
                 next(entries, None)
@@ -153,6 +152,8 @@ def inspect_path(path: str, natives=None) -> tuple[str, object, list[Justificati
     stat_regular_file(path, "an ELF binary, a #! script or a directory")
     head = read_head(path, 4)
     if head == b"\x7fELF":
+        from .elf import inspect_elf
+
         report = inspect_elf(path)
         facts = facts_from_elf(report)
         if report.is_static or report.libc in ("glibc", "musl"):
@@ -162,6 +163,8 @@ def inspect_path(path: str, natives=None) -> tuple[str, object, list[Justificati
                                    f"{path} (needs GLIBCXX_{report.glibcxx_version})"))
         return "binary", report, facts
     if head[:2] == b"#!":
+        from .script import inspect_script
+
         report = inspect_script(path)
         return "script", report, facts_from_script(report)
     raise EvidenceError(path, "not an ELF binary, a script starting with #!, or a directory")
