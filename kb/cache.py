@@ -167,34 +167,43 @@ def encode(knowledge: Knowledge) -> dict:
     return out
 
 
+_SCALARS = frozenset(_PLAIN)
+_CONTAINERS = frozenset((tuple, list, frozenset))
+
+
 def _check_plain(value, depth: int = 0) -> None:
+    """BadEntry unless `value` is plain data. Scalars inside a container are checked in place (no call each: most of
+    the knowledge is short tuples of strings, and this runs on every cached load)."""
     kind = type(value)
-    if kind in _PLAIN:
+    if kind in _SCALARS:
         return
     if depth > 32:
         raise BadEntry("nested too deeply")
     if kind is dict:
         for k, v in value.items():
-            if type(k) not in _PLAIN:
+            if type(k) not in _SCALARS:
                 raise BadEntry(f"a key of type {type(k).__name__}")
-            _check_plain(v, depth + 1)
-    elif kind is tuple or kind is list or kind is frozenset:
+            if type(v) not in _SCALARS:
+                _check_plain(v, depth + 1)
+    elif kind in _CONTAINERS:
         for v in value:
-            _check_plain(v, depth + 1)
+            if type(v) not in _SCALARS:
+                _check_plain(v, depth + 1)
     else:
         raise BadEntry(f"a value of type {kind.__name__}")
 
 
-_SCALARS = frozenset(_PLAIN)
-# record name -> (class, for each field: the name of the record class it holds, or None for plain data)
-_LAYOUT = {name: (cls, tuple(NESTED.get((name, f)) for f in cls._fields)) for name, cls in RECORDS.items()}
+# record name -> (class, for each field: the name of the record class it holds, or None for plain data; whether
+# every field is plain data)
+_LAYOUT = {name: (cls, layout, not any(layout)) for name, cls in RECORDS.items()
+           for layout in [tuple(NESTED.get((name, f)) for f in cls._fields)]}
 
 
 def _decode_record(name: str, data):
-    cls, layout = _LAYOUT[name]
+    cls, layout, plain_only = _LAYOUT[name]
     if type(data) is not tuple or len(data) != len(layout):
         raise BadEntry(f"a {name} that is not a tuple of {len(layout)} fields")
-    if None in layout and not any(layout):  # only plain fields: check them, build directly
+    if plain_only:  # only plain fields: check them, build directly
         for value in data:
             if type(value) not in _SCALARS:
                 _check_plain(value)

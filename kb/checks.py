@@ -113,6 +113,40 @@ def _glibc_version(p: Pair) -> str | None:
     return None
 
 
+def platform_names(platforms) -> str:
+    return ", ".join(f"linux/{name}" for name in platforms)
+
+
+def cross_built(strategy: Strategy, ctx: "Context") -> bool:
+    """Whether a change runs this strategy's build stage on the build machine ($BUILDPLATFORM)."""
+    return any(c.build_platform and strategy.id in c.applies_to for c in ctx.changes)
+
+
+@detector("check", "platform")
+def _platform(p: Pair) -> str | None:
+    target, image = p.ctx.platform, p.image
+    published = image.platforms or ("amd64",)  # an image without a recorded list is known only as linux/amd64
+    if target not in published:
+        known = f"it publishes {platform_names(published)}" if image.platforms else \
+            "the catalogue records it only for linux/amd64"
+        return f"is not published for linux/{target}; {known}"
+    builds = p.strategy.build_platforms
+    if builds and target not in builds and not cross_built(p.strategy, p.ctx):
+        return (f"its build image is not published for linux/{target} (it is for {platform_names(builds)}), and "
+                "this build runs on the target platform")
+    if p.strategy.prebuilt and p.ctx.binary_arch and p.ctx.binary_platform != target:  # arch unknown: not judged
+        if not p.ctx.binary_platform:
+            return (f"the inspected binary is built for {p.ctx.binary_arch}, a CPU minimage-ask does not plan for, "
+                    f"not linux/{target}; it is not rebuilt behind your back: build it for linux/{target}")
+        return (f"the inspected binary is built for linux/{p.ctx.binary_platform} ({p.ctx.binary_arch}), not "
+                f"linux/{target}; it is not rebuilt behind your back: build it for linux/{target}, or target its own "
+                "platform")
+    p.used["platform"] = f"{image.ref} is published for linux/{target}" + (
+        f", the platform of the inspected binary ({p.ctx.binary_arch})" if p.strategy.prebuilt and p.ctx.binary_arch
+        else "")
+    return None
+
+
 @detector("check", "libs")
 def _libs(p: Pair) -> str | None:
     art, image, planner = p.art, p.image, p.planner
@@ -174,3 +208,6 @@ class Context(Data):
     caveat_ids: set[str]
     inspected: Artefact | None
     binary_name: str
+    platform: str = "amd64"  # the target platform
+    binary_platform: str | None = None  # the inspected binary's platform (None: not one minimage knows)
+    binary_arch: str = ""  # its ELF machine, as inspect names it (x86_64, aarch64, ...)

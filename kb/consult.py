@@ -24,18 +24,18 @@ from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 
 from .cache import load_cached
-from .engine import Engine
 from .errors import InvalidAnswer, InvalidEvidence, UnknownFact, UnknownImage
-from .loader import load_knowledge, rule_files
+from .files import rule_files
 from .model import UNKNOWN, Assumption, Data, Fact, Justification, Knowledge, Question, Result, record
-from .planner import Planner
-from .relevance import RuleIndex, is_relevant
 
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from .diagnose import Match
+    from .engine import Engine
     from .lint import LintResult
+    from .planner import Planner
+    from .relevance import RuleIndex
 
 
 @record
@@ -50,6 +50,7 @@ class InspectResult(Data):
     warnings: tuple[str, ...] = ()
 
 
+PLANNER_FACTS = ("platform",)  # answers the planner's checks read directly (MI158), used whatever the rules say
 RESULTS_KEPT = 256  # recent results a RuleBase keeps (a few MB at most)
 
 
@@ -62,8 +63,8 @@ class RuleBase:
 
     def __init__(self, knowledge: Knowledge):
         self.knowledge = knowledge
-        self.planner = Planner(knowledge)
-        self.index = RuleIndex(knowledge)  # which rules test and conclude each fact: for relevance and `why`
+        self._planner = None
+        self._index = None
         self._engine: Engine | None = None
         self._engine_lock = threading.Lock()
         self._catalog = None
@@ -72,12 +73,33 @@ class RuleBase:
         self._results_lock = threading.Lock()
 
     @property
-    def engine(self) -> Engine:
-        """The compiled ruleset, built on first use: a conversation can ask its first questions without it."""
+    def planner(self) -> "Planner":
+        """The planner, made on first use (`lint` and `diagnose` never plan, so their processes skip its import)."""
+        if self._planner is None:
+            from .planner import Planner
+
+            self._planner = Planner(self.knowledge)
+        return self._planner
+
+    @property
+    def index(self) -> "RuleIndex":
+        """Which rules test and conclude each fact (for relevance and `why`), made on first use."""
+        if self._index is None:
+            from .relevance import RuleIndex
+
+            self._index = RuleIndex(self.knowledge)
+        return self._index
+
+    @property
+    def engine(self) -> "Engine":
+        """The compiled ruleset, built on first use (a conversation can ask its first questions without it) and
+        shared with every rule base of the same rules in this process (kb.engine.shared_engine)."""
         if self._engine is None:
             with self._engine_lock:
                 if self._engine is None:
-                    self._engine = Engine(self.knowledge.rules.values())
+                    from .engine import shared_engine
+
+                    self._engine = shared_engine(self.knowledge.rules.values())
         return self._engine
 
     @property
@@ -194,9 +216,12 @@ class RuleBase:
     def open_questions(self, answers: Mapping[str, str], evidence: Iterable[Justification] = ()) -> list[Question]:
         """Questions neither answered nor shown by evidence whose answer can still change the outcome, in the order
         rules.yaml gives."""
+        from .relevance import is_relevant
+
         known = self.known(answers, evidence)
+        index = self.index
         return [q for q in self.questions
-                if q.id not in answers and q.id not in known and is_relevant(self.index, q.id, known)]
+                if q.id not in answers and q.id not in known and is_relevant(index, q.id, known)]
 
     def known(self, answers: Mapping[str, str], evidence: Iterable[Justification] = ()) -> dict[str, set[str]]:
         """What is known before inference: the answers (unknowns as assumed) and, where not answered, evidence."""
@@ -267,7 +292,31 @@ class RuleBase:
             else:
                 reason = "every image in the catalogue was rejected (see 'rejected' for the rule and reason of each)"
         return Result(plans=tuple(plans), assumptions=tuple(assumptions), facts=tuple(base + trail),
-                      rejected=tuple(rejected), no_plan_reason=reason)
+                      rejected=tuple(rejected), no_plan_reason=reason, warnings=self.warnings(answers, evidence))
+
+    def warnings(self, answers: Mapping[str, str], evidence: tuple[Justification, ...]) -> tuple[str, ...]:
+        """Answers that are never silently set aside: one that overrides what evidence showed (the answer wins, and
+        both are named), and one that no rule can use with the other answers (it changes nothing)."""
+        out = []
+        given = {f: v for f, v in answers.items() if v != UNKNOWN}
+        for fact, value in given.items():
+            shown = sorted({(j.fact.value, j.note) for j in evidence if j.fact.name == fact and j.fact.value != value})
+            for other, note in shown:
+                out.append(f"your answer {fact} = {value} overrides {fact} = {other} shown by {note}; the plans "
+                           "follow your answer")
+        arches = sorted({j.fact.value for j in evidence if j.fact.name == "binary_arch"})
+        if arches and not any(j.fact.name == "binary_platform" for j in evidence):
+            target = given.get("platform") or self.knowledge.questions["platform"].if_unknown + " (assumed)"
+            out.append(f"the inspected binary is built for {', '.join(arches)}, a CPU minimage-ask does not plan for: "
+                       f"it is not offered as it is, and plans that rebuild it are for linux/{target}")
+        from .relevance import is_relevant
+
+        known = self.known(answers, evidence)
+        for fact, value in given.items():
+            if fact not in PLANNER_FACTS and not is_relevant(self.index, fact, known):
+                context = ", ".join(f"{f} = {v}" for f, v in given.items() if f == "language") or "these answers"
+                out.append(f"{fact} = {value} changes nothing with {context}: no rule uses it, so it is ignored")
+        return tuple(out)
 
 
 def _by_name(facts: Iterable[Justification]) -> dict[str, set[str]]:
@@ -297,8 +346,14 @@ def load(*extra: str | os.PathLike, cache: bool = True, cache_dir: str | os.Path
     in `cache_dir` (default: $MINIMAGE_CACHE_DIR, else $XDG_CACHE_HOME/minimage).
     """
     if not cache:
-        return RuleBase(load_knowledge(extra))
-    return RuleBase(load_cached(rule_files(extra), lambda: load_knowledge(extra), cache_dir))
+        return RuleBase(_read_knowledge(extra))
+    return RuleBase(load_cached(rule_files(extra), lambda: _read_knowledge(extra), cache_dir))
+
+
+def _read_knowledge(extra) -> Knowledge:
+    from .loader import load_knowledge  # imported only when the cache cannot serve the load (or is not used)
+
+    return load_knowledge(extra)
 
 
 class Session:
@@ -307,11 +362,14 @@ class Session:
     def __init__(self, rulebase: RuleBase):
         self.rulebase = rulebase
         self.answers: dict[str, str] = {}
+        self.where: dict[str, str] = {}  # where each answer was given (a flag, file:line, stdin line), for messages
         self.evidence: list[Justification] = []
         self._result: Result | None = None
 
-    def answer(self, fact: str, raw: str) -> str:
-        """Record an answer (aliases and `unknown` accepted); returns the canonical value."""
+    def answer(self, fact: str, raw: str, where: str = "") -> str:
+        """Record an answer (aliases and `unknown` accepted), given at `where`; returns the canonical value. An
+        answer replaces an earlier one to the same fact (the chat's `set`); front ends that read answers in bulk
+        check `contradiction` first."""
         if not isinstance(fact, str):
             raise UnknownFact(repr(fact), [q.id for q in self.rulebase.questions])
         fact = self.rulebase.question(fact).id  # `LANGUAGE` is `language`, as the chat's `set` accepts it
@@ -320,8 +378,21 @@ class Session:
         value = self.rulebase.normalise(fact, raw)
         self.answers.pop(fact, None)  # a changed answer moves to the end, so `back` undoes it
         self.answers[fact] = value
+        self.where[fact] = where
         self._result = None
         return value
+
+    def contradiction(self, fact: str, raw: str) -> tuple[str, str, str, str] | None:
+        """(fact, new value, earlier value, where it was given) when `raw` would change an answer already given;
+        None when the fact is unanswered or given the same value. Raises UnknownFact or InvalidAnswer."""
+        if not isinstance(fact, str) or not isinstance(raw, str):
+            return None  # answer() raises the right error
+        fact = self.rulebase.question(fact).id
+        value = self.rulebase.normalise(fact, raw)
+        earlier = self.answers.get(fact)
+        if earlier is None or earlier == value:
+            return None
+        return fact, value, earlier, self.where.get(fact) or "an earlier answer"
 
     def back(self) -> tuple[str, str] | None:
         """Undo the last answer; returns it, or None when there is nothing to undo."""
@@ -329,10 +400,12 @@ class Session:
             return None
         fact = next(reversed(self.answers))
         self._result = None
+        self.where.pop(fact, None)
         return fact, self.answers.pop(fact)
 
     def restart(self) -> None:
         self.answers.clear()
+        self.where.clear()
         self._result = None
 
     def add_evidence(self, evidence: Iterable[Justification]) -> None:

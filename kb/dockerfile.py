@@ -15,8 +15,10 @@ def render(plan) -> str:
     final = [s for s in plan.steps if s.stage == "final"]
     tags = list(dict.fromkeys(t for s in build for t in s.go_tags))
     lines = ["# syntax=docker/dockerfile:1", f"# minimage-ask plan {plan.rank}: {plan.strategy_title}, on {plan.final_image}"]
+    lines += platform_comment(plan)
     if plan.build_image:  # an inspected binary ships as it is: no build stage
-        lines.append(f"FROM {plan.build_image} AS build")
+        on = f"--platform={plan.build_platform} " if plan.build_platform else ""
+        lines.append(f"FROM {on}{plan.build_image} AS build")
         for step in build:
             if tags and step.instruction.startswith("RUN go build"):
                 lines.append(f"ENV GOFLAGS=-tags={','.join(tags)}")
@@ -24,7 +26,9 @@ def render(plan) -> str:
             if step.instruction:
                 lines.append(step.instruction)
         lines.append("")
-    lines.append(f"FROM {plan.final_image}")
+    # an inspected binary runs on its own platform only: the final stage is pinned to it, whatever the build machine
+    lines.append(f"FROM --platform={plan.final_platform} {plan.final_image}" if plan.final_platform
+                 else f"FROM {plan.final_image}")
     lines += [s.instruction for s in final]
     if plan.user:
         lines.append(f"USER {plan.user}")
@@ -33,3 +37,12 @@ def render(plan) -> str:
     if plan.cmd or not plan.entrypoint:  # after an inherited ENTRYPOINT, CMD holds only its arguments
         lines.append(f"CMD {json.dumps(list(plan.cmd))}")
     return "\n".join(lines) + "\n"
+
+
+def platform_comment(plan) -> list[str]:
+    """Which platforms the Dockerfile serves, and how to build it for the target when that is not linux/amd64."""
+    served = ", ".join(f"linux/{p}" for p in plan.platforms) or f"linux/{plan.platform}"
+    lines = [f"# platforms: {served}"]
+    if plan.platform != "amd64":
+        lines.append(f"# build for linux/{plan.platform}: docker buildx build --platform linux/{plan.platform} .")
+    return lines

@@ -83,6 +83,27 @@ def _free_unused() -> None:
         durable_rules_engine.delete_ruleset(ruleset._handle)
 
 
+_compiled: "weakref.WeakValueDictionary[tuple, Engine]" = weakref.WeakValueDictionary()
+_compiled_lock = threading.Lock()
+
+
+def shared_engine(rules: Iterable[Rule]) -> "Engine":
+    """The Engine of these rules, compiled once per process while any rule base holds it: rule bases loaded from
+    the same knowledge (a reload, a worker, a test) share one ruleset. An Engine depends only on each active
+    inference rule's id, conditions and conclusions, so that is the key; rules that cannot be keyed get their own."""
+    rules = [r for r in rules if r.kind == "infer" and r.status == "active"]
+    key = tuple((r.id, r.when, r.then) for r in rules)
+    try:
+        hash(key)
+    except TypeError:
+        return Engine(rules)
+    with _compiled_lock:
+        engine = _compiled.get(key)
+        if engine is None:
+            engine = _compiled[key] = Engine(rules)
+    return engine
+
+
 def live_rulesets() -> int:
     """How many rulesets the Host holds (for tests: a load-reload loop must keep this flat)."""
     return 0 if _host is None else len(_host._ruleset_list)

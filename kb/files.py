@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Iterable
 
 from .errors import MinimageError
 from .text import safe_text  # noqa: F401 - part of this module's interface
@@ -138,3 +139,16 @@ def decode(data: bytes, name: str) -> str:
 def read_text(path: str, limit: int, what: str = "a file", *, follow_symlinks: bool = True) -> str:
     """read_bytes() then decode()."""
     return decode(read_bytes(path, limit, what, follow_symlinks=follow_symlinks), path)
+
+
+def default_rules_path() -> str:
+    """rules.yaml inside the installed package, or at the top of a source checkout."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    packaged = os.path.join(here, "rules.yaml")
+    return packaged if os.path.exists(packaged) else os.path.join(os.path.dirname(here), "rules.yaml")
+
+
+def rule_files(paths: Iterable[str | os.PathLike] = (), *, base: bool = True) -> list[str]:
+    """The top-level rule files of a load: the shipped rules.yaml (unless `base` is False), then `paths`. Here, not in
+    kb.loader, so that a load served by the cache of validated knowledge never imports the loader."""
+    return ([default_rules_path()] if base else []) + [os.fspath(p) for p in paths]

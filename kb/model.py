@@ -134,6 +134,8 @@ class Image(Data):
     deprecated: str | None = None  # known (for lint and inspect) but never recommended
     line: int = 0
     entrypoint: tuple[str, ...] = ()  # the image's own ENTRYPOINT (distroless language images run the interpreter)
+    platforms: tuple[str, ...] = ()  # the platforms it is published for (amd64, arm64, arm/v7, ...); () = not recorded
+    platforms_source: str = ""  # where that list comes from
     shell_path: str = "/bin/sh"  # where its shell is (distroless :debug: /busybox/sh, with no /bin/sh)
 
     def to_dict(self) -> dict[str, Any]:
@@ -162,6 +164,7 @@ class Step(Data):
     why: str = ""
     family: str | None = None  # only for build images of this family (debian | alpine)
     go_tags: tuple[str, ...] = ()  # Go build tags: merged into one GOFLAGS before `go build`
+    before: str | None = None  # a change's build step goes before the strategy's first step starting with this
 
 
 @record
@@ -181,6 +184,7 @@ class Strategy(Data):
     sources: tuple[str, ...]
     prebuilt: bool = False  # no build: the artefact is an inspected binary, described by evidence facts
     line: int = 0
+    build_platforms: tuple[str, ...] = ()  # the platforms its build image is published for; () = all six asked about
 
     def to_dict(self) -> dict[str, Any]:
         d = Data.to_dict(self)
@@ -199,6 +203,7 @@ class Change(Data):
     steps: tuple[Step, ...]
     size_mb: float
     line: int = 0
+    build_platform: str = ""  # the build stage runs on this platform (`$BUILDPLATFORM`: cross-build, no emulation)
 
 
 @record
@@ -234,6 +239,7 @@ class ImageFamily(Data):
     ca_certificates: bool | None = None  # a CA bundle at /etc/ssl/certs (None: not known)
     floating: str = ""  # why this reference's release or toolchain moves over time ("" when it is pinned)
     go_version: str | None = None  # the Go toolchain of a golang image when the tag does not say (None: unknown)
+    libs: tuple[str, ...] | None = None  # shared libraries the image ships, by stem (libssl, libz); None: not known
 
     def release_for(self, ref: str) -> str | None:
         import fnmatch

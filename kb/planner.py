@@ -8,12 +8,17 @@ the catalogue (strategies x images), not a chain of inferences; each check still
 """
 from __future__ import annotations
 
-from .checks import STATIC_CHECKS, Artefact, Context, Pair, Rejected
+import threading
+
+from .checks import STATIC_CHECKS, Artefact, Context, Pair, Rejected, cross_built
 from .detectors import DETECTORS
 from .model import Change, Image, Justification, Knowledge, Plan, Reason, Rejection, Rule, Step, Strategy
 from .versions import parse_version
 
 MUSL_RESERVED = ("libc.", "libdl.", "libm.", "libpthread.", "librt.", "libutil.", "libxnet.")
+OUTCOMES_KEPT = 512  # distinct planning contexts whose evaluated pairs a Planner keeps (a few MB at most)
+
+
 class Planner:
     def __init__(self, kb: Knowledge):
         self.kb = kb
@@ -21,6 +26,9 @@ class Planner:
         self.images = [img for img in kb.images.values() if not img.deprecated]
         # (strategy, image) -> the outcome of STATIC_CHECKS: a Rejection, or (artefact, what they verified)
         self._static: dict[tuple[str, str], Rejection | tuple[Artefact, dict[str, str]]] = {}
+        # what plan() evaluated for a context (the facts evaluate reads, the strategies, the images), oldest first
+        self._outcomes: dict[tuple, tuple[tuple, tuple[Rejection, ...]]] = {}
+        self._outcomes_lock = threading.Lock()
 
     # -- the artefact of a strategy, for one final image ------------------------------------------------------------
 
@@ -88,6 +96,7 @@ class Planner:
                         and (not cv.images or image.ref in cv.images))
         steps = self.steps(strategy, applied, pair.final_steps, ctx)
         build_image = art.build_image
+        build_platform = next((c.build_platform for c in applied if c.build_platform), "")
         if strategy.prebuilt and not any("--from=build" in st.instruction for st in steps):
             build_image, steps = "", tuple(st for st in steps if st.stage == "final")  # nothing to copy: no stage
         plan = Plan(
@@ -97,7 +106,9 @@ class Planner:
             size_note="approximate compressed size of the base image and the changes; the program comes on top",
             caveats=caveats, tradeoffs=self.tradeoffs(image, ctx.needs), image_notes=image.notes,
             justification=(), steps=steps, **self.command(strategy, image),
-            user=self.user(image, ctx.needs, applied))
+            user=self.user(image, ctx.needs, applied), platform=ctx.platform,
+            platforms=self.platforms(strategy, image, ctx), build_platform=build_platform,
+            final_platform=f"linux/{ctx.platform}" if strategy.prebuilt and ctx.platform != "amd64" else "")
         return plan, pair.used, applied
 
     def run_checks(self, pair: "Pair", names) -> Rejection | None:
@@ -158,9 +169,26 @@ class Planner:
         if strategy.prebuilt:
             own = [Step(s.stage, s.instruction.replace("{binary_name}", ctx.binary_name), s.why, s.family) for s in own]
         added = [s for change in applied for s in change.steps if s.family in (None, family)]
+        for step in [s for s in added if s.before]:  # ENV and ARG lines that must precede the build command
+            at = next((i for i, s in enumerate(own) if s.stage == "build" and s.instruction.startswith(step.before)),
+                      None)
+            if at is not None:
+                own.insert(at, step)
+                added.remove(step)
         build = [s for s in own + added if s.stage == "build"]
         final = installs + [s for s in added if s.stage == "final"] + [s for s in own if s.stage == "final"]
         return tuple(build + final)
+
+    def platforms(self, strategy: Strategy, image: Image, ctx: "Context") -> tuple[str, ...]:
+        """The platforms the plan's Dockerfile serves, among those the `platform` question offers: an inspected
+        binary's own alone; else those the final image publishes, and the build image too unless the build stage
+        runs on the build machine (a cross build)."""
+        if strategy.prebuilt or not image.platforms:
+            return (ctx.platform,)
+        builds = () if cross_built(strategy, ctx) else strategy.build_platforms
+        question = self.kb.questions.get("platform")
+        asked = tuple(question.choices) if question else image.platforms
+        return tuple(p for p in asked if p in image.platforms and (not builds or p in builds))
 
     @staticmethod
     def provides(image: Image, applied: list[Change]) -> dict:
@@ -216,12 +244,36 @@ class Planner:
         ctx = Context(needs=known.get("needs", set()),
                        changes=[self.kb.changes[c] for c in sorted(known.get("change", ()))],
                        caveat_ids=known.get("caveat", set()), inspected=self.inspected(known),
-                       binary_name=next(iter(known.get("binary_name", ())), "app"))
+                       binary_name=next(iter(known.get("binary_name", ())), "app"),
+                       platform=min(known.get("platform", ()), default="amd64"),
+                       binary_platform=min(known.get("binary_platform", ()), default=None),
+                       binary_arch=min(known.get("binary_arch", ()), default=""))
+        strategies = tuple(sorted(known.get("strategy", ())))
+        # A pair's outcome depends only on its strategy, its image and the context (evaluate never reads the trail),
+        # so consultations that differ only in other facts share one evaluation; justify() is per consultation.
+        key = (strategies, None if images is None else tuple(i.ref for i in images),
+               tuple(frozenset(v) if isinstance(v, set) else tuple(v) if isinstance(v, list) else v for v in ctx))
+        outcome = self._outcomes.get(key)
+        if outcome is None:
+            outcome = self._evaluate_all(strategies, self.images if images is None else images, ctx)
+            with self._outcomes_lock:
+                self._outcomes[key] = outcome
+                if len(self._outcomes) > OUTCOMES_KEPT:
+                    del self._outcomes[next(iter(self._outcomes))]
+        plans, rejections = outcome
+        chains = _Chains(self.kb, trail)
+        ranked = [self.justify(plan, basis, chains, rank) for rank, (plan, basis) in enumerate(plans, 1)]
+        return ranked, list(rejections)
+
+    def _evaluate_all(self, strategies: tuple[str, ...], images: list[Image],
+                      ctx: "Context") -> tuple[tuple, tuple[Rejection, ...]]:
+        """Every strategy on every image: the viable pairs sorted by size (plan, checks used, changes applied),
+        and the rejections. Shared by consultations: nothing here is mutated afterwards."""
         plans: list[tuple[Plan, dict[str, str], list[Change]]] = []
         rejections: list[Rejection] = []
-        for sid in sorted(known.get("strategy", ())):
+        for sid in strategies:
             strategy = self.kb.strategies[sid]
-            for image in self.images if images is None else images:
+            for image in images:
                 outcome = self.evaluate(strategy, image, ctx)
                 if isinstance(outcome, Rejection):
                     rejections.append(outcome)
@@ -229,25 +281,36 @@ class Planner:
                     plans.append(outcome)
         plans.sort(key=lambda pc: (pc[0].size_mb, len(pc[0].caveats), len(pc[0].changes), pc[0].final_image,
                                    pc[0].strategy))
-        chains = _Chains(self.kb, trail)
-        ranked = [self.justify(plan, used, applied, chains, rank)
-                  for rank, (plan, used, applied) in enumerate(plans, 1)]
-        return ranked, rejections
+        return tuple((plan, self.basis(plan, used, applied)) for plan, used, applied in plans), tuple(rejections)
 
-    def justify(self, plan: Plan, used: dict[str, str], applied: list[Change], chains: "_Chains",
-                rank: int) -> Plan:
-        """The rules behind a plan: what derived its strategy, changes and caveats, and the checks it passed."""
+    def basis(self, plan: Plan, used: dict[str, str], applied: list[Change]) -> tuple[tuple[str, ...], tuple]:
+        """What a plan's justification is made of, whatever led to it: the derived facts whose rules it cites
+        (its strategy, changes and needs) and the reasons of the checks it passed, by rule id."""
         wanted = [f"strategy={plan.strategy}", *(f"change={c.id}" for c in applied)]
         wanted += [f"needs={n}" for n in ("ca-certificates", "tzdata", "passwd", "shell", "icu") if n in used]
-        wanted += [f"caveat={cid}" for cid in chains.caveats_by_text(plan.caveats)]
+        checks = []
+        for check, verified in used.items():
+            rule = self.checks[check]
+            checks.append((rule.id, Reason(rule.id, rule.name, rule.summary, rule.sources, verified)))
+        return tuple(wanted), tuple(checks)
+
+    def justify(self, plan: Plan, basis: tuple[tuple[str, ...], tuple], chains: "_Chains", rank: int) -> Plan:
+        """The rules behind a plan: what derived its strategy, changes and caveats (from this consultation's trail),
+        and the checks it passed."""
+        wanted, checks = basis
         reasons: dict[str, Reason] = {}
         for fid in wanted:
             reasons.update(chains.reasons(fid))
-        for check, verified in used.items():
-            rule = self.checks[check]
-            reasons.setdefault(rule.id, Reason(rule.id, rule.name, rule.summary, rule.sources, verified))
-        justification = tuple(reasons[k] for k in sorted(reasons))
-        return plan._replace(rank=rank, justification=justification)
+        for cid in chains.caveats_by_text(plan.caveats):
+            reasons.update(chains.reasons(f"caveat={cid}"))
+        for rule_id, reason in checks:
+            reasons.setdefault(rule_id, reason)
+        values = list(plan)
+        values[_RANK], values[_JUSTIFICATION] = rank, tuple(reasons[k] for k in sorted(reasons))
+        return Plan._make(values)
+
+
+_RANK, _JUSTIFICATION = Plan._fields.index("rank"), Plan._fields.index("justification")
 
 
 class _Chains:

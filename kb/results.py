@@ -79,6 +79,10 @@ class Plan(Data):
     user: str | None
     steps: tuple[Step, ...] = ()  # noqa: F821 - kb.model.Step: every step of the Dockerfile, in order
     entrypoint: tuple[str, ...] = ()  # an ENTRYPOINT replacing the image's own, when its own would run something else
+    platform: str = "amd64"  # the target platform this plan was checked for
+    platforms: tuple[str, ...] = ()  # every platform the plan's Dockerfile serves (docker buildx build --platform)
+    build_platform: str = ""  # `$BUILDPLATFORM` when the build stage cross-compiles on the build machine
+    final_platform: str = ""  # the final stage pinned to one platform (an inspected binary for another CPU)
 
     @property
     def dockerfile(self) -> str:
@@ -100,6 +104,7 @@ class Result(Data):
     facts: tuple[Justification, ...]
     rejected: tuple[Rejection, ...]
     no_plan_reason: str = ""
+    warnings: tuple[str, ...] = ()  # answers that contradict evidence or have no effect (never silently dropped)
 
     @property
     def best(self) -> Plan | None:
@@ -116,4 +121,5 @@ class Result(Data):
             ],
             "rejected": [r.to_dict() for r in self.rejected],
             "no_plan_reason": self.no_plan_reason,
+            "warnings": list(self.warnings),
         }

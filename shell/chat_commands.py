@@ -106,13 +106,18 @@ def cmd_set(chat: "Chat", arg: str) -> None:
         chat.say(f"Usage: set FACT=VALUE, for example set tls=no. Facts: {', '.join(chat.rb.knowledge.questions)}")
         return
     try:
-        value = chat.session.answer(fact, value)
+        clash = chat.session.contradiction(fact, value)
+        value = chat.session.answer(fact, value, "set")
     except UnknownFact as e:
         chat.say(f"'{render.clip(fact)}' is not a fact I ask about. Facts: {', '.join(e.legal)}")
     except InvalidAnswer:
         chat.say(render.invalid_answer_text(chat.rb.question(fact), value))
     else:
-        chat.say(f"{fact} = {value}")
+        fact = chat.rb.question(fact).id
+        if clash:  # changing an answer is what set is for: say what it replaced, never silently
+            chat.say(f"{fact} = {value} (changed: it was {clash[2]})")
+        else:
+            chat.say(f"{fact} = {value}")
 
 
 def cmd_restart(chat: "Chat", arg: str) -> None:

@@ -86,10 +86,35 @@ def _isatty(stream: IO) -> bool:
 # -- parsing the command line ------------------------------------------------------------------------------------------
 
 
+class HelpFormatter(argparse.RawDescriptionHelpFormatter):
+    """argparse's, sized to the terminal as shutil.get_terminal_size() would (COLUMNS, else the terminal of
+    standard output, else 80) without importing shutil: argparse builds a formatter for every option it adds, and
+    shutil brings bz2, lzma and fnmatch, a millisecond and a half of every start."""
+
+    def __init__(self, prog: str, indent_increment: int = 2, max_help_position: int = 24,
+                 width: int | None = None) -> None:
+        if width is None:
+            width = terminal_columns() - 2
+        super().__init__(prog, indent_increment, max_help_position, width)
+
+
+def terminal_columns(fallback: int = 80) -> int:
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return columns if columns > 0 else fallback
+
+
 def command_parser(name: str, description: str, examples: str) -> argparse.ArgumentParser:
     """The parser of `minimage-ask NAME`, with its examples (and exit statuses) after the options."""
     return argparse.ArgumentParser(prog=f"minimage-ask {name}".strip(), description=description, epilog=examples,
-                                   formatter_class=argparse.RawDescriptionHelpFormatter)
+                                   formatter_class=HelpFormatter)
 
 
 def add_common(p: argparse.ArgumentParser) -> None:
@@ -160,7 +185,12 @@ def apply_answer(session, fact: str, value: str, where: str) -> str:
     from kb import InvalidAnswer, UnknownFact
 
     try:
-        return session.answer(fact, value)
+        clash = session.contradiction(fact, value)
+        if clash:  # one run, one answer per fact: which of two was meant is not ours to guess
+            name, new, old, earlier = clash
+            raise UsageError(f"{where}: {name} = {new} contradicts {name} = {old} given at {earlier}; "
+                             "answer each fact once")
+        return session.answer(fact, value, where)
     except UnknownFact as e:
         raise UsageError(f"{where}: unknown fact '{e.fact}' (known facts: {', '.join(e.legal)})") from None
     except InvalidAnswer as e:

@@ -4,8 +4,11 @@ from __future__ import annotations
 import json
 import textwrap
 
-from kb.explain import HowNode, WhyAnswer
 from kb.model import UNKNOWN, Plan, Question, Result, Rule
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # only annotations: a consultation never imports kb.explain
+    from kb.explain import HowNode, WhyAnswer
 
 SHOWN_PLANS = 5
 
@@ -38,7 +41,9 @@ def plan_summary(plan: Plan) -> str:
 def plan_text(plan: Plan, *, justification: bool = True, dockerfile: bool = True) -> str:
     out = [f"Plan {plan.rank}: {plan.final_image}  (~{plan.size_mb:g} MB, {plan.size_note})",
            f"  build image: {plan.build_image or 'none (nothing is built)'}",
-           f"  strategy:    {plan.strategy_title}"]
+           f"  strategy:    {plan.strategy_title}",
+           _wrap(f"platform:    linux/{plan.platform} (the Dockerfile serves "
+                 f"{', '.join('linux/' + p for p in plan.platforms) or 'linux/' + plan.platform})", "  ")]
     if plan.changes:
         out.append("  changes:")
         for step in plan.changes:
@@ -64,7 +69,7 @@ def plan_text(plan: Plan, *, justification: bool = True, dockerfile: bool = True
 
 
 def result_text(result: Result, *, plans: int = SHOWN_PLANS) -> str:
-    out: list[str] = []
+    out: list[str] = [_wrap(f"Warning: {w}", "") for w in result.warnings]
     if not result.plans:  # the other assumptions cannot matter then (--format json still lists them)
         out.append("No viable plan.")
         out.append(_wrap(result.no_plan_reason, "  "))

@@ -5,7 +5,8 @@ import json
 from shell.cli import Env, main
 
 GO = ["--answer", "language=go", "--answer", "cgo=no", "--answer", "go_net=no", "--answer", "tls=yes",
-      "--answer", "timezones=no", "--answer", "named_user=no", "--answer", "needs_shell=no"]
+      "--answer", "timezones=no", "--answer", "named_user=no", "--answer", "needs_shell=no", "--answer", "platform=amd64",
+      "--answer", "healthcheck=no", "--answer", "fips=no"]
 
 
 def run(*argv, stdin=""):

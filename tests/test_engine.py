@@ -64,6 +64,6 @@ def test_an_error_inside_an_action_is_raised_not_swallowed():
 
 def test_results_serialise_to_json(consult):
     data = json.loads(json.dumps(consult({"language": "rust", "static_ok": "no"}).to_dict()))
-    assert set(data) == {"plans", "assumptions", "facts", "rejected", "no_plan_reason"}
+    assert set(data) == {"plans", "assumptions", "facts", "rejected", "no_plan_reason", "warnings"}
     plan = data["plans"][0]
     assert {"final_image", "build_image", "changes", "dockerfile", "justification"} <= set(plan)

@@ -52,9 +52,10 @@ def test_garbage_gets_the_legal_answers_and_the_line():
 
 
 def test_an_answer_after_everything_is_decided_is_an_error():
-    answers = "language=go\ncgo=no\ngo_net=no\ntls=no\ntimezones=no\nnamed_user=no\nneeds_shell=no\nextra\n"
+    answers = ("language=go\ncgo=no\ngo_net=no\ntls=no\ntimezones=no\nnamed_user=no\nneeds_shell=no\nplatform=amd64\n"
+               "healthcheck=no\nextra\n")
     status, _, err = run(answers)
-    assert status == 2 and "stdin line 8: 'extra' answers nothing" in err
+    assert status == 2 and "stdin line 10: 'extra' answers nothing" in err
 
 
 def test_json_output_has_no_prompts_mixed_in():

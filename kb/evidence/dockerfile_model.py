@@ -1,13 +1,14 @@
 """What a parsed Dockerfile is: stages, their instructions, COPY --from edges, RUN commands, CMD/ENTRYPOINT
-(kb/evidence/dockerfile_parse.py builds these). Frozen records; `to_dict()` gives JSON-ready data."""
+(kb/evidence/dockerfile_parse.py builds these). Frozen records (kb/records.py: namedtuples, so that a one-file
+`lint` process does not import dataclasses); `to_dict()` gives JSON-ready data."""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from ..records import Data, record
 
 
-@dataclass(frozen=True)
-class Instruction:
+@record
+class Instruction(Data):
     cmd: str                          # upper case: "RUN", "COPY", ...
     line: int
     end_line: int
@@ -19,8 +20,8 @@ class Instruction:
     heredocs: tuple[tuple[str, str], ...] = ()   # (name, body) of each here-document
 
 
-@dataclass(frozen=True)
-class CopyFrom:
+@record
+class CopyFrom(Data):
     line: int
     source: str                       # the --from value as written
     stage_index: int | None           # the stage it names, or None when it is an image reference
@@ -30,8 +31,8 @@ class CopyFrom:
     instruction: str                  # "COPY" (ADD has no --from) or "RUN --mount=from=..."
 
 
-@dataclass(frozen=True)
-class RunCommand:
+@record
+class RunCommand(Data):
     line: int
     end_line: int
     command: str                      # shell text (heredoc bodies joined), or the argv joined by spaces
@@ -41,8 +42,8 @@ class RunCommand:
     heredoc: bool = False
 
 
-@dataclass(frozen=True)
-class ExecSpec:
+@record
+class ExecSpec(Data):
     """CMD or ENTRYPOINT."""
     line: int
     form: str                         # "exec" | "shell"
@@ -50,8 +51,8 @@ class ExecSpec:
     command: str | None               # shell form: the command text
 
 
-@dataclass(frozen=True)
-class Stage:
+@record
+class Stage(Data):
     index: int
     name: str | None
     base_image: str                   # as written, e.g. "golang:${GO_VERSION}-bookworm"
@@ -81,19 +82,19 @@ class Stage:
         return dict(self.env)
 
     def to_dict(self) -> dict:
-        d = asdict(self)
+        d = Data.to_dict(self)
         d["env"] = dict(self.env)
         d["args"] = dict(self.args)
         return d
 
 
-@dataclass(frozen=True)
-class DockerfileReport:
+@record
+class DockerfileReport(Data):
     path: str | None
     stages: tuple[Stage, ...]
     global_args: tuple[tuple[str, str | None], ...]    # ARGs before the first FROM
     directives: tuple[tuple[str, str], ...]            # "# syntax=", "# escape=", "# check="
-    warnings: tuple[str, ...] = field(default=())
+    warnings: tuple[str, ...] = ()
 
     @property
     def final_stage(self) -> Stage:

@@ -92,23 +92,64 @@ def _scan_notes(data: bytes, bo: str) -> tuple[bool, bool]:
 
 
 def _static_libc(r: _Reader, elf: ELFFile, secs: _Sections) -> str | None:
-    """The libc linked into a static binary, from .symtab. The symbol table of a static Go or Rust program
-    has tens of thousands of entries, so .strtab is first searched as bytes for the marker names: a symbol
-    can only be called that if "<name>\\0" occurs in its string table (tail-merged strings included). Only
-    when one occurs is the table walked with pyelftools, exactly as before."""
+    """The libc linked into a static binary, from .symtab: the family of the first symbol (in table order, within
+    MAX_SYMBOLS_SCANNED) named after a libc start-up marker. The symbol table of a static program can have hundreds
+    of thousands of entries, so neither table is walked symbol by symbol: every offset at which "<marker>\\0" occurs
+    in .strtab (tail-merged strings included) is a name a symbol can point at, and the raw .symtab is then searched
+    as bytes for an entry whose st_name is one of those offsets (it is the first word of an entry in both ELF
+    classes). Tables too large to read whole, or of an unexpected shape, are walked with pyelftools as before."""
     idx = secs.index.get(".symtab")
     if idx is None:
         return None
-    _n, typ, _a, _o, _s, link = secs.rows[idx]
+    _n, typ, _a, sym_off, sym_size, link = secs.rows[idx]
     if typ not in (_SHT_SYMTAB, _SHT_DYNSYM, _SHT_SUNW_LDYNSYM):
         return None
     if 0 < link < len(secs.rows):
         _sn, stype, _sa, s_off, s_size, _sl = secs.rows[link]
         if stype != _SHT_NOBITS and s_size <= _MAX_STRTAB_PREFILTER and s_off + s_size <= r.size:
             strtab = r.read(s_off, s_size)
-            if len(strtab) == s_size and not any(n.encode() + b"\0" in strtab for n in _STATIC_MARKERS):
-                return None
+            if len(strtab) == s_size:
+                names = _marker_offsets(strtab)
+                if not names:
+                    return None
+                entsize = 24 if elf.elfclass == 64 else 16
+                if 0 < sym_size <= entsize * MAX_SYMBOLS_SCANNED * 2 and sym_off + sym_size <= r.size:
+                    symtab = r.read(sym_off, sym_size)
+                    if len(symtab) == sym_size:
+                        return _first_marker(symtab, entsize, "<" if elf.little_endian else ">", names)
     return _static_libc_from_symbols(elf.get_section(idx))
+
+
+def _marker_offsets(strtab: bytes) -> dict[int, str]:
+    """Offset in the string table -> libc family, for every string a marker symbol's st_name can point at."""
+    out: dict[int, str] = {}
+    for name in _STATIC_MARKERS:
+        family = "glibc" if name in _GLIBC_STATIC_SYMBOLS else "musl"
+        needle = name.encode() + b"\0"
+        pos = strtab.find(needle)
+        while pos >= 0:
+            out[pos] = family
+            pos = strtab.find(needle, pos + 1)
+    return out
+
+
+def _first_marker(symtab: bytes, entsize: int, bo: str, names: dict[int, str]) -> str | None:
+    """The family of the lowest-numbered symbol (below MAX_SYMBOLS_SCANNED) whose st_name is in ``names``.
+
+    st_name is the first 4-byte word of every entry: the words at multiples of `entsize` are copied into one
+    column (a strided memoryview, in C), and each candidate offset is searched there as bytes, at 4-byte steps."""
+    count = min(len(symtab) // entsize, MAX_SYMBOLS_SCANNED)
+    column = memoryview(symtab)[:count * entsize].cast("I")[::entsize // 4].tobytes()
+    best, family = len(column), None
+    for offset, fam in names.items():
+        word = struct.pack(bo + "I", offset)
+        pos = column.find(word, 0, best)
+        while 0 <= pos < best:
+            if pos % 4 == 0:
+                best, family = pos, fam
+                break
+            pos = column.find(word, pos + 1, best)
+    return family
 
 
 _STATIC_MARKERS = tuple(sorted(_GLIBC_STATIC_SYMBOLS | _MUSL_STATIC_SYMBOLS))

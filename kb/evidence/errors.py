@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 
 from ..errors import MinimageError
 
@@ -89,3 +90,38 @@ def read_head(path: str, limit: int) -> bytes:
             os.close(fd)
     except OSError as e:
         raise EvidenceError(path, f"cannot read the file: {e.strerror or e}", reason="unreadable") from None
+
+
+# -- reading project files: here rather than in project.py, so that lint reads go.mod or a Makefile without
+# importing the project scanners
+
+MAX_FILE_BYTES = 1 << 20  # bytes read from a source file
+
+
+def read_text(path: str, limit: int) -> tuple[str | None, str | None]:
+    """(the text of a regular file, at most `limit` bytes, or None; what went wrong, or None). Never blocks: the
+    file type is checked first and the read is one bounded, non-blocking read (read_head)."""
+    try:
+        st = os.stat(path)
+    except OSError as e:
+        return None, f"unreadable ({e.strerror or e})"
+    if not stat.S_ISREG(st.st_mode):
+        return None, "not a regular file, skipped"
+    try:
+        data = read_head(path, limit + 1)
+    except EvidenceError as e:
+        return None, e.message.replace("cannot read the file", "unreadable")
+    problem = None
+    if len(data) > limit:
+        problem, data = f"larger than {limit} bytes; only the first {limit} were read", data[:limit]
+    return data.decode("utf-8", "replace"), problem
+
+
+def read_project_file(root: str, rel: str, limit: int | None = None) -> str | None:
+    """One file of a project (or build context) as text: None if it is outside `root` (through '..' or a symbolic
+    link), not a regular file, or unreadable; at most `limit` bytes (MAX_FILE_BYTES)."""
+    real_root = os.path.realpath(root)
+    full = os.path.realpath(os.path.join(real_root, rel.lstrip("/")))
+    if not full.startswith(real_root + os.sep):
+        return None
+    return read_text(full, MAX_FILE_BYTES if limit is None else limit)[0]

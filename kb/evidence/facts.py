@@ -9,9 +9,11 @@ from __future__ import annotations
 import os
 
 from ..model import Fact, Justification
-from .elf import ElfReport
-from .project import ProjectReport
-from .script import ScriptReport
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only: inspect_path imports the one parser the path needs
+    from .elf import ElfReport
+    from .project import ProjectReport
+    from .script import ScriptReport
 
 # sonames that come with the C library itself (glibc's split libraries and musl's single libc)
 LIBC_SONAMES = {"libc.so.6", "libm.so.6", "libpthread.so.0", "libdl.so.2", "librt.so.1", "libresolv.so.2",
@@ -22,6 +24,24 @@ SCRIPT_LANGUAGES = {"python": "python", "node": "node"}
 
 def _evidence(name: str, value: str, where: str) -> Justification:
     return Justification(Fact(name, value), "evidence", note=where)
+
+
+def elf_platform(report: ElfReport) -> tuple[str, str] | None:
+    """The Docker platform an ELF file runs on, and how it was told; None for a CPU outside the `platform` choices."""
+    arch, bits, little = report.arch, report.elf_class, report.endianness == "little"
+    if arch == "x86_64":
+        return "amd64", "x86-64"
+    if arch == "aarch64" and little:
+        return "arm64", "64-bit ARM"
+    if arch == "arm" and bits == 32 and little:  # the header does not tell v5/v6/v7 apart; v7 is the Docker default
+        return "arm/v7", "32-bit ARM, taken as ARMv7: the ELF header does not name the ARM version"
+    if arch == "ppc64" and little:
+        return "ppc64le", "64-bit POWER, little-endian"
+    if arch == "s390" and bits == 64:
+        return "s390x", "64-bit IBM Z"
+    if arch == "riscv" and bits == 64:
+        return "riscv64", "64-bit RISC-V"
+    return None
 
 
 def facts_from_elf(report: ElfReport) -> list[Justification]:
@@ -40,6 +60,11 @@ def facts_from_elf(report: ElfReport) -> list[Justification]:
     if report.glibc_version:
         out.append(_evidence("binary_glibc", report.glibc_version, f"{where} (needs GLIBC_{report.glibc_version})"))
     out.append(_evidence("binary_arch", report.arch, f"{where} (ELF machine {report.machine})"))
+    platform = elf_platform(report)
+    if platform:
+        value, how = platform
+        out.append(_evidence("binary_platform", value, f"{where} (ELF machine {report.machine}: {how})"))
+        out.append(_evidence("platform", value, f"{where} (ELF machine {report.machine}: {how})"))
     if report.go and report.go.cgo_enabled is False:
         out.append(_evidence("cgo", "no", f"{where} (Go build setting CGO_ENABLED=0)"))
     return out
@@ -111,14 +136,11 @@ def inspect_path(path: str, natives=None) -> tuple[str, object, list[Justificati
     `natives` is the native-package table for a directory: pass Knowledge.native_packages.
     Raises EvidenceError when the path is none of these or cannot be read (a FIFO or device is never opened).
     """
-    from .elf import inspect_elf
     from .errors import EvidenceError, read_head, stat_regular_file
-    from .project import inspect_project
-    from .script import inspect_script
-
-    from .errors import read_head, stat_regular_file
 
     if os.path.isdir(path):
+        from .project import inspect_project
+
         try:  # a directory that cannot be listed is an error, not an empty project
             with os.scandir(path) as entries:
                 next(entries, None)
@@ -130,6 +152,8 @@ def inspect_path(path: str, natives=None) -> tuple[str, object, list[Justificati
     stat_regular_file(path, "an ELF binary, a #! script or a directory")
     head = read_head(path, 4)
     if head == b"\x7fELF":
+        from .elf import inspect_elf
+
         report = inspect_elf(path)
         facts = facts_from_elf(report)
         if report.is_static or report.libc in ("glibc", "musl"):
@@ -139,6 +163,8 @@ def inspect_path(path: str, natives=None) -> tuple[str, object, list[Justificati
                                    f"{path} (needs GLIBCXX_{report.glibcxx_version})"))
         return "binary", report, facts
     if head[:2] == b"#!":
+        from .script import inspect_script
+
         report = inspect_script(path)
         return "script", report, facts_from_script(report)
     raise EvidenceError(path, "not an ELF binary, a script starting with #!, or a directory")

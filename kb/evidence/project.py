@@ -16,13 +16,12 @@ from __future__ import annotations
 
 import os
 import stat
-import tomllib
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 
 from .ecosystems import CPP_EXT, analyse_c, analyse_node, analyse_python, analyse_rust
-from .errors import EvidenceError, read_head
+from .errors import EvidenceError, read_project_file, read_text as _read_text  # noqa: F401 - read_project_file is part of this module's interface
 from .golang import analyse_go
 
 __all__ = ["Observation", "ProjectReport", "inspect_project", "read_project_file",
@@ -104,6 +103,8 @@ class _Scan:
         text = self.read(rel, MAX_LOCK_BYTES)
         if text is None:
             return None
+        import tomllib  # on first use: `lint` reads build contexts without TOML most of the time
+
         try:
             return text, tomllib.loads(text)
         except tomllib.TOMLDecodeError as e:
@@ -177,35 +178,6 @@ class _Scan:
                 if not self._take(os.path.relpath(os.path.join(dirpath, fn), base), seen):
                     dirnames[:] = []
                     return
-
-
-def _read_text(path: str, limit: int) -> tuple[str | None, str | None]:
-    """(the text of a regular file, at most `limit` bytes, or None; what went wrong, or None). Never blocks: the
-    file type is checked first and the read is one bounded, non-blocking read (kb.evidence.errors.read_head)."""
-    try:
-        st = os.stat(path)
-    except OSError as e:
-        return None, f"unreadable ({e.strerror or e})"
-    if not stat.S_ISREG(st.st_mode):
-        return None, "not a regular file, skipped"
-    try:
-        data = read_head(path, limit + 1)
-    except EvidenceError as e:
-        return None, e.message.replace("cannot read the file", "unreadable")
-    problem = None
-    if len(data) > limit:
-        problem, data = f"larger than {limit} bytes; only the first {limit} were read", data[:limit]
-    return data.decode("utf-8", "replace"), problem
-
-
-def read_project_file(root: str, rel: str, limit: int | None = None) -> str | None:
-    """One file of a project (or build context) as text: None if it is outside `root` (through '..' or a symbolic
-    link), not a regular file, or unreadable; at most `limit` bytes (MAX_FILE_BYTES)."""
-    real_root = os.path.realpath(root)
-    full = os.path.realpath(os.path.join(real_root, rel.lstrip("/")))
-    if not full.startswith(real_root + os.sep):
-        return None
-    return _read_text(full, MAX_FILE_BYTES if limit is None else limit)[0]
 
 
 def _languages(sc: _Scan) -> list[str]:

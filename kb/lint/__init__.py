@@ -6,10 +6,12 @@ function gets the same analysed Dockerfile:
 
     profiles.py    what a stage's base image is (catalogue and image_families: libc, release, shell, compiler)
     stages.py      walking the stages: ENV/ARG/WORKDIR/USER/RUN/COPY, where built programs land
+    cmake.py       what cmake, meson and the make or ninja they generate for build, and how it links
     builds.py      what gcc/clang, go and cargo commands build and how it links (BuiltFile)
     shellwords.py  variable expansion, paths, options and simple commands of RUN lines
     context.py     build-context facts from the evidence scanners (Go imports, TLS use, requirements, package.json)
     makefiles.py   what `make [TARGET]` runs, from the build context's Makefile
+    libraries.py   the shared libraries a build stage links, and whether the final image has them (MI412)
     checks.py      the checks
     results.py     Hit, Finding, LintResult, render
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import posixpath
 import re
-from dataclasses import dataclass
 
+from ..records import Data, record
 from .shellwords import abspath, expand
 
 # `StageInfo` in annotations is kb.lint.stages.StageInfo, which imports this module: named,
@@ -20,8 +20,8 @@ _INPUTS = (".c", ".cc", ".cpp", ".cxx", ".c++", ".C", ".o", ".a")
 _CXX_SOURCES = (".cc", ".cpp", ".cxx", ".c++", ".C")
 
 
-@dataclass(frozen=True)
-class BuiltFile:
+@record
+class BuiltFile(Data):
     """A program a stage builds, at the path it has in some stage (COPY and cp move it: :meth:`at`)."""
 
     path: str  # absolute; a final "*" when the name is not known (go build ., cargo build)
@@ -39,7 +39,7 @@ class BuiltFile:
     go_cgo_packages: tuple[str, ...] = ()  # cgo-only modules seen in go.mod / imports
 
     def at(self, path: str) -> "BuiltFile":
-        return BuiltFile(**{**self.__dict__, "path": path})
+        return self._replace(path=path)
 
 
 def _origin(info: "StageInfo") -> dict:
@@ -187,6 +187,27 @@ def go_build(info: "StageInfo", argv: list[str], cwd: str, env: dict, line: int,
     return BuiltFile(path=path, lang="go", linkage=linkage, line=line, why=why, go_cgo=explicit,
                              go_implicit=explicit is None, go_cgo_packages=tuple(cgo_pkgs),
                              **_origin(info))
+
+
+#: cargo's own options, before its subcommand (`cargo +1.80 --locked --config K=V build`): those that take a value
+_CARGO_GLOBAL_VALUE = {"--config", "-Z", "-C", "--color", "--explain"}
+
+
+def cargo_argv(argv: list[str]) -> list[str]:
+    """`cargo [+toolchain] [global options] SUBCOMMAND ARGS` as `cargo SUBCOMMAND ARGS`, so that what the
+    subcommand builds is read the same whatever precedes it; `--config build.target=T` becomes `--target T`."""
+    rest = argv[1:]
+    extra: list[str] = []
+    while rest and rest[0].startswith(("-", "+")):
+        a = rest.pop(0)
+        name, eq, val = a.partition("=")
+        if name in _CARGO_GLOBAL_VALUE and not eq and rest:
+            val = rest.pop(0)
+        if name == "--config":
+            key, _, target = val.partition("=")
+            if key.strip() == "build.target":
+                extra += ["--target", target.strip().strip("\"'")]
+    return [argv[0], *rest[:1], *extra, *rest[1:]]
 
 
 def cargo_build(info: "StageInfo", argv: list[str], cwd: str, env: dict, line: int) -> BuiltFile:

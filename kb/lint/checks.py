@@ -8,11 +8,12 @@ from __future__ import annotations
 import re
 
 from ..detectors import detector
-from ..evidence.textscan import pep503
 from ..model import LintRule
 from ..versions import parse_version
 from .builds import BuiltFile
-from .context import package_json, requirements
+from .cmake import openmp as cmake_openmp
+from .context import cargo_lock, locked_packages, package_json, requirements
+from .libraries import Libraries, missing_libraries
 from .profiles import Profile
 from .results import Hit
 from .shellwords import positional
@@ -217,6 +218,8 @@ def check_user(a: Analysis, rule: LintRule):
 
 
 def _req_name(spec: str) -> str:
+    from ..evidence.textscan import pep503
+
     return pep503(_REQ_END.split(spec, maxsplit=1)[0])
 
 
@@ -235,7 +238,12 @@ def check_native_alpine(a: Analysis, rule: LintRule):
             continue
         for line, tool, args, cwd in info.pip_npm:
             names: list[str] = []
-            if tool == "pip":
+            locked: list[str] = []  # from a lockfile: indirect dependencies too
+            if tool == "poetry":
+                names = [_req_name(s) for s in args if not s.startswith("-")]
+                locked = locked_packages(a.context_dir, "poetry")
+                table = native.get("python", {})
+            elif tool == "pip":
                 specs = positional(args, takes_value={"-r", "--requirement", "-c", "--constraint", "-e",
                                                       "--editable", "-i", "--index-url", "--extra-index-url",
                                                       "-t", "--target", "--prefix", "--root", "-f", "--find-links",
@@ -250,13 +258,16 @@ def check_native_alpine(a: Analysis, rule: LintRule):
                 names = [_npm_name(s) for s in specs]
                 if not specs:
                     names = package_json(a.context_dir)
+                    locked = locked_packages(a.context_dir, "npm")
                 table = native.get("node", {})
             hits = sorted(dict.fromkeys(n for n in names if n in table))
+            hits += sorted(dict.fromkeys(f"{n} (indirect, from the lockfile)" for n in locked
+                                         if n in table and n not in names))
             if hits:
                 tools = "build tools are installed, so they compile from source" if info.profile.has_compiler \
                     else "there is no compiler in this stage, so the build fails for any without one"
                 yield Hit(line, {"packages": ", ".join(hits), "tool": tool, "image": info.stage.base_image_resolved,
-                                 "compile": tools}, "pip" if tool == "pip" else "npm")
+                                 "compile": tools}, "pip" if tool in ("pip", "poetry") else "npm")
 
 
 @detector("lint", "cgo-package-built-without-cgo")
@@ -270,8 +281,9 @@ def check_cgo_package(a: Analysis, rule: LintRule):
 _CA_PACKAGES = {"ca-certificates", "ca-certificates-bundle", "ca-certificates-java"}
 
 
-@detector("lint", "tls-client-without-ca-bundle")
-def check_ca_bundle(a: Analysis, rule: LintRule):
+def _tls_arrivals(a: Analysis):
+    """(program, COPY line, what the build context shows about its TLS calls) for the Go and Rust programs copied
+    into a final image that has no CA bundle: a description of the evidence, False (none), None (cannot tell)."""
     prof = a.final.profile
     if not prof.known or prof.ca_certificates is not False or "ca-certs" in prof.provided \
             or prof.installed & _CA_PACKAGES:
@@ -281,12 +293,44 @@ def check_ca_bundle(a: Analysis, rule: LintRule):
         if art.lang not in ("go", "rust") or art.stage in done:
             continue
         done.add(art.stage)
-        seen = a.tls_context(art.stage)
-        if seen is False:
-            continue  # the source is there and makes no TLS calls
-        values = {"what": _describe(art), "image": a.final.stage.base_image_resolved, "builder": art.builder,
-                  "evidence": seen or ""}
-        yield Hit(line, values, "seen" if seen else "unseen")
+        yield art, line, a.tls_context(art.stage)
+
+
+@detector("lint", "tls-client-without-ca-bundle")
+def check_ca_bundle(a: Analysis, rule: LintRule):
+    """Only with evidence (the source, or an HTTPS client module in go.mod / Cargo.toml); MI416 says when lint
+    cannot tell."""
+    for art, line, seen in _tls_arrivals(a):
+        if seen:
+            yield Hit(line, {"what": _describe(art), "image": a.final.stage.base_image_resolved,
+                             "builder": art.builder, "evidence": seen}, "seen")
+
+
+@detector("lint", "tls-use-unknown-without-ca-bundle")
+def check_ca_bundle_unknown(a: Analysis, rule: LintRule):
+    for art, line, seen in _tls_arrivals(a):
+        if seen is None:
+            yield Hit(line, {"what": _describe(art), "image": a.final.stage.base_image_resolved,
+                             "builder": art.builder})
+
+
+_LIBRARIES: dict[int, tuple[object, Libraries]] = {}
+
+
+@detector("lint", "needed-library-missing")
+def check_needed_library(a: Analysis, rule: LintRule):
+    """Code copied from a build stage links libraries that stage installed; the final image must have them."""
+    hit = _LIBRARIES.get(id(a.kb))
+    if hit is None or hit[0] is not a.kb:
+        hit = _LIBRARIES[id(a.kb)] = (a.kb, Libraries(a.kb.native_packages.get("system", {}),
+                                                       a.kb.native_packages.get("rust", {})))
+    for line, src, missing in missing_libraries(a, hit[1], lambda i: _same_lineage(a, i),
+                                                lambda: cargo_lock(a.context_dir), lambda s: cmake_openmp(a, s)):
+        names = ", ".join(f"{stem} ({why})" for stem, why in missing)
+        yield Hit(line, {"libs": names, "image": a.final.stage.base_image_resolved,
+                         "builder": src.stage.base_image_resolved, "first": missing[0][0],
+                         "packages": " ".join(stem for stem, _why in missing)},
+                  "apk" if a.final.profile.libc == "musl" else "apt")
 
 
 @detector("lint", "installed-packages-cross-libc")

@@ -11,10 +11,10 @@ import os
 import posixpath
 from collections.abc import Mapping
 
-from ..evidence.ecosystems import requirement_names
 from ..evidence.errors import EvidenceError
-from ..evidence.project import inspect_project, read_project_file
-from ..evidence.textscan import pep503
+
+# kb.evidence.project (and its scanners: tomllib, the ecosystem tables) is imported by the functions that read the
+# context, on first use: a Dockerfile that copies no source in never pays for it (a one-file lint process).
 
 MAX_CONTEXT_FILES = 400  # files of the context looked at per COPY set: lint runs per Dockerfile, keep it quick
 _USES_CGO = {"go.cgo_import", "go.imports_net", "go.imports_os_user", "go.imports_plugin"}
@@ -24,6 +24,8 @@ def go_sources(context_dir: str, sources: list[str],
                natives: Mapping[str, Mapping[str, dict]]) -> tuple[bool | None, tuple[str, ...]]:
     """What the Go source copied from `sources` shows: (does it import C, net, os/user, plugin or a cgo module:
     True, False, or None when a third-party package might; the cgo-only modules its go.mod requires)."""
+    from ..evidence.project import inspect_project
+
     paths = [s for s in sources if "*" not in s and "$" not in s]
     if not paths:
         return None, ()
@@ -46,6 +48,10 @@ def requirements(context_dir: str | None, name: str) -> list[str]:
     as written, else by its base name; [] when it is not there."""
     if not context_dir or "$" in name:
         return []
+    from ..evidence.ecosystems import requirement_names
+    from ..evidence.errors import read_project_file
+    from ..evidence.textscan import pep503
+
     text = read_project_file(context_dir, name) if not os.path.isabs(name) else None
     if not text:
         text = read_project_file(context_dir, posixpath.basename(name))
@@ -56,6 +62,8 @@ def package_json(context_dir: str | None) -> list[str]:
     """The dependencies and optionalDependencies of the context's package.json."""
     if not context_dir:
         return []
+    from ..evidence.errors import read_project_file
+
     try:
         doc = json.loads(read_project_file(context_dir, "package.json") or "{}")
     except (ValueError, RecursionError):
@@ -70,6 +78,88 @@ def package_json(context_dir: str | None) -> list[str]:
     return out
 
 
+def locked_packages(context_dir: str | None, tool: str) -> list[str]:
+    """Every package a lockfile of the context resolves, direct and indirect (a dependency of a dependency is
+    installed too): package-lock.json / npm-shrinkwrap.json for npm, yarn and pnpm; poetry.lock for poetry
+    (PEP 503 names). [] when there is none."""
+    if not context_dir:
+        return []
+    from ..evidence.errors import read_project_file
+
+    if tool == "poetry":
+        from ..evidence.textscan import pep503
+
+        text = read_project_file(context_dir, "poetry.lock") or ""
+        return [pep503(line.split("=", 1)[1].strip().strip('"')) for line in text.splitlines()
+                if line.startswith("name = ")]
+    for name in ("package-lock.json", "npm-shrinkwrap.json"):
+        try:
+            doc = json.loads(read_project_file(context_dir, name) or "{}")
+        except (ValueError, RecursionError):
+            continue
+        if not isinstance(doc, dict):
+            continue
+        out: list[str] = []
+        packages = doc.get("packages")
+        if isinstance(packages, dict):  # lockfile v2/v3: "node_modules/a/node_modules/@s/b"
+            out += [k.rsplit("node_modules/", 1)[1].lower() for k in packages if "node_modules/" in k]
+        stack = [doc.get("dependencies")]
+        while stack and len(out) < 100_000:  # lockfile v1: nested "dependencies"
+            deps = stack.pop()
+            if isinstance(deps, dict):
+                for k, v in deps.items():
+                    out.append(str(k).lower())
+                    if isinstance(v, dict):
+                        stack.append(v.get("dependencies"))
+        if out:
+            return list(dict.fromkeys(out))
+    return []
+
+
+def cargo_lock(context_dir: str | None) -> list[str] | None:
+    """The crates the context's Cargo.lock resolves (direct and indirect), or None when there is no Cargo.lock."""
+    if not context_dir:
+        return None
+    from ..evidence.errors import read_project_file
+
+    text = read_project_file(context_dir, "Cargo.lock")
+    if text is None:
+        return None
+    return [line.split("=", 1)[1].strip().strip('"') for line in text.splitlines() if line.startswith("name = ")]
+
+
+def https_clients(context_dir: str | None, table: Mapping[str, dict]) -> str | None:
+    """What go.mod (direct requirements) or Cargo.toml (dependencies) of the context names among the `https:`
+    clients of the knowledge (cloud SDKs, API clients, HTTP client libraries): 'go.mod requires M (note)'."""
+    if not context_dir or not table:
+        return None
+    from ..evidence.errors import read_project_file
+
+    text = read_project_file(context_dir, "go.mod")
+    for line in (text or "").splitlines():
+        if "// indirect" in line:
+            continue
+        words = line.replace("require", " ").replace("(", " ").split()
+        mod = words[0] if words else ""
+        for name, entry in table.items():
+            if mod == name or mod.startswith(name + "/") or mod.startswith(name + "-v"):
+                return f"go.mod requires {mod}: {entry.get('note') or 'an HTTPS client'}"
+    text = read_project_file(context_dir, "Cargo.toml")
+    section = ""
+    for line in (text or "").splitlines():
+        stripped = line.strip()
+        if stripped.startswith("["):
+            section = stripped.strip("[]")
+            continue
+        crate = stripped.split("=", 1)[0].strip().strip('"') if "=" in stripped else ""
+        if section.endswith("dependencies") and not section.startswith(("dev-", "build-")) and crate in table:
+            return f"Cargo.toml depends on {crate}: {table[crate].get('note') or 'an HTTPS client'}"
+        if section.startswith("dependencies.") and section.split(".", 1)[1] in table:
+            crate = section.split(".", 1)[1]
+            return f"Cargo.toml depends on {crate}: {table[crate].get('note') or 'an HTTPS client'}"
+    return None
+
+
 _TLS_KEYS = ("go.tls", "rust.tls", "tls.library", "tls.https_url")
 
 
@@ -77,6 +167,8 @@ def tls_sources(context_dir: str, sources: list[str], natives: Mapping[str, Mapp
     """Does the source copied from `sources` make TLS calls, as `inspect` sees it (crypto/tls, an https:// URL, a
     TLS crate or library): a short description of the first evidence, False when the source shows none (and no
     third-party package that might), None when there is no source to read."""
+    from ..evidence.project import inspect_project
+
     paths = [s for s in sources if "*" not in s and "$" not in s]
     if not paths:
         return None

@@ -7,43 +7,62 @@ from __future__ import annotations
 
 import fnmatch
 import re
-from dataclasses import dataclass, field
 
 from ..model import Image, ImageFamily, Knowledge
 
 
-@dataclass(eq=False)  # compared by field only in tests, never by ==
-class Profile:
-    """What a stage starts from (and what its RUN steps installed), as far as the knowledge base tells."""
+_FIELDS = {  # field -> default (a set is made fresh per Profile)
+    "ref": "", "known": False, "libc": None, "release": None, "glibc": None, "shell": None, "shell_path": None,
+    "passwd": None, "gcc": False, "libstdcxx": None, "libgcc_s": None, "workdir": "/", "rust_target": None,
+    "ca_certificates": None, "go_version": None, "floating": "", "libs": None, "source": "",
+}
 
-    ref: str
-    known: bool = False
-    libc: str | None = None  # glibc | musl | none
-    release: str | None = None
-    glibc: str | None = None
-    shell: str | None = None  # none | busybox | dash | bash
-    shell_path: str | None = None
-    passwd: bool | None = None
-    gcc: bool = False
-    libstdcxx: bool | None = None
-    libgcc_s: bool | None = None
-    workdir: str = "/"
-    rust_target: str | None = None
-    ca_certificates: bool | None = None  # a CA bundle at /etc/ssl/certs (None: not known)
-    go_version: tuple[int, int] | None = None  # the Go toolchain of a golang image (from its tag or family)
-    floating: str = ""  # why the release this reference means moves over time ("" when the tag pins it)
-    source: str = ""  # the catalogue entry or family it came from
-    installed: set = field(default_factory=set)
-    provided: set = field(default_factory=set)  # what COPY brought in: loader-glibc, libstdcxx, libgcc_s, passwd, shell
+
+class Profile:
+    """What a stage starts from (and what its RUN steps installed), as far as the knowledge base tells.
+
+    ref, known; libc (glibc | musl | none), release, glibc; shell (none | busybox | dash | bash), shell_path; passwd;
+    gcc, libstdcxx, libgcc_s; workdir; rust_target; ca_certificates (a CA bundle at /etc/ssl/certs, None: not
+    known); go_version (the Go toolchain of a golang image, from its tag or family); floating (why the release this
+    reference means moves over time, "" when the tag pins it); libs (shared libraries the image ships, by stem,
+    None: not known); source (the catalogue entry or family it came from); installed (what RUN steps installed);
+    provided (what COPY brought in: loader-glibc, libstdcxx, libgcc_s, passwd, shell, ca-certs, libs-bundle).
+    A plain class rather than a dataclass: a one-file lint process does not import dataclasses."""
+
+    __slots__ = (*_FIELDS, "installed", "provided")
+
+    def __init__(self, ref: str = "", **values):
+        for name, default in _FIELDS.items():
+            setattr(self, name, values.pop(name, default))
+        self.ref = ref
+        self.installed: set = values.pop("installed", None) or set()
+        self.provided: set = values.pop("provided", None) or set()
+        if values:
+            raise TypeError(f"unknown Profile fields: {', '.join(values)}")
 
     def copy(self) -> "Profile":
-        p = Profile(**{k: getattr(self, k) for k in self.__dataclass_fields__})
+        p = Profile(**{k: getattr(self, k) for k in _FIELDS})
         p.installed, p.provided = set(self.installed), set(self.provided)
         return p
+
+    def __repr__(self) -> str:
+        names = (*_FIELDS, "installed", "provided")
+        return "Profile(" + ", ".join(f"{k}={getattr(self, k)!r}" for k in names) + ")"
 
     @property
     def has_compiler(self) -> bool:
         return self.gcc or bool(self.installed & C_TOOLCHAINS)
+
+
+_VERSION_TAIL = re.compile(r"[\d.~-]+$")
+
+
+def lib_stem(name: str) -> str:
+    """A shared library's name without its version: libssl.so.3, libssl3, libssl3t64 and libssl1.1 are libssl;
+    libboost_system.so.1.62.0 and libboost-system1.62.0 are libboost-system; libusb-1.0-0 is libusb."""
+    name = name.lower().replace("_", "-").split(".so", 1)[0]
+    name = name[:-3] if name.endswith("t64") else name
+    return _VERSION_TAIL.sub("", name) or name
 
 
 C_TOOLCHAINS = {"gcc", "build-base", "clang", "build-essential", "g++", "alpine-sdk", "cc", "clang-dev"}
@@ -139,6 +158,8 @@ def _profile_for(kb: Knowledge, written: str) -> Profile:
             prof.floating = fam.floating  # no pattern pinned the release: the family's default, which moves
         if fam.libc == "glibc" and release:
             prof.glibc = kb.releases.get(release, {}).get("glibc")
+        if fam.libs is not None:
+            prof.libs = frozenset(fam.libs)
     if image is not None:
         prof.known, prof.libc, prof.release, prof.shell = True, image.libc, image.release, image.shell
         prof.glibc = image.libc_version if image.libc == "glibc" else None
@@ -151,4 +172,5 @@ def _profile_for(kb: Knowledge, written: str) -> Profile:
         prof.libstdcxx = "libstdc++.so.6" in image.libs
         prof.libgcc_s = "libgcc_s.so.1" in image.libs
         prof.source = f"catalogue {image.ref}"
+        prof.libs = frozenset(lib_stem(lib) for lib in image.libs) | (prof.libs or frozenset())
     return prof

@@ -1,13 +1,11 @@
 """What lint reports: a check's raw hit, the finding made of it with the rule's words, and a file's result."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from ..model import Data, record
 
 
-@dataclass(frozen=True)
-class Hit:
+@record
+class Hit(Data):
     """What a check found: the line, the variant of the fix to show, and the values for the message template."""
 
     line: int

@@ -12,9 +12,9 @@ import re
 import shlex
 
 from ..model import Knowledge
-from .builds import BuiltFile, cargo_build, cc_build, go_build
-from ..evidence.project import read_project_file
-from .context import go_sources, tls_sources
+from .cmake import build_or_install as cmake_build_or_install, step as cmake_step
+from .builds import BuiltFile, cargo_argv, cargo_build, cc_build, go_build
+from .context import go_sources, https_clients, tls_sources
 from .makefiles import recipes
 from .profiles import Profile, profile_for
 from .shellwords import BIN_DIRS, CC, abspath, expand, is_assignment, positional, simple_commands, unquote
@@ -37,7 +37,8 @@ class StageInfo:
     A plain class, not a dataclass: a one-file lint process pays for every generated method at import."""
 
     __slots__ = ("index", "stage", "profile", "files", "arrivals", "env", "context_sources", "pip_npm", "apk_adds",
-                 "shell_uses", "users", "pkg_installs", "pkg_arrivals", "lib_bundles", "compiles", "cwd", "virtual")
+                 "shell_uses", "users", "pkg_installs", "pkg_arrivals", "lib_bundles", "compiles", "cwd", "virtual",
+                 "cmake")
 
     def __init__(self, index: int, stage: "Stage", profile: Profile, files: dict | None = None,
                  arrivals: list | None = None, env: dict | None = None):
@@ -56,6 +57,7 @@ class StageInfo:
         self.compiles: list = []  # (line, what): steps that run a C compiler (cc, make, cgo, ...)
         self.cwd = "/"  # the WORKDIR in force at the end (a stage FROM this one starts there)
         self.virtual: dict = {}  # apk add --virtual NAME: the packages it groups
+        self.cmake: dict = {}  # build directory -> what its cmake/meson configure step set (kb/lint/cmake.py)
 
 
 class Analysis:
@@ -83,6 +85,7 @@ class Analysis:
             info.apk_adds = list(parent.apk_adds)
             info.pkg_installs = list(parent.pkg_installs)
             info.virtual = dict(parent.virtual)
+            info.cmake = dict(parent.cmake)
             cwd = parent.cwd
         else:
             info = StageInfo(stage.index, stage, profile_for(self.kb, stage.base_image_resolved))
@@ -200,6 +203,8 @@ class Analysis:
                 continue
             cenv = {**local, **assigns}
             prog = posixpath.basename(argv[0])
+            if prog == "cargo":
+                argv = cargo_argv(argv)
             if prog == "export":
                 for a in argv[1:]:
                     k, eq, v = a.partition("=")
@@ -226,6 +231,8 @@ class Analysis:
                 self._add(info, cc_build(info, argv, prog, cwd, cenv, line))
             elif prog in C_BUILD_TOOLS:
                 info.compiles.append((line, prog))
+                if prog in ("cmake", "ninja", "meson"):
+                    self._add(info, cmake_step(self, info, argv, cwd, cenv, line))
             elif prog == "go" and len(argv) > 1 and argv[1] in ("build", "install", "test", "run", "generate"):
                 if argv[1] in ("build", "install"):
                     built = go_build(info, argv, cwd, cenv, line, self._go_context(info))
@@ -261,6 +268,7 @@ class Analysis:
                 info.pip_npm.append((line, prog, argv[2:], cwd))
                 info.pkg_installs.append((line, prog, (posixpath.join(cwd, "node_modules"),)))
             elif prog == "poetry" and len(argv) > 1 and argv[1] in ("install", "add", "sync"):
+                info.pip_npm.append((line, "poetry", argv[2:] if argv[1] == "add" else [], cwd))
                 info.pkg_installs.append((line, "poetry", (posixpath.join(cwd, ".venv"), *_pip_dirs([], cenv, cwd))))
 
     def _ldd_bundle(self, info: StageInfo, commands: list[list[str]], cwd: str) -> None:
@@ -300,12 +308,15 @@ class Analysis:
             elif not a.startswith("-"):
                 goals.append(a)
             i += 1
-        text = self._makefile(where, name)
         mcwd = abspath(where, cwd) if where else cwd
+        if mcwd in info.cmake:  # the Makefile cmake generated
+            self._add(info, cmake_build_or_install(self, info, mcwd, goals, line, overrides))
+            return
+        text = self._makefile(where, name)
         if text is None:
             if info.profile.go_version is not None or info.profile.source.startswith("family golang"):
                 built = go_build(info, ["go", "build"], mcwd, env, line, (None, ()))
-                info.files[built.path] = BuiltFile(**{**built.__dict__, "linkage": "static", "go_implicit": True,
+                info.files[built.path] = built._replace(**{"linkage": "static", "go_implicit": True,
                                                       "why": "make runs the build and its Makefile is not in the "
                                                              "build context, so lint assumes go build's defaults"})
             return
@@ -317,6 +328,8 @@ class Analysis:
             return None
         key = ("makefile", self.context_dir, where, name)
         if key not in self.context_cache:
+            from ..evidence.errors import read_project_file
+
             text = None
             rel = where.lstrip("/") if where and not where.startswith("/") else ""
             for candidate in ([name] if name else ["GNUmakefile", "makefile", "Makefile"]):
@@ -334,11 +347,15 @@ class Analysis:
         """What the source stage `index` copied from the build context shows about outgoing TLS: a description of
         the evidence, False when the source is there and shows none, None when it cannot be seen."""
         info = self.stages[index]
-        if not self.context_dir or not info.context_sources:
+        if not self.context_dir:
             return None
         key = ("tls", self.context_dir, tuple(info.context_sources))
         if key not in self.context_cache:
-            self.context_cache[key] = tls_sources(self.context_dir, info.context_sources, self.kb.native_packages)
+            seen = tls_sources(self.context_dir, info.context_sources, self.kb.native_packages) \
+                if info.context_sources else None
+            if seen is None:  # no source to read: the modules go.mod or Cargo.toml names may still tell
+                seen = https_clients(self.context_dir, self.kb.native_packages.get("https", {}))
+            self.context_cache[key] = seen
         return self.context_cache[key]
 
     def _go_context(self, info: StageInfo) -> tuple[bool | None, tuple[str, ...]]:

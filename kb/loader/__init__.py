@@ -15,18 +15,12 @@ from collections.abc import Iterable
 
 from ..citations import read_documents, source_files
 from ..errors import Problem, RuleFileError
+from ..files import default_rules_path, rule_files  # noqa: F401 - part of this package's interface
 from ..model import Knowledge, Located
 from .catalogue import CatalogueSections
 from .crosscheck import _cross_check, _cross_check_lints
 from .reader import SECTIONS  # noqa: F401 - part of this package's interface
 from .rules import RuleSections
-
-
-def default_rules_path() -> str:
-    """rules.yaml inside the installed package, or at the top of a source checkout."""
-    here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    packaged = os.path.join(here, "rules.yaml")
-    return packaged if os.path.exists(packaged) else os.path.join(os.path.dirname(here), "rules.yaml")
 
 
 class _Reader(CatalogueSections, RuleSections):
@@ -42,10 +36,6 @@ def read_rule_file(path: str) -> tuple[str | None, Problem | None]:
         return read_text(path, MAX_RULE_FILE, "a rule file"), None
     except InputFileError as e:
         return None, Problem(path, e.line or 0, "file", e.message)
-
-
-def rule_files(paths: Iterable[str | os.PathLike] = (), *, base: bool = True) -> list[str]:
-    return ([default_rules_path()] if base else []) + [os.fspath(p) for p in paths]
 
 
 def load_knowledge(paths: Iterable[str | os.PathLike] = (), *, base: bool = True) -> Knowledge:

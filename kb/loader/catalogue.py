@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from ..model import UNKNOWN, Caveat, Change, Image, Located, Question, Step, Strategy
-from .reader import ECOSYSTEMS, FAMILIES, LIBCS, NEEDS_CHECKED, PACKAGE_MANAGERS, SHELLS, TZDATA, Reader
+from .reader import ECOSYSTEMS, FAMILIES, LIBCS, NEEDS_CHECKED, PACKAGE_MANAGERS, PLATFORMS, SHELLS, TZDATA, Reader
 
 
 class CatalogueSections(Reader):
@@ -79,7 +79,8 @@ class CatalogueSections(Reader):
     def read_images(self, doc: Located) -> None:
         keys = ("ref", "title", "aliases", "libc", "libc_version", "loader", "release", "libs", "shell",
                 "package_manager", "ca_certificates", "tzdata", "passwd", "nonroot_user", "runtime", "runtime_path",
-                "size_mb", "size_source", "sources", "notes", "deprecated", "entrypoint", "shell_path")
+                "size_mb", "size_source", "sources", "notes", "deprecated", "entrypoint", "platforms", "platforms_source",
+                "shell_path")
         for item in self.items(doc, "images"):
             ref = self.text(item, "ref", "image") or "image"
             if not self.keys_ok(item, ref, keys, ("ref", "title", "libc", "release", "size_mb", "sources")):
@@ -101,7 +102,15 @@ class CatalogueSections(Reader):
                 sources=self.sources_ok(item, ref), notes=self.text(item, "notes", ref),
                 aliases=self.strings(item, "aliases", ref), deprecated=self.text(item, "deprecated", ref) or None,
                 line=item.line, entrypoint=self.strings(item, "entrypoint", ref),
+                platforms=self.strings(item, "platforms", ref), platforms_source=self.text(item, "platforms_source", ref),
                 shell_path=self.text(item, "shell_path", ref, "/bin/sh"))
+            for platform in image.platforms:
+                if platform not in PLATFORMS:
+                    self.problem(item.key_lines.get("platforms", item.line), ref,
+                                 f"platform '{platform}' is not one of: {', '.join(PLATFORMS)}")
+            if image.platforms and not image.platforms_source:
+                self.problem(item.key_lines.get("platforms", item.line), ref,
+                             "'platforms' needs 'platforms_source' (where the list is published)")
             if image.runtime and not image.runtime_path:
                 self.problem(item.line, ref, "an image with a 'runtime' needs 'runtime_path'")
             if ref in self.kb.image_aliases:
@@ -126,7 +135,7 @@ class CatalogueSections(Reader):
             if not isinstance(step, Located):
                 self.problem(item.key_lines.get("steps", item.line), ident, "each step is a mapping with stage and do")
                 continue
-            self.keys_ok(step, ident, ("stage", "do", "why", "family", "go_tag"), ("stage",))
+            self.keys_ok(step, ident, ("stage", "do", "why", "family", "go_tag", "before"), ("stage",))
             if not step.get("do") and not step.get("go_tag"):
                 self.problem(step.line, ident, "a step needs 'do' (a Dockerfile instruction) or 'go_tag'")
             stage = self.choice(step, "stage", ident, stages)
@@ -135,12 +144,12 @@ class CatalogueSections(Reader):
                 self.problem(step.line, ident, f"step family '{family}' is not one of: {', '.join(FAMILIES)}")
             tags = tuple(t.strip() for t in self.text(step, "go_tag", ident).split(",") if t.strip())
             out.append(Step(stage=stage, instruction=self.text(step, "do", ident), why=self.text(step, "why", ident),
-                            family=family or None, go_tags=tags))
+                            family=family or None, go_tags=tags, before=self.text(step, "before", ident) or None))
         return tuple(out)
 
     def read_strategies(self, doc: Located) -> None:
         keys = ("id", "title", "build_image", "build_release", "build_family", "libc", "libs", "runtime", "steps", "cmd",
-                "sources", "prebuilt")
+                "sources", "prebuilt", "build_platforms", "build_platforms_source")
         for item in self.items(doc, "strategies"):
             sid = self.text(item, "id", "strategy") or "strategy"
             prebuilt = self.flag(item, "prebuilt", sid)
@@ -155,14 +164,21 @@ class CatalogueSections(Reader):
                 libs=frozenset(self.strings(item, "libs", sid)),
                 runtime=self.text(item, "runtime", sid) or None, steps=self.steps(item, sid),
                 cmd=self.strings(item, "cmd", sid) or ("/app",), sources=self.sources_ok(item, sid),
-                prebuilt=prebuilt, line=item.line)
+                prebuilt=prebuilt, line=item.line, build_platforms=self.strings(item, "build_platforms", sid))
+            for platform in strategy.build_platforms:
+                if platform not in PLATFORMS:
+                    self.problem(item.key_lines.get("build_platforms", item.line), sid,
+                                 f"platform '{platform}' is not one of: {', '.join(PLATFORMS)}")
+            if strategy.build_platforms and not self.text(item, "build_platforms_source", sid):
+                self.problem(item.key_lines.get("build_platforms", item.line), sid,
+                             "'build_platforms' needs 'build_platforms_source' (where the list is published)")
             if self.claim("strategies", sid, item.line, self.kb.strategies):
                 self.kb.strategies[sid] = strategy
 
     def read_changes(self, doc: Located) -> None:
         for item in self.items(doc, "changes"):
             cid = self.text(item, "id", "change") or "change"
-            if not self.keys_ok(item, cid, ("id", "title", "supplies", "applies_to", "size_mb", "steps"),
+            if not self.keys_ok(item, cid, ("id", "title", "supplies", "applies_to", "size_mb", "steps", "build_platform"),
                                 ("id", "title", "steps")):
                 continue
             supplies = self.text(item, "supplies", cid) or None
@@ -171,7 +187,8 @@ class CatalogueSections(Reader):
                              f"supplies '{supplies}' is not one of: {', '.join(NEEDS_CHECKED)}")
             change = Change(id=cid, title=self.text(item, "title", cid), supplies=supplies,
                             applies_to=self.strings(item, "applies_to", cid), steps=self.steps(item, cid),
-                            size_mb=self.number(item, "size_mb", cid) if "size_mb" in item else 0.0, line=item.line)
+                            size_mb=self.number(item, "size_mb", cid) if "size_mb" in item else 0.0, line=item.line,
+                            build_platform=self.text(item, "build_platform", cid))
             if self.claim("changes", cid, item.line, self.kb.changes):
                 self.kb.changes[cid] = change
 
@@ -202,12 +219,16 @@ class CatalogueSections(Reader):
                     self.problem(line, eco, "a native package is a mapping (name, libs, note)")
                     continue
                 name = self.text(entry, "name", eco)
-                if not self.keys_ok(entry, name or eco, ("name", "libs", "note", "tls"), ("name",)):
+                keys = ("name", "libs", "note", "dev", "runtime") if eco == "system" else ("name", "libs", "note", "tls")
+                if not self.keys_ok(entry, name or eco, keys, ("name",)):
                     continue
                 normal = re.sub(r"[-_.]+", "-", name).lower() if eco == "python" else \
-                    name.lower() if eco == "node" else name
+                    name.lower() if eco in ("node", "system") else name
                 if name != normal:
                     self.problem(entry.line, name, f"write the package name as '{normal}'")
                 if self.claim(f"native_packages {eco}", name, entry.line, known):
                     known[name] = {"name": name, "libs": self.strings(entry, "libs", name),
                                    "note": self.text(entry, "note", name), "tls": self.text(entry, "tls", name) or None}
+                    if eco == "system":  # a shared library: the packages that build against it and that ship it
+                        known[name].update(dev=self.strings(entry, "dev", name),
+                                           runtime=self.strings(entry, "runtime", name))

@@ -19,10 +19,12 @@ SHELLS = ("none", "busybox", "dash", "bash")
 PACKAGE_MANAGERS = ("none", "apk", "apt")
 TZDATA = ("yes", "no", "utc-only")
 FAMILIES = ("debian", "alpine", "rhel")
+# Docker's platform names (linux/...), as `platforms:` of an image lists them; the first six are the `platform` choices
+PLATFORMS = ("amd64", "arm64", "arm/v7", "ppc64le", "s390x", "riscv64", "arm/v6", "arm/v5", "386", "mips64le")
 SECTIONS = ("version", "include", "questions", "derived", "evidence", "releases", "default_debian", "libraries",
             "images", "strategies", "changes", "caveats", "image_families", "lints", "diagnoses", "rules",
             "native_packages")
-ECOSYSTEMS = ("python", "node", "go", "rust")
+ECOSYSTEMS = ("python", "node", "go", "rust", "system", "https")
 
 
 class Reader:

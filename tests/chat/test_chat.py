@@ -10,7 +10,8 @@ import pytest
 from shell import render
 from shell.chat import COMMANDS, GREETING, TABLE, build_prompt_session
 
-JAVA_TO_RESULT = ("java", "jar", "no", "no", "no")  # language, java_runtime, native_deps, named_user, needs_shell
+JAVA_TO_RESULT = ("java", "jar", "no", "no", "no", "amd64", "no", "no")  # language, java_runtime, native_deps,
+# named_user, needs_shell, platform, healthcheck, fonts
 
 
 def test_questions_are_shown_with_their_choices_and_answered(talk):
@@ -192,8 +193,8 @@ def test_chat_rule_prints_what_minimage_ask_rules_prints(talk):
 
 def test_the_result_is_shown_once_no_question_matters(talk, rb):
     t = talk(*JAVA_TO_RESULT)
-    result = rb.session(dict(zip(["language", "java_runtime", "native_deps", "named_user", "needs_shell"],
-                                 JAVA_TO_RESULT))).result()
+    result = rb.session(dict(zip(["language", "java_runtime", "native_deps", "named_user", "needs_shell", "platform",
+                                  "healthcheck", "fonts"], JAVA_TO_RESULT))).result()
     assert render.result_text(result) in t.out
     assert t.out.count("Recommended:") == 1
     assert t.rc == 0
@@ -237,9 +238,9 @@ def test_set_after_the_result_shows_the_new_result(talk):
 
 def test_back_after_the_result_asks_again_then_shows_the_result_again(talk):
     t = talk(*JAVA_TO_RESULT, "back", "no")
-    assert "Undid needs_shell = no." in t.out
+    assert "Undid fonts = no." in t.out
     assert t.out.count("Recommended:") == 2
-    assert t.session.answers["needs_shell"] == "no"
+    assert t.session.answers["fonts"] == "no"
 
 
 def test_a_word_that_is_no_command_after_the_result(talk):

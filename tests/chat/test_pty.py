@@ -87,6 +87,12 @@ def test_a_whole_conversation(child, tmp_path):
     child.send("no\r")
     child.expect("needs_shell>")
     child.send("no\r")
+    child.expect("platform>")
+    child.send("arm64\r")
+    child.expect("healthcheck>")
+    child.send("no\r")
+    child.expect("fonts>")
+    child.send("no\r")
     child.expect("Recommended: gcr.io/distroless/java21-debian13")
     child.expect("result>")
 

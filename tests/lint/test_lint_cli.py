@@ -178,6 +178,31 @@ def test_pre_commit_hook_definition():
         assert not files.search(name), name
 
 
+def test_pre_commit_passes_many_files_to_one_process(tmp_path):
+    """pre-commit runs `minimage-ask lint --quiet a b c` (no require_serial): one process reports every file, each
+    with its own folder as the build context, and one unreadable file does not hide the others' findings."""
+    [hook] = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
+    assert "require_serial" not in hook
+    go_tls = ("FROM golang:1.22 AS build\nENV CGO_ENABLED=0\nWORKDIR /src\nCOPY . .\nRUN go build -o /app .\n"
+              "FROM scratch\nCOPY --from=build /app /app\nENTRYPOINT [\"/app\"]\n")
+    for name, main_go in (("tls", 'import "net/http"\n\nfunc main() { http.Get("https://example.com") }'),
+                          ("plain", 'import "fmt"\n\nfunc main() { fmt.Println("hi") }')):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "Dockerfile").write_text(go_tls)
+        (tmp_path / name / "go.mod").write_text("module x\n\ngo 1.22\n")
+        (tmp_path / name / "main.go").write_text("package main\n\n" + main_go + "\n")
+    (tmp_path / "bad").mkdir()
+    (tmp_path / "bad" / "Dockerfile").write_text("RUN echo before any FROM\n")
+    files = [str(tmp_path / d / "Dockerfile") for d in ("tls", "bad", "plain")] + [C_DYNAMIC, C_STATIC]
+    proc = subprocess.run([sys.executable, "-m", "shell", "lint", *hook["args"], *files], cwd=ROOT,
+                          capture_output=True, text=True, timeout=120)
+    assert "Traceback" not in proc.stderr and proc.returncode == 2  # an unreadable file wins over findings
+    assert f"{files[0]}:7 MI411 warning:" in proc.stdout and "main.go" in proc.stdout
+    assert f"{files[1]}:1" in proc.stderr
+    assert f"{files[2]}:" not in proc.stdout  # its source makes no TLS calls
+    assert f"{C_DYNAMIC}:5 MI401 error:" in proc.stdout and f"{C_STATIC}:" not in proc.stdout
+
+
 def test_as_a_process_no_traceback_on_garbage(tmp_path):
     path = tmp_path / "Dockerfile"
     path.write_bytes(os.urandom(4096))

@@ -98,8 +98,8 @@ def test_without_the_build_context_an_unset_cgo_is_an_error(knowledge):
 # ---- following artefacts and knowing images ---------------------------------------------------------------------
 
 
-# the libc checks are tested apart from the CA-bundle warning (MI411) and the unknown-image info (MI414)
-ORTHOGONAL = ("MI411", "MI414")
+# the libc checks are tested apart from the CA-bundle warning and info (MI411, MI416) and the unknown-image info (MI414)
+ORTHOGONAL = ("MI411", "MI414", "MI416")
 
 
 def rules_of(knowledge, text, **kw):
@@ -216,3 +216,27 @@ def test_native_requirements_are_read_from_the_context(knowledge, tmp_path):
     text = "FROM python:3.12-alpine\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\n"
     [f] = lint_text(knowledge, text, context_dir=str(tmp_path))
     assert (f.rule, f.line) == ("MI408", 3) and "numpy" in f.message and "flask" not in f.message
+
+
+def test_a_missing_library_and_glibc_skew_are_each_reported(knowledge, tmp_path):
+    """Issue 9 item 7: the reason must be the real one, and when several hold each is reported: a Rust program
+    built on trixie (glibc 2.41) that links libssl (openssl-sys in Cargo.lock) goes to bookworm-slim (2.36, no
+    libssl) - both the skew (MI404) and the missing libssl.so.3 (MI412) are findings at the COPY line."""
+    (tmp_path / "Cargo.lock").write_text('[[package]]\nname = "app"\n\n[[package]]\nname = "openssl-sys"\n')
+    text = """\
+FROM rust:1.85-trixie AS build
+WORKDIR /src
+COPY . .
+RUN cargo build --release
+FROM debian:bookworm-slim
+COPY --from=build /src/target/release/app /usr/local/bin/app
+CMD ["app"]
+"""
+    findings = lint_text(knowledge, text, context_dir=str(tmp_path), ignore=ORTHOGONAL)
+    assert [(f.rule, f.line) for f in findings] == [("MI404", 6), ("MI412", 6)]
+    [missing] = [f for f in findings if f.rule == "MI412"]
+    assert "lacks libssl (the crate openssl-sys in Cargo.lock)" in missing.message
+    assert "libssl.so" in missing.message and "libssl3" in missing.fix
+    fixed = text.replace("FROM debian:bookworm-slim", "FROM debian:trixie-slim\nRUN apt-get update && "
+                                                       "apt-get install -y libssl3t64")
+    assert rules_of(knowledge, fixed, context_dir=str(tmp_path)) == []

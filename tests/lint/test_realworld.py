@@ -28,10 +28,17 @@ MECHANISMS = {"missing-library", "cgo-stub", "glibc-skew", "go-cgo-default", "ca
 # the floors: (batch, split, label) -> the least share that must pass; raised as rules improve, never lowered.
 # Batch 1 was collected first and tuned on (its held-out part by repository, fixed before tuning); batch 2 was
 # collected and labelled after the issue-9 rule changes and first linted blind (4/7 broken, 7/8 correct), then
-# the misses were looked at: its rates below are no longer blind.
-FLOORS = {(1, "dev", "broken"): 0.9, (1, "dev", "correct"): 1.0, (1, "heldout", "broken"): 1.0,
+# the misses were looked at: its rates below are no longer blind. Batch 3 (missing run-time libraries, C/C++ and
+# Python) was labelled before lint ran on it and first linted blind: 1/7 broken, 6/6 correct; MI412, cargo's global
+# options and golang:1.19's release came after looking at all its misses (held-out ones too): no longer blind.
+# Batch 4 was labelled after those changes and linted blind: 2/3 broken, 3/3 correct; its miss (libgomp, OpenMP
+# in a ggml build) then became part of MI412.
+FLOORS = {(1, "dev", "broken"): 0.95, (1, "dev", "correct"): 1.0, (1, "heldout", "broken"): 1.0,
           (1, "heldout", "correct"): 1.0, (2, "dev", "broken"): 0.8, (2, "dev", "correct"): 1.0,
-          (2, "heldout", "broken"): 1.0, (2, "heldout", "correct"): 1.0}
+          (2, "heldout", "broken"): 1.0, (2, "heldout", "correct"): 1.0, (3, "dev", "broken"): 1.0,
+          (3, "dev", "correct"): 1.0, (3, "heldout", "broken"): 0.66, (3, "heldout", "correct"): 1.0,
+          (4, "dev", "broken"): 1.0, (4, "dev", "correct"): 1.0, (4, "heldout", "broken"): 1.0,
+          (4, "heldout", "correct"): 1.0}
 
 
 def load_manifest() -> list[dict]:

@@ -1,0 +1,172 @@
+"""What cmake (and the make or ninja it generates for) or meson builds: a C or C++ program in the build directory
+(or, after an install step, in PREFIX/bin), linked statically only when something asks for it.
+
+A configure step (`cmake [-S SRC] [-B BUILD] [-DVAR=VALUE ...] [SRC]`, `meson setup BUILD`) is remembered per build
+directory; a build step (`cmake --build BUILD`, `make` or `ninja` in BUILD, `ninja -C BUILD`) produces the
+program, an install step (`cmake --install BUILD [--prefix P]`, `make install [DESTDIR=D]`, `ninja install`)
+puts it in PREFIX/bin. The link is static when the configure flags or the context's CMakeLists.txt say so
+(CMAKE_EXE_LINKER_FLAGS with -static, target_link_options / target_link_libraries / add_link_options with
+-static, meson's -Dc_link_args=-static); otherwise it is dynamic against the stage's C library, cmake's default,
+and the finding says so. C++ when CMakeLists.txt names C++ sources or the CXX language.
+"""
+from __future__ import annotations
+
+import posixpath
+import re
+
+from .builds import BuiltFile, dynamic_libc
+from .shellwords import abspath, expand
+
+# `Analysis` and `StageInfo` in annotations are kb.lint.stages' classes, which import this module: named, never
+# imported (annotations are not evaluated here)
+
+_STATIC = re.compile(r"(?<![\w-])(-static|-static-pie|--static)(?![\w-])")
+_LINK_SETTING = re.compile(r"(?is)(?:CMAKE_EXE_LINKER_FLAGS\w*|target_link_options|target_link_libraries"
+                           r"|add_link_options|link_args)[^)\n]*")
+_CXX = re.compile(r"(?i)\.(cpp|cc|cxx|c\+\+)\b|LANGUAGES[^)]*\bCXX\b|\bproject\s*\(\s*[\w-]+\s+CXX\b")
+_CONFIGURE_VALUE = {"-S", "-B", "-G", "-T", "-A", "-C", "-U", "--preset", "--toolchain", "--install-prefix"}
+
+
+def _cmakelists(a: "Analysis") -> str | None:
+    if not a.context_dir:
+        return None
+    key = ("cmakelists", a.context_dir)
+    if key not in a.context_cache:
+        from ..evidence.errors import read_project_file
+
+        a.context_cache[key] = read_project_file(a.context_dir, "CMakeLists.txt") or \
+            read_project_file(a.context_dir, "meson.build")
+    return a.context_cache[key]
+
+
+#: OpenMP in a CMake project: find_package(OpenMP), OpenMP:: targets, -fopenmp; ggml (llama.cpp, whisper.cpp,
+#: stable-diffusion.cpp) turns it on by default (option GGML_OPENMP, ON)
+_OPENMP = re.compile(r"(?i)find_package\s*\(\s*OpenMP\b|\bOpenMP::|-fopenmp\b|\bGGML_OPENMP\b|\bggml\b")
+
+
+def openmp(a: "Analysis", info: "StageInfo") -> str | None:
+    """Why what this stage builds with cmake links GCC's OpenMP runtime (libgomp.so.1), or None."""
+    if not info.cmake or any(re.search(r"(?i)GGML_OPENMP=(OFF|0|NO)\b", s["flags"]) for s in info.cmake.values()):
+        return None
+    m = _OPENMP.search(_cmakelists(a) or "")
+    if m is None:
+        return None
+    word = m.group(0)
+    return "ggml, built with OpenMP by default, in CMakeLists.txt" if word.lower() == "ggml" else \
+        f"OpenMP in CMakeLists.txt ({word})"
+
+
+def configure(info: "StageInfo", argv: list[str], cwd: str, env: dict) -> None:
+    """Remember a configure step's build directory and its -D settings."""
+    args = argv[1:]
+    meson = posixpath.basename(argv[0]) == "meson"
+    if meson and args[:1] == ["setup"]:
+        args = args[1:]
+    build = None
+    flags: list[str] = []
+    positional: list[str] = []
+    i = 0
+    while i < len(args):
+        a = args[i]
+        if a.startswith("-D"):
+            flags.append(a[2:] if len(a) > 2 else (args[i + 1] if i + 1 < len(args) else ""))
+            i += 1 if len(a) > 2 else 2
+            continue
+        if a in _CONFIGURE_VALUE and i + 1 < len(args):
+            if a == "-B":
+                build = args[i + 1]
+            i += 2
+            continue
+        if a.startswith("-B") and len(a) > 2:
+            build = a[2:]
+        elif not a.startswith("-"):
+            positional.append(a)
+        i += 1
+    if meson:
+        build = build or (positional[0] if positional else ".")
+    where = abspath(expand(build or ".", env, "x"), cwd)
+    info.cmake[where] = {"flags": " ".join(expand(f, env, "") for f in flags)}
+
+
+def _built(a: "Analysis", info: "StageInfo", build_dir: str, path: str, line: int) -> BuiltFile | None:
+    setup = info.cmake.get(build_dir)
+    if setup is None:
+        return None
+    text = _cmakelists(a)
+    settings = " ".join(_LINK_SETTING.findall(text or ""))
+    flags = setup["flags"]
+    static = bool(_STATIC.search(flags) or _STATIC.search(settings) or "-static" in env_flags(info))
+    lang = "cpp" if text and _CXX.search(text) else "c"
+    libc = dynamic_libc(info)
+    if static:
+        linkage, why = "static", "the build asks cmake for -static"
+    elif libc is None:
+        return None
+    else:
+        linkage = libc
+        why = ("cmake links dynamically unless told otherwise: neither the -D settings nor CMakeLists.txt pass "
+               "-static" if text is not None else
+               "cmake links dynamically by default, and CMakeLists.txt is not in the build context to say otherwise")
+    needs = frozenset({"libstdc++.so.6", "libgcc_s.so.1"}) if lang == "cpp" and linkage != "static" and \
+        "-static-libstdc++" not in flags + settings else frozenset()
+    p = info.profile
+    return BuiltFile(path=path, lang=lang, linkage=linkage, line=line, needs=needs, why=why, stage=info.index,
+                     builder=info.stage.base_image_resolved, builder_release=p.release, builder_glibc=p.glibc)
+
+
+def env_flags(info: "StageInfo") -> str:
+    return info.env.get("LDFLAGS", "") + " " + info.env.get("CMAKE_EXE_LINKER_FLAGS", "")
+
+
+def step(a: "Analysis", info: "StageInfo", argv: list[str], cwd: str, env: dict, line: int) -> BuiltFile | None:
+    """A cmake, meson or ninja command: configure (remembered), build or install (a BuiltFile)."""
+    prog = posixpath.basename(argv[0])
+    args = argv[1:]
+    if prog == "ninja":
+        where = cwd
+        for i, x in enumerate(args[:-1]):
+            if x == "-C":
+                where = abspath(expand(args[i + 1], env, "x"), cwd)
+        goals = [x for x in args if not x.startswith("-") and x not in ("-C",)]
+        return build_or_install(a, info, where, goals, line)
+    if prog == "meson" and args[:1] in (["compile"], ["install"]):
+        where = cwd
+        for i, x in enumerate(args[:-1]):
+            if x == "-C":
+                where = abspath(expand(args[i + 1], env, "x"), cwd)
+        return build_or_install(a, info, where, ["install"] if args[0] == "install" else [], line)
+    if args[:1] == ["--build"] and len(args) > 1:
+        return _built(a, info, abspath(expand(args[1], env, "x"), cwd), posixpath.join(
+            abspath(expand(args[1], env, "x"), cwd), "*"), line)
+    if args[:1] == ["--install"] and len(args) > 1:
+        where = abspath(expand(args[1], env, "x"), cwd)
+        prefix = None
+        for i, x in enumerate(args[:-1]):
+            if x == "--prefix":
+                prefix = expand(args[i + 1], env, "x")
+        return _installed(a, info, where, line, prefix, "")
+    if prog in ("cmake", "meson") and not any(x in ("-E", "-P", "--version", "--help") for x in args[:1]):
+        configure(info, argv, cwd, env)
+    return None
+
+
+def _installed(a: "Analysis", info: "StageInfo", where: str, line: int, prefix: str | None,
+               destdir: str) -> BuiltFile | None:
+    setup = info.cmake.get(where)
+    if setup is None:
+        return None
+    if prefix is None:
+        m = re.search(r"CMAKE_INSTALL_PREFIX(?::\w+)?=(\S+)|(?:^|\s)prefix=(\S+)", setup["flags"])
+        prefix = (m.group(1) or m.group(2)) if m else "/usr/local"
+    root = abspath(destdir, "/") if destdir else "/"
+    return _built(a, info, where, posixpath.join(root, prefix.lstrip("/"), "bin", "*"), line)
+
+
+def build_or_install(a: "Analysis", info: "StageInfo", where: str, goals: list[str], line: int,
+                     overrides: dict | None = None) -> BuiltFile | None:
+    """`make [install]` or `ninja [install]` in a directory a cmake or meson configure step set up."""
+    if where not in info.cmake:
+        return None
+    if "install" in goals:
+        return _installed(a, info, where, line, None, (overrides or {}).get("DESTDIR", ""))
+    return _built(a, info, where, posixpath.join(where, "*"), line)

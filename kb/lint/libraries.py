@@ -1,0 +1,166 @@
+"""Shared libraries a build stage links and whether the final image has them (MI412).
+
+A stage that builds native code links the libraries whose development packages it installed (libssl-dev,
+postgresql-dev, libboost-system-dev) and those whose run-time packages it installed for the build (libcairo2);
+a program or package copied from it into another stage needs them there too. The final image has a library when
+its base image ships it (`libs` of the catalogue entry or image family), when one of its own RUN steps installs a
+package that ships it (the `runtime` globs of knowledge/native-packages.yaml `system:`, else Debian's naming:
+libfoo-dev links libfoo, shipped by libfoo1 or libfoo-2.1-7), or when a COPY brings the library files.
+"""
+from __future__ import annotations
+
+import fnmatch
+import posixpath
+import re
+
+from .profiles import lib_stem
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
+# `Analysis` and `StageInfo` in annotations are kb.lint.stages' classes, which import this module: named, never
+# imported (annotations are not evaluated here)
+
+#: Debian run-time library packages carry their soname's version (libssl3, libpq5, libevent-2.1-7, libcairo2)
+_RUNTIME_LIB = re.compile(r"lib[a-z0-9+.-]*\d[a-z0-9+.-]*")
+_NOT_RUNTIME = ("-dev", "-doc", "-dbg", "-bin", "-utils", "-tools", "-common", "-data", "-perl", "-java")
+#: a COPY of one of these brings every shared library of the stage it copies from
+_LIB_DIRS = {"/lib", "/lib64", "/usr/lib", "/usr/lib64", "/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu",
+             "/lib/aarch64-linux-gnu", "/usr/lib/aarch64-linux-gnu"}
+#: what copying only these brings is data, not a program or package: no library is needed for it
+_DATA = (".json", ".yaml", ".yml", ".toml", ".conf", ".cfg", ".ini", ".html", ".css", ".md", ".txt", ".crt",
+         ".pem", ".sql", ".xml", ".env", ".sh", ".js", ".py", ".rb", ".php", ".jar", ".war")
+
+
+class Libraries:
+    """The `system:` table of the native-package knowledge, indexed for the check (and the crates that link a
+    system library, from the `rust:` table)."""
+
+    def __init__(self, table: dict, rust: dict | None = None):
+        self.crate_libs = {name: [lib_stem(x) for x in e.get("libs", ()) if lib_stem(x) not in ("libstdc++",)]
+                           for name, e in (rust or {}).items() if e.get("libs")}
+        self.by_dev: list[tuple[str, dict]] = []  # (dev package glob, entry)
+        self.entries: dict[str, dict] = {}  # stem -> entry
+        for entry in table.values():
+            for dev in entry.get("dev", ()):
+                self.by_dev.append((dev, entry))
+            if entry.get("runtime"):
+                self.entries[lib_stem(entry["name"])] = entry
+
+    def dev_entry(self, package: str) -> dict | None:
+        for glob, entry in self.by_dev:
+            if package == glob or fnmatch.fnmatchcase(package, glob):
+                return entry
+        return None
+
+    def linked_by(self, package: str) -> str | None:
+        """The library (stem) a build links when it installs `package`, or None (not a library, or headers only)."""
+        entry = self.dev_entry(package)
+        if entry is not None:
+            return lib_stem(entry["name"]) if entry.get("runtime") else None
+        if package.startswith("lib") and package.endswith("-dev"):
+            return lib_stem(package[:-4])  # Debian policy: libfoo-dev goes with libfoo<soversion>
+        if _RUNTIME_LIB.fullmatch(package) and not package.endswith(_NOT_RUNTIME):
+            return lib_stem(package)  # the run-time package itself, installed for the build
+        return None
+
+    def ships(self, package: str, stem: str) -> bool:
+        """Does installing `package` bring the library `stem`?"""
+        entry = self.entries.get(stem)
+        if entry is not None and (package in entry.get("dev", ()) or
+                                  any(fnmatch.fnmatchcase(package, g) for g in entry["runtime"])):
+            return True
+        if self.linked_by(package) == stem:
+            return True  # the dev package (it depends on the run-time one) or the run-time package itself
+        bare = stem[3:] if stem.startswith("lib") else stem
+        return bool(bare) and lib_stem(package) in (stem, bare)  # Alpine names: cairo, boost-system
+
+
+#: compile steps that are a Go or Rust toolchain's own (kb/lint/stages.py names them so)
+_CARGO_GO = ("cargo (links with cc)", "go build with cgo")
+
+
+def stage_needs(libs: Libraries, info: "StageInfo", crates: "Callable[[], list[str] | None]",
+                openmp: "Callable[[], str | None]" = lambda: None) -> dict[str, str]:
+    """The libraries (stem -> why) what stage `info` builds links dynamically. A stage that only runs cargo or go
+    links what its crates link, known from the build context's Cargo.lock (`crates`); the development packages
+    it installs are often there for build scripts (bindgen, pkg-config probes), so they are not evidence alone."""
+    needs: dict[str, str] = {}
+    steps = {what for _line, what in info.compiles}
+    if steps and steps <= set(_CARGO_GO) and not info.pkg_installs:
+        for crate in crates() or ():
+            for lib in libs.crate_libs.get(crate, ()):
+                needs.setdefault(lib, f"the crate {crate} in Cargo.lock")
+        return needs
+    why_openmp = openmp()
+    if why_openmp:
+        needs["libgomp"] = why_openmp
+    for package in sorted(info.profile.installed):
+        stem = libs.linked_by(package)
+        if stem and stem not in ("libstdc++", "libgcc-s", "libc", "libgcc"):  # MI403's and MI401's business
+            needs.setdefault(stem, f"{package} installed there")
+    return needs
+
+
+def _brings_code(a: "Analysis", line: int, sources: tuple[str, ...], src: "StageInfo") -> bool:
+    """Does the COPY at `line` (of `sources` from stage `src`) bring built code rather than data?"""
+    final = a.final
+    if any(ln == line for _art, ln, _s in final.arrivals) or any(ln == line for ln, _t, _s in final.pkg_arrivals):
+        static = [art.linkage == "static" for art, ln, _s in final.arrivals if ln == line]
+        return not (static and all(static)) or any(ln == line for ln, _t, _s in final.pkg_arrivals)
+    if not src.compiles and not src.pkg_installs:
+        return False
+    return any(not s.startswith("/etc/") and not s.lower().endswith(_DATA) for s in sources)
+
+
+def _copied_libs(final: "StageInfo", index: int) -> tuple[bool, list[str]]:
+    """What the final stage's COPYs from stage `index` bring of its libraries: (a whole library directory, the
+    base names copied)."""
+    names = []
+    for cf in final.stage.copy_from:
+        if cf.stage_index != index:
+            continue
+        for s in cf.sources:
+            if s.rstrip("/") in _LIB_DIRS:
+                return True, []
+            name = posixpath.basename(s.rstrip("/")).lower().replace("_", "-")
+            if name.startswith("lib") and name.strip("*?") != "lib":
+                names.append(name)  # libdb*, libssl.so.3: library files by name (not pkgconfig/*)
+    return False, names
+
+
+def missing_libraries(a: "Analysis", libs: Libraries, lineage, crates: "Callable[[], list[str] | None]",
+                      openmp: "Callable[[StageInfo], str | None]" = lambda info: None
+                      ) -> list[tuple[int, "StageInfo", list[tuple[str, str]]]]:
+    """(COPY line, source stage, [(library, package that needs it)]) for every COPY into the final stage of code
+    that links a library the final image does not have."""
+    final = a.final
+    prof = final.profile
+    if not prof.known or prof.libs is None or "libs-bundle" in prof.provided or prof.libc not in ("glibc", "musl"):
+        return []
+    out = []
+    done: set[int] = set()
+    for cf in final.stage.copy_from:
+        idx = cf.stage_index
+        if idx is None or idx in done or lineage(idx):
+            continue
+        src = a.stages[idx]
+        if not _brings_code(a, cf.line, cf.sources, src):
+            continue
+        done.add(idx)
+        needs = stage_needs(libs, src, crates, lambda: openmp(src))
+        whole, names = _copied_libs(final, idx)
+        if whole or not needs:
+            continue
+        missing = []
+        for stem, why in needs.items():
+            if stem in prof.libs or any(lib_stem(p) == stem for p in prof.libs):
+                continue
+            if any(libs.ships(p, stem) for p in final.profile.installed):
+                continue
+            if any(n.startswith(stem) or fnmatch.fnmatchcase(stem, n) for n in names):
+                continue
+            missing.append((stem, why))
+        if missing:
+            out.append((cf.line, src, missing))
+    return out

@@ -1,0 +1,66 @@
+"""Run-time needs that bite (issue 12 item 5): asked only where they matter, answered as caveats on the plans."""
+import pytest
+
+GO = {"language": "go", "cgo": "no", "go_net": "no", "tls": "no", "timezones": "no", "named_user": "no",
+      "needs_shell": "no", "platform": "amd64"}
+
+
+def caveats_on(result, image):
+    return [c for p in result.plans if p.final_image == image for c in p.caveats]
+
+
+def asked(rb, answers):
+    session = rb.session(answers)
+    out = []
+    while (q := session.next_question()) is not None:
+        out.append(q.id)
+        session.answer(q.id, "unknown")
+    return out
+
+
+def test_every_catalogue_image_lists_its_platforms_and_where_they_come_from(rb):
+    for image in rb.knowledge.images.values():
+        assert image.platforms and "amd64" in image.platforms, image.ref
+        assert image.platforms_source, image.ref
+
+
+def test_healthcheck_yes_warns_where_no_program_can_run_it(rb):
+    result = rb.consult({**GO, "healthcheck": "yes"})
+    assert any("no curl, wget or shell for a HEALTHCHECK" in c for c in caveats_on(result, "scratch"))
+    assert not any("HEALTHCHECK" in c for c in caveats_on(result, "busybox:musl"))  # busybox has wget
+    assert not any("HEALTHCHECK" in c for c in caveats_on(rb.consult({**GO, "healthcheck": "no"}), "scratch"))
+    py = rb.consult({"language": "python", "native_deps": "yes", "musl_builds": "no", "healthcheck": "yes"})
+    assert any("no curl or wget for a HEALTHCHECK; install one" in c for c in caveats_on(py, "python:3.14-slim"))
+
+
+def test_fips_is_asked_only_for_a_program_that_needs_a_ca_bundle(rb):
+    assert "fips" in asked(rb, {**GO, "tls": "yes"})
+    assert "fips" not in asked(rb, GO)
+    assert "fips" not in asked(rb, {"language": "java"})
+    result = rb.consult({**GO, "tls": "yes", "fips": "yes"})
+    assert all(any("FIPS 140 validated" in c for c in p.caveats) for p in result.plans)
+
+
+def test_fonts_are_asked_for_python_node_and_java_only(rb):
+    assert "fonts" in asked(rb, {"language": "java"})
+    assert "fonts" not in asked(rb, GO)
+    result = rb.consult({"language": "java", "native_deps": "no", "needs_shell": "no", "fonts": "yes"})
+    assert "gcr.io/distroless/java21-debian13" in [p.final_image for p in result.plans]
+    assert not any("no fonts" in c for c in caveats_on(result, "gcr.io/distroless/java21-debian13"))  # DejaVu
+    node = rb.consult({"language": "node", "native_deps": "no", "fonts": "yes"})
+    assert any("no fonts and no locales beyond C.UTF-8" in c for c in caveats_on(node, "node:22-alpine"))
+
+
+@pytest.mark.parametrize("language,warned", [("node", True), ("python", True), ("c", True), ("go", False),
+                                             ("java", False)])
+def test_pid_1_signal_caveat_where_the_runtime_does_not_handle_sigterm(rb, language, warned):
+    result = rb.consult({"language": language})
+    assert result.plans
+    has = [any("PID 1" in c and "docker run --init" in c for c in p.caveats) for p in result.plans]
+    assert all(has) if warned else not any(has)
+
+
+def test_only_scratch_plans_say_it_has_no_tmp(rb):
+    result = rb.consult(GO)
+    for plan in result.plans:
+        assert any("scratch has no /tmp" in c for c in plan.caveats) == (plan.final_image == "scratch")

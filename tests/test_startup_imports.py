@@ -1,0 +1,61 @@
+"""What a command imports is part of its start-up time: a consultation served by the cache of validated knowledge
+never loads the YAML loader or the explanations, and `inspect` of a binary never loads the project or script readers."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+PROBE = """
+import io, json, sys
+from shell.cli import Env, main
+out = io.StringIO()
+status = main(json.loads(sys.argv[1]), Env(stdout=out, stderr=io.StringIO()))
+print(json.dumps({"status": status, "output": out.getvalue(), "modules": sorted(sys.modules)}))
+"""
+
+
+def run_in_fresh_process(argv: list[str], cache_dir: Path) -> dict:
+    env = {"PATH": "/usr/bin:/bin", "MINIMAGE_CACHE_DIR": str(cache_dir), "HOME": str(cache_dir)}
+    done = subprocess.run([sys.executable, "-c", PROBE, json.dumps(argv)], capture_output=True, text=True, cwd=REPO,
+                          env=env, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def test_a_cached_consultation_does_not_import_the_loader_or_yaml(tmp_path):
+    argv = ["--answer", "language=go", "--answer", "cgo=no", "--format", "json"]
+    first = run_in_fresh_process(argv, tmp_path)  # fills the cache: this one reads the YAML
+    assert "kb.loader" in first["modules"] and first["status"] == 0
+    second = run_in_fresh_process(argv, tmp_path)
+    assert second["status"] == 0 and second["output"] == first["output"]
+    assert json.loads(second["output"])["plans"]
+    loaded = set(second["modules"])
+    assert not {"kb.loader", "yaml", "kb.explain", "kb.evidence.elf", "kb.lint", "kb.diagnose", "shutil"} & loaded
+
+
+def test_inspecting_a_binary_imports_only_the_elf_reader(tmp_path):
+    run_in_fresh_process(["--answer", "language=go"], tmp_path)  # fills the cache
+    done = run_in_fresh_process(["inspect", "--format", "json", "--answer", "language=c", sys.executable], tmp_path)
+    result = json.loads(done["output"])
+    assert done["status"] == 0 and result["inspected"]["kind"] == "binary" and result["plans"]
+    loaded = set(done["modules"])
+    assert "kb.evidence.elf" in loaded
+    assert not {"kb.evidence.project", "kb.evidence.script", "kb.evidence.ecosystems", "kb.loader"} & loaded
+
+
+def test_help_is_sized_like_argparse_sizes_it(monkeypatch):
+    import argparse
+
+    from shell.commands import command
+
+    helps = {}
+    for columns in ("60", "132"):
+        monkeypatch.setenv("COLUMNS", columns)
+        parser = command("inspect").parser()
+        helps[columns] = parser.format_help()
+        parser.formatter_class = argparse.RawDescriptionHelpFormatter  # argparse's own: asks shutil for the width
+        assert helps[columns] == parser.format_help()
+    assert helps["60"] != helps["132"]
