@@ -15,7 +15,7 @@ from kb import planner as planner_module
 
 
 def _evidence(libc: str, name: str, *needs: str) -> tuple:
-    facts = [("binary_libc", libc), ("binary_name", name), ("binary_arch", "x86_64")]
+    facts = [("binary_libc", libc), ("binary_name", name), ("binary_arch", "x86_64"), ("binary_platform", "amd64")]
     facts += [("binary_needs", n) for n in needs]
     return tuple(kb.Justification(kb.Fact(k, v), "evidence", note="test") for k, v in facts)
 
