@@ -48,7 +48,7 @@ def test_fonts_are_asked_for_python_node_and_java_only(rb):
     assert "gcr.io/distroless/java21-debian13" in [p.final_image for p in result.plans]
     assert not any("no fonts" in c for c in caveats_on(result, "gcr.io/distroless/java21-debian13"))  # DejaVu
     node = rb.consult({"language": "node", "native_deps": "no", "fonts": "yes"})
-    assert any("no fonts and no locales beyond C.UTF-8" in c for c in caveats_on(node, "node:22-alpine"))
+    assert any("no fonts and no locales beyond C.UTF-8" in c for c in caveats_on(node, "node:24-alpine"))
 
 
 @pytest.mark.parametrize("language,warned", [("node", True), ("python", True), ("c", True), ("go", False),
