@@ -9,7 +9,7 @@ from __future__ import annotations
 from functools import partial
 
 from .detectors import detector
-from .model import Change, Data, Image, Rejection, Strategy, record
+from .model import Change, Data, Image, Rejection, Step, Strategy, record
 from .versions import parse_version
 
 NEED_LABELS = {
@@ -18,6 +18,7 @@ NEED_LABELS = {
     "passwd": "/etc/passwd with a non-root user",
     "shell": "a shell",
     "native-libs": "your native libraries",
+    "icu": "ICU culture data (libicu)",
 }
 
 
@@ -40,6 +41,8 @@ def image_has(image: Image, need: str) -> bool:
         "passwd": image.passwd,
         "shell": image.shell != "none",
         "native-libs": False,
+        # .NET probes for libicuuc.so.N of any version, so any ICU the image ships will do
+        "icu": any(lib.startswith("libicuuc.so.") for lib in image.libs),
     }[need]
 
 
@@ -175,6 +178,12 @@ def _has_need(need: str, p: Pair) -> str | None:
         return None
     if image_has(p.image, need):
         p.used[need] = f"{p.image.ref} has {NEED_LABELS[need]}"
+        if need == "shell" and p.image.shell_path != "/bin/sh":  # distroless :debug: busybox in /busybox only
+            link = f"ln -s {p.image.shell_path} /bin/sh"
+            p.final_steps.append(Step("final", f'RUN ["{p.image.shell_path}", "-c", "{link}"]',
+                                      f"the image's shell is {p.image.shell_path}; /bin/sh makes shell-form RUN "
+                                      "and CMD, #!/bin/sh scripts and docker exec sh work"))
+            p.used[need] += f" at {p.image.shell_path}, linked to /bin/sh"
         return None
     change = next((c for c in p.ctx.changes
                    if c.supplies == need and (not c.applies_to or p.strategy.id in c.applies_to)), None)
@@ -186,7 +195,7 @@ def _has_need(need: str, p: Pair) -> str | None:
 
 
 # A module-level function bound to each need, not a closure built at import: scripts/mutation can then mutate it.
-for _need in ("ca-certificates", "passwd", "shell", "tzdata"):  # alphabetical, as the plans always listed them
+for _need in ("ca-certificates", "icu", "passwd", "shell", "tzdata"):  # alphabetical, as the plans always listed them
     detector("check", _need)(partial(_has_need, _need))
 
 

@@ -136,6 +136,7 @@ class Image(Data):
     entrypoint: tuple[str, ...] = ()  # the image's own ENTRYPOINT (distroless language images run the interpreter)
     platforms: tuple[str, ...] = ()  # the platforms it is published for (amd64, arm64, arm/v7, ...); () = not recorded
     platforms_source: str = ""  # where that list comes from
+    shell_path: str = "/bin/sh"  # where its shell is (distroless :debug: /busybox/sh, with no /bin/sh)
 
     def to_dict(self) -> dict[str, Any]:
         d = Data.to_dict(self)
@@ -174,7 +175,7 @@ class Strategy(Data):
     title: str
     build_image: str  # may contain {debian}: the Debian release is pinned to the final image's
     build_release: str | None  # the release of a build image without {debian}, for the glibc check
-    build_family: str  # debian | alpine
+    build_family: str  # debian | alpine | rhel
     libc: str  # what the artefact needs: none | glibc | musl | any (interpreted: the runtime image brings it)
     libs: frozenset[str]
     runtime: str | None

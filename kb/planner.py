@@ -287,7 +287,7 @@ class Planner:
         """What a plan's justification is made of, whatever led to it: the derived facts whose rules it cites
         (its strategy, changes and needs) and the reasons of the checks it passed, by rule id."""
         wanted = [f"strategy={plan.strategy}", *(f"change={c.id}" for c in applied)]
-        wanted += [f"needs={n}" for n in ("ca-certificates", "tzdata", "passwd", "shell") if n in used]
+        wanted += [f"needs={n}" for n in ("ca-certificates", "tzdata", "passwd", "shell", "icu") if n in used]
         checks = []
         for check, verified in used.items():
             rule = self.checks[check]

@@ -114,9 +114,10 @@ SCENARIOS = [
     _s("rust-gnu", "rust", "Rust, std only (panics unwind through libgcc_s); named user",
        language="rust", native_deps=NO, tls=NO, timezones=NO, named_user="yes", needs_shell=NO),
     _s("python-pure", "python", "Python, standard library only; TLS, time zone, named user",
-       language="python", native_deps=NO, tls="yes", timezones="yes", named_user="yes", needs_shell=NO),
+       language="python", python_version="3.13", native_deps=NO, tls="yes", timezones="yes", named_user="yes",
+       needs_shell=NO),
     _s("node-pure", "node", "Node.js, no native addons; HTTP on loopback, named user",
-       language="node", native_deps=NO, tls=NO, timezones=NO, named_user="yes", needs_shell=NO),
+       language="node", node_version="22", native_deps=NO, tls=NO, timezones=NO, named_user="yes", needs_shell=NO),
 ]
 BY_NAME = {s.name: s for s in SCENARIOS}
 

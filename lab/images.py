@@ -94,9 +94,16 @@ def _merged_usr(root: Path) -> None:
             os.symlink(f"usr/{d}", p)
 
 
-def _distroless_debug(root: Path, versions: dict) -> None:
+def _debug_of(extra: list[str]) -> Callable[[Path, dict], None]:
+    """A distroless :debug image: the image with `extra` packages, plus a static busybox in /busybox."""
+    def build(root: Path, versions: dict) -> None:
+        _distroless_debug(root, versions, extra)
+    return build
+
+
+def _distroless_debug(root: Path, versions: dict, extra: list[str] | None = None) -> None:
     """distroless :debug = the image plus a static busybox in /busybox (applet links beside it)."""
-    _distroless([])(root, versions)
+    _distroless(list(extra or []))(root, versions)
     with R.use_release("trixie"):
         bb = R.staged("busybox-static", versions)
     R._mkdir(root, "busybox")
@@ -404,6 +411,28 @@ _add(Recipe(
     {"Env": DISTROLESS_ENV, "User": "0", "WorkingDir": "/"},
     DISTROLESS_SRC + "; base/config.bzl; cc/config.bzl (debian13: libgomp1, libstdc++6, libgcc-s1, gcc-14-base)",
     DISTROLESS_DIFFS))
+DEBUG_ENV = {"PATH": DEFAULT_PATH + ":/busybox", "SSL_CERT_FILE": "/etc/ssl/certs/ca-certificates.crt"}
+BASE13 = ["libc6", "libssl3t64", "libzstd1", "zlib1g"]
+CC13 = BASE13 + ["libgomp1", "libstdc++6", "libgcc-s1", "gcc-14-base"]
+for _slug, _ref, _pkgs, _cfg in (("distroless-base-debian13-debug", "gcr.io/distroless/base-debian13:debug", BASE13,
+                                  "base/config.bzl (debian13: libc6, libssl3t64, libzstd1, zlib1g)"),
+                                 ("distroless-cc-debian13-debug", "gcr.io/distroless/cc-debian13:debug", CC13,
+                                  "cc/config.bzl (debian13: libgomp1, libstdc++6, libgcc-s1, gcc-14-base)")):
+    _add(Recipe(
+        _slug, (_ref, _ref.replace(":debug", ":debug-nonroot")), _debug_of(_pkgs),
+        {"Env": DEBUG_ENV, "Entrypoint": ["/busybox/sh"], "User": "0", "WorkingDir": "/"},
+        DISTROLESS_SRC + f"; {_cfg}; debug variant: busybox in /busybox, PATH += /busybox, entrypoint "
+        "[\"/busybox/sh\"] (private/extensions/busybox.bzl)",
+        DISTROLESS_DIFFS + ("busybox is Debian 13's busybox-static (glibc, statically linked), not the musl busybox "
+                            "distroless downloads", "the -nonroot tag is the same image here (USER 0, not 65532)")))
+JAVA_BASE13 = ["libc6", "zlib1g", "libjpeg62-turbo", "liblcms2-2", "libfreetype6", "fonts-dejavu-core",
+               "fontconfig-config", "libexpat1", "libfontconfig1", "libuuid1", "libbrotli1", "libcrypt1", "libstdc++6",
+               "libgcc-s1", "gcc-14-base", "libpng16-16t64", "libbz2-1.0"]
+_add(Recipe(
+    "distroless-java-base-debian13", ("gcr.io/distroless/java-base-debian13",), _distroless(JAVA_BASE13),
+    {"Env": DISTROLESS_ENV, "User": "0", "WorkingDir": "/"},
+    DISTROLESS_SRC + "; java/java.bzl (java_base on base-nossl) and java/config.bzl (JAVA_BASE_PACKAGES debian13)",
+    DISTROLESS_DIFFS))
 _add(Recipe(
     "busybox-glibc", ("busybox:glibc", "busybox:latest", "busybox"), _busybox_glibc,
     {"Env": {"PATH": DEFAULT_PATH}, "Cmd": ["sh"]},
@@ -512,6 +541,26 @@ NOT_PROVABLE = {
     "busybox:uclibc": "needs buildroot's uClibc-ng toolchain; not in Debian",
     "cgr.dev/chainguard/static": "Chainguard's Wolfi packages are not reachable from this machine",
     "cgr.dev/chainguard/glibc-dynamic": "Chainguard's Wolfi packages (glibc from Wolfi) are not reachable",
+    "cgr.dev/chainguard/wolfi-base": "Chainguard's Wolfi packages (glibc, busybox, apk-tools from Wolfi) are not reachable",
+    "mcr.microsoft.com/dotnet/runtime-deps:10.0": "Ubuntu 24.04 packages (glibc 2.39, libicu74) are not reachable from this machine",
+    "mcr.microsoft.com/dotnet/runtime-deps:10.0-noble-chiseled": "chisel slices of Ubuntu 24.04 packages are not reachable from this machine",
+    "mcr.microsoft.com/dotnet/runtime-deps:10.0-noble-chiseled-extra": "chisel slices of Ubuntu 24.04 packages (with libicu74, tzdata) are not reachable",
+    "mcr.microsoft.com/dotnet/runtime:10.0": "Ubuntu 24.04 packages and Microsoft's .NET 10 runtime tarball are not reachable from this machine",
+    "mcr.microsoft.com/dotnet/runtime:10.0-noble-chiseled": "Ubuntu 24.04 chisel slices and the .NET 10 runtime tarball are not reachable",
+    "mcr.microsoft.com/dotnet/runtime:10.0-noble-chiseled-extra": "Ubuntu 24.04 chisel slices and the .NET 10 runtime tarball are not reachable",
+    "mcr.microsoft.com/dotnet/aspnet:10.0": "Ubuntu 24.04 packages and the ASP.NET Core 10 tarballs are not reachable from this machine",
+    "mcr.microsoft.com/dotnet/aspnet:10.0-noble-chiseled": "Ubuntu 24.04 chisel slices and the ASP.NET Core 10 tarballs are not reachable",
+    "mcr.microsoft.com/dotnet/aspnet:10.0-noble-chiseled-extra": "Ubuntu 24.04 chisel slices and the ASP.NET Core 10 tarballs are not reachable",
+    "ruby:4.0-slim": "Ruby 4.0 is not packaged in Debian 13 (ruby3.3), and ruby-lang.org sources are not reachable to build it",
+    "ruby:4.0-alpine": "Alpine's apk repositories are not reachable from this machine",
+    "php:8.5-cli": "PHP 8.5 is not packaged in Debian 13 (php8.4), and php.net sources are not reachable to build it",
+    "php:8.5-cli-alpine": "Alpine's apk repositories are not reachable from this machine",
+    "python:3.14-slim": "Python 3.14 is not packaged in Debian 13 (python3.13), and python.org sources are not reachable",
+    "python:3.14-alpine": "Alpine's apk repositories are not reachable from this machine",
+    "node:24-slim": "Node.js 24 is not packaged in Debian (nodejs 20.19), and nodejs.org builds are not reachable",
+    "node:24-trixie-slim": "Node.js 24 is not packaged in Debian 13 (nodejs 20.19), and nodejs.org builds are not reachable",
+    "node:24-alpine": "Alpine's apk repositories are not reachable from this machine",
+    "gcr.io/distroless/nodejs24-debian13": "Node.js 24 is not packaged in Debian 13, and nodejs.org builds are not reachable",
 }
 
 
@@ -527,7 +576,8 @@ def why_not(ref: str) -> str:
     if ref in NOT_PROVABLE:
         return NOT_PROVABLE[ref]
     for prefix, why in (("alpine", NOT_PROVABLE["alpine:3.24"]), ("cgr.dev/chainguard", NOT_PROVABLE[
-            "cgr.dev/chainguard/static"])):
+            "cgr.dev/chainguard/static"]), ("mcr.microsoft.com/dotnet", NOT_PROVABLE[
+            "mcr.microsoft.com/dotnet/runtime-deps:10.0"])):
         if ref.startswith(prefix) or ref.endswith("-alpine"):
             return why
     return "no lab recipe builds this image yet"

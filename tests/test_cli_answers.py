@@ -39,14 +39,14 @@ def test_dockerfile_output_is_the_best_plans_dockerfile(tmp_path):
 def test_unknown_fact_is_exit_2_with_the_known_facts_listed():
     status, out, err = run("--answer", "langauge=go")
     assert status == 2 and out == ""
-    assert err.startswith("Error: --answer langauge=go: unknown fact 'langauge' (known facts: language, cgo,")
+    assert err.startswith("Error: --answer langauge=go: unknown fact 'langauge' (known facts: language, dotnet_deploy,")
 
 
 def test_illegal_value_is_exit_2_with_the_legal_values_listed():
     status, _, err = run("--answer", "language=cobol")
     assert status == 2
     assert err == ("Error: --answer language=cobol: 'cobol' is not an answer to language "
-                   "(legal: c, cpp, go, rust, python, node, java, unknown)\n")
+                   "(legal: c, cpp, go, rust, python, node, java, dotnet, ruby, php, bun, deno, unknown)\n")
 
 
 def test_no_viable_plan_is_exit_1():

@@ -15,9 +15,15 @@ def test_only_questions_that_matter_are_asked(rb):
 
 
 def test_node_and_java_are_not_asked_about_time_zones_or_tls(rb):
-    for language in ("node", "java"):
-        asked = {q.id for q in rb.session({"language": language}).open_questions()}
+    for answers in ({"language": "node"}, {"language": "java", "java_runtime": "jar"}):
+        asked = {q.id for q in rb.session(answers).open_questions()}
         assert not asked & {"tls", "timezones", "static_ok", "cgo"}
+
+
+def test_static_ok_is_asked_about_java_only_for_native_image(rb):
+    for runtime, asked in (("jar", False), ("jlink", False), ("native-image", True)):
+        open_ids = {q.id for q in rb.session({"language": "java", "java_runtime": runtime}).open_questions()}
+        assert ("static_ok" in open_ids) is asked, runtime
 
 
 def test_unknown_answers_give_only_safe_plans_and_list_the_assumptions(rb):

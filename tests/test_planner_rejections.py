@@ -43,9 +43,12 @@ def test_a_runtime_mismatch_says_which_runtime_the_image_has(rb):
     result = rb.consult({"language": "python", "native_deps": "no", "named_user": "no", "needs_shell": "no",
                          "timezones": "no"})
     reasons = {(r.rule_id, r.image, r.strategy): r.reason for r in result.rejected}
-    assert reasons[("MI153", "scratch", "python-official-glibc")] == \
-        "needs the python3.13 runtime; it has no language runtime"
-    assert reasons[("MI153", "node:22-slim", "python-official-glibc")] == "needs the python3.13 runtime; it has node22"
+    assert reasons[("MI153", "scratch", "python314-official-glibc")] == \
+        "needs the python3.14 runtime; it has no language runtime"
+    assert reasons[("MI153", "node:22-slim", "python314-official-glibc")] == \
+        "needs the python3.14 runtime; it has node22"
+    assert reasons[("MI153", "python:3.13-slim", "python314-official-glibc")] == \
+        "needs the python3.14 runtime; it has python3.13"
 
 
 def test_a_dynamic_program_runs_only_on_an_image_with_its_own_c_library(rb):

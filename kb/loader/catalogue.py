@@ -79,7 +79,8 @@ class CatalogueSections(Reader):
     def read_images(self, doc: Located) -> None:
         keys = ("ref", "title", "aliases", "libc", "libc_version", "loader", "release", "libs", "shell",
                 "package_manager", "ca_certificates", "tzdata", "passwd", "nonroot_user", "runtime", "runtime_path",
-                "size_mb", "size_source", "sources", "notes", "deprecated", "entrypoint", "platforms", "platforms_source")
+                "size_mb", "size_source", "sources", "notes", "deprecated", "entrypoint", "platforms", "platforms_source",
+                "shell_path")
         for item in self.items(doc, "images"):
             ref = self.text(item, "ref", "image") or "image"
             if not self.keys_ok(item, ref, keys, ("ref", "title", "libc", "release", "size_mb", "sources")):
@@ -101,7 +102,8 @@ class CatalogueSections(Reader):
                 sources=self.sources_ok(item, ref), notes=self.text(item, "notes", ref),
                 aliases=self.strings(item, "aliases", ref), deprecated=self.text(item, "deprecated", ref) or None,
                 line=item.line, entrypoint=self.strings(item, "entrypoint", ref),
-                platforms=self.strings(item, "platforms", ref), platforms_source=self.text(item, "platforms_source", ref))
+                platforms=self.strings(item, "platforms", ref), platforms_source=self.text(item, "platforms_source", ref),
+                shell_path=self.text(item, "shell_path", ref, "/bin/sh"))
             for platform in image.platforms:
                 if platform not in PLATFORMS:
                     self.problem(item.key_lines.get("platforms", item.line), ref,

@@ -10,8 +10,8 @@ import pytest
 from shell import render
 from shell.chat import COMMANDS, GREETING, TABLE, build_prompt_session
 
-JAVA_TO_RESULT = ("java", "no", "no", "no", "amd64", "no", "no")  # language, native_deps, named_user, needs_shell,
-# platform, healthcheck, fonts
+JAVA_TO_RESULT = ("java", "jar", "no", "no", "no", "amd64", "no", "no")  # language, java_runtime, native_deps,
+# named_user, needs_shell, platform, healthcheck, fonts
 
 
 def test_questions_are_shown_with_their_choices_and_answered(talk):
@@ -52,7 +52,8 @@ def test_an_alias_says_what_it_was_taken_as(talk):
 
 def test_a_wrong_answer_is_asked_again_with_the_legal_answers(talk):
     t = talk("blue", "go")
-    assert ("'blue' is not an answer to language. Choose one of: c, cpp, go, rust, python, node, java, unknown. "
+    assert ("'blue' is not an answer to language. Choose one of: c, cpp, go, rust, python, node, java, dotnet, ruby, "
+            "php, bun, deno, unknown. "
             "(? for help, why for the reason I ask)") in t.out
     assert t.session.answers == {"language": "go"}
     assert t.out.count("Which language is the program written in?") == 1  # the message, not the whole question
@@ -113,7 +114,7 @@ def test_why_at_a_question_renders_the_waiting_rules(talk, rb):
 def test_why_names_a_question_and_refuses_a_non_question(talk):
     t = talk("why tls", "why colour")
     assert "I ask 'Does the program make outgoing TLS connections" in t.out
-    assert "'colour' is not a question. Questions: language, cgo," in t.out
+    assert "'colour' is not a question. Questions: language, dotnet_deploy," in t.out
 
 
 def test_help_lists_the_legal_answers_and_every_command(talk):
@@ -157,7 +158,7 @@ def test_set_states_a_fact_out_of_order(talk):
 
 def test_set_refuses_unknown_facts_and_values(talk):
     t = talk("set colour=blue", "set tls=maybe", "set", "set tls")
-    assert "'colour' is not a fact I ask about. Facts: language, cgo" in t.out
+    assert "'colour' is not a fact I ask about. Facts: language, dotnet_deploy" in t.out
     assert "'maybe' is not an answer to tls. Choose one of: yes, no, unknown." in t.out
     assert t.out.count("Usage: set FACT=VALUE, for example set tls=no.") == 2
     assert t.session.answers == {}
@@ -192,8 +193,8 @@ def test_chat_rule_prints_what_minimage_ask_rules_prints(talk):
 
 def test_the_result_is_shown_once_no_question_matters(talk, rb):
     t = talk(*JAVA_TO_RESULT)
-    result = rb.session(dict(zip(["language", "native_deps", "named_user", "needs_shell", "platform", "healthcheck", "fonts"],
-                                        JAVA_TO_RESULT))).result()
+    result = rb.session(dict(zip(["language", "java_runtime", "native_deps", "named_user", "needs_shell", "platform",
+                                  "healthcheck", "fonts"], JAVA_TO_RESULT))).result()
     assert render.result_text(result) in t.out
     assert t.out.count("Recommended:") == 1
     assert t.rc == 0

@@ -13,7 +13,7 @@ def complete(chat, text: str) -> list[str]:
 
 def test_commands_complete(chat):
     assert complete(chat, "wh") == ["why"]
-    assert complete(chat, "ru") == ["rust", "rules", "rule"]  # the answer first, then the commands
+    assert complete(chat, "ru") == ["rust", "ruby", "rules", "rule"]  # the answers first, then the commands
     assert complete(chat, "RES") == ["restart"]
 
 
@@ -21,12 +21,13 @@ def test_the_questions_choices_aliases_and_unknown_complete(chat):
     assert complete(chat, "py") == ["python", "py", "python3"]
     assert complete(chat, "jav") == ["java", "javascript"]
     assert complete(chat, "unk") == ["unknown"]
-    assert complete(chat, "c") == ["c", "cpp", "c++", "cxx", "cc"]
+    assert complete(chat, "c") == ["c", "cpp", "c++", "cxx", "cc", "csharp", "c#"]
 
 
 def test_an_empty_line_offers_every_answer_then_every_command(chat):
     words = complete(chat, "")
-    assert words[:8] == ["c", "cpp", "go", "rust", "python", "node", "java", "golang"]
+    assert words[:13] == ["c", "cpp", "go", "rust", "python", "node", "java", "dotnet", "ruby", "php", "bun", "deno",
+                          "golang"]
     assert words.index("unknown") < words.index("why")
     assert set(words) >= {c.name for c in TABLE} | {"?", "exit"}
 
@@ -48,14 +49,23 @@ def test_completion_follows_the_open_question(chat):
 
 
 def test_after_the_result_only_commands_complete(chat):
-    for fact, value in {"language": "java", "native_deps": "no", "named_user": "no", "needs_shell": "no",
-                        "platform": "amd64", "healthcheck": "no", "fonts": "no"}.items():
+    for fact, value in {"language": "java", "java_runtime": "jar", "native_deps": "no", "named_user": "no",
+                        "needs_shell": "no", "platform": "amd64", "healthcheck": "no", "fonts": "no"}.items():
         chat.session.answer(fact, value)
     chat.refresh()
     assert chat.question is None
     assert set(complete(chat, "")) == {c.name for c in TABLE} | {"?", "exit"}  # no answers offered
     assert "java" not in complete(chat, "j")
     assert complete(chat, "pl") == ["plan"]
+
+
+def test_the_dotnet_follow_up_completes_its_own_choices(chat):
+    chat.session.answer("language", "dotnet")
+    chat.refresh()
+    assert chat.question.id == "dotnet_deploy"
+    assert complete(chat, "s")[:2] == ["self-contained", "scd"]  # then the commands set, save
+    assert complete(chat, "n") == ["native-aot"]
+    assert "jlink" not in complete(chat, "j")  # another language's follow-up is not offered
 
 
 def test_command_arguments_complete(chat):
@@ -72,8 +82,8 @@ def test_command_arguments_complete(chat):
 
 
 def test_how_and_plan_complete_from_the_result(chat):
-    for fact, value in {"language": "java", "native_deps": "no", "named_user": "no", "needs_shell": "no",
-                        "platform": "amd64", "healthcheck": "no", "fonts": "no"}.items():
+    for fact, value in {"language": "java", "java_runtime": "jar", "native_deps": "no", "named_user": "no",
+                        "needs_shell": "no", "platform": "amd64", "healthcheck": "no", "fonts": "no"}.items():
         chat.session.answer(fact, value)
     chat.refresh()
     assert complete(chat, "how gcr") == ["gcr.io/distroless/java21-debian13"]

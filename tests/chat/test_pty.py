@@ -61,6 +61,9 @@ def test_a_whole_conversation(child, tmp_path):
     child.send("jav\t")  # Tab: java and javascript share "java"
     child.expect(r"javascript[^\r\n]*= node")  # the completion menu lists both, with what each means
     child.send("\r")
+    child.expect("How should the Java program be shipped")
+    child.expect("java_runtime>")
+    child.send("jar\r")
     child.expect("Does the program use native libraries")
     child.expect("native_deps>")
 
@@ -130,7 +133,7 @@ def test_garbage_and_a_very_long_line_are_messages(child):
     child.expect("language>")
     child.send("blue\r")
     child.expect(re.escape("'blue' is not an answer to language. Choose one of: c, cpp, go, rust, python, node, "
-                           "java, unknown. (? for help, why for the reason I ask)"))
+                           "java, dotnet, ruby, php, bun, deno, unknown. (? for help, why for the reason I ask)"))
     child.expect("language>")
     child.send("x" * 5000 + "\r")
     child.expect("That line is 5000 characters long: it is neither an answer nor a command.", timeout=30)

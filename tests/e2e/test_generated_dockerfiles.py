@@ -21,7 +21,7 @@ ALL_NO = dict(native_deps="no", tls="no", timezones="no", named_user="no", needs
 
 
 def test_distroless_nodejs_gets_only_the_script(consult):
-    df = _plan(consult, "gcr.io/distroless/nodejs22-debian13", language="node", **ALL_NO)
+    df = _plan(consult, "gcr.io/distroless/nodejs22-debian13", language="node", node_version="22", **ALL_NO)
     assert df.rstrip().endswith('CMD ["server.js"]'), df
     assert "ENTRYPOINT" not in df
 
@@ -32,13 +32,13 @@ def test_distroless_java_gets_only_the_jar(consult):
 
 
 def test_distroless_python_runs_the_virtualenv_python_as_entrypoint(consult):
-    df = _plan(consult, "gcr.io/distroless/python3-debian13", language="python", **ALL_NO)
+    df = _plan(consult, "gcr.io/distroless/python3-debian13", language="python", python_version="3.13", **ALL_NO)
     assert df.rstrip().endswith('ENTRYPOINT ["/venv/bin/python3", "main.py"]'), df
     assert not re.search(r"^CMD", df, re.MULTILINE), df
 
 
 def test_images_without_an_entrypoint_keep_the_whole_command(consult):
-    df = _plan(consult, "node:22-slim", language="node", **ALL_NO)
+    df = _plan(consult, "node:22-slim", language="node", node_version="22", **ALL_NO)
     assert df.rstrip().endswith('CMD ["/usr/local/bin/node", "server.js"]'), df
 
 
