@@ -12,7 +12,8 @@ class CatalogueSections(Reader):
     def read_questions(self, doc: Located) -> None:
         for item in self.items(doc, "questions"):
             qid = self.text(item, "id", "question") or "question"
-            if not self.keys_ok(item, qid, ("id", "text", "choices", "aliases", "if_unknown", "unknown_reason", "help"),
+            if not self.keys_ok(item, qid, ("id", "text", "choices", "aliases", "if_unknown", "unknown_reason", "help",
+                                          "multiple"),
                                 ("id", "text", "choices")):
                 continue
             if not re.fullmatch(r"[a-z][a-z0-9_]*", qid):
@@ -38,7 +39,7 @@ class CatalogueSections(Reader):
                     id=qid, text=self.text(item, "text", qid), choices=choice_text, aliases=aliases,
                     if_unknown=None if if_unknown is None else str(if_unknown),
                     unknown_reason=self.text(item, "unknown_reason", qid), help=self.text(item, "help", qid),
-                    line=item.line)
+                    line=item.line, multiple=self.flag(item, "multiple", qid))
 
     def read_derived(self, doc: Located) -> None:
         for section, table in (("derived", self.kb.derived), ("evidence", self.kb.evidence)):
@@ -71,7 +72,7 @@ class CatalogueSections(Reader):
                 self.problem(libraries.key_lines.get(soname, libraries.line), soname,
                              "a library maps package managers to package names")
                 continue
-            self.keys_ok(info, soname, ("apt", "apk", "size_mb"), ())
+            self.keys_ok(info, soname, ("apt", "apk", "size_mb", "name", "dev"), ())
             if "size_mb" in info:
                 self.number(info, "size_mb", soname)
             self.kb.libraries[soname] = {k: dict(v) if isinstance(v, dict) else v for k, v in info.items()}
@@ -139,7 +140,7 @@ class CatalogueSections(Reader):
 
     def read_strategies(self, doc: Located) -> None:
         keys = ("id", "title", "build_image", "build_release", "build_family", "libc", "libs", "runtime", "steps", "cmd",
-                "sources", "prebuilt")
+                "sources", "prebuilt", "native_build")
         for item in self.items(doc, "strategies"):
             sid = self.text(item, "id", "strategy") or "strategy"
             prebuilt = self.flag(item, "prebuilt", sid)
@@ -154,7 +155,7 @@ class CatalogueSections(Reader):
                 libs=frozenset(self.strings(item, "libs", sid)),
                 runtime=self.text(item, "runtime", sid) or None, steps=self.steps(item, sid),
                 cmd=self.strings(item, "cmd", sid) or ("/app",), sources=self.sources_ok(item, sid),
-                prebuilt=prebuilt, line=item.line)
+                prebuilt=prebuilt, line=item.line, native_build=self.strings(item, "native_build", sid))
             if self.claim("strategies", sid, item.line, self.kb.strategies):
                 self.kb.strategies[sid] = strategy
 
@@ -169,7 +170,8 @@ class CatalogueSections(Reader):
                 self.problem(item.key_lines.get("supplies", item.line), cid,
                              f"supplies '{supplies}' is not one of: {', '.join(NEEDS_CHECKED)}")
             change = Change(id=cid, title=self.text(item, "title", cid), supplies=supplies,
-                            applies_to=self.strings(item, "applies_to", cid), steps=self.steps(item, cid),
+                            applies_to=self.strings(item, "applies_to", cid),
+                            steps=self.steps(item, cid, ("setup", "build", "final")),
                             size_mb=self.number(item, "size_mb", cid) if "size_mb" in item else 0.0, line=item.line)
             if self.claim("changes", cid, item.line, self.kb.changes):
                 self.kb.changes[cid] = change
