@@ -47,7 +47,7 @@ NOT_PROVEN = "not proven here"
 FAILURE_SIGNATURES = {
     "MI150": r"no such file or directory",  # exec of a dynamic binary whose loader is missing
     "MI151": r"version `GLIBC_[0-9.]+' not found",
-    "MI152": r"error while loading shared libraries",
+    "MI152": r"error while loading shared libraries|cannot open shared object file",  # the loader; dlopen
     # the interpreter is missing, or the image's own ENTRYPOINT is another language's interpreter, which cannot find
     # the program or cannot parse it
     "MI153": r"no such file or directory|executable file not found|can't open file|Cannot find module|SyntaxError",
@@ -84,6 +84,10 @@ class Scenario:
             out.append("user")
         if f.get("needs_shell") == "yes":
             out.append("shell")
+        if self.sample == "python" and f.get("native_deps") == "yes":  # a manylinux wheel's C extension loads
+            out.append("wheel")
+        if "libpq" in f.get("native_libs", "").split(","):
+            out.append("libpq")
         return out
 
     @property
@@ -115,6 +119,11 @@ SCENARIOS = [
        language="rust", native_deps=NO, tls=NO, timezones=NO, named_user="yes", needs_shell=NO),
     _s("python-pure", "python", "Python, standard library only; TLS, time zone, named user",
        language="python", native_deps=NO, tls="yes", timezones="yes", named_user="yes", needs_shell=NO),
+    _s("python-wheels", "python", "Python with a native manylinux wheel (MarkupSafe's C speedups)",
+       language="python", native_deps="yes", musl_builds=NO, tls=NO, timezones=NO, named_user=NO, needs_shell=NO),
+    _s("python-psycopg2", "python", "Python with psycopg2, compiled at install against libpq (no Linux wheel)",
+       language="python", native_deps="yes", musl_builds=NO, native_libs="libpq", tls=NO, timezones=NO,
+       named_user=NO, needs_shell=NO),
     _s("node-pure", "node", "Node.js, no native addons; HTTP on loopback, named user",
        language="node", native_deps=NO, tls=NO, timezones=NO, named_user="yes", needs_shell=NO),
 ]
@@ -217,6 +226,9 @@ def _context(scenario: Scenario, into: Path) -> None:
         (into / "checks.go").write_text(f'package main\n\nconst checks = "{checks}"\n')
     elif scenario.sample == "python":
         (into / "checks.py").write_text(f"CHECKS = {json.dumps(scenario.checks)}\n")
+        wanted = [pkg for check, pkg in (("wheel", "markupsafe"), ("libpq", "psycopg2")) if check in scenario.checks]
+        if wanted:  # psycopg2, not psycopg2-binary: the one that must be compiled
+            (into / "requirements.txt").write_text("\n".join(wanted) + "\n")
     elif scenario.sample == "rust":
         (into / "src" / "checks.rs").write_text(
             "const CHECKS: &[&str] = &[" + ", ".join(json.dumps(c) for c in scenario.checks) + "];\n")
