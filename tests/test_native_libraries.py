@@ -80,3 +80,21 @@ def test_a_static_binary_does_not_install_runtime_libraries(rb):
     result = rb.consult({**C_NATIVE, "static_ok": "yes", "native_libs": "zlib"})
     scratch = [p for p in result.plans if p.final_image == "scratch"]
     assert scratch and all("apt-get" not in _dockerfile(p).split("FROM scratch")[1] for p in scratch)
+
+
+def test_inspect_names_the_system_libraries_of_a_requirements_file_and_a_makefile(rb, tmp_path):
+    """psycopg2 (no Linux wheel) links the system libpq; markupsafe's wheel bundles what it needs; -lz and -lpq in a
+    Makefile are zlib and libpq."""
+    py = tmp_path / "py"
+    py.mkdir()
+    (py / "requirements.txt").write_text("markupsafe\npsycopg2==2.9.10\n")
+    (py / "main.py").write_text("print(1)\n")
+    facts = {(j.fact.name, j.fact.value): j.note for j in rb.inspect(str(py)).evidence}
+    assert ("native_libs", "libpq") in facts and "requirements.txt:2" in facts[("native_libs", "libpq")]
+    assert [k for k in facts if k[0] == "native_libs"] == [("native_libs", "libpq")]
+    c = tmp_path / "c"
+    c.mkdir()
+    (c / "main.c").write_text("int main(void){return 0;}\n")
+    (c / "Makefile").write_text("app: main.c\n\tcc -o app main.c -lz -lpq -lm\n")
+    libs = sorted(j.fact.value for j in rb.inspect(str(c)).evidence if j.fact.name == "native_libs")
+    assert libs == ["libpq", "zlib"]

@@ -203,7 +203,7 @@ class CatalogueSections(Reader):
                     self.problem(line, eco, "a native package is a mapping (name, libs, note)")
                     continue
                 name = self.text(entry, "name", eco)
-                if not self.keys_ok(entry, name or eco, ("name", "libs", "note", "tls"), ("name",)):
+                if not self.keys_ok(entry, name or eco, ("name", "libs", "note", "tls", "system_libs"), ("name",)):
                     continue
                 normal = re.sub(r"[-_.]+", "-", name).lower() if eco == "python" else \
                     name.lower() if eco == "node" else name
@@ -211,4 +211,5 @@ class CatalogueSections(Reader):
                     self.problem(entry.line, name, f"write the package name as '{normal}'")
                 if self.claim(f"native_packages {eco}", name, entry.line, known):
                     known[name] = {"name": name, "libs": self.strings(entry, "libs", name),
-                                   "note": self.text(entry, "note", name), "tls": self.text(entry, "tls", name) or None}
+                                   "note": self.text(entry, "note", name), "tls": self.text(entry, "tls", name) or None,
+                                   "system_libs": self.flag(entry, "system_libs", name)}
