@@ -53,7 +53,11 @@ def shell():
 
 def wheel():
     from markupsafe import _speedups
-    escaped = str(_speedups.escape("<a&b>"))
+    if not _speedups.__file__.endswith(".so"):
+        raise RuntimeError(f"{_speedups.__file__} is not a compiled extension")
+    # MarkupSafe 3 exports _escape_inner from its C module (escape itself lives in __init__); 2.x exported escape
+    escape = getattr(_speedups, "_escape_inner", None) or _speedups.escape
+    escaped = str(escape("<a&b>"))
     if escaped != "&lt;a&amp;b&gt;":
         raise RuntimeError(f"escape gave {escaped!r}")
     return f"C extension {os.path.basename(_speedups.__file__)}"
