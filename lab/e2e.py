@@ -64,6 +64,7 @@ class Scenario:
     sample: str  # directory under lab/samples/
     answers: tuple[tuple[str, str], ...]
     title: str
+    unprovable: tuple[tuple[str, str], ...] = ()  # (strategy, why its plans cannot be built here)
 
     @property
     def facts(self) -> dict[str, str]:
@@ -86,6 +87,8 @@ class Scenario:
             out.append("shell")
         if self.sample == "python" and f.get("native_deps") == "yes":  # a manylinux wheel's C extension loads
             out.append("wheel")
+        if self.sample == "node" and f.get("native_deps") == "yes":  # a native addon's glibc prebuild loads
+            out.append("addon")
         if "libpq" in f.get("native_libs", "").split(","):
             out.append("libpq")
         return out
@@ -95,8 +98,13 @@ class Scenario:
         return [a for k, v in self.answers for a in ("--answer", f"{k}={v}")]
 
 
-def _s(name: str, sample: str, title: str, **answers: str) -> Scenario:
-    return Scenario(name, sample, tuple(answers.items()), title)
+def _s(name: str, sample: str, title: str, unprovable: dict[str, str] | None = None, **answers: str) -> Scenario:
+    return Scenario(name, sample, tuple(answers.items()), title, tuple((unprovable or {}).items()))
+
+
+# python-distroless builds on plain debian:13-slim, whose pip has no wheelhouse: a package from an index needs one
+NO_INDEX = {"python-distroless": "its build stage is plain debian:13-slim, whose pip finds packages only on an index, "
+                                 "and none is usable from a build here (no network, or TLS it cannot verify)"}
 
 
 NO = "no"
@@ -119,11 +127,13 @@ SCENARIOS = [
        language="rust", native_deps=NO, tls=NO, timezones=NO, named_user="yes", needs_shell=NO),
     _s("python-pure", "python", "Python, standard library only; TLS, time zone, named user",
        language="python", native_deps=NO, tls="yes", timezones="yes", named_user="yes", needs_shell=NO),
-    _s("python-wheels", "python", "Python with a native manylinux wheel (MarkupSafe's C speedups)",
+    _s("python-wheels", "python", "Python with a native manylinux wheel (MarkupSafe's C speedups)", NO_INDEX,
        language="python", native_deps="yes", musl_builds=NO, tls=NO, timezones=NO, named_user=NO, needs_shell=NO),
     _s("python-psycopg2", "python", "Python with psycopg2, compiled at install against libpq (no Linux wheel)",
-       language="python", native_deps="yes", musl_builds=NO, native_libs="libpq", tls=NO, timezones=NO,
+       NO_INDEX, language="python", native_deps="yes", musl_builds=NO, native_libs="libpq", tls=NO, timezones=NO,
        named_user=NO, needs_shell=NO),
+    _s("node-addon", "node", "Node.js with a native addon (bufferutil's glibc Node-API prebuild)",
+       language="node", native_deps="yes", musl_builds=NO, tls=NO, timezones=NO, named_user=NO, needs_shell=NO),
     _s("node-pure", "node", "Node.js, no native addons; HTTP on loopback, named user",
        language="node", native_deps=NO, tls=NO, timezones=NO, named_user="yes", needs_shell=NO),
 ]
@@ -234,6 +244,11 @@ def _context(scenario: Scenario, into: Path) -> None:
             "const CHECKS: &[&str] = &[" + ", ".join(json.dumps(c) for c in scenario.checks) + "];\n")
     elif scenario.sample == "node":
         (into / "checks.json").write_text(json.dumps(scenario.checks) + "\n")
+        addon = into / "addon"
+        if "addon" in scenario.checks:  # the project that depends on bufferutil
+            for name in ("package.json", "package-lock.json"):
+                shutil.copy(addon / name, into / name)
+        shutil.rmtree(addon)
     else:
         (into / "checks.h").write_text(f'#define CHECKS "{checks}"\n')
 
@@ -270,7 +285,7 @@ def run_scenario(engine: Engine, scenario: Scenario) -> ScenarioResult:
         n, t1 = plan["rank"], time.monotonic()
         dockerfile = ask(scenario, "--format", "dockerfile", "--plan", str(n))
         out = Outcome(scenario.name, "plan", f"plan {n}", plan["strategy"], plan["final_image"], NOT_PROVEN)
-        why = _prepare(engine, dockerfile)
+        why = dict(scenario.unprovable).get(plan["strategy"]) or _prepare(engine, dockerfile)
         if why:
             out.detail = why
             unproven.setdefault(plan["strategy"], why)

@@ -15,6 +15,13 @@ unchanged. The wheelhouse holds:
   pg_config (libpq-dev) in the build stage and libpq5 in the final image, which is what minimage-ask plans
   (rule MI268, knowledge/releases.yaml libraries).
 
+The Node builder images get the same treatment through npm's own configuration: the packages a sample installs are
+put in the image's npm cache with the image's own npm (``npm cache add NAME@VERSION``, packument and tarball) and the
+global npmrc sets ``offline=true``, so ``npm ci`` installs from the lockfile without a registry. The sample's native
+addon is bufferutil, whose npm tarball carries Node-API prebuilds (``prebuilds/linux-x64/bufferutil.node``, linked
+against glibc only) that node-gyp-build picks at install and at load time: the "glibc prebuilds load as they are"
+case of rule MI241.
+
 The official image keeps Python's headers (``/usr/local/include/python3.13``); Debian's are libpython3.13-dev's in
 ``/usr/include/python3.13`` (with the multiarch pyconfig.h), linked from there.
 """
@@ -74,6 +81,31 @@ def _psycopg2_sdist(into: Path) -> None:
             Path(tmp.name).unlink()
             raise WheelhouseError(f"could not fetch Debian's psycopg2 {upstream} source: {e}") from None
     Path(tmp.name).rename(target)
+
+
+NPM_PACKAGES = ("bufferutil@4.1.0", "node-gyp-build@4.8.4")
+
+
+def node_npm_cache(root: Path) -> None:
+    """Fill the image's npm cache (root's, where `npm ci` in a build stage looks) and turn the registry off."""
+    env = {"PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "HOME": "/root"}
+    # the host's CA bundle, for a host whose network verifies with its own CAs; removed afterwards
+    host_ca = root / "tmp/minimage-host-ca.crt"
+    host_ca.write_bytes(Path("/etc/ssl/certs/ca-certificates.crt").read_bytes())
+    try:
+        res = subprocess.run(["chroot", str(root), "npm", "cache", "add", *NPM_PACKAGES], capture_output=True,
+                             text=True, env={**env, "NODE_EXTRA_CA_CERTS": "/tmp/minimage-host-ca.crt"}, timeout=600)
+    finally:
+        host_ca.unlink()
+    if res.returncode != 0:
+        raise WheelhouseError(f"npm cache add {' '.join(NPM_PACKAGES)} failed: {(res.stdout + res.stderr)[-800:]}")
+    where = subprocess.run(["chroot", str(root), "npm", "config", "get", "globalconfig"], capture_output=True,
+                           text=True, env=env, timeout=120).stdout.strip() or "/etc/npmrc"
+    npmrc = root / where.lstrip("/")
+    npmrc.parent.mkdir(parents=True, exist_ok=True)
+    with open(npmrc, "a") as f:
+        f.write("# minimage lab: no registry is reachable here; packages come from the image's npm cache\n"
+                "offline=true\n")
 
 
 def python_slim_extras(root: Path) -> list[str]:
