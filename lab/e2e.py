@@ -102,7 +102,6 @@ def _s(name: str, sample: str, title: str, unprovable: dict[str, str] | None = N
     return Scenario(name, sample, tuple(answers.items()), title, tuple((unprovable or {}).items()))
 
 
-# python-distroless builds on plain debian:13-slim, whose pip has no wheelhouse: a package from an index needs one
 NO_INDEX = {"python-distroless": "its build stage is plain debian:13-slim, whose pip finds packages only on an index, "
                                  "and none is usable from a build here (no network, or TLS it cannot verify)"}
 
@@ -316,6 +315,9 @@ def run_scenario(engine: Engine, scenario: Scenario) -> ScenarioResult:
             dockerfile = with_final_image(base, image)
             if rule != "MI156":  # the rule under test, not a missing user, must be what stops it
                 dockerfile = re.sub(r"^USER .*\n", "", dockerfile, flags=re.MULTILINE)
+            # nor a package install the image cannot run (no shell, no apt): the missing library or runtime shows
+            head, final_from, final = dockerfile.rpartition(f"FROM {image}\n")
+            dockerfile = head + final_from + re.sub(r"^RUN .*\n", "", final, flags=re.MULTILINE)
             why = _prepare(engine, dockerfile)
             if why:
                 out.detail = why
