@@ -98,3 +98,21 @@ def test_inspect_names_the_system_libraries_of_a_requirements_file_and_a_makefil
     (c / "Makefile").write_text("app: main.c\n\tcc -o app main.c -lz -lpq -lm\n")
     libs = sorted(j.fact.value for j in rb.inspect(str(c)).evidence if j.fact.name == "native_libs")
     assert libs == ["libpq", "zlib"]
+
+
+def test_a_library_users_can_name_must_have_packages(tmp_path):
+    """A native_libs choice without a `libraries` entry could never be installed: the loader says where."""
+    import shutil
+    from pathlib import Path
+
+    from kb.errors import RuleFileError
+    from kb.loader import load_knowledge
+
+    root = Path(__file__).resolve().parent.parent
+    shutil.copy(root / "rules.yaml", tmp_path)
+    shutil.copytree(root / "knowledge", tmp_path / "knowledge")
+    questions = tmp_path / "knowledge" / "questions.yaml"
+    questions.write_text(questions.read_text().replace("      libpq: ", "      libfoo: Foo\n      libpq: ", 1))
+    with pytest.raises(RuleFileError) as err:
+        load_knowledge([tmp_path / "rules.yaml"], base=False)
+    assert "native_libs: library 'libfoo' has no entry under 'libraries' (name: libfoo)" in str(err.value)
