@@ -491,8 +491,8 @@ for _suite, _refs, _node in (("trixie", ("node:22-trixie-slim",), "Debian 13's n
                               "Debian 12's nodejs 18.19 (OpenSSL 3.0)")):
     _add(Recipe(
         f"node-22-{_suite}-slim", _refs,
-        _apt_install(["nodejs", "npm"], after=lambda r: (_node_after(r), RI.node_npm_cache(r), _purge_python(r)),
-                     record=["nodejs", "npm"]),
+        _apt_install(["nodejs", "npm"], record=["nodejs", "npm"], after=lambda r: (
+            _node_after(r), RI.node_npm_cache(r), _purge_python(r), RI.forget_unmet(r))),
         {"Env": {"PATH": DEFAULT_PATH, "NODE_VERSION": "22"}, "Entrypoint": ["docker-entrypoint.sh"],
          "Cmd": ["node"]},
         f"nodejs/docker-node 22/{_suite}-slim/Dockerfile (FROM debian:{_suite}-slim; user node 1000; node from "
@@ -501,8 +501,9 @@ for _suite, _refs, _node in (("trixie", ("node:22-trixie-slim",), "Debian 13's n
          "from nodejs.org", "npm is Debian's, not the npm 10 that Node 22 bundles",
          "docker-entrypoint.sh is this lab's equivalent of docker-node's script",
          "python3, which Debian's npm depends on (node-gyp), is purged as the real image has none",
-         "the global npmrc sets offline=true and root's npm cache holds the samples' packages (lab/recipes_interp.py)"),
-        base=f"debian-{_suite}-slim", version=3))
+         "the global npmrc sets offline=true and root's npm cache holds the samples' packages (lab/recipes_interp.py)",
+         "npm and the packages that needed python3 are dropped from dpkg's database (files kept), so apt works"),
+        base=f"debian-{_suite}-slim", version=4))
 _add(Recipe(
     "distroless-nodejs22-debian13", ("gcr.io/distroless/nodejs22-debian13",), _on_cc(_nodejs_distroless),
     {"Env": DISTROLESS_ENV, "Entrypoint": ["/nodejs/bin/node"], "User": "0", "WorkingDir": "/"},

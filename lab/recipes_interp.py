@@ -122,3 +122,31 @@ def python_slim_extras(root: Path) -> list[str]:
         (dst / name).write_bytes((src / name).read_bytes())
     (root / "etc/pip.conf").write_text(PIP_CONF)
     return files
+
+
+def forget_unmet(root: Path, rounds: int = 12) -> list[str]:
+    """After python3 is purged from a node image, the packages that depended on it (gyp, node-gyp, npm, ...) are
+    dropped from dpkg's database, their files kept, until apt sees no unmet dependency: node and npm are then files
+    dpkg does not manage, as in the real image (nodejs.org's tarball in /usr/local), and the image's apt installs
+    packages again (`apt-get install libpq5` in a final stage). Returns the packages forgotten."""
+    env = {"PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"}
+    forgotten: list[str] = []
+    for _ in range(rounds):
+        check = subprocess.run(["chroot", str(root), "apt-get", "check"], capture_output=True, text=True, env=env)
+        if check.returncode == 0:
+            return forgotten
+        broken = sorted({line.split(":")[0].strip() for line in check.stdout.splitlines()
+                         if " : Depends:" in line or " : PreDepends:" in line})
+        if not broken:
+            raise WheelhouseError(f"apt-get check fails with nothing to forget: {(check.stdout + check.stderr)[-500:]}")
+        status = root / "var/lib/dpkg/status"
+        stanzas = status.read_text().split("\n\n")
+        keep = [st for st in stanzas if not any(st.startswith(f"Package: {b}\n") for b in broken)]
+        status.write_text("\n\n".join(keep))
+        for name in broken:
+            for info in (root / "var/lib/dpkg/info").glob(f"{name}.*"):
+                info.unlink()
+            for info in (root / "var/lib/dpkg/info").glob(f"{name}:*.*"):
+                info.unlink()
+        forgotten += broken
+    raise WheelhouseError(f"apt-get check still fails after forgetting {', '.join(forgotten)}")
