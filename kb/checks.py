@@ -154,7 +154,9 @@ def _libs(p: Pair) -> str | None:
     if art.glibcxx_min and glibcxx and "libstdc++.so.6" in image.libs:
         if parse_version(glibcxx) < parse_version(art.glibcxx_min):
             return f"needs GLIBCXX_{art.glibcxx_min}, but its libstdc++ provides GLIBCXX_{glibcxx} at most"
-    missing = sorted(lib for lib in art.libs - image.libs if not planner.loader_provides(image, lib))
+    # the libraries the user named go into every final image that loads libraries (not beside a static binary)
+    wanted = art.libs | (p.ctx.named_libs if art.libc != "none" else frozenset())
+    missing = sorted(lib for lib in wanted - image.libs if not planner.loader_provides(image, lib))
     if "native-libs" in p.ctx.needs and art.libc in ("glibc", "musl") and art.runtime is None:
         missing.append("native-libs")
     if missing:
@@ -165,8 +167,8 @@ def _libs(p: Pair) -> str | None:
         steps, extra = installed
         p.final_steps += steps
         p.size += extra
-    if art.libs or missing:
-        shipped = sorted(art.libs & image.libs)
+    if wanted or missing:
+        shipped = sorted(wanted & image.libs)
         p.used["libs"] = "; ".join(filter(None, [f"ships {', '.join(shipped)}" if shipped else "",
                                                  *(st.instruction for st in p.final_steps)]))
     return None
@@ -211,3 +213,5 @@ class Context(Data):
     platform: str = "amd64"  # the target platform
     binary_platform: str | None = None  # the inspected binary's platform (None: not one minimage knows)
     binary_arch: str = ""  # its ELF machine, as inspect names it (x86_64, aarch64, ...)
+    named_libs: frozenset[str] = frozenset()  # sonames of the native libraries the user named (native_libs)
+    named_dev: tuple[dict, ...] = ()  # their `dev` package entries (knowledge/releases.yaml libraries), in order

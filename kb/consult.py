@@ -225,7 +225,8 @@ class RuleBase:
 
     def known(self, answers: Mapping[str, str], evidence: Iterable[Justification] = ()) -> dict[str, set[str]]:
         """What is known before inference: the answers (unknowns as assumed) and, where not answered, evidence."""
-        known = {k: {v} for k, v in self.effective(answers)[0].items()}
+        questions = self.knowledge.questions
+        known = {k: set(questions[k].values(v)) for k, v in self.effective(answers)[0].items()}
         for j in evidence:
             if j.fact.name not in answers:
                 known.setdefault(j.fact.name, set()).add(j.fact.value)
@@ -271,8 +272,10 @@ class RuleBase:
         base: list[Justification] = []
         for fact, value in facts.items():
             assumed = answers[fact] == UNKNOWN
-            base.append(Justification(Fact(fact, value), "assumption" if assumed else "user",
-                                      note=self.knowledge.questions[fact].unknown_reason if assumed else ""))
+            question = self.knowledge.questions[fact]
+            for one in question.values(value):  # each choice of a multiple answer is a fact of its own
+                base.append(Justification(Fact(fact, one), "assumption" if assumed else "user",
+                                          note=question.unknown_reason if assumed else ""))
         seen = set(base)
         for e in evidence:  # an answer overrides what evidence showed; the same justification counts once
             if e.fact.name not in answers and e not in seen:

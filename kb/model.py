@@ -88,12 +88,26 @@ class Question(Data):
     unknown_reason: str
     help: str = ""
     line: int = 0
+    multiple: bool = False  # several choices in one answer, separated by commas: each becomes a fact of its own
 
     def legal(self) -> list[str]:
         return [*self.choices, UNKNOWN]
 
+    def values(self, value: str) -> list[str]:
+        """The fact values of a normalised answer (one, or each of a multiple answer's choices)."""
+        return value.split(",") if self.multiple and value != UNKNOWN else [value]
+
     def normalise(self, raw: str) -> str | None:
-        """The canonical value for what a person typed, or None if it is not an answer to this question."""
+        """The canonical value for what a person typed, or None if it is not an answer to this question. A multiple
+        answer is its choices, each normalised, sorted and joined by commas ("libpq,zlib")."""
+        if self.multiple and ("," in raw or "+" in raw):
+            parts = [p for p in (self._one(x) for x in raw.replace("+", ",").split(",") if x.strip())]
+            if not parts or None in parts or UNKNOWN in parts:
+                return None
+            return ",".join(sorted(set(parts)))  # type: ignore[arg-type]
+        return self._one(raw)
+
+    def _one(self, raw: str) -> str | None:
         text = raw.strip().lower()
         if text in self.choices or text == UNKNOWN:
             return text
@@ -159,7 +173,7 @@ class Image(Data):
 class Step(Data):
     """A Dockerfile instruction plus the one-line reason shown beside it in the plan."""
 
-    stage: str  # build | final
+    stage: str  # build | final (a change's "setup" step goes first in the build stage)
     instruction: str  # empty for a step that only adds Go build tags
     why: str = ""
     family: str | None = None  # only for build images of this family (debian | alpine)
@@ -185,6 +199,7 @@ class Strategy(Data):
     prebuilt: bool = False  # no build: the artefact is an inspected binary, described by evidence facts
     line: int = 0
     build_platforms: tuple[str, ...] = ()  # the platforms its build image is published for; () = all six asked about
+    native_build: tuple[str, ...] = ()  # packages of its build family that compile against named native libraries
 
     def to_dict(self) -> dict[str, Any]:
         d = Data.to_dict(self)

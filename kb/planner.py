@@ -66,6 +66,10 @@ class Planner:
                    if "debian" in r and parse_version(r["glibc"]) <= parse_version(image.libc_version)]
         return max(fitting)[1] if fitting else None
 
+    def build_release(self, strategy: Strategy, image: Image) -> str | None:
+        """The release of the build stage: pinned to the final image's for a `{debian}` build image."""
+        return self.pinned_release(image) if "{debian}" in strategy.build_image else strategy.build_release
+
     def reject(self, image: Image, strategy: Strategy, check: str, reason: str) -> Rejection:
         return Rejection(image=image.ref, strategy=strategy.id, rule_id=self.checks[check].id, reason=reason)
 
@@ -94,7 +98,7 @@ class Planner:
         caveats = tuple(cv.text for cid in sorted(ctx.caveat_ids) if (cv := self.kb.caveats[cid])
                         and (not cv.strategies or strategy.id in cv.strategies)
                         and (not cv.images or image.ref in cv.images))
-        steps = self.steps(strategy, applied, pair.final_steps, ctx)
+        steps = self.steps(strategy, applied, pair.final_steps, ctx, self.build_release(strategy, image))
         build_image = art.build_image
         build_platform = next((c.build_platform for c in applied if c.build_platform), "")
         if strategy.prebuilt and not any("--from=build" in st.instruction for st in steps):
@@ -138,9 +142,8 @@ class Planner:
             return None
         packages, size = [], 0.0
 
-        def package(info: dict) -> str:  # package names can differ by release (libssl3 / libssl3t64)
-            name = info[manager]
-            return str(name.get(image.release, name.get("default")) if isinstance(name, dict) else name)
+        def package(info: dict) -> str:
+            return _package(info[manager], image.release)
 
         for soname in missing:
             info = self.kb.libraries.get(soname)
@@ -162,8 +165,9 @@ class Planner:
         return steps, size
 
     def steps(self, strategy: Strategy, applied: list[Change], installs: list[Step],
-              ctx: "Context") -> tuple[Step, ...]:
-        """Every Dockerfile step in order: the build, then the final stage's installs, additions and the program."""
+              ctx: "Context", release: str | None = None) -> tuple[Step, ...]:
+        """Every Dockerfile step in order: the build (a change's setup steps first), then the final stage's
+        installs, additions and the program."""
         family = strategy.build_family
         own = [s for s in strategy.steps if s.family in (None, family)]
         if strategy.prebuilt:
@@ -175,7 +179,9 @@ class Planner:
             if at is not None:
                 own.insert(at, step)
                 added.remove(step)
-        build = [s for s in own + added if s.stage == "build"]
+        setup = [s._replace(stage="build", instruction=s.instruction.replace(
+            "{build_packages}", self.build_packages(strategy, ctx, release))) for s in added if s.stage == "setup"]
+        build = setup + [s for s in own + added if s.stage == "build"]
         final = installs + [s for s in added if s.stage == "final"] + [s for s in own if s.stage == "final"]
         return tuple(build + final)
 
@@ -189,6 +195,14 @@ class Planner:
         question = self.kb.questions.get("platform")
         asked = tuple(question.choices) if question else image.platforms
         return tuple(p for p in asked if p in image.platforms and (not builds or p in builds))
+
+    @staticmethod
+    def build_packages(strategy: Strategy, ctx: "Context", release: str | None) -> str:
+        """The build stage's packages for the named native libraries: the strategy's compiler (where its build image
+        has none) and each library's headers, named as the build image's release names them."""
+        manager = "apk" if strategy.build_family == "alpine" else "apt"
+        dev = [_package(d[manager], release) for d in ctx.named_dev if manager in d]
+        return " ".join(dict.fromkeys([*strategy.native_build, *dev]))
 
     @staticmethod
     def provides(image: Image, applied: list[Change]) -> dict:
@@ -241,18 +255,22 @@ class Planner:
     def plan(self, known: dict[str, set[str]], trail: list[Justification],
              images: list[Image] | None = None) -> tuple[list[Plan], list[Rejection]]:
         """Every derived strategy on every image (by default the catalogue less deprecated images), ranked."""
+        named = [(soname, info) for soname, info in sorted(self.kb.libraries.items())
+                 if info.get("name") in known.get("native_libs", ())]
         ctx = Context(needs=known.get("needs", set()),
                        changes=[self.kb.changes[c] for c in sorted(known.get("change", ()))],
                        caveat_ids=known.get("caveat", set()), inspected=self.inspected(known),
                        binary_name=next(iter(known.get("binary_name", ())), "app"),
                        platform=min(known.get("platform", ()), default="amd64"),
                        binary_platform=min(known.get("binary_platform", ()), default=None),
-                       binary_arch=min(known.get("binary_arch", ()), default=""))
+                       binary_arch=min(known.get("binary_arch", ()), default=""),
+                       named_libs=frozenset(soname for soname, _ in named),
+                       named_dev=tuple(info["dev"] for _, info in named if info.get("dev")))
         strategies = tuple(sorted(known.get("strategy", ())))
         # A pair's outcome depends only on its strategy, its image and the context (evaluate never reads the trail),
         # so consultations that differ only in other facts share one evaluation; justify() is per consultation.
         key = (strategies, None if images is None else tuple(i.ref for i in images),
-               tuple(frozenset(v) if isinstance(v, set) else tuple(v) if isinstance(v, list) else v for v in ctx))
+               _hashable(tuple(ctx)))
         outcome = self._outcomes.get(key)
         if outcome is None:
             outcome = self._evaluate_all(strategies, self.images if images is None else images, ctx)
@@ -338,6 +356,23 @@ class _Chains:
                 for rid, reason in self.reasons(premise.id).items():
                     out.setdefault(rid, reason)
         return out
+
+
+def _hashable(value):
+    """`value` as a key: sets, lists and dicts (a context's needs, changes, library entries) made immutable."""
+    if isinstance(value, (set, frozenset)):
+        return frozenset(_hashable(v) for v in value)
+    if isinstance(value, (list, tuple)):
+        return tuple(_hashable(v) for v in value)
+    if isinstance(value, dict):
+        return tuple(sorted((k, _hashable(v)) for k, v in value.items()))
+    return value
+
+
+def _package(name, release: str | None) -> str:
+    """A package name, or the one for `release` of a per-release mapping (libssl3 on debian12, libssl3t64 by
+    default)."""
+    return str(name.get(release or "", name.get("default")) if isinstance(name, dict) else name)
 
 
 def _install(manager: str, packages: str) -> str:

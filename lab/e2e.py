@@ -47,7 +47,7 @@ NOT_PROVEN = "not proven here"
 FAILURE_SIGNATURES = {
     "MI150": r"no such file or directory",  # exec of a dynamic binary whose loader is missing
     "MI151": r"version `GLIBC_[0-9.]+' not found",
-    "MI152": r"error while loading shared libraries",
+    "MI152": r"error while loading shared libraries|cannot open shared object file",  # the loader; dlopen
     # the interpreter is missing, or the image's own ENTRYPOINT is another language's interpreter, which cannot find
     # the program or cannot parse it
     "MI153": r"no such file or directory|executable file not found|can't open file|Cannot find module|SyntaxError",
@@ -64,6 +64,7 @@ class Scenario:
     sample: str  # directory under lab/samples/
     answers: tuple[tuple[str, str], ...]
     title: str
+    unprovable: tuple[tuple[str, str], ...] = ()  # (strategy, why its plans cannot be built here)
 
     @property
     def facts(self) -> dict[str, str]:
@@ -84,6 +85,12 @@ class Scenario:
             out.append("user")
         if f.get("needs_shell") == "yes":
             out.append("shell")
+        if self.sample == "python" and f.get("native_deps") == "yes":  # a manylinux wheel's C extension loads
+            out.append("wheel")
+        if self.sample == "node" and f.get("native_deps") == "yes":  # a native addon's glibc prebuild loads
+            out.append("addon")
+        if "libpq" in f.get("native_libs", "").split(","):
+            out.append("libpq")
         return out
 
     @property
@@ -91,8 +98,12 @@ class Scenario:
         return [a for k, v in self.answers for a in ("--answer", f"{k}={v}")]
 
 
-def _s(name: str, sample: str, title: str, **answers: str) -> Scenario:
-    return Scenario(name, sample, tuple(answers.items()), title)
+def _s(name: str, sample: str, title: str, unprovable: dict[str, str] | None = None, **answers: str) -> Scenario:
+    return Scenario(name, sample, tuple(answers.items()), title, tuple((unprovable or {}).items()))
+
+
+NO_INDEX = {"python-distroless": "its build stage is plain debian:13-slim, whose pip finds packages only on an index, "
+                                 "and none is usable from a build here (no network, or TLS it cannot verify)"}
 
 
 NO = "no"
@@ -115,6 +126,15 @@ SCENARIOS = [
        language="rust", native_deps=NO, tls=NO, timezones=NO, named_user="yes", needs_shell=NO),
     _s("python-pure", "python", "Python, standard library only; TLS, time zone, named user",
        language="python", python_version="3.13", native_deps=NO, tls="yes", timezones="yes", named_user="yes",
+       needs_shell=NO),
+    _s("python-wheels", "python", "Python with a native manylinux wheel (MarkupSafe's C speedups)", NO_INDEX,
+       language="python", python_version="3.13", native_deps="yes", musl_builds=NO, tls=NO, timezones=NO,
+       named_user=NO, needs_shell=NO),
+    _s("python-psycopg2", "python", "Python with psycopg2, compiled at install against libpq (no Linux wheel)",
+       NO_INDEX, language="python", python_version="3.13", native_deps="yes", musl_builds=NO, native_libs="libpq",
+       tls=NO, timezones=NO, named_user=NO, needs_shell=NO),
+    _s("node-addon", "node", "Node.js with a native addon (bufferutil's glibc Node-API prebuild)",
+       language="node", node_version="22", native_deps="yes", musl_builds=NO, tls=NO, timezones=NO, named_user=NO,
        needs_shell=NO),
     _s("node-pure", "node", "Node.js, no native addons; HTTP on loopback, named user",
        language="node", node_version="22", native_deps=NO, tls=NO, timezones=NO, named_user="yes", needs_shell=NO),
@@ -218,11 +238,19 @@ def _context(scenario: Scenario, into: Path) -> None:
         (into / "checks.go").write_text(f'package main\n\nconst checks = "{checks}"\n')
     elif scenario.sample == "python":
         (into / "checks.py").write_text(f"CHECKS = {json.dumps(scenario.checks)}\n")
+        wanted = [pkg for check, pkg in (("wheel", "markupsafe"), ("libpq", "psycopg2")) if check in scenario.checks]
+        if wanted:  # psycopg2, not psycopg2-binary: the one that must be compiled
+            (into / "requirements.txt").write_text("\n".join(wanted) + "\n")
     elif scenario.sample == "rust":
         (into / "src" / "checks.rs").write_text(
             "const CHECKS: &[&str] = &[" + ", ".join(json.dumps(c) for c in scenario.checks) + "];\n")
     elif scenario.sample == "node":
         (into / "checks.json").write_text(json.dumps(scenario.checks) + "\n")
+        addon = into / "addon"
+        if "addon" in scenario.checks:  # the project that depends on bufferutil
+            for name in ("package.json", "package-lock.json"):
+                shutil.copy(addon / name, into / name)
+        shutil.rmtree(addon)
     else:
         (into / "checks.h").write_text(f'#define CHECKS "{checks}"\n')
 
@@ -259,7 +287,7 @@ def run_scenario(engine: Engine, scenario: Scenario) -> ScenarioResult:
         n, t1 = plan["rank"], time.monotonic()
         dockerfile = ask(scenario, "--format", "dockerfile", "--plan", str(n))
         out = Outcome(scenario.name, "plan", f"plan {n}", plan["strategy"], plan["final_image"], NOT_PROVEN)
-        why = _prepare(engine, dockerfile)
+        why = dict(scenario.unprovable).get(plan["strategy"]) or _prepare(engine, dockerfile)
         if why:
             out.detail = why
             unproven.setdefault(plan["strategy"], why)
@@ -290,6 +318,9 @@ def run_scenario(engine: Engine, scenario: Scenario) -> ScenarioResult:
             dockerfile = with_final_image(base, image)
             if rule != "MI156":  # the rule under test, not a missing user, must be what stops it
                 dockerfile = re.sub(r"^USER .*\n", "", dockerfile, flags=re.MULTILINE)
+            # nor a package install the image cannot run (no shell, no apt): the missing library or runtime shows
+            head, final_from, final = dockerfile.rpartition(f"FROM {image}\n")
+            dockerfile = head + final_from + re.sub(r"^RUN .*\n", "", final, flags=re.MULTILINE)
             why = _prepare(engine, dockerfile)
             if why:
                 out.detail = why

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Callable
 
 from lab import cache_dir
+from lab import recipes_interp as RI
 from lab import roots as R
 from lab.engine import Engine, EngineError
 
@@ -494,14 +495,18 @@ for _suite, _rust in (("trixie", "1.85"), ("bookworm", "1.63")):
         base=f"buildpack-deps-{_suite}"))
 _add(Recipe(
     "python-3.13-slim-trixie", ("python:3.13-slim-trixie", "python:3.13-slim"),
-    _apt_install(["ca-certificates", "netbase", "tzdata", "python3.13", "python3.13-venv", "python3-pip"],
-                 after=_python_slim_after, record=["python3.13", "python3.13-venv", "python3-pip"]),
+    _apt_install(["ca-certificates", "netbase", "tzdata", "python3.13", "python3.13-venv", "python3-pip",
+                  "libpython3.13-dev"], after=lambda r: (_python_slim_after(r), RI.python_slim_extras(r)),
+                 record=["python3.13", "python3.13-venv", "python3-pip", "libpython3.13-dev"]),
     {"Env": {"PATH": DEFAULT_PATH, "LANG": "C.UTF-8", "PYTHON_VERSION": "3.13"}, "Cmd": ["python3"]},
     "docker-library/python 3.13/slim-trixie/Dockerfile (FROM debian:trixie-slim; ca-certificates netbase tzdata; "
     "Python built into /usr/local; ENV PATH LANG=C.UTF-8 PYTHON_VERSION; CMD [\"python3\"])",
     ("Python is Debian 13's python3.13 (3.13.5) moved into /usr/local (bin/python3.13, lib/python3.13), not a build "
      "of the latest 3.13.x; its pip and ensurepip wheels are Debian's", "pip is Debian's python3-pip (PEP 668 marks the system Python externally "
-     "managed; a virtualenv's pip is unaffected)"), base="debian-trixie-slim", version=2))
+     "managed; a virtualenv's pip is unaffected)", "headers are Debian's libpython3.13-dev (its dependencies "
+     "libexpat1-dev and zlib1g-dev come along)", "/etc/pip.conf turns the package index off and points pip at a "
+     "wheelhouse in the image (lab/recipes_interp.py): no index is reachable here"),
+    base="debian-trixie-slim", version=3))
 _add(Recipe(
     "distroless-python3-debian13", ("gcr.io/distroless/python3-debian13",), _on_cc(_python3_distroless),
     {"Env": {**DISTROLESS_ENV, "LANG": "C.UTF-8"}, "Entrypoint": ["/usr/bin/python3.13"], "User": "0",
@@ -515,7 +520,8 @@ for _suite, _refs, _node in (("trixie", ("node:22-trixie-slim",), "Debian 13's n
                               "Debian 12's nodejs 18.19 (OpenSSL 3.0)")):
     _add(Recipe(
         f"node-22-{_suite}-slim", _refs,
-        _apt_install(["nodejs", "npm"], after=lambda r: (_node_after(r), _purge_python(r)), record=["nodejs", "npm"]),
+        _apt_install(["nodejs", "npm"], record=["nodejs", "npm"], after=lambda r: (
+            _node_after(r), RI.node_npm_cache(r), _purge_python(r), RI.forget_unmet(r))),
         {"Env": {"PATH": DEFAULT_PATH, "NODE_VERSION": "22"}, "Entrypoint": ["docker-entrypoint.sh"],
          "Cmd": ["node"]},
         f"nodejs/docker-node 22/{_suite}-slim/Dockerfile (FROM debian:{_suite}-slim; user node 1000; node from "
@@ -523,8 +529,10 @@ for _suite, _refs, _node in (("trixie", ("node:22-trixie-slim",), "Debian 13's n
         (f"Node is {_node}, dynamically linked against Debian's libnode, libuv and OpenSSL, standing in for Node 22 "
          "from nodejs.org", "npm is Debian's, not the npm 10 that Node 22 bundles",
          "docker-entrypoint.sh is this lab's equivalent of docker-node's script",
-         "python3, which Debian's npm depends on (node-gyp), is purged as the real image has none"),
-        base=f"debian-{_suite}-slim", version=2))
+         "python3, which Debian's npm depends on (node-gyp), is purged as the real image has none",
+         "the global npmrc sets offline=true and root's npm cache holds the samples' packages (lab/recipes_interp.py)",
+         "npm and the packages that needed python3 are dropped from dpkg's database (files kept), so apt works"),
+        base=f"debian-{_suite}-slim", version=4))
 _add(Recipe(
     "distroless-nodejs22-debian13", ("gcr.io/distroless/nodejs22-debian13",), _on_cc(_nodejs_distroless),
     {"Env": DISTROLESS_ENV, "Entrypoint": ["/nodejs/bin/node"], "User": "0", "WorkingDir": "/"},

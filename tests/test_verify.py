@@ -1,4 +1,5 @@
-"""`minimage-ask verify`: the Docker path through a fake `docker` on PATH that records its arguments."""
+"""`minimage-ask verify`: the Docker and Podman paths through a fake `docker` (and `podman`) on PATH that records its
+arguments (tests/e2e/test_verify_engine.py and test_verify_podman.py use the real engines)."""
 import io
 import os
 import shutil
@@ -37,9 +38,10 @@ def binary(tmp_path_factory):
 def run(tmp_path, mode, *argv):
     bindir = tmp_path / "fakebin"
     bindir.mkdir(exist_ok=True)
-    docker = bindir / "docker"
-    docker.write_text(FAKE_DOCKER)
-    docker.chmod(docker.stat().st_mode | stat.S_IEXEC)
+    for name in ("docker", "podman"):  # the same fake answers as either client
+        client = bindir / name
+        client.write_text(FAKE_DOCKER)
+        client.chmod(client.stat().st_mode | stat.S_IEXEC)
     log = tmp_path / "docker.log"
     environ = dict(os.environ, PATH=f"{bindir}:/usr/bin:/bin", FAKE_DOCKER_LOG=str(log), FAKE_DOCKER_MODE=mode)
     out, err = io.StringIO(), io.StringIO()
@@ -75,9 +77,24 @@ def test_a_program_still_running_at_the_timeout_has_started(tmp_path, binary):
 
 def test_without_an_engine_it_says_it_cannot_verify_and_how_to(tmp_path, binary):
     status, out, _, calls, _ = run(tmp_path, "down", str(binary))
-    assert status == 69 and calls == ["info --format {{.ServerVersion}}"]
-    assert out.startswith("Cannot verify hello on ") and "no Docker engine is reachable" in out
+    assert status == 69 and calls == ["info --format {{.ServerVersion}}", "info --format {{.Version.Version}}"]
+    assert out.startswith("Cannot verify hello on ") and "no docker engine is reachable" in out
+    assert "no podman engine is reachable" in out
     assert "docker build -t hello-check . && docker run --rm hello-check" in out and "COPY hello /app" in out
+
+
+def test_the_engine_asked_for_is_the_only_one_tried(tmp_path, binary):
+    status, out, _, calls, _ = run(tmp_path, "down", str(binary), "--engine", "podman")
+    assert status == 69 and calls == ["info --format {{.Version.Version}}"]
+    assert "podman build -t hello-check . && podman run --rm hello-check" in out and "docker build" not in out
+
+
+def test_podman_builds_and_runs_as_docker_does(tmp_path, binary):
+    status, out, _, calls, _ = run(tmp_path, "up", str(binary), "--answer", "needs_shell=yes", "--answer", "tls=no",
+                                   "--answer", "timezones=no", "--answer", "named_user=no", "--engine", "podman")
+    assert status == 0 and out == "Verified: hello runs on busybox:glibc (exit 0).\n"
+    assert [c.split()[0] for c in calls] == ["info", "build", "run", "rmi"]
+    assert calls[0] == "info --format {{.Version.Version}}"
 
 
 def test_without_docker_at_all(tmp_path, binary):

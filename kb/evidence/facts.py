@@ -100,9 +100,16 @@ OBSERVATION_FACTS = {
 PROJECT_LANGUAGES = {"go": "go", "rust": "rust", "python": "python", "node": "node", "c": "c", "cpp": "cpp",
                      "c++": "cpp", "java": "java"}
 PLAIN_LIBS = {"c", "m", "pthread", "dl", "rt", "stdc++", "gcc_s"}
+# -lNAME -> the library as question native_libs names it (knowledge/releases.yaml `libraries`, by `name`)
+LINKED_LIBRARIES = {"pq": "libpq", "ssl": "libssl", "crypto": "libssl", "z": "zlib", "zstd": "libzstd",
+                    "sqlite3": "libsqlite3", "xml2": "libxml2", "xslt": "libxslt", "ffi": "libffi", "yaml": "libyaml",
+                    "curl": "libcurl", "jpeg": "libjpeg"}
+PACKAGE_OBSERVATIONS = {"python.native_package": "python", "node.native_package": "node", "rust.native_crate": "rust"}
 
 
-def facts_from_project(report: ProjectReport) -> list[Justification]:
+def facts_from_project(report: ProjectReport, natives=None) -> list[Justification]:
+    """Evidence facts from a project report; `natives` (Knowledge.native_packages) names the system libraries of
+    the native packages that link them (`system_libs: true`), as native_libs."""
     out: list[Justification] = []
     seen: set[tuple[str, str]] = set()
 
@@ -122,11 +129,19 @@ def facts_from_project(report: ProjectReport) -> list[Justification]:
                                                                           "c.", "cpp."))), None)
         where = os.path.join(report.root, first.file) if first and first.file else report.root
         out.append(_evidence("language", language, f"{where} (project files)"))
+    known = set(LINKED_LIBRARIES.values())
     for obs in report.observations:
         if obs.key in OBSERVATION_FACTS:
             add(*OBSERVATION_FACTS[obs.key], obs)
         elif obs.key == "c.links" and str(obs.value).removeprefix("-l") not in PLAIN_LIBS:
             add("native_deps", "yes", obs)
+            if str(obs.value).removeprefix("-l") in LINKED_LIBRARIES:
+                add("native_libs", LINKED_LIBRARIES[str(obs.value).removeprefix("-l")], obs)
+        if obs.key in PACKAGE_OBSERVATIONS and natives:
+            entry = natives.get(PACKAGE_OBSERVATIONS[obs.key], {}).get(str(obs.value), {})
+            for lib in entry.get("libs", ()) if entry.get("system_libs") else ():
+                if lib in known:
+                    add("native_libs", lib, obs)
     return out
 
 
@@ -147,7 +162,7 @@ def inspect_path(path: str, natives=None) -> tuple[str, object, list[Justificati
         except OSError as e:
             raise EvidenceError(path, f"cannot read the directory: {e.strerror or e}", reason="unreadable") from None
         report = inspect_project(path, natives)
-        return "project", report, facts_from_project(report)
+        return "project", report, facts_from_project(report, natives)
     # the type first: a FIFO or a device is never opened (it would hang or never end)
     stat_regular_file(path, "an ELF binary, a #! script or a directory")
     head = read_head(path, 4)

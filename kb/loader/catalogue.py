@@ -12,7 +12,8 @@ class CatalogueSections(Reader):
     def read_questions(self, doc: Located) -> None:
         for item in self.items(doc, "questions"):
             qid = self.text(item, "id", "question") or "question"
-            if not self.keys_ok(item, qid, ("id", "text", "choices", "aliases", "if_unknown", "unknown_reason", "help"),
+            if not self.keys_ok(item, qid, ("id", "text", "choices", "aliases", "if_unknown", "unknown_reason", "help",
+                                          "multiple"),
                                 ("id", "text", "choices")):
                 continue
             if not re.fullmatch(r"[a-z][a-z0-9_]*", qid):
@@ -38,7 +39,7 @@ class CatalogueSections(Reader):
                     id=qid, text=self.text(item, "text", qid), choices=choice_text, aliases=aliases,
                     if_unknown=None if if_unknown is None else str(if_unknown),
                     unknown_reason=self.text(item, "unknown_reason", qid), help=self.text(item, "help", qid),
-                    line=item.line)
+                    line=item.line, multiple=self.flag(item, "multiple", qid))
 
     def read_derived(self, doc: Located) -> None:
         for section, table in (("derived", self.kb.derived), ("evidence", self.kb.evidence)):
@@ -71,7 +72,7 @@ class CatalogueSections(Reader):
                 self.problem(libraries.key_lines.get(soname, libraries.line), soname,
                              "a library maps package managers to package names")
                 continue
-            self.keys_ok(info, soname, ("apt", "apk", "size_mb"), ())
+            self.keys_ok(info, soname, ("apt", "apk", "size_mb", "name", "dev"), ())
             if "size_mb" in info:
                 self.number(info, "size_mb", soname)
             self.kb.libraries[soname] = {k: dict(v) if isinstance(v, dict) else v for k, v in info.items()}
@@ -149,7 +150,7 @@ class CatalogueSections(Reader):
 
     def read_strategies(self, doc: Located) -> None:
         keys = ("id", "title", "build_image", "build_release", "build_family", "libc", "libs", "runtime", "steps", "cmd",
-                "sources", "prebuilt", "build_platforms", "build_platforms_source")
+                "sources", "prebuilt", "build_platforms", "build_platforms_source", "native_build")
         for item in self.items(doc, "strategies"):
             sid = self.text(item, "id", "strategy") or "strategy"
             prebuilt = self.flag(item, "prebuilt", sid)
@@ -164,7 +165,8 @@ class CatalogueSections(Reader):
                 libs=frozenset(self.strings(item, "libs", sid)),
                 runtime=self.text(item, "runtime", sid) or None, steps=self.steps(item, sid),
                 cmd=self.strings(item, "cmd", sid) or ("/app",), sources=self.sources_ok(item, sid),
-                prebuilt=prebuilt, line=item.line, build_platforms=self.strings(item, "build_platforms", sid))
+                prebuilt=prebuilt, line=item.line, build_platforms=self.strings(item, "build_platforms", sid),
+                native_build=self.strings(item, "native_build", sid))
             for platform in strategy.build_platforms:
                 if platform not in PLATFORMS:
                     self.problem(item.key_lines.get("build_platforms", item.line), sid,
@@ -186,7 +188,8 @@ class CatalogueSections(Reader):
                 self.problem(item.key_lines.get("supplies", item.line), cid,
                              f"supplies '{supplies}' is not one of: {', '.join(NEEDS_CHECKED)}")
             change = Change(id=cid, title=self.text(item, "title", cid), supplies=supplies,
-                            applies_to=self.strings(item, "applies_to", cid), steps=self.steps(item, cid),
+                            applies_to=self.strings(item, "applies_to", cid),
+                            steps=self.steps(item, cid, ("setup", "build", "final")),
                             size_mb=self.number(item, "size_mb", cid) if "size_mb" in item else 0.0, line=item.line,
                             build_platform=self.text(item, "build_platform", cid))
             if self.claim("changes", cid, item.line, self.kb.changes):
@@ -219,7 +222,7 @@ class CatalogueSections(Reader):
                     self.problem(line, eco, "a native package is a mapping (name, libs, note)")
                     continue
                 name = self.text(entry, "name", eco)
-                keys = ("name", "libs", "note", "dev", "runtime") if eco == "system" else ("name", "libs", "note", "tls")
+                keys = ("name", "libs", "note", "dev", "runtime") if eco == "system" else ("name", "libs", "note", "tls", "system_libs")
                 if not self.keys_ok(entry, name or eco, keys, ("name",)):
                     continue
                 normal = re.sub(r"[-_.]+", "-", name).lower() if eco == "python" else \
@@ -228,7 +231,8 @@ class CatalogueSections(Reader):
                     self.problem(entry.line, name, f"write the package name as '{normal}'")
                 if self.claim(f"native_packages {eco}", name, entry.line, known):
                     known[name] = {"name": name, "libs": self.strings(entry, "libs", name),
-                                   "note": self.text(entry, "note", name), "tls": self.text(entry, "tls", name) or None}
+                                   "note": self.text(entry, "note", name), "tls": self.text(entry, "tls", name) or None,
+                                   "system_libs": self.flag(entry, "system_libs", name)}
                     if eco == "system":  # a shared library: the packages that build against it and that ship it
                         known[name].update(dev=self.strings(entry, "dev", name),
                                            runtime=self.strings(entry, "runtime", name))

@@ -105,6 +105,10 @@ def _cross_check(kb: Knowledge, pending: list, problems: list[Problem]) -> None:
     for img in kb.images.values():
         if img.release not in kb.releases:
             problems.append(Problem("", img.line, img.ref, f"release '{img.release}' is not under 'releases'"))
+    named = {str(info.get("name")) for info in kb.libraries.values() if info.get("name")}
+    q = kb.questions.get("native_libs")
+    for choice in (c for c in (q.choices if q else ()) if c != "other" and c not in named):
+        problems.append(Problem("", q.line, q.id, f"library '{choice}' has no entry under 'libraries' (name: {choice})"))
 
 
 def _closest(word: str, candidates: list[str]) -> str | None:

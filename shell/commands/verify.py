@@ -1,7 +1,8 @@
-"""`minimage-ask verify BINARY [--image IMAGE]`: build the recommended Dockerfile around a binary and run it.
+"""`minimage-ask verify BINARY [--image IMAGE] [--engine docker|podman]`: build the recommended Dockerfile around a
+binary and run it.
 
-It needs a reachable Docker engine. Without one it says so, shows how to verify by hand, and exits 69: it never
-claims a verification it did not do. (The test suite proves the knowledge itself with emulated image roots; see
+It needs a reachable container engine: Docker, or Podman (the same build and run commands). Without one it says so,
+shows how to verify by hand, and exits 69: it never claims a verification it did not do. (The test suite proves the knowledge itself with emulated image roots; see
 lab/ and docs/matrix.md.)
 """
 from __future__ import annotations
@@ -17,16 +18,18 @@ from kb.files import safe_text
 from ..common import Env, ExitStatus, UsageError, add_common, load_rulebase, open_session
 
 NAME = "verify"
-HELP = "build the recommended Dockerfile around a binary and run it (needs a Docker engine)"
+HELP = "build the recommended Dockerfile around a binary and run it (needs Docker or Podman)"
+ENGINES = ("docker", "podman")
 API = ("inspect", "session")
 
 EXAMPLES = """\
 examples:
   minimage-ask verify ./server                      build and run the best plan for this binary
   minimage-ask verify ./server --image alpine:3.24  try one image, whatever the rule base expects
+  minimage-ask verify ./server --engine podman      build and run with podman instead of docker
 
 exit status: 0 it ran (or was still running at --timeout), 1 it failed or no image can run it, 2 usage error,
-69 no Docker engine is reachable, so nothing was verified
+69 no container engine is reachable, so nothing was verified
 """
 
 
@@ -39,26 +42,40 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--image", help="the final image to try instead of the recommended one")
     p.add_argument("--answer", "-a", action="append", default=[], metavar="FACT=VALUE",
                    help="what the binary does not show (tls, timezones, named_user, needs_shell)")
+    p.add_argument("--engine", choices=ENGINES,
+                   help="the engine's client: docker or podman (default: docker if an engine answers it, else podman)")
     p.add_argument("--timeout", type=float, default=10.0, metavar="S",
                    help="a program still running after S seconds counts as started (default 10)")
     add_common(p)
     return p
 
 
-def docker_engine(env: Env) -> tuple[str | None, str]:
-    """(the docker client's path, "") when an engine answers, else (None, why not)."""
-    docker = shutil.which("docker", path=env.environ.get("PATH"))
-    if docker is None:
-        return None, "there is no docker command on PATH"
+def docker_engine(env: Env, wanted: str | None = None) -> tuple[str | None, str]:
+    """(the client's path, "") when an engine answers `wanted` (docker or podman; by default docker, else podman),
+    else (None, why not)."""
+    whys = []
+    for name in (wanted,) if wanted else ENGINES:
+        client, why = _probe(env, name)
+        if client:
+            return client, ""
+        whys.append(why)
+    return None, "; ".join(whys)
+
+
+def _probe(env: Env, name: str) -> tuple[str | None, str]:
+    client = shutil.which(name, path=env.environ.get("PATH"))
+    if client is None:
+        return None, f"there is no {name} command on PATH"
+    version = "{{.ServerVersion}}" if name == "docker" else "{{.Version.Version}}"
     try:
-        probe = subprocess.run([docker, "info", "--format", "{{.ServerVersion}}"], capture_output=True, text=True,
-                               timeout=15, env=env.environ)
+        probe = subprocess.run([client, "info", "--format", version], capture_output=True, text=True,
+                               timeout=30, env=env.environ)
     except (OSError, subprocess.TimeoutExpired) as e:
-        return None, f"`docker info` did not answer ({e})"
+        return None, f"`{name} info` did not answer ({e})"
     if probe.returncode != 0:
         detail = (probe.stderr or probe.stdout).strip().splitlines()
-        return None, f"no Docker engine is reachable (`docker info`: {detail[-1] if detail else 'failed'})"
-    return docker, ""
+        return None, f"no {name} engine is reachable (`{name} info`: {detail[-1] if detail else 'failed'})"
+    return client, ""
 
 
 def choose_plan(session, image: str | None, env: Env):
@@ -98,11 +115,12 @@ def run(args, env: Env) -> int:
     else:
         env.stdout.write("No image in the catalogue can run this binary as it is; `minimage-ask inspect` shows why.\n")
         return ExitStatus.NO_PLAN
-    docker, why_not = docker_engine(env)
+    docker, why_not = docker_engine(env, args.engine)
     if docker is None:
+        cli = args.engine or "docker"
         env.stdout.write(f"Cannot verify {name} on {image}: {why_not}.\n"
                          f"To verify by hand, put {name} next to this Dockerfile and run\n"
-                         f"  docker build -t {name}-check . && docker run --rm {name}-check\n\n{dockerfile}")
+                         f"  {cli} build -t {name}-check . && {cli} run --rm {name}-check\n\n{dockerfile}")
         return ExitStatus.CANNOT_VERIFY
     return _build_and_run(docker, args, env, name, image, dockerfile, rb)
 
@@ -116,7 +134,8 @@ def _build_and_run(docker: str, args, env: Env, name: str, image: str, dockerfil
         build = subprocess.run([docker, "build", "--quiet", "--tag", tag, context], capture_output=True, text=True,
                                env=env.environ)
         if build.returncode != 0:
-            env.stdout.write(f"Cannot verify: `docker build` failed:\n{build.stderr.strip()}\n")
+            env.stdout.write(f"Cannot verify: `{os.path.basename(docker)} build` failed:\n"
+                             f"{(build.stderr or build.stdout).strip()}\n")
             return ExitStatus.CANNOT_VERIFY
     try:
         try:

@@ -3,6 +3,8 @@
   tz     zoneinfo.ZoneInfo("America/New_York") loads and gives EST in January
   user   the running user has an /etc/passwd entry (pwd.getpwuid)
   shell  /bin/sh exists
+  wheel  MarkupSafe's C extension (markupsafe._speedups, from a manylinux wheel) loads and escapes
+  libpq  psycopg2, compiled at install time, loads with the system libpq (libpq.so.5) and reports its version
 Prints "check NAME: ok|FAIL ..." per check, then "SELF-CHECK OK" (exit 0) or "SELF-CHECK FAILED" (exit 1)."""
 import os
 import sys
@@ -47,6 +49,25 @@ def shell():
     if not os.access("/bin/sh", os.X_OK):
         raise RuntimeError("no /bin/sh")
     return "/bin/sh"
+
+
+def wheel():
+    from markupsafe import _speedups
+    if not _speedups.__file__.endswith(".so"):
+        raise RuntimeError(f"{_speedups.__file__} is not a compiled extension")
+    # MarkupSafe 3 exports _escape_inner from its C module (escape itself lives in __init__); 2.x exported escape
+    escape = getattr(_speedups, "_escape_inner", None) or _speedups.escape
+    escaped = str(escape("<a&b>"))
+    if escaped != "&lt;a&amp;b&gt;":
+        raise RuntimeError(f"escape gave {escaped!r}")
+    return f"C extension {os.path.basename(_speedups.__file__)}"
+
+
+def libpq():
+    import psycopg2
+    import psycopg2.extensions
+    version = psycopg2.extensions.libpq_version()
+    return f"psycopg2 {psycopg2.__version__.split()[0]} with libpq {version // 10000}.{version % 100}"
 
 
 def main():
