@@ -141,13 +141,16 @@ class Planner:
         if manager == "none":
             return None
         packages, size = [], 0.0
+        # Wolfi's apk installs Wolfi packages, named apart from Alpine's (libzstd1, not zstd-libs): a library
+        # installs there only under a name the table gives for Wolfi itself
+        key = "wolfi" if image.release == "wolfi" else manager
 
         def package(info: dict) -> str:
-            return _package(info[manager], image.release)
+            return _package(info[key], image.release)
 
         for soname in missing:
             info = self.kb.libraries.get(soname)
-            if soname != "native-libs" and (not info or manager not in info):
+            if soname != "native-libs" and (not info or key not in info):
                 return None
             if info:
                 packages.append(package(info))
@@ -159,7 +162,7 @@ class Planner:
         if "native-libs" in missing:
             # which libraries a program links is not something we were told: the user fills this one in
             example = " ".join(package(self.kb.libraries[s]) for s in ("libssl.so.3", "libz.so.1")
-                               if manager in self.kb.libraries.get(s, {})) or "PACKAGE"
+                               if key in self.kb.libraries.get(s, {})) or "PACKAGE"
             steps.append(Step("final", f"# {_install(manager, 'YOUR-RUNTIME-PACKAGES')}   (e.g. {example})",
                               "install the runtime packages of the native libraries your program links"))
         return steps, size
