@@ -13,6 +13,9 @@ from .detectors import DETECTORS
 from .model import Change, Image, Justification, Knowledge, Plan, Reason, Rejection, Rule, Step, Strategy
 from .versions import parse_version
 
+# How much larger an image of an older Debian release may be thought to be when plans are ranked (Planner.rank_size)
+OLDER_RELEASE_MARGIN = 0.10
+
 MUSL_RESERVED = ("libc.", "libdl.", "libm.", "libpthread.", "librt.", "libutil.", "libxnet.")
 class Planner:
     def __init__(self, kb: Knowledge):
@@ -46,6 +49,19 @@ class Planner:
             return ctx.inspected._replace(build_image=build_image)
         glibc_min = self.kb.releases.get(release or "", {}).get("glibc") if strategy.libc == "glibc" else None
         return Artefact(strategy.libc, strategy.libs, glibc_min, strategy.runtime, build_image)
+
+    def rank_size(self, plan: Plan) -> float:
+        """The size a plan ranks by: its own, except that an image of an older Debian release than the current one
+        ranks as if OLDER_RELEASE_MARGIN larger, so that between images of nearly the same size the current
+        release (security support, the toolchain its builder has) goes first."""
+        image = self.kb.image(plan.final_image)
+        releases = self.kb.releases
+        release = releases.get(image.release if image else "", {})
+        current = next((r for r in releases.values() if r.get("debian") == self.kb.default_debian), {})
+        if release.get("debian") and current.get("glibc") and \
+                parse_version(release["glibc"]) < parse_version(current["glibc"]):
+            return plan.size_mb * (1 + OLDER_RELEASE_MARGIN)
+        return plan.size_mb
 
     def pinned_release(self, image: Image) -> str | None:
         """The Debian release to build on: the final image's own, else the newest one its glibc can run."""
@@ -158,7 +174,9 @@ class Planner:
         if strategy.prebuilt:
             own = [Step(s.stage, s.instruction.replace("{binary_name}", ctx.binary_name), s.why, s.family) for s in own]
         added = [s for change in applied for s in change.steps if s.family in (None, family)]
-        build = [s for s in own + added if s.stage == "build"]
+        # a change's "prepare" steps set up the toolchain: first in the build stage, before the strategy compiles
+        build = [s._replace(stage="build") for s in added if s.stage == "prepare"] + \
+            [s for s in own + added if s.stage == "build"]
         final = installs + [s for s in added if s.stage == "final"] + [s for s in own if s.stage == "final"]
         return tuple(build + final)
 
@@ -227,8 +245,8 @@ class Planner:
                     rejections.append(outcome)
                 elif outcome is not None:
                     plans.append(outcome)
-        plans.sort(key=lambda pc: (pc[0].size_mb, len(pc[0].caveats), len(pc[0].changes), pc[0].final_image,
-                                   pc[0].strategy))
+        plans.sort(key=lambda pc: (self.rank_size(pc[0]), len(pc[0].caveats), len(pc[0].changes),
+                                   pc[0].final_image, pc[0].strategy))
         chains = _Chains(self.kb, trail)
         ranked = [self.justify(plan, used, applied, chains, rank)
                   for rank, (plan, used, applied) in enumerate(plans, 1)]
