@@ -156,7 +156,7 @@ class Image(Data):
 class Step(Data):
     """A Dockerfile instruction plus the one-line reason shown beside it in the plan."""
 
-    stage: str  # build | final
+    stage: str  # build | final; a change may also say prepare (first in the build stage)
     instruction: str  # empty for a step that only adds Go build tags
     why: str = ""
     family: str | None = None  # only for build images of this family (debian | alpine)

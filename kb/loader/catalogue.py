@@ -169,7 +169,8 @@ class CatalogueSections(Reader):
                 self.problem(item.key_lines.get("supplies", item.line), cid,
                              f"supplies '{supplies}' is not one of: {', '.join(NEEDS_CHECKED)}")
             change = Change(id=cid, title=self.text(item, "title", cid), supplies=supplies,
-                            applies_to=self.strings(item, "applies_to", cid), steps=self.steps(item, cid),
+                            applies_to=self.strings(item, "applies_to", cid),
+                            steps=self.steps(item, cid, ("prepare", "build", "final")),
                             size_mb=self.number(item, "size_mb", cid) if "size_mb" in item else 0.0, line=item.line)
             if self.claim("changes", cid, item.line, self.kb.changes):
                 self.kb.changes[cid] = change
