@@ -15,6 +15,9 @@ from .detectors import DETECTORS
 from .model import Change, Image, Justification, Knowledge, Plan, Reason, Rejection, Rule, Step, Strategy
 from .versions import parse_version
 
+# How much larger an image of an older Debian release may be thought to be when plans are ranked (Planner.rank_size)
+OLDER_RELEASE_MARGIN = 0.10
+
 MUSL_RESERVED = ("libc.", "libdl.", "libm.", "libpthread.", "librt.", "libutil.", "libxnet.")
 OUTCOMES_KEPT = 512  # distinct planning contexts whose evaluated pairs a Planner keeps (a few MB at most)
 
@@ -54,6 +57,19 @@ class Planner:
             return ctx.inspected._replace(build_image=build_image)
         glibc_min = self.kb.releases.get(release or "", {}).get("glibc") if strategy.libc == "glibc" else None
         return Artefact(strategy.libc, strategy.libs, glibc_min, strategy.runtime, build_image)
+
+    def rank_size(self, plan: Plan) -> float:
+        """The size a plan ranks by: its own, except that an image of an older Debian release than the current one
+        ranks as if OLDER_RELEASE_MARGIN larger, so that between images of nearly the same size the current
+        release (security support, the toolchain its builder has) goes first."""
+        image = self.kb.image(plan.final_image)
+        releases = self.kb.releases
+        release = releases.get(image.release if image else "", {})
+        current = next((r for r in releases.values() if r.get("debian") == self.kb.default_debian), {})
+        if release.get("debian") and current.get("glibc") and \
+                parse_version(release["glibc"]) < parse_version(current["glibc"]):
+            return plan.size_mb * (1 + OLDER_RELEASE_MARGIN)
+        return plan.size_mb
 
     def pinned_release(self, image: Image) -> str | None:
         """The Debian release to build on: the final image's own, else the newest one its glibc can run."""
@@ -182,6 +198,7 @@ class Planner:
             if at is not None:
                 own.insert(at, step)
                 added.remove(step)
+        # a change's "setup" steps set up the toolchain: first in the build stage, before the strategy compiles
         setup = [s._replace(stage="build", instruction=s.instruction.replace(
             "{build_packages}", self.build_packages(strategy, ctx, release))) for s in added if s.stage == "setup"]
         build = setup + [s for s in own + added if s.stage == "build"]
@@ -300,8 +317,8 @@ class Planner:
                     rejections.append(outcome)
                 elif outcome is not None:
                     plans.append(outcome)
-        plans.sort(key=lambda pc: (pc[0].size_mb, len(pc[0].caveats), len(pc[0].changes), pc[0].final_image,
-                                   pc[0].strategy))
+        plans.sort(key=lambda pc: (self.rank_size(pc[0]), len(pc[0].caveats), len(pc[0].changes),
+                                   pc[0].final_image, pc[0].strategy))
         return tuple((plan, self.basis(plan, used, applied)) for plan, used, applied in plans), tuple(rejections)
 
     def basis(self, plan: Plan, used: dict[str, str], applied: list[Change]) -> tuple[tuple[str, ...], tuple]:

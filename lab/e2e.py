@@ -30,6 +30,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from lab import LAB_DIR, cache_dir
+from lab import e2e_compiled as EC
 from lab import images as IM
 from lab.engine import Engine, EngineError
 
@@ -78,7 +79,7 @@ class Scenario:
         if f.get("go_net") == "yes" or self.sample == "node":
             out.append("net")
         if f.get("tls") == "yes":
-            out.append("tls" if self.sample in ("go-net", "python") else "ca")
+            out.append("tls" if self.sample in ("go-net", "go-cgo", "python") else "ca")
         if f.get("timezones") == "yes":
             out.append("tz")
         if f.get("named_user") == "yes":
@@ -95,7 +96,9 @@ class Scenario:
 
     @property
     def argv(self) -> list[str]:
-        return [a for k, v in self.answers for a in ("--answer", f"{k}={v}")]
+        """The consultation's arguments (``inspect BINARY`` first for a prebuilt binary, shown by its name)."""
+        inspect = ["inspect", EC.BINARY] if self.name in EC.PREBUILT else []
+        return inspect + [a for k, v in self.answers for a in ("--answer", f"{k}={v}")]
 
 
 def _s(name: str, sample: str, title: str, unprovable: dict[str, str] | None = None, **answers: str) -> Scenario:
@@ -139,6 +142,7 @@ SCENARIOS = [
     _s("node-pure", "node", "Node.js, no native addons; HTTP on loopback, named user",
        language="node", node_version="22", native_deps=NO, tls=NO, timezones=NO, named_user="yes", needs_shell=NO),
 ]
+SCENARIOS += [_s(name, sample, title, **answers) for name, sample, title, answers in EC.SCENARIOS]
 BY_NAME = {s.name: s for s in SCENARIOS}
 
 
@@ -165,7 +169,10 @@ class ScenarioResult:
 
 
 def ask(scenario: Scenario, *extra: str) -> str:
-    res = subprocess.run([sys.executable, "-m", "shell", *scenario.argv, *extra], capture_output=True, text=True,
+    argv = list(scenario.argv)
+    if scenario.name in EC.PREBUILT:
+        argv[1] = str(prebuilt(scenario))
+    res = subprocess.run([sys.executable, "-m", "shell", *argv, *extra], capture_output=True, text=True,
                          timeout=120, stdin=subprocess.DEVNULL)
     if res.returncode not in (0,):
         raise RuntimeError(f"minimage-ask {' '.join(scenario.argv + list(extra))} exited {res.returncode}: "
@@ -231,8 +238,23 @@ def _prepare(engine: Engine, dockerfile: str) -> str | None:
     return None
 
 
-def _context(scenario: Scenario, into: Path) -> None:
-    shutil.copytree(SAMPLES / scenario.sample, into, dirs_exist_ok=True)
+_PREBUILT: dict[str, Path] = {}
+
+
+def prebuilt(scenario: Scenario) -> Path:
+    """The scenario's binary, compiled once per run from its sample (lab/e2e_compiled.py)."""
+    if scenario.name not in _PREBUILT:
+        d = cache_dir() / "e2e" / "prebuilt" / scenario.name
+        shutil.rmtree(d, ignore_errors=True)
+        _context(scenario, d, binary=False)
+        _PREBUILT[scenario.name] = EC.build_prebuilt(scenario.name, d)
+    return _PREBUILT[scenario.name]
+
+
+def _context(scenario: Scenario, into: Path, binary: bool = True) -> None:
+    EC.copy_sample(SAMPLES, scenario.sample, into)
+    if binary and scenario.name in EC.PREBUILT:
+        shutil.copy2(prebuilt(scenario), into / EC.BINARY)
     checks = ",".join(scenario.checks)
     if scenario.sample.startswith("go"):
         (into / "checks.go").write_text(f'package main\n\nconst checks = "{checks}"\n')

@@ -26,6 +26,7 @@ from typing import Callable
 
 from lab import cache_dir
 from lab import recipes_interp as RI
+from lab import recipes_compiled as RC
 from lab import roots as R
 from lab.engine import Engine, EngineError
 
@@ -466,19 +467,19 @@ for _suite, (_num, _go) in SUITES.items():
          f"built on debian:{_suite}-slim, not debian:{_suite}",) + BUILDER_DIFFS, base=f"debian-{_suite}-slim"))
     _add(Recipe(
         f"golang-1-{_suite}", (f"golang:1-{_suite}", f"golang:{_suite}"),
-        _apt_install(["ca-certificates", "git", "gcc", "g++", "libc6-dev", "make", "pkgconf", "golang-go"],
-                     after=_golang_after, record=["golang-go", "gcc", "libc6-dev"]),
+        _apt_install(["ca-certificates", "git", "gcc", "g++", "libc6-dev", "make", "pkgconf", "golang-go",
+                      *RC.GOLANG_PACKAGES], after=lambda r: (_golang_after(r), RC.build_go_proxy(r, {})),
+                     record=["golang-go", "gcc", "libc6-dev"]),
         {"Env": {"PATH": "/go/bin:/usr/local/go/bin:" + DEFAULT_PATH, "GOPATH": "/go", "GOTOOLCHAIN": "local",
-                 "GOPROXY": "off", "GOSUMDB": "off"},
+                 "GOPROXY": RC.GOPROXY_URL, "GOSUMDB": "off"},
          "Cmd": ["bash"], "WorkingDir": "/go"},
         f"docker-library/golang 1.2x/{_suite}/Dockerfile (FROM buildpack-deps:{_suite}-scm; g++ gcc libc6-dev make "
         "pkg-config; Go in /usr/local/go; ENV GOTOOLCHAIN=local GOPATH=/go PATH=$GOPATH/bin:/usr/local/go/bin:$PATH; "
         "WORKDIR /go)",
         (f"Go is Debian {_num}'s golang-go ({_go}), not the latest Go 1.x from go.dev; /usr/local/go links to "
          f"/usr/lib/go-{_go}",
-         "GOPROXY=off and GOSUMDB=off in the image ENV: no module proxy is reachable, so a build needing a module "
-         "that is not vendored fails at `go mod download` instead of hanging") + BUILDER_DIFFS,
-        base=f"debian-{_suite}-slim"))
+         "GOSUMDB=off in the image ENV: no checksum database is reachable (go.sum still pins each module)")
+        + RC.GOLANG_DIFFS + BUILDER_DIFFS, base=f"debian-{_suite}-slim", version=2))
 
 for _suite, _rust in (("trixie", "1.85"), ("bookworm", "1.63")):
     _add(Recipe(

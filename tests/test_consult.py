@@ -66,7 +66,8 @@ def test_how_walks_down_to_the_answers(rb):
 def test_why_names_the_waiting_rules_what_they_know_and_would_conclude(rb):
     why = rb.session({"language": "c"}).why("static_ok")
     waiting = {w.rule_id: w for w in why.rules}
-    assert set(waiting) == {"MI201", "MI202", "MI301", "MI307"}
+    assert set(waiting) == {"MI201", "MI202", "MI272", "MI301", "MI307"}
+    assert waiting["MI272"].missing == ("static_ok is yes", "named_user is yes")
     assert waiting["MI307"].missing == ("static_ok is yes", "native_deps is yes")
     assert waiting["MI201"].known == ("language is c",)
     assert waiting["MI201"].missing == ("static_ok is yes",)

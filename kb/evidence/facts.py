@@ -57,6 +57,14 @@ def facts_from_elf(report: ElfReport) -> list[Justification]:
         out.append(_evidence("binary_libc", report.libc, f"{where} (interpreter {report.interpreter})"))
     for soname in report.needed:
         out.append(_evidence("binary_needs", soname, f"{where} (DT_NEEDED)"))
+    # DT_NEEDED is the whole list of libraries the loader must find: beyond the C and C++ runtimes, they are the
+    # program's own native libraries; a static binary carries its libraries inside
+    own = sorted(set(report.needed) - LIBC_SONAMES - CXX_SONAMES)
+    if own:
+        out.append(_evidence("native_deps", "yes", f"{where} (DT_NEEDED {', '.join(own)})"))
+    elif report.is_static or report.needed:
+        out.append(_evidence("native_deps", "no", f"{where} (statically linked)" if report.is_static else
+                             f"{where} (DT_NEEDED only {', '.join(report.needed)}: the C and C++ runtimes)"))
     if report.glibc_version:
         out.append(_evidence("binary_glibc", report.glibc_version, f"{where} (needs GLIBC_{report.glibc_version})"))
     out.append(_evidence("binary_arch", report.arch, f"{where} (ELF machine {report.machine})"))

@@ -1,6 +1,8 @@
 // minimage e2e sample (Rust, gnu target, std only). src/checks.rs (written by lab/e2e.py) sets CHECKS:
 //   user   the running uid has an /etc/passwd entry
 //   shell  /bin/sh exists
+//   ca     the system CA bundle (/etc/ssl/certs/ca-certificates.crt, where rustls-native-certs and OpenSSL look) holds
+//          certificates (std only: no TLS crate comes from Debian's packages into the builder here)
 // It always catches a panic first: unwinding needs libgcc_s.so.1 on the gnu target.
 // Prints "check NAME: ok|FAIL ..." per check, then "SELF-CHECK OK" (exit 0) or "SELF-CHECK FAILED" (exit 1).
 include!("checks.rs");
@@ -25,6 +27,14 @@ fn main() {
                     .find(|l| l.split(':').nth(2) == Some(uid.as_str()))
                     .map(|l| l.split(':').next().unwrap_or("").to_string())
                     .ok_or(format!("uid {} not in /etc/passwd", uid))
+            }
+            "ca" => {
+                let path = "/etc/ssl/certs/ca-certificates.crt";
+                let bundle = std::fs::read_to_string(path).map_err(|e| format!("{}: {}", path, e));
+                bundle.and_then(|b| match b.matches("-----BEGIN CERTIFICATE-----").count() {
+                    0 => Err(format!("{}: no certificate", path)),
+                    n => Ok(format!("{} certificates in {}", n, path)),
+                })
             }
             "shell" => std::fs::metadata("/bin/sh").map(|_| "/bin/sh".to_string()).map_err(|e| e.to_string()),
             other => Err(format!("unknown check {}", other)),
