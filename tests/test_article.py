@@ -136,6 +136,6 @@ def test_a17_interpreters_belong_on_slim_unless_packages_run_on_musl(consult, na
 def test_a17_node_addons_without_musl_builds_stay_on_glibc(consult):
     result = consult({"language": "node", "native_deps": "yes", "musl_builds": "no", "named_user": "no",
                       "needs_shell": "yes"})
-    assert result.best.final_image == "node:24-slim"
+    assert result.best.final_image == "node:24-trixie-slim"  # the current Debian release first at about the same size
     assert rejection(result, "node:24-alpine", "node24-glibc").rule_id == "MI150"
     assert not plans_on(result, "node:24-alpine")

@@ -194,7 +194,7 @@ def test_python_and_node_default_to_today_s_versions_and_say_so():
     assert "python_version = 3.14: 3.14 is the newest Python" in out
     assert "FROM python:3.14-slim-trixie AS build" in out
     node = consult(language="node", native_deps="yes", musl_builds="no", needs_shell="yes")
-    assert node["plans"][0]["final_image"] == "node:24-slim"
+    assert node["plans"][0]["final_image"] == "node:24-trixie-slim"
     assert {a["fact"]: a["assumed"] for a in node["assumptions"]}["node_version"] == "24"
 
 
@@ -213,7 +213,7 @@ def test_node_24_has_its_own_distroless_and_trixie_slim_images():
     assert data["plans"][0]["cmd"] == ["server.js"]  # distroless nodejs runs node itself
     shell = consult(language="node", node_version="24", native_deps="yes", musl_builds="no", needs_shell="yes")
     images = [p["final_image"] for p in shell["plans"]]
-    assert images[:2] == ["node:24-slim", "node:24-trixie-slim"]
+    assert images[:2] == ["node:24-trixie-slim", "node:24-slim"]  # the current Debian release first
     assert next(p for p in shell["plans"] if p["final_image"] == "node:24-trixie-slim")["build_image"] == \
         "node:24-trixie-slim"
 

@@ -3,8 +3,8 @@ the build gets what openssl-sys needs to link OpenSSL statically, before cargo b
 QUIET = {"tls": "no", "timezones": "no", "named_user": "no", "needs_shell": "no"}
 
 
-def musl_dockerfile(rb, native_deps):
-    result = rb.consult({"language": "rust", "static_ok": "yes", "native_deps": native_deps, **QUIET})
+def musl_dockerfile(rb, native_deps, **more):
+    result = rb.consult({"language": "rust", "static_ok": "yes", "native_deps": native_deps, **more, **QUIET})
     plan = next(p for p in result.plans if p.strategy == "rust-static-musl")
     return plan.dockerfile
 
@@ -15,15 +15,22 @@ def test_the_musl_build_adds_no_packages_the_rust_alpine_image_has(rb):
     assert "apk add" not in dockerfile and "OPENSSL_STATIC" not in dockerfile
 
 
-def test_native_crates_get_static_openssl_before_cargo_builds(rb):
-    lines = musl_dockerfile(rb, "yes").splitlines()
-    apk = lines.index("RUN apk add --no-cache openssl-dev openssl-libs-static pkgconf")
+def test_openssl_gets_its_headers_and_static_libraries_before_cargo_builds(rb):
+    lines = musl_dockerfile(rb, "yes", native_libs="libssl").splitlines()
+    headers = lines.index("RUN apk add --no-cache openssl-dev")
+    static = lines.index("RUN apk add --no-cache openssl-libs-static pkgconf")
     env = lines.index("ENV OPENSSL_STATIC=1")
     cargo = next(i for i, line in enumerate(lines) if line.startswith("RUN cargo build"))
-    assert lines[apk - 1] == "FROM rust:1-alpine AS build" and apk < env < cargo
+    assert lines.index("FROM rust:1-alpine AS build") < min(headers, static) and max(headers, static) < env < cargo
+
+
+def test_native_crates_without_openssl_get_no_openssl_steps(rb):
+    dockerfile = musl_dockerfile(rb, "yes", native_libs="libpq")
+    assert "OPENSSL_STATIC" not in dockerfile and "openssl" not in dockerfile
 
 
 def test_the_gnu_plans_of_the_same_consultation_get_no_alpine_steps(rb):
-    result = rb.consult({"language": "rust", "static_ok": "yes", "native_deps": "yes", **QUIET})
-    gnu = [p.dockerfile for p in result.plans if p.strategy == "rust-dynamic-gnu"]
-    assert gnu and not any("apk add" in d or "OPENSSL_STATIC" in d for d in gnu)
+    result = rb.consult({"language": "rust", "static_ok": "yes", "native_deps": "yes", "native_libs": "libssl", **QUIET})
+    gnu_builds = [p.dockerfile.split("\n\nFROM ")[0] for p in result.plans if p.strategy == "rust-dynamic-gnu"]
+    assert gnu_builds and not any("apk add" in b or "OPENSSL_STATIC" in b for b in gnu_builds)
+    assert all("apt-get install -y --no-install-recommends libssl-dev" in b for b in gnu_builds)
