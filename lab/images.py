@@ -29,13 +29,11 @@ from lab import recipes_interp as RI
 from lab import recipes_compiled as RC
 from lab import roots as R
 from lab.engine import Engine, EngineError
+from lab.imageparts import (DEFAULT_PATH, PY_PKGS, ImageBuildError, apt_install, busybox_glibc, copy_with_closure,
+                            debootstrap, debug_of, distroless, distroless_debug, golang_after, node_after, purge_python,
+                            python3_distroless, python_slim_after, rust_after)
 
-DEFAULT_PATH = R.DEFAULT_PATH
 LABEL = "org.minimage.recipe"
-
-
-class ImageBuildError(RuntimeError):
-    pass
 
 
 @dataclass(frozen=True)
@@ -56,212 +54,6 @@ class Recipe:
 
 # ---------------------------------------------------------------- rootfs builders
 
-
-def _distroless(extra: list[str]) -> Callable[[Path, dict], None]:
-    def build(root: Path, versions: dict) -> None:
-        with R.use_release("trixie"):
-            for pkg in ["base-files", "netbase", "tzdata", "tzdata-legacy", "media-types", *extra]:
-                R.extract(pkg, root, versions)
-            R._write(root, "etc/passwd", R.DISTROLESS_PASSWD)
-            R._write(root, "etc/group", R.DISTROLESS_GROUP)
-            R._mkdir(root, "root", 0o700)
-            R._mkdir(root, "home")
-            R._mkdir(root, "home/nonroot", 0o700, 65532, 65532)
-            R._mkdir(root, "tmp", 0o1777)
-            R._write(root, "etc/nsswitch.conf", R.DISTROLESS_NSSWITCH)
-            osr = root / "etc/os-release"
-            if osr.is_symlink() or osr.exists():
-                osr.unlink()
-            R._write(root, "etc/os-release", R.DISTROLESS_OS_RELEASE.replace('VERSION_ID="12"', 'VERSION_ID="13"')
-                     .replace("12 (bookworm)", "13 (trixie)"))
-            R._mkdir(root, "etc/ssl/certs")
-            R._write(root, "etc/ssl/certs/ca-certificates.crt", R._ca_bundle(versions))
-            _merged_usr(root)
-    return build
-
-
-def _merged_usr(root: Path) -> None:
-    """Debian 13 (and distroless debian13) is merged-/usr: /bin, /sbin, /lib, /lib64 are links into /usr."""
-    for d in ("bin", "sbin", "lib", "lib64"):
-        p = root / d
-        if p.is_symlink():
-            continue
-        target = root / "usr" / d
-        if p.is_dir():  # a package put files in the alias: move them under /usr
-            target.mkdir(parents=True, exist_ok=True)
-            for child in p.iterdir():
-                os.replace(child, target / child.name)
-            p.rmdir()
-        if target.exists():
-            os.symlink(f"usr/{d}", p)
-
-
-def _debug_of(extra: list[str]) -> Callable[[Path, dict], None]:
-    """A distroless :debug image: the image with `extra` packages, plus a static busybox in /busybox."""
-    def build(root: Path, versions: dict) -> None:
-        _distroless_debug(root, versions, extra)
-    return build
-
-
-def _distroless_debug(root: Path, versions: dict, extra: list[str] | None = None) -> None:
-    """distroless :debug = the image plus a static busybox in /busybox (applet links beside it)."""
-    _distroless(list(extra or []))(root, versions)
-    with R.use_release("trixie"):
-        bb = R.staged("busybox-static", versions)
-    R._mkdir(root, "busybox")
-    shutil.copy2(_first(bb, "usr/bin/busybox", "bin/busybox"), root / "busybox/busybox")
-    applets = subprocess.run([str(root / "busybox/busybox"), "--list"], capture_output=True, text=True,
-                             check=True).stdout.split()
-    for applet in (a for a in applets if a != "busybox"):
-        os.symlink("busybox", root / "busybox" / applet)
-
-
-def _busybox_glibc(root: Path, versions: dict) -> None:
-    """docker-library/busybox's glibc builder rule, with trixie's busybox, getconf and glibc."""
-    with R.use_release("trixie"):
-        bb = R.staged("busybox", versions)
-        libc = R.staged("libc6", versions)
-        libcbin = R.staged("libc-bin", versions)
-        tz = R.staged("tzdata", versions)
-    R._mkdir(root, "bin")
-    R._mkdir(root, "lib")
-    os.symlink("lib", root / "lib64")
-    shutil.copy2(_first(bb, "bin/busybox", "usr/bin/busybox"), root / "bin/busybox")
-    shutil.copy2(_first(libcbin, "usr/bin/getconf", "bin/getconf"), root / "bin/getconf")
-    libdir = _first(libc, f"usr/lib/{R.MULTIARCH}", f"lib/{R.MULTIARCH}")
-    start = [root / "bin/busybox", root / "bin/getconf"]
-    extra = sorted(libdir.glob("libnss*.so.*")) + sorted(libdir.glob("libpthread*.so.*")) + [libdir / "libm.so.6"]
-    files = {p.name: p for p in extra}
-    for p in R._lib_closure(start + extra, libdir):
-        files[p.name] = p
-    for name, p in sorted(files.items()):
-        shutil.copy2(p.resolve(), root / "lib" / name)
-    R._mkdir(root, "etc")
-    shutil.copyfile(_first(libcbin, "usr/share/libc-bin/nsswitch.conf"), root / "etc/nsswitch.conf")
-    # trixie's busybox needs glibc 2.41, newer than the host's: list its applets inside the new root
-    applets = subprocess.run(["chroot", str(root), "/bin/busybox", "--list"], capture_output=True, text=True,
-                             check=True).stdout.split()
-    for applet in (a for a in applets if a != "busybox"):
-        link = root / "bin" / applet
-        if not link.exists():
-            os.link(root / "bin/busybox", link)
-    R._busybox_skeleton(root, tz)
-    versions["libraries"] = ",".join(sorted(files))
-
-
-def _first(base: Path, *rels: str) -> Path:
-    for rel in rels:
-        if (base / rel).exists():
-            return base / rel
-    raise ImageBuildError(f"none of {rels} in {base}")
-
-
-def _debootstrap(suite: str) -> Callable[[Path, dict], None]:
-    def build(root: Path, versions: dict) -> None:
-        if not shutil.which("debootstrap"):
-            raise ImageBuildError("debootstrap is not installed (scripts/setup installs it as root)")
-        res = subprocess.run(["debootstrap", "--variant=minbase", suite, str(root), R.apt_mirror()],
-                             capture_output=True, text=True, timeout=1800)
-        if res.returncode != 0:
-            raise ImageBuildError("debootstrap failed: " + (res.stdout + res.stderr)[-800:])
-        _slimify(root)
-        _clean_apt(root)
-        _record(root, versions, ["libc6"])
-    return build
-
-
-def _slimify(root: Path) -> None:
-    """debuerreotype's slimify: no docs, man pages or locales (and the dpkg excludes that keep them out)."""
-    for rel in ("usr/share/doc", "usr/share/man", "usr/share/info", "usr/share/locale", "usr/share/lintian"):
-        p = root / rel
-        if p.is_dir():
-            shutil.rmtree(p)
-            p.mkdir()
-    R._write(root, "etc/dpkg/dpkg.cfg.d/docker",
-             "path-exclude /usr/share/doc/*\npath-include /usr/share/doc/*/copyright\npath-exclude /usr/share/man/*\n"
-             "path-exclude /usr/share/info/*\npath-exclude /usr/share/locale/*\npath-exclude /usr/share/lintian/*\n")
-    R._write(root, "etc/apt/apt.conf.d/docker-clean",
-             'DPkg::Post-Invoke { "rm -f /var/cache/apt/archives/*.deb /var/cache/apt/archives/partial/*.deb '
-             '/var/cache/apt/*.bin || true"; };\nAPT::Update::Post-Invoke { "rm -f /var/cache/apt/archives/*.deb '
-             '/var/cache/apt/archives/partial/*.deb /var/cache/apt/*.bin || true"; };\n'
-             'Dir::Cache::pkgcache ""; Dir::Cache::srcpkgcache "";\n')
-    R._write(root, "etc/apt/apt.conf.d/docker-no-languages", 'Acquire::Languages "none";\n')
-
-
-def _clean_apt(root: Path) -> None:
-    for sub in ("var/cache/apt/archives", "var/lib/apt/lists", "var/cache/apt"):
-        for p in (root / sub).glob("*"):
-            if p.is_file():
-                p.unlink()
-    for f in ("etc/resolv.conf",):
-        p = root / f
-        if p.exists() or p.is_symlink():
-            p.unlink()
-
-
-def _record(root: Path, versions: dict, pkgs: list[str]) -> None:
-    out = subprocess.run(["chroot", str(root), "dpkg-query", "-W", *pkgs], capture_output=True, text=True)
-    for line in out.stdout.splitlines():
-        name, _, ver = line.partition("\t")
-        versions[name] = ver
-
-
-def _apt_install(pkgs: list[str], after: Callable[[Path], None] | None = None,
-                 record: list[str] | None = None) -> Callable[[Path, dict], None]:
-    """Install Debian packages into a copy of the base rootfs with its own apt (host network, in a chroot)."""
-    def build(root: Path, versions: dict) -> None:
-        shutil.copyfile("/etc/resolv.conf", root / "etc/resolv.conf")
-        proc = root / "proc"
-        proc.mkdir(exist_ok=True)
-        mounted = subprocess.run(["mount", "-t", "proc", "proc", str(proc)], capture_output=True).returncode == 0
-        try:
-            env = {"PATH": DEFAULT_PATH, "DEBIAN_FRONTEND": "noninteractive", "LC_ALL": "C"}
-            for cmd in (["apt-get", "-q", "update"],
-                        ["apt-get", "-q", "install", "-y", "--no-install-recommends", *pkgs]):
-                res = subprocess.run(["chroot", str(root), *cmd], capture_output=True, text=True, env=env,
-                                     timeout=1800)
-                if res.returncode != 0:
-                    raise ImageBuildError(f"{' '.join(cmd[:3])} in the image root failed: "
-                                          f"{(res.stdout + res.stderr)[-1200:]}")
-            if after:
-                after(root)
-            _record(root, versions, record or pkgs)
-        finally:
-            if mounted:
-                subprocess.run(["umount", "-l", str(proc)], capture_output=True)
-        _clean_apt(root)
-    return build
-
-
-def _golang_after(root: Path) -> None:
-    """golang:* keeps Go in /usr/local/go and GOPATH=/go; Debian's golang-go lives in /usr/lib/go-1.xx."""
-    goroot = sorted((root / "usr/lib").glob("go-1.*"))
-    if not goroot:
-        raise ImageBuildError("golang-go installed no /usr/lib/go-1.*")
-    (root / "usr/local/go").unlink(missing_ok=True)
-    os.symlink(f"/usr/lib/{goroot[-1].name}", root / "usr/local/go")
-    for d in ("go/src", "go/bin"):
-        R._mkdir(root, d, 0o1777 if d == "go" else 0o777)
-    R._mkdir(root, "go", 0o1777)
-
-
-def _copy_with_closure(src_root: Path, binary: str, dst_root: Path, dst: str) -> list[str]:
-    """Copy ``binary`` of ``src_root`` to ``dst`` in ``dst_root`` with every library it needs that ``dst_root``
-    lacks (DT_NEEDED closure, from the multiarch directory); returns the libraries added."""
-    libdir = src_root / "usr/lib" / R.MULTIARCH
-    target = dst_root / dst.lstrip("/")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copy2((src_root / binary.lstrip("/")).resolve(), target)
-    added = []
-    for lib in R._lib_closure([target], libdir):
-        have = dst_root / "usr/lib" / R.MULTIARCH / lib.name
-        if not have.exists() and not (lib.name.startswith("ld-linux") and (dst_root / "lib64" / lib.name).exists()):
-            have.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(lib.resolve(), have)
-            added.append(lib.name)
-    return added
-
-
 def _on_cc(then: Callable[[Path, dict], None]) -> Callable[[Path, dict], None]:
     """Build on a copy of the distroless cc-debian13 rootfs (language images use //cc as their base)."""
     def build(root: Path, versions: dict) -> None:
@@ -271,44 +63,9 @@ def _on_cc(then: Callable[[Path, dict], None]) -> Callable[[Path, dict], None]:
     return build
 
 
-PY_PKGS = ["python3.13-minimal", "libpython3.13-minimal", "libpython3.13-stdlib", "libffi8", "libsqlite3-0",
-           "libbz2-1.0", "liblzma5", "libexpat1", "libncursesw6", "libtinfo6", "libreadline8t64", "libuuid1",
-           "libcrypt1", "libmpdec4"]
-
-
-def _python3_distroless(root: Path, versions: dict) -> None:
-    with R.use_release("trixie"):
-        for pkg in PY_PKGS:
-            R.extract(pkg, root, versions)
-    for link in ("usr/bin/python3", "usr/bin/python"):
-        p = root / link
-        if p.exists() or p.is_symlink():
-            p.unlink()
-        os.symlink("python3.13", p)
-    for d in ("bin", "sbin", "lib", "lib64"):  # packages may ship into the /lib alias: fold it back into /usr
-        p = root / d
-        if p.is_dir() and not p.is_symlink():
-            _merged_usr(root)
-            break
-
-
-def _node_after(root: Path) -> None:
-    """node:* has node at /usr/local/bin and the docker-entrypoint.sh that prepends `node` to a non-command."""
-    os.symlink("/usr/bin/node", root / "usr/local/bin/node")
-    R._write(root, "usr/local/bin/docker-entrypoint.sh",
-             "#!/bin/sh\nset -e\n# like nodejs/docker-node's: run node when the first argument is an option or "
-             "not a command\nif [ \"${1#-}\" != \"${1}\" ] || [ -z \"$(command -v \"${1}\")\" ] || "
-             "{ [ -f \"${1}\" ] && ! [ -x \"${1}\" ]; }; then\n  set -- node \"$@\"\nfi\nexec \"$@\"\n", 0o755)
-    with open(root / "etc/passwd", "a") as f:
-        f.write("node:x:1000:1000::/home/node:/bin/bash\n")
-    with open(root / "etc/group", "a") as f:
-        f.write("node:x:1000:\n")
-    R._mkdir(root, "home/node", 0o755, 1000, 1000)
-
-
 def _nodejs_distroless(root: Path, versions: dict) -> None:
     src = rootfs_of(RECIPES["node-22-trixie-slim"])
-    added = _copy_with_closure(src, "/usr/bin/node", root, "/nodejs/bin/node")
+    added = copy_with_closure(src, "/usr/bin/node", root, "/nodejs/bin/node")
     # Debian's libnode loads some builtins (acorn, cjs-module-lexer, undici, ...) from /usr/share/nodejs at start:
     # copy every file its strings name, as those packages install them
     strings = subprocess.run(["strings", str(src / f"usr/lib/{R.MULTIARCH}/libnode.so.115")], capture_output=True,
@@ -320,48 +77,6 @@ def _nodejs_distroless(root: Path, versions: dict) -> None:
             added.append(rel)
     versions.update(manifest(RECIPES["node-22-trixie-slim"]).get("package_versions", {}))
     versions["libraries added"] = ",".join(added)
-
-
-def _rust_after(root: Path) -> None:
-    """rust:* keeps cargo in /usr/local/cargo; crates come from Debian's librust-*-dev packages by source
-    replacement in the image's own cargo configuration, so a Dockerfile's `cargo build` works unchanged offline."""
-    R._mkdir(root, "usr/local/cargo/bin")
-    R._mkdir(root, "usr/local/rustup")
-    R._mkdir(root, "usr/share/cargo/registry")
-    R._write(root, "usr/local/cargo/config.toml",
-             '[source.crates-io]\nreplace-with = "debian-packages"\n\n'
-             '[source.debian-packages]\ndirectory = "/usr/share/cargo/registry"\n\n[net]\noffline = true\n')
-
-
-def _python_slim_after(root: Path) -> None:
-    """python:3.13-slim has its Python in /usr/local only (built from source): move Debian's there (it finds its
-    prefix from its own location), so that nothing answers at /usr/bin/python3 as in the real image."""
-    def merge(src: Path, dst: Path) -> None:
-        dst.mkdir(parents=True, exist_ok=True)
-        for child in src.iterdir():
-            target = dst / child.name
-            if child.is_dir() and not child.is_symlink() and target.is_dir():
-                merge(child, target)
-            elif not target.exists() and not target.is_symlink():
-                os.replace(child, target)
-        shutil.rmtree(src)
-    os.replace(root / "usr/bin/python3.13", root / "usr/local/bin/python3.13")
-    merge(root / "usr/lib/python3.13", root / "usr/local/lib/python3.13")
-    for p in list((root / "usr/bin").glob("python3*")) + list((root / "usr/bin").glob("pip*")):
-        p.unlink()
-    for name in ("python", "python3"):
-        os.symlink("python3.13", root / "usr/local/bin" / name)
-
-
-def _purge_python(root: Path) -> None:
-    """npm pulls python3 in (node-gyp); node:*-slim has none: purge it so no Python answers there."""
-    # python3 first: its prerm needs py3clean from python3-minimal
-    res = subprocess.run(["chroot", str(root), "sh", "-c", "dpkg --purge --force-depends python3 && "
-                          "dpkg-query -W -f '${Package}\\n' 'python3*' 'libpython3*' | "
-                          "xargs -r dpkg --purge --force-depends"], capture_output=True, text=True,
-                         env={"PATH": DEFAULT_PATH})
-    if res.returncode != 0 or (root / "usr/bin/python3").exists():
-        raise ImageBuildError(f"could not purge python3 from the node image: {(res.stdout + res.stderr)[-500:]}")
 
 
 # ---------------------------------------------------------------- the catalogue of recipes
@@ -388,10 +103,10 @@ def _add(r: Recipe) -> None:
 
 
 _add(Recipe(
-    "distroless-static-debian13", ("gcr.io/distroless/static-debian13",), _distroless([]),
+    "distroless-static-debian13", ("gcr.io/distroless/static-debian13",), distroless([]),
     {"Env": DISTROLESS_ENV, "User": "0", "WorkingDir": "/"}, DISTROLESS_SRC, DISTROLESS_DIFFS))
 _add(Recipe(
-    "distroless-static-debian13-debug", ("gcr.io/distroless/static-debian13:debug",), _distroless_debug,
+    "distroless-static-debian13-debug", ("gcr.io/distroless/static-debian13:debug",), distroless_debug,
     {"Env": {"PATH": DEFAULT_PATH + ":/busybox", "SSL_CERT_FILE": "/etc/ssl/certs/ca-certificates.crt"},
      "Entrypoint": ["/busybox/sh"], "User": "0", "WorkingDir": "/"},
     DISTROLESS_SRC + "; static/static.bzl debug variant (busybox in /busybox, PATH += /busybox, "
@@ -399,17 +114,17 @@ _add(Recipe(
     DISTROLESS_DIFFS + ("busybox is Debian 13's busybox-static (glibc, statically linked), not the musl busybox "
                         "distroless downloads",)))
 _add(Recipe(
-    "distroless-base-nossl-debian13", ("gcr.io/distroless/base-nossl-debian13",), _distroless(["libc6"]),
+    "distroless-base-nossl-debian13", ("gcr.io/distroless/base-nossl-debian13",), distroless(["libc6"]),
     {"Env": DISTROLESS_ENV, "User": "0", "WorkingDir": "/"},
     DISTROLESS_SRC + "; base/config.bzl (BASE_NOSSL debian13: libc6)", DISTROLESS_DIFFS))
 _add(Recipe(
     "distroless-base-debian13", ("gcr.io/distroless/base-debian13",),
-    _distroless(["libc6", "libssl3t64", "libzstd1", "zlib1g"]),
+    distroless(["libc6", "libssl3t64", "libzstd1", "zlib1g"]),
     {"Env": DISTROLESS_ENV, "User": "0", "WorkingDir": "/"},
     DISTROLESS_SRC + "; base/config.bzl (debian13: libc6, libssl3t64, libzstd1, zlib1g)", DISTROLESS_DIFFS))
 _add(Recipe(
     "distroless-cc-debian13", ("gcr.io/distroless/cc-debian13",),
-    _distroless(["libc6", "libssl3t64", "libzstd1", "zlib1g", "libgomp1", "libstdc++6", "libgcc-s1", "gcc-14-base"]),
+    distroless(["libc6", "libssl3t64", "libzstd1", "zlib1g", "libgomp1", "libstdc++6", "libgcc-s1", "gcc-14-base"]),
     {"Env": DISTROLESS_ENV, "User": "0", "WorkingDir": "/"},
     DISTROLESS_SRC + "; base/config.bzl; cc/config.bzl (debian13: libgomp1, libstdc++6, libgcc-s1, gcc-14-base)",
     DISTROLESS_DIFFS))
@@ -421,7 +136,7 @@ for _slug, _ref, _pkgs, _cfg in (("distroless-base-debian13-debug", "gcr.io/dist
                                  ("distroless-cc-debian13-debug", "gcr.io/distroless/cc-debian13:debug", CC13,
                                   "cc/config.bzl (debian13: libgomp1, libstdc++6, libgcc-s1, gcc-14-base)")):
     _add(Recipe(
-        _slug, (_ref, _ref.replace(":debug", ":debug-nonroot")), _debug_of(_pkgs),
+        _slug, (_ref, _ref.replace(":debug", ":debug-nonroot")), debug_of(_pkgs),
         {"Env": DEBUG_ENV, "Entrypoint": ["/busybox/sh"], "User": "0", "WorkingDir": "/"},
         DISTROLESS_SRC + f"; {_cfg}; debug variant: busybox in /busybox, PATH += /busybox, entrypoint "
         "[\"/busybox/sh\"] (private/extensions/busybox.bzl)",
@@ -431,12 +146,12 @@ JAVA_BASE13 = ["libc6", "zlib1g", "libjpeg62-turbo", "liblcms2-2", "libfreetype6
                "fontconfig-config", "libexpat1", "libfontconfig1", "libuuid1", "libbrotli1", "libcrypt1", "libstdc++6",
                "libgcc-s1", "gcc-14-base", "libpng16-16t64", "libbz2-1.0"]
 _add(Recipe(
-    "distroless-java-base-debian13", ("gcr.io/distroless/java-base-debian13",), _distroless(JAVA_BASE13),
+    "distroless-java-base-debian13", ("gcr.io/distroless/java-base-debian13",), distroless(JAVA_BASE13),
     {"Env": DISTROLESS_ENV, "User": "0", "WorkingDir": "/"},
     DISTROLESS_SRC + "; java/java.bzl (java_base on base-nossl) and java/config.bzl (JAVA_BASE_PACKAGES debian13)",
     DISTROLESS_DIFFS))
 _add(Recipe(
-    "busybox-glibc", ("busybox:glibc", "busybox:latest", "busybox"), _busybox_glibc,
+    "busybox-glibc", ("busybox:glibc", "busybox:latest", "busybox"), busybox_glibc,
     {"Env": {"PATH": DEFAULT_PATH}, "Cmd": ["sh"]},
     "docker-library/busybox latest-1/glibc/Dockerfile.builder (FROM debian:trixie-slim: busybox, getconf, "
     "libnss*/libpthread* + ldd closure flat in /lib, /lib64 -> lib, nsswitch.conf, buildroot passwd/group/shadow, "
@@ -449,7 +164,7 @@ BUILDPACK_PKGS = ["ca-certificates", "curl", "wget", "gnupg", "git", "make", "gc
                   "libsqlite3-dev", "libffi-dev", "libpq-dev", "tzdata"]
 for _suite, (_num, _go) in SUITES.items():
     _add(Recipe(
-        f"debian-{_suite}-slim", (f"debian:{_suite}-slim", f"debian:{_num}-slim"), _debootstrap(_suite),
+        f"debian-{_suite}-slim", (f"debian:{_suite}-slim", f"debian:{_num}-slim"), debootstrap(_suite),
         {"Env": {"PATH": DEFAULT_PATH}, "Cmd": ["bash"]},
         "docker-library/official-images library/debian + debuerreotype (debootstrap --variant=minbase "
         f"{_suite}, slimify dpkg path excludes, apt docker-clean config); Dockerfile FROM scratch, ADD rootfs, "
@@ -458,7 +173,7 @@ for _suite, (_num, _go) in SUITES.items():
          "normalised",)))
     _add(Recipe(
         f"buildpack-deps-{_suite}", (f"buildpack-deps:{_suite}",),
-        _apt_install(BUILDPACK_PKGS, record=["gcc", "g++", "libc6-dev", "libssl-dev"]),
+        apt_install(BUILDPACK_PKGS, record=["gcc", "g++", "libc6-dev", "libssl-dev"]),
         {"Env": {"PATH": DEFAULT_PATH}, "Cmd": ["bash"]},
         f"docker-library/buildpack-deps debian/{_suite}/{{curl,scm,}}/Dockerfile (FROM debian:{_suite}: "
         "ca-certificates curl gnupg wget; git ...; autoconf automake gcc g++ make libc6-dev libssl-dev zlib1g-dev "
@@ -467,8 +182,8 @@ for _suite, (_num, _go) in SUITES.items():
          f"built on debian:{_suite}-slim, not debian:{_suite}",) + BUILDER_DIFFS, base=f"debian-{_suite}-slim"))
     _add(Recipe(
         f"golang-1-{_suite}", (f"golang:1-{_suite}", f"golang:{_suite}"),
-        _apt_install(["ca-certificates", "git", "gcc", "g++", "libc6-dev", "make", "pkgconf", "golang-go",
-                      *RC.GOLANG_PACKAGES], after=lambda r: (_golang_after(r), RC.build_go_proxy(r, {})),
+        apt_install(["ca-certificates", "git", "gcc", "g++", "libc6-dev", "make", "pkgconf", "golang-go",
+                      *RC.GOLANG_PACKAGES], after=lambda r: (golang_after(r), RC.build_go_proxy(r, {})),
                      record=["golang-go", "gcc", "libc6-dev"]),
         {"Env": {"PATH": "/go/bin:/usr/local/go/bin:" + DEFAULT_PATH, "GOPATH": "/go", "GOTOOLCHAIN": "local",
                  "GOPROXY": RC.GOPROXY_URL, "GOSUMDB": "off"},
@@ -484,7 +199,7 @@ for _suite, (_num, _go) in SUITES.items():
 for _suite, _rust in (("trixie", "1.85"), ("bookworm", "1.63")):
     _add(Recipe(
         f"rust-1-{_suite}", (f"rust:1-{_suite}", f"rust:{_suite}"),
-        _apt_install(["rustc", "cargo"], after=_rust_after, record=["rustc", "cargo"]),
+        apt_install(["rustc", "cargo"], after=rust_after, record=["rustc", "cargo"]),
         {"Env": {"RUSTUP_HOME": "/usr/local/rustup", "CARGO_HOME": "/usr/local/cargo",
                  "PATH": "/usr/local/cargo/bin:" + DEFAULT_PATH, "RUST_VERSION": _rust}, "Cmd": ["bash"]},
         f"rust-lang/docker-rust stable/{_suite}/Dockerfile (FROM buildpack-deps:{_suite}; rustup in "
@@ -496,8 +211,8 @@ for _suite, _rust in (("trixie", "1.85"), ("bookworm", "1.63")):
         base=f"buildpack-deps-{_suite}"))
 _add(Recipe(
     "python-3.13-slim-trixie", ("python:3.13-slim-trixie", "python:3.13-slim"),
-    _apt_install(["ca-certificates", "netbase", "tzdata", "python3.13", "python3.13-venv", "python3-pip",
-                  "libpython3.13-dev"], after=lambda r: (_python_slim_after(r), RI.python_slim_extras(r)),
+    apt_install(["ca-certificates", "netbase", "tzdata", "python3.13", "python3.13-venv", "python3-pip",
+                  "libpython3.13-dev"], after=lambda r: (python_slim_after(r), RI.python_slim_extras(r)),
                  record=["python3.13", "python3.13-venv", "python3-pip", "libpython3.13-dev"]),
     {"Env": {"PATH": DEFAULT_PATH, "LANG": "C.UTF-8", "PYTHON_VERSION": "3.13"}, "Cmd": ["python3"]},
     "docker-library/python 3.13/slim-trixie/Dockerfile (FROM debian:trixie-slim; ca-certificates netbase tzdata; "
@@ -509,7 +224,7 @@ _add(Recipe(
      "wheelhouse in the image (lab/recipes_interp.py): no index is reachable here"),
     base="debian-trixie-slim", version=3))
 _add(Recipe(
-    "distroless-python3-debian13", ("gcr.io/distroless/python3-debian13",), _on_cc(_python3_distroless),
+    "distroless-python3-debian13", ("gcr.io/distroless/python3-debian13",), _on_cc(python3_distroless),
     {"Env": {**DISTROLESS_ENV, "LANG": "C.UTF-8"}, "Entrypoint": ["/usr/bin/python3.13"], "User": "0",
      "WorkingDir": "/"},
     "GoogleContainerTools/distroless python3/python.bzl (base //cc; entrypoint /usr/bin/python3.13; /usr/bin/python "
@@ -521,8 +236,8 @@ for _suite, _refs, _node in (("trixie", ("node:22-trixie-slim",), "Debian 13's n
                               "Debian 12's nodejs 18.19 (OpenSSL 3.0)")):
     _add(Recipe(
         f"node-22-{_suite}-slim", _refs,
-        _apt_install(["nodejs", "npm"], record=["nodejs", "npm"], after=lambda r: (
-            _node_after(r), RI.node_npm_cache(r), _purge_python(r), RI.forget_unmet(r))),
+        apt_install(["nodejs", "npm"], record=["nodejs", "npm"], after=lambda r: (
+            node_after(r), RI.node_npm_cache(r), purge_python(r), RI.forget_unmet(r))),
         {"Env": {"PATH": DEFAULT_PATH, "NODE_VERSION": "22"}, "Entrypoint": ["docker-entrypoint.sh"],
          "Cmd": ["node"]},
         f"nodejs/docker-node 22/{_suite}-slim/Dockerfile (FROM debian:{_suite}-slim; user node 1000; node from "
