@@ -62,6 +62,17 @@ def test_a_bom_starts_only_the_first_line_of_a_text_stream():
     assert status == 2 and r"stdin line 2 (question cgo): '\ufeffno' is not an answer to cgo" in err, err
 
 
+def test_a_line_longer_than_the_cap_is_refused_as_a_line_before_it_counts_against_the_total():
+    # read at most the cap (and one byte) at a time: 2 MiB without a newline is one line too long, not too much input
+    status, _, err = run(b"y" * (2 << 20))
+    assert status == 2 and err == "Error: stdin line 1: longer than 16384 bytes: too long for an answer\n"
+
+
+def test_a_bom_before_the_first_line_of_a_byte_stream_is_dropped():
+    status, out, err = run(b"\xef\xbb\xbfgo\nno\nno\n", "--format", "json")
+    assert status == 0 and err.startswith("? Which language is the program written in? go\n"), err
+
+
 def test_a_bom_starts_only_the_first_line_of_a_byte_stream():
     status, _, err = run(b"go\n\xef\xbb\xbfno\n")
     assert status == 2 and r"stdin line 2 (question cgo): '\ufeffno' is not an answer to cgo" in err, err
