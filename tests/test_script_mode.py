@@ -106,3 +106,17 @@ def test_text_output_has_the_echo_then_one_blank_line_then_the_result():
     echo, _, result = out.partition("\n\n")
     assert len(echo.splitlines()) == 7 and echo.startswith("? Which language")
     assert result.startswith("Recommended: scratch\n")
+
+
+def test_a_bad_fact_value_line_names_its_line():
+    assert run("language=go\ncgo=maybe\n")[2] == \
+        "Error: stdin line 2: 'maybe' is not an answer to cgo (legal: yes, no, unknown)\n"
+    assert run("go\n=go\n")[2] == "Error: stdin line 2: expected FACT=VALUE, got '=go'\n"
+    status, _, err = run("# first\nlang=go\n")
+    assert status == 2 and err.startswith("Error: stdin line 2: unknown fact 'lang' (known facts: language, cgo,")
+
+
+def test_an_answer_after_the_last_question_says_why_it_answers_nothing():
+    answers = "language=go\ncgo=no\ngo_net=no\ntls=no\ntimezones=no\nnamed_user=no\nneeds_shell=no\nextra\n"
+    assert run(answers)[2] == ("Error: stdin line 8: 'extra' answers nothing: every question that matters is "
+                               "answered already\n")
