@@ -125,3 +125,72 @@ def test_a_fact_that_is_not_text_is_refused_with_what_it_was():
     with pytest.raises(TypeError, match=r"not None = 'v'"):
         engine.run([Fact(None, "v")])
     assert fired(engine, Fact("x", "1")) == [("MI001", "y=1")]  # the engine is still usable
+
+
+def broken_durable(monkeypatch, message):
+    """durable-rules as a package whose engine module fails to load with `message`."""
+    import sys
+    import types
+
+    def fail(name):
+        raise ImportError(message)
+
+    fake = types.ModuleType("durable")
+    fake.__getattr__ = fail
+    monkeypatch.setitem(sys.modules, "durable", fake)
+    monkeypatch.delitem(sys.modules, "durable.engine", raising=False)
+
+
+REPAIR = ('Repair it with\n  CPPFLAGS="-DPyEval_CallObject=PyObject_CallObject" python -m pip install --no-cache-dir '
+          '--no-binary durable-rules --force-reinstall --no-deps durable-rules==2.0.28\n'
+          '(in a checkout, scripts/setup does this)')
+
+
+def test_a_durable_built_without_the_python_3_13_flag_is_named_with_its_repair(monkeypatch):
+    from kb.engine import _import_durable
+    from kb.errors import InstallError
+
+    broken_durable(monkeypatch, "dur.so: undefined symbol: PyEval_CallObject")
+    with pytest.raises(InstallError) as e:
+        _import_durable()
+    assert str(e.value) == ("durable-rules cannot be imported (dur.so: undefined symbol: PyEval_CallObject): it was "
+                            "compiled without the flag Python 3.13 needs (a wheel from pip's cache, built before?). "
+                            + REPAIR)
+
+
+def test_a_durable_that_does_not_load_for_another_reason_says_so(monkeypatch):
+    from kb.engine import _import_durable
+    from kb.errors import InstallError
+
+    broken_durable(monkeypatch, "No module named 'durable_rules_engine'")
+    with pytest.raises(InstallError) as e:
+        _import_durable()
+    assert str(e.value) == ("durable-rules cannot be imported (No module named 'durable_rules_engine'): it is not "
+                            "installed or does not load. " + REPAIR)
+
+
+def test_live_rulesets_counts_each_engine_until_it_is_dropped():
+    import gc
+
+    from kb import engine as engine_module
+
+    gc.collect()
+    before = engine_module.live_rulesets()
+    engine = Engine([rule("MI001", Condition("x", ("*",)))])
+    assert engine_module.live_rulesets() == before + 1
+    other = Engine([rule("MI002", Condition("x", ("*",)))])
+    assert engine_module.live_rulesets() == before + 2
+    del engine, other
+    gc.collect()
+    assert engine_module.live_rulesets() == before
+
+
+def test_no_ruleset_is_live_before_the_first_engine():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    out = subprocess.run([sys.executable, "-c", "from kb import engine; print(engine.live_rulesets())"], cwd=root,
+                         capture_output=True, text=True, timeout=60)
+    assert (out.returncode, out.stdout) == (0, "0\n"), out.stderr
