@@ -194,3 +194,14 @@ def test_no_ruleset_is_live_before_the_first_engine():
     out = subprocess.run([sys.executable, "-c", "from kb import engine; print(engine.live_rulesets())"], cwd=root,
                          capture_output=True, text=True, timeout=60)
     assert (out.returncode, out.stdout) == (0, "0\n"), out.stderr
+
+
+def test_a_fact_two_rules_derive_is_one_fact_for_the_rules_that_follow_from_it():
+    engine = Engine([
+        rule("MI001", Condition("x", ("1",))),
+        rule("MI002", Condition("z", ("1",))),
+        rule("MI003", Condition("y", ("1",)), then=(("v", "3"),)),
+    ])
+    trail = engine.run([Fact("x", "1"), Fact("z", "1")])
+    assert sorted(j.rule_id for j in trail if j.fact == Fact("y", "1")) == ["MI001", "MI002"]
+    assert [j.rule_id for j in trail if j.fact == Fact("v", "3")] == ["MI003"]
