@@ -205,3 +205,26 @@ def test_a_fact_two_rules_derive_is_one_fact_for_the_rules_that_follow_from_it()
     trail = engine.run([Fact("x", "1"), Fact("z", "1")])
     assert sorted(j.rule_id for j in trail if j.fact == Fact("y", "1")) == ["MI001", "MI002"]
     assert [j.rule_id for j in trail if j.fact == Fact("v", "3")] == ["MI003"]
+
+
+def test_a_session_that_cannot_be_deleted_is_an_error_unless_an_earlier_error_is_being_raised(monkeypatch):
+    from kb import engine as engine_module
+    from kb.engine import EngineError
+
+    def gone(*args):
+        raise RuntimeError("cannot delete the session")
+
+    engine = Engine([rule("MI001", Condition("x", ("1",)))])
+    monkeypatch.setattr(engine_module._host_instance(), "delete_state", gone)
+    with pytest.raises(RuntimeError, match="cannot delete the session"):
+        engine.run([Fact("x", "1")])
+
+    class BrokenEngine(Engine):
+        def _action_for(self, rule):
+            def action(c):
+                raise ValueError("boom")
+            return action
+
+    broken = BrokenEngine([rule("MI002", Condition("x", ("1",)))])
+    with pytest.raises(EngineError, match="a rule action failed.*boom"):  # the first error, not the deletion's
+        broken.run([Fact("x", "1")])
