@@ -1,0 +1,29 @@
+"""What kb.planner makes of the facts it is given, as a user reads it in a plan (issue 15's mutation testing:
+tests/mutation-survivors.md)."""
+import pytest
+
+import kb
+from kb import Fact, Justification
+
+NOTHING_ELSE = {"tls": "no", "timezones": "no", "named_user": "no", "needs_shell": "no"}
+
+
+@pytest.fixture(scope="module")
+def rb():
+    return kb.load()
+
+
+def evidence(**facts):
+    return [Justification(Fact(name, value), "evidence", note="test")
+            for name, values in facts.items() for value in (values if isinstance(values, list) else [values])]
+
+
+def test_a_binary_needing_several_glibc_versions_is_judged_by_the_newest_by_version_not_by_text(rb):
+    """GLIBC_2.9 sorts after GLIBC_2.38 as text and before it as a version: the binary needs 2.38."""
+    shown = evidence(binary_libc="glibc", binary_name="app", binary_needs="libc.so.6",
+                     binary_glibc=["2.9", "2.38", "2.17"])
+    result = rb.consult(NOTHING_ELSE, shown)
+    assert [j.conclusion for j in result.best.justification if j.rule_id == "MI151"] == \
+        ["its glibc 2.41 is at least the 2.38 the binary needs"]
+    older = [r for r in result.rejected if r.rule_id == "MI151" and r.strategy == "prebuilt-binary"]
+    assert older and all("2.38" in r.reason and "2.36" in r.reason for r in older), older
