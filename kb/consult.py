@@ -296,9 +296,11 @@ class RuleBase:
             else:
                 reason = "every image in the catalogue was rejected (see 'rejected' for the rule and reason of each)"
         return Result(plans=tuple(plans), assumptions=tuple(assumptions), facts=tuple(base + trail),
-                      rejected=tuple(rejected), no_plan_reason=reason, warnings=self.warnings(answers, evidence))
+                      rejected=tuple(rejected), no_plan_reason=reason,
+                      warnings=self.warnings(answers, evidence, trail))
 
-    def warnings(self, answers: Mapping[str, str], evidence: tuple[Justification, ...]) -> tuple[str, ...]:
+    def warnings(self, answers: Mapping[str, str], evidence: tuple[Justification, ...],
+                 trail: Iterable[Justification] = ()) -> tuple[str, ...]:
         """Answers that are never silently set aside: one that overrides what evidence showed (the answer wins, and
         both are named), and one that no rule can use with the other answers (it changes nothing)."""
         out = []
@@ -315,9 +317,10 @@ class RuleBase:
                        f"it is not offered as it is, and plans that rebuild it are for linux/{target}")
         from .relevance import is_relevant
 
+        used = {p.name for j in trail for p in j.premises}  # a premise of a rule that fired: relevant, no need to ask
         known = self.known(answers, evidence)
         for fact, value in given.items():
-            if fact not in PLANNER_FACTS and not is_relevant(self.index, fact, known):
+            if fact not in PLANNER_FACTS and fact not in used and not is_relevant(self.index, fact, known):
                 context = ", ".join(f"{f} = {v}" for f, v in given.items() if f == "language") or "these answers"
                 out.append(f"{fact} = {value} changes nothing with {context}: no rule uses it, so it is ignored")
         return tuple(out)
