@@ -51,7 +51,7 @@ class InspectResult(Data):
     warnings: tuple[str, ...] = ()
 
 
-PLANNER_FACTS = ("platform",)  # answers the planner's checks read directly (MI158), used whatever the rules say
+PLANNER_FACTS = ("platform", "native_libs")  # answers the planner reads directly (MI158; the libraries of MI152)
 RESULTS_KEPT = 256  # recent results a RuleBase keeps (a few MB at most)
 
 

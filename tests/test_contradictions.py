@@ -102,3 +102,11 @@ def test_an_answer_that_overrides_evidence_names_both(rb, fact, answer, shown):
     assert (f"your answer {fact} = {answer} overrides {fact} = {shown} shown by ./src/main.go:3 (import \"C\"); "
             "the plans follow your answer") in result.warnings
     assert not rb.consult({fact: shown}, evidence).warnings  # agreeing with the evidence is fine
+
+
+def test_named_libraries_are_never_called_ignored_when_the_plan_installs_them(rb):
+    """The planner reads native_libs itself (MI152 installs them), even where no inference rule tests it."""
+    result = rb.consult({"language": "go", "cgo": "yes", "native_libs": "libsqlite3", "tls": "no", "timezones": "no",
+                         "named_user": "no", "needs_shell": "no"})
+    assert not [w for w in result.warnings if w.startswith("native_libs")]
+    assert any("libsqlite3.so.0" in step.why for p in result.plans for step in p.steps)
