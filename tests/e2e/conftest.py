@@ -6,6 +6,9 @@ root (${XDG_CACHE_HOME:-~/.cache}/minimage/engine) and reused by later runs.
 """
 from __future__ import annotations
 
+import shutil
+import subprocess
+
 import pytest
 
 from lab import e2e
@@ -36,3 +39,15 @@ def matrix(engine):
         return done[name]
 
     return get
+
+
+@pytest.fixture(scope="module")
+def binary(tmp_path_factory):
+    """The C sample's self-check, compiled here (dynamic glibc), checking its user: what the verify tests run."""
+    if not shutil.which("gcc"):
+        pytest.skip("gcc not found (scripts/setup installs it as root)")
+    d = tmp_path_factory.mktemp("verify")
+    shutil.copy(e2e.SAMPLES / "c" / "main.c", d)
+    (d / "checks.h").write_text('#define CHECKS "user"\n')
+    subprocess.run(["gcc", "-O2", "-o", str(d / "selfcheck"), str(d / "main.c")], check=True, cwd=d)
+    return d / "selfcheck"

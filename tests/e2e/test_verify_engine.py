@@ -2,30 +2,18 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from lab import e2e
 from lab import images as IM
 
 # A cold run builds the images a scenario needs inside the test (debootstrap, apt, docker build): minutes, not
 # the suite's 300 s; still bounded, so a hang fails the test.
 pytestmark = pytest.mark.timeout(1800)
 
-
-@pytest.fixture(scope="module")
-def binary(tmp_path_factory):
-    if not shutil.which("gcc"):
-        pytest.skip("gcc not found (scripts/setup installs it as root)")
-    d = tmp_path_factory.mktemp("verify")
-    shutil.copy(e2e.SAMPLES / "c" / "main.c", d)
-    (d / "checks.h").write_text('#define CHECKS "user"\n')
-    subprocess.run(["gcc", "-O2", "-o", str(d / "selfcheck"), str(d / "main.c")], check=True, cwd=d)
-    return d / "selfcheck"
 
 
 def _verify(engine, binary: Path, *args: str) -> subprocess.CompletedProcess:

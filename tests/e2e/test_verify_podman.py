@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pytest
 
-from lab import e2e
 from lab import images as IM
 
 pytestmark = pytest.mark.timeout(1800)
@@ -61,16 +60,6 @@ def _import(env: dict, ref: str) -> None:
     tar.wait()
     assert res.returncode == 0, res.stderr
 
-
-@pytest.fixture(scope="module")
-def binary(tmp_path_factory):
-    if not shutil.which("gcc"):
-        pytest.skip("gcc not found (scripts/setup installs it as root)")
-    d = tmp_path_factory.mktemp("verify-podman")
-    shutil.copy(e2e.SAMPLES / "c" / "main.c", d)
-    (d / "checks.h").write_text('#define CHECKS "user"\n')
-    subprocess.run(["gcc", "-O2", "-o", str(d / "selfcheck"), str(d / "main.c")], check=True, cwd=d)
-    return d / "selfcheck"
 
 
 def _verify(env: dict, binary: Path, *args: str) -> subprocess.CompletedProcess:
