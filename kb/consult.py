@@ -297,12 +297,13 @@ class RuleBase:
                 reason = "every image in the catalogue was rejected (see 'rejected' for the rule and reason of each)"
         return Result(plans=tuple(plans), assumptions=tuple(assumptions), facts=tuple(base + trail),
                       rejected=tuple(rejected), no_plan_reason=reason,
-                      warnings=self.warnings(answers, evidence, trail))
+                      warnings=self.warnings(answers, evidence, trail, by_name(base)))
 
     def warnings(self, answers: Mapping[str, str], evidence: tuple[Justification, ...],
-                 trail: Iterable[Justification] = ()) -> tuple[str, ...]:
+                 trail: Iterable[Justification], known: dict[str, set[str]]) -> tuple[str, ...]:
         """Answers that are never silently set aside: one that overrides what evidence showed (the answer wins, and
-        both are named), and one that no rule can use with the other answers (it changes nothing)."""
+        both are named), and one that no rule can use with the other answers (it changes nothing). `known` is what
+        held before inference (the consultation's answers and evidence, as `known()` gives them)."""
         out = []
         given = {f: v for f, v in answers.items() if v != UNKNOWN}
         for fact, value in given.items():
@@ -318,7 +319,6 @@ class RuleBase:
         from .relevance import is_relevant
 
         used = {p.name for j in trail for p in j.premises}  # a premise of a rule that fired: relevant, no need to ask
-        known = self.known(answers, evidence)
         for fact, value in given.items():
             if fact not in PLANNER_FACTS and fact not in used and not is_relevant(self.index, fact, known):
                 context = ", ".join(f"{f} = {v}" for f, v in given.items() if f == "language") or "these answers"
