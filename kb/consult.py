@@ -68,6 +68,7 @@ class RuleBase:
         self._index = None
         self._engine: Engine | None = None
         self._engine_lock = threading.Lock()
+        self._inferred = False  # whether a consultation has run inference yet (see _infer)
         self._catalog = None
         self._diagnoser = None  # the diagnoses, compiled on first use
         self._results: OrderedDict = OrderedDict()  # recent results by (answers, evidence), least recent first
@@ -102,6 +103,20 @@ class RuleBase:
 
                     self._engine = shared_engine(self.knowledge.rules.values())
         return self._engine
+
+    def _infer(self, facts: list[Fact]) -> list[Justification]:
+        """Forward chaining from `facts`. The first consultation of a rule base whose ruleset this process has not
+        compiled compiles only the rules those facts can reach (kb.engine.reachable: the same conclusions in the
+        same order): a command-line run consults once, and compiling every rule would cost it more than the
+        consultation itself (benchmarks/ `consult_process`). Every later one runs the whole ruleset."""
+        if self._engine is None and not self._inferred:
+            from .engine import Engine, compiled_engine, reachable
+
+            self._inferred = True
+            rules = self.knowledge.rules.values()
+            if compiled_engine(rules) is None:
+                return Engine(reachable(rules, facts)).run(facts)
+        return self.engine.run(facts)
 
     @property
     def questions(self) -> list[Question]:
@@ -282,7 +297,7 @@ class RuleBase:
             if e.fact.name not in answers and e not in seen:
                 seen.add(e)
                 base.append(e)
-        trail = self.engine.run(j.fact for j in base)
+        trail = self._infer([j.fact for j in base])
         known = by_name(base + trail)
         plans, rejected = self.planner.plan(known, trail)
         reason = ""

@@ -87,21 +87,72 @@ _compiled: "weakref.WeakValueDictionary[tuple, Engine]" = weakref.WeakValueDicti
 _compiled_lock = threading.Lock()
 
 
-def shared_engine(rules: Iterable[Rule]) -> "Engine":
-    """The Engine of these rules, compiled once per process while any rule base holds it: rule bases loaded from
-    the same knowledge (a reload, a worker, a test) share one ruleset. An Engine depends only on each active
-    inference rule's id, conditions and conclusions, so that is the key; rules that cannot be keyed get their own."""
-    rules = [r for r in rules if r.kind == "infer" and r.status == "active"]
+def _active(rules: Iterable[Rule]) -> list[Rule]:
+    return [r for r in rules if r.kind == "infer" and r.status == "active"]
+
+
+def _key(rules: list[Rule]) -> tuple | None:
+    """What an Engine depends on: each active inference rule's id, conditions and conclusions (None: unhashable)."""
     key = tuple((r.id, r.when, r.then) for r in rules)
     try:
         hash(key)
     except TypeError:
+        return None
+    return key
+
+
+def shared_engine(rules: Iterable[Rule]) -> "Engine":
+    """The Engine of these rules, compiled once per process while any rule base holds it: rule bases loaded from
+    the same knowledge (a reload, a worker, a test) share one ruleset; rules that cannot be keyed get their own."""
+    rules = _active(rules)
+    key = _key(rules)
+    if key is None:
         return Engine(rules)
     with _compiled_lock:
         engine = _compiled.get(key)
         if engine is None:
             engine = _compiled[key] = Engine(rules)
     return engine
+
+
+def compiled_engine(rules: Iterable[Rule]) -> "Engine | None":
+    """The shared Engine of these rules if this process has already compiled it, else None (nothing compiled)."""
+    key = _key(_active(rules))
+    with _compiled_lock:
+        return None if key is None else _compiled.get(key)
+
+
+def reachable(rules: Iterable[Rule], facts: Iterable[Fact]) -> list[Rule]:
+    """The rules that can fire from `facts`, in their order: those whose every condition is met by a fact given or
+    concluded by another rule that can fire (a fixpoint). No rule here depends on a fact's absence (P5), so what can
+    fire only grows, and a ruleset of these rules derives exactly what the whole ruleset derives, in the same order
+    (tests/test_engine_reachable.py). Compiling a few rules instead of all is what a one-shot consultation saves."""
+    rules = _active(rules)
+    known: dict[str, set[str]] = {}
+    for f in facts:
+        known.setdefault(f.name, set()).add(f.value)
+    live: set[str] = set()
+    grew = True
+    while grew:
+        grew = False
+        for rule in rules:
+            if rule.id not in live and all(_can_hold(c, known.get(c.fact)) for c in rule.when):
+                live.add(rule.id)
+                grew = True
+                for name, value in rule.then:
+                    known.setdefault(name, set()).add(value)
+    return [r for r in rules if r.id in live]
+
+
+def _can_hold(cond: Condition, values: set[str] | None) -> bool:
+    """Whether some known value of the condition's fact meets it (compile_condition's test, on sets)."""
+    if not values:
+        return False
+    if cond.values == ("*",):
+        return True
+    if cond.negate:
+        return not values <= set(cond.values)
+    return not values.isdisjoint(cond.values)
 
 
 def live_rulesets() -> int:

@@ -1,3 +1,3 @@
-from shell.cli import run
+from shell.start import run
 
 run()

@@ -21,6 +21,7 @@ Texts are built by pure functions in shell/render.py; this module reads lines an
 """
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterable
 from pathlib import Path
 from typing import IO
@@ -228,6 +229,7 @@ class Chat:
 
 def run_chat(rb, session, args, env: Env) -> int:
     """The conversation on a terminal; cli.cmd_consult calls it when stdin is one."""
+    gc.enable()  # shell.start turns it off for one-shot commands; a conversation lives long
     color = not env.environ.get("NO_COLOR")
     history = open_history(env.history_path, env.stderr)
     chat = Chat(rb, session, env, save_default=getattr(args, "output", None) or "Dockerfile")
