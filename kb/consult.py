@@ -21,7 +21,7 @@ from __future__ import annotations
 import os
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 
 from .cache import load_cached
 from .errors import InvalidAnswer, UnknownFact
@@ -232,12 +232,20 @@ class RuleBase:
     def open_questions(self, answers: Mapping[str, str], evidence: Iterable[Justification] = ()) -> list[Question]:
         """Questions neither answered nor shown by evidence whose answer can still change the outcome, in the order
         rules.yaml gives."""
+        return list(self._open(answers, evidence))
+
+    def next_open_question(self, answers: Mapping[str, str],
+                           evidence: Iterable[Justification] = ()) -> Question | None:
+        """The first of open_questions, without judging the questions after it."""
+        return next(self._open(answers, evidence), None)
+
+    def _open(self, answers: Mapping[str, str], evidence: Iterable[Justification]) -> Iterator[Question]:
         from .relevance import is_relevant
 
         known = self.known(answers, evidence)
         index = self.index
-        return [q for q in self.questions
-                if q.id not in answers and q.id not in known and is_relevant(index, q.id, known)]
+        return (q for q in self.knowledge.questions.values()
+                if q.id not in answers and q.id not in known and is_relevant(index, q.id, known))
 
     def known(self, answers: Mapping[str, str], evidence: Iterable[Justification] = ()) -> dict[str, set[str]]:
         """What is known before inference: the answers (unknowns as assumed) and, where not answered, evidence."""

@@ -88,15 +88,14 @@ class Session:
 
     def next_question(self) -> Question | None:
         """The next question whose answer can still change the outcome; None once the answers decide it."""
-        open_ = self.open_questions()
-        return open_[0] if open_ else None
+        return self.rulebase.next_open_question(self.answers, self.evidence)
 
     def result(self) -> Result:
         """The plans for the answers and evidence so far; every question still open counts as `unknown`."""
         if self._result is None:
             answers = dict(self.answers)
-            while pending := self.rulebase.open_questions(answers, self.evidence):
-                answers[pending[0].id] = UNKNOWN
+            while pending := self.rulebase.next_open_question(answers, self.evidence):
+                answers[pending.id] = UNKNOWN
             self._result = self.rulebase.run(answers, self.evidence)
         return self._result
 

@@ -1,0 +1,85 @@
+"""A rule base's first consultation compiles only the rules its facts can reach (kb.engine.reachable, issue 13):
+that must never change an answer. Checked three ways: which rules `reachable` keeps on small rule sets; the trail
+of the reduced ruleset against the whole one over many consultations of the shipped rules; and a command-line run
+(a fresh process, so the reduced path) against the same consultation in a process that has the whole ruleset."""
+import json
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import kb
+from kb.engine import Engine, reachable, shared_engine
+from kb.model import Condition, Fact, Rule
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def rule(rid, *when, then=(("y", "1"),)):
+    return Rule(rid, f"rule {rid}", "infer", tuple(when), tuple(then), "summary", "why", ("A1",))
+
+
+def ids(rules):
+    return [r.id for r in rules]
+
+
+CHAIN = [rule("MI001", Condition("x", ("1",)), then=(("y", "1"),)),
+         rule("MI002", Condition("y", ("1",)), Condition("z", ("2",)), then=(("w", "1"),)),
+         rule("MI003", Condition("w", ("1",)), then=(("v", "1"),)),
+         rule("MI004", Condition("x", ("1", "2"), negate=True), then=(("u", "1"),)),
+         rule("MI005", Condition("t", ("*",)), then=(("s", "1"),))]
+
+
+@pytest.mark.parametrize("facts, expected", [
+    ([Fact("x", "1")], ["MI001"]),                                   # MI002 waits for z=2, so MI003 for w
+    ([Fact("x", "1"), Fact("z", "2")], ["MI001", "MI002", "MI003"]),  # through a chain of conclusions
+    ([Fact("z", "2")], []),                                          # y is never concluded without x=1
+    ([Fact("x", "3")], ["MI004"]),                                   # x other than 1 or 2
+    ([Fact("x", "1"), Fact("x", "3")], ["MI001", "MI004"]),          # a fact with two values: both count
+    ([Fact("t", "anything")], ["MI005"]),
+    ([], []),
+])
+def test_reachable_keeps_the_rules_whose_conditions_can_all_be_met(facts, expected):
+    assert ids(reachable(CHAIN, facts)) == expected
+
+
+def test_reachable_ignores_retired_rules_and_other_kinds():
+    retired = CHAIN[0]._replace(status="retired")
+    check = CHAIN[4]._replace(kind="check")
+    assert ids(reachable([retired, check], [Fact("x", "1"), Fact("t", "1")])) == []
+
+
+def test_the_reduced_ruleset_derives_what_the_whole_one_does_in_the_same_order():
+    rb = kb.load()
+    rules = list(rb.knowledge.rules.values())
+    whole = shared_engine(rules)
+    rng = random.Random(13)
+    differences, reduced_sizes = [], []
+    for _ in range(150):
+        answers = {q.id: rng.choice(list(q.choices)) for q in rb.questions}
+        facts = [kb.Fact(k, v) for k, v in rb.effective(answers)[0].items()]
+        subset = reachable(rules, facts)
+        reduced_sizes.append(len(subset))
+        got = [(j.rule_id, j.fact, j.premises) for j in Engine(subset).run(facts)]
+        want = [(j.rule_id, j.fact, j.premises) for j in whole.run(facts)]
+        assert want, "a random consultation derives something"
+        if got != want:
+            differences.append(answers)
+        assert {j[0] for j in got} == set(ids(subset)), "every rule kept fires: no join is left half-matched"
+    assert differences == []
+    assert max(reduced_sizes) < len(whole.rules)
+
+
+def test_a_command_line_consultation_equals_the_same_consultation_on_the_whole_ruleset():
+    args = ["--format", "json", "--answer", "language=go", "--answer", "cgo=yes", "--answer", "tls=yes",
+            "--answer", "timezones=yes"]
+    fresh = subprocess.run([sys.executable, "-m", "shell", *args], cwd=REPO, capture_output=True, text=True,
+                           timeout=120)
+    assert fresh.returncode == 0, fresh.stderr
+    rb = kb.load()
+    rb.engine  # the whole ruleset compiled: the second path
+    answers = dict(a.split("=") for a in args[3::2])
+    in_process = json.loads(json.dumps(rb.consult(answers).to_dict()))
+    assert json.loads(fresh.stdout) == in_process
