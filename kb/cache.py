@@ -27,7 +27,7 @@ import zlib
 from .model import (Caveat, Change, Condition, Diagnosis, DiagnosisFix, Example, Image, ImageFamily, Knowledge,
                     LintExample, LintRule, Question, Rule, Step, Strategy)
 
-FORMAT = b"minimage-knowledge-4\n"
+FORMAT = b"minimage-knowledge-5\n"
 SUFFIX = ".marshal"
 KEEP = 8  # entries kept in the directory
 MAX_ENTRY = 32 << 20  # bytes: the shipped knowledge takes about 0.3 MiB
@@ -117,6 +117,9 @@ SECTIONS = {"files": ("plain", None), "questions": ("map", "Question"), "derived
             "strategies": ("map", "Strategy"), "changes": ("map", "Change"), "caveats": ("map", "Caveat"),
             "rules": ("map", "Rule"), "image_families": ("list", "ImageFamily"), "lints": ("map", "LintRule"),
             "diagnoses": ("map", "Diagnosis"), "native_packages": ("plain", None)}
+# Sections a consultation never reads (lint, diagnose and the catalogue do): stored as marshal blobs of their own
+# and decoded, with the same checks, on first use, so a consultation's load does not pay for them.
+LAZY = ("lints", "diagnoses", "image_families", "native_packages")
 _PLAIN = (str, int, float, bool, type(None))
 
 
@@ -221,39 +224,81 @@ def _decode_record(name: str, data):
     return cls._make(values)
 
 
+def _decode_section(name: str, value):
+    shape, record_name = SECTIONS[name]
+    if shape == "map":
+        if type(value) is not dict:
+            raise BadEntry(f"{name} is not a mapping")
+        decoded = {}
+        for k, v in value.items():
+            if type(k) is not str:
+                raise BadEntry(f"a key of {name} is not text")
+            decoded[k] = _decode_record(record_name, v)
+        return decoded
+    if shape == "list":
+        if type(value) is not list:
+            raise BadEntry(f"{name} is not a list")
+        return [_decode_record(record_name, v) for v in value]
+    _check_plain(value)
+    return value
+
+
 def decode(data) -> Knowledge:
     """The Knowledge that `encode` turned into `data`; BadEntry if `data` is anything else."""
     if type(data) is not dict or set(data) != set(SECTIONS):
         raise BadEntry("not the sections of a knowledge base")
-    fields = {}
-    for name, (shape, record_name) in SECTIONS.items():
-        value = data[name]
-        if shape == "map":
-            if type(value) is not dict:
-                raise BadEntry(f"{name} is not a mapping")
-            decoded = {}
-            for k, v in value.items():
-                if type(k) is not str:
-                    raise BadEntry(f"a key of {name} is not text")
-                decoded[k] = _decode_record(record_name, v)
-            fields[name] = decoded
-        elif shape == "list":
-            if type(value) is not list:
-                raise BadEntry(f"{name} is not a list")
-            fields[name] = [_decode_record(record_name, v) for v in value]
-        else:
-            _check_plain(value)
-            fields[name] = value
+    fields = {name: _decode_section(name, data[name]) for name in SECTIONS}
     if type(fields["files"]) is not list or not all(type(f) is str for f in fields["files"]):
         raise BadEntry("files is not a list of paths")
     return Knowledge(**fields)
 
 
+def _no_reload() -> Knowledge:
+    raise BadEntry("a section of the cache entry is not what this code writes, and no rule files to read instead")
+
+
+def _rebuild(fields: dict) -> Knowledge:
+    return Knowledge(**fields)
+
+
+class CachedKnowledge(Knowledge):
+    """Knowledge read from a cache entry: the LAZY sections stay marshal blobs until first read, then are decoded
+    and checked like the rest. An entry that passed the checksum but whose blob is not what we write (planted by
+    hand) is not trusted for any of them: they are read again from the rule files (`reload`)."""
+
+    def __init__(self, fields: dict, blobs: dict[str, bytes], reload) -> None:
+        super().__init__(**fields)
+        for name in blobs:
+            del self.__dict__[name]  # __getattr__ runs only for a missing attribute
+        self._blobs = blobs
+        self._reload = reload
+
+    def __getattr__(self, name: str):
+        blobs = self.__dict__.get("_blobs") or {}
+        if name not in blobs:
+            raise AttributeError(name)
+        try:
+            value = _decode_section(name, marshal.loads(blobs[name]))
+        except (BadEntry, ValueError, EOFError, TypeError, KeyError):
+            fresh = self._reload()
+            for lazy in blobs:
+                self.__dict__[lazy] = getattr(fresh, lazy)
+            blobs.clear()
+            return self.__dict__[name]
+        self.__dict__[name] = value
+        del blobs[name]
+        return value
+
+    def __reduce__(self):  # a plain Knowledge, every section decoded (consult_many sends it to workers)
+        return _rebuild, ({f: getattr(self, f) for f in self.FIELDS},)
+
+
 # -- the directory --------------------------------------------------------------------------------------------------
 
 
-def _read_entry(path: str):
-    """(digests, knowledge) from a cache file, or None if it is missing or not exactly what we write."""
+def _read_entry(path: str, reload=None):
+    """(digests, knowledge) from a cache file, or None if it is missing or not exactly what we write.
+    `reload` reads the knowledge from the rule files, for a lazy section that turns out not to be what we write."""
     from .files import InputFileError, read_bytes
 
     try:
@@ -266,19 +311,27 @@ def _read_entry(path: str):
     if not sep or checksum.decode("ascii", "replace") != _checksum(payload):
         return None  # torn or corrupted: marshal never sees it
     try:
-        digests, data = marshal.loads(payload)
+        digests, data, blobs = marshal.loads(payload)
         if type(digests) is not tuple or not all(
                 type(d) is tuple and len(d) == 2 and type(d[0]) is str and type(d[1]) in (str, type(None))
                 for d in digests):
             return None
-        return digests, decode(data)
+        if type(data) is not dict or type(blobs) is not dict or set(blobs) != set(LAZY) or \
+                not all(type(b) is bytes for b in blobs.values()) or set(data) != set(SECTIONS) - set(LAZY):
+            return None
+        fields = {name: _decode_section(name, value) for name, value in data.items()}
+        if type(fields["files"]) is not list or not all(type(f) is str for f in fields["files"]):
+            return None
+        return digests, CachedKnowledge(fields, dict(blobs), reload or _no_reload)
     except (BadEntry, ValueError, EOFError, TypeError, KeyError):
         return None
 
 
 def _write_entry(directory: str, path: str, knowledge: Knowledge) -> None:
     """Write atomically: a temporary file created exclusively (never through a planted link), then renamed."""
-    payload = marshal.dumps((_digests(knowledge.files), encode(knowledge)))
+    data = encode(knowledge)
+    blobs = {name: marshal.dumps(data.pop(name)) for name in LAZY}
+    payload = marshal.dumps((_digests(knowledge.files), data, blobs))
     blob = FORMAT + _checksum(payload).encode() + b"\n" + payload
     os.makedirs(directory, mode=0o700, exist_ok=True)
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
@@ -331,7 +384,7 @@ def load_cached(files: list[str], load, directory: str | os.PathLike | None = No
         return load()
     where = cache_dir(directory)
     path = os.path.join(where, f"knowledge-{key}{SUFFIX}")
-    entry = _read_entry(path)
+    entry = _read_entry(path, load)
     if entry is not None:
         digests, knowledge = entry
         if digests == _digests([p for p, _ in digests]):

@@ -7,6 +7,7 @@ import pickle
 import kb
 from kb import cache
 from kb.loader import load_knowledge, rule_files
+from kb.model import Knowledge
 
 
 class Boom:
@@ -131,3 +132,49 @@ def test_the_cache_key_covers_the_code_that_reads_the_knowledge():
     stamped = {line.split(":")[0] for line in _code_stamp().decode().splitlines()}
     assert {"/model.py", "/citations.py", "loader/reader.py", "loader/rules.py", "lint/checks.py"} <= stamped
     assert not any(s.startswith("evidence/") for s in stamped)
+
+
+def _entry_parts(entry):
+    with open(entry, "rb") as f:
+        blob = f.read()
+    checksum, _, payload = blob[len(cache.FORMAT):].partition(b"\n")
+    return marshal.loads(payload)
+
+
+def _write_parts(entry, parts):
+    payload = marshal.dumps(parts)
+    with open(entry, "wb") as f:
+        f.write(cache.FORMAT + cache._checksum(payload).encode() + b"\n" + payload)
+
+
+def test_sections_decoded_on_first_use_come_back_exactly_as_stored(tmp_path):
+    """lints, diagnoses, image families and native packages stay undecoded until read (a consultation never reads
+    them); read, they equal what the rule files give, and a cached rule base pickles as a whole (consult_many)."""
+    d = tmp_path / "c"
+    kb.load(cache_dir=d)
+    digests, knowledge = cache._read_entry(_entry(d))
+    assert set(cache.LAZY) <= set(knowledge._blobs)
+    fresh = load_knowledge()
+    for name in fresh.FIELDS:
+        assert getattr(knowledge, name) == getattr(fresh, name), name
+    assert not knowledge._blobs
+    again = pickle.loads(pickle.dumps(cache._read_entry(_entry(d))[1]))
+    assert type(again) is Knowledge and again == fresh
+
+
+def test_a_planted_section_decoded_on_first_use_is_read_from_the_rule_files_instead(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    d = tmp_path / "cache"
+    kb.load(cache_dir=d)
+    entry = _entry(d)
+    digests, data, blobs = _entry_parts(entry)
+    for planted in (marshal.dumps({"MI401": compile("open('PWNED','w')", "x", "exec")}),  # code: type-checked
+                    marshal.dumps({"MI401": ("too", "few")}),                           # not a lint record
+                    b"\xff not marshal"):
+        _write_parts(entry, (digests, data, dict(blobs, lints=planted)))
+        rb = kb.load(cache_dir=d)
+        assert rb.knowledge.lints == load_knowledge().lints
+        assert "MI401" in rb.knowledge.lints
+    assert not (tmp_path / "PWNED").exists()
+    _write_parts(entry, (digests, data, {k: v for k, v in blobs.items() if k != "lints"}))  # a section missing
+    assert cache._read_entry(entry) is None
