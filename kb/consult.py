@@ -329,9 +329,12 @@ class RuleBase:
         held before inference (the consultation's answers and evidence, as `known()` gives them)."""
         out = []
         given = {f: v for f, v in answers.items() if v != UNKNOWN}
+        shown_by_fact: dict[str, set[tuple[str, str]]] = {}
+        for j in evidence:
+            if j.fact.name in given and j.fact.value != given[j.fact.name]:
+                shown_by_fact.setdefault(j.fact.name, set()).add((j.fact.value, j.note))
         for fact, value in given.items():
-            shown = sorted({(j.fact.value, j.note) for j in evidence if j.fact.name == fact and j.fact.value != value})
-            for other, note in shown:
+            for other, note in sorted(shown_by_fact.get(fact, ())):
                 out.append(f"your answer {fact} = {value} overrides {fact} = {other} shown by {note}; the plans "
                            "follow your answer")
         arches = sorted({j.fact.value for j in evidence if j.fact.name == "binary_arch"})
@@ -342,9 +345,9 @@ class RuleBase:
         from .relevance import is_relevant
 
         used = {p.name for j in trail for p in j.premises}  # a premise of a rule that fired: relevant, no need to ask
+        context = f"language = {given['language']}" if "language" in given else "these answers"
         for fact, value in given.items():
             if fact not in PLANNER_FACTS and fact not in used and not is_relevant(self.index, fact, known):
-                context = ", ".join(f"{f} = {v}" for f, v in given.items() if f == "language") or "these answers"
                 out.append(f"{fact} = {value} changes nothing with {context}: no rule uses it, so it is ignored")
         return tuple(out)
 

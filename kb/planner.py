@@ -289,8 +289,7 @@ class Planner:
         strategies = tuple(sorted(known.get("strategy", ())))
         # A pair's outcome depends only on its strategy, its image and the context (evaluate never reads the trail),
         # so consultations that differ only in other facts share one evaluation; justify() is per consultation.
-        key = (strategies, None if images is None else tuple(i.ref for i in images),
-               _hashable(tuple(ctx)))
+        key = (strategies, None if images is None else tuple(i.ref for i in images), _context_key(ctx))
         outcome = self._outcomes.get(key)
         if outcome is None:
             outcome = self._evaluate_all(strategies, self.images if images is None else images, ctx)
@@ -378,15 +377,15 @@ class _Chains:
         return out
 
 
-def _hashable(value):
-    """`value` as a key: sets, lists and dicts (a context's needs, changes, library entries) made immutable."""
-    if isinstance(value, (set, frozenset)):
-        return frozenset(_hashable(v) for v in value)
-    if isinstance(value, (list, tuple)):
-        return tuple(_hashable(v) for v in value)
-    if isinstance(value, dict):
-        return tuple(sorted((k, _hashable(v)) for k, v in value.items()))
-    return value
+_KEYED = [i for i, f in enumerate(Context._fields) if f not in ("changes", "named_dev")]
+
+
+def _context_key(ctx: Context) -> tuple:
+    """A Context as a key: its changes by id (one id is one Change in a knowledge base), named_dev left out (read
+    from the knowledge for exactly the named_libs), sets frozen; any other field as it is (a new field that cannot
+    be hashed fails here, loudly, instead of being shared by mistake)."""
+    return (tuple(c.id for c in ctx.changes),
+            *(frozenset(v) if type(v) is set else v for v in map(ctx.__getitem__, _KEYED)))
 
 
 def _package(name, release: str | None) -> str:
