@@ -19,7 +19,12 @@ class Located(dict):
         self.value_lines: dict[str, list[int]] = {}  # for a key whose value is a list: the line of each element
 
 
+_SCALARS = frozenset((str, int, float, bool, type(None)))
+
+
 def _plain(value: Any) -> Any:
+    if type(value) in _SCALARS:  # most values: checked first, as a failed hasattr() costs an exception
+        return value
     if hasattr(value, "to_dict"):
         return value.to_dict()
     if isinstance(value, (list, tuple)):
