@@ -6,14 +6,13 @@ files only, bounded, never blocking.
 """
 from __future__ import annotations
 
-import json
 import os
 import posixpath
 from collections.abc import Mapping
 
 from ..evidence.errors import EvidenceError
 
-# kb.evidence.project (and its scanners: tomllib, the ecosystem tables) is imported by the functions that read the
+# json, kb.evidence.project (and its scanners: tomllib, the ecosystem tables) is imported by the functions that read the
 # context, on first use: a Dockerfile that copies no source in never pays for it (a one-file lint process).
 
 MAX_CONTEXT_FILES = 400  # files of the context looked at per COPY set: lint runs per Dockerfile, keep it quick
@@ -62,6 +61,8 @@ def package_json(context_dir: str | None) -> list[str]:
     """The dependencies and optionalDependencies of the context's package.json."""
     if not context_dir:
         return []
+    import json
+
     from ..evidence.errors import read_project_file
 
     try:
@@ -92,6 +93,8 @@ def locked_packages(context_dir: str | None, tool: str) -> list[str]:
         text = read_project_file(context_dir, "poetry.lock") or ""
         return [pep503(line.split("=", 1)[1].strip().strip('"')) for line in text.splitlines()
                 if line.startswith("name = ")]
+    import json
+
     for name in ("package-lock.json", "npm-shrinkwrap.json"):
         try:
             doc = json.loads(read_project_file(context_dir, name) or "{}")
