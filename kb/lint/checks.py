@@ -11,7 +11,6 @@ from ..detectors import detector
 from ..model import LintRule
 from ..versions import parse_version
 from .builds import BuiltFile
-from .cmake import openmp as cmake_openmp
 from .context import cargo_lock, locked_packages, package_json, requirements
 from .libraries import Libraries, missing_libraries
 from .profiles import Profile
@@ -317,6 +316,14 @@ def check_ca_bundle_unknown(a: Analysis, rule: LintRule):
 _LIBRARIES: dict[int, tuple[object, Libraries]] = {}
 
 
+def _openmp(a: Analysis, stage: StageInfo):
+    if not stage.cmake:  # no cmake ran: kb/lint/cmake.py (its patterns compiled at import) is not needed
+        return None
+    from .cmake import openmp
+
+    return openmp(a, stage)
+
+
 @detector("lint", "needed-library-missing")
 def check_needed_library(a: Analysis, rule: LintRule):
     """Code copied from a build stage links libraries that stage installed; the final image must have them."""
@@ -325,7 +332,7 @@ def check_needed_library(a: Analysis, rule: LintRule):
         hit = _LIBRARIES[id(a.kb)] = (a.kb, Libraries(a.kb.native_packages.get("system", {}),
                                                        a.kb.native_packages.get("rust", {})))
     for line, src, missing in missing_libraries(a, hit[1], lambda i: _same_lineage(a, i),
-                                                lambda: cargo_lock(a.context_dir), lambda s: cmake_openmp(a, s)):
+                                                lambda: cargo_lock(a.context_dir), lambda s: _openmp(a, s)):
         names = ", ".join(f"{stem} ({why})" for stem, why in missing)
         yield Hit(line, {"libs": names, "image": a.final.stage.base_image_resolved,
                          "builder": src.stage.base_image_resolved, "first": missing[0][0],

@@ -12,10 +12,8 @@ import re
 import shlex
 
 from ..model import Knowledge
-from .cmake import build_or_install as cmake_build_or_install, step as cmake_step
 from .builds import BuiltFile, cargo_argv, cargo_build, cc_build, go_build
 from .context import go_sources, https_clients, tls_sources
-from .makefiles import recipes
 from .profiles import Profile, profile_for
 from .shellwords import BIN_DIRS, CC, abspath, expand, is_assignment, positional, simple_commands, unquote
 
@@ -232,6 +230,8 @@ class Analysis:
             elif prog in C_BUILD_TOOLS:
                 info.compiles.append((line, prog))
                 if prog in ("cmake", "ninja", "meson"):
+                    from .cmake import step as cmake_step  # its patterns are compiled only where cmake runs
+
                     self._add(info, cmake_step(self, info, argv, cwd, cenv, line))
             elif prog == "go" and len(argv) > 1 and argv[1] in ("build", "install", "test", "run", "generate"):
                 if argv[1] in ("build", "install"):
@@ -310,6 +310,8 @@ class Analysis:
             i += 1
         mcwd = abspath(where, cwd) if where else cwd
         if mcwd in info.cmake:  # the Makefile cmake generated
+            from .cmake import build_or_install as cmake_build_or_install
+
             self._add(info, cmake_build_or_install(self, info, mcwd, goals, line, overrides))
             return
         text = self._makefile(where, name)
@@ -320,6 +322,8 @@ class Analysis:
                                                       "why": "make runs the build and its Makefile is not in the "
                                                              "build context, so lint assumes go build's defaults"})
             return
+        from .makefiles import recipes  # its patterns are compiled only where make runs
+
         for recipe in recipes(text, goals, overrides):
             self._commands(info, recipe, mcwd, {**env, **overrides}, line, in_make=True)
 
