@@ -327,17 +327,31 @@ def _openmp(a: Analysis, stage: StageInfo):
 @detector("lint", "needed-library-missing")
 def check_needed_library(a: Analysis, rule: LintRule):
     """Code copied from a build stage links libraries that stage installed; the final image must have them."""
+    yield from _library_hits(a, unknown=False)
+
+
+def _library_hits(a: Analysis, *, unknown: bool):
     hit = _LIBRARIES.get(id(a.kb))
     if hit is None or hit[0] is not a.kb:
         hit = _LIBRARIES[id(a.kb)] = (a.kb, Libraries(a.kb.native_packages.get("system", {}),
                                                        a.kb.native_packages.get("rust", {})))
+    final = a.final
     for line, src, missing in missing_libraries(a, hit[1], lambda i: _same_lineage(a, i),
-                                                lambda: cargo_lock(a.context_dir), lambda s: _openmp(a, s)):
+                                                lambda: cargo_lock(a.context_dir), lambda s: _openmp(a, s),
+                                                unknown=unknown):
         names = ", ".join(f"{stem} ({why})" for stem, why in missing)
-        yield Hit(line, {"libs": names, "image": a.final.stage.base_image_resolved,
+        apk = final.profile.libc == "musl" or (unknown and bool(final.apk_adds))
+        yield Hit(line, {"libs": names, "image": final.stage.base_image_resolved,
                          "builder": src.stage.base_image_resolved, "first": missing[0][0],
-                         "packages": " ".join(stem for stem, _why in missing)},
-                  "apk" if a.final.profile.libc == "musl" else "apt")
+                         "packages": " ".join(stem for stem, _why in missing),
+                         "installed": " ".join(sorted(final.profile.installed))},
+                  "apk" if apk else "apt")
+
+
+@detector("lint", "needed-library-unseen")
+def check_needed_library_unseen(a: Analysis, rule: LintRule):
+    """MI412 for a final image lint does not know: only its own RUN steps' packages can show the library."""
+    yield from _library_hits(a, unknown=True)
 
 
 @detector("lint", "installed-packages-cross-libc")

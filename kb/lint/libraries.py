@@ -102,6 +102,23 @@ def stage_needs(libs: Libraries, info: "StageInfo", crates: "Callable[[], list[s
     return needs
 
 
+def _package_needs(a: "Analysis", info: "StageInfo", needs: dict[str, str]) -> dict[str, str]:
+    """Of `needs`, what a stage whose only native builds are pip/npm source builds surely links: the libraries of
+    the packages it installs that link the system's copy (`system_libs` in native-packages.yaml: psycopg2 ->
+    libpq). Its other -dev packages may serve build-time probes or wheels that bundle their libraries; with a
+    final image lint cannot see, only what is sure is reported. A stage that runs a compiler itself keeps all."""
+    if any(not what.startswith(("pip", "npm")) for _line, what in info.compiles):
+        return needs
+    sure = set()
+    for _line, tool, packages, _cwd in info.pip_npm:
+        table = a.kb.native_packages.get("python" if tool.startswith(("pip", "poetry", "uv")) else "node", {})
+        for name in packages:
+            entry = table.get(name.lower().replace("_", "-"))
+            if entry and entry.get("system_libs"):
+                sure.update(lib_stem(x) for x in entry.get("libs", ()))
+    return {stem: why for stem, why in needs.items() if stem in sure}
+
+
 def _brings_code(a: "Analysis", line: int, sources: tuple[str, ...], src: "StageInfo") -> bool:
     """Does the COPY at `line` (of `sources` from stage `src`) bring built code rather than data?"""
     final = a.final
@@ -130,14 +147,24 @@ def _copied_libs(final: "StageInfo", index: int) -> tuple[bool, list[str]]:
 
 
 def missing_libraries(a: "Analysis", libs: Libraries, lineage, crates: "Callable[[], list[str] | None]",
-                      openmp: "Callable[[StageInfo], str | None]" = lambda info: None
+                      openmp: "Callable[[StageInfo], str | None]" = lambda info: None, *, unknown: bool = False
                       ) -> list[tuple[int, "StageInfo", list[tuple[str, str]]]]:
     """(COPY line, source stage, [(library, package that needs it)]) for every COPY into the final stage of code
-    that links a library the final image does not have."""
+    that links a library the final image does not have. With `unknown`, the same for a final image lint does not
+    know (a derived or private image) whose own RUN steps install packages: what they install is all lint can see
+    of it, so a needed library none of them ships is reported (MI430) instead of nothing."""
     final = a.final
     prof = final.profile
-    if not prof.known or prof.libs is None or "libs-bundle" in prof.provided or prof.libc not in ("glibc", "musl"):
+    if "libs-bundle" in prof.provided:
         return []
+    if unknown:
+        if prof.known or not prof.installed:
+            return []
+        base_libs: "set | tuple" = ()
+    elif not prof.known or prof.libs is None or prof.libc not in ("glibc", "musl"):
+        return []
+    else:
+        base_libs = prof.libs
     out = []
     done: set[int] = set()
     for cf in final.stage.copy_from:
@@ -149,12 +176,14 @@ def missing_libraries(a: "Analysis", libs: Libraries, lineage, crates: "Callable
             continue
         done.add(idx)
         needs = stage_needs(libs, src, crates, lambda: openmp(src))
+        if unknown:
+            needs = _package_needs(a, src, needs)
         whole, names = _copied_libs(final, idx)
         if whole or not needs:
             continue
         missing = []
         for stem, why in needs.items():
-            if stem in prof.libs or any(lib_stem(p) == stem for p in prof.libs):
+            if stem in base_libs or any(lib_stem(p) == stem for p in base_libs):
                 continue
             if any(libs.ships(p, stem) for p in final.profile.installed):
                 continue
