@@ -35,6 +35,7 @@ def test_a_rule_file_adds_packages_and_inspect_uses_them(tmp_path):
     ("  node:\n    - {name: x, size: 3}\n", "unknown key 'size'"),
     ("  node:\n    - {libs: [a]}\n", "missing required key 'name'"),
     ("  rust: openssl\n", "'rust' must be a list of packages"),
+    ("  https:\n    - {name: some-client, tls: openssl, until: soon}\n", "until: 'soon' is not a version"),
 ])
 def test_bad_entries_are_load_errors(tmp_path, body, message):
     mine = tmp_path / "mine.yaml"

@@ -11,7 +11,7 @@ from ..detectors import detector
 from ..model import LintRule
 from ..versions import parse_version
 from .builds import BuiltFile
-from .context import cargo_lock, locked_packages, package_json, requirements
+from .context import cargo_dependencies, cargo_lock, locked_packages, package_json, requirements
 from .libraries import Libraries, missing_libraries
 from .profiles import Profile
 from .results import Hit
@@ -333,12 +333,13 @@ def check_needed_library(a: Analysis, rule: LintRule):
 def _library_hits(a: Analysis, *, unknown: bool):
     hit = _LIBRARIES.get(id(a.kb))
     if hit is None or hit[0] is not a.kb:
-        hit = _LIBRARIES[id(a.kb)] = (a.kb, Libraries(a.kb.native_packages.get("system", {}),
-                                                       a.kb.native_packages.get("rust", {})))
+        natives = a.kb.native_packages
+        hit = _LIBRARIES[id(a.kb)] = (a.kb, Libraries(natives.get("system", {}), natives.get("rust", {}),
+                                                       natives.get("https", {})))
     final = a.final
     for line, src, missing in missing_libraries(a, hit[1], lambda i: _same_lineage(a, i),
                                                 lambda: cargo_lock(a.context_dir), lambda s: _openmp(a, s),
-                                                unknown=unknown):
+                                                unknown=unknown, manifest=lambda: cargo_dependencies(a.context_dir)):
         names = ", ".join(f"{stem} ({why})" for stem, why in missing)
         apk = final.profile.libc == "musl" or (unknown and bool(final.apk_adds))
         yield Hit(line, {"libs": names, "image": final.stage.base_image_resolved,

@@ -131,6 +131,53 @@ def cargo_lock(context_dir: str | None) -> list[str] | None:
     return [line.split("=", 1)[1].strip().strip('"') for line in text.splitlines() if line.startswith("name = ")]
 
 
+def cargo_dependencies(context_dir: str | None) -> list[tuple[str, bool, str, str]] | None:
+    """The direct dependencies of the context's Cargo.toml and of its workspace members (listed by path; globs are
+    not followed): (crate, are its default features on, its version requirement ("" when none: a path, git or
+    workspace dependency), the manifest naming it). Build and dev dependencies are left out (they are not linked
+    into the program). None when there is no readable Cargo.toml."""
+    if not context_dir:
+        return None
+    import tomllib
+
+    from ..evidence.errors import read_project_file
+
+    out: list[tuple[str, bool, str, str]] = []
+    todo, seen, found = ["Cargo.toml"], set(), False
+    while todo and len(seen) < 64:
+        rel = todo.pop(0)
+        if rel in seen:
+            continue
+        seen.add(rel)
+        try:
+            doc = tomllib.loads(read_project_file(context_dir, rel) or "")
+        except (tomllib.TOMLDecodeError, RecursionError):
+            continue
+        found = found or bool(doc)
+        tables = [doc.get("dependencies")]
+        targets = doc.get("target")
+        if isinstance(targets, dict):
+            tables += [t.get("dependencies") for t in targets.values() if isinstance(t, dict)]
+        for table in tables:
+            if not isinstance(table, dict):
+                continue
+            for crate, spec in table.items():
+                version = spec if isinstance(spec, str) else ""
+                defaults = True
+                if isinstance(spec, dict):
+                    crate = spec.get("package") if isinstance(spec.get("package"), str) else crate
+                    defaults = spec.get("default-features", spec.get("default_features", True)) is not False
+                    version = spec.get("version") if isinstance(spec.get("version"), str) else ""
+                out.append((str(crate), defaults, version, rel))
+        workspace = doc.get("workspace")
+        members = workspace.get("members") if isinstance(workspace, dict) else None
+        base = posixpath.dirname(rel)
+        for m in members if isinstance(members, list) else ():
+            if isinstance(m, str) and not any(c in m for c in "*?[") and ".." not in m.split("/"):
+                todo.append(posixpath.join(base, m.strip("/"), "Cargo.toml"))
+    return out if found else None
+
+
 def https_clients(context_dir: str | None, table: Mapping[str, dict]) -> str | None:
     """What go.mod (direct requirements) or Cargo.toml (dependencies) of the context names among the `https:`
     clients of the knowledge (cloud SDKs, API clients, HTTP client libraries): 'go.mod requires M (note)'."""

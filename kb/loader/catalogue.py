@@ -222,7 +222,8 @@ class CatalogueSections(Reader):
                     self.problem(line, eco, "a native package is a mapping (name, libs, note)")
                     continue
                 name = self.text(entry, "name", eco)
-                keys = ("name", "libs", "note", "dev", "runtime") if eco == "system" else ("name", "libs", "note", "tls", "system_libs")
+                keys = ("name", "libs", "note", "dev", "runtime") if eco == "system" else \
+                    ("name", "libs", "note", "tls", "system_libs", "until")
                 if not self.keys_ok(entry, name or eco, keys, ("name",)):
                     continue
                 normal = re.sub(r"[-_.]+", "-", name).lower() if eco == "python" else \
@@ -233,6 +234,13 @@ class CatalogueSections(Reader):
                     known[name] = {"name": name, "libs": self.strings(entry, "libs", name),
                                    "note": self.text(entry, "note", name), "tls": self.text(entry, "tls", name) or None,
                                    "system_libs": self.flag(entry, "system_libs", name)}
+                    if eco != "system" and "until" in entry:  # the first version whose defaults differ
+                        until = self.text(entry, "until", name)
+                        if not re.fullmatch(r"\d+(\.\d+)*", until or ""):
+                            self.problem(entry.key_lines.get("until", entry.line), name,
+                                         f"until: '{until}' is not a version (digits and dots)")
+                        else:
+                            known[name]["until"] = until
                     if eco == "system":  # a shared library: the packages that build against it and that ship it
                         known[name].update(dev=self.strings(entry, "dev", name),
                                            runtime=self.strings(entry, "runtime", name))
