@@ -256,8 +256,10 @@ def check_native_alpine(a: Analysis, rule: LintRule):
                 specs = positional(args, takes_value={"--prefix", "-w", "--workspace"})
                 names = [_npm_name(s) for s in specs]
                 if not specs:
-                    names = package_json(a.context_dir)
-                    locked = locked_packages(a.context_dir, "npm")
+                    sub = a.context_subdir(info, cwd)  # `COPY server ./` then npm install: server/package.json
+                    names = package_json(a.context_dir, sub) or (package_json(a.context_dir) if sub else [])
+                    locked = locked_packages(a.context_dir, "npm", sub) or (
+                        locked_packages(a.context_dir, "npm") if sub else [])
                 table = native.get("node", {})
             hits = sorted(dict.fromkeys(n for n in names if n in table))
             hits += sorted(dict.fromkeys(f"{n} (indirect, from the lockfile)" for n in locked

@@ -57,8 +57,8 @@ def requirements(context_dir: str | None, name: str) -> list[str]:
     return [pep503(n) for n, _ in requirement_names(text or "")]
 
 
-def package_json(context_dir: str | None) -> list[str]:
-    """The dependencies and optionalDependencies of the context's package.json."""
+def package_json(context_dir: str | None, sub: str = "") -> list[str]:
+    """The dependencies and optionalDependencies of the package.json in `sub` of the context (its root: "")."""
     if not context_dir:
         return []
     import json
@@ -66,7 +66,7 @@ def package_json(context_dir: str | None) -> list[str]:
     from ..evidence.errors import read_project_file
 
     try:
-        doc = json.loads(read_project_file(context_dir, "package.json") or "{}")
+        doc = json.loads(read_project_file(context_dir, posixpath.join(sub, "package.json")) or "{}")
     except (ValueError, RecursionError):
         return []
     if not isinstance(doc, dict):
@@ -79,9 +79,9 @@ def package_json(context_dir: str | None) -> list[str]:
     return out
 
 
-def locked_packages(context_dir: str | None, tool: str) -> list[str]:
-    """Every package a lockfile of the context resolves, direct and indirect (a dependency of a dependency is
-    installed too): package-lock.json / npm-shrinkwrap.json for npm, yarn and pnpm; poetry.lock for poetry
+def locked_packages(context_dir: str | None, tool: str, sub: str = "") -> list[str]:
+    """Every package a lockfile in `sub` of the context resolves, direct and indirect (a dependency of a dependency
+    is installed too): package-lock.json / npm-shrinkwrap.json for npm, yarn and pnpm; poetry.lock for poetry
     (PEP 503 names). [] when there is none."""
     if not context_dir:
         return []
@@ -90,14 +90,14 @@ def locked_packages(context_dir: str | None, tool: str) -> list[str]:
     if tool == "poetry":
         from ..evidence.textscan import pep503
 
-        text = read_project_file(context_dir, "poetry.lock") or ""
+        text = read_project_file(context_dir, posixpath.join(sub, "poetry.lock")) or ""
         return [pep503(line.split("=", 1)[1].strip().strip('"')) for line in text.splitlines()
                 if line.startswith("name = ")]
     import json
 
     for name in ("package-lock.json", "npm-shrinkwrap.json"):
         try:
-            doc = json.loads(read_project_file(context_dir, name) or "{}")
+            doc = json.loads(read_project_file(context_dir, posixpath.join(sub, name)) or "{}")
         except (ValueError, RecursionError):
             continue
         if not isinstance(doc, dict):

@@ -36,7 +36,7 @@ class StageInfo:
 
     __slots__ = ("index", "stage", "profile", "files", "arrivals", "env", "context_sources", "pip_npm", "apk_adds",
                  "shell_uses", "users", "pkg_installs", "pkg_arrivals", "lib_bundles", "compiles", "cwd", "virtual",
-                 "cmake")
+                 "cmake", "context_dirs")
 
     def __init__(self, index: int, stage: "Stage", profile: Profile, files: dict | None = None,
                  arrivals: list | None = None, env: dict | None = None):
@@ -56,6 +56,7 @@ class StageInfo:
         self.cwd = "/"  # the WORKDIR in force at the end (a stage FROM this one starts there)
         self.virtual: dict = {}  # apk add --virtual NAME: the packages it groups
         self.cmake: dict = {}  # build directory -> what its cmake/meson configure step set (kb/lint/cmake.py)
+        self.context_dirs: list = []  # (directory in the image, the build-context path COPY put there), in order
 
 
 class Analysis:
@@ -158,6 +159,8 @@ class Analysis:
         if not froms:
             if ins.cmd == "COPY" or ins.cmd == "ADD":
                 info.context_sources.extend(sources)
+                if dest_is_dir and len(sources) == 1 and not any(c in sources[0] for c in "*?[$"):
+                    info.context_dirs.append((dest, sources[0]))  # `COPY server ./`: server's files land here
             return
         for cf in froms:
             if cf.stage_index is None:
@@ -346,6 +349,16 @@ class Analysis:
     def _add(self, info: StageInfo, built: BuiltFile | None) -> None:
         if built is not None:
             info.files[built.path] = built
+
+    def context_subdir(self, info: StageInfo, cwd: str) -> str:
+        """The build-context directory whose files a `COPY DIR DEST` put at `cwd` of stage `info` (the last such
+        COPY wins), as a relative path; "" (the context's root) when no COPY of one source path did."""
+        for dest, src in reversed(info.context_dirs):
+            dest = dest.rstrip("/") or "/"
+            if cwd == dest or cwd.startswith(dest.rstrip("/") + "/"):
+                rel = posixpath.normpath(posixpath.join(src.lstrip("/"), posixpath.relpath(cwd, dest)))
+                return "" if rel in (".", "") or rel.startswith("..") else rel
+        return ""
 
     def tls_context(self, index: int) -> str | bool | None:
         """What the source stage `index` copied from the build context shows about outgoing TLS: a description of
