@@ -332,6 +332,13 @@ def check_needed_library(a: Analysis, rule: LintRule):
     yield from _library_hits(a, unknown=False)
 
 
+def _cargo_dependencies(a: Analysis):
+    key = ("cargo-dependencies", a.context_dir)  # the context's Cargo.toml files, read once for all its Dockerfiles
+    if key not in a.context_cache:
+        a.context_cache[key] = cargo_dependencies(a.context_dir)
+    return a.context_cache[key]
+
+
 def _library_hits(a: Analysis, *, unknown: bool):
     hit = _LIBRARIES.get(id(a.kb))
     if hit is None or hit[0] is not a.kb:
@@ -341,7 +348,7 @@ def _library_hits(a: Analysis, *, unknown: bool):
     final = a.final
     for line, src, missing in missing_libraries(a, hit[1], lambda i: _same_lineage(a, i),
                                                 lambda: cargo_lock(a.context_dir), lambda s: _openmp(a, s),
-                                                unknown=unknown, manifest=lambda: cargo_dependencies(a.context_dir)):
+                                                unknown=unknown, manifest=lambda: _cargo_dependencies(a)):
         names = ", ".join(f"{stem} ({why})" for stem, why in missing)
         apk = final.profile.libc == "musl" or (unknown and bool(final.apk_adds))
         yield Hit(line, {"libs": names, "image": final.stage.base_image_resolved,
