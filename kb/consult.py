@@ -19,7 +19,7 @@ input. lint, diagnose and inspect import their modules when called: a consultati
 from __future__ import annotations
 
 import os
-import threading
+from _thread import allocate_lock  # threading.Lock itself, without importing threading
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Mapping
 
@@ -67,12 +67,12 @@ class RuleBase:
         self._planner = None
         self._index = None
         self._engine: Engine | None = None
-        self._engine_lock = threading.Lock()
+        self._engine_lock = allocate_lock()
         self._inferred = False  # whether a consultation has run inference yet (see _infer)
         self._catalog = None
         self._diagnoser = None  # the diagnoses, compiled on first use
         self._results: OrderedDict = OrderedDict()  # recent results by (answers, evidence), least recent first
-        self._results_lock = threading.Lock()
+        self._results_lock = allocate_lock()
 
     @property
     def planner(self) -> "Planner":

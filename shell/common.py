@@ -7,7 +7,6 @@ import nothing of the shell, only when used), so every other module may import i
 from __future__ import annotations
 
 import argparse
-import contextlib
 import os
 import sys
 from enum import IntEnum
@@ -135,9 +134,14 @@ def add_result_options(p: argparse.ArgumentParser, answer_help: str) -> None:
 
 
 def parse(parser: argparse.ArgumentParser, argv: list[str], env: Env) -> argparse.Namespace:
-    """parse_args, with argparse's help and usage errors going to env's streams rather than sys's."""
-    with contextlib.redirect_stdout(env.stdout), contextlib.redirect_stderr(env.stderr):
+    """parse_args, with argparse's help and usage errors going to env's streams rather than sys's (what
+    contextlib.redirect_stdout/redirect_stderr do, without importing contextlib on every start)."""
+    saved = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = env.stdout, env.stderr
+    try:
         return parser.parse_args(argv)
+    finally:
+        sys.stdout, sys.stderr = saved
 
 
 # -- the rule base, answers, output ------------------------------------------------------------------------------------

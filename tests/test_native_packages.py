@@ -35,6 +35,7 @@ def test_a_rule_file_adds_packages_and_inspect_uses_them(tmp_path):
     ("  node:\n    - {name: x, size: 3}\n", "unknown key 'size'"),
     ("  node:\n    - {libs: [a]}\n", "missing required key 'name'"),
     ("  rust: openssl\n", "'rust' must be a list of packages"),
+    ("  https:\n    - {name: some-client, tls: openssl, until: soon}\n", "until: 'soon' is not a version"),
 ])
 def test_bad_entries_are_load_errors(tmp_path, body, message):
     mine = tmp_path / "mine.yaml"
@@ -42,3 +43,44 @@ def test_bad_entries_are_load_errors(tmp_path, body, message):
     with pytest.raises(kb.RuleFileError) as err:
         load_knowledge([mine])
     assert message in str(err.value)
+
+
+def test_lint_library_table_comes_from_libraries(rb):
+    """One description per library: the `libraries` entries with lint's fields (releases.yaml) make lint's
+    `system` table; native_packages system keeps only what no single soname names."""
+    system = rb.knowledge.native_packages["system"]
+    assert system["libssl"]["dev"] == ("libssl-dev", "openssl-dev", "libressl-dev")
+    assert "libssl*" in system["libssl"]["runtime"] and system["libssl"]["libs"] == ("libssl.so.3",)
+    assert system["libz"]["runtime"] == ("zlib*",)  # named by its soname's stem, not the question's "zlib"
+    assert {"libboost", "headers-only"} <= set(system)
+    assert rb.knowledge.libraries["liblzma.so.5"]["apk"] == "xz-libs"
+
+
+@pytest.mark.parametrize("body, message", [
+    ("libraries:\n  libfoo.so.1: {apt: libfoo1, dev_also: [foo-dev]}\n", "'dev_also' is for lint"),
+    ("native_packages:\n  system:\n    - {name: libpq, dev: [pq-dev], runtime: [pq]}\n",
+     "'libpq' is under libraries (releases.yaml)"),
+    ("libraries:\n  libbar.so.2: {apt: libbar2, runtime: [\"libbar*\"]}\nnative_packages:\n  system:\n"
+     "    - {name: libbar, dev: [bar-dev], runtime: [bar]}\n", "'libbar' is under libraries"),
+])
+def test_a_library_is_described_once(tmp_path, body, message):
+    mine = tmp_path / "mine.yaml"
+    mine.write_text("version: 1\n" + body)
+    with pytest.raises(kb.RuleFileError) as err:
+        load_knowledge([mine])
+    assert message in str(err.value)
+
+
+def test_a_library_added_to_libraries_is_checked_by_lint(tmp_path):
+    from kb.lint import lint_text
+
+    mine = tmp_path / "mine.yaml"
+    mine.write_text("version: 1\nlibraries:\n  libfoo.so.7: {name: libfoo, apt: libfoo7, apk: foo-libs,\n"
+                    "    dev: {apt: libfoo-dev, apk: foo-dev}, runtime: [\"libfoo*\", foo-libs]}\n")
+    knowledge = load_knowledge([mine])
+    text = ("FROM alpine:3.20 AS build\nRUN apk add build-base foo-dev\nCOPY . /src\nRUN cc -o /app /src/a.c -lfoo\n"
+            "FROM alpine:3.20\n{install}COPY --from=build /app /app\nENTRYPOINT [\"/app\"]\n")
+    missing = lint_text(knowledge, text.format(install=""))
+    assert [f.rule for f in missing if f.rule == "MI412"] == ["MI412"]
+    assert "libfoo (foo-dev installed there)" in next(f.message for f in missing if f.rule == "MI412")
+    assert not [f for f in lint_text(knowledge, text.format(install="RUN apk add foo-libs\n")) if f.rule == "MI412"]

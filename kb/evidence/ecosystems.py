@@ -10,13 +10,12 @@ import json
 import os
 import re
 
-from .textscan import QUOTED_HTTPS, Lines, json_key_lines, pep503
+from .textscan import CPP_EXT, QUOTED_HTTPS, Lines, json_key_lines, pep503
 
 # `_Scan` in annotations is kb.evidence.project._Scan, which imports this module: named,
 # never imported (annotations are not evaluated here)
 
 C_EXT = {".c"}
-CPP_EXT = {".cpp", ".cc", ".cxx", ".c++", ".cp", ".hpp", ".hh", ".hxx"}
 
 
 def analyse_rust(sc: "_Scan") -> None:

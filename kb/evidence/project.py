@@ -18,11 +18,15 @@ import os
 import stat
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass
 
-from .ecosystems import CPP_EXT, analyse_c, analyse_node, analyse_python, analyse_rust
 from .errors import EvidenceError, read_project_file, read_text as _read_text  # noqa: F401 - read_project_file is part of this module's interface
 from .golang import analyse_go
+from .textscan import CPP_EXT
+from ..records import Data, record
+
+# kb/evidence/ecosystems.py (Rust, Python, Node, C: some twenty regular expressions) is imported when one of those
+# is analysed: lint reads only the Go of a build context, and a one-file lint process should not compile the rest.
+ECOSYSTEMS = ("go", "rust", "python", "node", "c")
 
 __all__ = ["Observation", "ProjectReport", "inspect_project", "read_project_file",
            "MAX_FILES", "MAX_FILE_BYTES", "MAX_DEPTH"]
@@ -37,19 +41,16 @@ SKIP_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", "vendor", "target"
 
 
 
-@dataclass(frozen=True)
-class Observation:
+@record
+class Observation(Data):
     key: str                 # dotted name, e.g. "go.cgo_import", "python.native_package"
     value: str               # e.g. "github.com/mattn/go-sqlite3"
     file: str                # path relative to the project root ("." for the root itself)
     line: int | None = None
     note: str | None = None
 
-    def to_dict(self) -> dict:
-        return asdict(self)
 
-
-@dataclass(frozen=True)
+@record
 class ProjectReport:
     root: str
     language: str | None                     # the main language: go | rust | python | node | c | cpp | None
@@ -226,17 +227,26 @@ def inspect_project(directory: "str | os.PathLike[str]", natives: "Mapping[str, 
     sc = _Scan(root, natives or {}, MAX_FILES if max_files is None else max_files)
     sc.walk(paths)
     langs = _languages(sc)
+    sources = False  # a file besides Dockerfiles: the other ecosystems' analysers read nothing else
     for rel in sc.files:
         if os.path.basename(rel) == "Dockerfile" or os.path.basename(rel).endswith(".Dockerfile") \
                 or os.path.basename(rel).startswith("Dockerfile."):
             sc.add("dockerfile", rel, rel)
-    for analyse in (analyse_go, analyse_rust, analyse_python, analyse_node, analyse_c):
-        if ecosystems is not None and analyse.__name__[8:] not in ecosystems:
+        else:
+            sources = True
+    for name in ECOSYSTEMS:
+        if ecosystems is not None and name not in ecosystems or name != "go" and not sources:
             continue
+        if name == "go":
+            analyse = analyse_go
+        else:
+            from . import ecosystems as _eco
+
+            analyse = getattr(_eco, f"analyse_{name}")
         try:
             analyse(sc)
         except RecursionError:
-            sc.warnings.append(f"{analyse.__name__[8:]}: input nested too deeply, analysis stopped")
+            sc.warnings.append(f"{name}: input nested too deeply, analysis stopped")
     counts = Counter(os.path.splitext(r)[1].lower() for r in sc.files)
     n_c = counts[".c"]
     n_cpp = sum(counts[e] for e in CPP_EXT if e not in (".hpp", ".hh", ".hxx"))

@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
+CPP_EXT = frozenset({".cpp", ".cc", ".cxx", ".c++", ".cp", ".hpp", ".hh", ".hxx"})  # C++ sources and headers
+
 __all__ = ["Lines", "json_key_lines", "go_imports", "QUOTED_HTTPS", "pep503"]
 
 

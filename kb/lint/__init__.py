@@ -11,7 +11,8 @@ function gets the same analysed Dockerfile:
     shellwords.py  variable expansion, paths, options and simple commands of RUN lines
     context.py     build-context facts from the evidence scanners (Go imports, TLS use, requirements, package.json)
     makefiles.py   what `make [TARGET]` runs, from the build context's Makefile
-    libraries.py   the shared libraries a build stage links, and whether the final image has them (MI412)
+    libraries.py   the shared libraries a build stage links, and whether the final image has them (MI412;
+                   MI430 when lint does not know the final image)
     checks.py      the checks
     results.py     Hit, Finding, LintResult, render
 

@@ -11,8 +11,7 @@ from ..detectors import detector
 from ..model import LintRule
 from ..versions import parse_version
 from .builds import BuiltFile
-from .cmake import openmp as cmake_openmp
-from .context import cargo_lock, locked_packages, package_json, requirements
+from .context import cargo_dependencies, cargo_lock, locked_packages, package_json, requirements
 from .libraries import Libraries, missing_libraries
 from .profiles import Profile
 from .results import Hit
@@ -257,8 +256,10 @@ def check_native_alpine(a: Analysis, rule: LintRule):
                 specs = positional(args, takes_value={"--prefix", "-w", "--workspace"})
                 names = [_npm_name(s) for s in specs]
                 if not specs:
-                    names = package_json(a.context_dir)
-                    locked = locked_packages(a.context_dir, "npm")
+                    sub = a.context_subdir(info, cwd)  # `COPY server ./` then npm install: server/package.json
+                    names = package_json(a.context_dir, sub) or (package_json(a.context_dir) if sub else [])
+                    locked = locked_packages(a.context_dir, "npm", sub) or (
+                        locked_packages(a.context_dir, "npm") if sub else [])
                 table = native.get("node", {})
             hits = sorted(dict.fromkeys(n for n in names if n in table))
             hits += sorted(dict.fromkeys(f"{n} (indirect, from the lockfile)" for n in locked
@@ -317,20 +318,50 @@ def check_ca_bundle_unknown(a: Analysis, rule: LintRule):
 _LIBRARIES: dict[int, tuple[object, Libraries]] = {}
 
 
+def _openmp(a: Analysis, stage: StageInfo):
+    if not stage.cmake:  # no cmake ran: kb/lint/cmake.py (its patterns compiled at import) is not needed
+        return None
+    from .cmake import openmp
+
+    return openmp(a, stage)
+
+
 @detector("lint", "needed-library-missing")
 def check_needed_library(a: Analysis, rule: LintRule):
     """Code copied from a build stage links libraries that stage installed; the final image must have them."""
+    yield from _library_hits(a, unknown=False)
+
+
+def _cargo_dependencies(a: Analysis):
+    key = ("cargo-dependencies", a.context_dir)  # the context's Cargo.toml files, read once for all its Dockerfiles
+    if key not in a.context_cache:
+        a.context_cache[key] = cargo_dependencies(a.context_dir)
+    return a.context_cache[key]
+
+
+def _library_hits(a: Analysis, *, unknown: bool):
     hit = _LIBRARIES.get(id(a.kb))
     if hit is None or hit[0] is not a.kb:
-        hit = _LIBRARIES[id(a.kb)] = (a.kb, Libraries(a.kb.native_packages.get("system", {}),
-                                                       a.kb.native_packages.get("rust", {})))
+        natives = a.kb.native_packages
+        hit = _LIBRARIES[id(a.kb)] = (a.kb, Libraries(natives.get("system", {}), natives.get("rust", {}),
+                                                       natives.get("https", {})))
+    final = a.final
     for line, src, missing in missing_libraries(a, hit[1], lambda i: _same_lineage(a, i),
-                                                lambda: cargo_lock(a.context_dir), lambda s: cmake_openmp(a, s)):
+                                                lambda: cargo_lock(a.context_dir), lambda s: _openmp(a, s),
+                                                unknown=unknown, manifest=lambda: _cargo_dependencies(a)):
         names = ", ".join(f"{stem} ({why})" for stem, why in missing)
-        yield Hit(line, {"libs": names, "image": a.final.stage.base_image_resolved,
+        apk = final.profile.libc == "musl" or (unknown and bool(final.apk_adds))
+        yield Hit(line, {"libs": names, "image": final.stage.base_image_resolved,
                          "builder": src.stage.base_image_resolved, "first": missing[0][0],
-                         "packages": " ".join(stem for stem, _why in missing)},
-                  "apk" if a.final.profile.libc == "musl" else "apt")
+                         "packages": " ".join(stem for stem, _why in missing),
+                         "installed": " ".join(sorted(final.profile.installed))},
+                  "apk" if apk else "apt")
+
+
+@detector("lint", "needed-library-unseen")
+def check_needed_library_unseen(a: Analysis, rule: LintRule):
+    """MI412 for a final image lint does not know: only its own RUN steps' packages can show the library."""
+    yield from _library_hits(a, unknown=True)
 
 
 @detector("lint", "installed-packages-cross-libc")

@@ -39,21 +39,27 @@ def _cmakelists(a: "Analysis") -> str | None:
     return a.context_cache[key]
 
 
-#: OpenMP in a CMake project: find_package(OpenMP), OpenMP:: targets, -fopenmp; ggml (llama.cpp, whisper.cpp,
-#: stable-diffusion.cpp) turns it on by default (option GGML_OPENMP, ON)
-_OPENMP = re.compile(r"(?i)find_package\s*\(\s*OpenMP\b|\bOpenMP::|-fopenmp\b|\bGGML_OPENMP\b|\bggml\b")
+#: OpenMP in a CMake project: find_package(OpenMP), OpenMP:: targets, -fopenmp, ggml's own GGML_OPENMP
+_OPENMP = re.compile(r"(?i)find_package\s*\(\s*OpenMP\b|\bOpenMP::|-fopenmp\b|\bGGML_OPENMP\b")
+#: a project that builds ggml (llama.cpp, whisper.cpp, stable-diffusion.cpp embed it as a subdirectory, or fetch
+#: it) or links an installed one: ggml's CMakeLists.txt has option(GGML_OPENMP "ggml: use OpenMP" ON), so with GCC
+#: it links libgomp unless the build turns that off (github.com/ggml-org/ggml/blob/master/CMakeLists.txt,
+#: ggml-org/llama.cpp#7731). The word alone (a comment, an option's description) is not a build of it.
+_GGML = re.compile(r"(?i)\badd_subdirectory\s*\(\s*[\w./${}-]*\bggml\b|\bFetchContent_Declare\s*\(\s*ggml\b"
+                   r"|\bfind_package\s*\(\s*ggml\b")
 
 
 def openmp(a: "Analysis", info: "StageInfo") -> str | None:
     """Why what this stage builds with cmake links GCC's OpenMP runtime (libgomp.so.1), or None."""
     if not info.cmake or any(re.search(r"(?i)GGML_OPENMP=(OFF|0|NO)\b", s["flags"]) for s in info.cmake.values()):
         return None
-    m = _OPENMP.search(_cmakelists(a) or "")
-    if m is None:
-        return None
-    word = m.group(0)
-    return "ggml, built with OpenMP by default, in CMakeLists.txt" if word.lower() == "ggml" else \
-        f"OpenMP in CMakeLists.txt ({word})"
+    text = _cmakelists(a) or ""
+    m = _OPENMP.search(text)
+    if m is not None:
+        return f"OpenMP in CMakeLists.txt ({m.group(0)})"
+    if _GGML.search(text):
+        return "ggml, built with OpenMP by default, in CMakeLists.txt"
+    return None
 
 
 def configure(info: "StageInfo", argv: list[str], cwd: str, env: dict) -> None:

@@ -6,14 +6,13 @@ files only, bounded, never blocking.
 """
 from __future__ import annotations
 
-import json
 import os
 import posixpath
 from collections.abc import Mapping
 
 from ..evidence.errors import EvidenceError
 
-# kb.evidence.project (and its scanners: tomllib, the ecosystem tables) is imported by the functions that read the
+# json, kb.evidence.project (and its scanners: tomllib, the ecosystem tables) is imported by the functions that read the
 # context, on first use: a Dockerfile that copies no source in never pays for it (a one-file lint process).
 
 MAX_CONTEXT_FILES = 400  # files of the context looked at per COPY set: lint runs per Dockerfile, keep it quick
@@ -58,14 +57,16 @@ def requirements(context_dir: str | None, name: str) -> list[str]:
     return [pep503(n) for n, _ in requirement_names(text or "")]
 
 
-def package_json(context_dir: str | None) -> list[str]:
-    """The dependencies and optionalDependencies of the context's package.json."""
+def package_json(context_dir: str | None, sub: str = "") -> list[str]:
+    """The dependencies and optionalDependencies of the package.json in `sub` of the context (its root: "")."""
     if not context_dir:
         return []
+    import json
+
     from ..evidence.errors import read_project_file
 
     try:
-        doc = json.loads(read_project_file(context_dir, "package.json") or "{}")
+        doc = json.loads(read_project_file(context_dir, posixpath.join(sub, "package.json")) or "{}")
     except (ValueError, RecursionError):
         return []
     if not isinstance(doc, dict):
@@ -78,9 +79,9 @@ def package_json(context_dir: str | None) -> list[str]:
     return out
 
 
-def locked_packages(context_dir: str | None, tool: str) -> list[str]:
-    """Every package a lockfile of the context resolves, direct and indirect (a dependency of a dependency is
-    installed too): package-lock.json / npm-shrinkwrap.json for npm, yarn and pnpm; poetry.lock for poetry
+def locked_packages(context_dir: str | None, tool: str, sub: str = "") -> list[str]:
+    """Every package a lockfile in `sub` of the context resolves, direct and indirect (a dependency of a dependency
+    is installed too): package-lock.json / npm-shrinkwrap.json for npm, yarn and pnpm; poetry.lock for poetry
     (PEP 503 names). [] when there is none."""
     if not context_dir:
         return []
@@ -89,12 +90,14 @@ def locked_packages(context_dir: str | None, tool: str) -> list[str]:
     if tool == "poetry":
         from ..evidence.textscan import pep503
 
-        text = read_project_file(context_dir, "poetry.lock") or ""
+        text = read_project_file(context_dir, posixpath.join(sub, "poetry.lock")) or ""
         return [pep503(line.split("=", 1)[1].strip().strip('"')) for line in text.splitlines()
                 if line.startswith("name = ")]
+    import json
+
     for name in ("package-lock.json", "npm-shrinkwrap.json"):
         try:
-            doc = json.loads(read_project_file(context_dir, name) or "{}")
+            doc = json.loads(read_project_file(context_dir, posixpath.join(sub, name)) or "{}")
         except (ValueError, RecursionError):
             continue
         if not isinstance(doc, dict):
@@ -126,6 +129,53 @@ def cargo_lock(context_dir: str | None) -> list[str] | None:
     if text is None:
         return None
     return [line.split("=", 1)[1].strip().strip('"') for line in text.splitlines() if line.startswith("name = ")]
+
+
+def cargo_dependencies(context_dir: str | None) -> list[tuple[str, bool, str, str]] | None:
+    """The direct dependencies of the context's Cargo.toml and of its workspace members (listed by path; globs are
+    not followed): (crate, are its default features on, its version requirement ("" when none: a path, git or
+    workspace dependency), the manifest naming it). Build and dev dependencies are left out (they are not linked
+    into the program). None when there is no readable Cargo.toml."""
+    if not context_dir:
+        return None
+    import tomllib
+
+    from ..evidence.errors import read_project_file
+
+    out: list[tuple[str, bool, str, str]] = []
+    todo, seen, found = ["Cargo.toml"], set(), False
+    while todo and len(seen) < 64:
+        rel = todo.pop(0)
+        if rel in seen:
+            continue
+        seen.add(rel)
+        try:
+            doc = tomllib.loads(read_project_file(context_dir, rel) or "")
+        except (tomllib.TOMLDecodeError, RecursionError):
+            continue
+        found = found or bool(doc)
+        tables = [doc.get("dependencies")]
+        targets = doc.get("target")
+        if isinstance(targets, dict):
+            tables += [t.get("dependencies") for t in targets.values() if isinstance(t, dict)]
+        for table in tables:
+            if not isinstance(table, dict):
+                continue
+            for crate, spec in table.items():
+                version = spec if isinstance(spec, str) else ""
+                defaults = True
+                if isinstance(spec, dict):
+                    crate = spec.get("package") if isinstance(spec.get("package"), str) else crate
+                    defaults = spec.get("default-features", spec.get("default_features", True)) is not False
+                    version = spec.get("version") if isinstance(spec.get("version"), str) else ""
+                out.append((str(crate), defaults, version, rel))
+        workspace = doc.get("workspace")
+        members = workspace.get("members") if isinstance(workspace, dict) else None
+        base = posixpath.dirname(rel)
+        for m in members if isinstance(members, list) else ():
+            if isinstance(m, str) and not any(c in m for c in "*?[") and ".." not in m.split("/"):
+                todo.append(posixpath.join(base, m.strip("/"), "Cargo.toml"))
+    return out if found else None
 
 
 def https_clients(context_dir: str | None, table: Mapping[str, dict]) -> str | None:

@@ -36,9 +36,13 @@ class Libraries:
     """The `system:` table of the native-package knowledge, indexed for the check (and the crates that link a
     system library, from the `rust:` table)."""
 
-    def __init__(self, table: dict, rust: dict | None = None):
+    def __init__(self, table: dict, rust: dict | None = None, https: dict | None = None):
         self.crate_libs = {name: [lib_stem(x) for x in e.get("libs", ()) if lib_stem(x) not in ("libstdc++",)]
                            for name, e in (rust or {}).items() if e.get("libs")}
+        # crates whose default features bring native-tls, hence OpenSSL on Linux (`tls: openssl` of the https
+        # table), with the first version whose defaults no longer do (`until`, None: all versions)
+        self.default_openssl = {name: _version(e.get("until") or "") for name, e in (https or {}).items()
+                                if e.get("tls") == "openssl"}
         self.by_dev: list[tuple[str, dict]] = []  # (dev package glob, entry)
         self.entries: dict[str, dict] = {}  # stem -> entry
         for entry in table.values():
@@ -46,6 +50,15 @@ class Libraries:
                 self.by_dev.append((dev, entry))
             if entry.get("runtime"):
                 self.entries[lib_stem(entry["name"])] = entry
+
+    def openssl_by_default(self, crate: str, requirement: str) -> bool:
+        """Does `crate`, at the version `requirement` asks for, bring OpenSSL with its default features? A
+        requirement lint cannot read (none, `*`, a git dependency) means the newest release: an `until` applies."""
+        if crate not in self.default_openssl:
+            return False
+        until = self.default_openssl[crate]
+        wanted = _version(requirement)
+        return until is None or (wanted is not None and wanted < until)
 
     def dev_entry(self, package: str) -> dict | None:
         for glob, entry in self.by_dev:
@@ -76,21 +89,41 @@ class Libraries:
         return bool(bare) and lib_stem(package) in (stem, bare)  # Alpine names: cairo, boost-system
 
 
+_VERSION = re.compile(r"\d{1,9}(?:\.\d{1,9}){0,5}")
+
+
+def _version(text: str) -> tuple[int, ...] | None:
+    """The first version in a version or Cargo requirement ("0.12", "^0.11.4", ">=0.11, <0.13"), or None."""
+    m = _VERSION.search(text)
+    return tuple(int(x) for x in m.group(0).split(".")) if m else None
+
+
 #: compile steps that are a Go or Rust toolchain's own (kb/lint/stages.py names them so)
 _CARGO_GO = ("cargo (links with cc)", "go build with cgo")
 
 
 def stage_needs(libs: Libraries, info: "StageInfo", crates: "Callable[[], list[str] | None]",
-                openmp: "Callable[[], str | None]" = lambda: None) -> dict[str, str]:
+                openmp: "Callable[[], str | None]" = lambda: None,
+                manifest: "Callable[[], list[tuple[str, bool, str, str]] | None]" = lambda: None) -> dict[str, str]:
     """The libraries (stem -> why) what stage `info` builds links dynamically. A stage that only runs cargo or go
-    links what its crates link, known from the build context's Cargo.lock (`crates`); the development packages
-    it installs are often there for build scripts (bindgen, pkg-config probes), so they are not evidence alone."""
+    links what its crates link, known from the build context's Cargo.lock (`crates`), else from the direct
+    dependencies of its Cargo.toml files (`manifest`): a -sys crate or wrapper named there, or a crate whose
+    default features bring native-tls (OpenSSL on Linux) used with them. The development packages such a stage
+    installs are often there for build scripts (bindgen, pkg-config probes), so they are not evidence alone."""
     needs: dict[str, str] = {}
     steps = {what for _line, what in info.compiles}
     if steps and steps <= set(_CARGO_GO) and not info.pkg_installs:
-        for crate in crates() or ():
+        locked = crates()
+        for crate in locked or ():
             for lib in libs.crate_libs.get(crate, ()):
                 needs.setdefault(lib, f"the crate {crate} in Cargo.lock")
+        if locked is None and "cargo (links with cc)" in steps:
+            for crate, defaults, version, where in manifest() or ():
+                for lib in libs.crate_libs.get(crate, ()):
+                    needs.setdefault(lib, f"the crate {crate} in {where}")
+                if defaults and libs.openssl_by_default(crate, version):
+                    needs.setdefault("libssl", f"the crate {crate} in {where}, whose default features use "
+                                               "native-tls: OpenSSL on Linux")
         return needs
     why_openmp = openmp()
     if why_openmp:
@@ -100,6 +133,23 @@ def stage_needs(libs: Libraries, info: "StageInfo", crates: "Callable[[], list[s
         if stem and stem not in ("libstdc++", "libgcc-s", "libc", "libgcc"):  # MI403's and MI401's business
             needs.setdefault(stem, f"{package} installed there")
     return needs
+
+
+def _package_needs(a: "Analysis", info: "StageInfo", needs: dict[str, str]) -> dict[str, str]:
+    """Of `needs`, what a stage whose only native builds are pip/npm source builds surely links: the libraries of
+    the packages it installs that link the system's copy (`system_libs` in native-packages.yaml: psycopg2 ->
+    libpq). Its other -dev packages may serve build-time probes or wheels that bundle their libraries; with a
+    final image lint cannot see, only what is sure is reported. A stage that runs a compiler itself keeps all."""
+    if any(not what.startswith(("pip", "npm")) for _line, what in info.compiles):
+        return needs
+    sure = set()
+    for _line, tool, packages, _cwd in info.pip_npm:
+        table = a.kb.native_packages.get("python" if tool.startswith(("pip", "poetry", "uv")) else "node", {})
+        for name in packages:
+            entry = table.get(name.lower().replace("_", "-"))
+            if entry and entry.get("system_libs"):
+                sure.update(lib_stem(x) for x in entry.get("libs", ()))
+    return {stem: why for stem, why in needs.items() if stem in sure}
 
 
 def _brings_code(a: "Analysis", line: int, sources: tuple[str, ...], src: "StageInfo") -> bool:
@@ -130,14 +180,25 @@ def _copied_libs(final: "StageInfo", index: int) -> tuple[bool, list[str]]:
 
 
 def missing_libraries(a: "Analysis", libs: Libraries, lineage, crates: "Callable[[], list[str] | None]",
-                      openmp: "Callable[[StageInfo], str | None]" = lambda info: None
+                      openmp: "Callable[[StageInfo], str | None]" = lambda info: None, *, unknown: bool = False,
+                      manifest: "Callable[[], list[tuple[str, bool, str, str]] | None]" = lambda: None
                       ) -> list[tuple[int, "StageInfo", list[tuple[str, str]]]]:
     """(COPY line, source stage, [(library, package that needs it)]) for every COPY into the final stage of code
-    that links a library the final image does not have."""
+    that links a library the final image does not have. With `unknown`, the same for a final image lint does not
+    know (a derived or private image) whose own RUN steps install packages: what they install is all lint can see
+    of it, so a needed library none of them ships is reported (MI430) instead of nothing."""
     final = a.final
     prof = final.profile
-    if not prof.known or prof.libs is None or "libs-bundle" in prof.provided or prof.libc not in ("glibc", "musl"):
+    if "libs-bundle" in prof.provided:
         return []
+    if unknown:
+        if prof.known or not prof.installed:
+            return []
+        base_libs: "set | tuple" = ()
+    elif not prof.known or prof.libs is None or prof.libc not in ("glibc", "musl"):
+        return []
+    else:
+        base_libs = prof.libs
     out = []
     done: set[int] = set()
     for cf in final.stage.copy_from:
@@ -148,13 +209,15 @@ def missing_libraries(a: "Analysis", libs: Libraries, lineage, crates: "Callable
         if not _brings_code(a, cf.line, cf.sources, src):
             continue
         done.add(idx)
-        needs = stage_needs(libs, src, crates, lambda: openmp(src))
+        needs = stage_needs(libs, src, crates, lambda: openmp(src), manifest)
+        if unknown:
+            needs = _package_needs(a, src, needs)
         whole, names = _copied_libs(final, idx)
         if whole or not needs:
             continue
         missing = []
         for stem, why in needs.items():
-            if stem in prof.libs or any(lib_stem(p) == stem for p in prof.libs):
+            if stem in base_libs or any(lib_stem(p) == stem for p in base_libs):
                 continue
             if any(libs.ships(p, stem) for p in final.profile.installed):
                 continue

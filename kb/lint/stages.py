@@ -12,10 +12,8 @@ import re
 import shlex
 
 from ..model import Knowledge
-from .cmake import build_or_install as cmake_build_or_install, step as cmake_step
 from .builds import BuiltFile, cargo_argv, cargo_build, cc_build, go_build
 from .context import go_sources, https_clients, tls_sources
-from .makefiles import recipes
 from .profiles import Profile, profile_for
 from .shellwords import BIN_DIRS, CC, abspath, expand, is_assignment, positional, simple_commands, unquote
 
@@ -38,7 +36,7 @@ class StageInfo:
 
     __slots__ = ("index", "stage", "profile", "files", "arrivals", "env", "context_sources", "pip_npm", "apk_adds",
                  "shell_uses", "users", "pkg_installs", "pkg_arrivals", "lib_bundles", "compiles", "cwd", "virtual",
-                 "cmake")
+                 "cmake", "context_dirs")
 
     def __init__(self, index: int, stage: "Stage", profile: Profile, files: dict | None = None,
                  arrivals: list | None = None, env: dict | None = None):
@@ -58,6 +56,7 @@ class StageInfo:
         self.cwd = "/"  # the WORKDIR in force at the end (a stage FROM this one starts there)
         self.virtual: dict = {}  # apk add --virtual NAME: the packages it groups
         self.cmake: dict = {}  # build directory -> what its cmake/meson configure step set (kb/lint/cmake.py)
+        self.context_dirs: list = []  # (directory in the image, the build-context path COPY put there), in order
 
 
 class Analysis:
@@ -160,6 +159,8 @@ class Analysis:
         if not froms:
             if ins.cmd == "COPY" or ins.cmd == "ADD":
                 info.context_sources.extend(sources)
+                if dest_is_dir and len(sources) == 1 and not any(c in sources[0] for c in "*?[$"):
+                    info.context_dirs.append((dest, sources[0]))  # `COPY server ./`: server's files land here
             return
         for cf in froms:
             if cf.stage_index is None:
@@ -232,6 +233,8 @@ class Analysis:
             elif prog in C_BUILD_TOOLS:
                 info.compiles.append((line, prog))
                 if prog in ("cmake", "ninja", "meson"):
+                    from .cmake import step as cmake_step  # its patterns are compiled only where cmake runs
+
                     self._add(info, cmake_step(self, info, argv, cwd, cenv, line))
             elif prog == "go" and len(argv) > 1 and argv[1] in ("build", "install", "test", "run", "generate"):
                 if argv[1] in ("build", "install"):
@@ -310,6 +313,8 @@ class Analysis:
             i += 1
         mcwd = abspath(where, cwd) if where else cwd
         if mcwd in info.cmake:  # the Makefile cmake generated
+            from .cmake import build_or_install as cmake_build_or_install
+
             self._add(info, cmake_build_or_install(self, info, mcwd, goals, line, overrides))
             return
         text = self._makefile(where, name)
@@ -320,6 +325,8 @@ class Analysis:
                                                       "why": "make runs the build and its Makefile is not in the "
                                                              "build context, so lint assumes go build's defaults"})
             return
+        from .makefiles import recipes  # its patterns are compiled only where make runs
+
         for recipe in recipes(text, goals, overrides):
             self._commands(info, recipe, mcwd, {**env, **overrides}, line, in_make=True)
 
@@ -342,6 +349,16 @@ class Analysis:
     def _add(self, info: StageInfo, built: BuiltFile | None) -> None:
         if built is not None:
             info.files[built.path] = built
+
+    def context_subdir(self, info: StageInfo, cwd: str) -> str:
+        """The build-context directory whose files a `COPY DIR DEST` put at `cwd` of stage `info` (the last such
+        COPY wins), as a relative path; "" (the context's root) when no COPY of one source path did."""
+        for dest, src in reversed(info.context_dirs):
+            dest = dest.rstrip("/") or "/"
+            if cwd == dest or cwd.startswith(dest.rstrip("/") + "/"):
+                rel = posixpath.normpath(posixpath.join(src.lstrip("/"), posixpath.relpath(cwd, dest)))
+                return "" if rel in (".", "") or rel.startswith("..") else rel
+        return ""
 
     def tls_context(self, index: int) -> str | bool | None:
         """What the source stage `index` copied from the build context shows about outgoing TLS: a description of

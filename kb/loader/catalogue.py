@@ -72,10 +72,21 @@ class CatalogueSections(Reader):
                 self.problem(libraries.key_lines.get(soname, libraries.line), soname,
                              "a library maps package managers to package names")
                 continue
-            self.keys_ok(info, soname, ("apt", "apk", "wolfi", "size_mb", "name", "dev"), ())
+            self.keys_ok(info, soname, ("apt", "apk", "wolfi", "size_mb", "name", "dev", "dev_also", "runtime"), ())
             if "size_mb" in info:
                 self.number(info, "size_mb", soname)
-            self.kb.libraries[soname] = {k: dict(v) if isinstance(v, dict) else v for k, v in info.items()}
+            entry = {k: dict(v) if isinstance(v, dict) else v for k, v in info.items()}
+            for key in ("dev_also", "runtime"):  # what lint (MI412) needs: more -dev names, globs of what ships it
+                if key in info:
+                    entry[key] = self.strings(info, key, soname)
+            if entry.get("dev_also") and "runtime" not in entry:
+                self.problem(info.key_lines.get("dev_also", info.line), soname,
+                             "'dev_also' is for lint, which indexes a library by its 'runtime' globs: add them")
+            stem = library_stem(soname, entry)
+            if "runtime" in entry and stem in self.kb.native_packages.get("system", {}):
+                self.problem(info.key_lines.get("runtime", info.line), soname,
+                             f"'{stem}' is also under native_packages system: describe it in one place")
+            self.kb.libraries[soname] = entry
 
     def read_images(self, doc: Located) -> None:
         keys = ("ref", "title", "aliases", "libc", "libc_version", "loader", "release", "libs", "shell",
@@ -222,17 +233,58 @@ class CatalogueSections(Reader):
                     self.problem(line, eco, "a native package is a mapping (name, libs, note)")
                     continue
                 name = self.text(entry, "name", eco)
-                keys = ("name", "libs", "note", "dev", "runtime") if eco == "system" else ("name", "libs", "note", "tls", "system_libs")
+                keys = ("name", "libs", "note", "dev", "runtime") if eco == "system" else \
+                    ("name", "libs", "note", "tls", "system_libs", "until")
                 if not self.keys_ok(entry, name or eco, keys, ("name",)):
                     continue
                 normal = re.sub(r"[-_.]+", "-", name).lower() if eco == "python" else \
                     name.lower() if eco in ("node", "system") else name
                 if name != normal:
                     self.problem(entry.line, name, f"write the package name as '{normal}'")
+                if eco == "system" and any(library_stem(so, lib) == name for so, lib in self.kb.libraries.items()
+                                           if "runtime" in lib):
+                    self.problem(entry.line, name, f"'{name}' is under libraries (releases.yaml), which lint reads: "
+                                                   "give it dev_also and runtime there instead")
+                    continue
                 if self.claim(f"native_packages {eco}", name, entry.line, known):
                     known[name] = {"name": name, "libs": self.strings(entry, "libs", name),
                                    "note": self.text(entry, "note", name), "tls": self.text(entry, "tls", name) or None,
                                    "system_libs": self.flag(entry, "system_libs", name)}
+                    if eco != "system" and "until" in entry:  # the first version whose defaults differ
+                        until = self.text(entry, "until", name)
+                        if not re.fullmatch(r"\d+(\.\d+)*", until or ""):
+                            self.problem(entry.key_lines.get("until", entry.line), name,
+                                         f"until: '{until}' is not a version (digits and dots)")
+                        else:
+                            known[name]["until"] = until
                     if eco == "system":  # a shared library: the packages that build against it and that ship it
                         known[name].update(dev=self.strings(entry, "dev", name),
                                            runtime=self.strings(entry, "runtime", name))
+
+
+def library_stem(soname: str, entry: dict) -> str:
+    """The name lint knows a `libraries` entry by: its group's `name` is the package-ish name the questions use
+    (zlib, libssl for libcrypto too); lint names a library by its first soname's stem (libz, libssl)."""
+    base = soname.lower().replace("_", "-").split(".so", 1)[0]
+    return base[:-3] if base.endswith("t64") else base
+
+
+def lint_libraries(libraries: dict) -> dict[str, dict]:
+    """native_packages `system:` entries made from the `libraries` entries that carry lint's fields (`runtime`):
+    one per library group (`name`, else the soname's stem), named by the stem of its first soname; dev: the apt
+    and apk -dev packages and `dev_also`; runtime: the `runtime` globs."""
+    out: dict[str, dict] = {}
+    by_group: dict[str, str] = {}
+    for soname, info in libraries.items():
+        if "runtime" not in info:
+            continue
+        group = str(info.get("name") or library_stem(soname, info))
+        stem = by_group.setdefault(group, library_stem(soname, info))
+        entry = out.setdefault(stem, {"name": stem, "libs": (), "note": "", "tls": None, "system_libs": False,
+                                      "dev": (), "runtime": ()})
+        dev = info.get("dev") if isinstance(info.get("dev"), dict) else {}
+        names = [str(dev[k]) for k in ("apt", "apk") if isinstance(dev.get(k), str)] + list(info.get("dev_also", ()))
+        entry["libs"] = (*entry["libs"], soname)
+        entry["dev"] = tuple(dict.fromkeys((*entry["dev"], *names)))
+        entry["runtime"] = tuple(dict.fromkeys((*entry["runtime"], *info["runtime"])))
+    return out

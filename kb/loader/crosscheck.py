@@ -20,6 +20,13 @@ def _cross_check_lints(kb: Knowledge, problems: list[Problem]) -> None:
 
 def _cross_check(kb: Knowledge, pending: list, problems: list[Problem]) -> None:
     """References between sections, checked once every layer is read."""
+    from .catalogue import lint_libraries
+
+    # lint's shared-library table: the `libraries` entries with lint's fields first, then native_packages system:
+    # (what no one soname names: boost's versioned sonames, headers-only -dev packages); a library in both is a
+    # load error where the second is read
+    system = kb.native_packages.get("system", {})
+    kb.native_packages["system"] = {**lint_libraries(kb.libraries), **system}
     concluded: dict[str, set[str]] = {}
     for rule, _, then in pending:
         for name, value, _ in then:

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
 
 from kb.files import safe_text
@@ -65,6 +64,8 @@ def run(args, env: Env) -> int:
     except ImportError as e:
         raise UsageError(f"lint needs the 'dockerfile' package (pip install dockerfile): {e}") from None
     results = _lint(rb, args, env, ignore)
+    if args.format in ("json", "sarif"):
+        import json  # not at import: a text lint of one file does not load it
     if args.format == "json":
         write_output(json.dumps(_json(results), indent=2) + "\n", args, env)
     elif args.format == "sarif":

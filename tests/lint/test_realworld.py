@@ -32,13 +32,16 @@ MECHANISMS = {"missing-library", "cgo-stub", "glibc-skew", "go-cgo-default", "ca
 # Python) was labelled before lint ran on it and first linted blind: 1/7 broken, 6/6 correct; MI412, cargo's global
 # options and golang:1.19's release came after looking at all its misses (held-out ones too): no longer blind.
 # Batch 4 was labelled after those changes and linted blind: 2/3 broken, 3/3 correct; its miss (libgomp, OpenMP
-# in a ggml build) then became part of MI412.
+# in a ggml build) then became part of MI412. The batch-2 and batch-3 misses (infino: libssl from Cargo.toml
+# without a Cargo.lock; docker-ansible: libpq on an image lint does not know, MI430) were fixed after looking at
+# them. Batch 5 (a Node pair, Checkmate) was labelled before lint ran and linted blind: 0/1 broken, 1/1 correct;
+# the miss (npm's package.json is in the directory `COPY server ./` brought, not the context's root) was then fixed.
 FLOORS = {(1, "dev", "broken"): 0.95, (1, "dev", "correct"): 1.0, (1, "heldout", "broken"): 1.0,
-          (1, "heldout", "correct"): 1.0, (2, "dev", "broken"): 0.8, (2, "dev", "correct"): 1.0,
+          (1, "heldout", "correct"): 1.0, (2, "dev", "broken"): 1.0, (2, "dev", "correct"): 1.0,
           (2, "heldout", "broken"): 1.0, (2, "heldout", "correct"): 1.0, (3, "dev", "broken"): 1.0,
-          (3, "dev", "correct"): 1.0, (3, "heldout", "broken"): 0.66, (3, "heldout", "correct"): 1.0,
+          (3, "dev", "correct"): 1.0, (3, "heldout", "broken"): 1.0, (3, "heldout", "correct"): 1.0,
           (4, "dev", "broken"): 1.0, (4, "dev", "correct"): 1.0, (4, "heldout", "broken"): 1.0,
-          (4, "heldout", "correct"): 1.0}
+          (4, "heldout", "correct"): 1.0, (5, "heldout", "broken"): 1.0, (5, "heldout", "correct"): 1.0}
 
 
 def load_manifest() -> list[dict]:
