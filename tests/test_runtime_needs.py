@@ -30,7 +30,7 @@ def test_healthcheck_yes_warns_where_no_program_can_run_it(rb):
     assert not any("HEALTHCHECK" in c for c in caveats_on(result, "busybox:musl"))  # busybox has wget
     assert not any("HEALTHCHECK" in c for c in caveats_on(rb.consult({**GO, "healthcheck": "no"}), "scratch"))
     py = rb.consult({"language": "python", "native_deps": "yes", "musl_builds": "no", "healthcheck": "yes"})
-    assert any("no curl or wget for a HEALTHCHECK; install one" in c for c in caveats_on(py, "python:3.14-slim"))
+    assert any("no curl or wget for a HEALTHCHECK; install one" in c for c in caveats_on(py, "python:3.15-slim"))
 
 
 def test_fips_is_asked_only_for_a_program_that_needs_a_ca_bundle(rb):
@@ -48,7 +48,7 @@ def test_fonts_are_asked_for_python_node_and_java_only(rb):
     assert "gcr.io/distroless/java21-debian13" in [p.final_image for p in result.plans]
     assert not any("no fonts" in c for c in caveats_on(result, "gcr.io/distroless/java21-debian13"))  # DejaVu
     node = rb.consult({"language": "node", "native_deps": "no", "fonts": "yes"})
-    assert any("no fonts and no locales beyond C.UTF-8" in c for c in caveats_on(node, "node:24-alpine"))
+    assert any("no fonts and no locales beyond C.UTF-8" in c for c in caveats_on(node, "node:26-alpine"))
 
 
 @pytest.mark.parametrize("language,warned", [("node", True), ("python", True), ("c", True), ("go", False),
