@@ -44,7 +44,8 @@ def test_fips_is_asked_only_for_a_program_that_needs_a_ca_bundle(rb):
 def test_fonts_are_asked_for_python_node_and_java_only(rb):
     assert "fonts" in asked(rb, {"language": "java"})
     assert "fonts" not in asked(rb, GO)
-    result = rb.consult({"language": "java", "native_deps": "no", "needs_shell": "no", "fonts": "yes"})
+    result = rb.consult({"language": "java", "java_version": "21", "native_deps": "no", "needs_shell": "no",
+                         "fonts": "yes"})
     assert "gcr.io/distroless/java21-debian13" in [p.final_image for p in result.plans]
     assert not any("no fonts" in c for c in caveats_on(result, "gcr.io/distroless/java21-debian13"))  # DejaVu
     node = rb.consult({"language": "node", "native_deps": "no", "fonts": "yes"})

@@ -16,7 +16,7 @@ from ..model import Knowledge, Located
 NEEDS_CHECKED = ("ca-certificates", "tzdata", "passwd", "shell", "native-libs", "icu")
 LIBCS = ("glibc", "musl", "none")
 SHELLS = ("none", "busybox", "dash", "bash")
-PACKAGE_MANAGERS = ("none", "apk", "apt")
+PACKAGE_MANAGERS = ("none", "apk", "apt", "microdnf")
 TZDATA = ("yes", "no", "utc-only")
 FAMILIES = ("debian", "alpine", "rhel")
 # Docker's platform names (linux/...), as `platforms:` of an image lists them; the first six are the `platform` choices
