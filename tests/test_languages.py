@@ -194,7 +194,7 @@ def test_python_and_node_default_to_today_s_versions_and_say_so():
     assert "python_version = 3.15: 3.15 is the newest stable Python" in out
     assert "FROM python:3.15-slim-trixie AS build" in out
     node = consult(language="node", native_deps="yes", musl_builds="no", needs_shell="yes")
-    assert node["plans"][0]["final_image"] == "node:26-trixie-slim"
+    assert [p["final_image"] for p in node["plans"]] == ["cgr.dev/chainguard/node", "node:26-trixie-slim"]
     assert {a["fact"]: a["assumed"] for a in node["assumptions"]}["node_version"] == "26"
 
 
@@ -250,8 +250,9 @@ def test_python_3_15_is_what_python_3_slim_means_and_older_versions_stay_answera
 
 def test_node_26_lts_has_trixie_slim_alpine_and_distroless_images_and_24_stays_answerable():
     data = consult(language="node", node_version="26", native_deps="yes", musl_builds="no", needs_shell="no")
-    assert data["plans"][0]["final_image"] == "gcr.io/distroless/nodejs26-debian13"
-    assert data["plans"][0]["cmd"] == ["server.js"]
+    (distroless,) = [p for p in data["plans"] if p["final_image"] == "gcr.io/distroless/nodejs26-debian13"]
+    assert distroless["cmd"] == ["server.js"]  # distroless nodejs runs node itself
+    assert "FROM node:26-trixie-slim AS build" in distroless["dockerfile"]
     pure = consult(language="node", native_deps="no", needs_shell="yes")
     assert pure["plans"][0]["final_image"] == "node:26-alpine"
     assert pure["plans"][0]["build_image"] == "node:26-alpine"
