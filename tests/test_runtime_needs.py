@@ -33,10 +33,11 @@ def test_healthcheck_yes_warns_where_no_program_can_run_it(rb):
     assert any("no curl or wget for a HEALTHCHECK; install one" in c for c in caveats_on(py, "python:3.15-slim"))
 
 
-def test_fips_is_asked_only_for_a_program_that_needs_a_ca_bundle(rb):
+def test_fips_is_asked_for_a_compiled_program_that_needs_a_ca_bundle_and_for_every_interpreted_one(rb):
     assert "fips" in asked(rb, {**GO, "tls": "yes"})
     assert "fips" not in asked(rb, GO)
-    assert "fips" not in asked(rb, {"language": "java"})
+    for language in ("python", "node", "java"):
+        assert "fips" in asked(rb, {"language": language}), language
     result = rb.consult({**GO, "tls": "yes", "fips": "yes"})
     assert all(any("FIPS 140 validated" in c for c in p.caveats) for p in result.plans)
 
@@ -65,3 +66,24 @@ def test_only_scratch_plans_say_it_has_no_tmp(rb):
     result = rb.consult(GO)
     for plan in result.plans:
         assert any("scratch has no /tmp" in c for c in plan.caveats) == (plan.final_image == "scratch")
+
+
+@pytest.mark.parametrize("language,extra,says", [
+    ("python", {"native_deps": "no"}, "No FIPS plan for Python here"),
+    ("node", {"native_deps": "no"}, "node --enable-fips"),
+    ("java", {"native_deps": "no"}, "Bouncy Castle's bc-fips"),
+])
+def test_fips_yes_tells_each_interpreted_language_its_route_on_every_plan(rb, language, extra, says):
+    result = rb.consult({"language": language, "fips": "yes", **extra})
+    assert result.plans and all(any(says in c for c in p.caveats) for p in result.plans)
+    assert not any(says in c for p in rb.consult({"language": language, "fips": "no", **extra}).plans
+                   for c in p.caveats)
+
+
+def test_fips_yes_names_ubi_minimal_as_the_validated_openssl_on_a_fips_mode_rhel_host(rb):
+    result = rb.consult({"language": "c", "static_ok": "no", "native_deps": "no", "tls": "yes", "fips": "yes",
+                         "needs_shell": "yes", "timezones": "no", "named_user": "no"})
+    (ubi,) = [p for p in result.plans if p.final_image == "registry.access.redhat.com/ubi10/ubi-minimal"]
+    assert any("runs in FIPS mode when the host runs RHEL installed in FIPS mode" in c for c in ubi.caveats)
+    assert not any("RHEL installed in FIPS mode" in c for p in result.plans if "ubi" not in p.final_image
+                   for c in p.caveats)
