@@ -86,3 +86,16 @@ def test_deno_compile_without_output_is_named_after_its_entry_file(tmp_path):
     _code, found = lint(tmp_path, text)
     assert [f[0] for f in found] == ["MI420"]
     assert "the deno compile executable /server" in found[0][1]
+
+
+def test_ubi_tags_are_known_to_lint_by_family_with_their_rhel_glibc(tmp_path):
+    text = ("FROM golang:1.25-trixie AS build\nWORKDIR /src\nCOPY . .\nRUN go build -o /app .\n"
+            "FROM registry.access.redhat.com/ubi10/ubi-minimal:10.1\nCOPY --from=build /app /app\n"
+            "ENTRYPOINT [\"/app\"]\n")
+    _code, found = lint(tmp_path, text)
+    assert [f[0] for f in found] == ["MI404"]
+    assert "(rhel10, glibc 2.39)" in found[0][1]
+    micro = text.replace("ubi10/ubi-minimal:10.1", "ubi9/ubi-micro:9.6").replace("golang:1.25-trixie",
+                                                                                 "golang:1.25-bullseye")
+    _code, found = lint(tmp_path, micro)
+    assert found == []  # glibc 2.31 under 2.34, no CA bundle needed by a program lint cannot see
