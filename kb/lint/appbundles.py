@@ -6,12 +6,18 @@ dotnet-self-contained, dotnet-aot, deno, bun) and whose `linkage` is "bundle-gli
 its native part loads, in a value of its own so that the C/Go/Rust checks of kb/lint/checks.py leave it alone.
 `needs` holds the libraries beyond libc (libstdc++, libgcc_s, ICU) and `why` what decided the kind and libc.
 
-Only what the command line says is read: a PublishAot or SelfContained set in the .csproj is not seen, and the
-output directory must be given (-o, --output, --outfile) or follow from the entry file (deno, bun).
+For dotnet, the properties on the command line win over those of the project files in the build context (*.csproj,
+*.fsproj, Directory.Build.props: PublishAot, SelfContained, InvariantGlobalization, RuntimeIdentifier). Without a
+context, or with no project file in it, what the command line does not say is unknown: `needs` then holds
+"?project", and MI421 does not call output framework-dependent on a runtime-deps image, the image made for
+self-contained and AOT apps. The output directory must be given (-o, --output, --outfile) or follow from the entry
+file (deno, bun).
 """
 from __future__ import annotations
 
+import os
 import posixpath
+import re
 
 from ..detectors import detector
 from ..model import LintRule
@@ -65,6 +71,43 @@ def _msbuild(argv: list[str]) -> dict[str, str]:
     return props
 
 
+_PROPERTY = re.compile(r"<(PublishAot|SelfContained|InvariantGlobalization|RuntimeIdentifier)>\s*([^<]*?)\s*</\1>",
+                       re.IGNORECASE)
+_PROJECT_FILES = (".csproj", ".fsproj", ".vbproj", "directory.build.props")
+_SKIP_DIRS = {"bin", "obj", ".git", "node_modules"}
+MAX_PROJECT_FILES = 400  # directory entries looked at in the context, as kb/lint/context.py bounds its scans
+
+
+def project_properties(a: "Analysis") -> dict[str, str] | None:
+    """The .NET publish properties the build context's project files set (lower-cased names and values), or None
+    when there is no context or no project file in it. Read once per context, inside it only and bounded."""
+    root = a.context_dir
+    if not root:
+        return None
+    key = ("dotnet-properties", os.path.realpath(root))
+    if key in a.context_cache:
+        return a.context_cache[key]
+    from ..evidence.errors import read_project_file
+
+    found, seen, props = False, 0, {}
+    for top, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if d.lower() not in _SKIP_DIRS and not os.path.islink(os.path.join(top, d)))
+        if os.path.relpath(top, root).count(os.sep) >= 3:
+            dirs[:] = []
+        seen += len(files) + len(dirs)
+        for name in sorted(files):
+            if name.lower().endswith(_PROJECT_FILES):
+                text = read_project_file(root, os.path.relpath(os.path.join(top, name), root))
+                if text is not None:
+                    found = True
+                    for m in _PROPERTY.finditer(text):
+                        props.setdefault(m.group(1).lower(), m.group(2).lower())
+        if seen > MAX_PROJECT_FILES:
+            break
+    a.context_cache[key] = props if found else None
+    return a.context_cache[key]
+
+
 def _stage_libc(info: "StageInfo") -> str:
     return "musl" if info.profile.libc == "musl" else "glibc"
 
@@ -76,20 +119,26 @@ def _built(info: "StageInfo", path: str, lang: str, libc: str, line: int, why: s
                      needs=frozenset(needs), why=why)
 
 
-def dotnet_publish(info: "StageInfo", argv: list[str], cwd: str, env: dict, line: int) -> BuiltFile | None:
+def dotnet_publish(a: "Analysis", info: "StageInfo", argv: list[str], cwd: str, env: dict,
+                   line: int) -> BuiltFile | None:
     out = _option(argv, "-o", "--output")
     if out is None:
         return None
-    props = _msbuild(argv)
+    project, cli = project_properties(a), _msbuild(argv)
+    props = {**(project or {}), **cli}
     rid = (_option(argv, "-r", "--runtime") or props.get("runtimeidentifier") or "").lower()
-    sc_flag = _option(argv, "--self-contained")
-    self_contained = ("--sc" in argv or props.get("selfcontained") in _TRUE or
-                      ("--self-contained" in argv and (sc_flag or "true").lower() not in ("false", "0")) or
-                      (sc_flag or "").lower() in _TRUE) and "--no-self-contained" not in argv
+    sc_flag = (_option(argv, "--self-contained") or "").lower()
+    if "--no-self-contained" in argv or sc_flag in ("false", "0"):
+        self_contained, sc_how = False, ""
+    elif "--sc" in argv or "--self-contained" in argv or sc_flag in _TRUE or cli.get("selfcontained") in _TRUE:
+        self_contained, sc_how = True, "--self-contained"
+    else:
+        self_contained, sc_how = props.get("selfcontained") in _TRUE, "SelfContained in the project file"
     if props.get("publishaot") in _TRUE:
-        lang, how = "dotnet-aot", "PublishAot=true"
+        lang = "dotnet-aot"
+        how = "PublishAot=true" if cli.get("publishaot") in _TRUE else "PublishAot in the project file"
     elif self_contained:
-        lang, how = "dotnet-self-contained", "--self-contained"
+        lang, how = "dotnet-self-contained", sc_how
     else:
         lang, how = "dotnet-framework", "framework-dependent, the default of dotnet publish"
     libc = "musl" if "musl" in rid else "glibc" if rid.startswith("linux") else _stage_libc(info)
@@ -98,6 +147,8 @@ def dotnet_publish(info: "StageInfo", argv: list[str], cwd: str, env: dict, line
     if props.get("invariantglobalization") not in _TRUE and env.get("DOTNET_SYSTEM_GLOBALIZATION_INVARIANT",
                                                                      "").lower() not in _TRUE:
         needs.append("libicu")
+    if project is None:
+        needs.append("?project")  # a project file might set what the command line leaves out
     path = posixpath.join(abspath(expand(out, env, "x"), cwd), "*")
     return _built(info, path, lang, libc, line, f"{how}; {where}", needs)
 
@@ -137,11 +188,12 @@ def bun_compile(info: "StageInfo", argv: list[str], cwd: str, env: dict, line: i
     return _built(info, abspath(expand(out, env, "x"), cwd), "bun", libc, line, why)
 
 
-def bundle_build(info: "StageInfo", argv: list[str], cwd: str, env: dict, line: int) -> BuiltFile | None:
+def bundle_build(a: "Analysis", info: "StageInfo", argv: list[str], cwd: str, env: dict,
+                 line: int) -> BuiltFile | None:
     """The BuiltFile a `dotnet publish`, `deno compile` or `bun build --compile` command writes, or None."""
     prog, sub = posixpath.basename(argv[0]), argv[1] if len(argv) > 1 else ""
     if prog == "dotnet" and sub == "publish":
-        return dotnet_publish(info, argv, cwd, env, line)
+        return dotnet_publish(a, info, argv, cwd, env, line)
     if prog == "deno" and sub == "compile":
         return deno_compile(info, argv, cwd, env, line)
     if prog == "bun" and sub == "build":
@@ -214,8 +266,9 @@ def _dotnet_runtime(a: "Analysis") -> bool:
 def check_framework_dependent(a: "Analysis", rule: LintRule):
     if not a.final.profile.known or _dotnet_runtime(a):
         return
+    runtime_deps = "dotnet/runtime-deps" in a.final.stage.base_image_resolved.lower()
     for art, line in _arrivals(a):
-        if art.lang == "dotnet-framework":
+        if art.lang == "dotnet-framework" and not ("?project" in art.needs and runtime_deps):
             yield Hit(line, _values(a, art))
 
 

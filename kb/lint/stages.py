@@ -250,7 +250,7 @@ class Analysis:
             elif prog in ("dotnet", "deno", "bun") and len(argv) > 1 and argv[1] in ("publish", "compile", "build"):
                 from .appbundles import bundle_build  # programs that carry their runtime (MI420-MI423)
 
-                self._add(info, bundle_build(info, argv, cwd, cenv, line))
+                self._add(info, bundle_build(self, info, argv, cwd, cenv, line))
             elif prog in ("cp", "install", "mv", "ln"):
                 self._move(info, argv, prog, cwd, cenv)
             elif prog in ("make", "gmake"):

@@ -29,7 +29,8 @@ def dotnet(publish, final, *more):
 @pytest.mark.parametrize("publish,final,rules", [
     # the kind of output decides what the final image needs
     ("", "mcr.microsoft.com/dotnet/runtime:10.0", []),
-    ("", "mcr.microsoft.com/dotnet/runtime-deps:10.0", ["MI421"]),
+    ("", "mcr.microsoft.com/dotnet/runtime-deps:10.0", []),  # no project file seen: it may set PublishAot
+    ("", "debian:trixie-slim", ["MI421"]),
     ("--self-contained false -r linux-x64", "debian:trixie-slim", ["MI421"]),  # explicitly framework-dependent
     ("--sc -r linux-x64", "mcr.microsoft.com/dotnet/runtime-deps:10.0", []),
     ("--sc -r linux-x64", "gcr.io/distroless/cc-debian13", ["MI423"]),  # no ICU and not invariant
@@ -100,3 +101,24 @@ def test_ubi_tags_are_known_to_lint_by_family_with_their_rhel_glibc(tmp_path):
     code, found = lint(tmp_path, micro)
     assert code == 0 and [f[0] for f in found] == ["MI416"]  # glibc 2.31 under 2.34: only ubi-micro's missing CA
     assert found[0][1].startswith("info: registry.access.redhat.com/ubi9/ubi-micro:9.6 has no CA bundle")
+
+
+@pytest.mark.parametrize("project,rules,says", [
+    ("<PublishAot>true</PublishAot><InvariantGlobalization>true</InvariantGlobalization>", [], ""),
+    ("<SelfContained>true</SelfContained><RuntimeIdentifier>linux-x64</RuntimeIdentifier>", ["MI423"],
+     "the self-contained .NET app in /app/ (SelfContained in the project file; -r linux-x64) loads ICU"),
+    ("<TargetFramework>net10.0</TargetFramework>", ["MI421"], "the framework-dependent .NET output in /app/"),
+])
+def test_the_project_file_in_the_build_context_decides_what_the_command_line_leaves_out(tmp_path, project, rules,
+                                                                                        says):
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "app.csproj").write_text(f"<Project Sdk=\"Microsoft.NET.Sdk\"><PropertyGroup>{project}"
+                                                 "</PropertyGroup></Project>\n")
+    final = "gcr.io/distroless/cc-debian13" if rules == ["MI423"] else "mcr.microsoft.com/dotnet/runtime-deps:10.0"
+    (tmp_path / "Dockerfile").write_text(dotnet("", final))
+    env = Env(stdin=io.StringIO(""), stdout=io.StringIO(), stderr=io.StringIO(), stdin_isatty=False,
+              stdout_isatty=False, environ={})
+    main(["lint", str(tmp_path / "Dockerfile")], env)
+    found = [line.split(" ", 2)[1:] for line in env.stdout.getvalue().splitlines() if not line.startswith(" ")]
+    assert [f[0] for f in found] == rules
+    assert all(says in f[1] for f in found)
