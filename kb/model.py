@@ -189,7 +189,7 @@ class Strategy(Data):
     title: str
     build_image: str  # may contain {debian}: the Debian release is pinned to the final image's
     build_release: str | None  # the release of a build image without {debian}, for the glibc check
-    build_family: str  # debian | alpine | rhel
+    build_family: str  # debian | alpine | rhel | wolfi
     libc: str  # what the artefact needs: none | glibc | musl | any (interpreted: the runtime image brings it)
     libs: frozenset[str]
     runtime: str | None

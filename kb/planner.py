@@ -158,8 +158,8 @@ class Planner:
             return None
         packages, size = [], 0.0
         # Wolfi's apk installs Wolfi packages, named apart from Alpine's (libzstd1, not zstd-libs): a library
-        # installs there only under a name the table gives for Wolfi itself
-        key = "wolfi" if image.release == "wolfi" else manager
+        # installs there only under a name the table gives for Wolfi itself; microdnf installs RPMs (key "rpm")
+        key = "wolfi" if image.release == "wolfi" else "rpm" if manager == "microdnf" else manager
 
         def package(info: dict) -> str:
             return _package(info[key], image.release)
@@ -397,4 +397,6 @@ def _package(name, release: str | None) -> str:
 def _install(manager: str, packages: str) -> str:
     if manager == "apk":
         return f"RUN apk add --no-cache {packages}"
+    if manager == "microdnf":
+        return f"RUN microdnf install -y --nodocs {packages} && microdnf clean all"
     return f"RUN apt-get update && apt-get install -y --no-install-recommends {packages} && rm -rf /var/lib/apt/lists/*"

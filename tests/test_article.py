@@ -121,9 +121,9 @@ def test_a16_alpine_needs_build_base_not_just_gcc(consult):
 
 
 @pytest.mark.parametrize("native,musl,best", [
-    ("yes", "no", "python:3.14-slim"),  # the article's answer: slim, glibc (today's Python, 3.14)
-    ("no", None, "python:3.14-alpine"),  # corrected: pure Python is fine on alpine
-    ("yes", "yes", "python:3.14-alpine"),  # corrected: musllinux wheels (PEP 656)
+    ("yes", "no", "python:3.15-slim"),  # the article's answer: slim, glibc (today's Python, 3.15)
+    ("no", None, "python:3.15-alpine"),  # corrected: pure Python is fine on alpine
+    ("yes", "yes", "python:3.15-alpine"),  # corrected: musllinux wheels (PEP 656)
 ])
 def test_a17_interpreters_belong_on_slim_unless_packages_run_on_musl(consult, native, musl, best):
     answers = {"language": "python", "native_deps": native, "timezones": "no", "named_user": "no",
@@ -134,8 +134,8 @@ def test_a17_interpreters_belong_on_slim_unless_packages_run_on_musl(consult, na
 
 
 def test_a17_node_addons_without_musl_builds_stay_on_glibc(consult):
-    result = consult({"language": "node", "native_deps": "yes", "musl_builds": "no", "named_user": "no",
-                      "needs_shell": "yes"})
+    result = consult({"language": "node", "node_version": "24", "native_deps": "yes", "musl_builds": "no",
+                      "named_user": "no", "needs_shell": "yes"})
     assert result.best.final_image == "node:24-trixie-slim"  # the current Debian release first at about the same size
     assert rejection(result, "node:24-alpine", "node24-glibc").rule_id == "MI150"
     assert not plans_on(result, "node:24-alpine")

@@ -190,12 +190,12 @@ def test_python_and_node_default_to_today_s_versions_and_say_so():
     status, out, err = run("--answer", "language=python", "--answer", "native_deps=yes", "--answer", "musl_builds=no",
                            *[a for f, v in QUIET.items() for a in ("--answer", f"{f}={v}")])
     assert status == 0, err
-    assert "Recommended: python:3.14-slim" in out
-    assert "python_version = 3.14: 3.14 is the newest Python" in out
-    assert "FROM python:3.14-slim-trixie AS build" in out
+    assert "Recommended: python:3.15-slim" in out
+    assert "python_version = 3.15: 3.15 is the newest stable Python" in out
+    assert "FROM python:3.15-slim-trixie AS build" in out
     node = consult(language="node", native_deps="yes", musl_builds="no", needs_shell="yes")
-    assert node["plans"][0]["final_image"] == "node:24-trixie-slim"
-    assert {a["fact"]: a["assumed"] for a in node["assumptions"]}["node_version"] == "24"
+    assert [p["final_image"] for p in node["plans"]] == ["cgr.dev/chainguard/node", "node:26-trixie-slim"]
+    assert {a["fact"]: a["assumed"] for a in node["assumptions"]}["node_version"] == "26"
 
 
 def test_distroless_python_is_offered_only_for_debian_s_python_3_13():
@@ -232,3 +232,29 @@ def test_lint_knows_the_chiseled_images_have_no_shell(tmp_path):
                           "COPY --from=build /out /app\nRUN chmod +x /app/app\nCMD [\"/app/app\"]\n")
     status, out, err = run("lint", str(dockerfile))
     assert "has no shell" in out and "MI414" not in out
+
+
+def test_python_3_15_is_what_python_3_slim_means_and_older_versions_stay_answerable(rb):
+    status, out, err = run("--answer", "language=python", "--answer", "python_version=3.15", "--answer",
+                           "native_deps=no", *[a for f, v in {**QUIET, "needs_shell": "yes"}.items()
+                                               for a in ("--answer", f"{f}={v}")])
+    assert status == 0, err
+    assert "Recommended: python:3.15-alpine" in out
+    assert "FROM python:3.15-alpine AS build" in out
+    assert rb.knowledge.image("python:3-slim").ref == "python:3.15-slim"
+    older = consult(language="python", python_version="3.14", native_deps="yes", musl_builds="no", needs_shell="yes")
+    assert older["plans"][0]["final_image"] == "python:3.14-slim"
+    (why,) = [r for r in rejection(older, "python:3.15-slim") if r["strategy"] == "python314-official-glibc"]
+    assert why["reason"] == "needs the python3.14 runtime; it has python3.15"
+
+
+def test_node_26_lts_has_trixie_slim_alpine_and_distroless_images_and_24_stays_answerable():
+    data = consult(language="node", node_version="26", native_deps="yes", musl_builds="no", needs_shell="no")
+    (distroless,) = [p for p in data["plans"] if p["final_image"] == "gcr.io/distroless/nodejs26-debian13"]
+    assert distroless["cmd"] == ["server.js"]  # distroless nodejs runs node itself
+    assert "FROM node:26-trixie-slim AS build" in distroless["dockerfile"]
+    pure = consult(language="node", native_deps="no", needs_shell="yes")
+    assert pure["plans"][0]["final_image"] == "node:26-alpine"
+    assert pure["plans"][0]["build_image"] == "node:26-alpine"
+    older = consult(language="node", node_version="24", native_deps="yes", musl_builds="no", needs_shell="no")
+    assert older["plans"][0]["final_image"] == "gcr.io/distroless/nodejs24-debian13"

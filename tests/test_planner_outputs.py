@@ -26,4 +26,5 @@ def test_a_binary_needing_several_glibc_versions_is_judged_by_the_newest_by_vers
     assert [j.conclusion for j in result.best.justification if j.rule_id == "MI151"] == \
         ["its glibc 2.41 is at least the 2.38 the binary needs"]
     older = [r for r in result.rejected if r.rule_id == "MI151" and r.strategy == "prebuilt-binary"]
-    assert older and all("2.38" in r.reason and "2.36" in r.reason for r in older), older
+    assert older and all(r.reason.startswith("needs glibc 2.38, but the image has 2.3") for r in older), older
+    assert {r.reason[-4:] for r in older} == {"2.36", "2.34"}  # Debian 12 and RHEL 9 (UBI 9)

@@ -40,8 +40,8 @@ def test_an_image_older_than_every_debian_release_is_rejected_for_a_build_on_deb
 
 def test_a_runtime_mismatch_says_which_runtime_the_image_has(rb):
     """MI153's reason names what the image offers instead: another runtime, or none at all."""
-    result = rb.consult({"language": "python", "native_deps": "no", "named_user": "no", "needs_shell": "no",
-                         "timezones": "no"})
+    result = rb.consult({"language": "python", "python_version": "3.14", "native_deps": "no", "named_user": "no",
+                         "needs_shell": "no", "timezones": "no"})
     reasons = {(r.rule_id, r.image, r.strategy): r.reason for r in result.rejected}
     assert reasons[("MI153", "scratch", "python314-official-glibc")] == \
         "needs the python3.14 runtime; it has no language runtime"

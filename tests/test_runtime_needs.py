@@ -30,13 +30,14 @@ def test_healthcheck_yes_warns_where_no_program_can_run_it(rb):
     assert not any("HEALTHCHECK" in c for c in caveats_on(result, "busybox:musl"))  # busybox has wget
     assert not any("HEALTHCHECK" in c for c in caveats_on(rb.consult({**GO, "healthcheck": "no"}), "scratch"))
     py = rb.consult({"language": "python", "native_deps": "yes", "musl_builds": "no", "healthcheck": "yes"})
-    assert any("no curl or wget for a HEALTHCHECK; install one" in c for c in caveats_on(py, "python:3.14-slim"))
+    assert any("no curl or wget for a HEALTHCHECK; install one" in c for c in caveats_on(py, "python:3.15-slim"))
 
 
-def test_fips_is_asked_only_for_a_program_that_needs_a_ca_bundle(rb):
+def test_fips_is_asked_for_a_compiled_program_that_needs_a_ca_bundle_and_for_every_interpreted_one(rb):
     assert "fips" in asked(rb, {**GO, "tls": "yes"})
     assert "fips" not in asked(rb, GO)
-    assert "fips" not in asked(rb, {"language": "java"})
+    for language in ("python", "node", "java"):
+        assert "fips" in asked(rb, {"language": language}), language
     result = rb.consult({**GO, "tls": "yes", "fips": "yes"})
     assert all(any("FIPS 140 validated" in c for c in p.caveats) for p in result.plans)
 
@@ -44,11 +45,12 @@ def test_fips_is_asked_only_for_a_program_that_needs_a_ca_bundle(rb):
 def test_fonts_are_asked_for_python_node_and_java_only(rb):
     assert "fonts" in asked(rb, {"language": "java"})
     assert "fonts" not in asked(rb, GO)
-    result = rb.consult({"language": "java", "native_deps": "no", "needs_shell": "no", "fonts": "yes"})
+    result = rb.consult({"language": "java", "java_version": "21", "native_deps": "no", "needs_shell": "no",
+                         "fonts": "yes"})
     assert "gcr.io/distroless/java21-debian13" in [p.final_image for p in result.plans]
     assert not any("no fonts" in c for c in caveats_on(result, "gcr.io/distroless/java21-debian13"))  # DejaVu
     node = rb.consult({"language": "node", "native_deps": "no", "fonts": "yes"})
-    assert any("no fonts and no locales beyond C.UTF-8" in c for c in caveats_on(node, "node:24-alpine"))
+    assert any("no fonts and no locales beyond C.UTF-8" in c for c in caveats_on(node, "node:26-alpine"))
 
 
 @pytest.mark.parametrize("language,warned", [("node", True), ("python", True), ("c", True), ("go", False),
@@ -64,3 +66,24 @@ def test_only_scratch_plans_say_it_has_no_tmp(rb):
     result = rb.consult(GO)
     for plan in result.plans:
         assert any("scratch has no /tmp" in c for c in plan.caveats) == (plan.final_image == "scratch")
+
+
+@pytest.mark.parametrize("language,extra,says", [
+    ("python", {"native_deps": "no"}, "No FIPS plan for Python here"),
+    ("node", {"native_deps": "no"}, "node --enable-fips"),
+    ("java", {"native_deps": "no"}, "Bouncy Castle's bc-fips"),
+])
+def test_fips_yes_tells_each_interpreted_language_its_route_on_every_plan(rb, language, extra, says):
+    result = rb.consult({"language": language, "fips": "yes", **extra})
+    assert result.plans and all(any(says in c for c in p.caveats) for p in result.plans)
+    assert not any(says in c for p in rb.consult({"language": language, "fips": "no", **extra}).plans
+                   for c in p.caveats)
+
+
+def test_fips_yes_names_ubi_minimal_as_the_validated_openssl_on_a_fips_mode_rhel_host(rb):
+    result = rb.consult({"language": "c", "static_ok": "no", "native_deps": "no", "tls": "yes", "fips": "yes",
+                         "needs_shell": "yes", "timezones": "no", "named_user": "no"})
+    (ubi,) = [p for p in result.plans if p.final_image == "registry.access.redhat.com/ubi10/ubi-minimal"]
+    assert any("runs in FIPS mode when the host runs RHEL installed in FIPS mode" in c for c in ubi.caveats)
+    assert not any("RHEL installed in FIPS mode" in c for p in result.plans if "ubi" not in p.final_image
+                   for c in p.caveats)

@@ -13,6 +13,7 @@ function gets the same analysed Dockerfile:
     makefiles.py   what `make [TARGET]` runs, from the build context's Makefile
     libraries.py   the shared libraries a build stage links, and whether the final image has them (MI412;
                    MI430 when lint does not know the final image)
+    appbundles.py  what dotnet publish, deno compile and bun build --compile write, and checks MI420-MI423
     checks.py      the checks
     results.py     Hit, Finding, LintResult, render
 
@@ -24,6 +25,7 @@ import os
 
 from ..detectors import DETECTORS
 from ..model import Knowledge
+from . import appbundles as _appbundles  # noqa: F401  registers MI420-MI423 (dotnet publish, deno/bun compile)
 from . import checks as _checks  # noqa: F401  registers the checks
 from .profiles import Profile, profile_for
 from .results import Finding, Hit, LintResult, render

@@ -250,6 +250,10 @@ class Analysis:
             elif prog == "cargo" and len(argv) > 2 and argv[1] in CARGO_BUILD_PLUGINS and argv[2] == "build":
                 # cargo leptos build, cargo auditable build: cargo build underneath, same target directory
                 self._add(info, cargo_build(info, ["cargo", "build", *argv[3:]], cwd, cenv, line))
+            elif prog in ("dotnet", "deno", "bun") and len(argv) > 1 and argv[1] in ("publish", "compile", "build"):
+                from .appbundles import bundle_build  # programs that carry their runtime (MI420-MI423)
+
+                self._add(info, bundle_build(self, info, argv, cwd, cenv, line))
             elif prog in ("cp", "install", "mv", "ln"):
                 self._move(info, argv, prog, cwd, cenv)
             elif prog in ("make", "gmake"):

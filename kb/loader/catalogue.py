@@ -72,7 +72,7 @@ class CatalogueSections(Reader):
                 self.problem(libraries.key_lines.get(soname, libraries.line), soname,
                              "a library maps package managers to package names")
                 continue
-            self.keys_ok(info, soname, ("apt", "apk", "wolfi", "size_mb", "name", "dev", "dev_also", "runtime"), ())
+            self.keys_ok(info, soname, ("apt", "apk", "wolfi", "rpm", "size_mb", "name", "dev", "dev_also", "runtime"), ())
             if "size_mb" in info:
                 self.number(info, "size_mb", soname)
             entry = {k: dict(v) if isinstance(v, dict) else v for k, v in info.items()}

@@ -16,9 +16,9 @@ from ..model import Knowledge, Located
 NEEDS_CHECKED = ("ca-certificates", "tzdata", "passwd", "shell", "native-libs", "icu")
 LIBCS = ("glibc", "musl", "none")
 SHELLS = ("none", "busybox", "dash", "bash")
-PACKAGE_MANAGERS = ("none", "apk", "apt")
+PACKAGE_MANAGERS = ("none", "apk", "apt", "microdnf")
 TZDATA = ("yes", "no", "utc-only")
-FAMILIES = ("debian", "alpine", "rhel")
+FAMILIES = ("debian", "alpine", "rhel", "wolfi")
 # Docker's platform names (linux/...), as `platforms:` of an image lists them; the first six are the `platform` choices
 PLATFORMS = ("amd64", "arm64", "arm/v7", "ppc64le", "s390x", "riscv64", "arm/v6", "arm/v5", "386", "mips64le")
 SECTIONS = ("version", "include", "questions", "derived", "evidence", "releases", "default_debian", "libraries",

@@ -10,8 +10,8 @@ import pytest
 from shell import render
 from shell.chat import COMMANDS, GREETING, TABLE, build_prompt_session
 
-JAVA_TO_RESULT = ("java", "jar", "no", "no", "no", "amd64", "no", "no")  # language, java_runtime, native_deps,
-# named_user, needs_shell, platform, healthcheck, fonts
+JAVA_TO_RESULT = ("java", "jar", "21", "no", "no", "no", "amd64", "no", "no", "no")  # language, java_runtime,
+# java_version, native_deps, named_user, needs_shell, platform, healthcheck, fips, fonts
 
 
 def test_questions_are_shown_with_their_choices_and_answered(talk):
@@ -193,8 +193,8 @@ def test_chat_rule_prints_what_minimage_ask_rules_prints(talk):
 
 def test_the_result_is_shown_once_no_question_matters(talk, rb):
     t = talk(*JAVA_TO_RESULT)
-    result = rb.session(dict(zip(["language", "java_runtime", "native_deps", "named_user", "needs_shell", "platform",
-                                  "healthcheck", "fonts"], JAVA_TO_RESULT))).result()
+    result = rb.session(dict(zip(["language", "java_runtime", "java_version", "native_deps", "named_user",
+                                  "needs_shell", "platform", "healthcheck", "fips", "fonts"], JAVA_TO_RESULT))).result()
     assert render.result_text(result) in t.out
     assert t.out.count("Recommended:") == 1
     assert t.rc == 0

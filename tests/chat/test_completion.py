@@ -49,8 +49,9 @@ def test_completion_follows_the_open_question(chat):
 
 
 def test_after_the_result_only_commands_complete(chat):
-    for fact, value in {"language": "java", "java_runtime": "jar", "native_deps": "no", "named_user": "no",
-                        "needs_shell": "no", "platform": "amd64", "healthcheck": "no", "fonts": "no"}.items():
+    for fact, value in {"language": "java", "java_runtime": "jar", "java_version": "21", "native_deps": "no",
+                        "named_user": "no", "needs_shell": "no", "platform": "amd64", "healthcheck": "no",
+                        "fips": "no", "fonts": "no"}.items():
         chat.session.answer(fact, value)
     chat.refresh()
     assert chat.question is None
@@ -82,8 +83,9 @@ def test_command_arguments_complete(chat):
 
 
 def test_how_and_plan_complete_from_the_result(chat):
-    for fact, value in {"language": "java", "java_runtime": "jar", "native_deps": "no", "named_user": "no",
-                        "needs_shell": "no", "platform": "amd64", "healthcheck": "no", "fonts": "no"}.items():
+    for fact, value in {"language": "java", "java_runtime": "jar", "java_version": "21", "native_deps": "no",
+                        "named_user": "no", "needs_shell": "no", "platform": "amd64", "healthcheck": "no",
+                        "fips": "no", "fonts": "no"}.items():
         chat.session.answer(fact, value)
     chat.refresh()
     assert complete(chat, "how gcr") == ["gcr.io/distroless/java21-debian13"]

@@ -64,6 +64,8 @@ def test_a_whole_conversation(child, tmp_path):
     child.expect("How should the Java program be shipped")
     child.expect("java_runtime>")
     child.send("jar\r")
+    child.expect("java_version>")
+    child.send("21\r")
     child.expect("Does the program use native libraries")
     child.expect("native_deps>")
 
@@ -90,6 +92,8 @@ def test_a_whole_conversation(child, tmp_path):
     child.expect("platform>")
     child.send("arm64\r")
     child.expect("healthcheck>")
+    child.send("no\r")
+    child.expect("fips>")
     child.send("no\r")
     child.expect("fonts>")
     child.send("no\r")
