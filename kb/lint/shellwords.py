@@ -68,3 +68,17 @@ def simple_commands(text: str) -> list[list[str]]:
         if argv:
             out.append(argv)
     return out
+
+
+def pip_dirs(args: list[str], env: dict, cwd: str) -> tuple[str, ...]:
+    """Where `pip install ARGS` puts packages: --target/--prefix/--root, the active venv, else the interpreter's
+    site-packages (/usr/local/lib, /usr/lib) and ~/.local for --user."""
+    for i, a in enumerate(args[:-1]):
+        if a in ("-t", "--target", "--prefix", "--root"):
+            return (abspath(expand(args[i + 1], env, "*"), cwd),)
+    for a in args:
+        if a.startswith(("--target=", "--prefix=", "--root=")):
+            return (abspath(expand(a.split("=", 1)[1], env, "*"), cwd),)
+    if env.get("VIRTUAL_ENV"):
+        return (abspath(env["VIRTUAL_ENV"], cwd),)
+    return ("/usr/local/lib", "/usr/lib", "/root/.local", posixpath.join(env.get("HOME") or "/root", ".local"))

@@ -15,7 +15,8 @@ from ..model import Knowledge
 from .builds import BuiltFile, cargo_argv, cargo_build, cc_build, go_build
 from .context import go_sources, https_clients, tls_sources
 from .profiles import Profile, profile_for
-from .shellwords import BIN_DIRS, CC, abspath, expand, is_assignment, positional, simple_commands, unquote
+from .shellwords import (BIN_DIRS, CC, abspath, expand, is_assignment, pip_dirs, positional, simple_commands,
+                         unquote)
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -89,7 +90,6 @@ class Analysis:
         else:
             info = StageInfo(stage.index, stage, profile_for(self.kb, stage.base_image_resolved))
             cwd = info.profile.workdir
-        prof = info.profile
         env = info.env
         runs = {r.line: r for r in stage.runs}
         froms: dict[int, list] = {}
@@ -268,7 +268,7 @@ class Analysis:
                     info.pip_npm.append((line, "pip", rest[1:], cwd))
                     venv = posixpath.dirname(posixpath.dirname(argv[0])) if "/bin/" in argv[0] else ""
                     dirs = (abspath(expand(venv, cenv, "*"), cwd),) if venv and not venv.startswith("/usr") else \
-                        _pip_dirs(rest[1:], cenv, cwd)
+                        pip_dirs(rest[1:], cenv, cwd)
                     info.pkg_installs.append((line, "pip", dirs))
             elif prog in ("npm", "yarn", "pnpm") and len(argv) > 1 and argv[1] in ("install", "i", "add", "ci"):
                 info.compiles.append((line, f"{prog} install (node-gyp)"))
@@ -276,7 +276,7 @@ class Analysis:
                 info.pkg_installs.append((line, prog, (posixpath.join(cwd, "node_modules"),)))
             elif prog == "poetry" and len(argv) > 1 and argv[1] in ("install", "add", "sync"):
                 info.pip_npm.append((line, "poetry", argv[2:] if argv[1] == "add" else [], cwd))
-                info.pkg_installs.append((line, "poetry", (posixpath.join(cwd, ".venv"), *_pip_dirs([], cenv, cwd))))
+                info.pkg_installs.append((line, "poetry", (posixpath.join(cwd, ".venv"), *pip_dirs([], cenv, cwd))))
 
     def _ldd_bundle(self, info: StageInfo, commands: list[list[str]], cwd: str) -> None:
         """`ldd PROG | ... | xargs -I % install -D % /dist/%` (or cp --parents ... DIR): DIR now holds the
@@ -410,20 +410,6 @@ class Analysis:
                     target = posixpath.join(dest, posixpath.basename(src if "*" not in src else art.path)) \
                         if dest_is_dir else dest
                     info.files[target] = art.at(target)
-
-
-def _pip_dirs(args: list[str], env: dict, cwd: str) -> tuple[str, ...]:
-    """Where `pip install ARGS` puts packages: --target/--prefix/--root, the active venv, else the interpreter's
-    site-packages (/usr/local/lib, /usr/lib) and ~/.local for --user."""
-    for i, a in enumerate(args[:-1]):
-        if a in ("-t", "--target", "--prefix", "--root"):
-            return (abspath(expand(args[i + 1], env, "*"), cwd),)
-    for a in args:
-        if a.startswith(("--target=", "--prefix=", "--root=")):
-            return (abspath(expand(a.split("=", 1)[1], env, "*"), cwd),)
-    if env.get("VIRTUAL_ENV"):
-        return (abspath(env["VIRTUAL_ENV"], cwd),)
-    return ("/usr/local/lib", "/usr/lib", "/root/.local", posixpath.join(env.get("HOME") or "/root", ".local"))
 
 
 def matches(art_path: str, src: str) -> bool:
