@@ -3,14 +3,12 @@ GLIBCXX_3.4.30), the ABI notes of static binaries and, for static binaries, the 
 """
 from __future__ import annotations
 
-import itertools
 import re
 import struct
 
-from elftools.elf.elffile import ELFFile
-
-from .elf_reader import (MAX_SYMBOLS_SCANNED, _MAX_STRTAB_PREFILTER, _SHT_DYNSYM, _SHT_NOBITS, _SHT_SUNW_LDYNSYM,
-                         _SHT_SYMTAB, _Reader, _Sections)
+from .elf_reader import (MAX_SYMBOLS_SCANNED, _MAX_STRTAB_PREFILTER, _SHT_DYNSYM, _SHT_NOBITS, _SHT_STRTAB,
+                         _SHT_SUNW_LDYNSYM, _SHT_SYMTAB, _Reader, _Sections)
+from .elf_tables import StringTable, corrupt
 
 
 
@@ -91,33 +89,33 @@ def _scan_notes(data: bytes, bo: str) -> tuple[bool, bool]:
     return has_abi, has_go
 
 
-def _static_libc(r: _Reader, elf: ELFFile, secs: _Sections) -> str | None:
+def _static_libc(r: _Reader, pre: dict, secs: _Sections) -> str | None:
     """The libc linked into a static binary, from .symtab: the family of the first symbol (in table order, within
     MAX_SYMBOLS_SCANNED) named after a libc start-up marker. The symbol table of a static program can have hundreds
     of thousands of entries, so neither table is walked symbol by symbol: every offset at which "<marker>\\0" occurs
     in .strtab (tail-merged strings included) is a name a symbol can point at, and the raw .symtab is then searched
     as bytes for an entry whose st_name is one of those offsets (it is the first word of an entry in both ELF
-    classes). Tables too large to read whole, or of an unexpected shape, are walked with pyelftools as before."""
+    classes). Tables too large to read whole, or of an unexpected shape, are walked symbol by symbol."""
     idx = secs.index.get(".symtab")
     if idx is None:
         return None
-    _n, typ, _a, sym_off, sym_size, link = secs.rows[idx]
+    _n, typ, _a, sym_off, sym_size, link, _i, _e = secs.rows[idx]
     if typ not in (_SHT_SYMTAB, _SHT_DYNSYM, _SHT_SUNW_LDYNSYM):
         return None
+    entsize = 24 if pre["class"] == 64 else 16
     if 0 < link < len(secs.rows):
-        _sn, stype, _sa, s_off, s_size, _sl = secs.rows[link]
+        _sn, stype, _sa, s_off, s_size, _sl, _si, _se = secs.rows[link]
         if stype != _SHT_NOBITS and s_size <= _MAX_STRTAB_PREFILTER and s_off + s_size <= r.size:
             strtab = r.read(s_off, s_size)
             if len(strtab) == s_size:
                 names = _marker_offsets(strtab)
                 if not names:
                     return None
-                entsize = 24 if elf.elfclass == 64 else 16
                 if 0 < sym_size <= entsize * MAX_SYMBOLS_SCANNED * 2 and sym_off + sym_size <= r.size:
                     symtab = r.read(sym_off, sym_size)
                     if len(symtab) == sym_size:
-                        return _first_marker(symtab, entsize, "<" if elf.little_endian else ">", names)
-    return _static_libc_from_symbols(elf.get_section(idx))
+                        return _first_marker(symtab, entsize, pre["byteorder"], names)
+    return _static_libc_by_symbol(r, pre, secs, idx, entsize)
 
 
 def _marker_offsets(strtab: bytes) -> dict[int, str]:
@@ -155,13 +153,36 @@ def _first_marker(symtab: bytes, entsize: int, bo: str, names: dict[int, str]) -
 _STATIC_MARKERS = tuple(sorted(_GLIBC_STATIC_SYMBOLS | _MUSL_STATIC_SYMBOLS))
 
 
-def _static_libc_from_symbols(symtab) -> str | None:
-    if symtab is None or not hasattr(symtab, "iter_symbols"):
-        return None
-    for sym in itertools.islice(symtab.iter_symbols(), MAX_SYMBOLS_SCANNED):
-        n = sym.name
-        if n in _GLIBC_STATIC_SYMBOLS:
-            return "glibc"
-        if n in _MUSL_STATIC_SYMBOLS:
-            return "musl"
+_SYMBOL_CHUNK = 4096                 # symbols read at a time by the walk below
+
+
+def _static_libc_by_symbol(r: _Reader, pre: dict, secs: _Sections, idx: int, symsize: int) -> str | None:
+    """The slow way: symbol after symbol (sh_entsize apart, at most MAX_SYMBOLS_SCANNED), each name read from the
+    linked string table, which must be an SHT_STRTAB section; sh_entsize must divide sh_size."""
+    path = r.path
+    _n, _t, _a, off, size, link, _i, entsize = secs.rows[idx]
+    if not 0 <= link < len(secs.rows) or secs.rows[link][1] != _SHT_STRTAB:
+        raise corrupt(path, f"the symbol table links to section {link}, which is not a string table")
+    if entsize == 0 or size % entsize:
+        raise corrupt(path, f"the symbol table's entry size {entsize} does not divide its size {size}")
+    names = StringTable(r, secs.rows[link][3])
+    word = struct.Struct(pre["byteorder"] + "I")
+    longest = max(len(m) for m in _STATIC_MARKERS) + 1
+    count = min(size // entsize, MAX_SYMBOLS_SCANNED)
+    for first in range(0, count, _SYMBOL_CHUNK):
+        n = min(_SYMBOL_CHUNK, count - first)
+        data = r.read(off + first * entsize, (n - 1) * entsize + symsize)
+        for j in range(n):
+            at = j * entsize
+            if at + symsize > len(data):
+                raise corrupt(path, f"symbol {first + j} runs past the end of the file")
+            st_name = word.unpack_from(data, at)[0]
+            head = r.read(names.base + st_name, longest)
+            end = head.find(b"\0")
+            if end > 0:
+                name = head[:end].decode("ascii", "replace")
+                if name in _GLIBC_STATIC_SYMBOLS:
+                    return "glibc"
+                if name in _MUSL_STATIC_SYMBOLS:
+                    return "musl"
     return None
