@@ -335,7 +335,7 @@ def test_error_message_shape(tmp_path):
     assert ei.value.to_dict()["reason"] == "not-elf"
 
 
-# ---- the economical pyelftools path agrees with the plain pyelftools API ------------------------------------
+# ---- our struct reader agrees with the plain pyelftools API (a test dependency, the reference) -------------
 def _plain_pyelftools(path) -> dict:
     """What the straightforward pyelftools code (every section and segment object) says about a file."""
     from elftools.elf.dynamic import DynamicSection
