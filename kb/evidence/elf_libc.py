@@ -12,27 +12,28 @@ from .elf_tables import StringTable, corrupt
 
 
 
-# Interpreter basename -> libc family.
+# Interpreter basename -> libc family. Patterns, not compiled regular expressions: `re` compiles (and caches) each
+# one the first time it is used, so a process inspecting one glibc binary compiles two of these, not all ten.
 _INTERP_PATTERNS = (
-    (re.compile(r"^ld-musl-[\w.-]+\.so\.1$"), "musl"),
-    (re.compile(r"^ld-linux[\w.-]*\.so\.\d+$"), "glibc"),
-    (re.compile(r"^ld64\.so\.[12]$"), "glibc"),          # ppc64 / s390x
-    (re.compile(r"^ld\.so\.1$"), "glibc"),               # mips, ppc32 (musl uses ld-musl-* everywhere)
-    (re.compile(r"^ld-uClibc[\w.-]*\.so\.\d+$"), "uclibc"),
-    (re.compile(r"^linker(64)?$"), "bionic"),            # Android /system/bin/linker64
+    (r"^ld-musl-[\w.-]+\.so\.1$", "musl"),
+    (r"^ld-linux[\w.-]*\.so\.\d+$", "glibc"),
+    (r"^ld64\.so\.[12]$", "glibc"),          # ppc64 / s390x
+    (r"^ld\.so\.1$", "glibc"),               # mips, ppc32 (musl uses ld-musl-* everywhere)
+    (r"^ld-uClibc[\w.-]*\.so\.\d+$", "uclibc"),
+    (r"^linker(64)?$", "bionic"),            # Android /system/bin/linker64
 )
 # DT_NEEDED names that reveal the libc family of a shared object without an interpreter.
 _NEEDED_LIBC = (
-    (re.compile(r"^libc\.musl-[\w.-]+\.so\.1$"), "musl"),  # Alpine's SONAME for musl
-    (re.compile(r"^libc\.so\.6$"), "glibc"),
-    (re.compile(r"^libc\.so\.0$"), "uclibc"),
-    (re.compile(r"^libc\.so$"), "musl"),                   # musl-gcc on Debian links plain libc.so
+    (r"^libc\.musl-[\w.-]+\.so\.1$", "musl"),  # Alpine's SONAME for musl
+    (r"^libc\.so\.6$", "glibc"),
+    (r"^libc\.so\.0$", "uclibc"),
+    (r"^libc\.so$", "musl"),                   # musl-gcc on Debian links plain libc.so
 )
 _GLIBC_STATIC_SYMBOLS = frozenset({"__libc_setup_tls", "_dl_aux_init", "_dl_relocate_static_pie",
                                    "__libc_start_main_impl", "_dl_non_dynamic_init"})
 _MUSL_STATIC_SYMBOLS = frozenset({"__init_libc", "__libc_start_init", "__init_tls", "__init_ssp"})
 
-_VERSION_RE = re.compile(r"^(GLIBC|GLIBCXX|CXXABI|GCC)_(\d+(?:\.\d+)*)$")
+_VERSION_RE = r"^(GLIBC|GLIBCXX|CXXABI|GCC)_(\d+(?:\.\d+)*)$"
 
 
 
@@ -44,7 +45,7 @@ def _version_key(v: str) -> tuple[int, ...]:
 def _max_version(names, prefix: str) -> str | None:
     best = None
     for n in names:
-        m = _VERSION_RE.match(n)
+        m = re.match(_VERSION_RE, n)
         if m and m.group(1) == prefix:
             v = m.group(2)
             if best is None or _version_key(v) > _version_key(best):
@@ -55,7 +56,7 @@ def _max_version(names, prefix: str) -> str | None:
 def _libc_from_interp(interp: str) -> str | None:
     base = interp.rsplit("/", 1)[-1]
     for pat, fam in _INTERP_PATTERNS:
-        if pat.match(base):
+        if re.match(pat, base):
             return fam
     return None
 
@@ -63,7 +64,7 @@ def _libc_from_interp(interp: str) -> str | None:
 def _libc_from_needed(needed) -> str | None:
     for name in needed:
         for pat, fam in _NEEDED_LIBC:
-            if pat.match(name):
+            if re.match(pat, name):
                 return fam
     return None
 
