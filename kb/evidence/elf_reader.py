@@ -149,7 +149,7 @@ def _prevalidate(path: str, r: _Reader) -> dict:
 
 
 # Section types looked at by number in the one pass over the section header table (gABI / GNU values).
-_SHT_NULL, _SHT_SYMTAB, _SHT_STRTAB, _SHT_DYNAMIC, _SHT_NOBITS, _SHT_DYNSYM = 0, 2, 3, 6, 8, 11
+_SHT_SYMTAB, _SHT_STRTAB, _SHT_DYNAMIC, _SHT_NOBITS, _SHT_DYNSYM = 2, 3, 6, 8, 11
 _SHT_GNU_VERNEED = 0x6FFFFFFE
 _SHT_SUNW_LDYNSYM = 0x6FFFFFF3
 _MAX_SHSTRTAB = 1 << 20           # section names; real files have a few hundred bytes
