@@ -23,7 +23,7 @@ import os
 
 from ..records import Data, record
 from .elf_go import GoBuildInfo, _parse_modinfo, _read_go_buildinfo  # noqa: F401 - re-exported for the tests
-from .elf_libc import _libc_from_interp, _libc_from_needed, _max_version, _scan_notes, _static_libc
+from .elf_libc import _libc_from_interp, _libc_from_needed, _max_versions, _scan_notes, _static_libc
 from .elf_names import EI_OSABI, E_TYPE, machine_name
 from .elf_reader import (MAX_INTERP_BYTES, MAX_NOTE_BYTES, MAX_SECTIONS, MAX_SEGMENTS, _SHT_DYNAMIC,
                          _SHT_GNU_VERNEED, _open_regular, _prevalidate, _Reader, _Sections, _within_file)
@@ -208,7 +208,7 @@ def _inspect(path: str, r: _Reader, pre: dict) -> ElfReport:
         version_needs_ = version_needs(path, r, pre, s_off, info, linked_strtab(path, r, secs, link, strtabs))
     if not secs and dyn:
         warnings.append("no section headers: symbol version requirements were not read")
-    all_versions = [n for _, names in version_needs_ for n in names]
+    highest = _max_versions(n for _, names in version_needs_ for n in names)
 
     # ---- linkage
     is_static_pie = (elf_type == "DYN" and not has_interp and has_dynamic and not needed
@@ -272,10 +272,8 @@ def _inspect(path: str, r: _Reader, pre: dict) -> ElfReport:
         is_static_pie=is_static_pie, has_interp=has_interp, has_dynamic=has_dynamic, interpreter=interp,
         libc=libc, libc_evidence=libc_evidence if libc else None, needed=tuple(needed), soname=soname,
         runpath=tuple(runpath), version_needs=tuple(version_needs_),
-        glibc_version=_max_version(all_versions, "GLIBC"),
-        glibcxx_version=_max_version(all_versions, "GLIBCXX"),
-        cxxabi_version=_max_version(all_versions, "CXXABI"),
-        gcc_version=_max_version(all_versions, "GCC"),
+        glibc_version=highest.get("GLIBC"), glibcxx_version=highest.get("GLIBCXX"),
+        cxxabi_version=highest.get("CXXABI"), gcc_version=highest.get("GCC"),
         has_gnu_abi_tag=has_abi_tag, stripped=stripped, is_go=is_go, go=go_info, static_libc=static_libc,
         glibc_static_cgo=glibc_static_cgo, warnings=tuple(warnings))
 

@@ -42,15 +42,21 @@ def _version_key(v: str) -> tuple[int, ...]:
     return tuple(int(x) for x in v.split("."))
 
 
-def _max_version(names, prefix: str) -> str | None:
-    best = None
+def _max_versions(names) -> dict[str, str]:
+    """The highest version of each family (GLIBC, GLIBCXX, CXXABI, GCC) among version names, e.g. {"GLIBC": "2.34"}."""
+    best: dict[str, tuple[tuple[int, ...], str]] = {}
     for n in names:
         m = re.match(_VERSION_RE, n)
-        if m and m.group(1) == prefix:
-            v = m.group(2)
-            if best is None or _version_key(v) > _version_key(best):
-                best = v
-    return best
+        if m:
+            family, v = m.group(1), m.group(2)
+            key = _version_key(v)
+            if family not in best or key > best[family][0]:
+                best[family] = (key, v)
+    return {family: v for family, (_key, v) in best.items()}
+
+
+def _max_version(names, prefix: str) -> str | None:
+    return _max_versions(names).get(prefix)
 
 
 def _libc_from_interp(interp: str) -> str | None:
