@@ -7,7 +7,7 @@ What is measured, so the figures can be judged:
 * one list of files (regular ELF files, each inode once, sorted walk) is used for both tools, in the same run;
 * readelf runs once per file, as a tool calling it would (process spawn included); inspect_elf runs in-process,
   sequentially, one call per file;
-* before timing, both are warmed up on the first files of the list (imports, pyelftools struct caches, the
+* before timing, both are warmed up on the first files of the list (imports, the
   readelf binary and its libraries in the page cache), and every file is read once so neither side pays for
   the disk;
 * the timed rounds alternate the order (round 1: inspect_elf first, round 2: readelf first, ...) and every

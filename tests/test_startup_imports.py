@@ -1,5 +1,6 @@
 """What a command imports is part of its start-up time: a consultation served by the cache of validated knowledge
-never loads the YAML loader or the explanations, and `inspect` of a binary never loads the project or script readers."""
+never loads the YAML loader or the explanations, and `inspect` of a binary never loads the project or script readers
+(nor pyelftools or dataclasses)."""
 from __future__ import annotations
 
 import json
@@ -44,6 +45,8 @@ def test_inspecting_a_binary_imports_only_the_elf_reader(tmp_path):
     loaded = set(done["modules"])
     assert "kb.evidence.elf" in loaded
     assert not {"kb.evidence.project", "kb.evidence.script", "kb.evidence.ecosystems", "kb.loader"} & loaded
+    # the ELF reader is our own: no pyelftools (its imports cost more than the consultation), no dataclasses
+    assert not {"elftools", "dataclasses"} & loaded
 
 
 def test_help_is_sized_like_argparse_sizes_it(monkeypatch):

@@ -1,37 +1,34 @@
 """Inspect an ELF file: architecture, linkage, loader, libc family, needed libraries, symbol versions, Go build info.
 
-``inspect_elf(path)`` returns a frozen :class:`ElfReport`; anything wrong with the input raises
-:class:`~kb.evidence.errors.EvidenceError` (never a pyelftools exception). All work is bounded: the header
-tables are checked against the file size before pyelftools sees them, counts are capped, and every read of
-a section or segment is limited in size.
+``inspect_elf(path)`` returns an immutable :class:`ElfReport`; anything wrong with the input raises
+:class:`~kb.evidence.errors.EvidenceError`. All work is bounded: the header tables are checked against the file
+size before any table is read, counts are capped, and every read of a section or segment is limited in size.
 
-pyelftools does the parsing, but only of what the report needs (this runs over whole images, and must stay
-well below the cost of spawning ``readelf``): its construct structs are built once per ELF flavour instead of
-once per file; the program header and dynamic tables are read in one piece and only the entries of interest
-(found by their first word) are decoded with pyelftools' Elf_Phdr / Elf_Dyn; sections are located by one pass
-over the section header table, and only .dynamic's string table, .gnu.version_r and (for static binaries
-whose string table names a libc marker) .symtab are opened as pyelftools sections. No section or segment
-object is built for the rest of the file.
+Only what the report needs is decoded, with `struct` (this runs over whole images, and a one-binary `inspect` must
+start about as fast as the rule engine alone): the program header table is read in one piece and only its LOAD,
+DYNAMIC, INTERP and NOTE entries are kept; sections are located by one pass over the section header table; then
+the dynamic array and its string table, .gnu.version_r, and (for static binaries whose string table names a libc
+marker) .symtab are read by offset. No general ELF library is imported: pyelftools, used before, cost more to
+import than the whole consultation.
 
-The work is split along its seams: elf_reader.py (caps, header checks, bounded reads, pyelftools structs, the
-section table and the dynamic array), elf_libc.py (libc family from interpreter, DT_NEEDED, symbol versions and
-static start-up symbols), elf_go.py (Go build information); this module builds the report.
+The work is split along its seams: elf_reader.py (caps, header checks, bounded reads, the section table),
+elf_tables.py (program headers, dynamic array, string tables, version needs), elf_names.py (header field names),
+elf_libc.py (libc family from interpreter, DT_NEEDED, symbol versions and static start-up symbols), elf_go.py
+(Go build information); this module builds the report.
 """
 
 from __future__ import annotations
 
-import itertools
 import os
-from dataclasses import asdict, dataclass, field
 
-from elftools.elf.gnuversions import GNUVerNeedSection
-
+from ..records import Data, record
 from .elf_go import GoBuildInfo, _parse_modinfo, _read_go_buildinfo  # noqa: F401 - re-exported for the tests
-from .elf_libc import _libc_from_interp, _libc_from_needed, _max_version, _scan_notes, _static_libc
-from .elf_reader import (MAX_INTERP_BYTES, MAX_NOTE_BYTES, MAX_SECTIONS, MAX_SEGMENTS, MAX_VERNEED_AUX,
-                         MAX_VERNEED_FILES, _PHDR_PEEK, _PT_NUMBERS_WANTED, _SHT_DYNAMIC, _SHT_GNU_VERNEED, _ELFFile,
-                         _linked_strtab, _open_regular, _prevalidate, _read_dynamic, _Reader, _Sections,
-                         _segment_strtab, _shdr, _within_file)
+from .elf_libc import _libc_from_interp, _libc_from_needed, _max_versions, _scan_notes, _static_libc
+from .elf_names import EI_OSABI, E_TYPE, machine_name
+from .elf_reader import (MAX_INTERP_BYTES, MAX_NOTE_BYTES, MAX_SECTIONS, MAX_SEGMENTS, _SHT_DYNAMIC,
+                         _SHT_GNU_VERNEED, _open_regular, _prevalidate, _Reader, _Sections, _within_file)
+from .elf_tables import (DT_FLAGS_1, DT_NEEDED, DT_NULL, DT_SONAME, PT_DYNAMIC, PT_INTERP, PT_LOAD,
+                         PT_NOTE, linked_strtab, program_headers, read_dynamic, segment_strtab, version_needs)
 from .errors import EvidenceError
 
 __all__ = ["ElfReport", "GoBuildInfo", "inspect_elf", "MAX_SECTIONS", "MAX_SEGMENTS"]
@@ -42,17 +39,15 @@ _ARCH = {
     "EM_RISCV": "riscv", "EM_PPC64": "ppc64", "EM_PPC": "ppc", "EM_S390": "s390",
     "EM_MIPS": "mips", "EM_LOONGARCH": "loongarch", "EM_SPARCV9": "sparc64", "EM_IA_64": "ia64",
 }
-_E_MACHINE_NUM = {62: "EM_X86_64", 3: "EM_386", 183: "EM_AARCH64", 40: "EM_ARM", 243: "EM_RISCV",
-                  21: "EM_PPC64", 20: "EM_PPC", 22: "EM_S390", 8: "EM_MIPS", 258: "EM_LOONGARCH",
-                  43: "EM_SPARCV9", 50: "EM_IA_64"}
-
 _DF_1_PIE = 0x08000000
 
 # Interpreter basename -> libc family.
 
 
-@dataclass(frozen=True)
-class ElfReport:
+@record
+class ElfReport(Data):
+    """What an ELF file shows (immutable; `to_dict()` gives JSON-ready data)."""
+
     path: str
     is_elf: bool
     elf_class: int                        # 32 or 64
@@ -83,10 +78,10 @@ class ElfReport:
     go: GoBuildInfo | None = None
     static_libc: str | None = None        # for a static binary: the libc linked in ("glibc" | "musl"), None if none / unknown
     glibc_static_cgo: bool = False        # a static Go binary with cgo and glibc linked in (NSS/dlopen caveats)
-    warnings: tuple[str, ...] = field(default=())
+    warnings: tuple[str, ...] = ()
 
     def to_dict(self) -> dict:
-        d = asdict(self)
+        d = {name: getattr(self, name) for name in self._fields}
         d["needed"] = list(self.needed)
         d["runpath"] = list(self.runpath)
         d["version_needs"] = {lib: list(names) for lib, names in self.version_needs}
@@ -113,7 +108,7 @@ def inspect_elf(path: "str | os.PathLike[str]") -> ElfReport:
         except MemoryError:
             raise EvidenceError(path, "corrupt ELF structures (a size field asks for too much memory)",
                                 reason="too-large") from None
-        except Exception as e:  # pyelftools, construct, struct, unicode errors: all mean a bad file
+        except Exception as e:  # a decoding error not caught where it happens still means a bad file
             raise EvidenceError(path, f"corrupt ELF structures: {type(e).__name__}: {e}"[:300],
                                 reason="corrupt") from None
     finally:
@@ -123,19 +118,12 @@ def inspect_elf(path: "str | os.PathLike[str]") -> ElfReport:
 
 def _inspect(path: str, r: _Reader, pre: dict) -> ElfReport:
     warnings: list[str] = []
-    elf = _ELFFile(r.fh, r.size)
-    hdr = elf.header
-    machine = hdr["e_machine"]
-    if not isinstance(machine, str):
-        machine = _E_MACHINE_NUM.get(machine, f"EM_{machine}")
-    arch = _ARCH.get(machine, machine[3:].lower() if machine.startswith("EM_") else str(machine))
-    e_type = hdr["e_type"]
-    elf_type = e_type[3:] if isinstance(e_type, str) and e_type.startswith("ET_") else str(e_type)
-    osabi = str(hdr["e_ident"]["EI_OSABI"])
-    if osabi.startswith("ELFOSABI_"):
-        osabi = osabi[9:]
+    machine = machine_name(pre["e_machine"])
+    arch = _ARCH.get(machine, machine[3:].lower())
+    elf_type = E_TYPE.get(pre["e_type"], str(pre["e_type"]))
+    osabi = EI_OSABI.get(pre["osabi"], str(pre["osabi"]))
 
-    # ---- segments: the prevalidated program header table, read once, decoded with pyelftools' Elf_Phdr
+    # ---- segments: the prevalidated program header table, read once; only LOAD, INTERP, DYNAMIC, NOTE kept
     interp = None
     has_interp = has_dynamic = has_abi_tag = False
     loads: list[tuple[int, int, int]] = []
@@ -143,34 +131,23 @@ def _inspect(path: str, r: _Reader, pre: dict) -> ElfReport:
     dyn_phdr = None
     note_segments = []
     phnum = min(pre["phnum"], MAX_SEGMENTS)
-    if phnum:
-        phdr_struct = elf.structs.Elf_Phdr
-        ent = phdr_struct.sizeof()
-        table = r.read(pre["phoff"], phnum * ent)
-        peek = _PHDR_PEEK[(elf.little_endian, elf.elfclass)]
-        for i, (p_type,) in enumerate(peek.iter_unpack(table[:phnum * ent])):
-            if p_type not in _PT_NUMBERS_WANTED:    # GNU_STACK, GNU_RELRO, PHDR, ...: not decoded at all
-                continue
-            seg = phdr_struct.parse(table[i * ent:(i + 1) * ent])
-            ptype = seg["p_type"]
-            off, filesz = seg["p_offset"], seg["p_filesz"]
-            if ptype == "PT_LOAD":
-                loads.append((seg["p_vaddr"], off, filesz))
-                flags = seg["p_flags"]
-                if writable_load is None and filesz and (flags & 0x3) == 0x2:  # PF_W set, PF_X clear
-                    writable_load = seg["p_vaddr"]
-            elif ptype == "PT_INTERP":
-                has_interp = True
-                if off + filesz > r.size:
-                    raise EvidenceError(path, f"truncated: PT_INTERP at offset {off} runs past the end of the file",
-                                        reason="truncated")
-                raw = r.read(off, min(filesz, MAX_INTERP_BYTES))
-                interp = raw.split(b"\0", 1)[0].decode("utf-8", "replace") or None
-            elif ptype == "PT_DYNAMIC":
-                has_dynamic = True
-                dyn_phdr = seg
-            elif ptype == "PT_NOTE":
-                note_segments.append((off, filesz))
+    for ptype, flags, off, vaddr, filesz in (program_headers(r, pre, phnum) if phnum else ()):
+        if ptype == PT_LOAD:
+            loads.append((vaddr, off, filesz))
+            if writable_load is None and filesz and (flags & 0x3) == 0x2:  # PF_W set, PF_X clear
+                writable_load = vaddr
+        elif ptype == PT_INTERP:
+            has_interp = True
+            if off + filesz > r.size:
+                raise EvidenceError(path, f"truncated: PT_INTERP at offset {off} runs past the end of the file",
+                                    reason="truncated")
+            raw = r.read(off, min(filesz, MAX_INTERP_BYTES))
+            interp = raw.split(b"\0", 1)[0].decode("utf-8", "replace") or None
+        elif ptype == PT_DYNAMIC:
+            has_dynamic = True
+            dyn_phdr = (off, filesz)
+        elif ptype == PT_NOTE:
+            note_segments.append((off, filesz))
 
     # ---- sections: one pass over the (prevalidated, capped) header table for names and types
     secs = _Sections(r, pre)
@@ -196,51 +173,42 @@ def _inspect(path: str, r: _Reader, pre: dict) -> ElfReport:
     strtabs: dict[int, object] = {}
     dyn_idx = secs.first_of_type(_SHT_DYNAMIC)
     if dyn_idx is not None:
-        # pyelftools' DynamicSection: the tags of .dynamic, strings from its sh_link string table
-        _n, _t, _a, s_off, s_size, link = secs.rows[dyn_idx]
+        # the entries of .dynamic, strings from the string table its sh_link names
+        _n, _t, _a, s_off, s_size, link, _i, _e = secs.rows[dyn_idx]
         _within_file(path, r, s_off, s_size, "the .dynamic section")
-        tags = _read_dynamic(path, r, elf, s_off, s_size,
-                             lambda: _linked_strtab(elf, pre, secs, link, strtabs, ("SHT_NOBITS", "SHT_NULL")))
+        tags = read_dynamic(path, r, pre, s_off, s_size, lambda: linked_strtab(path, r, secs, link, strtabs))
     elif dyn_phdr is not None:
-        # pyelftools' DynamicSegment without a .dynamic section to borrow a string table from: the strings
-        # come from DT_STRTAB (pyelftools' Dynamic with no string table). Constructing DynamicSegment itself
-        # would only repeat a search of all sections that cannot succeed here.
-        _within_file(path, r, dyn_phdr["p_offset"], dyn_phdr["p_filesz"], "PT_DYNAMIC")
-        if dyn_phdr["p_filesz"] == 0:
+        # PT_DYNAMIC without a .dynamic section to borrow a string table from: strings from DT_STRTAB
+        off, filesz = dyn_phdr
+        _within_file(path, r, off, filesz, "PT_DYNAMIC")
+        if filesz == 0:
             tags = iter(())
         else:
-            off = dyn_phdr["p_offset"]
-            tags = _read_dynamic(path, r, elf, off, dyn_phdr["p_filesz"],
-                                 lambda: _segment_strtab(r, elf, secs, loads, off))
+            tags = read_dynamic(path, r, pre, off, filesz, lambda: segment_strtab(path, r, pre, secs, loads, off))
     dyn = tags is not None
     if tags is not None:
-        for t, d_val, tag in tags:
-            if t == "DT_NULL":
+        for t, d_val, text in tags:
+            if t == DT_NULL:
                 break
-            if t == "DT_NEEDED":
-                needed.append(_tag_str(tag, "needed"))
-            elif t == "DT_SONAME":
-                soname = _tag_str(tag, "soname")
-            elif t in ("DT_RUNPATH", "DT_RPATH"):
-                v = _tag_str(tag, "runpath" if t == "DT_RUNPATH" else "rpath")
-                runpath.extend(p for p in v.split(":") if p)
-            elif t == "DT_FLAGS_1":
+            if t == DT_NEEDED:
+                needed.append(text)
+            elif t == DT_SONAME:
+                soname = text
+            elif t == DT_FLAGS_1:
                 flags_1 = d_val
+            else:  # DT_RUNPATH, DT_RPATH
+                runpath.extend(p for p in text.split(":") if p)
 
-    # ---- symbol versions required (.gnu.version_r), through pyelftools' GNUVerNeedSection
-    version_needs: list[tuple[str, tuple[str, ...]]] = []
+    # ---- symbol versions required (.gnu.version_r)
+    version_needs_: list[tuple[str, tuple[str, ...]]] = []
     vn_idx = secs.first_of_type(_SHT_GNU_VERNEED)
     if vn_idx is not None:
-        _n, _t, _a, s_off, s_size, _l = secs.rows[vn_idx]
+        _n, _t, _a, s_off, s_size, link, info, _e = secs.rows[vn_idx]
         _within_file(path, r, s_off, s_size, ".gnu.version_r")
-        sec = GNUVerNeedSection(_shdr(elf, pre, vn_idx), secs.rows[vn_idx][0], elf,
-                                _linked_strtab(elf, pre, secs, secs.rows[vn_idx][5], strtabs, ()))
-        for verneed, auxs in itertools.islice(sec.iter_versions(), MAX_VERNEED_FILES):
-            names = tuple(str(a.name) for a in itertools.islice(auxs, MAX_VERNEED_AUX))
-            version_needs.append((str(verneed.name), names))
+        version_needs_ = version_needs(path, r, pre, s_off, info, linked_strtab(path, r, secs, link, strtabs))
     if not secs and dyn:
         warnings.append("no section headers: symbol version requirements were not read")
-    all_versions = [n for _, names in version_needs for n in names]
+    highest = _max_versions(n for _, names in version_needs_ for n in names)
 
     # ---- linkage
     is_static_pie = (elf_type == "DYN" and not has_interp and has_dynamic and not needed
@@ -276,7 +244,7 @@ def _inspect(path: str, r: _Reader, pre: dict) -> ElfReport:
         if has_abi_tag:
             static_libc, libc_evidence = "glibc", "abi-tag-note"
         else:
-            static_libc = _static_libc(r, elf, secs)
+            static_libc = _static_libc(r, pre, secs)
             if static_libc:
                 libc_evidence = "symbols"
         libc = static_libc
@@ -303,17 +271,9 @@ def _inspect(path: str, r: _Reader, pre: dict) -> ElfReport:
         machine=machine, arch=arch, elf_type=elf_type, osabi=osabi, linkage=linkage, is_static=is_static,
         is_static_pie=is_static_pie, has_interp=has_interp, has_dynamic=has_dynamic, interpreter=interp,
         libc=libc, libc_evidence=libc_evidence if libc else None, needed=tuple(needed), soname=soname,
-        runpath=tuple(runpath), version_needs=tuple(version_needs),
-        glibc_version=_max_version(all_versions, "GLIBC"),
-        glibcxx_version=_max_version(all_versions, "GLIBCXX"),
-        cxxabi_version=_max_version(all_versions, "CXXABI"),
-        gcc_version=_max_version(all_versions, "GCC"),
+        runpath=tuple(runpath), version_needs=tuple(version_needs_),
+        glibc_version=highest.get("GLIBC"), glibcxx_version=highest.get("GLIBCXX"),
+        cxxabi_version=highest.get("CXXABI"), gcc_version=highest.get("GCC"),
         has_gnu_abi_tag=has_abi_tag, stripped=stripped, is_go=is_go, go=go_info, static_libc=static_libc,
         glibc_static_cgo=glibc_static_cgo, warnings=tuple(warnings))
 
-
-def _tag_str(tag, attr: str) -> str:
-    v = getattr(tag, attr, None)
-    if v is None:
-        return f"<unresolved string at {tag.entry.d_val:#x}>"
-    return v.decode("utf-8", "replace") if isinstance(v, bytes) else str(v)

@@ -6,7 +6,8 @@ from __future__ import annotations
 import json
 import re
 import struct
-from dataclasses import asdict, dataclass
+
+from ..records import Data, record
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -17,8 +18,8 @@ GO_BUILDINFO_WINDOW = 64 * 1024   # same window Go's debug/buildinfo searches
 MAX_GO_STRING = 1 << 20           # the module info of very large programs stays well below 1 MiB
 
 
-@dataclass(frozen=True)
-class GoBuildInfo:
+@record
+class GoBuildInfo(Data):
     """What the Go linker embedded (the data behind ``go version -m``)."""
 
     go_version: str                       # "go1.19.8"
@@ -40,7 +41,7 @@ class GoBuildInfo:
         return None
 
     def to_dict(self) -> dict:
-        d = asdict(self)
+        d = {name: getattr(self, name) for name in self._fields}
         d["deps"] = [{"path": p, "version": v} for p, v in self.deps]
         d["settings"] = dict(self.settings)
         d["tags"] = list(self.tags)
