@@ -55,7 +55,9 @@ FAILURE_SIGNATURES = {
     "MI152": r"error while loading shared libraries|cannot open shared object file",  # the loader; dlopen
     # the interpreter is missing, or the image's own ENTRYPOINT is another language's interpreter, which cannot find
     # the program or cannot parse it
-    "MI153": r"no such file or directory|executable file not found|can't open file|Cannot find module|SyntaxError",
+    # an image's entrypoint script that execs the command (eclipse-temurin's) says "exec: PATH: not found"
+    "MI153": r"no such file or directory|executable file not found|exec: \S+: not found|can't open file|"
+             r"Cannot find module|SyntaxError",
     "MI154": r"check (tls|ca): FAIL",
     "MI155": r"check tz: FAIL",
     "MI156": r"check user: FAIL|unable to find user",
@@ -295,7 +297,8 @@ def run_scenario(engine: Engine, scenario: Scenario) -> ScenarioResult:
     return result
 
 
-def without_change(engine: Engine, scenario: Scenario, rule: str, plan: dict, dockerfile: str, title: str) -> Outcome:
+def without_change(engine: Engine, scenario: Scenario, rule: str, plan: dict, dockerfile: str,
+                   title: str) -> Outcome:
     """The plan's Dockerfile without the change that supplied what ``rule`` checks: it must fail as the rule says
     an image lacking it fails (lab/e2e_changes.py)."""
     t1 = time.monotonic()
@@ -343,8 +346,9 @@ def render(results: list[ScenarioResult]) -> str:
         "Every rejected image that has a faithful image is built from the Dockerfile of an offered plan of the same",
         "strategy with only the final `FROM` changed, and must fail with the signature of the rule that rejected it.",
         "MI154-MI156 (CA bundle, zone data, /etc/passwd) never reject an image: a change supplies what it lacks. For",
-        "the first plan of a scenario that ran passing one of them only through a change, the same Dockerfile with that",
-        "change's lines taken out is built too and must fail with that rule's signature (rows \"without its change\").",
+        "the first plan of a scenario that ran passing one of them only through a change, the same Dockerfile with",
+        "that change's lines taken out is built too and must fail with that rule's signature (rows \"without its",
+        "change\").",
         "Images are built by lab/images.py from Debian packages (their recipes and differences are listed there).",
         "",
         "Statuses: **ran** (self-check passed), **failed as predicted**, **not proven here** (why), and the",

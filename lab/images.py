@@ -267,7 +267,7 @@ _add(Recipe(
 _add(Recipe(
     "eclipse-temurin-21-jre", ("eclipse-temurin:21-jre",), RJ.jre_build,
     {"Env": RJ.TEMURIN_ENV, "Entrypoint": ["/__cacert_entrypoint.sh"]}, RJ.JRE_RECIPE, RJ.JRE_DIFFS,
-    base="debian-trixie-slim"))
+    base="debian-trixie-slim", version=2))
 _add(Recipe(
     "distroless-java21-debian13", ("gcr.io/distroless/java21-debian13",),
     RJ.distroless_java(lambda: rootfs_of(RECIPES["eclipse-temurin-21-jre"])),

@@ -1,7 +1,7 @@
-"""The Java images of the end-to-end matrix, made from Debian 13's OpenJDK 21 (lab/images.py registers them).
+"""The Java images of the end-to-end matrix, from Debian 13's OpenJDK 21 (lab/images.py registers them).
 
-No Adoptium archive, Maven Central or Ubuntu archive is reachable here, so Debian 13's ``openjdk-21-*-headless`` packages
-stand in for Eclipse Temurin 21 in all three images:
+No Adoptium archive, Maven Central or Ubuntu archive is reachable here, so Debian 13's ``openjdk-21-*-headless``
+packages stand in for Eclipse Temurin 21 in all three images:
 
 * ``maven:3-eclipse-temurin-21`` (the build image of the java-jre strategies): Debian's JDK and Maven 3.9, with the
   Maven plugins Debian packages (``lib*-java``, installed in ``/usr/share/maven-repo``). Maven's global settings
@@ -82,10 +82,11 @@ def _temurin_layout(root: Path) -> None:
     res = subprocess.run(["chroot", str(root), "locale-gen", "en_US.UTF-8"], capture_output=True, text=True, env=env)
     if res.returncode != 0:
         raise ImageBuildError(f"locale-gen en_US.UTF-8 failed: {(res.stdout + res.stderr)[-600:]}")
-    # adoptium/containers' entrypoint.sh adds certificates to the JRE's keystore when USE_SYSTEM_CA_CERTS is set;
+    # adoptium/containers' entrypoint.sh adds certificates to the JRE keystore when USE_SYSTEM_CA_CERTS is set;
     # Debian's JRE already reads the system keystore, so only the exec of the command is left
-    R._write(root, "__cacert_entrypoint.sh", "#!/bin/sh\n# minimage lab: Debian's JRE uses the system CA keystore "
-             "(/etc/ssl/certs/java/cacerts) already\nset -e\nexec \"$@\"\n", 0o755)
+    R._write(root, "__cacert_entrypoint.sh", "#!/usr/bin/env bash\n# minimage lab: Debian's JRE uses the system CA "
+             "keystore (/etc/ssl/certs/java/cacerts) already\nset -e\n"
+             "export JRE_CACERTS_PATH=\"$JAVA_HOME/lib/security/cacerts\"\nexec \"$@\"\n", 0o755)
 
 
 def _with_man_dirs(build: Callable[[Path, dict], None]) -> Callable[[Path, dict], None]:
@@ -154,8 +155,9 @@ JRE_RECIPE = (
 JRE_DIFFS = JAVA_DIFFS + (
     "built on debian:trixie-slim (glibc 2.41), not Ubuntu 26.04 (glibc 2.43): no Ubuntu archive is reachable here",
     "/opt/java/openjdk links to Debian's JRE (/usr/lib/jvm/java-21-openjdk-amd64); no CDS archive is dumped",
-    "/__cacert_entrypoint.sh only runs the command (USE_SYSTEM_CA_CERTS is not needed: Debian's JRE reads the "
-    "system keystore)", "JAVA_VERSION is 'jdk-21', not Temurin's exact release")
+    "/__cacert_entrypoint.sh (bash, as upstream's) only exports JRE_CACERTS_PATH and runs the command: "
+    "USE_SYSTEM_CA_CERTS is not needed, Debian's JRE reads the system keystore",
+    "JAVA_VERSION is 'jdk-21', not Temurin's exact release")
 DISTROLESS_RECIPE = (
     "GoogleContainerTools/distroless java/java.bzl (java_temurin_image_from_adoptium_debs: java_base + the "
     "temurin-21-jre deb, /usr/bin/java -> the JRE's bin/java, /etc/ssl/certs/adoptium/cacerts -> "
