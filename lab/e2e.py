@@ -55,8 +55,9 @@ FAILURE_SIGNATURES = {
     "MI152": r"error while loading shared libraries|cannot open shared object file",  # the loader; dlopen
     # the interpreter is missing, or the image's own ENTRYPOINT is another language's interpreter, which cannot find
     # the program or cannot parse it
-    # an image's entrypoint script that execs the command (eclipse-temurin's) says "exec: PATH: not found"
-    "MI153": r"no such file or directory|executable file not found|exec: \S+: not found|can't open file|"
+    # an image's entrypoint script that execs the command (eclipse-temurin's, bash) says "PATH: No such file or
+    # directory", dash "exec: PATH: not found"
+    "MI153": r"[Nn]o such file or directory|executable file not found|exec: \S+: not found|can't open file|"
              r"Cannot find module|SyntaxError",
     "MI154": r"check (tls|ca): FAIL",
     "MI155": r"check tz: FAIL",
