@@ -7,6 +7,8 @@ For each scenario (a consultation plus a sample project in ``lab/samples/``):
   self-check (``SELF-CHECK OK``) must pass;
 * every rejected image that has a faithful image is built too, from the Dockerfile of an offered plan of the same
   strategy with only the final ``FROM`` changed, and must fail with the signature of the rule that rejected it;
+* MI154-MI156 never reject: for a plan that passes one only through a change (a CA bundle, zone data or passwd
+  copied in), the plan without that change is built too and must fail with the rule's signature (lab/e2e_changes.py);
 * a plan or rejection whose images cannot be made here (lab/images.py ``NOT_PROVABLE``) is "not proven", with why.
 
 Builds run with ``--network host`` (a user's build has a network; a Dockerfile's ``apt-get install`` reaches the
@@ -30,6 +32,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from lab import LAB_DIR, cache_dir
+from lab import e2e_changes as ECH
 from lab import e2e_compiled as EC
 from lab import images as IM
 from lab.engine import Engine, EngineError
@@ -52,7 +55,10 @@ FAILURE_SIGNATURES = {
     "MI152": r"error while loading shared libraries|cannot open shared object file",  # the loader; dlopen
     # the interpreter is missing, or the image's own ENTRYPOINT is another language's interpreter, which cannot find
     # the program or cannot parse it
-    "MI153": r"no such file or directory|executable file not found|can't open file|Cannot find module|SyntaxError",
+    # an image's entrypoint script that execs the command (eclipse-temurin's, bash) says "PATH: No such file or
+    # directory", dash "exec: PATH: not found"
+    "MI153": r"[Nn]o such file or directory|executable file not found|exec: \S+: not found|can't open file|"
+             r"Cannot find module|SyntaxError",
     "MI154": r"check (tls|ca): FAIL",
     "MI155": r"check tz: FAIL",
     "MI156": r"check user: FAIL|unable to find user",
@@ -65,7 +71,7 @@ FAILURE_SIGNATURES = {
 @dataclass
 class Outcome:
     scenario: str
-    kind: str  # "plan" or "rejected"
+    kind: str  # "plan", "rejected", or "without" (a plan without the change that passed MI154-MI156)
     label: str  # "plan N" or the rule id
     strategy: str
     image: str
@@ -126,11 +132,15 @@ def with_final_image(dockerfile: str, image: str) -> str:
     matches = list(FROM_RE.finditer(dockerfile))
     last = matches[-1]
     out = dockerfile[:last.start()] + f"FROM {image}" + dockerfile[last.end():]
-    img = kb.load().knowledge.image(image)
+    knowledge = kb.load().knowledge
+    img, was = knowledge.image(image), knowledge.image(last.group(1))
     cmd = re.search(r"^CMD (\[.*\])$", out, re.MULTILINE)
-    if img is not None and img.entrypoint and cmd and "ENTRYPOINT" not in out:
-        strategy = type("S", (), {"cmd": tuple(json.loads(cmd.group(1)))})
-        fitted = Planner.command(strategy, img)
+    if cmd and "ENTRYPOINT" not in out:
+        # the whole command: a CMD written for an image whose ENTRYPOINT runs the interpreter (distroless java's
+        # `java -jar`) holds only the program
+        full = tuple((was.entrypoint if was is not None and was.entrypoint else ())) + tuple(json.loads(cmd.group(1)))
+        strategy = type("S", (), {"cmd": full})
+        fitted = Planner.command(strategy, img) if img is not None else {"cmd": full}
         lines = ([f"ENTRYPOINT {json.dumps(list(fitted['entrypoint']))}"] if fitted.get("entrypoint") else []) + (
             [f"CMD {json.dumps(list(fitted['cmd']))}"] if fitted["cmd"] or not fitted.get("entrypoint") else [])
         out = out[:cmd.start()] + "\n".join(lines) + out[cmd.end():]
@@ -189,6 +199,9 @@ def _context(scenario: Scenario, into: Path, binary: bool = True) -> None:
             for name in ("package.json", "package-lock.json"):
                 shutil.copy(addon / name, into / name)
         shutil.rmtree(addon)
+    elif scenario.sample == "java":  # a resource the jar's main class reads
+        (into / "src/main/resources").mkdir(parents=True, exist_ok=True)
+        (into / "src/main/resources/checks.txt").write_text(checks + "\n")
     else:
         (into / "checks.h").write_text(f'#define CHECKS "{checks}"\n')
 
@@ -221,6 +234,7 @@ def run_scenario(engine: Engine, scenario: Scenario) -> ScenarioResult:
     data = consult(scenario)
     offered: dict[str, str] = {}  # strategy -> the Dockerfile of its first plan that ran
     unproven: dict[str, str] = {}  # strategy -> why its plans could not be built here
+    needed: dict[str, tuple] = {}  # MI154-MI156 -> the first plan that ran passing it only through a change
     for plan in data["plans"]:
         n, t1 = plan["rank"], time.monotonic()
         dockerfile = ask(scenario, "--format", "dockerfile", "--plan", str(n))
@@ -234,11 +248,15 @@ def run_scenario(engine: Engine, scenario: Scenario) -> ScenarioResult:
             if ok:
                 out.status = RAN
                 offered.setdefault(plan["strategy"], dockerfile)
+                for rule, title in ECH.supplied(plan):
+                    needed.setdefault(rule, (plan, dockerfile, title))
             else:
                 out.status = FAILED
                 out.detail = ("docker build failed: " if not built else "self-check failed: ") + output
         out.seconds = round(time.monotonic() - t1, 1)
         result.outcomes.append(out)
+    for rule, (plan, dockerfile, title) in sorted(needed.items()):
+        result.outcomes.append(without_change(engine, scenario, rule, plan, dockerfile, title))
     for rej in data.get("rejected", []):
         image, strategy, rule = rej["image"], rej["strategy"], rej["rule_id"]
         if image != "scratch" and IM.recipe_for(image) is None:
@@ -280,6 +298,28 @@ def run_scenario(engine: Engine, scenario: Scenario) -> ScenarioResult:
     return result
 
 
+def without_change(engine: Engine, scenario: Scenario, rule: str, plan: dict, dockerfile: str,
+                   title: str) -> Outcome:
+    """The plan's Dockerfile without the change that supplied what ``rule`` checks: it must fail as the rule says
+    an image lacking it fails (lab/e2e_changes.py)."""
+    t1 = time.monotonic()
+    out = Outcome(scenario.name, "without", rule, plan["strategy"], plan["final_image"], NOT_PROVEN,
+                  f"without the change '{title}'")
+    variant = ECH.without_change(dockerfile, ECH.change_titled(title))
+    built, ok, output = build_and_run(engine, scenario, variant, f"minimage-e2e/{scenario.name}:without-{rule}")
+    signature = FAILURE_SIGNATURES[rule]
+    if not built:
+        out.status, out.detail = FAILED, "docker build failed: " + output
+    elif ok:
+        out.status, out.detail = UNEXPECTED, output
+    elif re.search(signature, output):
+        out.status, out.detail = PREDICTED, f"without '{title}': {_first_match_line(signature, output)}"
+    else:
+        out.status, out.detail = FAILED, f"failed, but not with /{signature}/: {output}"
+    out.seconds = round(time.monotonic() - t1, 1)
+    return out
+
+
 def _first_match_line(pattern: str, text: str) -> str:
     for line in text.splitlines():
         if re.search(pattern, line):
@@ -306,6 +346,10 @@ def render(results: list[ScenarioResult]) -> str:
         "written, and run with `docker run --network none`; the sample's self-check must print `SELF-CHECK OK`.",
         "Every rejected image that has a faithful image is built from the Dockerfile of an offered plan of the same",
         "strategy with only the final `FROM` changed, and must fail with the signature of the rule that rejected it.",
+        "MI154-MI156 (CA bundle, zone data, /etc/passwd) never reject an image: a change supplies what it lacks. For",
+        "the first plan of a scenario that ran passing one of them only through a change, the same Dockerfile with",
+        "that change's lines taken out is built too and must fail with that rule's signature (rows \"without its",
+        "change\").",
         "Images are built by lab/images.py from Debian packages (their recipes and differences are listed there).",
         "",
         "Statuses: **ran** (self-check passed), **failed as predicted**, **not proven here** (why), and the",
@@ -320,13 +364,17 @@ def render(results: list[ScenarioResult]) -> str:
         rows: dict[tuple, list[str]] = {}  # rejections with the same rule, strategy and outcome share a row
         for o in res.outcomes:
             detail = o.detail if o.status in (NOT_PROVEN, PREDICTED) else ""
+            if o.kind == "without":
+                rows[("without " + o.label, o.strategy, o.status, _cell(detail), o.image)] = [o.image]
+                continue
             if o.kind == "rejected" and o.status == NOT_PROVEN:
                 rows.setdefault((o.label, o.strategy, o.status, _cell(detail)), []).append(o.image)
                 continue
             rows[(o.label, o.strategy, o.status, _cell(detail), o.image)] = [o.image]
         for (label, strategy, status, detail, *_), imgs in rows.items():
             shown = ", ".join(f"`{i}`" for i in dict.fromkeys(imgs))
-            label = label if label.startswith("plan") else f"rejected ({label})"
+            label = label if label.startswith("plan") else (f"without its change ({label[8:]})"
+                                                             if label.startswith("without ") else f"rejected ({label})")
             lines.append(f"| {label} | {strategy} | {shown} | {status} | {detail} |")
         lines.append("")
     lines += ["## Images that cannot be made here", ""]

@@ -128,7 +128,7 @@ def debootstrap(suite: str) -> Callable[[Path, dict], None]:
             raise ImageBuildError("debootstrap failed: " + (res.stdout + res.stderr)[-800:])
         slimify(root)
         clean_apt(root)
-        record(root, versions, ["libc6"])
+        record_versions(root, versions, ["libc6"])
     return build
 
 
@@ -161,7 +161,7 @@ def clean_apt(root: Path) -> None:
             p.unlink()
 
 
-def record(root: Path, versions: dict, pkgs: list[str]) -> None:
+def record_versions(root: Path, versions: dict, pkgs: list[str]) -> None:
     out = subprocess.run(["chroot", str(root), "dpkg-query", "-W", *pkgs], capture_output=True, text=True)
     for line in out.stdout.splitlines():
         name, _, ver = line.partition("\t")
@@ -187,7 +187,7 @@ def apt_install(pkgs: list[str], after: Callable[[Path], None] | None = None,
                                           f"{(res.stdout + res.stderr)[-1200:]}")
             if after:
                 after(root)
-            record(root, versions, record or pkgs)
+            record_versions(root, versions, record or pkgs)
         finally:
             if mounted:
                 subprocess.run(["umount", "-l", str(proc)], capture_output=True)

@@ -27,6 +27,7 @@ from typing import Callable
 from lab import cache_dir
 from lab import recipes_interp as RI
 from lab import recipes_compiled as RC
+from lab import recipes_java as RJ
 from lab import roots as R
 from lab.engine import Engine, EngineError
 from lab.imageparts import (DEFAULT_PATH, PY_PKGS, ImageBuildError, apt_install, busybox_glibc, copy_with_closure,
@@ -257,6 +258,22 @@ _add(Recipe(
     DISTROLESS_DIFFS + ("Node is Debian 13's nodejs 20.19 with the libraries it links (libnode, libuv, ICU, brotli, "
                         "c-ares, nghttp2...) and the builtins it loads from /usr/share/nodejs copied in, standing in for the "
                         "statically built Node 22 from nodejs.org",), version=2))
+
+_add(Recipe(
+    "maven-3-eclipse-temurin-21", ("maven:3-eclipse-temurin-21",), RJ.maven_build,
+    {"Env": {**RJ.TEMURIN_ENV, "MAVEN_HOME": "/usr/share/maven", "MAVEN_CONFIG": "/root/.m2"},
+     "Entrypoint": ["/usr/local/bin/mvn-entrypoint.sh"], "Cmd": ["mvn"]},
+    RJ.MAVEN_RECIPE, RJ.MAVEN_DIFFS + BUILDER_DIFFS, base="debian-trixie-slim"))
+_add(Recipe(
+    "eclipse-temurin-21-jre", ("eclipse-temurin:21-jre",), RJ.jre_build,
+    {"Env": RJ.TEMURIN_ENV, "Entrypoint": ["/__cacert_entrypoint.sh"]}, RJ.JRE_RECIPE, RJ.JRE_DIFFS,
+    base="debian-trixie-slim", version=2))
+_add(Recipe(
+    "distroless-java21-debian13", ("gcr.io/distroless/java21-debian13",),
+    RJ.distroless_java(lambda: rootfs_of(RECIPES["eclipse-temurin-21-jre"])),
+    {"Env": {**DISTROLESS_ENV, "LANG": "C.UTF-8", "JAVA_VERSION": "21"}, "Entrypoint": ["/usr/bin/java", "-jar"],
+     "User": "0", "WorkingDir": "/"}, RJ.DISTROLESS_RECIPE, DISTROLESS_DIFFS + RJ.DISTROLESS_DIFFS,
+    base="distroless-java-base-debian13"))
 
 # Images the catalogue can recommend that cannot be made faithfully here.
 NOT_PROVABLE = {

@@ -51,3 +51,16 @@ def test_the_readmes_example_dockerfile_is_one_the_matrix_ran(matrix):
     dockerfile = e2e.ask(scenario, "--format", "dockerfile", "--plan", "1")
     shown = "\n".join("    " + line if line else "" for line in dockerfile.rstrip("\n").splitlines())
     assert shown in readme, f"README.md's example is not the Dockerfile the matrix built:\n{dockerfile}"
+
+
+def test_mi154_to_mi156_are_each_shown_failing_without_the_change_that_passed_them(matrix):
+    """They never reject an image (a change supplies the CA bundle, zone data or passwd), so the proof that they
+    matter is a plan built without that change: it must fail with the rule's signature, on some scenario each."""
+    shown = {o.label for s in e2e.SCENARIOS for o in matrix(s.name).outcomes
+             if o.kind == "without" and o.status == e2e.PREDICTED}
+    assert shown == {"MI154", "MI155", "MI156"}
+
+
+def test_the_java_jar_runs_on_distroless_java_and_temurin(matrix):
+    ran = {o.image for o in matrix("java-jar").outcomes if o.kind == "plan" and o.status == e2e.RAN}
+    assert {"gcr.io/distroless/java21-debian13", "eclipse-temurin:21-jre"} <= ran

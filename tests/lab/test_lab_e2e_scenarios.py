@@ -47,3 +47,25 @@ def test_on_distroless_python_the_virtualenv_python_replaces_the_entrypoint():
     dockerfile = e2e.ask(e2e.BY_NAME["python-wheels"], "--format", "dockerfile", "--plan", "1")
     assert "FROM gcr.io/distroless/python3-debian13\n" in dockerfile
     assert dockerfile.rstrip().endswith('ENTRYPOINT ["/venv/bin/python3", "main.py"]')
+
+
+def test_java_scenario_builds_a_maven_project_whose_checks_are_a_resource(tmp_path):
+    ctx = _context("java-jar", tmp_path)
+    assert (ctx / "pom.xml").is_file() and (ctx / "src/main/java/selfcheck/Main.java").is_file()
+    assert (ctx / "src/main/resources/checks.txt").read_text() == "tls,tz,user\n"
+
+
+def test_on_distroless_java_the_plan_passes_only_the_jar():
+    dockerfile = e2e.ask(e2e.BY_NAME["java-jar"], "--format", "dockerfile", "--plan", "1")
+    assert "FROM gcr.io/distroless/java21-debian13\n" in dockerfile
+    assert dockerfile.rstrip().endswith('CMD ["/app/app.jar"]') and "ENTRYPOINT" not in dockerfile
+
+
+def test_a_rejected_image_gets_the_whole_command_back_from_an_entrypoint_image():
+    """Plan 1's CMD on distroless java holds only the jar; on an image without `java -jar` as its ENTRYPOINT the
+    command must be whole again, or the jar itself is exec'd (exec format error) instead of the missing java."""
+    dockerfile = e2e.ask(e2e.BY_NAME["java-jar"], "--format", "dockerfile", "--plan", "1")
+    on_cc = e2e.with_final_image(dockerfile, "gcr.io/distroless/cc-debian13")
+    assert on_cc.rstrip().endswith('CMD ["/usr/bin/java", "-jar", "/app/app.jar"]')
+    on_node = e2e.with_final_image(dockerfile, "gcr.io/distroless/nodejs22-debian13")
+    assert on_node.rstrip().endswith('ENTRYPOINT ["/usr/bin/java", "-jar", "/app/app.jar"]')
