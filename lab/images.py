@@ -302,6 +302,18 @@ NOT_PROVABLE = {
     "node:24-trixie-slim": "Node.js 24 is not packaged in Debian 13 (nodejs 20.19), and nodejs.org builds are not reachable",
     "node:24-alpine": "Alpine's apk repositories are not reachable from this machine",
     "gcr.io/distroless/nodejs24-debian13": "Node.js 24 is not packaged in Debian 13, and nodejs.org builds are not reachable",
+    "python:3.15-slim": "Python 3.15 is not packaged in Debian 13 (python3.13), and python.org sources are not reachable",
+    "node:26-trixie-slim": "Node.js 26 is not packaged in Debian 13 (nodejs 20.19), and nodejs.org builds are not reachable",
+    "gcr.io/distroless/nodejs26-debian13": "Node.js 26 is not packaged in Debian 13, and nodejs.org builds are not reachable",
+    "eclipse-temurin:17-jre": "Adoptium's Temurin 17 builds are not reachable; the lab's Java stand-ins use Debian 13's "
+                              "OpenJDK 21, so a Java 17 image is not made",
+    "gcr.io/distroless/java17-debian13": "the lab's Java stand-ins use Debian 13's OpenJDK 21, so a Java 17 image is not made",
+    "eclipse-temurin:25-jre": "Adoptium's Temurin 25 builds are not reachable; the lab's Java stand-ins use Debian 13's "
+                              "OpenJDK 21, so a Java 25 image is not made",
+    "gcr.io/distroless/java25-debian13": "the lab's Java stand-ins use Debian 13's OpenJDK 21, so a Java 25 image is not made",
+    "registry.access.redhat.com/ubi9/ubi-micro": "Red Hat's RPM repositories (UBI 9 and 10) are not reachable from this machine",
+    "dhi.io/python:3.14-debian13": "Docker Hardened Images are built from Docker's own package builds and registry "
+                                   "(dhi.io), neither reachable from this machine",
 }
 
 
@@ -318,7 +330,10 @@ def why_not(ref: str) -> str:
         return NOT_PROVABLE[ref]
     for prefix, why in (("alpine", NOT_PROVABLE["alpine:3.24"]), ("cgr.dev/chainguard", NOT_PROVABLE[
             "cgr.dev/chainguard/static"]), ("mcr.microsoft.com/dotnet", NOT_PROVABLE[
-            "mcr.microsoft.com/dotnet/runtime-deps:10.0"])):
+            "mcr.microsoft.com/dotnet/runtime-deps:10.0"]),
+            ("registry.access.redhat.com/", NOT_PROVABLE["registry.access.redhat.com/ubi9/ubi-micro"]),
+            ("eclipse-temurin:25-jre-ubi", NOT_PROVABLE["registry.access.redhat.com/ubi9/ubi-micro"]),
+            ("dhi.io/", NOT_PROVABLE["dhi.io/python:3.14-debian13"])):
         if ref.startswith(prefix) or ref.endswith("-alpine"):
             return why
     return "no lab recipe builds this image yet"
