@@ -64,6 +64,29 @@ def test_ordinary_patterns_are_accepted(pattern):
     assert backtracking_risk(pattern) is None
 
 
+# A repeated group whose alternatives can start with the same character backtracks exponentially; one whose
+# alternatives start apart does not. What an alternative can start with is read through character classes
+# (negated, ranges in either case, \d), anchors and lookaheads (zero-width), nested groups, optional items and
+# atomic groups: each pair differs only in whether the starts meet.
+@pytest.mark.parametrize("pattern,alike", [
+    (r"(?:[ab]x|ay)+", True), (r"(?:[ab]x|cy)+", False), (r"(?:[ab]x|[cd]y)+", False),
+    (r"(?:[^a]x|by)+", True), (r"(?:[^a]x|ay)+", False),
+    (r"(?:[^ab]x|cy)+", True), (r"(?:[^ab]x|ay)+", False),
+    (r"(?:[a-c]x|cy)+", True), (r"(?:[a-c]x|dy)+", False), (r"(?:[A-C]x|by)+", True), (r"(?:[^a-c]x|by)+", False),
+    (r"(?:[\d_]x|7y)+", True), (r"(?:[\d_]x|ay)+", False),
+    (r"(?:^ax|ay)+", True), (r"(?:^ax|by)+", False), (r"(?:(?=a)ax|by)+", False),
+    (r"(?:(?:ab|cd)x|ay)+", True), (r"(?:(?:ab|cd)x|ey)+", False),
+    (r"(?:a?b|by)+", True), (r"(?:a?b|cy)+", False),
+    (r"(?:(?>ab)x|ay)+", True), (r"(?:(?>ab)x|cy)+", False),
+])
+def test_alternatives_under_a_quantifier_are_refused_only_when_they_can_start_alike(pattern, alike):
+    risk = backtracking_risk(pattern)
+    if alike:
+        assert risk == "a quantifier applied to alternatives that can start alike (like (a|ab)* or (x|)+)"
+    else:
+        assert risk is None
+
+
 def test_every_shipped_pattern_is_safe():
     for d in kb.load().knowledge.diagnoses.values():
         for p in (*d.patterns, *d.unless, *(w for f in d.fixes for w in f.when),
