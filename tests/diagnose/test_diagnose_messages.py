@@ -88,6 +88,9 @@ def test_facts_take_the_named_groups(knowledge):
     [m] = diagnose(knowledge, "/app: /lib/x86_64-linux-gnu/libc.so.6: version `GLIBC_2.34' not found")
     assert m.facts == {"binary_libc": "glibc", "binary_glibc": "2.34"}
     assert [t.rule for t in m.trail] == ["MI151", "MI404", "MI303"]
+    # each step of the trail says what its rule means (the JSON output's "trail")
+    assert (m.trail[0].name, m.trail[0].summary) == (
+        "final-image-glibc-is-new-enough", "A glibc program needs a glibc at least as new as the one it was built against.")
     [m] = diagnose(knowledge, "error while loading shared libraries: libgcc_s.so.1: cannot open shared object file")
     assert m.facts == {"binary_needs": "libgcc_s.so.1"} and m.answers == {}
 
