@@ -87,6 +87,29 @@ def test_alternatives_under_a_quantifier_are_refused_only_when_they_can_start_al
         assert risk is None
 
 
+def test_a_fact_whose_group_did_not_match_is_left_out(tmp_path):
+    """A diagnosis whose patterns do not all name the group its `implies` uses: matched by the one without it, the
+    message shows nothing about that fact, so no fact (not an empty or invented value) is reported."""
+    rules = tmp_path / "lib-diagnoses.yaml"
+    rules.write_text("""diagnoses:
+  - id: MI595
+    name: my-tool-library-missing
+    patterns: ['mytool: cannot load (?P<lib>lib\\w+\\.so)', 'mytool: cannot load a library']
+    cause: mytool lacks a library
+    fix: install it
+    fix_key: install-lib
+    implies: {binary_needs: "{lib}"}
+    sources: ["example/mytool#2"]
+    examples: ["mytool: cannot load libfoo.so", "mytool: cannot load a library"]
+    negative_examples: ["mytool: loaded libfoo.so"]
+""")
+    k = load_knowledge([rules])
+    [named] = [m for m in diagnose(k, "mytool: cannot load libfoo.so") if m.id == "MI595"]
+    assert named.facts == {"binary_needs": "libfoo.so"}
+    [unnamed] = [m for m in diagnose(k, "mytool: cannot load a library") if m.id == "MI595"]
+    assert unnamed.facts == {}
+
+
 def test_every_shipped_pattern_is_safe():
     for d in kb.load().knowledge.diagnoses.values():
         for p in (*d.patterns, *d.unless, *(w for f in d.fixes for w in f.when),
