@@ -110,6 +110,35 @@ def test_a_fact_whose_group_did_not_match_is_left_out(tmp_path):
     assert unnamed.facts == {}
 
 
+def test_on_the_same_line_the_surer_diagnosis_comes_first(tmp_path):
+    rules = tmp_path / "two-diagnoses.yaml"
+    rules.write_text("""diagnoses:
+  - id: MI596
+    name: my-tool-maybe
+    patterns: ['mytool: failed']
+    confidence: possible
+    cause: mytool may lack something
+    fix: look closer
+    fix_key: other
+    sources: ["example/mytool#3"]
+    examples: ["mytool: failed"]
+    negative_examples: ["mytool: done"]
+  - id: MI597
+    name: my-tool-surely
+    patterns: ['mytool: failed: disk full']
+    cause: the disk is full
+    fix: free some space
+    fix_key: other
+    sources: ["example/mytool#4"]
+    examples: ["mytool: failed: disk full"]
+    negative_examples: ["mytool: failed"]
+""")
+    k = load_knowledge([rules])
+    found = [(m.id, m.line, m.confidence) for m in diagnose(k, "starting\nmytool: failed: disk full")
+             if m.id in ("MI596", "MI597")]
+    assert found == [("MI597", 2, "certain"), ("MI596", 2, "possible")]
+
+
 def test_every_shipped_pattern_is_safe():
     for d in kb.load().knowledge.diagnoses.values():
         for p in (*d.patterns, *d.unless, *(w for f in d.fixes for w in f.when),
