@@ -27,3 +27,19 @@ def test_a_binary_needing_several_glibc_versions_is_judged_by_the_newest_by_vers
         ["its glibc 2.41 is at least the 2.38 the binary needs"]
     older = [r for r in result.rejected if r.rule_id == "MI151" and r.strategy == "prebuilt-binary"]
     assert older and all("2.38" in r.reason and "2.36" in r.reason for r in older), older
+
+
+def test_a_glibc_image_of_another_distribution_builds_on_the_newest_debian_its_glibc_runs(rb):
+    """A `{debian}` builder is pinned to the final image's Debian release, or for another glibc distribution to the
+    newest Debian release whose glibc is not newer than the image's, equal included (else the program would need
+    a newer glibc than the image has); none when every release is newer."""
+    planner, k = rb.planner, rb.knowledge
+    wolfi = k.image("cgr.dev/chainguard/glibc-dynamic")  # glibc 2.44
+    assert planner.pinned_release(wolfi) == "debian13"
+    assert planner.pinned_release(wolfi._replace(libc_version="2.41")) == "debian13"  # trixie's own glibc
+    assert planner.pinned_release(wolfi._replace(libc_version="2.40")) == "debian12"
+    assert planner.pinned_release(wolfi._replace(libc_version="2.20")) is None
+    c_glibc = k.strategies["c-dynamic-glibc"]
+    assert c_glibc.build_image == "buildpack-deps:{debian}"
+    assert planner.build_release(c_glibc, k.image("debian:bookworm-slim")) == "debian12"
+    assert planner.build_release(c_glibc, k.image("debian:trixie-slim")) == "debian13"
