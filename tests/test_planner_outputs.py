@@ -43,3 +43,17 @@ def test_a_glibc_image_of_another_distribution_builds_on_the_newest_debian_its_g
     assert c_glibc.build_image == "buildpack-deps:{debian}"
     assert planner.build_release(c_glibc, k.image("debian:bookworm-slim")) == "debian12"
     assert planner.build_release(c_glibc, k.image("debian:trixie-slim")) == "debian13"
+
+
+def test_what_the_image_lacks_is_a_tradeoff_unless_the_plan_adds_it(rb):
+    go = {"language": "go", "cgo": "no", "go_net": "no", "needs_shell": "no", "platform": "amd64", "healthcheck": "no"}
+    bare = {"tls": "no", "timezones": "no", "named_user": "no"}
+    lacks = ("no shell: no docker exec sh, no RUN steps on top, exec-form CMD only",
+             "no package manager: nothing can be installed into it later")
+    [plain] = [p for p in rb.consult({**go, **bare}).plans if p.final_image == "scratch"]
+    assert plain.tradeoffs == lacks + ("no CA certificates: outgoing TLS would fail", "no time zone data: UTC only",
+                                       "no /etc/passwd: use a numeric USER")
+    for fact in bare:  # each need makes the plan add what scratch lacks: no longer a tradeoff of the plan
+        [added] = [p for p in rb.consult({**go, **bare, fact: "yes"}).plans if p.final_image == "scratch"]
+        gone = {"tls": "no CA certificates", "timezones": "no time zone data", "named_user": "no /etc/passwd"}[fact]
+        assert [t for t in plain.tradeoffs if not t.startswith(gone)] == list(added.tradeoffs), fact
