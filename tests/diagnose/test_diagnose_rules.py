@@ -52,14 +52,15 @@ def test_a_good_user_diagnosis_loads_and_works():
 
 
 @pytest.mark.parametrize("pattern", [r"(a+)+$", r"(.*)*x", r"(?:\w+\s?)+$", r"(a|ab)*c", r"(x|)+y", r"(?:a|a)*b",
-                                     r"^(([a-z])+.)+[A-Z]([a-z])+$", r"(?:(?:a+)b)*c"])
+                                     r"^(([a-z])+.)+[A-Z]([a-z])+$", r"(?:(?:a+)b)*c",
+                                     r"(?:a{1,2})+$"])  # n a's split into ones and twos: Fibonacci many ways
 def test_catastrophic_shapes_are_refused(pattern):
     assert backtracking_risk(pattern)
 
 
 @pytest.mark.parametrize("pattern", [r"exec (?P<path>/?[^\s:\"]+): no such file or directory", r"(?:ab|cd)+e",
                                      r"GLIBC_(\d+\.\d+(?:\.\d+)?)", r"[\d.]+", r"(?:x\d)?y", r"(?>a+)+b", r"a++b",
-                                     r"(?:\d|\w)*!"])
+                                     r"(?:\d|\w)*!", r"(?:a?b)+", r"(?:(?:\b)*x)+"])
 def test_ordinary_patterns_are_accepted(pattern):
     assert backtracking_risk(pattern) is None
 
