@@ -53,7 +53,8 @@ def test_a_good_user_diagnosis_loads_and_works():
 
 @pytest.mark.parametrize("pattern", [r"(a+)+$", r"(.*)*x", r"(?:\w+\s?)+$", r"(a|ab)*c", r"(x|)+y", r"(?:a|a)*b",
                                      r"^(([a-z])+.)+[A-Z]([a-z])+$", r"(?:(?:a+)b)*c",
-                                     r"(?:a{1,2})+$"])  # n a's split into ones and twos: Fibonacci many ways
+                                     r"(?:a{1,2})+$",  # n a's split into ones and twos: Fibonacci many ways
+                                     r"(?:a+|b)+$", r"(?:x(?:a+)+y)?"])
 def test_catastrophic_shapes_are_refused(pattern):
     assert backtracking_risk(pattern)
 
