@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import kb
-from kb.diagnose import backtracking_risk, diagnose
+from kb.diagnose import backtracking_risk, diagnose, required_literal
 from kb.loader import load_knowledge
 from shell.cli import Env, main
 from tests.rulefile_problems import rule_file_problems
@@ -139,6 +139,16 @@ def test_on_the_same_line_the_surer_diagnosis_comes_first(tmp_path):
     found = [(m.id, m.line, m.confidence) for m in diagnose(k, "starting\nmytool: failed: disk full")
              if m.id in ("MI596", "MI597")]
     assert found == [("MI597", 2, "certain"), ("MI596", 2, "possible")]
+
+
+@pytest.mark.parametrize("pattern,literal", [
+    (r"exec (?P<path>/?[^\s:\"]+): no such file or directory", ": no such file or directory"),  # the longest run
+    ("Zz9[0-9]AB", "zz9"),  # lower case (lines are compared case-folded); the first of two as long
+    ("ab\x80cde", "cde"), ("ÉCHEC: abc", "chec: abc"),  # plain ASCII only: case-folding other text can change it
+    (r"\S+: x", ": x"), (r"[a-z]+", ""), ("(unclosed", ""),
+])
+def test_the_literal_a_line_must_hold_before_a_pattern_is_run(pattern, literal):
+    assert required_literal(pattern) == literal
 
 
 def test_every_shipped_pattern_is_safe():
