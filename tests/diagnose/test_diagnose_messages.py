@@ -307,3 +307,9 @@ def test_an_ambiguous_script_error_gets_both_causes_likelier_first_and_none_cert
 ])
 def test_look_alikes_get_no_confident_wrong_diagnosis(knowledge, text):
     assert all(m.confidence != "certain" for m in diagnose(knowledge, text))
+
+
+def test_patterns_ignore_case(knowledge):
+    """A log that shouts (or a tool that capitalises) is recognised the same."""
+    [m] = diagnose(knowledge, "/APP: /LIB/X86_64-LINUX-GNU/LIBC.SO.6: VERSION `GLIBC_2.38' NOT FOUND")
+    assert m.id == "MI506" and m.facts == {"binary_libc": "glibc", "binary_glibc": "2.38"}
