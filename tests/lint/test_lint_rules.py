@@ -240,3 +240,22 @@ CMD ["app"]
     fixed = text.replace("FROM debian:bookworm-slim", "FROM debian:trixie-slim\nRUN apt-get update && "
                                                        "apt-get install -y libssl3t64")
     assert rules_of(knowledge, fixed, context_dir=str(tmp_path)) == []
+
+
+@pytest.mark.parametrize("build", [
+    "RUN cargo build --release --target={t}",
+    "RUN cargo --config build.target='{t}' build --release",
+    "ENV CARGO_BUILD_TARGET={t}\nRUN cargo build --release",
+])
+def test_every_spelling_of_a_rust_target_is_read(knowledge, build):
+    """The artefact is found under target/TARGET/release whichever way the target is given: a musl one runs on
+    scratch, a gnu one does not (MI401 at the COPY)."""
+    for target, found in (("x86_64-unknown-linux-musl", []), ("x86_64-unknown-linux-gnu", ["MI401"])):
+        text = (f"FROM rust:1.85 AS b\nWORKDIR /s\n{build.format(t=target)}\n"
+                f"FROM scratch\nCOPY --from=b /s/target/{target}/release/app /app\n")
+        assert [rule for rule, _ in rules_of(knowledge, text)] == found, target
+
+
+def test_a_cargo_target_option_without_its_value_is_no_target(knowledge):
+    text = "FROM rust:1.85 AS b\nWORKDIR /s\nRUN cargo build --release --target\nFROM scratch\nCOPY --from=b /s/target/release/app /app\n"
+    assert rules_of(knowledge, text) == [("MI401", 5)]
