@@ -259,3 +259,15 @@ def test_every_spelling_of_a_rust_target_is_read(knowledge, build):
 def test_a_cargo_target_option_without_its_value_is_no_target(knowledge):
     text = "FROM rust:1.85 AS b\nWORKDIR /s\nRUN cargo build --release --target\nFROM scratch\nCOPY --from=b /s/target/release/app /app\n"
     assert rules_of(knowledge, text) == [("MI401", 5)]
+    [finding] = [f for f in lint_text(knowledge, text) if f.rule == "MI401"]
+    assert "the Rust program /app is linked dynamically against glibc (the gnu target links glibc dynamically)" \
+        in finding.message
+
+
+@pytest.mark.parametrize("flag", ["-shared", "-S", "-c", "-E"])
+def test_a_compiler_run_that_makes_no_program_is_no_program(knowledge, flag):
+    """gcc -shared makes a library, -S assembly, -c an object, -E preprocessed source: none is a program that
+    scratch would have to run (the same command without the flag is, MI401)."""
+    text = "FROM gcc:14 AS b\nRUN gcc {} -o /out/app main.c\nFROM scratch\nCOPY --from=b /out/app /app\n"
+    assert rules_of(knowledge, text.format(flag)) == []
+    assert rules_of(knowledge, text.format("-O2")) == [("MI401", 4)]
