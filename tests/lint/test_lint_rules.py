@@ -271,3 +271,10 @@ def test_a_compiler_run_that_makes_no_program_is_no_program(knowledge, flag):
     text = "FROM gcc:14 AS b\nRUN gcc {} -o /out/app main.c\nFROM scratch\nCOPY --from=b /out/app /app\n"
     assert rules_of(knowledge, text.format(flag)) == []
     assert rules_of(knowledge, text.format("-O2")) == [("MI401", 4)]
+
+
+def test_a_ca_bundle_copied_under_etc_ssl_counts_whatever_its_file_is_called(knowledge):
+    base = "FROM golang:1.24 AS b\nRUN CGO_ENABLED=0 go build -o /app .\nFROM scratch\nCOPY --from=b /app /app\n"
+    assert "MI416" in [f.rule for f in lint_text(knowledge, base)]  # scratch has no CA bundle
+    own = base + "COPY --from=b /tmp/corporate-roots.pem /etc/ssl/certs/corporate-roots.pem\n"
+    assert "MI416" not in [f.rule for f in lint_text(knowledge, own)]
