@@ -278,3 +278,11 @@ def test_a_ca_bundle_copied_under_etc_ssl_counts_whatever_its_file_is_called(kno
     assert "MI416" in [f.rule for f in lint_text(knowledge, base)]  # scratch has no CA bundle
     own = base + "COPY --from=b /tmp/corporate-roots.pem /etc/ssl/certs/corporate-roots.pem\n"
     assert "MI416" not in [f.rule for f in lint_text(knowledge, own)]
+
+
+def test_a_go_build_with_cgo_off_runs_no_c_compiler(knowledge):
+    """gcc without musl-dev fails the first compile (MI406); a Go build with cgo off compiles no C, so it is none."""
+    text = ("FROM golang:1.24-alpine AS b\nRUN apk add --no-cache gcc\nRUN CGO_ENABLED=0 go build -o /app .\n"
+            "FROM alpine:3.22\nCOPY --from=b /app /app\n")
+    assert rules_of(knowledge, text) == []
+    assert rules_of(knowledge, text.replace("CGO_ENABLED=0", "CGO_ENABLED=1")) == [("MI406", 2)]
