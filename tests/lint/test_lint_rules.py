@@ -286,3 +286,14 @@ def test_a_go_build_with_cgo_off_runs_no_c_compiler(knowledge):
             "FROM alpine:3.22\nCOPY --from=b /app /app\n")
     assert rules_of(knowledge, text) == []
     assert rules_of(knowledge, text.replace("CGO_ENABLED=0", "CGO_ENABLED=1")) == [("MI406", 2)]
+
+
+@pytest.mark.parametrize("final_step", [
+    "RUN apk add --no-cache g++\n", "RUN apk add --no-cache libstdc++ libgcc\n",
+    "COPY --from=b /usr/lib/libstdc++.so.6 /usr/lib/libgcc_s.so.1 /usr/lib/\n",
+])
+def test_a_cxx_program_on_alpine_needs_libstdcxx_however_the_final_stage_gets_it(knowledge, final_step):
+    text = ("FROM alpine:3.22 AS b\nRUN apk add --no-cache g++ musl-dev\nRUN g++ -o /app main.cpp\nFROM alpine:3.22\n"
+            "{}COPY --from=b /app /app\n")
+    assert rules_of(knowledge, text.format("")) == [("MI403", 5)]
+    assert rules_of(knowledge, text.format(final_step)) == []
