@@ -297,3 +297,15 @@ def test_a_cxx_program_on_alpine_needs_libstdcxx_however_the_final_stage_gets_it
             "{}COPY --from=b /app /app\n")
     assert rules_of(knowledge, text.format("")) == [("MI403", 5)]
     assert rules_of(knowledge, text.format(final_step)) == []
+
+
+def test_a_missing_library_is_fixed_with_the_final_images_package_manager(knowledge):
+    text = ("FROM {b} AS build\nRUN {install} cmake {dev}\nCOPY . /src\nRUN cmake -S /src -B /b && cmake --build /b\n"
+            "FROM {b}\nCOPY --from=build /b/app /app\nENTRYPOINT [\"/app\"]\n")
+    alpine = text.format(b="alpine:3.22", install="apk add --no-cache build-base", dev="postgresql-dev")
+    debian = text.format(b="debian:bookworm", install="apt-get update && apt-get install -y build-essential",
+                         dev="libssl-dev")
+    [musl] = [f for f in lint_text(knowledge, alpine) if f.rule == "MI412"]
+    assert musl.fix.startswith("apk add the run-time packages in the final stage")
+    [glibc] = [f for f in lint_text(knowledge, debian) if f.rule == "MI412"]
+    assert glibc.fix.startswith("install the run-time packages in the final stage (apt-get install")
