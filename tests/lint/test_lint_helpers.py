@@ -19,3 +19,12 @@ def test_a_library_is_named_without_its_version_or_debian_t64_suffix(name, stem)
 ])
 def test_only_matching_quotes_around_a_word_are_removed(word, value):
     assert unquote(word) == value
+
+
+def test_a_makefile_recipe_is_read_with_its_variables_expanded_as_make_does():
+    from kb.lint.makefiles import recipes
+
+    makefile = ("CC = gcc\nLIBS := -lssl\nB = one\nIMMEDIATE := $(B)\nB = two\nDEFERRED = $(B)\n"
+                "all: app\napp: main.c\n\t@$(CC) -o app main.c ${LIBS} $$HOME $(IMMEDIATE) $(DEFERRED)\n")
+    assert recipes(makefile, [], {}) == ["gcc -o app main.c -lssl $HOME one two"]
+    assert recipes(makefile, ["app"], {"CC": "clang"}) == ["clang -o app main.c -lssl $HOME one two"]
