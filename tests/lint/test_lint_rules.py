@@ -309,3 +309,11 @@ def test_a_missing_library_is_fixed_with_the_final_images_package_manager(knowle
     assert musl.fix.startswith("apk add the run-time packages in the final stage")
     [glibc] = [f for f in lint_text(knowledge, debian) if f.rule == "MI412"]
     assert glibc.fix.startswith("install the run-time packages in the final stage (apt-get install")
+
+
+def test_a_program_installed_by_cmake_is_found_under_its_prefix(knowledge):
+    text = ("FROM debian:bookworm AS b\nRUN apt-get update && apt-get install -y build-essential cmake\nCOPY . /src\n"
+            "WORKDIR /src\nRUN cmake -S . -B build && cmake --build build && cmake --install build --prefix /opt/app\n"
+            "FROM scratch\nCOPY --from=b /opt/app/bin/app /app\n")
+    assert rules_of(knowledge, text) == [("MI401", 7)]  # glibc-linked, and scratch has no glibc
+    assert rules_of(knowledge, text.replace("/opt/app/bin/app", "/opt/other/app")) == []  # not what cmake made
