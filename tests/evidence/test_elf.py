@@ -99,6 +99,7 @@ def test_go_cgo_enabled_net_is_dynamic(builder):
 def test_go_cgo_tags(builder):
     r = inspect_elf(builder.go("go_tags", "0", "-tags", "netgo,osusergo"))
     assert set(r.go.tags) == {"netgo", "osusergo"}
+    assert sorted(r.to_dict()["go"]["tags"]) == ["netgo", "osusergo"]  # as the JSON report gives them
 
 
 def test_go_glibc_static_cgo(builder):
