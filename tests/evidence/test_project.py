@@ -184,3 +184,23 @@ def test_to_dict(tmp_path):
     d = inspect_project(tmp_path).to_dict()
     assert d["language"] == "go" and d["observations"][0] == {"key": "language", "value": "go", "file": ".",
                                                                "line": None, "note": None}
+
+
+def test_a_root_marker_names_the_language_before_file_counts(tmp_path):
+    python = tmp_path / "py"
+    write(python, "requirements.txt", "flask\n")
+    write(python, "static/app.js", "x\n")
+    write(python, "static/lib.js", "y\n")
+    assert inspect_project(python).language == "python"
+    rust = tmp_path / "rs"  # no Cargo.toml: the sources alone
+    write(rust, "src/main.rs", "fn main() {}\n")
+    assert inspect_project(rust).language == "rust"
+
+
+def test_a_go_string_literal_is_read_to_its_closing_quote():
+    from kb.evidence.textscan import _go_string
+
+    assert _go_string('"net/http" // comment') == ("net/http", " // comment")
+    assert _go_string('""rest') == ("", "rest")
+    assert _go_string("`os/user`)") == ("os/user", ")")
+    assert _go_string('"unclosed') == (None, '"unclosed')
