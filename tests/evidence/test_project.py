@@ -204,3 +204,11 @@ def test_a_go_string_literal_is_read_to_its_closing_quote():
     assert _go_string('""rest') == ("", "rest")
     assert _go_string("`os/user`)") == ("os/user", ")")
     assert _go_string('"unclosed') == (None, '"unclosed')
+
+
+def test_python_native_packages_of_poetry_and_pipfile_dev_packages(tmp_path):
+    write(tmp_path, "pyproject.toml", '[tool.poetry]\nname = "x"\n[tool.poetry.dependencies]\npython = "^3.11"\n'
+                                      'psycopg2 = "^2.9"\n')
+    write(tmp_path, "Pipfile", '[packages]\nrequests = "*"\n[dev-packages]\nlxml = "*"\n')
+    natives = inspect_project(tmp_path).values("python.native_package")
+    assert set(natives) >= {"psycopg2", "lxml"}
