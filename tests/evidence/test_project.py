@@ -212,3 +212,13 @@ def test_python_native_packages_of_poetry_and_pipfile_dev_packages(tmp_path):
     write(tmp_path, "Pipfile", '[packages]\nrequests = "*"\n[dev-packages]\nlxml = "*"\n')
     natives = inspect_project(tmp_path).values("python.native_package")
     assert set(natives) >= {"psycopg2", "lxml"}
+
+
+def test_a_native_crate_under_a_target_table_and_a_gypfile_package_are_seen(tmp_path):
+    rust = tmp_path / "rs"
+    write(rust, "Cargo.toml", "[package]\nname = \"svc\"\n\n[target.'cfg(unix)'.dependencies]\nopenssl-sys = \"0.9\"\n")
+    assert inspect_project(rust).has("rust.native_crate", "openssl-sys")
+    node = tmp_path / "js"
+    write(node, "package.json", '{"name": "addon",\n "gypfile": true}\n')
+    [gyp] = inspect_project(node).find("node.binding_gyp")
+    assert (gyp.value, gyp.file, gyp.line) == ("gypfile", "package.json", 2)
