@@ -222,3 +222,15 @@ def test_a_native_crate_under_a_target_table_and_a_gypfile_package_are_seen(tmp_
     write(node, "package.json", '{"name": "addon",\n "gypfile": true}\n')
     [gyp] = inspect_project(node).find("node.binding_gyp")
     assert (gyp.value, gyp.file, gyp.line) == ("gypfile", "package.json", 2)
+
+
+def test_go_mod_directives_separated_by_tabs_are_read_with_their_lines(tmp_path):
+    write(tmp_path, "go.mod", "module\texample.com/app\n\ngo 1.22\n\nrequire github.com/mattn/go-sqlite3 v1.14.22\n")
+    r = inspect_project(tmp_path)
+    [module] = r.find("go.module")
+    assert (module.value, module.file, module.line) == ("example.com/app", "go.mod", 1)
+    [cgo] = [o for o in r.find("go.cgo_module") if o.file == "go.mod"]
+    assert (cgo.value, cgo.line) == ("github.com/mattn/go-sqlite3", 5)
+    write(tmp_path, "go.sum", "golang.org/x/text v0.3.0 h1:x=\ngithub.com/mattn/go-sqlite3 v1.14.22 h1:y=\n")
+    [locked] = [o for o in inspect_project(tmp_path).find("go.cgo_module") if o.file == "go.sum"]
+    assert (locked.value, locked.line) == ("github.com/mattn/go-sqlite3", 2)
