@@ -65,6 +65,9 @@ def test_musl_dynamic(builder):
     assert r.interpreter and "ld-musl-" in r.interpreter
     assert r.libc == "musl"
     assert r.glibc_version is None and not r.has_gnu_abi_tag
+    from kb.evidence.facts import facts_from_elf
+
+    assert ("binary_libc", "musl") in {(j.fact.name, j.fact.value) for j in facts_from_elf(r)}  # what inspect tells
 
 
 def test_musl_static(builder):
