@@ -234,3 +234,13 @@ def test_go_mod_directives_separated_by_tabs_are_read_with_their_lines(tmp_path)
     write(tmp_path, "go.sum", "golang.org/x/text v0.3.0 h1:x=\ngithub.com/mattn/go-sqlite3 v1.14.22 h1:y=\n")
     [locked] = [o for o in inspect_project(tmp_path).find("go.cgo_module") if o.file == "go.sum"]
     assert (locked.value, locked.line) == ("github.com/mattn/go-sqlite3", 2)
+
+
+def test_a_static_link_in_cmake_and_an_include_in_a_header_are_seen(tmp_path):
+    write(tmp_path, "CMakeLists.txt", 'project(app C)\nadd_executable(app main.c)\n'
+                                      'set(CMAKE_EXE_LINKER_FLAGS "${CMAKE_EXE_LINKER_FLAGS} -static")\n')
+    write(tmp_path, "main.c", '#include "app.h"\nint main(){return 0;}\n')
+    write(tmp_path, "app.h", "#include <zlib.h>\n")
+    r = inspect_project(tmp_path)
+    assert [(o.file, o.line) for o in r.find("c.static_link")] == [("CMakeLists.txt", 3)]
+    assert [(o.file, o.line) for o in r.find("c.includes_lib") if o.value == "z"] == [("app.h", 1)]
