@@ -244,3 +244,11 @@ def test_a_static_link_in_cmake_and_an_include_in_a_header_are_seen(tmp_path):
     r = inspect_project(tmp_path)
     assert [(o.file, o.line) for o in r.find("c.static_link")] == [("CMakeLists.txt", 3)]
     assert [(o.file, o.line) for o in r.find("c.includes_lib") if o.value == "z"] == [("app.h", 1)]
+
+
+def test_python_time_zone_packages_are_seen_with_their_lines(tmp_path):
+    write(tmp_path, "requirements.txt", "flask\npytz==2024.1\n")
+    write(tmp_path, "pyproject.toml", '[project]\nname = "x"\ndependencies = ["python-dateutil"]\n')
+    r = inspect_project(tmp_path)
+    assert sorted((o.value, o.file, o.line) for o in r.find("tz.used")) == [
+        ("python-dateutil", "pyproject.toml", 3), ("pytz", "requirements.txt", 2)]
