@@ -317,3 +317,12 @@ def test_a_program_installed_by_cmake_is_found_under_its_prefix(knowledge):
             "FROM scratch\nCOPY --from=b /opt/app/bin/app /app\n")
     assert rules_of(knowledge, text) == [("MI401", 7)]  # glibc-linked, and scratch has no glibc
     assert rules_of(knowledge, text.replace("/opt/app/bin/app", "/opt/other/app")) == []  # not what cmake made
+
+
+@pytest.mark.parametrize("final_step", ["RUN apk add --no-cache rust\n", "RUN apk add --no-cache cargo\n",
+                                        "RUN apk add --no-cache libgcc\n"])
+def test_alpines_own_rust_program_needs_libgcc_however_the_final_stage_gets_it(knowledge, final_step):
+    text = ("FROM alpine:3.22 AS b\nRUN apk add --no-cache cargo\nWORKDIR /s\nRUN cargo build --release\n"
+            "FROM alpine:3.22\n{}COPY --from=b /s/target/release/app /app\n")
+    assert rules_of(knowledge, text.format("")) == [("MI403", 6)]
+    assert rules_of(knowledge, text.format(final_step)) == []
