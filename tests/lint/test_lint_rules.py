@@ -326,3 +326,10 @@ def test_alpines_own_rust_program_needs_libgcc_however_the_final_stage_gets_it(k
             "FROM alpine:3.22\n{}COPY --from=b /s/target/release/app /app\n")
     assert rules_of(knowledge, text.format("")) == [("MI403", 6)]
     assert rules_of(knowledge, text.format(final_step)) == []
+
+
+def test_a_final_image_set_by_an_unresolvable_arg_is_said_so(knowledge):
+    text = ("ARG BASE=${X}\nFROM golang:1.24 AS b\nRUN CGO_ENABLED=0 go build -o /app .\nFROM ${BASE}\n"
+            "COPY --from=b /app /app\n")
+    [f] = [f for f in lint_text(knowledge, text) if f.rule == "MI414"]
+    assert f.message.endswith("cannot check libc of ${X} (the final image): it is set by an ARG lint cannot resolve")
