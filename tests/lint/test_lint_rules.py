@@ -333,3 +333,12 @@ def test_a_final_image_set_by_an_unresolvable_arg_is_said_so(knowledge):
             "COPY --from=b /app /app\n")
     [f] = [f for f in lint_text(knowledge, text) if f.rule == "MI414"]
     assert f.message.endswith("cannot check libc of ${X} (the final image): it is set by an ARG lint cannot resolve")
+
+
+def test_make_dash_c_reads_the_makefile_of_that_directory(knowledge, tmp_path):
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "Makefile").write_text("app: main.c\n\tgcc -o /out/app main.c\n")
+    text = ("FROM gcc:14 AS b\nCOPY . /w\nWORKDIR /w\nRUN make -C src\nFROM scratch\n"
+            "COPY --from=b /out/app /app\n")
+    assert rules_of(knowledge, text, context_dir=str(tmp_path)) == [("MI401", 6)]  # the recipe's gcc, glibc-linked
+    assert rules_of(knowledge, text.replace("make -C src", "make"), context_dir=str(tmp_path)) == []  # no ./Makefile
