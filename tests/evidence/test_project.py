@@ -252,3 +252,10 @@ def test_python_time_zone_packages_are_seen_with_their_lines(tmp_path):
     r = inspect_project(tmp_path)
     assert sorted((o.value, o.file, o.line) for o in r.find("tz.used")) == [
         ("python-dateutil", "pyproject.toml", 3), ("pytz", "requirements.txt", 2)]
+
+
+def test_every_usual_dockerfile_name_is_found(tmp_path):
+    for rel in ("Dockerfile", "deploy/api.Dockerfile", "Dockerfile.prod", "docs/dockerfile-notes.md"):
+        write(tmp_path, rel, "FROM scratch\n")
+    found = sorted(inspect_project(tmp_path).values("dockerfile"))
+    assert found == sorted(["Dockerfile", os.path.join("deploy", "api.Dockerfile"), "Dockerfile.prod"])
