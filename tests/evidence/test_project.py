@@ -259,3 +259,12 @@ def test_every_usual_dockerfile_name_is_found(tmp_path):
         write(tmp_path, rel, "FROM scratch\n")
     found = sorted(inspect_project(tmp_path).values("dockerfile"))
     assert found == sorted(["Dockerfile", os.path.join("deploy", "api.Dockerfile"), "Dockerfile.prod"])
+
+
+def test_the_first_third_party_go_import_of_a_file_is_noted(tmp_path):
+    """A package path whose first element has a dot is a module outside the standard library (and outside the
+    main module's own packages, like myapp/pkg.v2); the first one per file is where the note points."""
+    write(tmp_path, "main.go", 'package main\n\nimport (\n\t"myapp/pkg.v2"\n\t"github.com/a/b"\n'
+                               '\t"golang.org/x/sys/unix"\n)\n')
+    r = inspect_project(tmp_path)
+    assert [(o.value, o.line) for o in r.find("go.third_party_import")] == [("github.com/a/b", 5)]
