@@ -268,3 +268,9 @@ def test_the_first_third_party_go_import_of_a_file_is_noted(tmp_path):
                                '\t"golang.org/x/sys/unix"\n)\n')
     r = inspect_project(tmp_path)
     assert [(o.value, o.line) for o in r.find("go.third_party_import")] == [("github.com/a/b", 5)]
+
+
+def test_a_broken_cargo_toml_does_not_hide_the_next_crate(tmp_path):
+    write(tmp_path, "a/Cargo.toml", "[package\nname = broken\n")
+    write(tmp_path, "b/Cargo.toml", '[package]\nname = "b"\n\n[dependencies]\nopenssl-sys = "0.9"\n')
+    assert inspect_project(tmp_path).has("rust.native_crate", "openssl-sys")
