@@ -342,3 +342,10 @@ def test_make_dash_c_reads_the_makefile_of_that_directory(knowledge, tmp_path):
             "COPY --from=b /out/app /app\n")
     assert rules_of(knowledge, text, context_dir=str(tmp_path)) == [("MI401", 6)]  # the recipe's gcc, glibc-linked
     assert rules_of(knowledge, text.replace("make -C src", "make"), context_dir=str(tmp_path)) == []  # no ./Makefile
+
+
+def test_a_go_flag_value_is_not_taken_for_a_package(knowledge):
+    """`go build -gcflags all=-N ./cmd/app` builds one package, named app in the working directory."""
+    text = ("FROM golang:1.24 AS b\nWORKDIR /src\nENV CGO_ENABLED=1\nRUN go build -gcflags all=-N ./cmd/app\n"
+            "FROM scratch\nCOPY --from=b /src/app /app\n")
+    assert rules_of(knowledge, text) == [("MI401", 6)]
