@@ -349,3 +349,12 @@ def test_a_go_flag_value_is_not_taken_for_a_package(knowledge):
     text = ("FROM golang:1.24 AS b\nWORKDIR /src\nENV CGO_ENABLED=1\nRUN go build -gcflags all=-N ./cmd/app\n"
             "FROM scratch\nCOPY --from=b /src/app /app\n")
     assert rules_of(knowledge, text) == [("MI401", 6)]
+
+
+@pytest.mark.parametrize("base,shell,found", [
+    ("gcr.io/distroless/static-debian13:debug", "sh", [("MI405", 4)]),  # its shell is /busybox/sh alone
+    ("alpine:3.22", "sh", []), ("alpine:3.22", "dash", [("MI405", 4)]), ("debian:trixie-slim", "dash", []),
+])
+def test_a_shell_named_by_shell_must_be_in_the_image(knowledge, base, shell, found):
+    text = f'FROM {base}\nCOPY app /app\nSHELL ["{shell}", "-c"]\nCMD /app\n'
+    assert rules_of(knowledge, text) == found
