@@ -358,3 +358,10 @@ def test_a_go_flag_value_is_not_taken_for_a_package(knowledge):
 def test_a_shell_named_by_shell_must_be_in_the_image(knowledge, base, shell, found):
     text = f'FROM {base}\nCOPY app /app\nSHELL ["{shell}", "-c"]\nCMD /app\n'
     assert rules_of(knowledge, text) == found
+
+
+def test_only_apk_del_removes_what_apk_add_installed(knowledge):
+    text = ("FROM alpine:3.22 AS b\nRUN apk add --no-cache cargo\nWORKDIR /s\nRUN cargo build --release\n"
+            "FROM alpine:3.22\nRUN apk add --no-cache libgcc && apk {} libgcc\nCOPY --from=b /s/target/release/app /app\n")
+    assert rules_of(knowledge, text.format("info -e")) == []
+    assert rules_of(knowledge, text.format("del")) == [("MI403", 7)]
