@@ -429,3 +429,18 @@ def test_dynamic_without_dt_null_is_refused(builder, tmp_path):
         assert e.reason in ("corrupt", "truncated")
     else:
         assert r.needed == ()
+
+
+def test_a_corrupt_header_is_named_with_the_file_and_the_field(tmp_path):
+    """What `minimage-ask inspect` prints for a damaged header: the file, and which field is wrong."""
+    bad_order = tmp_path / "order"
+    bad_order.write_bytes(b"\x7fELF\x02\x03" + b"\0" * 60)
+    bad_entry = tmp_path / "entry"
+    header = bytearray(_elf64_header(shnum=1, shoff=64) + b"\0" * 64)
+    header[58:60] = struct.pack("<H", 40)  # e_shentsize: an ELF64 section header is 64 bytes
+    bad_entry.write_bytes(bytes(header))
+    for p, message in ((bad_order, "corrupt ELF header: EI_DATA=3 (expected 1 or 2)"),
+                       (bad_entry, "corrupt ELF header: e_shentsize=40, expected 64")):
+        with pytest.raises(EvidenceError) as ei:
+            inspect_elf(p)
+        assert (ei.value.path, ei.value.reason, ei.value.message) == (str(p), "corrupt", message)
