@@ -65,17 +65,3 @@ def test_a_symbol_name_offset_is_matched_only_on_a_whole_st_name_word():
     assert _first_marker(symtab(*straddling, 0x11223344), 16, "<", names) == "glibc"
     assert _first_marker(symtab(*straddling, 0x55555555), 16, "<", names) is None
 
-
-def test_a_symbol_table_too_large_to_prefilter_is_walked_symbol_by_symbol():
-    """The fallback for tables read through pyelftools: the first libc marker in table order names the libc."""
-    from types import SimpleNamespace
-
-    from kb.evidence.elf_libc import _static_libc_from_symbols
-
-    def table(*names):
-        return SimpleNamespace(iter_symbols=lambda: iter(SimpleNamespace(name=n) for n in names))
-
-    assert _static_libc_from_symbols(table("main", "__init_libc", "__libc_setup_tls")) == "musl"
-    assert _static_libc_from_symbols(table("main", "_dl_aux_init")) == "glibc"
-    assert _static_libc_from_symbols(table("main", "printf")) is None
-    assert _static_libc_from_symbols(None) is None
