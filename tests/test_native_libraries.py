@@ -119,3 +119,11 @@ def test_a_library_users_can_name_must_have_packages(tmp_path):
     with pytest.raises(RuleFileError) as err:
         load_knowledge([tmp_path / "rules.yaml"], base=False)
     assert "native_libs: library 'libfoo' has no entry under 'libraries' (name: libfoo)" in str(err.value)
+
+
+def test_a_plan_that_installs_libraries_says_which_ones_the_image_lacks(rb):
+    result = rb.consult({"language": "cpp", "static_ok": "no", "native_deps": "no"})
+    [plan] = [p for p in result.plans if p.strategy == "cpp-dynamic-musl" and p.final_image.startswith("alpine:")]
+    [change] = [c for c in plan.changes if "libstdc++" in c.instruction]
+    assert change.instruction == "RUN apk add --no-cache libgcc libstdc++"
+    assert change.why == "the image lacks libgcc_s.so.1, libstdc++.so.6"

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import kb
-from kb.diagnose import backtracking_risk, diagnose
+from kb.diagnose import backtracking_risk, diagnose, required_literal
 from kb.loader import load_knowledge
 from shell.cli import Env, main
 from tests.rulefile_problems import rule_file_problems
@@ -52,16 +52,103 @@ def test_a_good_user_diagnosis_loads_and_works():
 
 
 @pytest.mark.parametrize("pattern", [r"(a+)+$", r"(.*)*x", r"(?:\w+\s?)+$", r"(a|ab)*c", r"(x|)+y", r"(?:a|a)*b",
-                                     r"^(([a-z])+.)+[A-Z]([a-z])+$", r"(?:(?:a+)b)*c"])
+                                     r"^(([a-z])+.)+[A-Z]([a-z])+$", r"(?:(?:a+)b)*c",
+                                     r"(?:a{1,2})+$",  # n a's split into ones and twos: Fibonacci many ways
+                                     r"(?:a+|b)+$", r"(?:x(?:a+)+y)?"])
 def test_catastrophic_shapes_are_refused(pattern):
     assert backtracking_risk(pattern)
 
 
 @pytest.mark.parametrize("pattern", [r"exec (?P<path>/?[^\s:\"]+): no such file or directory", r"(?:ab|cd)+e",
                                      r"GLIBC_(\d+\.\d+(?:\.\d+)?)", r"[\d.]+", r"(?:x\d)?y", r"(?>a+)+b", r"a++b",
-                                     r"(?:\d|\w)*!"])
+                                     r"(?:\d|\w)*!", r"(?:a?b)+", r"(?:(?:\b)*x)+"])
 def test_ordinary_patterns_are_accepted(pattern):
     assert backtracking_risk(pattern) is None
+
+
+# A repeated group whose alternatives can start with the same character backtracks exponentially; one whose
+# alternatives start apart does not. What an alternative can start with is read through character classes
+# (negated, ranges in either case, \d), anchors and lookaheads (zero-width), nested groups, optional items and
+# atomic groups: each pair differs only in whether the starts meet.
+@pytest.mark.parametrize("pattern,alike", [
+    (r"(?:[ab]x|ay)+", True), (r"(?:[ab]x|cy)+", False), (r"(?:[ab]x|[cd]y)+", False),
+    (r"(?:[^a]x|by)+", True), (r"(?:[^a]x|ay)+", False),
+    (r"(?:[^ab]x|cy)+", True), (r"(?:[^ab]x|ay)+", False),
+    (r"(?:[a-c]x|cy)+", True), (r"(?:[a-c]x|dy)+", False), (r"(?:[A-C]x|by)+", True), (r"(?:[^a-c]x|by)+", False),
+    (r"(?:[\d_]x|7y)+", True), (r"(?:[\d_]x|ay)+", False),
+    (r"(?:^ax|ay)+", True), (r"(?:^ax|by)+", False), (r"(?:(?=a)ax|by)+", False),
+    (r"(?:(?:ab|cd)x|ay)+", True), (r"(?:(?:ab|cd)x|ey)+", False),
+    (r"(?:a?b|by)+", True), (r"(?:a?b|cy)+", False),
+    (r"(?:(?>ab)x|ay)+", True), (r"(?:(?>ab)x|cy)+", False),
+])
+def test_alternatives_under_a_quantifier_are_refused_only_when_they_can_start_alike(pattern, alike):
+    risk = backtracking_risk(pattern)
+    if alike:
+        assert risk == "a quantifier applied to alternatives that can start alike (like (a|ab)* or (x|)+)"
+    else:
+        assert risk is None
+
+
+def test_a_fact_whose_group_did_not_match_is_left_out(tmp_path):
+    """A diagnosis whose patterns do not all name the group its `implies` uses: matched by the one without it, the
+    message shows nothing about that fact, so no fact (not an empty or invented value) is reported."""
+    rules = tmp_path / "lib-diagnoses.yaml"
+    rules.write_text("""diagnoses:
+  - id: MI595
+    name: my-tool-library-missing
+    patterns: ['mytool: cannot load (?P<lib>lib\\w+\\.so)', 'mytool: cannot load a library']
+    cause: mytool lacks a library
+    fix: install it
+    fix_key: install-lib
+    implies: {binary_needs: "{lib}"}
+    sources: ["example/mytool#2"]
+    examples: ["mytool: cannot load libfoo.so", "mytool: cannot load a library"]
+    negative_examples: ["mytool: loaded libfoo.so"]
+""")
+    k = load_knowledge([rules])
+    [named] = [m for m in diagnose(k, "mytool: cannot load libfoo.so") if m.id == "MI595"]
+    assert named.facts == {"binary_needs": "libfoo.so"}
+    [unnamed] = [m for m in diagnose(k, "mytool: cannot load a library") if m.id == "MI595"]
+    assert unnamed.facts == {}
+
+
+def test_on_the_same_line_the_surer_diagnosis_comes_first(tmp_path):
+    rules = tmp_path / "two-diagnoses.yaml"
+    rules.write_text("""diagnoses:
+  - id: MI596
+    name: my-tool-maybe
+    patterns: ['mytool: failed']
+    confidence: possible
+    cause: mytool may lack something
+    fix: look closer
+    fix_key: other
+    sources: ["example/mytool#3"]
+    examples: ["mytool: failed"]
+    negative_examples: ["mytool: done"]
+  - id: MI597
+    name: my-tool-surely
+    patterns: ['mytool: failed: disk full']
+    cause: the disk is full
+    fix: free some space
+    fix_key: other
+    sources: ["example/mytool#4"]
+    examples: ["mytool: failed: disk full"]
+    negative_examples: ["mytool: failed"]
+""")
+    k = load_knowledge([rules])
+    found = [(m.id, m.line, m.confidence) for m in diagnose(k, "starting\nmytool: failed: disk full")
+             if m.id in ("MI596", "MI597")]
+    assert found == [("MI597", 2, "certain"), ("MI596", 2, "possible")]
+
+
+@pytest.mark.parametrize("pattern,literal", [
+    (r"exec (?P<path>/?[^\s:\"]+): no such file or directory", ": no such file or directory"),  # the longest run
+    ("Zz9[0-9]AB", "zz9"),  # lower case (lines are compared case-folded); the first of two as long
+    ("ab\x80cde", "cde"), ("ÉCHEC: abc", "chec: abc"),  # plain ASCII only: case-folding other text can change it
+    (r"\S+: x", ": x"), (r"[a-z]+", ""), ("(unclosed", ""),
+])
+def test_the_literal_a_line_must_hold_before_a_pattern_is_run(pattern, literal):
+    assert required_literal(pattern) == literal
 
 
 def test_every_shipped_pattern_is_safe():

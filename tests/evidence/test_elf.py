@@ -65,6 +65,9 @@ def test_musl_dynamic(builder):
     assert r.interpreter and "ld-musl-" in r.interpreter
     assert r.libc == "musl"
     assert r.glibc_version is None and not r.has_gnu_abi_tag
+    from kb.evidence.facts import facts_from_elf
+
+    assert ("binary_libc", "musl") in {(j.fact.name, j.fact.value) for j in facts_from_elf(r)}  # what inspect tells
 
 
 def test_musl_static(builder):
@@ -99,6 +102,7 @@ def test_go_cgo_enabled_net_is_dynamic(builder):
 def test_go_cgo_tags(builder):
     r = inspect_elf(builder.go("go_tags", "0", "-tags", "netgo,osusergo"))
     assert set(r.go.tags) == {"netgo", "osusergo"}
+    assert sorted(r.to_dict()["go"]["tags"]) == ["netgo", "osusergo"]  # as the JSON report gives them
 
 
 def test_go_glibc_static_cgo(builder):
@@ -429,3 +433,18 @@ def test_dynamic_without_dt_null_is_refused(builder, tmp_path):
         assert e.reason in ("corrupt", "truncated")
     else:
         assert r.needed == ()
+
+
+def test_a_corrupt_header_is_named_with_the_file_and_the_field(tmp_path):
+    """What `minimage-ask inspect` prints for a damaged header: the file, and which field is wrong."""
+    bad_order = tmp_path / "order"
+    bad_order.write_bytes(b"\x7fELF\x02\x03" + b"\0" * 60)
+    bad_entry = tmp_path / "entry"
+    header = bytearray(_elf64_header(shnum=1, shoff=64) + b"\0" * 64)
+    header[58:60] = struct.pack("<H", 40)  # e_shentsize: an ELF64 section header is 64 bytes
+    bad_entry.write_bytes(bytes(header))
+    for p, message in ((bad_order, "corrupt ELF header: EI_DATA=3 (expected 1 or 2)"),
+                       (bad_entry, "corrupt ELF header: e_shentsize=40, expected 64")):
+        with pytest.raises(EvidenceError) as ei:
+            inspect_elf(p)
+        assert (ei.value.path, ei.value.reason, ei.value.message) == (str(p), "corrupt", message)

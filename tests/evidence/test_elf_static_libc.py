@@ -48,3 +48,20 @@ def test_marker_sharing_bytes_with_a_longer_name_is_found(builder):
     path = builder.c("nolibc_both", "gcc", NOLIBC_BOTH, ".c", "-static", "-nostdlib", "-fno-stack-protector")
     r = inspect_elf(path)
     assert (r.linkage, r.static_libc, r.libc_evidence) == ("static", "musl", "symbols")
+
+
+def test_a_symbol_name_offset_is_matched_only_on_a_whole_st_name_word():
+    """The st_name words are searched as bytes: the same four bytes straddling two words (offset 3) are no match,
+    the search goes on to the whole word further on (offset 8)."""
+    import struct
+
+    from kb.evidence.elf_libc import _first_marker
+
+    def symtab(*st_names):  # 16-byte Elf32_Sym entries, st_name first
+        return b"".join(struct.pack("<I", n) + bytes(12) for n in st_names)
+
+    names = {0x11223344: "glibc"}
+    straddling = (0x44000000, 0x00112233)  # bytes 00 00 00 44 | 33 22 11 00
+    assert _first_marker(symtab(*straddling, 0x11223344), 16, "<", names) == "glibc"
+    assert _first_marker(symtab(*straddling, 0x55555555), 16, "<", names) is None
+

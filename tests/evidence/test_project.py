@@ -184,3 +184,93 @@ def test_to_dict(tmp_path):
     d = inspect_project(tmp_path).to_dict()
     assert d["language"] == "go" and d["observations"][0] == {"key": "language", "value": "go", "file": ".",
                                                                "line": None, "note": None}
+
+
+def test_a_root_marker_names_the_language_before_file_counts(tmp_path):
+    python = tmp_path / "py"
+    write(python, "requirements.txt", "flask\n")
+    write(python, "static/app.js", "x\n")
+    write(python, "static/lib.js", "y\n")
+    assert inspect_project(python).language == "python"
+    rust = tmp_path / "rs"  # no Cargo.toml: the sources alone
+    write(rust, "src/main.rs", "fn main() {}\n")
+    assert inspect_project(rust).language == "rust"
+
+
+def test_a_go_string_literal_is_read_to_its_closing_quote():
+    from kb.evidence.textscan import _go_string
+
+    assert _go_string('"net/http" // comment') == ("net/http", " // comment")
+    assert _go_string('""rest') == ("", "rest")
+    assert _go_string("`os/user`)") == ("os/user", ")")
+    assert _go_string('"unclosed') == (None, '"unclosed')
+
+
+def test_python_native_packages_of_poetry_and_pipfile_dev_packages(tmp_path):
+    write(tmp_path, "pyproject.toml", '[tool.poetry]\nname = "x"\n[tool.poetry.dependencies]\npython = "^3.11"\n'
+                                      'psycopg2 = "^2.9"\n')
+    write(tmp_path, "Pipfile", '[packages]\nrequests = "*"\n[dev-packages]\nlxml = "*"\n')
+    natives = inspect_project(tmp_path).values("python.native_package")
+    assert set(natives) >= {"psycopg2", "lxml"}
+
+
+def test_a_native_crate_under_a_target_table_and_a_gypfile_package_are_seen(tmp_path):
+    rust = tmp_path / "rs"
+    write(rust, "Cargo.toml", "[package]\nname = \"svc\"\n\n[target.'cfg(unix)'.dependencies]\nopenssl-sys = \"0.9\"\n")
+    assert inspect_project(rust).has("rust.native_crate", "openssl-sys")
+    node = tmp_path / "js"
+    write(node, "package.json", '{"name": "addon",\n "gypfile": true}\n')
+    [gyp] = inspect_project(node).find("node.binding_gyp")
+    assert (gyp.value, gyp.file, gyp.line) == ("gypfile", "package.json", 2)
+
+
+def test_go_mod_directives_separated_by_tabs_are_read_with_their_lines(tmp_path):
+    write(tmp_path, "go.mod", "module\texample.com/app\n\ngo 1.22\n\nrequire github.com/mattn/go-sqlite3 v1.14.22\n")
+    r = inspect_project(tmp_path)
+    [module] = r.find("go.module")
+    assert (module.value, module.file, module.line) == ("example.com/app", "go.mod", 1)
+    [cgo] = [o for o in r.find("go.cgo_module") if o.file == "go.mod"]
+    assert (cgo.value, cgo.line) == ("github.com/mattn/go-sqlite3", 5)
+    write(tmp_path, "go.sum", "golang.org/x/text v0.3.0 h1:x=\ngithub.com/mattn/go-sqlite3 v1.14.22 h1:y=\n")
+    [locked] = [o for o in inspect_project(tmp_path).find("go.cgo_module") if o.file == "go.sum"]
+    assert (locked.value, locked.line) == ("github.com/mattn/go-sqlite3", 2)
+
+
+def test_a_static_link_in_cmake_and_an_include_in_a_header_are_seen(tmp_path):
+    write(tmp_path, "CMakeLists.txt", 'project(app C)\nadd_executable(app main.c)\n'
+                                      'set(CMAKE_EXE_LINKER_FLAGS "${CMAKE_EXE_LINKER_FLAGS} -static")\n')
+    write(tmp_path, "main.c", '#include "app.h"\nint main(){return 0;}\n')
+    write(tmp_path, "app.h", "#include <zlib.h>\n")
+    r = inspect_project(tmp_path)
+    assert [(o.file, o.line) for o in r.find("c.static_link")] == [("CMakeLists.txt", 3)]
+    assert [(o.file, o.line) for o in r.find("c.includes_lib") if o.value == "z"] == [("app.h", 1)]
+
+
+def test_python_time_zone_packages_are_seen_with_their_lines(tmp_path):
+    write(tmp_path, "requirements.txt", "flask\npytz==2024.1\n")
+    write(tmp_path, "pyproject.toml", '[project]\nname = "x"\ndependencies = ["python-dateutil"]\n')
+    r = inspect_project(tmp_path)
+    assert sorted((o.value, o.file, o.line) for o in r.find("tz.used")) == [
+        ("python-dateutil", "pyproject.toml", 3), ("pytz", "requirements.txt", 2)]
+
+
+def test_every_usual_dockerfile_name_is_found(tmp_path):
+    for rel in ("Dockerfile", "deploy/api.Dockerfile", "Dockerfile.prod", "docs/dockerfile-notes.md"):
+        write(tmp_path, rel, "FROM scratch\n")
+    found = sorted(inspect_project(tmp_path).values("dockerfile"))
+    assert found == sorted(["Dockerfile", os.path.join("deploy", "api.Dockerfile"), "Dockerfile.prod"])
+
+
+def test_the_first_third_party_go_import_of_a_file_is_noted(tmp_path):
+    """A package path whose first element has a dot is a module outside the standard library (and outside the
+    main module's own packages, like myapp/pkg.v2); the first one per file is where the note points."""
+    write(tmp_path, "main.go", 'package main\n\nimport (\n\t"myapp/pkg.v2"\n\t"github.com/a/b"\n'
+                               '\t"golang.org/x/sys/unix"\n)\n')
+    r = inspect_project(tmp_path)
+    assert [(o.value, o.line) for o in r.find("go.third_party_import")] == [("github.com/a/b", 5)]
+
+
+def test_a_broken_cargo_toml_does_not_hide_the_next_crate(tmp_path):
+    write(tmp_path, "a/Cargo.toml", "[package\nname = broken\n")
+    write(tmp_path, "b/Cargo.toml", '[package]\nname = "b"\n\n[dependencies]\nopenssl-sys = "0.9"\n')
+    assert inspect_project(tmp_path).has("rust.native_crate", "openssl-sys")

@@ -240,3 +240,128 @@ CMD ["app"]
     fixed = text.replace("FROM debian:bookworm-slim", "FROM debian:trixie-slim\nRUN apt-get update && "
                                                        "apt-get install -y libssl3t64")
     assert rules_of(knowledge, fixed, context_dir=str(tmp_path)) == []
+
+
+@pytest.mark.parametrize("build", [
+    "RUN cargo build --release --target={t}",
+    "RUN cargo --config build.target='{t}' build --release",
+    "ENV CARGO_BUILD_TARGET={t}\nRUN cargo build --release",
+])
+def test_every_spelling_of_a_rust_target_is_read(knowledge, build):
+    """The artefact is found under target/TARGET/release whichever way the target is given: a musl one runs on
+    scratch, a gnu one does not (MI401 at the COPY)."""
+    for target, found in (("x86_64-unknown-linux-musl", []), ("x86_64-unknown-linux-gnu", ["MI401"])):
+        text = (f"FROM rust:1.85 AS b\nWORKDIR /s\n{build.format(t=target)}\n"
+                f"FROM scratch\nCOPY --from=b /s/target/{target}/release/app /app\n")
+        assert [rule for rule, _ in rules_of(knowledge, text)] == found, target
+
+
+def test_a_cargo_target_option_without_its_value_is_no_target(knowledge):
+    text = "FROM rust:1.85 AS b\nWORKDIR /s\nRUN cargo build --release --target\nFROM scratch\nCOPY --from=b /s/target/release/app /app\n"
+    assert rules_of(knowledge, text) == [("MI401", 5)]
+    [finding] = [f for f in lint_text(knowledge, text) if f.rule == "MI401"]
+    assert "the Rust program /app is linked dynamically against glibc (the gnu target links glibc dynamically)" \
+        in finding.message
+
+
+@pytest.mark.parametrize("flag", ["-shared", "-S", "-c", "-E"])
+def test_a_compiler_run_that_makes_no_program_is_no_program(knowledge, flag):
+    """gcc -shared makes a library, -S assembly, -c an object, -E preprocessed source: none is a program that
+    scratch would have to run (the same command without the flag is, MI401)."""
+    text = "FROM gcc:14 AS b\nRUN gcc {} -o /out/app main.c\nFROM scratch\nCOPY --from=b /out/app /app\n"
+    assert rules_of(knowledge, text.format(flag)) == []
+    assert rules_of(knowledge, text.format("-O2")) == [("MI401", 4)]
+
+
+def test_a_ca_bundle_copied_under_etc_ssl_counts_whatever_its_file_is_called(knowledge):
+    base = "FROM golang:1.24 AS b\nRUN CGO_ENABLED=0 go build -o /app .\nFROM scratch\nCOPY --from=b /app /app\n"
+    assert "MI416" in [f.rule for f in lint_text(knowledge, base)]  # scratch has no CA bundle
+    own = base + "COPY --from=b /tmp/corporate-roots.pem /etc/ssl/certs/corporate-roots.pem\n"
+    assert "MI416" not in [f.rule for f in lint_text(knowledge, own)]
+
+
+def test_a_go_build_with_cgo_off_runs_no_c_compiler(knowledge):
+    """gcc without musl-dev fails the first compile (MI406); a Go build with cgo off compiles no C, so it is none."""
+    text = ("FROM golang:1.24-alpine AS b\nRUN apk add --no-cache gcc\nRUN CGO_ENABLED=0 go build -o /app .\n"
+            "FROM alpine:3.22\nCOPY --from=b /app /app\n")
+    assert rules_of(knowledge, text) == []
+    assert rules_of(knowledge, text.replace("CGO_ENABLED=0", "CGO_ENABLED=1")) == [("MI406", 2)]
+
+
+@pytest.mark.parametrize("final_step", [
+    "RUN apk add --no-cache g++\n", "RUN apk add --no-cache libstdc++ libgcc\n",
+    "COPY --from=b /usr/lib/libstdc++.so.6 /usr/lib/libgcc_s.so.1 /usr/lib/\n",
+])
+def test_a_cxx_program_on_alpine_needs_libstdcxx_however_the_final_stage_gets_it(knowledge, final_step):
+    text = ("FROM alpine:3.22 AS b\nRUN apk add --no-cache g++ musl-dev\nRUN g++ -o /app main.cpp\nFROM alpine:3.22\n"
+            "{}COPY --from=b /app /app\n")
+    assert rules_of(knowledge, text.format("")) == [("MI403", 5)]
+    assert rules_of(knowledge, text.format(final_step)) == []
+
+
+def test_a_missing_library_is_fixed_with_the_final_images_package_manager(knowledge):
+    text = ("FROM {b} AS build\nRUN {install} cmake {dev}\nCOPY . /src\nRUN cmake -S /src -B /b && cmake --build /b\n"
+            "FROM {b}\nCOPY --from=build /b/app /app\nENTRYPOINT [\"/app\"]\n")
+    alpine = text.format(b="alpine:3.22", install="apk add --no-cache build-base", dev="postgresql-dev")
+    debian = text.format(b="debian:bookworm", install="apt-get update && apt-get install -y build-essential",
+                         dev="libssl-dev")
+    [musl] = [f for f in lint_text(knowledge, alpine) if f.rule == "MI412"]
+    assert musl.fix.startswith("apk add the run-time packages in the final stage")
+    [glibc] = [f for f in lint_text(knowledge, debian) if f.rule == "MI412"]
+    assert glibc.fix.startswith("install the run-time packages in the final stage (apt-get install")
+
+
+def test_a_program_installed_by_cmake_is_found_under_its_prefix(knowledge):
+    text = ("FROM debian:bookworm AS b\nRUN apt-get update && apt-get install -y build-essential cmake\nCOPY . /src\n"
+            "WORKDIR /src\nRUN cmake -S . -B build && cmake --build build && cmake --install build --prefix /opt/app\n"
+            "FROM scratch\nCOPY --from=b /opt/app/bin/app /app\n")
+    assert rules_of(knowledge, text) == [("MI401", 7)]  # glibc-linked, and scratch has no glibc
+    assert rules_of(knowledge, text.replace("/opt/app/bin/app", "/opt/other/app")) == []  # not what cmake made
+
+
+@pytest.mark.parametrize("final_step", ["RUN apk add --no-cache rust\n", "RUN apk add --no-cache cargo\n",
+                                        "RUN apk add --no-cache libgcc\n"])
+def test_alpines_own_rust_program_needs_libgcc_however_the_final_stage_gets_it(knowledge, final_step):
+    text = ("FROM alpine:3.22 AS b\nRUN apk add --no-cache cargo\nWORKDIR /s\nRUN cargo build --release\n"
+            "FROM alpine:3.22\n{}COPY --from=b /s/target/release/app /app\n")
+    assert rules_of(knowledge, text.format("")) == [("MI403", 6)]
+    assert rules_of(knowledge, text.format(final_step)) == []
+
+
+def test_a_final_image_set_by_an_unresolvable_arg_is_said_so(knowledge):
+    text = ("ARG BASE=${X}\nFROM golang:1.24 AS b\nRUN CGO_ENABLED=0 go build -o /app .\nFROM ${BASE}\n"
+            "COPY --from=b /app /app\n")
+    [f] = [f for f in lint_text(knowledge, text) if f.rule == "MI414"]
+    assert f.message.endswith("cannot check libc of ${X} (the final image): it is set by an ARG lint cannot resolve")
+
+
+def test_make_dash_c_reads_the_makefile_of_that_directory(knowledge, tmp_path):
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "Makefile").write_text("app: main.c\n\tgcc -o /out/app main.c\n")
+    text = ("FROM gcc:14 AS b\nCOPY . /w\nWORKDIR /w\nRUN make -C src\nFROM scratch\n"
+            "COPY --from=b /out/app /app\n")
+    assert rules_of(knowledge, text, context_dir=str(tmp_path)) == [("MI401", 6)]  # the recipe's gcc, glibc-linked
+    assert rules_of(knowledge, text.replace("make -C src", "make"), context_dir=str(tmp_path)) == []  # no ./Makefile
+
+
+def test_a_go_flag_value_is_not_taken_for_a_package(knowledge):
+    """`go build -gcflags all=-N ./cmd/app` builds one package, named app in the working directory."""
+    text = ("FROM golang:1.24 AS b\nWORKDIR /src\nENV CGO_ENABLED=1\nRUN go build -gcflags all=-N ./cmd/app\n"
+            "FROM scratch\nCOPY --from=b /src/app /app\n")
+    assert rules_of(knowledge, text) == [("MI401", 6)]
+
+
+@pytest.mark.parametrize("base,shell,found", [
+    ("gcr.io/distroless/static-debian13:debug", "sh", [("MI405", 4)]),  # its shell is /busybox/sh alone
+    ("alpine:3.22", "sh", []), ("alpine:3.22", "dash", [("MI405", 4)]), ("debian:trixie-slim", "dash", []),
+])
+def test_a_shell_named_by_shell_must_be_in_the_image(knowledge, base, shell, found):
+    text = f'FROM {base}\nCOPY app /app\nSHELL ["{shell}", "-c"]\nCMD /app\n'
+    assert rules_of(knowledge, text) == found
+
+
+def test_only_apk_del_removes_what_apk_add_installed(knowledge):
+    text = ("FROM alpine:3.22 AS b\nRUN apk add --no-cache cargo\nWORKDIR /s\nRUN cargo build --release\n"
+            "FROM alpine:3.22\nRUN apk add --no-cache libgcc && apk {} libgcc\nCOPY --from=b /s/target/release/app /app\n")
+    assert rules_of(knowledge, text.format("info -e")) == []
+    assert rules_of(knowledge, text.format("del")) == [("MI403", 7)]
