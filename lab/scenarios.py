@@ -89,9 +89,9 @@ SCENARIOS = [
        needs_shell=NO),
     _s("node-pure", "node", "Node.js, no native addons; HTTP on loopback, named user",
        language="node", node_version="22", native_deps=NO, tls=NO, timezones=NO, named_user="yes", needs_shell=NO),
-    _s("java-jar", "java", "Java, a jar built by Maven; TLS against the JRE's CA store, time zone, named user",
-       language="java", java_runtime="jar", native_deps=NO, tls="yes", timezones="yes", named_user="yes",
-       needs_shell=NO),
+    _s("java-jar", "java", "Java 21 (the lab's JDK), a jar built by Maven; TLS against the JRE's CA store, time zone, "
+       "named user", language="java", java_version="21", java_runtime="jar", native_deps=NO, tls="yes",
+       timezones="yes", named_user="yes", needs_shell=NO),
 ]
 SCENARIOS += [_s(name, sample, title, **answers) for name, sample, title, answers in EC.SCENARIOS]
 BY_NAME = {s.name: s for s in SCENARIOS}
