@@ -27,7 +27,7 @@ def test_distroless_nodejs_gets_only_the_script(consult):
 
 
 def test_distroless_java_gets_only_the_jar(consult):
-    df = _plan(consult, "gcr.io/distroless/java21-debian13", language="java", **ALL_NO)
+    df = _plan(consult, "gcr.io/distroless/java21-debian13", language="java", java_version="21", **ALL_NO)
     assert df.rstrip().endswith('CMD ["/app/app.jar"]'), df
 
 
