@@ -23,6 +23,7 @@ import marshal
 import os
 import sys
 import zlib
+from _thread import allocate_lock
 
 from .model import (Caveat, Change, Condition, Diagnosis, DiagnosisFix, Example, Image, ImageFamily, Knowledge,
                     LintExample, LintRule, Question, Rule, Step, Strategy)
@@ -272,22 +273,29 @@ class CachedKnowledge(Knowledge):
             del self.__dict__[name]  # __getattr__ runs only for a missing attribute
         self._blobs = blobs
         self._reload = reload
+        self._decoding = allocate_lock()  # a rule base is shared between threads: one decodes, the others wait
 
     def __getattr__(self, name: str):
-        blobs = self.__dict__.get("_blobs") or {}
-        if name not in blobs:
+        mine = self.__dict__
+        if name in mine:  # decoded by another thread since this lookup missed it
+            return mine[name]
+        if name not in mine.get("_blobs", ()):
             raise AttributeError(name)
-        try:
-            value = _decode_section(name, marshal.loads(blobs[name]))
-        except (BadEntry, ValueError, EOFError, TypeError, KeyError):
-            fresh = self._reload()
-            for lazy in blobs:
-                self.__dict__[lazy] = getattr(fresh, lazy)
-            blobs.clear()
-            return self.__dict__[name]
-        self.__dict__[name] = value
-        del blobs[name]
-        return value
+        with mine["_decoding"]:
+            if name in mine:  # decoded by another thread while this one waited
+                return mine[name]
+            blobs = mine["_blobs"]
+            try:
+                value = _decode_section(name, marshal.loads(blobs[name]))
+            except (BadEntry, ValueError, EOFError, TypeError, KeyError):
+                fresh = self._reload()
+                for lazy in blobs:
+                    mine[lazy] = getattr(fresh, lazy)
+                blobs.clear()
+                return mine[name]
+            mine[name] = value
+            del blobs[name]
+            return value
 
     def __reduce__(self):  # a plain Knowledge, every section decoded (consult_many sends it to workers)
         return _rebuild, ({f: getattr(self, f) for f in self.FIELDS},)

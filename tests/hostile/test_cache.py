@@ -178,3 +178,37 @@ def test_a_planted_section_decoded_on_first_use_is_read_from_the_rule_files_inst
     assert not (tmp_path / "PWNED").exists()
     _write_parts(entry, (digests, data, {k: v for k, v in blobs.items() if k != "lints"}))  # a section missing
     assert cache._read_entry(entry) is None
+
+
+def test_threads_reading_a_section_decoded_on_first_use_all_get_it(tmp_path):
+    """A rule base is shared between threads: eight reading the undecoded sections at once all get them (with the
+    interpreter switching threads as often as it can, the first version lost the race with KeyError)."""
+    import sys
+    import threading
+
+    d = tmp_path / "c"
+    kb.load(cache_dir=d)
+    expected = {name: getattr(load_knowledge(), name) for name in cache.LAZY}
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        for _ in range(10):
+            knowledge = kb.load(cache_dir=d).knowledge
+            barrier, got, errors = threading.Barrier(8), [], []
+
+            def read():
+                barrier.wait()
+                try:
+                    got.append({name: getattr(knowledge, name) for name in cache.LAZY})
+                except Exception as e:  # noqa: BLE001 - any error is the failure this test looks for
+                    errors.append(repr(e))
+
+            threads = [threading.Thread(target=read) for _ in range(8)]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+            assert errors == []
+            assert len(got) == 8 and all(g == expected for g in got)
+    finally:
+        sys.setswitchinterval(interval)
