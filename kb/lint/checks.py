@@ -390,14 +390,17 @@ def check_unknown_image(a: Analysis, rule: LintRule):
     final = a.final
     sources = {cf.stage_index for cf in final.stage.copy_from if cf.stage_index is not None}
     if not final.profile.known and (sources or final.arrivals or final.files):
-        yield Hit(final.stage.line, {"image": final.stage.base_image_resolved,
-                                     "role": "the final image", "cannot": _cannot(final.stage.base_image_resolved)})
+        yield Hit(final.stage.line, _unknown(final.stage, "the final image"))
     for i in sorted(sources):
         info = a.stages[i]
         if not info.profile.known and info.stage.base_stage is None:
-            yield Hit(info.stage.line, {"image": info.stage.base_image_resolved,
-                                        "role": "a stage the final image copies from",
-                                        "cannot": _cannot(info.stage.base_image_resolved)})
+            yield Hit(info.stage.line, _unknown(info.stage, "a stage the final image copies from"))
+
+
+def _unknown(stage, role: str) -> dict:
+    """MI414's values: an ARG with no value leaves the reference empty, so the image is named as written."""
+    ref = stage.base_image_resolved
+    return {"image": ref or stage.base_image, "role": role, "cannot": _cannot(ref or stage.base_image)}
 
 
 def _cannot(ref: str) -> str:

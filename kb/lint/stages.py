@@ -309,7 +309,10 @@ class Analysis:
                     name = args[i + 1]
                 i += 2
                 continue
-            if is_assignment(a):
+            if a.startswith(("--directory=", "--file=", "--makefile=")) or a.startswith("-C") and len(a) > 2:
+                option, _, value = a.partition("=") if a.startswith("--") else ("-C", "", a[2:])
+                where, name = (value, name) if option in ("-C", "--directory") else (where, value)
+            elif is_assignment(a):
                 k, _, v = a.partition("=")
                 overrides[k] = expand(v, env, "*")
             elif not a.startswith("-"):
