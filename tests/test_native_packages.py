@@ -38,11 +38,16 @@ def test_a_rule_file_adds_packages_and_inspect_uses_them(tmp_path):
     ("  https:\n    - {name: some-client, tls: openssl, until: soon}\n", "until: 'soon' is not a version"),
 ])
 def test_bad_entries_are_load_errors(tmp_path, body, message):
+    assert message in load_error(tmp_path, "native_packages:\n" + body)
+
+
+def load_error(tmp_path, body: str) -> str:
+    """The load error of a rule file holding `body`."""
     mine = tmp_path / "mine.yaml"
-    mine.write_text("version: 1\nnative_packages:\n" + body)
+    mine.write_text("version: 1\n" + body)
     with pytest.raises(kb.RuleFileError) as err:
         load_knowledge([mine])
-    assert message in str(err.value)
+    return str(err.value)
 
 
 def test_lint_library_table_comes_from_libraries(rb):
@@ -64,11 +69,7 @@ def test_lint_library_table_comes_from_libraries(rb):
      "    - {name: libbar, dev: [bar-dev], runtime: [bar]}\n", "'libbar' is under libraries"),
 ])
 def test_a_library_is_described_once(tmp_path, body, message):
-    mine = tmp_path / "mine.yaml"
-    mine.write_text("version: 1\n" + body)
-    with pytest.raises(kb.RuleFileError) as err:
-        load_knowledge([mine])
-    assert message in str(err.value)
+    assert message in load_error(tmp_path, body)
 
 
 def test_a_library_added_to_libraries_is_checked_by_lint(tmp_path):
