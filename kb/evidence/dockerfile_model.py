@@ -1,6 +1,6 @@
 """What a parsed Dockerfile is: stages, their instructions, COPY --from edges, RUN commands, CMD/ENTRYPOINT
-(kb/evidence/dockerfile_parse.py builds these). Frozen records (kb/records.py: tuples, cheap to define, so that a one-file
-`lint` process does not import dataclasses); `to_dict()` gives JSON-ready data."""
+(kb/evidence/dockerfile_parse.py builds these). Frozen records (kb/records.py: tuples, cheap to define, so that a
+one-file `lint` process does not import dataclasses); `to_dict()` gives JSON-ready data."""
 
 from __future__ import annotations
 
