@@ -277,8 +277,8 @@ class Engine:
         with _lock:
             self._originals.clear()
             batch = list(unique_facts(facts, self._originals).values())
-            if not batch:
-                return []
+            if not batch or not self._can_fire(self._originals.values()):
+                return []  # durable-rules corrupts its heap deleting a process's first session if no rule fired
             sid = str(next(_session_numbers))
             for fact in batch:
                 fact["sid"] = sid
@@ -294,6 +294,13 @@ class Engine:
                 raise
             self._end(host, sid)
             return trail
+
+    def _can_fire(self, facts: Iterable[Fact]) -> bool:
+        """Whether some rule's every condition is met by the facts given: if none is, nothing can ever fire."""
+        known: dict[str, set[str]] = {}
+        for f in facts:
+            known.setdefault(f.name, set()).add(f.value)
+        return any(all(_can_hold(c, known.get(c.fact)) for c in rule.when) for rule in self.rules)
 
     def _end(self, host, sid: str, quiet: bool = False) -> None:
         self._trail.clear()

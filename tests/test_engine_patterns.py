@@ -228,3 +228,34 @@ def test_a_session_that_cannot_be_deleted_is_an_error_unless_an_earlier_error_is
     broken = BrokenEngine([rule("MI002", Condition("x", ("1",)))])
     with pytest.raises(EngineError, match="a rule action failed.*boom"):  # the first error, not the deletion's
         broken.run([Fact("x", "1")])
+
+
+@pytest.mark.parametrize("first", [
+    "kb.load().engine.run([Fact('unasked', 'no')])",  # the whole ruleset, facts no rule reads
+    "kb.load().consult({'language': 'unknown', 'platform': 'arm64', 'native_deps': 'yes', 'musl_builds': 'yes', "
+    "'globalization': 'yes', 'java_runtime': 'jar', 'native_libs': 'libsqlite3', 'timezones': 'no'})",
+])
+def test_a_process_whose_first_consultation_fires_no_rule_does_not_crash(first):
+    """durable-rules corrupted its heap deleting a process's first session when no rule had fired in it
+    (segmentation fault or `free(): invalid size`, found by a rule base per consultation in test_shared_work):
+    a session in which no rule can fire is never opened. A process of its own, since a crash would end pytest's."""
+    import subprocess
+    import sys
+
+    code = f"import kb\nfrom kb.model import Fact\nprint(repr({first})[:40])"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.startswith(("[]", "Result("))
+
+
+def test_facts_no_rule_reads_derive_nothing_and_open_no_session(monkeypatch):
+    from kb import engine as engine_module
+
+    engine = Engine([rule("MI001", Condition("x", ("1",))), rule("MI002", Condition("x", ("2",), negate=True))])
+    opened = []
+    host = engine_module._host_instance()
+    monkeypatch.setattr(host, "assert_facts", lambda *a: opened.append(a) or host.__class__.assert_facts(host, *a))
+    # first a session where a rule fires, so that this process is past the crash the other test is about
+    assert fired(engine, Fact("x", "3")) == [("MI002", "y=1")] and len(opened) == 1
+    assert fired(engine, Fact("z", "1")) == [] and len(opened) == 1
+    assert fired(engine, Fact("x", "2")) == [] and len(opened) == 1  # MI002 reads x, but not this value
