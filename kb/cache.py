@@ -28,7 +28,7 @@ from _thread import allocate_lock
 from .model import (Caveat, Change, Condition, Diagnosis, DiagnosisFix, Example, Image, ImageFamily, Knowledge,
                     LintExample, LintRule, Question, Rule, Step, Strategy)
 
-FORMAT = b"minimage-knowledge-5\n"
+FORMAT = b"minimage-knowledge-6\n"
 SUFFIX = ".marshal"
 KEEP = 8  # entries kept in the directory
 MAX_ENTRY = 32 << 20  # bytes: the shipped knowledge takes about 0.3 MiB
@@ -118,9 +118,11 @@ SECTIONS = {"files": ("plain", None), "questions": ("map", "Question"), "derived
             "strategies": ("map", "Strategy"), "changes": ("map", "Change"), "caveats": ("map", "Caveat"),
             "rules": ("map", "Rule"), "image_families": ("list", "ImageFamily"), "lints": ("map", "LintRule"),
             "diagnoses": ("map", "Diagnosis"), "native_packages": ("plain", None)}
-# Sections a consultation never reads (lint, diagnose and the catalogue do): stored as marshal blobs of their own
-# and decoded, with the same checks, on first use, so a consultation's load does not pay for them.
-LAZY = ("lints", "diagnoses", "image_families", "native_packages")
+# Sections of records, stored as marshal blobs of their own and decoded, with the same checks, on first use: each
+# command reads only some (a consultation never reads lints or diagnoses, lint never strategies or rules, diagnose
+# neither), so none pays for the others.
+LAZY = ("questions", "images", "strategies", "changes", "caveats", "rules", "image_families", "lints", "diagnoses",
+        "native_packages")
 _PLAIN = (str, int, float, bool, type(None))
 
 
@@ -280,6 +282,8 @@ class CachedKnowledge(Knowledge):
         if name in mine:  # decoded by another thread since this lookup missed it
             return mine[name]
         if name not in mine.get("_blobs", ()):
+            if name in mine:  # another thread decoded it between the two lookups: it sets, then drops the blob
+                return mine[name]
             raise AttributeError(name)
         with mine["_decoding"]:
             if name in mine:  # decoded by another thread while this one waited
