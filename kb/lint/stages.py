@@ -218,9 +218,9 @@ class Analysis:
                 pkgs = positional(argv[2:], takes_value={"--virtual", "-t", "--repository", "-X", "--root", "-p"})
                 names = {p.split("=")[0].split(">")[0].split("<")[0] for p in pkgs}
                 prof.installed.update(names)
-                for i, a in enumerate(argv[2:-1], 2):
-                    if a in ("--virtual", "-t"):
-                        info.virtual[argv[i + 1]] = names
+                for i, a in enumerate(argv[2:], 2):  # --virtual NAME, -t NAME, --virtual=NAME
+                    if a in ("--virtual", "-t") and i + 1 < len(argv) or a.startswith("--virtual="):
+                        info.virtual[a.partition("=")[2] or argv[i + 1]] = names
                 info.apk_adds.append((line, pkgs))
             elif prog == "apk" and len(argv) > 1 and argv[1] == "del":
                 for name in positional(argv[2:], takes_value={"--root", "-p"}):

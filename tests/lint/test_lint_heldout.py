@@ -72,3 +72,70 @@ def test_the_makefiles_own_directory_is_known_where_make_says_it(definition, exp
     makefile = definition + "\nall:\n\tcc -o $(ROOT_DIR)/bin/app main.c\n"
     [line] = recipes(makefile, [], {}, "/src")
     assert line == f"cc -o {expected} main.c"
+
+
+# ---- a library deleted with the build dependencies (MI440) -------------------------------------------------------
+
+PSYCOPG_ALPINE = ("FROM python:3.12-alpine\n"
+                  "RUN apk add --no-cache {virtual} gcc musl-dev postgresql-dev \\\n"
+                  " && pip install --no-cache-dir psycopg2 \\\n && apk del build-deps\nCMD [\"python\", \"-m\", \"app\"]\n")
+
+
+@pytest.mark.parametrize("virtual", ["--virtual build-deps", "--virtual=build-deps", "-t build-deps"])
+def test_every_spelling_of_an_apk_virtual_group_is_deleted_with_its_library(knowledge, virtual):
+    got = findings(knowledge, PSYCOPG_ALPINE.format(virtual=virtual))
+    [f] = [f for f in got if f.rule == "MI440"]
+    assert (f.line, f.severity) == (2, "warning")
+    assert f.message.startswith("libpq (postgresql-dev): deleted with the build dependencies")
+    assert "apk add the run-time packages outside the virtual group" in f.fix
+
+
+def test_apt_remove_then_autoremove_takes_the_library_too(knowledge):
+    text = ("FROM python:3.12-slim\nRUN apt-get update && apt-get install -y gcc libpq-dev\n"
+            "RUN pip install --no-cache-dir -r requirements.txt\n"
+            "RUN apt-get remove -y gcc libpq-dev && apt-get autoremove -y\nCMD [\"python\", \"-m\", \"app\"]\n")
+    assert [(f.rule, f.line) for f in findings(knowledge, text) if f.rule == "MI440"] == [("MI440", 4)]
+    kept = text.replace("RUN apt-get remove", "RUN apt-get install -y libpq5 && apt-get remove")
+    assert [f.rule for f in findings(knowledge, kept) if f.rule == "MI440"] == []
+
+
+def test_a_library_deleted_before_anything_was_built_is_not_reported(knowledge):
+    text = ("FROM alpine:3.22\nRUN apk add --no-cache --virtual .bd postgresql-dev && apk del .bd\n"
+            "RUN apk add --no-cache build-base\nCOPY . /src\nRUN make -C /src\nCMD [\"/src/app\"]\n")
+    assert [f.rule for f in findings(knowledge, text) if f.rule == "MI440"] == []
+
+
+def test_the_compiler_that_apk_del_removes_later_still_counts_for_mi408(knowledge):
+    """MI408 says whether pip could compile: a gcc in the build-deps group was there when pip ran."""
+    text = ("FROM python:3.12-alpine\nRUN apk add --no-cache --virtual .bd gcc musl-dev mariadb-dev "
+            "&& pip install mysqlclient && apk del .bd\n")
+    [f] = [f for f in findings(knowledge, text) if f.rule == "MI408"]
+    assert f.message.endswith("build tools are installed, so they compile from source")
+
+
+# ---- Prisma and the openssl package (MI441), and MI408 leaving Prisma alone --------------------------------------
+
+def test_prisma_on_alpine_is_about_openssl_not_a_compiler(knowledge):
+    text = "FROM node:20-alpine\nWORKDIR /app\nRUN yarn add prisma@5.17.0 dotenv\nCMD [\"node\", \"server.js\"]\n"
+    got = {f.rule: f for f in findings(knowledge, text)}
+    assert "MI408" not in got  # Prisma publishes musl engines: nothing is compiled
+    assert got["MI441"].message.startswith("prisma finds libssl through the openssl package at run time, and "
+                                           "node:20-alpine does not install it")
+    assert got["MI441"].fix == "apk add --no-cache openssl in the final stage"
+
+
+def test_prisma_copied_in_with_node_modules_is_checked_in_the_final_image(knowledge):
+    text = ("FROM node:22 AS build\nWORKDIR /app\nRUN npm install @prisma/client\n"
+            "FROM node:22-slim\nWORKDIR /app\nCOPY --from=build /app/node_modules ./node_modules\n"
+            "CMD [\"node\", \"server.js\"]\n")
+    got = [f for f in findings(knowledge, text) if f.rule == "MI441"]
+    assert [(f.line, f.fix) for f in got] == [
+        (6, "apt-get install -y --no-install-recommends openssl in the final stage")]  # the COPY
+
+
+# ---- what lint cannot see without a lockfile (MI442) -------------------------------------------------------------
+
+def test_no_lockfile_info_is_not_repeated_where_mi408_already_warns(knowledge):
+    text = "FROM node:22-alpine\nWORKDIR /app\nRUN npm install bcrypt left-pad\n"
+    assert sorted(f.rule for f in findings(knowledge, text)) == ["MI408"]
+    assert [(f.rule, f.severity) for f in findings(knowledge, text.replace("bcrypt ", ""))] == [("MI442", "info")]
