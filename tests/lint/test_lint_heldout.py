@@ -139,3 +139,22 @@ def test_no_lockfile_info_is_not_repeated_where_mi408_already_warns(knowledge):
     text = "FROM node:22-alpine\nWORKDIR /app\nRUN npm install bcrypt left-pad\n"
     assert sorted(f.rule for f in findings(knowledge, text)) == ["MI408"]
     assert [(f.rule, f.severity) for f in findings(knowledge, text.replace("bcrypt ", ""))] == [("MI442", "info")]
+
+
+# ---- libraries linked from their static archives need nothing at run time (MI412) -------------------------------
+
+STATIC_BUILD = ("FROM debian:13 AS build\nRUN apt-get update && apt-get install -y clang make libev-dev libc-ares-dev "
+                "zlib1g-dev\nCOPY . /src\nRUN cd /src && ./configure {libs} && make install\n"
+                "FROM gcr.io/distroless/base-nossl-debian13\nCOPY --from=build /usr/local/bin/server /server\n"
+                "CMD [\"/server\"]\n")
+
+
+def test_libraries_named_by_their_archive_are_not_needed_in_the_final_image(knowledge):
+    linked = STATIC_BUILD.format(libs='LIBEV_LIBS="-l:libev.a" LIBCARES_LIBS="-l:libcares.a"')
+    [f] = [f for f in findings(knowledge, linked) if f.rule == "MI412"]
+    assert "lacks libz (zlib1g-dev installed there), which" in f.message  # only zlib is still linked dynamically
+    all_static = STATIC_BUILD.format(libs='LIBS="-l:libev.a -l:libcares.a /usr/lib/x86_64-linux-gnu/libz.a"')
+    assert [f.rule for f in findings(knowledge, all_static) if f.rule == "MI412"] == []
+    dynamic = STATIC_BUILD.format(libs="")
+    [f] = [f for f in findings(knowledge, dynamic) if f.rule == "MI412"]
+    assert "libc-ares" in f.message and "libev" in f.message
