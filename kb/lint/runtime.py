@@ -30,6 +30,7 @@ _PIP_VALUE = {"-r", "--requirement", "-c", "--constraint", "-e", "--editable", "
               "--no-binary", "--platform"}
 #: steps that work out which run-time packages to keep before deleting the build ones (the official images' way)
 _KEEPERS = ("scanelf", "apt-mark", "ldd")
+_RELEVANT = ("apk", "purge", "remove", *_KEEPERS)  # autoremove contains remove
 _LIBRARIES: dict = {}
 
 
@@ -112,6 +113,8 @@ def _removals(info: "StageInfo") -> tuple[list[tuple[int, str, set]], bool]:
     keeps = False
     for run in info.stage.runs:
         text = shlex.join(run.argv) if run.exec_form else run.command
+        if not any(word in text for word in _RELEVANT):
+            continue  # most RUN lines: nothing added to a group, removed or kept; not split again
         for argv in simple_commands(text):
             argv = _argv(argv)
             if not argv:
