@@ -15,6 +15,8 @@ function gets the same analysed Dockerfile:
                    MI430 when lint does not know the final image)
     appbundles.py  what dotnet publish, deno compile and bun build --compile write, and checks MI420-MI423
     checks.py      the checks
+    runtime.py     what pip/npm steps install (shared with MI408), and checks MI440-MI442: a library deleted with
+                   the build dependencies, a system package an installed package needs, dependencies not locked
     results.py     Hit, Finding, LintResult, render
 
 No terminal I/O here; `shell/lint.py` renders findings as text, JSON or SARIF.
@@ -27,6 +29,7 @@ from ..detectors import DETECTORS
 from ..model import Knowledge
 from . import appbundles as _appbundles  # noqa: F401  registers MI420-MI423 (dotnet publish, deno/bun compile)
 from . import checks as _checks  # noqa: F401  registers the checks
+from . import runtime as _runtime  # noqa: F401  registers MI440-MI442 (run-time needs the build takes away)
 from .profiles import Profile, profile_for
 from .results import Finding, Hit, LintResult, render
 from .stages import Analysis

@@ -5,20 +5,16 @@ knowledge/rules-lint.yaml. Each function gets the analysed Dockerfile (kb/lint/s
 """
 from __future__ import annotations
 
-import re
-
 from ..detectors import detector
 from ..model import LintRule
 from ..versions import parse_version
 from .builds import BuiltFile
-from .context import cargo_dependencies, cargo_lock, locked_packages, package_json, requirements
+from .context import cargo_dependencies, cargo_lock
 from .libraries import Libraries, missing_libraries
 from .profiles import Profile
 from .results import Hit
-from .shellwords import positional
+from .runtime import compiler_at, install_names
 from .stages import Analysis, StageInfo
-
-_REQ_END = re.compile(r"[\[=<>!~;@ ]")  # where a requirement's name ends
 
 
 def _describe(art: BuiltFile) -> str:
@@ -216,19 +212,6 @@ def check_user(a: Analysis, rule: LintRule):
             yield Hit(line, {"user": user, "image": info.stage.base_image_resolved})
 
 
-def _req_name(spec: str) -> str:
-    from ..evidence.textscan import pep503
-
-    return pep503(_REQ_END.split(spec, maxsplit=1)[0])
-
-
-def _npm_name(spec: str) -> str:
-    if spec.startswith("@"):
-        scope, _, rest = spec[1:].partition("/")
-        return "@" + scope + "/" + rest.split("@", 1)[0]
-    return spec.split("@", 1)[0]
-
-
 @detector("lint", "native-packages-on-alpine")
 def check_native_alpine(a: Analysis, rule: LintRule):
     native = a.kb.native_packages
@@ -236,36 +219,14 @@ def check_native_alpine(a: Analysis, rule: LintRule):
         if info.profile.libc != "musl":
             continue
         for line, tool, args, cwd in info.pip_npm:
-            names: list[str] = []
-            locked: list[str] = []  # from a lockfile: indirect dependencies too
-            if tool == "poetry":
-                names = [_req_name(s) for s in args if not s.startswith("-")]
-                locked = locked_packages(a.context_dir, "poetry")
-                table = native.get("python", {})
-            elif tool == "pip":
-                specs = positional(args, takes_value={"-r", "--requirement", "-c", "--constraint", "-e",
-                                                      "--editable", "-i", "--index-url", "--extra-index-url",
-                                                      "-t", "--target", "--prefix", "--root", "-f", "--find-links",
-                                                      "--only-binary", "--no-binary", "--platform"})
-                names = [_req_name(s) for s in specs if not s.startswith((".", "/")) and "://" not in s]
-                for i, arg in enumerate(args):
-                    if arg in ("-r", "--requirement") and i + 1 < len(args):
-                        names += requirements(a.context_dir, args[i + 1])
-                table = native.get("python", {})
-            else:
-                specs = positional(args, takes_value={"--prefix", "-w", "--workspace"})
-                names = [_npm_name(s) for s in specs]
-                if not specs:
-                    sub = a.context_subdir(info, cwd)  # `COPY server ./` then npm install: server/package.json
-                    names = package_json(a.context_dir, sub) or (package_json(a.context_dir) if sub else [])
-                    locked = locked_packages(a.context_dir, "npm", sub) or (
-                        locked_packages(a.context_dir, "npm") if sub else [])
-                table = native.get("node", {})
+            names, locked, _complete = install_names(a, info, tool, args, cwd)
+            table = {k: e for k, e in native.get("node" if tool in ("npm", "yarn", "pnpm") else "python",
+                                                   {}).items() if not e.get("prebuilt_musl")}
             hits = sorted(dict.fromkeys(n for n in names if n in table))
             hits += sorted(dict.fromkeys(f"{n} (indirect, from the lockfile)" for n in locked
                                          if n in table and n not in names))
             if hits:
-                tools = "build tools are installed, so they compile from source" if info.profile.has_compiler \
+                tools = "build tools are installed, so they compile from source" if compiler_at(info, line) \
                     else "there is no compiler in this stage, so the build fails for any without one"
                 yield Hit(line, {"packages": ", ".join(hits), "tool": tool, "image": info.stage.base_image_resolved,
                                  "compile": tools}, "pip" if tool in ("pip", "poetry") else "npm")

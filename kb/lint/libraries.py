@@ -128,11 +128,27 @@ def stage_needs(libs: Libraries, info: "StageInfo", crates: "Callable[[], list[s
     why_openmp = openmp()
     if why_openmp:
         needs["libgomp"] = why_openmp
+    static = _static_archives(info)
     for package in sorted(info.profile.installed):
         stem = libs.linked_by(package)
-        if stem and stem not in ("libstdc++", "libgcc-s", "libc", "libgcc"):  # MI403's and MI401's business
+        if stem and stem not in ("libstdc++", "libgcc-s", "libc", "libgcc") \
+                and stem.replace("-", "") not in static:  # MI403's and MI401's business; a .a is linked in
             needs.setdefault(stem, f"{package} installed there")
     return needs
+
+
+#: a static archive named to the linker: -l:libev.a, LIBS=/usr/lib/x86_64-linux-gnu/libssl.a
+_ARCHIVE = re.compile(r"(?:-l:|/)(lib[A-Za-z0-9_+.-]+?)\.a(?![A-Za-z0-9_])")
+
+
+def _static_archives(info: "StageInfo") -> set[str]:
+    """The libraries (stems, without hyphens) the stage's RUN lines link from their .a archives: nothing of them
+    is needed at run time."""
+    out = set()
+    for run in info.stage.runs:
+        if ".a" in run.command:
+            out.update(lib_stem(m.group(1)).replace("-", "") for m in _ARCHIVE.finditer(run.command))
+    return out
 
 
 def _package_needs(a: "Analysis", info: "StageInfo", needs: dict[str, str]) -> dict[str, str]:

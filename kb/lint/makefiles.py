@@ -3,11 +3,15 @@ prerequisites that are targets of the same Makefile), with the Makefile's variab
 see the `go build`, `cargo build` and `gcc` commands a Dockerfile hides behind make.
 
 Only plain GNU make is read: `VAR = / := / ?= / += value`, `target: prerequisites`, tab-indented recipes,
-.DEFAULT_GOAL. Conditionals, includes, pattern rules and functions other than a literal value are not evaluated: a
-$(shell ...) or $(wildcard ...) expands to "*" (unknown). Linear in the Makefile's size; bounded depth.
+.DEFAULT_GOAL. Conditionals, includes and pattern rules are not evaluated. Of make's functions only those that name
+the Makefile's own directory are (`$(CURDIR)`, `$(dir|realpath|abspath|lastword|firstword|notdir|strip ...)`,
+`$(shell pwd)`, `$(shell dirname ...)`: the common `ROOT_DIR := $(shell dirname $(realpath $(lastword
+$(MAKEFILE_LIST))))`); any other, or one whose argument is unknown, expands to "*" (unknown). Linear in the
+Makefile's size; bounded depth.
 """
 from __future__ import annotations
 
+import posixpath
 import re
 
 _ASSIGN = re.compile(r"^(?:export\s+|override\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*(:{1,3}=|\?=|\+=|=)\s*(.*)$")
@@ -17,22 +21,64 @@ MAX_DEPTH = 4
 MAX_LINES = 4000
 
 
+def _words(fn, arg: str) -> str:
+    return " ".join(fn(w) for w in arg.split())
+
+
+#: make's functions whose value lint can know: path and word functions (on known paths)
+_FUNCTIONS = {
+    "lastword": lambda a: (a.split() or [""])[-1],
+    "firstword": lambda a: (a.split() or [""])[0],
+    "strip": lambda a: " ".join(a.split()),
+    "dir": lambda a: _words(lambda w: posixpath.dirname(w) + "/", a),
+    "notdir": lambda a: _words(posixpath.basename, a),
+    "realpath": lambda a: _words(posixpath.normpath, a),
+    "abspath": lambda a: _words(posixpath.normpath, a),
+}
+
+
+def _function(call: str, variables: dict[str, str]) -> str:
+    """The value of `$(name args)` whose args are already expanded, or "*" when lint cannot know it."""
+    name, _, arg = call.strip().partition(" ")
+    arg = arg.strip()
+    if "*" in arg:
+        return "*"
+    if name == "shell":
+        if arg == "pwd":
+            return variables.get("CURDIR", "*")
+        if arg.startswith("dirname ") and len(arg.split()) == 2:
+            return posixpath.dirname(arg.split()[1]) or "."
+        return "*"
+    fn = _FUNCTIONS.get(name)
+    return fn(arg) if fn else "*"
+
+
 def _expand(text: str, variables: dict[str, str], depth: int = 0) -> str:
     if depth > 8 or "$" not in text:
         return text.replace("$$", "$")
 
     def one(m: re.Match) -> str:
         name = m.group(1) or m.group(2) or m.group(3) or ""
-        if " " in name or name in ("@", "<", "^"):
-            return "*"  # a function ($(shell ...), $(wildcard ...)) or an automatic variable: not evaluated
+        if " " in name:
+            return _function(name, variables)  # innermost first: its arguments are expanded already
+        if name in ("@", "<", "^"):
+            return "*"  # an automatic variable: not evaluated
         return _expand(variables.get(name, ""), variables, depth + 1)
 
-    return _REF.sub(one, text.replace("$$", "\0")).replace("\0", "$")
+    text = text.replace("$$", "\0")
+    for _ in range(8):  # nested calls: each pass expands the innermost ones
+        expanded = _REF.sub(one, text)
+        if expanded == text:
+            break
+        text = expanded
+    return text.replace("\0", "$")
 
 
-def parse(text: str) -> tuple[dict[str, str], dict[str, tuple[list[str], list[str]]], str | None]:
-    """(variables, rules: target -> (prerequisites, recipe lines), the default goal)."""
-    variables: dict[str, str] = {}
+def parse(text: str, builtin: dict[str, str] | None = None) \
+        -> tuple[dict[str, str], dict[str, tuple[list[str], list[str]]], str | None]:
+    """(variables, rules: target -> (prerequisites, recipe lines), the default goal); BUILTIN are make's own
+    variables (MAKE, CURDIR, MAKEFILE_LIST), which the Makefile may use in := assignments."""
+    variables: dict[str, str] = dict(builtin or {})
     rules: dict[str, tuple[list[str], list[str]]] = {}
     first = None
     current: list[str] | None = None
@@ -74,9 +120,10 @@ def parse(text: str) -> tuple[dict[str, str], dict[str, tuple[list[str], list[st
     return variables, rules, (_expand(goal, variables).strip() if goal else first)
 
 
-def recipes(text: str, goals: list[str], overrides: dict[str, str]) -> list[str]:
-    """The recipe lines `make GOALS` runs (variables expanded, @ - + prefixes dropped), in order."""
-    variables, rules, default = parse(text)
+def recipes(text: str, goals: list[str], overrides: dict[str, str], cwd: str = "") -> list[str]:
+    """The recipe lines `make GOALS` runs in CWD (variables expanded, @ - + prefixes dropped), in order."""
+    builtin = {"MAKE": "make", "CURDIR": cwd or "*", "MAKEFILE_LIST": posixpath.join(cwd, "Makefile") if cwd else "*"}
+    variables, rules, default = parse(text, builtin)
     variables.update(overrides)
     out: list[str] = []
     seen: set[str] = set()

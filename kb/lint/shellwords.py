@@ -53,8 +53,22 @@ def positional(args: list[str], takes_value: set) -> list[str]:
     return out
 
 
+_SPLITS: dict[str, tuple[tuple[str, ...], ...]] = {}  # RUN text -> its commands: the walk and MI440 both split it
+
+
 def simple_commands(text: str) -> list[list[str]]:
     """The simple commands of a shell command line, as argv lists (a heuristic split, never raises)."""
+    if len(text) > 65536:
+        return _split(text)  # not kept: 512 such texts would hold a lot of memory
+    done = _SPLITS.get(text)
+    if done is None:
+        if len(_SPLITS) >= 512:
+            _SPLITS.clear()
+        done = _SPLITS[text] = tuple(tuple(argv) for argv in _split(text))
+    return [list(argv) for argv in done]
+
+
+def _split(text: str) -> list[list[str]]:
     text = text.replace("\\\n", " ")
     out = []
     for part in _SPLIT.split(text):

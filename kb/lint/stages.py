@@ -28,6 +28,7 @@ C_BUILD_TOOLS = {"cmake", "meson", "ninja", "./configure", "configure", "autorec
                  "cc", "ld", "cpan", "cpanm", "pecl", "docker-php-ext-install", "maturin", "setup.py"}
 #: cargo subcommands from plugins whose `build` is a cargo build of the workspace (same target directory)
 CARGO_BUILD_PLUGINS = {"leptos", "auditable"}
+MAX_MAKE_DEPTH = 3  # make inside a Makefile recipe is followed this deep (recursive make)
 
 
 class StageInfo:
@@ -184,9 +185,9 @@ class Analysis:
 
     def _run(self, info: StageInfo, run, cwd: str, env: dict, line: int) -> None:
         text = run.command if not run.exec_form else shlex.join(run.argv)
-        self._commands(info, text, cwd, env, line, in_make=False)
+        self._commands(info, text, cwd, env, line, make_depth=0)
 
-    def _commands(self, info: StageInfo, text: str, cwd: str, env: dict, line: int, in_make: bool) -> None:
+    def _commands(self, info: StageInfo, text: str, cwd: str, env: dict, line: int, make_depth: int) -> None:
         prof = info.profile
         local = dict(env)
         commands = simple_commands(text)
@@ -217,9 +218,9 @@ class Analysis:
                 pkgs = positional(argv[2:], takes_value={"--virtual", "-t", "--repository", "-X", "--root", "-p"})
                 names = {p.split("=")[0].split(">")[0].split("<")[0] for p in pkgs}
                 prof.installed.update(names)
-                for i, a in enumerate(argv[2:-1], 2):
-                    if a in ("--virtual", "-t"):
-                        info.virtual[argv[i + 1]] = names
+                for i, a in enumerate(argv[2:], 2):  # --virtual NAME, -t NAME, --virtual=NAME
+                    if a in ("--virtual", "-t") and i + 1 < len(argv) or a.startswith("--virtual="):
+                        info.virtual[a.partition("=")[2] or argv[i + 1]] = names
                 info.apk_adds.append((line, pkgs))
             elif prog == "apk" and len(argv) > 1 and argv[1] == "del":
                 for name in positional(argv[2:], takes_value={"--root", "-p"}):
@@ -258,8 +259,8 @@ class Analysis:
                 self._move(info, argv, prog, cwd, cenv)
             elif prog in ("make", "gmake"):
                 info.compiles.append((line, prog))
-                if not in_make:
-                    self._make(info, argv, cwd, cenv, line)
+                if make_depth < MAX_MAKE_DEPTH:  # a recipe's own `make TARGET` (recursive make) too
+                    self._make(info, argv, cwd, cenv, line, make_depth)
             elif prog in ("pip", "pip3") or _PIP3X.fullmatch(prog) or \
                     (prog.startswith("python") and argv[1:3] == ["-m", "pip"]):
                 rest = argv[1:] if prog.startswith("pip") else argv[3:]
@@ -294,7 +295,7 @@ class Analysis:
                 if dest and dest not in ("/", "."):
                     info.lib_bundles.add(abspath(dest.rstrip("/") or "/", cwd))
 
-    def _make(self, info: StageInfo, argv: list[str], cwd: str, env: dict, line: int) -> None:
+    def _make(self, info: StageInfo, argv: list[str], cwd: str, env: dict, line: int, depth: int) -> None:
         """`make [VAR=value] [TARGET]`: the recipes the context's Makefile runs for it, walked like RUN lines; with no
         Makefile to read, a Go image's make is taken as a `go build` with Go's defaults (a hidden build)."""
         overrides, goals, where, name = {}, [], "", None
@@ -334,8 +335,8 @@ class Analysis:
             return
         from .makefiles import recipes  # its patterns are compiled only where make runs
 
-        for recipe in recipes(text, goals, overrides):
-            self._commands(info, recipe, mcwd, {**env, **overrides}, line, in_make=True)
+        for recipe in recipes(text, goals, overrides, mcwd):
+            self._commands(info, recipe, mcwd, {**env, **overrides}, line, make_depth=depth + 1)
 
     def _makefile(self, where: str, name: str | None) -> str | None:
         if not self.context_dir or "$" in where + (name or ""):

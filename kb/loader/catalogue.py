@@ -234,7 +234,7 @@ class CatalogueSections(Reader):
                     continue
                 name = self.text(entry, "name", eco)
                 keys = ("name", "libs", "note", "dev", "runtime") if eco == "system" else \
-                    ("name", "libs", "note", "tls", "system_libs", "until")
+                    ("name", "libs", "note", "tls", "system_libs", "until", "needs_package", "prebuilt_musl")
                 if not self.keys_ok(entry, name or eco, keys, ("name",)):
                     continue
                 normal = re.sub(r"[-_.]+", "-", name).lower() if eco == "python" else \
@@ -250,6 +250,9 @@ class CatalogueSections(Reader):
                     known[name] = {"name": name, "libs": self.strings(entry, "libs", name),
                                    "note": self.text(entry, "note", name), "tls": self.text(entry, "tls", name) or None,
                                    "system_libs": self.flag(entry, "system_libs", name)}
+                    if eco != "system":  # lint: MI441 (the system package it needs), MI408 (musl builds published)
+                        known[name].update(needs_package=self.text(entry, "needs_package", name) or None,
+                                           prebuilt_musl=self.flag(entry, "prebuilt_musl", name))
                     if eco != "system" and "until" in entry:  # the first version whose defaults differ
                         until = self.text(entry, "until", name)
                         if not re.fullmatch(r"\d+(\.\d+)*", until or ""):

@@ -134,7 +134,7 @@ def main() -> int:
         print(f"{'ok  ' if v.passed else 'MISS'} {e.get('batch', 1)} {e['split']:7} {e['label']:7} {e['mechanism']:18} "
               f"{e['id']:38} {rules}")
     print()
-    for key, (ok, n) in sorted(rates(vs).items()):
+    for key, (ok, n) in sorted(rates(vs).items(), key=lambda kv: tuple(map(str, kv[0]))):  # batches: int or name
         print(f"batch {key[0]} {key[1]:7} {key[2]:7} {ok}/{n} = {ok / n:.0%}")
     for label in ("broken", "correct"):
         ok = sum(v.passed for v in vs if v.entry["label"] == label)

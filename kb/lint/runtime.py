@@ -1,0 +1,256 @@
+"""What a final image needs at run time that its own build steps take away or never install (MI440-MI442): the
+library a native build linked, deleted with the build dependencies (`apk del .build-deps`, `apt-get purge
+--auto-remove`); a system package an installed Node or Python package finds its library through (Prisma and
+`openssl`); and, said as an info, the dependencies lint cannot see when nothing locks them.
+
+Also the one reader of what a pip/npm/poetry step installs (`install_names`), which MI408 shares.
+"""
+from __future__ import annotations
+
+import fnmatch
+import posixpath
+import re
+import shlex
+
+from ..detectors import detector
+from ..model import LintRule
+from .context import locked_packages, package_json, requirements
+from .libraries import Libraries
+from .profiles import C_TOOLCHAINS, lib_stem
+from .results import Hit
+from .shellwords import is_assignment, positional, simple_commands
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from .stages import Analysis, StageInfo
+
+_REQ_END = re.compile(r"[\[=<>!~;@ ]")  # where a requirement's name ends
+_PIP_VALUE = {"-r", "--requirement", "-c", "--constraint", "-e", "--editable", "-i", "--index-url",
+              "--extra-index-url", "-t", "--target", "--prefix", "--root", "-f", "--find-links", "--only-binary",
+              "--no-binary", "--platform"}
+#: steps that work out which run-time packages to keep before deleting the build ones (the official images' way)
+_KEEPERS = ("scanelf", "apt-mark", "ldd")
+_RELEVANT = ("apk", "purge", "remove", *_KEEPERS)  # autoremove contains remove
+_LIBRARIES: dict = {}
+
+
+def req_name(spec: str) -> str:
+    from ..evidence.textscan import pep503
+
+    return pep503(_REQ_END.split(spec, maxsplit=1)[0])
+
+
+def npm_name(spec: str) -> str:
+    if spec.startswith("@"):
+        scope, _, rest = spec[1:].partition("/")
+        return "@" + scope + "/" + rest.split("@", 1)[0]
+    return spec.split("@", 1)[0]
+
+
+def install_names(a: "Analysis", info: "StageInfo", tool: str, args: list, cwd: str) -> tuple[list, list, bool]:
+    """What one pip/poetry/npm/yarn/pnpm step installs, as far as lint can see: (the packages it names, directly or
+    through a requirements file or package.json; the others a lockfile resolves; whether those are all of them:
+    False when a dependency of a named package can be installed that no lockfile shows)."""
+    locked: list[str] = []
+    if tool == "poetry":
+        names = [req_name(s) for s in args if not s.startswith("-")]
+        locked = locked_packages(a.context_dir, "poetry")
+        return names, locked, bool(locked)
+    if tool == "pip":
+        specs = positional(args, takes_value=_PIP_VALUE)
+        names = [req_name(s) for s in specs if not s.startswith((".", "/")) and "://" not in s]
+        for i, arg in enumerate(args):
+            if arg in ("-r", "--requirement") and i + 1 < len(args):
+                names += requirements(a.context_dir, args[i + 1])
+        return names, locked, False  # a requirements file or a name pins no dependency of a dependency
+    specs = positional(args, takes_value={"--prefix", "-w", "--workspace"})
+    names = [npm_name(s) for s in specs]
+    sub = ""
+    if not specs:
+        sub = a.context_subdir(info, cwd)  # `COPY server ./` then npm install: server/package.json
+        names = package_json(a.context_dir, sub) or (package_json(a.context_dir) if sub else [])
+        locked = locked_packages(a.context_dir, "npm", sub) or (locked_packages(a.context_dir, "npm") if sub else [])
+    return names, locked, bool(locked)  # yarn.lock and pnpm-lock.yaml lock them, but lint does not read those
+
+
+def compiler_at(info: "StageInfo", line: int) -> bool:
+    """Is there a C compiler in the stage at `line`: in its image, or added by an apk add up to that line (even if
+    a later apk del takes it away again)?"""
+    return info.profile.has_compiler or any(C_TOOLCHAINS & {p.split("=")[0] for p in pkgs}
+                                            for ln, pkgs in info.apk_adds if ln <= line)
+
+
+def libraries(kb) -> Libraries:
+    hit = _LIBRARIES.get(id(kb))
+    if hit is None or hit[0] is not kb:
+        natives = kb.native_packages
+        hit = _LIBRARIES[id(kb)] = (kb, Libraries(natives.get("system", {}), natives.get("rust", {}),
+                                                  natives.get("https", {})))
+    return hit[1]
+
+
+def _lineage(a: "Analysis") -> list["StageInfo"]:
+    """The final stage and the stages it is built FROM, oldest first: their packages are the final image's."""
+    out, i = [], a.final.index
+    while i is not None:
+        out.append(a.stages[i])
+        i = a.stages[i].stage.base_stage
+    return out[::-1]
+
+
+def _argv(argv: list[str]) -> list[str]:
+    while argv and (is_assignment(argv[0]) or argv[0] in ("env", "sudo")):
+        argv = argv[1:]
+    return argv
+
+
+def _removals(info: "StageInfo") -> tuple[list[tuple[int, str, set]], bool]:
+    """([(line, apk | apt, packages removed with whatever only they pulled in)], whether the stage computes the
+    run-time packages to keep: scanelf, apt-mark manual, ldd)."""
+    groups: dict[str, set] = {}
+    out: list[tuple[int, str, set]] = []
+    pending: set = set()  # apt-get remove without --auto-remove: an autoremove later takes the dependencies
+    keeps = False
+    for run in info.stage.runs:
+        text = shlex.join(run.argv) if run.exec_form else run.command
+        if not any(word in text for word in _RELEVANT):
+            continue  # most RUN lines: nothing added to a group, removed or kept; not split again
+        for argv in simple_commands(text):
+            argv = _argv(argv)
+            if not argv:
+                continue
+            prog = posixpath.basename(argv[0])
+            keeps = keeps or prog in _KEEPERS
+            if prog == "apk" and argv[1:2] == ["add"]:
+                pkgs = positional(argv[2:], takes_value={"--virtual", "-t", "--repository", "-X", "--root", "-p"})
+                for i, arg in enumerate(argv[2:], 2):  # --virtual NAME, -t NAME, --virtual=NAME
+                    if arg in ("--virtual", "-t") and i + 1 < len(argv) or arg.startswith("--virtual="):
+                        groups[arg.partition("=")[2] or argv[i + 1]] = {p.split("=")[0] for p in pkgs}
+            elif prog == "apk" and argv[1:2] == ["del"]:
+                gone: set = set()
+                for name in positional(argv[2:], takes_value={"--root", "-p"}):
+                    gone |= groups.pop(name, {name})
+                out.append((run.line, "apk", gone))
+            elif prog in ("apt-get", "apt") and ({"purge", "remove"} & set(argv)):
+                verb = "purge" if "purge" in argv else "remove"
+                pkgs = set(positional(argv[argv.index(verb) + 1:], takes_value={"-o"}))
+                if "--auto-remove" in argv or "--autoremove" in argv:
+                    out.append((run.line, "apt", pkgs))
+                else:
+                    pending |= pkgs
+            elif prog in ("apt-get", "apt") and "autoremove" in argv and pending:
+                out.append((run.line, "apt", pending))
+                pending = set()
+    return out, keeps
+
+
+@detector("lint", "build-dependencies-removed-with-their-library")
+def check_removed_build_libraries(a: "Analysis", rule: LintRule):
+    """A stage of the final image builds native code against libfoo-dev, then deletes the build dependencies:
+    the run-time library went with them (apk del of a virtual group, apt's --auto-remove) unless something
+    installs it explicitly."""
+    libs = libraries(a.kb)
+    prof = a.final.profile
+    base = {lib_stem(x) for x in prof.libs or ()}
+    removed_by_apt: set = set()  # lint's profile does not follow apt's removals: they are taken off here
+    for info in _lineage(a):
+        removals, keeps = _removals(info)
+        removed_by_apt |= {p for _line, how, gone in removals if how == "apt" for p in gone}
+        if keeps or not removals or not info.compiles:
+            continue
+        for line, how, gone in removals:
+            if not any(cl <= line for cl, _what in info.compiles):
+                continue  # deleted before anything was built against it
+            missing = []
+            for pkg in sorted(gone):
+                stem = libs.linked_by(pkg)
+                if not stem or stem in ("libstdc++", "libgcc-s", "libc", "libgcc") or stem in base:
+                    continue
+                if not (pkg.endswith("-dev") or libs.dev_entry(pkg)):
+                    continue  # a run-time package deleted on purpose, or a tool
+                if any(libs.ships(p, stem) for p in prof.installed - removed_by_apt):
+                    continue
+                if not _may_link(a, info, stem):
+                    continue
+                missing.append((stem, pkg))
+            if missing:
+                yield Hit(line, {"libs": ", ".join(f"{stem} ({pkg})" for stem, pkg in missing),
+                                 "first": missing[0][0], "packages": " ".join(s for s, _p in missing),
+                                 "deleted": "the build dependencies" if how == "apk" else "--auto-remove"}, how)
+
+
+def _may_link(a: "Analysis", info: "StageInfo", stem: str) -> bool:
+    """Can what the stage built link `stem`? A compiler run, make or cmake: yes. Only pip/npm source builds: yes,
+    unless lint sees every package they install and none of them is known to link it."""
+    if any(not what.startswith(("pip", "npm", "yarn", "pnpm", "poetry")) for _line, what in info.compiles):
+        return True
+    for _line, tool, args, cwd in info.pip_npm:
+        eco = "python" if tool in ("pip", "poetry") else "node"
+        names, locked, complete = install_names(a, info, tool, args, cwd)
+        if not complete and (tool != "pip" or any(x in ("-r", "--requirement") or x.startswith((".", "/"))
+                                                  for x in args) or not names):
+            return True
+        table = a.kb.native_packages.get(eco, {})
+        if any(stem in {lib_stem(x) for x in table.get(n, {}).get("libs", ())} for n in (*names, *locked)):
+            return True
+    return False
+
+
+def _installs(a: "Analysis"):
+    """(line, ecosystem, package names) of every pip/npm step of the final image's stages, and of the stages whose
+    installed packages a COPY brings into it (at the COPY's line)."""
+    lineage = {info.index: info for info in _lineage(a)}
+    steps = [(info, None) for info in lineage.values()]
+    steps += [(a.stages[src], copy_line) for copy_line, _tool, src in dict.fromkeys(a.final.pkg_arrivals)
+              if src is not None and src not in lineage]
+    for info, copy_line in steps:
+        for line, tool, args, cwd in info.pip_npm:
+            names, locked, _complete = install_names(a, info, tool, args, cwd)
+            yield copy_line or line, "python" if tool in ("pip", "poetry") else "node", [*names, *locked]
+
+
+@detector("lint", "package-needs-system-package")
+def check_package_needs_system_package(a: "Analysis", rule: LintRule):
+    """A Node or Python package that finds its system library through a system package (`needs_package` in
+    native-packages.yaml: Prisma runs `openssl version`) goes into a final image without that package."""
+    prof = a.final.profile
+    if not prof.known or prof.libc not in ("glibc", "musl"):
+        return
+    libs = libraries(a.kb)
+    have = {lib_stem(x) for x in prof.libs or ()}
+    for line, eco, names in _installs(a):
+        table = a.kb.native_packages.get(eco, {})
+        for name in dict.fromkeys(names):
+            entry = table.get(name)
+            needed = entry.get("needs_package") if entry else None
+            if not needed or any(fnmatch.fnmatchcase(p, needed) or p == needed for p in prof.installed):
+                continue
+            stems = [lib_stem(x) for x in entry.get("libs", ())]
+            if prof.libc == "glibc" and stems and all(
+                    s in have or any(libs.ships(p, s) for p in prof.installed) for s in stems):
+                continue  # on glibc the library files are enough: the package reads their version
+            yield Hit(line, {"package": name, "needs": needed, "image": a.final.stage.base_image_resolved,
+                             "libs": ", ".join(stems) or "its library"},
+                      "apk" if prof.libc == "musl" else "apt")
+            break  # one finding per install step
+
+
+@detector("lint", "dependencies-not-locked-on-musl")
+def check_unlocked_on_musl(a: "Analysis", rule: LintRule):
+    """pip/npm on musl without a compiler installs packages lint can name but whose dependencies nothing locks:
+    MI408 checks only the named ones, so say what it could not check."""
+    for info in a.stages:
+        if info.profile.libc != "musl":
+            continue
+        for line, tool, args, cwd in info.pip_npm:
+            if compiler_at(info, line):
+                continue
+            names, _locked, complete = install_names(a, info, tool, args, cwd)
+            if complete or not names:
+                continue  # all locked, or nothing lint could read (the packages are not known at all)
+            table = a.kb.native_packages.get("python" if tool in ("pip", "poetry") else "node", {})
+            if any(n in table and not table[n].get("prebuilt_musl") for n in names):
+                continue  # MI408 warns about this step already, and its fix is the same
+            what = ", ".join(names[:3]) + (" ..." if len(names) > 3 else "")
+            yield Hit(line, {"tool": tool, "what": what, "image": info.stage.base_image_resolved},
+                      "pip" if tool in ("pip", "poetry") else "npm")

@@ -1,0 +1,160 @@
+"""What the held-out batch (tests/lint/realworld, batch heldout-2026-11-30) showed lint missing, as mechanisms:
+builds behind recursive make, libraries deleted with the build dependencies, Prisma without OpenSSL, and the
+dependencies lint cannot see without a lockfile. Each test is a small Dockerfile of our own, not a corpus file."""
+from __future__ import annotations
+
+import pytest
+
+import kb
+from kb.evidence.dockerfile_parse import parse_dockerfile_text
+from kb.lint import lint_report
+from kb.lint.makefiles import recipes
+
+
+@pytest.fixture(scope="module")
+def knowledge():
+    return kb.load().knowledge
+
+
+def findings(knowledge, text: str, context: dict[str, str] | None = None, tmp_path=None):
+    if context:
+        for name, content in context.items():
+            (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+            (tmp_path / name).write_text(content)
+    return lint_report(knowledge, parse_dockerfile_text(text, "Dockerfile"),
+                       context_dir=str(tmp_path) if context else None)
+
+
+# ---- builds behind make that calls make --------------------------------------------------------------------------
+
+GO_MAKEFILE = ("ROOT_DIR := $(shell dirname $(realpath $(lastword $(MAKEFILE_LIST))))\n"
+               "BIN_DIR = $(ROOT_DIR)/bin\n"
+               "build:\n\t@(mkdir -p $(BIN_DIR))\n\tgo build -o $(BIN_DIR)/server ./cmd/server\n"
+               "docker-build:\n\t{recursive} build\n")
+GO_DOCKERFILE = ("FROM golang:1.22-bookworm AS build\nWORKDIR /src\nCOPY . .\n"
+                 "RUN {env}make docker-build && mv bin/server /server\n"
+                 "FROM debian:bullseye-slim\nCOPY --from=build /server /server\nCMD [\"/server\"]\n")
+
+
+@pytest.mark.parametrize("recursive", ["make", "$(MAKE)", "$(MAKE) -f Makefile"])
+def test_a_go_build_behind_a_recipe_that_runs_make_is_found(knowledge, tmp_path, recursive):
+    """`make docker-build` whose recipe is `make build` (picfit's Makefile shape): the go build two levels down
+    links glibc 2.36 (cgo is on in golang images) and bullseye has 2.31."""
+    context = {"Makefile": GO_MAKEFILE.format(recursive=recursive), "go.mod": "module example.com/s\n\ngo 1.22\n"}
+    got = findings(knowledge, GO_DOCKERFILE.format(env=""), context, tmp_path)
+    assert [(f.rule, f.severity, f.line) for f in got if f.rule == "MI404"] == [("MI404", "error", 6)]
+    assert "built on golang:1.22-bookworm (debian12, glibc 2.36) but runs on debian:bullseye-slim" in got[0].message
+
+
+def test_cgo_enabled_0_given_to_the_outer_make_reaches_the_inner_go_build(knowledge, tmp_path):
+    context = {"Makefile": GO_MAKEFILE.format(recursive="make"), "go.mod": "module example.com/s\n\ngo 1.22\n"}
+    got = findings(knowledge, GO_DOCKERFILE.format(env="CGO_ENABLED=0 "), context, tmp_path)
+    assert [f.rule for f in got if f.severity in ("error", "warning")] == []
+
+
+def test_recursive_make_stops_at_a_fixed_depth(knowledge, tmp_path):
+    """A Makefile whose target runs make on itself forever is read to a bounded depth, not until the stack ends."""
+    context = {"Makefile": "loop:\n\tmake loop\n\tgo build -o /out/app .\n", "go.mod": "module m\n\ngo 1.22\n"}
+    text = ("FROM golang:1.22-bookworm AS b\nWORKDIR /src\nCOPY . .\nRUN make loop\nFROM scratch\n"
+            "COPY --from=b /out/app /app\nCMD [\"/app\"]\n")
+    assert "MI401" in [f.rule for f in findings(knowledge, text, context, tmp_path)]
+
+
+@pytest.mark.parametrize("definition,expected", [
+    ("ROOT_DIR := $(shell dirname $(realpath $(lastword $(MAKEFILE_LIST))))", "/src/bin/app"),
+    ("ROOT_DIR := $(dir $(abspath $(firstword $(MAKEFILE_LIST))))", "/src//bin/app"),
+    ("ROOT_DIR := $(CURDIR)", "/src/bin/app"),
+    ("ROOT_DIR := $(shell pwd)", "/src/bin/app"),
+    ("ROOT_DIR := $(shell git rev-parse --show-toplevel)", "*/bin/app"),  # not knowable: unknown, not empty
+    ("ROOT_DIR := $(realpath $(wildcard src))", "*/bin/app"),
+])
+def test_the_makefiles_own_directory_is_known_where_make_says_it(definition, expected):
+    makefile = definition + "\nall:\n\tcc -o $(ROOT_DIR)/bin/app main.c\n"
+    [line] = recipes(makefile, [], {}, "/src")
+    assert line == f"cc -o {expected} main.c"
+
+
+# ---- a library deleted with the build dependencies (MI440) -------------------------------------------------------
+
+PSYCOPG_ALPINE = ("FROM python:3.12-alpine\n"
+                  "RUN apk add --no-cache {virtual} gcc musl-dev postgresql-dev \\\n"
+                  " && pip install --no-cache-dir psycopg2 \\\n && apk del build-deps\nCMD [\"python\", \"-m\", \"app\"]\n")
+
+
+@pytest.mark.parametrize("virtual", ["--virtual build-deps", "--virtual=build-deps", "-t build-deps"])
+def test_every_spelling_of_an_apk_virtual_group_is_deleted_with_its_library(knowledge, virtual):
+    got = findings(knowledge, PSYCOPG_ALPINE.format(virtual=virtual))
+    [f] = [f for f in got if f.rule == "MI440"]
+    assert (f.line, f.severity) == (2, "warning")
+    assert f.message.startswith("libpq (postgresql-dev): deleted with the build dependencies")
+    assert "apk add the run-time packages outside the virtual group" in f.fix
+
+
+def test_apt_remove_then_autoremove_takes_the_library_too(knowledge):
+    text = ("FROM python:3.12-slim\nRUN apt-get update && apt-get install -y gcc libpq-dev\n"
+            "RUN pip install --no-cache-dir -r requirements.txt\n"
+            "RUN apt-get remove -y gcc libpq-dev && apt-get autoremove -y\nCMD [\"python\", \"-m\", \"app\"]\n")
+    assert [(f.rule, f.line) for f in findings(knowledge, text) if f.rule == "MI440"] == [("MI440", 4)]
+    kept = text.replace("RUN apt-get remove", "RUN apt-get install -y libpq5 && apt-get remove")
+    assert [f.rule for f in findings(knowledge, kept) if f.rule == "MI440"] == []
+
+
+def test_a_library_deleted_before_anything_was_built_is_not_reported(knowledge):
+    text = ("FROM alpine:3.22\nRUN apk add --no-cache --virtual .bd postgresql-dev && apk del .bd\n"
+            "RUN apk add --no-cache build-base\nCOPY . /src\nRUN make -C /src\nCMD [\"/src/app\"]\n")
+    assert [f.rule for f in findings(knowledge, text) if f.rule == "MI440"] == []
+
+
+def test_the_compiler_that_apk_del_removes_later_still_counts_for_mi408(knowledge):
+    """MI408 says whether pip could compile: a gcc in the build-deps group was there when pip ran."""
+    text = ("FROM python:3.12-alpine\nRUN apk add --no-cache --virtual .bd gcc musl-dev mariadb-dev "
+            "&& pip install mysqlclient && apk del .bd\n")
+    [f] = [f for f in findings(knowledge, text) if f.rule == "MI408"]
+    assert f.message.endswith("build tools are installed, so they compile from source")
+
+
+# ---- Prisma and the openssl package (MI441), and MI408 leaving Prisma alone --------------------------------------
+
+def test_prisma_on_alpine_is_about_openssl_not_a_compiler(knowledge):
+    text = "FROM node:20-alpine\nWORKDIR /app\nRUN yarn add prisma@5.17.0 dotenv\nCMD [\"node\", \"server.js\"]\n"
+    got = {f.rule: f for f in findings(knowledge, text)}
+    assert "MI408" not in got  # Prisma publishes musl engines: nothing is compiled
+    assert got["MI441"].message.startswith("prisma finds libssl through the openssl package at run time, and "
+                                           "node:20-alpine does not install it")
+    assert got["MI441"].fix == "apk add --no-cache openssl in the final stage"
+
+
+def test_prisma_copied_in_with_node_modules_is_checked_in_the_final_image(knowledge):
+    text = ("FROM node:22 AS build\nWORKDIR /app\nRUN npm install @prisma/client\n"
+            "FROM node:22-slim\nWORKDIR /app\nCOPY --from=build /app/node_modules ./node_modules\n"
+            "CMD [\"node\", \"server.js\"]\n")
+    got = [f for f in findings(knowledge, text) if f.rule == "MI441"]
+    assert [(f.line, f.fix) for f in got] == [
+        (6, "apt-get install -y --no-install-recommends openssl in the final stage")]  # the COPY
+
+
+# ---- what lint cannot see without a lockfile (MI442) -------------------------------------------------------------
+
+def test_no_lockfile_info_is_not_repeated_where_mi408_already_warns(knowledge):
+    text = "FROM node:22-alpine\nWORKDIR /app\nRUN npm install bcrypt left-pad\n"
+    assert sorted(f.rule for f in findings(knowledge, text)) == ["MI408"]
+    assert [(f.rule, f.severity) for f in findings(knowledge, text.replace("bcrypt ", ""))] == [("MI442", "info")]
+
+
+# ---- libraries linked from their static archives need nothing at run time (MI412) -------------------------------
+
+STATIC_BUILD = ("FROM debian:13 AS build\nRUN apt-get update && apt-get install -y clang make libev-dev libc-ares-dev "
+                "zlib1g-dev\nCOPY . /src\nRUN cd /src && ./configure {libs} && make install\n"
+                "FROM gcr.io/distroless/base-nossl-debian13\nCOPY --from=build /usr/local/bin/server /server\n"
+                "CMD [\"/server\"]\n")
+
+
+def test_libraries_named_by_their_archive_are_not_needed_in_the_final_image(knowledge):
+    linked = STATIC_BUILD.format(libs='LIBEV_LIBS="-l:libev.a" LIBCARES_LIBS="-l:libcares.a"')
+    [f] = [f for f in findings(knowledge, linked) if f.rule == "MI412"]
+    assert "lacks libz (zlib1g-dev installed there), which" in f.message  # only zlib is still linked dynamically
+    all_static = STATIC_BUILD.format(libs='LIBS="-l:libev.a -l:libcares.a /usr/lib/x86_64-linux-gnu/libz.a"')
+    assert [f.rule for f in findings(knowledge, all_static) if f.rule == "MI412"] == []
+    dynamic = STATIC_BUILD.format(libs="")
+    [f] = [f for f in findings(knowledge, dynamic) if f.rule == "MI412"]
+    assert "libc-ares" in f.message and "libev" in f.message
