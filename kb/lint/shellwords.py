@@ -2,7 +2,8 @@
 
 Heuristics that never raise. Every pattern runs over user text, so each is linear: `_VAR` stops a `${NAME:-...}`
 default at the next `${` (an unclosed one cannot make it rescan the rest of the word), and commands are split on
-their separators alone (the parts are stripped afterwards, no `\\s*` around the separator to backtrack over).
+their separators in one left-to-right pass that skips what is quoted ('...', "...", `...`, $(...)), so a `|` or
+`;` inside an -ldflags string or a command substitution does not cut the command it is part of.
 """
 from __future__ import annotations
 
@@ -11,7 +12,6 @@ import re
 import shlex
 
 _VAR = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?::?[-+](?:[^}$]|\$(?!\{))*)?\}|([A-Za-z_][A-Za-z0-9_]*))")
-_SPLIT = re.compile(r"&&|\|\||;|\||\n|(?<![<>&])&(?![&>])")
 _ASSIGN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=")
 #: a C compiler's name: gcc, cc, clang, g++, c++, clang++, with a target prefix and a version suffix
 CC = re.compile(r"(?:[\w.]+-)*(?:gcc|cc|clang|g\+\+|c\+\+|clang\+\+)(?:-\d+(?:\.\d+)*)?")
@@ -53,12 +53,64 @@ def positional(args: list[str], takes_value: set) -> list[str]:
     return out
 
 
+def _parts(text: str) -> list[str]:
+    """TEXT cut at the shell's command separators (&&, ||, ;, |, &, newline) outside quotes, backquotes, $(...) and
+    comments: one pass, a quote left open runs to the end of the text."""
+    out, start, i, n = [], 0, 0, len(text)
+    quote = ""  # the open quote: ' " or `
+    depth = 0  # open $( ... ) outside quotes
+    while i < n:
+        c = text[i]
+        if quote:
+            if c == "\\" and quote != "'":
+                i += 2
+                continue
+            if c == quote:
+                quote = ""
+            i += 1
+            continue
+        if c == "\\":
+            i += 2
+            continue
+        if c == "#" and (i == 0 or text[i - 1] in " \t\n;&|("):
+            end = text.find("\n", i)  # a comment: its quotes (don't) open nothing
+            i = n if end < 0 else end
+            continue
+        if c in "'\"`":
+            quote = c
+        elif c == "$" and text.startswith("$(", i):
+            depth += 1
+            i += 2
+            continue
+        elif c == ")" and depth:
+            depth -= 1
+        elif not depth and (c in ";|\n" or (c == "&" and text[i - 1:i] not in ("<", ">", "&")
+                                             and text[i + 1:i + 2] != ">")):
+            out.append(text[start:i])
+            i += 2 if text[i:i + 2] in ("&&", "||") else 1
+            start = i
+            continue
+        i += 1
+    out.append(text[start:])
+    return out
+
+
+def _ungroup(part: str) -> str:
+    """PART without the ( { that open a subshell or group before it and the ) } that close one after it; a brace
+    or parenthesis that belongs to the command (${VAR}, $(cmd)) stays: only the unbalanced ones go."""
+    while part[:1] in ("(", "{") and part.count(part[0]) > part.count(")" if part[0] == "(" else "}"):
+        part = part[1:].lstrip()
+    while part[-1:] in (")", "}") and part.count(part[-1]) > part.count("(" if part[-1] == ")" else "{"):
+        part = part[:-1].rstrip()
+    return part
+
+
 def simple_commands(text: str) -> list[list[str]]:
     """The simple commands of a shell command line, as argv lists (a heuristic split, never raises)."""
     text = text.replace("\\\n", " ")
     out = []
-    for part in _SPLIT.split(text):
-        part = part.strip().lstrip("({").rstrip(")}").strip()
+    for part in _parts(text):
+        part = _ungroup(part.strip())
         if not part or part.startswith("#"):
             continue
         try:
