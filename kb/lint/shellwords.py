@@ -122,6 +122,22 @@ def simple_commands(text: str) -> list[list[str]]:
     return out
 
 
+#: apk's global options that take a value (apk --root /x add ..., apk -X URL add ...)
+_APK_VALUE = {"-X", "--repository", "-p", "--root", "--arch", "--cache-dir", "--keys-dir", "--repositories-file",
+              "--timeout", "--wait", "--cache-max-age"}
+
+
+def apk_argv(argv: list[str]) -> list[str]:
+    """`apk --update --no-cache add x` as `apk add --update --no-cache x`: the applet first, whatever global
+    options come before it (apk accepts them on either side)."""
+    i = 1
+    while i < len(argv) and argv[i].startswith("-"):
+        i += 2 if argv[i] in _APK_VALUE else 1
+    if i >= len(argv) or i == 1:
+        return argv
+    return [argv[0], argv[i], *argv[1:i], *argv[i + 1:]]
+
+
 def pip_dirs(args: list[str], env: dict, cwd: str) -> tuple[str, ...]:
     """Where `pip install ARGS` puts packages: --target/--prefix/--root, the active venv, else the interpreter's
     site-packages (/usr/local/lib, /usr/lib) and ~/.local for --user."""

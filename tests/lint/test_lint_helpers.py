@@ -71,3 +71,31 @@ def test_a_go_build_behind_make_with_a_quoted_ldflags_pipe_is_still_seen(tmp_pat
     assert "github.com/containers/image/v5" in findings[0].message
     fixed = dockerfile.replace("FROM busybox:latest\n", "FROM alpine:3\nRUN apk add --no-cache ca-certificates\n")
     assert [f.rule for f in lint_text(kb.load().knowledge, fixed, context_dir=str(tmp_path))] == []
+
+
+@pytest.mark.parametrize("argv,normal", [
+    (["apk", "--update", "add", "gcc"], ["apk", "add", "--update", "gcc"]),
+    (["apk", "--no-cache", "-X", "http://mirror/x", "add", "curl"],
+     ["apk", "add", "--no-cache", "-X", "http://mirror/x", "curl"]),
+    (["apk", "add", "--no-cache", "gcc"], ["apk", "add", "--no-cache", "gcc"]),
+    (["apk", "--version"], ["apk", "--version"]),
+])
+def test_apk_global_options_before_the_applet_are_moved_after_it(argv, normal):
+    from kb.lint.shellwords import apk_argv
+
+    assert apk_argv(argv) == normal
+
+
+def test_apk_update_add_before_a_virtual_group_is_read_as_an_install():
+    # `apk --update add --virtual build-deps ...` installs the group; its deletion after the pip source build takes
+    # libpq with it (MI440), and the compiler was there for the build (MI408 says so)
+    import kb
+    from kb.lint import lint_text
+
+    dockerfile = ("FROM python:3.12-alpine\n"
+                  "RUN apk --update add --virtual build-deps build-base postgresql-dev \\\n"
+                  " && pip install --no-cache-dir psycopg2 \\\n && apk del build-deps\n"
+                  "CMD [\"python\", \"-m\", \"app\"]\n")
+    findings = {f.rule: f for f in lint_text(kb.load().knowledge, dockerfile)}
+    assert "MI440" in findings and "libpq" in findings["MI440"].message
+    assert "build tools are installed" in findings["MI408"].message
