@@ -23,7 +23,8 @@ from test_realworld import CORPUS, ROOT, judge, load_manifest  # noqa: E402
 VERDICTS = {"broken": {"caught", "caught-wrong-mechanism", "missed"}, "correct": {"clean", "false-error"}}
 # batch -> (its blind record, today's floors); floors are raised, never lowered.
 # heldout-2026-11-30: blind broken 6/11, correct 11/11. heldout2-2026-11-30: blind broken 9/13, correct 11/11; today
-# 10/13 (kubedock: the go build behind make is seen, containers/image is an HTTPS client).
+# 10/13 by the fixes for kubedock (the go build behind make is seen, containers/image is an HTTPS client) and
+# websurfx (MI450); smsproxy also passes now, by MI440 naming libev instead of libpython, so it is not in the floor.
 BATCHES = {
     "heldout-2026-11-30": ("heldout-results.yaml", {"broken": 10 / 11, "correct": 1.0}),
     "heldout2-2026-11-30": ("heldout2-results.yaml", {"broken": 10 / 13, "correct": 1.0}),
