@@ -53,44 +53,56 @@ def positional(args: list[str], takes_value: set) -> list[str]:
     return out
 
 
+_SPECIAL = re.compile(r"[;|&\n'\"`#\\()]")
+
+
+def _close(text: str, i: int, quote: str) -> int:
+    """The index just past the quote that closes the one opened at i - 1 (len(text) if none does)."""
+    while True:
+        j = text.find(quote, i)
+        if j < 0:
+            return len(text)
+        if quote == "'":
+            return j + 1
+        k = j  # a backslash-escaped \" or \` does not close: count the backslashes before it
+        while k > i and text[k - 1] == "\\":
+            k -= 1
+        if (j - k) % 2 == 0:
+            return j + 1
+        i = j + 1
+
+
 def _parts(text: str) -> list[str]:
     """TEXT cut at the shell's command separators (&&, ||, ;, |, &, newline) outside quotes, backquotes, $(...) and
-    comments: one pass, a quote left open runs to the end of the text."""
-    out, start, i, n = [], 0, 0, len(text)
-    quote = ""  # the open quote: ' " or `
-    depth = 0  # open $( ... ) outside quotes
-    while i < n:
-        c = text[i]
-        if quote:
-            if c == "\\" and quote != "'":
-                i += 2
-                continue
-            if c == quote:
-                quote = ""
-            i += 1
-            continue
+    comments: one pass over the special characters only, a quote left open runs to the end of the text."""
+    out, start, i, n, depth = [], 0, 0, len(text), 0
+    while True:
+        m = _SPECIAL.search(text, i)
+        if m is None:
+            break
+        j, c = m.start(), m.group()
+        i = j + 1
         if c == "\\":
-            i += 2
+            i = j + 2
+        elif c in "'\"`":
+            i = _close(text, j + 1, c)
+        elif c == "(":
+            depth += text[j - 1:j] == "$"
+        elif c == ")":
+            depth -= depth > 0
+        elif c == "#":
+            if j == 0 or text[j - 1] in " \t\n;&|(":
+                end = text.find("\n", j)  # a comment: its quotes (don't) open nothing
+                i = n if end < 0 else end
+        elif depth:
             continue
-        if c == "#" and (i == 0 or text[i - 1] in " \t\n;&|("):
-            end = text.find("\n", i)  # a comment: its quotes (don't) open nothing
-            i = n if end < 0 else end
-            continue
-        if c in "'\"`":
-            quote = c
-        elif c == "$" and text.startswith("$(", i):
-            depth += 1
-            i += 2
-            continue
-        elif c == ")" and depth:
-            depth -= 1
-        elif not depth and (c in ";|\n" or (c == "&" and text[i - 1:i] not in ("<", ">", "&")
-                                             and text[i + 1:i + 2] != ">")):
-            out.append(text[start:i])
-            i += 2 if text[i:i + 2] in ("&&", "||") else 1
+        elif c == "&" and (text[j - 1:j] in ("<", ">") or text[j + 1:j + 2] == ">"):
+            continue  # 2>&1, &>: redirections
+        else:
+            out.append(text[start:j])
+            if text[j:j + 2] in ("&&", "||"):
+                i = j + 2
             start = i
-            continue
-        i += 1
     out.append(text[start:])
     return out
 
