@@ -18,7 +18,7 @@ from .context import locked_packages, package_json, requirements
 from .libraries import Libraries
 from .profiles import C_TOOLCHAINS, lib_stem
 from .results import Hit
-from .shellwords import is_assignment, positional, simple_commands
+from .shellwords import apk_argv, is_assignment, positional, simple_commands
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -121,6 +121,8 @@ def _removals(info: "StageInfo") -> tuple[list[tuple[int, str, set]], bool]:
                 continue
             prog = posixpath.basename(argv[0])
             keeps = keeps or prog in _KEEPERS
+            if prog == "apk":
+                argv = apk_argv(argv)
             if prog == "apk" and argv[1:2] == ["add"]:
                 pkgs = positional(argv[2:], takes_value={"--virtual", "-t", "--repository", "-X", "--root", "-p"})
                 for i, arg in enumerate(argv[2:], 2):  # --virtual NAME, -t NAME, --virtual=NAME

@@ -2,7 +2,8 @@
 
 Heuristics that never raise. Every pattern runs over user text, so each is linear: `_VAR` stops a `${NAME:-...}`
 default at the next `${` (an unclosed one cannot make it rescan the rest of the word), and commands are split on
-their separators alone (the parts are stripped afterwards, no `\\s*` around the separator to backtrack over).
+their separators in one left-to-right pass that skips what is quoted ('...', "...", `...`, $(...)), so a `|` or
+`;` inside an -ldflags string or a command substitution does not cut the command it is part of.
 """
 from __future__ import annotations
 
@@ -11,7 +12,6 @@ import re
 import shlex
 
 _VAR = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?::?[-+](?:[^}$]|\$(?!\{))*)?\}|([A-Za-z_][A-Za-z0-9_]*))")
-_SPLIT = re.compile(r"&&|\|\||;|\||\n|(?<![<>&])&(?![&>])")
 _ASSIGN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=")
 #: a C compiler's name: gcc, cc, clang, g++, c++, clang++, with a target prefix and a version suffix
 CC = re.compile(r"(?:[\w.]+-)*(?:gcc|cc|clang|g\+\+|c\+\+|clang\+\+)(?:-\d+(?:\.\d+)*)?")
@@ -54,6 +54,68 @@ def positional(args: list[str], takes_value: set) -> list[str]:
 
 
 _SPLITS: dict[str, tuple[tuple[str, ...], ...]] = {}  # RUN text -> its commands: the walk and MI440 both split it
+_SPECIAL = re.compile(r"[;|&\n'\"`#\\()]")
+
+
+def _close(text: str, i: int, quote: str) -> int:
+    """The index just past the quote that closes the one opened at i - 1 (len(text) if none does)."""
+    while True:
+        j = text.find(quote, i)
+        if j < 0:
+            return len(text)
+        if quote == "'":
+            return j + 1
+        k = j  # a backslash-escaped \" or \` does not close: count the backslashes before it
+        while k > i and text[k - 1] == "\\":
+            k -= 1
+        if (j - k) % 2 == 0:
+            return j + 1
+        i = j + 1
+
+
+def _parts(text: str) -> list[str]:
+    """TEXT cut at the shell's command separators (&&, ||, ;, |, &, newline) outside quotes, backquotes, $(...) and
+    comments: one pass over the special characters only, a quote left open runs to the end of the text."""
+    out, start, i, n, depth = [], 0, 0, len(text), 0
+    while True:
+        m = _SPECIAL.search(text, i)
+        if m is None:
+            break
+        j, c = m.start(), m.group()
+        i = j + 1
+        if c == "\\":
+            i = j + 2
+        elif c in "'\"`":
+            i = _close(text, j + 1, c)
+        elif c == "(":
+            depth += text[j - 1:j] == "$"
+        elif c == ")":
+            depth -= depth > 0
+        elif c == "#":
+            if j == 0 or text[j - 1] in " \t\n;&|(":
+                end = text.find("\n", j)  # a comment: its quotes (don't) open nothing
+                i = n if end < 0 else end
+        elif depth:
+            continue
+        elif c == "&" and (text[j - 1:j] in ("<", ">") or text[j + 1:j + 2] == ">"):
+            continue  # 2>&1, &>: redirections
+        else:
+            out.append(text[start:j])
+            if text[j:j + 2] in ("&&", "||"):
+                i = j + 2
+            start = i
+    out.append(text[start:])
+    return out
+
+
+def _ungroup(part: str) -> str:
+    """PART without the ( { that open a subshell or group before it and the ) } that close one after it; a brace
+    or parenthesis that belongs to the command (${VAR}, $(cmd)) stays: only the unbalanced ones go."""
+    while part[:1] in ("(", "{") and part.count(part[0]) > part.count(")" if part[0] == "(" else "}"):
+        part = part[1:].lstrip()
+    while part[-1:] in (")", "}") and part.count(part[-1]) > part.count("(" if part[-1] == ")" else "{"):
+        part = part[:-1].rstrip()
+    return part
 
 
 def simple_commands(text: str) -> list[list[str]]:
@@ -71,8 +133,8 @@ def simple_commands(text: str) -> list[list[str]]:
 def _split(text: str) -> list[list[str]]:
     text = text.replace("\\\n", " ")
     out = []
-    for part in _SPLIT.split(text):
-        part = part.strip().lstrip("({").rstrip(")}").strip()
+    for part in _parts(text):
+        part = _ungroup(part.strip())
         if not part or part.startswith("#"):
             continue
         try:
@@ -82,6 +144,22 @@ def _split(text: str) -> list[list[str]]:
         if argv:
             out.append(argv)
     return out
+
+
+#: apk's global options that take a value (apk --root /x add ..., apk -X URL add ...)
+_APK_VALUE = {"-X", "--repository", "-p", "--root", "--arch", "--cache-dir", "--keys-dir", "--repositories-file",
+              "--timeout", "--wait", "--cache-max-age"}
+
+
+def apk_argv(argv: list[str]) -> list[str]:
+    """`apk --update --no-cache add x` as `apk add --update --no-cache x`: the applet first, whatever global
+    options come before it (apk accepts them on either side)."""
+    i = 1
+    while i < len(argv) and argv[i].startswith("-"):
+        i += 2 if argv[i] in _APK_VALUE else 1
+    if i >= len(argv) or i == 1:
+        return argv
+    return [argv[0], argv[i], *argv[1:i], *argv[i + 1:]]
 
 
 def pip_dirs(args: list[str], env: dict, cwd: str) -> tuple[str, ...]:

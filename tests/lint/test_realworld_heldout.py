@@ -1,10 +1,12 @@
-"""Issue 9's "Done when", measured on files the rules were not written from: batch heldout-2026-11-30 of
-tests/lint/realworld/manifest.yaml (22 public Dockerfiles, labelled from their issues and fix commits before lint
-ran on them). Its first, blind run is kept as it came out in tests/lint/realworld/heldout-results.yaml; this module
-checks that record against the manifest, and (with the corpus, $MINIMAGE_LINT_CORPUS) holds today's rates to floors
-and reports them beside the blind ones, per language.
+"""Issue 9's "Done when", measured on files the rules were not written from: the held-out batches of
+tests/lint/realworld/manifest.yaml, each labelled from issues and fix commits before lint ran on it.
+heldout-2026-11-30 (22 files) was the first; heldout2-2026-11-30 (24 files) was collected after the rules written
+for the first one's misses, to see whether they generalise. Each batch's first, blind run is kept as it came out
+(heldout-results.yaml, heldout2-results.yaml); this module checks each record against the manifest, and (with the
+corpus, $MINIMAGE_LINT_CORPUS) holds today's rates per batch to floors and reports them beside the blind ones, per
+language, batch by batch.
 
-    MINIMAGE_LINT_CORPUS=DIR .venv/bin/python tests/lint/test_realworld_heldout.py   # the table and the rates
+    MINIMAGE_LINT_CORPUS=DIR .venv/bin/python tests/lint/test_realworld_heldout.py   # the tables and the rates
 """
 from __future__ import annotations
 
@@ -18,56 +20,74 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from test_realworld import CORPUS, ROOT, judge, load_manifest  # noqa: E402
 
-BATCH = "heldout-2026-11-30"
 VERDICTS = {"broken": {"caught", "caught-wrong-mechanism", "missed"}, "correct": {"clean", "false-error"}}
-# today's floors for the batch (the blind run was broken 6/11, correct 11/11); raised, never lowered
-FLOORS = {"broken": 10 / 11, "correct": 1.0}
+# batch -> (its blind record, today's floors); floors are raised, never lowered.
+# heldout-2026-11-30: blind broken 6/11, correct 11/11. heldout2-2026-11-30: blind broken 9/13, correct 11/11; today
+# 10/13 by the fixes for kubedock (the go build behind make is seen, containers/image is an HTTPS client) and
+# websurfx (MI450); smsproxy also passes now, by MI440 naming libev instead of libpython, so it is not in the floor.
+BATCHES = {
+    "heldout-2026-11-30": ("heldout-results.yaml", {"broken": 10 / 11, "correct": 1.0}),
+    "heldout2-2026-11-30": ("heldout2-results.yaml", {"broken": 10 / 13, "correct": 1.0}),
+}
 
 
-def batch() -> list[dict]:
-    return [e for e in load_manifest() if e.get("batch") == BATCH]
+def batch(name: str) -> list[dict]:
+    return [e for e in load_manifest() if e.get("batch") == name]
 
 
-def first_run() -> dict:
-    return yaml.safe_load((ROOT / "heldout-results.yaml").read_text())
+def first_run(name: str) -> dict:
+    return yaml.safe_load((ROOT / BATCHES[name][0]).read_text())
 
 
-def test_the_blind_run_is_recorded_for_every_file_of_the_batch_and_only_those():
-    entries = {e["id"]: e for e in batch()}
-    record = first_run()
-    assert record["batch"] == BATCH
+@pytest.mark.parametrize("name", BATCHES)
+def test_the_blind_run_is_recorded_for_every_file_of_the_batch_and_only_those(name):
+    entries = {e["id"]: e for e in batch(name)}
+    record = first_run(name)
+    assert record["batch"] == name
     got = {f["id"]: f for f in record["files"]}
     assert set(got) == set(entries)
     for ident, f in got.items():
-        assert f["label"] == entries[ident]["label"] and f["verdict"] in VERDICTS[f["label"]], ident
+        assert f["label"] == entries[ident]["label"] and f["lang"] == entries[ident]["lang"], ident
+        assert f["verdict"] in VERDICTS[f["label"]], ident
     counts = Counter(f"{f['label']} {f['verdict']}" for f in got.values())
     assert record["summary"] == dict(counts)
 
 
-def test_the_batch_covers_the_five_languages_with_broken_and_correct_files():
-    entries = batch()
+@pytest.mark.parametrize("name", BATCHES)
+def test_the_batch_covers_the_five_languages_with_broken_and_correct_files(name):
+    entries = batch(name)
     assert len(entries) >= 20
     assert {e["lang"] for e in entries} >= {"go", "rust", "cpp", "python", "node"}
     assert Counter(e["label"] for e in entries)["broken"] * 3 >= len(entries)
 
 
+def test_a_later_held_out_batch_shares_no_repository_with_any_other_batch():
+    # the point of a new blind batch: no file of its repositories was looked at while the rules were written
+    entries = load_manifest()
+    for name in list(BATCHES)[1:]:
+        mine = {e["repo"] for e in entries if e.get("batch") == name}
+        others = {e["repo"] for e in entries if e.get("batch") != name}
+        assert not mine & others, (name, sorted(mine & others))
+
+
 @pytest.fixture(scope="module")
-def verdicts():
-    missing = [e["id"] for e in batch() if not (CORPUS / e["id"] / "Dockerfile").is_file()]
+def knowledge():
+    import kb
+
+    return kb.load().knowledge
+
+
+@pytest.mark.parametrize("name", BATCHES)
+def test_held_out_rates_hold(name, knowledge):
+    missing = [e["id"] for e in batch(name) if not (CORPUS / e["id"] / "Dockerfile").is_file()]
     if missing:
         pytest.skip(f"the held-out Dockerfiles are not in {CORPUS} ({len(missing)} missing, e.g. {missing[0]}): "
                     "scripts/lint-corpus writes them from mirrors of the repositories the manifest names")
-    import kb
-
-    knowledge = kb.load().knowledge
-    return [judge(knowledge, e) for e in batch()]
-
-
-def test_held_out_rates_hold(verdicts):
-    for label, floor in FLOORS.items():
+    verdicts = [judge(knowledge, e) for e in batch(name)]
+    for label, floor in BATCHES[name][1].items():
         mine = [v for v in verdicts if v.entry["label"] == label]
         ok = sum(v.passed for v in mine)
-        assert ok / len(mine) >= floor, (label, ok, len(mine), [v.entry["id"] for v in mine if not v.passed])
+        assert ok / len(mine) >= floor, (name, label, ok, len(mine), [v.entry["id"] for v in mine if not v.passed])
 
 
 def rates_by_language(rows: list[tuple[str, str, bool]]) -> dict[tuple[str, str], tuple[int, int]]:
@@ -79,12 +99,10 @@ def rates_by_language(rows: list[tuple[str, str, bool]]) -> dict[tuple[str, str]
     return {k: (a, b) for k, (a, b) in sorted(out.items())}
 
 
-def main() -> int:
-    import kb
-
-    knowledge = kb.load().knowledge
-    blind = {f["id"]: f for f in first_run()["files"]}
-    now = [judge(knowledge, e) for e in batch()]
+def report(knowledge, name: str) -> None:
+    blind = {f["id"]: f for f in first_run(name)["files"]}
+    now = [judge(knowledge, e) for e in batch(name)]
+    print(f"== {name}")
     for v in now:
         e = v.entry
         rules = ",".join(sorted({f"{f.rule}:{f.severity[0]}" for f in v.findings})) or "-"
@@ -100,6 +118,15 @@ def main() -> int:
         t = sum(a for (_l, lab), (a, _n) in today.items() if lab == label)
         n = sum(n for (_l, lab), (_a, n) in today.items() if lab == label)
         print(f"all     {label:7} blind {b}/{n}   now {t}/{n}")
+    print()
+
+
+def main() -> int:
+    import kb
+
+    knowledge = kb.load().knowledge
+    for name in BATCHES:
+        report(knowledge, name)
     return 0
 
 

@@ -1,0 +1,63 @@
+"""A library the final image has, but at another soname than the build linked (MI450): OpenSSL is libssl.so.1.1 on
+Debian 9-11 and Ubuntu 20.04, libssl.so.3 from Debian 12 and Ubuntu 22.04 on (`openssl:` of each release in
+knowledge/releases.yaml). A program built on one side of that line and run on the other fails to load, with the
+library "there": "libssl.so.3: cannot open shared object file" on a bullseye image, "libssl.so.1.1: ..." on a
+bookworm one. MI412 says when the library is missing altogether; MI404 when the glibc is older; this says which
+library, and why, when the two releases differ.
+"""
+from __future__ import annotations
+
+from ..detectors import detector
+from ..model import LintRule
+from .context import cargo_dependencies, cargo_lock
+from .libraries import _brings_code, _copied_libs, stage_needs
+from .results import Hit
+from .runtime import libraries
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from .stages import Analysis
+
+
+def _lineage(a: "Analysis") -> set[int]:
+    out, i = set(), a.final.index
+    while i is not None:
+        out.add(i)
+        i = a.stages[i].stage.base_stage
+    return out
+
+
+def _openssl(a: "Analysis", release: str | None) -> str | None:
+    return a.kb.releases.get(release or "", {}).get("openssl")
+
+
+@detector("lint", "library-soname-differs-between-releases")
+def check_soname(a: "Analysis", rule: LintRule):
+    final = a.final
+    prof = final.profile
+    run_version = _openssl(a, prof.release) if prof.known and prof.libc == "glibc" else None
+    if not run_version or "libs-bundle" in prof.provided:
+        return
+    libs = libraries(a.kb)
+    if prof.libs is not None and "libssl" not in prof.libs \
+            and not any(libs.ships(p, "libssl") for p in prof.installed):
+        return  # no OpenSSL at all in the final image: MI412's
+    lineage, done = _lineage(a), set()
+    for cf in final.stage.copy_from:
+        idx = cf.stage_index
+        if idx is None or idx in done or idx in lineage:
+            continue
+        src = a.stages[idx]
+        build_version = _openssl(a, src.profile.release) if src.profile.libc == "glibc" else None
+        if not build_version or build_version == run_version or not _brings_code(a, cf.line, cf.sources, src):
+            continue
+        done.add(idx)
+        if _copied_libs(final, idx)[0]:
+            continue  # the library directory comes along
+        why = stage_needs(libs, src, lambda: cargo_lock(a.context_dir), manifest=lambda: cargo_dependencies(
+            a.context_dir)).get("libssl")
+        if why:
+            programs = [ln for _art, ln, s in final.arrivals if s == idx]  # the COPY of the program, if lint saw it
+            yield Hit(min(programs) if programs else cf.line, {"image": final.stage.base_image_resolved, "run_release": prof.release,
+                                "run_version": run_version, "builder": src.stage.base_image_resolved,
+                                "build_release": src.profile.release, "build_version": build_version, "why": why})
