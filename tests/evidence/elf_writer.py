@@ -44,13 +44,14 @@ def write_elf(path, *, e_type: int = ET_EXEC, machine: int = 62, interp: str | N
               flags_1: int | None = None, versions: tuple[tuple[str, tuple[str, ...]], ...] = (),
               notes: tuple[bytes, ...] = (), symbols: tuple[str, ...] | None = None,
               named: tuple[tuple[str, bytes], ...] = (), writable: bytes | None = None,
-              sections: bool = True) -> str:
+              sections: bool = True, after_null: tuple[str, ...] = ()) -> str:
     """Write an ELF64 little-endian file and return its path as text.
 
     `needed` (a tuple, possibly empty) makes the file dynamic: PT_DYNAMIC and .dynamic with DT_NEEDED, DT_SONAME,
     DT_RUNPATH and DT_FLAGS_1 as given. `versions` is .gnu.version_r; `notes` one PT_NOTE segment; `symbols` a
     .symtab; `named` PROGBITS sections with these names and contents; `writable` a second, read-write PT_LOAD
-    holding these bytes (where Go's linker puts its build information)."""
+    holding these bytes (where Go's linker puts its build information); `after_null` DT_NEEDED entries after the
+    array's DT_NULL, which the loader never reads."""
     dynstr, shstr, strtab = _Strings(), _Strings(), _Strings()
     blobs: list[tuple[str, bytes]] = []          # (section name, contents), in file order
     if interp is not None:
@@ -64,6 +65,7 @@ def write_elf(path, *, e_type: int = ET_EXEC, machine: int = 62, interp: str | N
             dyn_entries.append((29, dynstr.add(runpath)))
         if flags_1 is not None:
             dyn_entries.append((0x6FFFFFFB, flags_1))
+    tail = [(1, dynstr.add(n)) for n in after_null]
     verneed = b""
     for i, (lib, names) in enumerate(versions):
         last = i == len(versions) - 1
@@ -96,7 +98,7 @@ def write_elf(path, *, e_type: int = ET_EXEC, machine: int = 62, interp: str | N
     where: dict[str, tuple[int, int]] = {}
     for name, data in blobs:
         pos += -pos % 8
-        size = 16 * (len(dyn_entries) + 2) if name == ".dynamic" else len(data)
+        size = 16 * (len(dyn_entries) + 2 + len(tail)) if name == ".dynamic" else len(data)
         where[name] = (pos, size)
         pos += size
     pos += -pos % 8
@@ -108,7 +110,7 @@ def write_elf(path, *, e_type: int = ET_EXEC, machine: int = 62, interp: str | N
     for name, data in blobs:
         off, size = where[name]
         if name == ".dynamic":
-            entries = dyn_entries + [(5, BASE + where[".dynstr"][0]), (0, 0)]
+            entries = dyn_entries + [(5, BASE + where[".dynstr"][0]), (0, 0)] + tail
             data = b"".join(struct.pack("<qQ", t, v) for t, v in entries)
         out[off:off + size] = data
 
