@@ -114,6 +114,8 @@ def test_an_unknown_loader_with_glibcs_abi_note_is_glibc(tmp_path):
     ((ABI_TAG,), True),
     ((BUILD_ID, ABI_TAG), True),
     ((note(b"", 0), ABI_TAG), True),                # an empty note first: the walk goes on past it
+    ((GO_BUILD_ID, note(b"GNUX", 9, b"12345"), ABI_TAG), True),   # names and descriptors padded to 4 bytes
+    ((note(b"", 0, b"1"), ABI_TAG), True),
     ((BUILD_ID,), False),                           # a GNU note of another type
     ((note(b"GNUX", 1, bytes(16)),), False),        # type 1 under another name
     ((note(b"Go", 1, bytes(16)),), False),
