@@ -396,3 +396,55 @@ def test_version_entries_past_the_end_of_the_file_are_corrupt(tmp_path):
     p.write_bytes(bytes(data))
     assert refused(p) == ("corrupt", f"corrupt ELF structures: a .gnu.version_r name entry at offset {size - 8} runs "
                                      "past the end of the file")
+
+
+def _without_dt_null(path) -> None:
+    """Move the dynamic array to the end of the file without its DT_NULL (PT_DYNAMIC and .dynamic point there): it
+    runs into the end of the file."""
+    data = bytearray(Path(path).read_bytes())
+    phnum, = struct.unpack_from("<H", data, 56)
+    dyn = next(64 + 56 * i for i in range(phnum) if struct.unpack_from("<I", data, 64 + 56 * i)[0] == 2)
+    off, = struct.unpack_from("<Q", data, dyn + 8)
+    entries = []
+    while struct.unpack_from("<q", data, off + 16 * len(entries))[0] != 0:
+        entries.append(bytes(data[off + 16 * len(entries):off + 16 * len(entries) + 16]))
+    at = len(data)
+    data += b"".join(entries)
+    struct.pack_into("<Q", data, dyn + 8, at)
+    struct.pack_into("<Q", data, dyn + 32, 16 * len(entries))
+    Path(path).write_bytes(bytes(data))
+    if struct.unpack_from("<Q", data, 40)[0]:
+        set_section(path, index_of(path, ".dynamic"), offset=at, size=16 * len(entries))
+
+
+@pytest.mark.parametrize("sections", [True, False])
+def test_a_dynamic_array_without_dt_null_is_corrupt(tmp_path, sections):
+    path = write_elf(tmp_path / "app", e_type=ET_DYN, needed=("libc.so.6",), sections=sections)
+    _without_dt_null(path)
+    assert refused(path) == ("corrupt", "the dynamic array reaches the end of the file without a DT_NULL entry")
+
+
+def test_the_dynamic_array_is_read_to_its_dt_null_past_the_sections_size(tmp_path):
+    """Like the loader: a .dynamic whose sh_size is too small (one entry) is still read up to DT_NULL, here the
+    42nd entry, in growing chunks."""
+    needed = tuple(f"lib{i}.so" for i in range(40))
+    path = write_elf(tmp_path / "app", interp=GLIBC_LOADER, needed=needed)
+    set_section(path, index_of(path, ".dynamic"), size=16)
+    assert inspect_elf(path).needed == needed
+
+
+def test_a_symbol_table_may_link_to_section_0_if_it_is_a_string_table(tmp_path):
+    """Section 0 is SHT_NULL in every real file; a file whose section 0 is a string table is read like any other
+    (the symbols are then walked one by one)."""
+    path = write_elf(tmp_path / "app", symbols=("main", "__init_libc"))
+    _n, _t, off, size, _l, _i = sections_of(path)[index_of(path, ".strtab")]
+    set_section(path, 0, type=3, offset=off, size=size)
+    set_section(path, index_of(path, ".symtab"), link=0)
+    r = inspect_elf(path)
+    assert (r.static_libc, r.libc_evidence) == ("musl", "symbols")
+
+
+def test_a_dynamic_section_at_the_very_end_of_the_file_is_corrupt(tmp_path):
+    path = dynamic_file(tmp_path)
+    set_section(path, index_of(path, ".dynamic"), offset=os.path.getsize(path), size=0)
+    assert refused(path) == ("corrupt", "the dynamic array reaches the end of the file without a DT_NULL entry")

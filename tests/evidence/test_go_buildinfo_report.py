@@ -127,3 +127,14 @@ def test_pointers_to_nowhere_give_no_version(tmp_path):
     blob = MAGIC + bytes([8, 0]) + struct.pack("<QQ", 0x10, 0x20) + bytes(32)   # addresses outside every PT_LOAD
     r, go = go_report(tmp_path, blob)
     assert go is None and r.warnings == ("Go build info header found but the Go version is empty",)
+
+
+def test_a_version_string_at_an_unmapped_address_is_empty(tmp_path):
+    """The string header is mapped, the bytes it points to are not (whatever their length): no version."""
+    path = tmp_path / "probe"
+    write_elf(path, notes=(GO_BUILD_ID,), writable=b"\xaa" * 64, sections=False)
+    start = BASE + path.read_bytes().index(b"\xaa" * 64)
+    blob = (MAGIC + bytes([8, 0]) + struct.pack("<QQ", start + 32, start + 32) + struct.pack("<QQ", 0x10, 4)
+            + bytes(16))
+    r, go = go_report(tmp_path, blob)
+    assert go is None and r.warnings == ("Go build info header found but the Go version is empty",)

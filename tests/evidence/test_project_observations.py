@@ -172,6 +172,7 @@ def test_a_rust_project(tmp_path):
                        '[workspace.dependencies]\nopenssl = "0.10"\n'),
         "Cargo.lock": 'version = 3\n\n[[package]]\nname = "ring"\nversion = "0.17"\n\n[[package]]\nname = "native-tls"\n'
                       'version = "0.2"\n',
+        "ABOUT.md": "a file the Rust scan passes over on its way to Cargo.lock\n",
     })
     observations, facts = inspect(tmp_path)
     note = {n: NATIVES["rust"][n]["note"] for n in ("ring", "native-tls", "libsqlite3-sys", "openssl")}

@@ -77,7 +77,7 @@ def test_a_directory_that_is_not_one(tmp_path):
     (("a.rs", "b.c"), ("c", "rust")),                                           # a tie: by name
     (("a.mjs", "b.cjs", "c.ts", "d.py", "e.py"), ("node", "python")),
     (("a.cc", "b.hpp", "c.c"), ("cpp", "c")),
-    (("setup.cfg",), ("python",)), (("Pipfile",), ("python",)), (("setup.py",), ("python",)),
+    (("setup.cfg",), ("python",)), (("Pipfile",), ("python",)), (("setup.py", "a.go", "b.go"), ("python", "go")),
     (("pyproject.toml",), ("python",)), (("Cargo.toml",), ("rust",)), (("package.json",), ("node",)),
     (("README.md", "x.txt"), ()),
 ])
