@@ -118,7 +118,7 @@ def parse_shebang(data: bytes, path: str | None = None) -> ScriptReport:
         remaining = words[i:]
         if not remaining:
             raise EvidenceError(path, "shebang uses env but names no program", reason="malformed")
-        if len(remaining) > 1 and not env_split:
+        if len(rest.split()) > 1 and not env_split:  # options or assignments before the program count too
             problems.append("'#!/usr/bin/env prog arg' passes 'prog arg' as one word on Linux; use 'env -S'")
         program, program_args = remaining[0], tuple(remaining[1:])
         if env_split:

@@ -1,0 +1,88 @@
+"""Whatever goes wrong while an ELF file is decoded reaches the user as one EvidenceError naming the file (and
+`inspect` exits 2 with it), never as a traceback: a decoding error nobody foresaw, a recursion or memory limit."""
+from __future__ import annotations
+
+import pytest
+
+from kb.evidence import elf
+from kb.evidence.elf import inspect_elf
+from kb.evidence.errors import EvidenceError
+
+from .elf_writer import write_elf
+
+
+@pytest.mark.parametrize("raised,reason,message", [
+    (ValueError("bad value " + "x" * 400), "corrupt",
+     ("corrupt ELF structures: ValueError: bad value " + "x" * 400)[:300]),
+    (KeyError(7), "corrupt", "corrupt ELF structures: KeyError: 7"),
+    (RecursionError("deep"), "corrupt", "corrupt ELF structures (recursion limit while parsing)"),
+    (MemoryError(), "too-large", "corrupt ELF structures (a size field asks for too much memory)"),
+    (EvidenceError("elsewhere", "as raised", reason="truncated"), "truncated", "as raised"),
+])
+def test_an_error_while_decoding_becomes_one_evidence_error(tmp_path, monkeypatch, raised, reason, message):
+    path = write_elf(tmp_path / "app", interp="/lib64/ld-linux-x86-64.so.2", needed=("libc.so.6",),
+                     versions=(("libc.so.6", ("GLIBC_2.34",)),))
+
+    def fail(*_args, **_kwargs):
+        raise raised
+
+    monkeypatch.setattr(elf, "version_needs", fail)
+    with pytest.raises(EvidenceError) as ei:
+        inspect_elf(path)
+    assert (ei.value.reason, ei.value.message) == (reason, message)
+    assert ei.value.path == ("elsewhere" if isinstance(raised, EvidenceError) else path)
+    assert ei.value.__suppress_context__ or isinstance(raised, EvidenceError)   # no "during handling" chain
+
+
+def test_a_path_object_is_reported_as_text(tmp_path):
+    path = tmp_path / "app"
+    write_elf(path)
+    assert inspect_elf(path).path == str(path)
+
+
+def _error_of(path: str) -> str:
+    try:
+        inspect_elf(path)
+        return "no error"
+    except EvidenceError as e:
+        return f"{e.reason}: {e.message}"
+
+
+def test_a_file_the_user_may_not_read(tmp_path):
+    """As root the check runs as nobody in a child process (root reads a chmod 000 file)."""
+    import os
+
+    from tests.nobody import as_nobody, reachable_tmpdir
+
+    with reachable_tmpdir() as top:
+        path = os.path.join(top, "app")
+        write_elf(path)
+        os.chmod(path, 0)
+        assert as_nobody(_error_of, path) == "unreadable: permission denied"
+
+
+def test_a_file_that_cannot_be_opened_for_another_reason(tmp_path):
+    """open() failing with EMFILE (no file descriptor left, in a child process whose limit is the lowest free
+    descriptor) is named with the system's words."""
+    import os
+    import resource
+
+    path = write_elf(tmp_path / "app")
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # child
+        try:
+            os.close(r)
+            free = os.dup(0)
+            os.close(free)
+            resource.setrlimit(resource.RLIMIT_NOFILE, (free, resource.getrlimit(resource.RLIMIT_NOFILE)[1]))
+            os.write(w, _error_of(path).encode())
+        finally:
+            os._exit(0)
+    os.close(w)
+    out = b""
+    while chunk := os.read(r, 65536):
+        out += chunk
+    os.close(r)
+    os.waitpid(pid, 0)
+    assert out.decode() == "unreadable: cannot open the file: Too many open files"
