@@ -103,15 +103,31 @@ def test_cmake_help_configures_nothing(knowledge, tmp_path):
     assert rules(knowledge, text, files=files, tmp_path=tmp_path) == [("MI401", 7)]
 
 
-@pytest.mark.parametrize("build", [
-    "ENV BUILD=/b\nRUN cmake -G Ninja -S . -B $BUILD && ninja -C $BUILD",
-    "RUN meson setup /b && meson compile -C /b",
+@pytest.mark.parametrize("build,why", [
+    ("ENV BUILD=/b\nRUN cmake -G Ninja -S . -B $BUILD && ninja -C $BUILD",
+     "cmake links dynamically by default, and CMakeLists.txt is not in the build context to say otherwise"),
+    ("RUN meson setup /b && meson compile -C /b",
+     "meson links dynamically by default, and meson.build is not in the build context to say otherwise"),
 ])
-def test_ninja_and_meson_builds_are_followed_to_the_program(knowledge, build):
+def test_ninja_and_meson_builds_are_followed_to_the_program_and_the_finding_names_the_tool(knowledge, build, why):
     text = ("FROM debian:bookworm AS b\nRUN apt-get update && apt-get install -y build-essential cmake meson "
             f"ninja-build\nCOPY . /src\nWORKDIR /src\n{build}\nFROM scratch\nCOPY --from=b /b/app /app\n")
     last = text.count("\n")
     assert rules(knowledge, text, ignore=ORTHOGONAL) == [("MI401", last)]
+    assert message(knowledge, text, "MI401").startswith(f"the C program /app is linked dynamically against glibc ({why})")
+
+
+def test_a_meson_build_on_alpine_is_static_only_when_asked(knowledge):
+    """meson setup -Dc_link_args=-static: runs on glibc too; without it, a musl program on glibc (MI409)."""
+    text = ("FROM alpine:3.22 AS b\nRUN apk add build-base meson samurai\nCOPY . /src\n"
+            "RUN meson setup /b /src -Dc_link_args=-static && ninja -C /b\nFROM debian:bookworm-slim\n"
+            "COPY --from=b /b/app /app\n")
+    assert rules(knowledge, text, ignore=ORTHOGONAL) == []
+    dynamic = text.replace(" -Dc_link_args=-static", "")
+    assert rules(knowledge, dynamic, ignore=ORTHOGONAL) == [("MI409", 6)]
+    assert message(knowledge, dynamic, "MI409").startswith(
+        "the C program /app is linked dynamically against musl (meson links dynamically by default, and meson.build "
+        "is not in the build context to say otherwise)")
 
 
 # ---- shell words ------------------------------------------------------------------------------------------------
