@@ -53,6 +53,22 @@ def positional(args: list[str], takes_value: set) -> list[str]:
     return out
 
 
+#: apk's global options that take a value (apk(8): man.archlinux.org/man/apk.8)
+_APK_GLOBAL_VALUE = {"-X", "--repository", "-p", "--root", "--arch", "--cache-dir", "--cache-max-age", "--keys-dir",
+                     "--repositories-file", "--progress-fd", "--wait", "--timeout"}
+
+
+def apk_argv(argv: list[str]) -> list[str]:
+    """`apk [global options] COMMAND ARGS` (apk(8): `apk --no-cache add gcompat`) as `apk COMMAND [global options]
+    ARGS`, so that the command is always argv[1]; the options keep their values after it."""
+    rest, options = argv[1:], []
+    while rest and rest[0].startswith("-"):
+        options.append(rest.pop(0))
+        if options[-1] in _APK_GLOBAL_VALUE and rest:
+            options.append(rest.pop(0))
+    return [argv[0], *rest[:1], *options, *rest[1:]]
+
+
 def simple_commands(text: str) -> list[list[str]]:
     """The simple commands of a shell command line, as argv lists (a heuristic split, never raises)."""
     text = text.replace("\\\n", " ")

@@ -15,8 +15,8 @@ from ..model import Knowledge
 from .builds import BuiltFile, cargo_argv, cargo_build, cc_build, go_build
 from .context import go_sources, https_clients, tls_sources
 from .profiles import Profile, profile_for
-from .shellwords import (BIN_DIRS, CC, abspath, expand, is_assignment, pip_dirs, positional, simple_commands,
-                         unquote)
+from .shellwords import (BIN_DIRS, CC, abspath, apk_argv, expand, is_assignment, pip_dirs, positional,
+                         simple_commands, unquote)
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -206,6 +206,8 @@ class Analysis:
             prog = posixpath.basename(argv[0])
             if prog == "cargo":
                 argv = cargo_argv(argv)
+            elif prog == "apk":
+                argv = apk_argv(argv)
             if prog == "export":
                 for a in argv[1:]:
                     k, eq, v = a.partition("=")
