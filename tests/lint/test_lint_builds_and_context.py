@@ -246,3 +246,14 @@ def test_an_unknown_final_image_lists_the_packages_its_run_steps_install_not_the
             "COPY --from=b /b/app /app\n")
     assert message(knowledge, text, "MI430").startswith(
         "my.registry/base:1 is not an image lint knows, and its RUN steps install libpq but not libssl")
+
+
+@pytest.mark.parametrize("install", ["apk --no-cache add gcompat", "apk -U --no-cache add gcompat",
+                                     "apk --repository https://mirror.example.test/alpine/edge/community add gcompat",
+                                     "apk add --no-cache gcompat"])
+def test_apk_options_may_come_before_its_command(knowledge, install):
+    """apk(8): `apk [global options] command ...`: gcompat is installed however the line is ordered, so the
+    glibc program runs on Alpine (MI401 only without it)."""
+    text = f"FROM gcc:14 AS b\nRUN gcc -o /h h.c\nFROM alpine:3.20\nRUN {install}\nCOPY --from=b /h /h\n"
+    assert rules(knowledge, text, ignore=ORTHOGONAL) == []
+    assert rules(knowledge, text.replace("gcompat", "curl"), ignore=ORTHOGONAL) == [("MI401", 5)]
