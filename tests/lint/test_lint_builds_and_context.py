@@ -156,7 +156,8 @@ def test_a_venv_lint_cannot_locate_is_not_taken_for_the_working_directory(knowle
 _PIP = "FROM python:3.12-alpine\nCOPY . .\nRUN pip install {}\n"
 
 
-@pytest.mark.parametrize("args", ["-c numpy flask", "--no-index -f numpy flask", "--no-index --find-links numpy flask"])
+@pytest.mark.parametrize("args", ["-c numpy flask", "--constraint numpy flask", "--no-index -f numpy flask",
+                                  "--no-index --find-links numpy flask", "--prefix numpy flask", "--target numpy flask"])
 def test_the_value_of_a_pip_option_is_no_package_even_when_it_reads_like_one(knowledge, tmp_path, args):
     """A constraints file or a directory of wheels may be called anything, here `numpy`: pip installs flask."""
     assert rules(knowledge, _PIP.format(args), files={}, tmp_path=tmp_path) == []
