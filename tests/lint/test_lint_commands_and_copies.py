@@ -231,7 +231,7 @@ def test_a_conditional_assignment_in_a_makefile_does_not_end_it(knowledge, tmp_p
     assert rules(knowledge, text, files=files, tmp_path=tmp_path) == [("MI401", 6)]
 
 
-@pytest.mark.parametrize("goal", [".DEFAULT_GOAL := $(PROG)", ".DEFAULT_GOAL = app", ".DEFAULT_GOAL ::= app"])
+@pytest.mark.parametrize("goal", [".DEFAULT_GOAL := $(PROG)", ".DEFAULT_GOAL = $(PROG)", ".DEFAULT_GOAL ::= app"])
 def test_make_builds_the_makefiles_default_goal(knowledge, tmp_path, goal):
     """GNU make's .DEFAULT_GOAL (www.gnu.org/software/make/manual/html_node/Special-Variables.html): `make`
     builds app (statically here), not the first rule (a dynamic tool). The variable was not read before."""
