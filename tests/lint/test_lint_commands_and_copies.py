@@ -242,3 +242,24 @@ def test_make_builds_the_makefiles_default_goal(knowledge, tmp_path, goal):
     assert rules(knowledge, text, files=files, tmp_path=tmp_path) == []
     assert rules(knowledge, text.replace("RUN make", "RUN make tool"), files=files, tmp_path=tmp_path) == \
         [("MI401", 7)]
+
+
+# ---- programs that carry their runtime ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("output", ["-o /out/app", "--output /out/app", "--output=/out/app"])
+def test_deno_compile_writes_where_its_output_option_says(knowledge, output):
+    """denort is a glibc build: the executable fails on Alpine (MI420) wherever -o/--output put it."""
+    text = (f"FROM denoland/deno:2 AS build\nRUN deno compile -A {output} main.ts\nFROM alpine:3.24\n"
+            "COPY --from=build /out/app /app\nENTRYPOINT [\"/app\"]\n")
+    assert [r for r, _ in rules(knowledge, text)] == ["MI420"]
+
+
+@pytest.mark.parametrize("final,found", [("gcr.io/distroless/base-debian13", ["MI422"]),
+                                         ("gcr.io/distroless/cc-debian13", [])])
+def test_a_deno_executable_needs_libgcc_s_which_distroless_base_lacks(knowledge, final, found):
+    text = (f"FROM denoland/deno:2 AS build\nRUN deno compile -A -o /out/app main.ts\nFROM {final}\n"
+            "COPY --from=build /out/app /app\nENTRYPOINT [\"/app\"]\n")
+    assert [r for r, _ in rules(knowledge, text)] == found
+    if found:
+        assert "libgcc_s" in only(knowledge, text, "MI422").message
