@@ -263,3 +263,21 @@ def test_a_deno_executable_needs_libgcc_s_which_distroless_base_lacks(knowledge,
     assert [r for r, _ in rules(knowledge, text)] == found
     if found:
         assert "libgcc_s" in only(knowledge, text, "MI422").message
+
+
+# ---- how C++ and Rust programs link -------------------------------------------------------------------------------
+
+
+def test_a_rust_program_built_with_crt_static_runs_on_scratch(knowledge):
+    text = ("FROM rust:1.85 AS b\nWORKDIR /s\nENV RUSTFLAGS=\"-C target-feature=+crt-static\"\n"
+            "RUN cargo build --release --target x86_64-unknown-linux-gnu\nFROM scratch\n"
+            "COPY --from=b /s/target/x86_64-unknown-linux-gnu/release/app /app\n")
+    assert rules(knowledge, text, ignore=ORTHOGONAL) == []
+    assert rules(knowledge, text.replace("+crt-static", "-crt-static"), ignore=ORTHOGONAL) == [("MI401", 6)]
+
+
+def test_a_cxx_program_needs_libstdcxx_which_distroless_base_lacks(knowledge):
+    text = "FROM gcc:14 AS b\nRUN g++ -o /app main.cpp\nFROM gcr.io/distroless/base-debian13\nCOPY --from=b /app /app\n"
+    found = only(knowledge, text, "MI403")
+    assert found.message.startswith("the C++ program /app needs libgcc_s.so.1 and libstdc++.so.6, which "
+                                    "gcr.io/distroless/base-debian13 does not have")
