@@ -281,3 +281,18 @@ def test_a_cxx_program_needs_libstdcxx_which_distroless_base_lacks(knowledge):
     found = only(knowledge, text, "MI403")
     assert found.message.startswith("the C++ program /app needs libgcc_s.so.1 and libstdc++.so.6, which "
                                     "gcr.io/distroless/base-debian13 does not have")
+
+
+@pytest.mark.parametrize("build", ["go build", "go build .", "go build ./..."])
+def test_go_build_of_the_current_package_writes_a_program_named_after_the_module(knowledge, build):
+    """Its name comes from go.mod, which lint does not take for it: whatever the COPY takes from that directory
+    is the program."""
+    text = (f"FROM golang:1.24 AS b\nWORKDIR /src\nENV CGO_ENABLED=1\nRUN {build}\nFROM scratch\n"
+            "COPY --from=b /src/server /server\n")
+    assert only(knowledge, text, "MI401").message.startswith("the Go program /server is linked dynamically")
+
+
+@pytest.mark.parametrize("spec", ["bcrypt", "bcrypt@5.1.1", "bcrypt@npm:bcrypt@5.1.1"])
+def test_an_npm_package_is_named_without_its_version_or_alias_target(knowledge, spec):
+    text = f"FROM node:22-alpine\nWORKDIR /app\nRUN npm install {spec}\n"
+    assert only(knowledge, text, "MI408").message.startswith("npm installs bcrypt on node:22-alpine (musl)")
