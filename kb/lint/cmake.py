@@ -91,7 +91,7 @@ def configure(info: "StageInfo", argv: list[str], cwd: str, env: dict) -> None:
     if meson:
         build = build or (positional[0] if positional else ".")
     where = abspath(expand(build or ".", env, "x"), cwd)
-    info.cmake[where] = {"flags": " ".join(expand(f, env, "") for f in flags)}
+    info.cmake[where] = {"flags": " ".join(expand(f, env, "") for f in flags), "tool": "meson" if meson else "cmake"}
 
 
 def _built(a: "Analysis", info: "StageInfo", build_dir: str, path: str, line: int) -> BuiltFile | None:
@@ -104,15 +104,17 @@ def _built(a: "Analysis", info: "StageInfo", build_dir: str, path: str, line: in
     static = bool(_STATIC.search(flags) or _STATIC.search(settings) or "-static" in env_flags(info))
     lang = "cpp" if text and _CXX.search(text) else "c"
     libc = dynamic_libc(info)
+    tool = setup["tool"]  # the finding names the tool that configured the build, and its build file
+    build_file = "meson.build" if tool == "meson" else "CMakeLists.txt"
     if static:
-        linkage, why = "static", "the build asks cmake for -static"
+        linkage, why = "static", f"the build asks {tool} for -static"
     elif libc is None:
         return None
     else:
         linkage = libc
-        why = ("cmake links dynamically unless told otherwise: neither the -D settings nor CMakeLists.txt pass "
+        why = (f"{tool} links dynamically unless told otherwise: neither the -D settings nor {build_file} pass "
                "-static" if text is not None else
-               "cmake links dynamically by default, and CMakeLists.txt is not in the build context to say otherwise")
+               f"{tool} links dynamically by default, and {build_file} is not in the build context to say otherwise")
     needs = frozenset({"libstdc++.so.6", "libgcc_s.so.1"}) if lang == "cpp" and linkage != "static" and \
         "-static-libstdc++" not in flags + settings else frozenset()
     p = info.profile

@@ -14,7 +14,7 @@ from __future__ import annotations
 import posixpath
 import re
 
-_ASSIGN = re.compile(r"^(?:export\s+|override\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*(:{1,3}=|\?=|\+=|=)\s*(.*)$")
+_ASSIGN = re.compile(r"^(?:export\s+|override\s+)?([A-Za-z_.][A-Za-z0-9_.-]*)\s*(:{1,3}=|\?=|\+=|=)\s*(.*)$")
 _RULE = re.compile(r"^([^\t#=:][^=:]*?)\s*::?(?!=)\s*(.*)$")
 _REF = re.compile(r"\$\(([^()$]*)\)|\$\{([^{}$]*)\}|\$([A-Za-z@<^])")
 MAX_DEPTH = 4

@@ -147,8 +147,9 @@ def _split(text: str) -> list[list[str]]:
 
 
 #: apk's global options that take a value (apk --root /x add ..., apk -X URL add ...)
+#: apk's global options that take a value (apk(8))
 _APK_VALUE = {"-X", "--repository", "-p", "--root", "--arch", "--cache-dir", "--keys-dir", "--repositories-file",
-              "--timeout", "--wait", "--cache-max-age"}
+              "--timeout", "--wait", "--cache-max-age", "--progress-fd"}
 
 
 def apk_argv(argv: list[str]) -> list[str]:
