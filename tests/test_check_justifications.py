@@ -59,10 +59,17 @@ def test_a_shell_outside_bin_sh_is_linked_there_and_said_so(rb):
     """distroless :debug images have busybox's shell at /busybox/sh only: the plan links it to /bin/sh."""
     result = rb.consult(GO_NEEDS_ALL)
     debug = plan(result, "gcr.io/distroless/static-debian13:debug")
-    assert why(debug, "MI157") == {
+    assert why(debug, *NEED_RULES) == {  # only the shell is linked; what the image has is said plainly
+        "MI154": "gcr.io/distroless/static-debian13:debug has a CA bundle",
+        "MI155": "gcr.io/distroless/static-debian13:debug has time zone data",
+        "MI156": "gcr.io/distroless/static-debian13:debug has /etc/passwd with a non-root user",
         "MI157": "gcr.io/distroless/static-debian13:debug has a shell at /busybox/sh, linked to /bin/sh"}
-    final_stage = debug.dockerfile.split("FROM gcr.io/distroless/static-debian13:debug")[1]
-    assert 'RUN ["/busybox/sh", "-c", "ln -s /busybox/sh /bin/sh"]' in final_stage
+    link = 'RUN ["/busybox/sh", "-c", "ln -s /busybox/sh /bin/sh"]'
+    final_stage = debug.dockerfile.split("FROM gcr.io/distroless/static-debian13:debug\n")[1]
+    assert final_stage.startswith(link + "\n") and debug.dockerfile.count("ln -s") == 1
+    [change] = [c for c in debug.changes if c.instruction == link]
+    assert (change.stage, change.why) == ("final", "the image's shell is /busybox/sh; /bin/sh makes shell-form RUN "
+                                                   "and CMD, #!/bin/sh scripts and docker exec sh work")
     # an image whose shell is /bin/sh needs no link
     assert "ln -s" not in plan(result, "busybox:musl").dockerfile
     # no shell wanted: the :debug image gets no link either, and no MI157 line
@@ -130,6 +137,16 @@ def test_named_libraries_are_not_wanted_beside_a_static_binary(rb):
     assert why(dynamic, "MI152") == {"MI152": "ships libc.so.6, libz.so.1"}
 
 
+def test_a_library_installed_where_none_is_shipped_is_the_whole_line(rb):
+    """A Python program's own libraries are not C libraries of the image's: with libpq named, MI152's line on
+    python:3.13-slim is the install alone."""
+    result = rb.consult({"language": "python", "python_version": "3.13", "native_deps": "yes", "musl_builds": "no",
+                         "native_libs": "libpq", **BARE})
+    assert why(plan(result, "python:3.13-slim"), "MI152") == {
+        "MI152": "RUN apt-get update && apt-get install -y --no-install-recommends libpq5 && rm -rf "
+                 "/var/lib/apt/lists/*"}
+
+
 def test_a_runtime_program_with_native_modules_is_not_asked_for_native_libraries(rb):
     """Python's native modules come inside its virtualenv: distroless python (no package manager) still fits."""
     result = rb.consult({"language": "python", "python_version": "3.13", "native_deps": "yes", "musl_builds": "no",
@@ -159,6 +176,15 @@ def test_libstdcxx_is_compared_by_version_and_the_newest_it_provides_is_enough(r
         ("gcr.io/distroless/cc-debian12", "prebuilt-binary"):
             "needs GLIBCXX_3.4.33, but its libstdc++ provides GLIBCXX_3.4.30 at most",
         # no libstdc++ at all: the library is missing, whatever version it would provide
+        ("gcr.io/distroless/base-debian13", "prebuilt-binary"):
+            "lacks libstdc++.so.6, and has no package manager to add them",
+    }
+    # newer than any release provides: still "lacks" where there is no libstdc++ to compare
+    plans, rejected = judged_libstdcxx(rb, "3.4.34", ["gcr.io/distroless/cc-debian13",
+                                                      "gcr.io/distroless/base-debian13"])
+    assert plans == {} and rejected == {
+        ("gcr.io/distroless/cc-debian13", "prebuilt-binary"):
+            "needs GLIBCXX_3.4.34, but its libstdc++ provides GLIBCXX_3.4.33 at most",
         ("gcr.io/distroless/base-debian13", "prebuilt-binary"):
             "lacks libstdc++.so.6, and has no package manager to add them",
     }
