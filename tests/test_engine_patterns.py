@@ -120,8 +120,9 @@ def test_values_that_differ_after_a_nul_stay_two_facts():
 
 def test_a_fact_that_is_not_text_is_refused_with_what_it_was():
     engine = Engine([rule("MI001", Condition("x", ("*",)))])
-    with pytest.raises(TypeError, match=r"a fact's name and value are text, not 'x' = 1"):
+    with pytest.raises(TypeError) as refused:
         engine.run([Fact("x", 1)])
+    assert str(refused.value) == "a fact's name and value are text, not 'x' = 1"
     with pytest.raises(TypeError, match=r"not None = 'v'"):
         engine.run([Fact(None, "v")])
     assert fired(engine, Fact("x", "1")) == [("MI001", "y=1")]  # the engine is still usable

@@ -38,11 +38,19 @@ CHAIN = [rule("MI001", Condition("x", ("1",)), then=(("y", "1"),)),
     ([Fact("z", "2")], []),                                          # y is never concluded without x=1
     ([Fact("x", "3")], ["MI004"]),                                   # x other than 1 or 2
     ([Fact("x", "1"), Fact("x", "3")], ["MI001", "MI004"]),          # a fact with two values: both count
+    ([Fact("x", "1"), Fact("x", "2")], ["MI001"]),                   # every value is one MI004 excludes
     ([Fact("t", "anything")], ["MI005"]),
     ([], []),
 ])
 def test_reachable_keeps_the_rules_whose_conditions_can_all_be_met(facts, expected):
     assert ids(reachable(CHAIN, facts)) == expected
+
+
+def test_reachable_follows_a_chain_whatever_the_order_of_the_rules():
+    """A rule listed before the rule that concludes its fact is kept too (the fixpoint takes another pass)."""
+    backwards = list(reversed(CHAIN[:3]))
+    assert ids(reachable(backwards, [Fact("x", "1"), Fact("z", "2")])) == ["MI003", "MI002", "MI001"]
+    assert ids(reachable(backwards, [Fact("x", "1")])) == ["MI001"]
 
 
 def test_reachable_ignores_retired_rules_and_other_kinds():

@@ -74,3 +74,23 @@ def test_a_sample_of_no_mutants_is_refused_plainly():
     assert done.returncode != 0
     assert "--sample needs a number of mutants of at least 1" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_not_run_leaves_out_the_mutants_that_have_a_result_and_only_picks_functions(mutation, work):
+    files = ["kb/diagnose.py", "kb/planner.py"]
+    meta = work / "mutants" / "kb" / "diagnose.py.meta"
+    keys = json.loads(meta.read_text())["exit_code_by_key"]
+    keys["kb.diagnose.x_f__mutmut_1"], keys["kb.diagnose.x_f__mutmut_2"] = 1, 0  # killed, survived
+    keys["kb.diagnose.x_g__mutmut_1"] = None
+    meta.write_text(json.dumps({"exit_code_by_key": keys}))
+    every = sorted(k for rel in files for k in mutation.results(rel))
+    left = mutation.chosen(every, files, None, not_run=True)
+    assert len(left) == 40 + 7 + 1 - 2
+    assert "kb.diagnose.x_f__mutmut_1" not in left and "kb.diagnose.x_f__mutmut_3" in left
+    # a function's mangled name picks its mutants only (x_f__mutmut_1 is not x_f's neighbour x_g), a pattern any
+    assert mutation.chosen(every, files, ["kb.diagnose.x_g"], not_run=False) == ["kb.diagnose.x_g__mutmut_1"]
+    assert mutation.chosen(every, files, ["kb.planner.*_mutmut_7", "kb.diagnose.x_g"], not_run=False) == \
+        ["kb.diagnose.x_g__mutmut_1", "kb.planner.x_f__mutmut_7"]
+    assert mutation.chosen(every, files, ["kb.diagnose.x_f"], not_run=True) == \
+        [f"kb.diagnose.x_f__mutmut_{i}" for i in sorted(range(3, 41), key=str)]
+    assert mutation.chosen(every, files, ["kb.diagnose.x"], not_run=False) == []  # not a prefix match

@@ -50,7 +50,7 @@ def test_a_library_distroless_ships_needs_no_package_manager(rb):
     assert glibc[0].final_image == "gcr.io/distroless/base-debian13"
     assert "apt-get" not in _dockerfile(glibc[0]).split("FROM gcr.io/distroless/base-debian13")[1]
     unnamed = rb.consult(C_NATIVE)
-    assert all(p.final_image != "gcr.io/distroless/base-debian13" for p in unnamed.plans)
+    assert unnamed.plans and all(p.final_image != "gcr.io/distroless/base-debian13" for p in unnamed.plans)
     assert "YOUR-RUNTIME-PACKAGES" in _dockerfile(_plan(unnamed, "debian:trixie-slim"))
 
 

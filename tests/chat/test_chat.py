@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import os
-
 import re
+from pathlib import Path
 
 import pytest
 
@@ -305,13 +305,18 @@ def test_a_history_path_that_is_a_directory_is_a_warning(talk, tmp_path):
     assert t.session.answers == {"language": "go"}
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root can write anywhere")
-def test_a_read_only_history_file_is_a_warning(talk, tmp_path):
-    path = tmp_path / "history"
-    path.write_text("")
-    path.chmod(0o400)
-    t = talk("go", history_path=path)
-    assert t.err.startswith("Warning: cannot keep history in")
+def test_a_read_only_history_file_is_a_warning(talk):
+    """Run as nobody when the tests run as root (root writes a 0400 file anyway), so CI checks it too."""
+    from tests.nobody import as_nobody, reachable_tmpdir
+
+    with reachable_tmpdir() as d:
+        path = Path(d) / "history"
+        path.write_text("")
+        path.chmod(0o400)
+        if os.geteuid() == 0:
+            os.chown(path, 65534, 65534)  # nobody's own file, readable and not writable, as a user's would be
+        err = as_nobody(lambda: talk("go", history_path=path).err)
+    assert err.startswith("Warning: cannot keep history in"), err
 
 
 def test_the_command_table_drives_dispatch(rb):
