@@ -4,12 +4,18 @@
 //         verifies only if the trust store holds that root
 //   tz    ZoneId "America/New_York" loads (from the JRE's own tzdb.dat) and gives EST in January
 //   user  the JRE found the running user: user.name is "?" when getpwuid() finds no /etc/passwd entry
+//   jni   the JNI library the jar carries (native/linux-x86_64/libselfcheck.so, built from jni/selfcheck.c by
+//         lab/e2e.py) is extracted to a temporary file and loaded, as JNI libraries on Maven Central do, and its
+//         native method answers (the running glibc's version)
 // Prints "check NAME: ok|FAIL ..." per check, then "SELF-CHECK OK" (exit 0) or "SELF-CHECK FAILED" (exit 1).
 package selfcheck;
 
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
@@ -70,6 +76,7 @@ public final class Main {
                 case "tls" -> ok &= check("tls", Main::tls);
                 case "tz" -> ok &= check("tz", Main::tz);
                 case "user" -> ok &= check("user", Main::user);
+                case "jni" -> ok &= check("jni", Main::jni);
                 case "" -> { }
                 default -> ok &= check(name, () -> { throw new IllegalArgumentException("unknown check"); });
             }
@@ -111,6 +118,27 @@ public final class Main {
             throw new IllegalStateException("zone " + name);
         }
         return zone + " " + name;
+    }
+
+    static native int glibcVersion();
+
+    static String jni() throws Exception {
+        String resource = "/native/linux-x86_64/libselfcheck.so";
+        Path lib;
+        try (InputStream in = Main.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("the jar carries no " + resource);
+            }
+            lib = Files.createTempFile("libselfcheck", ".so");
+            Files.copy(in, lib, StandardCopyOption.REPLACE_EXISTING);
+        }
+        try {
+            System.load(lib.toString());
+        } finally {
+            Files.deleteIfExists(lib);
+        }
+        int v = glibcVersion();
+        return resource + " loaded from " + lib.getParent() + "; it runs on glibc " + v / 1000 + "." + v % 1000;
     }
 
     static String user() {
