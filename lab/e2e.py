@@ -271,7 +271,7 @@ def run_scenario(engine: Engine, scenario: Scenario) -> ScenarioResult:
         t1 = time.monotonic()
         base = offered.get(strategy)
         signature = FAILURE_SIGNATURES.get(rule)
-        own = scenario.why_unprovable(strategy, image, rule) if strategy not in unproven else ""
+        own = scenario.why_unprovable(strategy, image, rule, whole=False)
         if own:
             out.detail = own
         elif base is None:

@@ -21,10 +21,12 @@ class Scenario:
     def facts(self) -> dict[str, str]:
         return dict(self.answers)
 
-    def why_unprovable(self, strategy: str, image: str, rule: str = "") -> str:
-        """Why this scenario's plan (or rejection by ``rule``) of ``strategy`` on ``image`` cannot be proven here."""
+    def why_unprovable(self, strategy: str, image: str, rule: str = "", whole: bool = True) -> str:
+        """Why this scenario's plan (or rejection by ``rule``) of ``strategy`` on ``image`` cannot be proven here;
+        ``whole=False`` leaves out a reason given for every plan of the strategy."""
         u = dict(self.unprovable)
-        return u.get(f"{strategy}@{image}") or (rule and u.get(f"{strategy}@{rule}")) or u.get(strategy, "")
+        own = u.get(f"{strategy}@{image}") or (rule and u.get(f"{strategy}@{rule}"))
+        return own or (u.get(strategy, "") if whole else "")
 
     @property
     def checks(self) -> list[str]:

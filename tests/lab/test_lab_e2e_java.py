@@ -99,3 +99,11 @@ def test_the_java25_runtime_images_are_the_java21_recipes_said_of_openjdk_25():
         said = " ".join((recipe.recipe, *recipe.differences, *map(str, recipe.config["Env"].values())))
         assert "25" in said and "21" not in said, said
         assert ref not in IM.NOT_PROVABLE
+
+
+def test_a_rejection_takes_only_a_reason_given_for_its_image_or_rule():
+    scenario = e2e.BY_NAME["python-wheels"]  # its reason covers every plan of python-distroless
+    assert scenario.why_unprovable("python-distroless", "gcr.io/distroless/python3-debian13")
+    assert scenario.why_unprovable("python-distroless", "scratch", "MI153", whole=False) == ""
+    jlink = e2e.BY_NAME["java-jlink"]
+    assert "libstdc++.so.6" in jlink.why_unprovable("java-jlink", "busybox:glibc", "MI152", whole=False)
