@@ -90,17 +90,6 @@ def test_a_buildable_final_image_leaves_the_build_images_reason():
     assert e2e.final_image("FROM golang:1-trixie AS build\nFROM build\n") is None
 
 
-def test_the_java25_runtime_images_are_the_java21_recipes_said_of_openjdk_25():
-    plans = e2e.consult(e2e.BY_NAME["java25-jar"])["plans"]
-    made = {p["final_image"] for p in plans if IM.recipe_for(p["final_image"])}
-    assert made == {"gcr.io/distroless/java25-debian13", "eclipse-temurin:25-jre"}
-    for ref in made:
-        recipe = IM.recipe_for(ref)
-        said = " ".join((recipe.recipe, *recipe.differences, *map(str, recipe.config["Env"].values())))
-        assert "25" in said and "21" not in said, said
-        assert ref not in IM.NOT_PROVABLE
-
-
 def test_a_rejection_takes_only_a_reason_given_for_its_image_or_rule():
     scenario = e2e.BY_NAME["python-wheels"]  # its reason covers every plan of python-distroless
     assert scenario.why_unprovable("python-distroless", "gcr.io/distroless/python3-debian13")
