@@ -66,8 +66,6 @@ FAILURE_SIGNATURES = {
 }
 
 
-
-
 @dataclass
 class Outcome:
     scenario: str
@@ -150,13 +148,22 @@ def with_final_image(dockerfile: str, image: str) -> str:
 # ---------------------------------------------------------------- build and run
 
 
+def final_image(dockerfile: str) -> str | None:
+    """The image the Dockerfile's last stage starts from (None when it starts from an earlier stage)."""
+    matches = list(FROM_RE.finditer(dockerfile))
+    stages = {m.group(2) for m in matches if m.group(2)}
+    return matches[-1].group(1) if matches and matches[-1].group(1) not in stages else None
+
+
 def _prepare(engine: Engine, dockerfile: str) -> str | None:
-    """Make every image the Dockerfile names exist; None, or why it cannot be proven here."""
-    for ref in images_named(dockerfile):
-        if ref == "scratch":
-            continue
+    """Make every image the Dockerfile names exist; None, or why it cannot be proven here. The final image's reason
+    comes first: a plan whose final image cannot be made here is blocked by that image, whatever its build image."""
+    named = [ref for ref in images_named(dockerfile) if ref != "scratch"]
+    final = final_image(dockerfile)
+    for ref in sorted(named, key=lambda r: r != final):
         if IM.recipe_for(ref) is None:
             return f"{ref}: {IM.why_not(ref)}"
+    for ref in named:
         try:
             IM.ensure(engine, ref)
         except (IM.ImageBuildError, EngineError) as e:
@@ -199,9 +206,8 @@ def _context(scenario: Scenario, into: Path, binary: bool = True) -> None:
             for name in ("package.json", "package-lock.json"):
                 shutil.copy(addon / name, into / name)
         shutil.rmtree(addon)
-    elif scenario.sample == "java":  # a resource the jar's main class reads
-        (into / "src/main/resources").mkdir(parents=True, exist_ok=True)
-        (into / "src/main/resources/checks.txt").write_text(checks + "\n")
+    elif scenario.sample == "java":
+        EC.java_context(into, scenario.checks)
     else:
         (into / "checks.h").write_text(f'#define CHECKS "{checks}"\n')
 
@@ -239,7 +245,7 @@ def run_scenario(engine: Engine, scenario: Scenario) -> ScenarioResult:
         n, t1 = plan["rank"], time.monotonic()
         dockerfile = ask(scenario, "--format", "dockerfile", "--plan", str(n))
         out = Outcome(scenario.name, "plan", f"plan {n}", plan["strategy"], plan["final_image"], NOT_PROVEN)
-        why = dict(scenario.unprovable).get(plan["strategy"]) or _prepare(engine, dockerfile)
+        why = scenario.why_unprovable(plan["strategy"], plan["final_image"]) or _prepare(engine, dockerfile)
         if why:
             out.detail = why
             unproven.setdefault(plan["strategy"], why)
@@ -265,7 +271,10 @@ def run_scenario(engine: Engine, scenario: Scenario) -> ScenarioResult:
         t1 = time.monotonic()
         base = offered.get(strategy)
         signature = FAILURE_SIGNATURES.get(rule)
-        if base is None:
+        own = scenario.why_unprovable(strategy, image, rule, whole=False)
+        if own:
+            out.detail = own
+        elif base is None:
             out.detail = (f"the plans of {strategy} are not proven here ({unproven[strategy]})" if strategy in unproven
                           else f"no plan of {strategy} ran here to build it from")
         elif signature is None:

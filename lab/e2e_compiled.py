@@ -1,4 +1,5 @@
-"""The compiled languages' part of the end-to-end matrix (lab/e2e.py): their scenarios, and the prebuilt binary.
+"""The compiled languages' part of the end-to-end matrix (lab/e2e.py): their scenarios, the prebuilt binary, and the
+JNI library the Java sample's jar carries.
 
 Scenarios are (name, sample, title, answers); lab/e2e.py turns them into its ``Scenario`` records. A sample may
 build on another (``SAMPLE_BASES``: the go-cgo sample is the go-net one plus a file that uses SQLite through
@@ -56,3 +57,33 @@ def build_prebuilt(scenario: str, context: Path) -> Path:
     if res.returncode != 0:
         raise PrebuiltError(f"{scenario}: {' '.join(cmd)} failed: {(res.stdout + res.stderr)[-800:]}")
     return context / BINARY
+
+
+JNI_SOURCE = "jni/selfcheck.c"
+JNI_LIBRARY = "src/main/resources/native/linux-x86_64/libselfcheck.so"
+
+
+def build_jni(context: Path) -> Path:
+    """The Java sample's JNI library, compiled in ``context`` with this machine's gcc into the resources the jar
+    carries (as a JNI library's publisher builds it); the C source is then taken out of the context."""
+    if not shutil.which("gcc"):
+        raise PrebuiltError("the JNI library needs gcc (scripts/setup installs the compilers as root)")
+    out = context / JNI_LIBRARY
+    out.parent.mkdir(parents=True, exist_ok=True)
+    cmd = ["gcc", "-shared", "-fPIC", "-O2", "-o", str(out), str(context / JNI_SOURCE)]
+    res = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    if res.returncode != 0:
+        raise PrebuiltError(f"the JNI library: {' '.join(cmd)} failed: {(res.stdout + res.stderr)[-800:]}")
+    shutil.rmtree(context / Path(JNI_SOURCE).parent)
+    return out
+
+
+def java_context(into: Path, checks: list[str]) -> None:
+    """The Java sample's resources: checks.txt, which the jar's main class reads, and the JNI library the jar carries
+    when "jni" is one of the checks (else the C source is taken out: the context is a plain Maven project)."""
+    (into / "src/main/resources").mkdir(parents=True, exist_ok=True)
+    (into / "src/main/resources/checks.txt").write_text(",".join(checks) + "\n")
+    if "jni" in checks:
+        build_jni(into)
+    else:
+        shutil.rmtree(into / Path(JNI_SOURCE).parent)

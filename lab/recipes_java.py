@@ -19,6 +19,11 @@ packages stand in for Eclipse Temurin 21 in all three images:
 
 Debian's OpenJDK reads its CA keystore from ``/etc/ssl/certs/java/cacerts`` (``lib/security/cacerts`` links there) and
 its time zones from its own ``lib/tzdb.dat``, as Temurin does.
+
+``maven:3-eclipse-temurin-25`` (the build image of the java-jlink strategy) is the same recipe on Debian 13's
+``openjdk-25-jdk-headless`` (25.0.x), whose ``jmods/`` (java.base.jmod, ...) are in that package, so ``jdeps`` and
+``jlink`` work as in Temurin's JDK; ``binutils`` is added as adoptium/containers 25/jdk adds it (``jlink
+--strip-debug`` runs objcopy).
 """
 from __future__ import annotations
 
@@ -31,8 +36,15 @@ from typing import Callable
 from lab import roots as R
 from lab.imageparts import DEFAULT_PATH, ImageBuildError, apt_install, merged_usr
 
-JVM = "usr/lib/jvm/java-21-openjdk-amd64"
 JAVA_HOME = "/opt/java/openjdk"
+
+
+def jvm(version: int) -> str:
+    """Where Debian's OpenJDK ``version`` lives (relative to the root)."""
+    return f"usr/lib/jvm/java-{version}-openjdk-amd64"
+
+
+JVM = jvm(21)
 # Maven plugins and what they load, from Debian (lib*-java fill /usr/share/maven-repo)
 MAVEN_PLUGINS = ["libmaven-compiler-plugin-java", "libmaven-jar-plugin-java", "libmaven-resources-plugin-java",
                  "libsurefire-java", "libmaven-install-plugin-java"]
@@ -51,8 +63,14 @@ MAVEN_SETTINGS = """<?xml version="1.0" encoding="UTF-8"?>
 </settings>
 """
 LOCALE_ENV = {"LANG": "en_US.UTF-8", "LANGUAGE": "en_US:en", "LC_ALL": "en_US.UTF-8"}
-TEMURIN_ENV = {"JAVA_HOME": JAVA_HOME, "PATH": f"{JAVA_HOME}/bin:" + DEFAULT_PATH, **LOCALE_ENV,
-               "JAVA_VERSION": "jdk-21"}
+
+
+def temurin_env(version: int) -> dict:
+    return {"JAVA_HOME": JAVA_HOME, "PATH": f"{JAVA_HOME}/bin:" + DEFAULT_PATH, **LOCALE_ENV,
+            "JAVA_VERSION": f"jdk-{version}"}
+
+
+TEMURIN_ENV = temurin_env(21)
 # adoptium/containers 21/*/ubuntu/*/Dockerfile: apt-get install curl wget fontconfig ca-certificates p11-kit tzdata
 # locales, then en_US.UTF-8 generated
 TEMURIN_PKGS = ["curl", "wget", "fontconfig", "ca-certificates", "p11-kit", "tzdata", "locales"]
@@ -70,12 +88,12 @@ def _man_dirs(root: Path) -> None:
     (root / "usr/share/man/man1").mkdir(parents=True, exist_ok=True)
 
 
-def _temurin_layout(root: Path) -> None:
+def _temurin_layout(root: Path, version: int = 21) -> None:
     """JAVA_HOME at /opt/java/openjdk, en_US.UTF-8 generated, and the images' entrypoint script."""
-    if not (root / JVM / "bin/java").exists():
-        raise ImageBuildError(f"OpenJDK 21 installed no /{JVM}/bin/java")
+    if not (root / jvm(version) / "bin/java").exists():
+        raise ImageBuildError(f"OpenJDK {version} installed no /{jvm(version)}/bin/java")
     (root / "opt/java").mkdir(parents=True, exist_ok=True)
-    os.symlink(f"/{JVM}", root / JAVA_HOME.lstrip("/"))
+    os.symlink(f"/{jvm(version)}", root / JAVA_HOME.lstrip("/"))
     with open(root / "etc/locale.gen", "a") as f:
         f.write("en_US.UTF-8 UTF-8\n")
     env = {"PATH": DEFAULT_PATH, "LC_ALL": "C"}
@@ -96,8 +114,8 @@ def _with_man_dirs(build: Callable[[Path, dict], None]) -> Callable[[Path, dict]
     return run
 
 
-def _maven_after(root: Path) -> None:
-    _temurin_layout(root)
+def _maven_after(root: Path, version: int = 21) -> None:
+    _temurin_layout(root, version)
     (root / "__cacert_entrypoint.sh").unlink()
     if not (root / "usr/share/maven-repo/org/apache/maven/plugins").is_dir():
         raise ImageBuildError("no Maven plugins in /usr/share/maven-repo")
@@ -112,6 +130,21 @@ def _maven_after(root: Path) -> None:
 maven_build = _with_man_dirs(apt_install(
     ["openjdk-21-jdk-headless", "maven", *MAVEN_PLUGINS, *TEMURIN_PKGS, "git"], after=_maven_after,
     record=["openjdk-21-jdk-headless", "maven", *MAVEN_PLUGINS]))
+
+
+def _jlink_ready(root: Path) -> None:
+    """What java-jlink's build stage runs must be there: jdeps, jlink, java.base.jmod and objcopy."""
+    _maven_after(root, 25)
+    home = root / jvm(25)
+    missing = [p for p in ("bin/jdeps", "bin/jlink", "jmods/java.base.jmod") if not (home / p).exists()]
+    if missing or not (root / "usr/bin/objcopy").exists():
+        raise ImageBuildError(f"OpenJDK 25 lacks what jlink needs: {', '.join(missing) or '/usr/bin/objcopy'}")
+
+
+# adoptium/containers 25/jdk/ubuntu/*/Dockerfile adds binutils to the JRE's packages (jlink --strip-debug)
+maven25_build = _with_man_dirs(apt_install(
+    ["openjdk-25-jdk-headless", "maven", *MAVEN_PLUGINS, *TEMURIN_PKGS, "binutils", "git"], after=_jlink_ready,
+    record=["openjdk-25-jdk-headless", "maven", "binutils", *MAVEN_PLUGINS]))
 jre_build = _with_man_dirs(apt_install(
     ["openjdk-21-jre-headless", "ca-certificates-java", *TEMURIN_PKGS], after=_temurin_layout,
     record=["openjdk-21-jre-headless", "ca-certificates-java", "ca-certificates"]))
@@ -168,3 +201,20 @@ DISTROLESS_DIFFS = (
     "distroless's java_openjdk_image), not Adoptium's temurin-21-jre deb at /usr/lib/jvm/temurin-21-jre-amd64",
     "the Java CA keystore is Debian's ca-certificates-java output from the same CA bundle, not distroless's "
     "java_cacerts rule's", "no C.utf8 locale files (distroless adds libc-bin's); JAVA_VERSION is '21'")
+MAVEN25_RECIPE = (
+    "carlossg/docker-maven eclipse-temurin-25/Dockerfile (FROM eclipse-temurin:25-jdk; ca-certificates curl git; "
+    "Maven in /usr/share/maven, /usr/bin/mvn; ENV MAVEN_HOME MAVEN_CONFIG=/root/.m2; ENTRYPOINT "
+    "[\"/usr/local/bin/mvn-entrypoint.sh\"]; CMD [\"mvn\"]) on adoptium/containers 25/jdk/ubuntu/noble/Dockerfile "
+    "(fontconfig ca-certificates p11-kit binutils tzdata locales; JAVA_HOME=/opt/java/openjdk, PATH, "
+    "LANG/LANGUAGE/LC_ALL en_US.UTF-8)")
+MAVEN25_DIFFS = (
+    "Java is Debian 13's OpenJDK 25 (openjdk-25-jdk-headless, vendor Debian, jmods included), not an Eclipse Temurin "
+    "25 build from Adoptium: the same OpenJDK 25 update line, built by Debian",
+    "the CA keystore is Debian's (ca-certificates-java, PKCS12, from Debian's ca-certificates), where Temurin ships "
+    "its own lib/security/cacerts (a runtime made by jlink carries java.base.jmod's own cacerts in either case)",
+    "built on debian:trixie-slim, not Ubuntu (eclipse-temurin:25-jdk); /opt/java/openjdk links to Debian's JDK",
+    "Debian's maven package depends on default-jre-headless, so Debian 13's openjdk-21-jre-headless is installed "
+    "too; JAVA_HOME and PATH select JDK 25, which mvn, jdeps and jlink run from",
+    "jlink links Debian's jmods: the runtime it makes is Debian's build (it needs glibc 2.38 or newer and the "
+    "system zlib, libz.so.1), where Temurin's is built to run on older glibc",
+) + MAVEN_DIFFS[3:6] + ("JAVA_VERSION is 'jdk-25', not Temurin's exact release",)

@@ -13,11 +13,20 @@ class Scenario:
     sample: str  # directory under lab/samples/
     answers: tuple[tuple[str, str], ...]
     title: str
-    unprovable: tuple[tuple[str, str], ...] = ()  # (strategy, why its plans cannot be built here)
+    # (key, why it cannot be proven here); key: a strategy (all its plans and rejections), "STRATEGY@IMAGE" (that
+    # plan or rejection) or "STRATEGY@RULE" (its rejections by that rule)
+    unprovable: tuple[tuple[str, str], ...] = ()
 
     @property
     def facts(self) -> dict[str, str]:
         return dict(self.answers)
+
+    def why_unprovable(self, strategy: str, image: str, rule: str = "", whole: bool = True) -> str:
+        """Why this scenario's plan (or rejection by ``rule``) of ``strategy`` on ``image`` cannot be proven here;
+        ``whole=False`` leaves out a reason given for every plan of the strategy."""
+        u = dict(self.unprovable)
+        own = u.get(f"{strategy}@{image}") or (rule and u.get(f"{strategy}@{rule}"))
+        return own or (u.get(strategy, "") if whole else "")
 
     @property
     def checks(self) -> list[str]:
@@ -38,6 +47,8 @@ class Scenario:
             out.append("wheel")
         if self.sample == "node" and f.get("native_deps") == "yes":  # a native addon's glibc prebuild loads
             out.append("addon")
+        if self.sample == "java" and f.get("native_deps") == "yes":  # a JNI library the jar carries loads
+            out.append("jni")
         if "libpq" in f.get("native_libs", "").split(","):
             out.append("libpq")
         return out
@@ -55,6 +66,18 @@ def _s(name: str, sample: str, title: str, unprovable: dict[str, str] | None = N
 
 NO_INDEX = {"python-distroless": "its build stage is plain debian:13-slim, whose pip finds packages only on an index, "
                                  "and none is usable from a build here (no network, or TLS it cannot verify)"}
+
+
+# The lab's JDK 25 is Debian 13's OpenJDK 25 (lab/recipes_java.py): jlink makes a runtime of Debian's build, which
+# needs what Temurin's does not (measured on Temurin 25.0.3: libjli, libjvm and libjava need at most GLIBC_2.17 and
+# link no libz, libstdc++ or libgcc_s)
+DEBIAN_JLINK = "the lab's jlink runtime is Debian 13's OpenJDK 25 build, not the Temurin build the plan uses: "
+JLINK = {
+    "java-jlink@debian:bookworm-slim": DEBIAN_JLINK + "Debian's libjli.so, libjava.so and libjvm.so need GLIBC_2.38, "
+                                       "which debian:bookworm-slim (glibc 2.36) lacks; Temurin's need at most GLIBC_2.17",
+    "java-jlink@MI152": DEBIAN_JLINK + "Debian's libjvm.so links libstdc++.so.6 and libgcc_s.so.1 and its libjli.so "
+                        "the system libz.so.1; Temurin's link none of them, so a failure here would not be Temurin's",
+}
 
 
 NO = "no"
@@ -91,6 +114,12 @@ SCENARIOS = [
        language="node", node_version="22", native_deps=NO, tls=NO, timezones=NO, named_user="yes", needs_shell=NO),
     _s("java-jar", "java", "Java 21 (the lab's JDK), a jar built by Maven; TLS against the JRE's CA store, time zone, "
        "named user", language="java", java_version="21", java_runtime="jar", native_deps=NO, tls="yes",
+       timezones="yes", named_user="yes", needs_shell=NO),
+    _s("java-jni", "java", "Java 21, a jar carrying its own JNI library (a glibc .so the jar extracts and loads)",
+       language="java", java_version="21", java_runtime="jar", native_deps="yes", tls=NO, timezones=NO, named_user=NO,
+       needs_shell=NO),
+    _s("java-jlink", "java", "Java, a runtime made by jlink (the lab's JDK 25); TLS against the runtime's own CA store, "
+       "time zone, named user", JLINK, language="java", java_runtime="jlink", native_deps=NO, tls="yes",
        timezones="yes", named_user="yes", needs_shell=NO),
 ]
 SCENARIOS += [_s(name, sample, title, **answers) for name, sample, title, answers in EC.SCENARIOS]

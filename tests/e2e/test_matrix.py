@@ -64,3 +64,22 @@ def test_mi154_to_mi156_are_each_shown_failing_without_the_change_that_passed_th
 def test_the_java_jar_runs_on_distroless_java_and_temurin(matrix):
     ran = {o.image for o in matrix("java-jar").outcomes if o.kind == "plan" and o.status == e2e.RAN}
     assert {"gcr.io/distroless/java21-debian13", "eclipse-temurin:21-jre"} <= ran
+
+
+def test_the_jni_jar_loads_its_library_on_the_glibc_jres(matrix):
+    outcomes = matrix("java-jni").outcomes
+    ran = {o.image for o in outcomes if o.kind == "plan" and o.status == e2e.RAN}
+    assert {"gcr.io/distroless/java21-debian13", "eclipse-temurin:21-jre"} <= ran
+
+
+def test_the_jlink_runtime_runs_on_distroless_java_base_and_cc(matrix):
+    outcomes = matrix("java-jlink").outcomes
+    ran = {o.image for o in outcomes if o.kind == "plan" and o.status == e2e.RAN}
+    assert {"gcr.io/distroless/java-base-debian13", "gcr.io/distroless/cc-debian13", "debian:trixie-slim"} <= ran
+    bookworm = next(o for o in outcomes if o.kind == "plan" and o.image == "debian:bookworm-slim")
+    assert bookworm.status == e2e.NOT_PROVEN and "GLIBC_2.38" in bookworm.detail
+    predicted = {o.image for o in outcomes if o.kind == "rejected" and o.status == e2e.PREDICTED}
+    assert {"scratch", "gcr.io/distroless/static-debian13"} <= predicted  # no glibc loader (MI150)
+    for o in outcomes:
+        if o.kind == "rejected" and o.label == "MI152":  # Debian's runtime links what Temurin's does not
+            assert o.status == e2e.NOT_PROVEN and "libstdc++.so.6" in o.detail, o

@@ -2,21 +2,27 @@
 //   tls   verifies a certificate chain against the JRE's default trust store (the CA store the image gives the
 //         JRE: its cacerts), offline: the chain is ISRG Root X1 (a public root certificate, embedded below), which
 //         verifies only if the trust store holds that root
-//   tz    ZoneId "America/New_York" loads (from the JRE's own tzdb.dat) and gives EST in January
+//   tz    ZoneId "America/New_York" loads (from the JRE's own tzdb.dat) with its rules: UTC-5 in January, UTC-4
+//         in July
 //   user  the JRE found the running user: user.name is "?" when getpwuid() finds no /etc/passwd entry
+//   jni   the JNI library the jar carries (native/linux-x86_64/libselfcheck.so, built from jni/selfcheck.c by
+//         lab/e2e.py) is extracted to a temporary file and loaded, as JNI libraries on Maven Central do, and its
+//         native method answers (the running glibc's version)
 // Prints "check NAME: ok|FAIL ..." per check, then "SELF-CHECK OK" (exit 0) or "SELF-CHECK FAILED" (exit 1).
 package selfcheck;
 
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
-import java.util.Locale;
+import java.time.ZoneOffset;
 import java.util.concurrent.Callable;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
@@ -70,6 +76,7 @@ public final class Main {
                 case "tls" -> ok &= check("tls", Main::tls);
                 case "tz" -> ok &= check("tz", Main::tz);
                 case "user" -> ok &= check("user", Main::user);
+                case "jni" -> ok &= check("jni", Main::jni);
                 case "" -> { }
                 default -> ok &= check(name, () -> { throw new IllegalArgumentException("unknown check"); });
             }
@@ -104,13 +111,36 @@ public final class Main {
     }
 
     static String tz() {
+        // the zone's rules, not its display name: since Java 23 (CLDR locale data only) Locale.ROOT formats the
+        // short name as "GMT-05:00" on every JRE; the offsets on both sides of the DST change need the tz database
         ZoneId zone = ZoneId.of("America/New_York");
-        String name = DateTimeFormatter.ofPattern("zzz", Locale.ROOT).format(
-                Instant.ofEpochSecond(1736942400L).atZone(zone));
-        if (!name.equals("EST")) {
-            throw new IllegalStateException("zone " + name);
+        ZoneOffset winter = zone.getRules().getOffset(Instant.ofEpochSecond(1736942400L)); // 2025-01-15T12:00Z
+        ZoneOffset summer = zone.getRules().getOffset(Instant.ofEpochSecond(1752580800L)); // 2025-07-15T12:00Z
+        if (!winter.equals(ZoneOffset.ofHours(-5)) || !summer.equals(ZoneOffset.ofHours(-4))) {
+            throw new IllegalStateException("zone offsets " + winter + " and " + summer);
         }
-        return zone + " " + name;
+        return zone + " UTC" + winter + " in January, UTC" + summer + " in July";
+    }
+
+    static native int glibcVersion();
+
+    static String jni() throws Exception {
+        String resource = "/native/linux-x86_64/libselfcheck.so";
+        Path lib;
+        try (InputStream in = Main.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("the jar carries no " + resource);
+            }
+            lib = Files.createTempFile("libselfcheck", ".so");
+            Files.copy(in, lib, StandardCopyOption.REPLACE_EXISTING);
+        }
+        try {
+            System.load(lib.toString());
+        } finally {
+            Files.deleteIfExists(lib);
+        }
+        int v = glibcVersion();
+        return resource + " loaded from " + lib.getParent() + "; it runs on glibc " + v / 1000 + "." + v % 1000;
     }
 
     static String user() {
