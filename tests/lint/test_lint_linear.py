@@ -78,6 +78,18 @@ def test_run_lines_with_long_whitespace_and_many_separators():
         ["cd", "/src"], ["CGO_ENABLED=0", "go", "build", "-o", "/app", ".", "2>&1"], ["tee", "log"]]
 
 
+def test_run_lines_of_unbalanced_brackets(knowledge):
+    """A RUN of eight continued lines of 60,000 `(` each: the group brackets around a command were recounted for
+    every one taken off (80 s for this Dockerfile)."""
+    text = "FROM alpine\nRUN " + " \\\n".join(["(" * 60_000] * 8) + " true\n"
+    with within():
+        assert simple_commands("(" * N + "true") == [["true"]]  # brackets nothing closes open groups: taken off
+        assert simple_commands("{ " * N + "true; " + "} " * N) == [["true"]]
+        lint_text(knowledge, text)
+    assert simple_commands("( cd /src && make )") == [["cd", "/src"], ["make"]]
+    assert simple_commands("echo $(date) ${HOME}") == [["echo", "$(date)", "${HOME}"]]
+
+
 def test_long_program_names_and_compiler_names():
     with within():
         assert not CC.fullmatch("gcc-" * N + "x") and CC.fullmatch("x86_64-linux-musl-gcc-13")
