@@ -7,14 +7,9 @@ from __future__ import annotations
 import kb
 from kb.evidence.facts import inspect_path
 
+from tests.evidence.project_files import write
+
 NATIVES = kb.load().knowledge.native_packages
-
-
-def write(root, files: dict[str, str]) -> None:
-    for rel, text in files.items():
-        p = root / rel
-        p.parent.mkdir(parents=True, exist_ok=True)
-        p.write_text(text)
 
 
 def inspect(root):

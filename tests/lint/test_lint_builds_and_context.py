@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 import kb
-from kb.lint import lint_text
+from tests.lint.context_files import lint_with_files
 
 ORTHOGONAL = ("MI411", "MI414", "MI416")  # the CA-bundle findings and the unknown-image info, where not the subject
 
@@ -19,13 +19,7 @@ def knowledge():
 
 def findings(knowledge, text, files=None, tmp_path=None, ignore=()):
     """(rule, line, message) of each finding; `files` are written into `tmp_path`, the build context."""
-    context = None
-    if files is not None:
-        for name, content in files.items():
-            (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
-            (tmp_path / name).write_text(content)
-        context = str(tmp_path)
-    return [(f.rule, f.line, f.message) for f in lint_text(knowledge, text, context_dir=context, ignore=ignore)]
+    return [(f.rule, f.line, f.message) for f in lint_with_files(knowledge, text, files, tmp_path, ignore)]
 
 
 def rules(knowledge, text, **kw):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 import kb
-from kb.lint import lint_text
+from tests.lint.context_files import lint_with_files
 
 ORTHOGONAL = ("MI411", "MI414", "MI416")
 
@@ -16,14 +16,7 @@ def knowledge():
     return kb.load().knowledge
 
 
-def findings(knowledge, text, files=None, tmp_path=None, ignore=()):
-    context = None
-    if files is not None:
-        for name, content in files.items():
-            (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
-            (tmp_path / name).write_text(content)
-        context = str(tmp_path)
-    return lint_text(knowledge, text, context_dir=context, ignore=ignore)
+findings = lint_with_files
 
 
 def rules(knowledge, text, **kw):
