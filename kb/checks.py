@@ -10,7 +10,7 @@ from functools import partial
 
 from .detectors import detector
 from .model import Change, Data, Image, Rejection, Step, Strategy, record
-from .versions import parse_version
+from .versions import parse_version, runtime_release
 
 NEED_LABELS = {
     "ca-certificates": "a CA bundle",
@@ -81,13 +81,26 @@ class Rejected(Exception):
         self.rejection = rejection
 
 
+def newer_runtime(strategy: Strategy, image: Image) -> bool:
+    """Whether the image's runtime is a later release of the one the strategy builds for, and runs its program."""
+    if not (strategy.newer_runtime_runs and strategy.runtime and image.runtime):
+        return False
+    (name, release), (image_name, image_release) = runtime_release(strategy.runtime), runtime_release(image.runtime)
+    return name == image_name and bool(image_release) and parse_version(image_release) > parse_version(release)
+
+
 @detector("check", "runtime")
 def _runtime(p: Pair) -> str | None:
-    if p.strategy.runtime != p.image.runtime:
-        have = f"has {p.image.runtime}" if p.image.runtime else "has no language runtime"
-        return f"needs the {p.strategy.runtime} runtime; it {have}"
-    if p.strategy.runtime:
-        p.used["runtime"] = f"{p.image.ref} is the {p.strategy.runtime} runtime"
+    strategy, image = p.strategy, p.image
+    if newer_runtime(strategy, image):
+        p.used["runtime"] = f"{image.ref} is the {image.runtime} runtime, which runs {strategy.runtime} programs"
+        return None
+    if strategy.runtime != image.runtime:
+        have = f"has {image.runtime}" if image.runtime else "has no language runtime"
+        newer = " or newer" if strategy.newer_runtime_runs else ""
+        return f"needs the {strategy.runtime} runtime{newer}; it {have}"
+    if strategy.runtime:
+        p.used["runtime"] = f"{image.ref} is the {strategy.runtime} runtime"
     return None
 
 

@@ -200,6 +200,7 @@ class Strategy(Data):
     line: int = 0
     build_platforms: tuple[str, ...] = ()  # the platforms its build image is published for; () = all six asked about
     native_build: tuple[str, ...] = ()  # packages of its build family that compile against named native libraries
+    newer_runtime_runs: bool = False  # a later release of its runtime runs it too (a JAR: class files run forward)
 
     def to_dict(self) -> dict[str, Any]:
         d = Data.to_dict(self)

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import threading
 
-from .checks import STATIC_CHECKS, Artefact, Context, Pair, Rejected, cross_built
+from .checks import STATIC_CHECKS, Artefact, Context, Pair, Rejected, cross_built, newer_runtime
 from .detectors import DETECTORS
 from .model import Change, Image, Justification, Knowledge, Plan, Reason, Rejection, Rule, Step, Strategy
 from .versions import parse_version
 
-# How much larger an image of an older Debian release may be thought to be when plans are ranked (Planner.rank_size)
+# How much larger an image of an older Debian release, or of a later runtime release than the program's, may be
+# thought to be when plans are ranked (Planner.rank_size)
 OLDER_RELEASE_MARGIN = 0.10
+NEWER_RUNTIME_MARGIN = 0.10
 
 MUSL_RESERVED = ("libc.", "libdl.", "libm.", "libpthread.", "librt.", "libutil.", "libxnet.")
 OUTCOMES_KEPT = 512  # distinct planning contexts whose evaluated pairs a Planner keeps (a few MB at most)
@@ -59,17 +61,25 @@ class Planner:
         return Artefact(strategy.libc, strategy.libs, glibc_min, strategy.runtime, build_image)
 
     def rank_size(self, plan: Plan) -> float:
-        """The size a plan ranks by: its own, except that an image of an older Debian release than the current one
-        ranks as if OLDER_RELEASE_MARGIN larger, so that between images of nearly the same size the current
-        release (security support, the toolchain its builder has) goes first."""
+        """The size a plan ranks by: its own, except that between images of nearly the same size
+        - an image of the current Debian release goes first (security support, the toolchain its builder has): an
+          older release ranks as if OLDER_RELEASE_MARGIN larger;
+        - the program's own runtime release goes first: a later one runs its class files, but APIs removed since
+          (the Security Manager in Java 24) fail only at run time, so it ranks as if NEWER_RUNTIME_MARGIN larger."""
         image = self.kb.image(plan.final_image)
+        size = plan.size_mb
+        if image is None:
+            return size
         releases = self.kb.releases
-        release = releases.get(image.release if image else "", {})
+        release = releases.get(image.release, {})
         current = next((r for r in releases.values() if r.get("debian") == self.kb.default_debian), {})
         if release.get("debian") and current.get("glibc") and \
                 parse_version(release["glibc"]) < parse_version(current["glibc"]):
-            return plan.size_mb * (1 + OLDER_RELEASE_MARGIN)
-        return plan.size_mb
+            size *= 1 + OLDER_RELEASE_MARGIN
+        strategy = self.kb.strategies.get(plan.strategy)
+        if strategy and newer_runtime(strategy, image):
+            size *= 1 + NEWER_RUNTIME_MARGIN
+        return size
 
     def pinned_release(self, image: Image) -> str | None:
         """The Debian release to build on: the final image's own, else the newest one its glibc can run."""

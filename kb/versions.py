@@ -49,3 +49,9 @@ def parse_version(text: "str | Version | None") -> Version:
     if digits:
         parts.append(int(digits))
     return Version(parts)
+
+
+def runtime_release(runtime: str) -> tuple[str, str]:
+    """A runtime's name and release: "java21" -> ("java", "21"), "python3.13" -> ("python", "3.13")."""
+    name = runtime.rstrip("0123456789.")
+    return name, runtime[len(name):]

@@ -83,7 +83,8 @@ def result_text(result: Result, *, plans: int = SHOWN_PLANS) -> str:
     out.append(plan_text(result.best))
     others = result.plans[1:plans]
     if others:
-        out += ["", "Other plans (smallest first; at nearly the same size, the current Debian release first):"]
+        out += ["", "Other plans (smallest first; at nearly the same size, the current Debian and runtime releases "
+                    "first):"]
         out += [plan_summary(p) for p in others]
         if len(result.plans) > plans:
             out.append(f"    ... and {len(result.plans) - plans} more (--format json lists them all)")

@@ -86,6 +86,32 @@ def test_dotnet_time_zones_are_copied_into_a_chiseled_image():
     assert "COPY --from=build /usr/share/zoneinfo /usr/share/zoneinfo" in dockerfile
 
 
+# -- Java ------------------------------------------------------------------------------------------------------------
+
+
+def test_a_jar_runs_on_its_release_or_a_later_one_and_its_own_release_goes_first():
+    data = consult(language="java", java_runtime="jar", java_version="21", native_deps="no", needs_shell="no")
+    images = [p["final_image"] for p in data["plans"]]
+    # the same size: Java 21's own image first, though DHI's name sorts before it
+    assert images[:3] == ["gcr.io/distroless/java21-debian13", "dhi.io/eclipse-temurin:25-debian13",
+                          "gcr.io/distroless/java25-debian13"]
+    assert "eclipse-temurin:25-jre" in images and not any("17" in image for image in images)
+    (old,) = [r for r in rejection(data, "eclipse-temurin:17-jre") if r["strategy"] == "java-jre"]
+    assert (old["rule_id"], old["reason"]) == ("MI153", "needs the java21 runtime or newer; it has java17")
+    (dhi,) = [p for p in data["plans"] if p["final_image"] == "dhi.io/eclipse-temurin:25-debian13"]
+    assert {"rule_id": "MI153", "conclusion": "dhi.io/eclipse-temurin:25-debian13 is the java25 runtime, which runs "
+            "java21 programs"}.items() <= next(j for j in dhi["justification"] if j["rule_id"] == "MI153").items()
+
+
+def test_a_java_25_jar_is_not_offered_an_older_jre():
+    data = consult(language="java", java_runtime="jar", java_version="25", native_deps="yes", needs_shell="no")
+    assert [p["final_image"] for p in data["plans"]] == ["dhi.io/eclipse-temurin:25-debian13",
+                                                         "gcr.io/distroless/java25-debian13",
+                                                         "eclipse-temurin:25-jre-ubi10-minimal", "eclipse-temurin:25-jre"]
+    (old,) = [r for r in rejection(data, "gcr.io/distroless/java21-debian13") if r["strategy"] == "java25-jre-glibc"]
+    assert old["reason"] == "needs the java25 runtime or newer; it has java21"
+
+
 # -- Java beyond a fat JAR -------------------------------------------------------------------------------------------
 
 

@@ -131,3 +131,32 @@ def test_a_corrupt_cache_entry_is_rebuilt(tmp_path, monkeypatch):
     [entry] = (tmp_path / "minimage").glob("knowledge-*.marshal")
     entry.write_bytes(b"not an entry")
     assert kb.load().knowledge.rules and entry.read_bytes() != b"not an entry"
+
+
+def test_a_strategy_run_by_newer_runtimes_must_name_a_release(tmp_path):
+    layer = tmp_path / "jvm.yaml"
+    layer.write_text("""strategies:
+  - id: my-jar
+    title: our JAR
+    build_image: "maven:3-eclipse-temurin-21"
+    build_family: debian
+    libc: any
+    runtime: java
+    newer_runtime_runs: true
+    steps:
+      - {stage: final, do: "COPY app.jar /app/app.jar"}
+    sources: [our wiki]
+  - id: my-other-jar
+    title: our other JAR
+    build_image: "maven:3-eclipse-temurin-21"
+    build_family: debian
+    libc: any
+    runtime: java21
+    newer_runtime_runs: "yes"
+    steps:
+      - {stage: final, do: "COPY app.jar /app/app.jar"}
+    sources: [our wiki]
+""")
+    found = rule_file_problems(layer)
+    assert "jvm.yaml:8: my-jar: 'newer_runtime_runs' needs a 'runtime' with a release number, like java21" in found
+    assert "jvm.yaml:18: my-other-jar: 'newer_runtime_runs' must be true or false" in found

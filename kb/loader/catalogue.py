@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from ..model import UNKNOWN, Caveat, Change, Image, Located, Question, Step, Strategy
+from ..versions import runtime_release
 from .reader import ECOSYSTEMS, FAMILIES, LIBCS, NEEDS_CHECKED, PACKAGE_MANAGERS, PLATFORMS, SHELLS, TZDATA, Reader
 
 
@@ -161,7 +162,7 @@ class CatalogueSections(Reader):
 
     def read_strategies(self, doc: Located) -> None:
         keys = ("id", "title", "build_image", "build_release", "build_family", "libc", "libs", "runtime", "steps", "cmd",
-                "sources", "prebuilt", "build_platforms", "build_platforms_source", "native_build")
+                "sources", "prebuilt", "build_platforms", "build_platforms_source", "native_build", "newer_runtime_runs")
         for item in self.items(doc, "strategies"):
             sid = self.text(item, "id", "strategy") or "strategy"
             prebuilt = self.flag(item, "prebuilt", sid)
@@ -177,11 +178,15 @@ class CatalogueSections(Reader):
                 runtime=self.text(item, "runtime", sid) or None, steps=self.steps(item, sid),
                 cmd=self.strings(item, "cmd", sid) or ("/app",), sources=self.sources_ok(item, sid),
                 prebuilt=prebuilt, line=item.line, build_platforms=self.strings(item, "build_platforms", sid),
-                native_build=self.strings(item, "native_build", sid))
+                native_build=self.strings(item, "native_build", sid),
+                newer_runtime_runs=self.flag(item, "newer_runtime_runs", sid))
             for platform in strategy.build_platforms:
                 if platform not in PLATFORMS:
                     self.problem(item.key_lines.get("build_platforms", item.line), sid,
                                  f"platform '{platform}' is not one of: {', '.join(PLATFORMS)}")
+            if strategy.newer_runtime_runs and not runtime_release(strategy.runtime or "")[1]:
+                self.problem(item.key_lines.get("newer_runtime_runs", item.line), sid,
+                             "'newer_runtime_runs' needs a 'runtime' with a release number, like java21")
             if strategy.build_platforms and not self.text(item, "build_platforms_source", sid):
                 self.problem(item.key_lines.get("build_platforms", item.line), sid,
                              "'build_platforms' needs 'build_platforms_source' (where the list is published)")

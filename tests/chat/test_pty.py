@@ -100,13 +100,14 @@ def test_a_whole_conversation(child, tmp_path):
     child.expect("Recommended: gcr.io/distroless/java21-debian13")
     child.expect("result>")
 
-    child.send("plan 2\r")
-    child.expect("Plan 2: eclipse-temurin:21-jre-alpine")
+    child.send("plan 2\r")  # a Java 21 JAR runs on a later JRE too
+    child.expect("Plan 2: dhi.io/eclipse-temurin:25-debian13")
+    child.expect("is the java25 runtime, which runs java21 programs")
     child.expect("result>")
     child.send("save\r")
-    child.expect("Wrote the Dockerfile of plan 2 \\(eclipse-temurin:21-jre-alpine\\) to Dockerfile")
+    child.expect("Wrote the Dockerfile of plan 2 \\(dhi.io/eclipse-temurin:25-debian13\\) to Dockerfile")
     child.expect("result>")
-    assert "FROM eclipse-temurin:21-jre-alpine" in (tmp_path / "Dockerfile").read_text()
+    assert "FROM dhi.io/eclipse-temurin:25-debian13" in (tmp_path / "Dockerfile").read_text()
     assert leave(child) == 0
     assert "Traceback" not in child.before
     history = (tmp_path / "state" / "minimage" / "history").read_text()
