@@ -281,6 +281,16 @@ _add(Recipe(
     {"Env": {**DISTROLESS_ENV, "LANG": "C.UTF-8", "JAVA_VERSION": "21"}, "Entrypoint": ["/usr/bin/java", "-jar"],
      "User": "0", "WorkingDir": "/"}, RJ.DISTROLESS_RECIPE, DISTROLESS_DIFFS + RJ.DISTROLESS_DIFFS,
     base="distroless-java-base-debian13"))
+_add(Recipe(
+    "eclipse-temurin-25-jre", ("eclipse-temurin:25-jre",), RJ.jre_build_for(25),
+    {"Env": RJ.temurin_env(25), "Entrypoint": ["/__cacert_entrypoint.sh"]}, RJ.for_java25(RJ.JRE_RECIPE),
+    tuple(map(RJ.for_java25, RJ.JRE_DIFFS)), base="debian-trixie-slim"))
+_add(Recipe(
+    "distroless-java25-debian13", ("gcr.io/distroless/java25-debian13",),
+    RJ.distroless_java(lambda: rootfs_of(RECIPES["eclipse-temurin-25-jre"]), 25),
+    {"Env": {**DISTROLESS_ENV, "LANG": "C.UTF-8", "JAVA_VERSION": "25"}, "Entrypoint": ["/usr/bin/java", "-jar"],
+     "User": "0", "WorkingDir": "/"}, RJ.for_java25(RJ.DISTROLESS_RECIPE),
+    DISTROLESS_DIFFS + tuple(map(RJ.for_java25, RJ.DISTROLESS_DIFFS)), base="distroless-java-base-debian13"))
 
 def recipe_for(ref: str) -> Recipe | None:
     for r in RECIPES.values():

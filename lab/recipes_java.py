@@ -145,26 +145,32 @@ def _jlink_ready(root: Path) -> None:
 maven25_build = _with_man_dirs(apt_install(
     ["openjdk-25-jdk-headless", "maven", *MAVEN_PLUGINS, *TEMURIN_PKGS, "binutils", "git"], after=_jlink_ready,
     record=["openjdk-25-jdk-headless", "maven", "binutils", *MAVEN_PLUGINS]))
-jre_build = _with_man_dirs(apt_install(
-    ["openjdk-21-jre-headless", "ca-certificates-java", *TEMURIN_PKGS], after=_temurin_layout,
-    record=["openjdk-21-jre-headless", "ca-certificates-java", "ca-certificates"]))
+def jre_build_for(version: int) -> Callable[[Path, dict], None]:
+    """eclipse-temurin:VERSION-jre: Debian's JRE on debian:trixie-slim, at /opt/java/openjdk."""
+    jre = f"openjdk-{version}-jre-headless"
+    return _with_man_dirs(apt_install(
+        [jre, "ca-certificates-java", *TEMURIN_PKGS], after=lambda root: _temurin_layout(root, version),
+        record=[jre, "ca-certificates-java", "ca-certificates"]))
 
 
-def distroless_java(jre_root: Callable[[], Path]) -> Callable[[Path, dict], None]:
-    """distroless java21 on a copy of java_base: the JRE unpacked, /usr/bin/java, the Java CA keystore."""
+jre_build = jre_build_for(21)
+
+
+def distroless_java(jre_root: Callable[[], Path], version: int = 21) -> Callable[[Path, dict], None]:
+    """distroless javaVERSION on a copy of java_base: the JRE unpacked, /usr/bin/java, the Java CA keystore."""
     def build(root: Path, versions: dict) -> None:
         with R.use_release("trixie"):
-            R.extract("openjdk-21-jre-headless", root, versions)
+            R.extract(f"openjdk-{version}-jre-headless", root, versions)
         merged_usr(root)
         java = root / "usr/bin/java"
         java.parent.mkdir(parents=True, exist_ok=True)
-        os.symlink(f"/{JVM}/bin/java", java)
+        os.symlink(f"/{jvm(version)}/bin/java", java)
         store = jre_root() / "etc/ssl/certs/java/cacerts"
         if not store.is_file():
-            raise ImageBuildError("the eclipse-temurin:21-jre root has no /etc/ssl/certs/java/cacerts")
+            raise ImageBuildError(f"the eclipse-temurin:{version}-jre root has no /etc/ssl/certs/java/cacerts")
         (root / "etc/ssl/certs/java").mkdir(parents=True, exist_ok=True)
         shutil.copy2(store, root / "etc/ssl/certs/java/cacerts")
-        versions["/etc/ssl/certs/java/cacerts"] = "ca-certificates-java's keystore, from eclipse-temurin:21-jre"
+        versions["/etc/ssl/certs/java/cacerts"] = f"ca-certificates-java's keystore, from eclipse-temurin:{version}-jre"
     return build
 
 
@@ -180,7 +186,8 @@ MAVEN_DIFFS = JAVA_DIFFS + (
     "packages, libmaven-*-plugin-java, libsurefire-java): no Maven repository is reachable here; a project that "
     "pins plugin versions or needs dependencies Debian does not package cannot be built",
     "mvn-entrypoint.sh only runs the command (the real one copies /usr/share/maven/ref into MAVEN_CONFIG)",
-    "JAVA_VERSION is 'jdk-21', not Temurin's exact release")
+    "JAVA_VERSION is 'jdk-21', not Temurin's exact release",
+    "no binutils: adoptium/containers' JDK images add it for jlink --strip-debug (objcopy); no Java 21 plan runs jlink")
 JRE_RECIPE = (
     "adoptium/containers 21/jre/ubuntu/resolute/Dockerfile (FROM ubuntu:26.04; curl wget fontconfig ca-certificates "
     "p11-kit tzdata locales, en_US.UTF-8; Temurin JRE in /opt/java/openjdk; ENV JAVA_HOME PATH LANG LANGUAGE LC_ALL "
@@ -218,3 +225,12 @@ MAVEN25_DIFFS = (
     "jlink links Debian's jmods: the runtime it makes is Debian's build (it needs glibc 2.38 or newer and the "
     "system zlib, libz.so.1), where Temurin's is built to run on older glibc",
 ) + MAVEN_DIFFS[3:6] + ("JAVA_VERSION is 'jdk-25', not Temurin's exact release",)
+
+
+def for_java25(text: str) -> str:
+    """A Java 21 recipe's citation or difference, said of the same recipe for Java 25."""
+    for old, new in (("OpenJDK 21", "OpenJDK 25"), ("openjdk-21", "openjdk-25"), ("Temurin 21", "Temurin 25"),
+                     ("jdk-21", "jdk-25"), ("java-21-openjdk", "java-25-openjdk"), ("temurin-21-jre", "temurin-25-jre"),
+                     ("21/jre", "25/jre"), ("java21_debian13", "java25_debian13"), ("'21'", "'25'")):
+        text = text.replace(old, new)
+    return text

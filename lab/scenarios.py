@@ -115,6 +115,9 @@ SCENARIOS = [
     _s("java-jar", "java", "Java 21 (the lab's JDK), a jar built by Maven; TLS against the JRE's CA store, time zone, "
        "named user", language="java", java_version="21", java_runtime="jar", native_deps=NO, tls="yes",
        timezones="yes", named_user="yes", needs_shell=NO),
+    _s("java25-jar", "java", "Java 25 (the lab's JDK 25), a jar built by Maven; TLS against the JRE's CA store, time "
+       "zone, named user", language="java", java_version="25", java_runtime="jar", native_deps=NO, tls="yes",
+       timezones="yes", named_user="yes", needs_shell=NO),
     _s("java-jni", "java", "Java 21, a jar carrying its own JNI library (a glibc .so the jar extracts and loads)",
        language="java", java_version="21", java_runtime="jar", native_deps="yes", tls=NO, timezones=NO, named_user=NO,
        needs_shell=NO),

@@ -37,10 +37,6 @@ NOT_PROVABLE = {
     "eclipse-temurin:17-jre": "Adoptium's Temurin 17 builds are not reachable; the lab's Java stand-ins use Debian 13's "
                               "OpenJDK 21, so a Java 17 image is not made",
     "gcr.io/distroless/java17-debian13": "the lab's Java stand-ins use Debian 13's OpenJDK 21, so a Java 17 image is not made",
-    "eclipse-temurin:25-jre": "Adoptium's Temurin 25 builds are not reachable; the lab makes Java 25 only as the jlink "
-                              "build image (maven:3-eclipse-temurin-25, Debian 13's OpenJDK 25), not yet as a JRE image",
-    "gcr.io/distroless/java25-debian13": "the lab makes Java 25 only as the jlink build image (Debian 13's OpenJDK 25), "
-                                         "not yet as a JRE image",
     "registry.access.redhat.com/ubi9/ubi-micro": "Red Hat's RPM repositories (UBI 9 and 10) are not reachable from this machine",
     "dhi.io/python:3.14-debian13": "Docker Hardened Images are built from Docker's own package builds and registry "
                                    "(dhi.io), neither reachable from this machine",

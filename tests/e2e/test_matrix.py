@@ -83,3 +83,8 @@ def test_the_jlink_runtime_runs_on_distroless_java_base_and_cc(matrix):
     for o in outcomes:
         if o.kind == "rejected" and o.label == "MI152":  # Debian's runtime links what Temurin's does not
             assert o.status == e2e.NOT_PROVEN and "libstdc++.so.6" in o.detail, o
+
+
+def test_the_java25_jar_runs_on_distroless_java25_and_temurin_25(matrix):
+    ran = {o.image for o in matrix("java25-jar").outcomes if o.kind == "plan" and o.status == e2e.RAN}
+    assert {"gcr.io/distroless/java25-debian13", "eclipse-temurin:25-jre"} <= ran

@@ -96,3 +96,14 @@ def test_a_rejection_takes_only_a_reason_given_for_its_image_or_rule():
     assert scenario.why_unprovable("python-distroless", "scratch", "MI153", whole=False) == ""
     jlink = e2e.BY_NAME["java-jlink"]
     assert "libstdc++.so.6" in jlink.why_unprovable("java-jlink", "busybox:glibc", "MI152", whole=False)
+
+
+def test_the_java25_runtime_images_are_the_java21_recipes_said_of_openjdk_25():
+    plans = e2e.consult(e2e.BY_NAME["java25-jar"])["plans"]
+    made = {p["final_image"] for p in plans if IM.recipe_for(p["final_image"])}
+    assert made == {"gcr.io/distroless/java25-debian13", "eclipse-temurin:25-jre"}
+    for ref in made:
+        recipe = IM.recipe_for(ref)
+        said = " ".join((recipe.recipe, *recipe.differences, *map(str, recipe.config["Env"].values())))
+        assert "25" in said and "21" not in said, said
+        assert ref not in IM.NOT_PROVABLE
