@@ -409,6 +409,14 @@ def save(results: list[ScenarioResult]) -> Path:
 
 def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
+    if "-h" in args or "--help" in args:
+        print(__doc__[__doc__.index("Usage::"):].replace("Usage::", "usage:", 1).rstrip())
+        return 0
+    options = [a for a in args if a.startswith("-")]
+    if set(options) - {"--write-doc"}:
+        print(f"unknown option(s) {', '.join(sorted(set(options) - {'--write-doc'}))}; usage: python -m lab.e2e "
+              "[--write-doc] [scenario ...]", file=sys.stderr)
+        return 2
     write_doc = "--write-doc" in args
     names = [a for a in args if not a.startswith("-")] or [s.name for s in SCENARIOS]
     unknown = [n for n in names if n not in BY_NAME]
@@ -436,7 +444,9 @@ def main(argv: list[str] | None = None) -> int:
         prune(engine)
     print(f"saved {save(results)}; {time.monotonic() - t0:.0f} s")
     if write_doc:
-        DOC.write_text(render(results))
+        tmp = DOC.with_name(DOC.name + ".tmp")  # a failed write leaves the old document whole
+        tmp.write_text(render(results))
+        tmp.replace(DOC)
         print(f"wrote {DOC}")
     bad = [o for r in results for o in r.outcomes if o.status in (FAILED, UNEXPECTED)]
     return 1 if bad else 0

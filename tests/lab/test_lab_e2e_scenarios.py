@@ -69,3 +69,12 @@ def test_a_rejected_image_gets_the_whole_command_back_from_an_entrypoint_image()
     assert on_cc.rstrip().endswith('CMD ["/usr/bin/java", "-jar", "/app/app.jar"]')
     on_node = e2e.with_final_image(dockerfile, "gcr.io/distroless/nodejs22-debian13")
     assert on_node.rstrip().endswith('ENTRYPOINT ["/usr/bin/java", "-jar", "/app/app.jar"]')
+
+
+def test_the_matrix_command_explains_itself_and_refuses_unknown_options(capsys):
+    assert e2e.main(["--help"]) == 0
+    assert "python -m lab.e2e --write-doc" in capsys.readouterr().out
+    assert e2e.main(["--bogus", "java-jar"]) == 2  # before: an unknown option ran every scenario
+    assert "unknown option(s) --bogus" in capsys.readouterr().err
+    assert e2e.main(["no-such-scenario"]) == 2
+    assert "unknown scenario(s) no-such-scenario" in capsys.readouterr().err
