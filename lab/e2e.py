@@ -57,8 +57,9 @@ FAILURE_SIGNATURES = {
     # the program or cannot parse it
     # an image's entrypoint script that execs the command (eclipse-temurin's, bash) says "PATH: No such file or
     # directory", dash "exec: PATH: not found"
+    # a JRE older than the jar's release: UnsupportedClassVersionError ("compiled by a more recent version")
     "MI153": r"[Nn]o such file or directory|executable file not found|exec: \S+: not found|can't open file|"
-             r"Cannot find module|SyntaxError",
+             r"Cannot find module|SyntaxError|UnsupportedClassVersionError",
     "MI154": r"check (tls|ca): FAIL",
     "MI155": r"check tz: FAIL",
     "MI156": r"check user: FAIL|unable to find user",
@@ -207,7 +208,7 @@ def _context(scenario: Scenario, into: Path, binary: bool = True) -> None:
                 shutil.copy(addon / name, into / name)
         shutil.rmtree(addon)
     elif scenario.sample == "java":
-        EC.java_context(into, scenario.checks)
+        EC.java_context(into, scenario.checks, scenario.facts.get("java_version"))
     else:
         (into / "checks.h").write_text(f'#define CHECKS "{checks}"\n')
 

@@ -78,9 +78,16 @@ def build_jni(context: Path) -> Path:
     return out
 
 
-def java_context(into: Path, checks: list[str]) -> None:
+def java_context(into: Path, checks: list[str], release: str | None = None) -> None:
     """The Java sample's resources: checks.txt, which the jar's main class reads, and the JNI library the jar carries
-    when "jni" is one of the checks (else the C source is taken out: the context is a plain Maven project)."""
+    when "jni" is one of the checks (else the C source is taken out: the context is a plain Maven project). With a
+    release, the jar is compiled for it (the pom says 21): a Java 25 jar must stop on a Java 21 JRE, as MI153 says."""
+    if release:
+        pom = into / "pom.xml"
+        text = pom.read_text()
+        if "<maven.compiler.release>21</maven.compiler.release>" not in text:
+            raise ValueError(f"{pom} does not set maven.compiler.release to 21")
+        pom.write_text(text.replace("<maven.compiler.release>21<", f"<maven.compiler.release>{release}<", 1))
     (into / "src/main/resources").mkdir(parents=True, exist_ok=True)
     (into / "src/main/resources/checks.txt").write_text(",".join(checks) + "\n")
     if "jni" in checks:
