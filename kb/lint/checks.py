@@ -9,7 +9,7 @@ from ..detectors import detector
 from ..model import LintRule
 from ..versions import parse_version
 from .builds import BuiltFile
-from .context import cargo_dependencies, cargo_lock
+from .context import Unseen, cargo_dependencies, cargo_lock
 from .libraries import Libraries, missing_libraries
 from .profiles import Profile
 from .results import Hit
@@ -245,7 +245,7 @@ _CA_PACKAGES = {"ca-certificates", "ca-certificates-bundle", "ca-certificates-ja
 
 def _tls_arrivals(a: Analysis):
     """(program, COPY line, what the build context shows about its TLS calls) for the Go and Rust programs copied
-    into a final image that has no CA bundle: a description of the evidence, False (none), None (cannot tell)."""
+    into a final image that has no CA bundle: a description of the evidence, False (none), Unseen (cannot tell)."""
     prof = a.final.profile
     if not prof.known or prof.ca_certificates is not False or "ca-certs" in prof.provided \
             or prof.installed & _CA_PACKAGES:
@@ -271,9 +271,9 @@ def check_ca_bundle(a: Analysis, rule: LintRule):
 @detector("lint", "tls-use-unknown-without-ca-bundle")
 def check_ca_bundle_unknown(a: Analysis, rule: LintRule):
     for art, line, seen in _tls_arrivals(a):
-        if seen is None:
+        if isinstance(seen, Unseen):
             yield Hit(line, {"what": _describe(art), "image": a.final.stage.base_image_resolved,
-                             "builder": art.builder})
+                             "builder": art.builder, "unseen": seen})
 
 
 _LIBRARIES: dict[int, tuple[object, Libraries]] = {}

@@ -213,23 +213,37 @@ def https_clients(context_dir: str | None, table: Mapping[str, dict]) -> str | N
 _TLS_KEYS = ("go.tls", "rust.tls", "tls.library", "tls.https_url")
 
 
-def tls_sources(context_dir: str, sources: list[str], natives: Mapping[str, Mapping[str, dict]]) -> str | bool | None:
+NO_SOURCE = "no source, go.mod or Cargo.toml in the build context"
+
+
+class Unseen(str):
+    """Why lint cannot tell whether a program makes TLS calls. False in a test: it is not evidence."""
+
+    def __bool__(self) -> bool:
+        return False
+
+
+def tls_sources(context_dir: str, sources: list[str], natives: Mapping[str, Mapping[str, dict]]) -> str | bool:
     """Does the source copied from `sources` make TLS calls, as `inspect` sees it (crypto/tls, an https:// URL, a
     TLS crate or library): a short description of the first evidence, False when the source shows none (and no
-    third-party package that might), None when there is no source to read."""
+    third-party package that might), an Unseen reason when it cannot be told."""
     from ..evidence.project import inspect_project
 
     paths = [s for s in sources if "*" not in s and "$" not in s]
     if not paths:
-        return None
+        return Unseen(NO_SOURCE)
     try:
         report = inspect_project(context_dir, natives, paths=paths, max_files=MAX_CONTEXT_FILES,
                                  ecosystems=("go", "rust"))
     except EvidenceError:
-        return None
+        return Unseen(NO_SOURCE)
     for key in _TLS_KEYS:
         for o in report.find(key):
             return f"{o.file}: {o.value}"
-    if not any(f.endswith((".go", ".rs")) for f in report.files) or report.has("go.third_party_import"):
-        return None
+    if not any(f.endswith((".go", ".rs")) for f in report.files):
+        return Unseen(NO_SOURCE)
+    imports = report.find("go.third_party_import")
+    if imports:
+        more = f" and {len(imports) - 1} more" if len(imports) > 1 else ""
+        return Unseen(f"its source imports {imports[0].value}{more}, which lint does not follow")
     return False

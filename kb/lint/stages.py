@@ -13,7 +13,7 @@ import shlex
 
 from ..model import Knowledge
 from .builds import BuiltFile, cargo_argv, cargo_build, cc_build, go_build
-from .context import go_sources, https_clients, tls_sources
+from .context import NO_SOURCE, Unseen, go_sources, https_clients, tls_sources
 from .profiles import Profile, profile_for
 from .shellwords import (BIN_DIRS, CC, abspath, apk_argv, expand, is_assignment, pip_dirs, positional, simple_commands,
                          unquote)
@@ -370,18 +370,18 @@ class Analysis:
                 return "" if rel in (".", "") or rel.startswith("..") else rel
         return ""
 
-    def tls_context(self, index: int) -> str | bool | None:
+    def tls_context(self, index: int) -> str | bool:
         """What the source stage `index` copied from the build context shows about outgoing TLS: a description of
-        the evidence, False when the source is there and shows none, None when it cannot be seen."""
+        the evidence, False when the source is there and shows none, an Unseen reason when it cannot be told."""
         info = self.stages[index]
         if not self.context_dir:
-            return None
+            return Unseen(NO_SOURCE)
         key = ("tls", self.context_dir, tuple(info.context_sources))
         if key not in self.context_cache:
             seen = tls_sources(self.context_dir, info.context_sources, self.kb.native_packages) \
-                if info.context_sources else None
-            if seen is None:  # no source to read: the modules go.mod or Cargo.toml names may still tell
-                seen = https_clients(self.context_dir, self.kb.native_packages.get("https", {}))
+                if info.context_sources else Unseen(NO_SOURCE)
+            if isinstance(seen, Unseen):  # the modules go.mod or Cargo.toml names may still tell
+                seen = https_clients(self.context_dir, self.kb.native_packages.get("https", {})) or seen
             self.context_cache[key] = seen
         return self.context_cache[key]
 

@@ -202,6 +202,13 @@ def test_go_source_with_a_third_party_import_may_make_tls_calls_and_lint_says_it
     third = {"go.mod": "module example.test/app\n\ngo 1.24\n\nrequire github.com/example/thing v1.0.0\n",
              "main.go": 'package main\n\nimport "github.com/example/thing"\n\nfunc main() { thing.Do() }\n'}
     assert rules(knowledge, _GO, files=third, tmp_path=tmp_path) == [("MI416", 6)]
+    assert "makes outgoing TLS calls (its source imports github.com/example/thing, which lint does not follow)" in \
+        message(knowledge, _GO, "MI416", files=third, tmp_path=tmp_path)  # the source is there: not "no source"
+
+
+def test_without_source_lint_says_there_is_none_to_read(knowledge, tmp_path):
+    assert "makes outgoing TLS calls (no source, go.mod or Cargo.toml in the build context)" in \
+        message(knowledge, _GO, "MI416", files={"README": "x\n"}, tmp_path=tmp_path)
 
 
 def test_go_source_with_the_standard_library_alone_shows_no_tls_calls(knowledge, tmp_path):
