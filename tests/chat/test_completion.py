@@ -91,7 +91,7 @@ def test_how_and_plan_complete_from_the_result(chat):
     # a Java 21 JAR also runs on the Java 25 images, ranked after its own release's
     assert complete(chat, "how gcr") == ["gcr.io/distroless/java21-debian13", "gcr.io/distroless/java25-debian13"]
     assert "strategy" in complete(chat, "how st")
-    assert complete(chat, "plan ") == ["1", "2", "3"]
+    assert complete(chat, "plan ") == [str(n) for n in range(1, 9)]  # its eight plans, Java 21 and 25 JREs
 
 
 def test_save_completes_paths(chat, tmp_path):
