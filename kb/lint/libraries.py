@@ -77,6 +77,13 @@ class Libraries:
             return lib_stem(package)  # the run-time package itself, installed for the build
         return None
 
+    def linked_statically(self, package: str, stem: str, static: set[str]) -> bool:
+        """Is the library of `package` linked from its .a archives (`static`: their stems without hyphens)? For a
+        package of several libraries (libbrotli-dev: libbrotlienc, libbrotlidec, libbrotlicommon), all of them."""
+        entry = self.dev_entry(package)
+        stems = {lib_stem(soname).replace("-", "") for soname in (entry or {}).get("libs", ())}
+        return stems <= static if stems else stem.replace("-", "") in static
+
     def ships(self, package: str, stem: str) -> bool:
         """Does installing `package` bring the library `stem`?"""
         entry = self.entries.get(stem)
@@ -132,7 +139,7 @@ def stage_needs(libs: Libraries, info: "StageInfo", crates: "Callable[[], list[s
     for package in sorted(info.profile.installed):
         stem = libs.linked_by(package)
         if stem and stem not in ("libstdc++", "libgcc-s", "libc", "libgcc") \
-                and stem.replace("-", "") not in static:  # MI403's and MI401's business; a .a is linked in
+                and not libs.linked_statically(package, stem, static):  # MI403's and MI401's business
             needs.setdefault(stem, f"{package} installed there")
     return needs
 

@@ -158,3 +158,14 @@ def test_libraries_named_by_their_archive_are_not_needed_in_the_final_image(know
     dynamic = STATIC_BUILD.format(libs="")
     [f] = [f for f in findings(knowledge, dynamic) if f.rule == "MI412"]
     assert "libc-ares" in f.message and "libev" in f.message
+
+
+def test_a_package_of_several_libraries_is_static_when_all_of_them_are(knowledge):
+    """libbrotli-dev links libbrotlienc, libbrotlidec and libbrotlicommon (nghttp2's distroless image, held out)."""
+    brotli = STATIC_BUILD.replace("zlib1g-dev", "libbrotli-dev")
+    libs = 'LIBEV_LIBS="-l:libev.a" LIBCARES_LIBS="-l:libcares.a" BROTLI_LIBS="-l:libbrotlienc.a -l:libbrotlidec.a {common}"'
+    assert [f.rule for f in findings(knowledge, brotli.format(libs=libs.format(common="-l:libbrotlicommon.a")))
+            if f.rule == "MI412"] == []
+    partly = brotli.format(libs=libs.format(common=""))  # libbrotlicommon still comes from its .so
+    [f] = [f for f in findings(knowledge, partly) if f.rule == "MI412"]
+    assert "lacks libbrotli" in f.message and "libbrotli-dev installed there" in f.message
