@@ -18,7 +18,7 @@ from .context import locked_packages, package_json, requirements
 from .libraries import Libraries
 from .profiles import C_TOOLCHAINS, lib_stem
 from .results import Hit
-from .shellwords import apk_argv, is_assignment, positional, simple_commands
+from .shellwords import apk_argv, is_assignment, positional, simple_commands, split_variables
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -98,10 +98,17 @@ def _lineage(a: "Analysis") -> list["StageInfo"]:
     return out[::-1]
 
 
-def _argv(argv: list[str]) -> list[str]:
+def _argv(argv: list[str], shell_vars: dict) -> list[str]:
+    """The command of `argv`, its variables split into words; a line of assignments alone sets `shell_vars`."""
+    assigns = {}
     while argv and (is_assignment(argv[0]) or argv[0] in ("env", "sudo")):
+        if is_assignment(argv[0]):
+            name, _, value = argv[0].partition("=")
+            assigns[name] = value
         argv = argv[1:]
-    return argv
+    if not argv:
+        shell_vars.update(assigns)
+    return split_variables(argv, {**shell_vars, **assigns})
 
 
 def _removals(info: "StageInfo") -> tuple[list[tuple[int, str, set]], bool]:
@@ -115,8 +122,9 @@ def _removals(info: "StageInfo") -> tuple[list[tuple[int, str, set]], bool]:
         text = shlex.join(run.argv) if run.exec_form else run.command
         if not any(word in text for word in _RELEVANT):
             continue  # most RUN lines: nothing added to a group, removed or kept; not split again
+        shell_vars: dict = {}  # buildDeps='...' in the RUN line, then apt-get purge $buildDeps
         for argv in simple_commands(text):
-            argv = _argv(argv)
+            argv = _argv(argv, shell_vars)
             if not argv:
                 continue
             prog = posixpath.basename(argv[0])

@@ -24,6 +24,19 @@ def expand(word: str, env: dict, unknown: str = "*") -> str:
     return _VAR.sub(lambda m: env.get(m.group(1) or m.group(2)) or unknown, word)
 
 
+def split_variables(argv: list[str], env: dict) -> list[str]:
+    """`argv` with each word that is a whole $NAME or ${NAME} set in `env` replaced by the words of its value: the
+    shell's field splitting of an unquoted expansion (buildDeps='gcc libpq-dev' ... apt-get install $buildDeps)."""
+    if not any("$" in word for word in argv):
+        return argv
+    out = []
+    for word in argv:
+        m = _VAR.fullmatch(word) if word.startswith("$") else None
+        value = env.get(m.group(1) or m.group(2)) if m else None
+        out.extend(value.split() if value is not None else (word,))
+    return out
+
+
 def abspath(path: str, cwd: str) -> str:
     return posixpath.normpath(posixpath.join(cwd or "/", path)) if path else cwd
 

@@ -16,7 +16,7 @@ from .builds import BuiltFile, cargo_argv, cargo_build, cc_build, go_build
 from .context import NO_SOURCE, Unseen, go_sources, https_clients, tls_sources
 from .profiles import Profile, profile_for
 from .shellwords import (BIN_DIRS, CC, abspath, apk_argv, expand, is_assignment, pip_dirs, positional, simple_commands,
-                         unquote)
+                         split_variables, unquote)
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -204,7 +204,8 @@ class Analysis:
                 local.update(assigns)
                 continue
             cenv = {**local, **assigns}
-            prog = posixpath.basename(argv[0])
+            argv = split_variables(argv, cenv)
+            prog = posixpath.basename(argv[0]) if argv else ""
             if prog == "cargo":
                 argv = cargo_argv(argv)
             elif prog == "apk":

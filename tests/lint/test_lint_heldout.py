@@ -169,3 +169,27 @@ def test_a_package_of_several_libraries_is_static_when_all_of_them_are(knowledge
     partly = brotli.format(libs=libs.format(common=""))  # libbrotlicommon still comes from its .so
     [f] = [f for f in findings(knowledge, partly) if f.rule == "MI412"]
     assert "lacks libbrotli" in f.message and "libbrotli-dev installed there" in f.message
+
+
+# ---- build dependencies named by a shell variable of the RUN line (MI440) -----------------------------------------
+
+BUILD_DEPS = ("FROM python:3.12-slim\n"
+              "RUN set -ex \\\n"
+              "    && buildDeps=' \\\n"
+              "        libpq-dev \\\n"
+              "        build-essential \\\n"
+              "    ' \\\n"
+              "    && apt-get update \\\n"
+              "    && apt-get install -y --no-install-recommends $buildDeps {keep}\\\n"
+              "    && pip install psycopg2 \\\n"
+              "    && apt-get purge --auto-remove -y ${{buildDeps}}\n"
+              "CMD [\"python\"]\n")
+
+
+def test_build_dependencies_in_a_shell_variable_are_followed(knowledge):
+    """docker-airflow's pattern (held out): the -dev packages are installed and purged through $buildDeps."""
+    [f] = [f for f in findings(knowledge, BUILD_DEPS.format(keep="")) if f.rule == "MI440"]
+    assert f.line == 2 and f.message.startswith("libpq (libpq-dev): deleted with --auto-remove")
+    assert [f.rule for f in findings(knowledge, BUILD_DEPS.format(keep="libpq5 ")) if f.rule == "MI440"] == []
+    unset = BUILD_DEPS.format(keep="").replace("${buildDeps}", "$otherDeps")  # nothing lint knows is removed
+    assert [f.rule for f in findings(knowledge, unset) if f.rule == "MI440"] == []
