@@ -256,3 +256,19 @@ def cargo_build(info: "StageInfo", argv: list[str], cwd: str, env: dict, line: i
         path = posixpath.join(tdir, *sub, "release" if release else "debug", "*")
     return BuiltFile(path=path, lang="rust", linkage=linkage, line=line, needs=needs, why=why,
                              **_origin(info))
+
+
+def workspace_outputs(built: BuiltFile, argv: list[str], cwd: str, env: dict) -> list[BuiltFile]:
+    """Where else `cargo build` run in `cwd` may have put `built`: a workspace member's directory writes to the
+    workspace root's target/ (all members share one output directory, doc.rust-lang.org/cargo/reference/
+    workspaces.html), so each ancestor of `cwd` but / is a possible root: <ancestor>/target/... ."""
+    if argv[1] != "build" or env.get("CARGO_TARGET_DIR") or any(a.startswith("--target-dir") for a in argv):
+        return []
+    rel = posixpath.relpath(built.path, cwd)
+    if rel.startswith(".."):
+        return []
+    out, up = [], posixpath.dirname(cwd.rstrip("/"))
+    while up not in ("/", ""):
+        out.append(built.at(posixpath.join(up, rel)))
+        up = posixpath.dirname(up)
+    return out

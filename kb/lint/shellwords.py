@@ -156,6 +156,13 @@ def simple_commands(text: str) -> list[list[str]]:
     return [list(argv) for argv in done]
 
 
+#: reserved words that open a compound command and are followed by a command (if cargo build; then make; else
+#: ...): the command after them is a simple command of its own (bash(1), SHELL GRAMMAR, Compound Commands)
+_LEADING_RESERVED = {"if", "then", "else", "elif", "do", "while", "until", "!"}
+#: reserved words that close one, or open a loop header that is no command (for NAME in WORDS; case WORD in)
+_NOT_COMMANDS = {"fi", "done", "esac", "for", "select", "case"}
+
+
 def _split(text: str) -> list[list[str]]:
     text = text.replace("\\\n", " ")
     out = []
@@ -167,7 +174,9 @@ def _split(text: str) -> list[list[str]]:
             argv = shlex.split(part, comments=True)
         except ValueError:
             argv = part.split()
-        if argv:
+        while argv and argv[0] in _LEADING_RESERVED:
+            argv = argv[1:]
+        if argv and argv[0] not in _NOT_COMMANDS:
             out.append(argv)
     return out
 

@@ -12,7 +12,7 @@ import re
 import shlex
 
 from ..model import Knowledge
-from .builds import BuiltFile, cargo_argv, cargo_build, cc_build, go_build
+from .builds import BuiltFile, cargo_argv, cargo_build, cc_build, go_build, workspace_outputs
 from .context import NO_SOURCE, Unseen, go_sources, https_clients, tls_sources
 from .profiles import Profile, profile_for
 from .shellwords import (BIN_DIRS, CC, abspath, apk_argv, expand, is_assignment, pip_dirs, positional, simple_commands,
@@ -250,7 +250,9 @@ class Analysis:
                     info.compiles.append((line, f"go {argv[1]} with cgo on by default"))
             elif prog == "cargo" and len(argv) > 1 and argv[1] in ("build", "install"):
                 info.compiles.append((line, "cargo (links with cc)"))
-                self._add(info, cargo_build(info, argv, cwd, cenv, line))
+                self._add(info, built := cargo_build(info, argv, cwd, cenv, line))
+                for other in workspace_outputs(built, argv, cwd, cenv):  # a workspace member's target/ is the root's
+                    info.files.setdefault(other.path, other)
             elif prog == "cargo" and len(argv) > 2 and argv[1] in CARGO_BUILD_PLUGINS and argv[2] == "build":
                 # cargo leptos build, cargo auditable build: cargo build underneath, same target directory
                 self._add(info, cargo_build(info, ["cargo", "build", *argv[3:]], cwd, cenv, line))

@@ -1,0 +1,65 @@
+"""What the third held-out batch (tests/lint/realworld, batch heldout3-2026-11-30) showed lint missing, as mechanisms:
+a build inside a shell compound command (if ...; then cargo build; else cargo build; fi) and a cargo build in a
+workspace member's directory, whose program lands in the workspace root's target/. Each test is a small Dockerfile of
+our own, not a corpus file."""
+from __future__ import annotations
+
+import pytest
+
+import kb
+from kb.evidence.dockerfile_parse import parse_dockerfile_text
+from kb.lint import lint_report
+from kb.lint.shellwords import simple_commands
+
+
+@pytest.fixture(scope="module")
+def knowledge():
+    return kb.load().knowledge
+
+
+def rules(knowledge, text: str) -> dict[str, str]:
+    report = lint_report(knowledge, parse_dockerfile_text(text, "Dockerfile"), context_dir=None)
+    return {f.rule: f.severity for f in report}
+
+
+# ---- shell compound commands --------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("line, expected", [
+    ('if [ -n "$F" ]; then cargo build --release --features "$F"; else cargo build --release; fi',
+     [["[", "-n", "$F", "]"], ["cargo", "build", "--release", "--features", "$F"], ["cargo", "build", "--release"]]),
+    ("for d in a b; do make -C $d; done", [["make", "-C", "$d"]]),
+    ("while read x; do go build ./$x; done < list", [["read", "x"], ["go", "build", "./$x"]]),
+    ("if ! cargo build; then exit 1; fi", [["cargo", "build"], ["exit", "1"]]),
+    ("echo if then else fi", [["echo", "if", "then", "else", "fi"]]),
+])
+def test_the_commands_inside_if_and_loops_are_simple_commands(line, expected):
+    assert simple_commands(line) == expected
+
+
+BRANCHES = ("FROM rust:1.94-slim AS builder\nWORKDIR /app\nCOPY . .\n"
+            'RUN if [ -n "$FEATURES" ]; then cargo build --release --features "$FEATURES"; '
+            "else cargo build --release; fi && cp target/release/app /app/app\n"
+            "FROM debian:{final}\nCOPY --from=builder /app/app /usr/local/bin/app\nCMD [\"app\"]\n")
+
+
+def test_a_cargo_build_in_both_branches_of_an_if_is_judged(knowledge):
+    assert rules(knowledge, BRANCHES.format(final="bookworm-slim")).get("MI404") == "error"
+    assert "MI404" not in rules(knowledge, BRANCHES.format(final="trixie-slim"))
+
+
+# ---- cargo workspaces ---------------------------------------------------------------------------------------------
+
+WORKSPACE = ("FROM {builder} AS builder\nWORKDIR /app\nCOPY . .\nWORKDIR /app/server\nRUN cargo build --release\n"
+             "FROM debian:bookworm-slim\nCOPY --from=builder {copied} /usr/local/bin/server\nCMD [\"server\"]\n")
+
+
+@pytest.mark.parametrize("copied", ["/app/target/release/server", "/app/server/target/release/server"])
+def test_a_member_builds_into_its_own_or_the_workspace_roots_target(knowledge, copied):
+    assert rules(knowledge, WORKSPACE.format(builder="rust:1.91", copied=copied)).get("MI404") == "error"
+    assert "MI404" not in rules(knowledge, WORKSPACE.format(builder="rust:1.91-bookworm", copied=copied))
+
+
+def test_a_target_dir_set_elsewhere_is_not_taken_for_the_workspace_root(knowledge):
+    text = WORKSPACE.format(builder="rust:1.91", copied="/app/target/release/server").replace(
+        "RUN cargo build --release", "RUN cargo build --release --target-dir /out")
+    assert "MI404" not in rules(knowledge, text)
