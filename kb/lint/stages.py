@@ -12,7 +12,7 @@ import re
 import shlex
 
 from ..model import Knowledge
-from .builds import BuiltFile, cargo_argv, cargo_build, cc_build, go_build, workspace_outputs
+from .builds import BuiltFile, cargo_argv, cargo_build, cc_build, go_build, image_programs, workspace_outputs
 from .context import NO_SOURCE, Unseen, go_sources, https_clients, tls_sources
 from .profiles import Profile, profile_for
 from .shellwords import (BIN_DIRS, CC, abspath, apk_argv, expand, is_assignment, pip_dirs, positional, simple_commands,
@@ -90,6 +90,7 @@ class Analysis:
             cwd = parent.cwd
         else:
             info = StageInfo(stage.index, stage, profile_for(self.kb, stage.base_image_resolved))
+            info.files.update((b.path, b) for b in image_programs(info))  # the node of node:*-alpine ...
             cwd = info.profile.workdir
         env = info.env
         runs = {r.line: r for r in stage.runs}
