@@ -197,9 +197,18 @@ def apk_argv(argv: list[str]) -> list[str]:
     return [argv[0], argv[i], *argv[1:i], *argv[i + 1:]]
 
 
-def pip_dirs(args: list[str], env: dict, cwd: str) -> tuple[str, ...]:
+def pip_dirs(args: list[str], env: dict, cwd: str, wheel: bool = False) -> tuple[str, ...]:
     """Where `pip install ARGS` puts packages: --target/--prefix/--root, the active venv, else the interpreter's
-    site-packages (/usr/local/lib, /usr/lib) and ~/.local for --user."""
+    site-packages (/usr/local/lib, /usr/lib) and ~/.local for --user. With `wheel`, where `pip wheel ARGS` puts the
+    wheels it builds: -w/--wheel-dir, else the current directory (a COPY of them to another stage carries what
+    they were compiled against)."""
+    if wheel:
+        for i, a in enumerate(args):
+            if a in ("-w", "--wheel-dir") and i + 1 < len(args):
+                return (abspath(expand(args[i + 1], env, "*"), cwd),)
+            if a.startswith("--wheel-dir="):
+                return (abspath(expand(a.split("=", 1)[1], env, "*"), cwd),)
+        return (cwd,)
     for i, a in enumerate(args[:-1]):
         if a in ("-t", "--target", "--prefix", "--root"):
             return (abspath(expand(args[i + 1], env, "*"), cwd),)

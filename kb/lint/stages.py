@@ -270,12 +270,12 @@ class Analysis:
             elif prog in ("pip", "pip3") or _PIP3X.fullmatch(prog) or \
                     (prog.startswith("python") and argv[1:3] == ["-m", "pip"]):
                 rest = argv[1:] if prog.startswith("pip") else argv[3:]
-                if rest and rest[0] == "install":
+                if rest and rest[0] in ("install", "wheel"):  # pip wheel -w DIR: built here, installed elsewhere
                     info.compiles.append((line, "pip install (source builds)"))
                     info.pip_npm.append((line, "pip", rest[1:], cwd))
                     venv = posixpath.dirname(posixpath.dirname(argv[0])) if "/bin/" in argv[0] else ""
                     dirs = (abspath(expand(venv, cenv, "*"), cwd),) if venv and not venv.startswith("/usr") else \
-                        pip_dirs(rest[1:], cenv, cwd)
+                        pip_dirs(rest[1:], cenv, cwd, wheel=rest[0] == "wheel")
                     info.pkg_installs.append((line, "pip", dirs))
             elif prog in ("npm", "yarn", "pnpm") and len(argv) > 1 and argv[1] in ("install", "i", "add", "ci"):
                 info.compiles.append((line, f"{prog} install (node-gyp)"))

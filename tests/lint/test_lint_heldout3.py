@@ -63,3 +63,25 @@ def test_a_target_dir_set_elsewhere_is_not_taken_for_the_workspace_root(knowledg
     text = WORKSPACE.format(builder="rust:1.91", copied="/app/target/release/server").replace(
         "RUN cargo build --release", "RUN cargo build --release --target-dir /out")
     assert "MI404" not in rules(knowledge, text)
+
+
+# ---- wheels built in one stage, installed in another ---------------------------------------------------------------
+
+WHEELS = ("FROM python:3.12-slim AS builder\n"
+          "RUN apt-get update && apt-get install -y --no-install-recommends build-essential libpq-dev\n"
+          "WORKDIR /src\nRUN pip wheel {where}psycopg2==2.9.6\n"
+          "FROM python:3.12-slim\n{final}COPY --from=builder {copied} /wheels\nRUN pip install /wheels/*\n"
+          "CMD [\"python\"]\n")
+
+
+@pytest.mark.parametrize("where, copied", [("--wheel-dir /wheels ", "/wheels"), ("-w /out ", "/out"),
+                                           ("--wheel-dir=/wheels ", "/wheels"), ("", "/src")])
+def test_wheels_compiled_against_a_library_need_it_where_they_are_installed(knowledge, where, copied):
+    assert rules(knowledge, WHEELS.format(where=where, copied=copied, final="")).get("MI412") == "warning"
+    final = "RUN apt-get update && apt-get install -y --no-install-recommends libpq5\n"
+    assert "MI412" not in rules(knowledge, WHEELS.format(where=where, copied=copied, final=final))
+
+
+def test_wheels_left_in_the_builder_are_not_the_final_images_concern(knowledge):
+    text = WHEELS.format(where="-w /wheels ", copied="/etc/hostname", final="")
+    assert "MI412" not in rules(knowledge, text)
