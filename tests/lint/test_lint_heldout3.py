@@ -85,3 +85,37 @@ def test_wheels_compiled_against_a_library_need_it_where_they_are_installed(know
 def test_wheels_left_in_the_builder_are_not_the_final_images_concern(knowledge):
     text = WHEELS.format(where="-w /wheels ", copied="/etc/hostname", final="")
     assert "MI412" not in rules(knowledge, text)
+
+
+# ---- crate features that build the C library into the program ----------------------------------------------------
+
+LOCK = "".join(f'[[package]]\nname = "{n}"\nversion = "{v}"\n\n' for n, v in
+               (("app", "0.1.0"), ("libsqlite3-sys", "0.30.1"), ("rusqlite", "0.32.1"), ("openssl-sys", "0.9.103"),
+                ("openssl", "0.10.66")))
+RUST = ("FROM rust:1.85-bookworm AS build\nWORKDIR /src\nCOPY . .\nRUN cargo build --release\n"
+        "FROM debian:bookworm-slim\nCOPY --from=build /src/target/release/app /usr/local/bin/app\nCMD [\"app\"]\n")
+
+
+def missing(knowledge, tmp_path, dependencies: str, lock: bool = True) -> str:
+    (tmp_path / "Cargo.toml").write_text(f'[package]\nname = "app"\nversion = "0.1.0"\n\n[dependencies]\n{dependencies}')
+    if lock:
+        (tmp_path / "Cargo.lock").write_text(LOCK)
+    report = lint_report(knowledge, parse_dockerfile_text(RUST, "Dockerfile"), context_dir=str(tmp_path))
+    return " ".join(f.message for f in report if f.rule == "MI412")
+
+
+@pytest.mark.parametrize("lock", [True, False])
+def test_bundled_and_vendored_features_need_no_library_at_run_time(knowledge, tmp_path, lock):
+    plain = missing(knowledge, tmp_path, 'rusqlite = "0.32"\nopenssl = "0.10"\nlibsqlite3-sys = "0.30"\n'
+                    'openssl-sys = "0.9"\n', lock)
+    assert "libsqlite" in plain and "libssl" in plain
+    built_in = missing(knowledge, tmp_path, 'rusqlite = { version = "0.32", features = ["bundled"] }\n'
+                       'openssl = { version = "0.10", features = ["vendored"] }\n'
+                       'libsqlite3-sys = "0.30"\nopenssl-sys = "0.9"\n', lock)
+    assert built_in == ""
+
+
+def test_a_feature_of_another_crate_does_not_bundle(knowledge, tmp_path):
+    got = missing(knowledge, tmp_path, 'rusqlite = { version = "0.32", features = ["chrono"] }\n'
+                  'tokio = { version = "1", features = ["bundled"] }\n')
+    assert "libsqlite" in got
