@@ -119,3 +119,19 @@ def test_a_feature_of_another_crate_does_not_bundle(knowledge, tmp_path):
     got = missing(knowledge, tmp_path, 'rusqlite = { version = "0.32", features = ["chrono"] }\n'
                   'tokio = { version = "1", features = ["bundled"] }\n')
     assert "libsqlite" in got
+
+
+# ---- HDF5: the run-time package is named by a soversion that moves with the release --------------------------------
+
+HDF5 = ("FROM debian:bookworm AS build\nRUN apt-get update && apt-get install -y g++ {dev}\nCOPY . /src\n"
+        "RUN g++ -o /app /src/main.cpp -lhdf5_serial\nFROM debian:bookworm-slim\n{final}COPY --from=build /app /app\n"
+        "CMD [\"/app\"]\n")
+
+
+@pytest.mark.parametrize("dev", ["libhdf5-dev", "libhdf5-serial-dev"])
+def test_hdf5_is_shipped_by_libhdf5_of_any_soversion(knowledge, dev):
+    report = lint_report(knowledge, parse_dockerfile_text(HDF5.format(dev=dev, final=""), "Dockerfile"))
+    assert any(f.rule == "MI412" and "libhdf5-serial (libhdf5" in f.message for f in report)
+    for runtime in ("libhdf5-103-1", "libhdf5-310"):
+        final = f"RUN apt-get update && apt-get install -y {runtime}\n"
+        assert "MI412" not in rules(knowledge, HDF5.format(dev=dev, final=final))
