@@ -256,6 +256,7 @@ class ImageFamily(Data):
     floating: str = ""  # why this reference's release or toolchain moves over time ("" when it is pinned)
     go_version: str | None = None  # the Go toolchain of a golang image when the tag does not say (None: unknown)
     libs: tuple[str, ...] | None = None  # shared libraries the image ships, by stem (libssl, libz); None: not known
+    programs: tuple[str, ...] = ()  # programs the image ships, linked against its libc (/usr/local/bin/node)
 
     def release_for(self, ref: str) -> str | None:
         import fnmatch

@@ -256,3 +256,32 @@ def cargo_build(info: "StageInfo", argv: list[str], cwd: str, env: dict, line: i
         path = posixpath.join(tdir, *sub, "release" if release else "debug", "*")
     return BuiltFile(path=path, lang="rust", linkage=linkage, line=line, needs=needs, why=why,
                              **_origin(info))
+
+
+def workspace_outputs(built: BuiltFile, argv: list[str], cwd: str, env: dict) -> list[BuiltFile]:
+    """Where else `cargo build` run in `cwd` may have put `built`: a workspace member's directory writes to the
+    workspace root's target/ (all members share one output directory, doc.rust-lang.org/cargo/reference/
+    workspaces.html), so each ancestor of `cwd` but / is a possible root: <ancestor>/target/... ."""
+    if argv[1] != "build" or env.get("CARGO_TARGET_DIR") or any(a.startswith("--target-dir") for a in argv):
+        return []
+    rel = posixpath.relpath(built.path, cwd)
+    if rel.startswith(".."):
+        return []
+    out, up = [], posixpath.dirname(cwd.rstrip("/"))
+    while up not in ("/", ""):
+        out.append(built.at(posixpath.join(up, rel)))
+        up = posixpath.dirname(up)
+    return out
+
+
+def image_programs(info: "StageInfo") -> list[BuiltFile]:
+    """The programs a stage's base image ships (the node of the node images), each linked dynamically against the
+    image's libc: a COPY of one into an image of the other libc is judged like a program built there. Their glibc
+    baseline is not the image's (Node.js release builds target an older glibc), so no glibc version is claimed."""
+    p = info.profile
+    if p.libc not in ("glibc", "musl"):
+        return []
+    return [BuiltFile(path=path, lang="image", linkage=p.libc, stage=info.index, line=info.stage.line,
+                      builder=info.stage.base_image_resolved, builder_release=None, builder_glibc=None,
+                      needs=frozenset({"libstdc++.so.6", "libgcc_s.so.1"}),
+                      why=f"{info.stage.base_image_resolved} ships it built for {p.libc}") for path in p.programs]

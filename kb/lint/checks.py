@@ -18,6 +18,8 @@ from .stages import Analysis, StageInfo
 
 
 def _describe(art: BuiltFile) -> str:
+    if art.lang == "image":
+        return f"the program {art.path} of {art.builder}"
     name = {"c": "C", "cpp": "C++", "go": "Go", "rust": "Rust"}[art.lang]
     return f"the {name} program {art.path}"
 

@@ -131,18 +131,18 @@ def cargo_lock(context_dir: str | None) -> list[str] | None:
     return [line.split("=", 1)[1].strip().strip('"') for line in text.splitlines() if line.startswith("name = ")]
 
 
-def cargo_dependencies(context_dir: str | None) -> list[tuple[str, bool, str, str]] | None:
+def cargo_dependencies(context_dir: str | None) -> list[tuple[str, bool, str, str, tuple[str, ...]]] | None:
     """The direct dependencies of the context's Cargo.toml and of its workspace members (listed by path; globs are
     not followed): (crate, are its default features on, its version requirement ("" when none: a path, git or
-    workspace dependency), the manifest naming it). Build and dev dependencies are left out (they are not linked
-    into the program). None when there is no readable Cargo.toml."""
+    workspace dependency), the manifest naming it, the features it turns on). Build and dev dependencies are left
+    out (they are not linked into the program). None when there is no readable Cargo.toml."""
     if not context_dir:
         return None
     import tomllib
 
     from ..evidence.errors import read_project_file
 
-    out: list[tuple[str, bool, str, str]] = []
+    out: list[tuple[str, bool, str, str, tuple[str, ...]]] = []
     todo, seen, found = ["Cargo.toml"], set(), False
     while todo and len(seen) < 64:
         rel = todo.pop(0)
@@ -163,12 +163,14 @@ def cargo_dependencies(context_dir: str | None) -> list[tuple[str, bool, str, st
                 continue
             for crate, spec in table.items():
                 version = spec if isinstance(spec, str) else ""
-                defaults = True
+                defaults, features = True, ()
                 if isinstance(spec, dict):
                     crate = spec.get("package") if isinstance(spec.get("package"), str) else crate
                     defaults = spec.get("default-features", spec.get("default_features", True)) is not False
                     version = spec.get("version") if isinstance(spec.get("version"), str) else ""
-                out.append((str(crate), defaults, version, rel))
+                    wanted = spec.get("features")
+                    features = tuple(str(f) for f in wanted) if isinstance(wanted, list) else ()
+                out.append((str(crate), defaults, version, rel, features))
         workspace = doc.get("workspace")
         members = workspace.get("members") if isinstance(workspace, dict) else None
         base = posixpath.dirname(rel)

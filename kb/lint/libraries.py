@@ -39,6 +39,8 @@ class Libraries:
     def __init__(self, table: dict, rust: dict | None = None, https: dict | None = None):
         self.crate_libs = {name: [lib_stem(x) for x in e.get("libs", ()) if lib_stem(x) not in ("libstdc++",)]
                            for name, e in (rust or {}).items() if e.get("libs")}
+        # crate/feature pairs that build a -sys crate's C library into the program (rusqlite/bundled, openssl/vendored)
+        self.static_with = {name: set(e.get("static_with", ())) for name, e in (rust or {}).items()}
         # crates whose default features bring native-tls, hence OpenSSL on Linux (`tls: openssl` of the https
         # table), with the first version whose defaults no longer do (`until`, None: all versions)
         self.default_openssl = {name: _version(e.get("until") or "") for name, e in (https or {}).items()
@@ -111,24 +113,29 @@ _CARGO_GO = ("cargo (links with cc)", "go build with cgo")
 
 def stage_needs(libs: Libraries, info: "StageInfo", crates: "Callable[[], list[str] | None]",
                 openmp: "Callable[[], str | None]" = lambda: None,
-                manifest: "Callable[[], list[tuple[str, bool, str, str]] | None]" = lambda: None) -> dict[str, str]:
+                manifest: "Callable[[], list[tuple] | None]" = lambda: None) -> dict[str, str]:
     """The libraries (stem -> why) what stage `info` builds links dynamically. A stage that only runs cargo or go
     links what its crates link, known from the build context's Cargo.lock (`crates`), else from the direct
     dependencies of its Cargo.toml files (`manifest`): a -sys crate or wrapper named there, or a crate whose
-    default features bring native-tls (OpenSSL on Linux) used with them. The development packages such a stage
-    installs are often there for build scripts (bindgen, pkg-config probes), so they are not evidence alone."""
+    default features bring native-tls (OpenSSL on Linux) used with them; not when a Cargo.toml turns on a feature
+    that compiles the library in (`static_with`: rusqlite/bundled, openssl/vendored). The development packages such
+    a stage installs are often there for build scripts (bindgen, pkg-config probes), so they are not evidence
+    alone."""
     needs: dict[str, str] = {}
     steps = {what for _line, what in info.compiles}
     if steps and steps <= set(_CARGO_GO) and not info.pkg_installs:
         locked = crates()
+        declared = manifest() if "cargo (links with cc)" in steps else None
+        turned_on = {f"{d[0]}/{f}" for d in declared or () for f in d[4]}
         for crate in locked or ():
-            for lib in libs.crate_libs.get(crate, ()):
+            for lib in () if libs.static_with.get(crate, set()) & turned_on else libs.crate_libs.get(crate, ()):
                 needs.setdefault(lib, f"the crate {crate} in Cargo.lock")
         if locked is None and "cargo (links with cc)" in steps:
-            for crate, defaults, version, where in manifest() or ():
-                for lib in libs.crate_libs.get(crate, ()):
+            for crate, defaults, version, where, _features in declared or ():
+                for lib in () if libs.static_with.get(crate, set()) & turned_on else libs.crate_libs.get(crate, ()):
                     needs.setdefault(lib, f"the crate {crate} in {where}")
-                if defaults and libs.openssl_by_default(crate, version):
+                if defaults and libs.openssl_by_default(crate, version) and \
+                        not libs.static_with.get("openssl-sys", set()) & turned_on:
                     needs.setdefault("libssl", f"the crate {crate} in {where}, whose default features use "
                                                "native-tls: OpenSSL on Linux")
         return needs
@@ -204,7 +211,7 @@ def _copied_libs(final: "StageInfo", index: int) -> tuple[bool, list[str]]:
 
 def missing_libraries(a: "Analysis", libs: Libraries, lineage, crates: "Callable[[], list[str] | None]",
                       openmp: "Callable[[StageInfo], str | None]" = lambda info: None, *, unknown: bool = False,
-                      manifest: "Callable[[], list[tuple[str, bool, str, str]] | None]" = lambda: None
+                      manifest: "Callable[[], list[tuple] | None]" = lambda: None
                       ) -> list[tuple[int, "StageInfo", list[tuple[str, str]]]]:
     """(COPY line, source stage, [(library, package that needs it)]) for every COPY into the final stage of code
     that links a library the final image does not have. With `unknown`, the same for a final image lint does not

@@ -14,7 +14,7 @@ from ..model import Image, ImageFamily, Knowledge
 _FIELDS = {  # field -> default (a set is made fresh per Profile)
     "ref": "", "known": False, "libc": None, "release": None, "glibc": None, "shell": None, "shell_path": None,
     "passwd": None, "gcc": False, "libstdcxx": None, "libgcc_s": None, "workdir": "/", "rust_target": None,
-    "ca_certificates": None, "go_version": None, "floating": "", "libs": None, "source": "",
+    "ca_certificates": None, "go_version": None, "floating": "", "libs": None, "source": "", "programs": (),
 }
 
 
@@ -25,7 +25,7 @@ class Profile:
     gcc, libstdcxx, libgcc_s; workdir; rust_target; ca_certificates (a CA bundle at /etc/ssl/certs, None: not
     known); go_version (the Go toolchain of a golang image, from its tag or family); floating (why the release this
     reference means moves over time, "" when the tag pins it); libs (shared libraries the image ships, by stem,
-    None: not known); source (the catalogue entry or family it came from); installed (what RUN steps installed);
+    None: not known); programs (programs the image ships, linked against its libc: /usr/local/bin/node); source (the catalogue entry or family it came from); installed (what RUN steps installed);
     provided (what COPY brought in: loader-glibc, libstdcxx, libgcc_s, passwd, shell, ca-certs, libs-bundle).
     A plain class rather than a dataclass: a one-file lint process does not import dataclasses."""
 
@@ -160,6 +160,7 @@ def _profile_for(kb: Knowledge, written: str) -> Profile:
             prof.glibc = kb.releases.get(release, {}).get("glibc")
         if fam.libs is not None:
             prof.libs = frozenset(fam.libs)
+        prof.programs = fam.programs
     if image is not None:
         prof.known, prof.libc, prof.release, prof.shell = True, image.libc, image.release, image.shell
         prof.glibc = image.libc_version if image.libc == "glibc" else None

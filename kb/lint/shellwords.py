@@ -156,6 +156,13 @@ def simple_commands(text: str) -> list[list[str]]:
     return [list(argv) for argv in done]
 
 
+#: reserved words that open a compound command and are followed by a command (if cargo build; then make; else
+#: ...): the command after them is a simple command of its own (bash(1), SHELL GRAMMAR, Compound Commands)
+_LEADING_RESERVED = {"if", "then", "else", "elif", "do", "while", "until", "!"}
+#: reserved words that close one, or open a loop header that is no command (for NAME in WORDS; case WORD in)
+_NOT_COMMANDS = {"fi", "done", "esac", "for", "select", "case"}
+
+
 def _split(text: str) -> list[list[str]]:
     text = text.replace("\\\n", " ")
     out = []
@@ -167,7 +174,9 @@ def _split(text: str) -> list[list[str]]:
             argv = shlex.split(part, comments=True)
         except ValueError:
             argv = part.split()
-        if argv:
+        while argv and argv[0] in _LEADING_RESERVED:
+            argv = argv[1:]
+        if argv and argv[0] not in _NOT_COMMANDS:
             out.append(argv)
     return out
 
@@ -188,9 +197,18 @@ def apk_argv(argv: list[str]) -> list[str]:
     return [argv[0], argv[i], *argv[1:i], *argv[i + 1:]]
 
 
-def pip_dirs(args: list[str], env: dict, cwd: str) -> tuple[str, ...]:
+def pip_dirs(args: list[str], env: dict, cwd: str, wheel: bool = False) -> tuple[str, ...]:
     """Where `pip install ARGS` puts packages: --target/--prefix/--root, the active venv, else the interpreter's
-    site-packages (/usr/local/lib, /usr/lib) and ~/.local for --user."""
+    site-packages (/usr/local/lib, /usr/lib) and ~/.local for --user. With `wheel`, where `pip wheel ARGS` puts the
+    wheels it builds: -w/--wheel-dir, else the current directory (a COPY of them to another stage carries what
+    they were compiled against)."""
+    if wheel:
+        for i, a in enumerate(args):
+            if a in ("-w", "--wheel-dir") and i + 1 < len(args):
+                return (abspath(expand(args[i + 1], env, "*"), cwd),)
+            if a.startswith("--wheel-dir="):
+                return (abspath(expand(a.split("=", 1)[1], env, "*"), cwd),)
+        return (cwd,)
     for i, a in enumerate(args[:-1]):
         if a in ("-t", "--target", "--prefix", "--root"):
             return (abspath(expand(args[i + 1], env, "*"), cwd),)

@@ -12,7 +12,7 @@ import re
 import shlex
 
 from ..model import Knowledge
-from .builds import BuiltFile, cargo_argv, cargo_build, cc_build, go_build
+from .builds import BuiltFile, cargo_argv, cargo_build, cc_build, go_build, image_programs, workspace_outputs
 from .context import NO_SOURCE, Unseen, go_sources, https_clients, tls_sources
 from .profiles import Profile, profile_for
 from .shellwords import (BIN_DIRS, CC, abspath, apk_argv, expand, is_assignment, pip_dirs, positional, simple_commands,
@@ -90,6 +90,7 @@ class Analysis:
             cwd = parent.cwd
         else:
             info = StageInfo(stage.index, stage, profile_for(self.kb, stage.base_image_resolved))
+            info.files.update((b.path, b) for b in image_programs(info))  # the node of node:*-alpine ...
             cwd = info.profile.workdir
         env = info.env
         runs = {r.line: r for r in stage.runs}
@@ -250,7 +251,9 @@ class Analysis:
                     info.compiles.append((line, f"go {argv[1]} with cgo on by default"))
             elif prog == "cargo" and len(argv) > 1 and argv[1] in ("build", "install"):
                 info.compiles.append((line, "cargo (links with cc)"))
-                self._add(info, cargo_build(info, argv, cwd, cenv, line))
+                self._add(info, built := cargo_build(info, argv, cwd, cenv, line))
+                for other in workspace_outputs(built, argv, cwd, cenv):  # a workspace member's target/ is the root's
+                    info.files.setdefault(other.path, other)
             elif prog == "cargo" and len(argv) > 2 and argv[1] in CARGO_BUILD_PLUGINS and argv[2] == "build":
                 # cargo leptos build, cargo auditable build: cargo build underneath, same target directory
                 self._add(info, cargo_build(info, ["cargo", "build", *argv[3:]], cwd, cenv, line))
@@ -267,12 +270,12 @@ class Analysis:
             elif prog in ("pip", "pip3") or _PIP3X.fullmatch(prog) or \
                     (prog.startswith("python") and argv[1:3] == ["-m", "pip"]):
                 rest = argv[1:] if prog.startswith("pip") else argv[3:]
-                if rest and rest[0] == "install":
+                if rest and rest[0] in ("install", "wheel"):  # pip wheel -w DIR: built here, installed elsewhere
                     info.compiles.append((line, "pip install (source builds)"))
                     info.pip_npm.append((line, "pip", rest[1:], cwd))
                     venv = posixpath.dirname(posixpath.dirname(argv[0])) if "/bin/" in argv[0] else ""
                     dirs = (abspath(expand(venv, cenv, "*"), cwd),) if venv and not venv.startswith("/usr") else \
-                        pip_dirs(rest[1:], cenv, cwd)
+                        pip_dirs(rest[1:], cenv, cwd, wheel=rest[0] == "wheel")
                     info.pkg_installs.append((line, "pip", dirs))
             elif prog in ("npm", "yarn", "pnpm") and len(argv) > 1 and argv[1] in ("install", "i", "add", "ci"):
                 info.compiles.append((line, f"{prog} install (node-gyp)"))

@@ -239,7 +239,7 @@ class CatalogueSections(Reader):
                     continue
                 name = self.text(entry, "name", eco)
                 keys = ("name", "libs", "note", "dev", "runtime") if eco == "system" else \
-                    ("name", "libs", "note", "tls", "system_libs", "until", "needs_package", "prebuilt_musl")
+                    ("name", "libs", "note", "tls", "system_libs", "until", "needs_package", "prebuilt_musl", "static_with")
                 if not self.keys_ok(entry, name or eco, keys, ("name",)):
                     continue
                 normal = re.sub(r"[-_.]+", "-", name).lower() if eco == "python" else \
@@ -258,6 +258,13 @@ class CatalogueSections(Reader):
                     if eco != "system":  # lint: MI441 (the system package it needs), MI408 (musl builds published)
                         known[name].update(needs_package=self.text(entry, "needs_package", name) or None,
                                            prebuilt_musl=self.flag(entry, "prebuilt_musl", name))
+                    if eco == "rust" and "static_with" in entry:  # crate/feature: builds the C library in
+                        pairs = self.strings(entry, "static_with", name)
+                        for pair in pairs:
+                            if not re.fullmatch(r"[A-Za-z0-9_-]+/[A-Za-z0-9_.+-]+", pair):
+                                self.problem(entry.key_lines.get("static_with", entry.line), name,
+                                             f"static_with: '{pair}' is not crate/feature")
+                        known[name]["static_with"] = pairs
                     if eco != "system" and "until" in entry:  # the first version whose defaults differ
                         until = self.text(entry, "until", name)
                         if not re.fullmatch(r"\d+(\.\d+)*", until or ""):

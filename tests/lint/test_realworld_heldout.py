@@ -1,8 +1,9 @@
 """Issue 9's "Done when", measured on files the rules were not written from: the held-out batches of
 tests/lint/realworld/manifest.yaml, each labelled from issues and fix commits before lint ran on it.
 heldout-2026-11-30 (22 files) was the first; heldout2-2026-11-30 (24 files) was collected after the rules written
-for the first one's misses, to see whether they generalise. Each batch's first, blind run is kept as it came out
-(heldout-results.yaml, heldout2-results.yaml); this module checks each record against the manifest, and (with the
+for the first one's misses, to see whether they generalise, and heldout3-2026-11-30 (21 files) after the rules written
+for the second's. Each batch's first, blind run is kept as it came out (heldout-results.yaml, heldout2-results.yaml,
+heldout3-results.yaml); this module checks each record against the manifest, and (with the
 corpus, $MINIMAGE_LINT_CORPUS) holds today's rates per batch to floors and reports them beside the blind ones, per
 language, batch by batch.
 
@@ -27,7 +28,13 @@ VERDICTS = {"broken": {"caught", "caught-wrong-mechanism", "missed"}, "correct":
 # websurfx (MI450); smsproxy also passes now, by MI440 naming libev instead of libpython, so it is not in the floor.
 BATCHES = {
     "heldout-2026-11-30": ("heldout-results.yaml", {"broken": 10 / 11, "correct": 1.0}),
-    "heldout2-2026-11-30": ("heldout2-results.yaml", {"broken": 10 / 13, "correct": 1.0}),
+    # heldout2: 11/13 since shell compound commands are read (airflow's pip install inside an if, so MI440 sees it).
+    "heldout2-2026-11-30": ("heldout2-results.yaml", {"broken": 11 / 13, "correct": 1.0}),
+    # blind, judged strictly (the reason must be the one that failed): broken 5/10 caught, correct 11/11. judge() looks
+    # at the rule only, and passes minifi too (MI412, naming libboost instead of the cmake build's own libraries), so
+    # the rate it measured at the blind run, 6/10, was the floor; 9/10 after the fixes for its misses (commands inside
+    # if/then/else, cargo workspace target/, programs an image ships): noah, zeroclaw (MI404) and repowise (MI409).
+    "heldout3-2026-11-30": ("heldout3-results.yaml", {"broken": 9 / 10, "correct": 1.0}),
 }
 
 
