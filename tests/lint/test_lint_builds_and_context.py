@@ -50,6 +50,29 @@ def test_a_program_cmake_installs_is_named_by_its_directory_when_the_whole_bin_d
     assert message(knowledge, text, "MI401").startswith("the C program /usr/local/bin/* is linked dynamically")
 
 
+def test_cmake_install_without_prefix_uses_the_configured_install_prefix(knowledge):
+    """`cmake --install build` alone installs under the CMAKE_INSTALL_PREFIX the configure step set; the finding is
+    on the line of the COPY, and the program is the one that install step put there."""
+    text = ("FROM debian:bookworm AS b\nRUN apt-get update && apt-get install -y build-essential cmake\n"
+            "COPY . /src\nWORKDIR /src\n"
+            "RUN cmake -S . -B build -DCMAKE_INSTALL_PREFIX=/opt/app && cmake --build build\n"
+            "RUN cmake --install build\n"
+            "FROM scratch\nCOPY --from=b /opt/app/bin/server /server\nCMD [\"/server\"]\n")
+    assert rules(knowledge, text, ignore=ORTHOGONAL) == [("MI401", 8)]
+    assert message(knowledge, text, "MI401").startswith("the C program /server is linked dynamically")
+
+
+def test_a_program_cmake_installs_in_the_final_stage_is_reported_at_its_install_line(knowledge, tmp_path):
+    """Built and installed in the final image itself, then the compiler deleted with libstdc++: MI403 points at the
+    line of `cmake --install`, where the program came to be."""
+    text = ("FROM alpine:3.20\nCOPY . /src\n"
+            "RUN apk add --no-cache --virtual .build cmake make g++ && cmake -S /src -B /build\n"
+            "RUN cmake --build /build && cmake --install /build && apk del .build\n"
+            "CMD [\"/usr/local/bin/server\"]\n")
+    files = {"CMakeLists.txt": "project(server CXX)\nadd_executable(server main.cpp)\ninstall(TARGETS server)\n"}
+    assert rules(knowledge, text, files=files, tmp_path=tmp_path, ignore=ORTHOGONAL) == [("MI403", 4)]
+
+
 def test_an_install_prefix_lint_cannot_resolve_is_not_taken_for_the_root(knowledge):
     """`--prefix $PREFIX` with PREFIX unset here: where the program went is unknown, so a file copied from the
     builder's /bin (a static busybox) is not taken for it."""
@@ -261,3 +284,17 @@ def test_apk_options_may_come_before_its_command(knowledge, install):
     text = f"FROM gcc:14 AS b\nRUN gcc -o /h h.c\nFROM alpine:3.20\nRUN {install}\nCOPY --from=b /h /h\n"
     assert rules(knowledge, text, ignore=ORTHOGONAL) == []
     assert rules(knowledge, text.replace("gcompat", "curl"), ignore=ORTHOGONAL) == [("MI401", 5)]
+
+
+def test_cargo_default_features_off_in_either_spelling_means_no_openssl(knowledge, tmp_path):
+    """Cargo reads `default_features` as `default-features` (the older spelling): reqwest 0.12 without its defaults
+    and with rustls links no OpenSSL, so a slim image without libssl is fine; with its defaults it needs libssl."""
+    text = ("FROM rust:1.85-bookworm AS build\nWORKDIR /src\nCOPY . .\nRUN cargo build --release\n"
+            "FROM debian:bookworm-slim\nCOPY --from=build /src/target/release/app /usr/local/bin/app\nCMD [\"app\"]\n")
+    manifest = ('[package]\nname = "app"\nversion = "0.1.0"\n\n[dependencies]\n'
+                'reqwest = {{ version = "0.12", {off}features = ["rustls-tls"] }}\n')
+    for n, off in enumerate(("default_features = false, ", "default-features = false, ")):
+        files = {"Cargo.toml": manifest.format(off=off)}
+        assert rules(knowledge, text, files=files, tmp_path=tmp_path / str(n), ignore=ORTHOGONAL) == [], off
+    files = {"Cargo.toml": manifest.format(off="")}
+    assert rules(knowledge, text, files=files, tmp_path=tmp_path / "on", ignore=ORTHOGONAL) == [("MI412", 6)]

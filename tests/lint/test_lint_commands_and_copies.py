@@ -289,3 +289,16 @@ def test_go_build_of_the_current_package_writes_a_program_named_after_the_module
 def test_an_npm_package_is_named_without_its_version_or_alias_target(knowledge, spec):
     text = f"FROM node:22-alpine\nWORKDIR /app\nRUN npm install {spec}\n"
     assert only(knowledge, text, "MI408").message.startswith("npm installs bcrypt on node:22-alpine (musl)")
+
+
+@pytest.mark.parametrize("copy, flagged", [
+    ("COPY --from=build /etc/passwd /etc/passwd", False),
+    ("COPY --from=build /etc/passwd /etc/", False),
+    ("COPY --from=build /etc/passwd /etc", False),  # into the directory /etc, as Docker does
+    ("COPY --from=build /etc /etc", False),  # the whole of /etc
+    ("COPY --from=build /etc/group /etc/group", True),
+])
+def test_a_passwd_copied_into_etc_by_any_spelling_resolves_user(knowledge, copy, flagged):
+    text = (f"FROM alpine:3.20 AS build\nRUN adduser -D app\nFROM scratch\n{copy}\nCOPY app /app\nUSER app\n"
+            "ENTRYPOINT [\"/app\"]\n")
+    assert (("MI407", 6) in rules(knowledge, text)) == flagged
