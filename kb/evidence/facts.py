@@ -142,10 +142,10 @@ def facts_from_project(report: ProjectReport, natives=None) -> list[Justificatio
     for obs in report.observations:
         if obs.key in OBSERVATION_FACTS:
             add(*OBSERVATION_FACTS[obs.key], obs)
-        elif obs.key == "c.links" and str(obs.value).removeprefix("-l") not in PLAIN_LIBS:
+        elif obs.key == "c.links" and obs.value not in PLAIN_LIBS:  # the name without -l: ssl, z, m
             add("native_deps", "yes", obs)
-            if str(obs.value).removeprefix("-l") in LINKED_LIBRARIES:
-                add("native_libs", LINKED_LIBRARIES[str(obs.value).removeprefix("-l")], obs)
+            if obs.value in LINKED_LIBRARIES:
+                add("native_libs", LINKED_LIBRARIES[obs.value], obs)
         if obs.key in PACKAGE_OBSERVATIONS and natives:
             entry = natives.get(PACKAGE_OBSERVATIONS[obs.key], {}).get(str(obs.value), {})
             for lib in entry.get("libs", ()) if entry.get("system_libs") else ():

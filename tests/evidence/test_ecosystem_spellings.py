@@ -3,6 +3,8 @@ entries, pip options and direct references, odd package.json values) and broken 
 file and the parser's complaint; and which file the `language` fact cites in a tree of two ecosystems."""
 from __future__ import annotations
 
+import os
+
 import kb
 from kb.evidence.facts import inspect_path
 
@@ -78,3 +80,36 @@ def test_a_lock_file_of_the_wrong_shape_is_read_as_far_as_it_goes(tmp_path):
                              NATIVES["rust"]["openssl-sys"]["note"]),
                             ("rust.tls", "openssl", "Cargo.lock", 4, "crate openssl-sys")]   # no marker: no language
     assert warnings == []
+
+
+def test_a_package_lock_over_a_source_files_limit_is_still_read(tmp_path):
+    """Lockfiles may be up to 8 MiB (a source file 1 MiB): a 1.5 MiB package-lock.json still shows its addons."""
+    filler = ", ".join(f'"node_modules/pkg{i}": {{"version": "1.0.{i}"}}' for i in range(40000))
+    lock = ('{"lockfileVersion": 3, "packages": {"": {"name": "app"}, "node_modules/bcrypt": {"version": "5.1.1"}, '
+            + filler + "}}")
+    assert 1 << 20 < len(lock) < 8 << 20
+    write(tmp_path, {"package-lock.json": lock})
+    observations, warnings, _facts = inspect(tmp_path)
+    assert not warnings and any(o[0] == "node.native_package" and o[1] == "bcrypt" for o in observations)
+
+
+def test_an_unreadable_yarn_lock_does_not_end_the_scan(tmp_path):
+    """a/yarn.lock is a FIFO (never opened): a warning says so, and b/package.json, after it, is still read."""
+    (tmp_path / "a").mkdir()
+    os.mkfifo(tmp_path / "a" / "yarn.lock")
+    write(tmp_path, {"b/package.json": '{"dependencies": {"bcrypt": "^5"}}'})
+    observations, warnings, _facts = inspect(tmp_path)
+    assert any(w.startswith("a/yarn.lock: ") for w in warnings)
+    assert any(o[0] == "node.native_package" and o[1] == "bcrypt" for o in observations)
+
+
+def test_a_gnumakefile_is_read_like_a_makefile(tmp_path):
+    write(tmp_path, {"GNUmakefile": "app: main.c\n\tcc -o app main.c -lssl -lcrypto\n", "main.c": "int main(){}\n"})
+    _observations, _warnings, facts = inspect(tmp_path)
+    assert ("native_deps", "yes", "ROOT/GNUmakefile:2 (c.links ssl)") in facts
+
+
+def test_the_c_library_and_libm_are_not_native_dependencies(tmp_path):
+    write(tmp_path, {"Makefile": "app: main.c\n\tcc -o app main.c -lm -lpthread\n", "main.c": "int main(){}\n"})
+    _observations, _warnings, facts = inspect(tmp_path)
+    assert not [f for f in facts if f[0] == "native_deps" and f[1] == "yes"]

@@ -187,6 +187,11 @@ def test_a_program_needing_glibcxx_versions_is_cpp_even_without_naming_libstdcxx
     assert not [k for k in f if k[0] in ("language", "binary_glibcxx")] and ("binary_glibc", "2.34") in f
 
 
+def test_a_program_naming_libstdcxx_without_version_references_is_cpp(tmp_path):
+    path = write_elf(tmp_path / "app", interp=GLIBC_LOADER, needed=("libstdc++.so.6", "libc.so.6"))
+    assert ("language", "cpp") in facts(path)
+
+
 def test_own_libraries_are_named_sorted_without_the_runtimes(tmp_path):
     path = write_elf(tmp_path / "app", interp=GLIBC_LOADER,
                      needed=("libz.so.1", "libm.so.6", "libc.so.6", "libssl.so.3", "libstdc++.so.6", "libz.so.1"))
