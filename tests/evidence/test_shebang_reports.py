@@ -84,6 +84,12 @@ def test_the_shebang_report(line, want):
     assert report(line) == want
 
 
+def test_bytes_that_are_not_utf8_are_shown_replaced_not_an_error():
+    """The kernel takes the #! line as bytes; a Latin-1 name in it is reported with U+FFFD, never a crash."""
+    got = report(b"#!/opt/caf\xe9/bin/python3\n")
+    assert (got["interpreter"], got["family"]) == ("/opt/caf\ufffd/bin/python3", "python")
+
+
 def test_long_shebang_lines_are_cut_by_the_kernel():
     exact = b"#!/bin/sh " + b"x" * (256 - 10)                          # 256 bytes, no newline yet
     assert report(exact)["problems"] == ["the #! line is longer than 256 bytes; the kernel truncates it"]
