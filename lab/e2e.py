@@ -14,10 +14,7 @@ For each scenario (a consultation plus a sample project in ``lab/samples/``):
 Builds run with ``--network host`` (a user's build has a network; a Dockerfile's ``apt-get install`` reaches the
 Debian archive, a package registry this machine may use); programs run with ``--network none``.
 
-Usage::
-
-    python -m lab.e2e [scenario ...]           run, print a summary, save <lab cache>/e2e/results.json
-    python -m lab.e2e --write-doc [scenario]   run, then (re)write docs/e2e-matrix.md from the results
+Usage: ``python -m lab.e2e [--write-doc] [scenario ...]`` (``--help`` says more).
 """
 from __future__ import annotations
 
@@ -409,17 +406,14 @@ def save(results: list[ScenarioResult]) -> Path:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = list(sys.argv[1:] if argv is None else argv)
-    if "-h" in args or "--help" in args:
-        print(__doc__[__doc__.index("Usage::"):].replace("Usage::", "usage:", 1).rstrip())
-        return 0
-    options = [a for a in args if a.startswith("-")]
-    if set(options) - {"--write-doc"}:
-        print(f"unknown option(s) {', '.join(sorted(set(options) - {'--write-doc'}))}; usage: python -m lab.e2e "
-              "[--write-doc] [scenario ...]", file=sys.stderr)
-        return 2
-    write_doc = "--write-doc" in args
-    names = [a for a in args if not a.startswith("-")] or [s.name for s in SCENARIOS]
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m lab.e2e", description="Build and run every plan of the "
+                                     "scenarios (all, or those named); save <lab cache>/e2e/results.json.")
+    parser.add_argument("scenario", nargs="*", help=f"one of: {', '.join(BY_NAME)}")
+    parser.add_argument("--write-doc", action="store_true", help="then rewrite docs/e2e-matrix.md (every scenario)")
+    args = parser.parse_args(argv)
+    write_doc, names = args.write_doc, args.scenario or [s.name for s in SCENARIOS]
     unknown = [n for n in names if n not in BY_NAME]
     if unknown:
         print(f"unknown scenario(s) {', '.join(unknown)}; known: {', '.join(BY_NAME)}", file=sys.stderr)
@@ -445,8 +439,7 @@ def main(argv: list[str] | None = None) -> int:
         prune(engine)
     print(f"saved {save(results)}; {time.monotonic() - t0:.0f} s")
     if write_doc:
-        tmp = DOC.with_name(DOC.name + ".tmp")  # a failed write leaves the old document whole
-        tmp.write_text(render(results))
+        (tmp := DOC.with_name(DOC.name + ".tmp")).write_text(render(results))  # a failed write leaves the old whole
         tmp.replace(DOC)
         print(f"wrote {DOC}")
     bad = [o for r in results for o in r.outcomes if o.status in (FAILED, UNEXPECTED)]
