@@ -136,7 +136,7 @@ def facts_from_project(report: ProjectReport, natives=None) -> list[Justificatio
         # the first file of that language's own observations (C and C++ share theirs), not another ecosystem's
         own = ("c.", "cpp.") if language in ("c", "cpp") else (language + ".",)
         first = next((o for o in report.observations if o.key.startswith(own)), None)
-        where = os.path.join(report.root, first.file) if first and first.file else report.root
+        where = os.path.join(report.root, first.file) if first and first.file not in ("", ".") else report.root
         out.append(_evidence("language", language, f"{where} (project files)"))
     known = set(LINKED_LIBRARIES.values())
     for obs in report.observations:

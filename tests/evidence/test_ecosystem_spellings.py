@@ -113,3 +113,10 @@ def test_the_c_library_and_libm_are_not_native_dependencies(tmp_path):
     write(tmp_path, {"Makefile": "app: main.c\n\tcc -o app main.c -lm -lpthread\n", "main.c": "int main(){}\n"})
     _observations, _warnings, facts = inspect(tmp_path)
     assert not [f for f in facts if f[0] == "native_deps" and f[1] == "yes"]
+
+
+def test_poetry_and_pdm_locks_name_their_packages(tmp_path):
+    lock = '[[package]]\nname = "psycopg2"\nversion = "2.9.9"\n\n[[package]]\nname = "requests"\nversion = "2"\n'
+    write(tmp_path, {"poetry.lock": lock})
+    observations, _warnings, _facts = inspect(tmp_path)
+    assert any(o[0] == "python.native_package" and o[1] == "psycopg2" and o[2] == "poetry.lock" for o in observations)

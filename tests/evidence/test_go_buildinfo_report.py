@@ -138,3 +138,12 @@ def test_a_version_string_at_an_unmapped_address_is_empty(tmp_path):
             + bytes(16))
     r, go = go_report(tmp_path, blob)
     assert go is None and r.warnings == ("Go build info header found but the Go version is empty",)
+
+
+@pytest.mark.parametrize("quoted, value", [('""', ""), ('"-s -w"', "-s -w"), ("``", ""), ('"\\x41"', "A"),
+                                           ("plain", "plain")])
+def test_a_quoted_setting_reads_as_its_value_even_when_empty(quoted, value):
+    """Go's build information quotes a setting's value (strconv.Quote); an empty one is `""`, which means empty."""
+    from kb.evidence.elf_go import _go_unquote
+
+    assert _go_unquote(quoted) == value

@@ -298,3 +298,17 @@ def test_cargo_default_features_off_in_either_spelling_means_no_openssl(knowledg
         assert rules(knowledge, text, files=files, tmp_path=tmp_path / str(n), ignore=ORTHOGONAL) == [], off
     files = {"Cargo.toml": manifest.format(off="")}
     assert rules(knowledge, text, files=files, tmp_path=tmp_path / "on", ignore=ORTHOGONAL) == [("MI412", 6)]
+
+
+def test_ldflags_static_in_the_environment_makes_a_cmake_build_static(knowledge):
+    text = ("FROM debian:bookworm AS b\nRUN apt-get update && apt-get install -y build-essential cmake\n"
+            "{env}COPY . /src\nWORKDIR /src\nRUN cmake -S . -B build && cmake --build build\n"
+            "FROM scratch\nCOPY --from=b /src/build/server /server\nCMD [\"/server\"]\n")
+    assert rules(knowledge, text.format(env='ENV LDFLAGS="-static"\n'), ignore=ORTHOGONAL) == []
+    assert rules(knowledge, text.format(env=""), ignore=ORTHOGONAL) == [("MI401", 7)]
+
+
+def test_cmake_build_without_a_directory_is_no_build(knowledge):
+    text = ("FROM debian:bookworm AS b\nRUN apt-get update && apt-get install -y build-essential cmake\n"
+            "RUN cmake --build\nFROM scratch\nCOPY --from=b /bin/true /true\n")
+    assert rules(knowledge, text, ignore=ORTHOGONAL) == []  # cmake's own usage error, not a crash of lint
