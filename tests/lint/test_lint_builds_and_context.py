@@ -312,3 +312,10 @@ def test_cmake_build_without_a_directory_is_no_build(knowledge):
     text = ("FROM debian:bookworm AS b\nRUN apt-get update && apt-get install -y build-essential cmake\n"
             "RUN cmake --build\nFROM scratch\nCOPY --from=b /bin/true /true\n")
     assert rules(knowledge, text, ignore=ORTHOGONAL) == []  # cmake's own usage error, not a crash of lint
+
+
+def test_meson_prefix_set_with_d_is_where_ninja_install_puts_programs(knowledge):
+    text = ("FROM debian:bookworm AS b\nRUN apt-get update && apt-get install -y build-essential meson ninja-build\n"
+            "COPY . /src\nWORKDIR /src\nRUN meson setup build -Dprefix=/opt/app && ninja -C build install\n"
+            "FROM scratch\nCOPY --from=b /opt/app/bin/server /server\nCMD [\"/server\"]\n")
+    assert rules(knowledge, text, ignore=ORTHOGONAL) == [("MI401", 7)]
