@@ -302,3 +302,18 @@ def test_a_passwd_copied_into_etc_by_any_spelling_resolves_user(knowledge, copy,
     text = (f"FROM alpine:3.20 AS build\nRUN adduser -D app\nFROM scratch\n{copy}\nCOPY app /app\nUSER app\n"
             "ENTRYPOINT [\"/app\"]\n")
     assert (("MI407", 6) in rules(knowledge, text)) == flagged
+
+
+def test_a_shell_copied_into_scratch_serves_a_shell_form_cmd(knowledge):
+    text = "FROM busybox:1.36-musl AS sh\nFROM scratch\n{copy}COPY app /app\nCMD /app --serve\n"
+    assert [r for r, _ in rules(knowledge, text.format(copy=""))] == ["MI405"]
+    assert rules(knowledge, text.format(copy="COPY --from=sh /bin/busybox /bin/sh\n")) == []
+
+
+def test_a_workdir_naming_an_unset_variable_is_not_taken_for_a_known_directory(knowledge):
+    """`WORKDIR $SRC/app` with SRC unset: where `go build -o app` writes is unknown, so a COPY of /app/app is not
+    taken for the program (an unset variable is not the empty string); with SRC set it is."""
+    text = "FROM golang:1.24 AS b\n{arg}WORKDIR $SRC/app\nCOPY . .\nRUN go build -o app .\nFROM scratch\n" \
+           "COPY --from=b {copied} /app\n"
+    assert "MI401" not in [r for r, _ in rules(knowledge, text.format(arg="", copied="/app/app"))]
+    assert ("MI401", 7) in rules(knowledge, text.format(arg="ARG SRC=/src\n", copied="/src/app/app"))
