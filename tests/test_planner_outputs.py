@@ -28,3 +28,14 @@ def test_a_binary_needing_several_glibc_versions_is_judged_by_the_newest_by_vers
     older = [r for r in result.rejected if r.rule_id == "MI151" and r.strategy == "prebuilt-binary"]
     assert older and all(r.reason.startswith("needs glibc 2.38, but the image has 2.3") for r in older), older
     assert {r.reason[-4:] for r in older} == {"2.36", "2.34"}  # Debian 12 and RHEL 9 (UBI 9)
+
+
+def test_what_a_plans_changes_add_is_shown_in_what_the_final_image_provides(rb):
+    """A Go TLS client with zone data on scratch: the CA bundle and the zone data come from the build stage, so the
+    plan says the final image will hold them ("added"); what no change adds stays as the image has it."""
+    result = rb.consult({"language": "go", "cgo": "no", "go_net": "no", "tls": "yes", "timezones": "yes",
+                         "named_user": "no", "needs_shell": "no"})
+    best = result.best
+    assert best.final_image == "scratch"
+    assert {k: best.provides[k] for k in ("ca_certificates", "tzdata", "passwd", "shell")} == \
+        {"ca_certificates": "added", "tzdata": "added", "passwd": False, "shell": "none"}

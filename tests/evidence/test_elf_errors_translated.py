@@ -2,6 +2,8 @@
 `inspect` exits 2 with it), never as a traceback: a decoding error nobody foresaw, a recursion or memory limit."""
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from kb.evidence import elf
@@ -86,3 +88,17 @@ def test_a_file_that_cannot_be_opened_for_another_reason(tmp_path):
     os.close(r)
     os.waitpid(pid, 0)
     assert out.decode() == "unreadable: cannot open the file: Too many open files"
+
+
+@pytest.mark.timeout(10)  # a blocking open would wait for a writer forever
+def test_a_path_swapped_for_a_fifo_after_the_type_check_is_refused_not_waited_on(tmp_path, monkeypatch):
+    """The race _open_regular guards: stat() saw a regular file, then the path became a FIFO with no writer. The
+    open must not block (O_NONBLOCK); the file's type is checked again on the open descriptor."""
+    from kb.evidence import elf_reader
+
+    fifo = tmp_path / "app"
+    os.mkfifo(fifo)
+    monkeypatch.setattr(elf_reader, "stat_regular_file", lambda path, what: None)  # the stat before the swap
+    with pytest.raises(EvidenceError) as err:
+        elf_reader._open_regular(str(fifo))
+    assert err.value.reason == "not-regular"
