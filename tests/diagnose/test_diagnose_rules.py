@@ -54,14 +54,18 @@ def test_a_good_user_diagnosis_loads_and_works():
 @pytest.mark.parametrize("pattern", [r"(a+)+$", r"(.*)*x", r"(?:\w+\s?)+$", r"(a|ab)*c", r"(x|)+y", r"(?:a|a)*b",
                                      r"^(([a-z])+.)+[A-Z]([a-z])+$", r"(?:(?:a+)b)*c",
                                      r"(?:a{1,2})+$",  # n a's split into ones and twos: Fibonacci many ways
-                                     r"(?:a+|b)+$", r"(?:x(?:a+)+y)?"])
+                                     r"(?:a+|b)+$", r"(?:x(?:a+)+y)?",
+                                     r"x((a+)+)y",  # inside a capturing group
+                                     r"(?=(a+)+$)", r"(?!(x|xy)*z)",  # inside a lookahead
+                                     r"(a|ab){2}c"])  # alternatives that start alike, taken twice
 def test_catastrophic_shapes_are_refused(pattern):
     assert backtracking_risk(pattern)
 
 
 @pytest.mark.parametrize("pattern", [r"exec (?P<path>/?[^\s:\"]+): no such file or directory", r"(?:ab|cd)+e",
                                      r"GLIBC_(\d+\.\d+(?:\.\d+)?)", r"[\d.]+", r"(?:x\d)?y", r"(?>a+)+b", r"a++b",
-                                     r"(?:\d|\w)*!", r"(?:a?b)+", r"(?:(?:\b)*x)+"])
+                                     r"(?:\d|\w)*!", r"(?:a?b)+", r"(?:(?:\b)*x)+",
+                                     r"(a|ab)?c"])  # taken at most once: nothing to retry
 def test_ordinary_patterns_are_accepted(pattern):
     assert backtracking_risk(pattern) is None
 
