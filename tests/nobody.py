@@ -16,15 +16,26 @@ def as_nobody(fn, *args) -> str:
             return str(fn(*args))
         except Exception as e:  # noqa: BLE001 - the same report as the child's
             return f"escaped:{type(e).__name__}:{e}"
+    return in_child(fn, *args, setup=_drop_to_nobody)
+
+
+def _drop_to_nobody() -> None:
+    os.setgroups([])
+    os.setgid(65534)
+    os.setuid(65534)
+
+
+def in_child(fn, *args, setup=None) -> str:
+    """fn(*args) in a forked child, after `setup()` there (dropping privileges, lowering a limit): what it returned,
+    as text, or 'escaped:Type:message' for an exception. The test process itself is never changed."""
     r, w = os.pipe()
     pid = os.fork()
     if pid == 0:  # child
         try:
             os.close(r)
-            os.setgroups([])
-            os.setgid(65534)
-            os.setuid(65534)
             try:
+                if setup is not None:
+                    setup()
                 out = str(fn(*args))
             except BaseException as e:  # noqa: BLE001 - report anything to the parent
                 out = f"escaped:{type(e).__name__}:{e}"

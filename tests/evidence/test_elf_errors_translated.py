@@ -52,8 +52,6 @@ def _error_of(path: str) -> str:
 
 def test_a_file_the_user_may_not_read(tmp_path):
     """As root the check runs as nobody in a child process (root reads a chmod 000 file)."""
-    import os
-
     from tests.nobody import as_nobody, reachable_tmpdir
 
     with reachable_tmpdir() as top:
@@ -66,28 +64,18 @@ def test_a_file_the_user_may_not_read(tmp_path):
 def test_a_file_that_cannot_be_opened_for_another_reason(tmp_path):
     """open() failing with EMFILE (no file descriptor left, in a child process whose limit is the lowest free
     descriptor) is named with the system's words."""
-    import os
     import resource
 
+    from tests.nobody import in_child
+
+    def no_descriptor_left() -> None:
+        free = os.dup(0)
+        os.close(free)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (free, resource.getrlimit(resource.RLIMIT_NOFILE)[1]))
+
     path = write_elf(tmp_path / "app")
-    r, w = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # child
-        try:
-            os.close(r)
-            free = os.dup(0)
-            os.close(free)
-            resource.setrlimit(resource.RLIMIT_NOFILE, (free, resource.getrlimit(resource.RLIMIT_NOFILE)[1]))
-            os.write(w, _error_of(path).encode())
-        finally:
-            os._exit(0)
-    os.close(w)
-    out = b""
-    while chunk := os.read(r, 65536):
-        out += chunk
-    os.close(r)
-    os.waitpid(pid, 0)
-    assert out.decode() == "unreadable: cannot open the file: Too many open files"
+    out = in_child(_error_of, path, setup=no_descriptor_left)
+    assert out == "unreadable: cannot open the file: Too many open files"
 
 
 @pytest.mark.timeout(10)  # a blocking open would wait for a writer forever
