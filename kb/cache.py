@@ -311,17 +311,9 @@ class CachedKnowledge(Knowledge):
 def _read_entry(path: str, reload=None):
     """(digests, knowledge) from a cache file, or None if it is missing or not exactly what we write.
     `reload` reads the knowledge from the rule files, for a lazy section that turns out not to be what we write."""
-    from .files import InputFileError, read_bytes
-
-    try:
-        blob = read_bytes(path, MAX_ENTRY, "a cache entry", follow_symlinks=False)
-    except InputFileError:
+    payload = read_payload(path, FORMAT, MAX_ENTRY)
+    if payload is None:
         return None
-    if not blob.startswith(FORMAT):
-        return None  # another format, or not ours at all
-    checksum, sep, payload = blob[len(FORMAT):].partition(b"\n")
-    if not sep or checksum.decode("ascii", "replace") != _checksum(payload):
-        return None  # torn or corrupted: marshal never sees it
     try:
         digests, data, blobs = marshal.loads(payload)
         if type(digests) is not tuple or not all(
@@ -339,15 +331,19 @@ def _read_entry(path: str, reload=None):
         return None
 
 
-def _write_entry(directory: str, path: str, knowledge: Knowledge) -> None:
-    """Write atomically: a temporary file created exclusively (never through a planted link), then renamed."""
+def _write_entry(directory: str, path: str, knowledge: Knowledge, digests) -> None:
     data = encode(knowledge)
     blobs = {name: marshal.dumps(data.pop(name)) for name in LAZY}
-    payload = marshal.dumps((_digests(knowledge.files), data, blobs))
-    blob = FORMAT + _checksum(payload).encode() + b"\n" + payload
+    write_entry(directory, path, FORMAT, marshal.dumps((digests, data, blobs)))
+
+
+def write_entry(directory: str, path: str, form: bytes, payload: bytes) -> None:
+    """`form`, the payload's checksum and the payload, written atomically: a temporary file created exclusively
+    (never through a planted link), then renamed over `path`."""
+    blob = form + _checksum(payload).encode() + b"\n" + payload
     os.makedirs(directory, mode=0o700, exist_ok=True)
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
-    tmp = os.path.join(directory, f".knowledge-{os.urandom(6).hex()}.tmp")
+    tmp = os.path.join(directory, f".{os.path.basename(path)}-{os.urandom(6).hex()}.tmp")
     fd = os.open(tmp, flags, 0o600)
     try:
         try:
@@ -365,8 +361,26 @@ def _write_entry(directory: str, path: str, knowledge: Knowledge) -> None:
         raise
 
 
-def prune(directory: str, keep: int = KEEP) -> None:
-    """Remove all but the `keep` newest entries, entries of older formats (pickles), and stale temporary files."""
+def read_payload(path: str, form: bytes, limit: int) -> bytes | None:
+    """The payload `write_entry` wrote to `path`, or None if it is missing, not a regular file, another format, torn
+    or corrupted (marshal never sees a payload whose checksum does not match)."""
+    from .files import InputFileError, read_bytes
+
+    try:
+        blob = read_bytes(path, limit, "a cache entry", follow_symlinks=False)
+    except InputFileError:
+        return None
+    if not blob.startswith(form):
+        return None  # another format, or not ours at all
+    checksum, sep, payload = blob[len(form):].partition(b"\n")
+    if not sep or checksum.decode("ascii", "replace") != _checksum(payload):
+        return None
+    return payload
+
+
+def prune(directory: str, keep: int = KEEP, prefix: str = "knowledge-") -> None:
+    """Remove all but the `keep` newest entries whose names start with `prefix`, entries of older formats (pickles),
+    and stale temporary files."""
     try:
         entries = list(os.scandir(directory))
     except OSError:
@@ -374,10 +388,10 @@ def prune(directory: str, keep: int = KEEP) -> None:
     ours = []
     for e in entries:
         try:
-            if e.name.startswith("knowledge-") and e.name.endswith(SUFFIX) and e.is_file(follow_symlinks=False):
+            if e.name.startswith(prefix) and e.name.endswith(SUFFIX) and e.is_file(follow_symlinks=False):
                 ours.append((e.stat(follow_symlinks=False).st_mtime_ns, e.path))
-            elif e.name.startswith("knowledge-") and e.name.endswith(".pickle") or \
-                    e.name.startswith(".knowledge-") and e.name.endswith(".tmp"):
+            elif e.name.startswith(prefix) and e.name.endswith(".pickle") or \
+                    e.name.startswith("." + prefix) and e.name.endswith(".tmp"):
                 os.unlink(e.path)
         except OSError:
             pass
@@ -390,7 +404,8 @@ def prune(directory: str, keep: int = KEEP) -> None:
 
 
 def load_cached(files: list[str], load, directory: str | os.PathLike | None = None) -> Knowledge:
-    """`load()` the knowledge, or reuse what an earlier call with byte-identical files (and code) stored."""
+    """`load()` the knowledge, or reuse what an earlier call with byte-identical files (and code) stored. Knowledge
+    that comes from or goes into the cache has a `cache_key` naming exactly those files and that code."""
     key = None if os.environ.get("MINIMAGE_NO_CACHE") else _key(files)
     if key is None:
         return load()
@@ -400,11 +415,19 @@ def load_cached(files: list[str], load, directory: str | os.PathLike | None = No
     if entry is not None:
         digests, knowledge = entry
         if digests == _digests([p for p, _ in digests]):
+            knowledge.cache_key = _full_key(key, digests)
             return knowledge
     knowledge = load()
+    digests = _digests(knowledge.files)
     try:
-        _write_entry(where, path, knowledge)
+        _write_entry(where, path, knowledge, digests)
         prune(where)
     except (OSError, TypeError, ValueError):
-        pass  # a read-only home is fine: we just do not cache
+        return knowledge  # a read-only home is fine: we just do not cache
+    knowledge.cache_key = _full_key(key, digests)
     return knowledge
+
+
+def _full_key(key: str, digests) -> str:
+    """The key of the top-level files and the code, and the digest of every file read (includes too)."""
+    return f"{key}-{_checksum(repr(digests).encode())}"

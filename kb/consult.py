@@ -62,8 +62,14 @@ class RuleBase:
     its continuation), catalog (the rules and their sources).
     """
 
-    def __init__(self, knowledge: Knowledge):
+    def __init__(self, knowledge: Knowledge, keep_results: bool = False,
+                 cache_dir: str | os.PathLike | None = None):
         self.knowledge = knowledge
+        self._store = None  # results kept across processes (kb/result_store.py), for the command line
+        if keep_results and knowledge.cache_key and not os.environ.get("MINIMAGE_NO_CACHE"):
+            from .result_store import ResultStore
+
+            self._store = ResultStore(knowledge.cache_key, cache_dir)
         self._planner = None
         self._index = None
         self._engine: Engine | None = None
@@ -271,6 +277,22 @@ class RuleBase:
                 assumptions.append(Assumption(fact, UNKNOWN, q.unknown_reason))
         return facts, assumptions
 
+    def result_of(self, answers: Mapping[str, str], evidence: Iterable[Justification] = ()) -> Result:
+        """The result of a session's answers and evidence: every question still open counts as `unknown`. With
+        `keep_results`, a result stored by an earlier process for exactly these answers and evidence is reused."""
+        evidence = tuple(evidence)
+        if self._store is not None:
+            stored = self._store.get(answers, evidence)
+            if stored is not None:
+                return stored
+        complete = dict(answers)
+        while pending := self.next_open_question(complete, evidence):
+            complete[pending.id] = UNKNOWN
+        result = self.run(complete, evidence)
+        if self._store is not None:
+            self._store.put(answers, evidence, result)
+        return result
+
     def run(self, answers: Mapping[str, str], evidence: Iterable[Justification] = ()) -> Result:
         """Inference and planning for answers that are complete (see Session.result).
 
@@ -364,15 +386,18 @@ def _consult_in_worker(answers: Mapping[str, str], evidence: tuple[Justification
     return _worker.consult(answers, evidence)
 
 
-def load(*extra: str | os.PathLike, cache: bool = True, cache_dir: str | os.PathLike | None = None) -> RuleBase:
+def load(*extra: str | os.PathLike, cache: bool = True, cache_dir: str | os.PathLike | None = None,
+         keep_results: bool = False) -> RuleBase:
     """The shipped rule base, with the rule files in `extra` layered on top (a clash is a RuleFileError).
 
     With `cache`, validated knowledge is reused across processes while the files' bytes stay the same (kb.cache),
-    in `cache_dir` (default: $MINIMAGE_CACHE_DIR, else $XDG_CACHE_HOME/minimage).
+    in `cache_dir` (default: $MINIMAGE_CACHE_DIR, else $XDG_CACHE_HOME/minimage); with `keep_results` too, so are
+    the results of sessions (kb.result_store: a command line run again with the same answers).
     """
     if not cache:
         return RuleBase(_read_knowledge(extra))
-    return RuleBase(load_cached(rule_files(extra), lambda: _read_knowledge(extra), cache_dir))
+    knowledge = load_cached(rule_files(extra), lambda: _read_knowledge(extra), cache_dir)
+    return RuleBase(knowledge, keep_results=keep_results, cache_dir=cache_dir)
 
 
 def _read_knowledge(extra) -> Knowledge:

@@ -368,6 +368,9 @@ class Knowledge:
     FIELDS = ("files", "questions", "derived", "evidence", "releases", "default_debian", "libraries", "images",
               "image_aliases", "strategies", "changes", "caveats", "rules", "image_families", "lints", "diagnoses",
               "native_packages")
+    # The key of the cache entry this knowledge came from or went into (kb/cache.py), else None: it names the rule
+    # files and the code exactly, so results kept across processes (kb/result_store.py) are keyed by it.
+    cache_key: str | None = None
 
     def __init__(self, **fields: Any) -> None:
         unknown = set(fields) - set(self.FIELDS)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from .errors import InvalidAnswer, InvalidEvidence, UnknownFact, UnknownImage
-from .model import UNKNOWN, Fact, Justification, Question, Result
+from .model import Fact, Justification, Question, Result
 
 
 def by_name(facts: Iterable[Justification]) -> dict[str, set[str]]:
@@ -93,10 +93,7 @@ class Session:
     def result(self) -> Result:
         """The plans for the answers and evidence so far; every question still open counts as `unknown`."""
         if self._result is None:
-            answers = dict(self.answers)
-            while pending := self.rulebase.next_open_question(answers, self.evidence):
-                answers[pending.id] = UNKNOWN
-            self._result = self.rulebase.run(answers, self.evidence)
+            self._result = self.rulebase.result_of(self.answers, self.evidence)
         return self._result
 
     def judge(self, images: Iterable[str]) -> Result:

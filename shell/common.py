@@ -147,10 +147,11 @@ def parse(parser: argparse.ArgumentParser, argv: list[str], env: Env) -> argpars
 # -- the rule base, answers, output ------------------------------------------------------------------------------------
 
 
-def load_rulebase(paths: list[str]):
+def load_rulebase(paths: list[str], keep_results: bool = False):
+    """The rule base with the user's rule files; `keep_results` for a one-shot answer (kb.result_store)."""
     import kb
 
-    return kb.load(*paths)
+    return kb.load(*paths, keep_results=keep_results)
 
 
 def write_output(text: str, args, env: Env) -> None:

@@ -214,10 +214,11 @@ def test_errors_are_one_line_on_stderr_with_the_status_of_the_table(argv, status
     assert code == status and err.startswith(message) and err.count("\n") == 1 and "Traceback" not in err
 
 
-def test_an_internal_error_is_status_70_and_its_traceback_needs_debug(monkeypatch):
+def test_an_internal_error_is_status_70_and_its_traceback_needs_debug(monkeypatch, tmp_path):
     def broken(self, *a, **k):
         raise kb.EngineError("a rule action failed: boom")
 
+    monkeypatch.setenv("MINIMAGE_CACHE_DIR", str(tmp_path))  # no result stored by another test (kb/result_store.py)
     monkeypatch.setattr(kb.RuleBase, "run", broken)
     code, _, err = run("--answer", "language=go")
     assert code == 70 and err.startswith("Error: internal error: EngineError: a rule action failed: boom")

@@ -38,7 +38,7 @@ def parser() -> argparse.ArgumentParser:
 
 
 def run(args, env) -> int:
-    rb = load_rulebase(args.rules)
+    rb = load_rulebase(args.rules, keep_results=bool(args.answer or args.answers))
     session = open_session(rb, args)
     if args.answer or args.answers:
         return emit_result(session.result(), args, env)

@@ -29,7 +29,7 @@ def parser() -> argparse.ArgumentParser:
 
 
 def run(args, env) -> int:
-    rb = load_rulebase(args.rules)
+    rb = load_rulebase(args.rules, keep_results=not (args.chat and env.stdin_isatty))
     seen = rb.inspect(args.path)
     session = open_session(rb, args, evidence=seen.evidence)
     if args.chat and env.stdin_isatty:

@@ -1,5 +1,6 @@
 """Class: a broken durable-rules install (Python 3.13 with a wheel built without the compile flag). The set-up
 never installs such a wheel, and the tool's error says how to repair it instead of a traceback or 'internal'."""
+import os
 import subprocess
 import sys
 import textwrap
@@ -15,7 +16,7 @@ def test_the_setup_builds_durable_rules_from_source_with_the_flag_never_from_a_c
     assert setup.index("--no-binary durable-rules") < setup.index("pip install -q -e")
 
 
-def test_an_import_error_of_durable_names_the_fix():
+def test_an_import_error_of_durable_names_the_fix(tmp_path):
     code = textwrap.dedent("""
         import builtins, io, sys
         real = builtins.__import__
@@ -30,7 +31,10 @@ def test_an_import_error_of_durable_names_the_fix():
                       Env(stdin=io.StringIO(), stdout=io.StringIO(), stderr=err, stdin_isatty=False))
         sys.stdout.write(f"{status}\\n{err.getvalue()}")
     """)
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=TIMEOUT)
+    # a cache of its own: a result stored by another test would answer without durable-rules (kb/result_store.py)
+    env = {**os.environ, "MINIMAGE_CACHE_DIR": str(tmp_path)}
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=TIMEOUT,
+                          env=env)
     status, _, err = proc.stdout.partition("\n")
     assert status == "70", proc.stderr
     assert "undefined symbol: PyEval_CallObject" in err and "Python 3.13" in err
