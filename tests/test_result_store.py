@@ -7,6 +7,7 @@ import random
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import kb
 from kb import result_store
@@ -60,25 +61,8 @@ def test_answers_in_another_order_are_another_entry(tmp_path):
     assert len(_entries(d)) == 2
 
 
-LAYER = """\
-images:
-  - ref: registry.example.com/base/glibc-tiny:1
-    title: in-house glibc base
-    libc: glibc
-    libc_version: "2.41"
-    loader: /lib64/ld-linux-x86-64.so.2
-    release: debian13
-    libs: [libc.so.6, libm.so.6]
-    shell: none
-    package_manager: none
-    ca_certificates: true
-    tzdata: "yes"
-    passwd: true
-    nonroot_user: app
-    size_mb: SIZE
-    size_source: measured by us
-    sources: [our registry]
-"""
+# a user's layer with an in-house image (tests/rulefiles/my-image.yaml), its size changed between two runs
+LAYER = (Path(ROOT) / "tests" / "rulefiles" / "my-image.yaml").read_text().replace("size_mb: 1.5", "size_mb: SIZE")
 
 
 NO_SHELL = {**GO, "needs_shell": "no"}
