@@ -11,7 +11,7 @@ from ..versions import parse_version
 from .builds import BuiltFile
 from .context import Unseen, cargo_dependencies, cargo_lock
 from .libraries import Libraries, missing_libraries
-from .profiles import Profile
+from .profiles import Profile, digest_only
 from .results import Hit
 from .runtime import compiler_at, install_names
 from .stages import Analysis, StageInfo
@@ -369,6 +369,9 @@ def _unknown(stage, role: str) -> dict:
 def _cannot(ref: str) -> str:
     if "$" in ref:
         return "it is set by an ARG lint cannot resolve"
+    if digest_only(ref):
+        return ("a digest without a tag: which tag, hence which release and libc, it names is not written; add the tag "
+                "(image:tag@sha256:...)")
     return "it is neither in the image catalogue nor in image_families"
 
 
