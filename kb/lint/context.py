@@ -82,7 +82,7 @@ def package_json(context_dir: str | None, sub: str = "") -> list[str]:
 def locked_packages(context_dir: str | None, tool: str, sub: str = "") -> list[str]:
     """Every package a lockfile in `sub` of the context resolves, direct and indirect (a dependency of a dependency
     is installed too): package-lock.json / npm-shrinkwrap.json for npm, yarn and pnpm; poetry.lock for poetry
-    (PEP 503 names). [] when there is none."""
+    (PEP 503 names), Pipfile.lock's default packages for pipenv. [] when there is none."""
     if not context_dir:
         return []
     from ..evidence.errors import read_project_file
@@ -95,6 +95,15 @@ def locked_packages(context_dir: str | None, tool: str, sub: str = "") -> list[s
                 if line.startswith("name = ")]
     import json
 
+    if tool == "pipenv":
+        from ..evidence.textscan import pep503
+
+        try:
+            doc = json.loads(read_project_file(context_dir, posixpath.join(sub, "Pipfile.lock")) or "{}")
+        except (ValueError, RecursionError):
+            return []
+        default = doc.get("default") if isinstance(doc, dict) else None
+        return [pep503(str(k)) for k in default] if isinstance(default, dict) else []
     for name in ("package-lock.json", "npm-shrinkwrap.json"):
         try:
             doc = json.loads(read_project_file(context_dir, posixpath.join(sub, name)) or "{}")

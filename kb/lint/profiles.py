@@ -65,6 +65,7 @@ def lib_stem(name: str) -> str:
     return _VERSION_TAIL.sub("", name) or name
 
 
+PY_TOOLS = ("pip", "poetry", "pipenv")  # install steps whose packages are Python's
 C_TOOLCHAINS = {"gcc", "build-base", "clang", "build-essential", "g++", "alpine-sdk", "cc", "clang-dev"}
 
 

@@ -281,9 +281,9 @@ class Analysis:
                 info.compiles.append((line, f"{prog} install (node-gyp)"))
                 info.pip_npm.append((line, prog, argv[2:], cwd))
                 info.pkg_installs.append((line, prog, (posixpath.join(cwd, "node_modules"),)))
-            elif prog == "poetry" and len(argv) > 1 and argv[1] in ("install", "add", "sync"):
-                info.pip_npm.append((line, "poetry", argv[2:] if argv[1] == "add" else [], cwd))
-                info.pkg_installs.append((line, "poetry", (posixpath.join(cwd, ".venv"), *pip_dirs([], cenv, cwd))))
+            elif prog in ("poetry", "pipenv") and len(argv) > 1 and argv[1] in ("install", "add", "sync"):
+                info.pip_npm.append((line, prog, argv[2:] if argv[1] == "add" else [], cwd))
+                info.pkg_installs.append((line, prog, (posixpath.join(cwd, ".venv"), *pip_dirs([], cenv, cwd))))
 
     def _ldd_bundle(self, info: StageInfo, commands: list[list[str]], cwd: str) -> None:
         """`ldd PROG | ... | xargs -I % install -D % /dist/%` (or cp --parents ... DIR): DIR now holds the

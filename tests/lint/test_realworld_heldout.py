@@ -38,8 +38,10 @@ BATCHES = {
     "heldout3-2026-11-30": ("heldout3-results.yaml", {"broken": 9 / 10, "correct": 1.0}),
     # blind, judged strictly: broken 3/11 caught (antigravity, post-rs, image-cache-daemon), 2 with a wrong mechanism,
     # 6 missed; correct 10/10. judge() looks at the rule only and also passes boring-stack (MI408 naming better-sqlite3,
-    # not the musl rspack binding) and v4l2rtspserver (MI415 reading ubuntu:18.04 as floating), so the floor is 5/11.
-    "heldout4-2026-11-30": ("heldout4-results.yaml", {"broken": 5 / 11, "correct": 1.0}),
+    # not the musl rspack binding) and v4l2rtspserver (MI415 reading ubuntu:18.04 as floating), so that floor was 5/11;
+    # 7/11 since MI470 (a wheel that opens the system's libGL: friendo-bot and Go5-Project, opencv-python, whose
+    # `expect` gained MI470) and Ubuntu's version tags (v4l2rtspserver now by MI404, not only the rule-only test).
+    "heldout4-2026-11-30": ("heldout4-results.yaml", {"broken": 7 / 11, "correct": 1.0}),
 }
 
 
