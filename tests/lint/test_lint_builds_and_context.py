@@ -120,6 +120,21 @@ def test_cmake_help_configures_nothing(knowledge, tmp_path):
     assert rules(knowledge, text, files=files, tmp_path=tmp_path) == [("MI401", 7)]
 
 
+@pytest.mark.parametrize("makefile,included,found", [
+    # the target is in an included file: make runs it, so lint reads it too (optimizely/agent's scripts/Makefile.ci)
+    ("include build/targets.mk\n", {"build/targets.mk": "app:\n\tgo build -o /out/app .\n"}, [("MI401", 7)]),
+    ("-include build/targets.mk\n", {"build/targets.mk": "app:\n\tCGO_ENABLED=0 go build -o /out/app .\n"}, []),
+    # a missing -include file, or one named by a variable, is left out, as make leaves out a missing -include
+    ("-include $(CONF)/targets.mk\napp:\n\tgo build -o /out/app .\n", {}, [("MI401", 7)]),
+])
+def test_a_makefile_include_brings_the_targets_of_the_included_file(knowledge, tmp_path, makefile, included, found):
+    text = ("FROM golang:1.22-bookworm AS b\nCOPY . /w\nWORKDIR /w\nRUN make app\nFROM scratch\n"
+            "COPY --from=b /etc/ssl/certs /etc/ssl/certs\nCOPY --from=b /out/app /app\n")
+    files = {"Makefile": makefile, "main.go": "package main\nimport \"os/user\"\nfunc main() { user.Current() }\n",
+             **included}
+    assert rules(knowledge, text, files=files, tmp_path=tmp_path) == found
+
+
 @pytest.mark.parametrize("build,why", [
     ("ENV BUILD=/b\nRUN cmake -G Ninja -S . -B $BUILD && ninja -C $BUILD",
      "cmake links dynamically by default, and CMakeLists.txt is not in the build context to say otherwise"),
