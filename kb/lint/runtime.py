@@ -275,6 +275,48 @@ def check_package_loads_system_library(a: "Analysis", rule: LintRule):
                 break  # one finding per install step
 
 
+_PY_IN_REF = re.compile(r"(?:^|/)python:(3)\.(\d+)|[:/_-]python(3)\.(\d+)")
+_PY_ENV = re.compile(r"(?:^|/)\.?venv(?:/|$)|/site-packages(?:/|$)|/dist-packages(?:/|$)|/lib/python3\.\d+(?:/|$)")
+
+
+def python_minor(a: "Analysis", index: int) -> tuple[str, str] | None:
+    """(Python X.Y, the image that says so) of stage `index`, from the image it is built FROM: the tag of an official
+    or derived Python image (python:3.12-slim, uv:python3.12-bookworm-slim) or, for distroless python3, its
+    release's python3; None when the image does not say (python:3, python:latest, an image lint does not know)."""
+    while a.stages[index].stage.base_stage is not None:
+        index = a.stages[index].stage.base_stage
+    info = a.stages[index]
+    ref = info.stage.base_image_resolved or ""
+    m = _PY_IN_REF.search(ref.lower())
+    if m:
+        major, minor = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+        return f"{major}.{minor}", ref
+    if "distroless/python3" in ref and info.profile.release:
+        version = a.kb.releases.get(info.profile.release, {}).get("python3")
+        return (version, ref) if version else None
+    return None
+
+
+@detector("lint", "python-environment-across-python-versions")
+def check_python_environment_versions(a: "Analysis", rule: LintRule):
+    """A virtual environment or site-packages directory copied from a stage on one Python minor version into a
+    final image whose Python is another: its packages sit under lib/pythonX.Y, where the other Python never looks."""
+    final = a.final
+    run = python_minor(a, final.index)
+    if run is None:
+        return
+    pkg_lines = {ln for ln, _tool, _src in final.pkg_arrivals}
+    for cf in final.stage.copy_from:
+        if cf.stage_index is None or cf.stage_index == final.index:
+            continue
+        if cf.line not in pkg_lines and not any(_PY_ENV.search("/" + src.strip("/") + "/") for src in cf.sources):
+            continue
+        built = python_minor(a, cf.stage_index)
+        if built is not None and built[0] != run[0]:
+            yield Hit(cf.line, {"what": ", ".join(cf.sources), "built": built[0], "builder": built[1],
+                                "run": run[0], "image": run[1]})
+
+
 @detector("lint", "dependencies-not-locked-on-musl")
 def check_unlocked_on_musl(a: "Analysis", rule: LintRule):
     """pip/npm on musl without a compiler installs packages lint can name but whose dependencies nothing locks:

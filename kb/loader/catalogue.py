@@ -61,7 +61,7 @@ class CatalogueSections(Reader):
             if not isinstance(info, Located):
                 self.problem(releases.key_lines.get(name, releases.line), name, "a release is a mapping (glibc, debian)")
                 continue
-            self.keys_ok(info, name, ("glibc", "debian", "glibcxx", "openssl"), ())
+            self.keys_ok(info, name, ("glibc", "debian", "glibcxx", "openssl", "python3"), ())
             self.kb.releases[name] = {k: str(v) for k, v in info.items()}
         if "default_debian" in doc:
             self.kb.default_debian = str(doc["default_debian"])

@@ -206,6 +206,13 @@ def test_a_digest_without_a_tag_is_unknown_where_the_tag_decides_the_release_or_
     assert (f.rule, f.line, f.severity) == ("MI414", 3, "info") and "a digest without a tag" in f.message
 
 
+def test_uv_derived_images_are_the_python_image_their_tag_names(knowledge):
+    assert profile_for(knowledge, "ghcr.io/astral-sh/uv:python3.12-bookworm-slim").glibc == "2.36"
+    assert profile_for(knowledge, "ghcr.io/astral-sh/uv:python3.13-trixie-slim").glibc == "2.41"
+    assert profile_for(knowledge, "ghcr.io/astral-sh/uv:python3.12-alpine").libc == "musl"
+    assert profile_for(knowledge, "ghcr.io/astral-sh/uv:python3.12-bookworm").has_compiler
+
+
 def test_unknown_images_are_never_flagged_but_said_unchecked(knowledge):
     text = "FROM gcc:14 AS b\nRUN gcc -o /h h.c\nFROM my.registry/base:1\nCOPY --from=b /h /h\nCMD /h\nUSER bob\n"
     assert rules_of(knowledge, text) == []
