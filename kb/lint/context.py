@@ -189,6 +189,24 @@ def cargo_dependencies(context_dir: str | None) -> list[tuple[str, bool, str, st
     return out if found else None
 
 
+def unseen_by(context_dir: str | None, unseen: "Unseen") -> "Unseen":
+    """Why lint cannot tell, said truly when go.mod is there but the source is not: the modules it requires, none of
+    them an HTTPS client lint knows."""
+    if unseen != NO_SOURCE or not context_dir:
+        return unseen
+    from ..evidence.errors import read_project_file
+
+    mods = [w[0] for w in (ln.replace("require", " ").replace("(", " ").split()
+                           for ln in (read_project_file(context_dir, "go.mod") or "").splitlines()
+                           if "// indirect" not in ln and not ln.startswith(("module", "go ", "toolchain")))
+            if w and "." in w[0].split("/")[0]]
+    if not mods:
+        return unseen
+    more = f" and {len(mods) - 1} more" if len(mods) > 1 else ""
+    return Unseen(f"the Go source is not in the build context, and go.mod requires {mods[0]}{more}, none of them an "
+                  "HTTPS client lint knows")
+
+
 def https_clients(context_dir: str | None, table: Mapping[str, dict]) -> str | None:
     """What go.mod (direct requirements) or Cargo.toml (dependencies) of the context names among the `https:`
     clients of the knowledge (cloud SDKs, API clients, HTTP client libraries): 'go.mod requires M (note)'."""
@@ -252,7 +270,7 @@ def tls_sources(context_dir: str, sources: list[str], natives: Mapping[str, Mapp
         for o in report.find(key):
             return f"{o.file}: {o.value}"
     if not any(f.endswith((".go", ".rs")) for f in report.files):
-        return Unseen(NO_SOURCE)
+        return unseen_by(context_dir, Unseen(NO_SOURCE))
     imports = report.find("go.third_party_import")
     if imports:
         more = f" and {len(imports) - 1} more" if len(imports) > 1 else ""

@@ -236,6 +236,15 @@ _GO = ("FROM golang:1.24 AS b\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 go buil
        "COPY --from=b /app /app\n")
 
 
+def test_go_mod_without_the_source_is_said_as_such_when_lint_cannot_tell(knowledge, tmp_path):
+    """go.mod is in the context but no .go file: MI416 names what go.mod requires, not "no go.mod"."""
+    files = {"go.mod": "module example.test/app\n\ngo 1.24\n\nrequire (\n\tgithub.com/example/thing v1.0.0\n"
+                       "\tgithub.com/example/other v1.2.0\n\tgolang.org/x/text v0.3.0 // indirect\n)\n"}
+    text = message(knowledge, _GO, "MI416", files=files, tmp_path=tmp_path)
+    assert ("(the Go source is not in the build context, and go.mod requires github.com/example/thing and 1 more, "
+            "none of them an HTTPS client lint knows)") in text
+
+
 def test_go_source_with_a_third_party_import_may_make_tls_calls_and_lint_says_it_cannot_tell(knowledge, tmp_path):
     third = {"go.mod": "module example.test/app\n\ngo 1.24\n\nrequire github.com/example/thing v1.0.0\n",
              "main.go": 'package main\n\nimport "github.com/example/thing"\n\nfunc main() { thing.Do() }\n'}
