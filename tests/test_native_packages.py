@@ -36,9 +36,17 @@ def test_a_rule_file_adds_packages_and_inspect_uses_them(tmp_path):
     ("  node:\n    - {libs: [a]}\n", "missing required key 'name'"),
     ("  rust: openssl\n", "'rust' must be a list of packages"),
     ("  https:\n    - {name: some-client, tls: openssl, until: soon}\n", "until: 'soon' is not a version"),
+    ("  python:\n    - {name: some-wheel, loads: [libGL.so.1 libgl1]}\n",
+     "loads: 'libGL.so.1 libgl1' is not 'SONAME DEBIAN-PACKAGE ALPINE-PACKAGE [PACKAGE...]'"),
 ])
 def test_bad_entries_are_load_errors(tmp_path, body, message):
     assert message in load_error(tmp_path, "native_packages:\n" + body)
+
+
+def test_loads_is_read_per_library_for_lint(rb):
+    [gl, glib] = rb.knowledge.native_packages["python"]["opencv-python"]["loads"]
+    assert tuple(gl[:3]) == ("libGL.so.1", "libgl1", "mesa-gl") and "ffmpeg" in gl[3]
+    assert glib[0] == "libgthread-2.0.so.0"
 
 
 def load_error(tmp_path, body: str) -> str:

@@ -11,7 +11,7 @@ from ..versions import parse_version
 from .builds import BuiltFile
 from .context import Unseen, cargo_dependencies, cargo_lock
 from .libraries import Libraries, missing_libraries
-from .profiles import Profile
+from .profiles import PY_TOOLS, Profile, digest_only
 from .results import Hit
 from .runtime import compiler_at, install_names
 from .stages import Analysis, StageInfo
@@ -231,7 +231,7 @@ def check_native_alpine(a: Analysis, rule: LintRule):
                 tools = "build tools are installed, so they compile from source" if compiler_at(info, line) \
                     else "there is no compiler in this stage, so the build fails for any without one"
                 yield Hit(line, {"packages": ", ".join(hits), "tool": tool, "image": info.stage.base_image_resolved,
-                                 "compile": tools}, "pip" if tool in ("pip", "poetry") else "npm")
+                                 "compile": tools}, "pip" if tool in PY_TOOLS else "npm")
 
 
 @detector("lint", "cgo-package-built-without-cgo")
@@ -369,6 +369,9 @@ def _unknown(stage, role: str) -> dict:
 def _cannot(ref: str) -> str:
     if "$" in ref:
         return "it is set by an ARG lint cannot resolve"
+    if digest_only(ref):
+        return ("a digest without a tag: which tag, hence which release and libc, it names is not written; add the tag "
+                "(image:tag@sha256:...)")
     return "it is neither in the image catalogue nor in image_families"
 
 

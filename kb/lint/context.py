@@ -82,7 +82,7 @@ def package_json(context_dir: str | None, sub: str = "") -> list[str]:
 def locked_packages(context_dir: str | None, tool: str, sub: str = "") -> list[str]:
     """Every package a lockfile in `sub` of the context resolves, direct and indirect (a dependency of a dependency
     is installed too): package-lock.json / npm-shrinkwrap.json for npm, yarn and pnpm; poetry.lock for poetry
-    (PEP 503 names). [] when there is none."""
+    (PEP 503 names), Pipfile.lock's default packages for pipenv. [] when there is none."""
     if not context_dir:
         return []
     from ..evidence.errors import read_project_file
@@ -95,6 +95,15 @@ def locked_packages(context_dir: str | None, tool: str, sub: str = "") -> list[s
                 if line.startswith("name = ")]
     import json
 
+    if tool == "pipenv":
+        from ..evidence.textscan import pep503
+
+        try:
+            doc = json.loads(read_project_file(context_dir, posixpath.join(sub, "Pipfile.lock")) or "{}")
+        except (ValueError, RecursionError):
+            return []
+        default = doc.get("default") if isinstance(doc, dict) else None
+        return [pep503(str(k)) for k in default] if isinstance(default, dict) else []
     for name in ("package-lock.json", "npm-shrinkwrap.json"):
         try:
             doc = json.loads(read_project_file(context_dir, posixpath.join(sub, name)) or "{}")
@@ -180,6 +189,24 @@ def cargo_dependencies(context_dir: str | None) -> list[tuple[str, bool, str, st
     return out if found else None
 
 
+def unseen_by(context_dir: str | None, unseen: "Unseen") -> "Unseen":
+    """Why lint cannot tell, said truly when go.mod is there but the source is not: the modules it requires, none of
+    them an HTTPS client lint knows."""
+    if unseen != NO_SOURCE or not context_dir:
+        return unseen
+    from ..evidence.errors import read_project_file
+
+    mods = [w[0] for w in (ln.replace("require", " ").replace("(", " ").split()
+                           for ln in (read_project_file(context_dir, "go.mod") or "").splitlines()
+                           if "// indirect" not in ln and not ln.startswith(("module", "go ", "toolchain")))
+            if w and "." in w[0].split("/")[0]]
+    if not mods:
+        return unseen
+    more = f" and {len(mods) - 1} more" if len(mods) > 1 else ""
+    return Unseen(f"the Go source is not in the build context, and go.mod requires {mods[0]}{more}, none of them an "
+                  "HTTPS client lint knows")
+
+
 def https_clients(context_dir: str | None, table: Mapping[str, dict]) -> str | None:
     """What go.mod (direct requirements) or Cargo.toml (dependencies) of the context names among the `https:`
     clients of the knowledge (cloud SDKs, API clients, HTTP client libraries): 'go.mod requires M (note)'."""
@@ -243,7 +270,7 @@ def tls_sources(context_dir: str, sources: list[str], natives: Mapping[str, Mapp
         for o in report.find(key):
             return f"{o.file}: {o.value}"
     if not any(f.endswith((".go", ".rs")) for f in report.files):
-        return Unseen(NO_SOURCE)
+        return unseen_by(context_dir, Unseen(NO_SOURCE))
     imports = report.find("go.third_party_import")
     if imports:
         more = f" and {len(imports) - 1} more" if len(imports) > 1 else ""

@@ -3,7 +3,8 @@ prerequisites that are targets of the same Makefile), with the Makefile's variab
 see the `go build`, `cargo build` and `gcc` commands a Dockerfile hides behind make.
 
 Only plain GNU make is read: `VAR = / := / ?= / += value`, `target: prerequisites`, tab-indented recipes,
-.DEFAULT_GOAL. Conditionals, includes and pattern rules are not evaluated. Of make's functions only those that name
+.DEFAULT_GOAL, and `include FILE...` (-include, sinclude) of files named without variables, read from the
+build context beside the Makefile. Conditionals and pattern rules are not evaluated. Of make's functions only those that name
 the Makefile's own directory are (`$(CURDIR)`, `$(dir|realpath|abspath|lastword|firstword|notdir|strip ...)`,
 `$(shell pwd)`, `$(shell dirname ...)`: the common `ROOT_DIR := $(shell dirname $(realpath $(lastword
 $(MAKEFILE_LIST))))`); any other, or one whose argument is unknown, expands to "*" (unknown). Linear in the
@@ -19,6 +20,24 @@ _RULE = re.compile(r"^([^\t#=:][^=:]*?)\s*::?(?!=)\s*(.*)$")
 _REF = re.compile(r"\$\(([^()$]*)\)|\$\{([^{}$]*)\}|\$([A-Za-z@<^])")
 MAX_DEPTH = 4
 MAX_LINES = 4000
+_INCLUDE = re.compile(r"^\s*(?:-include|sinclude|include)\s+(.+?)\s*(?:#.*)?$")
+
+
+def with_includes(text: str, read, depth: int = 0) -> str:
+    """The Makefile's text with each `include FILE...` line replaced by the text of FILE (read(path) -> str | None;
+    a file that is not there, or a name with a variable, is left out as make's -include would), nested includes
+    to a bounded depth; the result is cut at MAX_LINES as parse cuts it."""
+    out: list[str] = []
+    for line in text.splitlines()[:MAX_LINES]:
+        m = _INCLUDE.match(line) if not line.startswith("\t") else None
+        if m is None:
+            out.append(line)
+            continue
+        for path in m.group(1).split():
+            body = read(path) if "$" not in path and depth < MAX_DEPTH else None
+            if body is not None:
+                out.append(with_includes(body, read, depth + 1))
+    return "\n".join(out)
 
 
 def _words(fn, arg: str) -> str:

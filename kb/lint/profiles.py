@@ -65,6 +65,7 @@ def lib_stem(name: str) -> str:
     return _VERSION_TAIL.sub("", name) or name
 
 
+PY_TOOLS = ("pip", "poetry", "pipenv")  # install steps whose packages are Python's
 C_TOOLCHAINS = {"gcc", "build-base", "clang", "build-essential", "g++", "alpine-sdk", "cc", "clang-dev"}
 
 
@@ -139,6 +140,22 @@ def profile_for(kb: Knowledge, written: str) -> Profile:
     return hit[1].copy()
 
 
+def digest_only(written: str) -> bool:
+    """`name@sha256:...` with no tag: the digest pins an image, but which tag (release, libc) it was is not said."""
+    name, at, _digest = written.strip().partition("@")
+    return bool(at) and ":" not in name.rsplit("/", 1)[-1]
+
+
+def _tag_decides(kb: Knowledge, fam: ImageFamily, ref: str) -> bool:
+    """Whether the tag a digest leaves out decides what lint checks: the glibc release of a family whose tags name
+    releases, or the libc itself when another family takes some of the same repository's tags (python:*alpine*)."""
+    if fam.libc == "glibc" and (fam.release_by_tag or fam.floating):
+        return True
+    prefix = ref + ":"
+    return any(other.libc != fam.libc and any(pat.startswith(prefix) for pat in other.match)
+               for other in kb.image_families)
+
+
 def _profile_for(kb: Knowledge, written: str) -> Profile:
     ref = normalise_ref(written)
     prof = Profile(ref=written)
@@ -146,6 +163,8 @@ def _profile_for(kb: Knowledge, written: str) -> Profile:
         return prof
     image: Image | None = kb.image(ref) or kb.image(_with_tag(ref))
     fam = find_family(kb, ref)
+    if digest_only(written) and fam is not None and _tag_decides(kb, fam, ref):
+        return prof  # python@sha256:... is no more python:latest than python:3.9-alpine: unknown (MI414)
     if fam is not None:
         release, pinned = _release_for(fam, _with_tag(ref))
         prof.known, prof.libc, prof.release, prof.shell = True, fam.libc, release, fam.shell

@@ -16,7 +16,7 @@ from ..detectors import detector
 from ..model import LintRule
 from .context import locked_packages, package_json, requirements
 from .libraries import Libraries
-from .profiles import C_TOOLCHAINS, lib_stem
+from .profiles import C_TOOLCHAINS, PY_TOOLS, lib_stem
 from .results import Hit
 from .shellwords import apk_argv, is_assignment, positional, simple_commands, split_variables
 
@@ -52,9 +52,9 @@ def install_names(a: "Analysis", info: "StageInfo", tool: str, args: list, cwd: 
     through a requirements file or package.json; the others a lockfile resolves; whether those are all of them:
     False when a dependency of a named package can be installed that no lockfile shows)."""
     locked: list[str] = []
-    if tool == "poetry":
+    if tool in ("poetry", "pipenv"):
         names = [req_name(s) for s in args if not s.startswith("-")]
-        locked = locked_packages(a.context_dir, "poetry")
+        locked = locked_packages(a.context_dir, tool)
         return names, locked, bool(locked)
     if tool == "pip":
         specs = positional(args, takes_value=_PIP_VALUE)
@@ -192,10 +192,10 @@ def check_removed_build_libraries(a: "Analysis", rule: LintRule):
 def _may_link(a: "Analysis", info: "StageInfo", stem: str) -> bool:
     """Can what the stage built link `stem`? A compiler run, make or cmake: yes. Only pip/npm source builds: yes,
     unless lint sees every package they install and none of them is known to link it."""
-    if any(not what.startswith(("pip", "npm", "yarn", "pnpm", "poetry")) for _line, what in info.compiles):
+    if any(not what.startswith(("pip", "npm", "yarn", "pnpm", "poetry", "pipenv")) for _line, what in info.compiles):
         return True
     for _line, tool, args, cwd in info.pip_npm:
-        eco = "python" if tool in ("pip", "poetry") else "node"
+        eco = "python" if tool in PY_TOOLS else "node"
         names, locked, complete = install_names(a, info, tool, args, cwd)
         if not complete and (tool != "pip" or any(x in ("-r", "--requirement") or x.startswith((".", "/"))
                                                   for x in args) or not names):
@@ -216,7 +216,7 @@ def _installs(a: "Analysis"):
     for info, copy_line in steps:
         for line, tool, args, cwd in info.pip_npm:
             names, locked, _complete = install_names(a, info, tool, args, cwd)
-            yield copy_line or line, "python" if tool in ("pip", "poetry") else "node", [*names, *locked]
+            yield copy_line or line, "python" if tool in PY_TOOLS else "node", [*names, *locked]
 
 
 @detector("lint", "package-needs-system-package")
@@ -245,6 +245,78 @@ def check_package_needs_system_package(a: "Analysis", rule: LintRule):
             break  # one finding per install step
 
 
+@detector("lint", "package-loads-system-library")
+def check_package_loads_system_library(a: "Analysis", rule: LintRule):
+    """A Python or Node package that opens a system library at import time without bundling it (`loads` in
+    native-packages.yaml: opencv-python's libGL, python-magic's libmagic) goes into a final image without it."""
+    prof = a.final.profile
+    if not prof.known or prof.libc not in ("glibc", "musl"):
+        return
+    libs = libraries(a.kb)
+    have = {lib_stem(x) for x in prof.libs or ()}
+
+    def present(soname: str, apt: str, apk: str, more) -> bool:
+        if lib_stem(soname) in have or lib_stem(apt) in have:
+            return True  # the image ships it (GLib's libgthread comes with libglib)
+        return any(p == name or fnmatch.fnmatchcase(p, name) for p in prof.installed for name in (apt, apk, *more)) \
+            or any(libs.ships(p, lib_stem(soname)) for p in prof.installed)
+
+    for line, eco, names in _installs(a):
+        table = a.kb.native_packages.get(eco, {})
+        for name in dict.fromkeys(names):
+            missing = [(so, apt, apk) for so, apt, apk, more in (table.get(name) or {}).get("loads") or ()
+                       if not present(so, apt, apk, more)]
+            if missing:
+                musl = prof.libc == "musl"
+                yield Hit(line, {"package": name, "libs": ", ".join(so for so, _apt, _apk in missing),
+                                 "first": missing[0][0], "image": a.final.stage.base_image_resolved,
+                                 "packages": " ".join(dict.fromkeys(apk if musl else apt for _so, apt, apk in missing))},
+                          "apk" if musl else "apt")
+                break  # one finding per install step
+
+
+_PY_IN_REF = re.compile(r"(?:^|/)python:(3)\.(\d+)|[:/_-]python(3)\.(\d+)")
+_PY_ENV = re.compile(r"(?:^|/)\.?venv(?:/|$)|/site-packages(?:/|$)|/dist-packages(?:/|$)|/lib/python3\.\d+(?:/|$)")
+
+
+def python_minor(a: "Analysis", index: int) -> tuple[str, str] | None:
+    """(Python X.Y, the image that says so) of stage `index`, from the image it is built FROM: the tag of an official
+    or derived Python image (python:3.12-slim, uv:python3.12-bookworm-slim) or, for distroless python3, its
+    release's python3; None when the image does not say (python:3, python:latest, an image lint does not know)."""
+    while a.stages[index].stage.base_stage is not None:
+        index = a.stages[index].stage.base_stage
+    info = a.stages[index]
+    ref = info.stage.base_image_resolved or ""
+    m = _PY_IN_REF.search(ref.lower())
+    if m:
+        major, minor = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+        return f"{major}.{minor}", ref
+    if "distroless/python3" in ref and info.profile.release:
+        version = a.kb.releases.get(info.profile.release, {}).get("python3")
+        return (version, ref) if version else None
+    return None
+
+
+@detector("lint", "python-environment-across-python-versions")
+def check_python_environment_versions(a: "Analysis", rule: LintRule):
+    """A virtual environment or site-packages directory copied from a stage on one Python minor version into a
+    final image whose Python is another: its packages sit under lib/pythonX.Y, where the other Python never looks."""
+    final = a.final
+    run = python_minor(a, final.index)
+    if run is None:
+        return
+    pkg_lines = {ln for ln, _tool, _src in final.pkg_arrivals}
+    for cf in final.stage.copy_from:
+        if cf.stage_index is None or cf.stage_index == final.index:
+            continue
+        if cf.line not in pkg_lines and not any(_PY_ENV.search("/" + src.strip("/") + "/") for src in cf.sources):
+            continue
+        built = python_minor(a, cf.stage_index)
+        if built is not None and built[0] != run[0]:
+            yield Hit(cf.line, {"what": ", ".join(cf.sources), "built": built[0], "builder": built[1],
+                                "run": run[0], "image": run[1]})
+
+
 @detector("lint", "dependencies-not-locked-on-musl")
 def check_unlocked_on_musl(a: "Analysis", rule: LintRule):
     """pip/npm on musl without a compiler installs packages lint can name but whose dependencies nothing locks:
@@ -258,9 +330,9 @@ def check_unlocked_on_musl(a: "Analysis", rule: LintRule):
             names, _locked, complete = install_names(a, info, tool, args, cwd)
             if complete or not names:
                 continue  # all locked, or nothing lint could read (the packages are not known at all)
-            table = a.kb.native_packages.get("python" if tool in ("pip", "poetry") else "node", {})
+            table = a.kb.native_packages.get("python" if tool in PY_TOOLS else "node", {})
             if any(n in table and not table[n].get("prebuilt_musl") for n in names):
                 continue  # MI408 warns about this step already, and its fix is the same
             what = ", ".join(names[:3]) + (" ..." if len(names) > 3 else "")
             yield Hit(line, {"tool": tool, "what": what, "image": info.stage.base_image_resolved},
-                      "pip" if tool in ("pip", "poetry") else "npm")
+                      "pip" if tool in PY_TOOLS else "npm")

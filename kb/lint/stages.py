@@ -281,9 +281,9 @@ class Analysis:
                 info.compiles.append((line, f"{prog} install (node-gyp)"))
                 info.pip_npm.append((line, prog, argv[2:], cwd))
                 info.pkg_installs.append((line, prog, (posixpath.join(cwd, "node_modules"),)))
-            elif prog == "poetry" and len(argv) > 1 and argv[1] in ("install", "add", "sync"):
-                info.pip_npm.append((line, "poetry", argv[2:] if argv[1] == "add" else [], cwd))
-                info.pkg_installs.append((line, "poetry", (posixpath.join(cwd, ".venv"), *pip_dirs([], cenv, cwd))))
+            elif prog in ("poetry", "pipenv") and len(argv) > 1 and argv[1] in ("install", "add", "sync"):
+                info.pip_npm.append((line, prog, argv[2:] if argv[1] == "add" else [], cwd))
+                info.pkg_installs.append((line, prog, (posixpath.join(cwd, ".venv"), *pip_dirs([], cenv, cwd))))
 
     def _ldd_bundle(self, info: StageInfo, commands: list[list[str]], cwd: str) -> None:
         """`ldd PROG | ... | xargs -I % install -D % /dist/%` (or cp --parents ... DIR): DIR now holds the
@@ -351,13 +351,13 @@ class Analysis:
         if key not in self.context_cache:
             from ..evidence.errors import read_project_file
 
-            text = None
+            from .makefiles import with_includes  # `include FILE`: FILE's text in its place
+
             rel = where.lstrip("/") if where and not where.startswith("/") else ""
-            for candidate in ([name] if name else ["GNUmakefile", "makefile", "Makefile"]):
-                text = read_project_file(self.context_dir, posixpath.join(rel, candidate))
-                if text is not None:
-                    break
-            self.context_cache[key] = text
+            read = lambda path: read_project_file(self.context_dir, posixpath.join(rel, path))  # noqa: E731
+            texts = (read(c) for c in ([name] if name else ["GNUmakefile", "makefile", "Makefile"]))
+            text = next((t for t in texts if t is not None), None)
+            self.context_cache[key] = with_includes(text, read) if text is not None else None
         return self.context_cache[key]
 
     def _add(self, info: StageInfo, built: BuiltFile | None) -> None:

@@ -61,7 +61,7 @@ class CatalogueSections(Reader):
             if not isinstance(info, Located):
                 self.problem(releases.key_lines.get(name, releases.line), name, "a release is a mapping (glibc, debian)")
                 continue
-            self.keys_ok(info, name, ("glibc", "debian", "glibcxx", "openssl"), ())
+            self.keys_ok(info, name, ("glibc", "debian", "glibcxx", "openssl", "python3"), ())
             self.kb.releases[name] = {k: str(v) for k, v in info.items()}
         if "default_debian" in doc:
             self.kb.default_debian = str(doc["default_debian"])
@@ -239,7 +239,8 @@ class CatalogueSections(Reader):
                     continue
                 name = self.text(entry, "name", eco)
                 keys = ("name", "libs", "note", "dev", "runtime") if eco == "system" else \
-                    ("name", "libs", "note", "tls", "system_libs", "until", "needs_package", "prebuilt_musl", "static_with")
+                    ("name", "libs", "note", "tls", "system_libs", "until", "needs_package", "prebuilt_musl", "static_with",
+                     "loads")
                 if not self.keys_ok(entry, name or eco, keys, ("name",)):
                     continue
                 normal = re.sub(r"[-_.]+", "-", name).lower() if eco == "python" else \
@@ -258,6 +259,8 @@ class CatalogueSections(Reader):
                     if eco != "system":  # lint: MI441 (the system package it needs), MI408 (musl builds published)
                         known[name].update(needs_package=self.text(entry, "needs_package", name) or None,
                                            prebuilt_musl=self.flag(entry, "prebuilt_musl", name))
+                    if eco in ("python", "node") and "loads" in entry:  # MI470: system libraries it loads
+                        known[name]["loads"] = self._loads(entry, name)
                     if eco == "rust" and "static_with" in entry:  # crate/feature: builds the C library in
                         pairs = self.strings(entry, "static_with", name)
                         for pair in pairs:
@@ -276,6 +279,19 @@ class CatalogueSections(Reader):
                         known[name].update(dev=self.strings(entry, "dev", name),
                                            runtime=self.strings(entry, "runtime", name))
 
+
+    def _loads(self, entry, name: str) -> list:
+        """`loads`: "SONAME DEBIAN-PACKAGE ALPINE-PACKAGE [more packages that bring it]" per system library the
+        package opens at import time without bundling it; as (soname, apt, apk, (globs...))."""
+        out = []
+        for text in self.strings(entry, "loads", name):
+            words = text.split()
+            if len(words) < 3 or ".so" not in words[0]:
+                self.problem(entry.key_lines.get("loads", entry.line), name,
+                             f"loads: '{text}' is not 'SONAME DEBIAN-PACKAGE ALPINE-PACKAGE [PACKAGE...]'")
+                continue
+            out.append((words[0], words[1], words[2], tuple(words[3:])))
+        return out
 
 def library_stem(soname: str, entry: dict) -> str:
     """The name lint knows a `libraries` entry by: its group's `name` is the package-ish name the questions use

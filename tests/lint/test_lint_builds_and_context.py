@@ -120,6 +120,21 @@ def test_cmake_help_configures_nothing(knowledge, tmp_path):
     assert rules(knowledge, text, files=files, tmp_path=tmp_path) == [("MI401", 7)]
 
 
+@pytest.mark.parametrize("makefile,included,found", [
+    # the target is in an included file: make runs it, so lint reads it too (optimizely/agent's scripts/Makefile.ci)
+    ("include build/targets.mk\n", {"build/targets.mk": "app:\n\tgo build -o /out/app .\n"}, [("MI401", 7)]),
+    ("-include build/targets.mk\n", {"build/targets.mk": "app:\n\tCGO_ENABLED=0 go build -o /out/app .\n"}, []),
+    # a missing -include file, or one named by a variable, is left out, as make leaves out a missing -include
+    ("-include $(CONF)/targets.mk\napp:\n\tgo build -o /out/app .\n", {}, [("MI401", 7)]),
+])
+def test_a_makefile_include_brings_the_targets_of_the_included_file(knowledge, tmp_path, makefile, included, found):
+    text = ("FROM golang:1.22-bookworm AS b\nCOPY . /w\nWORKDIR /w\nRUN make app\nFROM scratch\n"
+            "COPY --from=b /etc/ssl/certs /etc/ssl/certs\nCOPY --from=b /out/app /app\n")
+    files = {"Makefile": makefile, "main.go": "package main\nimport \"os/user\"\nfunc main() { user.Current() }\n",
+             **included}
+    assert rules(knowledge, text, files=files, tmp_path=tmp_path) == found
+
+
 @pytest.mark.parametrize("build,why", [
     ("ENV BUILD=/b\nRUN cmake -G Ninja -S . -B $BUILD && ninja -C $BUILD",
      "cmake links dynamically by default, and CMakeLists.txt is not in the build context to say otherwise"),
@@ -219,6 +234,15 @@ def test_an_https_client_crate_in_cargo_toml_is_evidence_of_tls_calls(knowledge,
 
 _GO = ("FROM golang:1.24 AS b\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 go build -o /app .\nFROM scratch\n"
        "COPY --from=b /app /app\n")
+
+
+def test_go_mod_without_the_source_is_said_as_such_when_lint_cannot_tell(knowledge, tmp_path):
+    """go.mod is in the context but no .go file: MI416 names what go.mod requires, not "no go.mod"."""
+    files = {"go.mod": "module example.test/app\n\ngo 1.24\n\nrequire (\n\tgithub.com/example/thing v1.0.0\n"
+                       "\tgithub.com/example/other v1.2.0\n\tgolang.org/x/text v0.3.0 // indirect\n)\n"}
+    text = message(knowledge, _GO, "MI416", files=files, tmp_path=tmp_path)
+    assert ("(the Go source is not in the build context, and go.mod requires github.com/example/thing and 1 more, "
+            "none of them an HTTPS client lint knows)") in text
 
 
 def test_go_source_with_a_third_party_import_may_make_tls_calls_and_lint_says_it_cannot_tell(knowledge, tmp_path):

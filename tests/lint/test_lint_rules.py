@@ -195,6 +195,24 @@ def test_image_references_are_normalised(knowledge):
     assert not profile_for(knowledge, "registry.example.test/unknown:1").known
 
 
+def test_a_digest_without_a_tag_is_unknown_where_the_tag_decides_the_release_or_libc(knowledge):
+    digest = "@sha256:" + "4" * 64
+    for ref in ("python" + digest, "debian" + digest, "ubuntu" + digest, "node" + digest):
+        assert not profile_for(knowledge, ref).known, ref  # not read as :latest
+    assert profile_for(knowledge, "python:3.12-slim-bookworm" + digest).glibc == "2.36"
+    assert profile_for(knowledge, "alpine" + digest).libc == "musl"  # every alpine tag is musl
+    text = f"FROM golang:1.22-bookworm AS b\nRUN go build -o /app .\nFROM debian{digest}\nCOPY --from=b /app /app\n"
+    [f] = lint_text(knowledge, text)
+    assert (f.rule, f.line, f.severity) == ("MI414", 3, "info") and "a digest without a tag" in f.message
+
+
+def test_uv_derived_images_are_the_python_image_their_tag_names(knowledge):
+    assert profile_for(knowledge, "ghcr.io/astral-sh/uv:python3.12-bookworm-slim").glibc == "2.36"
+    assert profile_for(knowledge, "ghcr.io/astral-sh/uv:python3.13-trixie-slim").glibc == "2.41"
+    assert profile_for(knowledge, "ghcr.io/astral-sh/uv:python3.12-alpine").libc == "musl"
+    assert profile_for(knowledge, "ghcr.io/astral-sh/uv:python3.12-bookworm").has_compiler
+
+
 def test_unknown_images_are_never_flagged_but_said_unchecked(knowledge):
     text = "FROM gcc:14 AS b\nRUN gcc -o /h h.c\nFROM my.registry/base:1\nCOPY --from=b /h /h\nCMD /h\nUSER bob\n"
     assert rules_of(knowledge, text) == []

@@ -1,9 +1,10 @@
 """Issue 9's "Done when", measured on files the rules were not written from: the held-out batches of
 tests/lint/realworld/manifest.yaml, each labelled from issues and fix commits before lint ran on it.
 heldout-2026-11-30 (22 files) was the first; heldout2-2026-11-30 (24 files) was collected after the rules written
-for the first one's misses, to see whether they generalise, and heldout3-2026-11-30 (21 files) after the rules written
-for the second's. Each batch's first, blind run is kept as it came out (heldout-results.yaml, heldout2-results.yaml,
-heldout3-results.yaml); this module checks each record against the manifest, and (with the
+for the first one's misses, to see whether they generalise, heldout3-2026-11-30 (21 files) after the rules written
+for the second's, and heldout4-2026-11-30 (21 files) after the rules written for the third's. Each batch's first, blind
+run is kept as it came out (heldout-results.yaml, heldout2-results.yaml, heldout3-results.yaml, heldout4-results.yaml);
+this module checks each record against the manifest, and (with the
 corpus, $MINIMAGE_LINT_CORPUS) holds today's rates per batch to floors and reports them beside the blind ones, per
 language, batch by batch.
 
@@ -35,6 +36,12 @@ BATCHES = {
     # the rate it measured at the blind run, 6/10, was the floor; 9/10 after the fixes for its misses (commands inside
     # if/then/else, cargo workspace target/, programs an image ships): noah, zeroclaw (MI404) and repowise (MI409).
     "heldout3-2026-11-30": ("heldout3-results.yaml", {"broken": 9 / 10, "correct": 1.0}),
+    # blind, judged strictly: broken 3/11 caught (antigravity, post-rs, image-cache-daemon), 2 with a wrong mechanism,
+    # 6 missed; correct 10/10. judge() looks at the rule only and also passes boring-stack (MI408 naming better-sqlite3,
+    # not the musl rspack binding) and v4l2rtspserver (MI415 reading ubuntu:18.04 as floating), so that floor was 5/11;
+    # 7/11 since MI470 (a wheel that opens the system's libGL: friendo-bot and Go5-Project, opencv-python, whose
+    # `expect` gained MI470) and Ubuntu's version tags (v4l2rtspserver now by MI404, not only the rule-only test).
+    "heldout4-2026-11-30": ("heldout4-results.yaml", {"broken": 7 / 11, "correct": 1.0}),
 }
 
 
