@@ -228,3 +228,28 @@ class Context(Data):
     binary_arch: str = ""  # its ELF machine, as inspect names it (x86_64, aarch64, ...)
     named_libs: frozenset[str] = frozenset()  # sonames of the native libraries the user named (native_libs)
     named_dev: tuple[dict, ...] = ()  # their `dev` package entries (knowledge/releases.yaml libraries), in order
+
+
+def context(kb: "Knowledge", known: dict[str, set[str]]) -> Context:  # noqa: F821 - kb.model's
+    """What one consultation's plans are built from, out of its facts."""
+    named = [(soname, info) for soname, info in sorted(kb.libraries.items())
+             if info.get("name") in known.get("native_libs", ())]
+    return Context(needs=known.get("needs", set()),
+                   changes=[kb.changes[c] for c in sorted(known.get("change", ()))],
+                   caveat_ids=known.get("caveat", set()), inspected=inspected(known),
+                   binary_name=next(iter(known.get("binary_name", ())), "app"),
+                   platform=min(known.get("platform", ()), default="amd64"),
+                   binary_platform=min(known.get("binary_platform", ()), default=None),
+                   binary_arch=min(known.get("binary_arch", ()), default=""),
+                   named_libs=frozenset(soname for soname, _ in named),
+                   named_dev=tuple(info["dev"] for _, info in named if info.get("dev")))
+
+
+def inspected(known: dict[str, set[str]]) -> Artefact | None:
+    """The artefact an inspected binary describes, from its evidence facts."""
+    libc = next(iter(known.get("binary_libc", ())), None)
+    if libc is None:
+        return None
+    newest = lambda name: max(known.get(name, ()), key=parse_version, default=None)  # noqa: E731
+    return Artefact(libc, frozenset(known.get("binary_needs", ())), newest("binary_glibc"), None, "",
+                    newest("binary_glibcxx"))

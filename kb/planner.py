@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 
-from .checks import STATIC_CHECKS, Artefact, Context, Pair, Rejected, cross_built, newer_runtime
+from .checks import STATIC_CHECKS, Artefact, Context, Pair, Rejected, context, cross_built, newer_runtime
 from .detectors import DETECTORS
 from .model import Change, Image, Justification, Knowledge, Plan, Reason, Rejection, Rule, Step, Strategy
 from .versions import parse_version
@@ -21,7 +21,7 @@ OLDER_RELEASE_MARGIN = 0.10
 NEWER_RUNTIME_MARGIN = 0.10
 
 MUSL_RESERVED = ("libc.", "libdl.", "libm.", "libpthread.", "librt.", "libutil.", "libxnet.")
-OUTCOMES_KEPT = 512  # distinct planning contexts whose evaluated pairs a Planner keeps (a few MB at most)
+OUTCOMES_KEPT = 512  # (strategy, planning context) evaluations a Planner keeps (a few MB at most)
 
 
 class Planner:
@@ -31,21 +31,14 @@ class Planner:
         self.images = [img for img in kb.images.values() if not img.deprecated]
         # (strategy, image) -> the outcome of STATIC_CHECKS: a Rejection, or (artefact, what they verified)
         self._static: dict[tuple[str, str], Rejection | tuple[Artefact, dict[str, str]]] = {}
-        # what plan() evaluated for a context (the facts evaluate reads, the strategies, the images), oldest first
+        # (strategy, images, what evaluate reads of the context for it) -> its evaluation, oldest first; and per
+        # strategy, the changes and caveats that can apply to it, and its candidates in the catalogue
         self._outcomes: dict[tuple, tuple[tuple, tuple[Rejection, ...]]] = {}
+        self._reads: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
+        self._candidates: dict[str, tuple[tuple, tuple[Rejection, ...]]] = {}
         self._outcomes_lock = threading.Lock()
 
     # -- the artefact of a strategy, for one final image ------------------------------------------------------------
-
-    @staticmethod
-    def inspected(known: dict[str, set[str]]) -> Artefact | None:
-        """The artefact an inspected binary describes, from its evidence facts."""
-        libc = next(iter(known.get("binary_libc", ())), None)
-        if libc is None:
-            return None
-        newest = lambda name: max(known.get(name, ()), key=parse_version, default=None)  # noqa: E731
-        return Artefact(libc, frozenset(known.get("binary_needs", ())), newest("binary_glibc"), None, "",
-                        newest("binary_glibcxx"))
 
     def artefact(self, strategy: Strategy, image: Image, ctx: "Context") -> Artefact | Rejection:
         build_image, release = strategy.build_image, strategy.build_release
@@ -109,10 +102,7 @@ class Planner:
         if strategy.prebuilt:  # the inspected binary's needs come from the consultation's evidence
             rejection = self.run_checks(pair, DETECTORS["check"])
         else:  # what only the pair decides is checked once per pair, then reused by every consultation
-            static = self._static.get((strategy.id, image.ref))
-            if static is None:
-                static = self.run_checks(pair, STATIC_CHECKS) or (pair.art, dict(pair.used))
-                self._static[(strategy.id, image.ref)] = static
+            static = self.static_outcome(strategy, image)
             if isinstance(static, Rejection):
                 return static
             pair._art, pair.used = static[0], dict(static[1])
@@ -140,6 +130,33 @@ class Planner:
             platforms=self.platforms(strategy, image, ctx), build_platform=build_platform,
             final_platform=f"linux/{ctx.platform}" if strategy.prebuilt and ctx.platform != "amd64" else "")
         return plan, pair.used, applied
+
+    def static_outcome(self, strategy: Strategy, image: Image) -> Rejection | tuple[Artefact, dict[str, str]]:
+        """For a strategy that builds the program: the pair's outcome of STATIC_CHECKS, which read no context (a
+        Rejection, or the artefact and what they verified), computed once per pair."""
+        static = self._static.get((strategy.id, image.ref))
+        if static is None:
+            pair = Pair(self, strategy, image, None)
+            static = self.run_checks(pair, STATIC_CHECKS) or (pair.art, dict(pair.used))
+            self._static[(strategy.id, image.ref)] = static
+        return static
+
+    def candidates(self, strategy: Strategy, images: list[Image]) -> tuple[tuple, tuple[Rejection, ...]]:
+        """The images a strategy that builds the program may run on whatever the consultation, in order, each with
+        the rejections by STATIC_CHECKS of the images before it (since the one before it that passes), and the
+        rejections after the last one: all that evaluate() would do on the others is the same in every
+        consultation. A runtime image for a binary is left out, as evaluate() leaves it."""
+        out, rejected = [], []
+        for image in images:
+            if strategy.runtime is None and image.runtime is not None:
+                continue
+            static = self.static_outcome(strategy, image)
+            if isinstance(static, Rejection):
+                rejected.append(static)
+            else:
+                out.append((tuple(rejected), image))
+                rejected = []
+        return tuple(out), tuple(rejected)
 
     def run_checks(self, pair: "Pair", names) -> Rejection | None:
         """The MI15x checks `names`, in the order registered below; the first that fails rejects the image."""
@@ -285,50 +302,70 @@ class Planner:
     def plan(self, known: dict[str, set[str]], trail: list[Justification],
              images: list[Image] | None = None) -> tuple[list[Plan], list[Rejection]]:
         """Every derived strategy on every image (by default the catalogue less deprecated images), ranked."""
-        named = [(soname, info) for soname, info in sorted(self.kb.libraries.items())
-                 if info.get("name") in known.get("native_libs", ())]
-        ctx = Context(needs=known.get("needs", set()),
-                       changes=[self.kb.changes[c] for c in sorted(known.get("change", ()))],
-                       caveat_ids=known.get("caveat", set()), inspected=self.inspected(known),
-                       binary_name=next(iter(known.get("binary_name", ())), "app"),
-                       platform=min(known.get("platform", ()), default="amd64"),
-                       binary_platform=min(known.get("binary_platform", ()), default=None),
-                       binary_arch=min(known.get("binary_arch", ()), default=""),
-                       named_libs=frozenset(soname for soname, _ in named),
-                       named_dev=tuple(info["dev"] for _, info in named if info.get("dev")))
-        strategies = tuple(sorted(known.get("strategy", ())))
-        # A pair's outcome depends only on its strategy, its image and the context (evaluate never reads the trail),
-        # so consultations that differ only in other facts share one evaluation; justify() is per consultation.
-        key = (strategies, None if images is None else tuple(i.ref for i in images), _context_key(ctx))
-        outcome = self._outcomes.get(key)
-        if outcome is None:
-            outcome = self._evaluate_all(strategies, self.images if images is None else images, ctx)
-            with self._outcomes_lock:
-                self._outcomes[key] = outcome
-                if len(self._outcomes) > OUTCOMES_KEPT:
-                    del self._outcomes[next(iter(self._outcomes))]
-        plans, rejections = outcome
-        chains = _Chains(self.kb, trail)
-        ranked = [self.justify(plan, basis, chains, rank) for rank, (plan, basis) in enumerate(plans, 1)]
-        return ranked, list(rejections)
-
-    def _evaluate_all(self, strategies: tuple[str, ...], images: list[Image],
-                      ctx: "Context") -> tuple[tuple, tuple[Rejection, ...]]:
-        """Every strategy on every image: the viable pairs sorted by size (plan, checks used, changes applied),
-        and the rejections. Shared by consultations: nothing here is mutated afterwards."""
-        plans: list[tuple[Plan, dict[str, str], list[Change]]] = []
+        ctx = context(self.kb, known)
+        chosen = self.images if images is None else images
+        refs = None if images is None else tuple(i.ref for i in images)
+        plans: list[tuple[tuple, Plan, tuple]] = []
         rejections: list[Rejection] = []
+        strategies = sorted(known.get("strategy", ()))
         for sid in strategies:
-            strategy = self.kb.strategies[sid]
-            for image in images:
-                outcome = self.evaluate(strategy, image, ctx)
-                if isinstance(outcome, Rejection):
-                    rejections.append(outcome)
-                elif outcome is not None:
-                    plans.append(outcome)
-        plans.sort(key=lambda pc: (self.rank_size(pc[0]), len(pc[0].caveats), len(pc[0].changes),
-                                   pc[0].final_image, pc[0].strategy))
-        return tuple((plan, self.basis(plan, used, applied)) for plan, used, applied in plans), tuple(rejections)
+            ranked, rejected = self._strategy_outcome(self.kb.strategies[sid], chosen, refs, ctx)
+            plans += ranked
+            rejections += rejected
+        if len(strategies) > 1:  # each strategy's plans come sorted; the keys are distinct (image, strategy)
+            plans.sort(key=_first)
+        chains = _Chains(self.kb, trail)
+        return [self.justify(plan, basis, chains, rank) for rank, (_, plan, basis) in enumerate(plans, 1)], rejections
+
+    def _strategy_outcome(self, strategy: Strategy, images: list[Image], refs: tuple[str, ...] | None,
+                          ctx: Context) -> tuple[tuple, tuple[Rejection, ...]]:
+        """One strategy on every image: its viable pairs as (rank key, plan, basis) sorted by the key, and its
+        rejections in image order. What evaluate() reads of the context for this strategy is all the key holds
+        (_strategy_key), so consultations that differ only elsewhere share one evaluation (the trail is never
+        read: justify() is per consultation)."""
+        key = (strategy.id, refs, self._strategy_key(strategy, ctx))
+        outcome = self._outcomes.get(key)
+        if outcome is not None:
+            return outcome
+        plans, rejections = [], []
+        if strategy.prebuilt:
+            slots, after = [((), image) for image in images], ()
+        elif refs is None:  # the catalogue: its candidates are the same in every consultation
+            slots, after = self._candidates.get(strategy.id) or \
+                self._candidates.setdefault(strategy.id, self.candidates(strategy, images))
+        else:
+            slots, after = self.candidates(strategy, images)
+        for before, image in slots:
+            rejections += before
+            evaluated = self.evaluate(strategy, image, ctx)
+            if isinstance(evaluated, Rejection):
+                rejections.append(evaluated)
+            elif evaluated is not None:
+                plan, used, applied = evaluated
+                rank = (self.rank_size(plan), len(plan.caveats), len(plan.changes), plan.final_image, plan.strategy)
+                plans.append((rank, plan, self.basis(plan, used, applied)))
+        rejections += after
+        plans.sort(key=_first)
+        outcome = tuple(plans), tuple(rejections)
+        with self._outcomes_lock:
+            self._outcomes[key] = outcome
+            while len(self._outcomes) > OUTCOMES_KEPT:
+                del self._outcomes[next(iter(self._outcomes))]
+        return outcome
+
+    def _strategy_key(self, strategy: Strategy, ctx: Context) -> tuple:
+        """What evaluate() reads of a context for `strategy`: the changes (has_need takes one whose applies_to is
+        empty, the rest only one naming it) and caveats that can apply to it, every other field as it is (a set
+        frozen; one that cannot be hashed fails loudly), less the inspected binary's unless it is prebuilt."""
+        reads = self._reads.get(strategy.id)
+        if reads is None:
+            sid = strategy.id
+            reads = self._reads[sid] = (
+                frozenset(c.id for c in self.kb.changes.values() if not c.applies_to or sid in c.applies_to),
+                frozenset(c.id for c in self.kb.caveats.values() if not c.strategies or sid in c.strategies))
+        fields = map(ctx.__getitem__, _KEYED if strategy.prebuilt else _KEYED_BUILT)
+        changes, caveats = tuple(c.id for c in ctx.changes if c.id in reads[0]), reads[1].intersection(ctx.caveat_ids)
+        return (changes, tuple(sorted(caveats)), *(frozenset(v) if type(v) is set else v for v in fields))
 
     def basis(self, plan: Plan, used: dict[str, str], applied: list[Change]) -> tuple[tuple[str, ...], tuple]:
         """What a plan's justification is made of, whatever led to it: the derived facts whose rules it cites
@@ -387,15 +424,16 @@ class _Chains:
         return out
 
 
-_KEYED = [i for i, f in enumerate(Context._fields) if f not in ("changes", "named_dev")]
+def _first(entry: tuple):
+    return entry[0]
 
 
-def _context_key(ctx: Context) -> tuple:
-    """A Context as a key: its changes by id (one id is one Change in a knowledge base), named_dev left out (read
-    from the knowledge for exactly the named_libs), sets frozen; any other field as it is (a new field that cannot
-    be hashed fails here, loudly, instead of being shared by mistake)."""
-    return (tuple(c.id for c in ctx.changes),
-            *(frozenset(v) if type(v) is set else v for v in map(ctx.__getitem__, _KEYED)))
+# Context fields evaluate() reads only for a prebuilt strategy (an inspected binary), or never directly (named_dev
+# is the knowledge's entries for exactly named_libs); changes and caveat_ids are keyed by the part a strategy reads
+_PREBUILT_ONLY = ("inspected", "binary_name", "binary_platform", "binary_arch")
+_PROJECTED = ("changes", "caveat_ids", "named_dev")
+_KEYED = [i for i, f in enumerate(Context._fields) if f not in _PROJECTED]
+_KEYED_BUILT = [i for i, f in enumerate(Context._fields) if f not in _PROJECTED + _PREBUILT_ONLY]
 
 
 def _package(name, release: str | None) -> str:
