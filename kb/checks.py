@@ -35,15 +35,19 @@ class Artefact(Data):
 
 
 def image_has(image: Image, need: str) -> bool:
-    return {
-        "ca-certificates": image.ca_certificates,
-        "tzdata": image.tzdata == "yes",
-        "passwd": image.passwd,
-        "shell": image.shell != "none",
-        "native-libs": False,
-        # .NET probes for libicuuc.so.N of any version, so any ICU the image ships will do
-        "icu": any(lib.startswith("libicuuc.so.") for lib in image.libs),
-    }[need]
+    if need == "ca-certificates":
+        return image.ca_certificates
+    if need == "tzdata":
+        return image.tzdata == "yes"
+    if need == "passwd":
+        return image.passwd
+    if need == "shell":
+        return image.shell != "none"
+    if need == "icu":  # .NET probes for libicuuc.so.N of any version, so any ICU the image ships will do
+        return any(lib.startswith("libicuuc.so.") for lib in image.libs)
+    if need == "native-libs":
+        return False
+    raise KeyError(need)
 
 
 
@@ -124,6 +128,15 @@ def _glibc_version(p: Pair) -> str | None:
         source = "the binary needs" if p.strategy.prebuilt else f"the builder ({art.build_image}) links"
         p.used["glibc_version"] = f"its glibc {image.libc_version} is at least the {art.glibc_min} {source}"
     return None
+
+
+# What a check reads of the consultation when the strategy builds the program (beyond the pair itself and what the
+# checks before it added to the plan): the planner shares its outcome between consultations that agree on this.
+# Each writes only its own entry of Pair.used.
+CONTEXT_READS = {
+    "platform": lambda p: (p.ctx.platform, cross_built(p.strategy, p.ctx)),
+    "libs": lambda p: (p.ctx.named_libs, "native-libs" in p.ctx.needs),
+}
 
 
 def platform_names(platforms) -> str:

@@ -13,6 +13,7 @@ import threading
 from .checks import STATIC_CHECKS, Artefact, Context, Pair, Rejected, context, cross_built, newer_runtime
 from .detectors import DETECTORS
 from .model import Change, Image, Justification, Knowledge, Plan, Reason, Rejection, Rule, Step, Strategy
+from .planmemo import Shared
 from .versions import parse_version
 
 # How much larger an image of an older Debian release, or of a later runtime release than the program's, may be
@@ -31,12 +32,10 @@ class Planner:
         self.images = [img for img in kb.images.values() if not img.deprecated]
         # (strategy, image) -> the outcome of STATIC_CHECKS: a Rejection, or (artefact, what they verified)
         self._static: dict[tuple[str, str], Rejection | tuple[Artefact, dict[str, str]]] = {}
-        # (strategy, images, what evaluate reads of the context for it) -> its evaluation, oldest first; and per
-        # strategy, the changes and caveats that can apply to it, and its candidates in the catalogue
+        # (strategy, images, what evaluate reads of the context for it) -> its evaluation, oldest first
         self._outcomes: dict[tuple, tuple[tuple, tuple[Rejection, ...]]] = {}
-        self._reads: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
-        self._candidates: dict[str, tuple[tuple, tuple[Rejection, ...]]] = {}
         self._outcomes_lock = threading.Lock()
+        self._shared = Shared(self)  # each strategy's candidates, checks' outcomes by what they read
 
     # -- the artefact of a strategy, for one final image ------------------------------------------------------------
 
@@ -106,7 +105,7 @@ class Planner:
             if isinstance(static, Rejection):
                 return static
             pair._art, pair.used = static[0], dict(static[1])
-            rejection = self.run_checks(pair, [n for n in DETECTORS["check"] if n not in STATIC_CHECKS])
+            rejection = self._shared.context_checks(pair)
         if rejection is not None:
             return rejection
         art = pair.art
@@ -140,23 +139,6 @@ class Planner:
             static = self.run_checks(pair, STATIC_CHECKS) or (pair.art, dict(pair.used))
             self._static[(strategy.id, image.ref)] = static
         return static
-
-    def candidates(self, strategy: Strategy, images: list[Image]) -> tuple[tuple, tuple[Rejection, ...]]:
-        """The images a strategy that builds the program may run on whatever the consultation, in order, each with
-        the rejections by STATIC_CHECKS of the images before it (since the one before it that passes), and the
-        rejections after the last one: all that evaluate() would do on the others is the same in every
-        consultation. A runtime image for a binary is left out, as evaluate() leaves it."""
-        out, rejected = [], []
-        for image in images:
-            if strategy.runtime is None and image.runtime is not None:
-                continue
-            static = self.static_outcome(strategy, image)
-            if isinstance(static, Rejection):
-                rejected.append(static)
-            else:
-                out.append((tuple(rejected), image))
-                rejected = []
-        return tuple(out), tuple(rejected)
 
     def run_checks(self, pair: "Pair", names) -> Rejection | None:
         """The MI15x checks `names`, in the order registered below; the first that fails rejects the image."""
@@ -321,9 +303,9 @@ class Planner:
                           ctx: Context) -> tuple[tuple, tuple[Rejection, ...]]:
         """One strategy on every image: its viable pairs as (rank key, plan, basis) sorted by the key, and its
         rejections in image order. What evaluate() reads of the context for this strategy is all the key holds
-        (_strategy_key), so consultations that differ only elsewhere share one evaluation (the trail is never
+        (Shared.strategy_key), so consultations that differ only elsewhere share one evaluation (the trail is never
         read: justify() is per consultation)."""
-        key = (strategy.id, refs, self._strategy_key(strategy, ctx))
+        key = (strategy.id, refs, self._shared.strategy_key(strategy, ctx))
         outcome = self._outcomes.get(key)
         if outcome is not None:
             return outcome
@@ -331,10 +313,9 @@ class Planner:
         if strategy.prebuilt:
             slots, after = [((), image) for image in images], ()
         elif refs is None:  # the catalogue: its candidates are the same in every consultation
-            slots, after = self._candidates.get(strategy.id) or \
-                self._candidates.setdefault(strategy.id, self.candidates(strategy, images))
+            slots, after = self._shared.catalogue_candidates(strategy)
         else:
-            slots, after = self.candidates(strategy, images)
+            slots, after = self._shared.candidates(strategy, images)
         for before, image in slots:
             rejections += before
             evaluated = self.evaluate(strategy, image, ctx)
@@ -352,20 +333,6 @@ class Planner:
             while len(self._outcomes) > OUTCOMES_KEPT:
                 del self._outcomes[next(iter(self._outcomes))]
         return outcome
-
-    def _strategy_key(self, strategy: Strategy, ctx: Context) -> tuple:
-        """What evaluate() reads of a context for `strategy`: the changes (has_need takes one whose applies_to is
-        empty, the rest only one naming it) and caveats that can apply to it, every other field as it is (a set
-        frozen; one that cannot be hashed fails loudly), less the inspected binary's unless it is prebuilt."""
-        reads = self._reads.get(strategy.id)
-        if reads is None:
-            sid = strategy.id
-            reads = self._reads[sid] = (
-                frozenset(c.id for c in self.kb.changes.values() if not c.applies_to or sid in c.applies_to),
-                frozenset(c.id for c in self.kb.caveats.values() if not c.strategies or sid in c.strategies))
-        fields = map(ctx.__getitem__, _KEYED if strategy.prebuilt else _KEYED_BUILT)
-        changes, caveats = tuple(c.id for c in ctx.changes if c.id in reads[0]), reads[1].intersection(ctx.caveat_ids)
-        return (changes, tuple(sorted(caveats)), *(frozenset(v) if type(v) is set else v for v in fields))
 
     def basis(self, plan: Plan, used: dict[str, str], applied: list[Change]) -> tuple[tuple[str, ...], tuple]:
         """What a plan's justification is made of, whatever led to it: the derived facts whose rules it cites
@@ -426,14 +393,6 @@ class _Chains:
 
 def _first(entry: tuple):
     return entry[0]
-
-
-# Context fields evaluate() reads only for a prebuilt strategy (an inspected binary), or never directly (named_dev
-# is the knowledge's entries for exactly named_libs); changes and caveat_ids are keyed by the part a strategy reads
-_PREBUILT_ONLY = ("inspected", "binary_name", "binary_platform", "binary_arch")
-_PROJECTED = ("changes", "caveat_ids", "named_dev")
-_KEYED = [i for i, f in enumerate(Context._fields) if f not in _PROJECTED]
-_KEYED_BUILT = [i for i, f in enumerate(Context._fields) if f not in _PROJECTED + _PREBUILT_ONLY]
 
 
 def _package(name, release: str | None) -> str:
