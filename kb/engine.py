@@ -256,21 +256,29 @@ class Engine:
         weakref.finalize(self, _release, self.name).atexit = False  # at exit the process frees everything
 
     def _action_for(self, rule: Rule) -> Callable:
-        from durable.engine import MessageObservedException
+        import json
 
-        aliases = [f"c{i}" for i in range(len(rule.when))]
-        conclusions = [Fact(name, value) for name, value in rule.then]
-        trail, originals = self._trail, self._originals
+        import durable_rules_engine
+        from durable.engine import MessageNotHandledException
+
+        aliases = tuple(f"c{i}" for i in range(len(rule.when)))
+        # Each conclusion with the JSON durable's Closure.assert_fact would build and encode at every firing (its
+        # json.dumps, ensure_ascii=False), written once up to the session id; the action hands it to the same C call.
+        conclusions = [(fact, json.dumps({"id": fact.id, "name": fact.name, "value": fact.value},
+                                         ensure_ascii=False)[:-1] + ', "sid": "')
+                       for fact in (Fact(name, value) for name, value in rule.then)]
+        trail, originals, rule_id, assert_fact = self._trail, self._originals, rule.id, durable_rules_engine.assert_fact
 
         def action(c) -> None:
-            matched = [getattr(c, a) for a in aliases]
-            premises = tuple(originals.get(m["id"]) or Fact(m["name"], m["value"]) for m in matched)
-            for fact in conclusions:
-                trail.append(Justification(fact=fact, source="rule", rule_id=rule.id, premises=premises))
-                try:
-                    c.assert_fact({"id": fact.id, "name": fact.name, "value": fact.value})
-                except MessageObservedException:
-                    pass  # P7: another rule derived it first; both justifications are on the trail
+            matched = c._m  # the facts each alias matched, as dicts (attribute access would wrap each in a Content)
+            premises = tuple(originals.get(m["id"]) or Fact(m["name"], m["value"]) for m in map(matched.get, aliases))
+            handle, sid = c._ruleset._handle, c.s._d["sid"]  # our session ids are decimal digits: safe in JSON
+            for fact, head in conclusions:
+                trail.append(Justification(fact=fact, source="rule", rule_id=rule_id, premises=premises))
+                code = assert_fact(handle, f'{head}{sid}"}}')[0]
+                if code == 1:  # no pattern takes it (the absorber makes this impossible): as durable would raise
+                    raise MessageNotHandledException({"id": fact.id, "name": fact.name, "value": fact.value})
+                # code 2 is P7: another rule derived it first; both justifications are on the trail
 
         return action
 
