@@ -2,7 +2,8 @@
 
 durable-rules 2.0.28 has traps this module exists to contain (shared/DURABLE_RULES.md, P-numbers below):
   P4   the stock Host runs a background dispatcher that races with callers: we use a Host whose dispatcher never
-       starts, so every action runs synchronously inside assert_facts().
+       starts, and run() makes the C calls of its synchronous path itself (assert the batch, then start, run and
+       complete each action to quiescence), without the Python it spends on every firing (P17).
   P8   a fact that no rule's pattern matches is rejected, and in a batch that silences every action: an absorber
        rule, which matches any fact but never fires, makes every fact "handled".
   P5   negation is not retracted: no rule here uses it; "unless" logic lives in the planner, after inference.
@@ -237,6 +238,10 @@ def _c_safe(text: str) -> str:
 # pragma: no mutate start  (durable-rules reads an action's argument count: mutmut's wrapper would have none)
 def _never(c) -> None:  # pragma: no cover - the absorber cannot fire
     raise AssertionError("the absorber rule fired")
+
+
+def _dispatched_by_run(c) -> None:  # pragma: no cover - Engine.run calls the rules' actions itself
+    raise AssertionError("durable-rules dispatched an action itself")
 # pragma: no mutate end
 
 
@@ -246,16 +251,20 @@ class Engine:
     def __init__(self, rules: Iterable[Rule]):
         self.rules = [r for r in rules if r.kind == "infer" and r.status == "active"]
         self.name = f"minimage-{next(_ruleset_numbers)}"
-        # The actions append to this list, never to self: the Host keeps the actions alive, and a reference to
-        # the Engine from them would keep every Engine alive forever.
+        # The Host holds only _dispatched_by_run for each rule: run() calls the actions itself, from this table
+        # (nothing the Host keeps alive refers to the Engine, so a dropped Engine is freed).
         self._trail: list[Justification] = []
         self._originals: dict[str, Fact] = {}  # id durable sees -> the input fact (see unique_facts)
+        self._actions = {rule.id: self._action_for(rule) for rule in self.rules}
         with _lock:
             _free_unused()
-            _host_instance().register_rulesets({self.name: compile_rules(self.rules, self._action_for)})
+            _host_instance().register_rulesets({self.name: compile_rules(self.rules, lambda _: _dispatched_by_run)})
         weakref.finalize(self, _release, self.name).atexit = False  # at exit the process frees everything
 
     def _action_for(self, rule: Rule) -> Callable:
+        """The action of `rule`: action(matched, sid, handle) records the justification of each conclusion and
+        asserts it into session `sid` of the ruleset `handle`, `matched` being the facts its patterns matched by
+        alias, as durable-rules gives them."""
         import json
 
         import durable_rules_engine
@@ -263,19 +272,17 @@ class Engine:
 
         aliases = tuple(f"c{i}" for i in range(len(rule.when)))
         # Each conclusion with the JSON durable's Closure.assert_fact would build and encode at every firing (its
-        # json.dumps, ensure_ascii=False), written once up to the session id; the action hands it to the same C call.
+        # json.dumps, ensure_ascii=False), written once up to the session id; the action makes the same C call.
         conclusions = [(fact, json.dumps({"id": fact.id, "name": fact.name, "value": fact.value},
                                          ensure_ascii=False)[:-1] + ', "sid": "')
                        for fact in (Fact(name, value) for name, value in rule.then)]
         trail, originals, rule_id, assert_fact = self._trail, self._originals, rule.id, durable_rules_engine.assert_fact
 
-        def action(c) -> None:
-            matched = c._m  # the facts each alias matched, as dicts (attribute access would wrap each in a Content)
+        def action(matched: dict, sid: str, handle) -> None:
             premises = tuple(originals.get(m["id"]) or Fact(m["name"], m["value"]) for m in map(matched.get, aliases))
-            handle, sid = c._ruleset._handle, c.s._d["sid"]  # our session ids are decimal digits: safe in JSON
             for fact, head in conclusions:
                 trail.append(Justification(fact=fact, source="rule", rule_id=rule_id, premises=premises))
-                code = assert_fact(handle, f'{head}{sid}"}}')[0]
+                code = assert_fact(handle, f'{head}{sid}"}}')[0]  # our session ids are decimal digits: safe in JSON
                 if code == 1:  # no pattern takes it (the absorber makes this impossible): as durable would raise
                     raise MessageNotHandledException({"id": fact.id, "name": fact.name, "value": fact.value})
                 # code 2 is P7: another rule derived it first; both justifications are on the trail
@@ -295,8 +302,7 @@ class Engine:
                 fact["sid"] = sid
             self._trail.clear()
             try:
-                host.assert_facts(self.name, batch)
-                error = host.get_state(self.name, sid).get("exception")
+                error = self._chain(host.get_ruleset(self.name), sid, batch)
                 if error:
                     raise EngineError(f"a rule action failed: {error}")
                 trail = list(self._trail)
@@ -305,6 +311,33 @@ class Engine:
                 raise
             self._end(host, sid)
             return trail
+
+    def _chain(self, ruleset, sid: str, batch: list[dict]) -> str:
+        """What durable's Host.assert_facts does on a QuietHost, less its Python per firing (a Closure, a Content
+        per fact, a state update our actions never need): assert the batch, then run the action of each activation
+        durable-rules starts and complete it, in its order, to quiescence. An action's error does not stop the
+        chain, as in durable-rules (P9); the first is returned, worded as durable words it."""
+        import json
+
+        import durable_rules_engine as c_engine
+
+        handle = ruleset._handle
+        state = ruleset._handle_result(c_engine.assert_facts(handle, json.dumps(batch, ensure_ascii=False)), batch)
+        started = c_engine.start_action_for_state(handle, state)
+        message = json.loads(started[1]) if started else None
+        first_error = ""
+        while message:
+            name, matched = next(iter(message.items()))
+            try:
+                self._actions[name](matched, sid, handle)
+            except BaseException as error:
+                if not first_error:
+                    import traceback
+
+                    first_error = f"exception caught {error}, traceback {traceback.format_tb(error.__traceback__)}"
+            following = c_engine.complete_and_start_action(handle, state)
+            message = json.loads(following) if following else None
+        return first_error
 
     def _can_fire(self, facts: Iterable[Fact]) -> bool:
         """Whether some rule's every condition is met by the facts given: if none is, nothing can ever fire."""
