@@ -16,22 +16,23 @@ CHECKS_KEPT = 8192  # outcomes of single checks on pairs (CONTEXT_READS) a Plann
 class Shared:
     """The work one Planner shares between consultations (thread-safe: what is kept never changes)."""
 
-    def __init__(self, planner: "Planner") -> None:  # noqa: F821 - kb.planner's, which imports this module
-        self.planner = planner
+    def __init__(self) -> None:  # the Planner is passed to each method: no reference cycle keeps it alive
         self._reads: dict[str, tuple[frozenset[str], frozenset[str]]] = {}  # strategy -> its changes, caveats
         self._candidates: dict[str, tuple[tuple, tuple[Rejection, ...]]] = {}  # strategy -> in the catalogue
         self._checked: dict[tuple, Rejection | tuple] = {}  # a check's outcome on a pair, by what it reads
         self._after_static = [(n, f) for n, f in DETECTORS["check"].items() if n not in STATIC_CHECKS]
         self._lock = threading.Lock()
 
-    def catalogue_candidates(self, strategy: Strategy) -> tuple[tuple, tuple[Rejection, ...]]:
+    def catalogue_candidates(self, planner: "Planner",  # noqa: F821 - kb.planner's, which imports this module
+                             strategy: Strategy) -> tuple[tuple, tuple[Rejection, ...]]:
         """candidates() on the Planner's images (the catalogue less deprecated images), once per strategy."""
         found = self._candidates.get(strategy.id)
         if found is None:
-            found = self._candidates[strategy.id] = self.candidates(strategy, self.planner.images)
+            found = self._candidates[strategy.id] = self.candidates(planner, strategy, planner.images)
         return found
 
-    def candidates(self, strategy: Strategy, images: list[Image]) -> tuple[tuple, tuple[Rejection, ...]]:
+    def candidates(self, planner: "Planner", strategy: Strategy,  # noqa: F821
+                   images: list[Image]) -> tuple[tuple, tuple[Rejection, ...]]:
         """The images a strategy that builds the program may run on whatever the consultation, in order, each with
         the rejections by STATIC_CHECKS of the images before it (since the one before it that passes), and the
         rejections after the last one: all that evaluate() would do on the others is the same in every
@@ -40,7 +41,7 @@ class Shared:
         for image in images:
             if strategy.runtime is None and image.runtime is not None:
                 continue
-            static = self.planner.static_outcome(strategy, image)
+            static = planner.static_outcome(strategy, image)
             if isinstance(static, Rejection):
                 rejected.append(static)
             else:
@@ -56,7 +57,7 @@ class Shared:
             if reads is None:
                 reason = check(pair)
                 if reason is not None:
-                    return self.planner.reject(pair.image, pair.strategy, name, reason)
+                    return pair.planner.reject(pair.image, pair.strategy, name, reason)
                 continue
             key = (pair.strategy.id, pair.image.ref, name, reads(pair), tuple(pair.final_steps), tuple(pair.applied),
                    pair.size)
@@ -64,7 +65,7 @@ class Shared:
             if outcome is None:  # run it: it records on the pair what it verified and adds
                 steps, applied = len(pair.final_steps), len(pair.applied)
                 reason = check(pair)
-                outcome = self.planner.reject(pair.image, pair.strategy, name, reason) if reason is not None else \
+                outcome = pair.planner.reject(pair.image, pair.strategy, name, reason) if reason is not None else \
                     (pair.used.get(name), tuple(pair.final_steps[steps:]), tuple(pair.applied[applied:]), pair.size)
                 with self._lock:
                     self._checked[key] = outcome
@@ -81,7 +82,7 @@ class Shared:
             pair.applied += applied
         return None
 
-    def strategy_key(self, strategy: Strategy, ctx: Context) -> tuple:
+    def strategy_key(self, planner: "Planner", strategy: Strategy, ctx: Context) -> tuple:  # noqa: F821
         """What evaluate() reads of a context for `strategy`: the changes (has_need takes one whose applies_to is
         empty, the rest only one naming it) and caveats that can apply to it, every other field as it is (a set
         frozen; one that cannot be hashed fails loudly), less the inspected binary's unless it is prebuilt."""
@@ -89,8 +90,8 @@ class Shared:
         if reads is None:
             sid = strategy.id
             reads = self._reads[sid] = (
-                frozenset(c.id for c in self.planner.kb.changes.values() if not c.applies_to or sid in c.applies_to),
-                frozenset(c.id for c in self.planner.kb.caveats.values() if not c.strategies or sid in c.strategies))
+                frozenset(c.id for c in planner.kb.changes.values() if not c.applies_to or sid in c.applies_to),
+                frozenset(c.id for c in planner.kb.caveats.values() if not c.strategies or sid in c.strategies))
         fields = map(ctx.__getitem__, _KEYED if strategy.prebuilt else _KEYED_BUILT)
         changes, caveats = tuple(c.id for c in ctx.changes if c.id in reads[0]), reads[1].intersection(ctx.caveat_ids)
         return (changes, tuple(sorted(caveats)), *(frozenset(v) if type(v) is set else v for v in fields))

@@ -35,7 +35,7 @@ class Planner:
         # (strategy, images, what evaluate reads of the context for it) -> its evaluation, oldest first
         self._outcomes: dict[tuple, tuple[tuple, tuple[Rejection, ...]]] = {}
         self._outcomes_lock = threading.Lock()
-        self._shared = Shared(self)  # each strategy's candidates, checks' outcomes by what they read
+        self._shared = Shared()  # each strategy's candidates, checks' outcomes by what they read
 
     # -- the artefact of a strategy, for one final image ------------------------------------------------------------
 
@@ -305,7 +305,7 @@ class Planner:
         rejections in image order. What evaluate() reads of the context for this strategy is all the key holds
         (Shared.strategy_key), so consultations that differ only elsewhere share one evaluation (the trail is never
         read: justify() is per consultation)."""
-        key = (strategy.id, refs, self._shared.strategy_key(strategy, ctx))
+        key = (strategy.id, refs, self._shared.strategy_key(self, strategy, ctx))
         outcome = self._outcomes.get(key)
         if outcome is not None:
             return outcome
@@ -313,9 +313,9 @@ class Planner:
         if strategy.prebuilt:
             slots, after = [((), image) for image in images], ()
         elif refs is None:  # the catalogue: its candidates are the same in every consultation
-            slots, after = self._shared.catalogue_candidates(strategy)
+            slots, after = self._shared.catalogue_candidates(self, strategy)
         else:
-            slots, after = self._shared.candidates(strategy, images)
+            slots, after = self._shared.candidates(self, strategy, images)
         for before, image in slots:
             rejections += before
             evaluated = self.evaluate(strategy, image, ctx)

@@ -157,3 +157,24 @@ def test_rule_bases_of_the_same_rules_share_one_compiled_ruleset(rb):
     assert layered.engine is not held
     assert "caveat=in-house-support" in {j.fact.id for j in layered.consult({"language": "c"}).facts}
     assert "caveat=in-house-support" not in {j.fact.id for j in again[0].consult({"language": "c"}).facts}
+
+
+def test_a_dropped_rule_base_frees_what_its_planner_shares_without_the_cycle_collector(rb, cases):
+    """What a planner keeps (plans, rejections, checks' outcomes) is freed with its rule base by reference counting:
+    a one-shot command runs with the cycle collector off, and a long-running process drops rule bases on reload."""
+    import gc
+    import weakref
+
+    shared = kb.RuleBase(rb.knowledge)
+    for answers, evidence in cases[:40]:
+        shared.consult(answers, evidence)
+    planner = weakref.ref(shared.planner)
+    kept = weakref.ref(shared.planner._shared)
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        del shared
+        assert planner() is None and kept() is None
+    finally:
+        if was_enabled:
+            gc.enable()
