@@ -35,7 +35,8 @@ class Planner:
         # (strategy, images, what evaluate reads of the context for it) -> its evaluation, oldest first
         self._outcomes: dict[tuple, tuple[tuple, tuple[Rejection, ...]]] = {}
         self._outcomes_lock = threading.Lock()
-        self._shared = Shared()  # each strategy's candidates, checks' outcomes by what they read
+        self._shared = Shared()
+        self._margins: dict[tuple[str, str], tuple[bool, bool]] = {}  # (strategy, image) -> what rank_size adds  # each strategy's candidates, checks' outcomes by what they read
 
     # -- the artefact of a strategy, for one final image ------------------------------------------------------------
 
@@ -58,20 +59,28 @@ class Planner:
           older release ranks as if OLDER_RELEASE_MARGIN larger;
         - the program's own runtime release goes first: a later one runs its class files, but APIs removed since
           (the Security Manager in Java 24) fail only at run time, so it ranks as if NEWER_RUNTIME_MARGIN larger."""
-        image = self.kb.image(plan.final_image)
+        older, newer = self._margins.get((plan.strategy, plan.final_image)) or self._margins.setdefault(
+            (plan.strategy, plan.final_image), self._margins_of(plan))
         size = plan.size_mb
+        if older:
+            size *= 1 + OLDER_RELEASE_MARGIN
+        if newer:
+            size *= 1 + NEWER_RUNTIME_MARGIN
+        return size
+
+    def _margins_of(self, plan: Plan) -> tuple[bool, bool]:
+        """Whether rank_size counts the plan's image as of an older Debian release, and as a later runtime release
+        than its strategy's: both depend on the (strategy, image) pair alone."""
+        image = self.kb.image(plan.final_image)
         if image is None:
-            return size
+            return False, False
         releases = self.kb.releases
         release = releases.get(image.release, {})
         current = next((r for r in releases.values() if r.get("debian") == self.kb.default_debian), {})
-        if release.get("debian") and current.get("glibc") and \
-                parse_version(release["glibc"]) < parse_version(current["glibc"]):
-            size *= 1 + OLDER_RELEASE_MARGIN
+        older = bool(release.get("debian") and current.get("glibc")) and \
+            parse_version(release["glibc"]) < parse_version(current["glibc"])
         strategy = self.kb.strategies.get(plan.strategy)
-        if strategy and newer_runtime(strategy, image):
-            size *= 1 + NEWER_RUNTIME_MARGIN
-        return size
+        return older, bool(strategy and newer_runtime(strategy, image))
 
     def pinned_release(self, image: Image) -> str | None:
         """The Debian release to build on: the final image's own, else the newest one its glibc can run."""
