@@ -36,7 +36,8 @@ class Planner:
         self._outcomes: dict[tuple, tuple[tuple, tuple[Rejection, ...]]] = {}
         self._outcomes_lock = threading.Lock()
         self._shared = Shared()
-        self._margins: dict[tuple[str, str], tuple[bool, bool]] = {}  # (strategy, image) -> what rank_size adds  # each strategy's candidates, checks' outcomes by what they read
+        self._margins: dict[tuple[str, str], tuple[bool, bool]] = {}  # (strategy, image) -> what rank_size adds
+        self._pinned: dict[Image, str | None] = {}  # image -> pinned_release  # each strategy's candidates, checks' outcomes by what they read
 
     # -- the artefact of a strategy, for one final image ------------------------------------------------------------
 
@@ -84,6 +85,12 @@ class Planner:
 
     def pinned_release(self, image: Image) -> str | None:
         """The Debian release to build on: the final image's own, else the newest one its glibc can run."""
+        found = self._pinned.get(image, self)  # the image itself is the key: the answer depends on nothing else
+        if found is self:
+            found = self._pinned[image] = self._pin(image)
+        return found
+
+    def _pin(self, image: Image) -> str | None:
         releases = self.kb.releases
         if "debian" in releases.get(image.release, {}):
             return image.release
