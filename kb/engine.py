@@ -285,10 +285,11 @@ class Engine:
         # (nothing the Host keeps alive refers to the Engine, so a dropped Engine is freed).
         self._trail: list[Justification] = []
         self._originals: dict[str, Fact] = {}  # id durable sees -> the input fact (see unique_facts)
-        self._actions = {rule.id: self._action_for(rule) for rule in self.rules}
         with _lock:
             _free_unused()
-            _host_instance().register_rulesets({self.name: compile_rules(self.rules, lambda _: _dispatched_by_run)})
+            host = _host_instance()  # imports durable-rules, or says how to repair it (InstallError)
+            self._actions = {rule.id: self._action_for(rule) for rule in self.rules}
+            host.register_rulesets({self.name: compile_rules(self.rules, lambda _: _dispatched_by_run)})
         weakref.finalize(self, _release, self.name).atexit = False  # at exit the process frees everything
 
     def _action_for(self, rule: Rule) -> Callable:

@@ -35,9 +35,9 @@ class Planner:
         # (strategy, images, what evaluate reads of the context for it) -> its evaluation, oldest first
         self._outcomes: dict[tuple, tuple[tuple, tuple[Rejection, ...]]] = {}
         self._outcomes_lock = threading.Lock()
-        self._shared = Shared()
+        self._shared = Shared()  # each strategy's candidate images, checks' outcomes by what they read
         self._margins: dict[tuple[str, str], tuple[bool, bool]] = {}  # (strategy, image) -> what rank_size adds
-        self._pinned: dict[Image, str | None] = {}  # image -> pinned_release  # each strategy's candidates, checks' outcomes by what they read
+        self._pinned: dict[Image, str | None] = {}  # image -> pinned_release
 
     # -- the artefact of a strategy, for one final image ------------------------------------------------------------
 
