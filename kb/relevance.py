@@ -1,7 +1,8 @@
 """Which questions still matter: a question is worth asking while some rule that tests it can still fire.
 
 Derived facts count as open while some rule that concludes them can still fire, so the analysis looks through
-chains of rules. The index of rules by the facts they test and conclude is built once per RuleBase, which holds it.
+chains of rules. The index of rules by the facts they test and conclude is built once per RuleBase, which holds it,
+with the answers of is_relevant by the known values each reads.
 """
 from __future__ import annotations
 
