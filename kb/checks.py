@@ -35,15 +35,19 @@ class Artefact(Data):
 
 
 def image_has(image: Image, need: str) -> bool:
-    return {
-        "ca-certificates": image.ca_certificates,
-        "tzdata": image.tzdata == "yes",
-        "passwd": image.passwd,
-        "shell": image.shell != "none",
-        "native-libs": False,
-        # .NET probes for libicuuc.so.N of any version, so any ICU the image ships will do
-        "icu": any(lib.startswith("libicuuc.so.") for lib in image.libs),
-    }[need]
+    if need == "ca-certificates":
+        return image.ca_certificates
+    if need == "tzdata":
+        return image.tzdata == "yes"
+    if need == "passwd":
+        return image.passwd
+    if need == "shell":
+        return image.shell != "none"
+    if need == "icu":  # .NET probes for libicuuc.so.N of any version, so any ICU the image ships will do
+        return any(lib.startswith("libicuuc.so.") for lib in image.libs)
+    if need == "native-libs":
+        return False
+    raise KeyError(need)
 
 
 
@@ -124,6 +128,15 @@ def _glibc_version(p: Pair) -> str | None:
         source = "the binary needs" if p.strategy.prebuilt else f"the builder ({art.build_image}) links"
         p.used["glibc_version"] = f"its glibc {image.libc_version} is at least the {art.glibc_min} {source}"
     return None
+
+
+# What a check reads of the consultation when the strategy builds the program (beyond the pair itself and what the
+# checks before it added to the plan): the planner shares its outcome between consultations that agree on this.
+# Each writes only its own entry of Pair.used.
+CONTEXT_READS = {
+    "platform": lambda p: (p.ctx.platform, cross_built(p.strategy, p.ctx)),
+    "libs": lambda p: (p.ctx.named_libs, "native-libs" in p.ctx.needs),
+}
 
 
 def platform_names(platforms) -> str:
@@ -228,3 +241,28 @@ class Context(Data):
     binary_arch: str = ""  # its ELF machine, as inspect names it (x86_64, aarch64, ...)
     named_libs: frozenset[str] = frozenset()  # sonames of the native libraries the user named (native_libs)
     named_dev: tuple[dict, ...] = ()  # their `dev` package entries (knowledge/releases.yaml libraries), in order
+
+
+def context(kb: "Knowledge", known: dict[str, set[str]]) -> Context:  # noqa: F821 - kb.model's
+    """What one consultation's plans are built from, out of its facts."""
+    named = [(soname, info) for soname, info in sorted(kb.libraries.items())
+             if info.get("name") in known.get("native_libs", ())]
+    return Context(needs=known.get("needs", set()),
+                   changes=[kb.changes[c] for c in sorted(known.get("change", ()))],
+                   caveat_ids=known.get("caveat", set()), inspected=inspected(known),
+                   binary_name=next(iter(known.get("binary_name", ())), "app"),
+                   platform=min(known.get("platform", ()), default="amd64"),
+                   binary_platform=min(known.get("binary_platform", ()), default=None),
+                   binary_arch=min(known.get("binary_arch", ()), default=""),
+                   named_libs=frozenset(soname for soname, _ in named),
+                   named_dev=tuple(info["dev"] for _, info in named if info.get("dev")))
+
+
+def inspected(known: dict[str, set[str]]) -> Artefact | None:
+    """The artefact an inspected binary describes, from its evidence facts."""
+    libc = next(iter(known.get("binary_libc", ())), None)
+    if libc is None:
+        return None
+    newest = lambda name: max(known.get(name, ()), key=parse_version, default=None)  # noqa: E731
+    return Artefact(libc, frozenset(known.get("binary_needs", ())), newest("binary_glibc"), None, "",
+                    newest("binary_glibcxx"))

@@ -53,6 +53,7 @@ class InspectResult(Data):
 
 PLANNER_FACTS = ("platform", "native_libs")  # answers the planner reads directly (MI158; the libraries of MI152)
 RESULTS_KEPT = 256  # recent results a RuleBase keeps (a few MB at most)
+PARTITIONS_KEPT = 32  # rulesets of part of the rules a RuleBase compiles (kb.engine.partition): under 0.5 MB each
 
 
 class RuleBase:
@@ -75,6 +76,8 @@ class RuleBase:
         self._engine: Engine | None = None
         self._engine_lock = allocate_lock()
         self._inferred = False  # whether a consultation has run inference yet (see _infer)
+        self._partition_name: str | None = None  # the fact _engine_for partitions the rules by ("": none)
+        self._partitions: dict[frozenset[str], Engine] = {}  # its values -> the ruleset of those rules
         self._catalog = None
         self._diagnoser = None  # the diagnoses, compiled on first use
         self._results: OrderedDict = OrderedDict()  # recent results by (answers, evidence), least recent first
@@ -122,7 +125,26 @@ class RuleBase:
             rules = self.knowledge.rules.values()
             if compiled_engine(rules) is None:
                 return Engine(reachable(rules, facts)).run(facts)
-        return self.engine.run(facts)
+        return self._engine_for(facts).run(facts)
+
+    def _engine_for(self, facts: list[Fact]) -> "Engine":
+        """The ruleset for `facts`: only the rules that can fire with their values of the fact most rules test
+        (kb.engine.partition: the same conclusions in the same order), compiled once per set of its values and
+        shared like the whole ruleset; a session of fewer rules costs less (benchmarks/ `throughput`). Past
+        PARTITIONS_KEPT sets of values, the whole ruleset."""
+        from .engine import partition, partition_fact, shared_engine
+
+        if self._partition_name is None:
+            self._partition_name = partition_fact(self.knowledge.rules.values()) or ""
+        values = frozenset(f.value for f in facts if f.name == self._partition_name)
+        engine = self._partitions.get(values)
+        if engine is None:
+            if not self._partition_name or len(self._partitions) >= PARTITIONS_KEPT:
+                return self.engine
+            rules = partition(self.knowledge.rules.values(), self._partition_name, values)
+            with self._engine_lock:
+                engine = self._partitions.setdefault(values, shared_engine(rules))
+        return engine
 
     @property
     def questions(self) -> list[Question]:

@@ -2,7 +2,8 @@
 
 durable-rules 2.0.28 has traps this module exists to contain (shared/DURABLE_RULES.md, P-numbers below):
   P4   the stock Host runs a background dispatcher that races with callers: we use a Host whose dispatcher never
-       starts, so every action runs synchronously inside assert_facts().
+       starts, and run() makes the C calls of its synchronous path itself (assert the batch, then start, run and
+       complete each action to quiescence), without the Python it spends on every firing (P17).
   P8   a fact that no rule's pattern matches is rejected, and in a batch that silences every action: an absorber
        rule, which matches any fact but never fires, makes every fact "handled".
   P5   negation is not retracted: no rule here uses it; "unless" logic lives in the planner, after inference.
@@ -147,6 +148,36 @@ def reachable(rules: Iterable[Rule], facts: Iterable[Fact]) -> list[Rule]:
     return [r for r in rules if r.id in live]
 
 
+def partition_fact(rules: Iterable[Rule]) -> str | None:
+    """The fact the most active inference rules test (ties: the first name in order), None without rules: the
+    fact whose values partition() splits the rules by."""
+    counts: dict[str, int] = {}
+    for rule in _active(rules):
+        for name in {c.fact for c in rule.when}:
+            counts[name] = counts.get(name, 0) + 1
+    return min(counts, key=lambda name: (-counts[name], name), default=None)
+
+
+def partition(rules: Iterable[Rule], name: str, values: Iterable[str]) -> list[Rule]:
+    """The rules that can fire in a consultation whose fact `name` holds `values`, whatever it holds of every
+    other fact: those whose conditions on `name` can be met by `values` or by what such rules conclude for it (a
+    fixpoint; every other condition is taken to hold). A superset of reachable() for any such consultation, so its
+    ruleset derives what the whole ruleset derives, in the same order; and a session of fewer rules costs less
+    (P12), whatever the other facts."""
+    rules = _active(rules)
+    known = set(values)
+    live: set[str] = set()
+    grew = True
+    while grew:
+        grew = False
+        for rule in rules:
+            if rule.id not in live and all(c.fact != name or _can_hold(c, known) for c in rule.when):
+                live.add(rule.id)
+                grew = True
+                known.update(value for fact, value in rule.then if fact == name)
+    return [r for r in rules if r.id in live]
+
+
 def _can_hold(cond: Condition, values: set[str] | None) -> bool:
     """Whether some known value of the condition's fact meets it (compile_condition's test, on sets)."""
     if not values:
@@ -237,6 +268,10 @@ def _c_safe(text: str) -> str:
 # pragma: no mutate start  (durable-rules reads an action's argument count: mutmut's wrapper would have none)
 def _never(c) -> None:  # pragma: no cover - the absorber cannot fire
     raise AssertionError("the absorber rule fired")
+
+
+def _dispatched_by_run(c) -> None:  # pragma: no cover - Engine.run calls the rules' actions itself
+    raise AssertionError("durable-rules dispatched an action itself")
 # pragma: no mutate end
 
 
@@ -246,31 +281,42 @@ class Engine:
     def __init__(self, rules: Iterable[Rule]):
         self.rules = [r for r in rules if r.kind == "infer" and r.status == "active"]
         self.name = f"minimage-{next(_ruleset_numbers)}"
-        # The actions append to this list, never to self: the Host keeps the actions alive, and a reference to
-        # the Engine from them would keep every Engine alive forever.
+        # The Host holds only _dispatched_by_run for each rule: run() calls the actions itself, from this table
+        # (nothing the Host keeps alive refers to the Engine, so a dropped Engine is freed).
         self._trail: list[Justification] = []
         self._originals: dict[str, Fact] = {}  # id durable sees -> the input fact (see unique_facts)
         with _lock:
             _free_unused()
-            _host_instance().register_rulesets({self.name: compile_rules(self.rules, self._action_for)})
+            host = _host_instance()  # imports durable-rules, or says how to repair it (InstallError)
+            self._actions = {rule.id: self._action_for(rule) for rule in self.rules}
+            host.register_rulesets({self.name: compile_rules(self.rules, lambda _: _dispatched_by_run)})
         weakref.finalize(self, _release, self.name).atexit = False  # at exit the process frees everything
 
     def _action_for(self, rule: Rule) -> Callable:
-        from durable.engine import MessageObservedException
+        """The action of `rule`: action(matched, sid, handle) records the justification of each conclusion and
+        asserts it into session `sid` of the ruleset `handle`, `matched` being the facts its patterns matched by
+        alias, as durable-rules gives them."""
+        import json
 
-        aliases = [f"c{i}" for i in range(len(rule.when))]
-        conclusions = [Fact(name, value) for name, value in rule.then]
-        trail, originals = self._trail, self._originals
+        import durable_rules_engine
+        from durable.engine import MessageNotHandledException
 
-        def action(c) -> None:
-            matched = [getattr(c, a) for a in aliases]
-            premises = tuple(originals.get(m["id"]) or Fact(m["name"], m["value"]) for m in matched)
-            for fact in conclusions:
-                trail.append(Justification(fact=fact, source="rule", rule_id=rule.id, premises=premises))
-                try:
-                    c.assert_fact({"id": fact.id, "name": fact.name, "value": fact.value})
-                except MessageObservedException:
-                    pass  # P7: another rule derived it first; both justifications are on the trail
+        aliases = tuple(f"c{i}" for i in range(len(rule.when)))
+        # Each conclusion with the JSON durable's Closure.assert_fact would build and encode at every firing (its
+        # json.dumps, ensure_ascii=False), written once up to the session id; the action makes the same C call.
+        conclusions = [(fact, json.dumps({"id": fact.id, "name": fact.name, "value": fact.value},
+                                         ensure_ascii=False)[:-1] + ', "sid": "')
+                       for fact in (Fact(name, value) for name, value in rule.then)]
+        trail, originals, rule_id, assert_fact = self._trail, self._originals, rule.id, durable_rules_engine.assert_fact
+
+        def action(matched: dict, sid: str, handle) -> None:
+            premises = tuple(originals.get(m["id"]) or Fact(m["name"], m["value"]) for m in map(matched.get, aliases))
+            for fact, head in conclusions:
+                trail.append(Justification(fact=fact, source="rule", rule_id=rule_id, premises=premises))
+                code = assert_fact(handle, f'{head}{sid}"}}')[0]  # our session ids are decimal digits: safe in JSON
+                if code == 1:  # no pattern takes it (the absorber makes this impossible): as durable would raise
+                    raise MessageNotHandledException({"id": fact.id, "name": fact.name, "value": fact.value})
+                # code 2 is P7: another rule derived it first; both justifications are on the trail
 
         return action
 
@@ -287,8 +333,7 @@ class Engine:
                 fact["sid"] = sid
             self._trail.clear()
             try:
-                host.assert_facts(self.name, batch)
-                error = host.get_state(self.name, sid).get("exception")
+                error = self._chain(host.get_ruleset(self.name), sid, batch)
                 if error:
                     raise EngineError(f"a rule action failed: {error}")
                 trail = list(self._trail)
@@ -297,6 +342,33 @@ class Engine:
                 raise
             self._end(host, sid)
             return trail
+
+    def _chain(self, ruleset, sid: str, batch: list[dict]) -> str:
+        """What durable's Host.assert_facts does on a QuietHost, less its Python per firing (a Closure, a Content
+        per fact, a state update our actions never need): assert the batch, then run the action of each activation
+        durable-rules starts and complete it, in its order, to quiescence. An action's error does not stop the
+        chain, as in durable-rules (P9); the first is returned, worded as durable words it."""
+        import json
+
+        import durable_rules_engine as c_engine
+
+        handle = ruleset._handle
+        state = ruleset._handle_result(c_engine.assert_facts(handle, json.dumps(batch, ensure_ascii=False)), batch)
+        started = c_engine.start_action_for_state(handle, state)
+        message = json.loads(started[1]) if started else None
+        first_error = ""
+        while message:
+            name, matched = next(iter(message.items()))
+            try:
+                self._actions[name](matched, sid, handle)
+            except BaseException as error:
+                if not first_error:
+                    import traceback
+
+                    first_error = f"exception caught {error}, traceback {traceback.format_tb(error.__traceback__)}"
+            following = c_engine.complete_and_start_action(handle, state)
+            message = json.loads(following) if following else None
+        return first_error
 
     def _can_fire(self, facts: Iterable[Fact]) -> bool:
         """Whether some rule's every condition is met by the facts given: if none is, nothing can ever fire."""

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import threading
 
-from .checks import STATIC_CHECKS, Artefact, Context, Pair, Rejected, cross_built, newer_runtime
+from .checks import STATIC_CHECKS, Artefact, Context, Pair, Rejected, context, cross_built, newer_runtime
 from .detectors import DETECTORS
 from .model import Change, Image, Justification, Knowledge, Plan, Reason, Rejection, Rule, Step, Strategy
+from .planmemo import Shared
 from .versions import parse_version
 
 # How much larger an image of an older Debian release, or of a later runtime release than the program's, may be
@@ -21,7 +22,7 @@ OLDER_RELEASE_MARGIN = 0.10
 NEWER_RUNTIME_MARGIN = 0.10
 
 MUSL_RESERVED = ("libc.", "libdl.", "libm.", "libpthread.", "librt.", "libutil.", "libxnet.")
-OUTCOMES_KEPT = 512  # distinct planning contexts whose evaluated pairs a Planner keeps (a few MB at most)
+OUTCOMES_KEPT = 512  # (strategy, planning context) evaluations a Planner keeps (a few MB at most)
 
 
 class Planner:
@@ -31,21 +32,14 @@ class Planner:
         self.images = [img for img in kb.images.values() if not img.deprecated]
         # (strategy, image) -> the outcome of STATIC_CHECKS: a Rejection, or (artefact, what they verified)
         self._static: dict[tuple[str, str], Rejection | tuple[Artefact, dict[str, str]]] = {}
-        # what plan() evaluated for a context (the facts evaluate reads, the strategies, the images), oldest first
+        # (strategy, images, what evaluate reads of the context for it) -> its evaluation, oldest first
         self._outcomes: dict[tuple, tuple[tuple, tuple[Rejection, ...]]] = {}
         self._outcomes_lock = threading.Lock()
+        self._shared = Shared()  # each strategy's candidate images, checks' outcomes by what they read
+        self._margins: dict[tuple[str, str], tuple[bool, bool]] = {}  # (strategy, image) -> what rank_size adds
+        self._pinned: dict[Image, str | None] = {}  # image -> pinned_release
 
     # -- the artefact of a strategy, for one final image ------------------------------------------------------------
-
-    @staticmethod
-    def inspected(known: dict[str, set[str]]) -> Artefact | None:
-        """The artefact an inspected binary describes, from its evidence facts."""
-        libc = next(iter(known.get("binary_libc", ())), None)
-        if libc is None:
-            return None
-        newest = lambda name: max(known.get(name, ()), key=parse_version, default=None)  # noqa: E731
-        return Artefact(libc, frozenset(known.get("binary_needs", ())), newest("binary_glibc"), None, "",
-                        newest("binary_glibcxx"))
 
     def artefact(self, strategy: Strategy, image: Image, ctx: "Context") -> Artefact | Rejection:
         build_image, release = strategy.build_image, strategy.build_release
@@ -66,23 +60,37 @@ class Planner:
           older release ranks as if OLDER_RELEASE_MARGIN larger;
         - the program's own runtime release goes first: a later one runs its class files, but APIs removed since
           (the Security Manager in Java 24) fail only at run time, so it ranks as if NEWER_RUNTIME_MARGIN larger."""
-        image = self.kb.image(plan.final_image)
+        older, newer = self._margins.get((plan.strategy, plan.final_image)) or self._margins.setdefault(
+            (plan.strategy, plan.final_image), self._margins_of(plan))
         size = plan.size_mb
-        if image is None:
-            return size
-        releases = self.kb.releases
-        release = releases.get(image.release, {})
-        current = next((r for r in releases.values() if r.get("debian") == self.kb.default_debian), {})
-        if release.get("debian") and current.get("glibc") and \
-                parse_version(release["glibc"]) < parse_version(current["glibc"]):
+        if older:
             size *= 1 + OLDER_RELEASE_MARGIN
-        strategy = self.kb.strategies.get(plan.strategy)
-        if strategy and newer_runtime(strategy, image):
+        if newer:
             size *= 1 + NEWER_RUNTIME_MARGIN
         return size
 
+    def _margins_of(self, plan: Plan) -> tuple[bool, bool]:
+        """Whether rank_size counts the plan's image as of an older Debian release, and as a later runtime release
+        than its strategy's: both depend on the (strategy, image) pair alone."""
+        image = self.kb.image(plan.final_image)
+        if image is None:
+            return False, False
+        releases = self.kb.releases
+        release = releases.get(image.release, {})
+        current = next((r for r in releases.values() if r.get("debian") == self.kb.default_debian), {})
+        older = bool(release.get("debian") and current.get("glibc")) and \
+            parse_version(release["glibc"]) < parse_version(current["glibc"])
+        strategy = self.kb.strategies.get(plan.strategy)
+        return older, bool(strategy and newer_runtime(strategy, image))
+
     def pinned_release(self, image: Image) -> str | None:
         """The Debian release to build on: the final image's own, else the newest one its glibc can run."""
+        found = self._pinned.get(image, self)  # the image itself is the key: the answer depends on nothing else
+        if found is self:
+            found = self._pinned[image] = self._pin(image)
+        return found
+
+    def _pin(self, image: Image) -> str | None:
         releases = self.kb.releases
         if "debian" in releases.get(image.release, {}):
             return image.release
@@ -109,14 +117,11 @@ class Planner:
         if strategy.prebuilt:  # the inspected binary's needs come from the consultation's evidence
             rejection = self.run_checks(pair, DETECTORS["check"])
         else:  # what only the pair decides is checked once per pair, then reused by every consultation
-            static = self._static.get((strategy.id, image.ref))
-            if static is None:
-                static = self.run_checks(pair, STATIC_CHECKS) or (pair.art, dict(pair.used))
-                self._static[(strategy.id, image.ref)] = static
+            static = self.static_outcome(strategy, image)
             if isinstance(static, Rejection):
                 return static
             pair._art, pair.used = static[0], dict(static[1])
-            rejection = self.run_checks(pair, [n for n in DETECTORS["check"] if n not in STATIC_CHECKS])
+            rejection = self._shared.context_checks(pair)
         if rejection is not None:
             return rejection
         art = pair.art
@@ -140,6 +145,16 @@ class Planner:
             platforms=self.platforms(strategy, image, ctx), build_platform=build_platform,
             final_platform=f"linux/{ctx.platform}" if strategy.prebuilt and ctx.platform != "amd64" else "")
         return plan, pair.used, applied
+
+    def static_outcome(self, strategy: Strategy, image: Image) -> Rejection | tuple[Artefact, dict[str, str]]:
+        """For a strategy that builds the program: the pair's outcome of STATIC_CHECKS, which read no context (a
+        Rejection, or the artefact and what they verified), computed once per pair."""
+        static = self._static.get((strategy.id, image.ref))
+        if static is None:
+            pair = Pair(self, strategy, image, None)
+            static = self.run_checks(pair, STATIC_CHECKS) or (pair.art, dict(pair.used))
+            self._static[(strategy.id, image.ref)] = static
+        return static
 
     def run_checks(self, pair: "Pair", names) -> Rejection | None:
         """The MI15x checks `names`, in the order registered below; the first that fails rejects the image."""
@@ -285,50 +300,55 @@ class Planner:
     def plan(self, known: dict[str, set[str]], trail: list[Justification],
              images: list[Image] | None = None) -> tuple[list[Plan], list[Rejection]]:
         """Every derived strategy on every image (by default the catalogue less deprecated images), ranked."""
-        named = [(soname, info) for soname, info in sorted(self.kb.libraries.items())
-                 if info.get("name") in known.get("native_libs", ())]
-        ctx = Context(needs=known.get("needs", set()),
-                       changes=[self.kb.changes[c] for c in sorted(known.get("change", ()))],
-                       caveat_ids=known.get("caveat", set()), inspected=self.inspected(known),
-                       binary_name=next(iter(known.get("binary_name", ())), "app"),
-                       platform=min(known.get("platform", ()), default="amd64"),
-                       binary_platform=min(known.get("binary_platform", ()), default=None),
-                       binary_arch=min(known.get("binary_arch", ()), default=""),
-                       named_libs=frozenset(soname for soname, _ in named),
-                       named_dev=tuple(info["dev"] for _, info in named if info.get("dev")))
-        strategies = tuple(sorted(known.get("strategy", ())))
-        # A pair's outcome depends only on its strategy, its image and the context (evaluate never reads the trail),
-        # so consultations that differ only in other facts share one evaluation; justify() is per consultation.
-        key = (strategies, None if images is None else tuple(i.ref for i in images), _context_key(ctx))
-        outcome = self._outcomes.get(key)
-        if outcome is None:
-            outcome = self._evaluate_all(strategies, self.images if images is None else images, ctx)
-            with self._outcomes_lock:
-                self._outcomes[key] = outcome
-                if len(self._outcomes) > OUTCOMES_KEPT:
-                    del self._outcomes[next(iter(self._outcomes))]
-        plans, rejections = outcome
-        chains = _Chains(self.kb, trail)
-        ranked = [self.justify(plan, basis, chains, rank) for rank, (plan, basis) in enumerate(plans, 1)]
-        return ranked, list(rejections)
-
-    def _evaluate_all(self, strategies: tuple[str, ...], images: list[Image],
-                      ctx: "Context") -> tuple[tuple, tuple[Rejection, ...]]:
-        """Every strategy on every image: the viable pairs sorted by size (plan, checks used, changes applied),
-        and the rejections. Shared by consultations: nothing here is mutated afterwards."""
-        plans: list[tuple[Plan, dict[str, str], list[Change]]] = []
+        ctx = context(self.kb, known)
+        chosen = self.images if images is None else images
+        refs = None if images is None else tuple(i.ref for i in images)
+        plans: list[tuple[tuple, Plan, tuple]] = []
         rejections: list[Rejection] = []
+        strategies = sorted(known.get("strategy", ()))
         for sid in strategies:
-            strategy = self.kb.strategies[sid]
-            for image in images:
-                outcome = self.evaluate(strategy, image, ctx)
-                if isinstance(outcome, Rejection):
-                    rejections.append(outcome)
-                elif outcome is not None:
-                    plans.append(outcome)
-        plans.sort(key=lambda pc: (self.rank_size(pc[0]), len(pc[0].caveats), len(pc[0].changes),
-                                   pc[0].final_image, pc[0].strategy))
-        return tuple((plan, self.basis(plan, used, applied)) for plan, used, applied in plans), tuple(rejections)
+            ranked, rejected = self._strategy_outcome(self.kb.strategies[sid], chosen, refs, ctx)
+            plans += ranked
+            rejections += rejected
+        if len(strategies) > 1:  # each strategy's plans come sorted; the keys are distinct (image, strategy)
+            plans.sort(key=_first)
+        chains = _Chains(self.kb, trail)
+        return [self.justify(plan, basis, chains, rank) for rank, (_, plan, basis) in enumerate(plans, 1)], rejections
+
+    def _strategy_outcome(self, strategy: Strategy, images: list[Image], refs: tuple[str, ...] | None,
+                          ctx: Context) -> tuple[tuple, tuple[Rejection, ...]]:
+        """One strategy on every image: its viable pairs as (rank key, plan, basis) sorted by the key, and its
+        rejections in image order. What evaluate() reads of the context for this strategy is all the key holds
+        (Shared.strategy_key), so consultations that differ only elsewhere share one evaluation (the trail is never
+        read: justify() is per consultation)."""
+        key = (strategy.id, refs, self._shared.strategy_key(self, strategy, ctx))
+        outcome = self._outcomes.get(key)
+        if outcome is not None:
+            return outcome
+        plans, rejections = [], []
+        if strategy.prebuilt:
+            slots, after = [((), image) for image in images], ()
+        elif refs is None:  # the catalogue: its candidates are the same in every consultation
+            slots, after = self._shared.catalogue_candidates(self, strategy)
+        else:
+            slots, after = self._shared.candidates(self, strategy, images)
+        for before, image in slots:
+            rejections += before
+            evaluated = self.evaluate(strategy, image, ctx)
+            if isinstance(evaluated, Rejection):
+                rejections.append(evaluated)
+            elif evaluated is not None:
+                plan, used, applied = evaluated
+                rank = (self.rank_size(plan), len(plan.caveats), len(plan.changes), plan.final_image, plan.strategy)
+                plans.append((rank, plan, self.basis(plan, used, applied)))
+        rejections += after
+        plans.sort(key=_first)
+        outcome = tuple(plans), tuple(rejections)
+        with self._outcomes_lock:
+            self._outcomes[key] = outcome
+            while len(self._outcomes) > OUTCOMES_KEPT:
+                del self._outcomes[next(iter(self._outcomes))]
+        return outcome
 
     def basis(self, plan: Plan, used: dict[str, str], applied: list[Change]) -> tuple[tuple[str, ...], tuple]:
         """What a plan's justification is made of, whatever led to it: the derived facts whose rules it cites
@@ -387,15 +407,8 @@ class _Chains:
         return out
 
 
-_KEYED = [i for i, f in enumerate(Context._fields) if f not in ("changes", "named_dev")]
-
-
-def _context_key(ctx: Context) -> tuple:
-    """A Context as a key: its changes by id (one id is one Change in a knowledge base), named_dev left out (read
-    from the knowledge for exactly the named_libs), sets frozen; any other field as it is (a new field that cannot
-    be hashed fails here, loudly, instead of being shared by mistake)."""
-    return (tuple(c.id for c in ctx.changes),
-            *(frozenset(v) if type(v) is set else v for v in map(ctx.__getitem__, _KEYED)))
+def _first(entry: tuple):
+    return entry[0]
 
 
 def _package(name, release: str | None) -> str:

@@ -1,7 +1,8 @@
 """Which questions still matter: a question is worth asking while some rule that tests it can still fire.
 
 Derived facts count as open while some rule that concludes them can still fire, so the analysis looks through
-chains of rules. The index of rules by the facts they test and conclude is built once per RuleBase, which holds it.
+chains of rules. The index of rules by the facts they test and conclude is built once per RuleBase, which holds it,
+with the answers of is_relevant by the known values each reads.
 """
 from __future__ import annotations
 
@@ -21,6 +22,28 @@ class RuleIndex:
                 self.testing.setdefault(fact, []).append(rule)
             for fact in {n for n, _ in rule.then}:
                 self.concluding.setdefault(fact, []).append(rule)
+        self._reads: dict[str, tuple[str, ...]] = {}
+        self._relevant: dict[tuple, bool] = {}  # is_relevant by the question and the known values it reads
+
+    def reads(self, question: str) -> tuple[str, ...]:
+        """Every fact whose known values is_relevant(question) can read: the facts the rules testing the question
+        test, and for a derived one, those the rules concluding it test, and so on (computed once)."""
+        found = self._reads.get(question)
+        if found is None:
+            facts: set[str] = set()
+            seen: set[str] = set()
+            todo = list(self.testing.get(question, ()))
+            while todo:
+                rule = todo.pop()
+                if rule.id not in seen:
+                    seen.add(rule.id)
+                    for c in rule.when:
+                        if c.fact not in facts:
+                            facts.add(c.fact)
+                            if c.fact not in self.questions:
+                                todo += self.concluding.get(c.fact, ())
+            found = self._reads[question] = tuple(sorted(facts))
+        return found
 
 
 def _holds(index: RuleIndex, cond: Condition, known: dict[str, set[str]], visiting: frozenset[str]) -> bool | None:
@@ -50,5 +73,17 @@ def waiting_rules(index: RuleIndex, question: str, known: dict[str, set[str]]) -
     return [r for r in index.testing.get(question, ()) if _alive(index, r, known, frozenset({r.id}), ignore=question)]
 
 
+RELEVANCE_KEPT = 65536  # answers of is_relevant a RuleIndex keeps (each a short key)
+
+
 def is_relevant(index: RuleIndex, question: str, known: dict[str, set[str]]) -> bool:
-    return bool(waiting_rules(index, question, known))
+    """Whether some rule testing `question` can still fire. It depends only on the known values of
+    index.reads(question), so an answer is reused for every `known` that agrees on those."""
+    key = (question, *(frozenset(known[f]) if f in known else None for f in index.reads(question)))
+    relevant = index._relevant.get(key)
+    if relevant is None:
+        relevant = bool(waiting_rules(index, question, known))
+        if len(index._relevant) >= RELEVANCE_KEPT:
+            index._relevant.clear()
+        index._relevant[key] = relevant
+    return relevant

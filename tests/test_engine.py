@@ -51,7 +51,7 @@ def test_a_fact_derived_twice_keeps_both_justifications():
 def test_an_error_inside_an_action_is_raised_not_swallowed():
     class BrokenEngine(Engine):
         def _action_for(self, rule):
-            def action(c):
+            def action(matched, sid, handle):
                 raise ValueError("boom")
             return action
 

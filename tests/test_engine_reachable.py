@@ -1,5 +1,6 @@
-"""A rule base's first consultation compiles only the rules its facts can reach (kb.engine.reachable, issue 13):
-that must never change an answer. Checked three ways: which rules `reachable` keeps on small rule sets; the trail
+"""A rule base's first consultation compiles only the rules its facts can reach (kb.engine.reachable, issue 13),
+and later ones run on the rules their values of one fact leave (kb.engine.partition): that must never change an
+answer. Checked three ways: which rules `reachable` keeps on small rule sets; the trail
 of the reduced ruleset against the whole one over many consultations of the shipped rules; and a command-line run
 (a fresh process, so the reduced path) against the same consultation in a process that has the whole ruleset."""
 import json
@@ -11,7 +12,7 @@ from pathlib import Path
 import pytest
 
 import kb
-from kb.engine import Engine, reachable, shared_engine
+from kb.engine import Engine, partition, partition_fact, reachable, shared_engine
 from kb.model import Condition, Fact, Rule
 
 REPO = Path(__file__).resolve().parent.parent
@@ -91,3 +92,67 @@ def test_a_command_line_consultation_equals_the_same_consultation_on_the_whole_r
     answers = dict(a.split("=") for a in args[3::2])
     in_process = json.loads(json.dumps(rb.consult(answers).to_dict()))
     assert json.loads(fresh.stdout) == in_process
+
+
+@pytest.mark.parametrize("values, expected", [
+    (["1"], ["MI001", "MI002", "MI003", "MI005"]),  # every condition on another fact is taken to hold
+    (["3"], ["MI002", "MI003", "MI004", "MI005"]),  # MI002 and MI003 wait for y and w, which nothing else rules out
+    (["1", "2"], ["MI001", "MI002", "MI003", "MI005"]),
+    ([], ["MI002", "MI003", "MI005"]),  # no value of x: no rule testing it
+])
+def test_partition_keeps_the_rules_whose_conditions_on_the_fact_can_be_met(values, expected):
+    assert partition_fact(CHAIN) == "x"  # tested by two rules, every other fact by one
+    assert ids(partition(CHAIN, "x", values)) == expected
+
+
+def test_partition_follows_what_the_rules_conclude_for_the_fact():
+    rules = [rule("MI001", Condition("x", ("2",)), then=(("z", "1"),)),
+             rule("MI002", Condition("y", ("1",)), then=(("x", "2"),)),
+             rule("MI003", Condition("x", ("1",)), then=(("x", "3"),)),
+             rule("MI004", Condition("x", ("3",)), Condition("x", ("3",)), then=(("w", "1"),))]
+    assert ids(partition(rules, "x", [])) == ["MI001", "MI002"]  # MI002 may conclude x = 2
+    assert ids(partition(rules, "x", ["1"])) == ["MI001", "MI002", "MI003", "MI004"]
+
+
+def _evidence_facts(rng):
+    """Facts an inspected artefact adds beside the answers (names and values no question offers)."""
+    shown = [("binary_libc", rng.choice(["glibc", "musl", "none"])), ("binary_arch", "x86_64"),
+             ("binary_needs", "libc.so.6"), ("binary_glibc", "2.34")]
+    return [kb.Fact(k, v) for k, v in shown if rng.random() < 0.5]
+
+
+def test_the_partitioned_ruleset_derives_what_the_whole_one_does_in_the_same_order():
+    rb = kb.load()
+    rules = list(rb.knowledge.rules.values())
+    whole = shared_engine(rules)
+    name = partition_fact(rules)
+    assert name == "language"
+    rng = random.Random(17)
+    sizes, differences = set(), []
+    for _ in range(300):
+        answers = {q.id: rng.choice(q.legal()) for q in rb.questions if rng.random() < 0.8}
+        facts = [kb.Fact(k, v) for k, v in rb.effective(answers)[0].items()] + _evidence_facts(rng)
+        subset = partition(rules, name, [f.value for f in facts if f.name == name])
+        sizes.add(len(subset))
+        got = [(j.rule_id, j.fact, j.premises) for j in shared_engine(subset).run(facts)]
+        if got != [(j.rule_id, j.fact, j.premises) for j in whole.run(facts)]:
+            differences.append(facts)
+    assert differences == []
+    assert max(sizes) < len(whole.rules) / 2  # what it is for: far fewer rules in each session
+
+
+def test_a_rule_base_runs_on_the_partitioned_rulesets_and_answers_like_the_whole_one(monkeypatch):
+    rb = kb.load()
+    rb.engine
+    rng = random.Random(19)
+    cases = [{q.id: rng.choice(list(q.choices)) for q in rb.questions} for _ in range(40)]
+    with monkeypatch.context() as m:
+        m.setattr("kb.consult.PARTITIONS_KEPT", 0)  # no partition: every consultation on the whole ruleset
+        on_the_whole = kb.RuleBase(rb.knowledge)
+        whole = [json.dumps(on_the_whole.run(a).to_dict()) for a in cases]
+        assert not on_the_whole._partitions
+    shared = kb.RuleBase(rb.knowledge)
+    assert [json.dumps(shared.run(a).to_dict()) for a in cases] == whole
+    languages = {a["language"] for a in cases}
+    assert len(shared._partitions) == len(languages)
+    assert all(len(e.rules) < len(rb.engine.rules) for e in shared._partitions.values())

@@ -11,7 +11,11 @@ from pathlib import Path
 import pytest
 
 import kb
+from kb import planmemo
 from kb import planner as planner_module
+from kb.checks import context
+from kb.model import Rejection
+from kb.session import by_name
 
 
 def _evidence(libc: str, name: str, *needs: str) -> tuple:
@@ -24,6 +28,10 @@ def _evidence(libc: str, name: str, *needs: str) -> tuple:
 def cases(rb):
     rng = random.Random(13)
     out = [({q.id: rng.choice(q.legal()) for q in rb.questions}, ()) for _ in range(120)]
+    # every question answered, as a batch of different programs would be (no `unknown`: the planner sees them all)
+    out += [({q.id: rng.choice(list(q.choices)) for q in rb.questions}, ()) for _ in range(150)]
+    # some questions left open, so relevance decides what counts as unknown
+    out += [({q.id: rng.choice(q.legal()) for q in rb.questions if rng.random() < 0.5}, ()) for _ in range(60)]
     # many of these share a planning context and differ in the rules that led there
     out += [({"language": "go", "cgo": "no", "go_net": rng.choice(["yes", "no"]), "tls": rng.choice(["yes", "no"])}, ())
             for _ in range(20)]
@@ -31,7 +39,9 @@ def cases(rb):
     out += [({"needs_shell": "no"}, _evidence("glibc", "server", "libc.so.6")),
             ({"needs_shell": "no"}, _evidence("glibc", "worker", "libc.so.6")),
             ({}, _evidence("musl", "tool", "libc.musl-x86_64.so.1")),
-            ({}, _evidence("none", "static-app"))]
+            ({}, _evidence("none", "static-app")),
+            ({"platform": "arm64"}, _evidence("glibc", "server", "libc.so.6", "libssl.so.3")),
+            ({"platform": "amd64", "needs_shell": "yes"}, _evidence("glibc", "server", "libc.so.6"))]
     return out
 
 
@@ -49,6 +59,59 @@ def test_a_shared_rule_base_answers_like_a_fresh_one(rb, cases, reference):
     shared = kb.RuleBase(rb.knowledge)
     assert [_json(shared.consult(a, e)) for a, e in cases] == reference
     assert [_json(shared.consult(a, e)) for a, e in reversed(cases)] == reference[::-1]
+
+
+def test_judging_chosen_images_answers_like_a_fresh_rule_base(rb, cases):
+    """Session.judge plans on images the user names (deprecated ones too), past the planner's memo of the
+    catalogue's candidates: a rule base that has planned everything before judges like one that has not."""
+    rng = random.Random(5)
+    refs = sorted(rb.knowledge.images)
+    chosen = [(answers, evidence, rng.sample(refs, 6)) for answers, evidence in cases[::7]]
+    fresh = [_json(kb.RuleBase(rb.knowledge).session(a, evidence=e).judge(images)) for a, e, images in chosen]
+    shared = kb.RuleBase(rb.knowledge)
+    for answers, evidence in cases:
+        shared.consult(answers, evidence)
+    assert [_json(shared.session(a, evidence=e).judge(images)) for a, e, images in chosen] == fresh
+    assert any(json.loads(one)["plans"] for one in fresh) and any(json.loads(one)["rejected"] for one in fresh)
+
+
+def _every_pair(planner, known, trail, images):
+    """Planning without what the planner shares: Planner.evaluate on every (strategy, image) pair, in order, every
+    check run (none shared by what it reads), the viable ones ranked by size as the planner documents it."""
+    ctx = context(planner.kb, known)
+    plans, rejections = [], []
+    for sid in sorted(known.get("strategy", ())):
+        for image in images:
+            outcome = planner.evaluate(planner.kb.strategies[sid], image, ctx)
+            if isinstance(outcome, Rejection):
+                rejections.append(outcome)
+            elif outcome is not None:
+                plans.append(outcome)
+    plans.sort(key=lambda o: (planner.rank_size(o[0]), len(o[0].caveats), len(o[0].changes), o[0].final_image,
+                              o[0].strategy))
+    chains = planner_module._Chains(planner.kb, trail)
+    return [planner.justify(plan, planner.basis(plan, used, applied), chains, rank)
+            for rank, (plan, used, applied) in enumerate(plans, 1)], rejections
+
+
+def test_planning_gives_what_every_pair_evaluated_in_turn_gives(rb, cases, monkeypatch):
+    """The planner's shortcuts (the candidates of each strategy, evaluations shared by planning contexts) leave
+    the plans, their order, their justifications and the rejections exactly as evaluating every pair gives them."""
+    shared = kb.RuleBase(rb.knowledge)
+    deprecated = [i for i in rb.knowledge.images.values() if i.deprecated][:2]
+    seen = 0
+    for answers, evidence in cases + cases:
+        result = shared.consult(answers, evidence)
+        known = by_name(result.facts)
+        trail = [j for j in result.facts if j.source == "rule"]
+        planner = shared.planner
+        for images in (None, planner.images[::3] + deprecated):
+            with monkeypatch.context() as m:
+                m.setattr(planmemo, "CONTEXT_READS", {})
+                expected = _every_pair(kb.RuleBase(rb.knowledge).planner, known, trail, images or planner.images)
+            assert planner.plan(known, trail, images) == expected, answers
+            seen += bool(expected[0]) and bool(expected[1])
+    assert seen > len(cases)  # plans and rejections both, in most cases
 
 
 def test_an_inspected_binary_keeps_its_own_name(rb, cases):
@@ -94,3 +157,24 @@ def test_rule_bases_of_the_same_rules_share_one_compiled_ruleset(rb):
     assert layered.engine is not held
     assert "caveat=in-house-support" in {j.fact.id for j in layered.consult({"language": "c"}).facts}
     assert "caveat=in-house-support" not in {j.fact.id for j in again[0].consult({"language": "c"}).facts}
+
+
+def test_a_dropped_rule_base_frees_what_its_planner_shares_without_the_cycle_collector(rb, cases):
+    """What a planner keeps (plans, rejections, checks' outcomes) is freed with its rule base by reference counting:
+    a one-shot command runs with the cycle collector off, and a long-running process drops rule bases on reload."""
+    import gc
+    import weakref
+
+    shared = kb.RuleBase(rb.knowledge)
+    for answers, evidence in cases[:40]:
+        shared.consult(answers, evidence)
+    planner = weakref.ref(shared.planner)
+    kept = weakref.ref(shared.planner._shared)
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        del shared
+        assert planner() is None and kept() is None
+    finally:
+        if was_enabled:
+            gc.enable()
