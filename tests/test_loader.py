@@ -106,6 +106,7 @@ def test_the_installed_package_finds_its_rules():
 
 
 def test_cached_knowledge_follows_edits_of_a_layered_file(tmp_path, monkeypatch):
+    monkeypatch.delenv("MINIMAGE_CACHE_DIR", raising=False)  # the suite's own (tests/conftest.py)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     layer = tmp_path / "mine.yaml"
     layer.write_text((FILES / "my-image.yaml").read_text())
@@ -121,11 +122,13 @@ def test_cached_knowledge_follows_edits_of_a_layered_file(tmp_path, monkeypatch)
 def test_an_unwritable_cache_is_not_an_error(tmp_path, monkeypatch):
     blocker = tmp_path / "file"
     blocker.write_text("")
+    monkeypatch.delenv("MINIMAGE_CACHE_DIR", raising=False)  # the suite's own (tests/conftest.py)
     monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))  # a cache "directory" under a regular file
     assert kb.load().consult({"language": "go", "cgo": "no"}).best is not None
 
 
 def test_a_corrupt_cache_entry_is_rebuilt(tmp_path, monkeypatch):
+    monkeypatch.delenv("MINIMAGE_CACHE_DIR", raising=False)  # the suite's own (tests/conftest.py)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     kb.load()
     [entry] = (tmp_path / "minimage").glob("knowledge-*.marshal")
