@@ -45,8 +45,9 @@ BATCHES = {
     # blind, judged strictly: broken 2/11 caught (opencv-python's libGL, canvas on alpine without a compiler), 3 with a
     # wrong mechanism, 6 missed; correct 10/10. judge() looks at the rule only and also passes atomic-server (MI403
     # naming libgcc_s, where the loader was what failed) and solver-rewards (MI408 saying the build would work), so the
-    # floor is what it measured at the blind run, 4/11.
-    "heldout5-2026-11-30": ("heldout5-results.yaml", {"broken": 4 / 11, "correct": 1.0}),
+    # floor is what it measured at the blind run, 4/11; 5/11 since MI480 (an ARG of another stage is empty: bwt, whose
+    # `expect` gained MI480).
+    "heldout5-2026-11-30": ("heldout5-results.yaml", {"broken": 5 / 11, "correct": 1.0}),
 }
 
 
