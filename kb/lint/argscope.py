@@ -120,7 +120,7 @@ def check_variable_scope(a: "Analysis", rule: LintRule):
                     continue
                 elsewhere = [d for d in declared[name] if d[0] != stage.index]
                 if not elsewhere:
-                    continue  # declared in this stage, further down: used before its ARG/ENV line
+                    continue  # declared by ARG only in this stage, further down: used before that line
                 where_idx, where_line = elsewhere[0]
                 reported.add(name)
                 pkgs = _installs(text) if ins.cmd == "RUN" else []
