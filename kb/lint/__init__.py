@@ -28,6 +28,7 @@ import os
 from ..detectors import DETECTORS
 from ..model import Knowledge
 from . import appbundles as _appbundles  # noqa: F401  registers MI420-MI423 (dotnet publish, deno/bun compile)
+from . import argscope as _argscope  # noqa: F401  registers MI480 (a variable declared only in another stage)
 from . import checks as _checks  # noqa: F401  registers the checks
 from . import runtime as _runtime  # noqa: F401  registers MI440-MI442 (run-time needs the build takes away)
 from . import sonames as _sonames  # noqa: F401  registers MI450 (a library at another soname in another release)

@@ -13,7 +13,7 @@ from .context import Unseen, cargo_dependencies, cargo_lock
 from .libraries import Libraries, missing_libraries
 from .profiles import PY_TOOLS, Profile, digest_only
 from .results import Hit
-from .runtime import compiler_at, install_names
+from .runtime import compiler_at, install_names, no_cxx_compiler_at
 from .stages import Analysis, StageInfo
 
 
@@ -228,8 +228,14 @@ def check_native_alpine(a: Analysis, rule: LintRule):
             hits += sorted(dict.fromkeys(f"{n} (indirect, from the lockfile)" for n in locked
                                          if n in table and n not in names))
             if hits:
-                tools = "build tools are installed, so they compile from source" if compiler_at(info, line) \
-                    else "there is no compiler in this stage, so the build fails for any without one"
+                cxx = sorted(dict.fromkeys(n for n in (*names, *locked) if table.get(n, {}).get("cxx")))
+                if not compiler_at(info, line):
+                    tools = "there is no compiler in this stage, so the build fails for any without one"
+                elif cxx and no_cxx_compiler_at(info, line):
+                    tools = (f"gcc is installed but no C++ compiler (g++, or build-base), and {', '.join(cxx)} "
+                             f"compile{'s' if len(cxx) == 1 else ''} C++ code, so the build fails")
+                else:
+                    tools = "build tools are installed, so they compile from source"
                 yield Hit(line, {"packages": ", ".join(hits), "tool": tool, "image": info.stage.base_image_resolved,
                                  "compile": tools}, "pip" if tool in PY_TOOLS else "npm")
 

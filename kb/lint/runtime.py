@@ -73,6 +73,22 @@ def install_names(a: "Analysis", info: "StageInfo", tool: str, args: list, cwd: 
     return names, locked, bool(locked)  # yarn.lock and pnpm-lock.yaml lock them, but lint does not read those
 
 
+# a C++ compiler: g++ itself, the meta-packages that pull it (build-base, alpine-sdk, build-essential), clang (whose
+# Alpine and Debian packages bring clang++); gcc alone compiles C only
+CXX_TOOLCHAINS = {"g++", "build-base", "alpine-sdk", "build-essential", "clang", "clang++"}
+_CLANG = re.compile(r"clang-?\d+")
+
+
+def no_cxx_compiler_at(info: "StageInfo", line: int) -> bool:
+    """Did the stage's C compiler at `line` come from an apk add that brought gcc (or cc) but no C++ compiler?
+    False when the image ships a compiler of its own or a C++ compiler is installed anywhere in the stage: lint
+    only says "no C++ compiler" when it saw every compiler the stage has."""
+    added = {p.split("=")[0] for ln, pkgs in info.apk_adds if ln <= line for p in pkgs}
+    if info.profile.gcc or not added & C_TOOLCHAINS:
+        return False
+    return not any(p in CXX_TOOLCHAINS or _CLANG.fullmatch(p) for p in added | info.profile.installed)
+
+
 def compiler_at(info: "StageInfo", line: int) -> bool:
     """Is there a C compiler in the stage at `line`: in its image, or added by an apk add up to that line (even if
     a later apk del takes it away again)?"""

@@ -240,7 +240,7 @@ class CatalogueSections(Reader):
                 name = self.text(entry, "name", eco)
                 keys = ("name", "libs", "note", "dev", "runtime") if eco == "system" else \
                     ("name", "libs", "note", "tls", "system_libs", "until", "needs_package", "prebuilt_musl", "static_with",
-                     "loads")
+                     "loads", "cxx")
                 if not self.keys_ok(entry, name or eco, keys, ("name",)):
                     continue
                 normal = re.sub(r"[-_.]+", "-", name).lower() if eco == "python" else \
@@ -258,7 +258,8 @@ class CatalogueSections(Reader):
                                    "system_libs": self.flag(entry, "system_libs", name)}
                     if eco != "system":  # lint: MI441 (the system package it needs), MI408 (musl builds published)
                         known[name].update(needs_package=self.text(entry, "needs_package", name) or None,
-                                           prebuilt_musl=self.flag(entry, "prebuilt_musl", name))
+                                           prebuilt_musl=self.flag(entry, "prebuilt_musl", name),
+                                           cxx=self.flag(entry, "cxx", name))  # MI408: a source build needs g++
                     if eco in ("python", "node") and "loads" in entry:  # MI470: system libraries it loads
                         known[name]["loads"] = self._loads(entry, name)
                     if eco == "rust" and "static_with" in entry:  # crate/feature: builds the C library in
