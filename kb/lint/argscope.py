@@ -54,11 +54,20 @@ def references(text: str, shell: bool) -> list[str]:
     return out
 
 
+_SEGMENT_END = re.compile(r"[;&|\n]")
+_READ = re.compile(r"\bread\b")
+
+
 def _assigned_in(text: str, name: str) -> bool:
     """Does the shell command set `name` itself (NAME=..., export/local/readonly NAME, for NAME in, read ... NAME)?"""
     n = re.escape(name)
-    return bool(re.search(rf"(?:^|[\s;&|(]){n}=|\b(?:export|local|readonly|declare)\s+(?:-\w+\s+)*{n}\b"
-                          rf"|\bfor\s+{n}\s+in\b|\bread\b[^;&|\n]*\s{n}\b", text))
+    if re.search(rf"(?:^|[\s;&|(]){n}=|\b(?:export|local|readonly|declare)\s+(?:-\w+\s+)*{n}\b"
+                 rf"|\bfor\s+{n}\s+in\b", text):
+        return True
+    # `read ... NAME` within one command: after the first `read` of each command only (a pattern that retried from
+    # every later `read` to the end of the command would be quadratic on a RUN of many)
+    target = re.compile(rf"\s{n}\b")
+    return any((m := _READ.search(part)) and target.search(part, m.end()) for part in _SEGMENT_END.split(text))
 
 
 def _declarations(a: "Analysis") -> dict[str, list[tuple[int | None, int]]]:
@@ -100,6 +109,7 @@ def check_variable_scope(a: "Analysis", rule: LintRule):
         runs = {r.line: r for r in stage.runs}
         reported: set[str] = set()
         for ins in stage.instructions[1:]:
+            checked: set[str] = set()  # names this instruction was already judged for (a RUN may use one 1,000 times)
             if ins.cmd == "ARG":
                 scope |= {arg.partition("=")[0] for arg in ins.args}
                 continue
@@ -113,9 +123,10 @@ def check_variable_scope(a: "Analysis", rule: LintRule):
             else:
                 text = " ".join(ins.args)
             for name in references(text, shell=ins.cmd == "RUN"):
-                if name in scope or name in reported or name in _PREDEFINED or name in _IMAGE_ENV \
-                        or name not in declared:
+                if name in scope or name in reported or name in checked or name in _PREDEFINED \
+                        or name in _IMAGE_ENV or name not in declared:
                     continue
+                checked.add(name)
                 if ins.cmd == "RUN" and _assigned_in(text, name):
                     continue
                 elsewhere = [d for d in declared[name] if d[0] != stage.index]

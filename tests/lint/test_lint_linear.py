@@ -125,3 +125,16 @@ def test_the_remaining_patterns_on_long_input(knowledge):
         assert not _PIP3X.fullmatch("pip3." + "1" * N + "x")
     text = GO_TO_SCRATCH.replace("-o /app", "-tags '" + "netgo, " * 5000 + "osusergo' -o /app")
     assert rules(knowledge, text) == [("MI402", 4)]  # the tags were read: netgo,osusergo link statically
+
+
+def test_a_variable_of_another_stage_used_in_a_run_of_many_reads_and_references(knowledge):
+    """MI480 asks whether a RUN sets the name itself: `read ... NAME` was retried from every `read` to the end of the
+    command (40 s for 40,000 of them), and each of 20,000 uses of a name the RUN sets was judged again, each time
+    reading the whole RUN."""
+    head = "ARG FOO\nFROM alpine\nRUN "
+    with within():
+        found = lint_text(knowledge, head + " \\\n".join(["read " * (N // 4)] * 8) + "x; echo $FOO\n")
+        assert [f.rule for f in found if f.rule == "MI480"] == ["MI480"]  # no `read ... FOO`: reported
+        found = lint_text(knowledge, head + " \\\n".join(["echo $FOO; " * (N // 4)] * 4) + "FOO=1\n")
+        assert not [f for f in found if f.rule == "MI480"]  # the RUN sets it (anywhere in the RUN counts)
+    assert not [f for f in lint_text(knowledge, head + "read -r FOO; echo $FOO\n") if f.rule == "MI480"]
