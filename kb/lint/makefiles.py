@@ -16,27 +16,38 @@ import posixpath
 import re
 
 _ASSIGN = re.compile(r"^(?:export\s+|override\s+)?([A-Za-z_.][A-Za-z0-9_.-]*)\s*(:{1,3}=|\?=|\+=|=)\s*(.*)$")
-_RULE = re.compile(r"^([^\t#=:][^=:]*?)\s*::?(?!=)\s*(.*)$")
+_RULE = re.compile(r"^([^\t#=:][^=:]*)::?(?!=)\s*(.*)$")  # greedy: targets are split on whitespace after
 _REF = re.compile(r"\$\(([^()$]*)\)|\$\{([^{}$]*)\}|\$([A-Za-z@<^])")
 MAX_DEPTH = 4
 MAX_LINES = 4000
-_INCLUDE = re.compile(r"^\s*(?:-include|sinclude|include)\s+(.+?)\s*(?:#.*)?$")
+MAX_CHARS = 4 << 20  # characters of a Makefile and its includes, all told
+_INCLUDE = re.compile(r"\s*(?:-include|sinclude|include)\s+")
 
 
-def with_includes(text: str, read, depth: int = 0) -> str:
+def with_includes(text: str, read, depth: int = 0, budget: list[int] | None = None) -> str:
     """The Makefile's text with each `include FILE...` line replaced by the text of FILE (read(path) -> str | None;
     a file that is not there, or a name with a variable, is left out as make's -include would), nested includes
-    to a bounded depth; the result is cut at MAX_LINES as parse cuts it."""
+    to a bounded depth. MAX_LINES and MAX_CHARS bound the whole, over every level (lines kept and files included,
+    characters kept), and each file is read once: a file that includes itself or a large file thousands of times
+    ends as soon as one that includes nothing."""
+    if budget is None:
+        budget, seen = [MAX_LINES, MAX_CHARS], {}
+        read = lambda path, read=read: seen[path] if path in seen else seen.setdefault(path, read(path))  # noqa: E731
     out: list[str] = []
-    for line in text.splitlines()[:MAX_LINES]:
+    for line in text.splitlines():
+        if budget[0] <= 0 or budget[1] <= 0:
+            break
+        budget[0] -= 1
         m = _INCLUDE.match(line) if not line.startswith("\t") else None
         if m is None:
+            budget[1] -= len(line) + 1
             out.append(line)
             continue
-        for path in m.group(1).split():
-            body = read(path) if "$" not in path and depth < MAX_DEPTH else None
+        for path in line[m.end():].split("#", 1)[0].split():
+            body = read(path) if "$" not in path and depth < MAX_DEPTH and budget[0] > 0 else None
+            budget[0] -= 1
             if body is not None:
-                out.append(with_includes(body, read, depth + 1))
+                out.append(with_includes(body, read, depth + 1, budget))
     return "\n".join(out)
 
 

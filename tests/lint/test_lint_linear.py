@@ -138,3 +138,20 @@ def test_a_variable_of_another_stage_used_in_a_run_of_many_reads_and_references(
         found = lint_text(knowledge, head + " \\\n".join(["echo $FOO; " * (N // 4)] * 4) + "FOO=1\n")
         assert not [f for f in found if f.rule == "MI480"]  # the RUN sets it (anywhere in the RUN counts)
     assert not [f for f in lint_text(knowledge, head + "read -r FOO; echo $FOO\n") if f.rule == "MI480"]
+
+
+def test_makefiles_that_include_themselves_or_have_long_lines(knowledge, tmp_path):
+    """The context's Makefile: an include line with trailing blanks and no end (73 s for 50,000 blanks), a rule line
+    of blanks with no colon (quadratic: 0.4 s for 20,000), and includes fanning out (4,000 lines each including the
+    file itself, four deep) all end quickly (make itself never ends on the last two)."""
+    text = GO_TO_SCRATCH.replace("RUN go build -o /app .", "RUN make")
+    app = "all:\n\tgo build -o /app .\n"
+    for makefile, found in [("include x" + " " * N * 4 + "y\n" + app, [("MI401", 6)]),
+                            ("a" + " " * N * 10 + "b\n" + app, [("MI401", 6)]),
+                            ("include Makefile\n" * 4000 + app, None),  # make itself never ends: lint does
+                            ("include self.mk\n", None)]:
+        (tmp_path / "Makefile").write_text(makefile)
+        (tmp_path / "self.mk").write_text("include self.mk self.mk\n" * 2000 + app)
+        with within():
+            got = rules(knowledge, text, tmp_path)
+        assert found is None or got == found, makefile[:40]
