@@ -71,7 +71,8 @@ def _msbuild(argv: list[str]) -> dict[str, str]:
     return props
 
 
-_PROPERTY = re.compile(r"<(PublishAot|SelfContained|InvariantGlobalization|RuntimeIdentifier)>\s*([^<]*?)\s*</\1>",
+# the value is stripped afterwards: `\s*([^<]*?)\s*</` retried the blanks from every position (quadratic)
+_PROPERTY = re.compile(r"<(PublishAot|SelfContained|InvariantGlobalization|RuntimeIdentifier)>([^<]*)</\1>",
                        re.IGNORECASE)
 _PROJECT_FILES = (".csproj", ".fsproj", ".vbproj", "directory.build.props")
 _SKIP_DIRS = {"bin", "obj", ".git", "node_modules"}
@@ -101,7 +102,7 @@ def project_properties(a: "Analysis") -> dict[str, str] | None:
                 if text is not None:
                     found = True
                     for m in _PROPERTY.finditer(text):
-                        props.setdefault(m.group(1).lower(), m.group(2).lower())
+                        props.setdefault(m.group(1).lower(), m.group(2).strip().lower())
         if seen > MAX_PROJECT_FILES:
             break
     a.context_cache[key] = props if found else None

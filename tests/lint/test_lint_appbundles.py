@@ -108,6 +108,9 @@ def test_ubi_tags_are_known_to_lint_by_family_with_their_rhel_glibc(tmp_path):
     ("<SelfContained>true</SelfContained><RuntimeIdentifier>linux-x64</RuntimeIdentifier>", ["MI423"],
      "the self-contained .NET app in /app/ (SelfContained in the project file; -r linux-x64) loads ICU"),
     ("<TargetFramework>net10.0</TargetFramework>", ["MI421"], "the framework-dependent .NET output in /app/"),
+    # values are read without the blanks around them
+    ("<SelfContained>\n  true\n</SelfContained><RuntimeIdentifier> linux-x64 </RuntimeIdentifier>", ["MI423"],
+     "(SelfContained in the project file; -r linux-x64) loads ICU"),
 ])
 def test_the_project_file_in_the_build_context_decides_what_the_command_line_leaves_out(tmp_path, project, rules,
                                                                                         says):
