@@ -23,7 +23,20 @@ from .shellwords import abspath, expand
 _STATIC = re.compile(r"(?<![\w-])(-static|-static-pie|--static)(?![\w-])")
 _LINK_SETTING = re.compile(r"(?is)(?:CMAKE_EXE_LINKER_FLAGS\w*|target_link_options|target_link_libraries"
                            r"|add_link_options|link_args)[^)\n]*")
-_CXX = re.compile(r"(?i)\.(cpp|cc|cxx|c\+\+)\b|LANGUAGES[^)]*\bCXX\b|\bproject\s*\(\s*[\w-]+\s+CXX\b")
+_CXX = re.compile(r"(?i)\.(cpp|cc|cxx|c\+\+)\b|\bproject\s*\(\s*[\w-]+\s+CXX\b")
+_LANGUAGES, _CXX_WORD = re.compile(r"(?i)LANGUAGES"), re.compile(r"(?i)\bCXX\b")
+
+
+def _is_cxx(text: str) -> bool:
+    """C++ sources, `project(NAME CXX)`, or CXX after LANGUAGES before the call's `)`: looked for after the first
+    LANGUAGES of each `)`-delimited part only (`LANGUAGES[^)]*\\bCXX` retried from every LANGUAGES: quadratic)."""
+    if _CXX.search(text):
+        return True
+    for part in text.split(")"):
+        m = _LANGUAGES.search(part)
+        if m and _CXX_WORD.search(part, m.end()):
+            return True
+    return False
 _CONFIGURE_VALUE = {"-S", "-B", "-G", "-T", "-A", "-C", "-U", "--preset", "--toolchain", "--install-prefix"}
 
 
@@ -102,7 +115,7 @@ def _built(a: "Analysis", info: "StageInfo", build_dir: str, path: str, line: in
     settings = " ".join(_LINK_SETTING.findall(text or ""))
     flags = setup["flags"]
     static = bool(_STATIC.search(flags) or _STATIC.search(settings) or "-static" in env_flags(info))
-    lang = "cpp" if text and _CXX.search(text) else "c"
+    lang = "cpp" if text and _is_cxx(text) else "c"
     libc = dynamic_libc(info)
     tool = setup["tool"]  # the finding names the tool that configured the build, and its build file
     build_file = "meson.build" if tool == "meson" else "CMakeLists.txt"

@@ -54,15 +54,15 @@ class Profile:
         return self.gcc or bool(self.installed & C_TOOLCHAINS)
 
 
-_VERSION_TAIL = re.compile(r"[\d.~-]+$")
-
-
 def lib_stem(name: str) -> str:
     """A shared library's name without its version: libssl.so.3, libssl3, libssl3t64 and libssl1.1 are libssl;
     libboost_system.so.1.62.0 and libboost-system1.62.0 are libboost-system; libusb-1.0-0 is libusb."""
     name = name.lower().replace("_", "-").split(".so", 1)[0]
     name = name[:-3] if name.endswith("t64") else name
-    return _VERSION_TAIL.sub("", name) or name
+    end = len(name)  # the trailing run of digits, dots, tildes and dashes off (`[\d.~-]+$` retried it from every digit)
+    while end and (name[end - 1].isdecimal() or name[end - 1] in ".~-"):
+        end -= 1
+    return name[:end] or name
 
 
 PY_TOOLS = ("pip", "poetry", "pipenv")  # install steps whose packages are Python's

@@ -166,3 +166,16 @@ def test_a_project_file_property_padded_with_blanks():
         assert not list(_PROPERTY.finditer("<PublishAot>a" + " " * N * 50 + "b"))
     [m] = _PROPERTY.finditer("<PublishAot> true\n</PublishAot>")
     assert m.group(2).strip() == "true"
+
+
+def test_cmakelists_of_many_languages_and_library_names_of_many_digits():
+    """Two patterns that were retried from every occurrence to the end of the text: `LANGUAGES[^)]*\\bCXX` over
+    a CMakeLists.txt (16 s for 20,000 LANGUAGES) and `[\\d.~-]+$` over a library name (2.3 s for 20,000 digits)."""
+    from kb.lint.cmake import _is_cxx
+    from kb.lint.profiles import lib_stem
+
+    with within():
+        assert not _is_cxx("project(x LANGUAGES" * N + " C)")
+        assert lib_stem("lib" + "1" * N * 50 + "x") == "lib" + "1" * N * 50 + "x"
+    assert _is_cxx("project(app LANGUAGES C CXX)") and not _is_cxx("project(app LANGUAGES C) # CXX")
+    assert lib_stem("libssl1.1") == lib_stem("libssl3t64") == "libssl"
