@@ -223,9 +223,9 @@ def emit_result(result, args, env: Env, extra: dict | None = None) -> int:
 
     if args.format == "json":
         if extra:
-            import json
+            from .jsontext import dumps
 
-            text = json.dumps({**result.to_dict(), **extra}, indent=2)
+            text = dumps({**result.to_dict(), **extra})
         else:
             text = render.result_json(result)
         write_output(text + "\n", args, env)

@@ -1,10 +1,11 @@
 """Text renderings of the library's data objects. Pure functions: data in, text out."""
 from __future__ import annotations
 
-import json
 import textwrap
 
 from kb.model import UNKNOWN, Plan, Question, Result, Rule
+
+from .jsontext import dumps
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # only annotations: a consultation never imports kb.explain
@@ -92,7 +93,7 @@ def result_text(result: Result, *, plans: int = SHOWN_PLANS) -> str:
 
 
 def result_json(result: Result) -> str:
-    return json.dumps(result.to_dict(), indent=2)
+    return dumps(result.to_dict())
 
 
 def evidence_text(seen) -> str:

@@ -65,11 +65,11 @@ def run(args, env: Env) -> int:
         raise UsageError(f"lint needs the 'dockerfile' package (pip install dockerfile): {e}") from None
     results = _lint(rb, args, env, ignore)
     if args.format in ("json", "sarif"):
-        import json  # not at import: a text lint of one file does not load it
+        from ..jsontext import dumps  # not at import: a text lint of one file does not load json
     if args.format == "json":
-        write_output(json.dumps(_json(results), indent=2) + "\n", args, env)
+        write_output(dumps(_json(results)) + "\n", args, env)
     elif args.format == "sarif":
-        write_output(json.dumps(sarif(rb.catalog(), results), indent=2) + "\n", args, env)
+        write_output(dumps(sarif(rb.catalog(), results)) + "\n", args, env)
     else:
         write_output(text(results, quiet=args.quiet), args, env)
         for r in results:

@@ -31,9 +31,8 @@ def parser() -> argparse.ArgumentParser:
 
 
 def run(args, env) -> int:
-    import json
-
     from .. import render
+    from ..jsontext import dumps
 
     catalog = load_rulebase(args.rules).catalog()
     if args.format == "markdown":
@@ -42,7 +41,7 @@ def run(args, env) -> int:
     if not args.ids:
         entries = catalog.rules()
         if args.format == "json":
-            env.stdout.write(json.dumps([e.to_dict() for e in entries], indent=2) + "\n")
+            env.stdout.write(dumps([e.to_dict() for e in entries]) + "\n")
         else:
             env.stdout.write(render.rules_table(entries) + "\n\n" + render.rules_table(catalog.sources()) + "\n")
         return ExitStatus.OK
@@ -53,7 +52,7 @@ def run(args, env) -> int:
         raise UsageError(f"unknown rule or source {', '.join(missing)} (rules: {rules[0].id} to {rules[-1].id}; "
                          "sources: A1-A17, K8.1-K10.10; or a citation as a plan prints it)")
     if args.format == "json":
-        env.stdout.write(json.dumps([e.to_dict() for e in entries], indent=2) + "\n")
+        env.stdout.write(dumps([e.to_dict() for e in entries]) + "\n")
     else:
         env.stdout.write("\n\n".join(render.entry_text(catalog, e) for e in entries) + "\n")
     return ExitStatus.OK
