@@ -39,3 +39,15 @@ def test_what_a_plans_changes_add_is_shown_in_what_the_final_image_provides(rb):
     assert best.final_image == "scratch"
     assert {k: best.provides[k] for k in ("ca_certificates", "tzdata", "passwd", "shell")} == \
         {"ca_certificates": "added", "tzdata": "added", "passwd": False, "shell": "none"}
+
+
+def test_a_named_user_is_the_one_the_plan_adds_or_the_image_has(rb):
+    """named_user = yes: on scratch the plan adds /etc/passwd (provides says so) and runs as its nonroot; busybox
+    has passwd and no nonroot user of its own, so the plan runs as nobody; distroless has nonroot."""
+    result = rb.consult({"language": "go", "cgo": "no", "go_net": "yes", "tls": "yes", "timezones": "yes",
+                         "named_user": "yes", "needs_shell": "no"})
+    plans = {p.final_image: p for p in result.plans}
+    assert (plans["scratch"].provides["passwd"], plans["scratch"].user) == ("added", "nonroot")
+    assert (plans["busybox:musl"].provides["passwd"], plans["busybox:musl"].user) == (True, "nobody")
+    assert "USER nobody" in plans["busybox:musl"].dockerfile
+    assert plans["gcr.io/distroless/static-debian13"].user == "nonroot"
