@@ -18,7 +18,7 @@ from __future__ import annotations
 import marshal
 import os
 
-from .cache import BadEntry, _checksum, cache_dir, prune, read_payload, write_entry
+from .cache import _SCALARS, BadEntry, _checksum, cache_dir, prune, read_payload, write_entry
 from .model import Assumption, Fact, Justification, Plan, Reason, Rejection, Result, Step
 
 FORMAT = b"minimage-result-1\n"
@@ -26,7 +26,6 @@ PREFIX = "result-"
 KEEP = 256  # entries: a result takes 5-60 KiB
 MAX_ENTRY = 8 << 20
 RECORDS = {cls.__name__: cls for cls in (Result, Plan, Reason, Rejection, Assumption, Justification, Fact, Step)}
-_SCALARS = frozenset((str, int, float, bool, type(None)))
 _MAX_DEPTH = 16
 
 
