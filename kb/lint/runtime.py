@@ -135,7 +135,7 @@ def _removals(info: "StageInfo") -> tuple[list[tuple[int, str, set]], bool]:
     pending: set = set()  # apt-get remove without --auto-remove: an autoremove later takes the dependencies
     keeps = False
     for run in info.stage.runs:
-        text = shlex.join(run.argv) if run.exec_form else run.command
+        text = info.texts.get(run.line) or (shlex.join(run.argv) if run.exec_form else run.command)
         if not any(word in text for word in _RELEVANT):
             continue  # most RUN lines: nothing added to a group, removed or kept; not split again
         shell_vars: dict = {}  # buildDeps='...' in the RUN line, then apt-get purge $buildDeps
