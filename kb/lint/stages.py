@@ -289,6 +289,12 @@ class Analysis:
                 info.compiles.append((line, f"{prog} install (node-gyp)"))
                 info.pip_npm.append((line, prog, argv[2:], cwd))
                 info.pkg_installs.append((line, prog, (posixpath.join(cwd, "node_modules"),)))
+            elif prog in ("conda", "mamba", "micromamba") and len(argv) > 1:
+                from .conda import is_conda_install  # conda install, mamba create, conda env create -f F
+
+                if is_conda_install(argv):
+                    info.pip_npm.append((line, "conda", argv[1:], cwd))
+                    info.pkg_installs.append((line, "conda", (cenv.get("CONDA_DIR") or "/opt/conda",)))
             elif prog in ("poetry", "pipenv") and len(argv) > 1 and argv[1] in ("install", "add", "sync"):
                 info.pip_npm.append((line, prog, argv[2:] if argv[1] == "add" else [], cwd))
                 info.pkg_installs.append((line, prog, (posixpath.join(cwd, ".venv"), *pip_dirs([], cenv, cwd))))
