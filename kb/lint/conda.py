@@ -42,9 +42,11 @@ def is_conda_install(argv: list[str]) -> bool:
     return bool(words) and (words[0] in VERBS or words[0] == "env" and words[1:2] in (["create"], ["update"]))
 
 
-def names(context_dir: str | None, args: list[str], sub: str = "") -> tuple[list[str], list[str]]:
+def names(context_dir: str | None, args: list[str], sub: str = "", where: str | None = None) \
+        -> tuple[list[str], list[str]]:
     """(conda package names, pip package names) a conda step with ARGS (the words after the program) installs:
-    the specs it names and, with -f/--file, those of the environment file (or explicit spec list) in the context."""
+    the specs it names and, with -f/--file, those of the environment file (or explicit spec list) in the context;
+    WHERE(path) is the build-context path a COPY put at a path of the image (None when none did)."""
     conda = [spec_name(s) for s in positional(args, takes_value=_VALUE) if s not in ("install", "create", "update",
                                                                                         "upgrade", "env")]
     pip: list[str] = []
@@ -53,7 +55,8 @@ def names(context_dir: str | None, args: list[str], sub: str = "") -> tuple[list
     if not files and args[:2] in (["env", "create"], ["env", "update"]):
         files = ["environment.yml"]  # conda env create reads environment.yml by default
     for name in files:
-        more_conda, more_pip = environment(context_dir, posixpath.join(sub, name) if sub else name)
+        copied = where(name) if where else None
+        more_conda, more_pip = environment(context_dir, copied or (posixpath.join(sub, name) if sub else name))
         conda += more_conda
         pip += more_pip
     return [n for n in dict.fromkeys(conda) if n], list(dict.fromkeys(pip))

@@ -62,6 +62,10 @@ def _reveal(ctx, dirs, text, cwd, env, depth, budget, cache) -> str:
                           or m.group(0), text)
     out, changed, previous = [], False, None
     for part, separator in _with_separators(text):
+        if part.lstrip().startswith(("cd ", "pushd ")):  # where the scripts and lists after it are looked up
+            argv = _command(part)
+            if len(argv) > 1 and not argv[1].startswith("-"):
+                cwd = abspath(expand(argv[1], env, "x"), cwd)
         new = _part(ctx, dirs, part, previous if separator == "|" else None, cwd, env, depth, budget, cache)
         previous = part
         if new is not None:
@@ -168,6 +172,8 @@ def _list_files(argv: list[str]) -> list[str] | None:
 def _list_words(ctx, dirs, inner, cwd, env, budget, cache) -> str | None:
     """The words of the files a $(cat F) / $(grep -v '^#' F) substitution prints, or None when lint cannot read
     them all."""
+    if budget.files <= 0 or budget.chars <= 0:
+        return None
     inner = inner.strip()
     if inner.startswith("<"):
         inner = "< " + inner[1:].lstrip()
@@ -222,7 +228,7 @@ def _xargs(ctx, dirs, argv, piped_from, cwd, env, budget, cache) -> str | None:
     return None if words is None else shlex.join(rest) + " " + words
 
 
-def _context_path(dirs: list, path: str) -> str | None:
+def context_path(dirs: list, path: str) -> str | None:
     """The build-context path of the image path PATH, by the last COPY that put something there."""
     for dest, src in reversed(dirs):
         dest = dest.rstrip("/") or "/"
@@ -239,7 +245,7 @@ def _context_path(dirs: list, path: str) -> str | None:
 
 
 def _read(ctx, dirs, path, limit, budget, cache, once: bool = False) -> str | None:
-    rel = _context_path(dirs, path)
+    rel = context_path(dirs, path)
     if rel is None:
         return None
     if once and rel in budget.seen:
@@ -268,7 +274,7 @@ def _glob(ctx, dirs, path) -> list[str]:
     folder, pattern = posixpath.split(path)
     if any(c in folder for c in "*?["):
         return []
-    rel = _context_path(dirs, folder)
+    rel = context_path(dirs, folder)
     if rel is None:
         return []
     real_root = os.path.realpath(ctx)

@@ -18,7 +18,7 @@ from .context import locked_packages, package_json, requirements
 from .libraries import Libraries
 from .profiles import C_TOOLCHAINS, PY_TOOLS, lib_stem
 from .results import Hit
-from .shellwords import apk_argv, is_assignment, positional, simple_commands, split_variables
+from .shellwords import abspath, apk_argv, is_assignment, positional, simple_commands, split_variables
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -55,7 +55,7 @@ def install_names(a: "Analysis", info: "StageInfo", tool: str, args: list, cwd: 
     if tool == "conda":  # conda's own package names and its environment file's pip list (kb/lint/conda.py)
         from .conda import names as conda_names
 
-        conda, pip = conda_names(a.context_dir, args, a.context_subdir(info, cwd))
+        conda, pip = conda_names(a.context_dir, args, a.context_subdir(info, cwd), _copied_to(info, cwd))
         return [*conda, *pip], locked, False
     if tool in ("poetry", "pipenv"):
         names = [req_name(s) for s in args if not s.startswith("-")]
@@ -76,6 +76,13 @@ def install_names(a: "Analysis", info: "StageInfo", tool: str, args: list, cwd: 
         names = package_json(a.context_dir, sub) or (package_json(a.context_dir) if sub else [])
         locked = locked_packages(a.context_dir, "npm", sub) or (locked_packages(a.context_dir, "npm") if sub else [])
     return names, locked, bool(locked)  # yarn.lock and pnpm-lock.yaml lock them, but lint does not read those
+
+
+def _copied_to(info: "StageInfo", cwd: str):
+    """path in the image -> the build-context path a COPY of the stage put there (or None)."""
+    from .hidden import context_path
+
+    return lambda name: context_path(info.context_dirs, abspath(name, cwd))
 
 
 # a C++ compiler: g++ itself, the meta-packages that pull it (build-base, alpine-sdk, build-essential), clang (whose
@@ -239,7 +246,7 @@ def _installs(a: "Analysis"):
             if tool == "conda":  # conda packages by conda's names, their pip list by pip's
                 from .conda import names as conda_names
 
-                conda, pip = conda_names(a.context_dir, args, a.context_subdir(info, cwd))
+                conda, pip = conda_names(a.context_dir, args, a.context_subdir(info, cwd), _copied_to(info, cwd))
                 yield copy_line or line, "conda", conda
                 yield copy_line or line, "python", pip
                 continue
