@@ -67,6 +67,14 @@ def test_a_script_that_is_not_a_shell_script_is_not_read(knowledge, tmp_path):
                  tmp_path / "env") == [("MI440", 3)]
 
 
+def test_build_machinery_scripts_are_not_read_as_steps(knowledge, tmp_path):
+    """./configure is autotools' probe script (C_BUILD_TOOLS counts it as a compile); gradlew runs a JVM build."""
+    text = "FROM debian:bookworm-slim\nWORKDIR /w\nCOPY . .\nRUN ./configure && ./gradlew build\n"
+    assert found(knowledge, text, {"configure": BUILD_SH, "gradlew": BUILD_SH}, tmp_path) == []
+    assert found(knowledge, text.replace("./configure", "./build.sh"), {"build.sh": BUILD_SH}, tmp_path / "b") == \
+        [("MI440", 4)]
+
+
 def test_scripts_that_run_each_other_end(knowledge, tmp_path):
     files = {"a.sh": "./b.sh\n./a.sh\n" + BUILD_SH, "b.sh": "./a.sh\n. ./b.sh\n"}
     assert found(knowledge, "FROM debian:bookworm-slim\nWORKDIR /w\nCOPY . .\nRUN ./a.sh\n", files, tmp_path) == \
