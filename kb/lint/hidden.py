@@ -49,6 +49,18 @@ class _Budget:
         self.files, self.chars, self.seen = MAX_FILES, MAX_CHARS, {}
 
 
+def bind_mounts(mounts) -> list[tuple[str, str]]:
+    """(target, build-context path) of the RUN's `--mount=type=bind` mounts of the build context (no `from=`: a
+    bind mount is of the context unless it names a stage or an image); bind is --mount's default type."""
+    out = []
+    for spec in mounts:
+        fields = dict(f.partition("=")[::2] for f in spec.split(","))
+        target = fields.get("target") or fields.get("dst") or fields.get("destination")
+        if fields.get("type", "bind") == "bind" and "from" not in fields and target and target.startswith("/"):
+            out.append((target, fields.get("source") or fields.get("src") or "."))
+    return out
+
+
 def reveal(context_dir: str | None, context_dirs: list, text: str, cwd: str, env: dict,
            cache: dict | None = None) -> str:
     """TEXT with the scripts it runs and the lists it reads spliced in (TEXT itself when there are none).

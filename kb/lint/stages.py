@@ -191,9 +191,10 @@ class Analysis:
     def _run(self, info: StageInfo, run, cwd: str, env: dict, line: int) -> None:
         text = run.command if not run.exec_form else shlex.join(run.argv)
         if self.context_dir or "-c" in text:  # scripts it runs, lists it reads, sh -c strings
-            from .hidden import reveal
+            from .hidden import bind_mounts, reveal  # RUN --mount=type=bind,target=/x: the context at /x too
 
-            text = info.texts[line] = reveal(self.context_dir, info.context_dirs, text, cwd, env, self.context_cache)
+            dirs = info.context_dirs + bind_mounts(run.mounts) if run.mounts else info.context_dirs
+            text = info.texts[line] = reveal(self.context_dir, dirs, text, cwd, env, self.context_cache)
         self._commands(info, text, cwd, env, line, make_depth=0)
 
     def _commands(self, info: StageInfo, text: str, cwd: str, env: dict, line: int, make_depth: int) -> None:

@@ -59,6 +59,16 @@ def test_a_script_copied_on_its_own_is_found_where_the_copy_put_it(knowledge, tm
             [("MI440", 3)], copy
 
 
+def test_a_script_in_a_bind_mount_of_the_context_is_read(knowledge, tmp_path):
+    text = ("FROM debian:bookworm-slim\n"
+            "RUN --mount=type=bind,source=tools,target=/mnt/tools --mount=type=cache,target=/var/cache/apt "
+            "bash /mnt/tools/build.sh\n")
+    assert found(knowledge, text, {"tools/build.sh": BUILD_SH}, tmp_path) == [("MI440", 2)]
+    other = text.replace("type=bind,source=tools", "type=bind,from=builder,source=/tools")  # another stage's files
+    assert found(knowledge, "FROM debian:bookworm-slim AS builder\n" + other, {"tools/build.sh": BUILD_SH},
+                 tmp_path) == []
+
+
 def test_a_script_that_is_not_a_shell_script_is_not_read(knowledge, tmp_path):
     text = "FROM debian:bookworm-slim\nCOPY . /src\nRUN /src/build.sh\n"
     assert found(knowledge, text, {"build.sh": BUILD_SH.replace("#!/bin/bash", "#!/usr/bin/env python3")},
