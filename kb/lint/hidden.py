@@ -185,6 +185,15 @@ def _list_files(argv: list[str]) -> list[str] | None:
     return None
 
 
+def _filter(argv: list[str]) -> bool:
+    """Does a command that reads a list from a pipe keep its words (sort, uniq, tr, a comment filter: grep -v,
+    sed)? A grep that selects lines (no -v) or any other command would change which packages are named."""
+    prog = posixpath.basename(argv[0]) if argv else ""
+    if prog in ("grep", "egrep"):
+        return any(w.startswith("-") and not w.startswith("--") and "v" in w for w in argv[1:])
+    return prog in ("sort", "uniq", "tr", "sed", "xargs")
+
+
 def _list_words(ctx, dirs, inner, cwd, env, budget, cache) -> str | None:
     """The words of the files a $(cat F) / $(grep -v '^#' F) substitution prints, or None when lint cannot read
     them all."""
@@ -198,8 +207,7 @@ def _list_words(ctx, dirs, inner, cwd, env, budget, cache) -> str | None:
     except ValueError:
         return None
     files = _list_files(pipeline[0])
-    if files is None or any(_list_files(p) is None and posixpath.basename(p[0] if p else "") not in
-                            ("sort", "uniq", "tr", "xargs") for p in pipeline[1:]):
+    if files is None or not all(_filter(p) for p in pipeline[1:]):
         return None
     return _words_of(ctx, dirs, files, cwd, env, budget, cache)
 

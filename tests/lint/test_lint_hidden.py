@@ -137,6 +137,8 @@ LIST_RUNS = [
     "xargs apt-get install -y < /src/deps/build.deps && make && "
     "cat /src/deps/build.deps | xargs apt-get purge -y --auto-remove",
     "xargs -a /src/deps/build.deps apt-get install -y && make && apt-get purge -y --auto-remove $(< /src/deps/build.deps)",
+    "apt-get install -y $(cat /src/deps/build.deps | grep -v '^#' | tr '\\n' ' ') && make && "
+    "apt-get purge -y --auto-remove $(sed -e 's/#.*//' /src/deps/build.deps)",
 ]
 
 
@@ -148,6 +150,12 @@ def test_package_lists_read_from_files_are_the_packages(knowledge, tmp_path, run
     assert found(knowledge, text) == []  # without the context: nothing new
     files = {"deps/build.deps": "g++\nmake\n"}
     assert found(knowledge, text, files, tmp_path / "tools-only") == []
+
+
+def test_a_list_filtered_to_some_of_its_lines_is_not_read_as_all_of_them(knowledge, tmp_path):
+    text = ("FROM ubuntu:24.04\nCOPY . /src/\nRUN apt-get install -y $(cat /src/deps | grep -E '^lib') && make && "
+            "apt-get purge -y --auto-remove $(cat /src/deps | grep '^(g|m)')\n")
+    assert found(knowledge, text, {"deps": "g++\nmake\nlibboost-regex-dev\n"}, tmp_path) == []
 
 
 def test_a_list_copied_to_a_file_is_read_for_the_final_image(knowledge, tmp_path):
