@@ -258,7 +258,8 @@ def _installs(a: "Analysis"):
             yield cf.line, "node", names
 
 
-#: node_modules/.prisma holds the client `prisma generate` writes for @prisma/client, with its query engine
+#: node_modules/.prisma/client is what `prisma generate` writes for @prisma/client, with its query engine
+#: (libquery_engine-*.so.node: prisma/orm#25817 quotes it failing to load libssl from there)
 _GENERATED = {".prisma": "@prisma/client"}
 
 
@@ -339,7 +340,8 @@ def _loads_hits(a: "Analysis", have: set):
                 variant = "conda" if eco == "conda" else "apk" if musl else "apt"
                 yield Hit(line, {"package": name, "libs": ", ".join(so for so, _apt, _apk in missing),
                                  "first": missing[0][0], "image": a.final.stage.base_image_resolved,
-                                 "packages": " ".join(dict.fromkeys(apk if musl else apt for _so, apt, apk in missing))},
+                                 "packages": " ".join(dict.fromkeys(apk if musl else apt
+                                                                    for _so, apt, apk in missing))},
                           variant)
                 break  # one finding per install step
 

@@ -166,7 +166,8 @@ class Analysis:
                 if len(sources) == 1 and plain:  # `COPY server ./`: server's files land here (a file: itself)
                     info.context_dirs.append((dest, sources[0]))
                 elif dest_is_dir:  # `COPY a.sh b.sh /x/`: each file at /x/NAME
-                    info.context_dirs.extend((posixpath.join(dest, posixpath.basename(s.rstrip("/"))), s) for s in plain)
+                    info.context_dirs.extend((posixpath.join(dest, posixpath.basename(s.rstrip("/"))), s)
+                                             for s in plain)
             return
         for cf in froms:
             if cf.stage_index is None:

@@ -136,7 +136,8 @@ LIST_RUNS = [
     "apt-get purge -y --auto-remove $(grep -v '^#' /src/deps/build.deps)",
     "xargs apt-get install -y < /src/deps/build.deps && make && "
     "cat /src/deps/build.deps | xargs apt-get purge -y --auto-remove",
-    "xargs -a /src/deps/build.deps apt-get install -y && make && apt-get purge -y --auto-remove $(< /src/deps/build.deps)",
+    "xargs -a /src/deps/build.deps apt-get install -y && make && "
+    "apt-get purge -y --auto-remove $(< /src/deps/build.deps)",
     "apt-get install -y $(cat /src/deps/build.deps | grep -v '^#' | tr '\\n' ' ') && make && "
     "apt-get purge -y --auto-remove $(sed -e 's/#.*//' /src/deps/build.deps)",
 ]
@@ -162,10 +163,10 @@ def test_a_list_copied_to_a_file_is_read_for_the_final_image(knowledge, tmp_path
     text = ("FROM ubuntu:24.04 AS build\nRUN apt-get update && apt-get install -y g++ make libpq-dev\n"
             "COPY . /src\nRUN make -C /src\nFROM ubuntu:24.04\nCOPY runtime.deps /tmp/runtime.deps\n"
             "RUN apt-get update && apt-get install -y $(cat /tmp/runtime.deps)\nCOPY --from=build /src/app /app\n")
-    assert ("MI412", 8) in found(knowledge, text, {"runtime.deps": "tzdata\n", "Makefile": "app:\n\tcc -o app a.c -lpq\n"},
-                                 tmp_path)
-    assert ("MI412", 8) not in found(knowledge, text, {"runtime.deps": "libpq5\n",
-                                                        "Makefile": "app:\n\tcc -o app a.c -lpq\n"}, tmp_path / "ok")
+    makefile = "app:\n\tcc -o app a.c -lpq\n"
+    assert ("MI412", 8) in found(knowledge, text, {"runtime.deps": "tzdata\n", "Makefile": makefile}, tmp_path)
+    assert ("MI412", 8) not in found(knowledge, text, {"runtime.deps": "libpq5\n", "Makefile": makefile},
+                                     tmp_path / "ok")
 
 
 # ---- conda ------------------------------------------------------------------------------------------------------
