@@ -200,3 +200,14 @@ def test_a_copied_node_modules_path_is_the_package(knowledge, path):
     assert found(knowledge, text) == [("MI441", 6)]
     assert found(knowledge, text.replace("FROM node:22-alpine\n", "FROM node:22-alpine\nRUN apk add openssl\n")) == []
     assert found(knowledge, text.replace(path, "/app/node_modules/express")) == []
+
+
+def test_a_build_and_its_compiler_flags_inside_a_script_count(knowledge, tmp_path):
+    """the program a script compiles is the stage's: dynamic on glibc, it cannot run on scratch; -static can."""
+    text = ("FROM gcc:14 AS build\nWORKDIR /src\nCOPY . .\nRUN sh ./ci/build.sh\n"
+            "FROM scratch\nCOPY --from=build /out/app /app\nENTRYPOINT [\"/app\"]\n")
+    dynamic = {"ci/build.sh": "set -e\nmkdir -p /out\ngcc -O2 -o /out/app main.c\n"}
+    assert [r for r, _line in found(knowledge, text, dynamic, tmp_path) if r == "MI401"] == ["MI401"]
+    static = {"ci/build.sh": "set -e\nmkdir -p /out\ngcc -O2 -static -o /out/app main.c\n"}
+    assert [r for r, _line in found(knowledge, text, static, tmp_path / "s") if r == "MI401"] == []
+    assert [r for r, _line in found(knowledge, text) if r == "MI401"] == []  # no context: the build is not seen
