@@ -30,8 +30,8 @@ from __future__ import annotations
 
 import itertools
 import json
-import threading
 import weakref
+from _thread import allocate_lock  # threading.Lock itself, without importing threading
 from collections.abc import Callable, Iterable
 
 from .errors import EngineError, InstallError
@@ -58,7 +58,7 @@ def _import_durable():
 
 _c = None  # durable-rules' C engine, imported when the first Engine is built
 _rulesets: dict[str, object] = {}  # ruleset name -> its handle in the C engine, while its Engine lives
-_lock = threading.Lock()  # one live session at a time, for every Engine (P11, P12, P18)
+_lock = allocate_lock()  # one live session at a time, for every Engine (P11, P12, P18)
 _ruleset_numbers = itertools.count(1)
 _session_numbers = itertools.count(1)
 
@@ -87,7 +87,7 @@ def _free_unused() -> None:
 
 
 _compiled: "weakref.WeakValueDictionary[tuple, Engine]" = weakref.WeakValueDictionary()
-_compiled_lock = threading.Lock()
+_compiled_lock = allocate_lock()
 
 
 def _active(rules: Iterable[Rule]) -> list[Rule]:

@@ -36,8 +36,9 @@ def test_a_cached_consultation_does_not_import_the_loader_or_yaml(tmp_path):
     assert json.loads(second["output"])["plans"] and "durable_rules_engine" in second["modules"]
     loaded = set(second["modules"])
     assert not {"kb.loader", "yaml", "kb.explain", "kb.evidence.elf", "kb.lint", "kb.diagnose", "shutil"} & loaded
-    # durable-rules' C engine only: its Python layer (a Host, logging, inspect, traceback) is never imported
-    assert not {"durable", "durable.engine", "logging", "inspect"} & loaded
+    # durable-rules' C engine only: its Python layer (a Host, logging, inspect, traceback) is never imported; locks
+    # without the threading module, and JSON wraps no text
+    assert not {"durable", "durable.engine", "logging", "inspect", "threading", "textwrap"} & loaded
 
 
 def test_inspecting_a_binary_imports_only_the_elf_reader(tmp_path):
