@@ -21,7 +21,7 @@ durable-rules 2.0.28 has traps this module exists to contain (shared/DURABLE_RUL
   P13  a ruleset is never freed unless deleted: an Engine that is no longer referenced has its ruleset freed
        (dropped from _rulesets and deleted in C), but only at a safe point, under the lock, with no session live:
        the garbage collector may drop an Engine while a consultation runs, so freeing is queued.
-  P14  the definition dict is mutated by durable: it is built fresh for every registration.
+  P14  durable's Python layer mutates the definition dict it is given: the C engine here gets fresh JSON instead.
   (new) deleting a process's first session when no rule fired in it corrupts the C heap (a segmentation fault or
        `free(): invalid size`, depending on the memory layout): run() opens no session when no rule can fire from
        the facts given, which is exact, since every rule whose conditions the given facts meet fires.
