@@ -66,3 +66,19 @@ def test_help_is_sized_like_argparse_sizes_it(monkeypatch):
         parser.formatter_class = argparse.RawDescriptionHelpFormatter  # argparse's own: asks shutil for the width
         assert helps[columns] == parser.format_help()
     assert helps["60"] != helps["132"]
+
+
+def test_a_one_shot_command_exits_with_its_objects_out_of_the_collectors_reach(tmp_path):
+    """The exit of a one-shot command does not walk its tens of thousands of objects with the cyclic collector
+    (shell/start.py: gc.freeze), and exits as before: its output, its status, the atexit handlers."""
+    code = ("import atexit, gc, sys\n"
+            "atexit.register(lambda: sys.stderr.write(f'frozen {gc.get_freeze_count()} {gc.isenabled()}'))\n"
+            "sys.argv = ['minimage-ask', '--format', 'json', '--answer', 'language=go', '--answer', 'cgo=no']\n"
+            "from shell.start import run\n"
+            "run()\n")
+    env = {"PATH": "/usr/bin:/bin", "MINIMAGE_CACHE_DIR": str(tmp_path), "HOME": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, env=env,
+                          timeout=120)
+    assert done.returncode == 0 and json.loads(done.stdout)["plans"], done.stderr
+    word, count, enabled = done.stderr.split()
+    assert word == "frozen" and int(count) > 10_000 and enabled == "False"
