@@ -166,7 +166,7 @@ def test_the_command_line_answers_again_without_inference(tmp_path, monkeypatch)
         from shell.cli import Env, main
         out = io.StringIO()
         status = main({argv!r}, Env(stdin=io.StringIO(), stdout=out, stderr=sys.stderr, stdin_isatty=False))
-        sys.stdout.write(f"{{status}} {{'durable' in sys.modules}}\\n" + out.getvalue())
+        sys.stdout.write(f"{{status}} {{bool({{'durable', 'durable_rules_engine'}} & set(sys.modules))}}\\n" + out.getvalue())
     """)
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60,
                           env={**os.environ, "MINIMAGE_CACHE_DIR": str(tmp_path)})
