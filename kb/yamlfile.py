@@ -83,7 +83,6 @@ def _number(value: str) -> Any:
 
 _BOMB = f"the document expands to more than {MAX_NODES:,} values (aliases that repeat aliases?): refused"
 _Scalar, _Sequence = yaml.ScalarNode, yaml.SequenceNode
-_new_mapping = Located.__new__
 
 
 class _Walk:
@@ -135,10 +134,9 @@ class _Walk:
         return [value(n, depth + 1) for n in node.value]
 
     def _mapping(self, node: yaml.MappingNode, depth: int) -> Located:
-        mapping = _new_mapping(Located)
+        mapping = Located()
         mapping.line = node.start_mark.line + 1
-        mapping.key_lines = lines = {}
-        mapping.value_lines = {}
+        lines = mapping.key_lines
         value = self._value
         for key_node, value_node in node.value:
             if type(key_node) is not _Scalar:
