@@ -52,6 +52,12 @@ def test_each_reference_names_its_release_and_glibc(knowledge, ref, release, gli
     assert (p.known, p.libc, p.release, p.glibc) == (True, "glibc", release, glibc)
 
 
+def test_language_images_under_the_ubi_paths_are_not_read_as_the_bare_base(knowledge):
+    """ubi9/go-toolset and ubi9/python-311 add compilers the base does not have: lint does not claim to know them."""
+    assert not profile_for(knowledge, "registry.access.redhat.com/ubi9/go-toolset:1.22").known
+    assert profile_for(knowledge, "almalinux/9-minimal").release == "rhel9"
+
+
 def test_plain_fedora_floats_and_says_since_when_but_a_numbered_tag_does_not(knowledge):
     assert "Fedora 44 (glibc 2.43) since 28 April 2026" in profile_for(knowledge, "fedora").floating
     assert profile_for(knowledge, "fedora:43").floating == ""
