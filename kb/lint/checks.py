@@ -368,7 +368,8 @@ def check_unknown_image(a: Analysis, rule: LintRule):
     if prof.known and prof.libc == "glibc" and not prof.glibc:  # a glibc image whose release its tag does not name
         glibc_from = [a.stages[i].profile for i in sorted(sources)
                       if a.stages[i].profile.libc == "glibc" and a.stages[i].profile.glibc]
-        if glibc_from:
+        linkages = {art.linkage for art, _line, _src in final.arrivals}
+        if glibc_from and (not linkages or "glibc" in linkages):  # programs known static need no glibc
             b = glibc_from[0]
             yield Hit(final.stage.line, {
                 "image": final.stage.base_image_resolved, "role": "the final image",

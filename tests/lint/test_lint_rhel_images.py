@@ -98,3 +98,9 @@ def test_a_glibc_image_whose_tag_names_no_release_is_an_info_not_silence(knowled
     assert (f.rule, f.line, f.severity) == ("MI414", 5, "info")
     assert "which release (hence which glibc) this tag holds is not known (family buildah-stable)" in f.message
     assert "the fedora stage (glibc 2.43)" in f.message
+
+
+def test_a_static_program_into_such_an_image_needs_no_glibc_and_gets_no_info(knowledge):
+    text = ("FROM golang:1.24 AS build\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 go build -o /app .\n"
+            "FROM rockylinux/rockylinux:latest\nCOPY --from=build /app /app\nENTRYPOINT [\"/app\"]\n")
+    assert [f.rule for f in report(knowledge, text)] == []
