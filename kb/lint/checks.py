@@ -358,7 +358,7 @@ def check_packages_cross_libc(a: Analysis, rule: LintRule):
 def check_unknown_image(a: Analysis, rule: LintRule):
     final = a.final
     sources = {cf.stage_index for cf in final.stage.copy_from if cf.stage_index is not None}
-    if not final.profile.known and (sources or final.arrivals or final.files):
+    if not final.profile.known and (sources or final.arrivals or final.files or final.compiles or final.pip_npm):
         yield Hit(final.stage.line, _unknown(final.stage, "the final image"))
     for i in sorted(sources):
         info = a.stages[i]
