@@ -58,6 +58,13 @@ def test_language_images_under_the_ubi_paths_are_not_read_as_the_bare_base(knowl
     assert profile_for(knowledge, "almalinux/9-minimal").release == "rhel9"
 
 
+@pytest.mark.parametrize("ref", ["fedora:25", "fedora:45", "fedora:rawhide", "centos:6", "rockylinux:latest",
+                                 "amazonlinux:2018.03", "oraclelinux:latest"])
+def test_a_release_the_knowledge_does_not_list_claims_no_glibc(knowledge, ref):
+    p = profile_for(knowledge, ref)
+    assert (p.known, p.libc, p.glibc) == (True, "glibc", None)
+
+
 def test_plain_fedora_floats_and_says_since_when_but_a_numbered_tag_does_not(knowledge):
     assert "Fedora 44 (glibc 2.43) since 28 April 2026" in profile_for(knowledge, "fedora").floating
     assert profile_for(knowledge, "fedora:43").floating == ""
