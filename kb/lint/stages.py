@@ -239,7 +239,7 @@ class Analysis:
             elif prog == "apk" and len(argv) > 1 and argv[1] == "del":
                 for name in positional(argv[2:], takes_value={"--root", "-p"}):
                     prof.installed -= info.virtual.pop(name, set()) | {name}
-            elif prog in ("apt-get", "apt") and "install" in argv:
+            elif prog in ("apt-get", "apt", "dnf", "yum", "microdnf", "tdnf") and "install" in argv:
                 pkgs = positional(argv[argv.index("install") + 1:], takes_value={"-o", "-t"})
                 prof.installed.update(p.split("=")[0] for p in pkgs)
             elif CC.fullmatch(prog):
