@@ -80,6 +80,7 @@ class RuleBase:
         self._partitions: dict[frozenset[str], Engine] = {}  # its values -> the ruleset of those rules
         self._catalog = None
         self._diagnoser = None  # the diagnoses, compiled on first use
+        self._question_order: dict[str, int] | None = None  # read on first use: a kept result never needs it
         self._results: OrderedDict = OrderedDict()  # recent results by (answers, evidence), least recent first
         self._results_lock = allocate_lock()
 
@@ -284,6 +285,13 @@ class RuleBase:
                 known.setdefault(j.fact.name, set()).add(j.fact.value)
         return known
 
+    def in_question_order(self, answers: Mapping[str, str]) -> dict[str, str]:
+        """The answers in the order of rules.yaml's questions (anything else after them, as given)."""
+        order = self._question_order
+        if order is None:
+            order = self._question_order = {q: i for i, q in enumerate(self.knowledge.questions)}
+        return dict(sorted(answers.items(), key=lambda item: order.get(item[0], len(order))))
+
     def effective(self, answers: Mapping[str, str]) -> tuple[dict[str, str], list[Assumption]]:
         """Answers with each `unknown` replaced by the question's safe assumption (or dropped if it has none)."""
         facts, assumptions = {}, []
@@ -302,7 +310,7 @@ class RuleBase:
     def result_of(self, answers: Mapping[str, str], evidence: Iterable[Justification] = ()) -> Result:
         """The result of a session's answers and evidence: every question still open counts as `unknown`. With
         `keep_results`, a result stored by an earlier process for exactly these answers and evidence is reused."""
-        evidence = tuple(evidence)
+        answers, evidence = self.in_question_order(answers), tuple(evidence)
         if self._store is not None:
             stored = self._store.get(answers, evidence)
             if stored is not None:
@@ -319,10 +327,12 @@ class RuleBase:
         """Inference and planning for answers that are complete (see Session.result).
 
         A result depends only on the answers and evidence (the knowledge never changes), so recent results are
-        reused: results are immutable, and equal inputs give an identical result either way (tested).
+        reused: results are immutable, and equal inputs give an identical result either way (tested). Answers are
+        taken in the order rules.yaml asks them, whatever order they come in, so facts and warnings (which follow
+        that order) are the same for the same answers.
         """
-        evidence = tuple(evidence)
-        key = (tuple(sorted(answers.items())), evidence)
+        answers, evidence = self.in_question_order(answers), tuple(evidence)
+        key = (tuple(answers.items()), evidence)
         with self._results_lock:
             cached = self._results.get(key)
             if cached is not None:

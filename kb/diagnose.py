@@ -14,6 +14,7 @@ MAX_TEXT, which bounds the rest.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .errors import DiagnoseInputError
 from .model import Data, Diagnosis, Knowledge, record
@@ -164,22 +165,31 @@ def _risk(items) -> str | None:
     return None
 
 
+@lru_cache(maxsize=4096)
+def _parsed(pattern: str) -> tuple | None:
+    """The top-level items of a pattern as `re` parses it (case-insensitive), or None when it is not valid. Parsed
+    once per pattern and process: loading checks each pattern's shape (backtracking_risk) and then the examples,
+    which need its literal (required_literal); the items are only read."""
+    try:
+        return tuple(_sre_parse.parse(pattern, re.IGNORECASE))
+    except re.error:
+        return None
+
+
 def backtracking_risk(pattern: str) -> str | None:
     """Why a pattern may take exponential time on some line (None when it has none of the known shapes)."""
-    try:
-        parsed = _sre_parse.parse(pattern, re.IGNORECASE)
-    except re.error:
+    items = _parsed(pattern)
+    if items is None:
         return None  # reported as invalid elsewhere
-    return _risk(list(parsed))
+    return _risk(items)
 
 
 def required_literal(pattern: str) -> str:
     """The longest run of plain ASCII characters every match must contain (lower case), or "" when there is none.
     A line without it cannot match, so the regular expression is not run on it: that keeps the quadratic cost of
     patterns like `\\S+: x` off lines that have nothing to do with them."""
-    try:
-        items = list(_sre_parse.parse(pattern, re.IGNORECASE))
-    except re.error:
+    items = _parsed(pattern)
+    if items is None:
         return ""
     best, run = "", ""
     for op, av in items:

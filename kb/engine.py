@@ -1,9 +1,14 @@
 """The only module that knows durable-rules: it compiles our rules to durable's JSON form and runs consultations.
 
+It talks to durable-rules' C engine (`durable_rules_engine`, the extension the durable-rules package builds) and
+never imports the package's Python layer (`durable.engine`): that layer is a Host, a Ruleset wrapper and per-firing
+closures this module does not use, and importing it (logging, inspect, traceback, random, datetime) costs a
+one-shot command more than its whole consultation.
+
 durable-rules 2.0.28 has traps this module exists to contain (shared/DURABLE_RULES.md, P-numbers below):
-  P4   the stock Host runs a background dispatcher that races with callers: we use a Host whose dispatcher never
-       starts, and run() makes the C calls of its synchronous path itself (assert the batch, then start, run and
-       complete each action to quiescence), without the Python it spends on every firing (P17).
+  P4   the stock Host runs a background dispatcher that races with callers: no Host runs here at all; run() makes
+       the C calls of the synchronous path itself (assert the batch, then start, run and complete each action to
+       quiescence), without the Python durable's Host spends on every firing (P17).
   P8   a fact that no rule's pattern matches is rejected, and in a batch that silences every action: an absorber
        rule, which matches any fact but never fires, makes every fact "handled".
   P5   negation is not retracted: no rule here uses it; "unless" logic lives in the planner, after inference.
@@ -13,10 +18,10 @@ durable-rules 2.0.28 has traps this module exists to contain (shared/DURABLE_RUL
   P9   errors inside actions are swallowed into the session state: checked after every consultation.
   P11/P12/P18 sessions are keyed by a 32-bit hash, capped at 1,024, and the C code never releases the GIL: one
        session is live at a time, under a lock, and it is deleted before the lock is released.
-  P13  ruleset names live forever in a Host and are never freed: an Engine that is no longer referenced has its
-       ruleset freed (popped from the Host and deleted in C), but only at a safe point, under the lock, with no
-       session live: the garbage collector may drop an Engine while a consultation runs, so freeing is queued.
-  P14  the definition dict is mutated by durable: it is built fresh for every registration.
+  P13  a ruleset is never freed unless deleted: an Engine that is no longer referenced has its ruleset freed
+       (dropped from _rulesets and deleted in C), but only at a safe point, under the lock, with no session live:
+       the garbage collector may drop an Engine while a consultation runs, so freeing is queued.
+  P14  durable's Python layer mutates the definition dict it is given: the C engine here gets fresh JSON instead.
   (new) deleting a process's first session when no rule fired in it corrupts the C heap (a segmentation fault or
        `free(): invalid size`, depending on the memory layout): run() opens no session when no rule can fire from
        the facts given, which is exact, since every rule whose conditions the given facts meet fires.
@@ -24,8 +29,9 @@ durable-rules 2.0.28 has traps this module exists to contain (shared/DURABLE_RUL
 from __future__ import annotations
 
 import itertools
-import threading
+import json
 import weakref
+from _thread import allocate_lock  # threading.Lock itself, without importing threading
 from collections.abc import Callable, Iterable
 
 from .errors import EngineError, InstallError
@@ -37,19 +43,22 @@ REINSTALL = ('CPPFLAGS="-DPyEval_CallObject=PyObject_CallObject" python -m pip i
 
 
 def _import_durable():
+    """durable-rules' C engine, imported on first use (asking questions does not need it); InstallError, saying
+    how to repair it, when it does not load."""
     try:
-        from durable import engine as durable
+        import durable_rules_engine
     except ImportError as e:
         detail = str(e)
         why = ("it was compiled without the flag Python 3.13 needs (a wheel from pip's cache, built before?)"
                if "PyEval_CallObject" in detail else "it is not installed or does not load")
         raise InstallError(f"durable-rules cannot be imported ({detail}): {why}. Repair it with\n  {REINSTALL}\n"
                            "(in a checkout, scripts/setup does this)") from None
-    return durable
+    return durable_rules_engine
 
 
-_host = None  # the one durable Host, created (and durable-rules imported) when the first Engine is built
-_lock = threading.Lock()  # one live session at a time, for every Engine (P11, P12, P18)
+_c = None  # durable-rules' C engine, imported when the first Engine is built
+_rulesets: dict[str, object] = {}  # ruleset name -> its handle in the C engine, while its Engine lives
+_lock = allocate_lock()  # one live session at a time, for every Engine (P11, P12, P18)
 _ruleset_numbers = itertools.count(1)
 _session_numbers = itertools.count(1)
 
@@ -71,24 +80,14 @@ def _release(name: str) -> None:
 
 def _free_unused() -> None:
     """Free the queued rulesets. Only under _lock, so no session is live (P13: deleting frees no session)."""
-    if _host is None:
-        return
-    import durable_rules_engine
-
     while _unused:
-        name = _unused.pop()
-        ruleset = _host._ruleset_directory.pop(name, None)
-        if ruleset is None:
-            continue
-        try:
-            _host._ruleset_list.remove(ruleset)
-        except ValueError:
-            pass
-        durable_rules_engine.delete_ruleset(ruleset._handle)
+        handle = _rulesets.pop(_unused.pop(), None)
+        if handle is not None:
+            _c.delete_ruleset(handle)
 
 
 _compiled: "weakref.WeakValueDictionary[tuple, Engine]" = weakref.WeakValueDictionary()
-_compiled_lock = threading.Lock()
+_compiled_lock = allocate_lock()
 
 
 def _active(rules: Iterable[Rule]) -> list[Rule]:
@@ -190,23 +189,16 @@ def _can_hold(cond: Condition, values: set[str] | None) -> bool:
 
 
 def live_rulesets() -> int:
-    """How many rulesets the Host holds (for tests: a load-reload loop must keep this flat)."""
-    return 0 if _host is None else len(_host._ruleset_list)
+    """How many rulesets the C engine holds for us (for tests: a load-reload loop must keep this flat)."""
+    return len(_rulesets)
 
 
-def _host_instance():
-    global _host
-    if _host is None:
-        durable = _import_durable()  # imported on first use: asking questions does not need it
-
-        class QuietHost(durable.Host):
-            """A durable Host without the background dispatcher thread (P4)."""
-
-            def _run(self) -> None:
-                pass
-
-        _host = QuietHost()
-    return _host
+def _c_engine():
+    """durable-rules' C engine (imported on first use, or InstallError saying how to repair it)."""
+    global _c
+    if _c is None:
+        _c = _import_durable()
+    return _c
 
 
 def compile_condition(cond: Condition) -> dict:
@@ -222,19 +214,14 @@ def compile_condition(cond: Condition) -> dict:
     return test[0] if len(test) == 1 else {"$and": test}
 
 
-def compile_rules(rules: Iterable[Rule], action_for: Callable[[Rule], Callable]) -> dict:
-    """A fresh durable ruleset definition, keyed by rule id (P14: durable mutates it)."""
+def compile_rules(rules: Iterable[Rule]) -> dict:
+    """The durable ruleset definition of `rules`, keyed by rule id, as its C engine reads it (JSON): patterns only,
+    since run() calls the actions itself."""
     definition: dict = {}
     for rule in rules:
-        definition[rule.id] = {
-            "all": [{f"c{i}": compile_condition(cond)} for i, cond in enumerate(rule.when)],
-            "run": action_for(rule),
-        }
+        definition[rule.id] = {"all": [{f"c{i}": compile_condition(cond)} for i, cond in enumerate(rule.when)]}
     # P8: every fact matches the first pattern, so none is rejected; no fact ever matches the second.
-    definition[_ABSORBER] = {
-        "all": [{"any_fact": {"$ex": {"name": 1}}}, {"no_fact": {"name": "$never"}}],
-        "run": _never,
-    }
+    definition[_ABSORBER] = {"all": [{"any_fact": {"$ex": {"name": 1}}}, {"no_fact": {"name": "$never"}}]}
     return definition
 
 
@@ -265,49 +252,35 @@ def _c_safe(text: str) -> str:
     return text.encode("utf-8", "backslashreplace").decode("utf-8").replace("\0", "\\x00")
 
 
-# pragma: no mutate start  (durable-rules reads an action's argument count: mutmut's wrapper would have none)
-def _never(c) -> None:  # pragma: no cover - the absorber cannot fire
-    raise AssertionError("the absorber rule fired")
-
-
-def _dispatched_by_run(c) -> None:  # pragma: no cover - Engine.run calls the rules' actions itself
-    raise AssertionError("durable-rules dispatched an action itself")
-# pragma: no mutate end
-
-
 class Engine:
     """A compiled ruleset. `run(facts)` is one isolated consultation: a new session, deleted afterwards."""
 
     def __init__(self, rules: Iterable[Rule]):
         self.rules = [r for r in rules if r.kind == "infer" and r.status == "active"]
         self.name = f"minimage-{next(_ruleset_numbers)}"
-        # The Host holds only _dispatched_by_run for each rule: run() calls the actions itself, from this table
-        # (nothing the Host keeps alive refers to the Engine, so a dropped Engine is freed).
+        # The C engine holds only the patterns: run() calls the actions itself, from this table (nothing the C
+        # engine keeps refers to the Engine, so a dropped Engine is freed).
         self._trail: list[Justification] = []
         self._originals: dict[str, Fact] = {}  # id durable sees -> the input fact (see unique_facts)
         with _lock:
             _free_unused()
-            host = _host_instance()  # imports durable-rules, or says how to repair it (InstallError)
+            c_engine = _c_engine()  # imports durable-rules, or says how to repair it (InstallError)
             self._actions = {rule.id: self._action_for(rule) for rule in self.rules}
-            host.register_rulesets({self.name: compile_rules(self.rules, lambda _: _dispatched_by_run)})
+            definition = json.dumps(compile_rules(self.rules), ensure_ascii=False)
+            self._handle = _rulesets[self.name] = c_engine.create_ruleset(self.name, definition)
         weakref.finalize(self, _release, self.name).atexit = False  # at exit the process frees everything
 
     def _action_for(self, rule: Rule) -> Callable:
         """The action of `rule`: action(matched, sid, handle) records the justification of each conclusion and
         asserts it into session `sid` of the ruleset `handle`, `matched` being the facts its patterns matched by
         alias, as durable-rules gives them."""
-        import json
-
-        import durable_rules_engine
-        from durable.engine import MessageNotHandledException
-
         aliases = tuple(f"c{i}" for i in range(len(rule.when)))
         # Each conclusion with the JSON durable's Closure.assert_fact would build and encode at every firing (its
         # json.dumps, ensure_ascii=False), written once up to the session id; the action makes the same C call.
         conclusions = [(fact, json.dumps({"id": fact.id, "name": fact.name, "value": fact.value},
                                          ensure_ascii=False)[:-1] + ', "sid": "')
                        for fact in (Fact(name, value) for name, value in rule.then)]
-        trail, originals, rule_id, assert_fact = self._trail, self._originals, rule.id, durable_rules_engine.assert_fact
+        trail, originals, rule_id, assert_fact = self._trail, self._originals, rule.id, _c.assert_fact
 
         def action(matched: dict, sid: str, handle) -> None:
             premises = tuple(originals.get(m["id"]) or Fact(m["name"], m["value"]) for m in map(matched.get, aliases))
@@ -315,14 +288,13 @@ class Engine:
                 trail.append(Justification(fact=fact, source="rule", rule_id=rule_id, premises=premises))
                 code = assert_fact(handle, f'{head}{sid}"}}')[0]  # our session ids are decimal digits: safe in JSON
                 if code == 1:  # no pattern takes it (the absorber makes this impossible): as durable would raise
-                    raise MessageNotHandledException({"id": fact.id, "name": fact.name, "value": fact.value})
+                    raise EngineError(f"Could not handle message: {head}{sid}\"}}")
                 # code 2 is P7: another rule derived it first; both justifications are on the trail
 
         return action
 
     def run(self, facts: Iterable[Fact]) -> list[Justification]:
         """Forward-chain from `facts` to quiescence; the justification of every derived fact, in firing order."""
-        host = _host_instance()
         with _lock:
             self._originals.clear()
             batch = list(unique_facts(facts, self._originals).values())
@@ -333,27 +305,28 @@ class Engine:
                 fact["sid"] = sid
             self._trail.clear()
             try:
-                error = self._chain(host.get_ruleset(self.name), sid, batch)
+                error = self._chain(sid, batch)
                 if error:
                     raise EngineError(f"a rule action failed: {error}")
                 trail = list(self._trail)
             except BaseException:
-                self._end(host, sid, quiet=True)  # the session may not exist: keep the first error
+                self._end(sid, quiet=True)  # the session may not exist: keep the first error
                 raise
-            self._end(host, sid)
+            self._end(sid)
             return trail
 
-    def _chain(self, ruleset, sid: str, batch: list[dict]) -> str:
-        """What durable's Host.assert_facts does on a QuietHost, less its Python per firing (a Closure, a Content
-        per fact, a state update our actions never need): assert the batch, then run the action of each activation
-        durable-rules starts and complete it, in its order, to quiescence. An action's error does not stop the
-        chain, as in durable-rules (P9); the first is returned, worded as durable words it."""
-        import json
-
-        import durable_rules_engine as c_engine
-
-        handle = ruleset._handle
-        state = ruleset._handle_result(c_engine.assert_facts(handle, json.dumps(batch, ensure_ascii=False)), batch)
+    def _chain(self, sid: str, batch: list[dict]) -> str:
+        """What durable's Host.assert_facts does on a Host without its dispatcher (P4), less its Python per firing
+        (a Closure, a Content per fact, a state update our actions never need): assert the batch, then run the
+        action of each activation durable-rules starts and complete it, in its order, to quiescence. An action's
+        error does not stop the chain, as in durable-rules (P9); the first is returned, worded as durable words it."""
+        handle, c_engine = self._handle, _c
+        code, state = c_engine.assert_facts(handle, json.dumps(batch, ensure_ascii=False))
+        if code in (1, 2):  # where durable raises MessageNotHandledException or MessageObservedException: the
+            # absorber rule and unique_facts make both impossible
+            raise EngineError(f"durable-rules refused the facts (code {code}): {json.dumps(batch)}")
+        if code == 3:
+            state = 0  # as durable's Ruleset._handle_result gives it
         started = c_engine.start_action_for_state(handle, state)
         message = json.loads(started[1]) if started else None
         first_error = ""
@@ -377,11 +350,11 @@ class Engine:
             known.setdefault(f.name, set()).add(f.value)
         return any(all(_can_hold(c, known.get(c.fact)) for c in rule.when) for rule in self.rules)
 
-    def _end(self, host, sid: str, quiet: bool = False) -> None:
+    def _end(self, sid: str, quiet: bool = False) -> None:
         self._trail.clear()
         self._originals.clear()
         try:
-            host.delete_state(self.name, sid)
+            _c.delete_state(self._handle, sid)
         except Exception:
             if not quiet:
                 raise

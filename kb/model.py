@@ -245,8 +245,8 @@ class ImageFamily(Data):
     shell_path: str
     passwd: bool
     gcc: bool  # a C compiler is on PATH (so Go's cgo defaults on)
-    libstdcxx: bool
-    libgcc_s: bool
+    libstdcxx: bool | None  # None: not known (left out of the family), so no rule claims it is missing
+    libgcc_s: bool | None
     workdir: str | None
     rust_target: str | None  # gnu | musl: cargo's default target
     notes: str

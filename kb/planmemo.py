@@ -4,7 +4,7 @@ it reads of the consultation (kb.checks.CONTEXT_READS), and what each strategy's
 Every result is the same as evaluating every pair in turn (tests/test_shared_work.py)."""
 from __future__ import annotations
 
-import threading
+from _thread import allocate_lock  # threading.Lock itself, without importing threading
 
 from .checks import CONTEXT_READS, STATIC_CHECKS, Context, Pair
 from .detectors import DETECTORS
@@ -21,7 +21,7 @@ class Shared:
         self._candidates: dict[str, tuple[tuple, tuple[Rejection, ...]]] = {}  # strategy -> in the catalogue
         self._checked: dict[tuple, Rejection | tuple] = {}  # a check's outcome on a pair, by what it reads
         self._after_static = [(n, f) for n, f in DETECTORS["check"].items() if n not in STATIC_CHECKS]
-        self._lock = threading.Lock()
+        self._lock = allocate_lock()
 
     def catalogue_candidates(self, planner: "Planner",  # noqa: F821 - kb.planner's, which imports this module
                              strategy: Strategy) -> tuple[tuple, tuple[Rejection, ...]]:

@@ -8,7 +8,7 @@ the catalogue (strategies x images), not a chain of inferences; each check still
 """
 from __future__ import annotations
 
-import threading
+from _thread import allocate_lock  # threading.Lock itself, without importing threading
 
 from .checks import STATIC_CHECKS, Artefact, Context, Pair, Rejected, context, cross_built, newer_runtime
 from .detectors import DETECTORS
@@ -34,7 +34,7 @@ class Planner:
         self._static: dict[tuple[str, str], Rejection | tuple[Artefact, dict[str, str]]] = {}
         # (strategy, images, what evaluate reads of the context for it) -> its evaluation, oldest first
         self._outcomes: dict[tuple, tuple[tuple, tuple[Rejection, ...]]] = {}
-        self._outcomes_lock = threading.Lock()
+        self._outcomes_lock = allocate_lock()
         self._shared = Shared()  # each strategy's candidate images, checks' outcomes by what they read
         self._margins: dict[tuple[str, str], tuple[bool, bool]] = {}  # (strategy, image) -> what rank_size adds
         self._pinned: dict[Image, str | None] = {}  # image -> pinned_release

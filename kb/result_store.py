@@ -7,7 +7,8 @@ of a one-shot run (benchmarks/ `consult_process`).
 
 An entry is named by a checksum of its key and holds the whole key, so a hit is exact: the knowledge's cache key (the
 rule files, includes too, the code of kb/ and the Python version: editing any of them changes it), then the answers
-in the order given (the order of facts and warnings follows it) and the evidence. What is stored is plain data in
+in the order rules.yaml asks them (RuleBase.in_question_order: facts and warnings follow it, whatever order the
+answers came in) and the evidence. What is stored is plain data in
 `marshal`, as in kb/cache.py: a record is a tuple tagged with its class name, which must be one of RECORDS with the
 same number of fields, so a file that is not exactly what this code writes is ignored (and the result computed).
 At most KEEP entries are kept; the command line turns the store on (kb.load(keep_results=True)), a library user

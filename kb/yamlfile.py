@@ -64,16 +64,32 @@ def _scalar(node: yaml.ScalarNode) -> Any:
         return value
     if value in _PLAIN:
         return _PLAIN[value]
-    if value[0] in "-+.0123456789":  # only then can it be a number
-        if _INT.fullmatch(value):
-            return int(value)
-        if _FLOAT.fullmatch(value):
-            return float(value)
+    if value[0] in _NUMERIC:  # only then can it be a number
+        return _number(value)
     return value
 
 
+_NUMERIC = frozenset("-+.0123456789")
+
+
+def _number(value: str) -> Any:
+    """A plain scalar that starts like a number: the number, or the text when it is not one."""
+    if _INT.fullmatch(value):
+        return int(value)
+    if _FLOAT.fullmatch(value):
+        return float(value)
+    return value
+
+
+_BOMB = f"the document expands to more than {MAX_NODES:,} values (aliases that repeat aliases?): refused"
+_Scalar, _Sequence = yaml.ScalarNode, yaml.SequenceNode
+
+
 class _Walk:
-    """One walk of a document's nodes, counting them (aliases too) against MAX_NODES."""
+    """One walk of a document's nodes, counting them (aliases too) against MAX_NODES.
+
+    The scalars in a mapping or a list, most of the nodes, are read where they are met rather than by a call of
+    walk() each: the same values, counted in the same order (so a refusal names the same line)."""
 
     def __init__(self) -> None:
         self.left = MAX_NODES
@@ -82,10 +98,9 @@ class _Walk:
     def walk(self, node: yaml.Node, depth: int = 0) -> Any:
         self.left -= 1
         if self.left < 0:
-            raise YamlError(node.start_mark.line + 1, f"the document expands to more than {MAX_NODES:,} values "
-                                                      "(aliases that repeat aliases?): refused")
+            raise YamlError(node.start_mark.line + 1, _BOMB)
         kind = type(node)
-        if kind is yaml.ScalarNode:
+        if kind is _Scalar:
             return _scalar(node)
         if depth >= MAX_DEPTH:
             raise YamlError(node.start_mark.line + 1, f"nested more than {MAX_DEPTH} levels deep")
@@ -94,24 +109,48 @@ class _Walk:
             raise YamlError(node.start_mark.line + 1, "an alias refers to a collection that contains it")
         self.open.add(key)
         try:
-            if kind is yaml.SequenceNode:
-                return [self.walk(n, depth + 1) for n in node.value]
-            mapping = Located()
-            mapping.line = node.start_mark.line + 1
-            lines = mapping.key_lines
-            for key_node, value_node in node.value:
-                if type(key_node) is not yaml.ScalarNode:
-                    raise YamlError(key_node.start_mark.line + 1, "a mapping key must be a plain value")
-                name = str(_scalar(key_node))
-                if name in mapping:
-                    raise YamlError(key_node.start_mark.line + 1, f"duplicate key '{name}'")
-                mapping[name] = self.walk(value_node, depth + 1)
-                lines[name] = key_node.start_mark.line + 1
-                if type(value_node) is yaml.SequenceNode:
-                    mapping.value_lines[name] = [n.start_mark.line + 1 for n in value_node.value]
-            return mapping
+            return self._sequence(node, depth) if kind is _Sequence else self._mapping(node, depth)
         finally:
             self.open.discard(key)
+
+    def _value(self, node: yaml.Node, depth: int) -> Any:
+        """walk(node, depth), with a scalar read here."""
+        if type(node) is not _Scalar:
+            return self.walk(node, depth)
+        self.left -= 1
+        if self.left < 0:
+            raise YamlError(node.start_mark.line + 1, _BOMB)
+        value = node.value
+        if node.style:
+            return value
+        if value in _PLAIN:
+            return _PLAIN[value]
+        if value[0] in _NUMERIC:
+            return _number(value)
+        return value
+
+    def _sequence(self, node: yaml.SequenceNode, depth: int) -> list:
+        value = self._value
+        return [value(n, depth + 1) for n in node.value]
+
+    def _mapping(self, node: yaml.MappingNode, depth: int) -> Located:
+        mapping = Located()
+        mapping.line = node.start_mark.line + 1
+        lines = mapping.key_lines
+        value = self._value
+        for key_node, value_node in node.value:
+            if type(key_node) is not _Scalar:
+                raise YamlError(key_node.start_mark.line + 1, "a mapping key must be a plain value")
+            name = key_node.value
+            if not key_node.style and (name in _PLAIN or name[0] in _NUMERIC):
+                name = str(_scalar(key_node))
+            if name in mapping:
+                raise YamlError(key_node.start_mark.line + 1, f"duplicate key '{name}'")
+            mapping[name] = value(value_node, depth + 1)
+            lines[name] = key_node.start_mark.line + 1
+            if type(value_node) is _Sequence:
+                mapping.value_lines[name] = [n.start_mark.line + 1 for n in value_node.value]
+        return mapping
 
 
 def parse_yaml(text: str) -> Any:

@@ -1,8 +1,6 @@
 """Text renderings of the library's data objects. Pure functions: data in, text out."""
 from __future__ import annotations
 
-import textwrap
-
 from kb.model import UNKNOWN, Plan, Question, Result, Rule
 
 from .jsontext import dumps
@@ -15,6 +13,8 @@ SHOWN_PLANS = 5
 
 
 def _wrap(text: str, indent: str, width: int = 100) -> str:
+    import textwrap  # here: JSON and Dockerfile output never wrap text
+
     return textwrap.fill(text, width=width, initial_indent=indent, subsequent_indent=indent)
 
 

@@ -129,17 +129,19 @@ def test_a_fact_that_is_not_text_is_refused_with_what_it_was():
 
 
 def broken_durable(monkeypatch, message):
-    """durable-rules as a package whose engine module fails to load with `message`."""
+    """durable-rules whose C engine (and any of its modules) fails to import with `message`."""
+    import builtins
     import sys
-    import types
 
-    def fail(name):
-        raise ImportError(message)
+    real = builtins.__import__
 
-    fake = types.ModuleType("durable")
-    fake.__getattr__ = fail
-    monkeypatch.setitem(sys.modules, "durable", fake)
-    monkeypatch.delitem(sys.modules, "durable.engine", raising=False)
+    def fake(name, *args, **kwargs):
+        if name.startswith("durable"):
+            raise ImportError(message)
+        return real(name, *args, **kwargs)
+
+    monkeypatch.delitem(sys.modules, "durable_rules_engine", raising=False)
+    monkeypatch.setattr(builtins, "__import__", fake)
 
 
 REPAIR = ('Repair it with\n  CPPFLAGS="-DPyEval_CallObject=PyObject_CallObject" python -m pip install --no-cache-dir '
@@ -216,7 +218,7 @@ def test_a_session_that_cannot_be_deleted_is_an_error_unless_an_earlier_error_is
         raise RuntimeError("cannot delete the session")
 
     engine = Engine([rule("MI001", Condition("x", ("1",)))])
-    monkeypatch.setattr(engine_module._host_instance(), "delete_state", gone)
+    monkeypatch.setattr(engine_module._c_engine(), "delete_state", gone)
     with pytest.raises(RuntimeError, match="cannot delete the session"):
         engine.run([Fact("x", "1")])
 

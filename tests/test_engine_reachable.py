@@ -1,8 +1,10 @@
 """A rule base's first consultation compiles only the rules its facts can reach (kb.engine.reachable, issue 13),
 and later ones run on the rules their values of one fact leave (kb.engine.partition): that must never change an
 answer. Checked three ways: which rules `reachable` keeps on small rule sets; the trail
-of the reduced ruleset against the whole one over many consultations of the shipped rules; and a command-line run
-(a fresh process, so the reduced path) against the same consultation in a process that has the whole ruleset."""
+of the reduced ruleset against the whole one over many consultations of the shipped rules; and command-line runs
+(a fresh process, so the reduced path: 300 consultations and inspections, byte for byte) against the same commands
+in a process that has the whole ruleset."""
+import io
 import json
 import random
 import subprocess
@@ -156,3 +158,67 @@ def test_a_rule_base_runs_on_the_partitioned_rulesets_and_answers_like_the_whole
     languages = {a["language"] for a in cases}
     assert len(shared._partitions) == len(languages)
     assert all(len(e.rules) < len(rb.engine.rules) for e in shared._partitions.values())
+
+
+FIRST_RUNS = """
+import io, json, os, sys
+from shell.cli import Env, main
+cache = os.environ["MINIMAGE_CACHE_DIR"]
+os.makedirs(cache, exist_ok=True)
+outputs = []
+for argv in json.loads(sys.stdin.read()):
+    for name in os.listdir(cache):  # no result kept from the run before: every one is a first run
+        if name.startswith("result-"):
+            os.unlink(os.path.join(cache, name))
+    out, err = io.StringIO(), io.StringIO()
+    status = main(argv, Env(stdin=io.StringIO(), stdout=out, stderr=err, stdin_isatty=False))
+    outputs.append([status, out.getvalue(), err.getvalue()])
+print(json.dumps({"outputs": outputs, "whole_compiled": __import__("kb.engine").engine.compiled_engine(
+    __import__("kb").load().knowledge.rules.values()) is not None}))
+"""
+
+
+def _first_run_cases(rb, count: int, seed: int) -> list[list[str]]:
+    """Command lines of `count` consultations with random answers (each question answered 7 times in 10, with any
+    legal value or unknown), every fourth an `inspect` of this interpreter's binary."""
+    rng = random.Random(seed)
+    cases = []
+    for i in range(count):
+        argv = ["inspect", "--format", "json", sys.executable] if i % 4 == 3 else ["--format", "json"]
+        for q in rb.questions:
+            if rng.random() < 0.7:
+                argv += ["--answer", f"{q.id}={rng.choice(q.legal())}"]
+        cases.append(argv)
+    return cases
+
+
+def test_first_runs_of_the_command_line_print_what_the_whole_ruleset_gives_byte_for_byte(tmp_path, monkeypatch):
+    """What a first run prints (a fresh process: each rule base's first consultation compiles only the rules its
+    facts reach, on durable-rules' C engine alone) is, byte for byte and with the same exit status, what the same
+    command prints in a process that runs every consultation on the whole ruleset."""
+    from shell.cli import Env, main
+
+    rb = kb.load()
+    cases = _first_run_cases(rb, 300, seed=23)
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "MINIMAGE_CACHE_DIR": str(tmp_path / "fresh")}
+    done = subprocess.run([sys.executable, "-c", FIRST_RUNS], input=json.dumps(cases), capture_output=True,
+                          text=True, cwd=REPO, env=env, timeout=600)
+    assert done.returncode == 0, done.stderr
+    fresh = json.loads(done.stdout)
+    assert not fresh["whole_compiled"]  # the fresh process never compiled the whole ruleset
+
+    monkeypatch.setattr("kb.consult.PARTITIONS_KEPT", 0)  # every consultation here on the whole ruleset
+    monkeypatch.setenv("MINIMAGE_CACHE_DIR", str(tmp_path / "whole"))
+    whole = rb.engine  # compiled and held: no rule base here takes the reduced path
+    differences, statuses = [], set()
+    for argv, (status, out, err) in zip(cases, fresh["outputs"]):
+        for entry in (tmp_path / "whole").glob("result-*"):
+            entry.unlink()
+        stdout, stderr = io.StringIO(), io.StringIO()
+        got = main(argv, Env(stdin=io.StringIO(), stdout=stdout, stderr=stderr, stdin_isatty=False))
+        statuses.add(status)
+        if (got, stdout.getvalue(), stderr.getvalue()) != (status, out, err):
+            differences.append(argv)
+    assert whole is rb.engine and differences == []
+    assert statuses == {0, 1}  # plans, and answers no image can serve
+    assert sum('"inspected"' in out for _, out, _ in fresh["outputs"]) == 75

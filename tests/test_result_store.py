@@ -52,13 +52,13 @@ def test_evidence_is_part_of_the_key(tmp_path):
     assert without != again
 
 
-def test_answers_in_another_order_are_another_entry(tmp_path):
+def test_answers_in_another_order_are_the_same_entry_and_the_same_result(tmp_path):
     d = tmp_path / "c"
     _stored(d, GO)
     reordered = dict(reversed(list(GO.items())))
     first, again = _stored(d, reordered)
-    assert again == first == kb.load(cache=False).consult(reordered)
-    assert len(_entries(d)) == 2
+    assert again == first == kb.load(cache=False).consult(reordered) == kb.load(cache=False).consult(GO)
+    assert len(_entries(d)) == 1
 
 
 # a user's layer with an in-house image (tests/rulefiles/my-image.yaml), its size changed between two runs
@@ -166,7 +166,7 @@ def test_the_command_line_answers_again_without_inference(tmp_path, monkeypatch)
         from shell.cli import Env, main
         out = io.StringIO()
         status = main({argv!r}, Env(stdin=io.StringIO(), stdout=out, stderr=sys.stderr, stdin_isatty=False))
-        sys.stdout.write(f"{{status}} {{'durable' in sys.modules}}\\n" + out.getvalue())
+        sys.stdout.write(f"{{status}} {{bool({{'durable', 'durable_rules_engine'}} & set(sys.modules))}}\\n" + out.getvalue())
     """)
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60,
                           env={**os.environ, "MINIMAGE_CACHE_DIR": str(tmp_path)})

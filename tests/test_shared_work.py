@@ -178,3 +178,13 @@ def test_a_dropped_rule_base_frees_what_its_planner_shares_without_the_cycle_col
     finally:
         if was_enabled:
             gc.enable()
+
+
+def test_a_remembered_result_is_the_one_its_answer_order_gives(rb, cases):
+    # Facts and warnings follow the order the answers were given in, so the same answers in another order are
+    # another result: the rule base must not hand back the one an earlier order produced.
+    shared = kb.RuleBase(rb.knowledge)
+    for answers, evidence in cases[:20]:
+        reordered = dict(reversed(list(answers.items())))
+        shared.consult(answers, evidence)
+        assert _json(shared.consult(reordered, evidence)) == _json(kb.RuleBase(rb.knowledge).consult(reordered, evidence))

@@ -33,9 +33,12 @@ def test_a_cached_consultation_does_not_import_the_loader_or_yaml(tmp_path):
     # other answers: the knowledge comes from the cache, the consultation runs (no result kept for it yet)
     second = run_in_fresh_process(["--answer", "language=go", "--answer", "cgo=yes", "--format", "json"], tmp_path)
     assert second["status"] == 0 and second["output"] != first["output"]
-    assert json.loads(second["output"])["plans"] and "durable.engine" in second["modules"]
+    assert json.loads(second["output"])["plans"] and "durable_rules_engine" in second["modules"]
     loaded = set(second["modules"])
     assert not {"kb.loader", "yaml", "kb.explain", "kb.evidence.elf", "kb.lint", "kb.diagnose", "shutil"} & loaded
+    # durable-rules' C engine only: its Python layer (a Host, logging, inspect, traceback) is never imported; locks
+    # without the threading module, and JSON wraps no text
+    assert not {"durable", "durable.engine", "logging", "inspect", "threading", "textwrap"} & loaded
 
 
 def test_inspecting_a_binary_imports_only_the_elf_reader(tmp_path):
@@ -63,3 +66,19 @@ def test_help_is_sized_like_argparse_sizes_it(monkeypatch):
         parser.formatter_class = argparse.RawDescriptionHelpFormatter  # argparse's own: asks shutil for the width
         assert helps[columns] == parser.format_help()
     assert helps["60"] != helps["132"]
+
+
+def test_a_one_shot_command_exits_with_its_objects_out_of_the_collectors_reach(tmp_path):
+    """The exit of a one-shot command does not walk its tens of thousands of objects with the cyclic collector
+    (shell/start.py: gc.freeze), and exits as before: its output, its status, the atexit handlers."""
+    code = ("import atexit, gc, sys\n"
+            "atexit.register(lambda: sys.stderr.write(f'frozen {gc.get_freeze_count()} {gc.isenabled()}'))\n"
+            "sys.argv = ['minimage-ask', '--format', 'json', '--answer', 'language=go', '--answer', 'cgo=no']\n"
+            "from shell.start import run\n"
+            "run()\n")
+    env = {"PATH": "/usr/bin:/bin", "MINIMAGE_CACHE_DIR": str(tmp_path), "HOME": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, env=env,
+                          timeout=120)
+    assert done.returncode == 0 and json.loads(done.stdout)["plans"], done.stderr
+    word, count, enabled = done.stderr.split()
+    assert word == "frozen" and int(count) > 10_000 and enabled == "False"

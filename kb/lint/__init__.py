@@ -30,6 +30,7 @@ from ..model import Knowledge
 from . import appbundles as _appbundles  # noqa: F401  registers MI420-MI423 (dotnet publish, deno/bun compile)
 from . import argscope as _argscope  # noqa: F401  registers MI480 (a variable declared only in another stage)
 from . import checks as _checks  # noqa: F401  registers the checks
+from . import ldcache as _ldcache  # noqa: F401  registers MI495 (a library installed with no ldconfig after it)
 from . import runtime as _runtime  # noqa: F401  registers MI440-MI442 (run-time needs the build takes away)
 from . import sonames as _sonames  # noqa: F401  registers MI450 (a library at another soname in another release)
 from .profiles import Profile, profile_for

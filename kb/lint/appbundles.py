@@ -226,9 +226,9 @@ def _has(prof: "Profile", lib: str) -> bool:
     if lib == "libicu":
         return "libicuuc" in (prof.libs or ()) or any(n.startswith(("libicu", "icu-libs", "icu")) for n in installed)
     if lib == "libstdc++":
-        return bool(prof.libstdcxx) or "libstdcxx" in prof.provided or "libs-bundle" in prof.provided or \
+        return prof.libstdcxx is not False or "libstdcxx" in prof.provided or "libs-bundle" in prof.provided or \
             bool(installed & {"libstdc++", "libstdc++6"})
-    return bool(prof.libgcc_s) or "libgcc_s" in prof.provided or "libs-bundle" in prof.provided or \
+    return prof.libgcc_s is not False or "libgcc_s" in prof.provided or "libs-bundle" in prof.provided or \
         bool(installed & {"libgcc", "libgcc-s1", "libgcc1"})
 
 

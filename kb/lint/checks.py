@@ -123,9 +123,9 @@ def check_cxx_libs(a: Analysis, rule: LintRule):
     prof = a.final.profile
     if not prof.known:
         return
-    have = {"libstdc++.so.6": prof.libstdcxx or "libstdcxx" in prof.provided
+    have = {"libstdc++.so.6": prof.libstdcxx is not False or "libstdcxx" in prof.provided
                               or bool(prof.installed & {"libstdc++", "libstdc++6", "g++", "build-base"}),
-            "libgcc_s.so.1": prof.libgcc_s or "libgcc_s" in prof.provided
+            "libgcc_s.so.1": prof.libgcc_s is not False or "libgcc_s" in prof.provided
                              or bool(prof.installed & {"libgcc", "libgcc-s1", "libgcc1", "libstdc++", "libstdc++6",
                                                        "build-base", "gcc", "g++", "rust", "cargo"})}
     for art, line in _final_arrivals(a, built_here=True):
@@ -358,12 +358,24 @@ def check_packages_cross_libc(a: Analysis, rule: LintRule):
 def check_unknown_image(a: Analysis, rule: LintRule):
     final = a.final
     sources = {cf.stage_index for cf in final.stage.copy_from if cf.stage_index is not None}
-    if not final.profile.known and (sources or final.arrivals or final.files):
+    if not final.profile.known and (sources or final.arrivals or final.files or final.compiles or final.pip_npm):
         yield Hit(final.stage.line, _unknown(final.stage, "the final image"))
     for i in sorted(sources):
         info = a.stages[i]
         if not info.profile.known and info.stage.base_stage is None:
             yield Hit(info.stage.line, _unknown(info.stage, "a stage the final image copies from"))
+    prof = final.profile
+    if prof.known and prof.libc == "glibc" and not prof.glibc:  # a glibc image whose release its tag does not name
+        glibc_from = [a.stages[i].profile for i in sorted(sources)
+                      if a.stages[i].profile.libc == "glibc" and a.stages[i].profile.glibc]
+        linkages = {art.linkage for art, _line, _src in final.arrivals}
+        if glibc_from and (not linkages or "glibc" in linkages):  # programs known static need no glibc
+            b = glibc_from[0]
+            yield Hit(final.stage.line, {
+                "image": final.stage.base_image_resolved, "role": "the final image",
+                "cannot": f"it is a glibc image, but which release (hence which glibc) this tag holds is not known "
+                          f"({prof.source}), so what the {b.ref} stage (glibc {b.glibc}) built cannot be checked "
+                          "against it; use a tag that names its release"})
 
 
 def _unknown(stage, role: str) -> dict:

@@ -56,9 +56,11 @@ class Profile:
 
 def lib_stem(name: str) -> str:
     """A shared library's name without its version: libssl.so.3, libssl3, libssl3t64 and libssl1.1 are libssl;
-    libboost_system.so.1.62.0 and libboost-system1.62.0 are libboost-system; libusb-1.0-0 is libusb."""
+    libboost_system.so.1.62.0 and libboost-system1.62.0 are libboost-system; libusb-1.0-0 is libusb; Debian's
+    C++ ABI suffix (the GCC 5 transition, wiki.debian.org/GCC5) goes too: libsnappy1v5 is libsnappy."""
     name = name.lower().replace("_", "-").split(".so", 1)[0]
     name = name[:-3] if name.endswith("t64") else name
+    name = name[:-2] if name.endswith("v5") and name[-3:-2].isdecimal() else name
     end = len(name)  # the trailing run of digits, dots, tildes and dashes off (`[\d.~-]+$` retried it from every digit)
     while end and (name[end - 1].isdecimal() or name[end - 1] in ".~-"):
         end -= 1

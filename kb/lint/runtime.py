@@ -18,7 +18,7 @@ from .context import locked_packages, package_json, requirements
 from .libraries import Libraries
 from .profiles import C_TOOLCHAINS, PY_TOOLS, lib_stem
 from .results import Hit
-from .shellwords import apk_argv, is_assignment, positional, simple_commands, split_variables
+from .shellwords import abspath, apk_argv, is_assignment, positional, simple_commands, split_variables
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -52,6 +52,11 @@ def install_names(a: "Analysis", info: "StageInfo", tool: str, args: list, cwd: 
     through a requirements file or package.json; the others a lockfile resolves; whether those are all of them:
     False when a dependency of a named package can be installed that no lockfile shows)."""
     locked: list[str] = []
+    if tool == "conda":  # conda's own package names and its environment file's pip list (kb/lint/conda.py)
+        from .conda import names as conda_names
+
+        conda, pip = conda_names(a.context_dir, args, a.context_subdir(info, cwd), _copied_to(info, cwd))
+        return [*conda, *pip], locked, False
     if tool in ("poetry", "pipenv"):
         names = [req_name(s) for s in args if not s.startswith("-")]
         locked = locked_packages(a.context_dir, tool)
@@ -71,6 +76,13 @@ def install_names(a: "Analysis", info: "StageInfo", tool: str, args: list, cwd: 
         names = package_json(a.context_dir, sub) or (package_json(a.context_dir) if sub else [])
         locked = locked_packages(a.context_dir, "npm", sub) or (locked_packages(a.context_dir, "npm") if sub else [])
     return names, locked, bool(locked)  # yarn.lock and pnpm-lock.yaml lock them, but lint does not read those
+
+
+def _copied_to(info: "StageInfo", cwd: str):
+    """path in the image -> the build-context path a COPY of the stage put there (or None)."""
+    from .hidden import context_path
+
+    return lambda name: context_path(info.context_dirs, abspath(name, cwd))
 
 
 # a C++ compiler: g++ itself, the meta-packages that pull it (build-base, alpine-sdk, build-essential), clang (whose
@@ -135,7 +147,7 @@ def _removals(info: "StageInfo") -> tuple[list[tuple[int, str, set]], bool]:
     pending: set = set()  # apt-get remove without --auto-remove: an autoremove later takes the dependencies
     keeps = False
     for run in info.stage.runs:
-        text = shlex.join(run.argv) if run.exec_form else run.command
+        text = info.texts.get(run.line) or (shlex.join(run.argv) if run.exec_form else run.command)
         if not any(word in text for word in _RELEVANT):
             continue  # most RUN lines: nothing added to a group, removed or kept; not split again
         shell_vars: dict = {}  # buildDeps='...' in the RUN line, then apt-get purge $buildDeps
@@ -231,8 +243,38 @@ def _installs(a: "Analysis"):
               if src is not None and src not in lineage]
     for info, copy_line in steps:
         for line, tool, args, cwd in info.pip_npm:
+            if tool == "conda":  # conda packages by conda's names, their pip list by pip's
+                from .conda import names as conda_names
+
+                conda, pip = conda_names(a.context_dir, args, a.context_subdir(info, cwd), _copied_to(info, cwd))
+                yield copy_line or line, "conda", conda
+                yield copy_line or line, "python", pip
+                continue
             names, locked, _complete = install_names(a, info, tool, args, cwd)
             yield copy_line or line, "python" if tool in PY_TOOLS else "node", [*names, *locked]
+    for cf in a.final.stage.copy_from:  # COPY --from=build /app/node_modules/.prisma: the package is there
+        names = [n for n in map(copied_package, cf.sources) if n]
+        if names:
+            yield cf.line, "node", names
+
+
+#: node_modules/.prisma/client is what `prisma generate` writes for @prisma/client, with its query engine
+#: (libquery_engine-*.so.node: prisma/orm#25817 quotes it failing to load libssl from there)
+_GENERATED = {".prisma": "@prisma/client"}
+
+
+def copied_package(source: str) -> str | None:
+    """The Node package a COPY source path names (.../node_modules/sharp, .../node_modules/@prisma/engines/...),
+    or None."""
+    head, sep, rest = source.rpartition("node_modules/")
+    if not sep:
+        return None
+    words = [w for w in rest.split("/") if w]
+    if not words or any(c in words[0] for c in "*?[$"):
+        return None
+    if words[0].startswith("@"):
+        return f"{words[0]}/{words[1]}".lower() if len(words) > 1 and not any(c in words[1] for c in "*?[$") else None
+    return _GENERATED.get(words[0], words[0].lower())
 
 
 @detector("lint", "package-needs-system-package")
@@ -249,7 +291,7 @@ def check_package_needs_system_package(a: "Analysis", rule: LintRule):
         for name in dict.fromkeys(names):
             entry = table.get(name)
             needed = entry.get("needs_package") if entry else None
-            if not needed or any(fnmatch.fnmatchcase(p, needed) or p == needed for p in prof.installed):
+            if not needed or any(fnmatch.fnmatchcase(p, needed) or p.startswith(needed) for p in prof.installed):
                 continue
             stems = [lib_stem(x) for x in entry.get("libs", ())]
             if prof.libc == "glibc" and stems and all(
@@ -263,13 +305,24 @@ def check_package_needs_system_package(a: "Analysis", rule: LintRule):
 
 @detector("lint", "package-loads-system-library")
 def check_package_loads_system_library(a: "Analysis", rule: LintRule):
-    """A Python or Node package that opens a system library at import time without bundling it (`loads` in
+    """A Python, Node or conda package that opens a system library at import time without bundling it (`loads` in
     native-packages.yaml: opencv-python's libGL, python-magic's libmagic) goes into a final image without it."""
     prof = a.final.profile
-    if not prof.known or prof.libc not in ("glibc", "musl"):
-        return
+    if prof.known and prof.libc in ("glibc", "musl"):
+        yield from _loads_hits(a, {lib_stem(x) for x in prof.libs or ()})
+
+
+@detector("lint", "package-loads-library-unseen")
+def check_package_loads_library_unseen(a: "Analysis", rule: LintRule):
+    """MI470 for a final image lint does not know (jupyter/minimal-notebook, a private base): only the Dockerfile's
+    own steps can show the library, so a package that opens one that no step installs is said, as unseen."""
+    if not a.final.profile.known:
+        yield from _loads_hits(a, set())
+
+
+def _loads_hits(a: "Analysis", have: set):
+    prof = a.final.profile
     libs = libraries(a.kb)
-    have = {lib_stem(x) for x in prof.libs or ()}
 
     def present(soname: str, apt: str, apk: str, more) -> bool:
         if lib_stem(soname) in have or lib_stem(apt) in have:
@@ -284,10 +337,12 @@ def check_package_loads_system_library(a: "Analysis", rule: LintRule):
                        if not present(so, apt, apk, more)]
             if missing:
                 musl = prof.libc == "musl"
+                variant = "conda" if eco == "conda" else "apk" if musl else "apt"
                 yield Hit(line, {"package": name, "libs": ", ".join(so for so, _apt, _apk in missing),
                                  "first": missing[0][0], "image": a.final.stage.base_image_resolved,
-                                 "packages": " ".join(dict.fromkeys(apk if musl else apt for _so, apt, apk in missing))},
-                          "apk" if musl else "apt")
+                                 "packages": " ".join(dict.fromkeys(apk if musl else apt
+                                                                    for _so, apt, apk in missing))},
+                          variant)
                 break  # one finding per install step
 
 

@@ -6,7 +6,6 @@ of its base image as RUN steps and COPYs change it, the programs it builds (kb/l
 """
 from __future__ import annotations
 
-import fnmatch
 import posixpath
 import re
 import shlex
@@ -14,6 +13,7 @@ import shlex
 from ..model import Knowledge
 from .builds import BuiltFile, cargo_argv, cargo_build, cc_build, go_build, image_programs, workspace_outputs
 from .context import NO_SOURCE, Unseen, go_sources, https_clients, tls_sources
+from .landing import landing, matches
 from .profiles import Profile, profile_for
 from .shellwords import (BIN_DIRS, CC, abspath, apk_argv, expand, is_assignment, pip_dirs, positional, simple_commands,
                          split_variables, unquote)
@@ -38,7 +38,7 @@ class StageInfo:
 
     __slots__ = ("index", "stage", "profile", "files", "arrivals", "env", "context_sources", "pip_npm", "apk_adds",
                  "shell_uses", "users", "pkg_installs", "pkg_arrivals", "lib_bundles", "compiles", "cwd", "virtual",
-                 "cmake", "context_dirs")
+                 "cmake", "context_dirs", "texts")
 
     def __init__(self, index: int, stage: "Stage", profile: Profile, files: dict | None = None,
                  arrivals: list | None = None, env: dict | None = None):
@@ -58,7 +58,8 @@ class StageInfo:
         self.cwd = "/"  # the WORKDIR in force at the end (a stage FROM this one starts there)
         self.virtual: dict = {}  # apk add --virtual NAME: the packages it groups
         self.cmake: dict = {}  # build directory -> what its cmake/meson configure step set (kb/lint/cmake.py)
-        self.context_dirs: list = []  # (directory in the image, the build-context path COPY put there), in order
+        self.context_dirs: list = []  # (directory or file in the image, the build-context path COPY put there)
+        self.texts: dict = {}  # RUN line -> its text with the scripts it runs and lists it reads (kb/lint/hidden.py)
 
 
 class Analysis:
@@ -161,8 +162,12 @@ class Analysis:
         if not froms:
             if ins.cmd == "COPY" or ins.cmd == "ADD":
                 info.context_sources.extend(sources)
-                if dest_is_dir and len(sources) == 1 and not any(c in sources[0] for c in "*?[$"):
-                    info.context_dirs.append((dest, sources[0]))  # `COPY server ./`: server's files land here
+                plain = [s for s in sources if not any(c in s for c in "*?[$")]
+                if len(sources) == 1 and plain:  # `COPY server ./`: server's files land here (a file: itself)
+                    info.context_dirs.append((dest, sources[0]))
+                elif dest_is_dir:  # `COPY a.sh b.sh /x/`: each file at /x/NAME
+                    info.context_dirs.extend((posixpath.join(dest, posixpath.basename(s.rstrip("/"))), s)
+                                             for s in plain)
             return
         for cf in froms:
             if cf.stage_index is None:
@@ -186,6 +191,11 @@ class Analysis:
 
     def _run(self, info: StageInfo, run, cwd: str, env: dict, line: int) -> None:
         text = run.command if not run.exec_form else shlex.join(run.argv)
+        if self.context_dir or "-c" in text:  # scripts it runs, lists it reads, sh -c strings
+            from .hidden import bind_mounts, reveal  # RUN --mount=type=bind,target=/x: the context at /x too
+
+            dirs = info.context_dirs + bind_mounts(run.mounts) if run.mounts else info.context_dirs
+            text = info.texts[line] = reveal(self.context_dir, dirs, text, cwd, env, self.context_cache)
         self._commands(info, text, cwd, env, line, make_depth=0)
 
     def _commands(self, info: StageInfo, text: str, cwd: str, env: dict, line: int, make_depth: int) -> None:
@@ -229,7 +239,7 @@ class Analysis:
             elif prog == "apk" and len(argv) > 1 and argv[1] == "del":
                 for name in positional(argv[2:], takes_value={"--root", "-p"}):
                     prof.installed -= info.virtual.pop(name, set()) | {name}
-            elif prog in ("apt-get", "apt") and "install" in argv:
+            elif prog in ("apt-get", "apt", "dnf", "yum", "microdnf", "tdnf") and "install" in argv:
                 pkgs = positional(argv[argv.index("install") + 1:], takes_value={"-o", "-t"})
                 prof.installed.update(p.split("=")[0] for p in pkgs)
             elif CC.fullmatch(prog):
@@ -281,6 +291,12 @@ class Analysis:
                 info.compiles.append((line, f"{prog} install (node-gyp)"))
                 info.pip_npm.append((line, prog, argv[2:], cwd))
                 info.pkg_installs.append((line, prog, (posixpath.join(cwd, "node_modules"),)))
+            elif prog in ("conda", "mamba", "micromamba") and len(argv) > 1:
+                from .conda import is_conda_install  # conda install, mamba create, conda env create -f F
+
+                if is_conda_install(argv):
+                    info.pip_npm.append((line, "conda", argv[1:], cwd))
+                    info.pkg_installs.append((line, "conda", (cenv.get("CONDA_DIR") or "/opt/conda",)))
             elif prog in ("poetry", "pipenv") and len(argv) > 1 and argv[1] in ("install", "add", "sync"):
                 info.pip_npm.append((line, prog, argv[2:] if argv[1] == "add" else [], cwd))
                 info.pkg_installs.append((line, prog, (posixpath.join(cwd, ".venv"), *pip_dirs([], cenv, cwd))))
@@ -420,30 +436,3 @@ class Analysis:
                     target = posixpath.join(dest, posixpath.basename(src if "*" not in src else art.path)) \
                         if dest_is_dir else dest
                     info.files[target] = art.at(target)
-
-
-def matches(art_path: str, src: str) -> bool:
-    """Does the source path `src` (maybe a glob) name the artefact at `art_path` (maybe ending in an unknown name)?"""
-    if src == art_path:
-        return True
-    if "*" in art_path:
-        if posixpath.dirname(art_path) == posixpath.dirname(src):
-            return True
-        return fnmatch.fnmatchcase(src, art_path)
-    return any(ch in src for ch in "*?[") and fnmatch.fnmatchcase(art_path, src)
-
-
-def landing(art_path: str, src: str, dest: str, dest_is_dir: bool) -> str | None:
-    """Where `COPY src dest` puts the artefact at art_path, or None if it does not copy it."""
-    if matches(art_path, src):
-        name = posixpath.basename(art_path if "*" not in art_path else src)
-        if "*" in name:
-            name = posixpath.basename(art_path)
-        return posixpath.join(dest, name) if dest_is_dir else dest
-    prefix = src.rstrip("/") + "/"
-    if src == "/" or art_path.startswith(prefix):  # a directory: its contents land under dest
-        rel = art_path[len(prefix):] if src != "/" else art_path.lstrip("/")
-        return posixpath.join(dest, rel)
-    if "*" in art_path and posixpath.dirname(art_path) == src.rstrip("/"):
-        return posixpath.join(dest, "*")
-    return None

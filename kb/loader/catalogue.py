@@ -244,7 +244,7 @@ class CatalogueSections(Reader):
                 if not self.keys_ok(entry, name or eco, keys, ("name",)):
                     continue
                 normal = re.sub(r"[-_.]+", "-", name).lower() if eco == "python" else \
-                    name.lower() if eco in ("node", "system") else name
+                    name.lower() if eco in ("node", "system", "conda") else name
                 if name != normal:
                     self.problem(entry.line, name, f"write the package name as '{normal}'")
                 if eco == "system" and any(library_stem(so, lib) == name for so, lib in self.kb.libraries.items()
@@ -260,7 +260,7 @@ class CatalogueSections(Reader):
                         known[name].update(needs_package=self.text(entry, "needs_package", name) or None,
                                            prebuilt_musl=self.flag(entry, "prebuilt_musl", name),
                                            cxx=self.flag(entry, "cxx", name))  # MI408: a source build needs g++
-                    if eco in ("python", "node") and "loads" in entry:  # MI470: system libraries it loads
+                    if eco in ("python", "node", "conda") and "loads" in entry:  # MI470: system libraries it loads
                         known[name]["loads"] = self._loads(entry, name)
                     if eco == "rust" and "static_with" in entry:  # crate/feature: builds the C library in
                         pairs = self.strings(entry, "static_with", name)

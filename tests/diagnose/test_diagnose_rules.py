@@ -155,6 +155,17 @@ def test_the_literal_a_line_must_hold_before_a_pattern_is_run(pattern, literal):
     assert required_literal(pattern) == literal
 
 
+def test_a_pattern_parsed_once_answers_both_questions_alike_every_time():
+    # backtracking_risk and required_literal share one parse of each pattern (kb.diagnose._parsed): neither may
+    # change what the other, or a later load, reads
+    patterns = [r"(a+)+$", r"exec (?P<p>[^\s:]+): no such file", r"(x|xy)*z", "(unclosed", r"\S+: x"]
+    first = [(backtracking_risk(p), required_literal(p)) for p in patterns]
+    again = [(backtracking_risk(p), required_literal(p)) for p in reversed(patterns)][::-1]
+    assert first == again
+    assert [bool(r) for r, _ in first] == [True, False, True, False, False]
+    assert [lit for _, lit in first] == ["", ": no such file", "z", "", ": x"]
+
+
 def test_every_shipped_pattern_is_safe():
     for d in kb.load().knowledge.diagnoses.values():
         for p in (*d.patterns, *d.unless, *(w for f in d.fixes for w in f.when),

@@ -8,9 +8,10 @@ from kb.lint.shellwords import unquote
 @pytest.mark.parametrize("name,stem", [
     ("libssl.so.3", "libssl"), ("libssl3", "libssl"), ("libssl3t64", "libssl"), ("libssl1.1", "libssl"),
     ("libboost_system.so.1.62.0", "libboost-system"), ("libboost-system1.62.0", "libboost-system"),
-    ("libusb-1.0-0", "libusb"), ("LIBSSL3T64", "libssl"),
+    ("libusb-1.0-0", "libusb"), ("LIBSSL3T64", "libssl"), ("libsnappy1v5", "libsnappy"),
+    ("libgoogle-glog0v5", "libgoogle-glog"), ("libsigc++-2.0-0v5", "libsigc++"),
 ])
-def test_a_library_is_named_without_its_version_or_debian_t64_suffix(name, stem):
+def test_a_library_is_named_without_its_version_or_debian_t64_or_v5_suffix(name, stem):
     assert lib_stem(name) == stem
 
 

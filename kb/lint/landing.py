@@ -1,0 +1,32 @@
+"""Where a path a COPY or cp names lands: does a source path (maybe a glob) name an artefact, and where does the
+copy put it. Pure path arithmetic, no I/O."""
+from __future__ import annotations
+
+import fnmatch
+import posixpath
+
+def matches(art_path: str, src: str) -> bool:
+    """Does the source path `src` (maybe a glob) name the artefact at `art_path` (maybe ending in an unknown name)?"""
+    if src == art_path:
+        return True
+    if "*" in art_path:
+        if posixpath.dirname(art_path) == posixpath.dirname(src):
+            return True
+        return fnmatch.fnmatchcase(src, art_path)
+    return any(ch in src for ch in "*?[") and fnmatch.fnmatchcase(art_path, src)
+
+
+def landing(art_path: str, src: str, dest: str, dest_is_dir: bool) -> str | None:
+    """Where `COPY src dest` puts the artefact at art_path, or None if it does not copy it."""
+    if matches(art_path, src):
+        name = posixpath.basename(art_path if "*" not in art_path else src)
+        if "*" in name:
+            name = posixpath.basename(art_path)
+        return posixpath.join(dest, name) if dest_is_dir else dest
+    prefix = src.rstrip("/") + "/"
+    if src == "/" or art_path.startswith(prefix):  # a directory: its contents land under dest
+        rel = art_path[len(prefix):] if src != "/" else art_path.lstrip("/")
+        return posixpath.join(dest, rel)
+    if "*" in art_path and posixpath.dirname(art_path) == src.rstrip("/"):
+        return posixpath.join(dest, "*")
+    return None

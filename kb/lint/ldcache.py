@@ -1,0 +1,255 @@
+"""Shared libraries installed from source into /usr/local/lib of a glibc image with nothing refreshing the loader's
+cache after them (MI495).
+
+glibc's loader looks for a library in DT_RPATH, LD_LIBRARY_PATH, DT_RUNPATH, then /etc/ld.so.cache, then only the
+trusted directories (/lib, /usr/lib and their multiarch twins): /usr/local/lib is searched only when ldconfig has put
+it in the cache (Debian and Ubuntu list it in /etc/ld.so.conf.d/libc.conf, so `ldconfig` is all it takes). musl's
+loader searches /lib:/usr/local/lib:/usr/lib with no cache at all, so Alpine images need nothing. Checked by running
+it: a program linked against a libfoo.so.1 installed in an otherwise empty root's /usr/local/lib stops with
+"error while loading shared libraries: libfoo.so.1: cannot open shared object file" (exit 127) under glibc until
+`ldconfig -r root` runs, also when a cache made before the install is there; under musl it runs as it is.
+
+What counts as a library install: `b2 install` / `bjam install` (Boost.Build installs libraries), and `make install`,
+`ninja install`, `cmake --install`, `cmake --build ... --target install`, `meson install` run in a source directory
+named like a library (libfoo, htslib, zlib-1.3) or configured with shared libraries on (-DBUILD_SHARED_LIBS=ON,
+--enable-shared). Left alone: static-only builds (--disable-shared, -DBUILD_SHARED_LIBS=OFF, link=static), another
+prefix (--prefix=/usr puts them in a trusted directory), a DESTDIR staging install, and any stage whose image sets
+LD_LIBRARY_PATH or whose steps give an rpath. What refreshes the cache: `ldconfig` (not -n/-p) and a package install
+after the library (dpkg and rpm run ldconfig from their triggers and scriptlets). A COPY of /usr/local/lib (or of
+/usr/local) from a stage that installed such a library into the final image needs the same refresh there.
+
+Linear in the Dockerfile's size: one pass over each stage's instructions and their simple commands.
+"""
+from __future__ import annotations
+
+import posixpath
+
+from ..detectors import detector
+from ..model import LintRule
+from .results import Hit
+from .shellwords import abspath, expand, is_assignment, simple_commands, unquote
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from .stages import Analysis
+
+_PACKAGE_INSTALLS = {"apt-get": "install", "apt": "install", "aptitude": "install", "dnf": "install",
+                     "yum": "install", "microdnf": "install", "tdnf": "install", "zypper": "install", "dpkg": "-i",
+                     "rpm": "-i"}
+_MAKES = ("make", "gmake", "ninja", "meson")
+_PREFIX_OPTIONS = ("--prefix=", "-DCMAKE_INSTALL_PREFIX=", "-DCMAKE_INSTALL_PREFIX:PATH=", "-DCMAKE_INSTALL_PREFIX:STRING=")
+_LIBDIR_OPTIONS = ("--libdir=", "-DCMAKE_INSTALL_LIBDIR=", "-DCMAKE_INSTALL_LIBDIR:PATH=")
+_STATIC = ("--disable-shared", "--static", "-DBUILD_SHARED_LIBS=OFF", "-DBUILD_SHARED_LIBS:BOOL=OFF", "link=static",
+           "-Ddefault_library=static", "--default-library=static")
+_SHARED = ("--enable-shared", "-DBUILD_SHARED_LIBS=ON", "-DBUILD_SHARED_LIBS:BOOL=ON", "link=shared",
+           "-Ddefault_library=shared", "--default-library=shared")
+LOCAL = "/usr/local"
+
+
+def _library_dir(path: str) -> str | None:
+    """The component of `path`, among its last eight, named like a library (libgit2, htslib, zlib-1.3.1, libbpf),
+    or None."""
+    for part in reversed(path.rsplit("/", 8)[-8:]):
+        low = part.lower()
+        name = low.split("-", 1)[0].split("_", 1)[0]
+        stem = name.rstrip("0123456789.")
+        if len(low) > 3 and (low.startswith("lib") and low[3].isalnum() or len(stem) > 3 and stem.endswith("lib")):
+            return part
+    return None
+
+
+class _Pending:
+    """What the configure steps since the last install said: the prefix and libdir, shared or static."""
+
+    __slots__ = ("prefix", "libdir", "shared")
+
+    def __init__(self):
+        self.prefix, self.libdir, self.shared = None, None, None
+
+    def read(self, argv: list[str], env: dict) -> None:
+        for a in argv:
+            for opt in _PREFIX_OPTIONS:
+                if a.startswith(opt):
+                    self.prefix = expand(unquote(a[len(opt):]), env, "*")
+            for opt in _LIBDIR_OPTIONS:
+                if a.startswith(opt):
+                    self.libdir = expand(unquote(a[len(opt):]), env, "*")
+            if a in _STATIC:
+                self.shared = False
+            elif a in _SHARED:
+                self.shared = True
+
+
+def _install_step(argv: list[str], cwd: str) -> tuple[str, str] | None:
+    """(kind, source directory) when `argv` installs a build: ('b2', dir) for Boost.Build, ('make', dir) else."""
+    prog = posixpath.basename(argv[0])
+    args = argv[1:]
+    where = cwd
+    for i, a in enumerate(args[:-1]):
+        if a == "-C":
+            where = abspath(args[i + 1], cwd)
+    if prog in ("b2", "bjam") and "install" in args:
+        return "b2", where
+    if prog in _MAKES and any(a.startswith("install") and "=" not in a for a in args):
+        return "make", where
+    if prog == "cmake" and "--install" in args:
+        i = args.index("--install")
+        return "make", abspath(args[i + 1], cwd) if i + 1 < len(args) else cwd
+    if prog == "cmake" and "--build" in args and "--target" in args:
+        i = args.index("--target")
+        if i + 1 < len(args) and args[i + 1] == "install":
+            return "make", cwd
+    return None
+
+
+class _Walk:
+    """One pass over a stage lineage's instructions: the library installs not yet followed by a cache refresh."""
+
+    def __init__(self):
+        self.open: list[tuple[int, str, str]] = []  # (line, step, library) awaiting ldconfig
+        self.done: set = set()  # libraries the lineage installed (for a COPY of /usr/local/lib out of it)
+        self.ld_path = False  # LD_LIBRARY_PATH or an rpath: the loader is told where to look
+        self.names: dict[str, str | None] = {}  # source directory -> the library it is named like
+
+    def run(self, text: str, line: int, cwd: str, env: dict) -> str:
+        return self.commands(simple_commands(text), line, cwd, env)
+
+    def commands(self, commands: list[list[str]], line: int, cwd: str, env: dict) -> str:
+        """Walk one RUN's simple commands (argv lists); the working directory after them."""
+        pending = _Pending()
+        local = dict(env)
+        for argv in commands:
+            assigns = {}
+            while argv and (is_assignment(argv[0]) or argv[0] == "env"):
+                if argv[0] != "env":
+                    k, _, v = argv[0].partition("=")
+                    assigns[k] = v
+                argv = argv[1:]
+            if "LD_LIBRARY_PATH" in assigns or any("rpath" in a.lower() for a in (*argv, *assigns.values())):
+                self.ld_path = True
+            if not argv:
+                local.update(assigns)
+                continue
+            prog = posixpath.basename(argv[0])
+            if prog == "export":
+                self.ld_path |= any(a.startswith("LD_LIBRARY_PATH=") for a in argv[1:])
+            elif prog == "cd" and len(argv) > 1:
+                cwd = abspath(expand(argv[1], local, "x"), cwd)
+            elif prog == "ldconfig" and not any(a in ("-n", "-p", "--print-cache", "-N") for a in argv[1:]):
+                self.open.clear()
+            elif prog in _PACKAGE_INSTALLS and _PACKAGE_INSTALLS[prog] in argv[1:]:
+                self.open.clear()
+            else:
+                pending.read(argv, local)
+                step = _install_step(argv, cwd)
+                if step is not None:
+                    self._install(step, argv, line, pending, {**local, **assigns})
+                    pending = _Pending()
+        return cwd
+
+    def _install(self, step: tuple[str, str], argv: list[str], line: int, pending: _Pending, env: dict) -> None:
+        kind, where = step
+        pending.read(argv, env)
+        prefix = env.get("PREFIX") or env.get("prefix") or pending.prefix or LOCAL
+        for a in argv[1:]:
+            if a.startswith(("PREFIX=", "prefix=")):
+                prefix = a.split("=", 1)[1]
+            if a.startswith("DESTDIR=") or env.get("DESTDIR"):
+                return  # staged into another root, copied from there
+        libdir = pending.libdir
+        if posixpath.normpath(prefix or "/") != LOCAL or pending.shared is False:
+            return
+        if libdir and posixpath.normpath(abspath(libdir, LOCAL)) != LOCAL + "/lib":
+            return
+        if where not in self.names:  # one look per directory: a RUN may install there thousands of times
+            self.names[where] = _library_dir(where)
+        name = self.names[where]
+        if kind == "b2":
+            name = "Boost" if "boost" in where.lower() else (name or "the Boost.Build project")
+        elif name is None and pending.shared:
+            name = posixpath.basename(where) or where
+        if name is None:
+            return
+        what = " ".join(argv[:4]) + (" ..." if len(argv) > 4 else "")
+        self.open.append((line, what, name))
+        self.done.add(name)
+
+
+def _lineage(a: "Analysis", index: int) -> list:
+    chain = []
+    i: int | None = index
+    while i is not None:
+        chain.append(a.stages[i])
+        i = a.stages[i].stage.base_stage
+    return chain[::-1]
+
+
+def _copies_local_lib(sources: tuple, dest: str | None) -> bool:
+    """Does a COPY of `sources` to `dest` put a source stage's /usr/local/lib libraries into /usr/local/lib?"""
+    dest = posixpath.normpath(dest or "/")
+    for s in sources:
+        src = posixpath.normpath("/" + s.lstrip("/"))
+        if src == LOCAL and dest == LOCAL:
+            return True
+        if (src == LOCAL + "/lib" or src.startswith(LOCAL + "/lib/lib")) and dest == LOCAL + "/lib":
+            return True
+    return False
+
+
+def uncached_libraries(a: "Analysis"):
+    """(line, step, library) for each library install (or COPY of one) in the final image's stages that nothing
+    after it puts in the loader's cache."""
+    walk = _Walk()
+    walks: dict[int, _Walk] = {}
+    for info in _lineage(a, a.final.index):
+        stage = info.stage
+        env = dict(a.global_args)
+        cwd = "/"
+        runs = {r.line: r for r in stage.runs}
+        copies = {cf.line: cf for cf in stage.copy_from}
+        for ins in stage.instructions[1:]:
+            if ins.cmd == "ENV":
+                walk.ld_path |= any(k == "LD_LIBRARY_PATH" for k in ins.args[0::2])
+                env.update(zip(ins.args[0::2], (unquote(v) for v in ins.args[1::2])))
+            elif ins.cmd == "WORKDIR" and ins.args:
+                cwd = abspath(expand(ins.args[0], env, "x"), cwd)
+            elif ins.cmd == "RUN" and ins.line in runs and not runs[ins.line].exec_form:
+                cwd = walk.run(runs[ins.line].command, ins.line, cwd, env)
+            elif ins.cmd == "COPY" and ins.line in copies:
+                cf = copies[ins.line]
+                if cf.stage_index is None or not _copies_local_lib(cf.sources, cf.dest):
+                    continue
+                if cf.stage_index not in walks:
+                    walks[cf.stage_index] = _source_walk(a, cf.stage_index)
+                for name in sorted(walks[cf.stage_index].done):
+                    walk.open.append((ins.line, f"COPY --from={cf.source} {' '.join(cf.sources)}", name))
+    if walk.ld_path:
+        return
+    yield from walk.open
+
+
+def _source_walk(a: "Analysis", index: int) -> _Walk:
+    walk = _Walk()
+    for info in _lineage(a, index):
+        runs = {r.line: r for r in info.stage.runs}
+        env, cwd = dict(a.global_args), "/"
+        for ins in info.stage.instructions[1:]:
+            if ins.cmd == "WORKDIR" and ins.args:
+                cwd = abspath(expand(ins.args[0], env, "x"), cwd)
+            elif ins.cmd == "RUN" and ins.line in runs and not runs[ins.line].exec_form:
+                cwd = walk.run(runs[ins.line].command, ins.line, cwd, env)
+    return walk
+
+
+@detector("lint", "library-installed-without-ldconfig")
+def check_uncached_libraries(a: "Analysis", rule: LintRule):
+    prof = a.final.profile
+    if not prof.known or prof.libc != "glibc":
+        return  # musl searches /usr/local/lib by default; an image lint does not know is MI414's
+    by_line: dict[int, list] = {}
+    for line, step, name in uncached_libraries(a):
+        by_line.setdefault(line, [step, []])[1].append(name)
+    for line, (step, names) in sorted(by_line.items()):
+        yield Hit(line, {"step": step, "libs": ", ".join(dict.fromkeys(names)),
+                         "image": a.final.stage.base_image_resolved, "release": prof.release or "?"},
+                  "rpm" if (prof.release or "").startswith(("rhel", "fedora", "ol", "amzn")) else "default")

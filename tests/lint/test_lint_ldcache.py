@@ -1,0 +1,130 @@
+"""MI495: a shared library installed from source into /usr/local/lib of a glibc image, with no ldconfig after it. The
+loaders' behaviour it rests on was checked by running them (kb/lint/ldcache.py says how); these tests hold what lint
+says about small Dockerfiles of our own: where it warns, and the correct forms that stay quiet (ldconfig after,
+a package install after, static only, another prefix, LD_LIBRARY_PATH or an rpath, musl, a builder whose libraries
+never reach the final image)."""
+from __future__ import annotations
+
+import pytest
+
+import kb
+from kb.lint import lint_text
+from kb.lint.ldcache import _Walk
+
+from tests.bounded import within
+
+
+@pytest.fixture(scope="module")
+def knowledge():
+    return kb.load().knowledge
+
+
+def mi495(knowledge, text: str) -> list:
+    return [(f.line, f.severity, f.message, f.fix) for f in lint_text(knowledge, text, context_dir=None)
+            if f.rule == "MI495"]
+
+
+BOOST = ("FROM ubuntu:22.04\nRUN apt-get update && apt-get install -y build-essential wget\n"
+         "WORKDIR /tmp/boost_1_84_0\nRUN ./bootstrap.sh --prefix=/usr/local\nRUN ./b2 -j2{b2}\nRUN ./b2 install{after}\n"
+         "COPY . /src\nRUN g++ -o /usr/local/bin/app /src/main.cpp -lboost_filesystem\nCMD [\"app\"]\n")
+
+
+def test_boost_installed_by_b2_without_ldconfig_is_a_warning_naming_ldconfig(knowledge):
+    [(line, severity, message, fix)] = mi495(knowledge, BOOST.format(b2="", after=""))
+    assert (line, severity) == (6, "warning")
+    assert message.startswith("./b2 install installs Boost into /usr/local/lib of ubuntu:22.04 and nothing after it "
+                              "runs ldconfig")
+    assert "error while loading shared libraries" in message
+    assert "run ldconfig after the install, in the same RUN" in fix
+
+
+@pytest.mark.parametrize("b2,after", [
+    ("", " && ldconfig"),                      # the fix
+    ("", "\nRUN ldconfig"),                    # a later RUN does it as well
+    ("", "\nRUN apt-get install -y libicu70"),  # dpkg's ldconfig trigger refreshes the cache
+    (" link=static", " link=static"),          # no shared library at all
+    ("", "\nENV LD_LIBRARY_PATH=/usr/local/lib"),
+])
+def test_the_correct_forms_stay_quiet(knowledge, b2, after):
+    assert mi495(knowledge, BOOST.format(b2=b2, after=after)) == []
+
+
+def test_ldconfig_n_only_makes_links_and_does_not_count(knowledge):
+    assert [m[0] for m in mi495(knowledge, BOOST.format(b2="", after=" && ldconfig -n /usr/local/lib"))] == [6]
+
+
+@pytest.mark.parametrize("run,flagged", [
+    ("cd /tmp/htslib && ./configure && make && make install", True),
+    ("cd /tmp/zlib-1.3.1 && ./configure && make install", True),
+    ("cd /src/libgit2 && cmake -B build && cmake --build build && cmake --install build", True),
+    ("cd /src/libgit2 && cmake -B build && cmake --build build --target install", True),
+    ("cd /src/libuv && ninja -C build install", True),
+    ("cd /src/app && cmake -B build -DBUILD_SHARED_LIBS=ON && cmake --build build && cmake --install build", True),
+    ("cd /tmp/cmake-3.28.1 && ./bootstrap && make install", False),            # a program, not a library
+    ("cd /tmp/zlib-1.3.1 && ./configure --static && make install", False),      # static only
+    ("cd /tmp/libsodium && ./configure --disable-shared && make install", False),
+    ("cd /tmp/libuv && ./configure --prefix=/usr && make install", False),       # a trusted directory
+    ("cd /tmp/libuv && ./configure --prefix=/opt/uv && make install", False),    # not /usr/local
+    ("cd /tmp/libuv && make install DESTDIR=/stage", False),                    # staged elsewhere
+    ("cd /tmp/libuv && LDFLAGS=-Wl,-rpath,/usr/local/lib ./configure && make install", False),
+    ("cd /tmp/htslib && ./configure && make install && ldconfig", False),
+])
+def test_which_installs_are_library_installs(knowledge, run, flagged):
+    text = f"FROM debian:bookworm\nRUN apt-get update && apt-get install -y build-essential\nRUN {run}\nCMD [\"bash\"]\n"
+    assert [m[0] for m in mi495(knowledge, text)] == ([3] if flagged else [])
+
+
+def test_musl_searches_usr_local_lib_itself(knowledge):
+    text = "FROM alpine:3.20\nRUN apk add --no-cache build-base\nRUN cd /tmp/htslib && ./configure && make install\n"
+    assert mi495(knowledge, text) == []
+
+
+COPIED = ("FROM debian:bookworm AS build\nRUN cd /tmp/htslib && ./configure && make && make install{build}\n"
+          "FROM {final}\nCOPY --from=build {src} {dest}\n{after}CMD [\"tabix\"]\n")
+
+
+def test_a_copy_of_usr_local_lib_into_the_final_image_needs_its_own_ldconfig(knowledge):
+    """The build stage's cache does not travel with the files: an ldconfig there does not help the final image."""
+    text = COPIED.format(build=" && ldconfig", final="debian:bookworm-slim", src="/usr/local/lib/",
+                         dest="/usr/local/lib/", after="")
+    [(line, _sev, message, _fix)] = mi495(knowledge, text)
+    assert line == 4 and "installs htslib into /usr/local/lib of debian:bookworm-slim" in message
+    assert mi495(knowledge, text.replace("CMD", "RUN ldconfig\nCMD")) == []
+    assert [m[0] for m in mi495(knowledge, COPIED.format(build="", final="debian:bookworm-slim", src="/usr/local/",
+                                                          dest="/usr/local/", after=""))] == [4]
+
+
+def test_a_builder_whose_libraries_stay_behind_says_nothing(knowledge):
+    text = COPIED.format(build="", final="debian:bookworm-slim", src="/usr/local/bin/tabix", dest="/usr/local/bin/",
+                         after="")
+    assert mi495(knowledge, text) == []
+    text = COPIED.format(build="", final="alpine:3.20", src="/usr/local/lib/", dest="/usr/local/lib/", after="")
+    assert mi495(knowledge, text) == []
+
+
+def test_on_the_rhel_family_the_fix_also_lists_usr_local_lib_in_ld_so_conf(knowledge):
+    text = "FROM rockylinux:9\nRUN cd /tmp/libgit2 && cmake -B build && cmake --build build && cmake --install build\n"
+    [(_line, _sev, _msg, fix)] = mi495(knowledge, text)
+    assert fix.startswith("list /usr/local/lib (and /usr/local/lib64) in /etc/ld.so.conf.d/local.conf")
+
+
+def test_hostile_input_is_read_in_linear_time(knowledge):
+    """A 60,000-character directory of library-named components and 10,000 installs in it, through lint (physical
+    lines under the parser's 65,535-character cap, the file under its 1 MiB cap)."""
+    n = 10_000
+    deep = "/".join(["libx"] * 12_000)
+    text = ("FROM debian:bookworm\n" + f"RUN cd /{deep} \\\n" + " && make install \\\n" * n
+            + " && ./configure --prefix=/usr/local \\\n" * n + " && true\n")
+    with within():
+        found = mi495(knowledge, text)
+    assert [m[0] for m in found] == [2]
+
+
+def test_the_walk_looks_at_a_directory_once_however_often_it_installs_there():
+    """A 2,000,000-character directory and 50,000 installs in it, given to the walk as commands: reading the whole
+    path once per install (as it first did) is 10^11 steps and cannot end within the limit."""
+    deep = "/" + "/".join(["libx"] * 400_000)
+    walk = _Walk()
+    with within():
+        walk.commands([["cd", deep]] + [["make", "install"]] * 50_000, 7, "/", {})
+    assert len(walk.open) == 50_000 and walk.open[0] == (7, "make install", "libx")
