@@ -201,20 +201,40 @@ def check_removed_build_libraries(a: "Analysis", rule: LintRule):
                 continue  # deleted before anything was built against it
             missing = []
             for pkg in sorted(gone):
-                stem = libs.linked_by(pkg)
-                if not stem or stem in ("libstdc++", "libgcc-s", "libc", "libgcc") or stem in base:
-                    continue
-                if not (pkg.endswith("-dev") or libs.dev_entry(pkg)):
-                    continue  # a run-time package deleted on purpose, or a tool
-                if any(libs.ships(p, stem) for p in prof.installed - removed_by_apt):
-                    continue
-                if not _may_link(a, info, stem):
-                    continue
-                missing.append((stem, pkg))
+                for stem, by_toolchain in _libraries_of(libs, pkg):
+                    if stem in ("libstdc++", "libgcc-s", "libc", "libgcc") or stem in base:
+                        continue
+                    if any(libs.ships(p, stem) for p in prof.installed - removed_by_apt):
+                        continue
+                    if not (_named_package_links(a, info, stem) if by_toolchain else _may_link(a, info, stem)):
+                        continue
+                    missing.append((stem, pkg))
             if missing:
                 yield Hit(line, {"libs": ", ".join(f"{stem} ({pkg})" for stem, pkg in missing),
                                  "first": missing[0][0], "packages": " ".join(s for s, _p in missing),
                                  "deleted": "the build dependencies" if how == "apk" else "--auto-remove"}, how)
+
+
+def _libraries_of(libs: Libraries, pkg: str) -> list[tuple[str, bool]]:
+    """The run-time libraries deleting `pkg` takes, each with whether it came with a compiler: a -dev package's
+    library (False), or a library a toolchain package depends on (gcc and build-base bring libgomp: True)."""
+    stem = libs.linked_by(pkg)
+    out = [(stem, False)] if stem and (pkg.endswith("-dev") or libs.dev_entry(pkg)) else []
+    if pkg in C_TOOLCHAINS or pkg in CXX_TOOLCHAINS or pkg == "gfortran":
+        out += [(s, True) for s, entry in libs.entries.items() if s != stem and not entry.get("dev")
+                and any(fnmatch.fnmatchcase(pkg, g) for g in entry["runtime"])]
+    return out
+
+
+def _named_package_links(a: "Analysis", info: "StageInfo", stem: str) -> bool:
+    """Does a package the stage's pip/npm steps install (named, or in a lockfile) link `stem`, by the knowledge
+    (scikit-learn's OpenMP: libgomp)? A toolchain's own libraries need this evidence: most builds do not link them."""
+    for _line, tool, args, cwd in info.pip_npm:
+        names, locked, _complete = install_names(a, info, tool, args, cwd)
+        table = a.kb.native_packages.get("python" if tool in PY_TOOLS else "node", {})
+        if any(stem in {lib_stem(x) for x in table.get(n, {}).get("libs", ())} for n in (*names, *locked)):
+            return True
+    return False
 
 
 def _may_link(a: "Analysis", info: "StageInfo", stem: str) -> bool:
