@@ -17,6 +17,8 @@ function gets the same analysed Dockerfile:
     checks.py      the checks
     runtime.py     what pip/npm steps install (shared with MI408), and checks MI440-MI442: a library deleted with
                    the build dependencies, a system package an installed package needs, dependencies not locked
+    loads.py       checks MI470, MI490: a package that opens a system library it does not bundle (opencv-python's
+                   libGL, puppeteer's downloaded Chromium) in a final image without it
     results.py     Hit, Finding, LintResult, render
 
 No terminal I/O here; `shell/lint.py` renders findings as text, JSON or SARIF.
@@ -31,6 +33,7 @@ from . import appbundles as _appbundles  # noqa: F401  registers MI420-MI423 (do
 from . import argscope as _argscope  # noqa: F401  registers MI480 (a variable declared only in another stage)
 from . import checks as _checks  # noqa: F401  registers the checks
 from . import ldcache as _ldcache  # noqa: F401  registers MI495 (a library installed with no ldconfig after it)
+from . import loads as _loads  # noqa: F401  registers MI470, MI490 (a package opens a system library)
 from . import runtime as _runtime  # noqa: F401  registers MI440-MI442 (run-time needs the build takes away)
 from . import sonames as _sonames  # noqa: F401  registers MI450 (a library at another soname in another release)
 from .profiles import Profile, profile_for

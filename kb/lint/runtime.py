@@ -323,49 +323,6 @@ def check_package_needs_system_package(a: "Analysis", rule: LintRule):
             break  # one finding per install step
 
 
-@detector("lint", "package-loads-system-library")
-def check_package_loads_system_library(a: "Analysis", rule: LintRule):
-    """A Python, Node or conda package that opens a system library at import time without bundling it (`loads` in
-    native-packages.yaml: opencv-python's libGL, python-magic's libmagic) goes into a final image without it."""
-    prof = a.final.profile
-    if prof.known and prof.libc in ("glibc", "musl"):
-        yield from _loads_hits(a, {lib_stem(x) for x in prof.libs or ()})
-
-
-@detector("lint", "package-loads-library-unseen")
-def check_package_loads_library_unseen(a: "Analysis", rule: LintRule):
-    """MI470 for a final image lint does not know (jupyter/minimal-notebook, a private base): only the Dockerfile's
-    own steps can show the library, so a package that opens one that no step installs is said, as unseen."""
-    if not a.final.profile.known:
-        yield from _loads_hits(a, set())
-
-
-def _loads_hits(a: "Analysis", have: set):
-    prof = a.final.profile
-    libs = libraries(a.kb)
-
-    def present(soname: str, apt: str, apk: str, more) -> bool:
-        if lib_stem(soname) in have or lib_stem(apt) in have:
-            return True  # the image ships it (GLib's libgthread comes with libglib)
-        return any(p == name or fnmatch.fnmatchcase(p, name) for p in prof.installed for name in (apt, apk, *more)) \
-            or any(libs.ships(p, lib_stem(soname)) for p in prof.installed)
-
-    for line, eco, names in _installs(a):
-        table = a.kb.native_packages.get(eco, {})
-        for name in dict.fromkeys(names):
-            missing = [(so, apt, apk) for so, apt, apk, more in (table.get(name) or {}).get("loads") or ()
-                       if not present(so, apt, apk, more)]
-            if missing:
-                musl = prof.libc == "musl"
-                variant = "conda" if eco == "conda" else "apk" if musl else "apt"
-                yield Hit(line, {"package": name, "libs": ", ".join(so for so, _apt, _apk in missing),
-                                 "first": missing[0][0], "image": a.final.stage.base_image_resolved,
-                                 "packages": " ".join(dict.fromkeys(apk if musl else apt
-                                                                    for _so, apt, apk in missing))},
-                          variant)
-                break  # one finding per install step
-
-
 _PY_IN_REF = re.compile(r"(?:^|/)python:(3)\.(\d+)|[:/_-]python(3)\.(\d+)")
 _PY_ENV = re.compile(r"(?:^|/)\.?venv(?:/|$)|/site-packages(?:/|$)|/dist-packages(?:/|$)|/lib/python3\.\d+(?:/|$)")
 

@@ -240,7 +240,7 @@ class CatalogueSections(Reader):
                 name = self.text(entry, "name", eco)
                 keys = ("name", "libs", "note", "dev", "runtime") if eco == "system" else \
                     ("name", "libs", "note", "tls", "system_libs", "until", "needs_package", "prebuilt_musl", "static_with",
-                     "loads", "cxx")
+                     "loads", "cxx", "skip_env", "images_with", "opened_by")
                 if not self.keys_ok(entry, name or eco, keys, ("name",)):
                     continue
                 normal = re.sub(r"[-_.]+", "-", name).lower() if eco == "python" else \
@@ -262,6 +262,11 @@ class CatalogueSections(Reader):
                                            cxx=self.flag(entry, "cxx", name))  # MI408: a source build needs g++
                     if eco in ("python", "node", "conda") and "loads" in entry:  # MI470: system libraries it loads
                         known[name]["loads"] = self._loads(entry, name)
+                        for key in ("skip_env", "images_with"):  # what stops the download; images that ship the libraries
+                            if key in entry:
+                                known[name][key] = self.strings(entry, key, name)
+                        if "opened_by" in entry:  # the program it runs that opens them (puppeteer's Chromium)
+                            known[name]["opened_by"] = self.text(entry, "opened_by", name)
                     if eco == "rust" and "static_with" in entry:  # crate/feature: builds the C library in
                         pairs = self.strings(entry, "static_with", name)
                         for pair in pairs:

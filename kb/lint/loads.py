@@ -1,0 +1,129 @@
+"""MI470 and MI490: a Python, Node or conda package that opens a system library without bundling it (`loads` in
+knowledge/native-packages.yaml: opencv-python's libGL, python-magic's libmagic, the Chromium build puppeteer
+downloads) goes into a final image that lacks the library.
+
+A library counts as there when the final image ships it, when a step installs the Debian or Alpine package that
+ships it or one of the packages the entry names as bringing it, or, for a name ending in `+recommends`, when apt
+installs that package without --no-install-recommends (google-chrome-stable brings libXtst only through
+at-spi2-core, which libatspi2.0-0 recommends). An entry's `skip_env` variables, set to anything but false or 0,
+stop the download that brings the library-opening binary (PUPPETEER_SKIP_DOWNLOAD), and its `images_with` globs
+name base images that ship what it opens (ghcr.io/puppeteer/puppeteer).
+"""
+from __future__ import annotations
+
+import fnmatch
+import posixpath
+import re
+
+from ..detectors import detector
+from ..model import LintRule
+from .profiles import lib_stem
+from .results import Hit
+from .runtime import _installs, _lineage, libraries
+from .shellwords import positional, simple_commands
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from .stages import Analysis, StageInfo
+
+_RECOMMENDS = "+recommends"
+_NO_RECOMMENDS = re.compile(r"--no-install-recommends|Install-Recommends[= ]+[\"']?(?:false|0|no)\b", re.I)
+
+
+@detector("lint", "package-loads-system-library")
+def check_package_loads_system_library(a: "Analysis", rule: LintRule):
+    """A Python, Node or conda package that opens a system library at import time without bundling it (`loads` in
+    native-packages.yaml: opencv-python's libGL, python-magic's libmagic) goes into a final image without it."""
+    prof = a.final.profile
+    if prof.known and prof.libc in ("glibc", "musl"):
+        yield from _loads_hits(a, {lib_stem(x) for x in prof.libs or ()})
+
+
+@detector("lint", "package-loads-library-unseen")
+def check_package_loads_library_unseen(a: "Analysis", rule: LintRule):
+    """MI470 for a final image lint does not know (jupyter/minimal-notebook, a private base): only the Dockerfile's
+    own steps can show the library, so a package that opens one that no step installs is said, as unseen."""
+    if not a.final.profile.known:
+        yield from _loads_hits(a, set())
+
+
+def _with_recommends(info: "StageInfo") -> set:
+    """The packages a stage's apt-get/apt install steps install with their Recommends (apt's default)."""
+    out: set = set()
+    for run in info.stage.runs:
+        text = info.texts.get(run.line) or run.command or " ".join(run.argv)
+        if "install" not in text or not ("apt-get" in text or "apt " in text):
+            continue
+        if _NO_RECOMMENDS.search(text) and "apt.conf" in text:
+            continue  # a configuration written in this RUN turns Recommends off for every install
+        for argv in simple_commands(text):
+            at = next((i for i, w in enumerate(argv) if posixpath.basename(w) in ("apt-get", "apt")), None)
+            words = argv[at:] if at is not None and all("=" in w or w in ("sudo", "env") for w in argv[:at]) else []
+            if "install" not in words:
+                continue
+            if any(_NO_RECOMMENDS.search(w) for w in words):
+                continue
+            out.update(p.split("=")[0] for p in positional(words[words.index("install") + 1:], takes_value={"-o", "-t"}))
+    return out
+
+
+def _truthy(value: str | None) -> bool:
+    return value is not None and value.strip().strip("'\"").lower() not in ("", "false", "0", "no", "off")
+
+
+def _skipped(a: "Analysis", variables) -> bool:
+    """Is one of `variables` set to a true value by an ENV of any stage, or on the command line of a RUN?"""
+    for info in a.stages:
+        env = info.stage.env_dict()
+        if any(_truthy(env.get(v)) for v in variables):
+            return True
+        for run in info.stage.runs:
+            text = run.command or " ".join(run.argv)
+            for v in variables:
+                m = re.search(rf"(?:^|[\s;&|]){re.escape(v)}=(\S*)", text) if v in text else None
+                if m and _truthy(m.group(1)):
+                    return True
+    return False
+
+
+def _loads_hits(a: "Analysis", have: set):
+    prof = a.final.profile
+    libs = libraries(a.kb)
+    base = a.stages[_lineage(a)[0].index].stage.base_image_resolved or ""
+    recommends = set().union(*(_with_recommends(info) for info in _lineage(a)))
+
+    def brings(pkg: str) -> bool:
+        if pkg.endswith(_RECOMMENDS):
+            return pkg[:-len(_RECOMMENDS)] in recommends
+        return any(p == pkg or fnmatch.fnmatchcase(p, pkg) for p in prof.installed)
+
+    def present(soname: str, apt: str, apk: str, more) -> bool:
+        if lib_stem(soname) in have or lib_stem(apt) in have:
+            return True  # the image ships it (GLib's libgthread comes with libglib)
+        return any(brings(name) for name in (apt, apk, *more)) \
+            or any(libs.ships(p, lib_stem(soname)) for p in prof.installed)
+
+    for line, eco, names in _installs(a):
+        table = a.kb.native_packages.get(eco, {})
+        for name in dict.fromkeys(names):
+            entry = table.get(name) or {}
+            if not entry.get("loads") or any(fnmatch.fnmatchcase(base.lower(), g) for g in entry.get("images_with", ())) \
+                    or (entry.get("skip_env") and _skipped(a, entry["skip_env"])):
+                continue
+            missing = [(so, apt, apk) for so, apt, apk, more in entry["loads"] if not present(so, apt, apk, more)]
+            if missing:
+                musl = prof.libc == "musl"
+                variant = "conda" if eco == "conda" else "program" if entry.get("opened_by") else \
+                    "apk" if musl else "apt"
+                first = missing[0][0]
+                program = entry.get("opened_by")  # a program it runs opens them: the loader's own error
+                yield Hit(line, {"package": name, "libs": ", ".join(so for so, _apt, _apk in missing),
+                                 "first": first, "image": a.final.stage.base_image_resolved,
+                                 "opens": f"runs {program}, which opens" if program else "opens",
+                                 "when": "when it starts" if program else "when imported",
+                                 "expect": f"error while loading shared libraries: {first}: cannot open shared object "
+                                           "file" if program else f"ImportError: {first}: cannot open shared object file",
+                                 "packages": " ".join(dict.fromkeys(apk if musl else apt
+                                                                    for _so, apt, apk in missing))},
+                          variant)
+                break  # one finding per install step
