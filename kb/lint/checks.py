@@ -13,7 +13,10 @@ from .context import Unseen, cargo_dependencies, cargo_lock
 from .libraries import Libraries, missing_libraries
 from .profiles import PY_TOOLS, Profile, digest_only
 from .results import Hit
-from .runtime import compiler_at, install_names, no_cxx_compiler_at
+from .runtime import compiler_at, install_names, locked_versions, musl_build_published, no_cxx_compiler_at
+
+#: Alpine packages that give musl a glibc loader, so a glibc prebuild of a Node addon loads (holepunchto/sodium-native#202)
+GLIBC_SHIMS = {"gcompat", "libc6-compat"}
 from .stages import Analysis, StageInfo
 
 
@@ -220,16 +223,25 @@ def check_native_alpine(a: Analysis, rule: LintRule):
     for info in a.stages:
         if info.profile.libc != "musl":
             continue
+        shim = bool(info.profile.installed & GLIBC_SHIMS)
         for line, tool, args, cwd in info.pip_npm:
             names, locked, _complete = install_names(a, info, tool, args, cwd)
-            table = {k: e for k, e in native.get("node" if tool in ("npm", "yarn", "pnpm") else "python",
-                                                   {}).items() if not e.get("prebuilt_musl")}
+            versions = locked_versions(a, info, tool, cwd)
+            eco = native.get("node" if tool in ("npm", "yarn", "pnpm") else "python", {})
+            table = {k: e for k, e in eco.items()
+                     if not musl_build_published(e, versions.get(k, "")) and not (shim and e.get("glibc_prebuild"))}
             hits = sorted(dict.fromkeys(n for n in names if n in table))
             hits += sorted(dict.fromkeys(f"{n} (indirect, from the lockfile)" for n in locked
                                          if n in table and n not in names))
+            glibc = [n for n in dict.fromkeys((*names, *locked)) if table.get(n, {}).get("glibc_prebuild")]
             if hits:
                 cxx = sorted(dict.fromkeys(n for n in (*names, *locked) if table.get(n, {}).get("cxx")))
-                if not compiler_at(info, line):
+                if glibc and not compiler_at(info, line):
+                    tools = (f"{', '.join(glibc)} load{'s' if len(glibc) == 1 else ''} a prebuilt binary built for "
+                             "glibc, which node-gyp-build picks on musl too: expect \"Error loading shared library "
+                             "ld-linux-x86-64.so.2\" at require() (gcompat or libc6-compat, or a compiler here, "
+                             "avoids it)")
+                elif not compiler_at(info, line):
                     tools = "there is no compiler in this stage, so the build fails for any without one"
                 elif cxx and no_cxx_compiler_at(info, line):
                     tools = (f"gcc is installed but no C++ compiler (g++, or build-base), and {', '.join(cxx)} "

@@ -81,7 +81,7 @@ def package_json(context_dir: str | None, sub: str = "") -> list[str]:
 
 def locked_packages(context_dir: str | None, tool: str, sub: str = "") -> list[str]:
     """Every package a lockfile in `sub` of the context resolves, direct and indirect (a dependency of a dependency
-    is installed too): package-lock.json / npm-shrinkwrap.json for npm, yarn and pnpm; poetry.lock for poetry
+    is installed too): the Node lockfiles of `node_locked` for npm, yarn and pnpm; poetry.lock for poetry
     (PEP 503 names), Pipfile.lock's default packages for pipenv. [] when there is none."""
     if not context_dir:
         return []
@@ -104,28 +104,104 @@ def locked_packages(context_dir: str | None, tool: str, sub: str = "") -> list[s
             return []
         default = doc.get("default") if isinstance(doc, dict) else None
         return [pep503(str(k)) for k in default] if isinstance(default, dict) else []
-    for name in ("package-lock.json", "npm-shrinkwrap.json"):
-        try:
-            doc = json.loads(read_project_file(context_dir, posixpath.join(sub, name)) or "{}")
-        except (ValueError, RecursionError):
+    return list(dict.fromkeys(name for name, _version in node_locked(context_dir, tool, sub)))
+
+
+def node_locked(context_dir: str | None, tool: str = "npm", sub: str = "") -> list[tuple[str, str]]:
+    """(package, version) of every package the Node lockfile in `sub` of the context resolves: yarn.lock (yarn v1
+    and berry) first for yarn, pnpm-lock.yaml first for pnpm, package-lock.json / npm-shrinkwrap.json first for
+    npm; the first of them there is read. Version "" when the lockfile does not say."""
+    if not context_dir:
+        return []
+    from ..evidence.errors import read_project_file
+
+    order = {"yarn": ("yarn.lock",), "pnpm": ("pnpm-lock.yaml",)}.get(tool, ())
+    for name in (*order, "package-lock.json", "npm-shrinkwrap.json", "yarn.lock", "pnpm-lock.yaml"):
+        text = read_project_file(context_dir, posixpath.join(sub, name))
+        if not text:
             continue
-        if not isinstance(doc, dict):
-            continue
-        out: list[str] = []
-        packages = doc.get("packages")
-        if isinstance(packages, dict):  # lockfile v2/v3: "node_modules/a/node_modules/@s/b"
-            out += [k.rsplit("node_modules/", 1)[1].lower() for k in packages if "node_modules/" in k]
-        stack = [doc.get("dependencies")]
-        while stack and len(out) < 100_000:  # lockfile v1: nested "dependencies"
-            deps = stack.pop()
-            if isinstance(deps, dict):
-                for k, v in deps.items():
-                    out.append(str(k).lower())
-                    if isinstance(v, dict):
-                        stack.append(v.get("dependencies"))
+        out = _yarn_lock(text) if name == "yarn.lock" else _pnpm_lock(text) if name == "pnpm-lock.yaml" \
+            else _npm_lock(text)
         if out:
-            return list(dict.fromkeys(out))
+            return out
     return []
+
+
+def _spec_name(spec: str) -> str:
+    """The package a lockfile's key names: `"@scope/name@^1.0.0"`, `name@npm:^4.0.1`, `name@4.0.6`."""
+    spec = spec.strip().strip('"\'').lstrip("/")
+    at = spec.find("@", 1)
+    return (spec[:at] if at > 0 else spec).lower()
+
+
+def _yarn_lock(text: str) -> list[tuple[str, str]]:
+    """yarn.lock, v1 (`name@^1.0.0, name@^1.2.0:` then `  version "1.2.3"`) or berry (`"name@npm:^1.0.0":` then
+    `  version: 1.2.3`): one key line at column 0 per resolved package."""
+    out: list[tuple[str, str]] = []
+    name = None
+    for line in text.splitlines():
+        if not line or line[0] == "#":
+            continue
+        if line[0] not in " \t":
+            key = line.rstrip().rstrip(":")
+            name = None if key == "__metadata" else _spec_name(key.split(",", 1)[0])
+            if name:
+                out.append((name, ""))
+        elif name and line.lstrip().startswith("version"):
+            value = line.strip()[len("version"):].lstrip(": ").strip('"')
+            out[-1] = (name, value)
+            name = None
+    return out
+
+
+def _pnpm_lock(text: str) -> list[tuple[str, str]]:
+    """pnpm-lock.yaml's `packages:` keys: `  /name@1.2.3:` (v6), `  name@1.2.3:` (v9), `  /name/1.2.3:` (v5)."""
+    out: list[tuple[str, str]] = []
+    inside = False
+    for line in text.splitlines():
+        if line and line[0] not in " \t#":
+            inside = line.startswith("packages:")
+            continue
+        if inside and line.startswith("  ") and line[2:3] not in (" ", "#") and line.rstrip().endswith(":"):
+            key = line.strip().rstrip(":").strip('"\'').lstrip("/").split("(", 1)[0]
+            head, _, last = key.rpartition("/")
+            if head and last[:1].isdigit():  # v5: name/version_peers
+                out.append((head.lower(), last.split("_", 1)[0]))
+            else:
+                name = _spec_name(key)
+                out.append((name, key[len(name):].lstrip("@")))
+    return out
+
+
+def _npm_lock(text: str) -> list[tuple[str, str]]:
+    """package-lock.json / npm-shrinkwrap.json: v2/v3 `packages` paths, v1 nested `dependencies`."""
+    import json
+
+    try:
+        doc = json.loads(text)
+    except (ValueError, RecursionError):
+        return []
+    if not isinstance(doc, dict):
+        return []
+    out: list[tuple[str, str]] = []
+    packages = doc.get("packages")
+    if isinstance(packages, dict):  # lockfile v2/v3: "node_modules/a/node_modules/@s/b"
+        out += [(k.rsplit("node_modules/", 1)[1].lower(), _version_of(v)) for k, v in packages.items()
+                if "node_modules/" in k]
+    stack = [doc.get("dependencies")]
+    while stack and len(out) < 100_000:  # lockfile v1: nested "dependencies"
+        deps = stack.pop()
+        if isinstance(deps, dict):
+            for k, v in deps.items():
+                out.append((str(k).lower(), _version_of(v)))
+                if isinstance(v, dict):
+                    stack.append(v.get("dependencies"))
+    return out
+
+
+def _version_of(entry) -> str:
+    version = entry.get("version") if isinstance(entry, dict) else None
+    return version if isinstance(version, str) else ""
 
 
 def cargo_lock(context_dir: str | None) -> list[str] | None:

@@ -74,8 +74,37 @@ def install_names(a: "Analysis", info: "StageInfo", tool: str, args: list, cwd: 
     if not specs:
         sub = a.context_subdir(info, cwd)  # `COPY server ./` then npm install: server/package.json
         names = package_json(a.context_dir, sub) or (package_json(a.context_dir) if sub else [])
-        locked = locked_packages(a.context_dir, "npm", sub) or (locked_packages(a.context_dir, "npm") if sub else [])
-    return names, locked, bool(locked)  # yarn.lock and pnpm-lock.yaml lock them, but lint does not read those
+        locked = locked_packages(a.context_dir, tool, sub) or (locked_packages(a.context_dir, tool) if sub else [])
+    return names, locked, bool(locked)
+
+
+def locked_versions(a: "Analysis", info: "StageInfo", tool: str, cwd: str) -> dict[str, str]:
+    """package -> version of the Node lockfile an npm/yarn/pnpm step in `cwd` reads (as install_names finds it)."""
+    if tool not in ("npm", "yarn", "pnpm"):
+        return {}
+    from .context import node_locked
+
+    sub = a.context_subdir(info, cwd)
+    return dict(node_locked(a.context_dir, tool, sub) or (node_locked(a.context_dir, tool) if sub else []))
+
+
+def musl_build_published(entry: dict, version: str) -> bool:
+    """Did the package publish musl builds at `version` (`prebuilt_musl`, or a `musl_builds` range holding it)? A
+    version lint cannot read is the newest release, which the last range must reach ("4.0.0 -": to this day)."""
+    if entry.get("prebuilt_musl"):
+        return True
+    from ..versions import parse_version
+
+    wanted = parse_version(version) if version else None
+    for span in entry.get("musl_builds", ()):
+        first, _, until = span.partition(" ")
+        if wanted is None:
+            if until.strip() == "-":
+                return True
+            continue
+        if parse_version(first) <= wanted and (until.strip() == "-" or wanted < parse_version(until.strip())):
+            return True
+    return False
 
 
 def _copied_to(info: "StageInfo", cwd: str):

@@ -240,7 +240,7 @@ class CatalogueSections(Reader):
                 name = self.text(entry, "name", eco)
                 keys = ("name", "libs", "note", "dev", "runtime") if eco == "system" else \
                     ("name", "libs", "note", "tls", "system_libs", "until", "needs_package", "prebuilt_musl", "static_with",
-                     "loads", "cxx", "skip_env", "images_with", "opened_by")
+                     "loads", "cxx", "skip_env", "images_with", "opened_by", "glibc_prebuild", "musl_builds")
                 if not self.keys_ok(entry, name or eco, keys, ("name",)):
                     continue
                 normal = re.sub(r"[-_.]+", "-", name).lower() if eco == "python" else \
@@ -259,7 +259,15 @@ class CatalogueSections(Reader):
                     if eco != "system":  # lint: MI441 (the system package it needs), MI408 (musl builds published)
                         known[name].update(needs_package=self.text(entry, "needs_package", name) or None,
                                            prebuilt_musl=self.flag(entry, "prebuilt_musl", name),
-                                           cxx=self.flag(entry, "cxx", name))  # MI408: a source build needs g++
+                                           cxx=self.flag(entry, "cxx", name),  # MI408: a source build needs g++
+                                           glibc_prebuild=self.flag(entry, "glibc_prebuild", name))
+                        if "musl_builds" in entry:  # MI408: the versions that published musl builds, "FROM UNTIL"
+                            spans = self.strings(entry, "musl_builds", name)
+                            for span in spans:
+                                if not re.fullmatch(r"\d+(\.\d+)* (\d+(\.\d+)*|-)", span):
+                                    self.problem(entry.key_lines.get("musl_builds", entry.line), name,
+                                                 f"musl_builds: '{span}' is not 'FROM UNTIL' (versions; UNTIL - for today)")
+                            known[name]["musl_builds"] = spans
                     if eco in ("python", "node", "conda") and "loads" in entry:  # MI470: system libraries it loads
                         known[name]["loads"] = self._loads(entry, name)
                         for key in ("skip_env", "images_with"):  # what stops the download; images that ship the libraries
