@@ -267,7 +267,7 @@ def _stage(raw: dict, genv: dict, names: dict, path, warnings: list[str]) -> Sta
                 heredocs = _heredoc_bodies(ins)
                 cmdtext = " ".join(ins.args)
                 if heredocs:
-                    cmdtext = "\n".join(heredocs).strip()
+                    cmdtext = _heredoc_command(cmdtext, heredocs)
                 runs.append(RunCommand(ins.line, ins.end_line, cmdtext, False, (), mounts, bool(heredocs)))
             for m in mounts:
                 src = _mount_from(m)
@@ -310,6 +310,21 @@ def _stage(raw: dict, genv: dict, names: dict, path, warnings: list[str]) -> Sta
 
 def _heredoc_bodies(ins: Instruction) -> list[str]:
     return [body for _name, body in ins.heredocs]
+
+
+_HEREDOC_MARK = re.compile(r"<<-?[ \t]*(?:'[^'\n]*'|\"[^\"\n]*\"|[A-Za-z0-9_]+)")
+_SHELLS = {"sh", "bash", "ash", "dash", "zsh"}
+
+
+def _heredoc_command(line: str, bodies: list[str]) -> str:
+    """The shell text of a RUN with here-documents (BuildKit): `RUN <<EOF` alone runs the body as the script; a
+    command line besides it runs, with the body as its input, which is shell text only when that command is a
+    shell (`RUN bash -e <<EOF`); `RUN pip install x && python - <<'PY'` runs the pip line, the body is Python."""
+    rest = _HEREDOC_MARK.sub(" ", line).strip()
+    if not rest:
+        return "\n".join(bodies).strip()
+    first = rest.split(None, 1)[0].rsplit("/", 1)[-1]
+    return "\n".join([rest, *bodies]).strip() if first in _SHELLS else rest
 
 
 def _mount_from(spec: str) -> str | None:

@@ -14,10 +14,10 @@ from .libraries import Libraries, missing_libraries
 from .profiles import PY_TOOLS, Profile, digest_only
 from .results import Hit
 from .runtime import compiler_at, install_names, locked_versions, musl_build_published, no_cxx_compiler_at
+from .stages import Analysis, StageInfo
 
 #: Alpine packages that give musl a glibc loader, so a glibc prebuild of a Node addon loads (holepunchto/sodium-native#202)
 GLIBC_SHIMS = {"gcompat", "libc6-compat"}
-from .stages import Analysis, StageInfo
 
 
 def _describe(art: BuiltFile) -> str:

@@ -86,11 +86,13 @@ class Libraries:
         stems = {lib_stem(soname).replace("-", "") for soname in (entry or {}).get("libs", ())}
         return stems <= static if stems else stem.replace("-", "") in static
 
-    def ships(self, package: str, stem: str) -> bool:
-        """Does installing `package` bring the library `stem`?"""
+    def ships(self, package: str, stem: str, musl: bool = False) -> bool:
+        """Does installing `package` bring the library `stem`? A `runtime` glob written `apt:GLOB` holds for Debian
+        packages only: with `musl` (an Alpine image), a package of the same name there does not bring it."""
         entry = self.entries.get(stem)
         if entry is not None and (package in entry.get("dev", ()) or
-                                  any(fnmatch.fnmatchcase(package, g) for g in entry["runtime"])):
+                                  any(fnmatch.fnmatchcase(package, g[4:] if g.startswith("apt:") else g)
+                                      for g in entry["runtime"] if not (musl and g.startswith("apt:")))):
             return True
         if self.linked_by(package) == stem:
             return True  # the dev package (it depends on the run-time one) or the run-time package itself
@@ -249,7 +251,7 @@ def missing_libraries(a: "Analysis", libs: Libraries, lineage, crates: "Callable
         for stem, why in needs.items():
             if stem in base_libs or any(lib_stem(p) == stem for p in base_libs):
                 continue
-            if any(libs.ships(p, stem) for p in final.profile.installed):
+            if any(libs.ships(p, stem, prof.libc == "musl") for p in final.profile.installed):
                 continue
             if any(n.startswith(stem) or fnmatch.fnmatchcase(stem, n) for n in names):
                 continue

@@ -116,3 +116,17 @@ def test_files(tmp_path):
     with pytest.raises(EvidenceError) as ei:
         parse_dockerfile(b)
     assert ei.value.line == 2
+
+
+@pytest.mark.parametrize(("run", "command"), [
+    # the command line runs; the here-document is its input (Python here), not shell text
+    ("RUN pip install --prefix=/install mysqlclient && python - <<'PY'\nimport compileall\nPY\n",
+     "pip install --prefix=/install mysqlclient && python -"),
+    ("RUN cat > /etc/app.conf <<EOF\nport=80\nEOF\n", "cat > /etc/app.conf"),
+    # a shell reading the here-document runs it as its script
+    ("RUN bash -e <<EOF\nmake install\nEOF\n", "bash -e\nmake install"),
+    ("RUN <<EOF\napk add curl\nEOF\n", "apk add curl"),
+])
+def test_heredoc_command_line(run, command):
+    stage = parse_dockerfile_text("FROM alpine:3.22\n" + run).stages[0]
+    assert stage.runs[0].heredoc and stage.runs[0].command == command
