@@ -101,7 +101,7 @@ def _loads_hits(a: "Analysis", have: set):
         if lib_stem(soname) in have or lib_stem(apt) in have:
             return True  # the image ships it (GLib's libgthread comes with libglib)
         return any(brings(name) for name in (apt, apk, *more)) \
-            or any(libs.ships(p, lib_stem(soname)) for p in prof.installed)
+            or any(libs.ships(p, lib_stem(soname), prof.libc == "musl") for p in prof.installed)
 
     for line, eco, names in _installs(a):
         table = a.kb.native_packages.get(eco, {})

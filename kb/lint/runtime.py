@@ -233,7 +233,7 @@ def check_removed_build_libraries(a: "Analysis", rule: LintRule):
                 for stem, by_toolchain in _libraries_of(libs, pkg):
                     if stem in ("libstdc++", "libgcc-s", "libc", "libgcc") or stem in base:
                         continue
-                    if any(libs.ships(p, stem) for p in prof.installed - removed_by_apt):
+                    if any(libs.ships(p, stem, prof.libc == "musl") for p in prof.installed - removed_by_apt):
                         continue
                     if not (_named_package_links(a, info, stem) if by_toolchain else _may_link(a, info, stem)):
                         continue
@@ -257,7 +257,10 @@ def _libraries_of(libs: Libraries, pkg: str) -> list[tuple[str, bool]]:
 
 def _named_package_links(a: "Analysis", info: "StageInfo", stem: str) -> bool:
     """Does a package the stage's pip/npm steps install (named, or in a lockfile) link `stem`, by the knowledge
-    (scikit-learn's OpenMP: libgomp)? A toolchain's own libraries need this evidence: most builds do not link them."""
+    (scikit-learn's OpenMP: libgomp)? A toolchain's own libraries need this evidence: most builds do not link them.
+    On musl only: there pip and npm build these from source; glibc's manylinux wheels bundle the library."""
+    if info.profile.libc != "musl":
+        return False
     for _line, tool, args, cwd in info.pip_npm:
         names, locked, _complete = install_names(a, info, tool, args, cwd)
         table = a.kb.native_packages.get("python" if tool in PY_TOOLS else "node", {})
