@@ -258,8 +258,10 @@ def _libraries_of(libs: Libraries, pkg: str) -> list[tuple[str, bool]]:
 def _named_package_links(a: "Analysis", info: "StageInfo", stem: str) -> bool:
     """Does a package the stage's pip/npm steps install (named, or in a lockfile) link `stem`, by the knowledge
     (scikit-learn's OpenMP: libgomp)? A toolchain's own libraries need this evidence: most builds do not link them.
-    On musl only: there pip and npm build these from source; glibc's manylinux wheels bundle the library."""
-    if info.profile.libc != "musl":
+    On musl only (an image lint does not know counts when its name says alpine): there pip and npm build these
+    from source; glibc's manylinux wheels bundle the library."""
+    prof = info.profile
+    if prof.libc != "musl" and (prof.known or "alpine" not in (info.stage.base_image_resolved or "").lower()):
         return False
     for _line, tool, args, cwd in info.pip_npm:
         names, locked, _complete = install_names(a, info, tool, args, cwd)

@@ -191,3 +191,10 @@ def test_debian_mariadb_client_brings_libmariadb(knowledge):
         "apk add --no-cache build-base mariadb-connector-c-dev", "apt-get install -y build-essential libmariadb-dev"
     ).format(final="x").replace("apk add --no-cache x", "apt-get install -y mariadb-client")
     assert findings(knowledge, text, "MI412") == []
+
+
+def test_an_unknown_alpine_derived_image_counts_as_musl_for_the_compilers_libraries(knowledge):
+    text = SKLEARN.format(keep="openblas ", pkgs="scikit-learn").replace("python:3.8-alpine", "acme/python:3.7-alpine")
+    [f] = findings(knowledge, text, "MI440")
+    assert f.message.startswith("libgomp (build-base)")
+    assert findings(knowledge, text.replace("acme/python:3.7-alpine", "acme/python:3.7"), "MI440") == []
