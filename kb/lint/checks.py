@@ -178,7 +178,11 @@ def check_shell_form(a: Analysis, rule: LintRule):
                                  "has": where}, "run" if what == "RUN" else "cmd")
 
 
-_LIBC_HEADERS = {"musl-dev", "build-base", "libc-dev", "alpine-sdk"}
+# Alpine packages that are or pull in the C library's headers and start files (musl-dev). g++ is in the list because
+# its package depends on musl-dev (through libc-dev in older releases): the gpp() subpackage of aports main/gcc/APKBUILD
+# declares `depends="... gcc libc-dev"`, and https://pkgs.alpinelinux.org/package/v3.21/main/x86_64/g++ lists musl-dev
+# among its dependencies; build-base depends on g++, gcc and musl-dev, alpine-sdk on build-base (K8.5).
+_LIBC_HEADERS = {"musl-dev", "build-base", "libc-dev", "alpine-sdk", "g++"}
 
 
 @detector("lint", "apk-gcc-without-libc-headers")
