@@ -42,10 +42,10 @@ def test_go_source_with_unclosed_import_blocks(knowledge, tmp_path):
 
 def test_go_mod_with_blank_lines(knowledge, tmp_path):
     """`^\\s*(?:require\\s+)?MODULE\\s` over go.mod ran \\s* over every newline from every line start."""
-    (tmp_path / "main.go").write_text("package main\n")
+    (tmp_path / "main.go").write_text('package main\n\nimport _ "github.com/mattn/go-sqlite3"\n')
     (tmp_path / "go.mod").write_text("module x\n" + " \n" * N + "require github.com/mattn/go-sqlite3 v1\n")
     text = GO_TO_SCRATCH.replace("RUN go", "RUN CGO_ENABLED=0 go")
-    assert rules(knowledge, text, tmp_path) == [("MI410", 4)]  # cgo-package-built-without-cgo
+    assert rules(knowledge, text, tmp_path) == [("MI417", 4)]  # cgo-package-imported-built-without-cgo
 
 
 def test_requirements_and_package_json_outside_the_context_or_special_are_not_read(knowledge, tmp_path):
