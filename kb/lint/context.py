@@ -147,7 +147,10 @@ def locked_packages(context_dir: str | None, tool: str, sub: str = "") -> list[s
 
 
 def cargo_lock(context_dir: str | None) -> list[str] | None:
-    """The crates the context's Cargo.lock resolves (direct and indirect), or None when there is no Cargo.lock."""
+    """The crates the context's Cargo.lock resolves (direct and indirect), or None when there is no Cargo.lock.
+    When the context's Cargo.toml is a package the lock holds, only the crates its program links: those reachable
+    from it through the lock's dependency lists, leaving out its dev- and build-dependencies (a test helper such as
+    httpmock brings curl-sys into the lock, not into the binary). A workspace's lock lists every member's crates."""
     if not context_dir:
         return None
     from ..evidence.errors import read_project_file
@@ -155,7 +158,51 @@ def cargo_lock(context_dir: str | None) -> list[str] | None:
     text = read_project_file(context_dir, "Cargo.lock")
     if text is None:
         return None
-    return [line.split("=", 1)[1].strip().strip('"') for line in text.splitlines() if line.startswith("name = ")]
+    names = [line.split("=", 1)[1].strip().strip('"') for line in text.splitlines() if line.startswith("name = ")]
+    return _reachable_crates(read_project_file(context_dir, "Cargo.toml"), text) or names
+
+
+def _reachable_crates(manifest: str | None, lock: str) -> list[str] | None:
+    """The crates reachable from the package of `manifest` in `lock`; None when that cannot be told (no [package],
+    not in the lock, a file that is not TOML), so that every crate of the lock counts."""
+    import tomllib
+
+    try:
+        doc, locked = tomllib.loads(manifest or ""), tomllib.loads(lock)
+    except (tomllib.TOMLDecodeError, RecursionError):
+        return None
+    package = doc.get("package")
+    name = package.get("name") if isinstance(package, dict) else None
+    entries = locked.get("package")
+    if not isinstance(name, str) or not isinstance(entries, list):
+        return None
+    deps: dict[str, set[str]] = {}
+    for e in entries:
+        if isinstance(e, dict) and isinstance(e.get("name"), str):
+            listed = e.get("dependencies") if isinstance(e.get("dependencies"), list) else []
+            deps.setdefault(e["name"], set()).update(str(d).split(" ", 1)[0] for d in listed)
+    if name not in deps:
+        return None
+    tables = [doc.get("dependencies")]
+    targets = doc.get("target")
+    if isinstance(targets, dict):
+        tables += [t.get("dependencies") for t in targets.values() if isinstance(t, dict)]
+    direct = set()
+    for table in tables:
+        for crate, spec in (table.items() if isinstance(table, dict) else ()):
+            renamed = spec.get("package") if isinstance(spec, dict) else None
+            direct.add(renamed if isinstance(renamed, str) else str(crate))
+    if not direct <= deps[name]:
+        return None  # the lock does not list what the manifest asks for (another version of the manifest): all count
+    out, todo = [name], sorted(direct)
+    seen = {name, *todo}
+    while todo:
+        crate = todo.pop()
+        out.append(crate)
+        for d in sorted(deps.get(crate, ()) - seen):
+            seen.add(d)
+            todo.append(d)
+    return out
 
 
 def cargo_dependencies(context_dir: str | None) -> list[tuple[str, bool, str, str, tuple[str, ...]]] | None:
