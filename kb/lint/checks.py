@@ -21,6 +21,8 @@ def _describe(art: BuiltFile) -> str:
     if art.lang == "image":
         return f"the program {art.path} of {art.builder}"
     name = {"c": "C", "cpp": "C++", "go": "Go", "rust": "Rust"}[art.lang]
+    if art.linkage == "unknown":  # kb/lint/prebuilt.py: copied from the build context, built elsewhere
+        return f"the {name} program {art.path} (copied prebuilt from the build context, {art.why})"
     return f"the {name} program {art.path}"
 
 
@@ -283,6 +285,11 @@ def _tls_arrivals(a: Analysis):
             continue
         done.add(art.stage)
         yield art, line, a.tls_context(art.stage)
+    if a.context_dir and a.final.index not in done:
+        from .prebuilt import go_binaries  # a COPY of the context's Go program, built outside the Dockerfile
+
+        for art, line in go_binaries(a)[:1]:
+            yield art, line, a.tls_context(art.stage)
 
 
 @detector("lint", "tls-client-without-ca-bundle")
