@@ -7,8 +7,9 @@ module (go.mod at its root), a file named as `go build` names the module's progr
 requires tells whether it makes TLS calls. The names: the last path element of the module path that is not a major
 version suffix (`go help build`: "the last non-major-version component of the package path"; module
 github.com/knadh/otpgateway/v3 builds otpgateway), and the name of each directory under cmd/ (the layout of a module
-with several commands). Anything else (a file with an extension, a name that is neither) is not taken for the
-program: a correct file that copies data or scripts stays quiet.
+with several commands), each also with a Linux platform suffix as cross builds name them (NAME-linux-amd64,
+NAME_linux_arm64). Anything else (a file with an extension, another name) is not taken for the program: a correct
+file that copies data or scripts stays quiet.
 """
 from __future__ import annotations
 
@@ -48,6 +49,21 @@ def program_names(context_dir: str, module: str) -> set[str]:
     return names
 
 
+#: GOARCH values of Linux container platforms, as cross-build names spell them (gox's default output template is
+#: "{{.Dir}}_{{.OS}}_{{.Arch}}", github.com/mitchellh/gox; release Makefiles write NAME-$(GOOS)-$(GOARCH))
+_ARCHES = {"amd64", "arm64", "386", "arm", "armv6", "armv7", "ppc64le", "s390x", "riscv64", "mips64le"}
+
+
+def _platform_suffixed(base: str, names: set[str]) -> bool:
+    """NAME-linux-ARCH or NAME_linux_ARCH, for a program NAME of the module."""
+    for sep in ("-", "_"):
+        stem, _, arch = base.rpartition(sep)
+        head, _, goos = stem.rpartition(sep)
+        if goos == "linux" and arch in _ARCHES and head in names:
+            return True
+    return False
+
+
 def go_binaries(a) -> list[tuple[BuiltFile, int]]:
     """(the program, its COPY line) for each file the final stage copies from the build context whose name is one
     of the context's Go module's programs."""
@@ -69,7 +85,7 @@ def go_binaries(a) -> list[tuple[BuiltFile, int]]:
         dest = abspath(dest_raw, cwd)
         for src in ins.args[:-1]:
             base = posixpath.basename(src.rstrip("/"))
-            if base in names and "." not in base:
+            if "." not in base and (base in names or _platform_suffixed(base, names)):
                 into_dir = dest_raw.endswith("/") or dest_raw in (".", "./") or len(ins.args) > 2
                 path = posixpath.join(dest, base) if into_dir else dest
                 out.append((BuiltFile(path=path, lang="go", linkage="unknown", stage=final.index, line=ins.line,

@@ -55,7 +55,7 @@ PREBUILT = "FROM ubuntu:20.04\n{extra}WORKDIR /app\nCOPY {name} .\nCOPY config.t
 AWS_MOD = "module github.com/example/otpd/v3\n\ngo 1.21\n\nrequire github.com/aws/aws-sdk-go v1.41.9\n"
 
 
-@pytest.mark.parametrize("name", ["otpd", "relay"])
+@pytest.mark.parametrize("name", ["otpd", "relay", "otpd-linux-amd64", "relay_linux_arm64"])
 def test_a_prebuilt_binary_named_after_the_module_or_a_command_is_its_program(knowledge, tmp_path, name):
     (tmp_path / "cmd" / "relay").mkdir(parents=True)
     found = [f for f in lint_with_files(knowledge, PREBUILT.format(extra="", name=name), {"go.mod": AWS_MOD}, tmp_path)
@@ -72,6 +72,8 @@ def test_a_prebuilt_binary_named_after_the_module_or_a_command_is_its_program(kn
     ("v3", "", {"go.mod": AWS_MOD}),  # the major-version suffix is not the program's name
     ("otpd.sh", "", {"go.mod": AWS_MOD}),
     ("server", "", {"go.mod": AWS_MOD}),  # neither the module's name nor a cmd/ directory
+    ("otpd-darwin-amd64", "", {"go.mod": AWS_MOD}),  # not a Linux build
+    ("otpd-linux", "", {"go.mod": AWS_MOD}),
     ("otpd", "", {"package.json": "{}"}),  # the context is no Go module
 ])
 def test_other_copies_from_the_context_are_not_taken_for_the_program(knowledge, tmp_path, name, extra, files):
