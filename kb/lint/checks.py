@@ -350,7 +350,7 @@ def _library_hits(a: Analysis, *, unknown: bool):
                          "builder": src.stage.base_image_resolved, "first": missing[0][0],
                          "packages": " ".join(stem for stem, _why in missing),
                          "installed": " ".join(sorted(final.profile.installed))},
-                  "apk" if apk else "apt")
+                  "copied" if final.profile.libc == "none" else "apk" if apk else "apt")
 
 
 @detector("lint", "needed-library-unseen")
