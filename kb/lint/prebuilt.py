@@ -85,7 +85,8 @@ def go_binaries(a) -> list[tuple[BuiltFile, int]]:
         dest = abspath(dest_raw, cwd)
         for src in ins.args[:-1]:
             base = posixpath.basename(src.rstrip("/"))
-            if "." not in base and (base in names or _platform_suffixed(base, names)):
+            if "." not in base and (base in names or _platform_suffixed(base, names)) \
+                    and not os.path.isdir(os.path.join(a.context_dir, src.lstrip("/"))):  # cmd/NAME: its source
                 into_dir = dest_raw.endswith("/") or dest_raw in (".", "./") or len(ins.args) > 2
                 path = posixpath.join(dest, base) if into_dir else dest
                 out.append((BuiltFile(path=path, lang="go", linkage="unknown", stage=final.index, line=ins.line,

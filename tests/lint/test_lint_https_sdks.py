@@ -75,6 +75,7 @@ def test_a_prebuilt_binary_named_after_the_module_or_a_command_is_its_program(kn
     ("otpd-darwin-amd64", "", {"go.mod": AWS_MOD}),  # not a Linux build
     ("otpd-linux", "", {"go.mod": AWS_MOD}),
     ("otpd", "", {"package.json": "{}"}),  # the context is no Go module
+    ("cmd/relay", "", {"go.mod": AWS_MOD, "cmd/relay/main.go": "package main\n"}),  # a directory: the source
 ])
 def test_other_copies_from_the_context_are_not_taken_for_the_program(knowledge, tmp_path, name, extra, files):
     found = lint_with_files(knowledge, PREBUILT.format(extra=extra, name=name), files, tmp_path)
