@@ -5,7 +5,8 @@ SQLite through mattn/go-sqlite3 and a CLI that does not lists go-sqlite3 once, a
 ./cmd/cli` builds a CLI that never links the stub (cs3org/reva: revad imports it, reva does not). So when the source
 is in the build context, the packages a build reaches are walked from its target: the target's directory, then each
 import path under the module's own path (go.mod's `module` line) maps to the directory below go.mod's, and so on.
-An import of a cgo-only module by a reached file is the proof; a reached package with no visible source, a target
+An import of a cgo-only module by a reached file is the proof (a file whose //go:build line requires cgo is left
+out: a CGO_ENABLED=0 build does not compile it); a reached package with no visible source, a target
 lint cannot place (`./...`, a variable, a path outside the module) or a walk cut short make it "cannot tell".
 
 Bounded: at most MAX_PACKAGES directories and the files the context scan already listed (kb/lint/context.py caps
@@ -74,6 +75,8 @@ def cgo_imports_reached(context_dir: str, tree: GoTree, start: str, modules: tup
             text = read_project_file(context_dir, rel)
             if text is None:
                 return None
+            if _needs_cgo(text):
+                continue  # //go:build cgo: a CGO_ENABLED=0 build leaves the file out
             for path, line in go_imports(text):
                 for mod in modules:
                     if path == mod or path.startswith(mod + "/"):
@@ -99,3 +102,15 @@ def reached(a, info, built, cwd: str, context: tuple) -> tuple[str, ...] | None:
     if start is None:
         return None
     return cgo_imports_reached(a.context_dir, tree, start, built.go_cgo_packages)
+
+
+def _needs_cgo(text: str) -> bool:
+    """Does the file's //go:build line require cgo (`cgo`, or `cgo && ...` with no `||`)? Read up to `package`."""
+    for raw in text.split("\n", 200)[:200]:
+        line = raw.strip()
+        if line.startswith("package "):
+            return False
+        if line.startswith("//go:build "):
+            expr = line[len("//go:build "):]
+            return "||" not in expr and any(part.strip() == "cgo" for part in expr.split("&&"))
+    return False

@@ -75,3 +75,12 @@ def test_import_cycles_and_test_files_do_not_count(knowledge, tmp_path):
     tree = dict(TREE, **{"internal/client/loop.go": 'package client\n\nimport _ "example.test/app/cmd/cli"\n',
                          "internal/client/db_test.go": 'package client\n\nimport _ "github.com/mattn/go-sqlite3"\n'})
     assert cgo(knowledge, dockerfile("./cmd/cli"), tree, tmp_path) == []
+
+
+@pytest.mark.parametrize("constraint, expected", [("//go:build cgo", []), ("//go:build cgo && linux", []),
+                                                  ("//go:build cgo || sqlite", ["MI417"]), ("", ["MI417"])])
+def test_a_file_only_cgo_builds_compile_is_left_out(knowledge, tmp_path, constraint, expected):
+    """`//go:build cgo` files are not compiled with CGO_ENABLED=0: their sqlite import is not in the binary."""
+    store = (constraint + "\n\n" if constraint else "") + STORE
+    tree = dict(TREE, **{"internal/store/db.go": store})
+    assert [r for r, _, _ in cgo(knowledge, dockerfile("./cmd/server"), tree, tmp_path)] == expected
