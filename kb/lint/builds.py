@@ -37,6 +37,8 @@ class BuiltFile(Data):
     go_cgo: str | None = None  # CGO_ENABLED as set explicitly ("0"/"1"), None when unset
     go_implicit: bool = False  # CGO_ENABLED was left to its default (gcc, the Go version and imports decide)
     go_cgo_packages: tuple[str, ...] = ()  # cgo-only modules seen in go.mod / imports
+    go_target: str = ""  # the package `go build` names (".", "./cmd/app"), "" for other languages
+    go_cgo_reached: tuple[str, ...] | None = None  # the imports of go_cgo_packages the target reaches (goreach.py)
 
     def at(self, path: str) -> "BuiltFile":
         return self._replace(path=path)
@@ -108,7 +110,7 @@ def cc_build(info: "StageInfo", argv: list[str], prog: str, cwd: str, env: dict,
                      needs=frozenset(needs), why=why, **_origin(info))
 
 def go_build(info: "StageInfo", argv: list[str], cwd: str, env: dict, line: int,
-             imports: "tuple[bool | None, tuple[str, ...]]") -> BuiltFile:
+             imports: tuple) -> BuiltFile:
     """What `go build|install` builds, and how it links: `imports` is what the copied source shows (does it use
     cgo or a package that needs it: True/False/None for unknown; the cgo-only modules go.mod requires)."""
     args = argv[2:]
@@ -156,7 +158,7 @@ def go_build(info: "StageInfo", argv: list[str], cwd: str, env: dict, line: int,
     old_go = info.profile.go_version is not None and info.profile.go_version < (1, 20)
     cgo_on = explicit == "1" or (explicit is None and (compiler or old_go))
     tagset = {t.strip() for t in re.split(r"[,\s]+", tags) if t.strip()}
-    uses, cgo_pkgs = imports
+    uses, cgo_pkgs = imports[0], imports[1]
     libc = dynamic_libc(info)
     static_flags = _extld_static(ldflags)
     if buildmode == "pie" and libc and not static_flags:
@@ -186,6 +188,7 @@ def go_build(info: "StageInfo", argv: list[str], cwd: str, env: dict, line: int,
         linkage = libc
     return BuiltFile(path=path, lang="go", linkage=linkage, line=line, why=why, go_cgo=explicit,
                              go_implicit=explicit is None, go_cgo_packages=tuple(cgo_pkgs),
+                             go_target=pkgs[0] if pkgs else ".",
                              **_origin(info))
 
 

@@ -24,6 +24,8 @@ def _describe(art: BuiltFile) -> str:
     if art.lang == "image":
         return f"the program {art.path} of {art.builder}"
     name = {"c": "C", "cpp": "C++", "go": "Go", "rust": "Rust"}[art.lang]
+    if art.linkage == "unknown":  # kb/lint/prebuilt.py: copied from the build context, built elsewhere
+        return f"the {name} program {art.path} (copied prebuilt from the build context, {art.why})"
     return f"the {name} program {art.path}"
 
 
@@ -181,7 +183,11 @@ def check_shell_form(a: Analysis, rule: LintRule):
                                  "has": where}, "run" if what == "RUN" else "cmd")
 
 
-_LIBC_HEADERS = {"musl-dev", "build-base", "libc-dev", "alpine-sdk"}
+# Alpine packages that are or pull in the C library's headers and start files (musl-dev). g++ is in the list because
+# its package depends on musl-dev (through libc-dev in older releases): the gpp() subpackage of aports main/gcc/APKBUILD
+# declares `depends="... gcc libc-dev"`, and https://pkgs.alpinelinux.org/package/v3.21/main/x86_64/g++ lists musl-dev
+# among its dependencies; build-base depends on g++, gcc and musl-dev, alpine-sdk on build-base (K8.5).
+_LIBC_HEADERS = {"musl-dev", "build-base", "libc-dev", "alpine-sdk", "g++"}
 
 
 @detector("lint", "apk-gcc-without-libc-headers")
@@ -252,12 +258,27 @@ def check_native_alpine(a: Analysis, rule: LintRule):
                                  "compile": tools}, "pip" if tool in PY_TOOLS else "npm")
 
 
-@detector("lint", "cgo-package-built-without-cgo")
-def check_cgo_package(a: Analysis, rule: LintRule):
+def _cgo_off_builds(a: Analysis):
     for info in a.stages:
         for art in info.files.values():
             if art.stage == info.index and art.lang == "go" and art.go_cgo == "0" and art.go_cgo_packages:
-                yield Hit(art.line, {"packages": ", ".join(art.go_cgo_packages)})
+                yield art
+
+
+@detector("lint", "cgo-package-built-without-cgo")
+def check_cgo_package(a: Analysis, rule: LintRule):
+    """go.mod lists the module; whether the built package imports it is not visible (kb/lint/goreach.py)."""
+    for art in _cgo_off_builds(a):
+        if art.go_cgo_reached is None:
+            yield Hit(art.line, {"packages": ", ".join(art.go_cgo_packages), "target": art.go_target})
+
+
+@detector("lint", "cgo-package-imported-built-without-cgo")
+def check_cgo_package_imported(a: Analysis, rule: LintRule):
+    """The built package reaches an import of the module in the build context's source."""
+    for art in _cgo_off_builds(a):
+        if art.go_cgo_reached:
+            yield Hit(art.line, {"imports": ", ".join(art.go_cgo_reached), "target": art.go_target})
 
 
 _CA_PACKAGES = {"ca-certificates", "ca-certificates-bundle", "ca-certificates-java"}
@@ -276,6 +297,11 @@ def _tls_arrivals(a: Analysis):
             continue
         done.add(art.stage)
         yield art, line, a.tls_context(art.stage)
+    if a.context_dir and a.final.index not in done:
+        from .prebuilt import go_binaries  # a COPY of the context's Go program, built outside the Dockerfile
+
+        for art, line in go_binaries(a)[:1]:
+            yield art, line, a.tls_context(art.stage)
 
 
 @detector("lint", "tls-client-without-ca-bundle")
@@ -336,7 +362,7 @@ def _library_hits(a: Analysis, *, unknown: bool):
                          "builder": src.stage.base_image_resolved, "first": missing[0][0],
                          "packages": " ".join(stem for stem, _why in missing),
                          "installed": " ".join(sorted(final.profile.installed))},
-                  "apk" if apk else "apt")
+                  "copied" if final.profile.libc == "none" else "apk" if apk else "apt")
 
 
 @detector("lint", "needed-library-unseen")

@@ -15,6 +15,7 @@ import posixpath
 import re
 
 from .builds import BuiltFile, dynamic_libc
+from .profiles import lib_stem
 from .shellwords import abspath, expand
 
 # `Analysis` and `StageInfo` in annotations are kb.lint.stages' classes, which import this module: named, never
@@ -191,3 +192,50 @@ def build_or_install(a: "Analysis", info: "StageInfo", where: str, goals: list[s
     if "install" in goals:
         return _installed(a, info, where, line, None, (overrides or {}).get("DESTDIR", ""))
     return _built(a, info, where, posixpath.join(where, "*"), line)
+
+
+#: target_link_libraries words that are no library: scope keywords and the build-type selectors
+_LINK_KEYWORDS = {"public", "private", "interface", "link_public", "link_private", "link_interface_libraries",
+                  "debug", "optimized", "general"}
+#: libraries the compiler links anyway (MI403's business) or that are not shared objects of their own
+_LINK_IMPLIED = {"libstdc++", "libgcc-s", "libgcc", "libc"}
+
+
+def linked_libraries(a: "Analysis", info: "StageInfo") -> dict[str, str]:
+    """The system libraries (stem -> why) that the context's CMakeLists.txt links by name, where this stage ran cmake:
+    the plain words of target_link_libraries (`resolv`, `-lssl`), as a `-l` flag would link them. Targets the file
+    defines (add_library), imported targets (Foo::Bar), variables and paths are left out: lint cannot tell what
+    they are. Read in one pass over the text, each call up to its `)`."""
+    if not info.cmake:
+        return {}
+    text = _cmakelists(a) or ""
+    lower = text.lower()
+    calls, defined = [], set()
+    for name, out in (("target_link_libraries", calls), ("add_library", None)):
+        start = lower.find(name)
+        while start >= 0:
+            open_ = start + len(name)
+            while open_ < len(text) and text[open_] in " \t":
+                open_ += 1
+            end = text.find(")", open_)
+            if end < 0:
+                break  # no call closes after this one: nothing further is a whole call
+            if open_ < len(text) and text[open_] == "(" and end > 0 and (start == 0 or not (
+                    lower[start - 1].isalnum() or lower[start - 1] == "_")):
+                words = [w for w in text[open_ + 1:end].split() if not w.startswith("#")]
+                if out is None:
+                    defined.update(words[:1])
+                else:
+                    out.append(words)
+            start = lower.find(name, max(end, open_))
+    needs: dict[str, str] = {}
+    for words in calls:
+        for word in words[1:]:
+            bare = word[2:] if word.startswith("-l") else word
+            if word.lower() in _LINK_KEYWORDS or bare in defined or bare.startswith("-") or not bare \
+                    or any(c in bare for c in "$:/.<>\"'") or not all(c.isalnum() or c in "_+-" for c in bare):
+                continue
+            stem = lib_stem("lib" + bare)
+            if stem not in _LINK_IMPLIED:
+                needs.setdefault(stem, f"target_link_libraries({words[0]} ... {word}) in CMakeLists.txt")
+    return needs

@@ -12,6 +12,10 @@ from collections.abc import Mapping
 
 from ..evidence.errors import EvidenceError
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from .goreach import GoTree
+
 # json, kb.evidence.project (and its scanners: tomllib, the ecosystem tables) is imported by the functions that read the
 # context, on first use: a Dockerfile that copies no source in never pays for it (a one-file lint process).
 
@@ -19,27 +23,41 @@ MAX_CONTEXT_FILES = 400  # files of the context looked at per COPY set: lint run
 _USES_CGO = {"go.cgo_import", "go.imports_net", "go.imports_os_user", "go.imports_plugin"}
 
 
-def go_sources(context_dir: str, sources: list[str],
-               natives: Mapping[str, Mapping[str, dict]]) -> tuple[bool | None, tuple[str, ...]]:
+def go_sources(context_dir: str, sources: list[str], natives: Mapping[str, Mapping[str, dict]]
+               ) -> tuple[bool | None, tuple[str, ...], "GoTree | None"]:
     """What the Go source copied from `sources` shows: (does it import C, net, os/user, plugin or a cgo module:
-    True, False, or None when a third-party package might; the cgo-only modules its go.mod requires)."""
+    True, False, or None when a third-party package might; the cgo-only modules its go.mod requires; the module's
+    source for kb/lint/goreach.py, None without exactly one go.mod and its `module` line)."""
     from ..evidence.project import inspect_project
 
     paths = [s for s in sources if "*" not in s and "$" not in s]
     if not paths:
-        return None, ()
+        return None, (), None
     try:
         report = inspect_project(context_dir, natives, paths=paths, max_files=MAX_CONTEXT_FILES, ecosystems=("go",))
     except EvidenceError:
-        return None, ()
+        return None, (), None
     cgo_pkgs = tuple(dict.fromkeys(o.value for o in report.find("go.cgo_module")
                                    if posixpath.basename(o.file) == "go.mod"))
-    if not any(f.endswith(".go") and not f.endswith("_test.go") for f in report.files):
-        return (True if cgo_pkgs else None), cgo_pkgs
+    go_files = tuple(f for f in report.files if f.endswith(".go") and not f.endswith("_test.go"))
+    tree = _go_tree(report, go_files)
+    if not go_files:
+        return (True if cgo_pkgs else None), cgo_pkgs, tree
     if cgo_pkgs or any(o.key in _USES_CGO or (o.key == "go.cgo_module" and o.file.endswith(".go"))
                        for o in report.observations):
-        return True, cgo_pkgs
-    return (None if report.has("go.third_party_import") else False), cgo_pkgs
+        return True, cgo_pkgs, tree
+    return (None if report.has("go.third_party_import") else False), cgo_pkgs, tree
+
+
+def _go_tree(report, go_files: tuple[str, ...]) -> "GoTree | None":
+    from .goreach import GoTree
+
+    modules = report.find("go.module")
+    if len(modules) != 1 or posixpath.basename(modules[0].file) != "go.mod" \
+            or sum(posixpath.basename(f) == "go.mod" for f in report.files) != 1:
+        return None
+    root = posixpath.dirname(modules[0].file)
+    return GoTree(module=modules[0].value, root=root, files=go_files, complete=not report.truncated)
 
 
 def requirements(context_dir: str | None, name: str) -> list[str]:
@@ -205,7 +223,10 @@ def _version_of(entry) -> str:
 
 
 def cargo_lock(context_dir: str | None) -> list[str] | None:
-    """The crates the context's Cargo.lock resolves (direct and indirect), or None when there is no Cargo.lock."""
+    """The crates the context's Cargo.lock resolves (direct and indirect), or None when there is no Cargo.lock.
+    When the context's Cargo.toml is a package the lock holds, only the crates its program links: those reachable
+    from it through the lock's dependency lists, leaving out its dev- and build-dependencies (a test helper such as
+    httpmock brings curl-sys into the lock, not into the binary). A workspace's lock lists every member's crates."""
     if not context_dir:
         return None
     from ..evidence.errors import read_project_file
@@ -213,7 +234,51 @@ def cargo_lock(context_dir: str | None) -> list[str] | None:
     text = read_project_file(context_dir, "Cargo.lock")
     if text is None:
         return None
-    return [line.split("=", 1)[1].strip().strip('"') for line in text.splitlines() if line.startswith("name = ")]
+    names = [line.split("=", 1)[1].strip().strip('"') for line in text.splitlines() if line.startswith("name = ")]
+    return _reachable_crates(read_project_file(context_dir, "Cargo.toml"), text) or names
+
+
+def _reachable_crates(manifest: str | None, lock: str) -> list[str] | None:
+    """The crates reachable from the package of `manifest` in `lock`; None when that cannot be told (no [package],
+    not in the lock, a file that is not TOML), so that every crate of the lock counts."""
+    import tomllib
+
+    try:
+        doc, locked = tomllib.loads(manifest or ""), tomllib.loads(lock)
+    except (tomllib.TOMLDecodeError, RecursionError):
+        return None
+    package = doc.get("package")
+    name = package.get("name") if isinstance(package, dict) else None
+    entries = locked.get("package")
+    if not isinstance(name, str) or not isinstance(entries, list):
+        return None
+    deps: dict[str, set[str]] = {}
+    for e in entries:
+        if isinstance(e, dict) and isinstance(e.get("name"), str):
+            listed = e.get("dependencies") if isinstance(e.get("dependencies"), list) else []
+            deps.setdefault(e["name"], set()).update(str(d).split(" ", 1)[0] for d in listed)
+    if name not in deps:
+        return None
+    tables = [doc.get("dependencies")]
+    targets = doc.get("target")
+    if isinstance(targets, dict):
+        tables += [t.get("dependencies") for t in targets.values() if isinstance(t, dict)]
+    direct = set()
+    for table in tables:
+        for crate, spec in (table.items() if isinstance(table, dict) else ()):
+            renamed = spec.get("package") if isinstance(spec, dict) else None
+            direct.add(renamed if isinstance(renamed, str) else str(crate))
+    if not direct <= deps[name]:
+        return None  # the lock does not list what the manifest asks for (another version of the manifest): all count
+    out, todo = [name], sorted(direct)
+    seen = {name, *todo}
+    while todo:
+        crate = todo.pop()
+        out.append(crate)
+        for d in sorted(deps.get(crate, ()) - seen):
+            seen.add(d)
+            todo.append(d)
+    return out
 
 
 def cargo_dependencies(context_dir: str | None) -> list[tuple[str, bool, str, str, tuple[str, ...]]] | None:

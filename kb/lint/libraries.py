@@ -24,6 +24,8 @@ if TYPE_CHECKING:
 #: Debian run-time library packages carry their soname's version (libssl3, libpq5, libevent-2.1-7, libcairo2)
 _RUNTIME_LIB = re.compile(r"lib[a-z0-9+.-]*\d[a-z0-9+.-]*")
 _NOT_RUNTIME = ("-dev", "-doc", "-dbg", "-bin", "-utils", "-tools", "-common", "-data", "-perl", "-java")
+#: the shared objects of the C library itself (glibc's libpthread.so.0, libresolv.so.2 ...; musl's libc.so has them)
+GLIBC_PARTS = {"libc", "libpthread", "libdl", "libm", "librt", "libresolv", "libutil", "libanl"}
 #: a COPY of one of these brings every shared library of the stage it copies from
 _LIB_DIRS = {"/lib", "/lib64", "/usr/lib", "/usr/lib64", "/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu",
              "/lib/aarch64-linux-gnu", "/usr/lib/aarch64-linux-gnu"}
@@ -47,6 +49,8 @@ class Libraries:
                                 if e.get("tls") == "openssl"}
         self.by_dev: list[tuple[str, dict]] = []  # (dev package glob, entry)
         self.entries: dict[str, dict] = {}  # stem -> entry
+        # every library the table names (its stem and its sonames'): what a link by bare name is known to be
+        self.known = {lib_stem(x) for e in table.values() for x in (e["name"], *e.get("libs", ()))} | GLIBC_PARTS
         for entry in table.values():
             for dev in entry.get("dev", ()):
                 self.by_dev.append((dev, entry))
@@ -192,7 +196,13 @@ def _brings_code(a: "Analysis", line: int, sources: tuple[str, ...], src: "Stage
         return not (static and all(static)) or any(ln == line for ln, _t, _s in final.pkg_arrivals)
     if not src.compiles and not src.pkg_installs:
         return False
-    return any(not s.startswith("/etc/") and not s.lower().endswith(_DATA) for s in sources)
+    return any(not s.startswith("/etc/") and not s.lower().endswith(_DATA) and not _shared_object(s) for s in sources)
+
+
+def _shared_object(source: str) -> bool:
+    """A library file copied by name (libresolv.so.2, ld-linux-x86-64.so.2): what it brings is the library itself."""
+    base = posixpath.basename(source)
+    return base.startswith(("lib", "ld-")) and ".so" in base
 
 
 def _copied_libs(final: "StageInfo", index: int) -> tuple[bool, list[str]]:
@@ -223,10 +233,14 @@ def missing_libraries(a: "Analysis", libs: Libraries, lineage, crates: "Callable
     prof = final.profile
     if "libs-bundle" in prof.provided:
         return []
+    # scratch into which the Dockerfile copies the glibc loader and libraries one by one has those files only
+    assembled = prof.libc == "none" and "loader-glibc" in prof.provided and not unknown
     if unknown:
         if prof.known or not prof.installed:
             return []
         base_libs: "set | tuple" = ()
+    elif assembled:
+        base_libs = ()
     elif not prof.known or prof.libs is None or prof.libc not in ("glibc", "musl"):
         return []
     else:
@@ -242,6 +256,10 @@ def missing_libraries(a: "Analysis", libs: Libraries, lineage, crates: "Callable
             continue
         done.add(idx)
         needs = stage_needs(libs, src, crates, lambda: openmp(src), manifest)
+        if src.cmake:  # the libraries CMakeLists.txt links by name, as -l flags would
+            from .cmake import linked_libraries
+
+            needs = {**{k: v for k, v in linked_libraries(a, src).items() if k in libs.known}, **needs}
         if unknown:
             needs = _package_needs(a, src, needs)
         whole, names = _copied_libs(final, idx)
@@ -251,6 +269,8 @@ def missing_libraries(a: "Analysis", libs: Libraries, lineage, crates: "Callable
         for stem, why in needs.items():
             if stem in base_libs or any(lib_stem(p) == stem for p in base_libs):
                 continue
+            if stem in GLIBC_PARTS and not assembled and (unknown or prof.libc in ("glibc", "musl")):
+                continue  # the C library's own parts: every glibc image has them, musl has them in libc.so
             if any(libs.ships(p, stem, prof.libc == "musl") for p in final.profile.installed):
                 continue
             if any(n.startswith(stem) or fnmatch.fnmatchcase(stem, n) for n in names):

@@ -253,7 +253,12 @@ class Analysis:
                     self._add(info, cmake_step(self, info, argv, cwd, cenv, line))
             elif prog == "go" and len(argv) > 1 and argv[1] in ("build", "install", "test", "run", "generate"):
                 if argv[1] in ("build", "install"):
-                    built = go_build(info, argv, cwd, cenv, line, self._go_context(info))
+                    context = self._go_context(info)
+                    built = go_build(info, argv, cwd, cenv, line, context)
+                    if built.go_cgo == "0" and built.go_cgo_packages:
+                        from .goreach import reached
+
+                        built = built._replace(go_cgo_reached=reached(self, info, built, cwd, context))
                     self._add(info, built)
                     if built.linkage != "static" or cenv.get("CGO_ENABLED") == "1":
                         info.compiles.append((line, "go build with cgo"))
@@ -405,10 +410,11 @@ class Analysis:
             self.context_cache[key] = seen
         return self.context_cache[key]
 
-    def _go_context(self, info: StageInfo) -> tuple[bool | None, tuple[str, ...]]:
-        """What the Go source this stage copied from the build context shows (cached across the files linted)."""
+    def _go_context(self, info: StageInfo) -> tuple:
+        """What the Go source this stage copied from the build context shows (cached across the files linted):
+        kb/lint/context.py go_sources."""
         if not self.context_dir or not info.context_sources:
-            return None, ()
+            return None, (), None
         key = (self.context_dir, tuple(info.context_sources))
         if key not in self.context_cache:
             self.context_cache[key] = go_sources(self.context_dir, info.context_sources, self.kb.native_packages)

@@ -170,6 +170,15 @@ def test_any_compiler_apk_installs_without_libc_headers_is_flagged(knowledge, co
     assert found.line == 2 and found.message.startswith(f"apk add {compiler} without musl-dev or build-base")
 
 
+@pytest.mark.parametrize("headers, expected", [("", [("MI406", 2)]), (" g++", []), (" musl-dev", []),
+                                               (" build-base", [])])
+def test_g_plus_plus_brings_musl_headers_so_gcc_beside_it_compiles(knowledge, headers, expected):
+    """Alpine's g++ depends on musl-dev: a stage with gcc and g++ has stdio.h and crt1.o (gerbera's builder)."""
+    text = (f"FROM alpine:3.21 AS b\nRUN apk add --no-cache cmake make gcc{headers}\nCOPY . /src\n"
+            "RUN cmake -S /src -B /b && cmake --build /b\n")
+    assert [r for r in rules(knowledge, text) if r[0] == "MI406"] == expected
+
+
 def test_build_base_in_the_final_alpine_stage_brings_libstdcxx(knowledge):
     text = ("FROM alpine:3.22 AS b\nRUN apk add --no-cache g++ musl-dev\nRUN g++ -o /app main.cpp\nFROM alpine:3.22\n"
             "{}COPY --from=b /app /app\n")

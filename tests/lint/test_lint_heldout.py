@@ -99,6 +99,15 @@ def test_apt_remove_then_autoremove_takes_the_library_too(knowledge):
     assert [f.rule for f in findings(knowledge, kept) if f.rule == "MI440"] == []
 
 
+@pytest.mark.parametrize("kept, expected", [("bash", ["MI440"]), ("python3", []), ("python3 bash", [])])
+def test_python_kept_outside_the_group_keeps_libffi(knowledge, kept, expected):
+    """CPython's ctypes links the system libffi (Alpine builds python3 --with-system-ffi, Debian's
+    libpython3.N-stdlib depends on libffi8): python3 installed outside the group keeps it (goodtables, heldout6)."""
+    text = ("FROM alpine:3.20\nCOPY . /app\nRUN apk add --no-cache --virtual .bd build-base python3-dev libffi-dev "
+            f"&& apk add --no-cache {kept} && make -C /app && apk del .bd\nCMD [\"make\", \"-C\", \"/app\", \"run\"]\n")
+    assert [f.rule for f in findings(knowledge, text) if f.rule == "MI440"] == expected
+
+
 def test_a_library_deleted_before_anything_was_built_is_not_reported(knowledge):
     text = ("FROM alpine:3.22\nRUN apk add --no-cache --virtual .bd postgresql-dev && apk del .bd\n"
             "RUN apk add --no-cache build-base\nCOPY . /src\nRUN make -C /src\nCMD [\"/src/app\"]\n")

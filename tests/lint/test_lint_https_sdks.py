@@ -47,3 +47,36 @@ def test_an_indirect_requirement_or_an_unknown_module_is_no_evidence(knowledge, 
     [f] = lint_with_files(knowledge, STATIC.format(extra=""), {"go.mod": go_mod}, tmp_path)
     assert (f.rule, f.severity) == ("MI416", "info")
     assert "none of them an HTTPS client lint knows" in f.message
+
+
+# ---- a Go program built outside the Dockerfile and copied from the context (kb/lint/prebuilt.py) ----------------
+
+PREBUILT = "FROM ubuntu:20.04\n{extra}WORKDIR /app\nCOPY {name} .\nCOPY config.toml .\nCMD [\"./{name}\"]\n"
+AWS_MOD = "module github.com/example/otpd/v3\n\ngo 1.21\n\nrequire github.com/aws/aws-sdk-go v1.41.9\n"
+
+
+@pytest.mark.parametrize("name", ["otpd", "relay", "otpd-linux-amd64", "relay_linux_arm64"])
+def test_a_prebuilt_binary_named_after_the_module_or_a_command_is_its_program(knowledge, tmp_path, name):
+    (tmp_path / "cmd" / "relay").mkdir(parents=True)
+    found = [f for f in lint_with_files(knowledge, PREBUILT.format(extra="", name=name), {"go.mod": AWS_MOD}, tmp_path)
+             if f.rule in ("MI411", "MI416")]
+    assert [(f.rule, f.line, f.severity) for f in found] == [("MI411", 3, "warning")]
+    assert found[0].message.startswith(f"ubuntu:20.04 has no CA bundle, and the Go program /app/{name} (copied "
+                                       "prebuilt from the build context, named after the Go module "
+                                       "github.com/example/otpd/v3 of the build context) makes TLS calls (go.mod "
+                                       "requires github.com/aws/aws-sdk-go:")
+
+
+@pytest.mark.parametrize("name, extra, files", [
+    ("otpd", "RUN apt-get update && apt-get install -y ca-certificates\n", {"go.mod": AWS_MOD}),
+    ("v3", "", {"go.mod": AWS_MOD}),  # the major-version suffix is not the program's name
+    ("otpd.sh", "", {"go.mod": AWS_MOD}),
+    ("server", "", {"go.mod": AWS_MOD}),  # neither the module's name nor a cmd/ directory
+    ("otpd-darwin-amd64", "", {"go.mod": AWS_MOD}),  # not a Linux build
+    ("otpd-linux", "", {"go.mod": AWS_MOD}),
+    ("otpd", "", {"package.json": "{}"}),  # the context is no Go module
+    ("cmd/relay", "", {"go.mod": AWS_MOD, "cmd/relay/main.go": "package main\n"}),  # a directory: the source
+])
+def test_other_copies_from_the_context_are_not_taken_for_the_program(knowledge, tmp_path, name, extra, files):
+    found = lint_with_files(knowledge, PREBUILT.format(extra=extra, name=name), files, tmp_path)
+    assert [f.rule for f in found if f.rule in ("MI411", "MI416")] == []

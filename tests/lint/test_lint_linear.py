@@ -42,10 +42,10 @@ def test_go_source_with_unclosed_import_blocks(knowledge, tmp_path):
 
 def test_go_mod_with_blank_lines(knowledge, tmp_path):
     """`^\\s*(?:require\\s+)?MODULE\\s` over go.mod ran \\s* over every newline from every line start."""
-    (tmp_path / "main.go").write_text("package main\n")
+    (tmp_path / "main.go").write_text('package main\n\nimport _ "github.com/mattn/go-sqlite3"\n')
     (tmp_path / "go.mod").write_text("module x\n" + " \n" * N + "require github.com/mattn/go-sqlite3 v1\n")
     text = GO_TO_SCRATCH.replace("RUN go", "RUN CGO_ENABLED=0 go")
-    assert rules(knowledge, text, tmp_path) == [("MI410", 4)]  # cgo-package-built-without-cgo
+    assert rules(knowledge, text, tmp_path) == [("MI417", 4)]  # cgo-package-imported-built-without-cgo
 
 
 def test_requirements_and_package_json_outside_the_context_or_special_are_not_read(knowledge, tmp_path):
@@ -179,3 +179,13 @@ def test_cmakelists_of_many_languages_and_library_names_of_many_digits():
         assert lib_stem("lib" + "1" * N * 50 + "x") == "lib" + "1" * N * 50 + "x"
     assert _is_cxx("project(app LANGUAGES C CXX)") and not _is_cxx("project(app LANGUAGES C) # CXX")
     assert lib_stem("libssl1.1") == lib_stem("libssl3t64") == "libssl"
+
+
+def test_cmake_target_link_libraries_calls_that_never_close(knowledge, tmp_path):
+    """kb/lint/cmake.py linked_libraries: 20,000 `target_link_libraries(` with no `)`, each of which would search
+    the rest of the file for one."""
+    (tmp_path / "CMakeLists.txt").write_text("project(app CXX)\n" + "target_link_libraries(app resolv\n" * N)
+    text = ("FROM debian:bookworm-slim AS b\nRUN apt-get install -y g++ cmake\nCOPY . /s\n"
+            "RUN cmake -S /s -B /o && cmake --build /o\nFROM scratch\n"
+            "COPY --from=b /lib64/ld-linux-x86-64.so.2 /lib64/\nCOPY --from=b /o/app /app\n")
+    assert "MI412" not in [r for r, _ in rules(knowledge, text, tmp_path)]

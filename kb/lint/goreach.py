@@ -1,0 +1,116 @@
+"""Which cgo-only modules the Go package a `go build` names really imports (MI410 and MI417).
+
+go.mod lists the modules of every package of a Go module: a module whose commands are a server that stores data in
+SQLite through mattn/go-sqlite3 and a CLI that does not lists go-sqlite3 once, and `CGO_ENABLED=0 go build
+./cmd/cli` builds a CLI that never links the stub (cs3org/reva: revad imports it, reva does not). So when the source
+is in the build context, the packages a build reaches are walked from its target: the target's directory, then each
+import path under the module's own path (go.mod's `module` line) maps to the directory below go.mod's, and so on.
+An import of a cgo-only module by a reached file is the proof (a file whose //go:build line requires cgo is left
+out: a CGO_ENABLED=0 build does not compile it); a reached package with no visible source, a target
+lint cannot place (`./...`, a variable, a path outside the module) or a walk cut short make it "cannot tell".
+
+Bounded: at most MAX_PACKAGES directories and the files the context scan already listed (kb/lint/context.py caps
+them at MAX_CONTEXT_FILES), each read once (kb.evidence.errors.read_project_file: inside the context only, at most
+MAX_FILE_BYTES); imports are read by kb.evidence.textscan.go_imports, linear in the text.
+"""
+from __future__ import annotations
+
+import posixpath
+
+from ..records import Data, record
+
+MAX_PACKAGES = 200  # package directories walked per build target
+
+
+@record
+class GoTree(Data):
+    """The Go source a COPY set brought: the module path and the directory of its go.mod (relative to the
+    context, "" for its root), and the non-test .go files the scan listed (relative to the context)."""
+
+    module: str
+    root: str
+    files: tuple[str, ...]
+    complete: bool  # the scan listed every file of the COPY set (it stopped at no cap)
+
+
+def target_dir(tree: GoTree, target: str, build_dir: str) -> str | None:
+    """The context directory of the package `go build TARGET` builds when run in context directory `build_dir`;
+    None when lint cannot place it."""
+    if not target or "$" in target or "..." in target:
+        return None
+    if target.endswith(".go"):
+        target = posixpath.dirname(target) or "."
+    if target == tree.module or target.startswith(tree.module + "/"):
+        rel = posixpath.join(tree.root, target[len(tree.module):].lstrip("/"))
+    elif target == "." or target.startswith(("./", "../")):
+        rel = posixpath.join(build_dir, target)
+    else:
+        return None  # an import path outside the module (go install example.com/tool@v1) or the standard library
+    rel = posixpath.normpath(rel)
+    if rel.startswith(".."):
+        return None
+    return "" if rel == "." else rel
+
+
+def cgo_imports_reached(context_dir: str, tree: GoTree, start: str, modules: tuple[str, ...]) -> tuple[str, ...] | None:
+    """The imports of cgo-only `modules` in the packages reachable from directory `start`, each as
+    "MODULE (FILE:LINE)"; () when the whole walk is visible and none imports one; None when it cannot be told."""
+    from ..evidence.errors import read_project_file
+    from ..evidence.textscan import go_imports
+
+    by_dir: dict[str, list[str]] = {}
+    for f in tree.files:
+        by_dir.setdefault(posixpath.dirname(f), []).append(f)
+    found: list[str] = []
+    seen = {start}
+    todo = [start]
+    while todo:
+        if len(seen) > MAX_PACKAGES:
+            return None
+        d = todo.pop()
+        files = by_dir.get(d)
+        if not files:
+            return None  # a package whose source is not in the context (or not copied): cannot tell
+        for rel in files:
+            text = read_project_file(context_dir, rel)
+            if text is None:
+                return None
+            if _needs_cgo(text):
+                continue  # //go:build cgo: a CGO_ENABLED=0 build leaves the file out
+            for path, line in go_imports(text):
+                for mod in modules:
+                    if path == mod or path.startswith(mod + "/"):
+                        found.append(f"{mod} ({rel}:{line})")
+                if path == tree.module or path.startswith(tree.module + "/"):
+                    sub = posixpath.normpath(posixpath.join(tree.root, path[len(tree.module):].lstrip("/")))
+                    sub = "" if sub == "." else sub
+                    if sub not in seen:
+                        seen.add(sub)
+                        todo.append(sub)
+    if found:
+        return tuple(dict.fromkeys(found))
+    return () if tree.complete else None
+
+
+def reached(a, info, built, cwd: str, context: tuple) -> tuple[str, ...] | None:
+    """For kb/lint/stages.py: the imports of the cgo-only modules go.mod lists that the package `built` (a Go build
+    in stage `info`, run in `cwd`) reaches; `context` is what kb/lint/context.py go_sources found."""
+    tree = context[2] if len(context) > 2 else None
+    if tree is None:
+        return None
+    start = target_dir(tree, built.go_target, a.context_subdir(info, cwd))
+    if start is None:
+        return None
+    return cgo_imports_reached(a.context_dir, tree, start, built.go_cgo_packages)
+
+
+def _needs_cgo(text: str) -> bool:
+    """Does the file's //go:build line require cgo (`cgo`, or `cgo && ...` with no `||`)? Read up to `package`."""
+    for raw in text.split("\n", 200)[:200]:
+        line = raw.strip()
+        if line.startswith("package "):
+            return False
+        if line.startswith("//go:build "):
+            expr = line[len("//go:build "):]
+            return "||" not in expr and any(part.strip() == "cgo" for part in expr.split("&&"))
+    return False

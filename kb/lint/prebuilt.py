@@ -1,0 +1,95 @@
+"""Go programs built outside the Dockerfile: a COPY from the build context of a binary named after the context's Go
+module (MI411, MI416).
+
+A project that builds with `go build` (or make, goreleaser) on the host and then runs `docker build` copies the
+binary from the context: `COPY otpgateway .`. Lint cannot see how it was linked, but when the context is that Go
+module (go.mod at its root), a file named as `go build` names the module's program is that program, and what go.mod
+requires tells whether it makes TLS calls. The names: the last path element of the module path that is not a major
+version suffix (`go help build`: "the last non-major-version component of the package path"; module
+github.com/knadh/otpgateway/v3 builds otpgateway), and the name of each directory under cmd/ (the layout of a module
+with several commands), each also with a Linux platform suffix as cross builds name them (NAME-linux-amd64,
+NAME_linux_arm64). Anything else (a file with an extension, another name) is not taken for the program: a correct
+file that copies data or scripts stays quiet.
+"""
+from __future__ import annotations
+
+import os
+import posixpath
+
+from .builds import BuiltFile
+from .shellwords import abspath, expand
+
+CONTEXT = "the build context"  # BuiltFile.builder of a program copied prebuilt from the build context
+
+
+def module_path(context_dir: str) -> str | None:
+    """The `module` line of the go.mod at the root of the build context, or None."""
+    from ..evidence.errors import read_project_file
+
+    text = read_project_file(context_dir, "go.mod")
+    for line in (text or "").splitlines()[:50]:
+        word, _, rest = line.split("//", 1)[0].strip().partition(" ")
+        if word == "module" and rest.strip():
+            return rest.strip().strip('"')
+    return None
+
+
+def program_names(context_dir: str, module: str) -> set[str]:
+    """The names `go build` gives the module's programs: its path's last non-major-version element, and cmd/NAME."""
+    parts = [p for p in module.split("/") if p]
+    while len(parts) > 1 and parts[-1][:1] == "v" and parts[-1][1:].isdecimal():
+        parts.pop()
+    names = {parts[-1]} if parts else set()
+    cmd = os.path.join(context_dir, "cmd")
+    try:
+        if os.path.isdir(cmd) and not os.path.islink(cmd):
+            names.update(n for n in sorted(os.listdir(cmd))[:200] if os.path.isdir(os.path.join(cmd, n)))
+    except OSError:
+        pass
+    return names
+
+
+#: GOARCH values of Linux container platforms, as cross-build names spell them (gox's default output template is
+#: "{{.Dir}}_{{.OS}}_{{.Arch}}", github.com/mitchellh/gox; release Makefiles write NAME-$(GOOS)-$(GOARCH))
+_ARCHES = {"amd64", "arm64", "386", "arm", "armv6", "armv7", "ppc64le", "s390x", "riscv64", "mips64le"}
+
+
+def _platform_suffixed(base: str, names: set[str]) -> bool:
+    """NAME-linux-ARCH or NAME_linux_ARCH, for a program NAME of the module."""
+    for sep in ("-", "_"):
+        stem, _, arch = base.rpartition(sep)
+        head, _, goos = stem.rpartition(sep)
+        if goos == "linux" and arch in _ARCHES and head in names:
+            return True
+    return False
+
+
+def go_binaries(a) -> list[tuple[BuiltFile, int]]:
+    """(the program, its COPY line) for each file the final stage copies from the build context whose name is one
+    of the context's Go module's programs."""
+    if not a.context_dir:
+        return []
+    module = module_path(a.context_dir)
+    if module is None:
+        return []
+    names = program_names(a.context_dir, module)
+    final = a.final
+    out = []
+    cwd = a.stages[final.stage.base_stage].cwd if final.stage.base_stage is not None else "/"
+    for ins in final.stage.instructions:
+        if ins.cmd == "WORKDIR" and ins.args:
+            cwd = abspath(expand(ins.args[0], dict(final.stage.env), "x"), cwd)
+        if ins.cmd not in ("COPY", "ADD") or any(f.startswith("--from") for f in ins.flags) or len(ins.args) < 2:
+            continue
+        dest_raw = ins.args[-1]
+        dest = abspath(dest_raw, cwd)
+        for src in ins.args[:-1]:
+            base = posixpath.basename(src.rstrip("/"))
+            if "." not in base and (base in names or _platform_suffixed(base, names)) \
+                    and not os.path.isdir(os.path.join(a.context_dir, src.lstrip("/"))):  # cmd/NAME: its source
+                into_dir = dest_raw.endswith("/") or dest_raw in (".", "./") or len(ins.args) > 2
+                path = posixpath.join(dest, base) if into_dir else dest
+                out.append((BuiltFile(path=path, lang="go", linkage="unknown", stage=final.index, line=ins.line,
+                                      builder=CONTEXT, builder_release=None, builder_glibc=None,
+                                      why=f"named after the Go module {module} of the build context"), ins.line))
+    return out

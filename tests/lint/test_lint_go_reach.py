@@ -1,0 +1,86 @@
+"""MI410 and MI417: a cgo-only module (mattn/go-sqlite3) that go.mod lists, in a CGO_ENABLED=0 build. go.mod lists the
+modules of all the module's packages; what the built package imports decides (kb/lint/goreach.py). The false error
+this fixes came from cs3org/reva's CLI (heldout7: reva-cli-make-cgo-fixed), built from a module whose server uses
+SQLite."""
+from __future__ import annotations
+
+import pytest
+
+import kb
+from tests.lint.context_files import lint_with_files
+
+GO_MOD = "module example.test/app\n\ngo 1.22\n\nrequire github.com/mattn/go-sqlite3 v1.14.22\n"
+SERVER = 'package main\n\nimport "example.test/app/internal/store"\n\nfunc main() { store.Open() }\n'
+STORE = ('package store\n\nimport (\n\t"database/sql"\n\n\t_ "github.com/mattn/go-sqlite3"\n)\n\n'
+         'func Open() { sql.Open("sqlite3", "x.db") }\n')
+CLI = 'package main\n\nimport "example.test/app/internal/client"\n\nfunc main() { client.Run() }\n'
+CLIENT = 'package client\n\nimport "fmt"\n\nfunc Run() { fmt.Println("hi") }\n'
+TREE = {"go.mod": GO_MOD, "cmd/server/main.go": SERVER, "internal/store/db.go": STORE, "cmd/cli/main.go": CLI,
+        "internal/client/client.go": CLIENT}
+
+
+def dockerfile(target: str, workdir: str = "/src", copy: str = "COPY . .") -> str:
+    return (f"FROM golang:1.22-alpine AS build\nWORKDIR {workdir}\n{copy}\n"
+            f"RUN CGO_ENABLED=0 go build -o /out/app {target}\n"
+            "FROM alpine:3.20\nCOPY --from=build /out/app /app\nENTRYPOINT [\"/app\"]\n")
+
+
+@pytest.fixture(scope="module")
+def knowledge():
+    return kb.load().knowledge
+
+
+def cgo(knowledge, text, files, tmp_path):
+    return [(f.rule, f.severity, f.message) for f in lint_with_files(knowledge, text, files, tmp_path)
+            if f.rule in ("MI410", "MI417")]
+
+
+def test_a_server_that_imports_sqlite_through_its_own_package_is_an_error(knowledge, tmp_path):
+    [(rule, severity, msg)] = cgo(knowledge, dockerfile("./cmd/server"), TREE, tmp_path)
+    assert (rule, severity) == ("MI417", "error")
+    assert msg.startswith("CGO_ENABLED=0, but ./cmd/server imports github.com/mattn/go-sqlite3 "
+                          "(internal/store/db.go:6), which needs cgo")
+
+
+def test_a_cli_of_the_same_module_that_does_not_import_it_is_quiet(knowledge, tmp_path):
+    assert cgo(knowledge, dockerfile("./cmd/cli"), TREE, tmp_path) == []
+
+
+def test_the_target_by_import_path_and_from_a_subdirectory(knowledge, tmp_path):
+    by_path = cgo(knowledge, dockerfile("example.test/app/cmd/server"), TREE, tmp_path)
+    in_sub = cgo(knowledge, dockerfile(".", workdir="/src/cmd/server", copy="COPY . /src"), TREE, tmp_path)
+    assert [r for r, _, _ in by_path] == [r for r, _, _ in in_sub] == ["MI417"]
+    assert cgo(knowledge, dockerfile(".", workdir="/src/cmd/cli", copy="COPY . /src"), TREE, tmp_path) == []
+
+
+def test_go_mod_alone_is_a_warning_that_says_the_package_is_not_visible(knowledge, tmp_path):
+    [(rule, severity, msg)] = cgo(knowledge, dockerfile("./cmd/cli"), {"go.mod": GO_MOD}, tmp_path)
+    assert (rule, severity) == ("MI410", "warning")
+    assert "whether ./cmd/cli imports it is not visible in the build context" in msg
+
+
+@pytest.mark.parametrize("missing", ["internal/client/client.go", "cmd/cli/main.go"])
+def test_a_reached_package_whose_source_is_missing_makes_it_unknown(knowledge, tmp_path, missing):
+    tree = {k: v for k, v in TREE.items() if k != missing}
+    assert [(r, s) for r, s, _ in cgo(knowledge, dockerfile("./cmd/cli"), tree, tmp_path)] == [("MI410", "warning")]
+
+
+@pytest.mark.parametrize("target", ["./...", "$PKG", "github.com/other/tool"])
+def test_a_target_lint_cannot_place_is_a_warning(knowledge, tmp_path, target):
+    assert [r for r, _, _ in cgo(knowledge, dockerfile(target), TREE, tmp_path)] == ["MI410"]
+
+
+def test_import_cycles_and_test_files_do_not_count(knowledge, tmp_path):
+    """A package importing itself back ends the walk; a _test.go file that imports sqlite is not in the binary."""
+    tree = dict(TREE, **{"internal/client/loop.go": 'package client\n\nimport _ "example.test/app/cmd/cli"\n',
+                         "internal/client/db_test.go": 'package client\n\nimport _ "github.com/mattn/go-sqlite3"\n'})
+    assert cgo(knowledge, dockerfile("./cmd/cli"), tree, tmp_path) == []
+
+
+@pytest.mark.parametrize("constraint, expected", [("//go:build cgo", []), ("//go:build cgo && linux", []),
+                                                  ("//go:build cgo || sqlite", ["MI417"]), ("", ["MI417"])])
+def test_a_file_only_cgo_builds_compile_is_left_out(knowledge, tmp_path, constraint, expected):
+    """`//go:build cgo` files are not compiled with CGO_ENABLED=0: their sqlite import is not in the binary."""
+    store = (constraint + "\n\n" if constraint else "") + STORE
+    tree = dict(TREE, **{"internal/store/db.go": store})
+    assert [r for r, _, _ in cgo(knowledge, dockerfile("./cmd/server"), tree, tmp_path)] == expected
