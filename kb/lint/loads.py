@@ -113,16 +113,21 @@ def _loads_hits(a: "Analysis", have: set):
             missing = [(so, apt, apk) for so, apt, apk, more in entry["loads"] if not present(so, apt, apk, more)]
             if missing:
                 musl = prof.libc == "musl"
-                variant = "conda" if eco == "conda" else "program" if entry.get("opened_by") else \
+                program = entry.get("opened_by")  # a program it runs opens them: the loader's own error
+                variant = "conda" if eco == "conda" else ("program_musl" if musl else "program") if program else \
                     "apk" if musl else "apt"
                 first = missing[0][0]
-                program = entry.get("opened_by")  # a program it runs opens them: the loader's own error
+                if program and musl:  # the downloaded build is linked against glibc: musl has no loader for it
+                    expect = "Failed to launch the browser process ... ENOENT (the glibc loader it names is not there)"
+                elif program:
+                    expect = f"error while loading shared libraries: {first}: cannot open shared object file"
+                else:
+                    expect = f"ImportError: {first}: cannot open shared object file"
                 yield Hit(line, {"package": name, "libs": ", ".join(so for so, _apt, _apk in missing),
                                  "first": first, "image": a.final.stage.base_image_resolved,
                                  "opens": f"runs {program}, which opens" if program else "opens",
                                  "when": "when it starts" if program else "when imported",
-                                 "expect": f"error while loading shared libraries: {first}: cannot open shared object "
-                                           "file" if program else f"ImportError: {first}: cannot open shared object file",
+                                 "expect": expect,
                                  "packages": " ".join(dict.fromkeys(apk if musl else apt
                                                                     for _so, apt, apk in missing))},
                           variant)

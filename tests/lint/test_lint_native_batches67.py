@@ -134,6 +134,14 @@ def test_a_bare_slim_image_misses_nss_first(knowledge):
     assert "libnss3 libnspr4 libatk1.0-0" in f.fix
 
 
+def test_on_alpine_the_downloaded_chromium_cannot_start_and_the_fix_is_alpines_chromium(knowledge):
+    # the browser Puppeteer downloads is linked against glibc: on musl no library list makes it start
+    [f] = findings(knowledge, "FROM node:20-alpine\nRUN npm install puppeteer\n", "MI470")
+    assert "Failed to launch the browser process" in f.message and "cannot open shared object" not in f.message
+    assert f.fix.startswith("on Alpine the browser Puppeteer downloads is a glibc build")
+    assert "apk add chromium" in f.fix and "PUPPETEER_SKIP_DOWNLOAD=true" in f.fix
+
+
 @pytest.mark.parametrize(("env", "assign", "quiet"), [
     ("ENV PUPPETEER_SKIP_DOWNLOAD=true\n", "", True),
     ("", "PUPPETEER_SKIP_CHROMIUM_DOWNLOAD=1 ", True),
