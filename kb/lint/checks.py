@@ -382,8 +382,8 @@ def check_packages_cross_libc(a: Analysis, rule: LintRule):
         if not sprof.known or sprof.libc not in ("glibc", "musl"):
             continue
         values = {"tool": tool, "builder": a.stages[src].stage.base_image_resolved,
-                  "image": final.stage.base_image_resolved, "builder_libc": sprof.libc, "image_libc": fprof.libc,
-                  "builder_glibc": sprof.glibc or "?", "image_glibc": fprof.glibc or "?",
+                  "image": final.stage.base_image_resolved, "builder_libc": sprof.libc_named,
+                  "image_libc": fprof.libc_named,
                   "floating": _floating(a, sprof, fprof)}
         if sprof.libc == "glibc" and fprof.libc == "glibc":
             if sprof.glibc and fprof.glibc and parse_version(sprof.glibc) > parse_version(fprof.glibc):

@@ -50,6 +50,11 @@ class Profile:
         return "Profile(" + ", ".join(f"{k}={getattr(self, k)!r}" for k in names) + ")"
 
     @property
+    def libc_named(self) -> str:
+        """'glibc 2.36', or the libc alone ('musl'; 'glibc' when its release is not known)."""
+        return f"glibc {self.glibc}" if self.libc == "glibc" and self.glibc else self.libc
+
+    @property
     def has_compiler(self) -> bool:
         return self.gcc or bool(self.installed & C_TOOLCHAINS)
 

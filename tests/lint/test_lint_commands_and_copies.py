@@ -134,7 +134,8 @@ def test_poetry_installs_into_the_project_venv(knowledge, tmp_path):
     text = ("FROM python:3.12-alpine AS b\nWORKDIR /app\nCOPY . .\nRUN poetry install\nFROM python:3.12-slim\n"
             "COPY --from=b /app/.venv /app/.venv\n")
     found = only(knowledge, text, "MI413", files={}, tmp_path=tmp_path)
-    assert found.line == 6 and found.message.startswith("poetry installed packages on python:3.12-alpine (musl")
+    assert found.line == 6 and found.message.startswith("poetry installed packages on python:3.12-alpine (musl); "
+                                                        "they are copied into python:3.12-slim (glibc 2.")
 
 
 def test_an_unknown_builder_is_not_said_to_have_another_libc(knowledge):
