@@ -262,12 +262,9 @@ class CatalogueSections(Reader):
                                            cxx=self.flag(entry, "cxx", name),  # MI408: a source build needs g++
                                            glibc_prebuild=self.flag(entry, "glibc_prebuild", name))
                         if "musl_builds" in entry:  # MI408: the versions that published musl builds, "FROM UNTIL"
-                            spans = self.strings(entry, "musl_builds", name)
-                            for span in spans:
-                                if not re.fullmatch(r"\d+(\.\d+)* (\d+(\.\d+)*|-)", span):
-                                    self.problem(entry.key_lines.get("musl_builds", entry.line), name,
-                                                 f"musl_builds: '{span}' is not 'FROM UNTIL' (versions; UNTIL - for today)")
-                            known[name]["musl_builds"] = spans
+                            known[name]["musl_builds"] = self._shaped(entry, "musl_builds", name,
+                                                                      r"\d+(\.\d+)* (\d+(\.\d+)*|-)",
+                                                                      "'FROM UNTIL' (versions; UNTIL - for today)")
                     if eco in ("python", "node", "conda") and "loads" in entry:  # MI470: system libraries it loads
                         known[name]["loads"] = self._loads(entry, name)
                         for key in ("skip_env", "images_with"):  # what stops the download; images that ship the libraries
@@ -276,12 +273,8 @@ class CatalogueSections(Reader):
                         if "opened_by" in entry:  # the program it runs that opens them (puppeteer's Chromium)
                             known[name]["opened_by"] = self.text(entry, "opened_by", name)
                     if eco == "rust" and "static_with" in entry:  # crate/feature: builds the C library in
-                        pairs = self.strings(entry, "static_with", name)
-                        for pair in pairs:
-                            if not re.fullmatch(r"[A-Za-z0-9_-]+/[A-Za-z0-9_.+-]+", pair):
-                                self.problem(entry.key_lines.get("static_with", entry.line), name,
-                                             f"static_with: '{pair}' is not crate/feature")
-                        known[name]["static_with"] = pairs
+                        known[name]["static_with"] = self._shaped(entry, "static_with", name,
+                                                                  r"[A-Za-z0-9_-]+/[A-Za-z0-9_.+-]+", "crate/feature")
                     if eco != "system" and "until" in entry:  # the first version whose defaults differ
                         until = self.text(entry, "until", name)
                         if not re.fullmatch(r"\d+(\.\d+)*", until or ""):
@@ -293,6 +286,14 @@ class CatalogueSections(Reader):
                         known[name].update(dev=self.strings(entry, "dev", name),
                                            runtime=self.strings(entry, "runtime", name))
 
+
+    def _shaped(self, entry: Located, key: str, name: str, pattern: str, shape: str) -> list[str]:
+        """The strings of entry[key], each reported (at the key's line) unless it matches `pattern` whole."""
+        values = self.strings(entry, key, name)
+        for value in values:
+            if not re.fullmatch(pattern, value):
+                self.problem(entry.key_lines.get(key, entry.line), name, f"{key}: '{value}' is not {shape}")
+        return values
 
     def _loads(self, entry, name: str) -> list:
         """`loads`: "SONAME DEBIAN-PACKAGE ALPINE-PACKAGE [more packages that bring it]" per system library the
