@@ -38,6 +38,9 @@ def test_a_rule_file_adds_packages_and_inspect_uses_them(tmp_path):
     ("  https:\n    - {name: some-client, tls: openssl, until: soon}\n", "until: 'soon' is not a version"),
     ("  python:\n    - {name: some-wheel, loads: [libGL.so.1 libgl1]}\n",
      "loads: 'libGL.so.1 libgl1' is not 'SONAME DEBIAN-PACKAGE ALPINE-PACKAGE [PACKAGE...]'"),
+    ("  node:\n    - {name: some-addon, musl_builds: [\"4.0 soon\"]}\n",
+     "musl_builds: '4.0 soon' is not 'FROM UNTIL' (versions; UNTIL - for today)"),
+    ("  rust:\n    - {name: some-sys, static_with: [vendored]}\n", "static_with: 'vendored' is not crate/feature"),
 ])
 def test_bad_entries_are_load_errors(tmp_path, body, message):
     assert message in load_error(tmp_path, "native_packages:\n" + body)
