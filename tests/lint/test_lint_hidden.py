@@ -212,10 +212,16 @@ def test_a_list_filtered_to_some_of_its_lines_is_not_read_as_all_of_them(knowled
     assert found(knowledge, text, {"deps": "g++\nmake\nlibboost-regex-dev\n"}, tmp_path) == []
 
 
-def test_a_list_copied_to_a_file_is_read_for_the_final_image(knowledge, tmp_path):
+@pytest.mark.parametrize("install", ["apt-get install -y $(cat /tmp/runtime.deps)",
+                                     "xargs --arg-file /tmp/runtime.deps apt-get install -y",
+                                     "xargs --arg-file=/tmp/runtime.deps apt-get install -y",
+                                     "xargs -a /tmp/runtime.deps apt-get install -y",
+                                     "xargs -r apt-get install -y < /tmp/runtime.deps"])
+def test_a_list_copied_to_a_file_is_read_for_the_final_image(knowledge, tmp_path, install):
+    """what the list installs is what the final image has: libpq5 for the program the build links with -lpq."""
     text = ("FROM ubuntu:24.04 AS build\nRUN apt-get update && apt-get install -y g++ make libpq-dev\n"
             "COPY . /src\nRUN make -C /src\nFROM ubuntu:24.04\nCOPY runtime.deps /tmp/runtime.deps\n"
-            "RUN apt-get update && apt-get install -y $(cat /tmp/runtime.deps)\nCOPY --from=build /src/app /app\n")
+            f"RUN apt-get update && {install}\nCOPY --from=build /src/app /app\n")
     makefile = "app:\n\tcc -o app a.c -lpq\n"
     assert ("MI412", 8) in found(knowledge, text, {"runtime.deps": "tzdata\n", "Makefile": makefile}, tmp_path)
     assert ("MI412", 8) not in found(knowledge, text, {"runtime.deps": "libpq5\n", "Makefile": makefile},
