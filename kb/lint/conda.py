@@ -33,6 +33,17 @@ def spec_name(spec: str) -> str:
     return _SPEC_END.split(spec, maxsplit=1)[0].strip().lower()
 
 
+def _explicit(spec: str) -> str:
+    """A line of an explicit spec file (`conda list --explicit`, conda-lock) is a package's URL: .../linux-64/
+    py-opencv-4.9.0-py312h1234_0.conda is py-opencv; any other spec is itself."""
+    spec = spec.strip()
+    base = posixpath.basename(spec)
+    for ext in (".conda", ".tar.bz2"):
+        if ("://" in spec or spec.startswith("/")) and base.endswith(ext) and base.count("-") >= 2:
+            return base[:-len(ext)].rsplit("-", 2)[0]
+    return spec
+
+
 def is_conda_install(argv: list[str]) -> bool:
     """`conda install ...`, `mamba create ...`, `micromamba install ...`, `conda env create|update -f F`."""
     prog = posixpath.basename(argv[0]) if argv else ""
@@ -64,18 +75,18 @@ def names(context_dir: str | None, args: list[str], sub: str = "", where: str | 
 
 def environment(context_dir: str | None, name: str) -> tuple[list[str], list[str]]:
     """(conda names, pip names) of an environment.yml (`dependencies:` and its `- pip:` list) or of an explicit
-    spec file (one spec a line), looked up in the context as written, else by its base name."""
+    spec file (one spec or, after @EXPLICIT, one package URL a line), looked up in the context as written, else by its base name."""
     if not context_dir or "$" in name:
         return [], []
     from ..evidence.errors import read_project_file
     from ..evidence.textscan import pep503
 
-    text = read_project_file(context_dir, name.lstrip("/")) or read_project_file(context_dir, posixpath.basename(name))
+    text = read_project_file(context_dir, name) or read_project_file(context_dir, posixpath.basename(name))
     if not text:
         return [], []
     lines = text.splitlines()[:MAX_ENV_LINES]
     if not name.endswith((".yml", ".yaml")):  # conda install --file specs.txt: a spec a line
-        return [spec_name(ln.split("#", 1)[0]) for ln in lines if ln.split("#", 1)[0].strip()
+        return [spec_name(_explicit(ln.split("#", 1)[0])) for ln in lines if ln.split("#", 1)[0].strip()
                 and not ln.startswith("@")], []
     conda: list[str] = []
     pip: list[str] = []
@@ -85,7 +96,7 @@ def environment(context_dir: str | None, name: str) -> tuple[list[str], list[str
         if not line.strip():
             continue
         indent = len(line) - len(line.lstrip())
-        if indent == 0:
+        if indent == 0 and not (in_deps and line.startswith("- ")):  # a list may start at its key's column
             in_deps, pip_indent = line.startswith("dependencies:"), None
             continue
         if not in_deps:

@@ -79,9 +79,12 @@ def _reveal(ctx, dirs, text, cwd, env, depth, budget, cache) -> str:
     out, changed, previous = [], False, None
     for part, separator in _with_separators(text):
         if part.lstrip().startswith(("cd ", "pushd ")):  # where the scripts and lists after it are looked up
-            argv = _command(part)
-            if len(argv) > 1 and not argv[1].startswith("-"):
-                cwd = abspath(expand(argv[1], env, "x"), cwd)
+            argv = _command(part)[1:]
+            while argv and argv[0].startswith("-") and argv[0] not in ("-", "--"):  # cd -P DIR: DIR (no value)
+                argv = argv[1:]
+            argv = argv[1:] if argv[:1] == ["--"] else argv
+            if argv and not argv[0].startswith("-"):  # `cd -` goes back to a directory lint does not follow
+                cwd = abspath(expand(argv[0], env, "x"), cwd)
         new = _part(ctx, dirs, part, previous if separator == "|" else None, cwd, env, depth, budget, cache)
         previous = part
         if new is not None:

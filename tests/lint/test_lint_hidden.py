@@ -42,7 +42,9 @@ def found(knowledge, text, files=None, tmp_path=None, ignore=("MI414", "MI411"))
 
 @pytest.mark.parametrize("run", ["/src/tools/build.sh", "bash /src/tools/build.sh", "cd /src && ./tools/build.sh",
                                  "cd /src && sh -e tools/build.sh", "cd /src/tools && . ./build.sh",
-                                 "cd /src && env CI=1 bash -x -- tools/build.sh", "sh -c '/src/tools/build.sh'"])
+                                 "cd /src && env CI=1 bash -x -- tools/build.sh", "sh -c '/src/tools/build.sh'",
+                                 "cd /src && sh -c './tools/build.sh'", "cd /src && bash -ec 'cd tools && ./build.sh'",
+                                 "cd -P /src && ./tools/build.sh", "cd -- /src/tools && ./build.sh"])
 def test_a_script_run_from_the_context_is_read_as_part_of_the_run(knowledge, tmp_path, run):
     text = f"FROM ubuntu:24.04\nCOPY . /src/\nRUN {run}\nCMD [\"/usr/local/bin/app\"]\n"
     assert ("MI440", 3) in found(knowledge, text, {"tools/build.sh": BUILD_SH}, tmp_path)
@@ -59,14 +61,53 @@ def test_a_script_copied_on_its_own_is_found_where_the_copy_put_it(knowledge, tm
             [("MI440", 3)], copy
 
 
-def test_a_script_in_a_bind_mount_of_the_context_is_read(knowledge, tmp_path):
+@pytest.mark.parametrize("mount, path", [("type=bind,source=tools,target=/mnt/tools", "/mnt/tools/build.sh"),
+                                         ("type=bind,src=tools,dst=/mnt/tools", "/mnt/tools/build.sh"),
+                                         ("source=tools,destination=/mnt/tools", "/mnt/tools/build.sh"),
+                                         ("type=bind,target=/mnt", "/mnt/tools/build.sh"),  # the whole context
+                                         ("target=/mnt", "/mnt/tools/build.sh")])
+def test_a_script_in_a_bind_mount_of_the_context_is_read(knowledge, tmp_path, mount, path):
+    text = f"FROM debian:bookworm-slim\nRUN --mount={mount} --mount=type=cache,target=/var/cache/apt bash {path}\n"
+    assert found(knowledge, text, {"tools/build.sh": BUILD_SH}, tmp_path) == [("MI440", 2)]
+
+
+def test_a_script_in_another_stages_bind_mount_is_not_read(knowledge, tmp_path):
     text = ("FROM debian:bookworm-slim\n"
             "RUN --mount=type=bind,source=tools,target=/mnt/tools --mount=type=cache,target=/var/cache/apt "
             "bash /mnt/tools/build.sh\n")
-    assert found(knowledge, text, {"tools/build.sh": BUILD_SH}, tmp_path) == [("MI440", 2)]
     other = text.replace("type=bind,source=tools", "type=bind,from=builder,source=/tools")  # another stage's files
     assert found(knowledge, "FROM debian:bookworm-slim AS builder\n" + other, {"tools/build.sh": BUILD_SH},
                  tmp_path) == []
+
+
+@pytest.mark.parametrize("run", ["$TOOLS/build.sh", "bash ${TOOLS}/build.sh", ". $TOOLS/build.sh"])
+def test_a_script_named_through_a_variable_is_read(knowledge, tmp_path, run):
+    text = f"FROM debian:bookworm-slim\nCOPY . /src/\nENV TOOLS=/src/tools\nRUN {run}\n"
+    assert found(knowledge, text, {"tools/build.sh": BUILD_SH}, tmp_path) == [("MI440", 4)]
+    text = f"FROM debian:bookworm-slim\nCOPY . /src/\nRUN {run}\n"  # TOOLS unset: lint cannot tell which file
+    assert found(knowledge, text, {"tools/build.sh": BUILD_SH}, tmp_path) == []
+
+
+@pytest.mark.parametrize("run", ["dos2unix /src/tools/build.sh", "cat /src/tools/build.sh",
+                                 "chmod +x /src/tools/build.sh && cp /src/tools/build.sh /usr/local/bin/",
+                                 "sed -i 's/sudo //' /src/tools/build.sh"])
+def test_a_command_that_names_a_script_without_running_it_does_not_run_it(knowledge, tmp_path, run):
+    text = f"FROM debian:bookworm-slim\nCOPY . /src/\nRUN {run}\n"
+    assert found(knowledge, text, {"tools/build.sh": BUILD_SH}, tmp_path) == []
+
+
+@pytest.mark.parametrize("run", ["sh -c", "bash -ec", "sh -c && /src/tools/build.sh"])
+def test_a_shell_option_c_without_its_string_is_not_a_command(knowledge, tmp_path, run):
+    """`sh -c` with nothing after it is an error of the shell's, not a command line to read (and no crash)."""
+    text = f"FROM debian:bookworm-slim\nCOPY . /src/\nRUN {run}\n"
+    expected = [("MI440", 3)] if "build.sh" in run else []
+    assert found(knowledge, text, {"tools/build.sh": BUILD_SH}, tmp_path) == expected
+
+
+def test_a_cd_option_is_not_the_directory(knowledge, tmp_path):
+    """`cd -P .` stays where WORKDIR is: the script is looked up there, not in a directory named -P."""
+    text = "FROM debian:bookworm-slim\nWORKDIR /src\nCOPY . .\nRUN cd -P . && ./tools/build.sh\n"
+    assert found(knowledge, text, {"tools/build.sh": BUILD_SH}, tmp_path) == [("MI440", 4)]
 
 
 def test_a_script_that_is_not_a_shell_script_is_not_read(knowledge, tmp_path):
@@ -138,6 +179,8 @@ LIST_RUNS = [
     "cat /src/deps/build.deps | xargs apt-get purge -y --auto-remove",
     "xargs -a /src/deps/build.deps apt-get install -y && make && "
     "apt-get purge -y --auto-remove $(< /src/deps/build.deps)",
+    "xargs --arg-file /src/deps/build.deps apt-get install -y && make && "
+    "xargs --arg-file=/src/deps/build.deps apt-get purge -y --auto-remove",
     "apt-get install -y $(cat /src/deps/build.deps | grep -v '^#' | tr '\\n' ' ') && make && "
     "apt-get purge -y --auto-remove $(sed -e 's/#.*//' /src/deps/build.deps)",
 ]
@@ -153,16 +196,32 @@ def test_package_lists_read_from_files_are_the_packages(knowledge, tmp_path, run
     assert found(knowledge, text, files, tmp_path / "tools-only") == []
 
 
+@pytest.mark.parametrize("folder", ["deps", "X11/deps", "ci/Xenial"])
+def test_a_glob_names_the_lists_of_its_directory(knowledge, tmp_path, folder):
+    text = (f"FROM ubuntu:24.04\nCOPY . /src/\nRUN apt-get install -y $(cat /src/{folder}/*.deps) && make && "
+            f"apt-get purge -y --auto-remove $(cat /src/{folder}/*.deps)\n")
+    files = {f"{folder}/build.deps": "g++\nmake\n", f"{folder}/libs.deps": "libboost-regex-dev\n"}
+    assert found(knowledge, text, files, tmp_path) == [("MI440", 3)]
+    text = text.replace(f"/src/{folder}/", "/src/*/")  # a glob in a directory's name: not followed
+    assert found(knowledge, text, files, tmp_path / "dirglob") == []
+
+
 def test_a_list_filtered_to_some_of_its_lines_is_not_read_as_all_of_them(knowledge, tmp_path):
     text = ("FROM ubuntu:24.04\nCOPY . /src/\nRUN apt-get install -y $(cat /src/deps | grep -E '^lib') && make && "
             "apt-get purge -y --auto-remove $(cat /src/deps | grep '^(g|m)')\n")
     assert found(knowledge, text, {"deps": "g++\nmake\nlibboost-regex-dev\n"}, tmp_path) == []
 
 
-def test_a_list_copied_to_a_file_is_read_for_the_final_image(knowledge, tmp_path):
+@pytest.mark.parametrize("install", ["apt-get install -y $(cat /tmp/runtime.deps)",
+                                     "xargs --arg-file /tmp/runtime.deps apt-get install -y",
+                                     "xargs --arg-file=/tmp/runtime.deps apt-get install -y",
+                                     "xargs -a /tmp/runtime.deps apt-get install -y",
+                                     "xargs -r apt-get install -y < /tmp/runtime.deps"])
+def test_a_list_copied_to_a_file_is_read_for_the_final_image(knowledge, tmp_path, install):
+    """what the list installs is what the final image has: libpq5 for the program the build links with -lpq."""
     text = ("FROM ubuntu:24.04 AS build\nRUN apt-get update && apt-get install -y g++ make libpq-dev\n"
             "COPY . /src\nRUN make -C /src\nFROM ubuntu:24.04\nCOPY runtime.deps /tmp/runtime.deps\n"
-            "RUN apt-get update && apt-get install -y $(cat /tmp/runtime.deps)\nCOPY --from=build /src/app /app\n")
+            f"RUN apt-get update && {install}\nCOPY --from=build /src/app /app\n")
     makefile = "app:\n\tcc -o app a.c -lpq\n"
     assert ("MI412", 8) in found(knowledge, text, {"runtime.deps": "tzdata\n", "Makefile": makefile}, tmp_path)
     assert ("MI412", 8) not in found(knowledge, text, {"runtime.deps": "libpq5\n", "Makefile": makefile},
