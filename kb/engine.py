@@ -23,8 +23,9 @@ durable-rules 2.0.28 has traps this module exists to contain (shared/DURABLE_RUL
        the garbage collector may drop an Engine while a consultation runs, so freeing is queued.
   P14  durable's Python layer mutates the definition dict it is given: the C engine here gets fresh JSON instead.
   (new) deleting a process's first session when no rule fired in it corrupts the C heap (a segmentation fault or
-       `free(): invalid size`, depending on the memory layout): run() opens no session when no rule can fire from
-       the facts given, which is exact, since every rule whose conditions the given facts meet fires.
+       `free(): invalid size`, depending on the memory layout; also a new ruleset's first session): run() opens no
+       session when no rule can fire from the facts given, which is exact, since every rule whose conditions the
+       given facts meet, each with a fact of its own, fires.
 """
 from __future__ import annotations
 
@@ -188,6 +189,44 @@ def _can_hold(cond: Condition, values: set[str] | None) -> bool:
     return not values.isdisjoint(cond.values)
 
 
+def _can_meet(conds: tuple[Condition, ...], known: dict[str, set[str]]) -> bool:
+    """Whether the known facts meet every condition, a distinct fact for each: two conditions on one fact (which no
+    rule file can write, `when` being a mapping) need two of its values, as durable-rules fires only then."""
+    by_fact: dict[str, list[Condition]] = {}
+    for c in conds:
+        by_fact.setdefault(c.fact, []).append(c)
+    for name, group in by_fact.items():
+        values = known.get(name)
+        if len(group) == 1:
+            if not _can_hold(group[0], values):
+                return False
+        elif not values or not _distinct(group, sorted(values)):
+            return False
+    return True
+
+
+def _meets(cond: Condition, value: str) -> bool:
+    if cond.values == ("*",):
+        return True
+    return (value not in cond.values) if cond.negate else (value in cond.values)
+
+
+def _distinct(group: list[Condition], values: list[str]) -> bool:
+    """Whether each condition of `group` can have a value of its own (a bipartite matching, by augmenting paths)."""
+    owner: dict[str, int] = {}
+
+    def place(i: int, seen: set[str]) -> bool:
+        for v in values:
+            if v not in seen and _meets(group[i], v):
+                seen.add(v)
+                if v not in owner or place(owner[v], seen):
+                    owner[v] = i
+                    return True
+        return False
+
+    return all(place(i, set()) for i in range(len(group)))
+
+
 def live_rulesets() -> int:
     """How many rulesets the C engine holds for us (for tests: a load-reload loop must keep this flat)."""
     return len(_rulesets)
@@ -344,11 +383,12 @@ class Engine:
         return first_error
 
     def _can_fire(self, facts: Iterable[Fact]) -> bool:
-        """Whether some rule's every condition is met by the facts given: if none is, nothing can ever fire."""
+        """Whether some rule's every condition is met by the facts given, each by a fact of its own (durable-rules
+        matches a rule's patterns with distinct facts): if none is, nothing can ever fire."""
         known: dict[str, set[str]] = {}
         for f in facts:
             known.setdefault(f.name, set()).add(f.value)
-        return any(all(_can_hold(c, known.get(c.fact)) for c in rule.when) for rule in self.rules)
+        return any(_can_meet(rule.when, known) for rule in self.rules)
 
     def _end(self, sid: str, quiet: bool = False) -> None:
         self._trail.clear()

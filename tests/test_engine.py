@@ -70,3 +70,28 @@ def test_results_serialise_to_json(consult):
     assert set(data) == {"plans", "assumptions", "facts", "rejected", "no_plan_reason", "warnings"}
     plan = data["plans"][0]
     assert {"final_image", "build_image", "changes", "dockerfile", "justification"} <= set(plan)
+
+
+_ONE_FACT_TWO_CONDITIONS = """
+from kb.engine import Engine
+from kb.model import Condition, Fact, Rule
+rule = Rule("MI901", "n", "infer", (Condition("a", ("x",)), Condition("a", ("y",), negate=True)), (("b", "1"),),
+            "s", "w", ("A1",))
+print([j.rule_id for j in Engine([rule]).run([Fact("a", "x")])])  # a new ruleset's first session
+print([j.rule_id for j in Engine([rule]).run([Fact("a", "x"), Fact("a", "z")])])
+either = Rule("MI902", "m", "infer", (Condition("a", ("x", "z")), Condition("a", ("x",))), (("b", "2"),), "s", "w",
+              ("A1",))  # a=x must go to the second condition, a=z to the first
+print([j.rule_id for j in Engine([either]).run([Fact("a", "x"), Fact("a", "z")])])
+"""
+
+
+def test_two_conditions_on_one_fact_need_two_of_its_values_and_one_value_ends_quietly():
+    """durable-rules matches each pattern of a rule with a fact of its own: `a is x` and `a is not y` are met by
+    a=x and a=z, not by a=x alone. A consultation where nothing fires must not open a session (deleting a new
+    ruleset's first session when no rule fired crashes the C engine), so it runs in a child process."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", _ONE_FACT_TWO_CONDITIONS], capture_output=True, text=True,
+                          timeout=120)
+    assert (done.returncode, done.stdout) == (0, "[]\n['MI901']\n['MI902']\n"), done.stderr[-2000:]

@@ -85,6 +85,9 @@ def test_aliases_give_the_same_values_again():
     ("&a [*a]\n", 1, "an alias refers to a collection that contains it"),
     ("[" * (MAX_DEPTH + 6) + "]" * (MAX_DEPTH + 6), 1, f"nested more than {MAX_DEPTH} levels deep"),
     ("a: [1, 2\n", 2, "did not find expected ',' or ']'"),
+    # an error of the reader, before any line is known: line 0, libyaml's words (the file's place is in them)
+    ("a: b\x01\n", 0, 'unacceptable character #x0001: control characters are not allowed in "<unicode string>", '
+                      "position 4"),
     # 9^7 = 4.8 million scalars through aliases: refused at the millionth, an `x` of line 1 met again through them
     ("a: &a [x,x,x,x,x,x,x,x,x]\n" + "".join(f"{n}: &{n} [{', '.join([f'*{p}'] * 9)}]\n"
                                             for p, n in zip("abcdef", "bcdefg")), 1,
@@ -94,3 +97,18 @@ def test_refusals_name_the_line(text, line, message):
     with pytest.raises(YamlError) as e:
         parse_yaml(text)
     assert (e.value.line, e.value.message) == (line, message)
+
+
+def _nested(levels: int) -> str:
+    """`levels` + 1 mappings, each the value of the one before, one per line: mapping N starts on line N."""
+    return "".join("  " * i + "k:\n" for i in range(levels)) + "  " * levels + "k: end\n"
+
+
+def test_a_file_nested_exactly_max_depth_levels_is_read_and_one_more_is_refused_naming_its_line():
+    doc = parse_yaml(_nested(MAX_DEPTH - 1))  # the top mapping and MAX_DEPTH - 1 below it: MAX_DEPTH in all
+    for _ in range(MAX_DEPTH - 1):
+        doc = doc["k"]
+    assert doc == {"k": "end"}
+    with pytest.raises(YamlError) as e:
+        parse_yaml(_nested(MAX_DEPTH))
+    assert (e.value.line, e.value.message) == (MAX_DEPTH + 1, f"nested more than {MAX_DEPTH} levels deep")

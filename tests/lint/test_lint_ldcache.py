@@ -128,3 +128,43 @@ def test_the_walk_looks_at_a_directory_once_however_often_it_installs_there():
     with within():
         walk.commands([["cd", deep]] + [["make", "install"]] * 50_000, 7, "/", {})
     assert len(walk.open) == 50_000 and walk.open[0] == (7, "make install", "libx")
+
+
+@pytest.mark.parametrize("run,flagged", [
+    ("cd /tmp/libuv && prefix=/usr make install", False),            # make's own variable, from its environment
+    ("cd /tmp/libuv && PREFIX=/opt/uv make install", False),
+    ("cd /tmp/libuv && prefix=/usr/local make install", True),
+    ("cd /tmp/libuv && ./configure --prefix=$INSTALL_ROOT && make install", False),  # a prefix lint cannot know
+    ("cd /tmp/libuv && ./configure --libdir=/usr/local/lib64 && make install", False),  # not the directory
+    ("cd /tmp/libuv && ./configure --libdir=$LIBDIR && make install", False),
+])
+def test_a_prefix_or_libdir_set_elsewhere_keeps_mi495_quiet(knowledge, run, flagged):
+    text = f"FROM debian:bookworm\nRUN apt-get update && apt-get install -y build-essential\nRUN {run}\nCMD [\"bash\"]\n"
+    assert [m[0] for m in mi495(knowledge, text)] == ([3] if flagged else [])
+
+
+def test_the_message_names_the_step_shortened_and_a_boost_build_project_not_named_like_a_library(knowledge):
+    text = "FROM debian:bookworm\nRUN cd /tmp/htslib && make -j4 V=1 install prefix=/usr/local\n"
+    [(_line, _sev, message, _fix)] = mi495(knowledge, text)
+    assert message.startswith("make -j4 V=1 install ... installs htslib into /usr/local/lib of debian:bookworm")
+    text = "FROM debian:bookworm\nWORKDIR /src/app\nRUN ./b2 install\n"
+    [(line, _sev, message, _fix)] = mi495(knowledge, text)
+    assert line == 3 and message.startswith("./b2 install installs the Boost.Build project into /usr/local/lib")
+
+
+def test_an_exec_form_install_counts_as_the_shell_form_does(knowledge):
+    text = 'FROM debian:bookworm\nWORKDIR /tmp/htslib\nRUN ["make", "install"]\nCMD ["tabix"]\n'
+    assert [m[0] for m in mi495(knowledge, text)] == [3]
+    assert mi495(knowledge, text.replace("CMD", 'RUN ["ldconfig"]\nCMD')) == []
+
+
+@pytest.mark.parametrize("build", [
+    "ARG SRC=/tmp/htslib\nFROM debian:bookworm AS build\nARG SRC\nWORKDIR ${SRC}\nRUN ./configure && make install\n",
+    "FROM debian:bookworm AS build\nENV SRC=/tmp/htslib\nWORKDIR $SRC\nRUN ./configure && make install\n",
+    'FROM debian:bookworm AS build\nWORKDIR /tmp/htslib\nRUN ["make", "install"]\n',
+])
+def test_a_builder_installing_through_a_variable_or_an_exec_form_is_seen_when_its_lib_is_copied(knowledge, build):
+    text = build + "FROM debian:bookworm-slim\nCOPY --from=build /usr/local/lib/ /usr/local/lib/\nCMD [\"tabix\"]\n"
+    line = text.splitlines().index("COPY --from=build /usr/local/lib/ /usr/local/lib/") + 1
+    [(found, _sev, message, _fix)] = mi495(knowledge, text)
+    assert found == line and "installs htslib into /usr/local/lib of debian:bookworm-slim" in message
