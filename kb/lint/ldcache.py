@@ -114,13 +114,14 @@ class _Walk:
     def run(self, text: str, line: int, cwd: str, env: dict) -> str:
         return self.commands(simple_commands(text), line, cwd, env)
 
-    def instruction(self, run, cwd: str, env: dict) -> str:
-        """One RUN: its shell text, or an exec form's one command (`RUN ["make", "install"]` installs as well)."""
+    def instruction(self, run, cwd: str, env: dict) -> None:
+        """One RUN, started in `cwd`: its shell text, or an exec form's one command (`RUN ["make", "install"]`
+        installs as well)."""
         if run.exec_form:
             if run.argv:
                 self.commands([list(run.argv)], run.line, cwd, env)
-            return cwd  # no shell: no cd
-        return self.run(run.command, run.line, cwd, env)
+        else:
+            self.run(run.command, run.line, cwd, env)
 
     def commands(self, commands: list[list[str]], line: int, cwd: str, env: dict) -> str:
         """Walk one RUN's simple commands (argv lists); the working directory after them."""
@@ -209,10 +210,9 @@ def uncached_libraries(a: "Analysis"):
     after it puts in the loader's cache."""
     walk = _Walk()
     walks: dict[int, _Walk] = {}
+    env, cwd = dict(a.global_args), "/"  # a stage built FROM another keeps its ENV and WORKDIR
     for info in _lineage(a, a.final.index):
         stage = info.stage
-        env = dict(a.global_args)
-        cwd = "/"
         runs = {r.line: r for r in stage.runs}
         copies = {cf.line: cf for cf in stage.copy_from}
         for ins in stage.instructions[1:]:
@@ -222,7 +222,7 @@ def uncached_libraries(a: "Analysis"):
             elif ins.cmd == "WORKDIR" and ins.args:
                 cwd = abspath(expand(ins.args[0], env, "x"), cwd)
             elif ins.cmd == "RUN" and ins.line in runs:
-                cwd = walk.instruction(runs[ins.line], cwd, env)
+                walk.instruction(runs[ins.line], cwd, env)  # each RUN starts in the WORKDIR: a cd ends with it
             elif ins.cmd == "COPY" and ins.line in copies:
                 cf = copies[ins.line]
                 if cf.stage_index is None or not _copies_local_lib(cf.sources, cf.dest):
@@ -238,16 +238,16 @@ def uncached_libraries(a: "Analysis"):
 
 def _source_walk(a: "Analysis", index: int) -> _Walk:
     walk = _Walk()
+    env, cwd = dict(a.global_args), "/"
     for info in _lineage(a, index):
         runs = {r.line: r for r in info.stage.runs}
-        env, cwd = dict(a.global_args), "/"
         for ins in info.stage.instructions[1:]:
             if ins.cmd == "ENV":  # as in the final image's stages: a WORKDIR or a RUN may name what it sets
                 env.update(zip(ins.args[0::2], (unquote(v) for v in ins.args[1::2])))
             elif ins.cmd == "WORKDIR" and ins.args:
                 cwd = abspath(expand(ins.args[0], env, "x"), cwd)
             elif ins.cmd == "RUN" and ins.line in runs:
-                cwd = walk.instruction(runs[ins.line], cwd, env)
+                walk.instruction(runs[ins.line], cwd, env)
     return walk
 
 

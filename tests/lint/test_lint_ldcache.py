@@ -168,3 +168,13 @@ def test_a_builder_installing_through_a_variable_or_an_exec_form_is_seen_when_it
     line = text.splitlines().index("COPY --from=build /usr/local/lib/ /usr/local/lib/") + 1
     [(found, _sev, message, _fix)] = mi495(knowledge, text)
     assert found == line and "installs htslib into /usr/local/lib of debian:bookworm-slim" in message
+
+
+def test_each_run_starts_in_the_workdir_and_a_stage_keeps_its_bases(knowledge):
+    # Docker starts every RUN in the WORKDIR: a cd ends with its RUN, so the install below runs in /app, a directory
+    # not named like a library, and says nothing; a stage built FROM another keeps the other's WORKDIR
+    base = ("FROM debian:bookworm-slim AS base\nRUN apt-get update && apt-get install -y build-essential\n"
+            "WORKDIR {workdir}\nFROM base\nRUN cd /opt/libfoo-1.0 && ./configure\nRUN make install\nCMD [\"/app/x\"]\n")
+    assert mi495(knowledge, base.format(workdir="/app")) == []
+    [(line, severity, message, _fix)] = mi495(knowledge, base.format(workdir="/opt/libfoo-1.0"))
+    assert (line, severity) == (6, "warning") and "libfoo-1.0" in message
