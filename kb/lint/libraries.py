@@ -21,8 +21,21 @@ if TYPE_CHECKING:
 # `Analysis` and `StageInfo` in annotations are kb.lint.stages' classes, which import this module: named, never
 # imported (annotations are not evaluated here)
 
-#: Debian run-time library packages carry their soname's version (libssl3, libpq5, libevent-2.1-7, libcairo2)
-_RUNTIME_LIB = re.compile(r"lib[a-z0-9+.-]*\d[a-z0-9+.-]*")
+#: the characters of a Debian run-time library package's name after "lib" (libssl3, libpq5, libevent-2.1-7)
+_LIB_NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789+.-")
+
+
+def _runtime_lib_name(package: str) -> bool:
+    """Is `package` named as Debian names run-time library packages, with its soname's version (libssl3, libpq5,
+    libevent-2.1-7, libcairo2)? What `lib[a-z0-9+.-]*\\d[a-z0-9+.-]*` fullmatches, read in one pass: that pattern
+    backtracks quadratically on a long word of digits that ends in another character."""
+    if not package.startswith("lib"):
+        return False
+    rest = package[3:]
+    odd = [c for c in rest if c not in _LIB_NAME_CHARS]
+    if not odd:
+        return any("0" <= c <= "9" for c in rest)
+    return len(odd) == 1 and odd[0].isdecimal()  # \d: any decimal digit, once
 _NOT_RUNTIME = ("-dev", "-doc", "-dbg", "-bin", "-utils", "-tools", "-common", "-data", "-perl", "-java")
 #: the shared objects of the C library itself (glibc's libpthread.so.0, libresolv.so.2 ...; musl's libc.so has them)
 GLIBC_PARTS = {"libc", "libpthread", "libdl", "libm", "librt", "libresolv", "libutil", "libanl"}
@@ -79,7 +92,7 @@ class Libraries:
             return lib_stem(entry["name"]) if entry.get("runtime") else None
         if package.startswith("lib") and package.endswith("-dev"):
             return lib_stem(package[:-4])  # Debian policy: libfoo-dev goes with libfoo<soversion>
-        if _RUNTIME_LIB.fullmatch(package) and not package.endswith(_NOT_RUNTIME):
+        if _runtime_lib_name(package) and not package.endswith(_NOT_RUNTIME):
             return lib_stem(package)  # the run-time package itself, installed for the build
         return None
 

@@ -189,3 +189,14 @@ def test_cmake_target_link_libraries_calls_that_never_close(knowledge, tmp_path)
             "RUN cmake -S /s -B /o && cmake --build /o\nFROM scratch\n"
             "COPY --from=b /lib64/ld-linux-x86-64.so.2 /lib64/\nCOPY --from=b /o/app /app\n")
     assert "MI412" not in [r for r, _ in rules(knowledge, text, tmp_path)]
+
+
+def test_a_package_name_of_many_digits_ending_in_another_character(knowledge):
+    """kb/lint/libraries.py: `lib[a-z0-9+.-]*\\d[a-z0-9+.-]*`, fullmatched against every package the final image
+    installs, backtracked quadratically on a long word of digits that ends outside the class: about 10 s for each
+    word of 60,000 (a Dockerfile line holds at most 65,535 characters, but a RUN continues over many lines)."""
+    words = " \\\n ".join(f"lib{'1' * 60_000}{c}" for c in "!?%^")
+    text = ("FROM debian:bookworm-slim AS b\nRUN apt-get install -y libssl-dev gcc\nCOPY main.c .\n"
+            "RUN gcc -o /app main.c -lssl\nFROM debian:bookworm-slim\n"
+            f"RUN apt-get install -y {words} \\\n libssl3\nCOPY --from=b /app /app\n")
+    assert "MI412" not in [r for r, _ in rules(knowledge, text)]
