@@ -6,8 +6,9 @@ SQLite through mattn/go-sqlite3 and a CLI that does not lists go-sqlite3 once, a
 is in the build context, the packages a build reaches are walked from its target: the target's directory, then each
 import path under the module's own path (go.mod's `module` line) maps to the directory below go.mod's, and so on.
 An import of a cgo-only module by a reached file is the proof (a file whose //go:build line requires cgo is left
-out: a CGO_ENABLED=0 build does not compile it); a reached package with no visible source, a target
-lint cannot place (`./...`, a variable, a path outside the module) or a walk cut short make it "cannot tell".
+out: a CGO_ENABLED=0 build does not compile it); a reached package with no visible source, a reached import of
+another module's package (it may import the cgo-only module in turn: a GORM SQLite driver imports go-sqlite3), a
+target lint cannot place (`./...`, a variable, a path outside the module) or a walk cut short make it "cannot tell".
 
 Bounded: at most MAX_PACKAGES directories and the files the context scan already listed (kb/lint/context.py caps
 them at MAX_CONTEXT_FILES), each read once (kb.evidence.errors.read_project_file: inside the context only, at most
@@ -62,6 +63,7 @@ def cgo_imports_reached(context_dir: str, tree: GoTree, start: str, modules: tup
     for f in tree.files:
         by_dir.setdefault(posixpath.dirname(f), []).append(f)
     found: list[str] = []
+    others = False  # a reached file imports another module's package, which may import a cgo-only one in turn
     seen = {start}
     todo = [start]
     while todo:
@@ -81,15 +83,17 @@ def cgo_imports_reached(context_dir: str, tree: GoTree, start: str, modules: tup
                 for mod in modules:
                     if path == mod or path.startswith(mod + "/"):
                         found.append(f"{mod} ({rel}:{line})")
-                if path == tree.module or path.startswith(tree.module + "/"):
-                    sub = posixpath.normpath(posixpath.join(tree.root, path[len(tree.module):].lstrip("/")))
-                    sub = "" if sub == "." else sub
-                    if sub not in seen:
-                        seen.add(sub)
-                        todo.append(sub)
+                if not (path == tree.module or path.startswith(tree.module + "/")):
+                    others = others or "." in path.split("/", 1)[0]  # the standard library's paths have no dot
+                    continue
+                sub = posixpath.normpath(posixpath.join(tree.root, path[len(tree.module):].lstrip("/")))
+                sub = "" if sub == "." else sub
+                if sub not in seen:
+                    seen.add(sub)
+                    todo.append(sub)
     if found:
         return tuple(dict.fromkeys(found))
-    return () if tree.complete else None
+    return () if tree.complete and not others else None
 
 
 def reached(a, info, built, cwd: str, context: tuple) -> tuple[str, ...] | None:

@@ -56,7 +56,15 @@ def test_the_target_by_import_path_and_from_a_subdirectory(knowledge, tmp_path):
 def test_go_mod_alone_is_a_warning_that_says_the_package_is_not_visible(knowledge, tmp_path):
     [(rule, severity, msg)] = cgo(knowledge, dockerfile("./cmd/cli"), {"go.mod": GO_MOD}, tmp_path)
     assert (rule, severity) == ("MI410", "warning")
-    assert "whether ./cmd/cli imports it is not visible in the build context" in msg
+    assert "whether ./cmd/cli imports it, itself or through another module's package, is not visible" in msg
+
+
+def test_a_package_of_another_module_may_import_it_in_turn_so_it_is_a_warning(knowledge, tmp_path):
+    # a GORM SQLite driver imports go-sqlite3: go.mod lists it (indirect), the CLI's own source never names it
+    client = 'package client\n\nimport (\n\t"fmt"\n\n\t"gorm.io/driver/sqlite"\n)\n\nfunc Run() { fmt.Println(sqlite.Open) }\n'
+    [(rule, severity, _msg)] = cgo(knowledge, dockerfile("./cmd/cli"), dict(TREE, **{"internal/client/client.go": client}),
+                                   tmp_path)
+    assert (rule, severity) == ("MI410", "warning")
 
 
 @pytest.mark.parametrize("missing", ["internal/client/client.go", "cmd/cli/main.go"])
