@@ -67,31 +67,36 @@ def _ryml_walker():
         probe.value, probe.style = value, None
         return _scalar(probe)
 
-    def walk(tree, node: int):
+    def walk(tree, node: int, locate=None):
+        """The value of `node`; `locate`, when given, is called with each key's text in document order."""
         t = typ(tree, node)
         if t & is_map:
             out = {}
             c = first(tree, node)
             while c != none:
                 kt = typ(tree, c)
-                out[str(text(key(tree, c), bool(kt & plain_key)))] = walk(tree, c)
+                k = key(tree, c)
+                if locate is not None:
+                    locate(k)
+                out[str(text(k, bool(kt & plain_key)))] = walk(tree, c, locate)
                 c = following(tree, c)
             return out
         if t & is_seq:
             out = []
             c = first(tree, node)
             while c != none:
-                out.append(walk(tree, c))
+                out.append(walk(tree, c, locate))
                 c = following(tree, c)
             return out
         return text(val(tree, node), bool(t & plain_val))
 
+    def document(tree) -> int:
+        root = tree.root_id()
+        return first(tree, root) if typ(tree, root) & _R.STREAM else root  # a stream of one document
+
     def read(data: bytes):
         tree = ryml.parse_in_arena(data)
-        root = tree.root_id()
-        if typ(tree, root) & _R.STREAM:  # a stream of one document
-            root = first(tree, root)
-        return walk(tree, root)
+        return walk(tree, document(tree))
 
     same = _R._same_ptr
 
@@ -105,7 +110,7 @@ def _ryml_walker():
         cursor = line = 0
         lines = []
 
-        def locate(k) -> int:
+        def locate(k) -> None:
             nonlocal cursor, line
             raw = bytes(k)
             at = data.find(raw, cursor)
@@ -115,33 +120,9 @@ def _ryml_walker():
                 raise LookupError("key not found in the text")
             line += data.count(b"\n", cursor, at)
             cursor = at + len(raw)
-            return line + 1
+            lines.append(line + 1)
 
-        def walk_lines(node: int):
-            t = typ(tree, node)
-            if t & is_map:
-                out = {}
-                c = first(tree, node)
-                while c != none:
-                    kt = typ(tree, c)
-                    k = key(tree, c)
-                    lines.append(locate(k))
-                    out[str(text(k, bool(kt & plain_key)))] = walk_lines(c)
-                    c = following(tree, c)
-                return out
-            if t & is_seq:
-                out = []
-                c = first(tree, node)
-                while c != none:
-                    out.append(walk_lines(c))
-                    c = following(tree, c)
-                return out
-            return text(val(tree, node), bool(t & plain_val))
-
-        root = tree.root_id()
-        if typ(tree, root) & _R.STREAM:
-            root = first(tree, root)
-        return walk_lines(root), lines
+        return walk(tree, document(tree), locate), lines
 
     return read, read_with_key_lines
 
