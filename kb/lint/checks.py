@@ -296,12 +296,12 @@ def _tls_arrivals(a: Analysis):
         if art.lang not in ("go", "rust") or art.stage in done:
             continue
         done.add(art.stage)
-        yield art, line, a.tls_context(art.stage)
+        yield art, line, a.tls_context(art.stage, art)
     if a.context_dir and a.final.index not in done:
         from .prebuilt import go_binaries  # a COPY of the context's Go program, built outside the Dockerfile
 
         for art, line in go_binaries(a)[:1]:
-            yield art, line, a.tls_context(art.stage)
+            yield art, line, a.tls_context(art.stage, art)
 
 
 @detector("lint", "tls-client-without-ca-bundle")
