@@ -103,3 +103,15 @@ def test_an_unchecked_final_release_is_an_info_that_says_so(knowledge):
                                         final="registry.suse.com/bci/bci-micro:latest"))
     assert not [f for f in found if f.severity == "error"]
     assert any(f.rule == "MI414" and "bci-micro:latest" in f.message for f in found)
+
+
+def test_a_builder_whose_tag_names_no_release_is_an_info_not_silence(knowledge):
+    """bci/golang:1.25 follows the newest service pack, whose glibc lint does not claim: it says it cannot check."""
+    found = report(knowledge, GO.format(builder="registry.suse.com/bci/golang:1.25", final="opensuse/leap:15.6"))
+    [f] = [f for f in found if f.rule == "MI414"]
+    assert (f.severity, f.line) == ("info", 1)
+    assert "registry.suse.com/bci/golang:1.25 (the stage that builds the Go program /bin/app)" in f.message
+    assert "opensuse/leap:15.6 (glibc 2.38)" in f.message
+    static = report(knowledge, GO.format(builder="registry.suse.com/bci/golang:1.25", final="opensuse/leap:15.6")
+                    .replace("RUN go build", "RUN CGO_ENABLED=0 go build"))
+    assert not [f for f in static if f.rule == "MI414"]  # a static program needs no glibc: nothing to check
