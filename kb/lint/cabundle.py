@@ -13,7 +13,7 @@ from .context import Unseen
 from .results import Hit
 from .stages import Analysis
 
-_CA_PACKAGES = {"ca-certificates", "ca-certificates-bundle", "ca-certificates-java"}
+_CA_PACKAGES = {"ca-certificates", "ca-certificates-bundle", "ca-certificates-java", "ca-certificates-mozilla"}
 
 
 def _tls_arrivals(a: Analysis):

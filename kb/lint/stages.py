@@ -239,8 +239,9 @@ class Analysis:
             elif prog == "apk" and len(argv) > 1 and argv[1] == "del":
                 for name in positional(argv[2:], takes_value={"--root", "-p"}):
                     prof.installed -= info.virtual.pop(name, set()) | {name}
-            elif prog in ("apt-get", "apt", "dnf", "yum", "microdnf", "tdnf") and "install" in argv:
-                pkgs = positional(argv[argv.index("install") + 1:], takes_value={"-o", "-t"})
+            elif prog in ("apt-get", "apt", "dnf", "yum", "microdnf", "tdnf", "zypper") and (verb := next(
+                    (i for i, w in enumerate(argv) if w == "install" or w == "in" and prog == "zypper"), 0)):
+                pkgs = positional(argv[verb + 1:], takes_value={"-o", "-t", "-r", "--repo", "--from"})
                 prof.installed.update(p.split("=")[0] for p in pkgs)
             elif CC.fullmatch(prog):
                 info.compiles.append((line, prog))

@@ -115,3 +115,15 @@ def test_a_builder_whose_tag_names_no_release_is_an_info_not_silence(knowledge):
     static = report(knowledge, GO.format(builder="registry.suse.com/bci/golang:1.25", final="opensuse/leap:15.6")
                     .replace("RUN go build", "RUN CGO_ENABLED=0 go build"))
     assert not [f for f in static if f.rule == "MI414"]  # a static program needs no glibc: nothing to check
+
+
+@pytest.mark.parametrize("install", ["zypper -n in go gcc", "zypper --non-interactive install -y go gcc",
+                                     "zypper install -y --from devel go gcc"])
+def test_zypper_installs_are_read_so_gcc_turns_cgo_on(knowledge, install):
+    """go on Leap with gcc installed by zypper links glibc dynamically (cgo on): Leap 15.6's glibc into 15.5."""
+    text = GO.format(builder="opensuse/leap:15.6", final="opensuse/leap:15.5").replace(
+        "WORKDIR /src\n", f"RUN {install}\nWORKDIR /src\n")
+    [f] = [f for f in report(knowledge, text) if f.rule == "MI404"]
+    assert f.severity == "error" and "glibc 2.38" in f.message and "glibc 2.31" in f.message
+    searched = text.replace(f"RUN {install}", "RUN zypper -n search gcc")
+    assert not [f for f in report(knowledge, searched) if f.rule == "MI404"]  # not an install: no gcc, cgo off
