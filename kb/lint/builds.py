@@ -39,6 +39,7 @@ class BuiltFile(Data):
     go_cgo_packages: tuple[str, ...] = ()  # cgo-only modules seen in go.mod / imports
     go_target: str = ""  # the package `go build` names (".", "./cmd/app"), "" for other languages
     go_cgo_reached: tuple[str, ...] | None = None  # the imports of go_cgo_packages the target reaches (goreach.py)
+    go_dir: str | None = None  # the build-context directory the go build ran in, if any (goclients.py)
 
     def at(self, path: str) -> "BuiltFile":
         return self._replace(path=path)

@@ -9,7 +9,7 @@ from ..detectors import detector
 from ..model import LintRule
 from ..versions import parse_version
 from .builds import BuiltFile
-from .context import Unseen, cargo_dependencies, cargo_lock
+from .context import cargo_dependencies, cargo_lock
 from .libraries import Libraries, missing_libraries
 from .profiles import PY_TOOLS, Profile, digest_only
 from .results import Hit
@@ -281,47 +281,6 @@ def check_cgo_package_imported(a: Analysis, rule: LintRule):
             yield Hit(art.line, {"imports": ", ".join(art.go_cgo_reached), "target": art.go_target})
 
 
-_CA_PACKAGES = {"ca-certificates", "ca-certificates-bundle", "ca-certificates-java"}
-
-
-def _tls_arrivals(a: Analysis):
-    """(program, COPY line, what the build context shows about its TLS calls) for the Go and Rust programs copied
-    into a final image that has no CA bundle: a description of the evidence, False (none), Unseen (cannot tell)."""
-    prof = a.final.profile
-    if not prof.known or prof.ca_certificates is not False or "ca-certs" in prof.provided \
-            or prof.installed & _CA_PACKAGES:
-        return
-    done = set()
-    for art, line in _final_arrivals(a):
-        if art.lang not in ("go", "rust") or art.stage in done:
-            continue
-        done.add(art.stage)
-        yield art, line, a.tls_context(art.stage)
-    if a.context_dir and a.final.index not in done:
-        from .prebuilt import go_binaries  # a COPY of the context's Go program, built outside the Dockerfile
-
-        for art, line in go_binaries(a)[:1]:
-            yield art, line, a.tls_context(art.stage)
-
-
-@detector("lint", "tls-client-without-ca-bundle")
-def check_ca_bundle(a: Analysis, rule: LintRule):
-    """Only with evidence (the source, or an HTTPS client module in go.mod / Cargo.toml); MI416 says when lint
-    cannot tell."""
-    for art, line, seen in _tls_arrivals(a):
-        if seen:
-            yield Hit(line, {"what": _describe(art), "image": a.final.stage.base_image_resolved,
-                             "builder": art.builder, "evidence": seen}, "seen")
-
-
-@detector("lint", "tls-use-unknown-without-ca-bundle")
-def check_ca_bundle_unknown(a: Analysis, rule: LintRule):
-    for art, line, seen in _tls_arrivals(a):
-        if isinstance(seen, Unseen):
-            yield Hit(line, {"what": _describe(art), "image": a.final.stage.base_image_resolved,
-                             "builder": art.builder, "unseen": seen})
-
-
 _LIBRARIES: dict[int, tuple[object, Libraries]] = {}
 
 
@@ -414,6 +373,18 @@ def check_unknown_image(a: Analysis, rule: LintRule):
                 "cannot": f"it is a glibc image, but which release (hence which glibc) this tag holds is not known "
                           f"({prof.source}), so what the {b.ref} stage (glibc {b.glibc}) built cannot be checked "
                           "against it; use a tag that names its release"})
+    if prof.known and prof.libc == "glibc":  # a builder whose tag names no release: what it links cannot be checked
+        seen = set()
+        for art, _line, _src in final.arrivals:
+            b = a.stages[art.stage] if art.lang != "image" and art.linkage == "glibc" else None
+            if b is None or b.index in seen or not b.profile.known or b.profile.glibc or b.profile.libc != "glibc":
+                continue
+            seen.add(b.index)
+            yield Hit(b.stage.line, {
+                "image": b.stage.base_image_resolved, "role": "the stage that builds " + _describe(art),
+                "cannot": f"it is a glibc image, but which release (hence which glibc) this tag holds is not known "
+                          f"({b.profile.source}), so what it links cannot be checked against {prof.ref}"
+                          + (f" (glibc {prof.glibc})" if prof.glibc else "") + "; use a tag that names its release"})
 
 
 def _unknown(stage, role: str) -> dict:

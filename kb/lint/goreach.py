@@ -39,8 +39,8 @@ def target_dir(tree: GoTree, target: str, build_dir: str) -> str | None:
     None when lint cannot place it."""
     if not target or "$" in target or "..." in target:
         return None
-    if target.endswith(".go"):
-        target = posixpath.dirname(target) or "."
+    if target.endswith(".go"):  # files on the command line are paths from the build directory (cmd/app/main.go)
+        target = posixpath.join(".", posixpath.dirname(target))
     if target == tree.module or target.startswith(tree.module + "/"):
         rel = posixpath.join(tree.root, target[len(tree.module):].lstrip("/"))
     elif target == "." or target.startswith(("./", "../")):

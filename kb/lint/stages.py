@@ -239,8 +239,9 @@ class Analysis:
             elif prog == "apk" and len(argv) > 1 and argv[1] == "del":
                 for name in positional(argv[2:], takes_value={"--root", "-p"}):
                     prof.installed -= info.virtual.pop(name, set()) | {name}
-            elif prog in ("apt-get", "apt", "dnf", "yum", "microdnf", "tdnf") and "install" in argv:
-                pkgs = positional(argv[argv.index("install") + 1:], takes_value={"-o", "-t"})
+            elif prog in ("apt-get", "apt", "dnf", "yum", "microdnf", "tdnf", "zypper") and (verb := next(
+                    (i for i, w in enumerate(argv) if w == "install" or w == "in" and prog == "zypper"), 0)):
+                pkgs = positional(argv[verb + 1:], takes_value={"-o", "-t", "-r", "--repo", "--from"})
                 prof.installed.update(p.split("=")[0] for p in pkgs)
             elif CC.fullmatch(prog):
                 info.compiles.append((line, prog))
@@ -255,6 +256,7 @@ class Analysis:
                 if argv[1] in ("build", "install"):
                     context = self._go_context(info)
                     built = go_build(info, argv, cwd, cenv, line, context)
+                    built = built._replace(go_dir=self.context_subdir(info, cwd) if self.context_dir else None)
                     if built.go_cgo == "0" and built.go_cgo_packages:
                         from .goreach import reached
 
@@ -395,16 +397,19 @@ class Analysis:
                 return "" if rel in (".", "") or rel.startswith("..") else rel
         return ""
 
-    def tls_context(self, index: int) -> str | bool:
-        """What the source stage `index` copied from the build context shows about outgoing TLS: a description of
-        the evidence, False when the source is there and shows none, an Unseen reason when it cannot be told."""
+    def tls_context(self, index: int, art: BuiltFile | None = None) -> str | bool:
+        """What the source stage `index` copied from the build context (or the packages a Go build `art` reaches:
+        kb/lint/goclients.py) shows about outgoing TLS: a description of the evidence, False when the source is
+        there and shows none, an Unseen reason when it cannot be told."""
         info = self.stages[index]
         if not self.context_dir:
             return Unseen(NO_SOURCE)
-        key = ("tls", self.context_dir, tuple(info.context_sources))
+        from .goclients import tls_evidence  # only where a program arrives in an image without a CA bundle
+        walked = tls_evidence(self, art) if art is not None else None
+        key = ("tls", self.context_dir, tuple(info.context_sources), walked)
         if key not in self.context_cache:
-            seen = tls_sources(self.context_dir, info.context_sources, self.kb.native_packages) \
-                if info.context_sources else Unseen(NO_SOURCE)
+            seen = walked if walked is not None else Unseen(NO_SOURCE) if not info.context_sources \
+                else tls_sources(self.context_dir, info.context_sources, self.kb.native_packages)
             if isinstance(seen, Unseen):  # the modules go.mod or Cargo.toml names may still tell
                 seen = https_clients(self.context_dir, self.kb.native_packages.get("https", {})) or seen
             self.context_cache[key] = seen
