@@ -195,6 +195,19 @@ def test_image_references_are_normalised(knowledge):
     assert not profile_for(knowledge, "registry.example.test/unknown:1").known
 
 
+def test_go_point_releases_superseded_before_trixie_became_the_default_stay_bookworm(knowledge):
+    """golang:1.24.5 was never rebuilt after 2025-08-12: a build on it runs on bookworm's glibc, with no MI404."""
+    for ref in ("golang:1.24.5", "golang:1.24.0", "golang:1.24rc2", "golang:1.25rc3"):
+        prof = profile_for(knowledge, ref)
+        assert (prof.release, prof.glibc, prof.floating) == ("debian12", "2.36", ""), ref
+    for ref in ("golang:1.24.6", "golang:1.24.10", "golang:1.24", "golang:1.25.3"):
+        assert profile_for(knowledge, ref).release == "debian13", ref
+    text = ("FROM golang:{} AS build\nWORKDIR /src\nCOPY . .\nRUN go build -o /app .\n"
+            "FROM debian:bookworm-slim\nCOPY --from=build /app /app\nCMD [\"/app\"]\n")
+    assert "MI404" not in [f.rule for f in lint_text(knowledge, text.format("1.24.5"))]
+    assert ("MI404", "error") in [(f.rule, f.severity) for f in lint_text(knowledge, text.format("1.24.6"))]
+
+
 def test_a_digest_without_a_tag_is_unknown_where_the_tag_decides_the_release_or_libc(knowledge):
     digest = "@sha256:" + "4" * 64
     for ref in ("python" + digest, "debian" + digest, "ubuntu" + digest, "node" + digest):
