@@ -259,6 +259,9 @@ class Analysis:
                         from .goreach import reached
 
                         built = built._replace(go_cgo_reached=reached(self, info, built, cwd, context))
+                    elif built.linkage != "static":  # a package it reaches may link C++ (MI403, MI491)
+                        from .cxxlink import go_cxx
+                        built = go_cxx(self, info, built, argv, cwd, context)
                     self._add(info, built)
                     if built.linkage != "static" or cenv.get("CGO_ENABLED") == "1":
                         info.compiles.append((line, "go build with cgo"))

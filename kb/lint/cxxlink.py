@@ -1,0 +1,121 @@
+"""C++ that a program links without a C++ compiler command in sight, and the C++ run-time libraries a final image
+has (MI403, MI491).
+
+A Go build with cgo on links C++ when a package it reaches compiles or links C++: the Go modules of
+knowledge/native-packages.yaml `go_cxx` (go-libutp's libutp, anacrolix/torrent's root package that imports it,
+gorocksdb's RocksDB). Such a program NEEDs libstdc++.so.6, which NEEDs libgcc_s.so.1, unless the external link is
+static (`-extldflags '-static'`, or '-static-libstdc++ -static-libgcc'). When the build context holds the Go source,
+the packages the build names are walked (kb/lint/goreach.py, cgo files included); an import of such a package is the
+proof (MI403). When only go.mod lists the module (its source is not there, or a reached import of another module may
+bring it), lint says what it cannot tell (MI491, a warning); when the walk sees all of it and none imports one,
+nothing. The check MI491 is in kb/lint/cxxchecks.py.
+"""
+from __future__ import annotations
+
+import posixpath
+import re
+
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from .builds import BuiltFile
+    from .profiles import Profile
+# `Analysis` and `StageInfo` in annotations are kb.lint.stages' classes, which import this module: named, never
+# imported (annotations are not evaluated here)
+
+CXX_RUNTIME = frozenset({"libstdc++.so.6", "libgcc_s.so.1"})
+CXX_ORDER = ("libstdc++.so.6", "libgcc_s.so.1")  # as the loader meets them: the program NEEDs the first
+MAX_GO_MOD_LINES = 5000  # go.mod lines read for its requirements (the file is size-capped when read, too)
+_SPACE = re.compile(r"[ \t]+")
+
+
+def have_cxx_runtime(prof: "Profile") -> dict[str, bool]:
+    """Does the final image have libstdc++.so.6 and libgcc_s.so.1: its base image (None, not known, counts as
+    having them: no rule claims what the catalogue does not), a COPY of the files, or a package its RUN steps
+    installed and did not delete (libstdc++ depends on libgcc; g++, build-base and Alpine's rust bring them)."""
+    return {"libstdc++.so.6": prof.libstdcxx is not False or "libstdcxx" in prof.provided
+                              or bool(prof.installed & {"libstdc++", "libstdc++6", "g++", "build-base"}),
+            "libgcc_s.so.1": prof.libgcc_s is not False or "libgcc_s" in prof.provided
+                             or bool(prof.installed & {"libgcc", "libgcc-s1", "libgcc1", "libstdc++", "libstdc++6",
+                                                       "build-base", "gcc", "g++", "rust", "cargo"})}
+
+
+def go_required(text: str) -> list[tuple[str, int]]:
+    """(module path, line) of every requirement go.mod lists, direct and `// indirect`, in both forms
+    (`require M v` and the lines of a `require (...)` block). One pass over at most MAX_GO_MOD_LINES lines."""
+    out: list[tuple[str, int]] = []
+    block = False
+    for i, raw in enumerate(text.split("\n", MAX_GO_MOD_LINES)[:MAX_GO_MOD_LINES], 1):
+        line = raw.split("//", 1)[0].strip()
+        if not line:
+            continue
+        words = _SPACE.split(line)
+        if block:
+            if words[0] == ")":
+                block = False
+            elif len(words) >= 2:
+                out.append((words[0].strip('"'), i))
+        elif words[0] == "require":
+            if words[1:2] == ["("]:
+                block = True
+            elif len(words) >= 3:
+                out.append((words[1].strip('"'), i))
+    return out
+
+
+def _flags(argv: list[str]) -> tuple[str, set[str]]:
+    """The -ldflags text and the -tags of a `go build|install` command line."""
+    ldflags, tags = "", set()
+    for i, a in enumerate(argv):
+        name, eq, val = a.partition("=")
+        if name in ("-ldflags", "--ldflags", "-tags", "--tags"):
+            if not eq:
+                val = argv[i + 1] if i + 1 < len(argv) else ""
+            if name.endswith("tags"):
+                tags.update(t for t in re.split(r"[,\s]+", val) if t)
+            else:
+                ldflags += " " + val
+    return ldflags, tags
+
+
+def go_cxx(a: "Analysis", info: "StageInfo", built: "BuiltFile", argv: list[str], cwd: str,
+           context: tuple) -> "BuiltFile":
+    """`built` (a Go build with cgo on, linked dynamically) with the C++ run-time libraries it needs when a package
+    it reaches links C++, or with what lint cannot tell about it (`cxx_unseen`) when only go.mod shows one."""
+    table = a.kb.native_packages.get("go_cxx")
+    if built.linkage not in ("glibc", "musl") or not a.context_dir or not table:
+        return built
+    ldflags, tags = _flags(argv)
+    if "-static-libstdc++" in ldflags:
+        return built  # libstdc++ linked in; libgcc_s too with -static-libgcc, else MI403 still needs it
+    from ..evidence.errors import read_project_file
+
+    tree = context[2] if len(context) > 2 else None
+    gomod = posixpath.join(tree.root, "go.mod") if tree is not None else "go.mod"
+    listed = {}
+    for mod, line in go_required(read_project_file(a.context_dir, gomod) or ""):
+        entry = table.get(mod)
+        if entry is not None and not tags & set(entry.get("without_tags", ())):
+            listed.setdefault(mod, (entry, f"{gomod}:{line}"))
+    if not listed:
+        return built
+    patterns = tuple(p for mod, (entry, _w) in listed.items() for p in (entry.get("packages") or (mod,)))
+    exact = frozenset(p for entry, _w in listed.values() for p in entry.get("packages", ()))
+    seen = None
+    if tree is not None:
+        from .goreach import cgo_imports_reached, target_dir
+
+        start = target_dir(tree, built.go_target, a.context_subdir(info, cwd))
+        if start is not None:
+            seen = cgo_imports_reached(a.context_dir, tree, start, patterns, cgo=True, exact=exact)
+    if seen == ():
+        return built  # the whole walk is visible and imports none of them
+    if seen:
+        mod = seen[0].split(" ", 1)[0]
+        entry = next((e for m, (e, _w) in listed.items() if mod == m or mod in e.get("packages", ())), None)
+        note = f": {entry['note']}" if entry and entry.get("note") else ""
+        return built._replace(needs=built.needs | CXX_RUNTIME,
+                              cxx=f"with cgo on it links C++: it imports {seen[0]}{note}")
+    mod, (entry, where) = next(iter(listed.items()))
+    more = f" (and {len(listed) - 1} more such module{'s' if len(listed) > 2 else ''})" if len(listed) > 1 else ""
+    return built._replace(cxx_unseen=f"{where} requires {mod}{more}: {entry.get('note') or 'C++ through cgo'}")
