@@ -133,7 +133,7 @@ def check_cxx_libs(a: Analysis, rule: LintRule):
     for art, line in _final_arrivals(a, built_here=True):
         if art.linkage not in ("glibc", "musl") or art.linkage != prof.libc:
             continue  # a missing loader is reported by MI401/MI409
-        missing = sorted(lib for lib in art.needs if not have.get(lib, True))
+        missing = sorted((lib for lib in art.needs if not have.get(lib, True)), reverse=True)  # libstdc++ first
         if missing:
             yield Hit(line, {"what": _describe(art), "missing": " and ".join(missing), "because": art.cxx or art.why,
                              "image": a.final.stage.base_image_resolved}, art.lang)

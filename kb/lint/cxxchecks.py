@@ -1,6 +1,8 @@
-"""MI491: a Go build with cgo on whose go.mod lists a module that links C++ (kb/lint/cxxlink.py), into a final
-image without libstdc++.so.6 or libgcc_s.so.1, when lint cannot see whether the built package imports it: what it
-cannot tell, as a warning. MI403 (kb/lint/checks.py) is the error for what lint sees."""
+"""MI491: a program that may link C++ goes to a final image without libstdc++.so.6 or libgcc_s.so.1, and lint
+cannot see whether it does: a Go build with cgo on whose go.mod lists a module that links C++ (kb/lint/cxxlink.py),
+or a cmake or meson build of a project whose build file is not in the build context (a cloned project), in a stage
+with a C++ compiler (kb/lint/cmake.py). What it cannot tell, as a warning; MI403 (kb/lint/checks.py) is the error
+for what lint sees."""
 from __future__ import annotations
 
 from ..detectors import detector
@@ -16,6 +18,8 @@ if TYPE_CHECKING:
 
 
 def _cannot_tell(a: "Analysis", art: "BuiltFile") -> str:
+    if art.lang != "go":
+        return "lint cannot tell whether the project compiles C++"
     if not art.go_target or "$" in art.go_target:
         return "lint cannot tell which package the build names"
     return (f"lint cannot tell whether {art.go_target} reaches it: not all of the source its imports lead to is in the "
@@ -24,8 +28,9 @@ def _cannot_tell(a: "Analysis", art: "BuiltFile") -> str:
 
 @detector("lint", "cpp-runtime-unverified")
 def check_cxx_unverified(a: "Analysis", rule: LintRule):
-    """MI491: a cgo build of a Go module whose go.mod lists a module that links C++, into a final image without
-    libstdc++.so.6 or libgcc_s.so.1, when lint cannot see whether the built package imports it."""
+    """MI491: a program that may link C++, into a final image without libstdc++.so.6 or libgcc_s.so.1, when lint
+    cannot see whether it does: a cgo build of a Go module whose go.mod lists a module that links C++, or a cmake or
+    meson build of a project whose build file is not in the build context, in a stage with a C++ compiler."""
     prof = a.final.profile
     if not prof.known:
         return
@@ -37,6 +42,10 @@ def check_cxx_unverified(a: "Analysis", rule: LintRule):
         if missing:
             symptom = (f"Error loading shared library {missing[0]}: No such file or directory" if prof.libc == "musl"
                        else f"error while loading shared libraries: {missing[0]}: cannot open shared object file")
-            yield Hit(line, {"what": _describe(art), "evidence": art.cxx_unseen, "why": art.why, "symptom": symptom,
+            evidence = f"is built with cgo on ({art.why}), and {art.cxx_unseen}" if art.lang == "go" else art.cxx_unseen
+            what = _describe(art) if art.lang == "go" else (
+                f"the programs in {art.path[:-2]}" if art.path.endswith("/*") else f"the program {art.path}")
+            yield Hit(line, {"what": what, "evidence": evidence, "symptom": symptom,
                              "missing": " and ".join(missing), "image": a.final.stage.base_image_resolved,
-                             "unseen": _cannot_tell(a, art)}, "musl" if prof.libc == "musl" else "default")
+                             "unseen": _cannot_tell(a, art)},
+                      ("go" if art.lang == "go" else "cpp") + ("_musl" if prof.libc == "musl" else ""))
