@@ -44,7 +44,7 @@ def check_cxx_unverified(a: "Analysis", rule: LintRule):
                        else f"error while loading shared libraries: {missing[0]}: cannot open shared object file")
             evidence = f"is built with cgo on ({art.why}), and {art.cxx_unseen}" if art.lang == "go" else art.cxx_unseen
             what = _describe(art) if art.lang == "go" else (
-                f"the programs in {art.path[:-2]}" if art.path.endswith("/*") else f"the program {art.path}")
+                f"each program in {art.path[:-2]}" if art.path.endswith("/*") else f"the program {art.path}")
             yield Hit(line, {"what": what, "evidence": evidence, "symptom": symptom,
                              "missing": " and ".join(missing), "image": a.final.stage.base_image_resolved,
                              "unseen": _cannot_tell(a, art)},

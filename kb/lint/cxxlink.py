@@ -86,8 +86,12 @@ def go_cxx(a: "Analysis", info: "StageInfo", built: "BuiltFile", argv: list[str]
     if built.linkage not in ("glibc", "musl") or not a.context_dir or not table:
         return built
     ldflags, tags = _flags(argv)
-    if "-static-libstdc++" in ldflags:
-        return built  # libstdc++ linked in; libgcc_s too with -static-libgcc, else MI403 still needs it
+    # what the external link leaves dynamic: -static-libstdc++ alone still NEEDs libgcc_s.so.1 (checked with g++ 12)
+    words = set(ldflags.replace("'", " ").replace('"', " ").replace("=", " ").split())
+    needs = CXX_RUNTIME - {lib for flag, lib in (("-static-libstdc++", "libstdc++.so.6"),
+                                                 ("-static-libgcc", "libgcc_s.so.1")) if flag in words}
+    if not needs:
+        return built
     from ..evidence.errors import read_project_file
 
     tree = context[2] if len(context) > 2 else None
@@ -114,8 +118,10 @@ def go_cxx(a: "Analysis", info: "StageInfo", built: "BuiltFile", argv: list[str]
         mod = seen[0].split(" ", 1)[0]
         entry = next((e for m, (e, _w) in listed.items() if mod == m or mod in e.get("packages", ())), None)
         note = f": {entry['note']}" if entry and entry.get("note") else ""
-        return built._replace(needs=built.needs | CXX_RUNTIME,
+        return built._replace(needs=built.needs | needs,
                               cxx=f"with cgo on it links C++: it imports {seen[0]}{note}")
+    if needs != CXX_RUNTIME:
+        return built  # the build already links some of it in: it knows there is C++, and MI403 is for what is seen
     mod, (entry, where) = next(iter(listed.items()))
     more = f" (and {len(listed) - 1} more such module{'s' if len(listed) > 2 else ''})" if len(listed) > 1 else ""
     return built._replace(cxx_unseen=f"{where} requires {mod}{more}: {entry.get('note') or 'C++ through cgo'}")
