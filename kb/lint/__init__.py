@@ -15,7 +15,8 @@ function gets the same analysed Dockerfile:
                    MI430 when lint does not know the final image)
     appbundles.py  what dotnet publish, deno compile and bun build --compile write, and checks MI420-MI423
     checks.py      the checks
-    cxxlink.py     C++ a Go build links through cgo (knowledge go_cxx), the C++ run-time libraries an image has
+    apkdel.py      apk add and del in a RUN, a deletion of a list computed after listing the installed packages
+    cxxlink.py     C++ a Go build (knowledge go_cxx) or a crate links, the C++ run-time libraries an image has
     cxxchecks.py   MI491: such a module in go.mod whose use lint cannot confirm, on an image without them
     runtime.py     what pip/npm steps install (shared with MI408), and checks MI440-MI442: a library deleted with
                    the build dependencies, a system package an installed package needs, dependencies not locked

@@ -135,7 +135,8 @@ def check_cxx_libs(a: Analysis, rule: LintRule):
             continue  # a missing loader is reported by MI401/MI409
         missing = sorted((lib for lib in art.needs if not have.get(lib, True)), reverse=True)  # libstdc++ first
         if missing:
-            yield Hit(line, {"what": _describe(art), "missing": " and ".join(missing), "because": art.cxx or art.why,
+            because = art.cxx or ("Rust's standard library unwinds through libgcc_s" if art.lang == "rust" else art.why)
+            yield Hit(line, {"what": _describe(art), "missing": " and ".join(missing), "because": because,
                              "image": a.final.stage.base_image_resolved}, art.lang)
 
 

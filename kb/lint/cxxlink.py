@@ -125,3 +125,20 @@ def go_cxx(a: "Analysis", info: "StageInfo", built: "BuiltFile", argv: list[str]
     mod, (entry, where) = next(iter(listed.items()))
     more = f" (and {len(listed) - 1} more such module{'s' if len(listed) > 2 else ''})" if len(listed) > 1 else ""
     return built._replace(cxx_unseen=f"{where} requires {mod}{more}: {entry.get('note') or 'C++ through cgo'}")
+
+
+def rust_cxx(a: "Analysis", built: "BuiltFile") -> "BuiltFile":
+    """`built` (a cargo build) with libstdc++.so.6 needed too when a crate its program links, by the build context's
+    Cargo.lock, links C++ (`libstdc++` among the `libs` of the rust table: librocksdb-sys, link-cplusplus, which
+    the cxx bridge depends on). A static link (the musl targets) carries it."""
+    if built.linkage not in ("glibc", "musl") or not a.context_dir:
+        return built
+    table = a.kb.native_packages.get("rust", {})
+    from .context import cargo_lock
+
+    for crate in cargo_lock(a.context_dir) or ():
+        entry = table.get(crate)
+        if entry is not None and "libstdc++" in entry.get("libs", ()):
+            return built._replace(needs=built.needs | CXX_RUNTIME,
+                                  cxx=f"it links C++: the crate {crate} in Cargo.lock ({entry.get('note')})")
+    return built

@@ -262,7 +262,8 @@ class Analysis:
                     info.compiles.append((line, f"go {argv[1]} with cgo on by default"))
             elif prog == "cargo" and len(argv) > 1 and argv[1] in ("build", "install"):
                 info.compiles.append((line, "cargo (links with cc)"))
-                self._add(info, built := cargo_build(info, argv, cwd, cenv, line))
+                from .cxxlink import rust_cxx  # a crate that links C++ (Cargo.lock): libstdc++ too
+                self._add(info, built := rust_cxx(self, cargo_build(info, argv, cwd, cenv, line)))
                 for other in workspace_outputs(built, argv, cwd, cenv):  # a workspace member's target/ is the root's
                     info.files.setdefault(other.path, other)
             elif prog == "cargo" and len(argv) > 2 and argv[1] in CARGO_BUILD_PLUGINS and argv[2] == "build":

@@ -191,3 +191,33 @@ def test_apt_purge_auto_remove_of_g_plus_plus_on_debian_slim_leaves_libstdcxx(kn
             "RUN apt-get update && apt-get install -y g++ && g++ -o /usr/local/bin/app /main.cpp "
             "&& apt-get purge -y --auto-remove g++\nCMD [\"app\"]\n")
     assert cxx(knowledge, text) == []
+
+
+# ---- Rust: a crate that links C++ -------------------------------------------------------------------------------------
+
+CXX_LOCK = ('version = 3\n\n[[package]]\nname = "app"\nversion = "0.1.0"\ndependencies = [\n "cxx",\n]\n\n'
+            '[[package]]\nname = "cxx"\nversion = "1.0.120"\ndependencies = [\n "link-cplusplus",\n]\n\n'
+            '[[package]]\nname = "link-cplusplus"\nversion = "1.0.9"\n')
+CXX_TOML = '[package]\nname = "app"\nversion = "0.1.0"\n\n[dependencies]\ncxx = "1"\n'
+
+
+def rust_dockerfile(runtime: str) -> str:
+    return ("FROM alpine:3.20 AS build\nRUN apk add --no-cache cargo g++\nWORKDIR /src\nCOPY . .\n"
+            f"RUN cargo build --release\nFROM alpine:3.20\nRUN apk add --no-cache {runtime}\n"
+            "COPY --from=build /src/target/release/app /app\nCMD [\"/app\"]\n")
+
+
+def test_a_rust_program_whose_lock_links_cplusplus_needs_libstdcxx_not_only_libgcc(knowledge, tmp_path):
+    files = {"Cargo.toml": CXX_TOML, "Cargo.lock": CXX_LOCK}
+    [(rule, severity, line, msg, _fix)] = cxx(knowledge, rust_dockerfile("libgcc"), files, tmp_path)
+    assert (rule, severity, line) == ("MI403", "error", 8)
+    assert msg.startswith("the Rust program /app needs libstdc++.so.6 (it links C++: the crate link-cplusplus in "
+                          "Cargo.lock (links the C++ standard library (-lstdc++); cxx depends on it)), which "
+                          "alpine:3.20 does not have")
+    assert cxx(knowledge, rust_dockerfile("libstdc++"), files, tmp_path) == []
+
+
+def test_a_lock_without_such_a_crate_needs_only_libgcc_s(knowledge, tmp_path):
+    lock = CXX_LOCK.replace(' "cxx",\n', "").split("\n\n[[package]]\nname = \"cxx\"")[0] + "\n"
+    files = {"Cargo.toml": CXX_TOML.replace('cxx = "1"\n', ""), "Cargo.lock": lock}
+    assert cxx(knowledge, rust_dockerfile("libgcc"), files, tmp_path) == []
