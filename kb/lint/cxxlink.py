@@ -92,10 +92,14 @@ def go_cxx(a: "Analysis", info: "StageInfo", built: "BuiltFile", argv: list[str]
                                                  ("-static-libgcc", "libgcc_s.so.1")) if flag in words}
     if not needs:
         return built
+    tree = context[2] if len(context) > 2 else None
+    target = built.go_target
+    if tree is None or not (target.startswith(".") or "$" in target or target == tree.module
+                            or target.startswith(tree.module + "/")):
+        return built  # no go.mod the stage copied, or a package of another module (go install tool@v1)
     from ..evidence.errors import read_project_file
 
-    tree = context[2] if len(context) > 2 else None
-    gomod = posixpath.join(tree.root, "go.mod") if tree is not None else "go.mod"
+    gomod = posixpath.join(tree.root, "go.mod")
     listed = {}
     for mod, line in go_required(read_project_file(a.context_dir, gomod) or ""):
         entry = table.get(mod)
@@ -105,13 +109,12 @@ def go_cxx(a: "Analysis", info: "StageInfo", built: "BuiltFile", argv: list[str]
         return built
     patterns = tuple(p for mod, (entry, _w) in listed.items() for p in (entry.get("packages") or (mod,)))
     exact = frozenset(p for entry, _w in listed.values() for p in entry.get("packages", ()))
-    seen = None
-    if tree is not None:
-        from .goreach import cgo_imports_reached, target_dir
+    from .goreach import cgo_imports_reached, target_dir
 
-        start = target_dir(tree, built.go_target, a.context_subdir(info, cwd))
-        if start is not None:
-            seen = cgo_imports_reached(a.context_dir, tree, start, patterns, cgo=True, exact=exact)
+    seen = None
+    start = target_dir(tree, target, a.context_subdir(info, cwd))
+    if start is not None:
+        seen = cgo_imports_reached(a.context_dir, tree, start, patterns, cgo=True, exact=exact)
     if seen == ():
         return built  # the whole walk is visible and imports none of them
     if seen:

@@ -221,3 +221,10 @@ def test_a_lock_without_such_a_crate_needs_only_libgcc_s(knowledge, tmp_path):
     lock = CXX_LOCK.replace(' "cxx",\n', "").split("\n\n[[package]]\nname = \"cxx\"")[0] + "\n"
     files = {"Cargo.toml": CXX_TOML.replace('cxx = "1"\n', ""), "Cargo.lock": lock}
     assert cxx(knowledge, rust_dockerfile("libgcc"), files, tmp_path) == []
+
+
+def test_a_tool_installed_from_another_module_is_not_judged_by_the_context_s_go_mod(knowledge, tmp_path):
+    text = go_dockerfile("GOBIN=/out go install example.org/tools/app@v1.2.0")
+    assert cxx(knowledge, text, {"go.mod": TORRENT_MOD}, tmp_path) == []
+    assert [r[0] for r in cxx(knowledge, go_dockerfile("go build -o /out/app ./..."), {"go.mod": TORRENT_MOD},
+                              tmp_path)] == ["MI491"]
