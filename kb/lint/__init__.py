@@ -15,6 +15,9 @@ function gets the same analysed Dockerfile:
                    MI430 when lint does not know the final image)
     appbundles.py  what dotnet publish, deno compile and bun build --compile write, and checks MI420-MI423
     checks.py      the checks
+    apkdel.py      apk add and del in a RUN, a deletion of a list computed after listing the installed packages
+    cxxlink.py     C++ a Go build (knowledge go_cxx) or a crate links, the C++ run-time libraries an image has
+    cxxchecks.py   MI491: such a module in go.mod whose use lint cannot confirm, on an image without them
     runtime.py     what pip/npm steps install (shared with MI408), and checks MI440-MI442: a library deleted with
                    the build dependencies, a system package an installed package needs, dependencies not locked
     loads.py       checks MI470, MI490: a package that opens a system library it does not bundle (opencv-python's
@@ -33,6 +36,7 @@ from . import appbundles as _appbundles  # noqa: F401  registers MI420-MI423 (do
 from . import argscope as _argscope  # noqa: F401  registers MI480 (a variable declared only in another stage)
 from . import cabundle as _cabundle  # noqa: F401  registers MI411, MI416 (TLS calls without a CA bundle)
 from . import checks as _checks  # noqa: F401  registers the checks
+from . import cxxchecks as _cxxchecks  # noqa: F401  registers MI491 (a Go module's C++ lint cannot confirm)
 from . import ldcache as _ldcache  # noqa: F401  registers MI495 (a library installed with no ldconfig after it)
 from . import loads as _loads  # noqa: F401  registers MI470, MI490 (a package opens a system library)
 from . import runtime as _runtime  # noqa: F401  registers MI440-MI442 (run-time needs the build takes away)

@@ -10,6 +10,7 @@ from ..model import LintRule
 from ..versions import parse_version
 from .builds import BuiltFile
 from .context import cargo_dependencies, cargo_lock
+from .cxxlink import have_cxx_runtime
 from .libraries import Libraries, missing_libraries
 from .profiles import PY_TOOLS, Profile, digest_only
 from .results import Hit
@@ -128,17 +129,14 @@ def check_cxx_libs(a: Analysis, rule: LintRule):
     prof = a.final.profile
     if not prof.known:
         return
-    have = {"libstdc++.so.6": prof.libstdcxx is not False or "libstdcxx" in prof.provided
-                              or bool(prof.installed & {"libstdc++", "libstdc++6", "g++", "build-base"}),
-            "libgcc_s.so.1": prof.libgcc_s is not False or "libgcc_s" in prof.provided
-                             or bool(prof.installed & {"libgcc", "libgcc-s1", "libgcc1", "libstdc++", "libstdc++6",
-                                                       "build-base", "gcc", "g++", "rust", "cargo"})}
+    have = have_cxx_runtime(prof)
     for art, line in _final_arrivals(a, built_here=True):
         if art.linkage not in ("glibc", "musl") or art.linkage != prof.libc:
             continue  # a missing loader is reported by MI401/MI409
-        missing = sorted(lib for lib in art.needs if not have.get(lib, True))
+        missing = sorted((lib for lib in art.needs if not have.get(lib, True)), reverse=True)  # libstdc++ first
         if missing:
-            yield Hit(line, {"what": _describe(art), "missing": " and ".join(missing),
+            because = art.cxx or ("Rust's standard library unwinds through libgcc_s" if art.lang == "rust" else art.why)
+            yield Hit(line, {"what": _describe(art), "missing": " and ".join(missing), "because": because,
                              "image": a.final.stage.base_image_resolved}, art.lang)
 
 

@@ -239,6 +239,7 @@ class CatalogueSections(Reader):
                     continue
                 name = self.text(entry, "name", eco)
                 keys = ("name", "libs", "note", "dev", "runtime") if eco == "system" else \
+                    ("name", "note", "packages", "without_tags") if eco == "go_cxx" else \
                     ("name", "libs", "note", "tls", "system_libs", "until", "needs_package", "prebuilt_musl", "static_with",
                      "loads", "cxx", "skip_env", "images_with", "opened_by", "glibc_prebuild", "musl_builds")
                 if not self.keys_ok(entry, name or eco, keys, ("name",)):
@@ -282,6 +283,9 @@ class CatalogueSections(Reader):
                                          f"until: '{until}' is not a version (digits and dots)")
                         else:
                             known[name]["until"] = until
+                    if eco == "go_cxx":  # the import paths that bring the C++ (none: the module's), tags that drop it
+                        known[name].update(packages=self.strings(entry, "packages", name),
+                                           without_tags=self.strings(entry, "without_tags", name))
                     if eco == "system":  # a shared library: the packages that build against it and that ship it
                         known[name].update(dev=self.strings(entry, "dev", name),
                                            runtime=self.strings(entry, "runtime", name))

@@ -65,7 +65,11 @@ BATCHES = {
     # libgomp leaving with build-base on musl, MI440) and lint-fp (MI412 reads CMakeLists.txt's target_link_libraries
     # and a scratch image assembled from copied libraries: FlashMQ's libresolv.so.2). 10/15 since branch lint-ca-suse
     # (SUSE images by release: edge-image-builder's bci/golang:1.22, SLE 15 SP6, into opensuse/leap:15.5, MI404).
-    "heldout6-2026-11-30": ("heldout6-results.yaml", {"broken": 10 / 15, "correct": 1.0}),
+    # 12/15 since branch lint-cxx (MI491, a warning: h2o's cloned cmake project whose build packages, libstdc++
+    # with them, an apk del of the RUN's computed list removes; magneticow's go.mod requiring anacrolix/torrent, whose
+    # root package links libutp's C++ with cgo on). go-btfs is still missed: its build is behind a GNUmakefile the
+    # context does not have.
+    "heldout6-2026-11-30": ("heldout6-results.yaml", {"broken": 12 / 15, "correct": 1.0}),
     # heldout7-2026-11-30 (26 files from 13 repositories in no other batch), labelled before lint ran, blind at main
     # a3c8baa, judged strictly: broken 5/13 caught (git-cliff and mithril: MI404; reva CLI: MI409 behind make; revad:
     # MI410; Weblate: MI440), 2 with a wrong mechanism (gerbera: a false MI406; mysqlclient: MI408 instead of MI440), 6
