@@ -285,8 +285,10 @@ class CatalogueSections(Reader):
                     if eco == "system":  # a shared library: the packages that build against it and that ship it
                         known[name].update(dev=self.strings(entry, "dev", name),
                                            runtime=self.strings(entry, "runtime", name))
-                        for key in ("apt", "apk"):  # the run-time package to install (Debian 12's name; Alpine's)
-                            if key in entry:
+                        for key in ("apt", "apk"):  # the run-time package to install: {release: name} for apt
+                            if key == "apt" and isinstance(entry.get(key), dict):
+                                known[name][key] = {str(k): str(v) for k, v in entry[key].items()}
+                            elif key in entry:
                                 known[name][key] = self.text(entry, key, name)
 
 
@@ -336,4 +338,7 @@ def lint_libraries(libraries: dict) -> dict[str, dict]:
         entry["libs"] = (*entry["libs"], soname)
         entry["dev"] = tuple(dict.fromkeys((*entry["dev"], *names)))
         entry["runtime"] = tuple(dict.fromkeys((*entry["runtime"], *info["runtime"])))
+        for key in ("apt", "apk"):  # the package to install, per release for apt ({debian12: libssl3, default: ...})
+            if key in info and key not in entry:
+                entry[key] = info[key]
     return out

@@ -1,0 +1,58 @@
+"""What to install in the final image for the libraries MI412 finds missing, per distribution.
+
+knowledge/native-libraries.yaml and releases.yaml give each library's run-time package: `apk` (Alpine's name) and
+`apt`, per release (the soname version is part of a Debian package's name, so releases name it differently; a
+release the data does not name gets how to find it, with a release's name as the example). libpython's Debian
+package follows the build stage's Python (releases.yaml `python3`: libpython3.8 on Ubuntu 20.04). A library the
+table does not name is installed by Debian's naming policy (libfoo-dev links libfoo, shipped by libfoo<soversion>),
+which `apt-cache depends` resolves: the hint says so rather than guess a version.
+"""
+from __future__ import annotations
+
+# `Analysis`, `StageInfo` and `Libraries` in annotations are kb.lint's classes: named, never imported
+
+
+def _dev_package(libs: "Libraries", src: "StageInfo", stem: str) -> str | None:
+    """The package the build stage installed that links `stem` (libjsoncpp-dev), or None."""
+    return next((p for p in sorted(src.profile.installed) if libs.linked_by(p) == stem), None)
+
+
+def install_hint(a: "Analysis", libs: "Libraries", src: "StageInfo", missing: list[tuple[str, str]], apk: bool) -> str:
+    """The packages to install in the final stage for `missing` ((stem, why) pairs), as one phrase: the names lint
+    knows, then how to find the others."""
+    release = a.final.profile.release or ""
+    names: list[str] = []
+    others: list[str] = []
+    guessed: list[str] = []  # Alpine: the -dev package's name without -dev, its usual run-time package
+    for stem, _why in missing:
+        entry = libs.entries.get(stem) or {}
+        dev = _dev_package(libs, src, stem)
+        if stem == "libpython" and not apk:
+            version = a.kb.releases.get(src.profile.release or "", {}).get("python3")
+            if version:
+                names.append(f"libpython{version}")
+                continue
+        name = entry.get("apk" if apk else "apt")
+        known_names = name if isinstance(name, dict) else {}
+        if known_names:  # named per release: {debian12: libssl3, default: libssl3t64}
+            name = known_names.get(release) or known_names.get("default")
+        if name:
+            names.append(str(name))
+        elif dev and not dev.endswith("-dev"):
+            names.append(dev)  # the run-time package itself, installed for the build (libcairo2)
+        elif apk and dev:
+            guessed.append(dev[:-4])
+        elif not apk and dev and dev.startswith("lib"):
+            example = next(iter(known_names.items()), None)
+            others.append(f"the {dev[:-4]}<soversion> package of {dev}" +
+                          (f" ({example[1]} on {example[0]})" if example else ""))
+        else:
+            others.append(f"the package that ships {stem}.so")
+    out = " ".join(names)
+    if guessed:
+        out += (" " if out else "") + " ".join(guessed) + " (named after the -dev packages, as Alpine names most)"
+    if others:
+        out += ("; and " if out else "") + ", ".join(others)
+        if not apk:
+            out += " (`apt-cache depends` on the -dev package names it)"
+    return out
