@@ -64,6 +64,8 @@ class Libraries:
         self.entries: dict[str, dict] = {}  # stem -> entry
         # every library the table names (its stem and its sonames'): what a link by bare name is known to be
         self.known = {lib_stem(x) for e in table.values() for x in (e["name"], *e.get("libs", ()))} | GLIBC_PARTS
+        # the names a build file asks for a library by, where they are not the library's own (LibMagic, FFMPEG)
+        self.find_names = {n.lower(): lib_stem(e["name"]) for e in table.values() for n in e.get("find", ())}
         for entry in table.values():
             for dev in entry.get("dev", ()):
                 self.by_dev.append((dev, entry))
@@ -290,11 +292,13 @@ def missing_libraries(a: "Analysis", libs: Libraries, lineage, crates: "Callable
             from .cmake import linked_libraries
 
             needs = {**{k: v for k, v in linked_libraries(a, src).items() if k in libs.known}, **needs}
+        from .linkevidence import with_evidence
         from .pyembed import embeds_python, libpython_soname
 
         embeds = embeds_python(a, src)  # an embedded interpreter links libpython; the -dev package alone does not
         if embeds:
             needs.setdefault("libpython", f"{libpython_soname(a, src)}: {embeds}")
+        needs = with_evidence(a, libs, src, needs)  # what the build file or a -l flag shows of each link
         if unknown:
             needs = _package_needs(a, src, needs)
         whole, names = _copied_libs(final, idx, copies)

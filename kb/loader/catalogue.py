@@ -238,7 +238,7 @@ class CatalogueSections(Reader):
                     self.problem(line, eco, "a native package is a mapping (name, libs, note)")
                     continue
                 name = self.text(entry, "name", eco)
-                keys = ("name", "libs", "note", "dev", "runtime", "apt", "apk") if eco == "system" else \
+                keys = ("name", "libs", "note", "dev", "runtime", "apt", "apk", "find") if eco == "system" else \
                     ("name", "libs", "note", "tls", "system_libs", "until", "needs_package", "prebuilt_musl", "static_with",
                      "loads", "cxx", "skip_env", "images_with", "opened_by", "glibc_prebuild", "musl_builds")
                 if not self.keys_ok(entry, name or eco, keys, ("name",)):
@@ -285,6 +285,8 @@ class CatalogueSections(Reader):
                     if eco == "system":  # a shared library: the packages that build against it and that ship it
                         known[name].update(dev=self.strings(entry, "dev", name),
                                            runtime=self.strings(entry, "runtime", name))
+                        if "find" in entry:  # names a build file asks for it by (find_package, pkg-config)
+                            known[name]["find"] = self.strings(entry, "find", name)
                         for key in ("apt", "apk"):  # the run-time package to install: {release: name} for apt
                             if key == "apt" and isinstance(entry.get(key), dict):
                                 known[name][key] = {str(k): str(v) for k, v in entry[key].items()}

@@ -134,3 +134,34 @@ def test_the_embedding_readers_are_linear():
         assert _cmake_link("target_link_libraries(a b)" * 50_000 + "target_link_libraries(a Python3::Python)")
         assert _RUN.search("python3-config " * 50_000) is None
         assert _RUN.search("-lpython3." * 50_000 + "x") is None
+
+
+def test_what_the_build_file_shows_of_a_link_is_named_first(knowledge, tmp_path):
+    """jsoncpp-dev and fmt-dev installed; CMakeLists.txt asks for jsoncpp only (and LibMagic, file-dev's, by the
+    `find` name of knowledge/native-libraries.yaml): those links are named with their evidence, before the rest."""
+    text = ("FROM alpine:3.21 AS build\nRUN apk add --no-cache g++ cmake make fmt-dev jsoncpp-dev file-dev\n" +
+            CMAKE_BUILD + "FROM alpine:3.21\nCOPY --from=build /out/app /app\n")
+    cmake = ("project(app CXX)\nfind_package(LibMagic REQUIRED)\nfind_package(PkgConfig)\n"
+             "pkg_check_modules(JSON REQUIRED IMPORTED_TARGET jsoncpp>=1.9)\nadd_executable(app main.cpp)\n")
+    [f] = mi412(knowledge, text, {"CMakeLists.txt": cmake}, tmp_path)
+    assert ("lacks libmagic (file-dev installed there; find_package(LibMagic REQUIRED) in CMakeLists.txt), "
+            "libjsoncpp (jsoncpp-dev installed there; pkg_check_modules(JSON REQUIRED IMPORTED_TARGET) in "
+            "CMakeLists.txt), libfmt (fmt-dev installed there), which") in f.message
+    assert 'expect "error while loading shared libraries: libmagic.so...' in f.message
+
+
+def test_a_link_flag_is_evidence(knowledge):
+    text = ("FROM debian:bookworm AS build\nRUN apt-get update && apt-get install -y g++ libjsoncpp-dev libfmt-dev\n"
+            "RUN g++ -o /app main.cpp -ljsoncpp\nFROM debian:bookworm-slim\nCOPY --from=build /app /app\n")
+    [f] = mi412(knowledge, text)
+    assert "libjsoncpp (libjsoncpp-dev installed there; -ljsoncpp at line 3), libfmt (libfmt-dev installed there)" \
+        in f.message
+
+
+def test_the_evidence_readers_are_linear():
+    from kb.lint.linkevidence import _LFLAG, cmake_names
+
+    with within():
+        assert cmake_names("find_package(" * 50_000) == {}
+        assert len(cmake_names("pkg_check_modules(X a)" * 50_000)) == 1
+        assert _LFLAG.search("-l-" * 50_000) is None
