@@ -10,7 +10,7 @@ from ..model import LintRule
 from ..versions import parse_version
 from .builds import BuiltFile
 from .context import Unseen, cargo_dependencies, cargo_lock
-from .libinstall import install_hint
+from .libinstall import first_name, install_hint
 from .libraries import Libraries, missing_libraries
 from .profiles import PY_TOOLS, Profile, digest_only
 from .results import Hit
@@ -359,7 +359,7 @@ def _library_hits(a: Analysis, *, unknown: bool):
         names, apk = ", ".join(f"{s} ({why})" for s, why in missing), final.profile.libc == "musl" or (
             unknown and bool(final.apk_adds))
         yield Hit(line, {"libs": names, "image": final.stage.base_image_resolved,
-                         "builder": src.stage.base_image_resolved, "first": missing[0][0],
+                         "builder": src.stage.base_image_resolved, "first": first_name(*missing[0]),
                          "packages": " ".join(s for s, _why in missing), "installed": " ".join(sorted(final.profile.installed)),
                          "install": install_hint(a, hit[1], src, missing, apk)},
                   "copied" if final.profile.libc == "none" else "apk" if apk else "apt")

@@ -56,3 +56,10 @@ def install_hint(a: "Analysis", libs: "Libraries", src: "StageInfo", missing: li
         if not apk:
             out += " (`apt-cache depends` on the -dev package names it)"
     return out
+
+
+def first_name(stem: str, why: str) -> str:
+    """The library as the loader's error names it, up to `.so`: libpython3.8 where the why names the soname
+    (kb/lint/pyembed.py puts it first), else the stem (libjsoncpp)."""
+    head = why.split(":", 1)[0]
+    return head.split(".so", 1)[0] if head.startswith(stem) and ".so" in head else stem

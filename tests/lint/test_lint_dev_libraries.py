@@ -75,6 +75,7 @@ def test_a_program_that_embeds_python_needs_libpython_which_debians_python3_lack
     assert (f.line, f.severity) == (7, "warning")
     assert ("lacks libpython (libpython3.8.so.1.0: target_link_libraries(app ... ${Python_LIBRARIES}) in "
             "CMakeLists.txt)") in f.message
+    assert 'expect "error while loading shared libraries: libpython3.8.so...' in f.message
     assert "apt-get install --no-install-recommends libpython3.8;" in f.fix
 
 
