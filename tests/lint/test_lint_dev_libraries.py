@@ -166,3 +166,13 @@ def test_the_evidence_readers_are_linear():
         assert cmake_names("find_package(" * 50_000) == {}
         assert len(cmake_names("pkg_check_modules(X a)" * 50_000)) == 1
         assert _LFLAG.search("-l-" * 50_000) is None
+
+
+def test_header_only_cxx_libraries_need_nothing_at_run_time(knowledge):
+    """libcli11-dev, libcxxopts-dev ... hold headers only: Debian's naming (libfoo-dev links libfoo) does not apply."""
+    text = ("FROM debian:bookworm AS build\nRUN apt-get update && apt-get install -y g++ cmake {}\n" + CMAKE_BUILD +
+            "FROM debian:bookworm-slim\nCOPY --from=build /out/app /app\n")
+    assert mi412(knowledge, text.format("libcli11-dev libcxxopts-dev libmsgpack-cxx-dev libwebsocketpp-dev")) == []
+    [f] = mi412(knowledge, text.format("libcli11-dev libyaml-cpp-dev"))  # a compiled library beside one still counts
+    assert "lacks libyaml-cpp (libyaml-cpp-dev installed there)" in f.message and "libcli" not in f.message
+    assert "libyaml-cpp0.7;" in f.fix
