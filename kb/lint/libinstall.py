@@ -23,12 +23,20 @@ def install_hint(a: "Analysis", libs: "Libraries", src: "StageInfo", missing: li
     release = a.final.profile.release or ""
     names: list[str] = []
     others: list[str] = []
+    notes: list[str] = []  # what no package of the final image's release brings
     guessed: list[str] = []  # Alpine: the -dev package's name without -dev, its usual run-time package
     for stem, _why in missing:
         entry = libs.entries.get(stem) or {}
         dev = _dev_package(libs, src, stem)
         if stem == "libpython" and not apk:
-            version = a.kb.releases.get(src.profile.release or "", {}).get("python3")
+            from .pyembed import python_version
+
+            version = python_version(a, src)
+            final_version = a.kb.releases.get(release, {}).get("python3")
+            if version and final_version and version != final_version:
+                notes.append(f"no package of {release} has libpython{version} (its Python is {final_version}): start "
+                             f"the final stage from python:{version}-slim, or build against the final image's Python")
+                continue
             if version:
                 names.append(f"libpython{version}")
                 continue
@@ -48,14 +56,16 @@ def install_hint(a: "Analysis", libs: "Libraries", src: "StageInfo", missing: li
                           (f" ({example[1]} on {example[0]})" if example else ""))
         else:
             others.append(f"the package that ships {stem}.so")
-    out = " ".join(names)
+    command = "apk add --no-cache" if apk else "apt-get install --no-install-recommends"
+    out = f"{command} {' '.join(names)}" if names else ""
     if guessed:
-        out += (" " if out else "") + " ".join(guessed) + " (named after the -dev packages, as Alpine names most)"
+        out += (" " if out else f"{command} ") + " ".join(guessed) + \
+            " (named after the -dev packages, as Alpine names most)"
     if others:
-        out += ("; and " if out else "") + ", ".join(others)
+        out += ("; and " if out else f"{command} ") + ", ".join(others)
         if not apk:
             out += " (`apt-cache depends` on the -dev package names it)"
-    return out
+    return "; ".join(x for x in (out, *notes) if x)
 
 
 def first_name(stem: str, why: str) -> str:

@@ -77,8 +77,20 @@ def embeds_python(a: "Analysis", info: "StageInfo") -> str | None:
     return None
 
 
+def python_version(a: "Analysis", info: "StageInfo") -> str | None:
+    """The Python X.Y the build stage links: a Python image's own (its tag: python:3.12-bookworm), else its
+    release's python3 package (releases.yaml: 3.8 on Ubuntu 20.04); None when neither says (python:3)."""
+    from .runtime import python_minor
+
+    tagged = python_minor(a, info.index)
+    if tagged is not None:
+        return tagged[0]
+    if "python" in (info.profile.ref or "").lower():
+        return None  # a Python image whose tag names no minor: its Python is not the release's python3
+    return a.kb.releases.get(info.profile.release or "", {}).get("python3")
+
+
 def libpython_soname(a: "Analysis", info: "StageInfo") -> str:
-    """libpython3.X.so.1.0 for the Python of the build stage's release (releases.yaml `python3`), else
-    libpython3.X.so.1.0 as a pattern."""
-    version = a.kb.releases.get(info.profile.release or "", {}).get("python3")
+    """libpython3.X.so.1.0 for the Python the build stage links, else libpython3.X.so.1.0 as a pattern."""
+    version = python_version(a, info)
     return f"libpython{version}.so.1.0" if version else "libpython3.X.so.1.0"

@@ -176,3 +176,15 @@ def test_header_only_cxx_libraries_need_nothing_at_run_time(knowledge):
     [f] = mi412(knowledge, text.format("libcli11-dev libyaml-cpp-dev"))  # a compiled library beside one still counts
     assert "lacks libyaml-cpp (libyaml-cpp-dev installed there)" in f.message and "libcli" not in f.message
     assert "libyaml-cpp0.7;" in f.fix
+
+
+def test_libpython_of_a_python_image_is_its_tags(knowledge, tmp_path):
+    """python:3.12-bookworm builds against its own /usr/local Python 3.12, not Debian 12's 3.11."""
+    text = ("FROM python:3.12-bookworm AS build\nRUN apt-get update && apt-get install -y cmake\n" + CMAKE_BUILD +
+            "FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y python3\nCOPY --from=build /out/app /app\n")
+    [f] = mi412(knowledge, text, {"CMakeLists.txt": EMBED}, tmp_path)
+    assert "libpython (libpython3.12.so.1.0: target_link_libraries" in f.message
+    assert f.fix.startswith("install the run-time packages in the final stage: no package of debian12 has "
+                            "libpython3.12 (its Python is 3.11): start the final stage from python:3.12-slim")
+    assert mi412(knowledge, text.replace("debian:bookworm-slim", "python:3.12-slim"), {"CMakeLists.txt": EMBED},
+                 tmp_path) == []
