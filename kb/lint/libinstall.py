@@ -39,7 +39,9 @@ def install_hint(a: "Analysis", libs: "Libraries", src: "StageInfo", missing: li
                 continue
             if version:
                 names.append(f"libpython{version}")
-                continue
+            else:
+                notes.append("the libpython3.X of the Python the build stage links (its image does not say which)")
+            continue
         name = entry.get("apk" if apk else "apt")
         known_names = name if isinstance(name, dict) else {}
         if known_names:  # named per release: {debian12: libssl3, default: libssl3t64}

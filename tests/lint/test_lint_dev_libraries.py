@@ -188,3 +188,7 @@ def test_libpython_of_a_python_image_is_its_tags(knowledge, tmp_path):
                             "libpython3.12 (its Python is 3.11): start the final stage from python:3.12-slim")
     assert mi412(knowledge, text.replace("debian:bookworm-slim", "python:3.12-slim"), {"CMakeLists.txt": EMBED},
                  tmp_path) == []
+    [f] = mi412(knowledge, text.replace("python:3.12-bookworm", "python:3-bookworm"), {"CMakeLists.txt": EMBED},
+                tmp_path)  # which Python python:3 has is not in its tag: no package is named for it
+    assert "libpython3.X.so.1.0" in f.message
+    assert "the libpython3.X of the Python the build stage links (its image does not say which)" in f.fix
