@@ -192,3 +192,12 @@ def test_libpython_of_a_python_image_is_its_tags(knowledge, tmp_path):
                 tmp_path)  # which Python python:3 has is not in its tag: no package is named for it
     assert "libpython3.X.so.1.0" in f.message
     assert "the libpython3.X of the Python the build stage links (its image does not say which)" in f.fix
+
+
+def test_a_meson_dependency_is_evidence(knowledge, tmp_path):
+    text = ("FROM debian:bookworm AS build\nRUN apt-get update && apt-get install -y g++ meson ninja-build "
+            "libjsoncpp-dev libfmt-dev\nCOPY . /src\nRUN meson setup /b /src && ninja -C /b\n"
+            "FROM debian:bookworm-slim\nCOPY --from=build /b/app /app\n")
+    files = {"meson.build": "project('app', 'cpp')\nexecutable('app', 'main.cpp', dependencies: [dependency('jsoncpp')])\n"}
+    [f] = mi412(knowledge, text, files, tmp_path)
+    assert "lacks libjsoncpp (libjsoncpp-dev installed there; dependency('jsoncpp') in meson.build), libfmt (" in f.message
