@@ -80,7 +80,7 @@ def embeds_python(a: "Analysis", info: "StageInfo") -> str | None:
 def python_version(a: "Analysis", info: "StageInfo") -> str | None:
     """The Python X.Y the build stage links: a Python image's own (its tag: python:3.12-bookworm), else its
     release's python3 package (releases.yaml: 3.8 on Ubuntu 20.04); None when neither says (python:3)."""
-    from .runtime import python_minor
+    from .pyversion import python_minor
 
     tagged = python_minor(a, info.index)
     if tagged is not None:
