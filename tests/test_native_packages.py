@@ -94,5 +94,6 @@ def test_a_library_added_to_libraries_is_checked_by_lint(tmp_path):
             "FROM alpine:3.20\n{install}COPY --from=build /app /app\nENTRYPOINT [\"/app\"]\n")
     missing = lint_text(knowledge, text.format(install=""))
     assert [f.rule for f in missing if f.rule == "MI412"] == ["MI412"]
-    assert "libfoo (foo-dev installed there)" in next(f.message for f in missing if f.rule == "MI412")
+    assert "libfoo (foo-dev installed there; -lfoo at line 4)" in next(f.message for f in missing if f.rule == "MI412")
+    assert "apk add --no-cache foo-libs;" in next(f.fix for f in missing if f.rule == "MI412")  # its `apk` package
     assert not [f for f in lint_text(knowledge, text.format(install="RUN apk add foo-libs\n")) if f.rule == "MI412"]
