@@ -41,6 +41,12 @@ def test_a_rule_file_adds_packages_and_inspect_uses_them(tmp_path):
     ("  node:\n    - {name: some-addon, musl_builds: [\"4.0 soon\"]}\n",
      "musl_builds: '4.0 soon' is not 'FROM UNTIL' (versions; UNTIL - for today)"),
     ("  rust:\n    - {name: some-sys, static_with: [vendored]}\n", "static_with: 'vendored' is not crate/feature"),
+    ("  system:\n    - {name: libbar, dev: [bar-dev], runtime: [bar], apt: [libbar1]}\n",
+     "libbar: 'apt' must be a package name or a mapping from release to name"),
+    ("  system:\n    - {name: libbar, dev: [bar-dev], runtime: [bar], apt: {debian12: [libbar1]}}\n",
+     "libbar: 'apt' must be a package name or a mapping from release to name"),
+    ("  system:\n    - {name: libbar, dev: [bar-dev], runtime: [bar], apk: [bar]}\n", "libbar: 'apk' must be text"),
+    ("  system:\n    - {name: libbar, dev: [bar-dev], runtime: [bar], find: {a: b}}\n", "libbar: 'find' must be a list of text"),
 ])
 def test_bad_entries_are_load_errors(tmp_path, body, message):
     assert message in load_error(tmp_path, "native_packages:\n" + body)

@@ -288,8 +288,13 @@ class CatalogueSections(Reader):
                         if "find" in entry:  # names a build file asks for it by (find_package, pkg-config)
                             known[name]["find"] = self.strings(entry, "find", name)
                         for key in ("apt", "apk"):  # the run-time package to install: {release: name} for apt
-                            if key == "apt" and isinstance(entry.get(key), dict):
-                                known[name][key] = {str(k): str(v) for k, v in entry[key].items()}
+                            value = entry.get(key)
+                            if key == "apt" and key in entry and not isinstance(value, str):
+                                if isinstance(value, dict) and all(isinstance(v, str) for v in value.values()):
+                                    known[name][key] = {str(k): v for k, v in value.items()}
+                                else:
+                                    self.problem(entry.key_lines.get(key, entry.line), name,
+                                                 "'apt' must be a package name or a mapping from release to name")
                             elif key in entry:
                                 known[name][key] = self.text(entry, key, name)
 
