@@ -108,8 +108,8 @@ class Libraries:
     def ships(self, package: str, stem: str, musl: bool = False) -> bool:
         """Does installing `package` bring the library `stem`? A `runtime` glob written `apt:GLOB` holds for Debian
         packages only: with `musl` (an Alpine image), a package of the same name there does not bring it; one
-        written `apk:GLOB` for Alpine packages only. An entry that names its Alpine package (`apk`) is matched by
-        its globs, not by Alpine's naming (Debian's python3 is no libpython)."""
+        written `apk:GLOB` for Alpine packages only. An entry with `apk:` globs is matched by its globs alone, not
+        by Alpine's naming (libpython: Alpine's python3 ships it, Debian's python3 does not)."""
         entry = self.entries.get(stem)
         if entry is not None and (package in entry.get("dev", ()) or
                                   any(fnmatch.fnmatchcase(package, g[4:] if g[:4] in ("apt:", "apk:") else g)
@@ -118,8 +118,8 @@ class Libraries:
             return True
         if self.linked_by(package) == stem:
             return True  # the dev package (it depends on the run-time one) or the run-time package itself
-        if entry is not None and entry.get("apk"):
-            return False
+        if entry is not None and any(g.startswith("apk:") for g in entry["runtime"]):
+            return False  # its Alpine packages are spelled out
         bare = stem[3:] if stem.startswith("lib") else stem
         return bool(bare) and lib_stem(package) in (stem, bare)  # Alpine names: cairo, boost-system
 
