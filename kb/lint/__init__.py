@@ -13,6 +13,10 @@ function gets the same analysed Dockerfile:
     makefiles.py   what `make [TARGET]` runs, from the build context's Makefile
     libraries.py   the shared libraries a build stage links, and whether the final image has them (MI412;
                    MI430 when lint does not know the final image)
+    pyembed.py     a program that embeds Python links libpython3.X.so.1.0 (MI412's evidence for it)
+    pyversion.py   the Python X.Y a stage's base image says it has (MI471, MI412)
+    linkevidence.py  what shows a build links a library (find_package, pkg-config modules, -lNAME), for MI412
+    libinstall.py  the run-time packages MI412 says to install, per distribution and release
     appbundles.py  what dotnet publish, deno compile and bun build --compile write, and checks MI420-MI423
     checks.py      the checks
     apkdel.py      apk add and del in a RUN, a deletion of a list computed after listing the installed packages

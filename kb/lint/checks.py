@@ -11,6 +11,7 @@ from ..versions import parse_version
 from .builds import BuiltFile
 from .context import cargo_dependencies, cargo_lock
 from .cxxlink import have_cxx_runtime
+from .libinstall import first_name, install_hint
 from .libraries import Libraries, missing_libraries
 from .profiles import PY_TOOLS, Profile, digest_only
 from .results import Hit
@@ -306,19 +307,18 @@ def _cargo_dependencies(a: Analysis):
 def _library_hits(a: Analysis, *, unknown: bool):
     hit = _LIBRARIES.get(id(a.kb))
     if hit is None or hit[0] is not a.kb:
-        natives = a.kb.native_packages
-        hit = _LIBRARIES[id(a.kb)] = (a.kb, Libraries(natives.get("system", {}), natives.get("rust", {}),
-                                                       natives.get("https", {})))
+        n = a.kb.native_packages
+        hit = _LIBRARIES[id(a.kb)] = (a.kb, Libraries(n.get("system", {}), n.get("rust", {}), n.get("https", {})))
     final = a.final
     for line, src, missing in missing_libraries(a, hit[1], lambda i: _same_lineage(a, i),
                                                 lambda: cargo_lock(a.context_dir), lambda s: _openmp(a, s),
                                                 unknown=unknown, manifest=lambda: _cargo_dependencies(a)):
-        names = ", ".join(f"{stem} ({why})" for stem, why in missing)
-        apk = final.profile.libc == "musl" or (unknown and bool(final.apk_adds))
+        names, apk = ", ".join(f"{s} ({why})" for s, why in missing), final.profile.libc == "musl" or (
+            unknown and bool(final.apk_adds))
         yield Hit(line, {"libs": names, "image": final.stage.base_image_resolved,
-                         "builder": src.stage.base_image_resolved, "first": missing[0][0],
-                         "packages": " ".join(stem for stem, _why in missing),
-                         "installed": " ".join(sorted(final.profile.installed))},
+                         "builder": src.stage.base_image_resolved, "first": first_name(*missing[0]),
+                         "packages": " ".join(s for s, _why in missing), "installed": " ".join(sorted(final.profile.installed)),
+                         "install": install_hint(a, hit[1], src, missing, apk)},
                   "copied" if final.profile.libc == "none" else "apk" if apk else "apt")
 
 

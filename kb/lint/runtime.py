@@ -18,6 +18,7 @@ from .apkdel import deleted, is_snapshot
 from .context import locked_packages, package_json, requirements
 from .libraries import Libraries
 from .profiles import C_TOOLCHAINS, CXX_TOOLCHAINS, PY_TOOLS, lib_stem
+from .pyversion import python_minor
 from .results import Hit
 from .shellwords import abspath, apk_argv, is_assignment, positional, simple_commands, split_variables
 
@@ -361,26 +362,7 @@ def check_package_needs_system_package(a: "Analysis", rule: LintRule):
             break  # one finding per install step
 
 
-_PY_IN_REF = re.compile(r"(?:^|/)python:(3)\.(\d+)|[:/_-]python(3)\.(\d+)")
 _PY_ENV = re.compile(r"(?:^|/)\.?venv(?:/|$)|/site-packages(?:/|$)|/dist-packages(?:/|$)|/lib/python3\.\d+(?:/|$)")
-
-
-def python_minor(a: "Analysis", index: int) -> tuple[str, str] | None:
-    """(Python X.Y, the image that says so) of stage `index`, from the image it is built FROM: the tag of an official
-    or derived Python image (python:3.12-slim, uv:python3.12-bookworm-slim) or, for distroless python3, its
-    release's python3; None when the image does not say (python:3, python:latest, an image lint does not know)."""
-    while a.stages[index].stage.base_stage is not None:
-        index = a.stages[index].stage.base_stage
-    info = a.stages[index]
-    ref = info.stage.base_image_resolved or ""
-    m = _PY_IN_REF.search(ref.lower())
-    if m:
-        major, minor = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
-        return f"{major}.{minor}", ref
-    if "distroless/python3" in ref and info.profile.release:
-        version = a.kb.releases.get(info.profile.release, {}).get("python3")
-        return (version, ref) if version else None
-    return None
 
 
 @detector("lint", "python-environment-across-python-versions")
