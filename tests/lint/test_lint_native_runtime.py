@@ -106,6 +106,24 @@ def test_a_glibc_shim_lets_the_glibc_prebuild_load(knowledge):
                                 "prebuilt binary built for glibc")
 
 
+def locked(name: str, version: str) -> dict:
+    return {"package.json": json.dumps({"dependencies": {"app-lib": "1.0.0"}}),
+            "package-lock.json": json.dumps({"lockfileVersion": 3, "packages": {
+                "": {}, "node_modules/app-lib": {"version": "1.0.0"}, f"node_modules/{name}": {"version": version}}})}
+
+
+@pytest.mark.parametrize("name,version", [("sharp", "0.33.5"), ("sharp", "0.27.0"), ("esbuild", "0.19.0")])
+def test_packages_that_publish_musl_binaries_need_no_compiler_on_alpine(knowledge, tmp_path, name, version):
+    """sharp's linuxmusl-x64 builds (from 0.27.0) and esbuild's static Go binary install on Alpine as they are."""
+    assert findings(knowledge, NPM_CI, "MI408", context(tmp_path, locked(name, version))) == []
+
+
+def test_sharp_before_its_musl_builds_still_needs_a_compiler_on_alpine(knowledge, tmp_path):
+    [f] = findings(knowledge, NPM_CI, "MI408", context(tmp_path, locked("sharp", "0.26.3")))
+    assert f.message.startswith("npm installs sharp (indirect, from the lockfile) on node:22-alpine (musl): there is "
+                                "no compiler in this stage")
+
+
 # ---- puppeteer's Chromium (MI470) ----------------------------------------------------------------------------------
 
 CHROME = ("FROM node:20-slim\nRUN apt-get update && apt-get install -y {flags}google-chrome-stable {extra}\n"
