@@ -43,7 +43,8 @@ def test_the_package_at_the_modules_root_is_walked_like_any_other(knowledge, tmp
     """`import "example.test/app"` (the module path itself) is the directory of go.mod: its source is there."""
     tree = dict(TREE, **{"app.go": ROOT_PKG, "cmd/cli/main.go": CLI_OF_ROOT})
     assert cgo(knowledge, dockerfile("./cmd/cli"), tree, tmp_path) == []
-    with_db = dict(tree, **{"app.go": ROOT_PKG.replace('import "fmt"', 'import (\n\t"fmt"\n\t_ "github.com/mattn/go-sqlite3"\n)')})
+    db_import = 'import (\n\t"fmt"\n\t_ "github.com/mattn/go-sqlite3"\n)'
+    with_db = dict(tree, **{"app.go": ROOT_PKG.replace('import "fmt"', db_import)})
     [(rule, _severity, msg)] = cgo(knowledge, dockerfile("./cmd/cli"), with_db, tmp_path)
     assert rule == "MI417" and "imports github.com/mattn/go-sqlite3 (app.go:5)" in msg
 
