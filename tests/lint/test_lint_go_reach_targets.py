@@ -72,3 +72,18 @@ def test_an_import_whose_first_element_has_no_dot_is_taken_for_the_standard_libr
     assert cgo(knowledge, dockerfile("./cmd/cli"), dotless, tmp_path) == []
     dotted = dict(TREE, **{"internal/client/client.go": client.format(path="example.org/lib/x")})
     assert [r for r, _, _ in cgo(knowledge, dockerfile("./cmd/cli"), dotted, tmp_path)] == ["MI410"]
+
+
+@pytest.mark.parametrize("constraint, expected", [
+    ("//go:build cgo && (linux || darwin)", []),  # cgo and one of two systems: still only cgo builds compile it
+    ("//go:build (cgo && linux) || (cgo && darwin)", []),
+    ("//go:build ((cgo)) && !windows", []),
+    ("//go:build (cgo || sqlite) && linux", ["MI417"]),  # -tags sqlite compiles it without cgo
+    ("//go:build !cgo || linux", ["MI417"]),
+    ("//go:build linux && (darwin || cgo)", ["MI417"]),
+])
+def test_a_constraint_with_parentheses_is_read_by_go_precedence(knowledge, tmp_path, constraint, expected):
+    """A file whose //go:build line is false whenever cgo is (cgo && (linux || darwin)) is not compiled with
+    CGO_ENABLED=0, so its sqlite import is not in the binary; it was read as any line with `||` (a false MI417)."""
+    tree = dict(TREE, **{"internal/store/db.go": constraint + "\n\n" + STORE})
+    assert [r for r, _, _ in cgo(knowledge, dockerfile("./cmd/server"), tree, tmp_path)] == expected
