@@ -52,3 +52,29 @@ CHROME = "FROM node:20-slim\n{runs}RUN npm install puppeteer\n"
                                      "apt-get install -o Dpkg::Options::=--force-confold -y google-chrome-stable libxss1"])
 def test_chrome_installed_with_its_recommends_brings_libxtst_wherever_the_options_are(knowledge, install):
     assert mi470(knowledge, CHROME.format(runs=f"RUN apt-get update && {install}\n")) == []
+
+
+NO_RECOMMENDS_CONF = "RUN echo 'APT::Install-Recommends \"false\";' > /etc/apt/apt.conf.d/99no-recommends\n"
+CHROME_RUN = "RUN apt-get update && apt-get install -y google-chrome-stable libxss1\n"
+
+
+@pytest.mark.parametrize("runs, quiet", [
+    (NO_RECOMMENDS_CONF + CHROME_RUN, False),  # the file stays: chrome's install gets no Recommends, no libxtst6
+    (r'RUN echo "APT::Install-Recommends \"false\";" > /etc/apt/apt.conf.d/99no-recommends' "\n" + CHROME_RUN, False),
+    ("RUN printf 'APT::Install-Recommends \"0\";\\n' > /etc/apt/apt.conf.d/norec\n" + CHROME_RUN, False),
+    (CHROME_RUN + NO_RECOMMENDS_CONF, True),  # written after the install: libxtst6 came with it
+    # the docker-clean file of BuildKit cache mounts, in a RUN that installs without Recommends: no configuration
+    ("RUN rm -f /etc/apt/apt.conf.d/docker-clean && apt-get update && apt-get install -y --no-install-recommends "
+     "curl\n" + CHROME_RUN, True),
+])
+def test_an_apt_configuration_turning_recommends_off_holds_for_every_later_install(knowledge, runs, quiet):
+    found = mi470(knowledge, CHROME.format(runs=runs))
+    assert (found == []) is quiet
+    if not quiet:
+        assert "opens libXtst.so.6 from the system when it starts" in found[0].message
+
+
+def test_the_configuration_of_the_stage_the_final_one_starts_from_holds_in_it(knowledge):
+    text = f"FROM node:20-slim AS base\n{NO_RECOMMENDS_CONF}FROM base\n{CHROME_RUN}RUN npm install puppeteer\n"
+    [f] = mi470(knowledge, text)
+    assert "libXtst.so.6" in f.message
