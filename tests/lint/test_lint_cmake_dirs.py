@@ -31,3 +31,17 @@ def test_a_meson_build_directory_named_by_a_variable_is_followed(knowledge, buil
     assert msg.startswith("the C program /app is linked dynamically against glibc (meson links dynamically by "
                           "default")
 
+
+@pytest.mark.parametrize("build, copy", [
+    ("RUN cmake -S . -B build && make -C build && make -C build install DESTDIR=stage",
+     "/src/build/stage/usr/local/bin/app"),
+    ("RUN cmake -S . -B build -DCMAKE_INSTALL_PREFIX=/usr && cd build && make && make install DESTDIR=../pkg",
+     "/src/pkg/usr/bin/app"),
+])
+def test_a_relative_destdir_is_under_the_build_directory(knowledge, build, copy):
+    """`make install DESTDIR=stage` in build/ runs `cmake -P cmake_install.cmake` there, which prepends "stage" to
+    the absolute install path: the program lands in build/stage/PREFIX/bin, not in /stage/PREFIX/bin."""
+    [msg] = mi401(knowledge, BUILD.format(build=build, copy=copy))
+    assert msg.startswith("the C program /app is linked dynamically against glibc (cmake links dynamically")
+    wrong = copy.replace("/src/build/stage", "/stage").replace("/src/pkg", "/pkg")
+    assert mi401(knowledge, BUILD.format(build=build, copy=wrong)) == []
