@@ -4,10 +4,11 @@ downloads) goes into a final image that lacks the library.
 
 A library counts as there when the final image ships it, when a step installs the Debian or Alpine package that
 ships it or one of the packages the entry names as bringing it, or, for a name ending in `+recommends`, when apt
-installs that package without --no-install-recommends (google-chrome-stable brings libXtst only through
-at-spi2-core, which libatspi2.0-0 recommends). An entry's `skip_env` variables, set to anything but false or 0,
-stop the download that brings the library-opening binary (PUPPETEER_SKIP_DOWNLOAD), and its `images_with` globs
-name base images that ship what it opens (ghcr.io/puppeteer/puppeteer).
+installs that package without --no-install-recommends and before any RUN that writes an apt configuration turning
+Recommends off (google-chrome-stable brings libXtst only through at-spi2-core, which libatspi2.0-0 recommends). An
+entry's `skip_env` variables, set to anything but false or 0, stop the download that brings the library-opening
+binary (PUPPETEER_SKIP_DOWNLOAD), and its `images_with` globs name base images that ship what it opens
+(ghcr.io/puppeteer/puppeteer).
 """
 from __future__ import annotations
 
