@@ -185,7 +185,7 @@ def _installed(a: "Analysis", info: "StageInfo", where: str, line: int, prefix: 
     if prefix is None:
         m = re.search(r"CMAKE_INSTALL_PREFIX(?::\w+)?=(\S+)|(?:^|\s)prefix=(\S+)", setup["flags"])
         prefix = (m.group(1) or m.group(2)) if m else "/usr/local"
-    root = abspath(destdir, "/") if destdir else "/"
+    root = abspath(destdir, where) if destdir else "/"  # a relative DESTDIR is under the build directory
     return _built(a, info, where, posixpath.join(root, prefix.lstrip("/"), "bin", "*"), line)
 
 

@@ -112,12 +112,42 @@ def reached(a, info, built, cwd: str, context: tuple) -> tuple[str, ...] | None:
 
 
 def _needs_cgo(text: str) -> bool:
-    """Does the file's //go:build line require cgo (`cgo`, or `cgo && ...` with no `||`)? Read up to `package`."""
+    """Does the file's //go:build line require cgo (false whenever cgo is)? Read up to `package`."""
     for raw in text.split("\n", 200)[:200]:
         line = raw.strip()
         if line.startswith("package "):
             return False
         if line.startswith("//go:build "):
-            expr = line[len("//go:build "):]
-            return "||" not in expr and any(part.strip() == "cgo" for part in expr.split("&&"))
+            return _requires_cgo(line[len("//go:build "):].split("//", 1)[0])
     return False
+
+
+def _requires_cgo(expr: str, depth: int = 0) -> bool:
+    """`cgo`, a conjunction with a term that requires cgo (`cgo && (linux || darwin)`), or a disjunction whose every
+    term does (`(cgo && linux) || (cgo && darwin)`); `||` binds looser than `&&`. Anything else (`!`, a
+    disjunction with a term that does not, nesting past 16 levels) is taken not to: the file is then read."""
+    expr = expr.strip()
+    if depth > 16 or not expr:
+        return False
+    terms = _split_top(expr, "||")
+    if len(terms) > 1:
+        return all(_requires_cgo(t, depth + 1) for t in terms)
+    for part in (p.strip() for p in _split_top(expr, "&&")):
+        if part == "cgo" or (part[:1] == "(" and part[-1:] == ")" and _requires_cgo(part[1:-1], depth + 1)):
+            return True
+    return False
+
+
+def _split_top(expr: str, op: str) -> list[str]:
+    """`expr` split at each `op` outside parentheses."""
+    parts, level, start = [], 0, 0
+    for i, c in enumerate(expr):
+        if c == "(":
+            level += 1
+        elif c == ")":
+            level -= 1
+        elif level == 0 and expr.startswith(op, i):
+            parts.append(expr[start:i])
+            start = i + len(op)
+    parts.append(expr[start:])
+    return parts

@@ -4,10 +4,11 @@ downloads) goes into a final image that lacks the library.
 
 A library counts as there when the final image ships it, when a step installs the Debian or Alpine package that
 ships it or one of the packages the entry names as bringing it, or, for a name ending in `+recommends`, when apt
-installs that package without --no-install-recommends (google-chrome-stable brings libXtst only through
-at-spi2-core, which libatspi2.0-0 recommends). An entry's `skip_env` variables, set to anything but false or 0,
-stop the download that brings the library-opening binary (PUPPETEER_SKIP_DOWNLOAD), and its `images_with` globs
-name base images that ship what it opens (ghcr.io/puppeteer/puppeteer).
+installs that package without --no-install-recommends and before any RUN that writes an apt configuration turning
+Recommends off (google-chrome-stable brings libXtst only through at-spi2-core, which libatspi2.0-0 recommends). An
+entry's `skip_env` variables, set to anything but false or 0, stop the download that brings the library-opening
+binary (PUPPETEER_SKIP_DOWNLOAD), and its `images_with` globs name base images that ship what it opens
+(ghcr.io/puppeteer/puppeteer).
 """
 from __future__ import annotations
 
@@ -28,6 +29,9 @@ if TYPE_CHECKING:
 
 _RECOMMENDS = "+recommends"
 _NO_RECOMMENDS = re.compile(r"--no-install-recommends|Install-Recommends[= ]+[\"']?(?:false|0|no)\b", re.I)
+#: the line of an apt configuration file that turns Recommends off (APT::Install-Recommends "false";), as echo or
+#: printf write it, quotes escaped or not: not the `-o APT::Install-Recommends=false` of one command
+_RECOMMENDS_OFF = re.compile(r"Install-Recommends\s+\\?[\"']?(?:false|0|no)\b", re.I)
 
 
 @detector("lint", "package-loads-system-library")
@@ -47,15 +51,18 @@ def check_package_loads_library_unseen(a: "Analysis", rule: LintRule):
         yield from _loads_hits(a, set())
 
 
-def _with_recommends(info: "StageInfo") -> set:
-    """The packages a stage's apt-get/apt install steps install with their Recommends (apt's default)."""
+def _with_recommends(lineage: "list[StageInfo]") -> set:
+    """The packages the apt-get/apt install steps of the final image's stages (oldest first) install with their
+    Recommends (apt's default), up to a RUN that writes an apt configuration turning them off: the file stays in the
+    image, so it holds for that RUN's installs and every later one, in later stages too."""
     out: set = set()
-    for run in info.stage.runs:
-        text = info.texts.get(run.line) or run.command or " ".join(run.argv)
+    for text in (info.texts.get(r.line) or r.command or " ".join(r.argv) for info in lineage for r in info.stage.runs):
+        if "apt.conf" in text and _RECOMMENDS_OFF.search(text):
+            return out
         if "install" not in text or not ("apt-get" in text or "apt " in text):
             continue
         if _NO_RECOMMENDS.search(text) and "apt.conf" in text:
-            continue  # a configuration written in this RUN turns Recommends off for every install
+            continue  # an apt configuration in this RUN may turn Recommends off for its installs
         for argv in simple_commands(text):
             at = next((i for i, w in enumerate(argv) if posixpath.basename(w) in ("apt-get", "apt")), None)
             words = argv[at:] if at is not None and all("=" in w or w in ("sudo", "env") for w in argv[:at]) else []
@@ -90,7 +97,7 @@ def _loads_hits(a: "Analysis", have: set):
     prof = a.final.profile
     libs = libraries(a.kb)
     base = a.stages[_lineage(a)[0].index].stage.base_image_resolved or ""
-    recommends = set().union(*(_with_recommends(info) for info in _lineage(a)))
+    recommends = _with_recommends(_lineage(a))
 
     def brings(pkg: str) -> bool:
         if pkg.endswith(_RECOMMENDS):
