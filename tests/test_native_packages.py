@@ -41,6 +41,12 @@ def test_a_rule_file_adds_packages_and_inspect_uses_them(tmp_path):
     ("  node:\n    - {name: some-addon, musl_builds: [\"4.0 soon\"]}\n",
      "musl_builds: '4.0 soon' is not 'FROM UNTIL' (versions; UNTIL - for today)"),
     ("  rust:\n    - {name: some-sys, static_with: [vendored]}\n", "static_with: 'vendored' is not crate/feature"),
+    ("  system:\n    - {name: libbar, dev: [bar-dev], runtime: [bar], apt: [libbar1]}\n",
+     "libbar: 'apt' must be a package name or a mapping from release to name"),
+    ("  system:\n    - {name: libbar, dev: [bar-dev], runtime: [bar], apt: {debian12: [libbar1]}}\n",
+     "libbar: 'apt' must be a package name or a mapping from release to name"),
+    ("  system:\n    - {name: libbar, dev: [bar-dev], runtime: [bar], apk: [bar]}\n", "libbar: 'apk' must be text"),
+    ("  system:\n    - {name: libbar, dev: [bar-dev], runtime: [bar], find: {a: b}}\n", "libbar: 'find' must be a list of text"),
 ])
 def test_bad_entries_are_load_errors(tmp_path, body, message):
     assert message in load_error(tmp_path, "native_packages:\n" + body)
@@ -94,5 +100,6 @@ def test_a_library_added_to_libraries_is_checked_by_lint(tmp_path):
             "FROM alpine:3.20\n{install}COPY --from=build /app /app\nENTRYPOINT [\"/app\"]\n")
     missing = lint_text(knowledge, text.format(install=""))
     assert [f.rule for f in missing if f.rule == "MI412"] == ["MI412"]
-    assert "libfoo (foo-dev installed there)" in next(f.message for f in missing if f.rule == "MI412")
+    assert "libfoo (foo-dev installed there; -lfoo at line 4)" in next(f.message for f in missing if f.rule == "MI412")
+    assert "apk add --no-cache foo-libs;" in next(f.fix for f in missing if f.rule == "MI412")  # its `apk` package
     assert not [f for f in lint_text(knowledge, text.format(install="RUN apk add foo-libs\n")) if f.rule == "MI412"]

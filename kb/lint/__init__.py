@@ -13,8 +13,15 @@ function gets the same analysed Dockerfile:
     makefiles.py   what `make [TARGET]` runs, from the build context's Makefile
     libraries.py   the shared libraries a build stage links, and whether the final image has them (MI412;
                    MI430 when lint does not know the final image)
+    pyembed.py     a program that embeds Python links libpython3.X.so.1.0 (MI412's evidence for it)
+    pyversion.py   the Python X.Y a stage's base image says it has (MI471, MI412)
+    linkevidence.py  what shows a build links a library (find_package, pkg-config modules, -lNAME), for MI412
+    libinstall.py  the run-time packages MI412 says to install, per distribution and release
     appbundles.py  what dotnet publish, deno compile and bun build --compile write, and checks MI420-MI423
     checks.py      the checks
+    apkdel.py      apk add and del in a RUN, a deletion of a list computed after listing the installed packages
+    cxxlink.py     C++ a Go build (knowledge go_cxx) or a crate links, the C++ run-time libraries an image has
+    cxxchecks.py   MI491: such a module in go.mod whose use lint cannot confirm, on an image without them
     runtime.py     what pip/npm steps install (shared with MI408), and checks MI440-MI442: a library deleted with
                    the build dependencies, a system package an installed package needs, dependencies not locked
     loads.py       checks MI470, MI490: a package that opens a system library it does not bundle (opencv-python's
@@ -31,7 +38,9 @@ from ..detectors import DETECTORS
 from ..model import Knowledge
 from . import appbundles as _appbundles  # noqa: F401  registers MI420-MI423 (dotnet publish, deno/bun compile)
 from . import argscope as _argscope  # noqa: F401  registers MI480 (a variable declared only in another stage)
+from . import cabundle as _cabundle  # noqa: F401  registers MI411, MI416 (TLS calls without a CA bundle)
 from . import checks as _checks  # noqa: F401  registers the checks
+from . import cxxchecks as _cxxchecks  # noqa: F401  registers MI491 (a Go module's C++ lint cannot confirm)
 from . import ldcache as _ldcache  # noqa: F401  registers MI495 (a library installed with no ldconfig after it)
 from . import loads as _loads  # noqa: F401  registers MI470, MI490 (a package opens a system library)
 from . import runtime as _runtime  # noqa: F401  registers MI440-MI442 (run-time needs the build takes away)

@@ -39,6 +39,9 @@ class BuiltFile(Data):
     go_cgo_packages: tuple[str, ...] = ()  # cgo-only modules seen in go.mod / imports
     go_target: str = ""  # the package `go build` names (".", "./cmd/app"), "" for other languages
     go_cgo_reached: tuple[str, ...] | None = None  # the imports of go_cgo_packages the target reaches (goreach.py)
+    go_dir: str | None = None  # the build-context directory the go build ran in, if any (goclients.py)
+    cxx: str = ""  # why a program no C++ compiler command built links C++ (kb/lint/cxxlink.py: a Go module's C++)
+    cxx_unseen: str = ""  # what may bring C++ into it that lint cannot confirm (go.mod lists such a module: MI491)
 
     def at(self, path: str) -> "BuiltFile":
         return self._replace(path=path)
@@ -69,7 +72,7 @@ def _extld_static(ldflags: str) -> bool:
             rest = piece[j:].lstrip("= ")
             if len(rest) < len(piece) - j:  # at least one '=' or ' ' follows
                 run = rest if rest else (pieces[i + 1] if i + 1 < len(pieces) else "")
-                if "-static" in run:
+                if any(w in ("-static", "-static-pie") for w in run.replace("=", " ").split()):
                     return True
                 break  # a later -extldflags in this piece sees a part of the same run
             at = piece.find("-extldflags", j)

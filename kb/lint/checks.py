@@ -9,7 +9,9 @@ from ..detectors import detector
 from ..model import LintRule
 from ..versions import parse_version
 from .builds import BuiltFile
-from .context import Unseen, cargo_dependencies, cargo_lock
+from .context import cargo_dependencies, cargo_lock
+from .cxxlink import have_cxx_runtime
+from .libinstall import first_name, install_hint
 from .libraries import Libraries, missing_libraries
 from .profiles import PY_TOOLS, Profile, digest_only
 from .results import Hit
@@ -128,17 +130,14 @@ def check_cxx_libs(a: Analysis, rule: LintRule):
     prof = a.final.profile
     if not prof.known:
         return
-    have = {"libstdc++.so.6": prof.libstdcxx is not False or "libstdcxx" in prof.provided
-                              or bool(prof.installed & {"libstdc++", "libstdc++6", "g++", "build-base"}),
-            "libgcc_s.so.1": prof.libgcc_s is not False or "libgcc_s" in prof.provided
-                             or bool(prof.installed & {"libgcc", "libgcc-s1", "libgcc1", "libstdc++", "libstdc++6",
-                                                       "build-base", "gcc", "g++", "rust", "cargo"})}
+    have = have_cxx_runtime(prof)
     for art, line in _final_arrivals(a, built_here=True):
         if art.linkage not in ("glibc", "musl") or art.linkage != prof.libc:
             continue  # a missing loader is reported by MI401/MI409
-        missing = sorted(lib for lib in art.needs if not have.get(lib, True))
+        missing = sorted((lib for lib in art.needs if not have.get(lib, True)), reverse=True)  # libstdc++ first
         if missing:
-            yield Hit(line, {"what": _describe(art), "missing": " and ".join(missing),
+            because = art.cxx or ("Rust's standard library unwinds through libgcc_s" if art.lang == "rust" else art.why)
+            yield Hit(line, {"what": _describe(art), "missing": " and ".join(missing), "because": because,
                              "image": a.final.stage.base_image_resolved}, art.lang)
 
 
@@ -281,47 +280,6 @@ def check_cgo_package_imported(a: Analysis, rule: LintRule):
             yield Hit(art.line, {"imports": ", ".join(art.go_cgo_reached), "target": art.go_target})
 
 
-_CA_PACKAGES = {"ca-certificates", "ca-certificates-bundle", "ca-certificates-java"}
-
-
-def _tls_arrivals(a: Analysis):
-    """(program, COPY line, what the build context shows about its TLS calls) for the Go and Rust programs copied
-    into a final image that has no CA bundle: a description of the evidence, False (none), Unseen (cannot tell)."""
-    prof = a.final.profile
-    if not prof.known or prof.ca_certificates is not False or "ca-certs" in prof.provided \
-            or prof.installed & _CA_PACKAGES:
-        return
-    done = set()
-    for art, line in _final_arrivals(a):
-        if art.lang not in ("go", "rust") or art.stage in done:
-            continue
-        done.add(art.stage)
-        yield art, line, a.tls_context(art.stage)
-    if a.context_dir and a.final.index not in done:
-        from .prebuilt import go_binaries  # a COPY of the context's Go program, built outside the Dockerfile
-
-        for art, line in go_binaries(a)[:1]:
-            yield art, line, a.tls_context(art.stage)
-
-
-@detector("lint", "tls-client-without-ca-bundle")
-def check_ca_bundle(a: Analysis, rule: LintRule):
-    """Only with evidence (the source, or an HTTPS client module in go.mod / Cargo.toml); MI416 says when lint
-    cannot tell."""
-    for art, line, seen in _tls_arrivals(a):
-        if seen:
-            yield Hit(line, {"what": _describe(art), "image": a.final.stage.base_image_resolved,
-                             "builder": art.builder, "evidence": seen}, "seen")
-
-
-@detector("lint", "tls-use-unknown-without-ca-bundle")
-def check_ca_bundle_unknown(a: Analysis, rule: LintRule):
-    for art, line, seen in _tls_arrivals(a):
-        if isinstance(seen, Unseen):
-            yield Hit(line, {"what": _describe(art), "image": a.final.stage.base_image_resolved,
-                             "builder": art.builder, "unseen": seen})
-
-
 _LIBRARIES: dict[int, tuple[object, Libraries]] = {}
 
 
@@ -349,19 +307,18 @@ def _cargo_dependencies(a: Analysis):
 def _library_hits(a: Analysis, *, unknown: bool):
     hit = _LIBRARIES.get(id(a.kb))
     if hit is None or hit[0] is not a.kb:
-        natives = a.kb.native_packages
-        hit = _LIBRARIES[id(a.kb)] = (a.kb, Libraries(natives.get("system", {}), natives.get("rust", {}),
-                                                       natives.get("https", {})))
+        n = a.kb.native_packages
+        hit = _LIBRARIES[id(a.kb)] = (a.kb, Libraries(n.get("system", {}), n.get("rust", {}), n.get("https", {})))
     final = a.final
     for line, src, missing in missing_libraries(a, hit[1], lambda i: _same_lineage(a, i),
                                                 lambda: cargo_lock(a.context_dir), lambda s: _openmp(a, s),
                                                 unknown=unknown, manifest=lambda: _cargo_dependencies(a)):
-        names = ", ".join(f"{stem} ({why})" for stem, why in missing)
-        apk = final.profile.libc == "musl" or (unknown and bool(final.apk_adds))
+        names, apk = ", ".join(f"{s} ({why})" for s, why in missing), final.profile.libc == "musl" or (
+            unknown and bool(final.apk_adds))
         yield Hit(line, {"libs": names, "image": final.stage.base_image_resolved,
-                         "builder": src.stage.base_image_resolved, "first": missing[0][0],
-                         "packages": " ".join(stem for stem, _why in missing),
-                         "installed": " ".join(sorted(final.profile.installed))},
+                         "builder": src.stage.base_image_resolved, "first": first_name(*missing[0]),
+                         "packages": " ".join(s for s, _why in missing), "installed": " ".join(sorted(final.profile.installed)),
+                         "install": install_hint(a, hit[1], src, missing, apk)},
                   "copied" if final.profile.libc == "none" else "apk" if apk else "apt")
 
 
@@ -414,6 +371,18 @@ def check_unknown_image(a: Analysis, rule: LintRule):
                 "cannot": f"it is a glibc image, but which release (hence which glibc) this tag holds is not known "
                           f"({prof.source}), so what the {b.ref} stage (glibc {b.glibc}) built cannot be checked "
                           "against it; use a tag that names its release"})
+    if prof.known and prof.libc == "glibc":  # a builder whose tag names no release: what it links cannot be checked
+        seen = set()
+        for art, _line, _src in final.arrivals:
+            b = a.stages[art.stage] if art.lang != "image" and art.linkage == "glibc" else None
+            if b is None or b.index in seen or not b.profile.known or b.profile.glibc or b.profile.libc != "glibc":
+                continue
+            seen.add(b.index)
+            yield Hit(b.stage.line, {
+                "image": b.stage.base_image_resolved, "role": "the stage that builds " + _describe(art),
+                "cannot": f"it is a glibc image, but which release (hence which glibc) this tag holds is not known "
+                          f"({b.profile.source}), so what it links cannot be checked against {prof.ref}"
+                          + (f" (glibc {prof.glibc})" if prof.glibc else "") + "; use a tag that names its release"})
 
 
 def _unknown(stage, role: str) -> dict:

@@ -39,8 +39,8 @@ def target_dir(tree: GoTree, target: str, build_dir: str) -> str | None:
     None when lint cannot place it."""
     if not target or "$" in target or "..." in target:
         return None
-    if target.endswith(".go"):
-        target = posixpath.dirname(target) or "."
+    if target.endswith(".go"):  # files on the command line are paths from the build directory (cmd/app/main.go)
+        target = posixpath.join(".", posixpath.dirname(target))
     if target == tree.module or target.startswith(tree.module + "/"):
         rel = posixpath.join(tree.root, target[len(tree.module):].lstrip("/"))
     elif target == "." or target.startswith(("./", "../")):
@@ -53,9 +53,12 @@ def target_dir(tree: GoTree, target: str, build_dir: str) -> str | None:
     return "" if rel == "." else rel
 
 
-def cgo_imports_reached(context_dir: str, tree: GoTree, start: str, modules: tuple[str, ...]) -> tuple[str, ...] | None:
+def cgo_imports_reached(context_dir: str, tree: GoTree, start: str, modules: tuple[str, ...], *, cgo: bool = False,
+                        exact: frozenset = frozenset()) -> tuple[str, ...] | None:
     """The imports of cgo-only `modules` in the packages reachable from directory `start`, each as
-    "MODULE (FILE:LINE)"; () when the whole walk is visible and none imports one; None when it cannot be told."""
+    "MODULE (FILE:LINE)"; () when the whole walk is visible and none imports one; None when it cannot be told.
+    With `cgo` the build has cgo on, so files whose //go:build line requires cgo are read too; a module in `exact`
+    counts only when its own path is imported (a package of it, not the module root, may not bring it)."""
     from ..evidence.errors import read_project_file
     from ..evidence.textscan import go_imports
 
@@ -77,11 +80,11 @@ def cgo_imports_reached(context_dir: str, tree: GoTree, start: str, modules: tup
             text = read_project_file(context_dir, rel)
             if text is None:
                 return None
-            if _needs_cgo(text):
+            if not cgo and _needs_cgo(text):
                 continue  # //go:build cgo: a CGO_ENABLED=0 build leaves the file out
             for path, line in go_imports(text):
                 for mod in modules:
-                    if path == mod or path.startswith(mod + "/"):
+                    if path == mod or path.startswith(mod + "/") and mod not in exact:
                         found.append(f"{mod} ({rel}:{line})")
                 if not (path == tree.module or path.startswith(tree.module + "/")):
                     others = others or "." in path.split("/", 1)[0]  # the standard library's paths have no dot

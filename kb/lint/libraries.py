@@ -64,6 +64,8 @@ class Libraries:
         self.entries: dict[str, dict] = {}  # stem -> entry
         # every library the table names (its stem and its sonames'): what a link by bare name is known to be
         self.known = {lib_stem(x) for e in table.values() for x in (e["name"], *e.get("libs", ()))} | GLIBC_PARTS
+        # the names a build file asks for a library by, where they are not the library's own (LibMagic, FFMPEG)
+        self.find_names = {n.lower(): lib_stem(e["name"]) for e in table.values() for n in e.get("find", ())}
         for entry in table.values():
             for dev in entry.get("dev", ()):
                 self.by_dev.append((dev, entry))
@@ -105,14 +107,19 @@ class Libraries:
 
     def ships(self, package: str, stem: str, musl: bool = False) -> bool:
         """Does installing `package` bring the library `stem`? A `runtime` glob written `apt:GLOB` holds for Debian
-        packages only: with `musl` (an Alpine image), a package of the same name there does not bring it."""
+        packages only: with `musl` (an Alpine image), a package of the same name there does not bring it; one
+        written `apk:GLOB` for Alpine packages only. An entry with `apk:` globs is matched by its globs alone, not
+        by Alpine's naming (libpython: Alpine's python3 ships it, Debian's python3 does not)."""
         entry = self.entries.get(stem)
         if entry is not None and (package in entry.get("dev", ()) or
-                                  any(fnmatch.fnmatchcase(package, g[4:] if g.startswith("apt:") else g)
-                                      for g in entry["runtime"] if not (musl and g.startswith("apt:")))):
+                                  any(fnmatch.fnmatchcase(package, g[4:] if g[:4] in ("apt:", "apk:") else g)
+                                      for g in entry["runtime"]
+                                      if not (musl and g.startswith("apt:")) and (musl or not g.startswith("apk:")))):
             return True
         if self.linked_by(package) == stem:
             return True  # the dev package (it depends on the run-time one) or the run-time package itself
+        if entry is not None and any(g.startswith("apk:") for g in entry["runtime"]):
+            return False  # its Alpine packages are spelled out
         bare = stem[3:] if stem.startswith("lib") else stem
         return bool(bare) and lib_stem(package) in (stem, bare)  # Alpine names: cairo, boost-system
 
@@ -218,11 +225,22 @@ def _shared_object(source: str) -> bool:
     return base.startswith(("lib", "ld-")) and ".so" in base
 
 
-def _copied_libs(final: "StageInfo", index: int) -> tuple[bool, list[str]]:
-    """What the final stage's COPYs from stage `index` bring of its libraries: (a whole library directory, the
-    base names copied)."""
+def _final_copies(a: "Analysis") -> list:
+    """The COPY --from instructions of the final stage and of the stages it is built FROM (`FROM gerbera AS
+    default`): what the final image holds of other stages, the base stages' first."""
+    chain = []
+    i: int | None = a.final.index
+    while i is not None and len(chain) <= len(a.stages):
+        chain.append(a.stages[i].stage)
+        i = a.stages[i].stage.base_stage
+    return [cf for stage in reversed(chain) for cf in stage.copy_from]
+
+
+def _copied_libs(final: "StageInfo", index: int, copies: list | None = None) -> tuple[bool, list[str]]:
+    """What the final stage's COPYs from stage `index` (or those of `copies`) bring of its libraries: (a whole
+    library directory, the base names copied)."""
     names = []
-    for cf in final.stage.copy_from:
+    for cf in final.stage.copy_from if copies is None else copies:
         if cf.stage_index != index:
             continue
         for s in cf.sources:
@@ -260,7 +278,8 @@ def missing_libraries(a: "Analysis", libs: Libraries, lineage, crates: "Callable
         base_libs = prof.libs
     out = []
     done: set[int] = set()
-    for cf in final.stage.copy_from:
+    copies = _final_copies(a)
+    for cf in copies:
         idx = cf.stage_index
         if idx is None or idx in done or lineage(idx):
             continue
@@ -273,9 +292,16 @@ def missing_libraries(a: "Analysis", libs: Libraries, lineage, crates: "Callable
             from .cmake import linked_libraries
 
             needs = {**{k: v for k, v in linked_libraries(a, src).items() if k in libs.known}, **needs}
+        from .linkevidence import with_evidence
+        from .pyembed import embeds_python, libpython_soname
+
+        embeds = embeds_python(a, src)  # an embedded interpreter links libpython; the -dev package alone does not
+        if embeds:
+            needs.setdefault("libpython", f"{libpython_soname(a, src)}: {embeds}")
+        needs = with_evidence(a, libs, src, needs)  # what the build file or a -l flag shows of each link
         if unknown:
             needs = _package_needs(a, src, needs)
-        whole, names = _copied_libs(final, idx)
+        whole, names = _copied_libs(final, idx, copies)
         if whole or not needs:
             continue
         missing = []

@@ -74,6 +74,9 @@ def lib_stem(name: str) -> str:
 
 PY_TOOLS = ("pip", "poetry", "pipenv")  # install steps whose packages are Python's
 C_TOOLCHAINS = {"gcc", "build-base", "clang", "build-essential", "g++", "alpine-sdk", "cc", "clang-dev"}
+#: a C++ compiler: g++ itself, the meta-packages that pull it (build-base, alpine-sdk, build-essential), clang (whose
+#: Alpine and Debian packages bring clang++)
+CXX_TOOLCHAINS = {"g++", "build-base", "alpine-sdk", "build-essential", "clang", "clang++"}
 
 
 def normalise_ref(ref: str) -> str:

@@ -14,9 +14,11 @@ import shlex
 
 from ..detectors import detector
 from ..model import LintRule
+from .apkdel import deleted, is_snapshot
 from .context import locked_packages, package_json, requirements
 from .libraries import Libraries
-from .profiles import C_TOOLCHAINS, PY_TOOLS, lib_stem
+from .profiles import C_TOOLCHAINS, CXX_TOOLCHAINS, PY_TOOLS, lib_stem
+from .pyversion import python_minor
 from .results import Hit
 from .shellwords import abspath, apk_argv, is_assignment, positional, simple_commands, split_variables
 
@@ -114,9 +116,7 @@ def _copied_to(info: "StageInfo", cwd: str):
     return lambda name: context_path(info.context_dirs, abspath(name, cwd))
 
 
-# a C++ compiler: g++ itself, the meta-packages that pull it (build-base, alpine-sdk, build-essential), clang (whose
-# Alpine and Debian packages bring clang++); gcc alone compiles C only
-CXX_TOOLCHAINS = {"g++", "build-base", "alpine-sdk", "build-essential", "clang", "clang++"}
+# a C++ compiler (CXX_TOOLCHAINS of kb/lint/profiles.py, or a versioned clang): gcc alone compiles C only
 _CLANG = re.compile(r"clang-?\d+")
 
 
@@ -180,6 +180,7 @@ def _removals(info: "StageInfo") -> tuple[list[tuple[int, str, set]], bool]:
         if not any(word in text for word in _RELEVANT):
             continue  # most RUN lines: nothing added to a group, removed or kept; not split again
         shell_vars: dict = {}  # buildDeps='...' in the RUN line, then apt-get purge $buildDeps
+        since: set | None = None  # what apk add added since the RUN first listed the installed packages
         for argv in simple_commands(text):
             argv = _argv(argv, shell_vars)
             if not argv:
@@ -193,11 +194,15 @@ def _removals(info: "StageInfo") -> tuple[list[tuple[int, str, set]], bool]:
                 for i, arg in enumerate(argv[2:], 2):  # --virtual NAME, -t NAME, --virtual=NAME
                     if arg in ("--virtual", "-t") and i + 1 < len(argv) or arg.startswith("--virtual="):
                         groups[arg.partition("=")[2] or argv[i + 1]] = {p.split("=")[0] for p in pkgs}
-            elif prog == "apk" and argv[1:2] == ["del"]:
-                gone: set = set()
-                for name in positional(argv[2:], takes_value={"--root", "-p"}):
+                if since is not None:
+                    since |= {p.split("=")[0] for p in pkgs}
+            elif (apk_del := deleted(argv)) is not None:  # a list computed since a listing: all added since
+                gone: set = set(since) if apk_del[1] and since is not None else set()
+                for name in apk_del[0]:
                     gone |= groups.pop(name, {name})
                 out.append((run.line, "apk", gone))
+            elif since is None and is_snapshot(argv):
+                since = set()
             elif prog in ("apt-get", "apt") and ({"purge", "remove"} & set(argv)):
                 verb = "purge" if "purge" in argv else "remove"
                 pkgs = set(positional(argv[argv.index(verb) + 1:], takes_value={"-o"}))
@@ -357,26 +362,7 @@ def check_package_needs_system_package(a: "Analysis", rule: LintRule):
             break  # one finding per install step
 
 
-_PY_IN_REF = re.compile(r"(?:^|/)python:(3)\.(\d+)|[:/_-]python(3)\.(\d+)")
 _PY_ENV = re.compile(r"(?:^|/)\.?venv(?:/|$)|/site-packages(?:/|$)|/dist-packages(?:/|$)|/lib/python3\.\d+(?:/|$)")
-
-
-def python_minor(a: "Analysis", index: int) -> tuple[str, str] | None:
-    """(Python X.Y, the image that says so) of stage `index`, from the image it is built FROM: the tag of an official
-    or derived Python image (python:3.12-slim, uv:python3.12-bookworm-slim) or, for distroless python3, its
-    release's python3; None when the image does not say (python:3, python:latest, an image lint does not know)."""
-    while a.stages[index].stage.base_stage is not None:
-        index = a.stages[index].stage.base_stage
-    info = a.stages[index]
-    ref = info.stage.base_image_resolved or ""
-    m = _PY_IN_REF.search(ref.lower())
-    if m:
-        major, minor = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
-        return f"{major}.{minor}", ref
-    if "distroless/python3" in ref and info.profile.release:
-        version = a.kb.releases.get(info.profile.release, {}).get("python3")
-        return (version, ref) if version else None
-    return None
 
 
 @detector("lint", "python-environment-across-python-versions")

@@ -11,6 +11,7 @@ import re
 import shlex
 
 from ..model import Knowledge
+from .apkdel import APK_DB, apk_step
 from .builds import BuiltFile, cargo_argv, cargo_build, cc_build, go_build, image_programs, workspace_outputs
 from .context import NO_SOURCE, Unseen, go_sources, https_clients, tls_sources
 from .landing import landing, matches
@@ -202,6 +203,7 @@ class Analysis:
         prof = info.profile
         local = dict(env)
         commands = simple_commands(text)
+        snapshot = None  # the packages installed when the RUN first listed them (kb/lint/apkdel.py)
         if any(posixpath.basename(c[0]) == "ldd" for c in commands if c):
             self._ldd_bundle(info, commands, cwd)
         for argv in commands:
@@ -228,19 +230,11 @@ class Analysis:
                         local[k] = expand(v, local, "")
             elif prog == "cd" and len(argv) > 1:
                 cwd = abspath(expand(argv[1], cenv, "x"), cwd)
-            elif prog == "apk" and len(argv) > 1 and argv[1] == "add":
-                pkgs = positional(argv[2:], takes_value={"--virtual", "-t", "--repository", "-X", "--root", "-p"})
-                names = {p.split("=")[0].split(">")[0].split("<")[0] for p in pkgs}
-                prof.installed.update(names)
-                for i, a in enumerate(argv[2:], 2):  # --virtual NAME, -t NAME, --virtual=NAME
-                    if a in ("--virtual", "-t") and i + 1 < len(argv) or a.startswith("--virtual="):
-                        info.virtual[a.partition("=")[2] or argv[i + 1]] = names
-                info.apk_adds.append((line, pkgs))
-            elif prog == "apk" and len(argv) > 1 and argv[1] == "del":
-                for name in positional(argv[2:], takes_value={"--root", "-p"}):
-                    prof.installed -= info.virtual.pop(name, set()) | {name}
-            elif prog in ("apt-get", "apt", "dnf", "yum", "microdnf", "tdnf") and "install" in argv:
-                pkgs = positional(argv[argv.index("install") + 1:], takes_value={"-o", "-t"})
+            elif prog in ("apk", "xargs") or snapshot is None and any(APK_DB in w for w in argv):
+                snapshot = apk_step(info, argv, line, snapshot)  # add, del (of a list computed since a listing)
+            elif prog in ("apt-get", "apt", "dnf", "yum", "microdnf", "tdnf", "zypper") and (verb := next(
+                    (i for i, w in enumerate(argv) if w == "install" or w == "in" and prog == "zypper"), 0)):
+                pkgs = positional(argv[verb + 1:], takes_value={"-o", "-t", "-r", "--repo", "--from"})
                 prof.installed.update(p.split("=")[0] for p in pkgs)
             elif CC.fullmatch(prog):
                 info.compiles.append((line, prog))
@@ -255,10 +249,14 @@ class Analysis:
                 if argv[1] in ("build", "install"):
                     context = self._go_context(info)
                     built = go_build(info, argv, cwd, cenv, line, context)
+                    built = built._replace(go_dir=self.context_subdir(info, cwd) if self.context_dir else None)
                     if built.go_cgo == "0" and built.go_cgo_packages:
                         from .goreach import reached
 
                         built = built._replace(go_cgo_reached=reached(self, info, built, cwd, context))
+                    elif built.linkage != "static":  # a package it reaches may link C++ (MI403, MI491)
+                        from .cxxlink import go_cxx
+                        built = go_cxx(self, info, built, argv, cwd, context)
                     self._add(info, built)
                     if built.linkage != "static" or cenv.get("CGO_ENABLED") == "1":
                         info.compiles.append((line, "go build with cgo"))
@@ -266,7 +264,8 @@ class Analysis:
                     info.compiles.append((line, f"go {argv[1]} with cgo on by default"))
             elif prog == "cargo" and len(argv) > 1 and argv[1] in ("build", "install"):
                 info.compiles.append((line, "cargo (links with cc)"))
-                self._add(info, built := cargo_build(info, argv, cwd, cenv, line))
+                from .cxxlink import rust_cxx  # a crate that links C++ (Cargo.lock): libstdc++ too
+                self._add(info, built := rust_cxx(self, cargo_build(info, argv, cwd, cenv, line)))
                 for other in workspace_outputs(built, argv, cwd, cenv):  # a workspace member's target/ is the root's
                     info.files.setdefault(other.path, other)
             elif prog == "cargo" and len(argv) > 2 and argv[1] in CARGO_BUILD_PLUGINS and argv[2] == "build":
@@ -395,16 +394,19 @@ class Analysis:
                 return "" if rel in (".", "") or rel.startswith("..") else rel
         return ""
 
-    def tls_context(self, index: int) -> str | bool:
-        """What the source stage `index` copied from the build context shows about outgoing TLS: a description of
-        the evidence, False when the source is there and shows none, an Unseen reason when it cannot be told."""
+    def tls_context(self, index: int, art: BuiltFile | None = None) -> str | bool:
+        """What the source stage `index` copied from the build context (or the packages a Go build `art` reaches:
+        kb/lint/goclients.py) shows about outgoing TLS: a description of the evidence, False when the source is
+        there and shows none, an Unseen reason when it cannot be told."""
         info = self.stages[index]
         if not self.context_dir:
             return Unseen(NO_SOURCE)
-        key = ("tls", self.context_dir, tuple(info.context_sources))
+        from .goclients import tls_evidence  # only where a program arrives in an image without a CA bundle
+        walked = tls_evidence(self, art) if art is not None else None
+        key = ("tls", self.context_dir, tuple(info.context_sources), walked)
         if key not in self.context_cache:
-            seen = tls_sources(self.context_dir, info.context_sources, self.kb.native_packages) \
-                if info.context_sources else Unseen(NO_SOURCE)
+            seen = walked if walked is not None else Unseen(NO_SOURCE) if not info.context_sources \
+                else tls_sources(self.context_dir, info.context_sources, self.kb.native_packages)
             if isinstance(seen, Unseen):  # the modules go.mod or Cargo.toml names may still tell
                 seen = https_clients(self.context_dir, self.kb.native_packages.get("https", {})) or seen
             self.context_cache[key] = seen

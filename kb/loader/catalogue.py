@@ -238,7 +238,8 @@ class CatalogueSections(Reader):
                     self.problem(line, eco, "a native package is a mapping (name, libs, note)")
                     continue
                 name = self.text(entry, "name", eco)
-                keys = ("name", "libs", "note", "dev", "runtime") if eco == "system" else \
+                keys = ("name", "libs", "note", "dev", "runtime", "apt", "apk", "find") if eco == "system" else \
+                    ("name", "note", "packages", "without_tags") if eco == "go_cxx" else \
                     ("name", "libs", "note", "tls", "system_libs", "until", "needs_package", "prebuilt_musl", "static_with",
                      "loads", "cxx", "skip_env", "images_with", "opened_by", "glibc_prebuild", "musl_builds")
                 if not self.keys_ok(entry, name or eco, keys, ("name",)):
@@ -282,9 +283,24 @@ class CatalogueSections(Reader):
                                          f"until: '{until}' is not a version (digits and dots)")
                         else:
                             known[name]["until"] = until
+                    if eco == "go_cxx":  # the import paths that bring the C++ (none: the module's), tags that drop it
+                        known[name].update(packages=self.strings(entry, "packages", name),
+                                           without_tags=self.strings(entry, "without_tags", name))
                     if eco == "system":  # a shared library: the packages that build against it and that ship it
                         known[name].update(dev=self.strings(entry, "dev", name),
                                            runtime=self.strings(entry, "runtime", name))
+                        if "find" in entry:  # names a build file asks for it by (find_package, pkg-config)
+                            known[name]["find"] = self.strings(entry, "find", name)
+                        for key in ("apt", "apk"):  # the run-time package to install: {release: name} for apt
+                            value = entry.get(key)
+                            if key == "apt" and key in entry and not isinstance(value, str):
+                                if isinstance(value, dict) and all(isinstance(v, str) for v in value.values()):
+                                    known[name][key] = {str(k): v for k, v in value.items()}
+                                else:
+                                    self.problem(entry.key_lines.get(key, entry.line), name,
+                                                 "'apt' must be a package name or a mapping from release to name")
+                            elif key in entry:
+                                known[name][key] = self.text(entry, key, name)
 
 
     def _shaped(self, entry: Located, key: str, name: str, pattern: str, shape: str) -> list[str]:
@@ -333,4 +349,7 @@ def lint_libraries(libraries: dict) -> dict[str, dict]:
         entry["libs"] = (*entry["libs"], soname)
         entry["dev"] = tuple(dict.fromkeys((*entry["dev"], *names)))
         entry["runtime"] = tuple(dict.fromkeys((*entry["runtime"], *info["runtime"])))
+        for key in ("apt", "apk"):  # the package to install, per release for apt ({debian12: libssl3, default: ...})
+            if key in info and key not in entry:
+                entry[key] = info[key]
     return out

@@ -24,7 +24,8 @@ PLATFORMS = ("amd64", "arm64", "arm/v7", "ppc64le", "s390x", "riscv64", "arm/v6"
 SECTIONS = ("version", "include", "questions", "derived", "evidence", "releases", "default_debian", "libraries",
             "images", "strategies", "changes", "caveats", "image_families", "lints", "diagnoses", "rules",
             "native_packages")
-ECOSYSTEMS = ("python", "node", "go", "rust", "system", "https", "conda")
+# go_cxx: Go modules whose packages link C++ when built with cgo (lint MI403, MI491)
+ECOSYSTEMS = ("python", "node", "go", "rust", "system", "https", "conda", "go_cxx")
 
 
 class Reader:

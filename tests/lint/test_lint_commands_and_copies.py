@@ -282,8 +282,8 @@ def test_a_rust_program_built_with_crt_static_runs_on_scratch(knowledge):
 def test_a_cxx_program_needs_libstdcxx_which_distroless_base_lacks(knowledge):
     text = "FROM gcc:14 AS b\nRUN g++ -o /app main.cpp\nFROM gcr.io/distroless/base-debian13\nCOPY --from=b /app /app\n"
     found = only(knowledge, text, "MI403")
-    assert found.message.startswith("the C++ program /app needs libgcc_s.so.1 and libstdc++.so.6, which "
-                                    "gcr.io/distroless/base-debian13 does not have")
+    assert found.message.startswith("the C++ program /app needs libstdc++.so.6 and libgcc_s.so.1 (g++ without "
+                                    "-static in gcc:14), which gcr.io/distroless/base-debian13 does not have")
 
 
 @pytest.mark.parametrize("build", ["go build", "go build .", "go build ./..."])

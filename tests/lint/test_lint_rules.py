@@ -195,6 +195,19 @@ def test_image_references_are_normalised(knowledge):
     assert not profile_for(knowledge, "registry.example.test/unknown:1").known
 
 
+def test_go_point_releases_superseded_before_trixie_became_the_default_stay_bookworm(knowledge):
+    """golang:1.24.5 was never rebuilt after 2025-08-12: a build on it runs on bookworm's glibc, with no MI404."""
+    for ref in ("golang:1.24.5", "golang:1.24.0", "golang:1.24rc2", "golang:1.25rc3"):
+        prof = profile_for(knowledge, ref)
+        assert (prof.release, prof.glibc, prof.floating) == ("debian12", "2.36", ""), ref
+    for ref in ("golang:1.24.6", "golang:1.24.10", "golang:1.24", "golang:1.25.3"):
+        assert profile_for(knowledge, ref).release == "debian13", ref
+    text = ("FROM golang:{} AS build\nWORKDIR /src\nCOPY . .\nRUN go build -o /app .\n"
+            "FROM debian:bookworm-slim\nCOPY --from=build /app /app\nCMD [\"/app\"]\n")
+    assert "MI404" not in [f.rule for f in lint_text(knowledge, text.format("1.24.5"))]
+    assert ("MI404", "error") in [(f.rule, f.severity) for f in lint_text(knowledge, text.format("1.24.6"))]
+
+
 def test_a_digest_without_a_tag_is_unknown_where_the_tag_decides_the_release_or_libc(knowledge):
     digest = "@sha256:" + "4" * 64
     for ref in ("python" + digest, "debian" + digest, "ubuntu" + digest, "node" + digest):
@@ -327,9 +340,10 @@ def test_a_missing_library_is_fixed_with_the_final_images_package_manager(knowle
     debian = text.format(b="debian:bookworm", install="apt-get update && apt-get install -y build-essential",
                          dev="libssl-dev")
     [musl] = [f for f in lint_text(knowledge, alpine) if f.rule == "MI412"]
-    assert musl.fix.startswith("apk add the run-time packages in the final stage")
+    assert musl.fix.startswith("apk add the run-time packages in the final stage: apk add --no-cache libpq;")
     [glibc] = [f for f in lint_text(knowledge, debian) if f.rule == "MI412"]
-    assert glibc.fix.startswith("install the run-time packages in the final stage (apt-get install")
+    assert glibc.fix.startswith("install the run-time packages in the final stage: apt-get install "
+                                "--no-install-recommends libssl3;")  # Debian 12's name (libssl3t64 in 13)
 
 
 def test_a_program_installed_by_cmake_is_found_under_its_prefix(knowledge):

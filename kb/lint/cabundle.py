@@ -1,0 +1,54 @@
+"""The CA-bundle checks of `minimage-ask lint` (MI411, MI416): a Go or Rust program that makes outgoing TLS calls,
+copied into a final image without a CA bundle, fails its first HTTPS call with "x509: certificate signed by unknown
+authority". What the build context shows about the program's TLS calls comes from kb/lint/stages.py
+(Analysis.tls_context: the packages a Go build reaches, kb/lint/goclients.py, else the copied source and go.mod or
+Cargo.toml, kb/lint/context.py).
+"""
+from __future__ import annotations
+
+from ..detectors import detector
+from ..model import LintRule
+from .checks import _describe, _final_arrivals
+from .context import Unseen
+from .results import Hit
+from .stages import Analysis
+
+_CA_PACKAGES = {"ca-certificates", "ca-certificates-bundle", "ca-certificates-java", "ca-certificates-mozilla"}
+
+
+def _tls_arrivals(a: Analysis):
+    """(program, COPY line, what the build context shows about its TLS calls) for the Go and Rust programs copied
+    into a final image that has no CA bundle: a description of the evidence, False (none), Unseen (cannot tell)."""
+    prof = a.final.profile
+    if not prof.known or prof.ca_certificates is not False or "ca-certs" in prof.provided \
+            or prof.installed & _CA_PACKAGES:
+        return
+    done = set()
+    for art, line in _final_arrivals(a):
+        if art.lang not in ("go", "rust") or art.stage in done:
+            continue
+        done.add(art.stage)
+        yield art, line, a.tls_context(art.stage, art)
+    if a.context_dir and a.final.index not in done:
+        from .prebuilt import go_binaries  # a COPY of the context's Go program, built outside the Dockerfile
+
+        for art, line in go_binaries(a)[:1]:
+            yield art, line, a.tls_context(art.stage, art)
+
+
+@detector("lint", "tls-client-without-ca-bundle")
+def check_ca_bundle(a: Analysis, rule: LintRule):
+    """Only with evidence (the source, or an HTTPS client module in go.mod / Cargo.toml); MI416 says when lint
+    cannot tell."""
+    for art, line, seen in _tls_arrivals(a):
+        if seen:
+            yield Hit(line, {"what": _describe(art), "image": a.final.stage.base_image_resolved,
+                             "builder": art.builder, "evidence": seen}, "seen")
+
+
+@detector("lint", "tls-use-unknown-without-ca-bundle")
+def check_ca_bundle_unknown(a: Analysis, rule: LintRule):
+    for art, line, seen in _tls_arrivals(a):
+        if isinstance(seen, Unseen):
+            yield Hit(line, {"what": _describe(art), "image": a.final.stage.base_image_resolved,
+                             "builder": art.builder, "unseen": seen})

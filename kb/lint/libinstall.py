@@ -1,0 +1,77 @@
+"""What to install in the final image for the libraries MI412 finds missing, per distribution.
+
+knowledge/native-libraries.yaml and releases.yaml give each library's run-time package: `apk` (Alpine's name) and
+`apt`, per release (the soname version is part of a Debian package's name, so releases name it differently; a
+release the data does not name gets how to find it, with a release's name as the example). libpython's Debian
+package follows the build stage's Python (releases.yaml `python3`: libpython3.8 on Ubuntu 20.04). A library the
+table does not name is installed by Debian's naming policy (libfoo-dev links libfoo, shipped by libfoo<soversion>),
+which `apt-cache depends` resolves: the hint says so rather than guess a version.
+"""
+from __future__ import annotations
+
+# `Analysis`, `StageInfo` and `Libraries` in annotations are kb.lint's classes: named, never imported
+
+
+def _dev_package(libs: "Libraries", src: "StageInfo", stem: str) -> str | None:
+    """The package the build stage installed that links `stem` (libjsoncpp-dev), or None."""
+    return next((p for p in sorted(src.profile.installed) if libs.linked_by(p) == stem), None)
+
+
+def install_hint(a: "Analysis", libs: "Libraries", src: "StageInfo", missing: list[tuple[str, str]], apk: bool) -> str:
+    """The packages to install in the final stage for `missing` ((stem, why) pairs), as one phrase: the names lint
+    knows, then how to find the others."""
+    release = a.final.profile.release or ""
+    names: list[str] = []
+    others: list[str] = []
+    notes: list[str] = []  # what no package of the final image's release brings
+    guessed: list[str] = []  # Alpine: the -dev package's name without -dev, its usual run-time package
+    for stem, _why in missing:
+        entry = libs.entries.get(stem) or {}
+        dev = _dev_package(libs, src, stem)
+        if stem == "libpython" and not apk:
+            from .pyembed import python_version
+
+            version = python_version(a, src)
+            final_version = a.kb.releases.get(release, {}).get("python3")
+            if version and final_version and version != final_version:
+                notes.append(f"no package of {release} has libpython{version} (its Python is {final_version}): start "
+                             f"the final stage from python:{version}-slim, or build against the final image's Python")
+                continue
+            if version:
+                names.append(f"libpython{version}")
+            else:
+                notes.append("the libpython3.X of the Python the build stage links (its image does not say which)")
+            continue
+        name = entry.get("apk" if apk else "apt")
+        known_names = name if isinstance(name, dict) else {}
+        if known_names:  # named per release: {debian12: libssl3, default: libssl3t64}
+            name = known_names.get(release) or known_names.get("default")
+        if name:
+            names.append(str(name))
+        elif dev and not dev.endswith("-dev"):
+            names.append(dev)  # the run-time package itself, installed for the build (libcairo2)
+        elif apk and dev:
+            guessed.append(dev[:-4])
+        elif not apk and dev and dev.startswith("lib"):
+            example = next(iter(known_names.items()), None)
+            others.append(f"the {dev[:-4]}<soversion> package of {dev}" +
+                          (f" ({example[1]} on {example[0]})" if example else ""))
+        else:
+            others.append(f"the package that ships {stem}.so")
+    command = "apk add --no-cache" if apk else "apt-get install --no-install-recommends"
+    out = f"{command} {' '.join(names)}" if names else ""
+    if guessed:
+        out += (" " if out else f"{command} ") + " ".join(guessed) + \
+            " (named after the -dev packages, as Alpine names most)"
+    if others:
+        out += ("; and " if out else f"{command} ") + ", ".join(others)
+        if not apk:
+            out += " (`apt-cache depends` on the -dev package names it)"
+    return "; ".join(x for x in (out, *notes) if x)
+
+
+def first_name(stem: str, why: str) -> str:
+    """The library as the loader's error names it, up to `.so`: libpython3.8 where the why names the soname
+    (kb/lint/pyembed.py puts it first), else the stem (libjsoncpp)."""
+    head = why.split(":", 1)[0]
+    return head.split(".so", 1)[0] if head.startswith(stem) and ".so" in head else stem

@@ -1,0 +1,85 @@
+"""What shows that a build links a library whose -dev package its stage installed (MI412's evidence).
+
+A -dev package in a build stage is a strong hint, not proof: it may serve a build-time probe or a tool. MI412 names
+what the build itself shows beside it: the context's CMakeLists.txt (`find_package(jsoncpp)`,
+`pkg_check_modules(AV libavformat)`, `pkg_search_module`), its meson.build (`dependency('jsoncpp')`), or a `-lNAME`
+flag of a RUN line of the stage. A name is matched to a library by the library's name (jsoncpp is libjsoncpp,
+sqlite3 libsqlite3, as lint_stem reads both) or by the `find` names of knowledge/native-libraries.yaml (LibMagic is
+libmagic, FFMPEG the FFmpeg libraries). Without such evidence the finding says only that the -dev package was
+installed there. Each text is read in one pass: every call up to its `)`, then on after it.
+"""
+from __future__ import annotations
+
+import re
+
+from .profiles import lib_stem
+
+# `Analysis`, `StageInfo` and `Libraries` in annotations are kb.lint's classes: named, never imported
+
+#: pkg_check_modules / pkg_search_module words that are options, not modules
+_PKG_OPTIONS = {"REQUIRED", "QUIET", "IMPORTED_TARGET", "GLOBAL", "NO_CMAKE_PATH", "NO_CMAKE_ENVIRONMENT_PATH"}
+_CALLS = ("find_package", "pkg_check_modules", "pkg_search_module")
+_MESON = re.compile(r"""\bdependency\s*\(\s*['"]([A-Za-z0-9_.+-]{1,100})['"]""")
+#: a why that already names the build's own evidence (CMakeLists.txt's target_link_libraries, pyembed's readers)
+_SHOWN = ("CMakeLists.txt", "meson.build", " at line ")
+_LFLAG = re.compile(r"(?<![\w-])-l([A-Za-z][A-Za-z0-9_+-]{0,100})(?![\w+-])")
+
+
+def _stem(name: str) -> str:
+    name = re.split(r"[<>=]", name, maxsplit=1)[0]  # a pkg-config version constraint: jsoncpp>=1.9
+    return lib_stem(name if name.lower().startswith("lib") else "lib" + name)
+
+
+def cmake_names(text: str) -> dict[str, str]:
+    """Every module a CMakeLists.txt asks for (the name as written -> the call, shortened)."""
+    lower = text.lower()
+    out: dict[str, str] = {}
+    for call in _CALLS:
+        start = lower.find(call)
+        while start >= 0:
+            open_ = start + len(call)
+            end = lower.find(")", open_)
+            if end < 0:
+                break
+            body = text[open_:end].lstrip(" \t")
+            if body.startswith("(") and (start == 0 or not (lower[start - 1].isalnum() or lower[start - 1] == "_")):
+                words = body[1:].split()
+                names = words[:1] if call == "find_package" else [w for w in words[1:] if w.upper() not in _PKG_OPTIONS]
+                for name in names:
+                    if name[:1].isalpha():
+                        out.setdefault(name, f"{call}({' '.join(words[:2 if call == 'find_package' else 3])})")
+            start = lower.find(call, end)
+    return out
+
+
+def evidence(a: "Analysis", libs: "Libraries", info: "StageInfo") -> dict[str, str]:
+    """The libraries (stem -> what shows the link) that the build of stage `info` asks for by name."""
+    found: dict[str, str] = {}
+    if info.cmake:
+        from .cmake import _cmakelists
+
+        text = _cmakelists(a) or ""
+        meson = "meson" in {s.get("tool") for s in info.cmake.values()}
+        names = {m.group(1): f"dependency('{m.group(1)}')" for m in _MESON.finditer(text)} if meson else \
+            cmake_names(text)
+        where = "meson.build" if meson else "CMakeLists.txt"
+        for name, call in names.items():
+            for stem in (libs.find_names.get(name.lower()), _stem(name)):
+                if stem:
+                    found.setdefault(stem, f"{call} in {where}")
+    for run in info.stage.runs:
+        text = info.texts.get(run.line) or run.command or " ".join(run.argv)
+        if "-l" in text:
+            for m in _LFLAG.finditer(text):
+                found.setdefault(_stem(m.group(1)), f"-l{m.group(1)} at line {run.line}")
+    return found
+
+
+def with_evidence(a: "Analysis", libs: "Libraries", info: "StageInfo", needs: dict[str, str]) -> dict[str, str]:
+    """`needs` (stem -> why) with what the build shows of each link added to its why, those it shows first."""
+    if not needs or not (info.cmake or info.compiles):
+        return needs
+    shown = evidence(a, libs, info)
+    out = {stem: why if any(m in why for m in _SHOWN) else f"{why}; {shown[stem]}"
+           for stem, why in needs.items() if stem in shown}
+    return {**out, **{stem: why for stem, why in needs.items() if stem not in out}}

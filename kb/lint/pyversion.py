@@ -1,0 +1,27 @@
+"""The Python X.Y of a stage, as its base image says it (MI471: a Python environment copied across versions; MI412:
+the libpython3.X a program that embeds Python links)."""
+from __future__ import annotations
+
+import re
+
+# `Analysis` in annotations is kb.lint.stages' class: named, never imported
+
+_PY_IN_REF = re.compile(r"(?:^|/)python:(3)\.(\d+)|[:/_-]python(3)\.(\d+)")
+
+
+def python_minor(a: "Analysis", index: int) -> tuple[str, str] | None:
+    """(Python X.Y, the image that says so) of stage `index`, from the image it is built FROM: the tag of an official
+    or derived Python image (python:3.12-slim, uv:python3.12-bookworm-slim) or, for distroless python3, its
+    release's python3; None when the image does not say (python:3, python:latest, an image lint does not know)."""
+    while a.stages[index].stage.base_stage is not None:
+        index = a.stages[index].stage.base_stage
+    info = a.stages[index]
+    ref = info.stage.base_image_resolved or ""
+    m = _PY_IN_REF.search(ref.lower())
+    if m:
+        major, minor = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+        return f"{major}.{minor}", ref
+    if "distroless/python3" in ref and info.profile.release:
+        version = a.kb.releases.get(info.profile.release, {}).get("python3")
+        return (version, ref) if version else None
+    return None
