@@ -111,13 +111,19 @@ def check_cgo_implicit(a: Analysis, rule: LintRule):
     for art, line in _final_arrivals(a):
         if art.lang == "go" and art.go_implicit and art.linkage == "static" and prof.libc != _builder_libc(a, art):
             bprof = a.stages[art.stage].profile
+            if bprof.libc not in ("glibc", "musl", "none") and prof.libc != "none":
+                continue  # the builder's C library is not known: only an image with none at all surely lacks it
             libc = bprof.libc if bprof.libc in ("glibc", "musl") else "the C library"
-            if bprof.has_compiler:
+            state = "is static only by default"
+            if bprof.has_compiler and bprof.libc not in ("glibc", "musl", "none"):
+                state, risk = "is built with cgo on", "one import of net, os/user or a cgo package links a C library"
+            elif bprof.has_compiler:
                 risk = f"one import of net, os/user or a cgo package links {libc}"
             else:
                 risk = (f"installing gcc (build-base) or a Go older than 1.20 turns cgo on, and net and os/user "
                         f"then link {libc}")
             yield Hit(art.line, {"what": _describe(art), "builder": art.builder, "why": art.why, "risk": risk,
+                                 "state": state,
                                  "image": a.final.stage.base_image_resolved, "floating": _floating(a, bprof)})
 
 
