@@ -16,8 +16,8 @@ from .builds import BuiltFile, cargo_argv, cargo_build, cc_build, go_build, imag
 from .context import NO_SOURCE, Unseen, go_sources, https_clients, tls_sources
 from .landing import landing, matches
 from .profiles import Profile, profile_for
-from .shellwords import (BIN_DIRS, CC, abspath, apk_argv, expand, is_assignment, pip_dirs, positional, simple_commands,
-                         split_variables, unquote)
+from .shellwords import (BIN_DIRS, CC, abspath, apk_argv, expand, expand_known, is_assignment, pip_args, pip_dirs,
+                         positional, simple_commands, split_variables, unquote)
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -70,7 +70,10 @@ class Analysis:
                  context_cache: dict | None = None):
         self.kb, self.report, self.context_dir = kb, report, context_dir
         self.context_cache = context_cache if context_cache is not None else {}
-        self.global_args = {k: v for k, v in report.global_args if v is not None}
+        self.global_args: dict = {}  # an ARG default may name earlier ARGs: ARG SITE=/usr/lib/python${PY}
+        for k, v in report.global_args:
+            if v is not None:
+                self.global_args[k] = expand_known(unquote(v), self.global_args)
         self.stages: list[StageInfo] = []
         for stage in report.stages:
             self.stages.append(self._walk(stage))
@@ -109,7 +112,7 @@ class Analysis:
                 for a in ins.args:
                     k, eq, v = a.partition("=")
                     if eq:
-                        args_scope[k] = unquote(v)
+                        args_scope[k] = expand_known(unquote(v), {**args_scope, **env})
                     elif k in self.global_args:
                         args_scope[k] = self.global_args[k]
             elif c == "WORKDIR" and ins.args:
@@ -283,7 +286,7 @@ class Analysis:
                     self._make(info, argv, cwd, cenv, line, make_depth)
             elif prog in ("pip", "pip3") or _PIP3X.fullmatch(prog) or \
                     (prog.startswith("python") and argv[1:3] == ["-m", "pip"]):
-                rest = argv[1:] if prog.startswith("pip") else argv[3:]
+                rest = pip_args(argv[1:] if prog.startswith("pip") else argv[3:])
                 if rest and rest[0] in ("install", "wheel"):  # pip wheel -w DIR: built here, installed elsewhere
                     info.compiles.append((line, "pip install (source builds)"))
                     info.pip_npm.append((line, "pip", rest[1:], cwd))
