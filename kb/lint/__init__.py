@@ -24,6 +24,7 @@ function gets the same analysed Dockerfile:
     cxxchecks.py   MI491: such a module in go.mod whose use lint cannot confirm, on an image without them
     runtime.py     what pip/npm steps install (shared with MI408), and checks MI440-MI442: a library deleted with
                    the build dependencies, a system package an installed package needs, dependencies not locked
+    uvsteps.py     what `uv pip install` and `uv sync` install, and into which environment
     loads.py       checks MI470, MI490: a package that opens a system library it does not bundle (opencv-python's
                    libGL, puppeteer's downloaded Chromium) in a final image without it
     results.py     Hit, Finding, LintResult, render

@@ -72,7 +72,7 @@ def lib_stem(name: str) -> str:
     return name[:end] or name
 
 
-PY_TOOLS = ("pip", "poetry", "pipenv")  # install steps whose packages are Python's
+PY_TOOLS = ("pip", "poetry", "pipenv", "uv")  # install steps whose packages are Python's (uv: `uv sync`)
 C_TOOLCHAINS = {"gcc", "build-base", "clang", "build-essential", "g++", "alpine-sdk", "cc", "clang-dev"}
 #: a C++ compiler: g++ itself, the meta-packages that pull it (build-base, alpine-sdk, build-essential), clang (whose
 #: Alpine and Debian packages bring clang++)

@@ -59,6 +59,12 @@ def install_names(a: "Analysis", info: "StageInfo", tool: str, args: list, cwd: 
 
         conda, pip = conda_names(a.context_dir, args, a.context_subdir(info, cwd), _copied_to(info, cwd))
         return [*conda, *pip], locked, False
+    if tool == "uv":  # uv sync: the project's uv.lock, every package of it
+        from .uvsteps import uv_locked
+
+        sub = a.context_subdir(info, cwd)
+        locked = uv_locked(a.context_dir, sub) or (uv_locked(a.context_dir) if sub else [])
+        return [], locked, bool(locked)
     if tool in ("poetry", "pipenv"):
         names = [req_name(s) for s in args if not s.startswith("-")]
         locked = locked_packages(a.context_dir, tool)

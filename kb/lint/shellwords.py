@@ -223,6 +223,17 @@ def expand_known(word: str, scope: dict) -> str:
     return _VAR.sub(lambda m: scope.get(m.group(1) or m.group(2)) or m.group(0), word)
 
 
+def expand_args(pairs) -> dict:
+    """The ARGs before the first FROM with their defaults, each expanded with the ARGs before it (Docker does):
+    ARG SITE=/usr/local/lib/python${PY}/site-packages after ARG PY=3.11 holds .../python3.11/...; an ARG without a
+    default is left out."""
+    out: dict = {}
+    for k, v in pairs:
+        if v is not None:
+            out[k] = expand_known(unquote(v), out)
+    return out
+
+
 def pip_dirs(args: list[str], env: dict, cwd: str, wheel: bool = False) -> tuple[str, ...]:
     """Where `pip install ARGS` puts packages: --target/--prefix/--root, the active venv, else the interpreter's
     site-packages (/usr/local/lib, /usr/lib) and ~/.local for --user. With `wheel`, where `pip wheel ARGS` puts the

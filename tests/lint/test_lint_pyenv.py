@@ -170,3 +170,59 @@ def test_an_unknown_builder_without_gcc_is_not_said_to_have_no_compiler(knowledg
     [f] = findings(knowledge, text, "MI402")
     assert "is static only by default (cgo is off by default if golang@sha256:" in f.message
     assert "an image lint does not know, has no C compiler)" in f.message
+
+
+# ---- uv: `uv pip install` and `uv sync` are read like pip's steps ----------------------------------------------------
+
+UV_LOCK = ('version = 1\n\n[[package]]\nname = "app"\nversion = "0.1.0"\nsource = { editable = "." }\n'
+           'dependencies = [\n    { name = "pydantic" },\n]\n\n[[package]]\nname = "pydantic"\nversion = "2.9.2"\n'
+           'dependencies = [\n    { name = "pydantic-core" },\n]\n\n[[package]]\nname = "Pydantic_Core"\n'
+           'version = "2.23.4"\n\n[package.optional-dependencies]\nname = "not-a-package"\n')
+
+UV_SYNC = """FROM ghcr.io/astral-sh/uv:python3.12-bookworm-slim AS builder
+WORKDIR /app
+COPY pyproject.toml uv.lock ./
+RUN uv sync --frozen --no-dev
+FROM {final}
+COPY --from=builder /app/.venv /app/.venv
+CMD ["/app/.venv/bin/python", "-m", "app"]
+"""
+
+
+def test_uv_lock_gives_every_package_and_nothing_else(tmp_path):
+    from kb.lint.uvsteps import uv_locked
+
+    (tmp_path / "uv.lock").write_text(UV_LOCK)
+    assert uv_locked(str(tmp_path)) == ["app", "pydantic", "pydantic-core"]
+    assert uv_locked(None) == [] and uv_locked(str(tmp_path / "nowhere")) == []
+
+
+def test_uv_sync_on_glibc_copied_to_alpine_names_the_locked_compiled_package(knowledge, tmp_path):
+    (tmp_path / "uv.lock").write_text(UV_LOCK)
+    report = lint_report(knowledge, parse_dockerfile_text(UV_SYNC.format(final="python:3.12-alpine"), "Dockerfile"),
+                         context_dir=str(tmp_path))
+    [f] = [f for f in report if f.rule == "MI413"]
+    assert f.line == 6 and f.message.startswith("uv installed packages on ghcr.io/astral-sh/uv:python3.12-bookworm-slim")
+    assert f.message.endswith("; pydantic-core among them has compiled code")
+
+
+def test_uv_sync_into_the_same_libc_is_clean(knowledge, tmp_path):
+    (tmp_path / "uv.lock").write_text(UV_LOCK)
+    report = lint_report(knowledge, parse_dockerfile_text(UV_SYNC.format(final="python:3.12-slim-bookworm"),
+                                                          "Dockerfile"), context_dir=str(tmp_path))
+    assert [f.rule for f in report if f.severity != "info"] == []
+
+
+@pytest.mark.parametrize(("run", "copied", "flagged"), [
+    ("uv --no-cache pip install --python /opt/venv/bin/python orjson", "/opt/venv", True),
+    ("uv pip install --system orjson", "/usr/local/lib/python3.12/site-packages", True),
+    ("uv pip install --target=/deps orjson", "/deps", True),
+    ("cd /srv && uv pip install orjson", "/srv/.venv", True),  # no --system, no VIRTUAL_ENV: .venv here
+    ("uv pip install --target=/deps orjson", "/elsewhere", False),
+])
+def test_uv_pip_install_puts_packages_where_uv_does(knowledge, run, copied, flagged):
+    text = (f"FROM python:3.12-slim-bookworm AS build\nRUN pip install uv\nRUN {run}\nFROM python:3.12-alpine\n"
+            f"COPY --from=build {copied} {copied}\nCMD [\"python\", \"-m\", \"app\"]\n")
+    hits = findings(knowledge, text, "MI413")
+    assert [(f.line, "orjson among them has compiled code" in f.message) for f in hits] == \
+        ([(5, True)] if flagged else [])
