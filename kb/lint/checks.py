@@ -334,46 +334,6 @@ def check_needed_library_unseen(a: Analysis, rule: LintRule):
     yield from _library_hits(a, unknown=True)
 
 
-@detector("lint", "installed-packages-cross-libc")
-def check_packages_cross_libc(a: Analysis, rule: LintRule):
-    final = a.final
-    fprof = final.profile
-    if not fprof.known:
-        return
-    for line, tool, src in final.pkg_arrivals:
-        sprof = a.stages[src].profile
-        if not sprof.known or sprof.libc not in ("glibc", "musl"):
-            continue
-        values = {"tool": tool, "builder": a.stages[src].stage.base_image_resolved,
-                  "image": final.stage.base_image_resolved, "builder_libc": sprof.libc_named,
-                  "image_libc": fprof.libc_named, "natives": _compiled(a, a.stages[src], tool),
-                  "floating": _floating(a, sprof, fprof)}
-        if sprof.libc == "glibc" and fprof.libc == "glibc":
-            if sprof.glibc and fprof.glibc and parse_version(sprof.glibc) > parse_version(fprof.glibc):
-                yield Hit(line, values, "skew")
-        elif sprof.libc != fprof.libc:
-            values["floating"] = ""  # glibc or musl does not move with a tag's date
-            yield Hit(line, values, "libc")
-
-
-def _compiled(a: Analysis, info: StageInfo, tool: str) -> str:
-    """'; X and Y among them have compiled code' for the packages the stage's `tool` steps name (or lock) that
-    native-packages.yaml knows to ship compiled code; '' when lint sees none (the list is not visible)."""
-    eco = "python" if tool in PY_TOOLS else "node"
-    table = a.kb.native_packages.get(eco, {})
-    names: list[str] = []
-    for _line, step_tool, args, cwd in info.pip_npm:
-        if step_tool == tool:
-            direct, locked, _complete = install_names(a, info, step_tool, args, cwd)
-            names += [n for n in (*direct, *locked) if n in table]
-    names = list(dict.fromkeys(names))
-    if not names:
-        return ""
-    shown = ", ".join(names[:-1]) + " and " + names[-1] if 1 < len(names) <= 4 else \
-        ", ".join(names[:4]) + (f" and {len(names) - 4} more" if len(names) > 4 else "")
-    return f"; {shown} among them {'has' if len(names) == 1 else 'have'} compiled code"
-
-
 @detector("lint", "unknown-base-image")
 def check_unknown_image(a: Analysis, rule: LintRule):
     final = a.final

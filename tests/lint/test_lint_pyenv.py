@@ -226,3 +226,24 @@ def test_uv_pip_install_puts_packages_where_uv_does(knowledge, run, copied, flag
     hits = findings(knowledge, text, "MI413")
     assert [(f.line, "orjson among them has compiled code" in f.message) for f in hits] == \
         ([(5, True)] if flagged else [])
+
+
+# ---- MI413 in a stage that is not the last -------------------------------------------------------------------------
+
+TARGETS = """FROM python:3.12-slim-bookworm AS build
+RUN python -m venv /venv && /venv/bin/pip install orjson
+FROM {middle} AS {name}
+COPY --from=build /venv /venv
+FROM python:3.12-slim-bookworm
+COPY --from=build /venv /venv
+CMD ["/venv/bin/python", "-m", "app"]
+"""
+
+
+def test_a_target_stage_on_alpine_python_is_judged(knowledge):
+    [f] = findings(knowledge, TARGETS.format(middle="python:3.12-alpine", name="slim"), "MI413")
+    assert f.line == 4 and "copied into python:3.12-alpine (musl)" in f.message
+
+
+def test_a_stage_that_only_collects_the_packages_is_not(knowledge):
+    assert findings(knowledge, TARGETS.format(middle="alpine:3.20", name="collect"), "MI413") == []
