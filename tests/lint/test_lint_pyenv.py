@@ -2,7 +2,8 @@
 environments copied between stages, and a false MI402, as mechanisms (issue 9): pip's general options before
 `install` hid a venv filled on glibc and copied into Alpine (MI413); MI471 did not follow paths built from ARGs,
 digest-pinned distroless python3 images or stages other than the last; MI402 compared a known final libc with an
-unknown builder's and said "static only by default ()". Each test is a small Dockerfile of our own, not a corpus
+unknown builder's and said "static only by default ()". Found on the way: uv's `uv pip install` and `uv sync` were
+not read at all, and MI413 judged only the last stage. Each test is a small Dockerfile of our own, not a corpus
 file."""
 from __future__ import annotations
 
