@@ -104,7 +104,7 @@ def system_links(entry: dict, crate: str, where: str, seen: Switches) -> list[tu
 def switches(a, info) -> Switches:
     """What the cargo build of stage `info` (of the analysis `a`) sees: the -dev packages its steps installed and
     those its base image ships (the image at the root of its FROM-stage chain), and the variables set by ENV, by ARG
-    with a default, by a RUN step (`VAR=... cargo build`, `export VAR=...`) of the chain, or by the build context's
+    with a default, by a RUN step that runs cargo (`VAR=... cargo build`, `export VAR=...; cargo build`) of the chain, or by the build context's
     .cargo/config.toml."""
     chain, i = [], info.index
     while i is not None and len(chain) <= len(a.stages):
@@ -115,15 +115,28 @@ def switches(a, info) -> Switches:
     if key not in a.context_cache:
         a.context_cache[key] = cargo_config_env(a.context_dir)
     env = dict(a.context_cache[key])
-    wanted = {v.split()[0] for e in a.kb.native_packages.get("rust", {}).values() for v in e.get("system_env", ())} | \
-        {v for e in a.kb.native_packages.get("rust", {}).values() for v in e.get("static_env", ())}
+    rust = a.kb.native_packages.get("rust", {}).values()
+    wanted = {w for e in rust for v in e.get("system_env", ()) for w in v.split() if not w.startswith("lib")} | \
+        {v for e in rust for v in e.get("static_env", ())}
     for s in reversed(chain):
         for name, default in s.stage.args:
             if name in wanted and default:
                 env[name] = f"ARG {name} in the Dockerfile"
-        for run in s.stage.runs:
-            env.update((name, f"{name} set by the RUN step at line {run.line}") for name in wanted
-                       if f"{name}=" in run.command)
+        for run in s.stage.runs:  # a variable a RUN sets lives as long as that RUN: only one that runs cargo
+            if "cargo" in run.command:
+                env.update((name, f"{name} set by the RUN step at line {run.line}") for name in wanted
+                           if _assigns(run.command, name))
     env.update((name, f"ENV {name} in the Dockerfile") for name, value in info.env.items() if name in wanted and value)
     table = a.kb.native_packages.get("build_images", {})
     return Switches(set(info.profile.installed), image_dev_packages(table, image), image, env)
+
+
+def _assigns(command: str, name: str) -> bool:
+    """Does the shell text assign `name` (`NAME=...` at the start of a word: `NAME=x cargo build`, `export NAME=x`)?
+    str.find from each hit onward: linear in the text."""
+    needle, at = f"{name}=", command.find(f"{name}=")
+    while at != -1:
+        if at == 0 or command[at - 1] in " \t\n;&|(":
+            return True
+        at = command.find(needle, at + 1)
+    return False
