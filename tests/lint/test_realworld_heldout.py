@@ -95,7 +95,10 @@ BATCHES = {
     # binary on debian:10; better-sqlite3's glibc prebuild put in the context by CI; site-packages of 3.11 on distroless
     # python3-debian13; a glibc venv copied to python:3.14-alpine); correct 12/12. judge() looks at the rule only and
     # passes the same 4 broken files, so the floors are what it blindly scored.
-    "heldout8-2026-11-30": ("heldout8-results.yaml", {"broken": 4 / 13, "correct": 1.0}),
+    # 6/13 since branch lint-loaderpath (docker-protobuf: gRPC's libraries under /usr/lib64 of a DESTDIR tree copied
+    # into alpine, MI496; siridb-server: only libcleri.so, the link-time name, copied, MI497; the entries' `expect`
+    # gained those rules, as octopus's gained MI495).
+    "heldout8-2026-11-30": ("heldout8-results.yaml", {"broken": 6 / 13, "correct": 1.0}),
 }
 
 
