@@ -100,6 +100,7 @@ class _Stage:
         self.hints: set = set()
         self.rpath = False
         self.cmake = False  # a cmake configure step ran before
+        self.names: dict[str, tuple] = {}  # source directory -> (project name, named like a library): looked at once
 
     def hint(self, argv: list[str]) -> None:
         for a in argv:
@@ -146,8 +147,11 @@ class _Stage:
         kind, where = step
         if pending.shared is False:
             return
-        name = "Boost" if kind == "b2" and "boost" in where.lower() else _project(where)
-        if name is None or kind != "b2" and _library_dir(where) is None and not pending.shared:
+        if where not in self.names:  # a RUN may install in one long directory thousands of times
+            self.names[where] = (_project(where), _library_dir(where) is not None, "boost" in where.lower())
+        name, library, boost = self.names[where]
+        name = "Boost" if kind == "b2" and boost else name
+        if name is None or kind != "b2" and not library and not pending.shared:
             return  # not known to install a shared library
         destdir = env.get("DESTDIR", "")
         prefix = env.get("PREFIX") or env.get("prefix") or pending.prefix or "/usr/local"
@@ -309,11 +313,11 @@ def _stem(name: str) -> str:
     return low[:-3] if low.endswith("lib") else low
 
 
-def _link_name_only(base: str, stem: str) -> bool:
+def _names_link_name(base: str, stem: str) -> bool:
+    """Does a COPY source's last component `base` (maybe a glob) name lib<stem>.so? Whether it (or another COPY)
+    also names the versioned files is _brings_versioned's question."""
     dev = f"lib{stem}.so"
-    glob = any(ch in base for ch in "*?[")
-    names = fnmatch.fnmatchcase(dev, base) if glob else base == dev
-    return names and not (glob and (fnmatch.fnmatchcase(dev + ".0", base) or fnmatch.fnmatchcase(dev + ".1", base)))
+    return fnmatch.fnmatchcase(dev, base) if any(ch in base for ch in "*?[") else base == dev
 
 
 def _brings_versioned(final: _Final, src_dir: str, stem: str) -> bool:
@@ -336,6 +340,7 @@ def check_link_name_only(a: "Analysis", rule: LintRule):
         return
     final = _Final(a)
     read: dict[int, _Stage] = {}
+    looked = 0  # candidates checked against every other COPY: at most MAX_DIRS, so the file's size bounds the work
     for cf in final.copies:
         j = cf.stage_index
         if j is None:
@@ -348,8 +353,11 @@ def check_link_name_only(a: "Analysis", rule: LintRule):
                 continue
             for inst in read[j].installs:
                 stem = _stem(inst.name)
+                if not stem or not _names_link_name(base, stem) or looked >= MAX_DIRS:
+                    continue
+                looked += 1
                 src_dir = posixpath.normpath("/" + posixpath.dirname(src).lstrip("/"))
-                if stem and _link_name_only(base, stem) and not _brings_versioned(final, src_dir, stem):
+                if not _brings_versioned(final, src_dir, stem):
                     yield Hit(cf.line, {"copy": f"COPY --from={cf.source} {src}", "lib": inst.name,
                                         "dev": f"lib{stem}.so", "line": str(inst.line), "dir": src_dir})
                     break
