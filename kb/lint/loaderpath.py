@@ -10,8 +10,8 @@ symbol not found" (exit 127), and runs once /etc/ld-musl-x86_64.path lists /usr/
 Debian's glibc loader, without /etc/ld.so.cache, finds it in /lib, /usr/lib and /usr/lib/x86_64-linux-gnu, not in
 /usr/lib64, /lib64, /usr/local/lib64 or /opt/x/lib ("error while loading shared libraries: libfoo.so.1: cannot open
 shared object file", exit 127); a directory of its own runs once /etc/ld.so.conf.d lists it and ldconfig writes the
-cache, not with ldconfig alone. RHEL, Fedora, Amazon Linux and Oracle Linux build glibc with /lib64 and /usr/lib64 as
-its trusted directories. /usr/local/lib of a glibc image is MI495's (kb/lint/ldcache.py).
+cache, not with ldconfig alone. RHEL, Fedora, Amazon Linux, Oracle Linux and SUSE build glibc with /lib64 and
+/usr/lib64 as its trusted directories. /usr/local/lib of a glibc image is MI495's (kb/lint/ldcache.py).
 
 MI496: a library install read like MI495 reads it (make/ninja/meson install, cmake --install, cmake --build --target
 install, b2 install; library-named sources or shared builds; a `configure` build is left alone, since libtool gives
@@ -52,7 +52,7 @@ if TYPE_CHECKING:
 MUSL_DIRS = ("/lib", "/usr/local/lib", "/usr/lib")
 GLIBC_DIRS = ("/lib", "/usr/lib")
 RPM_DIRS = ("/lib64", "/usr/lib64")
-_RPM = ("rhel", "fedora", "ol", "amzn", "centos", "rocky", "alma")
+_RPM = ("rhel", "fedora", "ol", "amzn", "sle")  # releases.yaml's names of the lib64 distributions
 _PATH_VARS = ("LD_LIBRARY_PATH", "LIBRARY_PATH", "PKG_CONFIG_PATH")
 _GENERIC = {"build", "_build", "builddir", "cmake", "out", "release", "debug", "src", "source", "tmp", "obj", "bin"}
 MAX_DIRS = 64
@@ -252,8 +252,8 @@ class _Final:
 
 
 def _arrivals(a: "Analysis") -> dict[int, list[tuple]]:
-    """Stage index -> (install, directory it is in now, the COPY that brought it) for the libraries COPY --from brought into that stage (or a
-    stage it is built FROM), followed from stage to stage."""
+    """Stage index -> (install, directory it is in now, the COPY that brought it) for the libraries COPY --from
+    brought into that stage (or a stage it is built FROM), followed from stage to stage."""
     read: dict[int, _Stage] = {}
     came: dict[int, list[tuple]] = {}
     for info in a.stages:

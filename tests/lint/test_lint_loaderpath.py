@@ -89,6 +89,9 @@ def test_a_prefix_of_its_own_on_glibc_needs_ld_so_conf_and_ldconfig(knowledge):
 @pytest.mark.parametrize("build,final,libdir,flagged", [
     ("fedora:40", "debian:bookworm-slim", "lib64", True),   # Debian's glibc does not search /usr/lib64
     ("fedora:40", "fedora:40", "lib64", False),             # Fedora's does
+    ("fedora:40", "opensuse/leap:15.5", "lib64", False),    # so do SUSE's, RHEL's and Amazon Linux's
+    ("fedora:40", "amazonlinux:2023", "lib64", False),
+    ("fedora:40", "ubuntu:24.04", "lib64", True),
     ("debian:bookworm", "debian:bookworm-slim", "lib/x86_64-linux-gnu", False),  # multiarch
     ("debian:bookworm", "debian:bookworm-slim", "lib", False),
 ])
@@ -158,7 +161,8 @@ def test_hostile_input_is_read_in_linear_time(knowledge):
     text = ("FROM alpine:3.12 AS build\n"
             "RUN cd /libfoo && cmake -DBUILD_SHARED_LIBS=ON -DCMAKE_INSTALL_LIBDIR=lib64 . \\\n"
             + " && DESTDIR=/out make install \\\n" * (2 * n) + " && true\n"
-            "FROM alpine:3.12\n" + "COPY --from=build /out/ /\n" + "COPY --from=build /out/usr/lib64/libfoo.so /x/\n" * n)
+            "FROM alpine:3.12\n" + "COPY --from=build /out/ /\n"
+            + "COPY --from=build /out/usr/lib64/libfoo.so /x/\n" * n)
     with within():
         mi496 = found(knowledge, text, "MI496")
         mi497 = found(knowledge, text, "MI497")
