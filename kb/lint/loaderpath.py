@@ -295,13 +295,19 @@ def unsearched(a: "Analysis"):
         yield cf, inst, where, search
 
 
+def _image(stage) -> str:
+    """The final image as resolved, or as written when an ARG without a default left its tag empty (alpine:)."""
+    ref = stage.base_image_resolved
+    return stage.base_image if ref.endswith(":") or not ref else ref
+
+
 @detector("lint", "library-outside-loader-path")
 def check_unsearched(a: "Analysis", rule: LintRule):
     prof = a.final.profile
     for cf, inst, where, search in unsearched(a):
         yield Hit(cf.line, {"copy": f"COPY --from={cf.source} {' '.join(cf.sources)} {cf.dest}", "lib": inst.name,
                             "line": str(inst.line), "dir": where, "why": inst.why, "search": search,
-                            "image": a.final.stage.base_image_resolved, "error": _ERRORS[prof.libc]},
+                            "image": _image(a.final.stage), "error": _ERRORS[prof.libc]},
                   "musl" if prof.libc == "musl" else "default")
 
 

@@ -177,3 +177,10 @@ def test_the_walk_looks_at_a_directory_once_however_often_it_installs_there():
     with within():
         st.run(7, [["cd", deep]] + [["cmake", "-DBUILD_SHARED_LIBS=ON", "."]] + [["make", "install"]] * 50_000, "/", {})
     assert 0 < len(st.installs) <= 64 and st.installs[0].name == "libx" and st.installs[0].path == "/usr/local/lib"
+
+
+def test_a_final_image_whose_tag_is_an_arg_without_default_is_named_as_written(knowledge):
+    text = "ARG ALPINE_VERSION\n" + GRPC.format(opts="", link="-L/usr/lib64", after="").replace(
+        "FROM alpine:3.12\n", "FROM alpine:${ALPINE_VERSION}\n")
+    [(line, _sev, message, _fix)] = found(knowledge, text, "MI496")
+    assert line == 11 and "a directory the loader of alpine:${ALPINE_VERSION} does not search" in message
