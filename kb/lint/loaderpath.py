@@ -214,8 +214,10 @@ def _land(path: str, src: str, dest: str) -> str | None:
         return posixpath.normpath(posixpath.join(dest, path.lstrip("/")))
     if path.startswith(src + "/"):
         return posixpath.normpath(posixpath.join(dest, path[len(src) + 1:]))
-    if posixpath.dirname(src) == path and posixpath.basename(src).startswith(("lib", "*")):
-        return dest if dest_dir or any(ch in src for ch in "*?[") else posixpath.dirname(dest)
+    base = posixpath.basename(src)
+    glob = any(ch in base for ch in "*?[")
+    if posixpath.dirname(src) == path and (glob or base.startswith("lib") and ".so" in base):
+        return dest if dest_dir or glob else posixpath.dirname(dest)
     return None
 
 
@@ -226,7 +228,8 @@ def _searched(prof, where: str) -> tuple[bool, str]:
     trusted = GLIBC_DIRS + (RPM_DIRS if (prof.release or "").startswith(_RPM) else ())
     multiarch = where.startswith(("/lib/", "/usr/lib/")) and where.count("/") == where.startswith("/usr/") + 2 \
         and "-linux-gnu" in where
-    found = where in trusted or multiarch or where == "/usr/local/lib"  # /usr/local/lib: MI495's
+    local = where == "/usr/local/lib" or where.startswith("/usr/local/lib/") and "-linux-gnu" in where
+    found = where in trusted or multiarch or local  # /usr/local/lib: in Debian's ld.so.conf, a cache away (MI495)
     return found, f"{':'.join(trusted)} and the directories ldconfig put in /etc/ld.so.cache from /etc/ld.so.conf"
 
 

@@ -94,11 +94,26 @@ def test_a_prefix_of_its_own_on_glibc_needs_ld_so_conf_and_ldconfig(knowledge):
     ("fedora:40", "ubuntu:24.04", "lib64", True),
     ("debian:bookworm", "debian:bookworm-slim", "lib/x86_64-linux-gnu", False),  # multiarch
     ("debian:bookworm", "debian:bookworm-slim", "lib", False),
+    # in Debian's ld.so.conf: found once ldconfig runs, a cache away like /usr/local/lib, which is MI495's
+    ("debian:bookworm", "debian:bookworm-slim", "/usr/local/lib/x86_64-linux-gnu", False),
 ])
 def test_which_glibc_directories_are_searched(knowledge, build, final, libdir, flagged):
     text = OPT.format(build=build, final=final, src="/out/", dest="/", after="",
                       configure=f"cmake -B build -DCMAKE_INSTALL_PREFIX=/usr -DCMAKE_INSTALL_LIBDIR={libdir} . "
                                 "&& DESTDIR=/out cmake --build build --target install")
+    assert [m[0] for m in found(knowledge, text, "MI496")] == ([5] if flagged else [])
+
+
+@pytest.mark.parametrize("src,dest,flagged", [
+    ("/usr/local/lib/libfoo.so.1", "/opt/lib/", True),      # one library, into a directory nothing searches
+    ("/usr/local/lib/libfoo.*", "/opt/lib/", True),
+    ("/usr/local/lib/libfoo.so.1", "/usr/lib/", False),
+    ("/usr/local/lib/libfoo.a", "/opt/lib/", False),         # a static archive: nothing to load
+    ("/usr/local/lib/cmake", "/opt/lib/cmake", False),
+])
+def test_files_copied_out_of_the_library_directory_land_where_the_copy_says(knowledge, src, dest, flagged):
+    text = OPT.format(build="debian:bookworm", configure="cmake -B build -DBUILD_SHARED_LIBS=ON .",
+                      final="debian:bookworm-slim", src=src, dest=dest, after="")
     assert [m[0] for m in found(knowledge, text, "MI496")] == ([5] if flagged else [])
 
 
