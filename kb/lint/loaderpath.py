@@ -26,7 +26,10 @@ final image names the directory or the loader's configuration (ld-musl-*.path, l
 
 MI497: a COPY --from into the final image whose source is lib<name>.so (or a glob matching it and not
 lib<name>.so.0) of a library the source stage installed, with nothing else bringing the versioned names: a library
-built with a soname (libtool and cmake always give one) is asked for by that soname, not by the link-time name.
+built with a versioned soname (libtool always gives one; cmake when the project sets VERSION or SOVERSION, as
+libraries meant to be installed do; a Makefile passing -Wl,-soname) is asked for by that soname, not by the
+link-time name. One built without (cmake with neither property) has the link-time name as its soname, and the copy
+is enough: hence a warning, not an error.
 BuildKit follows a symlink named as a COPY source (dockerfile2llb's CopyInfo sets FollowSymlinks), so the copy is a
 file called lib<name>.so and the soname is still missing; checked by running a musl program against a root holding
 only libfoo.so: it stops as above.

@@ -147,7 +147,7 @@ def test_copying_only_the_link_time_name_is_a_warning_naming_the_soname_and_the_
     assert (line, severity) == (6, "warning")
     assert message.startswith(f"COPY --from=0 {src} copies libcleri.so, the link-time name of libcleri that line 2 "
                               "installs, and nothing copies its versioned files")
-    assert "(libcleri.so.N, whatever N make install wrote)" in message
+    assert "ask the loader for that (libcleri.so.N, whatever N make install wrote)" in message
     assert fix.startswith("copy every name the install wrote: COPY --from=STAGE /usr/lib/libcleri.so* /usr/lib/")
 
 
