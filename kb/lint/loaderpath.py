@@ -12,6 +12,7 @@ Debian's glibc loader, without /etc/ld.so.cache, finds it in /lib, /usr/lib and 
 shared object file", exit 127); a directory of its own runs once /etc/ld.so.conf.d lists it and ldconfig writes the
 cache, not with ldconfig alone. RHEL, Fedora, Amazon Linux, Oracle Linux and SUSE build glibc with /lib64 and
 /usr/lib64 as its trusted directories. /usr/local/lib of a glibc image is MI495's (kb/lint/ldcache.py).
+tests/lab/test_lab_loaderpath.py runs these cases (as root, isolated like a container).
 
 MI496: a library install read like MI495 reads it (make/ninja/meson install, cmake --install, cmake --build --target
 install, b2 install; library-named sources or shared builds; a `configure` build is left alone, since libtool gives
