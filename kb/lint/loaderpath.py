@@ -109,7 +109,7 @@ class _Stage:
     def hint(self, argv: list[str]) -> None:
         for a in argv:
             low = a.lower()
-            if "rpath" in low and "rpath-link" not in low:
+            if "rpath" in low and not any(w in low for w in ("rpath-link", "skip", "disable")):  # not SKIP_RPATH
                 self.rpath = True
             if a.startswith("-L/"):
                 self.hints.add(posixpath.normpath(a[2:]))

@@ -117,6 +117,18 @@ def test_files_copied_out_of_the_library_directory_land_where_the_copy_says(know
     assert [m[0] for m in found(knowledge, text, "MI496")] == ([5] if flagged else [])
 
 
+@pytest.mark.parametrize("configure,flagged", [
+    ("cmake -B build -DBUILD_SHARED_LIBS=ON . && cmake --build build && cmake --install build --prefix /opt/foo", True),
+    ("cmake -B build -DCMAKE_INSTALL_PREFIX=/opt/foo -DCMAKE_SKIP_INSTALL_RPATH=ON .", True),  # no rpath at all
+    ("cmake -B build -DCMAKE_INSTALL_PREFIX=/opt/foo -DCMAKE_INSTALL_RPATH=/opt/foo/lib .", False),
+    ("cmake -B build -DCMAKE_INSTALL_PREFIX=$FOO_HOME .", False),    # a prefix lint cannot know
+])
+def test_how_the_prefix_and_the_rpath_are_read(knowledge, configure, flagged):
+    text = OPT.format(build="debian:bookworm", configure=configure, final="debian:bookworm-slim", src="/opt/foo",
+                      dest="/opt/foo", after="")
+    assert [m[0] for m in found(knowledge, text, "MI496")] == ([5] if flagged else [])
+
+
 def test_a_configure_build_keeps_its_libtool_rpath_and_stays_quiet(knowledge):
     text = OPT.format(build="debian:bookworm", configure="./configure --prefix=/opt/foo",
                       final="debian:bookworm-slim", src="/opt/foo", dest="/opt/foo", after="")
