@@ -44,6 +44,7 @@ from . import cabundle as _cabundle  # noqa: F401  registers MI411, MI416 (TLS c
 from . import checks as _checks  # noqa: F401  registers the checks
 from . import cxxchecks as _cxxchecks  # noqa: F401  registers MI491 (a Go module's C++ lint cannot confirm)
 from . import ldcache as _ldcache  # noqa: F401  registers MI495 (a library installed with no ldconfig after it)
+from . import loaderpath as _loaderpath  # noqa: F401  registers MI496, MI497 (a library the loader cannot find)
 from . import loads as _loads  # noqa: F401  registers MI470, MI490 (a package opens a system library)
 from . import pkgcross as _pkgcross  # noqa: F401  registers MI413 (packages installed on another libc)
 from . import runtime as _runtime  # noqa: F401  registers MI440-MI442 (run-time needs the build takes away)
