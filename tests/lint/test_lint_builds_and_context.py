@@ -6,15 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-import kb
 from tests.lint.context_files import lint_with_files
 
 ORTHOGONAL = ("MI411", "MI414", "MI416")  # the CA-bundle findings and the unknown-image info, where not the subject
-
-
-@pytest.fixture(scope="module")
-def knowledge():
-    return kb.load().knowledge
 
 
 def findings(knowledge, text, files=None, tmp_path=None, ignore=()):

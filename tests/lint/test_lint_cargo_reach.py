@@ -3,9 +3,7 @@ its dev-dependencies' (mithril-aggregator, heldout7: httpmock, a dev-dependency,
 libz-sys into the lock); and libz-sys links libz, which every Debian image has (zlib1g: dpkg pre-depends on it)."""
 from __future__ import annotations
 
-import pytest
 
-import kb
 from tests.lint.context_files import lint_with_files
 
 MANIFEST = ('[package]\nname = "app"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\n{deps}\n\n'
@@ -30,11 +28,6 @@ LOCK = lock(("app", ["httpmock", "serde", "git2"]), ("serde", []), ("httpmock", 
 def dockerfile(final: str) -> str:
     return (f"FROM rust:1.80-bookworm AS build\nWORKDIR /app\nCOPY . .\nRUN cargo build --release\n"
             f"FROM {final}\nCOPY --from=build /app/target/release/app /app\nENTRYPOINT [\"/app\"]\n")
-
-
-@pytest.fixture(scope="module")
-def knowledge():
-    return kb.load().knowledge
 
 
 def mi412(knowledge, text, files, tmp_path):

@@ -3,9 +3,7 @@ outgoing TLS (kb/lint/cargobuilt.py), not another member's (a benches crate call
 its own (an SDK whose TLS stack its manifest does not show) does."""
 from __future__ import annotations
 
-import pytest
 
-import kb
 from tests.lint.context_files import lint_with_files
 
 DOCKERFILE = ("FROM rust:1.85-bookworm AS b\nWORKDIR /s\nCOPY . .\nRUN cargo build --release\n"
@@ -21,11 +19,6 @@ def workspace(server_deps: str = "", core_dep: str = "") -> dict[str, str]:
     return {"Cargo.toml": ROOT, "server/Cargo.toml": server, "server/src/main.rs": "fn main() {}\n",
             "benches/Cargo.toml": BENCHES, "benches/src/lib.rs": "\n", "core/Cargo.toml": CORE.format(dep=core_dep),
             "core/src/lib.rs": "\n"}
-
-
-@pytest.fixture(scope="module")
-def knowledge():
-    return kb.load().knowledge
 
 
 def ca_findings(knowledge, files, tmp_path):

@@ -5,17 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-import kb
 from kb.evidence.dockerfile_parse import parse_dockerfile_text
 from kb.lint import lint_report
 
 BUILD = ("FROM debian:bookworm AS b\nRUN apt-get update && apt-get install -y build-essential cmake meson ninja-build\n"
          "COPY . /src\nWORKDIR /src\n{build}\nFROM scratch\nCOPY --from=b {copy} /app\n")
-
-
-@pytest.fixture(scope="module")
-def knowledge():
-    return kb.load().knowledge
 
 
 def mi401(knowledge, text: str) -> list[str]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pytest
 
-import kb
 from tests.lint.context_files import lint_with_files
 
 LISTS = ("cmake_minimum_required(VERSION 3.16)\nproject(app LANGUAGES CXX)\n{extra}add_executable(app main.cpp)\n"
@@ -20,11 +19,6 @@ def dockerfile(final: str = "scratch", copies: list[str] = LIBS) -> str:
     return ("FROM debian:bookworm-slim AS build\nRUN apt-get update && apt-get install -y g++ make cmake\n"
             "WORKDIR /src\nCOPY . .\nRUN cmake -S . -B out && cmake --build out\n"
             f"FROM {final}\n{libs}COPY --from=build /src/out/app /bin/app\nCMD [\"/bin/app\"]\n")
-
-
-@pytest.fixture(scope="module")
-def knowledge():
-    return kb.load().knowledge
 
 
 def mi412(knowledge, text, lists, tmp_path):

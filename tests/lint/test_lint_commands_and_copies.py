@@ -5,15 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-import kb
 from tests.lint.context_files import lint_with_files
 
 ORTHOGONAL = ("MI411", "MI414", "MI416")
-
-
-@pytest.fixture(scope="module")
-def knowledge():
-    return kb.load().knowledge
 
 
 findings = lint_with_files

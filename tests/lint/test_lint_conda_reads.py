@@ -6,18 +6,12 @@ from __future__ import annotations
 
 import pytest
 
-import kb
 
 from tests.bounded import within
 from tests.lint.context_files import lint_with_files
 
 OPENCV = "name: app\ndependencies:\n  - python=3.12\n  - py-opencv\n"
 NUMPY = "name: app\ndependencies:\n  - python=3.12\n  - numpy\n"
-
-
-@pytest.fixture(scope="module")
-def knowledge():
-    return kb.load().knowledge
 
 
 def found(knowledge, text, files=None, tmp_path=None):

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import pytest
 
-import kb
 from kb.lint.apkdel import deleted, is_snapshot
 from kb.lint.cxxlink import go_required
 from tests.bounded import within
@@ -23,11 +22,6 @@ def go_dockerfile(build: str = "go build -o /out/app ./cmd/app", final: str = "F
                   builder: str = "FROM golang:1.22-alpine AS build\nRUN apk add --no-cache build-base") -> str:
     return (f"{builder}\nWORKDIR /src\nCOPY . .\nRUN {build}\n{final}\n"
             "COPY --from=build /out/app /app\nENTRYPOINT [\"/app\"]\n")
-
-
-@pytest.fixture(scope="module")
-def knowledge():
-    return kb.load().knowledge
 
 
 def cxx(knowledge, text, files=None, tmp_path=None):

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pytest
 
-import kb
 from kb.lint.pyembed import _RUN, _cmake_link
 
 from tests.bounded import within
@@ -14,11 +13,6 @@ from tests.lint.context_files import lint_with_files
 CMAKE_BUILD = "COPY . /src\nRUN cmake -S /src -B /out && cmake --build /out\n"
 EMBED = ("project(app CXX)\nfind_package(Python COMPONENTS Development)\nadd_executable(app main.cpp)\n"
          "target_link_libraries(app PRIVATE ${Python_LIBRARIES})\n")
-
-
-@pytest.fixture(scope="module")
-def knowledge():
-    return kb.load().knowledge
 
 
 def mi412(knowledge, text, files=None, tmp_path=None):

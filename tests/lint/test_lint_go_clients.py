@@ -8,7 +8,6 @@ import os
 
 import pytest
 
-import kb
 from kb.lint import lint_text
 
 from tests.bounded import within
@@ -22,11 +21,6 @@ FROM {final}
 COPY --from=build /app /app
 ENTRYPOINT ["/app"]
 """
-
-
-@pytest.fixture(scope="module")
-def knowledge():
-    return kb.load().knowledge
 
 
 def tree(root, files: dict) -> str:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import pytest
 
-import kb
 from tests.lint.context_files import lint_with_files
 
 GO_MOD = "module example.test/app\n\ngo 1.22\n\nrequire github.com/mattn/go-sqlite3 v1.14.22\n"
@@ -23,11 +22,6 @@ def dockerfile(target: str, workdir: str = "/src", copy: str = "COPY . .") -> st
     return (f"FROM golang:1.22-alpine AS build\nWORKDIR {workdir}\n{copy}\n"
             f"RUN CGO_ENABLED=0 go build -o /out/app {target}\n"
             "FROM alpine:3.20\nCOPY --from=build /out/app /app\nENTRYPOINT [\"/app\"]\n")
-
-
-@pytest.fixture(scope="module")
-def knowledge():
-    return kb.load().knowledge
 
 
 def cgo(knowledge, text, files, tmp_path):

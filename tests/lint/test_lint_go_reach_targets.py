@@ -6,14 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-import kb
 from tests.lint.context_files import lint_with_files
 from tests.lint.test_lint_go_reach import STORE, TREE, dockerfile
-
-
-@pytest.fixture(scope="module")
-def knowledge():
-    return kb.load().knowledge
 
 
 def cgo(knowledge, text, files, tmp_path):

@@ -5,15 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-import kb
 from kb.evidence.dockerfile_parse import parse_dockerfile_text
 from kb.lint import lint_report
 from kb.lint.makefiles import recipes
-
-
-@pytest.fixture(scope="module")
-def knowledge():
-    return kb.load().knowledge
 
 
 def findings(knowledge, text: str, context: dict[str, str] | None = None, tmp_path=None):

@@ -6,15 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-import kb
 from kb.evidence.dockerfile_parse import parse_dockerfile_text
 from kb.lint import lint_report
 from kb.lint.shellwords import simple_commands
-
-
-@pytest.fixture(scope="module")
-def knowledge():
-    return kb.load().knowledge
 
 
 def rules(knowledge, text: str) -> dict[str, str]:

@@ -7,7 +7,6 @@ import os
 
 import pytest
 
-import kb
 from kb.lint.hidden import MAX_DEPTH, reveal
 
 from tests.bounded import within
@@ -26,11 +25,6 @@ sudo apt-get purge -y ${DEPS}
 sudo apt-get autoremove --purge -y
 """
 KEEPS_SH = BUILD_SH + "apt-get install -y --no-install-recommends libboost-iostreams1.83.0\n"
-
-
-@pytest.fixture(scope="module")
-def knowledge():
-    return kb.load().knowledge
 
 
 def found(knowledge, text, files=None, tmp_path=None, ignore=("MI414", "MI411")):

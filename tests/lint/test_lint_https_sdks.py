@@ -6,13 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-import kb
 from tests.lint.context_files import lint_with_files
-
-
-@pytest.fixture(scope="module")
-def knowledge():
-    return kb.load().knowledge
 
 
 STATIC = ("FROM golang:1.24 AS build\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 go build -o /agent .\n"

@@ -7,16 +7,10 @@ from __future__ import annotations
 
 import pytest
 
-import kb
 from kb.lint import lint_text
 from kb.lint.ldcache import _Walk
 
 from tests.bounded import within
-
-
-@pytest.fixture(scope="module")
-def knowledge():
-    return kb.load().knowledge
 
 
 def mi495(knowledge, text: str) -> list:

@@ -8,7 +8,6 @@ import re
 
 import pytest
 
-import kb
 from kb.lint import lint_text
 from kb.lint.builds import _extld_static
 from kb.lint.shellwords import CC, expand, simple_commands
@@ -17,11 +16,6 @@ from tests.bounded import within
 
 N = 20_000
 GO_TO_SCRATCH = "FROM golang:1.22\nWORKDIR /src\nCOPY . .\nRUN go build -o /app .\nFROM scratch\nCOPY --from=0 /app /app\n"
-
-
-@pytest.fixture(scope="module")
-def knowledge():
-    return kb.load().knowledge
 
 
 def rules(knowledge, text, context=None):

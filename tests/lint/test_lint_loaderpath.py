@@ -5,16 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-import kb
 from kb.lint import lint_text
 from kb.lint.loaderpath import _Stage
 
 from tests.bounded import within
-
-
-@pytest.fixture(scope="module")
-def knowledge():
-    return kb.load().knowledge
 
 
 def found(knowledge, text: str, rule: str) -> list:

@@ -5,15 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-import kb
 from tests.lint.context_files import lint_with_files
 
 AWS_MOD = "module github.com/example/{name}\n\ngo 1.21\n\nrequire github.com/aws/aws-sdk-go v1.41.9\n"
-
-
-@pytest.fixture(scope="module")
-def knowledge():
-    return kb.load().knowledge
 
 
 def mi411(knowledge, text, files, tmp_path):

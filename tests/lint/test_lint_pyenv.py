@@ -9,18 +9,12 @@ from __future__ import annotations
 
 import pytest
 
-import kb
 from kb.evidence.dockerfile_parse import parse_dockerfile_text
 from kb.lint import lint_report
 from kb.lint.profiles import profile_for
 from kb.lint.shellwords import expand_known, pip_args
 
 DIGEST = "sha256:233de06753d30d120b1a3ce359d8d3be8bda78524cd8f520c99883bfe33964cf"
-
-
-@pytest.fixture(scope="module")
-def knowledge():
-    return kb.load().knowledge
 
 
 def findings(knowledge, text: str, rule: str | None = None) -> list:

@@ -6,15 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-import kb
 from kb.evidence.dockerfile_parse import parse_dockerfile_text
 from kb.lint import lint_report
 from kb.lint.profiles import profile_for
-
-
-@pytest.fixture(scope="module")
-def knowledge():
-    return kb.load().knowledge
 
 
 def report(knowledge, text: str) -> list:

@@ -9,7 +9,6 @@ import os
 
 import pytest
 
-import kb
 from kb.lint.libraries import Libraries
 from kb.lint.syslibs import cargo_config_env, image_dev_packages
 from tests.lint.context_files import lint_with_files
@@ -24,11 +23,6 @@ def dockerfile(builder: str = "FROM rust:1.85-bookworm AS build", final: str = "
                steps: str = "") -> str:
     return (f"{builder}\n{steps}WORKDIR /src\nCOPY . .\nRUN cargo build --release\n{final}\n"
             "COPY --from=build /src/target/release/app /usr/local/bin/app\nCMD [\"app\"]\n")
-
-
-@pytest.fixture(scope="module")
-def knowledge():
-    return kb.load().knowledge
 
 
 def mi412(knowledge, text, files, tmp_path):
