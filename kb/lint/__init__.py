@@ -24,6 +24,8 @@ function gets the same analysed Dockerfile:
     cxxchecks.py   MI491: such a module in go.mod whose use lint cannot confirm, on an image without them
     runtime.py     what pip/npm steps install (shared with MI408), and checks MI440-MI442: a library deleted with
                    the build dependencies, a system package an installed package needs, dependencies not locked
+    uvsteps.py     what `uv pip install` and `uv sync` install, and into which environment
+    pkgcross.py    MI413: packages installed on one libc (or a newer glibc), copied into a stage of another
     loads.py       checks MI470, MI490: a package that opens a system library it does not bundle (opencv-python's
                    libGL, puppeteer's downloaded Chromium) in a final image without it
     results.py     Hit, Finding, LintResult, render
@@ -42,7 +44,9 @@ from . import cabundle as _cabundle  # noqa: F401  registers MI411, MI416 (TLS c
 from . import checks as _checks  # noqa: F401  registers the checks
 from . import cxxchecks as _cxxchecks  # noqa: F401  registers MI491 (a Go module's C++ lint cannot confirm)
 from . import ldcache as _ldcache  # noqa: F401  registers MI495 (a library installed with no ldconfig after it)
+from . import loaderpath as _loaderpath  # noqa: F401  registers MI496, MI497 (a library the loader cannot find)
 from . import loads as _loads  # noqa: F401  registers MI470, MI490 (a package opens a system library)
+from . import pkgcross as _pkgcross  # noqa: F401  registers MI413 (packages installed on another libc)
 from . import runtime as _runtime  # noqa: F401  registers MI440-MI442 (run-time needs the build takes away)
 from . import sonames as _sonames  # noqa: F401  registers MI450 (a library at another soname in another release)
 from .profiles import Profile, profile_for

@@ -169,11 +169,14 @@ def go_build(info: "StageInfo", argv: list[str], cwd: str, env: dict, line: int,
     elif not cgo_on:
         linkage = "static"
         why = "CGO_ENABLED=0" if explicit == "0" else \
-            f"cgo is off by default: {info.stage.base_image_resolved} has no C compiler"
+            f"cgo is off by default: {info.stage.base_image_resolved} has no C compiler" if info.profile.known else \
+            f"cgo is off by default if {info.stage.base_image_resolved}, an image lint does not know, has no C compiler"
     elif static_flags:
         linkage, why = "static", "-extldflags -static"
-    elif libc is None:
-        linkage, why = "static", ""
+    elif libc is None:  # cgo on in an image whose C library lint does not know (nor whether it has one)
+        linkage = "static"
+        why = (f"{'CGO_ENABLED=1' if explicit == '1' else 'a C compiler is installed'}; which C library "
+               f"{info.stage.base_image_resolved} has, lint does not know")
     elif {"netgo", "osusergo"} <= tagset and not cgo_pkgs:
         linkage, why = "static", "-tags netgo,osusergo"
     elif explicit is None and uses is False:

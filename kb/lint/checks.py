@@ -111,13 +111,19 @@ def check_cgo_implicit(a: Analysis, rule: LintRule):
     for art, line in _final_arrivals(a):
         if art.lang == "go" and art.go_implicit and art.linkage == "static" and prof.libc != _builder_libc(a, art):
             bprof = a.stages[art.stage].profile
+            if bprof.libc not in ("glibc", "musl", "none") and prof.libc != "none":
+                continue  # the builder's C library is not known: only an image with none at all surely lacks it
             libc = bprof.libc if bprof.libc in ("glibc", "musl") else "the C library"
-            if bprof.has_compiler:
+            state = "is static only by default"
+            if bprof.has_compiler and bprof.libc not in ("glibc", "musl", "none"):
+                state, risk = "is built with cgo on", "one import of net, os/user or a cgo package links a C library"
+            elif bprof.has_compiler:
                 risk = f"one import of net, os/user or a cgo package links {libc}"
             else:
                 risk = (f"installing gcc (build-base) or a Go older than 1.20 turns cgo on, and net and os/user "
                         f"then link {libc}")
             yield Hit(art.line, {"what": _describe(art), "builder": art.builder, "why": art.why, "risk": risk,
+                                 "state": state,
                                  "image": a.final.stage.base_image_resolved, "floating": _floating(a, bprof)})
 
 
@@ -326,27 +332,6 @@ def _library_hits(a: Analysis, *, unknown: bool):
 def check_needed_library_unseen(a: Analysis, rule: LintRule):
     """MI412 for a final image lint does not know: only its own RUN steps' packages can show the library."""
     yield from _library_hits(a, unknown=True)
-
-
-@detector("lint", "installed-packages-cross-libc")
-def check_packages_cross_libc(a: Analysis, rule: LintRule):
-    final = a.final
-    fprof = final.profile
-    if not fprof.known:
-        return
-    for line, tool, src in final.pkg_arrivals:
-        sprof = a.stages[src].profile
-        if not sprof.known or sprof.libc not in ("glibc", "musl"):
-            continue
-        values = {"tool": tool, "builder": a.stages[src].stage.base_image_resolved,
-                  "image": final.stage.base_image_resolved, "builder_libc": sprof.libc_named,
-                  "image_libc": fprof.libc_named,
-                  "floating": _floating(a, sprof, fprof)}
-        if sprof.libc == "glibc" and fprof.libc == "glibc":
-            if sprof.glibc and fprof.glibc and parse_version(sprof.glibc) > parse_version(fprof.glibc):
-                yield Hit(line, values, "skew")
-        elif sprof.libc != fprof.libc:
-            yield Hit(line, values, "libc")
 
 
 @detector("lint", "unknown-base-image")

@@ -235,50 +235,9 @@ def cargo_lock(context_dir: str | None) -> list[str] | None:
     if text is None:
         return None
     names = [line.split("=", 1)[1].strip().strip('"') for line in text.splitlines() if line.startswith("name = ")]
-    return _reachable_crates(read_project_file(context_dir, "Cargo.toml"), text) or names
+    from .cargobuilt import reachable_crates
 
-
-def _reachable_crates(manifest: str | None, lock: str) -> list[str] | None:
-    """The crates reachable from the package of `manifest` in `lock`; None when that cannot be told (no [package],
-    not in the lock, a file that is not TOML), so that every crate of the lock counts."""
-    import tomllib
-
-    try:
-        doc, locked = tomllib.loads(manifest or ""), tomllib.loads(lock)
-    except (tomllib.TOMLDecodeError, RecursionError):
-        return None
-    package = doc.get("package")
-    name = package.get("name") if isinstance(package, dict) else None
-    entries = locked.get("package")
-    if not isinstance(name, str) or not isinstance(entries, list):
-        return None
-    deps: dict[str, set[str]] = {}
-    for e in entries:
-        if isinstance(e, dict) and isinstance(e.get("name"), str):
-            listed = e.get("dependencies") if isinstance(e.get("dependencies"), list) else []
-            deps.setdefault(e["name"], set()).update(str(d).split(" ", 1)[0] for d in listed)
-    if name not in deps:
-        return None
-    tables = [doc.get("dependencies")]
-    targets = doc.get("target")
-    if isinstance(targets, dict):
-        tables += [t.get("dependencies") for t in targets.values() if isinstance(t, dict)]
-    direct = set()
-    for table in tables:
-        for crate, spec in (table.items() if isinstance(table, dict) else ()):
-            renamed = spec.get("package") if isinstance(spec, dict) else None
-            direct.add(renamed if isinstance(renamed, str) else str(crate))
-    if not direct <= deps[name]:
-        return None  # the lock does not list what the manifest asks for (another version of the manifest): all count
-    out, todo = [name], sorted(direct)
-    seen = {name, *todo}
-    while todo:
-        crate = todo.pop()
-        out.append(crate)
-        for d in sorted(deps.get(crate, ()) - seen):
-            seen.add(d)
-            todo.append(d)
-    return out
+    return reachable_crates(read_project_file(context_dir, "Cargo.toml"), text) or names
 
 
 def cargo_dependencies(context_dir: str | None) -> list[tuple[str, bool, str, str, tuple[str, ...]]] | None:
@@ -393,10 +352,12 @@ class Unseen(str):
         return False
 
 
-def tls_sources(context_dir: str, sources: list[str], natives: Mapping[str, Mapping[str, dict]]) -> str | bool:
+def tls_sources(context_dir: str, sources: list[str], natives: Mapping[str, Mapping[str, dict]],
+                program: str | None = None) -> str | bool:
     """Does the source copied from `sources` make TLS calls, as `inspect` sees it (crypto/tls, an https:// URL, a
     TLS crate or library): a short description of the first evidence, False when the source shows none (and no
-    third-party package that might), an Unseen reason when it cannot be told."""
+    third-party package that might), an Unseen reason when it cannot be told. For a Rust `program` whose crates
+    lint can tell (kb/lint/cargobuilt.py), only the evidence of those crates counts."""
     from ..evidence.project import inspect_project
 
     paths = [s for s in sources if "*" not in s and "$" not in s]
@@ -407,11 +368,20 @@ def tls_sources(context_dir: str, sources: list[str], natives: Mapping[str, Mapp
                                  ecosystems=("go", "rust"))
     except EvidenceError:
         return Unseen(NO_SOURCE)
+    from .cargobuilt import built_crates, of_program
+
+    crates = built_crates(context_dir, program) if program else None
+    manifests = {o.file: o.value for o in report.find("rust.crate")}
     for key in _TLS_KEYS:
         for o in report.find(key):
-            return f"{o.file}: {o.value}"
+            if crates is None or of_program(o, crates, manifests):
+                return f"{o.file}: {o.value}"
     if not any(f.endswith((".go", ".rs")) for f in report.files):
         return unseen_by(context_dir, Unseen(NO_SOURCE))
+    https = natives.get("https", {})
+    client = next((c for c in sorted(crates or ()) if c in https), None)
+    if client:  # an API client crate of the program's own (openai-api-rs), whose TLS stack the manifests hide
+        return f"its crate {client}: {https[client].get('note') or 'an HTTPS client'}"
     imports = report.find("go.third_party_import")
     if imports:
         more = f" and {len(imports) - 1} more" if len(imports) > 1 else ""

@@ -18,6 +18,7 @@ from .profiles import lib_stem
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable
+    from .syslibs import Switches
 # `Analysis` and `StageInfo` in annotations are kb.lint.stages' classes, which import this module: named, never
 # imported (annotations are not evaluated here)
 
@@ -54,6 +55,7 @@ class Libraries:
     def __init__(self, table: dict, rust: dict | None = None, https: dict | None = None):
         self.crate_libs = {name: [lib_stem(x) for x in e.get("libs", ()) if lib_stem(x) not in ("libstdc++",)]
                            for name, e in (rust or {}).items() if e.get("libs")}
+        self.rust = rust or {}  # how a -sys crate's build chooses the system copy (kb/lint/syslibs.py)
         # crate/feature pairs that build a -sys crate's C library into the program (rusqlite/bundled, openssl/vendored)
         self.static_with = {name: set(e.get("static_with", ())) for name, e in (rust or {}).items()}
         # crates whose default features bring native-tls, hence OpenSSL on Linux (`tls: openssl` of the https
@@ -139,32 +141,64 @@ _CARGO_GO = ("cargo (links with cc)", "go build with cgo")
 
 def stage_needs(libs: Libraries, info: "StageInfo", crates: "Callable[[], list[str] | None]",
                 openmp: "Callable[[], str | None]" = lambda: None,
-                manifest: "Callable[[], list[tuple] | None]" = lambda: None) -> dict[str, str]:
+                manifest: "Callable[[], list[tuple] | None]" = lambda: None,
+                seen: "Callable[[], Switches | None]" = lambda: None) -> dict[str, str]:
     """The libraries (stem -> why) what stage `info` builds links dynamically. A stage that only runs cargo or go
     links what its crates link, known from the build context's Cargo.lock (`crates`), else from the direct
     dependencies of its Cargo.toml files (`manifest`): a -sys crate or wrapper named there, or a crate whose
     default features bring native-tls (OpenSSL on Linux) used with them; not when a Cargo.toml turns on a feature
     that compiles the library in (`static_with`: rusqlite/bundled, openssl/vendored). The development packages such
     a stage installs are often there for build scripts (bindgen, pkg-config probes), so they are not evidence
-    alone."""
+    alone, except where the crate's build script is known to link the system copy it finds (`seen`: what the build
+    sees, kb/lint/syslibs.py); a stage that also builds other code links what those crates link too."""
     needs: dict[str, str] = {}
     steps = {what for _line, what in info.compiles}
+    memo: list = []
+
+    def crate_links(crate: str, where: str) -> list[tuple[str, str]] | None:
+        """(library, why) the crate links, by its build script's choice; None when the table says nothing of it."""
+        entry = libs.rust.get(crate)
+        if entry is None:
+            return None
+        if not memo:
+            memo.append(seen())
+        if memo[0] is None:
+            return None
+        from .syslibs import system_links
+
+        return system_links(entry, crate, where, memo[0])
+
     if steps and steps <= set(_CARGO_GO) and not info.pkg_installs:
         locked = crates()
         declared = manifest() if "cargo (links with cc)" in steps else None
         turned_on = {f"{d[0]}/{f}" for d in declared or () for f in d[4]}
         for crate in locked or ():
-            for lib in () if libs.static_with.get(crate, set()) & turned_on else libs.crate_libs.get(crate, ()):
-                needs.setdefault(lib, f"the crate {crate} in Cargo.lock")
+            if libs.static_with.get(crate, set()) & turned_on:
+                continue
+            links = crate_links(crate, "Cargo.lock")
+            for lib, why in links if links is not None else \
+                    ((lib, f"the crate {crate} in Cargo.lock") for lib in libs.crate_libs.get(crate, ())):
+                needs.setdefault(lib, why)
         if locked is None and "cargo (links with cc)" in steps:
             for crate, defaults, version, where, _features in declared or ():
-                for lib in () if libs.static_with.get(crate, set()) & turned_on else libs.crate_libs.get(crate, ()):
-                    needs.setdefault(lib, f"the crate {crate} in {where}")
+                if libs.static_with.get(crate, set()) & turned_on:
+                    continue
+                links = crate_links(crate, where)
+                for lib, why in links if links is not None else \
+                        ((lib, f"the crate {crate} in {where}") for lib in libs.crate_libs.get(crate, ())):
+                    needs.setdefault(lib, why)
                 if defaults and libs.openssl_by_default(crate, version) and \
                         not libs.static_with.get("openssl-sys", set()) & turned_on:
                     needs.setdefault("libssl", f"the crate {crate} in {where}, whose default features use "
                                                "native-tls: OpenSSL on Linux")
         return needs
+    if "cargo (links with cc)" in steps:  # cargo among other builds: the crates whose choice the table models
+        locked = crates()
+        declared = manifest()
+        turned_on = {f"{d[0]}/{f}" for d in declared or () for f in d[4]}
+        for crate, where in [(c, "Cargo.lock") for c in locked or ()] or [(d[0], d[3]) for d in declared or ()]:
+            if not libs.static_with.get(crate, set()) & turned_on:
+                needs.update((lib, why) for lib, why in crate_links(crate, where) or () if lib not in needs)
     why_openmp = openmp()
     if why_openmp:
         needs["libgomp"] = why_openmp
@@ -179,6 +213,12 @@ def stage_needs(libs: Libraries, info: "StageInfo", crates: "Callable[[], list[s
 
 #: a static archive named to the linker: -l:libev.a, LIBS=/usr/lib/x86_64-linux-gnu/libssl.a
 _ARCHIVE = re.compile(r"(?:-l:|/)(lib[A-Za-z0-9_+.-]+?)\.a(?![A-Za-z0-9_])")
+
+
+def _switches(a: "Analysis", info: "StageInfo"):
+    from .syslibs import switches
+
+    return switches(a, info)
 
 
 def _static_archives(info: "StageInfo") -> set[str]:
@@ -287,7 +327,7 @@ def missing_libraries(a: "Analysis", libs: Libraries, lineage, crates: "Callable
         if not _brings_code(a, cf.line, cf.sources, src):
             continue
         done.add(idx)
-        needs = stage_needs(libs, src, crates, lambda: openmp(src), manifest)
+        needs = stage_needs(libs, src, crates, lambda: openmp(src), manifest, lambda: _switches(a, src))
         if src.cmake:  # the libraries CMakeLists.txt links by name, as -l flags would
             from .cmake import linked_libraries
 

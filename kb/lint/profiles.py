@@ -72,7 +72,7 @@ def lib_stem(name: str) -> str:
     return name[:end] or name
 
 
-PY_TOOLS = ("pip", "poetry", "pipenv")  # install steps whose packages are Python's
+PY_TOOLS = ("pip", "poetry", "pipenv", "uv")  # install steps whose packages are Python's (uv: `uv sync`)
 C_TOOLCHAINS = {"gcc", "build-base", "clang", "build-essential", "g++", "alpine-sdk", "cc", "clang-dev"}
 #: a C++ compiler: g++ itself, the meta-packages that pull it (build-base, alpine-sdk, build-essential), clang (whose
 #: Alpine and Debian packages bring clang++)
@@ -158,9 +158,16 @@ def digest_only(written: str) -> bool:
 
 def _tag_decides(kb: Knowledge, fam: ImageFamily, ref: str) -> bool:
     """Whether the tag a digest leaves out decides what lint checks: the glibc release of a family whose tags name
-    releases, or the libc itself when another family takes some of the same repository's tags (python:*alpine*)."""
+    releases (unless its name pins one), or the libc itself when another family takes some of the same repository's
+    tags (python:*alpine*)."""
     if fam.libc == "glibc" and (fam.release_by_tag or fam.floating):
-        return True
+        # unless the name itself pins the release for every tag: distroless/python3-debian13@sha256 is Debian 13
+        # whichever of its tags (latest, nonroot) the digest was, while no other family (a :debug one, with a
+        # shell) takes some of them
+        if not (fam.release_by_tag and _release_for(fam, ref + ":\x00")[1]):
+            return True
+        return any(other is not fam and any(":" in pat and _match(ref, pat.partition(":")[0]) for pat in other.match)
+                   for other in kb.image_families)
     prefix = ref + ":"
     return any(other.libc != fam.libc and any(pat.startswith(prefix) for pat in other.match)
                for other in kb.image_families)

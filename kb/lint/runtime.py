@@ -20,7 +20,7 @@ from .libraries import Libraries
 from .profiles import C_TOOLCHAINS, CXX_TOOLCHAINS, PY_TOOLS, lib_stem
 from .pyversion import python_minor
 from .results import Hit
-from .shellwords import abspath, apk_argv, is_assignment, positional, simple_commands, split_variables
+from .shellwords import abspath, apk_argv, expand_known, is_assignment, positional, simple_commands, split_variables
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -59,6 +59,12 @@ def install_names(a: "Analysis", info: "StageInfo", tool: str, args: list, cwd: 
 
         conda, pip = conda_names(a.context_dir, args, a.context_subdir(info, cwd), _copied_to(info, cwd))
         return [*conda, *pip], locked, False
+    if tool == "uv":  # uv sync: the project's uv.lock, every package of it
+        from .uvsteps import uv_locked
+
+        sub = a.context_subdir(info, cwd)
+        locked = uv_locked(a.context_dir, sub) or (uv_locked(a.context_dir) if sub else [])
+        return [], locked, bool(locked)
     if tool in ("poetry", "pipenv"):
         names = [req_name(s) for s in args if not s.startswith("-")]
         locked = locked_packages(a.context_dir, tool)
@@ -368,21 +374,29 @@ _PY_ENV = re.compile(r"(?:^|/)\.?venv(?:/|$)|/site-packages(?:/|$)|/dist-package
 @detector("lint", "python-environment-across-python-versions")
 def check_python_environment_versions(a: "Analysis", rule: LintRule):
     """A virtual environment or site-packages directory copied from a stage on one Python minor version into a
-    final image whose Python is another: its packages sit under lib/pythonX.Y, where the other Python never looks."""
-    final = a.final
-    run = python_minor(a, final.index)
-    if run is None:
-        return
-    pkg_lines = {ln for ln, _tool, _src in final.pkg_arrivals}
-    for cf in final.stage.copy_from:
-        if cf.stage_index is None or cf.stage_index == final.index:
+    stage whose Python is another: its packages sit under lib/pythonX.Y, where the other Python never looks.
+
+    Every stage whose base image says its Python is judged, not only the last: `docker build --target` makes any
+    stage the image, and a stage on a Python image that receives an environment is there to run it (a stage FROM
+    it inherits the COPY, reported once at its line). A stage whose image says no Python (a collector on alpine)
+    is not judged."""
+    for info in a.stages:
+        if info.stage.base_stage is not None and not info.stage.copy_from:
             continue
-        if cf.line not in pkg_lines and not any(_PY_ENV.search("/" + src.strip("/") + "/") for src in cf.sources):
+        run = python_minor(a, info.index)
+        if run is None:
             continue
-        built = python_minor(a, cf.stage_index)
-        if built is not None and built[0] != run[0]:
-            yield Hit(cf.line, {"what": ", ".join(cf.sources), "built": built[0], "builder": built[1],
-                                "run": run[0], "image": run[1]})
+        pkg_lines = {ln for ln, _tool, _src in info.pkg_arrivals}
+        for cf in info.stage.copy_from:
+            if cf.stage_index is None or cf.stage_index == info.index:
+                continue
+            sources = [expand_known(src, a.global_args) for src in cf.sources]  # ${SITE} of an ARG
+            if cf.line not in pkg_lines and not any(_PY_ENV.search("/" + src.strip("/") + "/") for src in sources):
+                continue
+            built = python_minor(a, cf.stage_index)
+            if built is not None and built[0] != run[0]:
+                yield Hit(cf.line, {"what": ", ".join(sources), "built": built[0], "builder": built[1],
+                                    "run": run[0], "image": run[1]})
 
 
 @detector("lint", "dependencies-not-locked-on-musl")

@@ -197,6 +197,43 @@ def apk_argv(argv: list[str]) -> list[str]:
     return [argv[0], argv[i], *argv[1:i], *argv[i + 1:]]
 
 
+#: pip's general options that take a value (`pip --help`, pip 25): they may come before the subcommand
+_PIP_GENERAL_VALUE = {"--python", "--log", "--keyring-provider", "--proxy", "--retries", "--timeout", "--exists-action",
+                      "--trusted-host", "--cert", "--client-cert", "--cache-dir", "--use-feature", "--use-deprecated",
+                      "--resume-retries"}
+
+
+def pip_args(rest: list[str]) -> list[str]:
+    """pip's words after `pip` (or `python -m pip`) with its subcommand first: `--disable-pip-version-check -q
+    install x` as `install --disable-pip-version-check -q x`, so general options before the subcommand do not hide
+    it (they are accepted on either side)."""
+    i = 0
+    while i < len(rest) and rest[i].startswith("-"):
+        i += 2 if rest[i] in _PIP_GENERAL_VALUE else 1
+    if i >= len(rest) or i == 0:
+        return rest
+    return [rest[i], *rest[:i], *rest[i + 1:]]
+
+
+def expand_known(word: str, scope: dict) -> str:
+    """`word` with the variables `scope` sets replaced by their values and the others left as written: what an ARG
+    default that names earlier ARGs (ARG SITE=/usr/local/lib/python${PY}/site-packages) holds."""
+    if "$" not in word:
+        return word
+    return _VAR.sub(lambda m: scope.get(m.group(1) or m.group(2)) or m.group(0), word)
+
+
+def expand_args(pairs) -> dict:
+    """The ARGs before the first FROM with their defaults, each expanded with the ARGs before it (Docker does):
+    ARG SITE=/usr/local/lib/python${PY}/site-packages after ARG PY=3.11 holds .../python3.11/...; an ARG without a
+    default is left out."""
+    out: dict = {}
+    for k, v in pairs:
+        if v is not None:
+            out[k] = expand_known(unquote(v), out)
+    return out
+
+
 def pip_dirs(args: list[str], env: dict, cwd: str, wheel: bool = False) -> tuple[str, ...]:
     """Where `pip install ARGS` puts packages: --target/--prefix/--root, the active venv, else the interpreter's
     site-packages (/usr/local/lib, /usr/lib) and ~/.local for --user. With `wheel`, where `pip wheel ARGS` puts the

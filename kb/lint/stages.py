@@ -16,8 +16,9 @@ from .builds import BuiltFile, cargo_argv, cargo_build, cc_build, go_build, imag
 from .context import NO_SOURCE, Unseen, go_sources, https_clients, tls_sources
 from .landing import landing, matches
 from .profiles import Profile, profile_for
-from .shellwords import (BIN_DIRS, CC, abspath, apk_argv, expand, is_assignment, pip_dirs, positional, simple_commands,
-                         split_variables, unquote)
+from .shellwords import (BIN_DIRS, CC, abspath, apk_argv, expand, expand_args, expand_known, is_assignment, pip_args,
+                         pip_dirs, positional, simple_commands, split_variables, unquote)
+from .uvsteps import uv_step
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -70,7 +71,7 @@ class Analysis:
                  context_cache: dict | None = None):
         self.kb, self.report, self.context_dir = kb, report, context_dir
         self.context_cache = context_cache if context_cache is not None else {}
-        self.global_args = {k: v for k, v in report.global_args if v is not None}
+        self.global_args = expand_args(report.global_args)  # ARG SITE=/usr/lib/python${PY}: PY's value in it
         self.stages: list[StageInfo] = []
         for stage in report.stages:
             self.stages.append(self._walk(stage))
@@ -109,7 +110,7 @@ class Analysis:
                 for a in ins.args:
                     k, eq, v = a.partition("=")
                     if eq:
-                        args_scope[k] = unquote(v)
+                        args_scope[k] = expand_known(unquote(v), {**args_scope, **env})
                     elif k in self.global_args:
                         args_scope[k] = self.global_args[k]
             elif c == "WORKDIR" and ins.args:
@@ -283,7 +284,7 @@ class Analysis:
                     self._make(info, argv, cwd, cenv, line, make_depth)
             elif prog in ("pip", "pip3") or _PIP3X.fullmatch(prog) or \
                     (prog.startswith("python") and argv[1:3] == ["-m", "pip"]):
-                rest = argv[1:] if prog.startswith("pip") else argv[3:]
+                rest = pip_args(argv[1:] if prog.startswith("pip") else argv[3:])
                 if rest and rest[0] in ("install", "wheel"):  # pip wheel -w DIR: built here, installed elsewhere
                     info.compiles.append((line, "pip install (source builds)"))
                     info.pip_npm.append((line, "pip", rest[1:], cwd))
@@ -301,6 +302,8 @@ class Analysis:
                 if is_conda_install(argv):
                     info.pip_npm.append((line, "conda", argv[1:], cwd))
                     info.pkg_installs.append((line, "conda", (cenv.get("CONDA_DIR") or "/opt/conda",)))
+            elif prog == "uv":  # uv pip install, uv sync (kb/lint/uvsteps.py)
+                uv_step(info, argv, cenv, cwd, line)
             elif prog in ("poetry", "pipenv") and len(argv) > 1 and argv[1] in ("install", "add", "sync"):
                 info.pip_npm.append((line, prog, argv[2:] if argv[1] == "add" else [], cwd))
                 info.pkg_installs.append((line, prog, (posixpath.join(cwd, ".venv"), *pip_dirs([], cenv, cwd))))
@@ -403,10 +406,11 @@ class Analysis:
             return Unseen(NO_SOURCE)
         from .goclients import tls_evidence  # only where a program arrives in an image without a CA bundle
         walked = tls_evidence(self, art) if art is not None else None
-        key = ("tls", self.context_dir, tuple(info.context_sources), walked)
+        program = posixpath.basename(art.path) if art is not None and art.lang == "rust" else None
+        key = ("tls", self.context_dir, tuple(info.context_sources), walked, program)
         if key not in self.context_cache:
             seen = walked if walked is not None else Unseen(NO_SOURCE) if not info.context_sources \
-                else tls_sources(self.context_dir, info.context_sources, self.kb.native_packages)
+                else tls_sources(self.context_dir, info.context_sources, self.kb.native_packages, program)
             if isinstance(seen, Unseen):  # the modules go.mod or Cargo.toml names may still tell
                 seen = https_clients(self.context_dir, self.kb.native_packages.get("https", {})) or seen
             self.context_cache[key] = seen

@@ -238,10 +238,19 @@ class CatalogueSections(Reader):
                     self.problem(line, eco, "a native package is a mapping (name, libs, note)")
                     continue
                 name = self.text(entry, "name", eco)
+                if eco == "build_images":  # lint: the -dev packages a builder image ships (a -sys crate finds them)
+                    if self.keys_ok(entry, name or eco, ("name", "note", "match", "except", "dev"), ("name", "match", "dev")) \
+                            and self.claim(f"native_packages {eco}", name, entry.line, known):
+                        known[name] = {"name": name, "note": self.text(entry, "note", name),
+                                       "match": self.strings(entry, "match", name),
+                                       "except": self.strings(entry, "except", name),
+                                       "dev": self.strings(entry, "dev", name)}
+                    continue
                 keys = ("name", "libs", "note", "dev", "runtime", "apt", "apk", "find") if eco == "system" else \
                     ("name", "note", "packages", "without_tags") if eco == "go_cxx" else \
                     ("name", "libs", "note", "tls", "system_libs", "until", "needs_package", "prebuilt_musl", "static_with",
-                     "loads", "cxx", "skip_env", "images_with", "opened_by", "glibc_prebuild", "musl_builds")
+                     "loads", "cxx", "skip_env", "images_with", "opened_by", "glibc_prebuild", "musl_builds",
+                     "found_with", "system_env", "static_env")
                 if not self.keys_ok(entry, name or eco, keys, ("name",)):
                     continue
                 normal = re.sub(r"[-_.]+", "-", name).lower() if eco == "python" else \
@@ -276,6 +285,14 @@ class CatalogueSections(Reader):
                     if eco == "rust" and "static_with" in entry:  # crate/feature: builds the C library in
                         known[name]["static_with"] = self._shaped(entry, "static_with", name,
                                                                   r"[A-Za-z0-9_-]+/[A-Za-z0-9_.+-]+", "crate/feature")
+                    if eco == "rust":  # when its build script links the system's copy rather than its own
+                        for key in ("found_with", "static_env"):  # -dev packages it finds; variables for static
+                            if key in entry:
+                                known[name][key] = self.strings(entry, key, name)
+                        if "system_env" in entry:  # "VARIABLE LIBRARY": set, it links that system library
+                            known[name]["system_env"] = self._shaped(entry, "system_env", name,
+                                                                     r"[A-Z][A-Z0-9_]* lib[a-z0-9+_.-]+( [A-Z][A-Z0-9_]*)?",
+                                                                     "'VARIABLE LIBRARY [STATIC-VARIABLE]'")
                     if eco != "system" and "until" in entry:  # the first version whose defaults differ
                         until = self.text(entry, "until", name)
                         if not re.fullmatch(r"\d+(\.\d+)*", until or ""):

@@ -51,7 +51,8 @@ def test_a_crate_a_normal_dependency_brings_still_counts(knowledge, tmp_path):
         'name = "app"\nversion = "1.0.0"\ndependencies = [\n', 'name = "app"\nversion = "1.0.0"\ndependencies = [\n "curl",\n')}
     [msg] = mi412(knowledge, dockerfile("gcr.io/distroless/cc-debian12"), files, tmp_path)
     assert msg.startswith("gcr.io/distroless/cc-debian12 lacks libcurl (the crate curl-sys in Cargo.lock), "
-                          "libz (the crate libz-sys in Cargo.lock)")
+                          "libz (the crate libz-sys in Cargo.lock, which links the system's copy when the build finds "
+                          "it: zlib1g-dev in rust:1.80-bookworm)")
 
 
 def test_without_a_package_manifest_every_crate_of_the_lock_counts(knowledge, tmp_path):
@@ -66,4 +67,5 @@ def test_libz_sys_on_a_debian_image_finds_zlib_there(knowledge, tmp_path):
              "Cargo.lock": lock(("app", ["libz-sys"]), ("libz-sys", []))}
     assert mi412(knowledge, dockerfile("debian:bookworm-slim"), files, tmp_path) == []
     [msg] = mi412(knowledge, dockerfile("gcr.io/distroless/cc-debian12"), files, tmp_path)
-    assert msg.startswith("gcr.io/distroless/cc-debian12 lacks libz (the crate libz-sys in Cargo.lock)")
+    assert msg.startswith("gcr.io/distroless/cc-debian12 lacks libz (the crate libz-sys in Cargo.lock, which links the "
+                          "system's copy when the build finds it: zlib1g-dev in rust:1.80-bookworm)")

@@ -9,6 +9,10 @@ fires as an error or a warning; a correct file is clean when it gets no error (w
 The rates are floors: raise them when the linter gets better, never lower them to make a change pass.
 
     .venv/bin/python tests/lint/test_realworld.py         # the table: every file, its verdict, the rates
+
+Two corpora can be built and judged alike: the manifest's listed `context` files (how every batch was first judged),
+and, with `scripts/lint-corpus --whole-context`, each entry's whole build context at its commit, as a user's checkout
+gives it to `lint --context`. Both must hold the floors; the whole context must not turn a correct file's verdict.
 """
 from __future__ import annotations
 

@@ -1,0 +1,126 @@
+"""Which crates a Rust program of the build context links, for TLS evidence (MI411): the package that builds it
+(the root manifest's, or a workspace member's, by its package or [[bin]] name) and the crates Cargo.lock says that
+package reaches (`reachable_crates`). A workspace's other members (a benches crate calling
+reqwest) say nothing about this program."""
+from __future__ import annotations
+
+import posixpath
+import tomllib
+
+from ..evidence.errors import read_project_file
+
+MAX_MEMBERS = 200  # workspace members read at most
+
+
+def reachable_crates(manifest: str | None, lock: str) -> list[str] | None:
+    """The crates reachable from the package of `manifest` in `lock`; None when that cannot be told (no [package],
+    not in the lock, a file that is not TOML), so that every crate of the lock counts."""
+    try:
+        doc, locked = tomllib.loads(manifest or ""), tomllib.loads(lock)
+    except (tomllib.TOMLDecodeError, RecursionError):
+        return None
+    package = doc.get("package")
+    name = package.get("name") if isinstance(package, dict) else None
+    entries = locked.get("package")
+    if not isinstance(name, str) or not isinstance(entries, list):
+        return None
+    deps: dict[str, set[str]] = {}
+    for e in entries:
+        if isinstance(e, dict) and isinstance(e.get("name"), str):
+            listed = e.get("dependencies") if isinstance(e.get("dependencies"), list) else []
+            deps.setdefault(e["name"], set()).update(str(d).split(" ", 1)[0] for d in listed)
+    if name not in deps:
+        return None
+    tables = [doc.get("dependencies")]
+    targets = doc.get("target")
+    if isinstance(targets, dict):
+        tables += [t.get("dependencies") for t in targets.values() if isinstance(t, dict)]
+    direct = set()
+    for table in tables:
+        for crate, spec in (table.items() if isinstance(table, dict) else ()):
+            renamed = spec.get("package") if isinstance(spec, dict) else None
+            direct.add(renamed if isinstance(renamed, str) else str(crate))
+    if not direct <= deps[name]:
+        return None  # the lock does not list what the manifest asks for (another version of the manifest): all count
+    out, todo = [name], sorted(direct)
+    seen = {name, *todo}
+    while todo:
+        crate = todo.pop()
+        out.append(crate)
+        for d in sorted(deps.get(crate, ()) - seen):
+            seen.add(d)
+            todo.append(d)
+    return out
+
+
+def built_crates(context_dir: str, program: str) -> set[str] | None:
+    """The crates `program` links (with a Cargo.lock; without one, the packages of the members it depends on by
+    path and its dependencies' names), or None when lint cannot tell (no manifest naming the program)."""
+    lock = read_project_file(context_dir, "Cargo.lock")
+    root = read_project_file(context_dir, "Cargo.toml")
+    doc = _toml(root)
+    if doc is None:
+        return None
+    workspace = doc.get("workspace")
+    members = workspace.get("members") if isinstance(workspace, dict) else None
+    by_dir = {"": root} if isinstance(doc.get("package"), dict) else {}
+    for member in (members if isinstance(members, list) else ())[:MAX_MEMBERS]:
+        if isinstance(member, str) and "*" not in member and ".." not in member.split("/"):
+            text = read_project_file(context_dir, posixpath.join(member, "Cargo.toml"))
+            if text is not None:
+                by_dir[posixpath.normpath(member)] = text
+    for where, text in by_dir.items():
+        if program in _programs(_toml(text) or {}):
+            if lock is not None:
+                crates = reachable_crates(text, lock)
+                return set(crates) if crates else None
+            return _path_closure(where, by_dir)
+    return None
+
+
+def _path_closure(start: str, by_dir: dict[str, str]) -> set[str]:
+    """Without a Cargo.lock: the packages of `start` and of the members its path dependencies name, with its
+    dependencies' names (a manifest of one of those packages then counts; another member's does not)."""
+    out, todo, seen = set(), [start], {start}
+    while todo:
+        where = todo.pop()
+        doc = _toml(by_dir.get(where)) or {}
+        out |= _programs({"package": doc.get("package")})
+        deps = doc.get("dependencies")
+        for name, spec in (deps.items() if isinstance(deps, dict) else ()):
+            out.add(str(name))
+            path = spec.get("path") if isinstance(spec, dict) else None
+            if isinstance(path, str):
+                target = posixpath.normpath(posixpath.join(where, path))
+                if target in by_dir and target not in seen:
+                    seen.add(target)
+                    todo.append(target)
+    return out
+
+
+def _programs(doc: dict) -> set[str]:
+    """The programs a manifest builds: its package's name and its [[bin]] targets' names."""
+    package, bins = doc.get("package"), doc.get("bin")
+    names = {package.get("name")} if isinstance(package, dict) else set()
+    names |= {b.get("name") for b in bins if isinstance(b, dict)} if isinstance(bins, list) else set()
+    return {n for n in names if isinstance(n, str)}
+
+
+def _toml(text: str | None) -> dict | None:
+    try:
+        return tomllib.loads(text) if text is not None else None
+    except (tomllib.TOMLDecodeError, RecursionError):
+        return None
+
+
+def of_program(observation, crates: set[str], manifests: dict[str, str]) -> bool:
+    """Whether a TLS observation of the build context belongs to the program: a Cargo.lock entry of a crate it
+    reaches, or a dependency in the manifest of a package it reaches (`manifests`: manifest file -> package name);
+    what is not cargo's (Go source, an https:// URL) is left as it was."""
+    base = posixpath.basename(observation.file)
+    if base == "Cargo.lock":
+        note = observation.note or ""
+        return not note.startswith("crate ") or note[len("crate "):] in crates
+    if base == "Cargo.toml":
+        return manifests.get(observation.file) in crates
+    return True
