@@ -29,7 +29,7 @@ ROOT = Path(__file__).parent / "realworld"  # the manifest
 CORPUS = Path(os.environ.get("MINIMAGE_LINT_CORPUS") or Path(__file__).resolve().parents[3] / "shared" / "lint-corpus")
 MECHANISMS = {"missing-library", "cgo-stub", "glibc-skew", "go-cgo-default", "ca-certificates", "native-module-musl", "musl-on-musl",
               "musl-on-glibc",
-              "missing-library", "cpp-runtime", "shell-form", "named-user", "python-version-skew"}
+              "missing-library", "cpp-runtime", "shell-form", "named-user", "python-version-skew", "tzdata"}
 # the floors: (batch, split, label) -> the least share that must pass; raised as rules improve, never lowered.
 # Batch 1 was collected first and tuned on (its held-out part by repository, fixed before tuning); batch 2 was
 # collected and labelled after the issue-9 rule changes and first linted blind (4/7 broken, 7/8 correct), then
