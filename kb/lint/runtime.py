@@ -86,8 +86,22 @@ def install_names(a: "Analysis", info: "StageInfo", tool: str, args: list, cwd: 
     return names, locked, bool(locked)
 
 
-def locked_versions(a: "Analysis", info: "StageInfo", tool: str, cwd: str) -> dict[str, str]:
-    """package -> version of the Node lockfile an npm/yarn/pnpm step in `cwd` reads (as install_names finds it)."""
+def locked_versions(a: "Analysis", info: "StageInfo", tool: str, cwd: str, args: list = ()) -> dict[str, str]:
+    """package -> version of the Node lockfile an npm/yarn/pnpm step in `cwd` reads (as install_names finds it); for
+    Python the exact pins (`name==X`) of a pip step's arguments and requirements/constraints files, or the versions of
+    the poetry.lock, Pipfile.lock or uv.lock the step reads."""
+    if tool in PY_TOOLS:
+        from .context import python_pins
+
+        sub = a.context_subdir(info, cwd)
+        if tool == "pip":
+            pins = dict(_exact_pin(s) for s in positional(args, takes_value=_PIP_VALUE))
+            for i, arg in enumerate(args):
+                if arg in ("-r", "--requirement", "-c", "--constraint") and i + 1 < len(args):
+                    pins.update(python_pins(a.context_dir, "pip", args[i + 1]))
+            pins.pop("", None)
+            return pins
+        return python_pins(a.context_dir, tool, sub) or (python_pins(a.context_dir, tool) if sub else {})
     if tool not in ("npm", "yarn", "pnpm"):
         return {}
     from .context import node_locked
@@ -96,11 +110,25 @@ def locked_versions(a: "Analysis", info: "StageInfo", tool: str, cwd: str) -> di
     return dict(node_locked(a.context_dir, tool, sub) or (node_locked(a.context_dir, tool) if sub else []))
 
 
-def musl_build_published(entry: dict, version: str) -> bool:
+_PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)(\[[^\]]*\])?\s*===?\s*([0-9][0-9A-Za-z.+!-]*)\s*(;.*)?$")
+
+
+def _exact_pin(spec: str) -> tuple[str, str]:
+    """(PEP 503 name, version) of a requirement pinned with == (no wildcard), else ("", "")."""
+    m = _PIN.match(spec.strip())
+    if not m or "*" in m.group(3):
+        return "", ""
+    return req_name(m.group(1)), m.group(3)
+
+
+def musl_build_published(entry: dict, version: str, newest: bool = True) -> bool:
     """Did the package publish musl builds at `version` (`prebuilt_musl`, or a `musl_builds` range holding it)? A
-    version lint cannot read is the newest release, which the last range must reach ("4.0.0 -": to this day)."""
+    version lint cannot read is the newest release, which the last range must reach ("4.0.0 -": to this day);
+    `newest` False: the step cannot get the newest (a Python too old for it), so an unread version counts as none."""
     if entry.get("prebuilt_musl"):
         return True
+    if not version and not newest:
+        return False
     from ..versions import parse_version
 
     wanted = parse_version(version) if version else None
@@ -113,6 +141,23 @@ def musl_build_published(entry: dict, version: str) -> bool:
         if parse_version(first) <= wanted and (until.strip() == "-" or wanted < parse_version(until.strip())):
             return True
     return False
+
+
+#: the oldest Python whose newest releases of the packages with a `musl_builds` range publish musllinux wheels: on
+#: an older one pip takes the last release for it, older than the range (numpy 1.24.4 for 3.8), so it compiles
+_MUSL_WHEELS_PYTHON = (3, 9)
+
+
+def newest_python_wheels(a: "Analysis", info: "StageInfo") -> bool:
+    """Does an unpinned pip step of the stage get a package's newest release? False when the stage's Python (its
+    image's tag, else its release's python3) is older than _MUSL_WHEELS_PYTHON; True when it is not known."""
+    from .pyembed import python_version
+
+    version = python_version(a, info)
+    try:
+        return tuple(int(p) for p in (version or "").split(".")[:2]) >= _MUSL_WHEELS_PYTHON if version else True
+    except ValueError:
+        return True
 
 
 def _copied_to(info: "StageInfo", cwd: str):
@@ -413,7 +458,9 @@ def check_unlocked_on_musl(a: "Analysis", rule: LintRule):
             if complete or not names:
                 continue  # all locked, or nothing lint could read (the packages are not known at all)
             table = a.kb.native_packages.get("python" if tool in PY_TOOLS else "node", {})
-            if any(n in table and not table[n].get("prebuilt_musl") for n in names):
+            versions = locked_versions(a, info, tool, cwd, args)
+            newest = tool not in PY_TOOLS or newest_python_wheels(a, info)
+            if any(n in table and not musl_build_published(table[n], versions.get(n, ""), newest) for n in names):
                 continue  # MI408 warns about this step already, and its fix is the same
             what = ", ".join(names[:3]) + (" ..." if len(names) > 3 else "")
             yield Hit(line, {"tool": tool, "what": what, "image": info.stage.base_image_resolved},
