@@ -107,23 +107,40 @@ def locked_versions(a: "Analysis", info: "StageInfo", tool: str, cwd: str, args:
     from .context import node_locked
 
     sub = a.context_subdir(info, cwd)
-    return dict(node_locked(a.context_dir, tool, sub) or (node_locked(a.context_dir, tool) if sub else []))
+    out = dict(node_locked(a.context_dir, tool, sub) or (node_locked(a.context_dir, tool) if sub else []))
+    for spec in positional(args, takes_value={"--prefix", "-w", "--workspace"}):  # npm install bcrypt@5.1.1
+        name = npm_name(spec)
+        version = spec[len(name) + 1:] if spec.startswith(name + "@") else ""
+        if version.startswith("npm:"):  # an alias: bcrypt@npm:bcrypt@5.1.1
+            version = version[4:].rpartition("@")[2] if "@" in version[5:] else ""
+        if re.fullmatch(r"\d+\.\d+\.\d+", version):
+            out[name] = version
+        elif version and version not in ("latest", "*") and not version.startswith((">", "npm:")):
+            out[name] = "?"  # a range (^5.0.0, ~5.1, 5.x): not surely the newest, older than any musl_builds range
+    return out
 
 
 _PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)(\[[^\]]*\])?\s*===?\s*([0-9][0-9A-Za-z.+!-]*)\s*(;.*)?$")
 
 
+_UPPER = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?\s*[^;]*(<|~=|==\s*[0-9][^,;]*\*)")
+
+
 def _exact_pin(spec: str) -> tuple[str, str]:
-    """(PEP 503 name, version) of a requirement pinned with == (no wildcard), else ("", "")."""
+    """(PEP 503 name, version) of a requirement pinned with == (no wildcard); (name, "?") when its specifier keeps
+    it below some release (<, <=, ~=, ==X.*), so pip may not take the newest: a version older than any range;
+    else ("", "")."""
     m = _PIN.match(spec.strip())
-    if not m or "*" in m.group(3):
-        return "", ""
-    return req_name(m.group(1)), m.group(3)
+    if m and "*" not in m.group(3):
+        return req_name(m.group(1)), m.group(3)
+    m = _UPPER.match(spec.strip())
+    return (req_name(m.group(1)), "?") if m else ("", "")
 
 
 def musl_build_published(entry: dict, version: str, newest: bool = True) -> bool:
     """Did the package publish musl builds at `version` (`prebuilt_musl`, or a `musl_builds` range holding it)? A
-    version lint cannot read is the newest release, which the last range must reach ("4.0.0 -": to this day);
+    version lint cannot read ("") is the newest release, which the last range must reach ("4.0.0 -": to this day),
+    and "?" one a range may keep below the newest (counted as before every range);
     `newest` False: the step cannot get the newest (a Python too old for it), so an unread version counts as none."""
     if entry.get("prebuilt_musl"):
         return True
@@ -143,21 +160,31 @@ def musl_build_published(entry: dict, version: str, newest: bool = True) -> bool
     return False
 
 
-#: the oldest Python whose newest releases of the packages with a `musl_builds` range publish musllinux wheels: on
-#: an older one pip takes the last release for it, older than the range (numpy 1.24.4 for 3.8), so it compiles
+#: the oldest Python whose newest releases of the packages with a `musl_builds` range publish musllinux wheels, unless
+#: their entry says (`musl_python`): on an older one pip takes the last release for it, older than the range (numpy
+#: 1.24.4 for 3.8), so it compiles
 _MUSL_WHEELS_PYTHON = (3, 9)
 
 
-def newest_python_wheels(a: "Analysis", info: "StageInfo") -> bool:
-    """Does an unpinned pip step of the stage get a package's newest release? False when the stage's Python (its
-    image's tag, else its release's python3) is older than _MUSL_WHEELS_PYTHON; True when it is not known."""
+def python_of(a: "Analysis", info: "StageInfo") -> tuple[int, ...] | None:
+    """The stage's Python as (3, X): its image's tag, else its release's python3; None when not known."""
     from .pyembed import python_version
 
     version = python_version(a, info)
     try:
-        return tuple(int(p) for p in (version or "").split(".")[:2]) >= _MUSL_WHEELS_PYTHON if version else True
+        return tuple(int(p) for p in version.split(".")[:2]) if version else None
     except ValueError:
+        return None
+
+
+def newest_python_wheels(entry: dict, python: tuple[int, ...] | None) -> bool:
+    """Does an unpinned pip step on `python` get the release of the package that the last `musl_builds` range
+    reaches? Not on a Python older than the entry's `musl_python` (else _MUSL_WHEELS_PYTHON): pip takes the last
+    release for that Python, older than the range. True when the Python is not known."""
+    if python is None:
         return True
+    oldest = tuple(int(p) for p in entry["musl_python"].split(".")) if entry.get("musl_python") else _MUSL_WHEELS_PYTHON
+    return python >= oldest
 
 
 def _copied_to(info: "StageInfo", cwd: str):
@@ -459,8 +486,9 @@ def check_unlocked_on_musl(a: "Analysis", rule: LintRule):
                 continue  # all locked, or nothing lint could read (the packages are not known at all)
             table = a.kb.native_packages.get("python" if tool in PY_TOOLS else "node", {})
             versions = locked_versions(a, info, tool, cwd, args)
-            newest = tool not in PY_TOOLS or newest_python_wheels(a, info)
-            if any(n in table and not musl_build_published(table[n], versions.get(n, ""), newest) for n in names):
+            python = python_of(a, info) if tool in PY_TOOLS else None
+            if any(n in table and not musl_build_published(table[n], versions.get(n, ""), newest_python_wheels(
+                    table[n], python)) for n in names):
                 continue  # MI408 warns about this step already, and its fix is the same
             what = ", ".join(names[:3]) + (" ..." if len(names) > 3 else "")
             yield Hit(line, {"tool": tool, "what": what, "image": info.stage.base_image_resolved},

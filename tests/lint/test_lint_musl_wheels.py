@@ -81,6 +81,14 @@ def test_an_unpinned_package_is_its_newest_release_except_on_a_python_older_than
     assert findings(knowledge, "FROM python:3.8-alpine\nRUN pip install numpy==1.24.4\n")
 
 
+@pytest.mark.parametrize("spec,flagged", [("numpy>=1.20", False), ("numpy!=2.0.0", False), ("numpy<1.25", True),
+                                          ("numpy~=1.24.0", True), ("numpy==1.24.*", True), ("numpy>=1.20,<2", True)])
+def test_a_requirement_kept_below_the_newest_release_still_counts_as_without_wheels(knowledge, tmp_path, spec, flagged):
+    """pip takes the newest release a specifier allows; with an upper bound lint does not know which that is."""
+    found = findings(knowledge, PIP_R, context=context(tmp_path, {"requirements.txt": f"{spec}\n"}))
+    assert bool(found) == flagged
+
+
 def test_poetry_lock_versions(knowledge, tmp_path):
     lock = ('[[package]]\nname = "numpy"\nversion = "{v}"\n\n[package.dependencies]\nfoo = "1"\n\n'
             '[[package]]\nname = "flask"\nversion = "3.0.3"\n')
@@ -96,7 +104,7 @@ def test_python_pins_reads_requirements_pipfile_lock_and_uv_lock(tmp_path):
         "Pipfile.lock": json.dumps({"default": {"NumPy": {"version": "==1.24.4"}, "flask": {"version": "*"}}}),
         "uv.lock": 'version = 1\n\n[[package]]\nname = "orjson"\nversion = "3.10.7"\nsource = { registry = "x" }\n'
                    'dependencies = [\n    { name = "numpy" },\n]\n'})
-    assert python_pins(ctx, "pip", "requirements.txt") == {"numpy": "1.26.4", "pillow": "10.4.0"}
+    assert python_pins(ctx, "pip", "requirements.txt") == {"numpy": "1.26.4", "pillow": "10.4.0", "lxml": "?"}
     assert python_pins(ctx, "pipenv") == {"numpy": "1.24.4"}
     assert python_pins(ctx, "uv") == {"orjson": "3.10.7"}
 
@@ -128,3 +136,13 @@ def test_a_node_version_before_its_musl_prebuilds_still_compiles(knowledge, tmp_
 def test_a_node_addon_without_musl_prebuilds_still_compiles(knowledge):
     [f] = findings(knowledge, "FROM node:22-alpine\nWORKDIR /app\nRUN npm install node-pty express\n")
     assert f.message.startswith("npm installs node-pty on node:22-alpine (musl)")
+
+
+@pytest.mark.parametrize("spec,flagged", [("bcrypt@5.1.1", True), ("bcrypt@npm:bcrypt@5.1.1", True),
+                                          ("bcrypt@6.0.0", False), ("bcrypt", False), ("bcrypt@latest", False),
+                                          ("bcrypt@^5.0.0", True), ("bcrypt@5.x", True)])
+def test_a_version_on_the_npm_command_line_counts(knowledge, spec, flagged):
+    """An exact version on the command line is read; a range that may stay below the newest release counts as
+    older than the musl builds (lint does not resolve it), none or `latest` as the newest."""
+    found = findings(knowledge, f"FROM node:22-alpine\nWORKDIR /app\nRUN npm install {spec} express\n")
+    assert bool(found) == flagged
