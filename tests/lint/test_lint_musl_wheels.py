@@ -89,6 +89,13 @@ def test_a_requirement_kept_below_the_newest_release_still_counts_as_without_whe
     assert bool(found) == flagged
 
 
+def test_a_package_whose_newest_release_for_python_3_9_has_no_musllinux_wheels(knowledge):
+    """h5py's newest release for Python 3.9 (3.14.0) has none; on 3.10 pip takes one that has (musl_python)."""
+    assert findings(knowledge, "FROM python:3.9-alpine\nRUN pip install h5py\n")
+    assert findings(knowledge, "FROM python:3.10-alpine\nRUN pip install h5py\n") == []
+    assert findings(knowledge, "FROM python:3.9-alpine\nRUN pip install numpy\n") == []
+
+
 def test_poetry_lock_versions(knowledge, tmp_path):
     lock = ('[[package]]\nname = "numpy"\nversion = "{v}"\n\n[package.dependencies]\nfoo = "1"\n\n'
             '[[package]]\nname = "flask"\nversion = "3.0.3"\n')
