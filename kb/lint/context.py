@@ -97,6 +97,26 @@ def package_json(context_dir: str | None, sub: str = "") -> list[str]:
     return out
 
 
+def package_json_ranges(context_dir: str | None, sub: str = "") -> dict[str, str]:
+    """name -> the version range package.json in `sub` of the context asks for (dependencies, optionalDependencies)."""
+    if not context_dir:
+        return {}
+    import json
+
+    from ..evidence.errors import read_project_file
+
+    try:
+        doc = json.loads(read_project_file(context_dir, posixpath.join(sub, "package.json")) or "{}")
+    except (ValueError, RecursionError):
+        return {}
+    out: dict[str, str] = {}
+    for key in ("dependencies", "optionalDependencies"):
+        deps = doc.get(key) if isinstance(doc, dict) else None
+        if isinstance(deps, dict):
+            out.update({str(k): v for k, v in deps.items() if isinstance(v, str)})
+    return out
+
+
 def locked_packages(context_dir: str | None, tool: str, sub: str = "") -> list[str]:
     """Every package a lockfile in `sub` of the context resolves, direct and indirect (a dependency of a dependency
     is installed too): the Node lockfiles of `node_locked` for npm, yarn and pnpm; poetry.lock for poetry

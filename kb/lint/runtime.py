@@ -15,7 +15,7 @@ import shlex
 from ..detectors import detector
 from ..model import LintRule
 from .apkdel import deleted, is_snapshot
-from .context import locked_packages, package_json, requirements
+from .context import locked_packages, package_json, package_json_ranges, requirements
 from .libraries import Libraries
 from .profiles import C_TOOLCHAINS, CXX_TOOLCHAINS, PY_TOOLS, lib_stem
 from .pyversion import python_minor
@@ -108,16 +108,34 @@ def locked_versions(a: "Analysis", info: "StageInfo", tool: str, cwd: str, args:
 
     sub = a.context_subdir(info, cwd)
     out = dict(node_locked(a.context_dir, tool, sub) or (node_locked(a.context_dir, tool) if sub else []))
-    for spec in positional(args, takes_value={"--prefix", "-w", "--workspace"}):  # npm install bcrypt@5.1.1
+    specs = positional(args, takes_value={"--prefix", "-w", "--workspace"})
+    if not specs:  # npm install / npm ci: package.json's ranges, for what no lockfile pins
+        for name, wanted in package_json_ranges(a.context_dir, sub).items() or \
+                (package_json_ranges(a.context_dir).items() if sub else ()):
+            if name not in out and (version := _npm_range(wanted)):
+                out[name] = version
+    for spec in specs:  # npm install bcrypt@5.1.1
         name = npm_name(spec)
         version = spec[len(name) + 1:] if spec.startswith(name + "@") else ""
         if version.startswith("npm:"):  # an alias: bcrypt@npm:bcrypt@5.1.1
             version = version[4:].rpartition("@")[2] if "@" in version[5:] else ""
-        if re.fullmatch(r"\d+\.\d+\.\d+", version):
+        if version := _npm_range(version):
             out[name] = version
-        elif version and version not in ("latest", "*") and not version.startswith((">", "npm:")):
-            out[name] = "?"  # a range (^5.0.0, ~5.1, 5.x): not surely the newest, older than any musl_builds range
     return out
+
+
+def _npm_range(wanted: str) -> str:
+    """The version an npm range stands for in musl_build_published: an exact one as it is; "" (the newest) for none,
+    *, latest or >=; "?X.Y.Z" for ^X.Y.Z, ~X.Y.Z or X.Y.x (that release or a newer one below the next major or
+    minor); "?" for any other range (tags, unions, upper bounds)."""
+    wanted = wanted.strip()
+    if re.fullmatch(r"v?\d+\.\d+\.\d+", wanted):
+        return wanted.lstrip("v")
+    if wanted in ("", "*", "latest", "x") or wanted.startswith((">", "npm:")) and " " not in wanted:
+        return ""
+    if m := re.fullmatch(r"[\^~]?v?(\d+)(\.\d+)?(\.\d+)?(\.[x*])*", wanted):
+        return "?" + "".join(g for g in m.groups()[:3] if g)
+    return "?"
 
 
 _PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)(\[[^\]]*\])?\s*===?\s*([0-9][0-9A-Za-z.+!-]*)\s*(;.*)?$")
@@ -144,10 +162,15 @@ def musl_build_published(entry: dict, version: str, newest: bool = True) -> bool
     `newest` False: the step cannot get the newest (a Python too old for it), so an unread version counts as none."""
     if entry.get("prebuilt_musl"):
         return True
-    if not version and not newest:
-        return False
     from ..versions import parse_version
 
+    if not version and not newest:
+        return False
+    if version.startswith("?"):  # a range: only a span open to today that starts at or below its lowest release
+        floor = version[1:]
+        return bool(floor) and any(span.partition(" ")[2].strip() == "-" and
+                                   parse_version(span.partition(" ")[0]) <= parse_version(floor)
+                                   for span in entry.get("musl_builds", ()))
     wanted = parse_version(version) if version else None
     for span in entry.get("musl_builds", ()):
         first, _, until = span.partition(" ")

@@ -153,3 +153,14 @@ def test_a_version_on_the_npm_command_line_counts(knowledge, spec, flagged):
     older than the musl builds (lint does not resolve it), none or `latest` as the newest."""
     found = findings(knowledge, f"FROM node:22-alpine\nWORKDIR /app\nRUN npm install {spec} express\n")
     assert bool(found) == flagged
+
+
+@pytest.mark.parametrize("wanted,flagged", [("^5.0.1", True), ("1.0.2", True), ("~5.1.1", True), ("5.x", True),
+                                            ("^6.0.0", False), ("6.0.0", False), ("*", False), (">=5", False),
+                                            ("github:kelektiv/node.bcrypt.js", True)])
+def test_package_json_ranges_count_where_no_lockfile_pins(knowledge, tmp_path, wanted, flagged):
+    """`npm install` with package.json only (the corpus's livestreamer, openhab-cloud, wppconnect-server: bcrypt
+    ^5.0.1, 1.0.2, ^5.1.1, before its musl prebuilds): a range counts from its lowest release."""
+    ctx = context(tmp_path, {"package.json": json.dumps({"dependencies": {"bcrypt": wanted, "express": "^4.18.0"}})})
+    text = "FROM node:22-alpine\nWORKDIR /app\nCOPY package.json .\nRUN npm install\n"
+    assert bool(findings(knowledge, text, context=ctx)) == flagged
