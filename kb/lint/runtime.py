@@ -138,21 +138,30 @@ def _npm_range(wanted: str) -> str:
     return "?"
 
 
-_PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)(\[[^\]]*\])?\s*===?\s*([0-9][0-9A-Za-z.+!-]*)\s*(;.*)?$")
-
-
-_UPPER = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?\s*[^;]*(<|~=|==\s*[0-9][^,;]*\*)")
+_PY_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+_PY_EXACT = re.compile(r"===?\s*([0-9][0-9A-Za-z.+!-]*)")
 
 
 def _exact_pin(spec: str) -> tuple[str, str]:
     """(PEP 503 name, version) of a requirement pinned with == (no wildcard); (name, "?") when its specifier keeps
     it below some release (<, <=, ~=, ==X.*), so pip may not take the newest: a version older than any range;
     else ("", "")."""
-    m = _PIN.match(spec.strip())
-    if m and "*" not in m.group(3):
-        return req_name(m.group(1)), m.group(3)
-    m = _UPPER.match(spec.strip())
-    return (req_name(m.group(1)), "?") if m else ("", "")
+    spec = spec.strip()
+    m = _PY_NAME.match(spec)
+    if not m:
+        return "", ""
+    rest = spec[m.end():].lstrip()
+    if rest.startswith("["):  # extras
+        close = rest.find("]")
+        if close < 0:
+            return "", ""
+        rest = rest[close + 1:].lstrip()
+    rest = rest.split(";", 1)[0].strip()
+    if (exact := _PY_EXACT.fullmatch(rest)) and "*" not in rest:
+        return req_name(m.group(0)), exact.group(1)
+    if "<" in rest or "~=" in rest or ("==" in rest and "*" in rest):
+        return req_name(m.group(0)), "?"
+    return "", ""
 
 
 def musl_build_published(entry: dict, version: str, newest: bool = True) -> bool:
