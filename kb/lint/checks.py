@@ -15,7 +15,8 @@ from .libinstall import first_name, install_hint
 from .libraries import Libraries, missing_libraries
 from .profiles import PY_TOOLS, Profile, digest_only
 from .results import Hit
-from .runtime import compiler_at, install_names, locked_versions, musl_build_published, no_cxx_compiler_at
+from .runtime import (compiler_at, install_names, locked_versions, musl_build_published, newest_python_wheels,
+                      no_cxx_compiler_at, python_of)
 from .stages import Analysis, StageInfo
 
 #: Alpine packages that give musl a glibc loader, so a glibc prebuild of a Node addon loads (holepunchto/sodium-native#202)
@@ -237,10 +238,12 @@ def check_native_alpine(a: Analysis, rule: LintRule):
         shim = bool(info.profile.installed & GLIBC_SHIMS)
         for line, tool, args, cwd in info.pip_npm:
             names, locked, _complete = install_names(a, info, tool, args, cwd)
-            versions = locked_versions(a, info, tool, cwd)
+            versions = locked_versions(a, info, tool, cwd, args)
             eco = native.get("node" if tool in ("npm", "yarn", "pnpm") else "python", {})
+            python = python_of(a, info) if tool in PY_TOOLS else None
             table = {k: e for k, e in eco.items()
-                     if not musl_build_published(e, versions.get(k, "")) and not (shim and e.get("glibc_prebuild"))}
+                     if not musl_build_published(e, versions.get(k, ""), newest_python_wheels(e, python))
+                     and not (shim and e.get("glibc_prebuild"))}
             hits = sorted(dict.fromkeys(n for n in names if n in table))
             hits += sorted(dict.fromkeys(f"{n} (indirect, from the lockfile)" for n in locked
                                          if n in table and n not in names))

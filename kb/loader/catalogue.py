@@ -250,7 +250,7 @@ class CatalogueSections(Reader):
                     ("name", "note", "packages", "without_tags") if eco == "go_cxx" else \
                     ("name", "libs", "note", "tls", "system_libs", "until", "needs_package", "prebuilt_musl", "static_with",
                      "loads", "cxx", "skip_env", "images_with", "opened_by", "glibc_prebuild", "musl_builds",
-                     "found_with", "system_env", "static_env")
+                     "musl_python", "found_with", "system_env", "static_env")
                 if not self.keys_ok(entry, name or eco, keys, ("name",)):
                     continue
                 normal = re.sub(r"[-_.]+", "-", name).lower() if eco == "python" else \
@@ -275,6 +275,11 @@ class CatalogueSections(Reader):
                             known[name]["musl_builds"] = self._shaped(entry, "musl_builds", name,
                                                                       r"\d+(\.\d+)* (\d+(\.\d+)*|-)",
                                                                       "'FROM UNTIL' (versions; UNTIL - for today)")
+                        if "musl_python" in entry:  # MI408: the oldest Python whose newest release of it has them
+                            known[name]["musl_python"] = self.text(entry, "musl_python", name)
+                            if not re.fullmatch(r"3\.\d+", known[name]["musl_python"]):
+                                self.problem(entry.key_lines.get("musl_python", entry.line), name,
+                                             "musl_python: write a Python version, 3.X")
                     if eco in ("python", "node", "conda") and "loads" in entry:  # MI470: system libraries it loads
                         known[name]["loads"] = self._loads(entry, name)
                         for key in ("skip_env", "images_with"):  # what stops the download; images that ship the libraries

@@ -182,18 +182,19 @@ def test_a_venv_lint_cannot_locate_is_not_taken_for_the_working_directory(knowle
 _PIP = "FROM python:3.12-alpine\nCOPY . .\nRUN pip install {}\n"
 
 
-@pytest.mark.parametrize("args", ["-c numpy flask", "--constraint numpy flask", "--no-index -f numpy flask",
-                                  "--no-index --find-links numpy flask", "--prefix numpy flask", "--target numpy flask"])
+@pytest.mark.parametrize("args", ["-c psycopg2 flask", "--constraint psycopg2 flask", "--no-index -f psycopg2 flask",
+                                  "--no-index --find-links psycopg2 flask", "--prefix psycopg2 flask",
+                                  "--target psycopg2 flask"])
 def test_the_value_of_a_pip_option_is_no_package_even_when_it_reads_like_one(knowledge, tmp_path, args):
-    """A constraints file or a directory of wheels may be called anything, here `numpy`: pip installs flask (whose
+    """A constraints file or a directory of wheels may be called anything, here `psycopg2`: pip installs flask (whose
     dependencies nothing locks: MI442, an info, not MI408)."""
     assert rules(knowledge, _PIP.format(args), files={}, tmp_path=tmp_path) == [("MI442", 3)]
-    assert rules(knowledge, _PIP.format("numpy flask"), files={}, tmp_path=tmp_path) == [("MI408", 3)]
+    assert rules(knowledge, _PIP.format("psycopg2 flask"), files={}, tmp_path=tmp_path) == [("MI408", 3)]
 
 
 def test_a_constraints_file_installs_nothing(knowledge, tmp_path):
-    """`pip install -c constraints.txt flask` pins versions; numpy listed there is not installed (unlike `-r`)."""
-    files = {"constraints.txt": "numpy==1.26.4\nflask==3.0\n"}
+    """`pip install -c constraints.txt flask` pins versions; psycopg2 listed there is not installed (unlike `-r`)."""
+    files = {"constraints.txt": "psycopg2==2.9.9\nflask==3.0\n"}
     found = rules(knowledge, _PIP.format("-c constraints.txt flask"), files=files, tmp_path=tmp_path)
     assert found == [("MI442", 3)]
     assert rules(knowledge, _PIP.format("-r constraints.txt"), files=files, tmp_path=tmp_path) == [("MI408", 3)]

@@ -98,6 +98,6 @@ def test_gcc_alone_is_enough_for_c_only_packages(knowledge):
 
 def test_an_npm_addon_written_in_cpp_needs_gpp_too(knowledge):
     text = ("FROM node:22-alpine\nRUN apk add --no-cache python3 make gcc musl-dev\nWORKDIR /app\n"
-            "RUN npm install bcrypt express\n")
+            "RUN npm install bcrypt@5.1.1 express\n")
     [f] = findings(knowledge, text, "MI408")
     assert "no C++ compiler" in f.message and "bcrypt compiles C++ code" in f.message

@@ -45,14 +45,14 @@ def test_go_mod_with_blank_lines(knowledge, tmp_path):
 def test_requirements_and_package_json_outside_the_context_or_special_are_not_read(knowledge, tmp_path):
     ctx = tmp_path / "ctx"
     ctx.mkdir()
-    (tmp_path / "secret.txt").write_text("numpy\n")
+    (tmp_path / "secret.txt").write_text("psycopg2\n")
     os.symlink(tmp_path / "secret.txt", ctx / "requirements.txt")
     os.mkfifo(ctx / "package.json")
     text = ("FROM python:3.12-alpine\nRUN pip install -r requirements.txt\nRUN pip install -r ../secret.txt\n"
             "FROM node:22-alpine\nRUN npm ci\n")
     assert rules(knowledge, text, ctx) == []
     (ctx / "requirements.txt").unlink()
-    (ctx / "requirements.txt").write_text(" " * N + "x\n" + "numpy # " + "#" * N + "\n")
+    (ctx / "requirements.txt").write_text(" " * N + "x\n" + "psycopg2 # " + "#" * N + "\n")
     assert rules(knowledge, text, ctx) == [("MI408", 2)]
 
 
