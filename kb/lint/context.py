@@ -145,54 +145,6 @@ def locked_packages(context_dir: str | None, tool: str, sub: str = "") -> list[s
     return list(dict.fromkeys(name for name, _version in node_locked(context_dir, tool, sub)))
 
 
-def python_pins(context_dir: str | None, tool: str, name: str = "") -> dict[str, str]:
-    """PEP 503 name -> version a Python install step gets, as far as a file of the context says: for pip the exact
-    pins (`name==X`) of the requirements or constraints file `name`; for poetry, pipenv and uv the versions of the
-    poetry.lock, Pipfile.lock (default packages) or uv.lock in `name` (a directory of the context, "" its root).
-    {} when there is none."""
-    if not context_dir or "$" in name:
-        return {}
-    from ..evidence.errors import read_project_file
-    from ..evidence.textscan import pep503
-
-    if tool == "pip":
-        from .runtime import _exact_pin
-
-        text = read_project_file(context_dir, name) if not os.path.isabs(name) else None
-        if not text:
-            text = read_project_file(context_dir, posixpath.basename(name))
-        pins = dict(_exact_pin(line.split(" #", 1)[0]) for line in (text or "").splitlines()
-                    if not line.lstrip().startswith(("#", "-")))
-        pins.pop("", None)
-        return pins
-    if tool == "pipenv":
-        import json
-
-        try:
-            doc = json.loads(read_project_file(context_dir, posixpath.join(name, "Pipfile.lock")) or "{}")
-        except (ValueError, RecursionError):
-            return {}
-        default = doc.get("default") if isinstance(doc, dict) else None
-        if not isinstance(default, dict):
-            return {}
-        return {pep503(str(k)): v["version"].lstrip("=") for k, v in default.items()
-                if isinstance(v, dict) and isinstance(v.get("version"), str) and v["version"].startswith("==")}
-    lock = {"poetry": "poetry.lock", "uv": "uv.lock"}.get(tool)
-    if not lock:
-        return {}
-    text = read_project_file(context_dir, posixpath.join(name, lock)) or ""
-    out: dict[str, str] = {}
-    current = ""
-    for raw in text.splitlines():  # each [[package]] table: name = "..." then version = "..."
-        if raw.startswith("["):
-            current = ""
-        elif raw.startswith("name = "):
-            current = pep503(raw.split("=", 1)[1].strip().strip('"'))
-        elif raw.startswith("version = ") and current and current not in out:
-            out[current] = raw.split("=", 1)[1].strip().strip('"')
-    return out
-
-
 def node_locked(context_dir: str | None, tool: str = "npm", sub: str = "") -> list[tuple[str, str]]:
     """(package, version) of every package the Node lockfile in `sub` of the context resolves: yarn.lock (yarn v1
     and berry) first for yarn, pnpm-lock.yaml first for pnpm, package-lock.json / npm-shrinkwrap.json first for

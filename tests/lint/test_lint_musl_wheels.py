@@ -11,8 +11,8 @@ import pytest
 import kb
 from kb.evidence.dockerfile_parse import parse_dockerfile_text
 from kb.lint import lint_report
-from kb.lint.context import python_pins
-from kb.lint.runtime import musl_build_published
+from kb.lint.pkgversions import python_pins
+from kb.lint.pkgversions import musl_build_published
 
 
 @pytest.fixture(scope="module")
