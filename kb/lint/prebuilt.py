@@ -8,8 +8,9 @@ requires tells whether it makes TLS calls. The names: the last path element of t
 version suffix (`go help build`: "the last non-major-version component of the package path"; module
 github.com/knadh/otpgateway/v3 builds otpgateway), and the name of each directory under cmd/ (the layout of a module
 with several commands), each also with a Linux platform suffix as cross builds name them (NAME-linux-amd64,
-NAME_linux_arm64, NAME.linux-amd64; ${TARGETOS} and ${TARGETARCH} as a linux/amd64 build sets them). Anything else (a file with an extension, another name) is not taken for the program: a correct
-file that copies data or scripts stays quiet.
+NAME_linux_arm64, NAME.linux-amd64; ${TARGETOS} and ${TARGETARCH} as a linux/amd64 build sets them). Anything else
+(a file with an extension, another name) is not taken for the program: a correct file that copies data or scripts
+stays quiet.
 """
 from __future__ import annotations
 

@@ -14,7 +14,8 @@ from ..model import Image, ImageFamily, Knowledge
 _FIELDS = {  # field -> default (a set is made fresh per Profile)
     "ref": "", "known": False, "libc": None, "release": None, "glibc": None, "shell": None, "shell_path": None,
     "passwd": None, "gcc": False, "libstdcxx": None, "libgcc_s": None, "workdir": "/", "rust_target": None,
-    "ca_certificates": None, "tzdata": None, "go_version": None, "floating": "", "libs": None, "source": "", "programs": (),
+    "ca_certificates": None, "tzdata": None, "go_version": None, "floating": "", "libs": None, "source": "",
+    "programs": (),
 }
 
 
@@ -22,10 +23,10 @@ class Profile:
     """What a stage starts from (and what its RUN steps installed), as far as the knowledge base tells.
 
     ref, known; libc (glibc | musl | none), release, glibc; shell (none | busybox | dash | bash), shell_path; passwd;
-    gcc, libstdcxx, libgcc_s; workdir; rust_target; tzdata (yes | no | utc-only, catalogue images only, else None);
-    ca_certificates (a CA bundle at /etc/ssl/certs, None: not
-    known); go_version (the Go toolchain of a golang image, from its tag or family); floating (why the release this
-    reference means moves over time, "" when the tag pins it); libs (shared libraries the image ships, by stem,
+    gcc, libstdcxx, libgcc_s; workdir; rust_target; tzdata (yes | no | utc-only: a zone database, None: not known);
+    ca_certificates (a CA bundle at /etc/ssl/certs, None: not known); go_version (the Go toolchain of a golang
+    image, from its tag or family); floating (why the release this reference means moves over time, "" when the tag
+    pins it); libs (shared libraries the image ships, by stem,
     None: not known); programs (programs the image ships, linked against its libc: /usr/local/bin/node); source (the catalogue entry or family it came from); installed (what RUN steps installed);
     provided (what COPY brought in: loader-glibc, libstdcxx, libgcc_s, passwd, shell, ca-certs, libs-bundle).
     A plain class rather than a dataclass: a one-file lint process does not import dataclasses."""
