@@ -215,17 +215,26 @@ def check_apk_gcc(a: Analysis, rule: LintRule):
                 yield Hit(line, {"compiler": compilers[0], "step": steps[0][1], "step_line": steps[0][0]})
 
 
+def _named(user: str) -> bool:
+    """Does USER or --chown `user` (NAME, NAME:GROUP, UID:GID) name a user or group other than root by name?"""
+    parts = user.split(":", 1)
+    return "$" not in user and not all(part.isdigit() for part in parts if part) and parts[0] != "root"
+
+
 @detector("lint", "named-user-without-passwd")
 def check_user(a: Analysis, rule: LintRule):
     for info in a.stages:
         prof = info.profile
         if not prof.known or prof.passwd is not False or "passwd" in prof.provided:
             continue
-        for line, user in info.users:
-            name = user.split(":", 1)
-            if "$" in user or all(part.isdigit() for part in name if part) or name[0] == "root":
-                continue
-            yield Hit(line, {"user": user, "image": info.stage.base_image_resolved})
+        image = info.stage.base_image_resolved
+        hits = [(line, f"USER {user}", "") for line, user in info.users if _named(user)]
+        for ins in info.stage.instructions:  # COPY --chown=NAME is resolved at build time, in the same files
+            chown = [f[8:] for f in ins.flags if f.startswith("--chown=")] if ins.cmd in ("COPY", "ADD") else ()
+            hits += [(ins.line, f"{ins.cmd} --chown={c}", " (the build fails at this step)") for c in chown
+                     if _named(c)]
+        for line, what, effect in sorted(hits):
+            yield Hit(line, {"what": what, "image": image, "effect": effect})
 
 
 @detector("lint", "native-packages-on-alpine")
