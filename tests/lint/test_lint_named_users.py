@@ -46,3 +46,32 @@ def test_chown_in_an_image_with_passwd_is_not_this_rule(knowledge):
     text = 'FROM gcr.io/distroless/static-debian12\nCOPY --chown=nonroot:nonroot app /app\nUSER nonroot\n' \
            'ENTRYPOINT ["/app"]\n'
     assert users(knowledge, text) == []
+
+
+@pytest.mark.parametrize("final", ["gcr.io/distroless/static-debian12", "gcr.io/distroless/base-debian13:nonroot",
+                                   "gcr.io/distroless/cc", "gcr.io/distroless/python3-debian12"])
+def test_a_user_distroless_lacks_is_an_error_there_is_no_shell_to_add_it(knowledge, final):
+    [f] = users(knowledge, f'FROM {final}\nCOPY app /app\nUSER app\nENTRYPOINT ["/app"]\n')
+    assert (f.severity, f.line) == ("error", 3)
+    assert f.message == (f"USER app: {final} has no shell to add app, and its /etc/passwd names only root, nobody, "
+                         "nonroot")
+
+
+def test_a_chown_group_distroless_lacks_fails_the_build(knowledge):
+    [f] = users(knowledge, 'FROM gcr.io/distroless/static-debian12\nCOPY --chown=nonroot:www app /app\n'
+                           'ENTRYPOINT ["/app"]\n')
+    assert f.message == ("COPY --chown=nonroot:www: gcr.io/distroless/static-debian12 has no shell to add www, and its "
+                         "/etc/passwd names only root, nobody, nonroot (the build fails at this step)")
+
+
+@pytest.mark.parametrize("text", [
+    "FROM gcr.io/distroless/static-debian12\nUSER nobody:nobody\n",
+    "FROM gcr.io/distroless/static-debian12\nCOPY --chown=nonroot:staff app /app\nUSER 1000:1000\n",
+    "FROM gcr.io/distroless/static-debian12:debug\nUSER app\n",  # busybox: a RUN adduser is possible
+    "FROM cgr.dev/chainguard/static\nUSER app\n",  # its users are not in the knowledge
+    "FROM alpine:3.20 AS b\nRUN adduser -D app\nFROM gcr.io/distroless/static-debian12\n"
+    "COPY --from=b /etc/passwd /etc/passwd\nUSER app\n",
+    "FROM debian:bookworm-slim\nRUN useradd app\nUSER app\n",
+])
+def test_known_users_a_shell_unknown_users_or_a_copied_passwd_give_nothing(knowledge, text):
+    assert users(knowledge, text + 'COPY app /app\nENTRYPOINT ["/app"]\n') == []
