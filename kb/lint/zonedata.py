@@ -10,7 +10,11 @@ Evidence that the program needs named zones:
 * a Go program (built in the Dockerfile, or copied prebuilt from the build context: kb/lint/prebuilt.py) whose
   package, or a package it reaches through its module's own imports, calls time.LoadLocation: on an image without
   zone data it returns "unknown time zone Europe/Berlin". time.LoadLocationFromTZData reads data the program brings
-  and is not evidence. The walk is goclients.py's (goreach.py places the target), bounded the same way.
+  and is not evidence. The walk is goclients.py's (goreach.py places the target), bounded the same way;
+* Python source the final image copies from the build context that imports zoneinfo (as `inspect` reads it,
+  kb/evidence/ecosystems.py), unless a pip step installs, or requirements.txt, pyproject.toml or a lock file names,
+  the tzdata package that zoneinfo falls back to (docs.python.org/3/library/zoneinfo.html). pytz carries its own
+  copy of the database (its pytz/zoneinfo directory) and is not evidence.
 
 What cancels it: the Go program embeds the database (an import of time/tzdata in a reached package, or
 `-tags timetzdata` in its build stage or the context's Makefile: go.dev/pkg/time/tzdata), which also serves TZ; the
@@ -18,8 +22,8 @@ final image installs tzdata (apk add, apt-get install); the final stage (or one 
 or zoneinfo.zip, or sets ZONEINFO.
 
 Which images have zone data is the catalogue's `tzdata` (knowledge/images.yaml): "no" and "utc-only" (busybox) lack
-it; an image the catalogue does not list (a family's, or unknown) gives no finding. Python's zoneinfo, pytz (which
-bundles its database) and Node (which carries ICU's) are not read here.
+it (the image families' `tzdata` too: scratch, alpine, busybox); an image whose zone data the knowledge does not
+say gives no finding. Node carries ICU's zone data and is not read here.
 """
 from __future__ import annotations
 
@@ -27,6 +31,7 @@ import posixpath
 import re
 
 from ..detectors import detector
+from ..evidence.errors import EvidenceError
 from ..model import LintRule
 from .checks import _describe, _final_arrivals
 from .results import Hit
@@ -40,6 +45,10 @@ _NAMED = re.compile(r":?[A-Za-z][A-Za-z0-9_+\-]*(?:/[A-Za-z0-9_+\-]+)+")  # Area
 _UTC = re.compile(r"(?i):?(?:etc/)?(?:utc|uct|gmt|universal|zulu|greenwich)(?:[+-]?0)?")
 _EMBED_TAG = "timetzdata"
 _GO_EFFECT = 'time.LoadLocation returns "unknown time zone NAME" for every zone but UTC'
+_PY_EFFECT = "ZoneInfo(NAME) raises ZoneInfoNotFoundError ('No time zone found with key NAME')"
+_PY_DEPS = ("requirements.txt", "pyproject.toml", "Pipfile", "Pipfile.lock", "poetry.lock", "uv.lock", "setup.py",
+            "setup.cfg")
+_TZDATA_DEP = re.compile(r"(?im)^[ \t]*[\"']?tzdata\b|name[ \t]*=[ \t]*\"tzdata\"")
 _PACKAGE_MAIN = re.compile(r"^package[ \t]+main\b", re.M)
 
 
@@ -182,6 +191,44 @@ def _go_programs(a: Analysis):
         yield from go_binaries(a)[:1]
 
 
+def _pip_tzdata(a: Analysis) -> bool:
+    """Does a pip step of any stage install the tzdata package, or a requirements or project file name it?"""
+    from ..evidence.errors import read_project_file
+    from .runtime import install_names
+
+    for info in a.stages:
+        for _line, tool, args, cwd in info.pip_npm:
+            if tool not in ("npm", "yarn", "pnpm") and "tzdata" in install_names(a, info, tool, args, cwd)[0]:
+                return True
+    return any(_TZDATA_DEP.search(read_project_file(a.context_dir, f) or "") for f in _PY_DEPS)
+
+
+def _python_zoneinfo(a: Analysis) -> tuple[int, str] | None:
+    """(COPY line, 'FILE:LINE imports zoneinfo') when the Python source the final image gets from the build context
+    imports zoneinfo, which reads the system's zone data and then the tzdata package, and nothing installs that
+    package; pytz carries its own database and is not evidence."""
+    from ..evidence.project import inspect_project
+    from .context import MAX_CONTEXT_FILES
+
+    for info in _lineage(a):
+        for ins in info.stage.instructions:
+            if ins.cmd not in ("COPY", "ADD") or any(f.startswith("--from") for f in ins.flags):
+                continue
+            paths = [p for p in ins.args[:-1] if "*" not in p and "$" not in p]
+            key = ("tz-python", a.context_dir, tuple(paths))
+            if key not in a.context_cache:
+                try:
+                    report = inspect_project(a.context_dir, None, paths=paths, max_files=MAX_CONTEXT_FILES,
+                                             ecosystems=("python",)) if paths else None
+                except EvidenceError:
+                    report = None
+                found = [o for o in report.find("tz.used") if o.value == "zoneinfo"] if report else []
+                a.context_cache[key] = f"{found[0].file}:{found[0].line} imports zoneinfo" if found else None
+            if a.context_cache[key] and not _pip_tzdata(a):
+                return ins.line, a.context_cache[key]
+    return None
+
+
 @detector("lint", "named-zones-without-zone-data")
 def check_zone_data(a: Analysis, rule: LintRule):
     prof = a.final.profile
@@ -205,6 +252,10 @@ def check_zone_data(a: Analysis, rule: LintRule):
             yield Hit(line, {"what": _describe(art), "image": image, "has": has,
                              "evidence": call, "effect": _GO_EFFECT}, "go")
             return
+    if a.context_dir and (found := _python_zoneinfo(a)):
+        yield Hit(found[0], {"what": "the Python program", "image": image, "has": has, "evidence": found[1],
+                             "effect": _PY_EFFECT}, "python")
+        return
     if tz is not None:
         yield Hit(tz[0], {"what": "the program", "image": image, "has": has, "evidence": f"ENV TZ={tz[1]}",
                           "effect": "local time silently falls back to UTC"})

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from kb.lint import lint_text
-from kb.lint.zonedata import _LOAD, _NAMED, _UTC
+from kb.lint.zonedata import _LOAD, _NAMED, _TZDATA_DEP, _UTC
 
 from tests.bounded import within
 
@@ -163,3 +163,38 @@ def test_the_patterns_are_linear_on_hostile_text():
         assert _UTC.fullmatch(":etc/" + "u" * 200_000) is None
         assert _LOAD.search("time.LoadLocation" + " " * 200_000 + "x") is None
         assert _LOAD.search("time." * 100_000) is None
+        assert _TZDATA_DEP.search(" " * 200_000 + "x" + 'name = "' * 50_000) is None
+
+
+PY = 'FROM {final}\nRUN apk add --no-cache python3 py3-pip{pip}\nCOPY . /app\nCMD ["python3", "/app/main.py"]\n'
+ZONEINFO = "import sys\nfrom zoneinfo import ZoneInfo\n\nprint(ZoneInfo(sys.argv[1]))\n"
+
+
+def py(knowledge, tmp_path, files, final="alpine:3.20", pip=""):
+    for rel, text in files.items():
+        (tmp_path / rel).write_text(text)
+    return zones(knowledge, PY.format(final=final, pip=pip), str(tmp_path))
+
+
+def test_python_zoneinfo_on_alpine_is_a_warning_at_the_copy(knowledge, tmp_path):
+    [f] = py(knowledge, tmp_path, {"main.py": ZONEINFO})
+    assert (f.severity, f.line) == ("warning", 3)
+    assert f.message == ("alpine:3.20 has no zone database, and the Python program needs named time zones (main.py:2 "
+                         "imports zoneinfo): ZoneInfo(NAME) raises ZoneInfoNotFoundError ('No time zone found with key "
+                         "NAME')")
+    assert "tzdata" in f.fix and "apk add" in f.fix
+
+
+@pytest.mark.parametrize("files, pip", [
+    ({"main.py": "import pytz\n\nprint(pytz.timezone('Europe/Berlin'))\n"}, ""),  # pytz/zoneinfo is in its wheel
+    ({"main.py": ZONEINFO, "requirements.txt": "requests==2.32.3\ntzdata>=2024.1\n"}, ""),
+    ({"main.py": ZONEINFO, "pyproject.toml": '[project]\nname = "x"\ndependencies = [\n  "tzdata",\n]\n'}, ""),
+    ({"main.py": ZONEINFO}, " && pip install --break-system-packages tzdata"),
+    ({"main.py": ZONEINFO}, " tzdata"),  # apk add tzdata
+])
+def test_pytz_or_the_tzdata_package_or_apk_tzdata_give_nothing(knowledge, tmp_path, files, pip):
+    assert py(knowledge, tmp_path, files, pip=pip) == []
+
+
+def test_python_images_that_install_tzdata_give_nothing(knowledge, tmp_path):
+    assert py(knowledge, tmp_path, {"main.py": ZONEINFO}, final="python:3.13-alpine") == []
