@@ -257,6 +257,9 @@ class ImageFamily(Data):
     go_version: str | None = None  # the Go toolchain of a golang image when the tag does not say (None: unknown)
     libs: tuple[str, ...] | None = None  # shared libraries the image ships, by stem (libssl, libz); None: not known
     programs: tuple[str, ...] = ()  # programs the image ships, linked against its libc (/usr/local/bin/node)
+    tzdata: str | None = None  # yes | no | utc-only: a zone database in /usr/share/zoneinfo (None: not known)
+    users: tuple[str, ...] | None = None  # every user and group of its /etc/passwd and /etc/group (None: not known)
+    groups: tuple[str, ...] | None = None
 
     def release_for(self, ref: str) -> str | None:
         import fnmatch

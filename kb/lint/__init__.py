@@ -41,6 +41,7 @@ from ..model import Knowledge
 from . import appbundles as _appbundles  # noqa: F401  registers MI420-MI423 (dotnet publish, deno/bun compile)
 from . import argscope as _argscope  # noqa: F401  registers MI480 (a variable declared only in another stage)
 from . import cabundle as _cabundle  # noqa: F401  registers MI411, MI416 (TLS calls without a CA bundle)
+from . import zonedata as _zonedata  # noqa: F401  registers MI418 (named time zones without zone data)
 from . import checks as _checks  # noqa: F401  registers the checks
 from . import cxxchecks as _cxxchecks  # noqa: F401  registers MI491 (a Go module's C++ lint cannot confirm)
 from . import ldcache as _ldcache  # noqa: F401  registers MI495 (a library installed with no ldconfig after it)

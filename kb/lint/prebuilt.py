@@ -1,5 +1,5 @@
 """Go programs built outside the Dockerfile: a COPY from the build context of a binary named after the context's Go
-module (MI411, MI416).
+module (MI411, MI416, MI418).
 
 A project that builds with `go build` (or make, goreleaser) on the host and then runs `docker build` copies the
 binary from the context: `COPY otpgateway .`. Lint cannot see how it was linked, but when the context is that Go
@@ -8,8 +8,9 @@ requires tells whether it makes TLS calls. The names: the last path element of t
 version suffix (`go help build`: "the last non-major-version component of the package path"; module
 github.com/knadh/otpgateway/v3 builds otpgateway), and the name of each directory under cmd/ (the layout of a module
 with several commands), each also with a Linux platform suffix as cross builds name them (NAME-linux-amd64,
-NAME_linux_arm64). Anything else (a file with an extension, another name) is not taken for the program: a correct
-file that copies data or scripts stays quiet.
+NAME_linux_arm64, NAME.linux-amd64; ${TARGETOS} and ${TARGETARCH} as a linux/amd64 build sets them). Anything else
+(a file with an extension, another name) is not taken for the program: a correct file that copies data or scripts
+stays quiet.
 """
 from __future__ import annotations
 
@@ -54,12 +55,19 @@ def program_names(context_dir: str, module: str) -> set[str]:
 _ARCHES = {"amd64", "arm64", "386", "arm", "armv6", "armv7", "ppc64le", "s390x", "riscv64", "mips64le"}
 
 
+#: the platform ARGs BuildKit sets in every stage (docs.docker.com/reference/dockerfile/#automatic-platform-args-in-
+#: the-global-scope), as a linux/amd64 build sets them: a COPY of build/NAME.${TARGETOS}-${TARGETARCH} names one file
+PLATFORM_ARGS = {"TARGETOS": "linux", "TARGETARCH": "amd64", "BUILDOS": "linux", "BUILDARCH": "amd64"}
+
+
 def _platform_suffixed(base: str, names: set[str]) -> bool:
-    """NAME-linux-ARCH or NAME_linux_ARCH, for a program NAME of the module."""
+    """NAME-linux-ARCH, NAME_linux_ARCH or NAME.linux-ARCH, for a program NAME of the module."""
     for sep in ("-", "_"):
         stem, _, arch = base.rpartition(sep)
         head, _, goos = stem.rpartition(sep)
         if goos == "linux" and arch in _ARCHES and head in names:
+            return True
+        if arch in _ARCHES and stem.endswith(".linux") and stem[:-6] in names:
             return True
     return False
 
@@ -84,8 +92,9 @@ def go_binaries(a) -> list[tuple[BuiltFile, int]]:
         dest_raw = ins.args[-1]
         dest = abspath(dest_raw, cwd)
         for src in ins.args[:-1]:
+            src = expand(src, {**PLATFORM_ARGS, **dict(final.stage.env)}, "$") if "$" in src else src
             base = posixpath.basename(src.rstrip("/"))
-            if "." not in base and (base in names or _platform_suffixed(base, names)) \
+            if (base in names and "." not in base or _platform_suffixed(base, names)) \
                     and not os.path.isdir(os.path.join(a.context_dir, src.lstrip("/"))):  # cmd/NAME: its source
                 into_dir = dest_raw.endswith("/") or dest_raw in (".", "./") or len(ins.args) > 2
                 path = posixpath.join(dest, base) if into_dir else dest

@@ -14,7 +14,8 @@ from ..model import Image, ImageFamily, Knowledge
 _FIELDS = {  # field -> default (a set is made fresh per Profile)
     "ref": "", "known": False, "libc": None, "release": None, "glibc": None, "shell": None, "shell_path": None,
     "passwd": None, "gcc": False, "libstdcxx": None, "libgcc_s": None, "workdir": "/", "rust_target": None,
-    "ca_certificates": None, "go_version": None, "floating": "", "libs": None, "source": "", "programs": (),
+    "ca_certificates": None, "tzdata": None, "go_version": None, "floating": "", "libs": None, "source": "",
+    "programs": (), "users": None, "groups": None,
 }
 
 
@@ -22,9 +23,10 @@ class Profile:
     """What a stage starts from (and what its RUN steps installed), as far as the knowledge base tells.
 
     ref, known; libc (glibc | musl | none), release, glibc; shell (none | busybox | dash | bash), shell_path; passwd;
-    gcc, libstdcxx, libgcc_s; workdir; rust_target; ca_certificates (a CA bundle at /etc/ssl/certs, None: not
-    known); go_version (the Go toolchain of a golang image, from its tag or family); floating (why the release this
-    reference means moves over time, "" when the tag pins it); libs (shared libraries the image ships, by stem,
+    gcc, libstdcxx, libgcc_s; workdir; rust_target; tzdata (yes | no | utc-only: a zone database, None: not known);
+    ca_certificates (a CA bundle at /etc/ssl/certs, None: not known); go_version (the Go toolchain of a golang
+    image, from its tag or family); floating (why the release this reference means moves over time, "" when the tag
+    pins it); users, groups (every name in its /etc/passwd and /etc/group, None: not known); libs (shared libraries the image ships, by stem,
     None: not known); programs (programs the image ships, linked against its libc: /usr/local/bin/node); source (the catalogue entry or family it came from); installed (what RUN steps installed);
     provided (what COPY brought in: loader-glibc, libstdcxx, libgcc_s, passwd, shell, ca-certs, libs-bundle).
     A plain class rather than a dataclass: a one-file lint process does not import dataclasses."""
@@ -188,7 +190,8 @@ def _profile_for(kb: Knowledge, written: str) -> Profile:
         prof.shell_path = fam.shell_path if fam.shell != "none" else None
         prof.passwd, prof.gcc, prof.libstdcxx, prof.libgcc_s = fam.passwd, fam.gcc, fam.libstdcxx, fam.libgcc_s
         prof.workdir, prof.rust_target, prof.source = fam.workdir or "/", fam.rust_target, f"family {fam.id}"
-        prof.ca_certificates = fam.ca_certificates
+        prof.ca_certificates, prof.tzdata = fam.ca_certificates, fam.tzdata
+        prof.users, prof.groups = fam.users, fam.groups
         prof.go_version = _go_version(ref, fam)
         if fam.floating and not pinned:
             prof.floating = fam.floating  # no pattern pinned the release: the family's default, which moves
@@ -205,7 +208,7 @@ def _profile_for(kb: Knowledge, written: str) -> Profile:
         elif not prof.shell_path:
             prof.shell_path = "/bin/sh"
         prof.passwd = image.passwd
-        prof.ca_certificates = image.ca_certificates
+        prof.ca_certificates, prof.tzdata = image.ca_certificates, image.tzdata
         prof.libstdcxx = "libstdc++.so.6" in image.libs
         prof.libgcc_s = "libgcc_s.so.1" in image.libs
         prof.source = f"catalogue {image.ref}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from ..model import Condition, Diagnosis, Example, ImageFamily, LintExample, LintRule, Located, Rule
-from .reader import LIBCS, SHELLS, Reader, _registered
+from .reader import LIBCS, SHELLS, TZDATA, Reader, _registered
 
 
 class RuleSections(Reader):
@@ -77,7 +77,7 @@ class RuleSections(Reader):
     def read_image_families(self, doc: Located) -> None:
         keys = ("id", "title", "match", "libc", "release", "release_by_tag", "shell", "shell_path", "passwd", "gcc",
                 "libstdcxx", "libgcc_s", "workdir", "rust_target", "notes", "sources", "ca_certificates", "floating",
-                "go_version", "libs", "programs")
+                "go_version", "libs", "programs", "tzdata", "users", "groups")
         table = {f.id: f for f in self.kb.image_families}
         added = []
         for item in self.items(doc, "image_families"):
@@ -108,7 +108,10 @@ class RuleSections(Reader):
                 ca_certificates=self.flag(item, "ca_certificates", fid) if "ca_certificates" in item else None,
                 floating=self.text(item, "floating", fid), go_version=self.text(item, "go_version", fid) or None,
                 libs=self.strings(item, "libs", fid) if "libs" in item else None,
-                programs=self.strings(item, "programs", fid) if "programs" in item else ())
+                programs=self.strings(item, "programs", fid) if "programs" in item else (),
+                tzdata=self.choice(item, "tzdata", fid, TZDATA) if "tzdata" in item else None,
+                users=self.strings(item, "users", fid) if "users" in item else None,
+                groups=self.strings(item, "groups", fid) if "groups" in item else None)
             if fid in table:
                 where = self.origin.get(("image_families", fid), "an earlier definition")
                 self.problem(item.line, fid, f"duplicate image family id '{fid}' (already defined at {where})")

@@ -1,0 +1,200 @@
+"""MI418 (kb/lint/zonedata.py): a program that needs named time zones in a final image without zone data. Go's
+time.LoadLocation in the package a build reaches, or ENV TZ=Area/City for any program; time/tzdata, -tags
+timetzdata, tzdata installed, a zoneinfo copied or ZONEINFO cancel it; images with zone data, or whose zone data the
+knowledge does not know, give nothing."""
+from __future__ import annotations
+
+import pytest
+
+from kb.lint import lint_text
+from kb.lint.zonedata import _LOAD, _NAMED, _TZDATA_DEP, _UTC
+
+from tests.bounded import within
+
+GO = """FROM golang:1.22 AS build
+ENV CGO_ENABLED=0
+WORKDIR /src
+COPY . .
+RUN go build {flags}-o /app ./cmd/tool
+FROM {final}
+COPY --from=build /app /app
+ENTRYPOINT ["/app"]
+"""
+MOD = "module example.test/tool\n\ngo 1.22\n"
+MAIN = 'package main\n\nimport (\n{extra}\t"example.test/tool/internal/clock"\n)\n\nfunc main() {{ clock.Run() }}\n'
+CLOCK = ('package clock\n\nimport "time"\n\nfunc Run() {\n\tloc, err := time.LoadLocation(Zone)\n'
+         '\t_, _ = loc, err\n}\n\nvar Zone = "Europe/Berlin"\n')
+
+
+def tree(root, files: dict) -> str:
+    for rel, text in {"go.mod": MOD, **files}.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    return str(root)
+
+
+def zones(knowledge, text, ctx=None):
+    return [f for f in lint_text(knowledge, text, context_dir=ctx) if f.rule == "MI418"]
+
+
+def go(knowledge, tmp_path, main=MAIN.format(extra=""), final="scratch", flags="", files=None):
+    ctx = tree(tmp_path, {"cmd/tool/main.go": main, "internal/clock/clock.go": CLOCK, **(files or {})})
+    return zones(knowledge, GO.format(final=final, flags=flags), ctx)
+
+
+def test_a_reached_load_location_on_scratch_is_a_warning_naming_file_line_image_and_fix(knowledge, tmp_path):
+    [f] = go(knowledge, tmp_path)
+    assert (f.rule, f.severity, f.line) == ("MI418", "warning", 7)
+    assert f.message.startswith("scratch has no zone database, and the Go program /app needs named time zones "
+                                "(internal/clock/clock.go:6 calls time.LoadLocation)")
+    assert '"unknown time zone NAME"' in f.message
+    assert 'import _ "time/tzdata"' in f.fix and "/usr/share/zoneinfo" in f.fix
+    assert "K10.7" in f.sources and "go.dev/pkg/time/tzdata" in f.sources
+
+
+def test_an_import_of_time_tzdata_embeds_the_database(knowledge, tmp_path):
+    assert go(knowledge, tmp_path, main=MAIN.format(extra='\t_ "time/tzdata"\n')) == []
+
+
+def test_the_timetzdata_build_tag_embeds_the_database(knowledge, tmp_path):
+    assert go(knowledge, tmp_path, flags="-tags timetzdata ") == []
+
+
+@pytest.mark.parametrize("final, has", [("alpine:3.20", "no zone database"), ("busybox:1.37", "only UTC")])
+def test_alpine_and_busybox_lack_zone_data(knowledge, tmp_path, final, has):
+    [f] = go(knowledge, tmp_path, final=final)
+    assert f.message.startswith(f"{final} has {has}, and the Go program /app")
+
+
+@pytest.mark.parametrize("final", ["gcr.io/distroless/static-debian12", "debian:bookworm-slim", "alpine:3.24",
+                                   "ubuntu:24.04", "python:3.13-alpine"])
+def test_images_with_zone_data_or_unknown_zone_data_give_nothing(knowledge, tmp_path, final):
+    """alpine:3.24 is the catalogue's (no tzdata) and is flagged; the others have it (python's alpine images install
+    tzdata) or the knowledge does not say (ubuntu's family)."""
+    assert len(go(knowledge, tmp_path, final=final)) == (1 if final == "alpine:3.24" else 0)
+
+
+def test_load_location_from_tz_data_brings_its_own_data(knowledge, tmp_path):
+    clock = CLOCK.replace("time.LoadLocation(Zone)", "time.LoadLocationFromTZData(Zone, data)")
+    assert go(knowledge, tmp_path, files={"internal/clock/clock.go": clock + "\nvar data []byte\n"}) == []
+
+
+def test_a_call_in_a_package_the_build_does_not_reach_does_not_count(knowledge, tmp_path):
+    main = 'package main\n\nfunc main() {}\n'
+    other = 'package main\n\nimport "example.test/tool/internal/clock"\n\nfunc main() { clock.Run() }\n'
+    assert go(knowledge, tmp_path, main=main, files={"cmd/other/main.go": other}) == []
+
+
+def test_a_commented_out_call_does_not_count(knowledge, tmp_path):
+    clock = CLOCK.replace("\tloc, err := time.LoadLocation(Zone)\n\t_, _ = loc, err\n",
+                          "\t// loc, err := time.LoadLocation(Zone)\n")
+    assert go(knowledge, tmp_path, files={"internal/clock/clock.go": clock}) == []
+
+
+def test_a_library_package_behind_a_package_not_in_the_context_is_read_and_says_so(knowledge, tmp_path):
+    main = MAIN.format(extra="").replace("internal/clock", "internal/server")
+    [f] = go(knowledge, tmp_path, main=main)
+    assert ("internal/clock/clock.go:6 calls time.LoadLocation, in a package of the module; the build's imports "
+            "lead through internal/server, which is not in the build context") in f.message
+
+
+@pytest.mark.parametrize("copied", ["build/tool.${TARGETOS}-${TARGETARCH}", "tool-linux-amd64", "tool"])
+def test_a_prebuilt_binary_named_after_a_cmd_directory_is_walked_from_it(knowledge, tmp_path, copied):
+    ctx = tree(tmp_path, {"cmd/tool/main.go": MAIN.format(extra=""), "internal/clock/clock.go": CLOCK})
+    text = f'FROM scratch\nARG TARGETOS\nARG TARGETARCH\nADD {copied} /app/tool\nENTRYPOINT ["/app/tool"]\n'
+    [f] = zones(knowledge, text, ctx)
+    assert f.line == 4 and "the Go program /app/tool (copied prebuilt from the build context" in f.message
+    assert "internal/clock/clock.go:6 calls time.LoadLocation" in f.message
+    (tmp_path / "cmd/tool/main.go").write_text(MAIN.format(extra='\t_ "time/tzdata"\n'))
+    assert zones(knowledge, text, ctx) == []
+
+
+def test_a_makefile_that_builds_with_timetzdata_embeds_it_for_a_prebuilt_binary(knowledge, tmp_path):
+    ctx = tree(tmp_path, {"cmd/tool/main.go": MAIN.format(extra=""), "internal/clock/clock.go": CLOCK,
+                          "Makefile": "build:\n\tgo build -tags timetzdata -o tool ./cmd/tool\n"})
+    assert zones(knowledge, 'FROM scratch\nCOPY tool /tool\nENTRYPOINT ["/tool"]\n', ctx) == []
+
+
+@pytest.mark.parametrize("final", ["scratch", "alpine:3.20"])
+def test_env_tz_with_a_named_zone_is_flagged_at_the_env_line_for_any_program(knowledge, final):
+    text = f'FROM {final}\nCOPY app /app\nENV TZ=America/New_York\nCMD ["/app"]\n'
+    [f] = zones(knowledge, text)
+    assert (f.severity, f.line) == ("warning", 3)
+    assert f.message == (f"{final} has no zone database, and the program needs named time zones "
+                         "(ENV TZ=America/New_York): local time silently falls back to UTC")
+    assert "COPY --from=<build stage> /usr/share/zoneinfo /usr/share/zoneinfo" in f.fix and "apk add" in f.fix
+
+
+@pytest.mark.parametrize("value", ["UTC", "Etc/UTC", "etc/gmt", "GMT0", ":UTC", "Zulu", "CET-1CEST,M3.5.0,M10.5.0/3",
+                                   "EST5EDT", ""])
+def test_utc_and_posix_rules_need_no_zone_data(knowledge, value):
+    assert zones(knowledge, f'FROM scratch\nCOPY app /app\nENV TZ="{value}"\nCMD ["/app"]\n') == []
+
+
+@pytest.mark.parametrize("fix", [
+    "RUN apk add --no-cache tzdata",
+    "COPY --from=golang:1.22 /usr/share/zoneinfo /usr/share/zoneinfo",
+    "COPY --from=golang:1.22 /usr/local/go/lib/time/zoneinfo.zip /zoneinfo.zip",
+    "ENV ZONEINFO=/zoneinfo.zip",
+])
+def test_zone_data_brought_into_the_final_image_cancels_it(knowledge, fix):
+    text = f'FROM alpine:3.20\n{fix}\nENV TZ=Europe/Berlin\nCOPY app /app\nCMD ["/app"]\n'
+    assert zones(knowledge, text) == []
+
+
+def test_tz_and_tzdata_are_inherited_from_the_stage_the_final_one_is_built_from(knowledge):
+    base = 'FROM alpine:3.20 AS base\nENV TZ=Europe/Berlin\n{install}FROM base\nCOPY app /app\nCMD ["/app"]\n'
+    [f] = zones(knowledge, base.format(install=""))
+    assert f.line == 2 and f.message.startswith("base has no zone database")
+    assert zones(knowledge, base.format(install="RUN apk add --no-cache tzdata\n")) == []
+
+
+def test_tz_in_a_build_stage_only_does_not_count(knowledge):
+    text = ('FROM alpine:3.20 AS build\nENV TZ=Europe/Berlin\nRUN date > /stamp\n'
+            'FROM scratch\nCOPY --from=build /stamp /\n')
+    assert zones(knowledge, text) == []
+
+
+def test_the_patterns_are_linear_on_hostile_text():
+    with within():
+        assert _NAMED.fullmatch("a" + "/a" * 200_000 + "/") is None
+        assert _NAMED.fullmatch("a" + "-" * 200_000 + "!") is None
+        assert _UTC.fullmatch(":etc/" + "u" * 200_000) is None
+        assert _LOAD.search("time.LoadLocation" + " " * 200_000 + "x") is None
+        assert _LOAD.search("time." * 100_000) is None
+        assert _TZDATA_DEP.search(" " * 200_000 + "x" + 'name = "' * 50_000) is None
+
+
+PY = 'FROM {final}\nRUN apk add --no-cache python3 py3-pip{pip}\nCOPY . /app\nCMD ["python3", "/app/main.py"]\n'
+ZONEINFO = "import sys\nfrom zoneinfo import ZoneInfo\n\nprint(ZoneInfo(sys.argv[1]))\n"
+
+
+def py(knowledge, tmp_path, files, final="alpine:3.20", pip=""):
+    for rel, text in files.items():
+        (tmp_path / rel).write_text(text)
+    return zones(knowledge, PY.format(final=final, pip=pip), str(tmp_path))
+
+
+def test_python_zoneinfo_on_alpine_is_a_warning_at_the_copy(knowledge, tmp_path):
+    [f] = py(knowledge, tmp_path, {"main.py": ZONEINFO})
+    assert (f.severity, f.line) == ("warning", 3)
+    assert f.message == ("alpine:3.20 has no zone database, and the Python program needs named time zones (main.py:2 "
+                         "imports zoneinfo): ZoneInfo(NAME) raises ZoneInfoNotFoundError ('No time zone found with key "
+                         "NAME')")
+    assert "tzdata" in f.fix and "apk add" in f.fix
+
+
+@pytest.mark.parametrize("files, pip", [
+    ({"main.py": "import pytz\n\nprint(pytz.timezone('Europe/Berlin'))\n"}, ""),  # pytz/zoneinfo is in its wheel
+    ({"main.py": ZONEINFO, "requirements.txt": "requests==2.32.3\ntzdata>=2024.1\n"}, ""),
+    ({"main.py": ZONEINFO, "pyproject.toml": '[project]\nname = "x"\ndependencies = [\n  "tzdata",\n]\n'}, ""),
+    ({"main.py": ZONEINFO}, " && pip install --break-system-packages tzdata"),
+    ({"main.py": ZONEINFO}, " tzdata"),  # apk add tzdata
+])
+def test_pytz_or_the_tzdata_package_or_apk_tzdata_give_nothing(knowledge, tmp_path, files, pip):
+    assert py(knowledge, tmp_path, files, pip=pip) == []
+
+
+def test_python_images_that_install_tzdata_give_nothing(knowledge, tmp_path):
+    assert py(knowledge, tmp_path, {"main.py": ZONEINFO}, final="python:3.13-alpine") == []
