@@ -42,6 +42,11 @@ def install_hint(a: "Analysis", libs: "Libraries", src: "StageInfo", missing: li
             else:
                 notes.append("the libpython3.X of the Python the build stage links (its image does not say which)")
             continue
+        if stem.startswith("libboost-") and not entry:
+            from .boostlibs import install_name
+
+            (names if apk else others).append(install_name(stem, apk))
+            continue
         name = entry.get("apk" if apk else "apt")
         known_names = name if isinstance(name, dict) else {}
         if known_names:  # named per release: {debian12: libssl3, default: libssl3t64}
@@ -74,4 +79,4 @@ def first_name(stem: str, why: str) -> str:
     """The library as the loader's error names it, up to `.so`: libpython3.8 where the why names the soname
     (kb/lint/pyembed.py puts it first), else the stem (libjsoncpp)."""
     head = why.split(":", 1)[0]
-    return head.split(".so", 1)[0] if head.startswith(stem) and ".so" in head else stem
+    return head.split(".so", 1)[0] if head.replace("_", "-").startswith(stem) and ".so" in head else stem

@@ -357,6 +357,9 @@ def missing_libraries(a: "Analysis", libs: Libraries, lineage, crates: "Callable
         if embeds:
             needs.setdefault("libpython", f"{libpython_soname(a, src)}: {embeds}")
         needs = with_evidence(a, libs, src, needs)  # what the build file or a -l flag shows of each link
+        from .boostlibs import boost_needs, ships as boost_ships
+
+        needs = boost_needs(a, src, needs)  # Boost by component: find_package(Boost COMPONENTS json)
         if unknown:
             needs = _package_needs(a, src, needs)
         whole, names = _copied_libs(final, idx, copies)
@@ -368,7 +371,7 @@ def missing_libraries(a: "Analysis", libs: Libraries, lineage, crates: "Callable
                 continue
             if stem in GLIBC_PARTS and not assembled and (unknown or prof.libc in ("glibc", "musl")):
                 continue  # the C library's own parts: every glibc image has them, musl has them in libc.so
-            if any(libs.ships(p, stem, prof.libc == "musl") for p in final.profile.installed):
+            if any(libs.ships(p, stem, prof.libc == "musl") or boost_ships(p, stem) for p in final.profile.installed):
                 continue
             if any(n.startswith(stem) or fnmatch.fnmatchcase(stem, n) for n in names):
                 continue
