@@ -14,7 +14,10 @@ from __future__ import annotations
 
 def _dev_package(libs: "Libraries", src: "StageInfo", stem: str) -> str | None:
     """The package the build stage installed that links `stem` (libjsoncpp-dev), or None."""
-    return next((p for p in sorted(src.profile.installed) if libs.linked_by(p) == stem), None)
+    from .apknames import linked_by
+
+    musl = src.profile.libc == "musl"
+    return next((p for p in sorted(src.profile.installed) if linked_by(libs, p, musl) == stem), None)
 
 
 def install_hint(a: "Analysis", libs: "Libraries", src: "StageInfo", missing: list[tuple[str, str]], apk: bool) -> str:

@@ -208,8 +208,10 @@ def stage_needs(libs: Libraries, info: "StageInfo", crates: "Callable[[], list[s
     if why_openmp:
         needs["libgomp"] = why_openmp
     static = _static_archives(info)
+    from .apknames import linked_by
+
     for package in sorted(info.profile.installed):
-        stem = libs.linked_by(package)
+        stem = linked_by(libs, package, info.profile.libc == "musl")
         if stem and stem not in ("libstdc++", "libgcc-s", "libc", "libgcc") \
                 and not libs.linked_statically(package, stem, static):  # MI403's and MI401's business
             needs.setdefault(stem, f"{package} installed there")
@@ -357,7 +359,8 @@ def missing_libraries(a: "Analysis", libs: Libraries, lineage, crates: "Callable
         if embeds:
             needs.setdefault("libpython", f"{libpython_soname(a, src)}: {embeds}")
         needs = with_evidence(a, libs, src, needs)  # what the build file or a -l flag shows of each link
-        from .boostlibs import boost_needs, ships as boost_ships
+        from .apknames import has_library
+        from .boostlibs import boost_needs
 
         needs = boost_needs(a, src, needs)  # Boost by component: find_package(Boost COMPONENTS json)
         if unknown:
@@ -371,7 +374,7 @@ def missing_libraries(a: "Analysis", libs: Libraries, lineage, crates: "Callable
                 continue
             if stem in GLIBC_PARTS and not assembled and (unknown or prof.libc in ("glibc", "musl")):
                 continue  # the C library's own parts: every glibc image has them, musl has them in libc.so
-            if any(libs.ships(p, stem, prof.libc == "musl") or boost_ships(p, stem) for p in final.profile.installed):
+            if any(has_library(libs, p, stem, prof.libc == "musl") for p in final.profile.installed):
                 continue
             if any(n.startswith(stem) or fnmatch.fnmatchcase(stem, n) for n in names):
                 continue
