@@ -28,8 +28,13 @@ def install_hint(a: "Analysis", libs: "Libraries", src: "StageInfo", missing: li
     others: list[str] = []
     notes: list[str] = []  # what no package of the final image's release brings
     guessed: list[str] = []  # Alpine: the -dev package's name without -dev, its usual run-time package
-    for stem, _why in missing:
+    for stem, why in missing:
         entry = libs.entries.get(stem) or {}
+        if "built from source and installed into /usr/local/lib" in why:  # kb/lint/srclibs.py
+            stage = src.stage.name or src.stage.index
+            notes.append(f"COPY --from={stage} /usr/local/lib/{stem}.so.* /usr/local/lib/ (built there from source; "
+                         "on a glibc image, RUN ldconfig after it)")
+            continue
         dev = _dev_package(libs, src, stem)
         if stem == "libpython" and not apk:
             from .pyembed import python_version

@@ -363,6 +363,12 @@ def missing_libraries(a: "Analysis", libs: Libraries, lineage, crates: "Callable
         from .boostlibs import boost_needs
 
         needs = boost_needs(a, src, needs)  # Boost by component: find_package(Boost COMPONENTS json)
+        if src.compiles and not unknown:  # libraries it built and installed into /usr/local/lib itself
+            from .srclibs import source_built
+
+            static = _static_archives(src)  # -l:libbpf.a: linked from the archive it also installed
+            needs = {**needs, **{k: v for k, v in source_built(a, idx, copies).items()
+                                 if k not in needs and k.replace("-", "") not in static}}
         if unknown:
             needs = _package_needs(a, src, needs)
         whole, names = _copied_libs(final, idx, copies)
