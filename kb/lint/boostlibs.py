@@ -33,6 +33,7 @@ COMPILED = frozenset("""atomic chrono container context contract coroutine date_
 _ALL = ("boost", "boost-libs", "boost[0-9]*.[0-9]*", "boost[0-9]*-libs")
 #: the -dev packages that make a stage's Boost (Alpine boost-dev, boost1.82-dev; Debian libboost-*-dev)
 _DEV = ("boost-dev", "boost[0-9]*-dev", "libboost*-dev")
+MAX_LIST = 64
 _STATIC = ("boost_use_static_libs on", "boost_use_static_libs true", "boost_use_static_libs 1",
            "boost_use_static_libs yes")
 
@@ -60,8 +61,9 @@ def components(text: str) -> dict[str, str] | None:
         for words in _calls(text, lower, call):
             if call == "list":
                 words = words[1:] if words[:1] == ["APPEND"] else []
-            if words:
-                variables.setdefault(words[0], []).extend(words[1:])
+            if words:  # a component list is short: at most MAX_LIST words are kept of a variable
+                kept = variables.setdefault(words[0], [])
+                kept.extend(words[1:MAX_LIST + 1 - len(kept)])
     out: dict[str, str] = {}
     seen = "Boost::" in text
     for words in _calls(text, lower, "find_package"):

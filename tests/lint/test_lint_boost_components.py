@@ -63,3 +63,15 @@ def test_debian_component_packages(knowledge, tmp_path):
     assert "libboost-json1.81.0 with Debian 12's libboost-json1.81-dev" in finding.fix
     final = "RUN apt-get update && apt-get install -y libboost-iostreams1.81.0 libboost-json1.81.0\n"
     assert mi412(knowledge, tmp_path, DEBIAN.format(dev=dev, final=final)) == []
+
+
+def test_components_reads_hostile_text_in_linear_time():
+    import time
+
+    from kb.lint.boostlibs import components
+
+    for text in ("set(" * 50000 + ")", "Boost::" * 50000, "find_package(Boost COMPONENTS ${X} " * 20000,
+                 "list(APPEND X " + "json " * 100000 + ")\n" + "find_package(Boost COMPONENTS ${X})\n" * 20000):
+        start = time.perf_counter()
+        components(text)
+        assert time.perf_counter() - start < 1.0
