@@ -273,6 +273,7 @@ def cargo_dependencies(context_dir: str | None) -> list[tuple[str, bool, str, st
 
     out: list[tuple[str, bool, str, str, tuple[str, ...]]] = []
     todo, seen, found = ["Cargo.toml"], set(), False
+    inherited: dict = {}  # [workspace.dependencies] of the root: what `crate = { workspace = true }` starts from
     while todo and len(seen) < 64:
         rel = todo.pop(0)
         if rel in seen:
@@ -293,6 +294,12 @@ def cargo_dependencies(context_dir: str | None) -> list[tuple[str, bool, str, st
             for crate, spec in table.items():
                 version = spec if isinstance(spec, str) else ""
                 defaults, features = True, ()
+                if isinstance(spec, dict) and spec.get("workspace") is True and isinstance(inherited.get(crate), dict):
+                    base = inherited[crate]  # its features add to the workspace's (doc.rust-lang.org/cargo, "Inheriting")
+                    spec = {**base, **spec, "features": [f for t in (base, spec) if isinstance(t.get("features"), list)
+                                                         for f in t["features"]]}
+                elif isinstance(spec, dict) and spec.get("workspace") is True:
+                    spec = {**spec, "version": inherited.get(crate) if isinstance(inherited.get(crate), str) else ""}
                 if isinstance(spec, dict):
                     crate = spec.get("package") if isinstance(spec.get("package"), str) else crate
                     defaults = spec.get("default-features", spec.get("default_features", True)) is not False
@@ -301,6 +308,8 @@ def cargo_dependencies(context_dir: str | None) -> list[tuple[str, bool, str, st
                     features = tuple(str(f) for f in wanted) if isinstance(wanted, list) else ()
                 out.append((str(crate), defaults, version, rel, features))
         workspace = doc.get("workspace")
+        if rel == "Cargo.toml" and isinstance(workspace, dict) and isinstance(workspace.get("dependencies"), dict):
+            inherited = workspace["dependencies"]
         members = workspace.get("members") if isinstance(workspace, dict) else None
         base = posixpath.dirname(rel)
         for m in members if isinstance(members, list) else ():

@@ -251,6 +251,12 @@ def _source_walk(a: "Analysis", index: int) -> _Walk:
     return walk
 
 
+def installed_from_source(a: "Analysis", index: int) -> set[str]:
+    """The libraries (named by their source directories: libconfuse-3.3) stage `index` and the stages it is built
+    FROM install from source into /usr/local/lib, whatever refreshes the cache after them (kb/lint/srclibs.py)."""
+    return set(_source_walk(a, index).done)
+
+
 @detector("lint", "library-installed-without-ldconfig")
 def check_uncached_libraries(a: "Analysis", rule: LintRule):
     prof = a.final.profile

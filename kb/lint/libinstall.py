@@ -14,7 +14,10 @@ from __future__ import annotations
 
 def _dev_package(libs: "Libraries", src: "StageInfo", stem: str) -> str | None:
     """The package the build stage installed that links `stem` (libjsoncpp-dev), or None."""
-    return next((p for p in sorted(src.profile.installed) if libs.linked_by(p) == stem), None)
+    from .apknames import linked_by
+
+    musl = src.profile.libc == "musl"
+    return next((p for p in sorted(src.profile.installed) if linked_by(libs, p, musl) == stem), None)
 
 
 def install_hint(a: "Analysis", libs: "Libraries", src: "StageInfo", missing: list[tuple[str, str]], apk: bool) -> str:
@@ -25,8 +28,13 @@ def install_hint(a: "Analysis", libs: "Libraries", src: "StageInfo", missing: li
     others: list[str] = []
     notes: list[str] = []  # what no package of the final image's release brings
     guessed: list[str] = []  # Alpine: the -dev package's name without -dev, its usual run-time package
-    for stem, _why in missing:
+    for stem, why in missing:
         entry = libs.entries.get(stem) or {}
+        if "built from source and installed into /usr/local/lib" in why:  # kb/lint/srclibs.py
+            stage = src.stage.name or src.stage.index
+            notes.append(f"COPY --from={stage} /usr/local/lib/{stem}.so.* /usr/local/lib/ (built there from source; "
+                         "on a glibc image, RUN ldconfig after it)")
+            continue
         dev = _dev_package(libs, src, stem)
         if stem == "libpython" and not apk:
             from .pyembed import python_version
@@ -41,6 +49,11 @@ def install_hint(a: "Analysis", libs: "Libraries", src: "StageInfo", missing: li
                 names.append(f"libpython{version}")
             else:
                 notes.append("the libpython3.X of the Python the build stage links (its image does not say which)")
+            continue
+        if stem.startswith("libboost-") and not entry:
+            from .boostlibs import install_name
+
+            (names if apk else others).append(install_name(stem, apk))
             continue
         name = entry.get("apk" if apk else "apt")
         known_names = name if isinstance(name, dict) else {}
@@ -74,4 +87,4 @@ def first_name(stem: str, why: str) -> str:
     """The library as the loader's error names it, up to `.so`: libpython3.8 where the why names the soname
     (kb/lint/pyembed.py puts it first), else the stem (libjsoncpp)."""
     head = why.split(":", 1)[0]
-    return head.split(".so", 1)[0] if head.startswith(stem) and ".so" in head else stem
+    return head.split(".so", 1)[0] if head.replace("_", "-").startswith(stem) and ".so" in head else stem

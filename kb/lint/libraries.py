@@ -142,7 +142,8 @@ _CARGO_GO = ("cargo (links with cc)", "go build with cgo")
 def stage_needs(libs: Libraries, info: "StageInfo", crates: "Callable[[], list[str] | None]",
                 openmp: "Callable[[], str | None]" = lambda: None,
                 manifest: "Callable[[], list[tuple] | None]" = lambda: None,
-                seen: "Callable[[], Switches | None]" = lambda: None) -> dict[str, str]:
+                seen: "Callable[[], Switches | None]" = lambda: None,
+                users: "Callable[[], dict[str, set[str]] | None]" = lambda: None) -> dict[str, str]:
     """The libraries (stem -> why) what stage `info` builds links dynamically. A stage that only runs cargo or go
     links what its crates link, known from the build context's Cargo.lock (`crates`), else from the direct
     dependencies of its Cargo.toml files (`manifest`): a -sys crate or wrapper named there, or a crate whose
@@ -151,6 +152,8 @@ def stage_needs(libs: Libraries, info: "StageInfo", crates: "Callable[[], list[s
     a stage installs are often there for build scripts (bindgen, pkg-config probes), so they are not evidence
     alone, except where the crate's build script is known to link the system copy it finds (`seen`: what the build
     sees, kb/lint/syslibs.py); a stage that also builds other code links what those crates link too."""
+    from .crategates import gated_off
+
     needs: dict[str, str] = {}
     steps = {what for _line, what in info.compiles}
     memo: list = []
@@ -173,7 +176,8 @@ def stage_needs(libs: Libraries, info: "StageInfo", crates: "Callable[[], list[s
         declared = manifest() if "cargo (links with cc)" in steps else None
         turned_on = {f"{d[0]}/{f}" for d in declared or () for f in d[4]}
         for crate in locked or ():
-            if libs.static_with.get(crate, set()) & turned_on:
+            if libs.static_with.get(crate, set()) & turned_on or \
+                    gated_off(libs.rust.get(crate) or {}, crate, turned_on, users()):
                 continue
             links = crate_links(crate, "Cargo.lock")
             for lib, why in links if links is not None else \
@@ -197,14 +201,17 @@ def stage_needs(libs: Libraries, info: "StageInfo", crates: "Callable[[], list[s
         declared = manifest()
         turned_on = {f"{d[0]}/{f}" for d in declared or () for f in d[4]}
         for crate, where in [(c, "Cargo.lock") for c in locked or ()] or [(d[0], d[3]) for d in declared or ()]:
-            if not libs.static_with.get(crate, set()) & turned_on:
+            if not libs.static_with.get(crate, set()) & turned_on and \
+                    not (where == "Cargo.lock" and gated_off(libs.rust.get(crate) or {}, crate, turned_on, users())):
                 needs.update((lib, why) for lib, why in crate_links(crate, where) or () if lib not in needs)
     why_openmp = openmp()
     if why_openmp:
         needs["libgomp"] = why_openmp
     static = _static_archives(info)
+    from .apknames import linked_by
+
     for package in sorted(info.profile.installed):
-        stem = libs.linked_by(package)
+        stem = linked_by(libs, package, info.profile.libc == "musl")
         if stem and stem not in ("libstdc++", "libgcc-s", "libc", "libgcc") \
                 and not libs.linked_statically(package, stem, static):  # MI403's and MI401's business
             needs.setdefault(stem, f"{package} installed there")
@@ -219,6 +226,18 @@ def _switches(a: "Analysis", info: "StageInfo"):
     from .syslibs import switches
 
     return switches(a, info)
+
+
+def _lock_dependents(a: "Analysis") -> dict[str, set[str]] | None:
+    """crate -> the packages of the context's Cargo.lock that depend on it, read once per context."""
+    key = ("cargo-lock-dependents", a.context_dir)
+    if key not in a.context_cache:
+        from ..evidence.errors import read_project_file
+        from .crategates import lock_dependents
+
+        a.context_cache[key] = lock_dependents(read_project_file(a.context_dir, "Cargo.lock")
+                                               if a.context_dir else None)
+    return a.context_cache[key]
 
 
 def _static_archives(info: "StageInfo") -> set[str]:
@@ -327,7 +346,8 @@ def missing_libraries(a: "Analysis", libs: Libraries, lineage, crates: "Callable
         if not _brings_code(a, cf.line, cf.sources, src):
             continue
         done.add(idx)
-        needs = stage_needs(libs, src, crates, lambda: openmp(src), manifest, lambda: _switches(a, src))
+        needs = stage_needs(libs, src, crates, lambda: openmp(src), manifest, lambda: _switches(a, src),
+                            lambda: _lock_dependents(a))
         if src.cmake:  # the libraries CMakeLists.txt links by name, as -l flags would
             from .cmake import linked_libraries
 
@@ -339,6 +359,16 @@ def missing_libraries(a: "Analysis", libs: Libraries, lineage, crates: "Callable
         if embeds:
             needs.setdefault("libpython", f"{libpython_soname(a, src)}: {embeds}")
         needs = with_evidence(a, libs, src, needs)  # what the build file or a -l flag shows of each link
+        from .apknames import has_library
+        from .boostlibs import boost_needs
+
+        needs = boost_needs(a, src, needs)  # Boost by component: find_package(Boost COMPONENTS json)
+        if src.compiles and not unknown:  # libraries it built and installed into /usr/local/lib itself
+            from .srclibs import source_built
+
+            static = _static_archives(src)  # -l:libbpf.a: linked from the archive it also installed
+            needs = {**needs, **{k: v for k, v in source_built(a, idx, copies).items()
+                                 if k not in needs and k.replace("-", "") not in static}}
         if unknown:
             needs = _package_needs(a, src, needs)
         whole, names = _copied_libs(final, idx, copies)
@@ -350,7 +380,7 @@ def missing_libraries(a: "Analysis", libs: Libraries, lineage, crates: "Callable
                 continue
             if stem in GLIBC_PARTS and not assembled and (unknown or prof.libc in ("glibc", "musl")):
                 continue  # the C library's own parts: every glibc image has them, musl has them in libc.so
-            if any(libs.ships(p, stem, prof.libc == "musl") for p in final.profile.installed):
+            if any(has_library(libs, p, stem, prof.libc == "musl") for p in final.profile.installed):
                 continue
             if any(n.startswith(stem) or fnmatch.fnmatchcase(stem, n) for n in names):
                 continue

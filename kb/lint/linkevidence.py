@@ -67,6 +67,21 @@ def evidence(a: "Analysis", libs: "Libraries", info: "StageInfo") -> dict[str, s
             for stem in (libs.find_names.get(name.lower()), _stem(name)):
                 if stem:
                     found.setdefault(stem, f"{call} in {where}")
+    from .autoconf import configure_names, runs_configure
+
+    if runs_configure(info):  # an autotools build: what configure.ac probes for
+        key = ("configure.ac", a.context_dir)
+        if key not in a.context_cache:
+            from ..evidence.errors import read_project_file
+
+            a.context_cache[key] = next(((rel, t) for rel in ("configure.ac", "configure.in") if a.context_dir and
+                                         (t := read_project_file(a.context_dir, rel)) is not None), None)
+        if a.context_cache[key]:
+            rel, text = a.context_cache[key]
+            for name, call in configure_names(text).items():
+                for stem in (libs.find_names.get(name.lower()), _stem(name)):
+                    if stem:
+                        found.setdefault(stem, f"{call} in {rel}")
     for run in info.stage.runs:
         text = info.texts.get(run.line) or run.command or " ".join(run.argv)
         if "-l" in text:

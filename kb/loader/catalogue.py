@@ -250,7 +250,7 @@ class CatalogueSections(Reader):
                     ("name", "note", "packages", "without_tags") if eco == "go_cxx" else \
                     ("name", "libs", "note", "tls", "system_libs", "until", "needs_package", "prebuilt_musl", "static_with",
                      "loads", "cxx", "skip_env", "images_with", "opened_by", "glibc_prebuild", "musl_builds",
-                     "musl_python", "found_with", "system_env", "static_env")
+                     "musl_python", "found_with", "system_env", "static_env", "linked_through")
                 if not self.keys_ok(entry, name or eco, keys, ("name",)):
                     continue
                 normal = re.sub(r"[-_.]+", "-", name).lower() if eco == "python" else \
@@ -290,6 +290,11 @@ class CatalogueSections(Reader):
                     if eco == "rust" and "static_with" in entry:  # crate/feature: builds the C library in
                         known[name]["static_with"] = self._shaped(entry, "static_with", name,
                                                                   r"[A-Za-z0-9_-]+/[A-Za-z0-9_.+-]+", "crate/feature")
+                    if eco == "rust" and "linked_through" in entry:  # "DEPENDENTS: crate/feature ...": when only
+                        # those crates of Cargo.lock reach it, it links only with one of those features on
+                        known[name]["linked_through"] = self._shaped(
+                            entry, "linked_through", name, r"[A-Za-z0-9_-]+( [A-Za-z0-9_-]+)*:( [A-Za-z0-9_-]+/"
+                            r"[A-Za-z0-9_.+-]+)+", "'DEPENDENT [DEPENDENT...]: crate/feature [crate/feature...]'")
                     if eco == "rust":  # when its build script links the system's copy rather than its own
                         for key in ("found_with", "static_env"):  # -dev packages it finds; variables for static
                             if key in entry:

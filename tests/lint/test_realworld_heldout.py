@@ -111,9 +111,11 @@ BATCHES = {
     # cloned autotools build left out on alpine; CMakeLists.txt's Boost json component; a host-built glibc binary on
     # alpine; no zone database on scratch; the cgo default behind a Makefile for a prebuilt binary on scratch;
     # @node-rs/bcrypt on alpine through a range the registry resolved; a workspace package's node-pre-gyp prebuild on
-    # buster); correct 12/12. judge() looks at the rule only and passes the same 5 broken files: the floors. 6/12 since
-    # branch lint-tzdata (MI418: mcp-time's prebuilt Go program reaches time.LoadLocation on scratch).
-    "heldout9-2026-11-30": ("heldout9-results.yaml", {"broken": 6 / 12, "correct": 1.0}),
+    # buster); correct 12/12. judge() looks at the rule only and passes the same 5 broken files: the floors. 8/12
+    # since branches lint-tzdata (MI418: mcp-time's prebuilt Go program reaches time.LoadLocation on scratch) and
+    # lint-boostlibs (inadyn: an Alpine builder's confuse-dev and gnutls-dev read by Alpine's naming; forgottenserver:
+    # Boost's json component, MI412 both) on both corpora.
+    "heldout9-2026-11-30": ("heldout9-results.yaml", {"broken": 8 / 12, "correct": 1.0}),
 }
 
 

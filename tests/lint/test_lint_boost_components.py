@@ -1,0 +1,77 @@
+"""MI412 for the Boost libraries a cmake build links, by component (kb/lint/boostlibs.py)."""
+from __future__ import annotations
+
+import pytest
+
+from kb.evidence.dockerfile_parse import parse_dockerfile_text
+from kb.lint import lint_report
+
+ALPINE = ("FROM alpine:3.19 AS build\nRUN apk add --no-cache build-base cmake boost-dev\nCOPY . /src\nWORKDIR /src\n"
+          "RUN cmake -B build && cmake --build build\nFROM alpine:3.19\n{final}"
+          "COPY --from=build /src/build/app /bin/app\nENTRYPOINT [\"/bin/app\"]\n")
+DEBIAN = ("FROM debian:bookworm AS build\nRUN apt-get update && apt-get install -y g++ cmake {dev}\nCOPY . /src\n"
+          "WORKDIR /src\nRUN cmake -B build && cmake --build build\nFROM debian:bookworm-slim\n{final}"
+          "COPY --from=build /src/build/app /usr/local/bin/app\nCMD [\"app\"]\n")
+CMAKE = ("cmake_minimum_required(VERSION 3.16)\nproject(app CXX)\nset(BOOST_COMPONENTS system iostreams)\n"
+         "if (HTTP)\n    list(APPEND BOOST_COMPONENTS json)\nendif ()\nif (BUILD_TESTING)\n"
+         "    list(APPEND BOOST_COMPONENTS unit_test_framework)\nendif ()\n"
+         "find_package(Boost 1.75.0 REQUIRED COMPONENTS ${BOOST_COMPONENTS})\nadd_executable(app main.cpp)\n"
+         "target_link_libraries(app PRIVATE Boost::iostreams {extra})\n")
+
+
+def mi412(knowledge, tmp_path, dockerfile: str, cmake: str = CMAKE, extra: str = "") -> list:
+    (tmp_path / "CMakeLists.txt").write_text(cmake.replace("{extra}", extra))
+    report = lint_report(knowledge, parse_dockerfile_text(dockerfile, "Dockerfile"), context_dir=str(tmp_path))
+    return [f for f in report if f.rule == "MI412"]
+
+
+def test_a_component_the_final_alpine_image_lacks_is_named_with_its_package(knowledge, tmp_path):
+    final = "RUN apk add --no-cache boost-iostreams boost-system libstdc++\n"
+    [finding] = mi412(knowledge, tmp_path, ALPINE.format(final=final))
+    assert finding.severity == "warning"
+    assert "alpine:3.19 lacks libboost-json (libboost_json.so: find_package(Boost COMPONENTS system iostreams json " \
+           "unit_test_framework) in CMakeLists.txt, boost-dev installed there)" in finding.message
+    assert "libboost_json.so..." in finding.message  # as the loader names it
+    assert "unit" not in finding.fix and "boost-system" not in finding.fix  # Boost.Test, System: header-only
+    assert "apk add --no-cache boost-json;" in finding.fix
+
+
+@pytest.mark.parametrize("final", ["boost-iostreams boost-json", "boost1.82-iostreams boost1.82-json", "boost-libs",
+                                   "boost", "boost1.82-libs"])
+def test_final_images_with_every_linked_component_pass(knowledge, tmp_path, final):
+    assert mi412(knowledge, tmp_path, ALPINE.format(final=f"RUN apk add --no-cache libstdc++ {final}\n")) == []
+
+
+def test_a_boost_target_names_its_component(knowledge, tmp_path):
+    final = "RUN apk add --no-cache boost-iostreams boost-json\n"
+    [finding] = mi412(knowledge, tmp_path, ALPINE.format(final=final), extra="Boost::filesystem")
+    assert "lacks libboost-filesystem (libboost_filesystem.so: Boost::filesystem in CMakeLists.txt" in finding.message
+    assert "boost-filesystem" in finding.fix
+
+
+def test_static_boost_and_header_only_components_need_nothing(knowledge, tmp_path):
+    static = "set(Boost_USE_STATIC_LIBS ON)\n" + CMAKE
+    assert mi412(knowledge, tmp_path, ALPINE.format(final=""), cmake=static) == []
+    system_only = CMAKE.replace("iostreams", "system").replace("json", "system").replace("Boost::system", "")
+    assert mi412(knowledge, tmp_path, ALPINE.format(final="RUN apk add --no-cache libstdc++\n"), cmake=system_only) == []
+
+
+def test_debian_component_packages(knowledge, tmp_path):
+    dev = "libboost-iostreams1.81-dev libboost-json1.81-dev"
+    [finding] = mi412(knowledge, tmp_path, DEBIAN.format(dev=dev, final=""))
+    assert "debian:bookworm-slim lacks libboost-iostreams" in finding.message and "libboost-json" in finding.message
+    assert "libboost-json1.81.0 with Debian 12's libboost-json1.81-dev" in finding.fix
+    final = "RUN apt-get update && apt-get install -y libboost-iostreams1.81.0 libboost-json1.81.0\n"
+    assert mi412(knowledge, tmp_path, DEBIAN.format(dev=dev, final=final)) == []
+
+
+def test_components_reads_hostile_text_in_linear_time():
+    import time
+
+    from kb.lint.boostlibs import components
+
+    for text in ("set(" * 50000 + ")", "Boost::" * 50000, "find_package(Boost COMPONENTS ${X} " * 20000,
+                 "list(APPEND X " + "json " * 100000 + ")\n" + "find_package(Boost COMPONENTS ${X})\n" * 20000):
+        start = time.perf_counter()
+        components(text)
+        assert time.perf_counter() - start < 1.0
