@@ -112,7 +112,9 @@ BATCHES = {
     # alpine; no zone database on scratch; the cgo default behind a Makefile for a prebuilt binary on scratch;
     # @node-rs/bcrypt on alpine through a range the registry resolved; a workspace package's node-pre-gyp prebuild on
     # buster); correct 12/12. judge() looks at the rule only and passes the same 5 broken files: the floors.
-    "heldout9-2026-11-30": ("heldout9-results.yaml", {"broken": 5 / 12, "correct": 1.0}),
+    # 6/12 since branch lint-hostgo (MI402 for a Go program built outside the Dockerfile: the airflow exporter's
+    # Makefile recipe `go build .`, net/http in main.go, into scratch).
+    "heldout9-2026-11-30": ("heldout9-results.yaml", {"broken": 6 / 12, "correct": 1.0}),
 }
 
 
