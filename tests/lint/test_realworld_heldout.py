@@ -113,8 +113,9 @@ BATCHES = {
     # @node-rs/bcrypt on alpine through a range the registry resolved; a workspace package's node-pre-gyp prebuild on
     # buster); correct 12/12. judge() looks at the rule only and passes the same 5 broken files: the floors.
     # 6/12 since branch lint-hostgo (MI402 for a Go program built outside the Dockerfile: the airflow exporter's
-    # Makefile recipe `go build .`, net/http in main.go, into scratch).
-    "heldout9-2026-11-30": ("heldout9-results.yaml", {"broken": 6 / 12, "correct": 1.0}),
+    # Makefile recipe `go build .`, net/http in main.go, into scratch); 7/12 with gitbase's host-built binary on
+    # alpine:3.8 with libc6-compat (MI402 by cgo's default, its build not in the context; its `expect` gained MI402).
+    "heldout9-2026-11-30": ("heldout9-results.yaml", {"broken": 7 / 12, "correct": 1.0}),
 }
 
 
