@@ -59,14 +59,19 @@ def _read(a, rel: str) -> str | None:
 
 
 def go_commands(text: str, env: dict | None = None):
-    """(argv from `go` on, the environment it gets) of each `go build|install` in a shell text; `env` (the
-    exported variables) grows with each `export NAME=VALUE` seen before."""
+    """(argv from `go` on, the environment it gets, the directory it runs in relative to where the text runs) of
+    each `go build|install` in a shell text; `env` (the exported variables) grows with each `export NAME=VALUE` seen
+    before, the directory with each relative `cd DIR`."""
     from .shellwords import simple_commands
 
-    env = dict(env or {})
+    env, cwd = dict(env or {}), ""
     for argv in simple_commands(text):
         if argv and argv[0] == "export":
             env.update(w.split("=", 1) for w in argv[1:] if "=" in w)
+            continue
+        if len(argv) == 2 and argv[0] == "cd":
+            known = not argv[1].startswith("/") and "$" not in argv[1] and "*" not in argv[1]
+            cwd = posixpath.normpath(posixpath.join(cwd, argv[1])) if known else "*"
             continue
         local = {}
         while argv and ("=" in argv[0] and not argv[0].startswith("-") or argv[0] == "env"):
@@ -75,11 +80,12 @@ def go_commands(text: str, env: dict | None = None):
                 local[k] = v
             argv = argv[1:]
         if len(argv) > 1 and posixpath.basename(argv[0]) == "go" and argv[1] in ("build", "install"):
-            yield argv, {**env, **local}
+            yield argv, {**env, **local}, cwd
 
 
-def output_of(argv: list[str], module: str | None) -> tuple[str, str]:
-    """(the path `go build` writes, relative to where it runs, or its name; the package it builds)."""
+def output_of(argv: list[str], module: str | None, cwd: str = "") -> tuple[str, str]:
+    """(the path `go build` writes, relative to where the text runs (`cwd` is the directory the command runs in
+    there), or its name; the package it builds, "./DIR" from there for a relative one)."""
     out, pkgs, i = "", [], 2
     takes = {"-o", "-ldflags", "-tags", "-gcflags", "-asmflags", "-mod", "-p", "-pkgdir", "-installsuffix",
              "-modfile", "-overlay", "-pgo", "-C", "-buildmode", "--ldflags", "--tags"}
@@ -96,15 +102,21 @@ def output_of(argv: list[str], module: str | None) -> tuple[str, str]:
             pkgs.append(w)
         i += 1
     pkg = pkgs[0] if pkgs else "."
-    if pkg.endswith(".go"):
-        name = posixpath.basename(pkg)[:-3]
+    if cwd == "*":  # run in a directory lint cannot know
+        return (out if out.startswith("/") else ""), "*"
+    files = posixpath.basename(pkg)[:-3] if pkg.endswith(".go") else ""  # go build main.go writes main
+    if cwd and cwd != "." and (pkg.startswith(".") or files):
+        pkg = "./" + posixpath.normpath(posixpath.join(cwd, posixpath.dirname(pkg) if files else pkg))
+        out = posixpath.normpath(posixpath.join(cwd, out)) if out and not out.startswith("/") else out
+    if files:
+        name = files
     elif pkg in (".", "./") and module:
         name = module.rstrip("/").split("/")[-1]
     else:
         name = posixpath.basename(pkg.rstrip("/")) if "..." not in pkg else ""
     if out.endswith("/"):
         out += name
-    return (out or name), pkg
+    return (out or (posixpath.join(cwd, name) if cwd and cwd != "." and name else name)), pkg
 
 
 def _flags(argv: list[str]) -> tuple[str, str]:
@@ -167,9 +179,9 @@ def _makefile_builds(a, module: str | None):
     raw_lines = raw.splitlines()
     env = exported(text)
     for target, line, source in rule_lines(text):
-        for argv, cenv in go_commands(line, env):
+        for argv, cenv, cwd in go_commands(line, env):
             number = next((n for n, ln in enumerate(raw_lines, 1) if ln.strip() == source.strip()), 0)
-            out, pkg = output_of(argv, module)
+            out, pkg = output_of(argv, module, cwd)
             ld, tags = _flags(argv)
             where = f"Makefile:{number}: {' '.join(argv)}" if number else f"Makefile: {' '.join(argv)}"
             cgo = cenv.get("CGO_ENABLED")
@@ -184,8 +196,8 @@ def _script_builds(a, module: str | None):
             continue
         env: dict = {}
         for number, line in enumerate(text.splitlines()[:4000], 1):
-            for argv, cenv in go_commands(line, env):
-                out, pkg = output_of(argv, module)
+            for argv, cenv, cwd in go_commands(line, env):
+                out, pkg = output_of(argv, module, cwd)
                 ld, tags = _flags(argv)
                 cgo = cenv.get("CGO_ENABLED")
                 yield HostBuild(f"{rel}:{number}: {' '.join(argv)}", rel, cgo if cgo in ("0", "1") else None,
@@ -215,7 +227,7 @@ def _goreleaser(a, name: str) -> HostBuild | None:
                 ld.append(s)
             elif "netgo" in s or "osusergo" in s:
                 tags.append(s.replace("-tags", "").replace("=", " ").replace(" ", ","))
-        if binaries and name not in binaries:
+        if binaries and name not in binaries and not any("{{" in b for b in binaries):  # a template: any name
             continue
         return HostBuild(rel, "goreleaser", cgo if cgo in ("0", "1") else None, _static(" ".join(ld), ",".join(tags)),
                          "", "")

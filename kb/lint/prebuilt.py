@@ -96,9 +96,9 @@ def _makefile_names(a, module: str | None) -> tuple[set[str], dict[str, str]]:
                 names.add(name)
     outputs, go = {}, False
     for _target, line, _raw in rule_lines(text):
-        for argv, _env in go_commands(line):
+        for argv, _env, cwd in go_commands(line):
             go = True
-            out, pkg = output_of(argv, module)
+            out, pkg = output_of(argv, module, cwd)
             if out and "*" not in out and "$" not in out:
                 outputs[posixpath.basename(out)] = pkg
     return (names if go or module is not None else set()), outputs

@@ -121,3 +121,18 @@ def test_the_pattern_match_is_linear_on_hostile_text():
     with within(0.5):
         assert not _glob("a*b*c*d", "a" + "b" * 200_000 + "x")
         assert _glob("bin/*-*", "bin/x-" + "y" * 200_000)
+
+
+def test_a_recipe_that_changes_directory_builds_the_package_there(knowledge, tmp_path):
+    mk = "bin/tool:\n\tcd cmd/tool && go build -o ../../bin/tool .\n"
+    ctx = context(tmp_path, {"Makefile": mk, "cmd/tool/main.go": SERVER, "main.go": HELLO})
+    [f] = mi402(knowledge, ctx, SCRATCH.format(src="bin/tool"))
+    assert "cmd/tool/main.go:3 imports net/http" in f.message and "(Makefile:2: go build -o ../../bin/tool .)" in f.message
+    quiet = context(tmp_path / "q", {"Makefile": mk, "cmd/tool/main.go": HELLO, "main.go": SERVER})
+    assert mi402(knowledge, quiet, SCRATCH.format(src="bin/tool")) == []
+
+
+def test_a_templated_goreleaser_binary_is_the_program(knowledge, tmp_path):
+    release = 'project_name: exporter\nbuilds:\n  - binary: "{{ .ProjectName }}"\n    env:\n      - CGO_ENABLED=0\n'
+    ctx = context(tmp_path, {".goreleaser.yaml": release, "main.go": SERVER})
+    assert mi402(knowledge, ctx) == []
