@@ -120,8 +120,8 @@ def copied_programs(a) -> list[tuple[BuiltFile, int, str]]:
         return []
     module = module_path(a.context_dir)
     mk_names, outputs = _makefile_names(a, module)
-    if module is None and not mk_names and not outputs and not any(read_project_file(a.context_dir, f) is not None
-                                                  for f in _GO_PROJECT):
+    if module is None and not mk_names and not outputs \
+            and all(read_project_file(a.context_dir, f) is None for f in _GO_PROJECT):
         return []
     names = program_names(a.context_dir, module) if module is not None else program_names(a.context_dir, "")
     names |= mk_names | set(outputs)
@@ -144,8 +144,9 @@ def copied_programs(a) -> list[tuple[BuiltFile, int, str]]:
                 path = posixpath.join(dest, base) if into_dir else dest
                 stem = program_stem(base)
                 target = outputs.get(base) or (f"./cmd/{stem}" if stem in names - {_module_name(module)} else ".")
-                why = f"named after the Go module {module} of the build context" if module is not None else \
-                    f"named after the command {base} of the Go project in the build context"
+                why = f"named after the Go module {module} of the build context" if stem == _module_name(module) \
+                    else f"the file the Makefile's go build writes ({target})" if base in outputs \
+                    else f"named after the command cmd/{stem} of the Go project in the build context"
                 out.append((BuiltFile(path=path, lang="go", linkage="unknown", stage=final.index, line=ins.line,
                                       builder=CONTEXT, builder_release=None, builder_glibc=None, go_dir="",
                                       go_target=target, why=why), ins.line, src))

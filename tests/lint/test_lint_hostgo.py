@@ -128,6 +128,8 @@ def test_a_recipe_that_changes_directory_builds_the_package_there(knowledge, tmp
     ctx = context(tmp_path, {"Makefile": mk, "cmd/tool/main.go": SERVER, "main.go": HELLO})
     [f] = mi402(knowledge, ctx, SCRATCH.format(src="bin/tool"))
     assert "cmd/tool/main.go:3 imports net/http" in f.message and "(Makefile:2: go build -o ../../bin/tool .)" in f.message
+    assert "the Go program /app (copied prebuilt from the build context, the file the Makefile's go build writes " \
+           "(./cmd/tool))" in f.message
     quiet = context(tmp_path / "q", {"Makefile": mk, "cmd/tool/main.go": HELLO, "main.go": SERVER})
     assert mi402(knowledge, quiet, SCRATCH.format(src="bin/tool")) == []
 
