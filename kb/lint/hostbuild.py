@@ -33,6 +33,7 @@ from .context import Unseen
 SCRIPTS = ("build.sh", "scripts/build.sh", "hack/build.sh")
 GORELEASER = (".goreleaser.yml", ".goreleaser.yaml", "goreleaser.yml", "goreleaser.yaml")
 MAX_PACKAGES = 200  # package directories walked from the program's package
+MAX_BYTES = 16 << 20  # source read from it
 #: standard-library packages that use cgo when it is on (net's resolver, os/user's lookups) or are cgo itself; the
 #: net/* packages that import net bring its resolver
 _CGO_STD = ("C", "net", "os/user", "plugin", "net/http", "net/rpc", "net/smtp", "net/textproto", "net/mail")
@@ -176,11 +177,13 @@ def _makefile_builds(a, module: str | None):
     if text is None:
         return
     raw = next((t for t in (_read(a, n) for n in ("GNUmakefile", "makefile", "Makefile")) if t is not None), "")
-    raw_lines = raw.splitlines()
+    numbers: dict[str, int] = {}
+    for n, ln in enumerate(raw.splitlines()[:4000], 1):
+        numbers.setdefault(ln.strip(), n)
     env = exported(text)
     for target, line, source in rule_lines(text):
         for argv, cenv, cwd in go_commands(line, env):
-            number = next((n for n, ln in enumerate(raw_lines, 1) if ln.strip() == source.strip()), 0)
+            number = numbers.get(source.strip(), 0)
             out, pkg = output_of(argv, module, cwd)
             ld, tags = _flags(argv)
             where = f"Makefile:{number}: {' '.join(argv)}" if number else f"Makefile: {' '.join(argv)}"
@@ -303,13 +306,16 @@ def cgo_use(a, art) -> tuple[bool | None, str]:
     by_dir: dict[str, list[str]] = {}
     for f in tree.files:
         by_dir.setdefault(posixpath.dirname(f), []).append(f)
-    seen, todo, others = {start}, [start], []
+    seen, todo, others, budget = {start}, [start], [], MAX_BYTES
     while todo:
         if len(seen) > MAX_PACKAGES:
             return None, f"it reaches more than {MAX_PACKAGES} packages; lint read that many"
         d = todo.pop()
         for rel in sorted(by_dir.get(d, ())):
             text = read_project_file(a.context_dir, rel) or ""
+            budget -= len(text)
+            if budget < 0:
+                return None, f"the source it reaches is larger than {MAX_BYTES >> 20} MiB"
             for path, number in go_imports(text):
                 if path in _CGO_STD or path.startswith("net/http/") or \
                         any(path == m or path.startswith(m + "/") for m in cgo_mods):

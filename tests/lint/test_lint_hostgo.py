@@ -138,3 +138,11 @@ def test_a_templated_goreleaser_binary_is_the_program(knowledge, tmp_path):
     release = 'project_name: exporter\nbuilds:\n  - binary: "{{ .ProjectName }}"\n    env:\n      - CGO_ENABLED=0\n'
     ctx = context(tmp_path, {".goreleaser.yaml": release, "main.go": SERVER})
     assert mi402(knowledge, ctx) == []
+
+
+def test_a_makefile_of_thousands_of_go_recipes_is_read_in_bounded_time(knowledge, tmp_path):
+    mk = "".join(f"t{i}:\n\tgo build -o bin/t{i} ./cmd/t{i}\n" for i in range(3000))
+    ctx = context(tmp_path, {"Makefile": mk, "main.go": SERVER})
+    with within(20):
+        [f] = mi402(knowledge, ctx, SCRATCH.format(src="bin/t1999"))  # make reads 4000 lines
+    assert "Makefile:4000: go build -o bin/t1999 ./cmd/t1999" in f.message
