@@ -32,8 +32,9 @@ def _shim_note(installed: set) -> str:
     if not shims:
         return ""
     return (f"; {' and '.join(shims)} {'does' if len(shims) == 1 else 'do'} not make it run: libc6-compat only "
-            "names musl's loader and libc ld-linux-x86-64.so.2 and libc.so.6, gcompat adds part of glibc's API, and "
-            "neither gives glibc-only symbols (__vfprintf_chk and the other __*_chk, __res_init) or libstdc++")
+            "links glibc's file names (ld-linux-x86-64.so.2, libc.so.6, libm.so.6, libpthread.so.0, ...) to musl, "
+            "gcompat adds part of glibc's API, and neither gives glibc-only symbols (__vfprintf_chk and the other "
+            "__*_chk, __res_init) or libstdc++")
 
 
 def host_cgo_hits(a: Analysis):
