@@ -44,6 +44,7 @@ from . import cabundle as _cabundle  # noqa: F401  registers MI411, MI416 (TLS c
 from . import zonedata as _zonedata  # noqa: F401  registers MI418 (named time zones without zone data)
 from . import checks as _checks  # noqa: F401  registers the checks
 from . import cxxchecks as _cxxchecks  # noqa: F401  registers MI491 (a Go module's C++ lint cannot confirm)
+from . import hostchecks as _hostchecks  # noqa: F401  registers MI402 (the Dockerfile's and the host's Go builds)
 from . import ldcache as _ldcache  # noqa: F401  registers MI495 (a library installed with no ldconfig after it)
 from . import loaderpath as _loaderpath  # noqa: F401  registers MI496, MI497 (a library the loader cannot find)
 from . import loads as _loads  # noqa: F401  registers MI470, MI490 (a package opens a system library)

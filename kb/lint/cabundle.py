@@ -32,8 +32,15 @@ def _tls_arrivals(a: Analysis):
     if a.context_dir and a.final.index not in done:
         from .prebuilt import go_binaries  # a COPY of the context's Go program, built outside the Dockerfile
 
+        from .hostbuild import prebuilt_tls  # its own package, walked in the whole context
+
         for art, line in go_binaries(a)[:1]:
-            yield art, line, a.tls_context(art.stage, art)
+            seen = prebuilt_tls(a, art)
+            if isinstance(seen, Unseen):  # the modules go.mod names may still tell
+                from .context import https_clients
+
+                seen = https_clients(a.context_dir, a.kb.native_packages.get("https", {})) or seen
+            yield art, line, seen
 
 
 @detector("lint", "tls-client-without-ca-bundle")

@@ -104,7 +104,6 @@ def check_musl_without_musl(a: Analysis, rule: LintRule):
         yield from _libc_hits(a, "musl")
 
 
-@detector("lint", "cgo-enabled-implicitly")
 def check_cgo_implicit(a: Analysis, rule: LintRule):
     prof = a.final.profile
     if not prof.known:

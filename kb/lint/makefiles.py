@@ -172,3 +172,31 @@ def recipes(text: str, goals: list[str], overrides: dict[str, str], cwd: str = "
     for goal in goals or ([default] if default else []):
         run(goal, 0)
     return out
+
+
+def rule_lines(text: str) -> list[tuple[str, str, str]]:
+    """(target, recipe line with the variables expanded, the line as written) of every rule of a Makefile, for a
+    reader that looks for the rule that writes a file rather than running goals."""
+    builtin = {"MAKE": "make", "CURDIR": "*", "MAKEFILE_LIST": "*"}
+    variables, rules, _default = parse(text, builtin)
+    out, done = [], set()
+    for target, (_prereqs, lines) in rules.items():
+        if id(lines) in done:  # `a b: ...` gives both targets one recipe
+            continue
+        done.add(id(lines))
+        out.extend((target, _expand(line.lstrip("@-+ "), variables), line) for line in lines)
+    return out
+
+
+def exported(text: str) -> dict[str, str]:
+    """The variables a Makefile exports to its recipes' environment (`export NAME = value`, `export NAME` after an
+    assignment, or every variable under .EXPORT_ALL_VARIABLES), expanded."""
+    variables, _rules, _default = parse(text, {"MAKE": "make", "CURDIR": "*", "MAKEFILE_LIST": "*"})
+    names: set[str] = set()
+    for raw in text.splitlines()[:MAX_LINES]:
+        words = raw.split("#", 1)[0].replace("=", " = ").split()
+        if words and words[0] == ".EXPORT_ALL_VARIABLES:":
+            names.update(variables)
+        elif len(words) > 1 and words[0] == "export":
+            names.update(w.rstrip(":?+") for w in words[1:words.index("=") if "=" in words else None])
+    return {n: _expand(variables[n], variables) for n in names if n in variables}

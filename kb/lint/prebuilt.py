@@ -10,7 +10,10 @@ github.com/knadh/otpgateway/v3 builds otpgateway), and the name of each director
 with several commands), each also with a Linux platform suffix as cross builds name them (NAME-linux-amd64,
 NAME_linux_arm64, NAME.linux-amd64; ${TARGETOS} and ${TARGETARCH} as a linux/amd64 build sets them). Anything else
 (a file with an extension, another name) is not taken for the program: a correct file that copies data or scripts
-stays quiet.
+stays quiet. A Go project without go.mod (dep's Gopkg.toml, glide.yaml, or a Makefile that runs `go build`) names its
+programs by cmd/NAME alone: the directories, and the cmd/NAME paths its Makefile names (`COMMANDS = cmd/gitbase`,
+`go build ./cmd/app`); the Makefile's `go build -o PATH` names PATH's file in either case. How the program was built
+is kb/lint/hostbuild.py's.
 """
 from __future__ import annotations
 
@@ -35,12 +38,17 @@ def module_path(context_dir: str) -> str | None:
     return None
 
 
-def program_names(context_dir: str, module: str) -> set[str]:
-    """The names `go build` gives the module's programs: its path's last non-major-version element, and cmd/NAME."""
-    parts = [p for p in module.split("/") if p]
+def _module_name(module: str | None) -> str:
+    """The last non-major-version element of a module path ("" for none)."""
+    parts = [p for p in (module or "").split("/") if p]
     while len(parts) > 1 and parts[-1][:1] == "v" and parts[-1][1:].isdecimal():
         parts.pop()
-    names = {parts[-1]} if parts else set()
+    return parts[-1] if parts else ""
+
+
+def program_names(context_dir: str, module: str) -> set[str]:
+    """The names `go build` gives the module's programs: its path's last non-major-version element, and cmd/NAME."""
+    names = {_module_name(module)} - {""}
     cmd = os.path.join(context_dir, "cmd")
     try:
         if os.path.isdir(cmd) and not os.path.islink(cmd):
@@ -72,15 +80,59 @@ def _platform_suffixed(base: str, names: set[str]) -> bool:
     return False
 
 
+#: files that make a build context without go.mod a Go project (dep, glide, govendor)
+_GO_PROJECT = ("Gopkg.toml", "Gopkg.lock", "glide.yaml", "vendor/vendor.json")
+#: directories every base image that has a file system has: `COPY prog /bin` puts prog into /bin
+_IMAGE_DIRS = {"/bin", "/sbin", "/usr/bin", "/usr/sbin", "/usr/local/bin", "/usr/local/sbin"}
+
+
+def _makefile_names(a, module: str | None) -> tuple[set[str], dict[str, str]]:
+    """(the cmd/NAME names the Makefile mentions, when it runs go or the context has go.mod; the files its go
+    commands write -> the package each builds)."""
+    from .hostbuild import go_commands, output_of
+    from .makefiles import rule_lines
+
+    text = a._makefile("", None)
+    if text is None:
+        return set(), {}
+    names = set()
+    for word in text.replace("'", " ").replace('"', " ").replace("=", " ").split():
+        head, sep, name = word.partition("cmd/")
+        if sep and head in ("", "./", "/") or head.endswith("/") and sep:
+            name = name.split("/", 1)[0]
+            if name and all(c.isalnum() or c in "-_." for c in name) and "." not in name:
+                names.add(name)
+    outputs, go = {}, False
+    for _target, line, _raw in rule_lines(text):
+        for argv, _env, cwd in go_commands(line):
+            go = True
+            out, pkg = output_of(argv, module, cwd)
+            if out and "*" not in out and "$" not in out:
+                outputs[posixpath.basename(out)] = pkg
+    return (names if go or module is not None else set()), outputs
+
+
 def go_binaries(a) -> list[tuple[BuiltFile, int]]:
     """(the program, its COPY line) for each file the final stage copies from the build context whose name is one
     of the context's Go module's programs."""
+    return [(art, line) for art, line, _src in copied_programs(a)]
+
+
+def copied_programs(a) -> list[tuple[BuiltFile, int, str]]:
+    """go_binaries, each with the source path of its COPY (bin/app-linux-amd64)."""
+    from ..evidence.errors import read_project_file
+
+    from .hostbuild import program_stem
+
     if not a.context_dir:
         return []
     module = module_path(a.context_dir)
-    if module is None:
+    mk_names, outputs = _makefile_names(a, module)
+    if module is None and not mk_names and not outputs \
+            and all(read_project_file(a.context_dir, f) is None for f in _GO_PROJECT):
         return []
-    names = program_names(a.context_dir, module)
+    names = program_names(a.context_dir, module) if module is not None else program_names(a.context_dir, "")
+    names |= mk_names | set(outputs)
     final = a.final
     out = []
     cwd = a.stages[final.stage.base_stage].cwd if final.stage.base_stage is not None else "/"
@@ -96,9 +148,15 @@ def go_binaries(a) -> list[tuple[BuiltFile, int]]:
             base = posixpath.basename(src.rstrip("/"))
             if (base in names and "." not in base or _platform_suffixed(base, names)) \
                     and not os.path.isdir(os.path.join(a.context_dir, src.lstrip("/"))):  # cmd/NAME: its source
-                into_dir = dest_raw.endswith("/") or dest_raw in (".", "./") or len(ins.args) > 2
+                into_dir = dest_raw.endswith("/") or dest_raw in (".", "./") or len(ins.args) > 2 or \
+                    (dest in _IMAGE_DIRS and final.stage.base_image_resolved != "scratch")
                 path = posixpath.join(dest, base) if into_dir else dest
+                stem = program_stem(base)
+                target = outputs.get(base) or (f"./cmd/{stem}" if stem in names - {_module_name(module)} else ".")
+                why = f"named after the Go module {module} of the build context" if stem == _module_name(module) \
+                    else f"the file the Makefile's go build writes ({target})" if base in outputs \
+                    else f"named after the command cmd/{stem} of the Go project in the build context"
                 out.append((BuiltFile(path=path, lang="go", linkage="unknown", stage=final.index, line=ins.line,
-                                      builder=CONTEXT, builder_release=None, builder_glibc=None,
-                                      why=f"named after the Go module {module} of the build context"), ins.line))
+                                      builder=CONTEXT, builder_release=None, builder_glibc=None, go_dir="",
+                                      go_target=target, why=why), ins.line, src))
     return out

@@ -1,0 +1,76 @@
+"""MI402 for the Dockerfile's own Go builds (kb/lint/checks.py) and for a Go program built on the host and copied
+prebuilt from the build context (kb/lint/prebuilt.py, kb/lint/hostbuild.py): the host's build leaves CGO_ENABLED
+to its default, cgo is on wherever a C compiler is, and a program that imports net, os/user, plugin or C then links
+the host's glibc dynamically, which the final image lacks. The host is not visible, so this is a warning that says
+what it depends on, never MI401's error.
+
+On Alpine, libc6-compat and gcompat do not make such a program safe. libc6-compat (a subpackage of aports'
+main/musl) only links the glibc loader's name (ld-linux-x86-64.so.2, and /lib64 to /lib "for go precompiled
+binaries") and libc.so.6, libm.so.6, libpthread.so.0, librt.so.1, libcrypt.so.1 and libutil.so.1 to musl's own
+library; gcompat adds "glibc-compatible APIs" to musl and a loader stub, but glibc's internals leak into a binary
+built against it (its README), so glibc-only symbols (__vfprintf_chk and the other _FORTIFY_SOURCE functions,
+__res_init) and the C++ run time a cgo dependency links (libstdc++.so.6, libgcc_s.so.1) still fail with "Error
+relocating ...: symbol not found" or "Error loading shared library" (src-d/gitbase#631).
+"""
+from __future__ import annotations
+
+from ..detectors import detector
+from ..model import LintRule
+from .checks import GLIBC_SHIMS, _describe, check_cgo_implicit
+from .results import Hit
+from .stages import Analysis
+
+
+@detector("lint", "cgo-enabled-implicitly")
+def check_cgo_defaults(a: Analysis, rule: LintRule):
+    yield from check_cgo_implicit(a, rule)
+    yield from host_cgo_hits(a)
+
+
+def _shim_note(installed: set) -> str:
+    shims = sorted(installed & GLIBC_SHIMS)
+    if not shims:
+        return ""
+    return (f"; {' and '.join(shims)} {'does' if len(shims) == 1 else 'do'} not make it run: libc6-compat only "
+            "links glibc's file names (ld-linux-x86-64.so.2, libc.so.6, libm.so.6, libpthread.so.0, ...) to musl, "
+            "gcompat adds part of glibc's API, and neither gives glibc-only symbols (__vfprintf_chk and the other "
+            "__*_chk, __res_init) or libstdc++")
+
+
+def host_cgo_hits(a: Analysis):
+    """MI402 for each Go program the final stage copies prebuilt from the build context (the first one per COPY
+    line) when the final image has no glibc and the host build the context shows (or, when it shows none, the
+    default) leaves cgo on and the program may use it."""
+    prof = a.final.profile
+    if not a.context_dir or not prof.known or prof.libc == "glibc" or "loader-glibc" in prof.provided:
+        return
+    from .hostbuild import cgo_use, host_build
+    from .prebuilt import copied_programs, module_path
+
+    module = module_path(a.context_dir)
+    done = set()
+    for art, line, src in copied_programs(a):
+        if line in done:
+            continue
+        done.add(line)
+        build = host_build(a, src, src.rstrip("/").rsplit("/", 1)[-1], module)
+        if isinstance(build, str):
+            builder = f"the build outside the Dockerfile that made it, as far as lint sees ({build})"
+        else:
+            if build.cgo is not None or build.static:
+                continue  # CGO_ENABLED=1 is no default: a dynamic link lint cannot see, not this rule's
+            builder = f"`{build.how}`, the build outside the Dockerfile that made it ({build.where})"
+        uses, evidence = cgo_use(a, art)
+        if uses is False:
+            continue
+        state = ("is built with cgo on wherever that host has a C compiler, cgo's default for native builds, "
+                 "off since Go 1.20 only when no C compiler is found")
+        if not isinstance(build, str) and build.goos == "linux":
+            state += (f"; GOOS={build.goos} is a native build on a Linux host of the same architecture, a "
+                      "cross-build with cgo off elsewhere")
+        why = (evidence + ", which links the C library when cgo is on") if uses else \
+            f"whether it imports net, os/user or C lint cannot see: {evidence}"
+        risk = "so built on a glibc host (most CI runners and developer machines) it links glibc dynamically"
+        yield Hit(line, {"what": _describe(art), "builder": builder, "why": why, "risk": risk, "state": state,
+                         "image": a.final.stage.base_image_resolved, "floating": _shim_note(prof.installed)},
+                  "host")
