@@ -82,3 +82,22 @@ def test_a_one_shot_command_exits_with_its_objects_out_of_the_collectors_reach(t
     assert done.returncode == 0 and json.loads(done.stdout)["plans"], done.stderr
     word, count, enabled = done.stderr.split()
     assert word == "frozen" and int(count) > 10_000 and enabled == "False"
+
+
+def test_lint_loads_the_checks_of_library_installs_only_for_a_dockerfile_that_installs_and_copies(tmp_path):
+    """kb.lint.ON_DEMAND: MI496/MI497 (kb/lint/loaderpath.py) and MI413 (kb/lint/pkgcross.py) are imported only when
+    a Dockerfile can need them; one that needs them still gets their findings."""
+    go = tmp_path / "go" / "Dockerfile"
+    go.parent.mkdir()
+    go.write_text("FROM golang:1.22 AS b\nRUN CGO_ENABLED=0 go build -o /app .\nFROM scratch\nCOPY --from=b /app /app\n")
+    plain = run_in_fresh_process(["lint", str(go)], tmp_path / "cache")
+    assert not {"kb.lint.loaderpath", "kb.lint.pkgcross"} & set(plain["modules"])
+    lib64 = tmp_path / "lib64" / "Dockerfile"
+    lib64.parent.mkdir()
+    lib64.write_text("FROM alpine:3.20 AS b\nRUN apk add build-base cmake\nCOPY . /src\n"
+                     "RUN cmake -S /src -B /b -DBUILD_SHARED_LIBS=ON -DCMAKE_INSTALL_LIBDIR=lib64 && "
+                     "cmake --build /b && DESTDIR=/out cmake --install /b\n"
+                     "FROM alpine:3.20\nCOPY --from=b /out/ /\nCMD [\"/usr/local/bin/app\"]\n")
+    found = run_in_fresh_process(["lint", "--context", str(lib64.parent), str(lib64)], tmp_path / "cache")
+    assert "kb.lint.loaderpath" in found["modules"]
+    assert "MI496" in found["output"], found["output"]

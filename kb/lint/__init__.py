@@ -41,14 +41,10 @@ from ..model import Knowledge
 from . import appbundles as _appbundles  # noqa: F401  registers MI420-MI423 (dotnet publish, deno/bun compile)
 from . import argscope as _argscope  # noqa: F401  registers MI480 (a variable declared only in another stage)
 from . import cabundle as _cabundle  # noqa: F401  registers MI411, MI416 (TLS calls without a CA bundle)
-from . import zonedata as _zonedata  # noqa: F401  registers MI418 (named time zones without zone data)
 from . import checks as _checks  # noqa: F401  registers the checks
-from . import cxxchecks as _cxxchecks  # noqa: F401  registers MI491 (a Go module's C++ lint cannot confirm)
 from . import hostchecks as _hostchecks  # noqa: F401  registers MI402 (the Dockerfile's and the host's Go builds)
 from . import ldcache as _ldcache  # noqa: F401  registers MI495 (a library installed with no ldconfig after it)
-from . import loaderpath as _loaderpath  # noqa: F401  registers MI496, MI497 (a library the loader cannot find)
 from . import loads as _loads  # noqa: F401  registers MI470, MI490 (a package opens a system library)
-from . import pkgcross as _pkgcross  # noqa: F401  registers MI413 (packages installed on another libc)
 from . import runtime as _runtime  # noqa: F401  registers MI440-MI442 (run-time needs the build takes away)
 from . import sonames as _sonames  # noqa: F401  registers MI450 (a library at another soname in another release)
 from .profiles import Profile, profile_for
@@ -65,10 +61,40 @@ __all__ = ["lint_paths", "lint_text", "lint_report", "Finding", "LintResult", "r
            "Profile", "profile_for"]
 
 
+def _installs_and_copies(a: Analysis) -> bool:
+    """Can MI496/MI497 fire: a stage installs something (make/cmake/ninja/meson/b2 install, apt-get install) and the
+    final stage copies from another stage?"""
+    return any(any(f.startswith("--from") for f in ins.flags) for ins in a.final.stage.instructions
+               if ins.cmd in ("COPY", "ADD")) and \
+        any("install" in run.command for info in a.stages for run in info.stage.runs)
+
+
+#: check modules imported only when the Dockerfile can need them, so that a one-file lint starts sooner (issue 9's
+#: speed): module -> (the checks it registers, whether the analysis can need them). The others register at import.
+ON_DEMAND = {
+    "loaderpath": (("library-outside-loader-path", "library-copied-by-link-name"), _installs_and_copies),  # MI496-7
+    "pkgcross": (("installed-packages-cross-libc",), lambda a: any(info.pkg_arrivals for info in a.stages)),  # MI413
+    "zonedata": (("named-zones-without-zone-data",),  # MI418: only a final image known to lack zone data
+                 lambda a: a.final.profile.known and a.final.profile.tzdata in ("no", "utc-only")),
+    "cxxchecks": (("cpp-runtime-unverified",),  # MI491: only a program that may link C++ lint cannot confirm
+                  lambda a: any(art.cxx_unseen for info in a.stages for art in info.files.values())),
+}
+
+
+def _load_needed(a: Analysis) -> None:
+    import importlib
+
+    checks = DETECTORS["lint"]
+    for module, (names, needed) in ON_DEMAND.items():
+        if not all(n in checks for n in names) and needed(a):
+            importlib.import_module(f"{__name__}.{module}")
+
+
 def lint_report(kb: Knowledge, report: "DockerfileReport", *, file: str | None = None, context_dir: str | None = None,
                 ignore: "Iterable[str]" = (), context_cache: dict | None = None) -> list[Finding]:
     """Every finding of every active lint rule for a parsed Dockerfile, ordered by line."""
     analysis = Analysis(kb, report, context_dir, context_cache)
+    _load_needed(analysis)
     checks = DETECTORS["lint"]
     ignored = {i.upper() for i in ignore} | {i.lower() for i in ignore}
     out: dict[tuple[int, str], Finding] = {}

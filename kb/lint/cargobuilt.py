@@ -5,7 +5,6 @@ reqwest) say nothing about this program."""
 from __future__ import annotations
 
 import posixpath
-import tomllib
 
 from ..evidence.errors import read_project_file
 
@@ -15,6 +14,8 @@ MAX_MEMBERS = 200  # workspace members read at most
 def reachable_crates(manifest: str | None, lock: str) -> list[str] | None:
     """The crates reachable from the package of `manifest` in `lock`; None when that cannot be told (no [package],
     not in the lock, a file that is not TOML), so that every crate of the lock counts."""
+    import tomllib  # only where a Rust program's crates are read
+
     try:
         doc, locked = tomllib.loads(manifest or ""), tomllib.loads(lock)
     except (tomllib.TOMLDecodeError, RecursionError):
@@ -107,6 +108,8 @@ def _programs(doc: dict) -> set[str]:
 
 
 def _toml(text: str | None) -> dict | None:
+    import tomllib
+
     try:
         return tomllib.loads(text) if text is not None else None
     except (tomllib.TOMLDecodeError, RecursionError):

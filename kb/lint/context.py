@@ -397,9 +397,11 @@ def tls_sources(context_dir: str, sources: list[str], natives: Mapping[str, Mapp
                                  ecosystems=("go", "rust"))
     except EvidenceError:
         return Unseen(NO_SOURCE)
-    from .cargobuilt import built_crates, of_program
+    crates = None
+    if program:  # a Rust program: only the crates it links count (kb/lint/cargobuilt.py)
+        from .cargobuilt import built_crates, of_program
 
-    crates = built_crates(context_dir, program) if program else None
+        crates = built_crates(context_dir, program)
     manifests = {o.file: o.value for o in report.find("rust.crate")}
     for key in _TLS_KEYS:
         for o in report.find(key):

@@ -26,8 +26,7 @@ the packages of its module it reaches (as kb/lint/goclients.py walks them), boun
 from __future__ import annotations
 
 import posixpath
-from typing import NamedTuple
-
+from ..records import Data, record
 from .context import Unseen
 
 SCRIPTS = ("build.sh", "scripts/build.sh", "hack/build.sh")
@@ -39,7 +38,8 @@ MAX_BYTES = 16 << 20  # source read from it
 _CGO_STD = ("C", "net", "os/user", "plugin", "net/http", "net/rpc", "net/smtp", "net/textproto", "net/mail")
 
 
-class HostBuild(NamedTuple):
+@record
+class HostBuild(Data):
     """The command that built the copied program, as the build context shows it."""
 
     where: str  # "Makefile:5: go build ." / ".goreleaser.yml"

@@ -44,12 +44,16 @@ def host_cgo_hits(a: Analysis):
     prof = a.final.profile
     if not a.context_dir or not prof.known or prof.libc == "glibc" or "loader-glibc" in prof.provided:
         return
-    from .hostbuild import cgo_use, host_build
     from .prebuilt import copied_programs, module_path
+
+    programs = copied_programs(a)
+    if not programs:
+        return
+    from .hostbuild import cgo_use, host_build
 
     module = module_path(a.context_dir)
     done = set()
-    for art, line, src in copied_programs(a):
+    for art, line, src in programs:
         if line in done:
             continue
         done.add(line)

@@ -124,8 +124,9 @@ def copied_programs(a) -> list[tuple[BuiltFile, int, str]]:
 
     from .hostbuild import program_stem
 
-    if not a.context_dir:
-        return []
+    if not a.context_dir or not any(ins.cmd in ("COPY", "ADD") and not any(f.startswith("--from") for f in ins.flags)
+                                    for ins in a.final.stage.instructions):
+        return []  # nothing comes from the build context into the final stage
     module = module_path(a.context_dir)
     mk_names, outputs = _makefile_names(a, module)
     if module is None and not mk_names and not outputs \

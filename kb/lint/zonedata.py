@@ -229,6 +229,20 @@ def _python_zoneinfo(a: Analysis) -> tuple[int, str] | None:
     return None
 
 
+def _runs_python(a: Analysis) -> bool:
+    """Whether the final image may run Python: an image (or one it is built FROM) that names Python, or a python3 it
+    installs. Only then is its copied source read for zoneinfo."""
+    index = a.final.index
+    while True:
+        info = a.stages[index]
+        if "python" in (info.stage.base_image_resolved or "").lower() or \
+                any(p.startswith(("python3", "py3-")) for p in info.profile.installed):
+            return True
+        if info.stage.base_stage is None:
+            return False
+        index = info.stage.base_stage
+
+
 @detector("lint", "named-zones-without-zone-data")
 def check_zone_data(a: Analysis, rule: LintRule):
     prof = a.final.profile
@@ -252,7 +266,7 @@ def check_zone_data(a: Analysis, rule: LintRule):
             yield Hit(line, {"what": _describe(art), "image": image, "has": has,
                              "evidence": call, "effect": _GO_EFFECT}, "go")
             return
-    if a.context_dir and (found := _python_zoneinfo(a)):
+    if a.context_dir and _runs_python(a) and (found := _python_zoneinfo(a)):
         yield Hit(found[0], {"what": "the Python program", "image": image, "has": has, "evidence": found[1],
                              "effect": _PY_EFFECT}, "python")
         return

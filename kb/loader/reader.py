@@ -199,5 +199,7 @@ def _registered(kind: str) -> list[str]:
     if kind == "check":
         from ..checks import STATIC_CHECKS  # noqa: F401 - importing the module registers the MI15x checks
     else:
-        from ..lint import checks  # noqa: F401 - importing it registers the MI4xx checks
+        from ..lint import ON_DEMAND  # importing kb.lint registers the MI4xx checks, but for those it loads on demand
+
+        return [*DETECTORS[kind], *(n for names, _needed in ON_DEMAND.values() for n in names)]
     return list(DETECTORS[kind])
