@@ -72,10 +72,9 @@ def client_calls(context_dir: str, tree, start: str, table: dict) -> str | bool:
     `start`; False when the whole walk is visible and shows none; an Unseen reason when it cannot be told."""
     from ..evidence.errors import read_project_file
     from ..evidence.textscan import go_imports
+    from .goreach import by_directory, package_dir
 
-    by_dir: dict[str, list[str]] = {}
-    for f in tree.files:
-        by_dir.setdefault(posixpath.dirname(f), []).append(f)
+    by_dir = by_directory(tree.files)
     others: dict[str, None] = {}  # imports of other modules' packages, which lint does not follow
     seen, todo, budget = {start}, [start], MAX_BYTES
     url = ""  # a quoted https:// URL is evidence only when no call is: a server's help text may name one
@@ -99,9 +98,7 @@ def client_calls(context_dir: str, tree, start: str, table: dict) -> str | bool:
                 return f"{rel}:{hit[0]} {hit[1]}"
             url = url or (f"{rel}:{hit[0]} {hit[1]}" if hit else "")
             for path, _line in imports:
-                if path == tree.module or path.startswith(tree.module + "/"):
-                    sub = posixpath.normpath(posixpath.join(tree.root, path[len(tree.module):].lstrip("/")))
-                    sub = "" if sub == "." else sub
+                if (sub := package_dir(tree, path)) is not None:
                     if sub not in seen:
                         seen.add(sub)
                         todo.append(sub)

@@ -53,6 +53,24 @@ def target_dir(tree: GoTree, target: str, build_dir: str) -> str | None:
     return "" if rel == "." else rel
 
 
+def package_dir(tree: GoTree, path: str) -> str | None:
+    """The context directory of import `path` when it is a package of the tree's module ("" for the directory of
+    go.mod), else None: the standard library's or another module's. The walks of goclients.py, hostbuild.py and
+    zonedata.py follow the module's own packages through it."""
+    if not (path == tree.module or path.startswith(tree.module + "/")):
+        return None
+    sub = posixpath.normpath(posixpath.join(tree.root, path[len(tree.module):].lstrip("/")))
+    return "" if sub == "." else sub
+
+
+def by_directory(files) -> dict[str, list[str]]:
+    """The files of each package directory."""
+    out: dict[str, list[str]] = {}
+    for f in files:
+        out.setdefault(posixpath.dirname(f), []).append(f)
+    return out
+
+
 def cgo_imports_reached(context_dir: str, tree: GoTree, start: str, modules: tuple[str, ...], *, cgo: bool = False,
                         exact: frozenset = frozenset()) -> tuple[str, ...] | None:
     """The imports of cgo-only `modules` in the packages reachable from directory `start`, each as
@@ -62,9 +80,7 @@ def cgo_imports_reached(context_dir: str, tree: GoTree, start: str, modules: tup
     from ..evidence.errors import read_project_file
     from ..evidence.textscan import go_imports
 
-    by_dir: dict[str, list[str]] = {}
-    for f in tree.files:
-        by_dir.setdefault(posixpath.dirname(f), []).append(f)
+    by_dir = by_directory(tree.files)
     found: list[str] = []
     others = False  # a reached file imports another module's package, which may import a cgo-only one in turn
     seen = {start}
@@ -86,11 +102,10 @@ def cgo_imports_reached(context_dir: str, tree: GoTree, start: str, modules: tup
                 for mod in modules:
                     if path == mod or path.startswith(mod + "/") and mod not in exact:
                         found.append(f"{mod} ({rel}:{line})")
-                if not (path == tree.module or path.startswith(tree.module + "/")):
+                sub = package_dir(tree, path)
+                if sub is None:
                     others = others or "." in path.split("/", 1)[0]  # the standard library's paths have no dot
                     continue
-                sub = posixpath.normpath(posixpath.join(tree.root, path[len(tree.module):].lstrip("/")))
-                sub = "" if sub == "." else sub
                 if sub not in seen:
                     seen.add(sub)
                     todo.append(sub)

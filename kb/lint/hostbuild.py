@@ -296,6 +296,7 @@ def cgo_use(a, art) -> tuple[bool | None, str]:
     lint cannot tell)."""
     from ..evidence.errors import read_project_file
     from ..evidence.textscan import go_imports
+    from .goreach import by_directory, package_dir
 
     start = program_dir(a, art)
     tree = context_tree(a)
@@ -303,9 +304,7 @@ def cgo_use(a, art) -> tuple[bool | None, str]:
         return None, ("the build context has no single go.mod for lint to follow its imports from" if tree is None
                       else f"lint cannot find the package of the module {tree.module} it was built from")
     cgo_mods = tuple(a.kb.native_packages.get("go", {}))
-    by_dir: dict[str, list[str]] = {}
-    for f in tree.files:
-        by_dir.setdefault(posixpath.dirname(f), []).append(f)
+    by_dir = by_directory(tree.files)
     seen, todo, others, budget = {start}, [start], [], MAX_BYTES
     while todo:
         if len(seen) > MAX_PACKAGES:
@@ -320,9 +319,7 @@ def cgo_use(a, art) -> tuple[bool | None, str]:
                 if path in _CGO_STD or path.startswith("net/http/") or \
                         any(path == m or path.startswith(m + "/") for m in cgo_mods):
                     return True, f"{rel}:{number} imports {path}"
-                if path == tree.module or path.startswith(tree.module + "/"):
-                    sub = posixpath.normpath(posixpath.join(tree.root, path[len(tree.module):].lstrip("/")))
-                    sub = "" if sub == "." else sub
+                if (sub := package_dir(tree, path)) is not None:
                     if sub not in seen:
                         seen.add(sub)
                         todo.append(sub)

@@ -102,6 +102,7 @@ def _walk(context_dir: str, tree, start: str) -> tuple[str | None, bool]:
     evidence says lint could not follow the imports to them."""
     from ..evidence.errors import read_project_file
     from ..evidence.textscan import go_imports
+    from .goreach import package_dir
 
     by_dir: dict[str, list[str]] = {}
     for f in tree.files:
@@ -122,9 +123,7 @@ def _walk(context_dir: str, tree, start: str) -> tuple[str | None, bool]:
             for path, _line in go_imports(text):
                 if path == "time/tzdata":
                     embeds = True
-                elif path == tree.module or path.startswith(tree.module + "/"):
-                    sub = posixpath.normpath(posixpath.join(tree.root, path[len(tree.module):].lstrip("/")))
-                    sub = "" if sub == "." else sub
+                elif (sub := package_dir(tree, path)) is not None:
                     if sub not in seen:
                         seen.add(sub)
                         todo.append(sub)

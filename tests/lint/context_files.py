@@ -12,3 +12,15 @@ def lint_with_files(knowledge, text, files=None, tmp_path=None, ignore=()):
             (tmp_path / name).write_text(content)
         context = str(tmp_path)
     return lint_text(knowledge, text, context_dir=context, ignore=ignore)
+
+
+def findings_of(knowledge, text: str, rule: str, context: str | None = None) -> list:
+    """The findings of rule `rule` for `text`, with `context` (a directory) as the build context."""
+    return [f for f in lint_text(knowledge, text, context_dir=context) if f.rule == rule]
+
+
+def write_context(tmp_path, files: dict) -> str:
+    """`files` (name -> content) written into `tmp_path`; the directory, to pass as the build context."""
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+    return str(tmp_path)

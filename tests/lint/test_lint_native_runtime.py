@@ -10,26 +10,15 @@ import json
 
 import pytest
 
-import kb
-from kb.evidence.dockerfile_parse import parse_dockerfile_text
-from kb.lint import lint_report
 from kb.lint.context import node_locked
-
-
-@pytest.fixture(scope="module")
-def knowledge():
-    return kb.load().knowledge
+from tests.lint.context_files import findings_of, write_context
 
 
 def findings(knowledge, text: str, rule: str, context: str | None = None) -> list:
-    report = lint_report(knowledge, parse_dockerfile_text(text, "Dockerfile"), context_dir=context)
-    return [f for f in report if f.rule == rule]
+    return findings_of(knowledge, text, rule, context)
 
 
-def context(tmp_path, files: dict) -> str:
-    for name, text in files.items():
-        (tmp_path / name).write_text(text)
-    return str(tmp_path)
+context = write_context
 
 
 # ---- lockfiles: yarn v1, yarn berry, pnpm -------------------------------------------------------------------------
