@@ -62,10 +62,10 @@ __all__ = ["lint_paths", "lint_text", "lint_report", "Finding", "LintResult", "r
 
 
 def _installs_and_copies(a: Analysis) -> bool:
-    """Can MI496/MI497 fire: a stage installs something (make/cmake/ninja/meson/b2 install, apt-get install) and the
-    final stage copies from another stage?"""
-    return any(any(f.startswith("--from") for f in ins.flags) for ins in a.final.stage.instructions
-               if ins.cmd in ("COPY", "ADD")) and \
+    """Can MI496/MI497 fire: a stage installs something (make/cmake/ninja/meson/b2 install, apt-get install) and a
+    stage copies from another one (the final stage or one it is built FROM)?"""
+    return any(any(f.startswith("--from") for f in ins.flags) for info in a.stages
+               for ins in info.stage.instructions if ins.cmd in ("COPY", "ADD")) and \
         any("install" in run.command for info in a.stages for run in info.stage.runs)
 
 
