@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import fnmatch
 
+from .linkevidence import cmake_calls
 from .profiles import lib_stem
 
 # `Analysis` and `StageInfo` in annotations are kb.lint.stages' classes: named, never imported
@@ -38,27 +39,13 @@ _STATIC = ("boost_use_static_libs on", "boost_use_static_libs true", "boost_use_
            "boost_use_static_libs yes")
 
 
-def _calls(text: str, lower: str, name: str):
-    """The words of every call `name(...)` of the text (a word boundary before the name)."""
-    start = lower.find(name)
-    while start >= 0:
-        open_ = start + len(name)
-        end = lower.find(")", open_)
-        if end < 0:
-            return
-        body = text[open_:end].lstrip(" \t")
-        if body.startswith("(") and (start == 0 or not (lower[start - 1].isalnum() or lower[start - 1] == "_")):
-            yield [w for w in body[1:].split() if not w.startswith("#")]
-        start = lower.find(name, end)
-
-
 def components(text: str) -> dict[str, str] | None:
     """The compiled Boost components (name -> what names it) the CMakeLists.txt text links; None when it neither
     finds Boost nor names a Boost:: target (what it links of Boost is not visible)."""
     lower = text.lower()
     variables: dict[str, list[str]] = {}
     for call in ("set", "list"):
-        for words in _calls(text, lower, call):
+        for words in cmake_calls(text, lower, call):
             if call == "list":
                 words = words[1:] if words[:1] == ["APPEND"] else []
             if words:  # a component list is short: at most MAX_LIST words are kept of a variable
@@ -66,7 +53,7 @@ def components(text: str) -> dict[str, str] | None:
                 kept.extend(words[1:MAX_LIST + 1 - len(kept)])
     out: dict[str, str] = {}
     seen = "Boost::" in text
-    for words in _calls(text, lower, "find_package"):
+    for words in cmake_calls(text, lower, "find_package"):
         if words[:1] != ["Boost"]:
             continue
         seen = True

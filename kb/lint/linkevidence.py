@@ -30,25 +30,31 @@ def _stem(name: str) -> str:
     return lib_stem(name if name.lower().startswith("lib") else "lib" + name)
 
 
+def cmake_calls(text: str, lower: str, name: str):
+    """The words of every call `name(...)` of a CMakeLists.txt (`lower` is its lowercase text; a word boundary before
+    the name; comment words left out). Read by cmake_names here and by kb/lint/boostlibs.py."""
+    start = lower.find(name)
+    while start >= 0:
+        open_ = start + len(name)
+        end = lower.find(")", open_)
+        if end < 0:
+            return
+        body = text[open_:end].lstrip(" \t")
+        if body.startswith("(") and (start == 0 or not (lower[start - 1].isalnum() or lower[start - 1] == "_")):
+            yield [w for w in body[1:].split() if not w.startswith("#")]
+        start = lower.find(name, end)
+
+
 def cmake_names(text: str) -> dict[str, str]:
     """Every module a CMakeLists.txt asks for (the name as written -> the call, shortened)."""
     lower = text.lower()
     out: dict[str, str] = {}
     for call in _CALLS:
-        start = lower.find(call)
-        while start >= 0:
-            open_ = start + len(call)
-            end = lower.find(")", open_)
-            if end < 0:
-                break
-            body = text[open_:end].lstrip(" \t")
-            if body.startswith("(") and (start == 0 or not (lower[start - 1].isalnum() or lower[start - 1] == "_")):
-                words = body[1:].split()
-                names = words[:1] if call == "find_package" else [w for w in words[1:] if w.upper() not in _PKG_OPTIONS]
-                for name in names:
-                    if name[:1].isalpha():
-                        out.setdefault(name, f"{call}({' '.join(words[:2 if call == 'find_package' else 3])})")
-            start = lower.find(call, end)
+        for words in cmake_calls(text, lower, call):
+            names = words[:1] if call == "find_package" else [w for w in words[1:] if w.upper() not in _PKG_OPTIONS]
+            for name in names:
+                if name[:1].isalpha():
+                    out.setdefault(name, f"{call}({' '.join(words[:2 if call == 'find_package' else 3])})")
     return out
 
 
