@@ -284,8 +284,19 @@ def check_native_alpine(a: Analysis, rule: LintRule):
                 elif cxx and no_cxx_compiler_at(info, line):
                     tools = (f"gcc is installed but no C++ compiler (g++, or build-base), and {', '.join(cxx)} "
                              f"compile{'s' if len(cxx) == 1 else ''} C++ code, so the build fails")
-                else:
-                    tools = "build tools are installed, so they compile from source"
+                else:  # they compile against musl and run; only a download named without its libc does not
+                    from .prebuiltdownload import builds_from_source, downloads_glibc_build
+
+                    fetched = [n for n in dict.fromkeys((*names, *locked)) if n in table
+                               and downloads_glibc_build(table[n], versions.get(n, ""))
+                               and not builds_from_source(info, line, n)]
+                    if not fetched:
+                        continue
+                    hits = [h for h in hits if h.split(" ", 1)[0] in fetched]
+                    s = "s" if len(fetched) == 1 else ""
+                    tools = (f"{', '.join(fetched)} download{s} a prebuilt binary named without its libc (on musl, "
+                             f"the glibc build) and compile{s} nothing although build tools are here: expect \"Error relocating ...: symbol not found\" at require() "
+                             "(npm rebuild NAME --build-from-source compiles it for musl)")
                 yield Hit(line, {"packages": ", ".join(hits), "tool": tool, "image": info.stage.base_image_resolved,
                                  "compile": tools}, "pip" if tool in PY_TOOLS else "npm")
 

@@ -249,7 +249,7 @@ class CatalogueSections(Reader):
                 keys = ("name", "libs", "note", "dev", "runtime", "apt", "apk", "find") if eco == "system" else \
                     ("name", "note", "packages", "without_tags") if eco == "go_cxx" else \
                     ("name", "libs", "note", "tls", "system_libs", "until", "needs_package", "prebuilt_musl", "static_with",
-                     "loads", "cxx", "skip_env", "images_with", "opened_by", "glibc_prebuild", "musl_builds",
+                     "loads", "cxx", "skip_env", "images_with", "opened_by", "glibc_prebuild", "musl_builds", "glibc_download",
                      "musl_python", "found_with", "system_env", "static_env", "linked_through")
                 if not self.keys_ok(entry, name or eco, keys, ("name",)):
                     continue
@@ -275,6 +275,10 @@ class CatalogueSections(Reader):
                             known[name]["musl_builds"] = self._shaped(entry, "musl_builds", name,
                                                                       r"\d+(\.\d+)* (\d+(\.\d+)*|-)",
                                                                       "'FROM UNTIL' (versions; UNTIL - for today)")
+                        if "glibc_download" in entry:  # MI408: versions that download a build named without libc
+                            known[name]["glibc_download"] = self._shaped(entry, "glibc_download", name,
+                                                                         r"\d+(\.\d+)* (\d+(\.\d+)*|-)",
+                                                                         "'FROM UNTIL' (versions; UNTIL - for today)")
                         if "musl_python" in entry:  # MI408: the oldest Python whose newest release of it has them
                             known[name]["musl_python"] = self.text(entry, "musl_python", name)
                             if not re.fullmatch(r"3\.\d+", known[name]["musl_python"]):

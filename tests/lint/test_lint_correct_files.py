@@ -1,0 +1,71 @@
+"""Warnings that were false on correct real-world files (issue 9: 32 of 151 correct files of the corpus got one),
+each fixed as a rule about its mechanism. Every test is a small Dockerfile of our own, not a corpus file, and checks
+both sides: the file the warning was false for, and the one it is still true for."""
+from __future__ import annotations
+
+import pytest
+
+from kb.lint.prebuiltdownload import downloads_glibc_build
+
+from tests.bounded import within
+from tests.lint.context_files import findings_of, write_context
+
+# ---- MI408: with build tools there, addons and sdists compile against musl ---------------------------------------
+
+NODE = ("FROM node:8-alpine\nRUN apk add --no-cache python make g++\nWORKDIR /app\n{env}"
+        "RUN npm install {pkg} express{after}\nCMD [\"node\", \"server.js\"]\n")
+
+
+def _node(knowledge, pkg: str, after: str = "", env: str = "") -> list:
+    return findings_of(knowledge, NODE.format(pkg=pkg, after=after, env=env), "MI408")
+
+
+def test_an_addon_that_downloads_a_build_named_without_its_libc_still_gets_the_glibc_one(knowledge):
+    [f] = _node(knowledge, "bcrypt@1.0.3")
+    assert (f.line, f.severity) == (4, "warning")
+    assert f.message == ("npm installs bcrypt on node:8-alpine (musl): bcrypt downloads a prebuilt binary named "
+                         "without its libc (on musl, the glibc build) and compiles nothing although build tools are "
+                         "here: expect \"Error relocating ...: symbol not found\" at require() (npm rebuild NAME "
+                         "--build-from-source compiles it for musl)")
+
+
+@pytest.mark.parametrize("pkg, after, env", [
+    ("bcrypt@1.0.3", " && npm rebuild bcrypt --build-from-source", ""),
+    ("bcrypt@1.0.3", " && npm rebuild --build-from-source", ""),
+    ("bcrypt@1.0.3 --build-from-source", "", ""),
+    ("bcrypt@1.0.3", "", "ENV npm_config_build_from_source=true\n"),
+    ("bcrypt@2.0.0", "", ""),        # the download is named with {libc}: the musl one 404s and it compiles
+    ("sqlite3@5.1.6", "", ""),
+])
+def test_an_addon_compiled_here_is_not_reported(knowledge, pkg, after, env):
+    assert _node(knowledge, pkg, after, env) == []
+
+
+def test_rebuilding_another_addon_from_source_does_not_cover_this_one(knowledge):
+    [f] = _node(knowledge, "bcrypt@1.0.3", " && npm rebuild node-sass --build-from-source")
+    assert "bcrypt downloads a prebuilt binary named without its libc" in f.message
+
+
+def test_without_build_tools_the_warning_stays(knowledge):
+    text = NODE.format(pkg="sqlite3@4.2.0", after="", env="").replace("RUN apk add --no-cache python make g++\n", "")
+    [f] = findings_of(knowledge, text, "MI408")
+    assert f.message.endswith("there is no compiler in this stage, so the build fails for any without one")
+
+
+def test_pip_with_build_tools_compiles_the_sdist_for_musl(knowledge):
+    text = ("FROM python:3.12-alpine\nRUN apk add --no-cache build-base mariadb-dev postgresql-dev\n"
+            "RUN pip install --no-cache-dir mysqlclient psycopg2\nCMD [\"python\", \"-m\", \"app\"]\n")
+    assert findings_of(knowledge, text, "MI408") == []
+
+
+def test_glibc_download_spans():
+    entry = {"glibc_download": ["1.0.0 2.0.0"]}
+    assert [downloads_glibc_build(entry, v) for v in ("0.8.7", "1.0.0", "1.0.3", "2.0.0", "", "?1.0.2")] == \
+        [False, True, True, False, False, True]
+
+
+def test_the_build_from_source_scan_is_linear_on_hostile_text(knowledge):
+    many = "npm rebuild x --build-from-source=no && \\\n" * 5_000
+    text = NODE.format(pkg="bcrypt@1.0.3", env="", after=" && " + many + "true")
+    with within():
+        assert len(findings_of(knowledge, text, "MI408")) == 1
