@@ -6,6 +6,8 @@ Cargo.toml, kb/lint/context.py).
 """
 from __future__ import annotations
 
+import posixpath
+
 from ..detectors import detector
 from ..model import LintRule
 from .checks import _describe, _final_arrivals
@@ -28,7 +30,13 @@ def _tls_arrivals(a: Analysis):
         if art.lang not in ("go", "rust") or art.stage in done:
             continue
         done.add(art.stage)
-        yield art, line, a.tls_context(art.stage, art)
+        seen = a.tls_context(art.stage, art)
+        if art.lang == "rust" and (seen or isinstance(seen, Unseen)):
+            from .rustroots import embedded_roots_only  # rustls with webpki-roots carries its own roots
+
+            if embedded_roots_only(a.context_dir, posixpath.basename(art.path), a.kb.native_packages):
+                continue
+        yield art, line, seen
     if a.context_dir and a.final.index not in done:
         from .prebuilt import go_binaries  # a COPY of the context's Go program, built outside the Dockerfile
 

@@ -250,7 +250,7 @@ class CatalogueSections(Reader):
                     ("name", "note", "packages", "without_tags") if eco == "go_cxx" else \
                     ("name", "libs", "note", "tls", "system_libs", "until", "needs_package", "prebuilt_musl", "static_with",
                      "loads", "cxx", "skip_env", "images_with", "opened_by", "glibc_prebuild", "musl_builds", "glibc_download",
-                     "musl_python", "found_with", "system_env", "static_env", "linked_through")
+                     "musl_python", "found_with", "system_env", "static_env", "linked_through", "roots")
                 if not self.keys_ok(entry, name or eco, keys, ("name",)):
                     continue
                 normal = re.sub(r"[-_.]+", "-", name).lower() if eco == "python" else \
@@ -303,6 +303,11 @@ class CatalogueSections(Reader):
                         for key in ("found_with", "static_env"):  # -dev packages it finds; variables for static
                             if key in entry:
                                 known[name][key] = self.strings(entry, key, name)
+                        if "roots" in entry:  # MI411: where its TLS takes CA roots from (embedded or the system's)
+                            known[name]["roots"] = self.text(entry, "roots", name)
+                            if known[name]["roots"] not in ("embedded", "system"):
+                                self.problem(entry.key_lines.get("roots", entry.line), name,
+                                             "roots: write embedded or system")
                         if "system_env" in entry:  # "VARIABLE LIBRARY": set, it links that system library
                             known[name]["system_env"] = self._shaped(entry, "system_env", name,
                                                                      r"[A-Z][A-Z0-9_]* lib[a-z0-9+_.-]+( [A-Z][A-Z0-9_]*)?",

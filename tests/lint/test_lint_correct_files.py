@@ -69,3 +69,49 @@ def test_the_build_from_source_scan_is_linear_on_hostile_text(knowledge):
     text = NODE.format(pkg="bcrypt@1.0.3", env="", after=" && " + many + "true")
     with within():
         assert len(findings_of(knowledge, text, "MI408")) == 1
+
+
+# ---- MI411: rustls with webpki-roots carries its own CA roots -----------------------------------------------------
+
+RUST = ("FROM rust:1.85-bookworm AS build\nWORKDIR /src\nCOPY . .\nRUN cargo build --release\n"
+        "FROM debian:bookworm-slim\nCOPY --from=build /src/target/release/app /usr/local/bin/app\nCMD [\"app\"]\n")
+
+
+def _lock(*packages: tuple[str, list[str]]) -> str:
+    return "version = 3\n" + "".join(f'\n[[package]]\nname = "{name}"\nversion = "1.0.0"\ndependencies = '
+                                     f'[{", ".join(repr(d).replace(chr(39), chr(34)) for d in deps)}]\n'
+                                     for name, deps in packages)
+
+
+APP = '[package]\nname = "app"\nversion = "0.1.0"\n\n[dependencies]\nureq = "2"\n'
+
+
+def test_a_rust_client_with_embedded_roots_needs_no_ca_bundle(knowledge, tmp_path):
+    lock = _lock(("app", ["ureq"]), ("ureq", ["rustls", "webpki-roots"]), ("rustls", []), ("webpki-roots", []))
+    ctx = write_context(tmp_path, {"Cargo.toml": APP, "Cargo.lock": lock})
+    assert findings_of(knowledge, RUST, "MI411", ctx) == findings_of(knowledge, RUST, "MI416", ctx) == []
+
+
+def test_a_rust_client_that_reads_the_system_roots_still_needs_one(knowledge, tmp_path):
+    lock = _lock(("app", ["ureq"]), ("ureq", ["rustls", "rustls-native-certs", "webpki-roots"]), ("rustls", []),
+                 ("rustls-native-certs", []), ("webpki-roots", []))
+    ctx = write_context(tmp_path, {"Cargo.toml": APP, "Cargo.lock": lock})
+    [f] = findings_of(knowledge, RUST, "MI411", ctx)
+    assert (f.line, f.message) == (6, "debian:bookworm-slim has no CA bundle, and the Rust program "
+                                      "/usr/local/bin/app makes TLS calls (Cargo.lock: rustls): they fail with "
+                                      "'x509: certificate signed by unknown authority'")
+
+
+def test_only_the_crates_the_program_reaches_decide_its_roots(knowledge, tmp_path):
+    """A workspace: the program's ureq embeds its roots; another member's reqwest with native-tls is not linked."""
+    (tmp_path / "app").mkdir()
+    (tmp_path / "tool").mkdir()
+    lock = _lock(("app", ["ureq"]), ("tool", ["reqwest"]), ("ureq", ["rustls", "webpki-roots"]), ("rustls", []),
+                 ("webpki-roots", []), ("reqwest", ["native-tls"]), ("native-tls", []))
+    ctx = write_context(tmp_path, {"Cargo.toml": '[workspace]\nmembers = ["app", "tool"]\n', "Cargo.lock": lock,
+                                   "app/Cargo.toml": APP,
+                                   "tool/Cargo.toml": APP.replace('"app"', '"tool"').replace("ureq", "reqwest")})
+    assert findings_of(knowledge, RUST, "MI411", ctx) == []
+    tool = RUST.replace("release/app", "release/tool").replace("bin/app", "bin/tool").replace('["app"]', '["tool"]')
+    [f] = findings_of(knowledge, tool, "MI411", ctx)
+    assert "the Rust program /usr/local/bin/tool makes TLS calls" in f.message
