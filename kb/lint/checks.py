@@ -11,6 +11,7 @@ from ..versions import parse_version
 from .builds import BuiltFile
 from .context import cargo_dependencies, cargo_lock
 from .cxxlink import have_cxx_runtime
+from .floating import moves_apart
 from .libinstall import first_name, install_hint
 from .libraries import Libraries, missing_libraries
 from .profiles import PY_TOOLS, Profile, digest_only
@@ -432,8 +433,8 @@ def check_floating_release(a: Analysis, rule: LintRule):
         return
     for art, line in _final_arrivals(a):
         bprof = a.stages[art.stage].profile
-        if art.linkage != "glibc" or not art.builder_glibc or not (bprof.floating or prof.floating):
-            continue
+        if art.linkage != "glibc" or not art.builder_glibc or not moves_apart(a, art.stage, bprof, prof):
+            continue  # kb/lint/floating.py: a pinned builder, or one reference in both stages
         if parse_version(art.builder_glibc) > parse_version(prof.glibc):
             continue  # MI404
         yield Hit(line, {"what": _describe(art), "builder": art.builder, "image": a.final.stage.base_image_resolved,

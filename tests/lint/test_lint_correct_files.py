@@ -115,3 +115,35 @@ def test_only_the_crates_the_program_reaches_decide_its_roots(knowledge, tmp_pat
     tool = RUST.replace("release/app", "release/tool").replace("bin/app", "bin/tool").replace('["app"]', '["tool"]')
     [f] = findings_of(knowledge, tool, "MI411", ctx)
     assert "the Rust program /usr/local/bin/tool makes TLS calls" in f.message
+
+
+# ---- MI415: only a floating builder can move past the final image ------------------------------------------------
+
+C = ("FROM {build} AS build\nRUN apt-get update && apt-get install -y gcc libc6-dev\nCOPY app.c .\n"
+     "RUN gcc -O2 -o /app app.c\nFROM {final}\nCOPY --from=build /app /app\nENTRYPOINT [\"/app\"]\n")
+
+
+@pytest.mark.parametrize("build, final", [
+    ("debian", "debian"),                              # one reference: one pull
+    ("debian:latest", "debian"),
+    ("debian:bookworm", "gcr.io/distroless/base"),     # a pinned builder, an image that only moves forward
+    ("rust:1.89-slim", "debian:trixie-slim"),          # superseded before the next move: no longer rebuilt
+])
+def test_no_floating_warning_where_the_stages_cannot_move_apart(knowledge, build, final):
+    assert findings_of(knowledge, C.format(build=build, final=final), "MI415") == []
+
+
+def test_a_floating_builder_still_gets_the_warning(knowledge):
+    [f] = findings_of(knowledge, C.format(build="debian", final="debian:trixie-slim"), "MI415")
+    assert (f.line, f.severity) == (6, "warning")
+    assert f.message.startswith("the C program /app is linked against glibc on debian (debian13 today) and runs on "
+                                "debian:trixie-slim (debian13 today), but debian: debian:latest and debian:stable "
+                                "follow the newest Debian")
+
+
+def test_the_same_arg_in_both_stages_is_one_reference(knowledge):
+    text = "ARG V=latest\n" + C.format(build="debian:${V}", final="debian:${V}").replace(
+        "FROM debian:${V}\nCOPY", "ARG V\nFROM debian:${V}\nCOPY")
+    assert findings_of(knowledge, text, "MI415") == []
+    other = text.replace("FROM debian:${V}\nCOPY", "FROM debian:trixie-slim\nCOPY")
+    assert [f.rule for f in findings_of(knowledge, other, "MI415")] == ["MI415"]
