@@ -147,3 +147,37 @@ def test_the_same_arg_in_both_stages_is_one_reference(knowledge):
     assert findings_of(knowledge, text, "MI415") == []
     other = text.replace("FROM debian:${V}\nCOPY", "FROM debian:trixie-slim\nCOPY")
     assert [f.rule for f in findings_of(knowledge, other, "MI415")] == ["MI415"]
+
+
+# ---- MI402: a Makefile's `define` macro, run by $(call) -----------------------------------------------------------
+
+MACRO = ("NAME := exporter\n\ndefine build\n\t@echo building\n\tGOOS=$(1) GOARCH=$(2) {env}go build -o "
+         "./build/$(NAME).$(1)-$(2) ./cmd/$(NAME)\nendef\n\nbuild-linux-amd64:\n\t$(call build,linux,amd64)\n")
+SERVER = 'package main\n\nimport "net/http"\n\nfunc main() { http.ListenAndServe(":8080", nil) }\n'
+PREBUILT = "FROM scratch\nCOPY build/exporter.linux-amd64 /app\nENTRYPOINT [\"/app\"]\n"
+
+
+def _macro_context(tmp_path, env: str) -> str:
+    (tmp_path / "cmd" / "exporter").mkdir(parents=True)
+    return write_context(tmp_path, {"go.mod": "module example.test/exporter\n\ngo 1.21\n",
+                                    "Makefile": MACRO.format(env=env), "cmd/exporter/main.go": SERVER})
+
+
+def test_cgo_off_in_a_make_macro_is_read(knowledge, tmp_path):
+    assert findings_of(knowledge, PREBUILT, "MI402", _macro_context(tmp_path, "CGO_ENABLED=0 ")) == []
+
+
+def test_a_make_macro_that_leaves_cgo_on_is_still_reported(knowledge, tmp_path):
+    [f] = findings_of(knowledge, PREBUILT, "MI402", _macro_context(tmp_path, ""))
+    assert (f.line, f.severity) == (2, "warning")
+    assert "go build -o ./build/exporter.linux-amd64 ./cmd/exporter" in f.message
+
+
+def test_make_macros_are_read_linearly():
+    from kb.lint.makefiles import recipes
+
+    hostile = "define m\n" + "\t$(call m,$(1),$(2))\n" * 2000 + "endef\nall:\n\t$(call m,a,b)\n" + "define x\n" * 3000
+    wide = "define m\n" + "\techo " + "x" * 4000 + "\n" + "endef\nall:\n" + "\t$(call m)\n" * 3900
+    with within():
+        assert len(recipes(hostile, ["all"], {})) < 200_000
+        assert sum(map(len, recipes(wide, ["all"], {}))) < 1 << 19  # the $(call) budget is the Makefile's
