@@ -181,3 +181,26 @@ def test_make_macros_are_read_linearly():
     with within():
         assert len(recipes(hostile, ["all"], {})) < 200_000
         assert sum(map(len, recipes(wide, ["all"], {}))) < 1 << 19  # the $(call) budget is the Makefile's
+
+
+# ---- MI440: a package installed by name keeps the libraries it depends on -----------------------------------------
+
+PURGE = ("FROM debian:buster-slim\nCOPY . /src\nRUN apt-get update && apt-get install -y {keep} gcc make "
+         "libtesseract-dev libleptonica-dev libxml2-dev libxmlsec1-dev libldap2-dev libsasl2-dev libacl1-dev \\\n"
+         " && make -C /src install \\\n && apt-get purge -y --auto-remove gcc make libtesseract-dev "
+         "libleptonica-dev libxml2-dev libxmlsec1-dev libldap2-dev libsasl2-dev libacl1-dev\n"
+         "CMD [\"/usr/local/bin/app\"]\n")
+
+
+def test_packages_installed_by_name_keep_what_they_depend_on(knowledge):
+    keep = "tesseract-ocr libxmlsec1-openssl curl"
+    assert findings_of(knowledge, PURGE.format(keep=keep), "MI440") == []
+
+
+def test_without_them_the_deleted_libraries_are_named(knowledge):
+    [f] = findings_of(knowledge, PURGE.format(keep="nginx"), "MI440")
+    assert (f.line, f.severity) == (3, "warning")
+    assert f.message.startswith("libldap (libldap2-dev), libleptonica (libleptonica-dev), libsasl (libsasl2-dev), "
+                                "libtesseract (libtesseract-dev), libxml (libxml2-dev), libxmlsec (libxmlsec1-dev): "
+                                "deleted with --auto-remove")
+    assert "libacl" not in f.message  # coreutils, in every Debian image, depends on libacl1
