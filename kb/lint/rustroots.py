@@ -14,10 +14,11 @@ from ..evidence.errors import read_project_file
 MAX_LOCK_PACKAGES = 20_000  # a Cargo.lock's packages read at most
 
 
-def embedded_roots_only(context_dir: str | None, program: str,
-                        natives: Mapping[str, Mapping[str, dict]]) -> str | None:
+def embedded_roots_only(context_dir: str | None, program: str, natives: Mapping[str, Mapping[str, dict]],
+                        optional: bool = True) -> str | None:
     """'rustls with webpki-roots (...)' when the crates `program` links take CA roots only from an embedded copy;
-    None when one reads the system's, none says, or there is no Cargo.lock to tell."""
+    None when one reads the system's, none says, or there is no Cargo.lock to tell. `optional` False: the cargo
+    build turns on no features, so optional dependencies only the package's default features enable count."""
     if not context_dir:
         return None
     lock = read_project_file(context_dir, "Cargo.lock")
@@ -34,7 +35,7 @@ def embedded_roots_only(context_dir: str | None, program: str,
     crates = {e["name"] for e in entries[:MAX_LOCK_PACKAGES] if isinstance(e, dict) and isinstance(e.get("name"), str)}
     from .cargobuilt import built_crates
 
-    reached = built_crates(context_dir, program)
+    reached = built_crates(context_dir, program, optional)
     if reached is not None:
         crates &= reached
     table = natives.get("rust", {})
@@ -44,3 +45,9 @@ def embedded_roots_only(context_dir: str | None, program: str,
         return None
     stack = "rustls" if "rustls" in crates else "its TLS"
     return f"{stack} with {', '.join(embedded)} ({table[embedded[0]].get('note') or 'embedded roots'})"
+
+
+def names_features(runs: list[str]) -> bool:
+    """Does a cargo command of these RUN texts turn features on (--features, -F, --all-features)?"""
+    return any(w in ("-F", "--features", "--all-features") or w.startswith(("--features=", "-F"))
+               for text in runs if "cargo" in text for w in text.split())

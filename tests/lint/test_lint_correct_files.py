@@ -204,3 +204,25 @@ def test_without_them_the_deleted_libraries_are_named(knowledge):
                                 "libtesseract (libtesseract-dev), libxml (libxml2-dev), libxmlsec (libxmlsec1-dev): "
                                 "deleted with --auto-remove")
     assert "libacl" not in f.message  # coreutils, in every Debian image, depends on libacl1
+
+
+def _optional_nats(tmp_path, default: str) -> str:
+    """The program's ureq embeds its roots; async-nats (rustls-native-certs) is an optional dependency."""
+    manifest = (APP + 'async-nats = { version = "0.49", optional = true }\n\n[features]\n'
+                f'default = [{default}]\nnats = ["dep:async-nats"]\n')
+    lock = _lock(("app", ["async-nats", "ureq"]), ("async-nats", ["rustls", "rustls-native-certs"]),
+                 ("ureq", ["rustls", "webpki-roots"]), ("rustls", []), ("rustls-native-certs", []),
+                 ("webpki-roots", []))
+    return write_context(tmp_path, {"Cargo.toml": manifest, "Cargo.lock": lock})
+
+
+def test_an_optional_dependency_the_build_does_not_turn_on_is_not_linked(knowledge, tmp_path):
+    ctx = _optional_nats(tmp_path, "")
+    assert findings_of(knowledge, RUST, "MI411", ctx) == []
+    featured = RUST.replace("cargo build --release", "cargo build --release --features nats")
+    assert [f.rule for f in findings_of(knowledge, featured, "MI411", ctx)] == ["MI411"]
+
+
+def test_an_optional_dependency_the_default_features_turn_on_is_linked(knowledge, tmp_path):
+    ctx = _optional_nats(tmp_path, '"nats"')
+    assert [f.rule for f in findings_of(knowledge, RUST, "MI411", ctx)] == ["MI411"]
