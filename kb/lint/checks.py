@@ -11,6 +11,7 @@ from ..versions import parse_version
 from .builds import BuiltFile
 from .context import cargo_dependencies, cargo_lock
 from .cxxlink import have_cxx_runtime
+from .floating import moves_apart
 from .libinstall import first_name, install_hint
 from .libraries import Libraries, missing_libraries
 from .profiles import PY_TOOLS, Profile, digest_only
@@ -284,8 +285,19 @@ def check_native_alpine(a: Analysis, rule: LintRule):
                 elif cxx and no_cxx_compiler_at(info, line):
                     tools = (f"gcc is installed but no C++ compiler (g++, or build-base), and {', '.join(cxx)} "
                              f"compile{'s' if len(cxx) == 1 else ''} C++ code, so the build fails")
-                else:
-                    tools = "build tools are installed, so they compile from source"
+                else:  # they compile against musl and run; only a download named without its libc does not
+                    from .prebuiltdownload import builds_from_source, downloads_glibc_build
+
+                    fetched = [n for n in dict.fromkeys((*names, *locked)) if n in table
+                               and downloads_glibc_build(table[n], versions.get(n, ""))
+                               and not builds_from_source(info, line, n)]
+                    if not fetched:
+                        continue
+                    hits = [h for h in hits if h.split(" ", 1)[0] in fetched]
+                    s = "s" if len(fetched) == 1 else ""
+                    tools = (f"{', '.join(fetched)} download{s} a prebuilt binary named without its libc (on musl, "
+                             f"the glibc build) and compile{s} nothing although build tools are here: expect \"Error relocating ...: symbol not found\" at require() "
+                             "(npm rebuild NAME --build-from-source compiles it for musl)")
                 yield Hit(line, {"packages": ", ".join(hits), "tool": tool, "image": info.stage.base_image_resolved,
                                  "compile": tools}, "pip" if tool in PY_TOOLS else "npm")
 
@@ -421,8 +433,8 @@ def check_floating_release(a: Analysis, rule: LintRule):
         return
     for art, line in _final_arrivals(a):
         bprof = a.stages[art.stage].profile
-        if art.linkage != "glibc" or not art.builder_glibc or not (bprof.floating or prof.floating):
-            continue
+        if art.linkage != "glibc" or not art.builder_glibc or not moves_apart(a, art.stage, bprof, prof):
+            continue  # kb/lint/floating.py: a pinned builder, or one reference in both stages
         if parse_version(art.builder_glibc) > parse_version(prof.glibc):
             continue  # MI404
         yield Hit(line, {"what": _describe(art), "builder": art.builder, "image": a.final.stage.base_image_resolved,
