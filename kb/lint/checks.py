@@ -196,6 +196,12 @@ def check_shell_form(a: Analysis, rule: LintRule):
 _LIBC_HEADERS = {"musl-dev", "build-base", "libc-dev", "alpine-sdk", "g++"}
 
 
+def _headers_added_by(info: StageInfo, line: int) -> bool:
+    """Were the headers added at or before `line`? `apk add build-base && make && apk del build-base` compiles with
+    them although the stage ends without them."""
+    return any(ln <= line and not _LIBC_HEADERS.isdisjoint(pkgs) for ln, pkgs in info.apk_adds)
+
+
 @detector("lint", "apk-gcc-without-libc-headers")
 def check_apk_gcc(a: Analysis, rule: LintRule):
     """Only where the stage (or a stage FROM it) compiles: gcc installed for nothing else is no error."""
@@ -211,7 +217,8 @@ def check_apk_gcc(a: Analysis, rule: LintRule):
             if any(line == l2 for s in a.stages if s is not info and s.index < info.index for l2, _ in s.apk_adds):
                 continue  # inherited from the stage this one is FROM: reported there
             compilers = [p for p in pkgs if p in ("gcc", "clang", "clang15", "clang16", "clang17", "clang18")]
-            steps = [(cl, what) for s in lineage for cl, what in s.compiles if cl > line or s is not info]
+            steps = [(cl, what) for s in lineage for cl, what in s.compiles
+                     if (cl > line or s is not info) and not _headers_added_by(s, cl)]
             if compilers and steps:
                 yield Hit(line, {"compiler": compilers[0], "step": steps[0][1], "step_line": steps[0][0]})
 

@@ -127,9 +127,10 @@ BATCHES = {
     # the libxslt lxml needs), 6 missed (digest-pinned rust and unsuffixed distroless cc; go-duckdb's prebuilt archive
     # needing glibc 2.38 on bookworm; a derived step-cli:bullseye runtime; uv's managed Python under /root with USER
     # appuser; python-magic's libmagic on a pytorch image; spdlog linked through makepkg on archlinux); correct 12/13,
-    # one false error (renku's fixed file, MI406). judge() looks at the rule only and measures the same 6/13 and 12/13:
-    # the floors.
-    "heldout10-2026-11-30": ("heldout10-results.yaml", {"broken": 6 / 13, "correct": 12 / 13}),
+    # one false error (renku's fixed file, MI406). judge() looks at the rule only and measures the same 6/13 and 12/13.
+    # After: MI406 asks whether the headers were added by the compile's line, not whether the stage ends with them
+    # (renku deletes alpine-sdk after its pip wheel): correct 13/13.
+    "heldout10-2026-11-30": ("heldout10-results.yaml", {"broken": 6 / 13, "correct": 1.0}),
 }
 
 
