@@ -132,6 +132,9 @@ class BadEntry(ValueError):
 
 def _encode_plain(value):
     """A copy of `value` in types marshal writes (dict subclasses such as Located become dicts)."""
+    kind = type(value)
+    if kind in _SCALARS or (kind is tuple or kind is frozenset) and all(type(v) in _SCALARS for v in value):
+        return value  # plain already, and immutable (most fields: text, tuples of text)
     if isinstance(value, _PLAIN):
         return value
     if hasattr(value, "_fields"):  # a record where plain data was expected: NESTED must name it, or it comes back a tuple
@@ -148,28 +151,53 @@ def _encode_plain(value):
 
 
 def _encode_record(rec) -> tuple:
-    name = type(rec).__name__
-    return tuple(_encode_records(getattr(rec, f), NESTED[(name, f)]) if (name, f) in NESTED
-                 else _encode_plain(getattr(rec, f)) for f in rec._fields)
+    known = _LAYOUT.get(type(rec).__name__)
+    if known is None or known[0] is not type(rec):
+        raise TypeError(f"cannot cache a {type(rec).__name__}: not a record of the knowledge")
+    _, layout, _ = known  # per field: the record class it holds, or None (records are tuples)
+    return tuple([_encode_plain(value) if nested is None else _encode_records(value, nested)
+                  for nested, value in zip(layout, rec)])
 
 
 def _encode_records(records, _name) -> tuple:
     return tuple(_encode_record(r) for r in records)
 
 
+# A loader that replayed records and values from kb/loader/filecache.py's entries leaves their plain form on the
+# knowledge under this attribute (id of the object -> (the object, what _encode_record or _encode_plain makes of
+# it)): encode reuses it, _write_entry drops it. The memo holds each object, so no id is reused while it is there.
+ENCODED = "_encoded_records"
+
+
+def _memo_plain(value, memo: dict):
+    """_encode_plain(value), reusing the memo's plain form of a value or of the dict values inside it."""
+    hit = memo.get(id(value))
+    if hit is not None and hit[0] is value:
+        return hit[1]
+    if type(value) is dict:
+        return {k: _memo_plain(v, memo) for k, v in value.items()}
+    return _encode_plain(value)
+
+
+def _memo_record(record, memo: dict) -> tuple:
+    hit = memo.get(id(record))
+    return hit[1] if hit is not None and hit[0] is record else _encode_record(record)
+
+
 def encode(knowledge: Knowledge) -> dict:
     unlisted = set(knowledge.FIELDS) - set(SECTIONS)
     if unlisted:  # a field SECTIONS does not list would come back empty: refuse to cache rather than lose it
         raise TypeError(f"Knowledge fields the cache does not know: {', '.join(sorted(unlisted))}")
+    memo = vars(knowledge).get(ENCODED) or {}
     out = {}
     for name, (shape, _) in SECTIONS.items():
         value = getattr(knowledge, name)
         if shape == "map":
-            out[name] = {k: _encode_record(v) for k, v in value.items()}
+            out[name] = {k: _memo_record(v, memo) for k, v in value.items()}
         elif shape == "list":
-            out[name] = [_encode_record(v) for v in value]
+            out[name] = [_memo_record(v, memo) for v in value]
         else:
-            out[name] = _encode_plain(value)
+            out[name] = _memo_plain(value, memo) if memo else _encode_plain(value)
     return out
 
 
@@ -332,7 +360,10 @@ def _read_entry(path: str, reload=None):
 
 
 def _write_entry(directory: str, path: str, knowledge: Knowledge, digests) -> None:
-    data = encode(knowledge)
+    try:
+        data = encode(knowledge)
+    finally:
+        vars(knowledge).pop(ENCODED, None)
     blobs = {name: marshal.dumps(data.pop(name)) for name in LAZY}
     write_entry(directory, path, FORMAT, marshal.dumps((digests, data, blobs)))
 

@@ -66,7 +66,9 @@ def test_every_path_gives_the_same_knowledge_consultation_and_lint(tmp_path):
     d = tmp_path / "c"
     first = load_knowledge(file_cache=d)   # reads every file and keeps what each added
     again = load_knowledge(file_cache=d)   # replays every file
-    assert len([n for n in os.listdir(d) if n.endswith(filecache.SUFFIX)]) == 19
+    [pack] = d.glob(f"*{filecache.SUFFIX}")
+    assert len(filecache._read_pack(str(pack))) == 19  # what reading each file added
+    assert len(list(d.glob(f"*{filecache.DOC_SUFFIX}"))) == 19  # and each file's parsed document
     whole = kb.load(cache_dir=d).knowledge  # the knowledge cache on top
     for k in (first, again, whole):
         assert k == cold
@@ -95,19 +97,17 @@ def test_an_edited_user_layer_is_the_only_file_parsed(tmp_path, parsed):
     assert parsed.names == []
 
 
-def test_an_edit_in_the_middle_reads_that_file_and_those_after_it(tmp_path, parsed):
+def test_an_edit_in_the_middle_parses_that_file_alone_and_reads_those_after_it_again(tmp_path, parsed):
     top = _tree(tmp_path)
     d = tmp_path / "c"
     load_knowledge([top / "rules.yaml"], base=False, file_cache=d)
     images = top / "knowledge" / "images.yaml"
     images.write_text(images.read_text().replace("size_mb:", "size_mb:  ", 1))
-    order = [Path(f).name for f in load_knowledge([top / "rules.yaml"], base=False).files if f.endswith(".yaml")]
     parsed.know(*top.glob("knowledge/*.yaml"), top / "rules.yaml")
     del parsed.names[:]
     k = load_knowledge([top / "rules.yaml"], base=False, file_cache=d)
-    assert order[0] == "rules.yaml"  # listed before its includes, its own sections read after them
-    # rules.yaml's own sections are read again too (its includes read on another state), so it is parsed again
-    assert parsed.names == order[order.index("images.yaml"):] + ["rules.yaml"]
+    # the files after it are read again on the new state, from the documents the first load kept
+    assert parsed.names == ["images.yaml"]
     assert k == load_knowledge([top / "rules.yaml"], base=False)
     del parsed.names[:]
     load_knowledge([top / "rules.yaml"], base=False, file_cache=d)
@@ -159,31 +159,46 @@ def test_an_edit_that_breaks_a_later_file_is_reported_there_although_that_file_d
     assert _problems([top / "rules.yaml"], base=False, file_cache=d) == expected  # and from what that load kept
 
 
+def _pack(directory: Path) -> Path:
+    [pack] = directory.glob(f"*{filecache.SUFFIX}")
+    return pack
+
+
+def _write_pack(pack: Path, entries, form: bytes = filecache.FORMAT) -> None:
+    payload = marshal.dumps(entries)
+    pack.write_bytes(form + cache._checksum(payload).encode() + b"\n" + payload)
+
+
 def test_planted_or_torn_entries_are_read_again_from_the_files(tmp_path):
     d = tmp_path / "c"
     cold = load_knowledge()
     load_knowledge(file_cache=d)
-    entries = sorted(d.glob(f"*{filecache.SUFFIX}"))
-    bad = [marshal.dumps(compile("open('PWNED', 'w')", "x", "exec")),
-           marshal.dumps(("/x", "y", "z", None, "", ())),
-           b"\x00not marshal"]
-    for i, entry in enumerate(entries):
-        payload = bad[i % len(bad)]
-        if i % 4 == 3:  # torn: the checksum no longer matches
-            entry.write_bytes(entry.read_bytes()[:-10])
-        else:
-            entry.write_bytes(filecache.FORMAT + cache._checksum(payload).encode() + b"\n" + payload)
+    pack = _pack(d)
+    entries = filecache._read_pack(str(pack))
+    code = compile("open('PWNED', 'w')", "x", "exec")
+    bad = [marshal.dumps(code), marshal.dumps(("/x", "y", "z", None, "", ())), b"\x00not marshal", ("a", "b")]
+    _write_pack(pack, {key: bad[i % len(bad)] for i, key in enumerate(entries)})
+    docs = sorted(d.glob(f"*{filecache.DOC_SUFFIX}"))
+    content = marshal.loads(filecache.read_payload(str(docs[0]), filecache.DOC_FORMAT, filecache.MAX_ENTRY))[0]
+    bad_docs = [code, b"\x00not marshal", (content, ({1: "x"}, 1, {}, {})),
+                (content, ({"images": [{"ref": "x"}]}, 1, {}, {})), "not a pair"]
+    for i, doc in enumerate(docs):
+        _write_pack(doc, bad_docs[i % len(bad_docs)], filecache.DOC_FORMAT)
     assert load_knowledge(file_cache=d) == cold
     assert not (tmp_path / "PWNED").exists() and not Path("PWNED").exists()
-    assert load_knowledge(file_cache=d) == cold  # rewritten by the load before
+    assert filecache._read_pack(str(pack)).keys() == entries.keys()  # written again by that load
+    _write_pack(pack, code)  # a pack that is not a mapping
+    assert load_knowledge(file_cache=d) == cold
+    pack.write_bytes(pack.read_bytes()[:-10])  # torn: the checksum no longer matches
+    assert load_knowledge(file_cache=d) == cold
+    assert not (tmp_path / "PWNED").exists() and not Path("PWNED").exists()
 
 
 def test_a_record_of_the_wrong_shape_in_an_entry_is_refused(tmp_path):
     d = tmp_path / "c"
     load_knowledge(file_cache=d)
-    entry = max(d.glob(f"*{filecache.SUFFIX}"), key=lambda p: p.stat().st_size)
-    payload = filecache.read_payload(str(entry), filecache.FORMAT, filecache.MAX_ENTRY)
-    path, display, content, include, expect, delta = marshal.loads(payload)
+    entries = filecache._read_pack(str(_pack(d)))
+    path, display, content, include, expect, delta = marshal.loads(max(entries.values(), key=len))
     records = {name: {k: v[:-1] for k, v in added.items()} for name, added in delta[0].items()}
     with pytest.raises(cache.BadEntry):
         filecache._decode_delta((records, *delta[1:]))
@@ -202,17 +217,18 @@ def test_no_cache_and_an_unwritable_directory_write_nothing_and_still_load(tmp_p
     assert not (tmp_path / "c").exists()
 
 
-def test_entries_are_pruned_to_the_most_recently_used(tmp_path, parsed):
+def test_one_pack_per_set_of_rule_files_and_the_oldest_are_pruned(tmp_path, parsed):
     d = tmp_path / "c"
     layer = tmp_path / "mine.yaml"
-    for n in range(1, 6):
-        layer.write_text(IMAGE.format(n=n))
-        load_knowledge([layer], file_cache=d)
-    names = {p.name for p in d.glob(f"*{filecache.SUFFIX}")}
-    assert len(names) == 19 + 5
-    filecache.prune(str(d), keep=20)
-    kept = {p.name for p in d.glob(f"*{filecache.SUFFIX}")}
-    assert len(kept) == 20 and kept < names
+    layer.write_text(IMAGE.format(n=1))
+    load_knowledge(file_cache=d)
+    load_knowledge([layer], file_cache=d)
+    assert len(list(d.glob(f"*{filecache.SUFFIX}"))) == 2
     del parsed.names[:]
-    load_knowledge([layer], file_cache=d)  # the shipped files' entries, used by every load, were kept
+    load_knowledge(file_cache=d)  # the pack of the shipped files alone is still there
     assert parsed.names == []
+    for n in range(filecache.KEEP + 2):
+        other = tmp_path / f"other{n}.yaml"
+        other.write_text(IMAGE.format(n=n))
+        load_knowledge([other], file_cache=d)
+    assert len(list(d.glob(f"*{filecache.SUFFIX}"))) == filecache.KEEP

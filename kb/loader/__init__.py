@@ -15,6 +15,7 @@ import gc
 import os
 from collections.abc import Iterable
 
+from ..cache import ENCODED
 from ..citations import read_documents, source_files
 from ..errors import Problem, RuleFileError
 from ..files import default_rules_path, rule_files  # noqa: F401 - part of this package's interface
@@ -73,14 +74,16 @@ def _load(paths: Iterable[str | os.PathLike], base: bool, file_cache: str | os.P
     documents = source_files()
     ids = set(read_documents(documents))
     files = None
+    tops = rule_files(paths, base=base)
     if file_cache is not None:
         from .filecache import FileCache
 
-        files = FileCache(file_cache, ids)
-    for path in rule_files(paths, base=base):
+        files = FileCache(file_cache, ids, tops)
+    for path in tops:
         _read_layer(kb, path, problems, origin, pending, ids, (), files)
     if files is not None:
         files.done()
+        setattr(kb, ENCODED, files.encoded)  # for the knowledge cache's write, which drops it
     kb.files += documents  # validation read them too: the cache must notice when they change
     _cross_check(kb, pending, problems)  # also after reading problems: report everything in one pass
     _cross_check_lints(kb, problems)
@@ -110,7 +113,7 @@ def _read_layer(kb: Knowledge, path: str, problems: list[Problem], origin: dict,
     key, entry = files.start(path, display, text) if files is not None else (None, None)
     doc = None
     if entry is None:
-        doc = _parse(text, display, problems)
+        doc = _document(path, text, display, problems, files)
         if doc is _BROKEN:
             return
     include = entry[0] if entry is not None else _include_of(doc)
@@ -133,7 +136,7 @@ def _read_layer(kb: Knowledge, path: str, problems: list[Problem], origin: dict,
         files.replay(entry, kb, problems, origin, pending)
     else:
         if doc is None:  # the entry was written on another state: read the file after all
-            doc = _parse(text, display, problems)
+            doc = _document(path, text, display, problems, files)
             if doc is _BROKEN:
                 return
         before = files.snapshot(kb, problems, origin, pending)
@@ -143,6 +146,16 @@ def _read_layer(kb: Knowledge, path: str, problems: list[Problem], origin: dict,
 
 
 _BROKEN = object()
+
+
+def _document(path: str, text: str, display: str, problems: list[Problem], files):
+    """The parsed document: as `files` kept it, else parsed (and kept); _BROKEN with the YAML problem added."""
+    doc = None if files is None else files.doc(path, text)
+    if doc is None:
+        doc = _parse(text, display, problems)
+        if files is not None and doc is not _BROKEN:
+            files.keep_doc(path, text, doc)
+    return doc
 
 
 def _parse(text: str, display: str, problems: list[Problem]):

@@ -16,9 +16,11 @@ last layer (the user's own rule file, or rules.yaml's own sections) re-reads tha
 the middle re-reads it and those after it. The files a file includes are read between its `include:` and its own
 sections: its entry is found by the state before them and used only while the state after them is what it was.
 
-The entries are plain data written with `marshal` (nothing that can run code) behind a checksum, and every value
-and record is type-checked before it is used, like kb/cache.py's: an entry that is not exactly what this code
-writes is ignored and the file read again. MINIMAGE_NO_CACHE=1 turns this layer off with the other one.
+The entries of one load are kept together, one file (a pack) per set of top-level rule files, at most KEEP packs:
+a load reads one file and writes at most one. They are plain data written with `marshal` (nothing that can run
+code) behind a checksum, and every value and record is type-checked before it is used, like kb/cache.py's: an entry
+that is not exactly what this code writes is ignored and the file read again. MINIMAGE_NO_CACHE=1 turns this layer
+off with the other one.
 """
 from __future__ import annotations
 
@@ -34,8 +36,14 @@ from ..model import Knowledge
 FORMAT = b"minimage-rulefile-1\n"
 SUFFIX = ".rulefile"
 PREFIX = "file-"
-KEEP = 160  # entries kept: the shipped knowledge has 19 files, and each edit of a middle file rewrites those after it
-MAX_ENTRY = 16 << 20
+KEEP = 8  # packs kept: one per set of top-level rule files (the shipped rules.yaml alone, with a layer, ...)
+MAX_ENTRY = 32 << 20  # bytes: the shipped knowledge's pack takes about 0.5 MiB
+# the parsed files, one file per rule file (its last version read): read only when a file must be read again on a
+# new state
+DOC_FORMAT = b"minimage-ruledoc-1\n"
+DOC_PREFIX = "doc-"
+DOC_SUFFIX = ".ruledoc"
+KEEP_DOCS = 64  # rule files whose documents are kept (the shipped knowledge has 19)
 # Knowledge fields by how one file's reading adds to them: a record per id, plain data per key, the image families
 # (a layer's are put before those read earlier), and the native packages (per ecosystem, then per name)
 RECORD_MAPS = {"questions": "Question", "images": "Image", "strategies": "Strategy", "changes": "Change",
@@ -45,23 +53,74 @@ _MISSING = object()
 
 
 class FileCache:
-    """The per-file entries of one load, in `directory`; `chain` is the digest of what has been read so far."""
+    """The per-file entries of one load, in `directory`; `chain` is the digest of what has been read so far.
 
-    def __init__(self, directory: str | os.PathLike, documents: set[str]) -> None:
+    The entries of a load are kept together in one file (a pack) named by the load's top-level rule files, so a
+    load reads one file and writes at most one: that of the last load of the same files, with the entries it used
+    and those it wrote. A pack is read whole, and an entry is checked when it is used."""
+
+    def __init__(self, directory: str | os.PathLike, documents: set[str], tops: list[str]) -> None:
         self.directory = os.fspath(directory)
         self.chain = _checksum(b"\0".join([FORMAT, sys.version.encode(), _code_stamp(),
                                            "\n".join(sorted(documents)).encode()]))
-        self.writable = True
-        self.wrote = False
+        name = _checksum("\0".join(os.path.abspath(t) for t in tops).encode())
+        self.pack = os.path.join(self.directory, f"{PREFIX}{name}{SUFFIX}")
+        self.old: dict | None = None  # the pack's entries by key, each a marshal blob: read at the first lookup
+        self.new: dict[str, bytes] = {}  # the entries this load used or made, for the next pack
+        self.new_docs: dict[str, object] = {}  # file name -> a document this load parsed, to keep
+        self.changed = False
+        # id of a record or value replayed or stored -> (it, its plain form), which is what kb/cache.py's encode
+        # makes of it: the knowledge cache's write reuses it (kb.cache.ENCODED)
+        self.encoded: dict[int, tuple] = {}
 
     # -- one file ---------------------------------------------------------------------------------------------------
 
     def start(self, path: str, display: str, text: str) -> tuple[str, tuple | None]:
         """The key of `path` read now with `text`, and its entry (include, expected chain, delta) or None."""
         content = _checksum(text.encode("utf-8", "surrogatepass"))
-        key = _checksum("\0".join([self.chain, os.path.abspath(path), display, content]).encode())
-        entry = self._read(key, os.path.abspath(path), display, content)
+        path = os.path.abspath(path)
+        key = _checksum("\0".join([self.chain, path, display, content]).encode())
+        if self.old is None:
+            self.old = _read_pack(self.pack)
+        blob = self.old.get(key)
+        if type(blob) is not bytes:
+            return key, None
+        try:
+            raw = marshal.loads(blob)
+            if type(raw) is not tuple or len(raw) != 6 or raw[:3] != (path, display, content) \
+                    or type(raw[4]) is not str or type(raw[5]) is not tuple or len(raw[5]) != 8:
+                return key, None
+            entry = (_include(raw[3]), raw[4], _decode_delta(raw[5]), (raw[5][0], raw[5][4]))
+        except (BadEntry, ValueError, EOFError, TypeError, KeyError):
+            return key, None
+        self.new[key] = blob
         return key, entry
+
+    def doc(self, path: str, text: str):
+        """The parsed document of `path` with `text` as an earlier load kept it, or None."""
+        from .docform import decode_doc
+
+        where = os.path.join(self.directory, _doc_name(path))
+        payload = read_payload(where, DOC_FORMAT, MAX_ENTRY)
+        if payload is None:
+            return None
+        try:
+            content, doc = marshal.loads(payload)
+            if content != _checksum(text.encode("utf-8", "surrogatepass")):
+                return None  # the document of another version of the file
+            doc = decode_doc(doc)
+        except (BadEntry, ValueError, EOFError, TypeError, RecursionError):
+            return None
+        try:
+            os.utime(where)  # pruning keeps the documents in use
+        except OSError:
+            pass
+        return doc
+
+    def keep_doc(self, path: str, text: str, doc) -> None:
+        """Keep the document parsed from `path` with `text` (written, with the pack, when the load ends), in place
+        of the one kept for an earlier version of the file."""
+        self.new_docs[_doc_name(path)] = (_checksum(text.encode("utf-8", "surrogatepass")), doc)
 
     def usable(self, entry: tuple | None) -> bool:
         """Whether `entry` was written on the state this load is in now (its includes read the same)."""
@@ -79,62 +138,80 @@ class FileCache:
 
     def store(self, key: str, path: str, display: str, text: str, include, before: tuple, kb: Knowledge,
               problems: list, origin: dict, pending: list) -> None:
-        """Write what reading the file's sections added to `kb`, `problems`, `origin` and `pending` since `before`."""
-        if not self.writable:
-            return
+        """Keep what reading the file's sections added to `kb`, `problems`, `origin` and `pending` since `before`."""
         try:
-            delta = _delta(before, kb, problems, origin, pending)
-            content = _checksum(text.encode("utf-8", "surrogatepass"))
-            payload = marshal.dumps((os.path.abspath(path), display, content, include, self.chain, delta))
-            write_entry(self.directory, self._path(key), FORMAT, payload)
-            self.wrote = True
-        except (OSError, TypeError, ValueError):
-            self.writable = False  # a read-only or full directory: this load goes on without writing
+            delta, encoded = _delta(before, kb, problems, origin, pending)
+        except TypeError:  # something a replay could not repeat: this file is read from its text every time
+            self.new.pop(key, None)
+            return
+        content = _checksum(text.encode("utf-8", "surrogatepass"))
+        try:
+            self.new[key] = marshal.dumps((os.path.abspath(path), display, content, include, self.chain, delta))
+        except ValueError:  # something marshal does not write
+            self.new.pop(key, None)
+            return
+        self.changed = True
+        self.encoded.update((id(record), (record, raw)) for record, raw in encoded)
 
     def replay(self, entry: tuple, kb: Knowledge, problems: list, origin: dict, pending: list) -> None:
-        """Add what the entry says the file's sections add (decoded and checked by `_read`)."""
+        """Add what the entry says the file's sections add (decoded and checked by `start`)."""
         records, plain, natives, default_debian, families, new_problems, new_origin, new_pending = entry[2]
+        raw_records, raw_families = entry[3]
+        encoded = self.encoded
         for name, added in records.items():
             getattr(kb, name).update(added)
-        for name, added in plain.items():
+            raw = raw_records[name]
+            for key, record in added.items():
+                encoded[id(record)] = (record, raw[key])
+        for record, raw in zip(families, raw_families):
+            encoded[id(record)] = (record, raw)
+        for name, added in plain.items():  # plain data as decoded: their own plain form
             getattr(kb, name).update(added)
+            encoded.update((id(v), (v, v)) for v in added.values())
         for eco, added in natives.items():
             kb.native_packages.setdefault(eco, {}).update(added)
+            encoded.update((id(v), (v, v)) for v in added.values())
         if default_debian is not None:
             kb.default_debian = default_debian
         kb.image_families[:0] = families
         problems.extend(new_problems)
         origin.update(new_origin)
-        rules = records.get("rules", {})
-        pending.extend((rules[rid], when, then) for rid, when, then in new_pending)
+        pending.extend(new_pending)
 
     def done(self) -> None:
-        """Remove all but the KEEP newest entries, when this load wrote any."""
-        if self.wrote:
-            prune(self.directory)
+        """Write the pack of this load's entries when any is new (atomically; a directory that cannot be written is
+        not used), and remove all but the KEEP most recently written packs."""
+        if not self.changed and not self.new_docs:
+            return
+        from .docform import encode_doc
 
-    # -- the directory ----------------------------------------------------------------------------------------------
-
-    def _path(self, key: str) -> str:
-        return os.path.join(self.directory, f"{PREFIX}{key}{SUFFIX}")
-
-    def _read(self, key: str, path: str, display: str, content: str) -> tuple | None:
-        where = self._path(key)
-        payload = read_payload(where, FORMAT, MAX_ENTRY)
-        if payload is None:
-            return None
         try:
-            stored_path, stored_display, stored_content, include, expect, delta = marshal.loads(payload)
-            if (stored_path, stored_display, stored_content) != (path, display, content) or type(expect) is not str:
-                return None
-            entry = (_include(include), expect, _decode_delta(delta))
-        except (BadEntry, ValueError, EOFError, TypeError, KeyError):
-            return None
-        try:
-            os.utime(where)  # pruning keeps the entries in use, not just the newest
-        except OSError:
-            pass
-        return entry
+            if self.changed:
+                write_entry(self.directory, self.pack, FORMAT, marshal.dumps(self.new))
+            for name, (content, doc) in self.new_docs.items():
+                write_entry(self.directory, os.path.join(self.directory, name), DOC_FORMAT,
+                            marshal.dumps((content, encode_doc(doc))))
+        except (OSError, TypeError, ValueError):
+            return
+        prune(self.directory)
+        prune(self.directory, KEEP_DOCS, DOC_PREFIX, DOC_SUFFIX)
+
+
+def _doc_name(path: str) -> str:
+    """The file that keeps the parsed document of the last version of `path` read."""
+    return f"{DOC_PREFIX}{_checksum(os.path.abspath(path).encode())}{DOC_SUFFIX}"
+
+
+def _read_pack(path: str) -> dict:
+    """The entries of the pack at `path` by key (marshal blobs, each read and checked when used), or none."""
+    payload = read_payload(path, FORMAT, MAX_ENTRY)
+    if payload is None:
+        return {}
+    try:
+        entries = marshal.loads(payload)
+    except (ValueError, EOFError, TypeError):
+        return {}
+    return entries if type(entries) is dict else {}
 
 
 def _include(value) -> tuple[int, list[str] | None] | None:
@@ -154,27 +231,38 @@ def _added(before: dict, after: dict) -> dict:
     return {k: v for k, v in after.items() if before.get(k, _MISSING) is not v}
 
 
-def _delta(before: tuple, kb: Knowledge, problems: list, origin: dict, pending: list) -> tuple:
+def _delta(before: tuple, kb: Knowledge, problems: list, origin: dict, pending: list) -> tuple[tuple, list]:
+    """What reading one file added since `before` (a `FileCache.snapshot`), in plain data; and each record added
+    with its plain form. TypeError if the reading did anything a replay could not repeat (removed or reordered)."""
     maps, natives, default_debian, families, n_problems, old_origin, n_pending = before
     now = kb.image_families
     added_families = now[:len(now) - len(families)]
-    if now[len(added_families):] != families or any(a is not b for a, b in zip(now[len(added_families):], families)):
+    if len(now) < len(families) or any(a is not b for a, b in zip(now[len(added_families):], families)):
         raise TypeError("a file's reading changed the image families read before it")  # never cached, then
-    records = {name: {k: _encode_record(v) for k, v in _added(maps[name], getattr(kb, name)).items()}
-               for name in RECORD_MAPS}
-    plain = {name: _encode_plain(_added(maps[name], getattr(kb, name))) for name in PLAIN_MAPS}
     for name in (*RECORD_MAPS, *PLAIN_MAPS):
-        if set(maps[name]) - set(getattr(kb, name)):
+        if not set(maps[name]) <= getattr(kb, name).keys():
             raise TypeError(f"a file's reading removed from {name}")
+    added = {name: _added(maps[name], getattr(kb, name)) for name in RECORD_MAPS}
+    records = {name: {k: _encode_record(v) for k, v in table.items()} for name, table in added.items() if table}
+    encoded_families = [_encode_record(f) for f in added_families]
+    plain = {name: _encode_plain(table) for name in PLAIN_MAPS for table in [_added(maps[name], getattr(kb, name))]
+             if table}
     native = {eco: _encode_plain(_added(natives.get(eco, {}), names)) for eco, names in kb.native_packages.items()
               if eco not in natives or _added(natives[eco], names)}
-    return ({k: v for k, v in records.items() if v}, {k: v for k, v in plain.items() if v}, native,
-            kb.default_debian if kb.default_debian != default_debian else None,
-            [_encode_record(f) for f in added_families],
-            [tuple(p) for p in problems[n_problems:]],
-            [(section, ident, where) for (section, ident), where in _added(old_origin, origin).items()],
-            [(rule.id, [(_encode_record(c), line) for c, line in when], [tuple(t) for t in then])
-             for rule, when, then in pending[n_pending:]])
+    delta = (records, plain, native, kb.default_debian if kb.default_debian != default_debian else None,
+             encoded_families, [tuple(p) for p in problems[n_problems:]],
+             [(section, ident, where) for (section, ident), where in _added(old_origin, origin).items()],
+             [_pending_lines(rule, when, then) for rule, when, then in pending[n_pending:]])
+    encoded = [(added[name][k], raw) for name, table in records.items() for k, raw in table.items()]
+    return delta, encoded + list(zip(added_families, encoded_families))
+
+
+def _pending_lines(rule, when: list, then: list) -> tuple:
+    """A rule waiting for the cross-checks, as its id and the lines of its conditions and conclusions: the conditions
+    and conclusions themselves are the rule's own (`Rule.when`, `Rule.then`)."""
+    if tuple(c for c, _ in when) != rule.when or tuple((n, v) for n, v, _ in then) != rule.then:
+        raise TypeError(f"rule {rule.id} waits with other conditions than its own")  # never cached, then
+    return rule.id, [line for _, line in when], [line for _, _, line in then]
 
 
 def _text(value) -> bool:
@@ -218,20 +306,21 @@ def _decode_delta(delta) -> tuple:
     if type(pending) is not list:
         raise BadEntry("pending rules are not a list")
     for item in pending:
-        if type(item) is not tuple or len(item) != 3 or item[0] not in rules or type(item[1]) is not list \
-                or type(item[2]) is not list:
-            raise BadEntry("a pending rule is not (id of a rule of this file, conditions, conclusions)")
+        if type(item) is not tuple or len(item) != 3 or item[0] not in rules:
+            raise BadEntry("a pending rule is not (id of a rule of this file, lines, lines)")
         rid, when, then = item
-        if not all(type(w) is tuple and len(w) == 2 and type(w[1]) is int for w in when) or not all(
-                type(t) is tuple and len(t) == 3 and _text(t[0]) and _text(t[1]) and type(t[2]) is int for t in then):
-            raise BadEntry("a pending rule's conditions or conclusions are not what this code writes")
-        out_pending.append((rid, [(_decode_record("Condition", c), line) for c, line in when], then))
+        rule = rules[rid]
+        if type(when) is not list or type(then) is not list or len(when) != len(rule.when) \
+                or len(then) != len(rule.then) or not all(type(n) is int for n in (*when, *then)):
+            raise BadEntry(f"the lines of pending rule {rid} are not one per condition and conclusion")
+        out_pending.append((rule, list(zip(rule.when, when)),
+                            [(name, value, line) for (name, value), line in zip(rule.then, then)]))
     return (out_records, plain, natives, default_debian, out_families, [Problem(*p) for p in problems],
             {(s, i): w for s, i, w in origin}, out_pending)
 
 
-def prune(directory: str, keep: int = KEEP) -> None:
-    """Remove all but the `keep` most recently used entries, and stale temporary files."""
+def prune(directory: str, keep: int = KEEP, prefix: str = PREFIX, suffix: str = SUFFIX) -> None:
+    """Remove all but the `keep` most recently written packs (or used documents: `prefix`, `suffix`)."""
     try:
         entries = list(os.scandir(directory))
     except OSError:
@@ -239,7 +328,7 @@ def prune(directory: str, keep: int = KEEP) -> None:
     ours = []
     for e in entries:
         try:
-            if e.name.startswith(PREFIX) and e.name.endswith(SUFFIX) and e.is_file(follow_symlinks=False):
+            if e.name.startswith(prefix) and e.name.endswith(suffix) and e.is_file(follow_symlinks=False):
                 ours.append((e.stat(follow_symlinks=False).st_mtime_ns, e.path))
         except OSError:
             pass
