@@ -132,9 +132,8 @@ class BadEntry(ValueError):
 
 def _encode_plain(value):
     """A copy of `value` in types marshal writes (dict subclasses such as Located become dicts)."""
-    kind = type(value)
-    if kind in _SCALARS or (kind is tuple or kind is frozenset) and all(type(v) in _SCALARS for v in value):
-        return value  # plain already, and immutable (most fields: text, tuples of text)
+    if type(value) in _SCALARS or type(value) in (tuple, frozenset) and all(type(v) in _SCALARS for v in value):
+        return value  # plain already, and immutable: most fields (text, tuples of text)
     if isinstance(value, _PLAIN):
         return value
     if hasattr(value, "_fields"):  # a record where plain data was expected: NESTED must name it, or it comes back a tuple
@@ -151,53 +150,40 @@ def _encode_plain(value):
 
 
 def _encode_record(rec) -> tuple:
-    known = _LAYOUT.get(type(rec).__name__)
-    if known is None or known[0] is not type(rec):
+    cls, layout, _ = _LAYOUT.get(type(rec).__name__, (None, (), True))  # per field: the record class it holds
+    if cls is not type(rec):
         raise TypeError(f"cannot cache a {type(rec).__name__}: not a record of the knowledge")
-    _, layout, _ = known  # per field: the record class it holds, or None (records are tuples)
-    return tuple([_encode_plain(value) if nested is None else _encode_records(value, nested)
-                  for nested, value in zip(layout, rec)])
+    return tuple([_encode_plain(value) if nested is None else tuple([_encode_record(r) for r in value])
+                  for nested, value in zip(layout, rec)])  # records are tuples of their fields
 
 
-def _encode_records(records, _name) -> tuple:
-    return tuple(_encode_record(r) for r in records)
+ENCODED = "_encoded_records"  # where kb/loader/filecache.py leaves id -> (record or value, its plain form)
 
 
-# A loader that replayed records and values from kb/loader/filecache.py's entries leaves their plain form on the
-# knowledge under this attribute (id of the object -> (the object, what _encode_record or _encode_plain makes of
-# it)): encode reuses it, _write_entry drops it. The memo holds each object, so no id is reused while it is there.
-ENCODED = "_encoded_records"
-
-
-def _memo_plain(value, memo: dict):
-    """_encode_plain(value), reusing the memo's plain form of a value or of the dict values inside it."""
+def _memo(value, memo: dict, record: bool):
+    """The plain form of a record or value: the memo's (which holds the object: no id is reused), else encoded."""
     hit = memo.get(id(value))
     if hit is not None and hit[0] is value:
         return hit[1]
-    if type(value) is dict:
-        return {k: _memo_plain(v, memo) for k, v in value.items()}
-    return _encode_plain(value)
+    if record:
+        return _encode_record(value)
+    return {k: _memo(v, memo, False) for k, v in value.items()} if type(value) is dict else _encode_plain(value)
 
 
-def _memo_record(record, memo: dict) -> tuple:
-    hit = memo.get(id(record))
-    return hit[1] if hit is not None and hit[0] is record else _encode_record(record)
-
-
-def encode(knowledge: Knowledge) -> dict:
+def encode(knowledge: Knowledge, memo: dict | None = None) -> dict:
     unlisted = set(knowledge.FIELDS) - set(SECTIONS)
     if unlisted:  # a field SECTIONS does not list would come back empty: refuse to cache rather than lose it
         raise TypeError(f"Knowledge fields the cache does not know: {', '.join(sorted(unlisted))}")
-    memo = vars(knowledge).get(ENCODED) or {}
+    memo = memo or {}
     out = {}
     for name, (shape, _) in SECTIONS.items():
         value = getattr(knowledge, name)
         if shape == "map":
-            out[name] = {k: _memo_record(v, memo) for k, v in value.items()}
+            out[name] = {k: _memo(v, memo, True) for k, v in value.items()}
         elif shape == "list":
-            out[name] = [_memo_record(v, memo) for v in value]
+            out[name] = [_memo(v, memo, True) for v in value]
         else:
-            out[name] = _memo_plain(value, memo) if memo else _encode_plain(value)
+            out[name] = _memo(value, memo, False) if memo else _encode_plain(value)
     return out
 
 
@@ -360,10 +346,7 @@ def _read_entry(path: str, reload=None):
 
 
 def _write_entry(directory: str, path: str, knowledge: Knowledge, digests) -> None:
-    try:
-        data = encode(knowledge)
-    finally:
-        vars(knowledge).pop(ENCODED, None)
+    data = encode(knowledge, vars(knowledge).pop(ENCODED, None))
     blobs = {name: marshal.dumps(data.pop(name)) for name in LAZY}
     write_entry(directory, path, FORMAT, marshal.dumps((digests, data, blobs)))
 

@@ -75,6 +75,7 @@ def test_every_path_gives_the_same_knowledge_consultation_and_lint(tmp_path):
         assert list(k.rules) == list(cold.rules) and list(k.images) == list(cold.images)
         assert [f.id for f in k.image_families] == [f.id for f in cold.image_families]
         assert list(k.native_packages["system"]) == list(cold.native_packages["system"])
+    assert kb.load(cache_dir=d).knowledge == cold  # the knowledge cache's entry, written from the replayed forms
     results = [kb.RuleBase(k).consult(ANSWERS) for k in (cold, again)]
     assert results[0] == results[1] and results[0].plans
     lints = [[f for r in kb.RuleBase(k).lint(text=DOCKERFILE) for f in r.findings] for k in (cold, again)]
@@ -232,3 +233,15 @@ def test_one_pack_per_set_of_rule_files_and_the_oldest_are_pruned(tmp_path, pars
         other.write_text(IMAGE.format(n=n))
         load_knowledge([other], file_cache=d)
     assert len(list(d.glob(f"*{filecache.SUFFIX}"))) == filecache.KEEP
+
+
+def test_a_layer_that_replaces_what_a_cached_file_defined_is_stored_as_read(tmp_path):
+    d = tmp_path / "c"
+    layer = tmp_path / "mine.yaml"
+    layer.write_text("releases:\n  debian13: {glibc: '2.99', debian: trixie}\n")
+    kb.load(layer, cache_dir=d)
+    layer.write_text("releases:\n  debian13: {glibc: '2.98', debian: trixie}\n")
+    cold = load_knowledge([layer])
+    assert cold.releases["debian13"]["glibc"] == "2.98"
+    assert kb.load(layer, cache_dir=d).knowledge == cold  # the shipped files replayed, the layer read
+    assert kb.load(layer, cache_dir=d).knowledge == cold  # the knowledge cache's entry that load wrote
