@@ -180,9 +180,9 @@ def test_planted_or_torn_entries_are_read_again_from_the_files(tmp_path):
     bad = [marshal.dumps(code), marshal.dumps(("/x", "y", "z", None, "", ())), b"\x00not marshal", ("a", "b")]
     _write_pack(pack, {key: bad[i % len(bad)] for i, key in enumerate(entries)})
     docs = sorted(d.glob(f"*{filecache.DOC_SUFFIX}"))
-    content = marshal.loads(filecache.read_payload(str(docs[0]), filecache.DOC_FORMAT, filecache.MAX_ENTRY))[0]
-    bad_docs = [code, b"\x00not marshal", (content, ({1: "x"}, 1, {}, {})),
-                (content, ({"images": [{"ref": "x"}]}, 1, {}, {})), "not a pair"]
+    stamp, content, _ = marshal.loads(filecache.read_payload(str(docs[0]), filecache.DOC_FORMAT, filecache.MAX_ENTRY))
+    bad_docs = [code, b"\x00not marshal", (stamp, content, ({1: "x"}, 1, {}, {})),
+                (stamp, content, ({"images": [{"ref": "x"}]}, 1, {}, {})), "not a triple"]
     for i, doc in enumerate(docs):
         _write_pack(doc, bad_docs[i % len(bad_docs)], filecache.DOC_FORMAT)
     assert load_knowledge(file_cache=d) == cold
@@ -245,3 +245,13 @@ def test_a_layer_that_replaces_what_a_cached_file_defined_is_stored_as_read(tmp_
     assert cold.releases["debian13"]["glibc"] == "2.98"
     assert kb.load(layer, cache_dir=d).knowledge == cold  # the shipped files replayed, the layer read
     assert kb.load(layer, cache_dir=d).knowledge == cold  # the knowledge cache's entry that load wrote
+
+
+def test_entries_and_documents_of_other_code_are_not_used(tmp_path, parsed, monkeypatch):
+    d = tmp_path / "c"
+    load_knowledge(file_cache=d)
+    monkeypatch.setattr(filecache, "_code_stamp", lambda: b"kb/yamlfile.py:1:2")  # as if the code were edited
+    parsed.know(*ROOT.glob("knowledge/*.yaml"), ROOT / "rules.yaml")
+    del parsed.names[:]
+    assert load_knowledge(file_cache=d) == load_knowledge()
+    assert len(parsed.names) == 2 * 19  # every file parsed, by both loads

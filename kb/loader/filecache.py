@@ -61,8 +61,9 @@ class FileCache:
 
     def __init__(self, directory: str | os.PathLike, documents: set[str], tops: list[str]) -> None:
         self.directory = os.fspath(directory)
-        self.chain = _checksum(b"\0".join([FORMAT, sys.version.encode(), _code_stamp(),
-                                           "\n".join(sorted(documents)).encode()]))
+        code = _checksum(b"\0".join([FORMAT, sys.version.encode(), _code_stamp()]))  # the parser's code too
+        self.chain = _checksum(f"{code}\0{chr(10).join(sorted(documents))}".encode())
+        self.code = code
         name = _checksum("\0".join(os.path.abspath(t) for t in tops).encode())
         self.pack = os.path.join(self.directory, f"{PREFIX}{name}{SUFFIX}")
         self.old: dict | None = None  # the pack's entries by key, each a marshal blob: read at the first lookup
@@ -105,9 +106,9 @@ class FileCache:
         if payload is None:
             return None
         try:
-            content, doc = marshal.loads(payload)
-            if content != _checksum(text.encode("utf-8", "surrogatepass")):
-                return None  # the document of another version of the file
+            code, content, doc = marshal.loads(payload)
+            if code != self.code or content != _checksum(text.encode("utf-8", "surrogatepass")):
+                return None  # the document of another version of the file, or parsed by other code
             doc = decode_doc(doc)
         except (BadEntry, ValueError, EOFError, TypeError, RecursionError):
             return None
@@ -190,7 +191,7 @@ class FileCache:
                 write_entry(self.directory, self.pack, FORMAT, marshal.dumps(self.new))
             for name, (content, doc) in self.new_docs.items():
                 write_entry(self.directory, os.path.join(self.directory, name), DOC_FORMAT,
-                            marshal.dumps((content, encode_doc(doc))))
+                            marshal.dumps((self.code, content, encode_doc(doc))))
         except (OSError, TypeError, ValueError):
             return
         prune(self.directory)
