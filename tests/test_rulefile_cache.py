@@ -98,7 +98,7 @@ def test_an_edited_user_layer_is_the_only_file_parsed(tmp_path, parsed):
     assert parsed.names == []
 
 
-def test_an_edit_in_the_middle_parses_that_file_alone_and_reads_those_after_it_again(tmp_path, parsed):
+def test_an_edit_in_the_middle_parses_that_file_alone(tmp_path, parsed):
     top = _tree(tmp_path)
     d = tmp_path / "c"
     load_knowledge([top / "rules.yaml"], base=False, file_cache=d)
@@ -107,7 +107,6 @@ def test_an_edit_in_the_middle_parses_that_file_alone_and_reads_those_after_it_a
     parsed.know(*top.glob("knowledge/*.yaml"), top / "rules.yaml")
     del parsed.names[:]
     k = load_knowledge([top / "rules.yaml"], base=False, file_cache=d)
-    # the files after it are read again on the new state, from the documents the first load kept
     assert parsed.names == ["images.yaml"]
     assert k == load_knowledge([top / "rules.yaml"], base=False)
     del parsed.names[:]
@@ -199,7 +198,7 @@ def test_a_record_of_the_wrong_shape_in_an_entry_is_refused(tmp_path):
     d = tmp_path / "c"
     load_knowledge(file_cache=d)
     entries = filecache._read_pack(str(_pack(d)))
-    path, display, content, include, expect, delta = marshal.loads(max(entries.values(), key=len))
+    path, display, content, include, looked_at, added, delta = marshal.loads(max(entries.values(), key=len))
     records = {name: {k: v[:-1] for k, v in added.items()} for name, added in delta[0].items()}
     with pytest.raises(cache.BadEntry):
         filecache._decode_delta((records, *delta[1:]))
@@ -255,3 +254,52 @@ def test_entries_and_documents_of_other_code_are_not_used(tmp_path, parsed, monk
     del parsed.names[:]
     assert load_knowledge(file_cache=d) == load_knowledge()
     assert len(parsed.names) == 2 * 19  # every file parsed, by both loads
+
+
+@pytest.fixture
+def read(monkeypatch):
+    """The base names of the files whose sections were read (not replayed), in order."""
+    from kb import loader
+
+    names = []
+    real = loader._Reader.read
+
+    def reading(self, doc):
+        names.append(Path(self.file).name)
+        return real(self, doc)
+
+    monkeypatch.setattr(loader._Reader, "read", reading)
+    return names
+
+
+def test_files_after_an_edit_are_read_again_only_if_they_look_at_what_it_changed(tmp_path, read):
+    top = _tree(tmp_path)
+    d = tmp_path / "c"
+    rules = top / "rules.yaml"
+    load_knowledge([rules], base=False, file_cache=d)
+    for name, old, new, again in [
+            ("images.yaml", "size_mb: ", "size_mb:  ", ["images.yaml"]),  # nothing after it looks at the images
+            ("releases.yaml", 'glibc: "2.36"', 'glibc: "2.37"', ["releases.yaml", "image-families.yaml"])]:
+        path = top / "knowledge" / name
+        path.write_text(path.read_text().replace(old, new, 1))
+        del read[:]
+        k = load_knowledge([rules], base=False, file_cache=d)
+        assert read == again
+        assert k == load_knowledge([rules], base=False)
+
+
+def test_a_file_that_looked_at_where_an_id_was_defined_is_read_again_after_any_edit_before_it(tmp_path, read):
+    top = _tree(tmp_path)
+    d = tmp_path / "c"
+    layer = tmp_path / "mine.yaml"
+    # a duplicate native package: its message names the line of the first definition, which is on no record
+    layer.write_text("native_packages:\n  python:\n    - {name: psycopg2, note: again}\n")
+    natives = top / "knowledge" / "native-packages.yaml"
+    first = _problems([top / "rules.yaml", layer], base=False, file_cache=d)
+    natives.write_text("# a line more\n" + natives.read_text())
+    del read[:]
+    moved = _problems([top / "rules.yaml", layer], base=False, file_cache=d)
+    assert read == ["native-packages.yaml", "mine.yaml"]
+    assert moved == _problems([top / "rules.yaml", layer], base=False) != first
+    assert f"{layer}:3: psycopg2: duplicate native_packages python id 'psycopg2' (already defined at {natives}:67)" \
+        in moved

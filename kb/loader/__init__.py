@@ -140,8 +140,9 @@ def _read_layer(kb: Knowledge, path: str, problems: list[Problem], origin: dict,
             if doc is _BROKEN:
                 return
         before = files.snapshot(kb, problems, origin, pending)
-        _Reader(kb, display, problems, origin, pending, documents).read(doc)
-        files.store(key, path, display, text, include, before, kb, problems, origin, pending)
+        watched, watched_origin, seen = files.watch(kb, origin)  # what the reading looks at decides when it is valid
+        _Reader(watched, display, problems, watched_origin, pending, documents).read(doc)
+        files.store(key, path, display, text, include, before, kb, problems, origin, pending, seen)
     files.finish(key)
 
 

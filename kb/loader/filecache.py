@@ -9,12 +9,16 @@ finds a file's entry replays it instead of parsing and reading the file; the cro
 run on every load as before.
 
 Reading a file's sections is not a function of that file alone: a duplicate id, a fact defined twice, an image
-alias, a release or a question a later file names are checked against what the files read before it hold. So an
-entry is keyed by the file's path and bytes and the state it was read on (`chain`: a digest of every file whose
-sections were read before it, in order, with the code and the source documents validation reads): an edit of the
-last layer (the user's own rule file, or rules.yaml's own sections) re-reads that file alone; an edit of a file in
-the middle re-reads it and those after it. The files a file includes are read between its `include:` and its own
-sections: its entry is found by the state before them and used only while the state after them is what it was.
+alias, a release or a question a later file names are checked against what the files read before it hold. So the
+reader of a file is given the knowledge through a view that notes each field it reads (`_WatchedKnowledge`), and
+its entry (found by the file's path and bytes) is used only while each of those fields holds what it held then:
+every field carries a digest of what the files read so far added to it. A reading that looked at anything else
+(where an id was defined, for a duplicate's message; a method of the knowledge) is used only after the very same
+files, in the same order. This is exact by construction: a reading that sees the same values does the same. So
+an edit of the user's own rule file, or of rules.yaml's own sections, reads that file alone; an edit of an image's
+size in knowledge/images.yaml reads images.yaml alone (no file after it looks at the images); an edit of
+releases.yaml reads it and image-families.yaml, which checks its releases. The files a file includes are read
+between its `include:` and its own sections; the state after them is the one its entry is checked against.
 
 The entries of one load are kept together, one file (a pack) per set of top-level rule files, at most KEEP packs:
 a load reads one file and writes at most one. They are plain data written with `marshal` (nothing that can run
@@ -62,8 +66,10 @@ class FileCache:
     def __init__(self, directory: str | os.PathLike, documents: set[str], tops: list[str]) -> None:
         self.directory = os.fspath(directory)
         code = _checksum(b"\0".join([FORMAT, sys.version.encode(), _code_stamp()]))  # the parser's code too
-        self.chain = _checksum(f"{code}\0{chr(10).join(sorted(documents))}".encode())
+        self.base = self.chain = _checksum(f"{code}\0{chr(10).join(sorted(documents))}".encode())
         self.code = code
+        self.fields: dict[str, str] = {}  # Knowledge field -> digest of what the files read so far added to it
+        self.last: tuple = ()  # (field, digest of what it added) for each field the file just read added to
         name = _checksum("\0".join(os.path.abspath(t) for t in tops).encode())
         self.pack = os.path.join(self.directory, f"{PREFIX}{name}{SUFFIX}")
         self.old: dict | None = None  # the pack's entries by key, each a marshal blob: read at the first lookup
@@ -80,7 +86,7 @@ class FileCache:
         """The key of `path` read now with `text`, and its entry (include, expected chain, delta) or None."""
         content = _checksum(text.encode("utf-8", "surrogatepass"))
         path = os.path.abspath(path)
-        key = _checksum("\0".join([self.chain, path, display, content]).encode())
+        key = _checksum("\0".join([self.base, path, display, content]).encode())
         if self.old is None:
             self.old = _read_pack(self.pack)
         blob = self.old.get(key)
@@ -88,10 +94,12 @@ class FileCache:
             return key, None
         try:
             raw = marshal.loads(blob)
-            if type(raw) is not tuple or len(raw) != 6 or raw[:3] != (path, display, content) \
-                    or type(raw[4]) is not str or type(raw[5]) is not tuple or len(raw[5]) != 8:
+            if type(raw) is not tuple or len(raw) != 7 or raw[:3] != (path, display, content) \
+                    or type(raw[5]) is not tuple or not all(type(a) is tuple and len(a) == 2 and type(a[0]) is str
+                                                            and type(a[1]) is str for a in raw[5]) \
+                    or type(raw[6]) is not tuple or len(raw[6]) != 8:
                 return key, None
-            entry = (_include(raw[3]), raw[4], _decode_delta(raw[5]), (raw[5][0], raw[5][4]))
+            entry = (_include(raw[3]), _deps(raw[4]), _decode_delta(raw[6]), (raw[6][0], raw[6][4]), raw[5])
         except (BadEntry, ValueError, EOFError, TypeError, KeyError):
             return key, None
         self.new[key] = blob
@@ -124,12 +132,27 @@ class FileCache:
         self.new_docs[_doc_name(path)] = (_checksum(text.encode("utf-8", "surrogatepass")), doc)
 
     def usable(self, entry: tuple | None) -> bool:
-        """Whether `entry` was written on the state this load is in now (its includes read the same)."""
-        return entry is not None and entry[1] == self.chain
+        """Whether `entry` was read on a state that holds now what its reading looked at: the same contents of every
+        field of the knowledge it read (or, had it read anything else, such as where an id was defined, the same
+        files read before it)."""
+        if entry is None:
+            return False
+        chain, fields = entry[1]
+        if chain is not None:
+            return chain == self.chain
+        return all(self.fields.get(name, self.base) == digest for name, digest in fields)
+
+    def watch(self, kb: Knowledge, origin: dict) -> tuple:
+        """The knowledge and the origins as a file's reader is to see them, noting what it reads."""
+        seen: set[str] = set()
+        return _WatchedKnowledge(kb, seen), _WatchedOrigin(origin, seen), seen
 
     def finish(self, key: str) -> None:
         """The file's sections are read (or replayed): the state moves on."""
         self.chain = _checksum(f"{key}\0{self.chain}".encode())
+        for name, digest in self.last:
+            self.fields[name] = _checksum(f"{self.fields.get(name, self.base)}\0{digest}".encode())
+        self.last = ()
 
     def snapshot(self, kb: Knowledge, problems: list, origin: dict, pending: list) -> tuple:
         """What the knowledge holds before a file's sections are read, to tell what reading them added."""
@@ -138,25 +161,29 @@ class FileCache:
                 kb.default_debian, list(kb.image_families), len(problems), dict(origin), len(pending))
 
     def store(self, key: str, path: str, display: str, text: str, include, before: tuple, kb: Knowledge,
-              problems: list, origin: dict, pending: list) -> None:
-        """Keep what reading the file's sections added to `kb`, `problems`, `origin` and `pending` since `before`."""
+              problems: list, origin: dict, pending: list, seen: set[str]) -> None:
+        """Keep what reading the file's sections added to `kb`, `problems`, `origin` and `pending` since `before`,
+        with what the reading looked at (`seen`, from `watch`)."""
+        self.new.pop(key, None)
+        # unless it is kept: every field changed, as far as the files after it can tell, by all that was read
+        self.last = tuple((name, f"{self.chain}\0{key}") for name in Knowledge.FIELDS)
         try:
             delta, encoded = _delta(before, kb, problems, origin, pending)
-        except TypeError:  # something a replay could not repeat: this file is read from its text every time
-            self.new.pop(key, None)
+            added = _fields_added(delta)
+            content = _checksum(text.encode("utf-8", "surrogatepass"))
+            deps = (self.chain, ()) if seen - set(Knowledge.FIELDS) else \
+                (None, tuple((name, self.fields.get(name, self.base)) for name in sorted(seen)))
+            self.new[key] = marshal.dumps((os.path.abspath(path), display, content, include, deps, added, delta))
+        except (TypeError, ValueError):  # something a replay could not repeat: read from its text every time
             return
-        content = _checksum(text.encode("utf-8", "surrogatepass"))
-        try:
-            self.new[key] = marshal.dumps((os.path.abspath(path), display, content, include, self.chain, delta))
-        except ValueError:  # something marshal does not write
-            self.new.pop(key, None)
-            return
+        self.last = added
         self.changed = True
         self.encoded.update((id(record), (record, raw)) for record, raw in encoded)
 
     def replay(self, entry: tuple, kb: Knowledge, problems: list, origin: dict, pending: list) -> None:
         """Add what the entry says the file's sections add (decoded and checked by `start`)."""
         records, plain, natives, default_debian, families, new_problems, new_origin, new_pending = entry[2]
+        self.last = entry[4]
         raw_records, raw_families = entry[3]
         encoded = self.encoded
         for name, added in records.items():
@@ -213,6 +240,65 @@ def _read_pack(path: str) -> dict:
     except (ValueError, EOFError, TypeError):
         return {}
     return entries if type(entries) is dict else {}
+
+
+class _WatchedKnowledge:
+    """The knowledge as one file's reader sees it: each field it reads or sets is noted in `seen` (a method, which
+    may read any field, is noted under its own name, which is no field: the entry then needs the same files read
+    before it)."""
+
+    def __init__(self, kb: Knowledge, seen: set[str]) -> None:
+        object.__setattr__(self, "_kb", kb)
+        object.__setattr__(self, "_seen", seen)
+
+    def __getattr__(self, name: str):
+        self._seen.add(name)
+        return getattr(self._kb, name)
+
+    def __setattr__(self, name: str, value) -> None:
+        self._seen.add(name)
+        setattr(self._kb, name, value)
+
+
+class _WatchedOrigin:
+    """Where each id was defined, as one file's reader sees it: reading it is noted as "origin" (no field of the
+    knowledge: the entry then needs the same files read before it); writing is not."""
+
+    def __init__(self, origin: dict, seen: set[str]) -> None:
+        self._origin, self._seen = origin, seen
+
+    def __setitem__(self, key, value) -> None:
+        self._origin[key] = value
+
+    def __getattr__(self, name: str):  # get, __contains__ through it: any read
+        self._seen.add("origin")
+        return getattr(self._origin, name)
+
+    def __contains__(self, key) -> bool:
+        self._seen.add("origin")
+        return key in self._origin
+
+    def __getitem__(self, key):
+        self._seen.add("origin")
+        return self._origin[key]
+
+
+def _fields_added(delta: tuple) -> tuple[tuple[str, str], ...]:
+    """Each field of the knowledge a file's delta (as `_delta` makes it) adds to, with the digest of what it adds."""
+    records, plain, natives, default_debian, families = delta[:5]
+    parts = {**records, **plain, "native_packages": natives, "default_debian": default_debian,
+             "image_families": families}
+    return tuple((name, _checksum(marshal.dumps(part))) for name, part in parts.items() if part)
+
+
+def _deps(value) -> tuple[str | None, tuple]:
+    """What an entry's reading looked at: (the chain of files read before it, or None and each field it read with the
+    digest it had)."""
+    if type(value) is not tuple or len(value) != 2 or not (value[0] is None or type(value[0]) is str) \
+            or type(value[1]) is not tuple or not all(type(f) is tuple and len(f) == 2 and type(f[0]) is str
+                                                      and type(f[1]) is str for f in value[1]):
+        raise BadEntry("not what a reading looked at")
+    return value
 
 
 def _include(value) -> tuple[int, list[str] | None] | None:
