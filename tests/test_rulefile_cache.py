@@ -10,7 +10,7 @@ import pytest
 
 import kb
 from kb import cache, yamlfile
-from kb.loader import default_rules_path, filecache, load_knowledge
+from kb.loader import default_rules_path, filecache, filedelta, load_knowledge
 
 ROOT = Path(default_rules_path()).parent
 ANSWERS = {"language": "go", "cgo": "no", "go_net": "yes", "tls": "yes"}
@@ -201,10 +201,10 @@ def test_a_record_of_the_wrong_shape_in_an_entry_is_refused(tmp_path):
     path, display, content, include, looked_at, added, delta = marshal.loads(max(entries.values(), key=len))
     records = {name: {k: v[:-1] for k, v in added.items()} for name, added in delta[0].items()}
     with pytest.raises(cache.BadEntry):
-        filecache._decode_delta((records, *delta[1:]))
+        filedelta.decode_delta((records, *delta[1:]))
     with pytest.raises(cache.BadEntry):
-        filecache._decode_delta(delta[:7])
-    assert filecache._decode_delta(delta)[0].keys() == delta[0].keys()
+        filedelta.decode_delta(delta[:7])
+    assert filedelta.decode_delta(delta)[0].keys() == delta[0].keys()
 
 
 def test_no_cache_and_an_unwritable_directory_write_nothing_and_still_load(tmp_path, monkeypatch):
@@ -232,6 +232,11 @@ def test_one_pack_per_set_of_rule_files_and_the_oldest_are_pruned(tmp_path, pars
         other.write_text(IMAGE.format(n=n))
         load_knowledge([other], file_cache=d)
     assert len(list(d.glob(f"*{filecache.SUFFIX}"))) == filecache.KEEP
+    docs = len(list(d.glob(f"*{filecache.DOC_SUFFIX}")))
+    for n in range(3):  # one parsed document is kept per rule file: its last version
+        layer.write_text(IMAGE.format(n=n + 10))
+        load_knowledge([layer], file_cache=d)
+    assert len(list(d.glob(f"*{filecache.DOC_SUFFIX}"))) == docs
 
 
 def test_a_layer_that_replaces_what_a_cached_file_defined_is_stored_as_read(tmp_path):

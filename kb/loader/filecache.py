@@ -32,28 +32,21 @@ import marshal
 import os
 import sys
 
-from ..cache import (BadEntry, _check_plain, _checksum, _code_stamp, _decode_record, _encode_plain, _encode_record,
-                     read_payload, write_entry)
-from ..errors import Problem
+from ..cache import BadEntry, _checksum, _code_stamp, read_payload, write_entry
 from ..model import Knowledge
+from .filedelta import PLAIN_MAPS, RECORD_MAPS, decode_delta, delta as _delta, fields_added
 
 FORMAT = b"minimage-rulefile-1\n"
 SUFFIX = ".rulefile"
 PREFIX = "file-"
 KEEP = 8  # packs kept: one per set of top-level rule files (the shipped rules.yaml alone, with a layer, ...)
 MAX_ENTRY = 32 << 20  # bytes: the shipped knowledge's pack takes about 0.5 MiB
-# the parsed files, one file per rule file (its last version read): read only when a file must be read again on a
-# new state
+# the parsed files, one file per rule file (the version last read) named by its path, content and the code: read
+# only when a file must be read again on a new state
 DOC_FORMAT = b"minimage-ruledoc-1\n"
 DOC_PREFIX = "doc-"
 DOC_SUFFIX = ".ruledoc"
 KEEP_DOCS = 64  # rule files whose documents are kept (the shipped knowledge has 19)
-# Knowledge fields by how one file's reading adds to them: a record per id, plain data per key, the image families
-# (a layer's are put before those read earlier), and the native packages (per ecosystem, then per name)
-RECORD_MAPS = {"questions": "Question", "images": "Image", "strategies": "Strategy", "changes": "Change",
-               "caveats": "Caveat", "rules": "Rule", "lints": "LintRule", "diagnoses": "Diagnosis"}
-PLAIN_MAPS = ("derived", "evidence", "releases", "libraries", "image_aliases")
-_MISSING = object()
 
 
 class FileCache:
@@ -99,7 +92,7 @@ class FileCache:
                                                             and type(a[1]) is str for a in raw[5]) \
                     or type(raw[6]) is not tuple or len(raw[6]) != 8:
                 return key, None
-            entry = (_include(raw[3]), _deps(raw[4]), _decode_delta(raw[6]), (raw[6][0], raw[6][4]), raw[5])
+            entry = (_include(raw[3]), _deps(raw[4]), decode_delta(raw[6]), (raw[6][0], raw[6][4]), raw[5])
         except (BadEntry, ValueError, EOFError, TypeError, KeyError):
             return key, None
         self.new[key] = blob
@@ -109,13 +102,14 @@ class FileCache:
         """The parsed document of `path` with `text` as an earlier load kept it, or None."""
         from .docform import decode_doc
 
-        where = os.path.join(self.directory, _doc_name(path))
-        payload = read_payload(where, DOC_FORMAT, MAX_ENTRY)
+        content = _checksum(text.encode("utf-8", "surrogatepass"))
+        where = os.path.join(self.directory, self._doc_name(path, content))
+        payload = read_payload(where, DOC_FORMAT, MAX_ENTRY)  # no such file after an edit: nothing read
         if payload is None:
             return None
         try:
-            code, content, doc = marshal.loads(payload)
-            if code != self.code or content != _checksum(text.encode("utf-8", "surrogatepass")):
+            code, kept, doc = marshal.loads(payload)
+            if code != self.code or kept != content:
                 return None  # the document of another version of the file, or parsed by other code
             doc = decode_doc(doc)
         except (BadEntry, ValueError, EOFError, TypeError, RecursionError):
@@ -129,7 +123,14 @@ class FileCache:
     def keep_doc(self, path: str, text: str, doc) -> None:
         """Keep the document parsed from `path` with `text` (written, with the pack, when the load ends), in place
         of the one kept for an earlier version of the file."""
-        self.new_docs[_doc_name(path)] = (_checksum(text.encode("utf-8", "surrogatepass")), doc)
+        content = _checksum(text.encode("utf-8", "surrogatepass"))
+        self.new_docs[self._doc_name(path, content)] = (content, doc)
+
+    def _doc_name(self, path: str, content: str) -> str:
+        """The file that keeps the parsed document of `path` with `content`, parsed by this code: named by the path
+        (pruning keeps one version of each file) and by the code and content."""
+        where = _checksum(os.path.abspath(path).encode())
+        return f"{DOC_PREFIX}{where}-{_checksum(f'{self.code}{chr(0)}{content}'.encode())}{DOC_SUFFIX}"
 
     def usable(self, entry: tuple | None) -> bool:
         """Whether `entry` was read on a state that holds now what its reading looked at: the same contents of every
@@ -169,7 +170,7 @@ class FileCache:
         self.last = tuple((name, f"{self.chain}\0{key}") for name in Knowledge.FIELDS)
         try:
             delta, encoded = _delta(before, kb, problems, origin, pending)
-            added = _fields_added(delta)
+            added = fields_added(delta)
             content = _checksum(text.encode("utf-8", "surrogatepass"))
             deps = (self.chain, ()) if seen - set(Knowledge.FIELDS) else \
                 (None, tuple((name, self.fields.get(name, self.base)) for name in sorted(seen)))
@@ -225,11 +226,6 @@ class FileCache:
         prune(self.directory, KEEP_DOCS, DOC_PREFIX, DOC_SUFFIX)
 
 
-def _doc_name(path: str) -> str:
-    """The file that keeps the parsed document of the last version of `path` read."""
-    return f"{DOC_PREFIX}{_checksum(os.path.abspath(path).encode())}{DOC_SUFFIX}"
-
-
 def _read_pack(path: str) -> dict:
     """The entries of the pack at `path` by key (marshal blobs, each read and checked when used), or none."""
     payload = read_payload(path, FORMAT, MAX_ENTRY)
@@ -283,14 +279,6 @@ class _WatchedOrigin:
         return self._origin[key]
 
 
-def _fields_added(delta: tuple) -> tuple[tuple[str, str], ...]:
-    """Each field of the knowledge a file's delta (as `_delta` makes it) adds to, with the digest of what it adds."""
-    records, plain, natives, default_debian, families = delta[:5]
-    parts = {**records, **plain, "native_packages": natives, "default_debian": default_debian,
-             "image_families": families}
-    return tuple((name, _checksum(marshal.dumps(part))) for name, part in parts.items() if part)
-
-
 def _deps(value) -> tuple[str | None, tuple]:
     """What an entry's reading looked at: (the chain of files read before it, or None and each field it read with the
     digest it had)."""
@@ -310,104 +298,9 @@ def _include(value) -> tuple[int, list[str] | None] | None:
     return value
 
 
-# -- what one file's sections added, both ways ----------------------------------------------------------------------
-
-
-def _added(before: dict, after: dict) -> dict:
-    """The keys of `after` that are new or hold another object than in `before`, in `after`'s order."""
-    return {k: v for k, v in after.items() if before.get(k, _MISSING) is not v}
-
-
-def _delta(before: tuple, kb: Knowledge, problems: list, origin: dict, pending: list) -> tuple[tuple, list]:
-    """What reading one file added since `before` (a `FileCache.snapshot`), in plain data; and each record added
-    with its plain form. TypeError if the reading did anything a replay could not repeat (removed or reordered)."""
-    maps, natives, default_debian, families, n_problems, old_origin, n_pending = before
-    now = kb.image_families
-    added_families = now[:len(now) - len(families)]
-    if len(now) < len(families) or any(a is not b for a, b in zip(now[len(added_families):], families)):
-        raise TypeError("a file's reading changed the image families read before it")  # never cached, then
-    for name in (*RECORD_MAPS, *PLAIN_MAPS):
-        if not set(maps[name]) <= getattr(kb, name).keys():
-            raise TypeError(f"a file's reading removed from {name}")
-    added = {name: _added(maps[name], getattr(kb, name)) for name in RECORD_MAPS}
-    records = {name: {k: _encode_record(v) for k, v in table.items()} for name, table in added.items() if table}
-    encoded_families = [_encode_record(f) for f in added_families]
-    plain = {name: _encode_plain(table) for name in PLAIN_MAPS for table in [_added(maps[name], getattr(kb, name))]
-             if table}
-    native = {eco: _encode_plain(_added(natives.get(eco, {}), names)) for eco, names in kb.native_packages.items()
-              if eco not in natives or _added(natives[eco], names)}
-    delta = (records, plain, native, kb.default_debian if kb.default_debian != default_debian else None,
-             encoded_families, [tuple(p) for p in problems[n_problems:]],
-             [(section, ident, where) for (section, ident), where in _added(old_origin, origin).items()],
-             [_pending_lines(rule, when, then) for rule, when, then in pending[n_pending:]])
-    encoded = [(added[name][k], raw) for name, table in records.items() for k, raw in table.items()]
-    return delta, encoded + list(zip(added_families, encoded_families))
-
-
-def _pending_lines(rule, when: list, then: list) -> tuple:
-    """A rule waiting for the cross-checks, as its id and the lines of its conditions and conclusions: the conditions
-    and conclusions themselves are the rule's own (`Rule.when`, `Rule.then`)."""
-    if tuple(c for c, _ in when) != rule.when or tuple((n, v) for n, v, _ in then) != rule.then:
-        raise TypeError(f"rule {rule.id} waits with other conditions than its own")  # never cached, then
-    return rule.id, [line for _, line in when], [line for _, _, line in then]
-
-
-def _text(value) -> bool:
-    return type(value) is str
-
-
-def _decode_delta(delta) -> tuple:
-    """The delta `_delta` wrote, as records and checked plain data; BadEntry for anything else."""
-    if type(delta) is not tuple or len(delta) != 8:
-        raise BadEntry("not a rule file's delta")
-    records, plain, natives, default_debian, families, problems, origin, pending = delta
-    if type(records) is not dict or not set(records) <= set(RECORD_MAPS) or type(plain) is not dict \
-            or not set(plain) <= set(PLAIN_MAPS) or type(natives) is not dict:
-        raise BadEntry("not the sections of a rule file")
-    out_records = {}
-    for name, added in records.items():
-        if type(added) is not dict or not all(map(_text, added)):
-            raise BadEntry(f"{name} is not a mapping of ids")
-        out_records[name] = {k: _decode_record(RECORD_MAPS[name], v) for k, v in added.items()}
-    for name, added in plain.items():
-        if type(added) is not dict:
-            raise BadEntry(f"{name} is not a mapping")
-        _check_plain(added)
-    for eco, added in natives.items():
-        if not _text(eco) or type(added) is not dict:
-            raise BadEntry("native packages are not a mapping per ecosystem")
-        _check_plain(added)
-    if default_debian is not None and not _text(default_debian):
-        raise BadEntry("default_debian is not text")
-    if type(families) is not list:
-        raise BadEntry("image families are not a list")
-    out_families = [_decode_record("ImageFamily", f) for f in families]
-    if type(problems) is not list or not all(
-            type(p) is tuple and len(p) == 4 and _text(p[0]) and type(p[1]) is int and _text(p[2]) and _text(p[3])
-            for p in problems):
-        raise BadEntry("problems are not (file, line, id, message)")
-    if type(origin) is not list or not all(type(o) is tuple and len(o) == 3 and all(map(_text, o)) for o in origin):
-        raise BadEntry("origins are not (section, id, where)")
-    out_pending = []
-    rules = out_records.get("rules", {})
-    if type(pending) is not list:
-        raise BadEntry("pending rules are not a list")
-    for item in pending:
-        if type(item) is not tuple or len(item) != 3 or item[0] not in rules:
-            raise BadEntry("a pending rule is not (id of a rule of this file, lines, lines)")
-        rid, when, then = item
-        rule = rules[rid]
-        if type(when) is not list or type(then) is not list or len(when) != len(rule.when) \
-                or len(then) != len(rule.then) or not all(type(n) is int for n in (*when, *then)):
-            raise BadEntry(f"the lines of pending rule {rid} are not one per condition and conclusion")
-        out_pending.append((rule, list(zip(rule.when, when)),
-                            [(name, value, line) for (name, value), line in zip(rule.then, then)]))
-    return (out_records, plain, natives, default_debian, out_families, [Problem(*p) for p in problems],
-            {(s, i): w for s, i, w in origin}, out_pending)
-
-
 def prune(directory: str, keep: int = KEEP, prefix: str = PREFIX, suffix: str = SUFFIX) -> None:
-    """Remove all but the `keep` most recently written packs (or used documents: `prefix`, `suffix`)."""
+    """Remove all but the `keep` most recently written packs (or used documents: `prefix`, `suffix`; of those, one
+    per rule file, the newest)."""
     try:
         entries = list(os.scandir(directory))
     except OSError:
@@ -420,7 +313,12 @@ def prune(directory: str, keep: int = KEEP, prefix: str = PREFIX, suffix: str = 
         except OSError:
             pass
     ours.sort(reverse=True)
-    for _, path in ours[keep:]:
+    files: set[str] = set()  # documents: the rule files (the part of the name before the content's) seen
+    for n, (_, path) in enumerate(ours):
+        rule_file = os.path.basename(path).split("-")[1] if prefix == DOC_PREFIX else path
+        if n < keep and rule_file not in files:
+            files.add(rule_file)
+            continue
         try:
             os.unlink(path)
         except OSError:
