@@ -64,9 +64,9 @@ def edited_layer(rounds: int) -> tuple[float, float, str]:
 
 
 def edited_shipped(rounds: int, name: str = "images.yaml") -> tuple[float, float, str]:
-    """The same after an edit of one shipped file, knowledge/`name` (in a copy of rules.yaml and knowledge/): the
-    files read before it are replayed, it is parsed, and those read after it are read again from their kept
-    documents; the baseline is the same load uncached."""
+    """The same after an edit of one shipped file, knowledge/`name` (in a copy of rules.yaml and knowledge/): it is
+    parsed and read, the files that do not look at what it changed are replayed; the baseline is the same load
+    uncached."""
     from kb import cache
     from kb.loader import load_knowledge
 
@@ -96,7 +96,6 @@ def edited_shipped(rounds: int, name: str = "images.yaml") -> tuple[float, float
     finally:
         shutil.rmtree(directory, ignore_errors=True)
     return (median(t["ours"]), median(t["cold"]),
-            f"knowledge/{name} edited (an image's size) in a copy of the shipped files: the files before it are "
-            "replayed, it is parsed, the files after it are read again from their kept parsed documents (their "
-            "state changed), the cross-checks run and the knowledge cache's new entry is written; baseline: the "
-            "same load uncached")
+            f"knowledge/{name} edited (an image's size) in a copy of the shipped files: it is parsed and read, the "
+            "other files are replayed (none after it looks at the images), the cross-checks run and the knowledge "
+            "cache's new entry is written; baseline: the same load uncached")

@@ -68,7 +68,6 @@ def test_every_path_gives_the_same_knowledge_consultation_and_lint(tmp_path):
     again = load_knowledge(file_cache=d)   # replays every file
     [pack] = d.glob(f"*{filecache.SUFFIX}")
     assert len(filecache._read_pack(str(pack))) == 19  # what reading each file added
-    assert len(list(d.glob(f"*{filecache.DOC_SUFFIX}"))) == 19  # and each file's parsed document
     whole = kb.load(cache_dir=d).knowledge  # the knowledge cache on top
     for k in (first, again, whole):
         assert k == cold
@@ -164,9 +163,9 @@ def _pack(directory: Path) -> Path:
     return pack
 
 
-def _write_pack(pack: Path, entries, form: bytes = filecache.FORMAT) -> None:
+def _write_pack(pack: Path, entries) -> None:
     payload = marshal.dumps(entries)
-    pack.write_bytes(form + cache._checksum(payload).encode() + b"\n" + payload)
+    pack.write_bytes(filecache.FORMAT + cache._checksum(payload).encode() + b"\n" + payload)
 
 
 def test_planted_or_torn_entries_are_read_again_from_the_files(tmp_path):
@@ -178,12 +177,6 @@ def test_planted_or_torn_entries_are_read_again_from_the_files(tmp_path):
     code = compile("open('PWNED', 'w')", "x", "exec")
     bad = [marshal.dumps(code), marshal.dumps(("/x", "y", "z", None, "", ())), b"\x00not marshal", ("a", "b")]
     _write_pack(pack, {key: bad[i % len(bad)] for i, key in enumerate(entries)})
-    docs = sorted(d.glob(f"*{filecache.DOC_SUFFIX}"))
-    stamp, content, _ = marshal.loads(filecache.read_payload(str(docs[0]), filecache.DOC_FORMAT, filecache.MAX_ENTRY))
-    bad_docs = [code, b"\x00not marshal", (stamp, content, ({1: "x"}, 1, {}, {})),
-                (stamp, content, ({"images": [{"ref": "x"}]}, 1, {}, {})), "not a triple"]
-    for i, doc in enumerate(docs):
-        _write_pack(doc, bad_docs[i % len(bad_docs)], filecache.DOC_FORMAT)
     assert load_knowledge(file_cache=d) == cold
     assert not (tmp_path / "PWNED").exists() and not Path("PWNED").exists()
     assert filecache._read_pack(str(pack)).keys() == entries.keys()  # written again by that load
@@ -232,11 +225,6 @@ def test_one_pack_per_set_of_rule_files_and_the_oldest_are_pruned(tmp_path, pars
         other.write_text(IMAGE.format(n=n))
         load_knowledge([other], file_cache=d)
     assert len(list(d.glob(f"*{filecache.SUFFIX}"))) == filecache.KEEP
-    docs = len(list(d.glob(f"*{filecache.DOC_SUFFIX}")))
-    for n in range(3):  # one parsed document is kept per rule file: its last version
-        layer.write_text(IMAGE.format(n=n + 10))
-        load_knowledge([layer], file_cache=d)
-    assert len(list(d.glob(f"*{filecache.DOC_SUFFIX}"))) == docs
 
 
 def test_a_layer_that_replaces_what_a_cached_file_defined_is_stored_as_read(tmp_path):
@@ -251,7 +239,7 @@ def test_a_layer_that_replaces_what_a_cached_file_defined_is_stored_as_read(tmp_
     assert kb.load(layer, cache_dir=d).knowledge == cold  # the knowledge cache's entry that load wrote
 
 
-def test_entries_and_documents_of_other_code_are_not_used(tmp_path, parsed, monkeypatch):
+def test_entries_of_other_code_are_not_used(tmp_path, parsed, monkeypatch):
     d = tmp_path / "c"
     load_knowledge(file_cache=d)
     monkeypatch.setattr(filecache, "_code_stamp", lambda: b"kb/yamlfile.py:1:2")  # as if the code were edited

@@ -113,7 +113,7 @@ def _read_layer(kb: Knowledge, path: str, problems: list[Problem], origin: dict,
     key, entry = files.start(path, display, text) if files is not None else (None, None)
     doc = None
     if entry is None:
-        doc = _document(path, text, display, problems, files)
+        doc = _parse(text, display, problems)
         if doc is _BROKEN:
             return
     include = entry[0] if entry is not None else _include_of(doc)
@@ -135,8 +135,8 @@ def _read_layer(kb: Knowledge, path: str, problems: list[Problem], origin: dict,
     if files.usable(entry):
         files.replay(entry, kb, problems, origin, pending)
     else:
-        if doc is None:  # the entry was written on another state: read the file after all
-            doc = _document(path, text, display, problems, files)
+        if doc is None:  # the entry was read on another state: read the file again
+            doc = _parse(text, display, problems)
             if doc is _BROKEN:
                 return
         before = files.snapshot(kb, problems, origin, pending)
@@ -147,16 +147,6 @@ def _read_layer(kb: Knowledge, path: str, problems: list[Problem], origin: dict,
 
 
 _BROKEN = object()
-
-
-def _document(path: str, text: str, display: str, problems: list[Problem], files):
-    """The parsed document: as `files` kept it, else parsed (and kept); _BROKEN with the YAML problem added."""
-    doc = None if files is None else files.doc(path, text)
-    if doc is None:
-        doc = _parse(text, display, problems)
-        if files is not None and doc is not _BROKEN:
-            files.keep_doc(path, text, doc)
-    return doc
 
 
 def _parse(text: str, display: str, problems: list[Problem]):

@@ -41,12 +41,6 @@ SUFFIX = ".rulefile"
 PREFIX = "file-"
 KEEP = 8  # packs kept: one per set of top-level rule files (the shipped rules.yaml alone, with a layer, ...)
 MAX_ENTRY = 32 << 20  # bytes: the shipped knowledge's pack takes about 0.5 MiB
-# the parsed files, one file per rule file (the version last read) named by its path, content and the code: read
-# only when a file must be read again on a new state
-DOC_FORMAT = b"minimage-ruledoc-1\n"
-DOC_PREFIX = "doc-"
-DOC_SUFFIX = ".ruledoc"
-KEEP_DOCS = 64  # rule files whose documents are kept (the shipped knowledge has 19)
 
 
 class FileCache:
@@ -58,16 +52,14 @@ class FileCache:
 
     def __init__(self, directory: str | os.PathLike, documents: set[str], tops: list[str]) -> None:
         self.directory = os.fspath(directory)
-        code = _checksum(b"\0".join([FORMAT, sys.version.encode(), _code_stamp()]))  # the parser's code too
-        self.base = self.chain = _checksum(f"{code}\0{chr(10).join(sorted(documents))}".encode())
-        self.code = code
+        self.base = self.chain = _checksum(b"\0".join([FORMAT, sys.version.encode(), _code_stamp(),
+                                                       "\n".join(sorted(documents)).encode()]))
         self.fields: dict[str, str] = {}  # Knowledge field -> digest of what the files read so far added to it
         self.last: tuple = ()  # (field, digest of what it added) for each field the file just read added to
         name = _checksum("\0".join(os.path.abspath(t) for t in tops).encode())
         self.pack = os.path.join(self.directory, f"{PREFIX}{name}{SUFFIX}")
         self.old: dict | None = None  # the pack's entries by key, each a marshal blob: read at the first lookup
         self.new: dict[str, bytes] = {}  # the entries this load used or made, for the next pack
-        self.new_docs: dict[str, object] = {}  # file name -> a document this load parsed, to keep
         self.changed = False
         # id of a record or value replayed or stored -> (it, its plain form), which is what kb/cache.py's encode
         # makes of it: the knowledge cache's write reuses it (kb.cache.ENCODED)
@@ -97,40 +89,6 @@ class FileCache:
             return key, None
         self.new[key] = blob
         return key, entry
-
-    def doc(self, path: str, text: str):
-        """The parsed document of `path` with `text` as an earlier load kept it, or None."""
-        from .docform import decode_doc
-
-        content = _checksum(text.encode("utf-8", "surrogatepass"))
-        where = os.path.join(self.directory, self._doc_name(path, content))
-        payload = read_payload(where, DOC_FORMAT, MAX_ENTRY)  # no such file after an edit: nothing read
-        if payload is None:
-            return None
-        try:
-            code, kept, doc = marshal.loads(payload)
-            if code != self.code or kept != content:
-                return None  # the document of another version of the file, or parsed by other code
-            doc = decode_doc(doc)
-        except (BadEntry, ValueError, EOFError, TypeError, RecursionError):
-            return None
-        try:
-            os.utime(where)  # pruning keeps the documents in use
-        except OSError:
-            pass
-        return doc
-
-    def keep_doc(self, path: str, text: str, doc) -> None:
-        """Keep the document parsed from `path` with `text` (written, with the pack, when the load ends), in place
-        of the one kept for an earlier version of the file."""
-        content = _checksum(text.encode("utf-8", "surrogatepass"))
-        self.new_docs[self._doc_name(path, content)] = (content, doc)
-
-    def _doc_name(self, path: str, content: str) -> str:
-        """The file that keeps the parsed document of `path` with `content`, parsed by this code: named by the path
-        (pruning keeps one version of each file) and by the code and content."""
-        where = _checksum(os.path.abspath(path).encode())
-        return f"{DOC_PREFIX}{where}-{_checksum(f'{self.code}{chr(0)}{content}'.encode())}{DOC_SUFFIX}"
 
     def usable(self, entry: tuple | None) -> bool:
         """Whether `entry` was read on a state that holds now what its reading looked at: the same contents of every
@@ -210,20 +168,13 @@ class FileCache:
     def done(self) -> None:
         """Write the pack of this load's entries when any is new (atomically; a directory that cannot be written is
         not used), and remove all but the KEEP most recently written packs."""
-        if not self.changed and not self.new_docs:
+        if not self.changed:
             return
-        from .docform import encode_doc
-
         try:
-            if self.changed:
-                write_entry(self.directory, self.pack, FORMAT, marshal.dumps(self.new))
-            for name, (content, doc) in self.new_docs.items():
-                write_entry(self.directory, os.path.join(self.directory, name), DOC_FORMAT,
-                            marshal.dumps((self.code, content, encode_doc(doc))))
+            write_entry(self.directory, self.pack, FORMAT, marshal.dumps(self.new))
         except (OSError, TypeError, ValueError):
             return
         prune(self.directory)
-        prune(self.directory, KEEP_DOCS, DOC_PREFIX, DOC_SUFFIX)
 
 
 def _read_pack(path: str) -> dict:
@@ -298,9 +249,8 @@ def _include(value) -> tuple[int, list[str] | None] | None:
     return value
 
 
-def prune(directory: str, keep: int = KEEP, prefix: str = PREFIX, suffix: str = SUFFIX) -> None:
-    """Remove all but the `keep` most recently written packs (or used documents: `prefix`, `suffix`; of those, one
-    per rule file, the newest)."""
+def prune(directory: str, keep: int = KEEP) -> None:
+    """Remove all but the `keep` most recently written packs."""
     try:
         entries = list(os.scandir(directory))
     except OSError:
@@ -308,17 +258,12 @@ def prune(directory: str, keep: int = KEEP, prefix: str = PREFIX, suffix: str = 
     ours = []
     for e in entries:
         try:
-            if e.name.startswith(prefix) and e.name.endswith(suffix) and e.is_file(follow_symlinks=False):
+            if e.name.startswith(PREFIX) and e.name.endswith(SUFFIX) and e.is_file(follow_symlinks=False):
                 ours.append((e.stat(follow_symlinks=False).st_mtime_ns, e.path))
         except OSError:
             pass
     ours.sort(reverse=True)
-    files: set[str] = set()  # documents: the rule files (the part of the name before the content's) seen
-    for n, (_, path) in enumerate(ours):
-        rule_file = os.path.basename(path).split("-")[1] if prefix == DOC_PREFIX else path
-        if n < keep and rule_file not in files:
-            files.add(rule_file)
-            continue
+    for _, path in ours[keep:]:
         try:
             os.unlink(path)
         except OSError:
