@@ -45,9 +45,11 @@ def load_knowledge(paths: Iterable[str | os.PathLike] = (), *, base: bool = True
                    file_cache: str | os.PathLike | None = None) -> Knowledge:
     """Read the shipped rules.yaml (unless `base` is False) and then each of `paths` layered on top.
 
-    With `file_cache` (a directory), what reading each rule file added is kept there and replayed by the next load
-    that reads the same file on the same state (kb/loader/filecache.py): the same knowledge and the same problems,
-    without parsing the files that did not change. MINIMAGE_NO_CACHE=1 turns it off.
+    With `file_cache` (a directory), what reading each rule file added is kept there and replayed by a later load of
+    the same file while what its reading looked at is unchanged (kb/loader/filecache.py): the same knowledge and the
+    same problems,
+    without parsing the files that did not change. MINIMAGE_NO_CACHE=1 turns it off. The knowledge then carries
+    the plain form of what was replayed (kb.cache.ENCODED) until kb/cache.py writes it.
 
     A file's `include:` list names other rule files (relative to it), read as layers before its own sections.
     `Knowledge.files` lists every file read, includes too. Raises RuleFileError listing every problem in every file.
