@@ -33,6 +33,7 @@ import os
 import sys
 
 from ..cache import BadEntry, _checksum, _code_stamp, read_payload, write_entry
+from ..files import default_rules_path
 from ..model import Knowledge
 from .filedelta import PLAIN_MAPS, RECORD_MAPS, decode_delta, delta as _delta, fields_added
 
@@ -57,6 +58,8 @@ class FileCache:
         self.fields: dict[str, str] = {}  # Knowledge field -> digest of what the files read so far added to it
         self.last: tuple = ()  # (field, digest of what it added) for each field the file just read added to
         name = _checksum("\0".join(os.path.abspath(t) for t in tops).encode())
+        # the user's own top-level rule files, edited again and again: an entry of theirs alone is not worth a write
+        self.volatile = {os.path.abspath(t) for t in tops} - {default_rules_path()}
         self.pack = os.path.join(self.directory, f"{PREFIX}{name}{SUFFIX}")
         self.old: dict | None = None  # the pack's entries by key, each a marshal blob: read at the first lookup
         self.new: dict[str, bytes] = {}  # the entries this load used or made, for the next pack
@@ -136,7 +139,7 @@ class FileCache:
         except (TypeError, ValueError):  # something a replay could not repeat: read from its text every time
             return
         self.last = added
-        self.changed = True
+        self.changed = self.changed or os.path.abspath(path) not in self.volatile
         self.encoded.update((id(record), (record, raw)) for record, raw in encoded)
 
     def replay(self, entry: tuple, kb: Knowledge, problems: list, origin: dict, pending: list) -> None:
@@ -166,8 +169,9 @@ class FileCache:
         pending.extend(new_pending)
 
     def done(self) -> None:
-        """Write the pack of this load's entries when any is new (atomically; a directory that cannot be written is
-        not used), and remove all but the KEEP most recently written packs."""
+        """Write the pack of this load's entries when any is new, but for the user's own top-level rule files
+        (atomically; a directory that cannot be written is not used), and remove all but the KEEP most recently
+        written packs."""
         if not self.changed:
             return
         try:
