@@ -194,21 +194,35 @@ def _read_pack(path: str) -> dict:
 
 
 class _WatchedKnowledge:
-    """The knowledge as one file's reader sees it: each field it reads or sets is noted in `seen` (a method, which
-    may read any field, is noted under its own name, which is no field: the entry then needs the same files read
-    before it)."""
+    """The knowledge as one file's reader sees it: each field it reads or sets is noted in `seen` (a property per
+    field; anything else, a method which may read any field, is noted under its own name, which is no field: the
+    entry then needs the same files read before it)."""
+
+    __slots__ = ("_kb", "_seen")
 
     def __init__(self, kb: Knowledge, seen: set[str]) -> None:
         object.__setattr__(self, "_kb", kb)
         object.__setattr__(self, "_seen", seen)
 
-    def __getattr__(self, name: str):
+    def __getattr__(self, name: str):  # not a field
         self._seen.add(name)
         return getattr(self._kb, name)
 
-    def __setattr__(self, name: str, value) -> None:
+    def __setattr__(self, name: str, value) -> None:  # a field (default_debian) or not
         self._seen.add(name)
         setattr(self._kb, name, value)
+
+
+def _watched_field(name: str) -> property:
+    def get(view: _WatchedKnowledge):
+        view._seen.add(name)
+        return getattr(view._kb, name)
+
+    return property(get)
+
+
+for _name in Knowledge.FIELDS:
+    setattr(_WatchedKnowledge, _name, _watched_field(_name))
 
 
 class _WatchedOrigin:
