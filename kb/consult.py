@@ -428,7 +428,7 @@ def load(*extra: str | os.PathLike, cache: bool = True, cache_dir: str | os.Path
     """
     if not cache:
         return RuleBase(_read_knowledge(extra))
-    # a miss (a rule file edited) reads again only the files that changed and those read after them
+    # a miss (a rule file edited) reads again only that file and those after it that look at what it changed
     knowledge = load_cached(rule_files(extra), lambda: _read_knowledge(extra, cache_directory(cache_dir)), cache_dir)
     return RuleBase(knowledge, keep_results=keep_results, cache_dir=cache_dir)
 

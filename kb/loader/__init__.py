@@ -7,7 +7,8 @@ is fixed in one pass. YAML here follows 1.2 for booleans: `yes` and `no` stay st
     catalogue.py   questions, facts, releases, libraries, images, strategies, changes, caveats
     rules.py       inference rules and checks, image families, lint checks, diagnoses
     crosscheck.py  references across sections and layers
-    filecache.py   what reading each file added, kept by its bytes and the state it was read on
+    filecache.py   what reading each file added, kept by its bytes and what its reading looked at
+    filedelta.py   that as plain data and back
 """
 from __future__ import annotations
 
@@ -47,9 +48,8 @@ def load_knowledge(paths: Iterable[str | os.PathLike] = (), *, base: bool = True
 
     With `file_cache` (a directory), what reading each rule file added is kept there and replayed by a later load of
     the same file while what its reading looked at is unchanged (kb/loader/filecache.py): the same knowledge and the
-    same problems,
-    without parsing the files that did not change. MINIMAGE_NO_CACHE=1 turns it off. The knowledge then carries
-    the plain form of what was replayed (kb.cache.ENCODED) until kb/cache.py writes it.
+    same problems, without parsing the files that did not change. MINIMAGE_NO_CACHE=1 turns it off. The knowledge
+    then carries the plain form of what was replayed (kb.cache.ENCODED) until kb/cache.py writes it.
 
     A file's `include:` list names other rule files (relative to it), read as layers before its own sections.
     `Knowledge.files` lists every file read, includes too. Raises RuleFileError listing every problem in every file.
