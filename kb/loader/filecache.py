@@ -14,7 +14,9 @@ reader of a file is given the knowledge through a view that notes each field it 
 its entry (found by the file's path and bytes) is used only while each of those fields holds what it held then:
 every field carries a digest of what the files read so far added to it. A reading that looked at anything else
 (where an id was defined, for a duplicate's message; a method of the knowledge) is used only after the very same
-files, in the same order. This is exact by construction: a reading that sees the same values does the same. So
+files, in the same order. This is exact by construction: a reading that sees the same values does the same, as
+long as the section readers reach what earlier files added only through `self.kb` and `self.origin` (they append to
+`problems` and `pending` and never read them; tests/test_rulefile_cache.py renames ids in every file to check). So
 an edit of the user's own rule file, or of rules.yaml's own sections, reads that file alone; an edit of an image's
 size in knowledge/images.yaml reads images.yaml alone (no file after it looks at the images); an edit of
 releases.yaml reads it and image-families.yaml, which checks its releases. The files a file includes are read
