@@ -132,6 +132,8 @@ class BadEntry(ValueError):
 
 def _encode_plain(value):
     """A copy of `value` in types marshal writes (dict subclasses such as Located become dicts)."""
+    if type(value) in _SCALARS or type(value) in (tuple, frozenset) and all(type(v) in _SCALARS for v in value):
+        return value  # plain already, and immutable: most fields (text, tuples of text)
     if isinstance(value, _PLAIN):
         return value
     if hasattr(value, "_fields"):  # a record where plain data was expected: NESTED must name it, or it comes back a tuple
@@ -148,28 +150,40 @@ def _encode_plain(value):
 
 
 def _encode_record(rec) -> tuple:
-    name = type(rec).__name__
-    return tuple(_encode_records(getattr(rec, f), NESTED[(name, f)]) if (name, f) in NESTED
-                 else _encode_plain(getattr(rec, f)) for f in rec._fields)
+    cls, layout, _ = _LAYOUT.get(type(rec).__name__, (None, (), True))  # per field: the record class it holds
+    if cls is not type(rec):
+        raise TypeError(f"cannot cache a {type(rec).__name__}: not a record of the knowledge")
+    return tuple([_encode_plain(value) if nested is None else tuple([_encode_record(r) for r in value])
+                  for nested, value in zip(layout, rec)])  # records are tuples of their fields
 
 
-def _encode_records(records, _name) -> tuple:
-    return tuple(_encode_record(r) for r in records)
+ENCODED = "_encoded_records"  # where kb/loader/filecache.py leaves id -> (record or value, its plain form)
 
 
-def encode(knowledge: Knowledge) -> dict:
+def _memo(value, memo: dict, record: bool):
+    """The plain form of a record or value: the memo's (which holds the object: no id is reused), else encoded."""
+    hit = memo.get(id(value))
+    if hit is not None and hit[0] is value:
+        return hit[1]
+    if record:
+        return _encode_record(value)
+    return {k: _memo(v, memo, False) for k, v in value.items()} if type(value) is dict else _encode_plain(value)
+
+
+def encode(knowledge: Knowledge, memo: dict | None = None) -> dict:
     unlisted = set(knowledge.FIELDS) - set(SECTIONS)
     if unlisted:  # a field SECTIONS does not list would come back empty: refuse to cache rather than lose it
         raise TypeError(f"Knowledge fields the cache does not know: {', '.join(sorted(unlisted))}")
+    memo = memo or {}
     out = {}
     for name, (shape, _) in SECTIONS.items():
         value = getattr(knowledge, name)
         if shape == "map":
-            out[name] = {k: _encode_record(v) for k, v in value.items()}
+            out[name] = {k: _memo(v, memo, True) for k, v in value.items()}
         elif shape == "list":
-            out[name] = [_encode_record(v) for v in value]
+            out[name] = [_memo(v, memo, True) for v in value]
         else:
-            out[name] = _encode_plain(value)
+            out[name] = _memo(value, memo, False) if memo else _encode_plain(value)
     return out
 
 
@@ -332,7 +346,7 @@ def _read_entry(path: str, reload=None):
 
 
 def _write_entry(directory: str, path: str, knowledge: Knowledge, digests) -> None:
-    data = encode(knowledge)
+    data = encode(knowledge, vars(knowledge).pop(ENCODED, None))
     blobs = {name: marshal.dumps(data.pop(name)) for name in LAZY}
     write_entry(directory, path, FORMAT, marshal.dumps((digests, data, blobs)))
 

@@ -43,7 +43,7 @@ class CatalogueSections(Reader):
                     line=item.line, multiple=self.flag(item, "multiple", qid))
 
     def read_derived(self, doc: Located) -> None:
-        for section, table in (("derived", self.kb.derived), ("evidence", self.kb.evidence)):
+        for section in ("derived", "evidence"):  # the tables only where a file has facts (kb/loader/filecache.py)
             facts = self.mapping(doc, section, section)
             for name, values in facts.items():
                 line = facts.key_lines.get(name, facts.line)
@@ -53,7 +53,7 @@ class CatalogueSections(Reader):
                 if name in self.kb.derived or name in self.kb.evidence or name in self.kb.questions:
                     self.problem(line, name, f"fact '{name}' is already defined")
                     continue
-                table[name] = {str(k): str(v) for k, v in values.items()}
+                getattr(self.kb, section)[name] = {str(k): str(v) for k, v in values.items()}
 
     def read_releases(self, doc: Located) -> None:
         releases = self.mapping(doc, "releases", "releases")
