@@ -396,13 +396,15 @@ class RuleBase:
             target = given.get("platform") or self.knowledge.questions["platform"].if_unknown + " (assumed)"
             out.append(f"the inspected binary is built for {', '.join(arches)}, a CPU minimage-ask does not plan for: "
                        f"it is not offered as it is, and plans that rebuild it are for linux/{target}")
-        from .relevance import is_relevant
+        from .relevance import still_relevant
 
         used = {p.name for j in trail for p in j.premises}  # a premise of a rule that fired: relevant, no need to ask
+        unused = [fact for fact in given if fact not in PLANNER_FACTS and fact not in used]
+        relevant = still_relevant(self.index, unused, known) if unused else ()
         context = f"language = {given['language']}" if "language" in given else "these answers"
-        for fact, value in given.items():
-            if fact not in PLANNER_FACTS and fact not in used and not is_relevant(self.index, fact, known):
-                out.append(f"{fact} = {value} changes nothing with {context}: no rule uses it, so it is ignored")
+        for fact in unused:
+            if fact not in relevant:
+                out.append(f"{fact} = {given[fact]} changes nothing with {context}: no rule uses it, so it is ignored")
         return tuple(out)
 
 
