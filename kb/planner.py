@@ -13,7 +13,7 @@ from _thread import allocate_lock  # threading.Lock itself, without importing th
 from .checks import STATIC_CHECKS, Artefact, Context, Pair, Rejected, context, cross_built, newer_runtime
 from .detectors import DETECTORS
 from .model import Change, Image, Justification, Knowledge, Plan, Reason, Rejection, Rule, Step, Strategy
-from .planmemo import Shared
+from .planmemo import Local, Shared
 from .versions import parse_version
 
 # How much larger an image of an older Debian release, or of a later runtime release than the program's, may be
@@ -109,10 +109,15 @@ class Planner:
 
     # -- one (strategy, image) pair ---------------------------------------------------------------------------------
 
-    def evaluate(self, strategy: Strategy, image: Image,
-                 ctx: "Context") -> tuple[Plan, dict[str, str], list[Change]] | Rejection | None:
+    def evaluate(self, strategy: Strategy, image: Image, ctx: "Context",
+                 local: Local | None = None) -> tuple[Plan, dict[str, str], list[Change]] | Rejection | None:
+        """One pair: its plan (rank and justification to come), what the checks verified and the changes applied,
+        or the Rejection of the first check it fails; None for a runtime image and a binary. `local` is what it
+        reads of the consultation for the strategy, when the caller has it."""
         if strategy.runtime is None and image.runtime is not None:
             return None  # a language runtime image is never the smallest home for a binary: not worth listing
+        if local is None:
+            local = Local(self, strategy, ctx)
         pair = Pair(self, strategy, image, ctx)
         if strategy.prebuilt:  # the inspected binary's needs come from the consultation's evidence
             rejection = self.run_checks(pair, DETECTORS["check"])
@@ -121,30 +126,10 @@ class Planner:
             if isinstance(static, Rejection):
                 return static
             pair._art, pair.used = static[0], dict(static[1])
-            rejection = self._shared.context_checks(pair)
+            rejection = self._shared.context_checks(pair, local)
         if rejection is not None:
             return rejection
-        art = pair.art
-        applied = pair.applied + [c for c in ctx.changes if c.supplies is None and strategy.id in c.applies_to]
-        caveats = tuple(cv.text for cid in sorted(ctx.caveat_ids) if (cv := self.kb.caveats[cid])
-                        and (not cv.strategies or strategy.id in cv.strategies)
-                        and (not cv.images or image.ref in cv.images))
-        steps = self.steps(strategy, applied, pair.final_steps, ctx, self.build_release(strategy, image))
-        build_image = art.build_image
-        build_platform = next((c.build_platform for c in applied if c.build_platform), "")
-        if strategy.prebuilt and not any("--from=build" in st.instruction for st in steps):
-            build_image, steps = "", tuple(st for st in steps if st.stage == "final")  # nothing to copy: no stage
-        plan = Plan(
-            rank=0, strategy=strategy.id, strategy_title=strategy.title, final_image=image.ref,
-            build_image=build_image, changes=tuple(s for s in steps if s.why), provides=self.provides(image, applied),
-            size_mb=round(pair.size + sum(c.size_mb for c in applied), 2),
-            size_note="approximate compressed size of the base image and the changes; the program comes on top",
-            caveats=caveats, tradeoffs=self.tradeoffs(image, ctx.needs), image_notes=image.notes,
-            justification=(), steps=steps, **self.command(strategy, image),
-            user=self.user(image, ctx.needs, applied), platform=ctx.platform,
-            platforms=self.platforms(strategy, image, ctx), build_platform=build_platform,
-            final_platform=f"linux/{ctx.platform}" if strategy.prebuilt and ctx.platform != "amd64" else "")
-        return plan, pair.used, applied
+        return self._shared.plan_of(self, pair, local)
 
     def static_outcome(self, strategy: Strategy, image: Image) -> Rejection | tuple[Artefact, dict[str, str]]:
         """For a strategy that builds the program: the pair's outcome of STATIC_CHECKS, which read no context (a
@@ -332,15 +317,16 @@ class Planner:
             slots, after = self._shared.catalogue_candidates(self, strategy)
         else:
             slots, after = self._shared.candidates(self, strategy, images)
+        local = Local(self, strategy, ctx)
         for before, image in slots:
             rejections += before
-            evaluated = self.evaluate(strategy, image, ctx)
+            evaluated = self.evaluate(strategy, image, ctx, local)
             if isinstance(evaluated, Rejection):
                 rejections.append(evaluated)
             elif evaluated is not None:
                 plan, used, applied = evaluated
                 rank = (self.rank_size(plan), len(plan.caveats), len(plan.changes), plan.final_image, plan.strategy)
-                plans.append((rank, plan, self.basis(plan, used, applied)))
+                plans.append((rank, plan, self._shared.basis(self, plan, used, applied)))
         rejections += after
         plans.sort(key=_first)
         outcome = tuple(plans), tuple(rejections)
