@@ -1,8 +1,8 @@
 """What a Planner shares between consultations, besides the evaluations it keeps per planning context: each
 strategy's candidate images (those the checks that read no context pass), the outcome of a check on a pair by what
 it reads of the consultation (kb.checks.CONTEXT_READS), what each strategy's evaluation reads of a context, and the
-parts of a viable pair's plan (its steps, platforms, caveats, what it provides, its command, the basis of its
-justification), each by the few things it is made from.
+parts of a viable pair's plan (its steps, platforms, caveats, what it provides, its command), each by the few
+things it is made from.
 Every result is the same as evaluating every pair in turn (tests/test_shared_work.py)."""
 from __future__ import annotations
 
@@ -49,7 +49,6 @@ class Shared:
         self._tradeoffs: dict[tuple, tuple[str, ...]] = {}  # (image, the needs they read) -> trade-offs
         self._commands: dict[tuple, dict] = {}  # (strategy, image) -> CMD and ENTRYPOINT
         self._platforms: dict[tuple, tuple[str, ...]] = {}  # (strategy, image, cross-built, target) -> platforms
-        self._bases: dict[tuple, tuple] = {}  # (strategy, what the checks verified, changes) -> Planner.basis
 
     def catalogue_candidates(self, planner: "Planner",  # noqa: F821 - kb.planner's, which imports this module
                              strategy: Strategy) -> tuple[tuple, tuple[Rejection, ...]]:
@@ -161,15 +160,6 @@ class Shared:
             build_platform=build_platform,
             final_platform=f"linux/{ctx.platform}" if strategy.prebuilt and ctx.platform != "amd64" else "")
         return plan, pair.used, applied
-
-    def basis(self, planner: "Planner", plan: Plan, used: dict[str, str],  # noqa: F821
-              applied: list[Change]) -> tuple[tuple[str, ...], tuple]:
-        """Planner.basis, made once by what it reads: the strategy, what the checks verified and the changes."""
-        key = (plan.strategy, tuple(used.items()), tuple(c.id for c in applied))
-        found = self._bases.get(key)
-        if found is None:
-            found = _keep(self._bases, key, planner.basis(plan, used, applied))
-        return found
 
     def strategy_key(self, planner: "Planner", strategy: Strategy, ctx: Context) -> tuple:  # noqa: F821
         """What evaluate() reads of a context for `strategy`: the changes (has_need takes one whose applies_to is

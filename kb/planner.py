@@ -23,6 +23,7 @@ NEWER_RUNTIME_MARGIN = 0.10
 
 MUSL_RESERVED = ("libc.", "libdl.", "libm.", "libpthread.", "librt.", "libutil.", "libxnet.")
 OUTCOMES_KEPT = 512  # (strategy, planning context) evaluations a Planner keeps (a few MB at most)
+REASONS_KEPT = 8192  # the Reason of a check by what it verified, a Planner keeps
 
 
 class Planner:
@@ -38,6 +39,7 @@ class Planner:
         self._shared = Shared()  # each strategy's candidate images, checks' outcomes by what they read
         self._margins: dict[tuple[str, str], tuple[bool, bool]] = {}  # (strategy, image) -> what rank_size adds
         self._pinned: dict[Image, str | None] = {}  # image -> pinned_release
+        self._reasons: dict[tuple[str, str], tuple[str, Reason]] = {}  # (check, what it verified) -> its reason
 
     # -- the artefact of a strategy, for one final image ------------------------------------------------------------
 
@@ -326,7 +328,7 @@ class Planner:
             elif evaluated is not None:
                 plan, used, applied = evaluated
                 rank = (self.rank_size(plan), len(plan.caveats), len(plan.changes), plan.final_image, plan.strategy)
-                plans.append((rank, plan, self._shared.basis(self, plan, used, applied)))
+                plans.append((rank, plan, self.basis(plan, used, applied)))
         rejections += after
         plans.sort(key=_first)
         outcome = tuple(plans), tuple(rejections)
@@ -341,21 +343,31 @@ class Planner:
         (its strategy, changes and needs) and the reasons of the checks it passed, by rule id."""
         wanted = [f"strategy={plan.strategy}", *(f"change={c.id}" for c in applied)]
         wanted += [f"needs={n}" for n in ("ca-certificates", "tzdata", "passwd", "shell", "icu") if n in used]
+        reasons = self._reasons
         checks = []
-        for check, verified in used.items():
-            rule = self.checks[check]
-            checks.append((rule.id, Reason(rule.id, rule.name, rule.summary, rule.sources, verified)))
+        for item in used.items():  # (check, what it verified): one Reason each, made once
+            reason = reasons.get(item)
+            if reason is None:
+                rule = self.checks[item[0]]
+                if len(reasons) >= REASONS_KEPT:
+                    reasons.clear()
+                reason = reasons[item] = (rule.id, Reason(rule.id, rule.name, rule.summary, rule.sources, item[1]))
+            checks.append(reason)
         return tuple(wanted), tuple(checks)
 
     def justify(self, plan: Plan, basis: tuple[tuple[str, ...], tuple], chains: "_Chains", rank: int) -> Plan:
         """The rules behind a plan: what derived its strategy, changes and caveats (from this consultation's trail),
         and the checks it passed."""
         wanted, checks = basis
-        reasons: dict[str, Reason] = {}
-        for fid in wanted:
-            reasons.update(chains.reasons(fid))
-        for cid in chains.caveats_by_text(plan.caveats):
-            reasons.update(chains.reasons(f"caveat={cid}"))
+        derived = chains.merged.get((wanted, plan.caveats))  # plans of one consultation share most of theirs
+        if derived is None:
+            derived = {}
+            for fid in wanted:
+                derived.update(chains.reasons(fid))
+            for cid in chains.caveats_by_text(plan.caveats):
+                derived.update(chains.reasons(f"caveat={cid}"))
+            chains.merged[(wanted, plan.caveats)] = derived
+        reasons = dict(derived)
         for rule_id, reason in checks:
             reasons.setdefault(rule_id, reason)
         values = list(plan)
@@ -375,6 +387,7 @@ class _Chains:
         for j in trail:
             self.by_fact.setdefault(j.fact.id, []).append(j)
         self.memo: dict[str, dict[str, Reason]] = {}
+        self.merged: dict[tuple, dict[str, Reason]] = {}  # (facts wanted, caveats) -> the reasons of their rules
         self.caveat_ids = {kb.caveats[j.fact.value].text: j.fact.value for j in trail if j.fact.name == "caveat"}
 
     def caveats_by_text(self, texts: tuple[str, ...]) -> list[str]:
