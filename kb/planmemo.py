@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from _thread import allocate_lock  # threading.Lock itself, without importing threading
 
-from .checks import CONTEXT_READS, STATIC_CHECKS, Context, Pair, cross_built
+from .checks import CONTEXT_READS, NEED_CHECKS, STATIC_CHECKS, Context, Pair, cross_built
 from .detectors import DETECTORS
 from .model import Change, Image, Plan, Rejection, Strategy
 
@@ -20,9 +20,10 @@ SIZE_NOTE = "approximate compressed size of the base image and the changes; the 
 class Local:
     """What evaluate() reads of one consultation for one strategy, worked out once for all its images: whether a
     change cross-builds it, the changes that apply to it whatever the image, the ids of the caveats that can (in
-    order), which needs the trade-offs read, and what each check of CONTEXT_READS reads (found at its first pair)."""
+    order), which needs the trade-offs read, the checks after STATIC_CHECKS that can matter (a need's only when the
+    program has it) and what each check of CONTEXT_READS reads (found at its first pair)."""
 
-    __slots__ = ("cross", "extra", "caveats", "needs", "reads")
+    __slots__ = ("cross", "extra", "caveats", "needs", "checks", "reads")
 
     def __init__(self, planner: "Planner", strategy: Strategy, ctx: Context) -> None:  # noqa: F821
         sid, caveats = strategy.id, planner.kb.caveats
@@ -31,6 +32,8 @@ class Local:
         self.caveats = tuple(cid for cid in sorted(ctx.caveat_ids)
                              if not caveats[cid].strategies or sid in caveats[cid].strategies)
         self.needs = tuple(n in ctx.needs for n in ("ca-certificates", "tzdata", "passwd"))
+        self.checks = [(name, check, CONTEXT_READS.get(name)) for name, check in planner._shared.after_static
+                       if name not in NEED_CHECKS or name in ctx.needs]
         self.reads: dict[str, object] = {}
 
 
@@ -41,7 +44,7 @@ class Shared:
         self._reads: dict[str, tuple[frozenset[str], frozenset[str]]] = {}  # strategy -> its changes, caveats
         self._candidates: dict[str, tuple[tuple, tuple[Rejection, ...]]] = {}  # strategy -> in the catalogue
         self._checked: dict[tuple, Rejection | tuple] = {}  # a check's outcome on a pair, by what it reads
-        self._after_static = [(n, f) for n, f in DETECTORS["check"].items() if n not in STATIC_CHECKS]
+        self.after_static = [(n, f) for n, f in DETECTORS["check"].items() if n not in STATIC_CHECKS]
         self._lock = allocate_lock()
         self._caveats: dict[tuple, tuple[str, ...]] = {}  # (image, caveat ids) -> the texts of those for the image
         self._steps: dict[tuple, tuple] = {}  # (strategy, changes, installs, libraries, release, binary) -> steps
@@ -80,8 +83,7 @@ class Shared:
         """The checks after STATIC_CHECKS, for a strategy that builds the program; one whose CONTEXT_READS say what
         it reads (of the strategy and the consultation: found once per `local`) is run once per pair, those reads
         and what the checks before it added, and its outcome reused."""
-        for name, check in self._after_static:
-            reads = CONTEXT_READS.get(name)
+        for name, check, reads in local.checks:
             if reads is None:
                 reason = check(pair)
                 if reason is not None:

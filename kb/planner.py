@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from _thread import allocate_lock  # threading.Lock itself, without importing threading
 
-from .checks import STATIC_CHECKS, Artefact, Context, Pair, Rejected, context, cross_built, newer_runtime
+from .checks import (STATIC_CHECKS, Artefact, Context, Pair, Rejected, context, cross_built, named_libraries,
+                     newer_runtime)
 from .detectors import DETECTORS
 from .model import Change, Image, Justification, Knowledge, Plan, Reason, Rejection, Rule, Step, Strategy
 from .planmemo import Local, Shared
@@ -39,6 +40,7 @@ class Planner:
         self._shared = Shared()  # each strategy's candidate images, checks' outcomes by what they read
         self._margins: dict[tuple[str, str], tuple[bool, bool]] = {}  # (strategy, image) -> what rank_size adds
         self._pinned: dict[Image, str | None] = {}  # image -> pinned_release
+        self._named: dict[frozenset[str], list] = {}  # native_libs answered -> checks.named_libraries
         self._reasons: dict[tuple[str, str], tuple[str, Reason]] = {}  # (check, what it verified) -> its reason
 
     # -- the artefact of a strategy, for one final image ------------------------------------------------------------
@@ -287,7 +289,13 @@ class Planner:
     def plan(self, known: dict[str, set[str]], trail: list[Justification],
              images: list[Image] | None = None) -> tuple[list[Plan], list[Rejection]]:
         """Every derived strategy on every image (by default the catalogue less deprecated images), ranked."""
-        ctx = context(self.kb, known)
+        names = frozenset(known.get("native_libs", ()))
+        named = self._named.get(names)
+        if named is None:
+            if len(self._named) >= REASONS_KEPT:
+                self._named.clear()
+            named = self._named[names] = named_libraries(self.kb, names)
+        ctx = context(self.kb, known, named)
         chosen = self.images if images is None else images
         refs = None if images is None else tuple(i.ref for i in images)
         plans: list[tuple[tuple, Plan, tuple]] = []
