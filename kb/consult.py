@@ -80,7 +80,6 @@ class RuleBase:
         self._partitions: dict[frozenset[str], Engine] = {}  # its values -> the ruleset of those rules
         self._catalog = None
         self._diagnoser = None  # the diagnoses, compiled on first use
-        self._question_order: dict[str, int] | None = None  # read on first use: a kept result never needs it
         self._results: OrderedDict = OrderedDict()  # recent results by (answers, evidence), least recent first
         self._results_lock = allocate_lock()
 
@@ -287,10 +286,10 @@ class RuleBase:
 
     def in_question_order(self, answers: Mapping[str, str]) -> dict[str, str]:
         """The answers in the order of rules.yaml's questions (anything else after them, as given)."""
-        order = self._question_order
-        if order is None:
-            order = self._question_order = {q: i for i, q in enumerate(self.knowledge.questions)}
-        return dict(sorted(answers.items(), key=lambda item: order.get(item[0], len(order))))
+        out = {q: answers[q] for q in self.knowledge.questions if q in answers}
+        if len(out) < len(answers):
+            out.update((fact, value) for fact, value in answers.items() if fact not in out)
+        return out
 
     def effective(self, answers: Mapping[str, str]) -> tuple[dict[str, str], list[Assumption]]:
         """Answers with each `unknown` replaced by the question's safe assumption (or dropped if it has none)."""
@@ -360,7 +359,10 @@ class RuleBase:
                 seen.add(e)
                 base.append(e)
         trail = self._infer([j.fact for j in base])
-        known = by_name(base + trail)
+        given = by_name(base)
+        known = {name: set(values) for name, values in given.items()}
+        for j in trail:
+            known.setdefault(j.fact.name, set()).add(j.fact.value)
         plans, rejected = self.planner.plan(known, trail)
         reason = ""
         if not plans:
@@ -374,7 +376,7 @@ class RuleBase:
                 reason = "every image in the catalogue was rejected (see 'rejected' for the rule and reason of each)"
         return Result(plans=tuple(plans), assumptions=tuple(assumptions), facts=tuple(base + trail),
                       rejected=tuple(rejected), no_plan_reason=reason,
-                      warnings=self.warnings(answers, evidence, trail, by_name(base)))
+                      warnings=self.warnings(answers, evidence, trail, given))
 
     def warnings(self, answers: Mapping[str, str], evidence: tuple[Justification, ...],
                  trail: Iterable[Justification], known: dict[str, set[str]]) -> tuple[str, ...]:
@@ -387,7 +389,7 @@ class RuleBase:
         for j in evidence:
             if j.fact.name in given and j.fact.value != given[j.fact.name]:
                 shown_by_fact.setdefault(j.fact.name, set()).add((j.fact.value, j.note))
-        for fact, value in given.items():
+        for fact, value in given.items() if shown_by_fact else ():
             for other, note in sorted(shown_by_fact.get(fact, ())):
                 out.append(f"your answer {fact} = {value} overrides {fact} = {other} shown by {note}; the plans "
                            "follow your answer")
