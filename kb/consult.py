@@ -80,6 +80,7 @@ class RuleBase:
         self._partitions: dict[frozenset[str], Engine] = {}  # its values -> the ruleset of those rules
         self._catalog = None
         self._diagnoser = None  # the diagnoses, compiled on first use
+        self._justified: dict[tuple, tuple[Justification, ...]] = {}  # (fact, value, assumed) -> its facts
         self._results: OrderedDict = OrderedDict()  # recent results by (answers, evidence), least recent first
         self._results_lock = allocate_lock()
 
@@ -347,12 +348,18 @@ class RuleBase:
     def _run(self, answers: Mapping[str, str], evidence: tuple[Justification, ...]) -> Result:
         facts, assumptions = self.effective(answers)
         base: list[Justification] = []
+        made = self._justified
         for fact, value in facts.items():
             assumed = answers[fact] == UNKNOWN
-            question = self.knowledge.questions[fact]
-            for one in question.values(value):  # each choice of a multiple answer is a fact of its own
-                base.append(Justification(Fact(fact, one), "assumption" if assumed else "user",
-                                          note=question.unknown_reason if assumed else ""))
+            given = made.get((fact, value, assumed))  # records: the same answer gives equal ones, made once
+            if given is None:
+                question = self.knowledge.questions[fact]
+                given = tuple(Justification(Fact(fact, one), "assumption" if assumed else "user",
+                                            note=question.unknown_reason if assumed else "")
+                              for one in question.values(value))  # each choice of a multiple answer: a fact
+                if len(made) < 4096:  # every legal answer, and then some: run() takes values unchecked
+                    made[(fact, value, assumed)] = given
+            base += given
         seen = set(base)
         for e in evidence:  # an answer overrides what evidence showed; the same justification counts once
             if e.fact.name not in answers and e not in seen:
