@@ -271,10 +271,10 @@ class RuleBase:
     def _open(self, answers: Mapping[str, str], evidence: Iterable[Justification]) -> Iterator[Question]:
         from .relevance import is_relevant
 
-        known = self.known(answers, evidence)
+        unanswered = [q for q in self.knowledge.questions.values() if q.id not in answers]
+        known = self.known(answers, evidence) if unanswered else {}  # every question answered: none is open
         index = self.index
-        return (q for q in self.knowledge.questions.values()
-                if q.id not in answers and q.id not in known and is_relevant(index, q.id, known))
+        return (q for q in unanswered if q.id not in known and is_relevant(index, q.id, known))
 
     def known(self, answers: Mapping[str, str], evidence: Iterable[Justification] = ()) -> dict[str, set[str]]:
         """What is known before inference: the answers (unknowns as assumed) and, where not answered, evidence."""
