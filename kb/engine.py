@@ -286,7 +286,7 @@ def unique_facts(facts: Iterable[Fact], originals: dict[str, Fact] | None = None
 
 
 _TAIL = '"}'
-_SEEN_KEPT = 65536  # facts and activations whose JSON a process keeps (each under a few hundred bytes)
+_SEEN_KEPT = 4096  # facts and activations whose JSON a process keeps (each under a few hundred bytes)
 _heads: dict[Fact, tuple[str, str]] = {}  # fact -> (the id durable sees, its JSON up to the session id)
 _messages: dict[str, tuple[str, dict]] = {}  # an activation's JSON less its session ids -> what _message gives
 
