@@ -40,6 +40,7 @@ class BuiltFile(Data):
     go_target: str = ""  # the package `go build` names (".", "./cmd/app"), "" for other languages
     go_cgo_reached: tuple[str, ...] | None = None  # the imports of go_cgo_packages the target reaches (goreach.py)
     go_dir: str | None = None  # the build-context directory the go build ran in, if any (goclients.py)
+    go_tags: tuple[str, ...] = ()  # the -tags of a go build
     cxx: str = ""  # why a program no C++ compiler command built links C++ (kb/lint/cxxlink.py: a Go module's C++)
     cxx_unseen: str = ""  # what may bring C++ into it that lint cannot confirm (go.mod lists such a module: MI491)
 
@@ -211,7 +212,7 @@ def go_build(info: "StageInfo", argv: list[str], cwd: str, env: dict, line: int,
         linkage = libc
     return BuiltFile(path=path, lang="go", linkage=linkage, line=line, why=why, go_cgo=explicit,
                              go_implicit=explicit is None and not forced, go_cgo_packages=tuple(cgo_pkgs),
-                             go_target=pkgs[0] if pkgs else ".",
+                             go_target=pkgs[0] if pkgs else ".", go_tags=tuple(sorted(tagset)),
                              **_origin(info))
 
 
