@@ -173,9 +173,12 @@ def go_build(info: "StageInfo", argv: list[str], cwd: str, env: dict, line: int,
     static_flags = _extld_static(ldflags)
     # -extldflags reaches the C linker only when cmd/link links externally: asked for with -linkmode external, or
     # forced by cgo code outside the standard library (a cgo module); with only net, os/user and runtime/cgo using
-    # cgo it links internally, ignores -extldflags and leaves the program dynamic against the libc (K-notes K8.1)
+    # cgo it links internally, ignores -extldflags and leaves the program dynamic against the libc (checked with Go
+    # 1.19: "dynamically linked" without -linkmode external, "statically linked" with it). Read so on musl, where
+    # the program then needs the musl loader (MI409); on glibc the floor of such a program is not simply the
+    # builder's glibc (what MI404 compares), so there the flag is still taken at its word
     external = _link_external(ldflags)
-    ignored = static_flags and not external and not cgo_pkgs
+    ignored = static_flags and not external and not cgo_pkgs and libc == "musl"
     forced = static_flags and external and compiler  # static whatever the imports: not the default's doing
     if ignored:
         static_flags = False
