@@ -169,3 +169,31 @@ def test_wasmer_go_needs_its_shared_library_copied(knowledge, tmp_path):
     lib = "COPY --from=build /go/pkg/mod/github.com/wasmerio/wasmer-go@v1.0.4/wasmer/packaged/lib/linux-amd64/libwasmer.so /usr/lib/\n"
     assert found(knowledge, base.format(tags="") + lib + copy, files, tmp_path, ("MI462",)) == []
     assert found(knowledge, base.format(tags="-tags custom_wasmer_runtime ") + copy, files, tmp_path, ("MI462",)) == []
+
+
+# ---- a Makefile's quiet prefix: Q=$(if $V,,@), `$Q go build` (step-kms-plugin, heldout10) -------------------------
+
+QUIET_MAKEFILE = ("PKG?=example.test/app\nQ=$(if $V,,@)\n\nbuild:\n"
+                  "\t$Q go build -v -o bin/app -ldflags='-s -w' $(PKG)\n.PHONY: build\n")
+
+
+@pytest.mark.parametrize("make, builder, flagged", [
+    ("make V=1 build", "golang", True), ("make build", "golang", True),
+    ("make build", "golang:1.20-bullseye", False)])
+def test_a_quiet_make_recipe_is_the_cgo_build_it_runs(knowledge, tmp_path, make, builder, flagged):
+    text = (f"FROM {builder} AS builder\nWORKDIR /src\nCOPY . .\nRUN apt-get update && apt-get install -y gcc\n"
+            f"RUN {make}\nFROM debian:bullseye-slim\nCOPY --from=builder /src/bin/app /usr/local/bin/app\n")
+    files = {"go.mod": "module example.test/app\n\ngo 1.20\n", "main.go": NET_MAIN, "Makefile": QUIET_MAKEFILE}
+    got = found(knowledge, text, files, tmp_path, ("MI404",))
+    assert [(r, s, line) for r, s, line, _m in got] == ([("MI404", "error", 7)] if flagged else [])
+    if flagged:
+        assert "built on golang (debian13, glibc 2.41) but runs on debian:bullseye-slim (debian11, glibc 2.31)" \
+            in got[0][3]
+
+
+def test_make_if_picks_then_or_else():
+    from kb.lint.makefiles import recipes
+
+    text = "Q=$(if $V,,@)\nW=$(if $V, yes , no )\nall:\n\t$Q echo $W\n"
+    assert recipes(text, ["all"], {}) == ["echo no"]
+    assert recipes(text, ["all"], {"V": "1"}) == ["echo yes"]
