@@ -42,6 +42,7 @@ from . import appbundles as _appbundles  # noqa: F401  registers MI420-MI423 (do
 from . import argscope as _argscope  # noqa: F401  registers MI480 (a variable declared only in another stage)
 from . import cabundle as _cabundle  # noqa: F401  registers MI411, MI416 (TLS calls without a CA bundle)
 from . import checks as _checks  # noqa: F401  registers the checks
+from . import gomods as _gomods  # noqa: F401  registers MI460-MI462 (Go modules that link a prebuilt library)
 from . import hostchecks as _hostchecks  # noqa: F401  registers MI402 (the Dockerfile's and the host's Go builds)
 from . import ldcache as _ldcache  # noqa: F401  registers MI495 (a library installed with no ldconfig after it)
 from . import loads as _loads  # noqa: F401  registers MI470, MI490 (a package opens a system library)

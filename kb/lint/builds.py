@@ -35,11 +35,12 @@ class BuiltFile(Data):
     needs: frozenset = frozenset()  # libstdc++.so.6, libgcc_s.so.1
     why: str = ""  # why it links this way, in words
     go_cgo: str | None = None  # CGO_ENABLED as set explicitly ("0"/"1"), None when unset
-    go_implicit: bool = False  # CGO_ENABLED was left to its default (gcc, the Go version and imports decide)
+    go_implicit: bool = False  # the linkage rests on CGO_ENABLED's default (gcc, the Go version and imports decide)
     go_cgo_packages: tuple[str, ...] = ()  # cgo-only modules seen in go.mod / imports
     go_target: str = ""  # the package `go build` names (".", "./cmd/app"), "" for other languages
     go_cgo_reached: tuple[str, ...] | None = None  # the imports of go_cgo_packages the target reaches (goreach.py)
     go_dir: str | None = None  # the build-context directory the go build ran in, if any (goclients.py)
+    go_tags: tuple[str, ...] = ()  # the -tags of a go build
     cxx: str = ""  # why a program no C++ compiler command built links C++ (kb/lint/cxxlink.py: a Go module's C++)
     cxx_unseen: str = ""  # what may bring C++ into it that lint cannot confirm (go.mod lists such a module: MI491)
 
@@ -77,6 +78,12 @@ def _extld_static(ldflags: str) -> bool:
                 break  # a later -extldflags in this piece sees a part of the same run
             at = piece.find("-extldflags", j)
     return False
+
+
+def _link_external(ldflags: str) -> bool:
+    """Does -ldflags ask cmd/link for external linking (`-linkmode external`, `-linkmode=external`)?"""
+    words = _QUOTE.sub(" ", ldflags).replace("=", " ").split()
+    return any(w.lstrip("-") == "linkmode" and nxt == "external" for w, nxt in zip(words, words[1:]))
 
 
 def cc_build(info: "StageInfo", argv: list[str], prog: str, cwd: str, env: dict, line: int) -> BuiltFile | None:
@@ -133,7 +140,7 @@ def go_build(info: "StageInfo", argv: list[str], cwd: str, env: dict, line: int,
             if key == "o":
                 out = val
             elif key == "ldflags":
-                ldflags += " " + val
+                ldflags += " " + expand(val, env, "")  # -ldflags="$LDFLAGS": an ENV or ARG of the stage
             elif key == "tags":
                 tags += "," + val
             elif key == "buildmode":
@@ -164,6 +171,17 @@ def go_build(info: "StageInfo", argv: list[str], cwd: str, env: dict, line: int,
     uses, cgo_pkgs = imports[0], imports[1]
     libc = dynamic_libc(info)
     static_flags = _extld_static(ldflags)
+    # -extldflags reaches the C linker only when cmd/link links externally: asked for with -linkmode external, or
+    # forced by cgo code outside the standard library (a cgo module); with only net, os/user and runtime/cgo using
+    # cgo it links internally, ignores -extldflags and leaves the program dynamic against the libc (checked with Go
+    # 1.19: "dynamically linked" without -linkmode external, "statically linked" with it). Read so on musl, where
+    # the program then needs the musl loader (MI409); on glibc the floor of such a program is not simply the
+    # builder's glibc (what MI404 compares), so there the flag is still taken at its word
+    external = _link_external(ldflags)
+    ignored = static_flags and not external and not cgo_pkgs and libc == "musl"
+    forced = static_flags and external and compiler  # static whatever the imports: not the default's doing
+    if ignored:
+        static_flags = False
     if buildmode == "pie" and libc and not static_flags:
         linkage, why = libc, "-buildmode=pie links the loader in"
     elif not cgo_on:
@@ -172,7 +190,7 @@ def go_build(info: "StageInfo", argv: list[str], cwd: str, env: dict, line: int,
             f"cgo is off by default: {info.stage.base_image_resolved} has no C compiler" if info.profile.known else \
             f"cgo is off by default if {info.stage.base_image_resolved}, an image lint does not know, has no C compiler"
     elif static_flags:
-        linkage, why = "static", "-extldflags -static"
+        linkage, why = "static", "-linkmode external -extldflags -static" if external else "-extldflags -static"
     elif libc is None:  # cgo on in an image whose C library lint does not know (nor whether it has one)
         linkage = "static"
         why = (f"{'CGO_ENABLED=1' if explicit == '1' else 'a C compiler is installed'}; which C library "
@@ -191,10 +209,13 @@ def go_build(info: "StageInfo", argv: list[str], cwd: str, env: dict, line: int,
             why = (f"CGO_ENABLED is not set and {info.stage.base_image_resolved} {has}, so cgo is on"
                    + (" and the program imports net, os/user or C" if uses else
                       "; with cgo on, net and os/user link the C library"))
+        if ignored:
+            why += ("; -extldflags '-static' does not apply: without -linkmode external, cmd/link links internally "
+                    "when only the standard library uses cgo")
         linkage = libc
     return BuiltFile(path=path, lang="go", linkage=linkage, line=line, why=why, go_cgo=explicit,
-                             go_implicit=explicit is None, go_cgo_packages=tuple(cgo_pkgs),
-                             go_target=pkgs[0] if pkgs else ".",
+                             go_implicit=explicit is None and not forced, go_cgo_packages=tuple(cgo_pkgs),
+                             go_target=pkgs[0] if pkgs else ".", go_tags=tuple(sorted(tagset)),
                              **_origin(info))
 
 

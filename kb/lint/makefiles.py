@@ -83,6 +83,10 @@ def _function(call: str, variables: dict[str, str]) -> str:
         if arg.startswith("dirname ") and len(arg.split()) == 2:
             return posixpath.dirname(arg.split()[1]) or "."
         return "*"
+    if name == "if":  # $(if COND,THEN[,ELSE]): THEN when COND is not empty (Q=$(if $V,,@) then `$Q go build`)
+        cond, _, rest = arg.partition(",")
+        then, _, other = rest.partition(",")
+        return then.strip() if cond.strip() else other.strip()
     fn = _FUNCTIONS.get(name)
     return fn(arg) if fn else "*"
 
@@ -222,7 +226,7 @@ def rule_lines(text: str) -> list[tuple[str, str, str]]:
 def _pieces(expanded: str) -> list[str]:
     """The recipe lines one line gives: a $(call) of a `define` gives several, each with make's @ - + dropped."""
     if "\n" not in expanded:
-        return [expanded]
+        return [expanded.strip().lstrip("@-+ ")]  # `$Q go build` with Q=@: the prefix a variable gave
     return [p for p in (piece.strip().lstrip("@-+ ") for piece in expanded.split("\n")) if p]
 
 

@@ -246,6 +246,9 @@ class CatalogueSections(Reader):
                                        "except": self.strings(entry, "except", name),
                                        "dev": self.strings(entry, "dev", name)}
                     continue
+                if eco == "go_prebuilt":  # lint MI460-MI462: what the prebuilt library a Go module links needs
+                    self._go_prebuilt(entry, name or eco, known)
+                    continue
                 keys = ("name", "libs", "note", "dev", "runtime", "apt", "apk", "find") if eco == "system" else \
                     ("name", "note", "packages", "without_tags") if eco == "go_cxx" else \
                     ("name", "libs", "note", "tls", "system_libs", "until", "needs_package", "prebuilt_musl", "static_with",
@@ -338,6 +341,25 @@ class CatalogueSections(Reader):
                             elif key in entry:
                                 known[name][key] = self.text(entry, key, name)
 
+
+    def _go_prebuilt(self, entry: Located, name: str, known: dict) -> None:
+        """{name, versions: ["FROM UNTIL"], glibc | musl_tag | shared, without_tags, note}: a Go module (its path as
+        go.mod requires it) whose versions in `versions` link a prebuilt library with that need."""
+        keys = ("name", "note", "versions", "glibc", "musl_tag", "shared", "without_tags")
+        if not self.keys_ok(entry, name, keys, ("name", "versions", "note")) \
+                or not self.claim("native_packages go_prebuilt", name, entry.line, known):
+            return
+        out = {"name": name, "note": self.text(entry, "note", name),
+               "versions": self._shaped(entry, "versions", name, r"\d+(\.\d+)* (\d+(\.\d+)*|-)",
+                                        "'FROM UNTIL' (versions; UNTIL - for today)"),
+               "without_tags": self.strings(entry, "without_tags", name)}
+        for key in ("glibc", "musl_tag", "shared"):
+            out[key] = self.text(entry, key, name) or None
+        if sum(out[k] is not None for k in ("glibc", "musl_tag", "shared")) != 1:
+            self.problem(entry.line, name, "give exactly one of glibc (a floor), musl_tag or shared (a library)")
+        elif out["glibc"] and not re.fullmatch(r"2\.\d+", out["glibc"]):
+            self.problem(entry.key_lines.get("glibc", entry.line), name, "glibc: write a glibc version, 2.N")
+        known[name] = out
 
     def _shaped(self, entry: Located, key: str, name: str, pattern: str, shape: str) -> list[str]:
         """The strings of entry[key], each reported (at the key's line) unless it matches `pattern` whole."""

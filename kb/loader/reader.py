@@ -25,7 +25,8 @@ SECTIONS = ("version", "include", "questions", "derived", "evidence", "releases"
             "images", "strategies", "changes", "caveats", "image_families", "lints", "diagnoses", "rules",
             "native_packages")
 # go_cxx: Go modules whose packages link C++ when built with cgo (lint MI403, MI491)
-ECOSYSTEMS = ("python", "node", "go", "rust", "system", "https", "conda", "go_cxx", "build_images")
+# go_prebuilt: Go modules that link a prebuilt native library (lint MI460-MI462, knowledge/rules-lint-gomods.yaml)
+ECOSYSTEMS = ("python", "node", "go", "rust", "system", "https", "conda", "go_cxx", "build_images", "go_prebuilt")
 
 
 class Reader:
