@@ -6,7 +6,7 @@ Only plain GNU make is read: `VAR = / := / ?= / += value`, `define NAME ... ende
 expanded by `$(call NAME,ARG,...)` with $(1), $(2) ... the arguments), `target: prerequisites`, tab-indented recipes,
 .DEFAULT_GOAL, and `include FILE...` (-include, sinclude) of files named without variables, read from the
 build context beside the Makefile. Conditionals and pattern rules are not evaluated. Of make's functions only those that name
-the Makefile's own directory are (`$(CURDIR)`, `$(dir|realpath|abspath|lastword|firstword|notdir|strip ...)`,
+the Makefile's own directory are (`$(CURDIR)`, `$(if COND,THEN,ELSE)`, `$(dir|realpath|abspath|lastword|firstword|notdir|strip ...)`,
 `$(shell pwd)`, `$(shell dirname ...)`: the common `ROOT_DIR := $(shell dirname $(realpath $(lastword
 $(MAKEFILE_LIST))))`); any other, or one whose argument is unknown, expands to "*" (unknown). Linear in the
 Makefile's size; bounded depth.
@@ -83,6 +83,10 @@ def _function(call: str, variables: dict[str, str]) -> str:
         if arg.startswith("dirname ") and len(arg.split()) == 2:
             return posixpath.dirname(arg.split()[1]) or "."
         return "*"
+    if name == "if":  # $(if COND,THEN[,ELSE]): the quiet-prefix idiom Q = $(if $(V),,@)
+        cond, _, rest = arg.partition(",")
+        then, _, other = rest.partition(",")
+        return then.strip() if cond.strip() else other.strip()
     fn = _FUNCTIONS.get(name)
     return fn(arg) if fn else "*"
 
@@ -221,8 +225,8 @@ def rule_lines(text: str) -> list[tuple[str, str, str]]:
 
 def _pieces(expanded: str) -> list[str]:
     """The recipe lines one line gives: a $(call) of a `define` gives several, each with make's @ - + dropped."""
-    if "\n" not in expanded:
-        return [expanded]
+    if "\n" not in expanded:  # a prefix a variable gave (`$Q go build`, Q = @) is make's too
+        return [expanded.lstrip("@-+ ")]
     return [p for p in (piece.strip().lstrip("@-+ ") for piece in expanded.split("\n")) if p]
 
 
