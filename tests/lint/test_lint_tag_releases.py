@@ -121,3 +121,30 @@ def test_tag_reading_is_linear_on_hostile_tags():
         for n in range(1000):
             assert release_from_tag("x/y:" + "-" * 127 + "z" * (n % 3)) is None
         assert release_from_tag("x/y:" + "bullseye-" * 20_000) is None  # longer than a tag may be
+
+
+# ---- families beside the official ones: Arch Linux, PyTorch, CUDA ---------------------------------------------------
+
+@pytest.mark.parametrize("ref, source, release, gcc", [
+    ("archlinux:latest", "family archlinux", "none", False),  # rolling: no glibc claimed
+    ("archlinux:base-devel", "family archlinux-base-devel", "none", True),
+    ("pytorch/pytorch:1.9.1-cuda11.1-cudnn8-runtime", "family pytorch", "ubuntu18.04", False),
+    ("pytorch/pytorch:2.4.0-cuda12.1-cudnn9-runtime", "family pytorch", "none", False),  # not dated by version
+    ("nvidia/cuda:12.2.0-runtime-ubuntu22.04", "family nvidia-cuda", "ubuntu22.04", False),
+])
+def test_families_beside_the_official_ones(knowledge, ref, source, release, gcc):
+    prof = profile_for(knowledge, ref)
+    assert (prof.known, prof.source, prof.release, prof.gcc, prof.libc) == (True, source, release, gcc, "glibc")
+
+
+def test_cuda_devel_and_ubi_tags_are_read_from_the_tag_only(knowledge):
+    devel = profile_for(knowledge, "nvidia/cuda:12.2.0-devel-ubuntu22.04")
+    assert (devel.known, devel.glibc, devel.inferred) == (False, "2.35", "ubuntu22.04")
+    assert profile_for(knowledge, "nvidia/cuda:12.2.0-base-ubi9").glibc == "2.34"
+
+
+def test_a_program_built_on_arch_into_an_older_debian_is_unchecked_not_silent(knowledge):
+    text = C_BUILD.replace("FROM debian:trixie AS build\nRUN apt-get update && apt-get install -y gcc",
+                           "FROM archlinux:base-devel AS build").format(final="debian:bookworm-slim")
+    [info] = findings_of(knowledge, text, "MI414")
+    assert info.line == 1 and "family archlinux-base-devel" in info.message
