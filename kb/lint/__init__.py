@@ -19,6 +19,8 @@ function gets the same analysed Dockerfile:
     libinstall.py  the run-time packages MI412 says to install, per distribution and release
     appbundles.py  what dotnet publish, deno compile and bun build --compile write, and checks MI420-MI423
     checks.py      the checks
+    tagrelease.py  the release an image lint does not know names in its tag (-bullseye, ubuntu22.04, -alpine3.19)
+    digests.py     MI419: a floating final image frozen by a digest, so its release (hence glibc) is not known
     apkdel.py      apk add and del in a RUN, a deletion of a list computed after listing the installed packages
     cxxlink.py     C++ a Go build (knowledge go_cxx) or a crate links, the C++ run-time libraries an image has
     cxxchecks.py   MI491: such a module in go.mod whose use lint cannot confirm, on an image without them
@@ -43,6 +45,7 @@ from . import argscope as _argscope  # noqa: F401  registers MI480 (a variable d
 from . import cabundle as _cabundle  # noqa: F401  registers MI411, MI416 (TLS calls without a CA bundle)
 from . import checks as _checks  # noqa: F401  registers the checks
 from . import gomods as _gomods  # noqa: F401  registers MI460-MI462 (Go modules that link a prebuilt library)
+from . import digests as _digests  # noqa: F401  registers MI419 (a floating tag frozen by a digest)
 from . import hostchecks as _hostchecks  # noqa: F401  registers MI402 (the Dockerfile's and the host's Go builds)
 from . import ldcache as _ldcache  # noqa: F401  registers MI495 (a library installed with no ldconfig after it)
 from . import loads as _loads  # noqa: F401  registers MI470, MI490 (a package opens a system library)

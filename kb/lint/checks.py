@@ -16,6 +16,7 @@ from .libinstall import first_name, install_hint
 from .libraries import Libraries, missing_libraries
 from .profiles import PY_TOOLS, Profile, digest_only
 from .results import Hit
+from .tagrelease import inferred, tag_note
 from .runtime import (compiler_at, install_names, locked_versions, musl_build_published, newest_python_wheels,
                       no_cxx_compiler_at, python_of)
 from .stages import Analysis, StageInfo
@@ -37,7 +38,7 @@ def _image_has(prof: Profile) -> str:
     if prof.libc == "none":
         return "no C library and no loader"
     if prof.libc == "musl":
-        return "musl, not glibc"
+        return "musl, not glibc" + (f" ({inferred(prof, None)})" if prof.inferred else "")
     return f"{prof.libc}"
 
 
@@ -71,9 +72,8 @@ def _same_lineage(a: Analysis, index: int) -> bool:
 def _floating(a: Analysis, *profiles: Profile) -> str:
     """' (X names no release: ...; pin ...)' for the references among `profiles` whose release floats."""
     notes = [f"{p.ref} names no release ({p.floating})" for p in profiles if p.floating]
-    if not notes:
-        return ""
-    return "; " + "; ".join(dict.fromkeys(notes)) + ": the verdict is as of today, pin both stages to one release"
+    return "; " + "; ".join(dict.fromkeys(notes)) + ": the verdict is as of today, pin both stages to one release" \
+        if notes else ""
 
 
 def _glibc_ok(prof: Profile) -> bool:
@@ -94,14 +94,14 @@ def _libc_hits(a: Analysis, linkage: str):
 @detector("lint", "glibc-binary-without-glibc")
 def check_glibc_without_glibc(a: Analysis, rule: LintRule):
     prof = a.final.profile
-    if prof.known and not _glibc_ok(prof):
+    if (prof.known or prof.inferred) and not _glibc_ok(prof):
         yield from _libc_hits(a, "glibc")
 
 
 @detector("lint", "musl-binary-without-musl")
 def check_musl_without_musl(a: Analysis, rule: LintRule):
     prof = a.final.profile
-    if prof.known and prof.libc != "musl" and "loader-musl" not in prof.provided:
+    if (prof.known or prof.inferred) and prof.libc != "musl" and "loader-musl" not in prof.provided:
         yield from _libc_hits(a, "musl")
 
 
@@ -114,8 +114,7 @@ def check_cgo_implicit(a: Analysis, rule: LintRule):
             bprof = a.stages[art.stage].profile
             if bprof.libc not in ("glibc", "musl", "none") and prof.libc != "none":
                 continue  # the builder's C library is not known: only an image with none at all surely lacks it
-            libc = bprof.libc if bprof.libc in ("glibc", "musl") else "the C library"
-            state = "is static only by default"
+            libc, state = bprof.libc if bprof.libc in ("glibc", "musl") else "the C library", "is static only by default"
             if bprof.has_compiler and bprof.libc not in ("glibc", "musl", "none"):
                 state, risk = "is built with cgo on", "one import of net, os/user or a cgo package links a C library"
             elif bprof.has_compiler:
@@ -151,14 +150,15 @@ def check_cxx_libs(a: Analysis, rule: LintRule):
 @detector("lint", "builder-glibc-newer-than-runtime")
 def check_glibc_skew(a: Analysis, rule: LintRule):
     prof = a.final.profile
-    if not prof.known or prof.libc != "glibc" or not prof.glibc:
+    if not (prof.known or prof.inferred) or prof.libc != "glibc" or not prof.glibc:
         return
     for art, line in _final_arrivals(a):
         if art.linkage == "glibc" and art.builder_glibc and parse_version(art.builder_glibc) > parse_version(prof.glibc):
+            bprof = a.stages[art.stage].profile
             yield Hit(line, {"what": _describe(art), "builder": art.builder, "builder_glibc": art.builder_glibc,
-                             "builder_release": art.builder_release or "?", "image": a.final.stage.base_image_resolved,
-                             "image_glibc": prof.glibc, "image_release": prof.release or "?",
-                             "floating": _floating(a, a.stages[art.stage].profile, prof)})
+                             "builder_release": inferred(bprof, art.builder_release), "image_glibc": prof.glibc,
+                             "image": a.final.stage.base_image_resolved, "image_release": inferred(prof, prof.release),
+                             "floating": _floating(a, bprof, prof)})
 
 
 def _shell_ok(prof: Profile, argv0: str) -> bool | None:
@@ -428,7 +428,7 @@ def _cannot(ref: str) -> str:
     if digest_only(ref):
         return ("a digest without a tag: which tag, hence which release and libc, it names is not written; add the tag "
                 "(image:tag@sha256:...)")
-    return "it is neither in the image catalogue nor in image_families"
+    return "it is neither in the image catalogue nor in image_families" + tag_note(ref)
 
 
 @detector("lint", "floating-release-glibc")
@@ -436,7 +436,7 @@ def check_floating_release(a: Analysis, rule: LintRule):
     """A glibc program between stages whose Debian release is today's default of a floating tag: fine today only
     while the builder's release is not newer than the final image's (MI404 says when it already is)."""
     prof = a.final.profile
-    if not prof.known or prof.libc != "glibc" or not prof.glibc:
+    if not (prof.known or prof.inferred) or prof.libc != "glibc" or not prof.glibc:
         return
     for art, line in _final_arrivals(a):
         bprof = a.stages[art.stage].profile
@@ -445,6 +445,6 @@ def check_floating_release(a: Analysis, rule: LintRule):
         if parse_version(art.builder_glibc) > parse_version(prof.glibc):
             continue  # MI404
         yield Hit(line, {"what": _describe(art), "builder": art.builder, "image": a.final.stage.base_image_resolved,
-                         "release": art.builder_release or "?", "image_release": prof.release or "?",
+                         "release": inferred(bprof, art.builder_release), "image_release": inferred(prof, prof.release),
                          "floating": "; ".join(dict.fromkeys(f"{p.ref}: {p.floating}" for p in (bprof, prof)
                                                              if p.floating))})

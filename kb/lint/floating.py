@@ -5,6 +5,8 @@ forward. A program linked on the builder runs on any final image whose glibc is 
 every older symbol version), so the move that breaks it is the builder's: a floating builder moving past a final
 image that stays. It cannot happen when
   - the builder's release is pinned and only the final image floats: the final image only gets newer;
+  - the builder's floating tag is frozen by a digest (name:tag@sha256:...): it moves no more (MI419 is about a
+    frozen final image, whose release is then not known);
   - both stages are FROM one and the same reference (debian and debian, debian:${V} and debian:${V}): one build
     pulls it once, so both stages always hold the same release.
 A version tag that was superseded before the last move and is no longer rebuilt (rust:1.89 on trixie) is pinned by
@@ -32,7 +34,9 @@ def _root_ref(a: "Analysis", index: int) -> str:
 
 def moves_apart(a: "Analysis", builder: int, bprof: "Profile", prof: "Profile") -> bool:
     """Can the release of builder stage `builder` (profile `bprof`) move past the final image's (`prof`)?"""
-    if not bprof.floating:
-        return False  # pinned builder: a floating final image only moves to newer glibcs
+    from .digests import frozen
+
+    if not bprof.floating or frozen(a, builder):
+        return False  # pinned builder (a floating final image only moves to newer glibcs), or frozen by a digest
     ref = _root_ref(a, builder)
     return not ref or ref != _root_ref(a, a.final.index)

@@ -15,7 +15,7 @@ _FIELDS = {  # field -> default (a set is made fresh per Profile)
     "ref": "", "known": False, "libc": None, "release": None, "glibc": None, "shell": None, "shell_path": None,
     "passwd": None, "gcc": False, "libstdcxx": None, "libgcc_s": None, "workdir": "/", "rust_target": None,
     "ca_certificates": None, "tzdata": None, "go_version": None, "floating": "", "libs": None, "source": "",
-    "programs": (), "users": None, "groups": None,
+    "programs": (), "users": None, "groups": None, "inferred": "",
 }
 
 
@@ -27,7 +27,8 @@ class Profile:
     ca_certificates (a CA bundle at /etc/ssl/certs, None: not known); go_version (the Go toolchain of a golang
     image, from its tag or family); floating (why the release this reference means moves over time, "" when the tag
     pins it); users, groups (every name in its /etc/passwd and /etc/group, None: not known); libs (shared libraries the image ships, by stem,
-    None: not known); programs (programs the image ships, linked against its libc: /usr/local/bin/node); source (the catalogue entry or family it came from); installed (what RUN steps installed);
+    None: not known); programs (programs the image ships, linked against its libc: /usr/local/bin/node); source (the catalogue entry or family it came from); inferred (for an image lint does not know, the tag token its libc and release
+    were read from: kb/lint/tagrelease.py; `known` stays False); installed (what RUN steps installed);
     provided (what COPY brought in: loader-glibc, libstdcxx, libgcc_s, passwd, shell, ca-certs, libs-bundle).
     A plain class rather than a dataclass: a one-file lint process does not import dataclasses."""
 
@@ -184,6 +185,8 @@ def _profile_for(kb: Knowledge, written: str) -> Profile:
     fam = find_family(kb, ref)
     if digest_only(written) and fam is not None and _tag_decides(kb, fam, ref):
         return prof  # python@sha256:... is no more python:latest than python:3.9-alpine: unknown (MI414)
+    if fam is None and image is None:
+        return _from_tag(kb, ref, prof)
     if fam is not None:
         release, pinned = _release_for(fam, _with_tag(ref))
         prof.known, prof.libc, prof.release, prof.shell = True, fam.libc, release, fam.shell
@@ -213,4 +216,16 @@ def _profile_for(kb: Knowledge, written: str) -> Profile:
         prof.libgcc_s = "libgcc_s.so.1" in image.libs
         prof.source = f"catalogue {image.ref}"
         prof.libs = frozenset(lib_stem(lib) for lib in image.libs) | (prof.libs or frozenset())
+    return prof
+
+
+def _from_tag(kb: Knowledge, ref: str, prof: Profile) -> Profile:
+    """An image no catalogue entry or family knows: its libc and release as far as its tag names them."""
+    from .tagrelease import release_from_tag
+
+    hit = release_from_tag(ref)
+    if hit is not None:
+        prof.libc, prof.release, prof.inferred = hit
+        if prof.libc == "glibc" and prof.release:
+            prof.glibc = kb.releases.get(prof.release, {}).get("glibc")
     return prof
