@@ -2,11 +2,11 @@
 the libpython3.X a program that embeds Python links)."""
 from __future__ import annotations
 
-import re
+from ..lazyre import lazy
 
 # `Analysis` in annotations is kb.lint.stages' class: named, never imported
 
-_PY_IN_REF = re.compile(r"(?:^|/)python:(3)\.(\d+)|[:/_-]python(3)\.(\d+)")
+_PY_IN_REF = lazy(r"(?:^|/)python:(3)\.(\d+)|[:/_-]python(3)\.(\d+)")
 
 
 def python_minor(a: "Analysis", index: int) -> tuple[str, str] | None:
