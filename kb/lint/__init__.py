@@ -127,12 +127,10 @@ ON_DEMAND = {
 
 
 def _load_needed(a: Analysis) -> None:
-    import importlib
-
     checks = DETECTORS["lint"]
     for module, (names, needed) in ON_DEMAND.items():
         if not all(n in checks for n in names) and needed(a):
-            importlib.import_module(f"{__name__}.{module}")
+            __import__(f"{__name__}.{module}")  # registers its checks (no importlib to import for it)
 
 
 def lint_report(kb: Knowledge, report: "DockerfileReport", *, file: str | None = None, context_dir: str | None = None,

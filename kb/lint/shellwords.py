@@ -16,6 +16,8 @@ _VAR = lazy(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?::?[-+](?:[^}$]|\$(?!\{))*)?\}|([
 _ASSIGN = lazy(r"[A-Za-z_][A-Za-z0-9_]*=")
 #: a C compiler's name: gcc, cc, clang, g++, c++, clang++, with a target prefix and a version suffix
 CC = lazy(r"(?:[\w.]+-)*(?:gcc|cc|clang|g\+\+|c\+\+|clang\+\+)(?:-\d+(?:\.\d+)*)?")
+#: what a RUN that runs a script or reads a list (kb/lint/hidden.py) has in its text: a RUN without any is as it reads
+HIDING = ("$(", "`", "xargs", ".sh", "sh ", "bash", "source", ". ", "./", "-c")
 #: directories a COPY or cp into means "into the directory" even without a trailing /
 BIN_DIRS = {"/bin", "/sbin", "/usr/bin", "/usr/sbin", "/usr/local/bin", "/usr/local/sbin", "/go/bin"}
 
