@@ -11,7 +11,8 @@ what we wrote or ignored (a checksum catches a torn or corrupted file before mar
 
 The key is the content of the top-level rule files, the Python version, and the code that reads and validates
 knowledge (every module of kb/ and its packages except the evidence readers: by size and modification time). A hit is used only
-while every file the knowledge was read from, includes too, has the same digest as when it was stored.
+while every file the knowledge was read from, includes too, has the same digest as when it was stored (not read again
+while its size, times and inode are those stored with the entry, when it had not changed for SETTLED_NS before).
 
 The directory is `cache_dir` when given, else $MINIMAGE_CACHE_DIR, else $XDG_CACHE_HOME/minimage (~/.cache/minimage).
 At most KEEP entries are kept (the oldest are removed when one is written). A directory that cannot be read or
@@ -22,16 +23,18 @@ from __future__ import annotations
 import marshal
 import os
 import sys
+import time
 import zlib
 from _thread import allocate_lock
 
 from .model import (Caveat, Change, Condition, Diagnosis, DiagnosisFix, Example, Image, ImageFamily, Knowledge,
                     LintExample, LintRule, Question, Rule, Step, Strategy)
 
-FORMAT = b"minimage-knowledge-6\n"
+FORMAT = b"minimage-knowledge-7\n"
 SUFFIX = ".marshal"
 KEEP = 8  # entries kept in the directory
 MAX_ENTRY = 32 << 20  # bytes: the shipped knowledge takes about 0.3 MiB
+SETTLED_NS = 3_000_000_000  # a file changed less long before an entry is written has no stamp trusted (racy git)
 _HERE = os.path.dirname(os.path.abspath(__file__))
 
 
@@ -98,6 +101,16 @@ def _key(files: list[str]) -> str | None:
 def _digests(files: list[str]) -> tuple[tuple[str, str | None], ...]:
     """Every file the knowledge was read from (includes too), with its digest: a hit is valid only while all match."""
     return tuple((path, _digest(path)) for path in files)
+
+
+def _stamps(files: list[str], settled: int | None = None) -> tuple[tuple[int, int, int, int], ...] | None:
+    """(size, mtime, ctime, inode) of each file (None if one cannot be stat'ed or, with `settled`, one changed after
+    that time): while they stay the same, so do the files' bytes, and a hit need not read them again."""
+    try:
+        out = tuple((st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino) for st in map(os.stat, files))
+    except OSError:
+        return None
+    return None if settled is not None and any(max(m, c) > settled for _s, m, c, _i in out) else out
 
 
 # -- plain data, both ways ------------------------------------------------------------------------------------------
@@ -309,16 +322,17 @@ class CachedKnowledge(Knowledge):
 
 
 def _read_entry(path: str, reload=None):
-    """(digests, knowledge) from a cache file, or None if it is missing or not exactly what we write.
+    """(digests, stamps, knowledge) from a cache file, or None if it is missing or not exactly what we write.
     `reload` reads the knowledge from the rule files, for a lazy section that turns out not to be what we write."""
     payload = read_payload(path, FORMAT, MAX_ENTRY)
     if payload is None:
         return None
     try:
-        digests, data, blobs = marshal.loads(payload)
+        digests, stamps, data, blobs = marshal.loads(payload)
         if type(digests) is not tuple or not all(
                 type(d) is tuple and len(d) == 2 and type(d[0]) is str and type(d[1]) in (str, type(None))
-                for d in digests):
+                for d in digests) or stamps is not None and not (type(stamps) is tuple and len(stamps) == len(
+                    digests) and all(type(s) is tuple and len(s) == 4 and {*map(type, s)} == {int} for s in stamps)):
             return None
         if type(data) is not dict or type(blobs) is not dict or set(blobs) != set(LAZY) or \
                 not all(type(b) is bytes for b in blobs.values()) or set(data) != set(SECTIONS) - set(LAZY):
@@ -326,15 +340,15 @@ def _read_entry(path: str, reload=None):
         fields = {name: _decode_section(name, value) for name, value in data.items()}
         if type(fields["files"]) is not list or not all(type(f) is str for f in fields["files"]):
             return None
-        return digests, CachedKnowledge(fields, dict(blobs), reload or _no_reload)
+        return digests, stamps, CachedKnowledge(fields, dict(blobs), reload or _no_reload)
     except (BadEntry, ValueError, EOFError, TypeError, KeyError):
         return None
 
 
-def _write_entry(directory: str, path: str, knowledge: Knowledge, digests) -> None:
+def _write_entry(directory: str, path: str, knowledge: Knowledge, digests, stamps=None) -> None:
     data = encode(knowledge)
     blobs = {name: marshal.dumps(data.pop(name)) for name in LAZY}
-    write_entry(directory, path, FORMAT, marshal.dumps((digests, data, blobs)))
+    write_entry(directory, path, FORMAT, marshal.dumps((digests, stamps, data, blobs)))
 
 
 def write_entry(directory: str, path: str, form: bytes, payload: bytes) -> None:
@@ -413,14 +427,16 @@ def load_cached(files: list[str], load, directory: str | os.PathLike | None = No
     path = os.path.join(where, f"knowledge-{key}{SUFFIX}")
     entry = _read_entry(path, load)
     if entry is not None:
-        digests, knowledge = entry
-        if digests == _digests([p for p, _ in digests]):
+        digests, stamps, knowledge = entry
+        paths = [p for p, _ in digests]
+        if stamps is not None and stamps == _stamps(paths) or digests == _digests(paths):
             knowledge.cache_key = _full_key(key, digests)
             return knowledge
     knowledge = load()
+    stamps = _stamps(knowledge.files, time.time_ns() - SETTLED_NS)  # before the bytes: a change between is seen
     digests = _digests(knowledge.files)
     try:
-        _write_entry(where, path, knowledge, digests)
+        _write_entry(where, path, knowledge, digests, stamps)
         prune(where)
     except (OSError, TypeError, ValueError):
         return knowledge  # a read-only home is fine: we just do not cache
