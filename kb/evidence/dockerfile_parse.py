@@ -103,7 +103,7 @@ def _error_line(text: str) -> int | None:
 def _directives(text: str) -> list[tuple[str, str]]:
     out = []
     for line in text.split("\n")[:50]:
-        m = _DIRECTIVE.match(line)
+        m = _DIRECTIVE.match(line) if "#" in line else None  # a directive is a comment
         if not m:
             break
         out.append((m.group(1).lower(), m.group(2).strip()))

@@ -17,7 +17,7 @@ def python_minor(a: "Analysis", index: int) -> tuple[str, str] | None:
         index = a.stages[index].stage.base_stage
     info = a.stages[index]
     ref = info.stage.base_image_resolved or ""
-    m = _PY_IN_REF.search(ref.lower())
+    m = _PY_IN_REF.search(ref.lower()) if "python" in ref.lower() else None  # both alternatives name it
     if m:
         major, minor = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
         return f"{major}.{minor}", ref

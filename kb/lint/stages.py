@@ -236,7 +236,7 @@ class Analysis:
                     (i for i, w in enumerate(argv) if w == "install" or w == "in" and prog == "zypper"), 0)):
                 pkgs = positional(argv[verb + 1:], takes_value={"-o", "-t", "-r", "--repo", "--from"})
                 prof.installed.update(p.split("=")[0] for p in pkgs)
-            elif CC.fullmatch(prog):
+            elif ("cc" in prog or "++" in prog or "clang" in prog) and CC.fullmatch(prog):  # no pattern else
                 info.compiles.append((line, prog))
                 self._add(info, cc_build(info, argv, prog, cwd, cenv, line))
             elif prog in C_BUILD_TOOLS:
