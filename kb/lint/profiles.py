@@ -116,7 +116,26 @@ def _match(name: str, pattern: str) -> bool:
         return False
     if any(p and _literal(p) not in name for p in pieces[1:]):
         return False
-    return fnmatch.fnmatchcase(name, pattern)
+    if "?" in pattern or "[" in pattern:
+        return fnmatch.fnmatchcase(name, pattern)
+    return _stars(name, pieces)
+
+
+def _stars(name: str, pieces: list[str]) -> bool:
+    """fnmatchcase of a glob whose only wildcard is `*`, split on it, without a pattern to compile: the first piece
+    at the start, the last at the end, each one between at its leftmost place after the one before."""
+    if len(pieces) == 1:
+        return name == pieces[0]
+    first, last = pieces[0], pieces[-1]
+    if len(name) < len(first) + len(last) or not name.startswith(first) or not name.endswith(last):
+        return False
+    at, end = len(first), len(name) - len(last)
+    for piece in pieces[1:-1]:
+        found = name.find(piece, at, end)
+        if found < 0:
+            return False
+        at = found + len(piece)
+    return True
 
 
 def _release_for(fam: ImageFamily, tagged: str) -> tuple[str | None, bool]:
