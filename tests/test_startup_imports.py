@@ -182,3 +182,18 @@ def test_a_dockerfile_that_needs_an_on_demand_check_loads_it_and_gets_its_findin
     assert f"kb.lint.{module}" in done["modules"]
     found = [f["rule"] for r in json.loads(done["output"])["files"] for f in r["findings"]]
     assert rule.id in found, (rule.id, found)
+
+
+def test_a_python_dockerfile_and_its_requirements_are_read_without_a_json_decoder(tmp_path):
+    """kb/evidence/ecosystems.py imports json only to read a package.json or a lockfile (a millisecond of a one-file
+    lint of a Python Dockerfile, whose requirements.txt needs none)."""
+    path = tmp_path / "Dockerfile"
+    path.write_text(PLAIN["python"][0])
+    (tmp_path / "requirements.txt").write_text("opencv-python==4.9.0.80\nflask==3.0.0\n")
+    code = ("import sys\nfrom shell.cli import main\n"
+            f"status = main(['lint', '--quiet', {str(path)!r}])\n"
+            "sys.stderr.write(f'{status} {\"json\" in sys.modules} {\"kb.evidence.ecosystems\" in sys.modules}')\n")
+    env = {"PATH": "/usr/bin:/bin", "MINIMAGE_CACHE_DIR": str(tmp_path / "cache"), "HOME": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, env=env, timeout=120)
+    assert "MI470" in done.stdout, done.stdout + done.stderr  # opencv-python's libGL: the requirements were read
+    assert done.stderr.split()[-3:] == ["0", "False", "True"], done.stderr  # MI470 warns: status 0

@@ -6,7 +6,6 @@ numbers come from :class:`~kb.evidence.textscan.Lines` (indexed once), never fro
 """
 from __future__ import annotations
 
-import json
 import os
 import re
 
@@ -190,6 +189,8 @@ def analyse_python(sc: "_Scan") -> None:
 def _json(sc: "_Scan", rel: str, text: str | None):
     if text is None:
         return None
+    import json  # here: a requirements file, pyproject.toml or Cargo.toml needs no JSON decoder (a millisecond)
+
     try:
         return json.loads(text)
     except (ValueError, RecursionError) as e:
