@@ -5,8 +5,6 @@ backtrack over a whole file, no `text.count("\\n", 0, pos)` per match. Used by t
 """
 from __future__ import annotations
 
-from bisect import bisect_right
-
 from ..lazyre import lazy
 
 CPP_EXT = frozenset({".cpp", ".cc", ".cxx", ".c++", ".cp", ".hpp", ".hh", ".hxx"})  # C++ sources and headers
@@ -23,6 +21,8 @@ class Lines:
         self._found: dict[str, int | None] = {}
 
     def of(self, pos: int) -> int:
+        from bisect import bisect_right  # here: most texts scanned have nothing to place (a lint of a Go Dockerfile)
+
         if self._starts is None:
             starts, i = [0], self.text.find("\n")
             while i >= 0:
