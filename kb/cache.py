@@ -11,8 +11,7 @@ what we wrote or ignored (a checksum catches a torn or corrupted file before mar
 
 The key is the content of the top-level rule files, the Python version, and the code that reads and validates
 knowledge (every module of kb/ and its packages except the evidence readers: by size and modification time). A hit is used only
-while every file the knowledge was read from, includes too, has the same digest as when it was stored (not read again
-while its size, times and inode are those stored with the entry, when it had not changed for SETTLED_NS before).
+while every file the knowledge was read from, includes too, has the same digest (or stamp: kb.files.file_stamps).
 
 The directory is `cache_dir` when given, else $MINIMAGE_CACHE_DIR, else $XDG_CACHE_HOME/minimage (~/.cache/minimage).
 At most KEEP entries are kept (the oldest are removed when one is written). A directory that cannot be read or
@@ -23,10 +22,10 @@ from __future__ import annotations
 import marshal
 import os
 import sys
-import time
 import zlib
 from _thread import allocate_lock
 
+from .files import file_stamps
 from .model import (Caveat, Change, Condition, Diagnosis, DiagnosisFix, Example, Image, ImageFamily, Knowledge,
                     LintExample, LintRule, Question, Rule, Step, Strategy)
 
@@ -34,7 +33,6 @@ FORMAT = b"minimage-knowledge-7\n"
 SUFFIX = ".marshal"
 KEEP = 8  # entries kept in the directory
 MAX_ENTRY = 32 << 20  # bytes: the shipped knowledge takes about 0.3 MiB
-SETTLED_NS = 3_000_000_000  # a file changed less long before an entry is written has no stamp trusted (racy git)
 _HERE = os.path.dirname(os.path.abspath(__file__))
 
 
@@ -103,16 +101,6 @@ def _digests(files: list[str]) -> tuple[tuple[str, str | None], ...]:
     return tuple((path, _digest(path)) for path in files)
 
 
-def _stamps(files: list[str], settled: int | None = None) -> tuple[tuple[int, int, int, int], ...] | None:
-    """(size, mtime, ctime, inode) of each file (None if one cannot be stat'ed or, with `settled`, one changed after
-    that time): while they stay the same, so do the files' bytes, and a hit need not read them again."""
-    try:
-        out = tuple((st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino) for st in map(os.stat, files))
-    except OSError:
-        return None
-    return None if settled is not None and any(max(m, c) > settled for _s, m, c, _i in out) else out
-
-
 # -- plain data, both ways ------------------------------------------------------------------------------------------
 
 # every record class a Knowledge holds, and where one record holds others
@@ -145,6 +133,8 @@ class BadEntry(ValueError):
 
 def _encode_plain(value):
     """A copy of `value` in types marshal writes (dict subclasses such as Located become dicts)."""
+    if type(value) in _SCALARS or type(value) in (tuple, frozenset) and all(type(v) in _SCALARS for v in value):
+        return value  # plain already, and immutable: most fields (text, tuples of text)
     if isinstance(value, _PLAIN):
         return value
     if hasattr(value, "_fields"):  # a record where plain data was expected: NESTED must name it, or it comes back a tuple
@@ -161,28 +151,40 @@ def _encode_plain(value):
 
 
 def _encode_record(rec) -> tuple:
-    name = type(rec).__name__
-    return tuple(_encode_records(getattr(rec, f), NESTED[(name, f)]) if (name, f) in NESTED
-                 else _encode_plain(getattr(rec, f)) for f in rec._fields)
+    cls, layout, _ = _LAYOUT.get(type(rec).__name__, (None, (), True))  # per field: the record class it holds
+    if cls is not type(rec):
+        raise TypeError(f"cannot cache a {type(rec).__name__}: not a record of the knowledge")
+    return tuple([_encode_plain(value) if nested is None else tuple([_encode_record(r) for r in value])
+                  for nested, value in zip(layout, rec)])  # records are tuples of their fields
 
 
-def _encode_records(records, _name) -> tuple:
-    return tuple(_encode_record(r) for r in records)
+ENCODED = "_encoded_records"  # where kb/loader/filecache.py leaves id -> (record or value, its plain form)
 
 
-def encode(knowledge: Knowledge) -> dict:
+def _memo(value, memo: dict, record: bool):
+    """The plain form of a record or value: the memo's (which holds the object: no id is reused), else encoded."""
+    hit = memo.get(id(value))
+    if hit is not None and hit[0] is value:
+        return hit[1]
+    if record:
+        return _encode_record(value)
+    return {k: _memo(v, memo, False) for k, v in value.items()} if type(value) is dict else _encode_plain(value)
+
+
+def encode(knowledge: Knowledge, memo: dict | None = None) -> dict:
     unlisted = set(knowledge.FIELDS) - set(SECTIONS)
     if unlisted:  # a field SECTIONS does not list would come back empty: refuse to cache rather than lose it
         raise TypeError(f"Knowledge fields the cache does not know: {', '.join(sorted(unlisted))}")
+    memo = memo or {}
     out = {}
     for name, (shape, _) in SECTIONS.items():
         value = getattr(knowledge, name)
         if shape == "map":
-            out[name] = {k: _encode_record(v) for k, v in value.items()}
+            out[name] = {k: _memo(v, memo, True) for k, v in value.items()}
         elif shape == "list":
-            out[name] = [_encode_record(v) for v in value]
+            out[name] = [_memo(v, memo, True) for v in value]
         else:
-            out[name] = _encode_plain(value)
+            out[name] = _memo(value, memo, False) if memo else _encode_plain(value)
     return out
 
 
@@ -328,11 +330,10 @@ def _read_entry(path: str, reload=None):
     if payload is None:
         return None
     try:
-        digests, stamps, data, blobs = marshal.loads(payload)
+        digests, stamps, data, blobs = marshal.loads(payload)  # stamps are only compared with file_stamps' tuples
         if type(digests) is not tuple or not all(
                 type(d) is tuple and len(d) == 2 and type(d[0]) is str and type(d[1]) in (str, type(None))
-                for d in digests) or stamps is not None and not (type(stamps) is tuple and len(stamps) == len(
-                    digests) and all(type(s) is tuple and len(s) == 4 and {*map(type, s)} == {int} for s in stamps)):
+                for d in digests):
             return None
         if type(data) is not dict or type(blobs) is not dict or set(blobs) != set(LAZY) or \
                 not all(type(b) is bytes for b in blobs.values()) or set(data) != set(SECTIONS) - set(LAZY):
@@ -346,7 +347,7 @@ def _read_entry(path: str, reload=None):
 
 
 def _write_entry(directory: str, path: str, knowledge: Knowledge, digests, stamps=None) -> None:
-    data = encode(knowledge)
+    data = encode(knowledge, vars(knowledge).pop(ENCODED, None))
     blobs = {name: marshal.dumps(data.pop(name)) for name in LAZY}
     write_entry(directory, path, FORMAT, marshal.dumps((digests, stamps, data, blobs)))
 
@@ -429,11 +430,11 @@ def load_cached(files: list[str], load, directory: str | os.PathLike | None = No
     if entry is not None:
         digests, stamps, knowledge = entry
         paths = [p for p, _ in digests]
-        if stamps is not None and stamps == _stamps(paths) or digests == _digests(paths):
+        if stamps is not None and stamps == file_stamps(paths) or digests == _digests(paths):
             knowledge.cache_key = _full_key(key, digests)
             return knowledge
     knowledge = load()
-    stamps = _stamps(knowledge.files, time.time_ns() - SETTLED_NS)  # before the bytes: a change between is seen
+    stamps = file_stamps(knowledge.files, settled=True)  # before the bytes: a change in between is seen
     digests = _digests(knowledge.files)
     try:
         _write_entry(where, path, knowledge, digests, stamps)

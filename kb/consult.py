@@ -23,7 +23,7 @@ from _thread import allocate_lock  # threading.Lock itself, without importing th
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Mapping
 
-from .cache import load_cached
+from .cache import cache_dir as cache_directory, load_cached
 from .errors import InvalidAnswer, UnknownFact
 from .files import rule_files
 from .model import UNKNOWN, Assumption, Data, Fact, Justification, Knowledge, Question, Result, record
@@ -428,11 +428,12 @@ def load(*extra: str | os.PathLike, cache: bool = True, cache_dir: str | os.Path
     """
     if not cache:
         return RuleBase(_read_knowledge(extra))
-    knowledge = load_cached(rule_files(extra), lambda: _read_knowledge(extra), cache_dir)
+    # a miss (a rule file edited) reads again only that file and those after it that look at what it changed
+    knowledge = load_cached(rule_files(extra), lambda: _read_knowledge(extra, cache_directory(cache_dir)), cache_dir)
     return RuleBase(knowledge, keep_results=keep_results, cache_dir=cache_dir)
 
 
-def _read_knowledge(extra) -> Knowledge:
+def _read_knowledge(extra, file_cache: str | None = None) -> Knowledge:
     from .loader import load_knowledge  # imported only when the cache cannot serve the load (or is not used)
 
-    return load_knowledge(extra)
+    return load_knowledge(extra, file_cache=file_cache)

@@ -6,6 +6,8 @@ Cargo.toml, kb/lint/context.py).
 """
 from __future__ import annotations
 
+import posixpath
+
 from ..detectors import detector
 from ..model import LintRule
 from .checks import _describe, _final_arrivals
@@ -29,7 +31,15 @@ def _tls_arrivals(a: Analysis):
         if art.lang not in ("go", "rust") or art.stage in done:
             continue
         done.add(art.stage)
-        yield art, line, a.tls_context(art.stage, art)
+        seen = a.tls_context(art.stage, art)
+        if art.lang == "rust" and (seen or isinstance(seen, Unseen)):
+            from .rustroots import embedded_roots_only, names_features  # rustls with webpki-roots: its own roots
+
+            runs = [" ".join(i.args) for s in _lineage(a, art.stage) for i in s.stage.instructions if i.cmd == "RUN"]
+            if embedded_roots_only(a.context_dir, posixpath.basename(art.path), a.kb.native_packages,
+                                   optional=names_features(runs)):
+                continue
+        yield art, line, seen
     if a.final.index not in done and copies_from_context(a):
         from .prebuilt import go_binaries  # a COPY of the context's Go program, built outside the Dockerfile
 
@@ -42,6 +52,15 @@ def _tls_arrivals(a: Analysis):
 
                 seen = https_clients(a.context_dir, a.kb.native_packages.get("https", {})) or seen
             yield art, line, seen
+
+
+def _lineage(a: Analysis, index: int):
+    """Stage `index` and the stages it is built FROM, nearest first."""
+    seen = set()
+    while index is not None and index not in seen:
+        seen.add(index)
+        yield a.stages[index]
+        index = a.stages[index].stage.base_stage
 
 
 @detector("lint", "tls-client-without-ca-bundle")

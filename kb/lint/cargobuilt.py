@@ -11,9 +11,12 @@ from ..evidence.errors import read_project_file
 MAX_MEMBERS = 200  # workspace members read at most
 
 
-def reachable_crates(manifest: str | None, lock: str) -> list[str] | None:
+def reachable_crates(manifest: str | None, lock: str, optional: bool = True) -> list[str] | None:
     """The crates reachable from the package of `manifest` in `lock`; None when that cannot be told (no [package],
-    not in the lock, a file that is not TOML), so that every crate of the lock counts."""
+    not in the lock, a file that is not TOML), so that every crate of the lock counts. `optional` False: the build
+    turns on no features of its own (no --features, -F or --all-features), so an optional dependency counts only
+    when the package's default features turn it on (Cargo.lock lists every optional dependency any feature could
+    bring)."""
     import tomllib  # only where a Rust program's crates are read
 
     try:
@@ -36,10 +39,12 @@ def reachable_crates(manifest: str | None, lock: str) -> list[str] | None:
     targets = doc.get("target")
     if isinstance(targets, dict):
         tables += [t.get("dependencies") for t in targets.values() if isinstance(t, dict)]
-    direct = set()
+    direct, on = set(), None if optional else _default_enabled(doc.get("features"))
     for table in tables:
         for crate, spec in (table.items() if isinstance(table, dict) else ()):
             renamed = spec.get("package") if isinstance(spec, dict) else None
+            if on is not None and isinstance(spec, dict) and spec.get("optional") is True and str(crate) not in on:
+                continue  # an optional dependency no default feature turns on: not built
             direct.add(renamed if isinstance(renamed, str) else str(crate))
     if not direct <= deps[name]:
         return None  # the lock does not list what the manifest asks for (another version of the manifest): all count
@@ -54,7 +59,25 @@ def reachable_crates(manifest: str | None, lock: str) -> list[str] | None:
     return out
 
 
-def built_crates(context_dir: str, program: str) -> set[str] | None:
+def _default_enabled(features) -> set[str]:
+    """The dependency names the `default` feature turns on, through the features it names ("dep:x", "x", "x/f";
+    a weak "x?/f" turns nothing on)."""
+    table = features if isinstance(features, dict) else {}
+    out, todo, seen = set(), ["default"], {"default"}
+    while todo:
+        items = table.get(todo.pop())
+        for item in items if isinstance(items, list) else ():
+            if not isinstance(item, str) or "?/" in item:
+                continue
+            item = item[4:] if item.startswith("dep:") else item.split("/", 1)[0]
+            out.add(item)
+            if item in table and item not in seen:
+                seen.add(item)
+                todo.append(item)
+    return out
+
+
+def built_crates(context_dir: str, program: str, optional: bool = True) -> set[str] | None:
     """The crates `program` links (with a Cargo.lock; without one, the packages of the members it depends on by
     path and its dependencies' names), or None when lint cannot tell (no manifest naming the program)."""
     lock = read_project_file(context_dir, "Cargo.lock")
@@ -73,7 +96,7 @@ def built_crates(context_dir: str, program: str) -> set[str] | None:
     for where, text in by_dir.items():
         if program in _programs(_toml(text) or {}):
             if lock is not None:
-                crates = reachable_crates(text, lock)
+                crates = reachable_crates(text, lock, optional)
                 return set(crates) if crates else None
             return _path_closure(where, by_dir)
     return None

@@ -11,6 +11,7 @@ from ..versions import parse_version
 from .builds import BuiltFile
 from .context import cargo_dependencies, cargo_lock
 from .cxxlink import have_cxx_runtime
+from .floating import moves_apart
 from .libinstall import first_name, install_hint
 from .libraries import Libraries, missing_libraries
 from .profiles import PY_TOOLS, Profile, digest_only
@@ -195,6 +196,12 @@ def check_shell_form(a: Analysis, rule: LintRule):
 _LIBC_HEADERS = {"musl-dev", "build-base", "libc-dev", "alpine-sdk", "g++"}
 
 
+def _headers_added_by(info: StageInfo, line: int) -> bool:
+    """Were the headers added at or before `line`? `apk add build-base && make && apk del build-base` compiles with
+    them although the stage ends without them."""
+    return any(ln <= line and not _LIBC_HEADERS.isdisjoint(pkgs) for ln, pkgs in info.apk_adds)
+
+
 @detector("lint", "apk-gcc-without-libc-headers")
 def check_apk_gcc(a: Analysis, rule: LintRule):
     """Only where the stage (or a stage FROM it) compiles: gcc installed for nothing else is no error."""
@@ -210,7 +217,8 @@ def check_apk_gcc(a: Analysis, rule: LintRule):
             if any(line == l2 for s in a.stages if s is not info and s.index < info.index for l2, _ in s.apk_adds):
                 continue  # inherited from the stage this one is FROM: reported there
             compilers = [p for p in pkgs if p in ("gcc", "clang", "clang15", "clang16", "clang17", "clang18")]
-            steps = [(cl, what) for s in lineage for cl, what in s.compiles if cl > line or s is not info]
+            steps = [(cl, what) for s in lineage for cl, what in s.compiles
+                     if (cl > line or s is not info) and not _headers_added_by(s, cl)]
             if compilers and steps:
                 yield Hit(line, {"compiler": compilers[0], "step": steps[0][1], "step_line": steps[0][0]})
 
@@ -284,8 +292,19 @@ def check_native_alpine(a: Analysis, rule: LintRule):
                 elif cxx and no_cxx_compiler_at(info, line):
                     tools = (f"gcc is installed but no C++ compiler (g++, or build-base), and {', '.join(cxx)} "
                              f"compile{'s' if len(cxx) == 1 else ''} C++ code, so the build fails")
-                else:
-                    tools = "build tools are installed, so they compile from source"
+                else:  # they compile against musl and run; only a download named without its libc does not
+                    from .prebuiltdownload import builds_from_source, downloads_glibc_build
+
+                    fetched = [n for n in dict.fromkeys((*names, *locked)) if n in table
+                               and downloads_glibc_build(table[n], versions.get(n, ""))
+                               and not builds_from_source(info, line, n)]
+                    if not fetched:
+                        continue
+                    hits = [h for h in hits if h.split(" ", 1)[0] in fetched]
+                    s = "s" if len(fetched) == 1 else ""
+                    tools = (f"{', '.join(fetched)} download{s} a prebuilt binary named without its libc (on musl, "
+                             f"the glibc build) and compile{s} nothing although build tools are here: expect \"Error relocating ...: symbol not found\" at require() "
+                             "(npm rebuild NAME --build-from-source compiles it for musl)")
                 yield Hit(line, {"packages": ", ".join(hits), "tool": tool, "image": info.stage.base_image_resolved,
                                  "compile": tools}, "pip" if tool in PY_TOOLS else "npm")
 
@@ -421,8 +440,8 @@ def check_floating_release(a: Analysis, rule: LintRule):
         return
     for art, line in _final_arrivals(a):
         bprof = a.stages[art.stage].profile
-        if art.linkage != "glibc" or not art.builder_glibc or not (bprof.floating or prof.floating):
-            continue
+        if art.linkage != "glibc" or not art.builder_glibc or not moves_apart(a, art.stage, bprof, prof):
+            continue  # kb/lint/floating.py: a pinned builder, or one reference in both stages
         if parse_version(art.builder_glibc) > parse_version(prof.glibc):
             continue  # MI404
         yield Hit(line, {"what": _describe(art), "builder": art.builder, "image": a.final.stage.base_image_resolved,

@@ -2,7 +2,8 @@
 prerequisites that are targets of the same Makefile), with the Makefile's variables expanded, so the RUN walk can
 see the `go build`, `cargo build` and `gcc` commands a Dockerfile hides behind make.
 
-Only plain GNU make is read: `VAR = / := / ?= / += value`, `target: prerequisites`, tab-indented recipes,
+Only plain GNU make is read: `VAR = / := / ?= / += value`, `define NAME ... endef` (a variable of several lines,
+expanded by `$(call NAME,ARG,...)` with $(1), $(2) ... the arguments), `target: prerequisites`, tab-indented recipes,
 .DEFAULT_GOAL, and `include FILE...` (-include, sinclude) of files named without variables, read from the
 build context beside the Makefile. Conditionals and pattern rules are not evaluated. Of make's functions only those that name
 the Makefile's own directory are (`$(CURDIR)`, `$(dir|realpath|abspath|lastword|firstword|notdir|strip ...)`,
@@ -23,7 +24,10 @@ _REF = lazy(r"\$\(([^()$]*)\)|\$\{([^{}$]*)\}|\$([A-Za-z@<^])")
 MAX_DEPTH = 4
 MAX_LINES = 4000
 MAX_CHARS = 4 << 20  # characters of a Makefile and its includes, all told
+MAX_CALL_CHARS = 1 << 18  # characters $(call) bodies add to one expansion
 _INCLUDE = lazy(r"\s*(?:-include|sinclude|include)\s+")
+_DEFINE = lazy(r"(?:override\s+|export\s+)?define\s+([A-Za-z_.][A-Za-z0-9_.-]*)\s*(?:=|:=|::=)?\s*$")
+_ARG = lazy(r"\$\((\d)\)|\$\{(\d)\}")  # $(1) in a macro $(call) expands
 
 
 def with_includes(text: str, read, depth: int = 0, budget: list[int] | None = None) -> str:
@@ -85,17 +89,30 @@ def _function(call: str, variables: dict[str, str]) -> str:
     return fn(arg) if fn else "*"
 
 
-def _expand(text: str, variables: dict[str, str], depth: int = 0) -> str:
+def _expand(text: str, variables: dict[str, str], depth: int = 0, budget: list[int] | None = None) -> str:
+    """`text` with make's variable references and the functions lint knows expanded; `budget` bounds the
+    characters $(call) bodies add over the whole expansion (a macro that calls itself many times, nested, would
+    otherwise grow exponentially)."""
     if depth > 8 or "$" not in text:
         return text.replace("$$", "$")
+    budget = [MAX_CALL_CHARS] if budget is None else budget
 
     def one(m: re.Match) -> str:
         name = m.group(1) or m.group(2) or m.group(3) or ""
+        if name.startswith("call "):  # $(call NAME,ARG,...): NAME's value with $(1)... the arguments
+            macro, *args = name[5:].split(",")
+            body = variables.get(macro.strip(), "").replace("$$", "\x01")
+            budget[0] -= len(body) + sum(map(len, args))
+            if budget[0] < 0:
+                return "*"
+            body = _ARG.sub(lambda a: args[int(a.group(1) or a.group(2)) - 1]
+                            if 0 < int(a.group(1) or a.group(2)) <= len(args) else "", body)
+            return _expand(body.replace("\x01", "$$"), variables, depth + 1, budget)
         if " " in name:
             return _function(name, variables)  # innermost first: its arguments are expanded already
         if name in ("@", "<", "^"):
             return "*"  # an automatic variable: not evaluated
-        return _expand(variables.get(name, ""), variables, depth + 1)
+        return _expand(variables.get(name, ""), variables, depth + 1, budget)
 
     text = text.replace("$$", "\0")
     for _ in range(8):  # nested calls: each pass expands the innermost ones
@@ -115,7 +132,19 @@ def parse(text: str, builtin: dict[str, str] | None = None) \
     first = None
     current: list[str] | None = None
     lines = text.replace("\\\n", " ").splitlines()[:MAX_LINES]
+    macro: tuple[str, list[str]] | None = None  # inside `define NAME`: its name and lines
+    budget = [MAX_CALL_CHARS]
     for raw in lines:
+        if macro is not None:
+            if raw.strip() == "endef":
+                variables[macro[0]] = "\n".join(macro[1])
+                macro = None
+            else:
+                macro[1].append(raw)
+            continue
+        if not raw.startswith("\t") and (d := _DEFINE.match(raw.strip())):
+            macro, current = (d.group(1), []), None
+            continue
         if raw.startswith("\t"):
             if current is not None:
                 current.append(raw[1:].strip())
@@ -132,7 +161,7 @@ def parse(text: str, builtin: dict[str, str] | None = None) \
             if op == "+=":
                 value = (variables.get(name, "") + " " + value).strip()
             elif op in (":=", "::=", ":::="):
-                value = _expand(value, variables)
+                value = _expand(value, variables, 0, budget)
             variables[name] = value
             continue
         m = _RULE.match(line)
@@ -142,7 +171,7 @@ def parse(text: str, builtin: dict[str, str] | None = None) \
             if ";" in prereqs:
                 prereqs, recipe_inline = prereqs.split(";", 1)
             current = [recipe_inline.strip()] if recipe_inline.strip() else []
-            for target in _expand(targets, variables).split():
+            for target in _expand(targets, variables, 0, budget).split():
                 if target == ".DEFAULT_GOAL":
                     continue
                 rules[target] = (prereqs.split(), current)
@@ -159,6 +188,7 @@ def recipes(text: str, goals: list[str], overrides: dict[str, str], cwd: str = "
     variables.update(overrides)
     out: list[str] = []
     seen: set[str] = set()
+    budget = [MAX_CALL_CHARS]  # what $(call) bodies may add, over every recipe line
 
     def run(target: str, depth: int) -> None:
         if target in seen or depth > MAX_DEPTH or target not in rules:
@@ -169,7 +199,7 @@ def recipes(text: str, goals: list[str], overrides: dict[str, str], cwd: str = "
             for name in _expand(p, variables).split():
                 run(name, depth + 1)
         for line in lines:
-            out.append(_expand(line.lstrip("@-+ "), variables))
+            out.extend(_pieces(_expand(line.lstrip("@-+ "), variables, 0, budget)))
 
     for goal in goals or ([default] if default else []):
         run(goal, 0)
@@ -181,13 +211,21 @@ def rule_lines(text: str) -> list[tuple[str, str, str]]:
     reader that looks for the rule that writes a file rather than running goals."""
     builtin = {"MAKE": "make", "CURDIR": "*", "MAKEFILE_LIST": "*"}
     variables, rules, _default = parse(text, builtin)
-    out, done = [], set()
+    out, done, budget = [], set(), [MAX_CALL_CHARS]
     for target, (_prereqs, lines) in rules.items():
         if id(lines) in done:  # `a b: ...` gives both targets one recipe
             continue
         done.add(id(lines))
-        out.extend((target, _expand(line.lstrip("@-+ "), variables), line) for line in lines)
+        out.extend((target, piece, line) for line in lines
+                   for piece in _pieces(_expand(line.lstrip("@-+ "), variables, 0, budget)))
     return out
+
+
+def _pieces(expanded: str) -> list[str]:
+    """The recipe lines one line gives: a $(call) of a `define` gives several, each with make's @ - + dropped."""
+    if "\n" not in expanded:
+        return [expanded]
+    return [p for p in (piece.strip().lstrip("@-+ ") for piece in expanded.split("\n")) if p]
 
 
 def exported(text: str) -> dict[str, str]:
@@ -201,4 +239,5 @@ def exported(text: str) -> dict[str, str]:
             names.update(variables)
         elif len(words) > 1 and words[0] == "export":
             names.update(w.rstrip(":?+") for w in words[1:words.index("=") if "=" in words else None])
-    return {n: _expand(variables[n], variables) for n in names if n in variables}
+    budget = [MAX_CALL_CHARS]
+    return {n: _expand(variables[n], variables, 0, budget) for n in names if n in variables}

@@ -7,6 +7,8 @@ is fixed in one pass. YAML here follows 1.2 for booleans: `yes` and `no` stay st
     catalogue.py   questions, facts, releases, libraries, images, strategies, changes, caveats
     rules.py       inference rules and checks, image families, lint checks, diagnoses
     crosscheck.py  references across sections and layers
+    filecache.py   what reading each file added, kept by its bytes and what its reading looked at
+    filedelta.py   that as plain data and back
 """
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ import gc
 import os
 from collections.abc import Iterable
 
+from ..cache import ENCODED
 from ..citations import read_documents, source_files
 from ..errors import Problem, RuleFileError
 from ..files import default_rules_path, rule_files  # noqa: F401 - part of this package's interface
@@ -39,8 +42,14 @@ def read_rule_file(path: str) -> tuple[str | None, Problem | None]:
         return None, Problem(path, e.line or 0, "file", e.message)
 
 
-def load_knowledge(paths: Iterable[str | os.PathLike] = (), *, base: bool = True) -> Knowledge:
+def load_knowledge(paths: Iterable[str | os.PathLike] = (), *, base: bool = True,
+                   file_cache: str | os.PathLike | None = None) -> Knowledge:
     """Read the shipped rules.yaml (unless `base` is False) and then each of `paths` layered on top.
+
+    With `file_cache` (a directory), what reading each rule file added is kept there and replayed by a later load of
+    the same file while what its reading looked at is unchanged (kb/loader/filecache.py): the same knowledge and the
+    same problems, without parsing the files that did not change. MINIMAGE_NO_CACHE=1 turns it off. The knowledge
+    then carries the plain form of what was replayed (kb.cache.ENCODED) until kb/cache.py writes it.
 
     A file's `include:` list names other rule files (relative to it), read as layers before its own sections.
     `Knowledge.files` lists every file read, includes too. Raises RuleFileError listing every problem in every file.
@@ -53,21 +62,30 @@ def load_knowledge(paths: Iterable[str | os.PathLike] = (), *, base: bool = True
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _load(paths, base)
+        return _load(paths, base, None if os.environ.get("MINIMAGE_NO_CACHE") else file_cache)
     finally:
         if enabled:
             gc.enable()
 
 
-def _load(paths: Iterable[str | os.PathLike], base: bool) -> Knowledge:
+def _load(paths: Iterable[str | os.PathLike], base: bool, file_cache: str | os.PathLike | None) -> Knowledge:
     kb = Knowledge()
     problems: list[Problem] = []
     pending: list = []
     origin: dict[tuple[str, str], str] = {}
     documents = source_files()
     ids = set(read_documents(documents))
-    for path in rule_files(paths, base=base):
-        _read_layer(kb, path, problems, origin, pending, ids, ())
+    files = None
+    tops = rule_files(paths, base=base)
+    if file_cache is not None:
+        from .filecache import FileCache
+
+        files = FileCache(file_cache, ids, tops)
+    for path in tops:
+        _read_layer(kb, path, problems, origin, pending, ids, (), files)
+    if files is not None:
+        files.done()
+        setattr(kb, ENCODED, files.encoded)  # for the knowledge cache's write, which drops it
     kb.files += documents  # validation read them too: the cache must notice when they change
     _cross_check(kb, pending, problems)  # also after reading problems: report everything in one pass
     _cross_check_lints(kb, problems)
@@ -80,10 +98,8 @@ MAX_RULE_FILES = 256  # rule files read for one load, includes counted (the ship
 
 
 def _read_layer(kb: Knowledge, path: str, problems: list[Problem], origin: dict, pending: list,
-                documents: set[str], including: tuple[str, ...]) -> None:
-    """Read one rule file, its includes first, into `kb`."""
-    from ..yamlfile import YamlError, parse_yaml  # only here: a cached rule base needs no YAML at all
-
+                documents: set[str], including: tuple[str, ...], files=None) -> None:
+    """Read one rule file, its includes first, into `kb` (replaying what `files`, a FileCache, kept of it)."""
     if len(kb.files) >= MAX_RULE_FILES:  # `include:` lists can name files again and again: bound the work
         if len(kb.files) == MAX_RULE_FILES:
             kb.files.append(path)
@@ -95,24 +111,65 @@ def _read_layer(kb: Knowledge, path: str, problems: list[Problem], origin: dict,
     if problem:
         problems.append(problem)
         return
-    try:
-        doc = parse_yaml(text)
-    except YamlError as e:
-        problems.append(Problem(_display(path), e.line, "yaml", e.message))
-        return
-    if isinstance(doc, Located) and "include" in doc:
-        line = doc.key_lines["include"]
-        names = doc["include"]
-        if not isinstance(names, list) or not all(isinstance(n, str) and n for n in names):
-            problems.append(Problem(_display(path), line, "include", "'include' is a list of rule file paths"))
+    display = _display(path)
+    key, entry = files.start(path, display, text) if files is not None else (None, None)
+    doc = None
+    if entry is None:
+        doc = _parse(text, display, problems)
+        if doc is _BROKEN:
+            return
+    include = entry[0] if entry is not None else _include_of(doc)
+    if include is not None:
+        line, names = include
+        if names is None:
+            problems.append(Problem(display, line, "include", "'include' is a list of rule file paths"))
             names = []
         for i, name in enumerate(names):
             target = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(path)), name))
             if target in including or target == os.path.abspath(path):
-                problems.append(Problem(_display(path), line + 1 + i, "include", f"'{name}' includes itself"))
+                problems.append(Problem(display, line + 1 + i, "include", f"'{name}' includes itself"))
                 continue
-            _read_layer(kb, target, problems, origin, pending, documents, including + (os.path.abspath(path),))
-    _Reader(kb, _display(path), problems, origin, pending, documents).read(doc)
+            _read_layer(kb, target, problems, origin, pending, documents, including + (os.path.abspath(path),),
+                        files)
+    if files is None:
+        _Reader(kb, display, problems, origin, pending, documents).read(doc)
+        return
+    if files.usable(entry):
+        files.replay(entry, kb, problems, origin, pending)
+    else:
+        if doc is None:  # the entry was read on another state: read the file again
+            doc = _parse(text, display, problems)
+            if doc is _BROKEN:
+                return
+        before = files.snapshot(kb, problems, origin, pending)
+        watched, watched_origin, seen = files.watch(kb, origin)  # what the reading looks at decides when it is valid
+        _Reader(watched, display, problems, watched_origin, pending, documents).read(doc)
+        files.store(key, path, display, text, include, before, kb, problems, origin, pending, seen)
+    files.finish(key)
+
+
+_BROKEN = object()
+
+
+def _parse(text: str, display: str, problems: list[Problem]):
+    """The parsed document, or _BROKEN with the YAML problem added."""
+    from ..yamlfile import YamlError, parse_yaml  # only here: a cached rule base needs no YAML at all
+
+    try:
+        return parse_yaml(text)
+    except YamlError as e:
+        problems.append(Problem(display, e.line, "yaml", e.message))
+        return _BROKEN
+
+
+def _include_of(doc) -> tuple[int, list[str] | None] | None:
+    """A parsed rule file's `include:`: (line, names), names None when they are not a list of paths; None when the
+    file has no `include:`."""
+    if not isinstance(doc, Located) or "include" not in doc:
+        return None
+    names = doc["include"]
+    ok = isinstance(names, list) and all(isinstance(n, str) and n for n in names)
+    return doc.key_lines["include"], (list(names) if ok else None)
 
 
 def _display(path: str) -> str:

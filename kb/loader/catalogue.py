@@ -43,7 +43,7 @@ class CatalogueSections(Reader):
                     line=item.line, multiple=self.flag(item, "multiple", qid))
 
     def read_derived(self, doc: Located) -> None:
-        for section, table in (("derived", self.kb.derived), ("evidence", self.kb.evidence)):
+        for section in ("derived", "evidence"):  # the tables only where a file has facts (kb/loader/filecache.py)
             facts = self.mapping(doc, section, section)
             for name, values in facts.items():
                 line = facts.key_lines.get(name, facts.line)
@@ -53,7 +53,7 @@ class CatalogueSections(Reader):
                 if name in self.kb.derived or name in self.kb.evidence or name in self.kb.questions:
                     self.problem(line, name, f"fact '{name}' is already defined")
                     continue
-                table[name] = {str(k): str(v) for k, v in values.items()}
+                getattr(self.kb, section)[name] = {str(k): str(v) for k, v in values.items()}
 
     def read_releases(self, doc: Located) -> None:
         releases = self.mapping(doc, "releases", "releases")
@@ -249,8 +249,8 @@ class CatalogueSections(Reader):
                 keys = ("name", "libs", "note", "dev", "runtime", "apt", "apk", "find") if eco == "system" else \
                     ("name", "note", "packages", "without_tags") if eco == "go_cxx" else \
                     ("name", "libs", "note", "tls", "system_libs", "until", "needs_package", "prebuilt_musl", "static_with",
-                     "loads", "cxx", "skip_env", "images_with", "opened_by", "glibc_prebuild", "musl_builds",
-                     "musl_python", "found_with", "system_env", "static_env", "linked_through")
+                     "loads", "cxx", "skip_env", "images_with", "opened_by", "glibc_prebuild", "musl_builds", "glibc_download",
+                     "musl_python", "found_with", "system_env", "static_env", "linked_through", "roots")
                 if not self.keys_ok(entry, name or eco, keys, ("name",)):
                     continue
                 normal = re.sub(r"[-_.]+", "-", name).lower() if eco == "python" else \
@@ -275,6 +275,10 @@ class CatalogueSections(Reader):
                             known[name]["musl_builds"] = self._shaped(entry, "musl_builds", name,
                                                                       r"\d+(\.\d+)* (\d+(\.\d+)*|-)",
                                                                       "'FROM UNTIL' (versions; UNTIL - for today)")
+                        if "glibc_download" in entry:  # MI408: versions that download a build named without libc
+                            known[name]["glibc_download"] = self._shaped(entry, "glibc_download", name,
+                                                                         r"\d+(\.\d+)* (\d+(\.\d+)*|-)",
+                                                                         "'FROM UNTIL' (versions; UNTIL - for today)")
                         if "musl_python" in entry:  # MI408: the oldest Python whose newest release of it has them
                             known[name]["musl_python"] = self.text(entry, "musl_python", name)
                             if not re.fullmatch(r"3\.\d+", known[name]["musl_python"]):
@@ -299,6 +303,11 @@ class CatalogueSections(Reader):
                         for key in ("found_with", "static_env"):  # -dev packages it finds; variables for static
                             if key in entry:
                                 known[name][key] = self.strings(entry, key, name)
+                        if "roots" in entry:  # MI411: where its TLS takes CA roots from (embedded or the system's)
+                            known[name]["roots"] = self.text(entry, "roots", name)
+                            if known[name]["roots"] not in ("embedded", "system"):
+                                self.problem(entry.key_lines.get("roots", entry.line), name,
+                                             "roots: write embedded or system")
                         if "system_env" in entry:  # "VARIABLE LIBRARY": set, it links that system library
                             known[name]["system_env"] = self._shaped(entry, "system_env", name,
                                                                      r"[A-Z][A-Z0-9_]* lib[a-z0-9+_.-]+( [A-Z][A-Z0-9_]*)?",

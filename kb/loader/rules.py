@@ -78,9 +78,12 @@ class RuleSections(Reader):
         keys = ("id", "title", "match", "libc", "release", "release_by_tag", "shell", "shell_path", "passwd", "gcc",
                 "libstdcxx", "libgcc_s", "workdir", "rust_target", "notes", "sources", "ca_certificates", "floating",
                 "go_version", "libs", "programs", "tzdata", "users", "groups")
+        items = self.items(doc, "image_families")
+        if not items:  # no need to look at the families read before (kb/loader/filecache.py)
+            return
         table = {f.id: f for f in self.kb.image_families}
         added = []
-        for item in self.items(doc, "image_families"):
+        for item in items:
             fid = self.text(item, "id", "image family") or "image family"
             if not self.keys_ok(item, fid, keys, ("id", "title", "match", "libc", "shell", "passwd", "gcc",
                                                   "sources")):

@@ -325,6 +325,17 @@ def test_a_go_build_with_cgo_off_runs_no_c_compiler(knowledge):
     assert rules_of(knowledge, text.replace("CGO_ENABLED=0", "CGO_ENABLED=1")) == [("MI406", 2)]
 
 
+def test_headers_deleted_after_the_compile_were_there_for_it(knowledge):
+    """`apk add alpine-sdk gcc && pip wheel && apk del alpine-sdk gcc`: the stage ends without musl-dev, but the
+    compile had it (renku-python's builder): no MI406. With gcc alone the same compile has no headers: MI406."""
+    text = ("FROM python:3.12-alpine AS b\nENV DEPS \"alpine-sdk gcc libxslt-dev\"\nRUN apk add --no-cache $DEPS\n"
+            "RUN pip wheel -w /w . && pip install --root=/p /w/*.whl && apk del --purge $DEPS\n"
+            "FROM python:3.12-alpine\nCOPY --from=b /p/ /\n")
+    assert "MI406" not in [r for r, _ in rules_of(knowledge, text)]
+    gcc_only = text.replace("alpine-sdk gcc", "gcc")
+    assert ("MI406", 3) in rules_of(knowledge, gcc_only)
+
+
 @pytest.mark.parametrize("final_step", [
     "RUN apk add --no-cache g++\n", "RUN apk add --no-cache libstdc++ libgcc\n",
     "COPY --from=b /usr/lib/libstdc++.so.6 /usr/lib/libgcc_s.so.1 /usr/lib/\n",
