@@ -223,7 +223,8 @@ def _has_need(need: str, p: Pair) -> str | None:
 
 
 # A module-level function bound to each need, not a closure built at import: scripts/mutation can then mutate it.
-for _need in ("ca-certificates", "icu", "passwd", "shell", "tzdata"):  # alphabetical, as the plans always listed them
+NEED_CHECKS = ("ca-certificates", "icu", "passwd", "shell", "tzdata")  # alphabetical, as the plans always listed them
+for _need in NEED_CHECKS:  # each reads and records nothing unless the program has its need: the planner skips it
     detector("check", _need)(partial(_has_need, _need))
 
 
@@ -243,10 +244,12 @@ class Context(Data):
     named_dev: tuple[dict, ...] = ()  # their `dev` package entries (knowledge/releases.yaml libraries), in order
 
 
-def context(kb: "Knowledge", known: dict[str, set[str]]) -> Context:  # noqa: F821 - kb.model's
-    """What one consultation's plans are built from, out of its facts."""
-    named = [(soname, info) for soname, info in sorted(kb.libraries.items())
-             if info.get("name") in known.get("native_libs", ())]
+def context(kb: "Knowledge", known: dict[str, set[str]],  # noqa: F821 - kb.model's
+            named: list[tuple[str, dict]] | None = None) -> Context:
+    """What one consultation's plans are built from, out of its facts; `named` is named_libraries(kb, known) when
+    the caller has it."""
+    if named is None:
+        named = named_libraries(kb, known.get("native_libs", ()))
     return Context(needs=known.get("needs", set()),
                    changes=[kb.changes[c] for c in sorted(known.get("change", ()))],
                    caveat_ids=known.get("caveat", set()), inspected=inspected(known),
@@ -256,6 +259,11 @@ def context(kb: "Knowledge", known: dict[str, set[str]]) -> Context:  # noqa: F8
                    binary_arch=min(known.get("binary_arch", ()), default=""),
                    named_libs=frozenset(soname for soname, _ in named),
                    named_dev=tuple(info["dev"] for _, info in named if info.get("dev")))
+
+
+def named_libraries(kb: "Knowledge", names) -> list[tuple[str, dict]]:  # noqa: F821 - kb.model's
+    """The knowledge's libraries (soname, entry) whose name is one of `names` (the native_libs answered), in order."""
+    return [(soname, info) for soname, info in sorted(kb.libraries.items()) if info.get("name") in names]
 
 
 def inspected(known: dict[str, set[str]]) -> Artefact | None:

@@ -80,7 +80,7 @@ class RuleBase:
         self._partitions: dict[frozenset[str], Engine] = {}  # its values -> the ruleset of those rules
         self._catalog = None
         self._diagnoser = None  # the diagnoses, compiled on first use
-        self._question_order: dict[str, int] | None = None  # read on first use: a kept result never needs it
+        self._justified: dict[tuple, tuple[Justification, ...]] = {}  # (fact, value, assumed) -> its facts
         self._results: OrderedDict = OrderedDict()  # recent results by (answers, evidence), least recent first
         self._results_lock = allocate_lock()
 
@@ -271,10 +271,10 @@ class RuleBase:
     def _open(self, answers: Mapping[str, str], evidence: Iterable[Justification]) -> Iterator[Question]:
         from .relevance import is_relevant
 
-        known = self.known(answers, evidence)
+        unanswered = [q for q in self.knowledge.questions.values() if q.id not in answers]
+        known = self.known(answers, evidence) if unanswered else {}  # every question answered: none is open
         index = self.index
-        return (q for q in self.knowledge.questions.values()
-                if q.id not in answers and q.id not in known and is_relevant(index, q.id, known))
+        return (q for q in unanswered if q.id not in known and is_relevant(index, q.id, known))
 
     def known(self, answers: Mapping[str, str], evidence: Iterable[Justification] = ()) -> dict[str, set[str]]:
         """What is known before inference: the answers (unknowns as assumed) and, where not answered, evidence."""
@@ -287,10 +287,10 @@ class RuleBase:
 
     def in_question_order(self, answers: Mapping[str, str]) -> dict[str, str]:
         """The answers in the order of rules.yaml's questions (anything else after them, as given)."""
-        order = self._question_order
-        if order is None:
-            order = self._question_order = {q: i for i, q in enumerate(self.knowledge.questions)}
-        return dict(sorted(answers.items(), key=lambda item: order.get(item[0], len(order))))
+        out = {q: answers[q] for q in self.knowledge.questions if q in answers}
+        if len(out) < len(answers):
+            out.update((fact, value) for fact, value in answers.items() if fact not in out)
+        return out
 
     def effective(self, answers: Mapping[str, str]) -> tuple[dict[str, str], list[Assumption]]:
         """Answers with each `unknown` replaced by the question's safe assumption (or dropped if it has none)."""
@@ -348,19 +348,28 @@ class RuleBase:
     def _run(self, answers: Mapping[str, str], evidence: tuple[Justification, ...]) -> Result:
         facts, assumptions = self.effective(answers)
         base: list[Justification] = []
+        made = self._justified
         for fact, value in facts.items():
             assumed = answers[fact] == UNKNOWN
-            question = self.knowledge.questions[fact]
-            for one in question.values(value):  # each choice of a multiple answer is a fact of its own
-                base.append(Justification(Fact(fact, one), "assumption" if assumed else "user",
-                                          note=question.unknown_reason if assumed else ""))
+            given = made.get((fact, value, assumed))  # records: the same answer gives equal ones, made once
+            if given is None:
+                question = self.knowledge.questions[fact]
+                given = tuple(Justification(Fact(fact, one), "assumption" if assumed else "user",
+                                            note=question.unknown_reason if assumed else "")
+                              for one in question.values(value))  # each choice of a multiple answer: a fact
+                if len(made) < 4096:  # every legal answer, and then some: run() takes values unchecked
+                    made[(fact, value, assumed)] = given
+            base += given
         seen = set(base)
         for e in evidence:  # an answer overrides what evidence showed; the same justification counts once
             if e.fact.name not in answers and e not in seen:
                 seen.add(e)
                 base.append(e)
         trail = self._infer([j.fact for j in base])
-        known = by_name(base + trail)
+        given = by_name(base)
+        known = {name: set(values) for name, values in given.items()}
+        for j in trail:
+            known.setdefault(j.fact.name, set()).add(j.fact.value)
         plans, rejected = self.planner.plan(known, trail)
         reason = ""
         if not plans:
@@ -374,7 +383,7 @@ class RuleBase:
                 reason = "every image in the catalogue was rejected (see 'rejected' for the rule and reason of each)"
         return Result(plans=tuple(plans), assumptions=tuple(assumptions), facts=tuple(base + trail),
                       rejected=tuple(rejected), no_plan_reason=reason,
-                      warnings=self.warnings(answers, evidence, trail, by_name(base)))
+                      warnings=self.warnings(answers, evidence, trail, given))
 
     def warnings(self, answers: Mapping[str, str], evidence: tuple[Justification, ...],
                  trail: Iterable[Justification], known: dict[str, set[str]]) -> tuple[str, ...]:
@@ -387,7 +396,7 @@ class RuleBase:
         for j in evidence:
             if j.fact.name in given and j.fact.value != given[j.fact.name]:
                 shown_by_fact.setdefault(j.fact.name, set()).add((j.fact.value, j.note))
-        for fact, value in given.items():
+        for fact, value in given.items() if shown_by_fact else ():
             for other, note in sorted(shown_by_fact.get(fact, ())):
                 out.append(f"your answer {fact} = {value} overrides {fact} = {other} shown by {note}; the plans "
                            "follow your answer")
@@ -396,13 +405,15 @@ class RuleBase:
             target = given.get("platform") or self.knowledge.questions["platform"].if_unknown + " (assumed)"
             out.append(f"the inspected binary is built for {', '.join(arches)}, a CPU minimage-ask does not plan for: "
                        f"it is not offered as it is, and plans that rebuild it are for linux/{target}")
-        from .relevance import is_relevant
+        from .relevance import still_relevant
 
         used = {p.name for j in trail for p in j.premises}  # a premise of a rule that fired: relevant, no need to ask
+        unused = [fact for fact in given if fact not in PLANNER_FACTS and fact not in used]
+        relevant = still_relevant(self.index, unused, known) if unused else ()
         context = f"language = {given['language']}" if "language" in given else "these answers"
-        for fact, value in given.items():
-            if fact not in PLANNER_FACTS and fact not in used and not is_relevant(self.index, fact, known):
-                out.append(f"{fact} = {value} changes nothing with {context}: no rule uses it, so it is ignored")
+        for fact in unused:
+            if fact not in relevant:
+                out.append(f"{fact} = {given[fact]} changes nothing with {context}: no rule uses it, so it is ignored")
         return tuple(out)
 
 

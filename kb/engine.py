@@ -285,6 +285,47 @@ def unique_facts(facts: Iterable[Fact], originals: dict[str, Fact] | None = None
     return out
 
 
+_TAIL = '"}'
+_SEEN_KEPT = 4096  # facts and activations whose JSON a process keeps (each under a few hundred bytes)
+_heads: dict[Fact, tuple[str, str]] = {}  # fact -> (the id durable sees, its JSON up to the session id)
+_messages: dict[str, tuple[str, dict]] = {}  # an activation's JSON less its session ids -> what _message gives
+
+
+def _fragments(facts: Iterable[Fact], originals: dict[str, Fact]) -> list[str]:
+    """unique_facts(facts, originals) as the JSON of each fact up to its session id (`{head}{sid}"}}` is
+    json.dumps of its dict with the "sid" key last), each fact's made once per process."""
+    out = []
+    for f in facts:
+        try:
+            found = _heads.get(f)
+        except TypeError:  # a name or value that cannot be hashed: unique_facts says what is wrong
+            found = None
+        if found is None:
+            one = unique_facts((f,))  # raises TypeError for a name or value that is not text
+            key, fact = next(iter(one.items()))
+            if len(_heads) >= _SEEN_KEPT:
+                _heads.clear()
+            found = _heads[f] = (key, json.dumps(fact, ensure_ascii=False)[:-1] + ', "sid": "')
+        if found[0] not in originals:
+            originals[found[0]] = f
+            out.append(found[1])
+    return out
+
+
+def _message(text: str, sid: str) -> tuple[str, dict]:
+    """An activation durable-rules started, `{"RULE": {"c0": FACT, ...}}` with each FACT as asserted (our JSON,
+    its "sid" last): the rule and alias -> (fact id, Fact). The same activation in another session differs only
+    in the session ids, which a JSON string cannot hold unescaped, so its reading is kept without them."""
+    key = text.replace(f', "sid": "{sid}"', "")
+    found = _messages.get(key)
+    if found is None:
+        name, matched = next(iter(json.loads(text).items()))
+        if len(_messages) >= _SEEN_KEPT:
+            _messages.clear()
+        found = _messages[key] = (name, {alias: (m["id"], Fact(m["name"], m["value"])) for alias, m in matched.items()})
+    return found
+
+
 def _c_safe(text: str) -> str:
     if text.isprintable() or ("\0" not in text and text.isascii()):
         return text
@@ -312,7 +353,7 @@ class Engine:
     def _action_for(self, rule: Rule) -> Callable:
         """The action of `rule`: action(matched, sid, handle) records the justification of each conclusion and
         asserts it into session `sid` of the ruleset `handle`, `matched` being the facts its patterns matched by
-        alias, as durable-rules gives them."""
+        alias, as durable-rules gives them (read by _message)."""
         aliases = tuple(f"c{i}" for i in range(len(rule.when)))
         # Each conclusion with the JSON durable's Closure.assert_fact would build and encode at every firing (its
         # json.dumps, ensure_ascii=False), written once up to the session id; the action makes the same C call.
@@ -321,8 +362,8 @@ class Engine:
                        for fact in (Fact(name, value) for name, value in rule.then)]
         trail, originals, rule_id, assert_fact = self._trail, self._originals, rule.id, _c.assert_fact
 
-        def action(matched: dict, sid: str, handle) -> None:
-            premises = tuple(originals.get(m["id"]) or Fact(m["name"], m["value"]) for m in map(matched.get, aliases))
+        def action(matched: dict, sid: str, handle) -> None:  # matched: alias -> (id, the fact durable holds)
+            premises = tuple(originals.get(m[0]) or m[1] for m in map(matched.get, aliases))
             for fact, head in conclusions:
                 trail.append(Justification(fact=fact, source="rule", rule_id=rule_id, premises=premises))
                 code = assert_fact(handle, f'{head}{sid}"}}')[0]  # our session ids are decimal digits: safe in JSON
@@ -336,12 +377,11 @@ class Engine:
         """Forward-chain from `facts` to quiescence; the justification of every derived fact, in firing order."""
         with _lock:
             self._originals.clear()
-            batch = list(unique_facts(facts, self._originals).values())
+            batch = _fragments(facts, self._originals)
             if not batch or not self._can_fire(self._originals.values()):
                 return []  # durable-rules corrupts its heap deleting a process's first session if no rule fired
             sid = str(next(_session_numbers))
-            for fact in batch:
-                fact["sid"] = sid
+            batch = f'[{", ".join(f"{head}{sid}{_TAIL}" for head in batch)}]'  # json.dumps(unique_facts(...)) with sids
             self._trail.clear()
             try:
                 error = self._chain(sid, batch)
@@ -354,23 +394,23 @@ class Engine:
             self._end(sid)
             return trail
 
-    def _chain(self, sid: str, batch: list[dict]) -> str:
+    def _chain(self, sid: str, batch: str) -> str:
         """What durable's Host.assert_facts does on a Host without its dispatcher (P4), less its Python per firing
         (a Closure, a Content per fact, a state update our actions never need): assert the batch, then run the
         action of each activation durable-rules starts and complete it, in its order, to quiescence. An action's
         error does not stop the chain, as in durable-rules (P9); the first is returned, worded as durable words it."""
         handle, c_engine = self._handle, _c
-        code, state = c_engine.assert_facts(handle, json.dumps(batch, ensure_ascii=False))
+        code, state = c_engine.assert_facts(handle, batch)
         if code in (1, 2):  # where durable raises MessageNotHandledException or MessageObservedException: the
             # absorber rule and unique_facts make both impossible
-            raise EngineError(f"durable-rules refused the facts (code {code}): {json.dumps(batch)}")
+            raise EngineError(f"durable-rules refused the facts (code {code}): {batch}")
         if code == 3:
             state = 0  # as durable's Ruleset._handle_result gives it
         started = c_engine.start_action_for_state(handle, state)
-        message = json.loads(started[1]) if started else None
+        message = _message(started[1], sid) if started else None
         first_error = ""
         while message:
-            name, matched = next(iter(message.items()))
+            name, matched = message
             try:
                 self._actions[name](matched, sid, handle)
             except BaseException as error:
@@ -379,7 +419,7 @@ class Engine:
 
                     first_error = f"exception caught {error}, traceback {traceback.format_tb(error.__traceback__)}"
             following = c_engine.complete_and_start_action(handle, state)
-            message = json.loads(following) if following else None
+            message = _message(following, sid) if following else None
         return first_error
 
     def _can_fire(self, facts: Iterable[Fact]) -> bool:

@@ -1,16 +1,40 @@
 """What a Planner shares between consultations, besides the evaluations it keeps per planning context: each
 strategy's candidate images (those the checks that read no context pass), the outcome of a check on a pair by what
-it reads of the consultation (kb.checks.CONTEXT_READS), and what each strategy's evaluation reads of a context.
+it reads of the consultation (kb.checks.CONTEXT_READS), what each strategy's evaluation reads of a context, and the
+parts of a viable pair's plan (its steps, platforms, caveats, what it provides, its command), each by the few
+things it is made from.
 Every result is the same as evaluating every pair in turn (tests/test_shared_work.py)."""
 from __future__ import annotations
 
 from _thread import allocate_lock  # threading.Lock itself, without importing threading
 
-from .checks import CONTEXT_READS, STATIC_CHECKS, Context, Pair
+from .checks import CONTEXT_READS, NEED_CHECKS, STATIC_CHECKS, Context, Pair, cross_built
 from .detectors import DETECTORS
-from .model import Image, Rejection, Strategy
+from .model import Change, Image, Plan, Rejection, Strategy
 
 CHECKS_KEPT = 8192  # outcomes of single checks on pairs (CONTEXT_READS) a Planner keeps
+PARTS_KEPT = 4096  # parts of plans of each kind a Planner keeps (each small; a table is emptied when full)
+SIZE_NOTE = "approximate compressed size of the base image and the changes; the program comes on top"
+
+
+class Local:
+    """What evaluate() reads of one consultation for one strategy, worked out once for all its images: whether a
+    change cross-builds it, the changes that apply to it whatever the image, the ids of the caveats that can (in
+    order), which needs the trade-offs read, the checks after STATIC_CHECKS that can matter (a need's only when the
+    program has it) and what each check of CONTEXT_READS reads (found at its first pair)."""
+
+    __slots__ = ("cross", "extra", "caveats", "needs", "checks", "reads")
+
+    def __init__(self, planner: "Planner", strategy: Strategy, ctx: Context) -> None:  # noqa: F821
+        sid, caveats = strategy.id, planner.kb.caveats
+        self.cross = cross_built(strategy, ctx)
+        self.extra = [c for c in ctx.changes if c.supplies is None and sid in c.applies_to]
+        self.caveats = tuple(cid for cid in sorted(ctx.caveat_ids)
+                             if not caveats[cid].strategies or sid in caveats[cid].strategies)
+        self.needs = tuple(n in ctx.needs for n in ("ca-certificates", "tzdata", "passwd"))
+        self.checks = [(name, check, CONTEXT_READS.get(name)) for name, check in planner._shared.after_static
+                       if name not in NEED_CHECKS or name in ctx.needs]
+        self.reads: dict[str, object] = {}
 
 
 class Shared:
@@ -20,8 +44,14 @@ class Shared:
         self._reads: dict[str, tuple[frozenset[str], frozenset[str]]] = {}  # strategy -> its changes, caveats
         self._candidates: dict[str, tuple[tuple, tuple[Rejection, ...]]] = {}  # strategy -> in the catalogue
         self._checked: dict[tuple, Rejection | tuple] = {}  # a check's outcome on a pair, by what it reads
-        self._after_static = [(n, f) for n, f in DETECTORS["check"].items() if n not in STATIC_CHECKS]
+        self.after_static = [(n, f) for n, f in DETECTORS["check"].items() if n not in STATIC_CHECKS]
         self._lock = allocate_lock()
+        self._caveats: dict[tuple, tuple[str, ...]] = {}  # (image, caveat ids) -> the texts of those for the image
+        self._steps: dict[tuple, tuple] = {}  # (strategy, changes, installs, libraries, release, binary) -> steps
+        self._provides: dict[tuple, dict] = {}  # (image, what the changes supply) -> what the final image holds
+        self._tradeoffs: dict[tuple, tuple[str, ...]] = {}  # (image, the needs they read) -> trade-offs
+        self._commands: dict[tuple, dict] = {}  # (strategy, image) -> CMD and ENTRYPOINT
+        self._platforms: dict[tuple, tuple[str, ...]] = {}  # (strategy, image, cross-built, target) -> platforms
 
     def catalogue_candidates(self, planner: "Planner",  # noqa: F821 - kb.planner's, which imports this module
                              strategy: Strategy) -> tuple[tuple, tuple[Rejection, ...]]:
@@ -49,17 +79,20 @@ class Shared:
                 rejected = []
         return tuple(out), tuple(rejected)
 
-    def context_checks(self, pair: Pair) -> Rejection | None:
+    def context_checks(self, pair: Pair, local: Local) -> Rejection | None:
         """The checks after STATIC_CHECKS, for a strategy that builds the program; one whose CONTEXT_READS say what
-        it reads is run once per pair, those reads and what the checks before it added, and its outcome reused."""
-        for name, check in self._after_static:
-            reads = CONTEXT_READS.get(name)
+        it reads (of the strategy and the consultation: found once per `local`) is run once per pair, those reads
+        and what the checks before it added, and its outcome reused."""
+        for name, check, reads in local.checks:
             if reads is None:
                 reason = check(pair)
                 if reason is not None:
                     return pair.planner.reject(pair.image, pair.strategy, name, reason)
                 continue
-            key = (pair.strategy.id, pair.image.ref, name, reads(pair), tuple(pair.final_steps), tuple(pair.applied),
+            read = local.reads.get(name, local)
+            if read is local:
+                read = local.reads[name] = reads(pair)
+            key = (pair.strategy.id, pair.image.ref, name, read, tuple(pair.final_steps), tuple(pair.applied),
                    pair.size)
             outcome = self._checked.get(key)
             if outcome is None:  # run it: it records on the pair what it verified and adds
@@ -82,6 +115,54 @@ class Shared:
             pair.applied += applied
         return None
 
+    def plan_of(self, planner: "Planner", pair: Pair,  # noqa: F821
+                local: Local) -> tuple[Plan, dict[str, str], list[Change]]:
+        """The plan of a pair that passed every check (rank and justification to come), what the checks verified,
+        and the changes it applies; each part made once by what it is made from (Planner's methods make them)."""
+        strategy, image, ctx = pair.strategy, pair.image, pair.ctx
+        sid, ref = strategy.id, image.ref
+        applied = pair.applied + local.extra
+        caveats = self._caveats.get((ref, local.caveats))
+        if caveats is None:
+            kept = planner.kb.caveats
+            caveats = _keep(self._caveats, (ref, local.caveats), tuple(
+                kept[cid].text for cid in local.caveats if not kept[cid].images or ref in kept[cid].images))
+        release = planner.build_release(strategy, image)
+        ids = tuple(c.id for c in applied)
+        key = (sid, ids, tuple(pair.final_steps), ctx.named_libs, release, ctx.binary_name if strategy.prebuilt else "")
+        built = self._steps.get(key)
+        if built is None:
+            steps = planner.steps(strategy, applied, pair.final_steps, ctx, release)
+            alone = strategy.prebuilt and not any("--from=build" in st.instruction for st in steps)
+            if alone:  # nothing to copy from a build stage: no stage
+                steps = tuple(st for st in steps if st.stage == "final")
+            built = _keep(self._steps, key, (steps, tuple(s for s in steps if s.why), alone,
+                                             next((c.build_platform for c in applied if c.build_platform), "")))
+        steps, changes, alone, build_platform = built
+        supplied = (ref, tuple(c.supplies for c in applied))
+        provides = self._provides.get(supplied)
+        if provides is None:
+            provides = _keep(self._provides, supplied, planner.provides(image, applied))
+        tradeoffs = self._tradeoffs.get((ref, local.needs))
+        if tradeoffs is None:
+            tradeoffs = _keep(self._tradeoffs, (ref, local.needs), planner.tradeoffs(image, ctx.needs))
+        command = self._commands.get((sid, ref))
+        if command is None:
+            command = _keep(self._commands, (sid, ref), planner.command(strategy, image))
+        where = (sid, ref, local.cross, ctx.platform)
+        platforms = self._platforms.get(where)
+        if platforms is None:
+            platforms = _keep(self._platforms, where, planner.platforms(strategy, image, ctx))
+        plan = Plan(
+            rank=0, strategy=sid, strategy_title=strategy.title, final_image=ref,
+            build_image="" if alone else pair.art.build_image, changes=changes, provides=provides,
+            size_mb=round(pair.size + sum(c.size_mb for c in applied), 2), size_note=SIZE_NOTE,
+            caveats=caveats, tradeoffs=tradeoffs, image_notes=image.notes, justification=(), steps=steps, **command,
+            user=planner.user(image, ctx.needs, applied), platform=ctx.platform, platforms=platforms,
+            build_platform=build_platform,
+            final_platform=f"linux/{ctx.platform}" if strategy.prebuilt and ctx.platform != "amd64" else "")
+        return plan, pair.used, applied
+
     def strategy_key(self, planner: "Planner", strategy: Strategy, ctx: Context) -> tuple:  # noqa: F821
         """What evaluate() reads of a context for `strategy`: the changes (has_need takes one whose applies_to is
         empty, the rest only one naming it) and caveats that can apply to it, every other field as it is (a set
@@ -103,3 +184,11 @@ _PREBUILT_ONLY = ("inspected", "binary_name", "binary_platform", "binary_arch")
 _PROJECTED = ("changes", "caveat_ids", "named_dev")
 _KEYED = [i for i, f in enumerate(Context._fields) if f not in _PROJECTED]
 _KEYED_BUILT = [i for i, f in enumerate(Context._fields) if f not in _PROJECTED + _PREBUILT_ONLY]
+
+
+def _keep(table: dict, key, value):
+    """`value`, kept in `table` under `key`; a full table is emptied first (every entry can be made again)."""
+    if len(table) >= PARTS_KEPT:
+        table.clear()
+    table[key] = value
+    return value

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from _thread import allocate_lock  # threading.Lock itself, without importing threading
 
-from .checks import STATIC_CHECKS, Artefact, Context, Pair, Rejected, context, cross_built, newer_runtime
+from .checks import (STATIC_CHECKS, Artefact, Context, Pair, Rejected, context, cross_built, named_libraries,
+                     newer_runtime)
 from .detectors import DETECTORS
 from .model import Change, Image, Justification, Knowledge, Plan, Reason, Rejection, Rule, Step, Strategy
-from .planmemo import Shared
+from .planmemo import Local, Shared
 from .versions import parse_version
 
 # How much larger an image of an older Debian release, or of a later runtime release than the program's, may be
@@ -23,6 +24,7 @@ NEWER_RUNTIME_MARGIN = 0.10
 
 MUSL_RESERVED = ("libc.", "libdl.", "libm.", "libpthread.", "librt.", "libutil.", "libxnet.")
 OUTCOMES_KEPT = 512  # (strategy, planning context) evaluations a Planner keeps (a few MB at most)
+REASONS_KEPT = 8192  # the Reason of a check by what it verified, a Planner keeps
 
 
 class Planner:
@@ -38,6 +40,8 @@ class Planner:
         self._shared = Shared()  # each strategy's candidate images, checks' outcomes by what they read
         self._margins: dict[tuple[str, str], tuple[bool, bool]] = {}  # (strategy, image) -> what rank_size adds
         self._pinned: dict[Image, str | None] = {}  # image -> pinned_release
+        self._named: dict[frozenset[str], list] = {}  # native_libs answered -> checks.named_libraries
+        self._reasons: dict[tuple[str, str], tuple[str, Reason]] = {}  # (check, what it verified) -> its reason
 
     # -- the artefact of a strategy, for one final image ------------------------------------------------------------
 
@@ -109,10 +113,15 @@ class Planner:
 
     # -- one (strategy, image) pair ---------------------------------------------------------------------------------
 
-    def evaluate(self, strategy: Strategy, image: Image,
-                 ctx: "Context") -> tuple[Plan, dict[str, str], list[Change]] | Rejection | None:
+    def evaluate(self, strategy: Strategy, image: Image, ctx: "Context",
+                 local: Local | None = None) -> tuple[Plan, dict[str, str], list[Change]] | Rejection | None:
+        """One pair: its plan (rank and justification to come), what the checks verified and the changes applied,
+        or the Rejection of the first check it fails; None for a runtime image and a binary. `local` is what it
+        reads of the consultation for the strategy, when the caller has it."""
         if strategy.runtime is None and image.runtime is not None:
             return None  # a language runtime image is never the smallest home for a binary: not worth listing
+        if local is None:
+            local = Local(self, strategy, ctx)
         pair = Pair(self, strategy, image, ctx)
         if strategy.prebuilt:  # the inspected binary's needs come from the consultation's evidence
             rejection = self.run_checks(pair, DETECTORS["check"])
@@ -121,30 +130,10 @@ class Planner:
             if isinstance(static, Rejection):
                 return static
             pair._art, pair.used = static[0], dict(static[1])
-            rejection = self._shared.context_checks(pair)
+            rejection = self._shared.context_checks(pair, local)
         if rejection is not None:
             return rejection
-        art = pair.art
-        applied = pair.applied + [c for c in ctx.changes if c.supplies is None and strategy.id in c.applies_to]
-        caveats = tuple(cv.text for cid in sorted(ctx.caveat_ids) if (cv := self.kb.caveats[cid])
-                        and (not cv.strategies or strategy.id in cv.strategies)
-                        and (not cv.images or image.ref in cv.images))
-        steps = self.steps(strategy, applied, pair.final_steps, ctx, self.build_release(strategy, image))
-        build_image = art.build_image
-        build_platform = next((c.build_platform for c in applied if c.build_platform), "")
-        if strategy.prebuilt and not any("--from=build" in st.instruction for st in steps):
-            build_image, steps = "", tuple(st for st in steps if st.stage == "final")  # nothing to copy: no stage
-        plan = Plan(
-            rank=0, strategy=strategy.id, strategy_title=strategy.title, final_image=image.ref,
-            build_image=build_image, changes=tuple(s for s in steps if s.why), provides=self.provides(image, applied),
-            size_mb=round(pair.size + sum(c.size_mb for c in applied), 2),
-            size_note="approximate compressed size of the base image and the changes; the program comes on top",
-            caveats=caveats, tradeoffs=self.tradeoffs(image, ctx.needs), image_notes=image.notes,
-            justification=(), steps=steps, **self.command(strategy, image),
-            user=self.user(image, ctx.needs, applied), platform=ctx.platform,
-            platforms=self.platforms(strategy, image, ctx), build_platform=build_platform,
-            final_platform=f"linux/{ctx.platform}" if strategy.prebuilt and ctx.platform != "amd64" else "")
-        return plan, pair.used, applied
+        return self._shared.plan_of(self, pair, local)
 
     def static_outcome(self, strategy: Strategy, image: Image) -> Rejection | tuple[Artefact, dict[str, str]]:
         """For a strategy that builds the program: the pair's outcome of STATIC_CHECKS, which read no context (a
@@ -300,7 +289,13 @@ class Planner:
     def plan(self, known: dict[str, set[str]], trail: list[Justification],
              images: list[Image] | None = None) -> tuple[list[Plan], list[Rejection]]:
         """Every derived strategy on every image (by default the catalogue less deprecated images), ranked."""
-        ctx = context(self.kb, known)
+        names = frozenset(known.get("native_libs", ()))
+        named = self._named.get(names)
+        if named is None:
+            if len(self._named) >= REASONS_KEPT:
+                self._named.clear()
+            named = self._named[names] = named_libraries(self.kb, names)
+        ctx = context(self.kb, known, named)
         chosen = self.images if images is None else images
         refs = None if images is None else tuple(i.ref for i in images)
         plans: list[tuple[tuple, Plan, tuple]] = []
@@ -332,9 +327,10 @@ class Planner:
             slots, after = self._shared.catalogue_candidates(self, strategy)
         else:
             slots, after = self._shared.candidates(self, strategy, images)
+        local = Local(self, strategy, ctx)
         for before, image in slots:
             rejections += before
-            evaluated = self.evaluate(strategy, image, ctx)
+            evaluated = self.evaluate(strategy, image, ctx, local)
             if isinstance(evaluated, Rejection):
                 rejections.append(evaluated)
             elif evaluated is not None:
@@ -355,21 +351,31 @@ class Planner:
         (its strategy, changes and needs) and the reasons of the checks it passed, by rule id."""
         wanted = [f"strategy={plan.strategy}", *(f"change={c.id}" for c in applied)]
         wanted += [f"needs={n}" for n in ("ca-certificates", "tzdata", "passwd", "shell", "icu") if n in used]
+        reasons = self._reasons
         checks = []
-        for check, verified in used.items():
-            rule = self.checks[check]
-            checks.append((rule.id, Reason(rule.id, rule.name, rule.summary, rule.sources, verified)))
+        for item in used.items():  # (check, what it verified): one Reason each, made once
+            reason = reasons.get(item)
+            if reason is None:
+                rule = self.checks[item[0]]
+                if len(reasons) >= REASONS_KEPT:
+                    reasons.clear()
+                reason = reasons[item] = (rule.id, Reason(rule.id, rule.name, rule.summary, rule.sources, item[1]))
+            checks.append(reason)
         return tuple(wanted), tuple(checks)
 
     def justify(self, plan: Plan, basis: tuple[tuple[str, ...], tuple], chains: "_Chains", rank: int) -> Plan:
         """The rules behind a plan: what derived its strategy, changes and caveats (from this consultation's trail),
         and the checks it passed."""
         wanted, checks = basis
-        reasons: dict[str, Reason] = {}
-        for fid in wanted:
-            reasons.update(chains.reasons(fid))
-        for cid in chains.caveats_by_text(plan.caveats):
-            reasons.update(chains.reasons(f"caveat={cid}"))
+        derived = chains.merged.get((wanted, plan.caveats))  # plans of one consultation share most of theirs
+        if derived is None:
+            derived = {}
+            for fid in wanted:
+                derived.update(chains.reasons(fid))
+            for cid in chains.caveats_by_text(plan.caveats):
+                derived.update(chains.reasons(f"caveat={cid}"))
+            chains.merged[(wanted, plan.caveats)] = derived
+        reasons = dict(derived)
         for rule_id, reason in checks:
             reasons.setdefault(rule_id, reason)
         values = list(plan)
@@ -389,6 +395,7 @@ class _Chains:
         for j in trail:
             self.by_fact.setdefault(j.fact.id, []).append(j)
         self.memo: dict[str, dict[str, Reason]] = {}
+        self.merged: dict[tuple, dict[str, Reason]] = {}  # (facts wanted, caveats) -> the reasons of their rules
         self.caveat_ids = {kb.caveats[j.fact.value].text: j.fact.value for j in trail if j.fact.name == "caveat"}
 
     def caveats_by_text(self, texts: tuple[str, ...]) -> list[str]:

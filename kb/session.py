@@ -32,10 +32,13 @@ class Session:
         check `contradiction` first."""
         if not isinstance(fact, str):
             raise UnknownFact(repr(fact), [q.id for q in self.rulebase.questions])
-        fact = self.rulebase.question(fact).id  # `LANGUAGE` is `language`, as the chat's `set` accepts it
+        question = self.rulebase.question(fact)
+        fact = question.id  # `LANGUAGE` is `language`, as the chat's `set` accepts it
         if not isinstance(raw, str):
-            raise InvalidAnswer(fact, repr(raw), self.rulebase.question(fact).legal())
-        value = self.rulebase.normalise(fact, raw)
+            raise InvalidAnswer(fact, repr(raw), question.legal())
+        value = question.normalise(raw)  # as RuleBase.normalise
+        if value is None:
+            raise InvalidAnswer(fact, raw.strip(), question.legal())
         self.answers.pop(fact, None)  # a changed answer moves to the end, so `back` undoes it
         self.answers[fact] = value
         self.where[fact] = where

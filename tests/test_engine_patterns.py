@@ -112,6 +112,17 @@ def test_the_premise_is_the_fact_as_given_even_when_durable_sees_it_escaped(valu
     assert [j.premises for j in trail] == [(Fact("x", value),)]
 
 
+def test_each_session_gets_the_premises_it_was_given_though_activations_are_read_once():
+    """run() reads an activation's JSON once per process, less its session ids (kb.engine._message): text that
+    looks like a session id inside a value, and two facts durable sees as one id in different sessions, still give
+    each session the facts it was given."""
+    engine = Engine([rule("MI001", Condition("x", ("*",)))])
+    for _ in range(3):
+        for value in ('a", "sid": "2', 'q"}, "c1": {"id": "x=1', "a\0b", "a\\x00b", "1"):
+            trail = engine.run([Fact("x", value)])
+            assert [(j.rule_id, j.premises) for j in trail] == [("MI001", (Fact("x", value),))], value
+
+
 def test_values_that_differ_after_a_nul_stay_two_facts():
     engine = Engine([rule("MI001", Condition("x", ("*",)))])
     trail = engine.run([Fact("x", "a\0b"), Fact("x", "a\0c")])
