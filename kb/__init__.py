@@ -24,7 +24,8 @@ _LAZY = {"LintResult": "kb.lint", "Finding": "kb.lint", "Match": "kb.diagnose"}
 
 def __getattr__(name: str):
     if name in _LAZY:
-        from importlib import import_module
+        import sys
 
-        return getattr(import_module(_LAZY[name]), name)
+        __import__(_LAZY[name])  # not importlib.import_module: importlib itself costs a `lint` process its import
+        return getattr(sys.modules[_LAZY[name]], name)
     raise AttributeError(f"module 'kb' has no attribute {name!r}")

@@ -11,7 +11,7 @@ what we wrote or ignored (a checksum catches a torn or corrupted file before mar
 
 The key is the content of the top-level rule files, the Python version, and the code that reads and validates
 knowledge (every module of kb/ and its packages except the evidence readers: by size and modification time). A hit is used only
-while every file the knowledge was read from, includes too, has the same digest as when it was stored.
+while every file the knowledge was read from, includes too, has the same digest (or stamp: kb.files.file_stamps).
 
 The directory is `cache_dir` when given, else $MINIMAGE_CACHE_DIR, else $XDG_CACHE_HOME/minimage (~/.cache/minimage).
 At most KEEP entries are kept (the oldest are removed when one is written). A directory that cannot be read or
@@ -25,10 +25,11 @@ import sys
 import zlib
 from _thread import allocate_lock
 
+from .files import file_stamps
 from .model import (Caveat, Change, Condition, Diagnosis, DiagnosisFix, Example, Image, ImageFamily, Knowledge,
                     LintExample, LintRule, Question, Rule, Step, Strategy)
 
-FORMAT = b"minimage-knowledge-6\n"
+FORMAT = b"minimage-knowledge-7\n"
 SUFFIX = ".marshal"
 KEEP = 8  # entries kept in the directory
 MAX_ENTRY = 32 << 20  # bytes: the shipped knowledge takes about 0.3 MiB
@@ -323,13 +324,13 @@ class CachedKnowledge(Knowledge):
 
 
 def _read_entry(path: str, reload=None):
-    """(digests, knowledge) from a cache file, or None if it is missing or not exactly what we write.
+    """(digests, stamps, knowledge) from a cache file, or None if it is missing or not exactly what we write.
     `reload` reads the knowledge from the rule files, for a lazy section that turns out not to be what we write."""
     payload = read_payload(path, FORMAT, MAX_ENTRY)
     if payload is None:
         return None
     try:
-        digests, data, blobs = marshal.loads(payload)
+        digests, stamps, data, blobs = marshal.loads(payload)  # stamps are only compared with file_stamps' tuples
         if type(digests) is not tuple or not all(
                 type(d) is tuple and len(d) == 2 and type(d[0]) is str and type(d[1]) in (str, type(None))
                 for d in digests):
@@ -340,15 +341,15 @@ def _read_entry(path: str, reload=None):
         fields = {name: _decode_section(name, value) for name, value in data.items()}
         if type(fields["files"]) is not list or not all(type(f) is str for f in fields["files"]):
             return None
-        return digests, CachedKnowledge(fields, dict(blobs), reload or _no_reload)
+        return digests, stamps, CachedKnowledge(fields, dict(blobs), reload or _no_reload)
     except (BadEntry, ValueError, EOFError, TypeError, KeyError):
         return None
 
 
-def _write_entry(directory: str, path: str, knowledge: Knowledge, digests) -> None:
+def _write_entry(directory: str, path: str, knowledge: Knowledge, digests, stamps=None) -> None:
     data = encode(knowledge, vars(knowledge).pop(ENCODED, None))
     blobs = {name: marshal.dumps(data.pop(name)) for name in LAZY}
-    write_entry(directory, path, FORMAT, marshal.dumps((digests, data, blobs)))
+    write_entry(directory, path, FORMAT, marshal.dumps((digests, stamps, data, blobs)))
 
 
 def write_entry(directory: str, path: str, form: bytes, payload: bytes) -> None:
@@ -427,14 +428,16 @@ def load_cached(files: list[str], load, directory: str | os.PathLike | None = No
     path = os.path.join(where, f"knowledge-{key}{SUFFIX}")
     entry = _read_entry(path, load)
     if entry is not None:
-        digests, knowledge = entry
-        if digests == _digests([p for p, _ in digests]):
+        digests, stamps, knowledge = entry
+        paths = [p for p, _ in digests]
+        if stamps is not None and stamps == file_stamps(paths) or digests == _digests(paths):
             knowledge.cache_key = _full_key(key, digests)
             return knowledge
     knowledge = load()
+    stamps = file_stamps(knowledge.files, settled=True)  # before the bytes: a change in between is seen
     digests = _digests(knowledge.files)
     try:
-        _write_entry(where, path, knowledge, digests)
+        _write_entry(where, path, knowledge, digests, stamps)
         prune(where)
     except (OSError, TypeError, ValueError):
         return knowledge  # a read-only home is fine: we just do not cache

@@ -75,6 +75,24 @@ def check_regular(path: str, what: str = "a file", *, follow_symlinks: bool = Tr
     return st
 
 
+SETTLED_NS = 3_000_000_000  # a file changed less long ago has no stamp trusted: a change in the same tick could hide
+
+
+def file_stamps(paths, settled: bool = False) -> tuple[tuple[int, int, int, int], ...] | None:
+    """(size, mtime, ctime, inode) of each file, None if one cannot be stat'ed or, when `settled`, one changed less
+    than SETTLED_NS ago: while they stay the same, so do the files' bytes (kb/cache.py then need not read them)."""
+    try:
+        out = tuple((st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino) for st in map(os.stat, paths))
+    except OSError:
+        return None
+    if settled:
+        import time
+
+        if any(max(m, c) > time.time_ns() - SETTLED_NS for _s, m, c, _i in out):
+            return None
+    return out
+
+
 def read_bytes(path: str, limit: int, what: str = "a file", *, follow_symlinks: bool = True) -> bytes:
     """The bytes of a regular file of at most `limit` bytes; InputFileError for anything else."""
     check_regular(path, what, follow_symlinks=follow_symlinks)

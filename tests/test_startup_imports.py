@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 REPO = Path(__file__).resolve().parent.parent
 PROBE = """
 import io, json, sys
@@ -101,3 +103,97 @@ def test_lint_loads_the_checks_of_library_installs_only_for_a_dockerfile_that_in
     found = run_in_fresh_process(["lint", "--context", str(lib64.parent), str(lib64)], tmp_path / "cache")
     assert "kb.lint.loaderpath" in found["modules"]
     assert "MI496" in found["output"], found["output"]
+
+
+def _flagged_examples(module: str):
+    """(rule, example) for every example of a rule the on-demand module `module` registers that the rule flags."""
+    import kb
+    from kb.lint import ON_DEMAND
+
+    names = ON_DEMAND[module][0]
+    knowledge = kb.load().knowledge
+    return [(rule, ex) for rule in knowledge.lints.values() if rule.name in names for ex in rule.examples
+            if ex.flagged]
+
+
+def _write_example(ex, directory: Path) -> Path:
+    directory.mkdir(parents=True)
+    for name, content in (ex.files or {}).items():
+        (directory / name).parent.mkdir(parents=True, exist_ok=True)
+        (directory / name).write_text(content)
+    (directory / "Dockerfile").write_text(ex.dockerfile)
+    return directory / "Dockerfile"
+
+
+def test_every_flagged_example_of_an_on_demand_check_passes_its_guard(tmp_path):
+    """kb.lint.ON_DEMAND's guards hold for every Dockerfile the rules' own examples say their checks flag: a guard
+    that refused one would leave its check unloaded and the finding unsaid, in a process that linted nothing else."""
+    import kb
+    from kb.evidence.dockerfile_parse import parse_dockerfile_text
+    from kb.lint import ON_DEMAND
+    from kb.lint.stages import Analysis
+
+    knowledge = kb.load().knowledge
+    checked = 0
+    for module, (_names, needed) in ON_DEMAND.items():
+        examples = _flagged_examples(module)
+        assert examples, f"no flagged example for the checks of kb/lint/{module}.py"
+        for i, (rule, ex) in enumerate(examples):
+            path = _write_example(ex, tmp_path / f"{module}-{i}")
+            analysis = Analysis(knowledge, parse_dockerfile_text(ex.dockerfile, "Dockerfile"), str(path.parent))
+            assert needed(analysis), f"kb.lint.ON_DEMAND[{module!r}] refuses {rule.id}'s example (line {ex.line})"
+            checked += 1
+    assert checked >= 2 * len(ON_DEMAND)
+
+
+PLAIN = {  # plain Dockerfiles, and the only on-demand check modules each may import
+    # scratch has no zone data: a Go program that loads a named zone fails there (MI418, kb/lint/zonedata.py)
+    "go": ("FROM golang:1.22 AS b\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 go build -o /app .\n"
+           "FROM scratch\nCOPY --from=b /app /app\nENTRYPOINT [\"/app\"]\n", ("zonedata",)),
+    # pip installs a package that may open a system library (MI470, kb/lint/loads.py): that one it needs
+    "python": ("FROM python:3.12-slim\nWORKDIR /app\nCOPY requirements.txt .\n"
+               "RUN pip install --no-cache-dir -r requirements.txt\nCOPY . .\nCMD [\"python\", \"main.py\"]\n",
+               ("loads",)),
+}
+
+
+@pytest.mark.parametrize("kind", PLAIN)
+def test_a_plain_dockerfile_imports_no_check_it_cannot_need(tmp_path, kind):
+    from kb.lint import ON_DEMAND
+
+    text, needed = PLAIN[kind]
+    path = tmp_path / kind / "Dockerfile"
+    path.parent.mkdir()
+    path.write_text(text)
+    (path.parent / "requirements.txt").write_text("flask==3.0.0\n")
+    done = run_in_fresh_process(["lint", "--format", "json", str(path)], tmp_path / "cache")
+    assert done["status"] == 0, done["output"]
+    loaded = {m.rpartition(".")[2] for m in done["modules"] if m.startswith("kb.lint.")}
+    assert {"stages", "checks"} <= loaded
+    assert loaded & set(ON_DEMAND) == set(needed)
+
+
+@pytest.mark.parametrize("module", ["appbundles", "loads", "ldcache", "sonames", "argscope"])
+def test_a_dockerfile_that_needs_an_on_demand_check_loads_it_and_gets_its_finding(tmp_path, module):
+    rule, ex = _flagged_examples(module)[0]
+    path = _write_example(ex, tmp_path / "ctx")
+    done = run_in_fresh_process(["lint", "--format", "json", "--context", str(path.parent), str(path)],
+                                tmp_path / "cache")
+    assert f"kb.lint.{module}" in done["modules"]
+    found = [f["rule"] for r in json.loads(done["output"])["files"] for f in r["findings"]]
+    assert rule.id in found, (rule.id, found)
+
+
+def test_a_python_dockerfile_and_its_requirements_are_read_without_a_json_decoder(tmp_path):
+    """kb/evidence/ecosystems.py imports json only to read a package.json or a lockfile (a millisecond of a one-file
+    lint of a Python Dockerfile, whose requirements.txt needs none)."""
+    path = tmp_path / "Dockerfile"
+    path.write_text(PLAIN["python"][0])
+    (tmp_path / "requirements.txt").write_text("opencv-python==4.9.0.80\nflask==3.0.0\n")
+    code = ("import sys\nfrom shell.cli import main\n"
+            f"status = main(['lint', '--quiet', {str(path)!r}])\n"
+            "sys.stderr.write(f'{status} {\"json\" in sys.modules} {\"kb.evidence.ecosystems\" in sys.modules}')\n")
+    env = {"PATH": "/usr/bin:/bin", "MINIMAGE_CACHE_DIR": str(tmp_path / "cache"), "HOME": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, env=env, timeout=120)
+    assert "MI470" in done.stdout, done.stdout + done.stderr  # opencv-python's libGL: the requirements were read
+    assert done.stderr.split()[-3:] == ["0", "False", "True"], done.stderr  # MI470 warns: status 0

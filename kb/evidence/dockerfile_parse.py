@@ -16,6 +16,7 @@ import shlex
 
 import dockerfile as _df
 
+from ..lazyre import lazy
 from .dockerfile_model import CopyFrom, DockerfileReport, ExecSpec, Instruction, RunCommand, Stage
 from .errors import EvidenceError, read_head, stat_regular_file
 
@@ -29,12 +30,12 @@ KNOWN_INSTRUCTIONS = frozenset({"ADD", "ARG", "CMD", "COPY", "ENTRYPOINT", "ENV"
                                 "LABEL", "MAINTAINER", "ONBUILD", "RUN", "SHELL", "STOPSIGNAL", "USER", "VOLUME",
                                 "WORKDIR"})
 _TAKES_FLAGS = frozenset({"FROM", "RUN", "COPY", "ADD", "HEALTHCHECK", "ONBUILD"})
-_STAGE_NAME = re.compile(r"^[a-z][a-z0-9._-]*$")
+_STAGE_NAME = lazy(r"^[a-z][a-z0-9._-]*$")
 # A ${NAME:-default} default stops at the next "${" as well as at "}": an unclosed one cannot make every later "$"
 # rescan the rest of the word (linear; the parser's own expansion does not nest either).
-_VAR = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?::?([-+])((?:[^}$]|\$(?!\{))*))?\}|([A-Za-z_][A-Za-z0-9_]*))")
+_VAR = lazy(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?::?([-+])((?:[^}$]|\$(?!\{))*))?\}|([A-Za-z_][A-Za-z0-9_]*))")
 # a parser directive (# syntax=...); the value is stripped afterwards: `(.*?)\s*$` would backtrack over every space
-_DIRECTIVE = re.compile(r"\s*#\s*([a-zA-Z]+)\s*=(.*)")
+_DIRECTIVE = lazy(r"\s*#\s*([a-zA-Z]+)\s*=(.*)")
 
 
 # ---- helpers ----------------------------------------------------------------------------------------------
@@ -50,6 +51,9 @@ def _unquote(s: str) -> str:
 
 
 def _expand(word: str, env: dict[str, str | None]) -> str:
+    if "$" not in word:  # most words: no pattern to run (nor to compile, in a one-file lint)
+        return word
+
     def sub(m: re.Match) -> str:
         name = m.group(1) or m.group(4)
         val = env.get(name)
@@ -99,7 +103,7 @@ def _error_line(text: str) -> int | None:
 def _directives(text: str) -> list[tuple[str, str]]:
     out = []
     for line in text.split("\n")[:50]:
-        m = _DIRECTIVE.match(line)
+        m = _DIRECTIVE.match(line) if "#" in line else None  # a directive is a comment
         if not m:
             break
         out.append((m.group(1).lower(), m.group(2).strip()))
@@ -312,7 +316,7 @@ def _heredoc_bodies(ins: Instruction) -> list[str]:
     return [body for _name, body in ins.heredocs]
 
 
-_HEREDOC_MARK = re.compile(r"<<-?[ \t]*(?:'[^'\n]*'|\"[^\"\n]*\"|[A-Za-z0-9_]+)")
+_HEREDOC_MARK = lazy(r"<<-?[ \t]*(?:'[^'\n]*'|\"[^\"\n]*\"|[A-Za-z0-9_]+)")
 _SHELLS = {"sh", "bash", "ash", "dash", "zsh"}
 
 

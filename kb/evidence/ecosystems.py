@@ -6,10 +6,10 @@ numbers come from :class:`~kb.evidence.textscan.Lines` (indexed once), never fro
 """
 from __future__ import annotations
 
-import json
 import os
 import re
 
+from ..lazyre import lazy
 from .textscan import CPP_EXT, QUOTED_HTTPS, Lines, json_key_lines, pep503
 
 # `_Scan` in annotations is kb.evidence.project._Scan, which imports this module: named,
@@ -67,14 +67,14 @@ def analyse_rust(sc: "_Scan") -> None:
                     sc.add("rust.tls", entry["tls"], rel, line, f"crate {name}")
 
 
-_REQ_NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")  # on one line
+_REQ_NAME = lazy(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")  # on one line
 # starts only at a quote, and each try ends before the next quote: linear
-_SETUP_NAME = re.compile(r"""["']\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:[<>=!~;\[]|["'])""")
-_PY_VERSION = re.compile(r"(?<![\d.])(\d+\.\d+(?:\.\d+)?)")  # tries start only where a number starts
+_SETUP_NAME = lazy(r"""["']\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:[<>=!~;\[]|["'])""")
+_PY_VERSION = lazy(r"(?<![\d.])(\d+\.\d+(?:\.\d+)?)")  # tries start only where a number starts
 # [ \t]*, not \s*: \s would run over newlines from every line start (quadratic over blank lines)
-_PY_TZ_IMPORT = re.compile(r"^[ \t]*(?:from\s+zoneinfo\s+import|import\s+zoneinfo|import\s+pytz|from\s+pytz\b)",
+_PY_TZ_IMPORT = lazy(r"^[ \t]*(?:from\s+zoneinfo\s+import|import\s+zoneinfo|import\s+pytz|from\s+pytz\b)",
                            re.M)
-_PY_SSL_IMPORT = re.compile(r"^[ \t]*(?:import\s+ssl\b|from\s+ssl\s+import)", re.M)
+_PY_SSL_IMPORT = lazy(r"^[ \t]*(?:import\s+ssl\b|from\s+ssl\s+import)", re.M)
 
 
 def requirement_names(text: str) -> list[tuple[str, int]]:
@@ -189,6 +189,8 @@ def analyse_python(sc: "_Scan") -> None:
 def _json(sc: "_Scan", rel: str, text: str | None):
     if text is None:
         return None
+    import json  # here: a requirements file, pyproject.toml or Cargo.toml needs no JSON decoder (a millisecond)
+
     try:
         return json.loads(text)
     except (ValueError, RecursionError) as e:
@@ -196,8 +198,8 @@ def _json(sc: "_Scan", rel: str, text: str | None):
         return None
 
 
-_NODE_LIBC_SUFFIX = re.compile(r"-linux-(?:x64|arm64|arm|ia32|riscv64|s390x|ppc64)-(gnu|musl)(?:eabihf)?$")
-_YARN_ENTRY = re.compile(r'^"?(@?[^@\s",]+)@', re.M)  # a run of one line's characters: linear
+_NODE_LIBC_SUFFIX = lazy(r"-linux-(?:x64|arm64|arm|ia32|riscv64|s390x|ppc64)-(gnu|musl)(?:eabihf)?$")
+_YARN_ENTRY = lazy(r'^"?(@?[^@\s",]+)@', re.M)  # a run of one line's characters: linear
 
 
 class _KeyLines:
@@ -286,19 +288,19 @@ def analyse_node(sc: "_Scan") -> None:
                 sc.add("tls.https_url", "https", rel, Lines(text).of(m.start()))
 
 
-_LINK_FLAG = re.compile(r"(?:^|[\s'\"=(])-l([A-Za-z][A-Za-z0-9_+.-]*)")
-_LINK_CONTEXT = re.compile(r"LDLIBS|LIBS|LDFLAGS|LDADD|\$\(CC\)|\$\(CXX\)|\bgcc\b|\bg\+\+|\bcc\b|\bc\+\+|\bclang|\bld\b|link", re.I)
-_CMAKE_TLL = re.compile(r"target_link_libraries\s*\(", re.I)  # the arguments are read up to ')' by hand
+_LINK_FLAG = lazy(r"(?:^|[\s'\"=(])-l([A-Za-z][A-Za-z0-9_+.-]*)")
+_LINK_CONTEXT = lazy(r"LDLIBS|LIBS|LDFLAGS|LDADD|\$\(CC\)|\$\(CXX\)|\bgcc\b|\bg\+\+|\bcc\b|\bc\+\+|\bclang|\bld\b|link", re.I)
+_CMAKE_TLL = lazy(r"target_link_libraries\s*\(", re.I)  # the arguments are read up to ')' by hand
 _CMAKE_TARGETS = {"openssl::ssl": "ssl", "openssl::crypto": "crypto", "zlib::zlib": "z", "curl::libcurl": "curl",
                   "threads::threads": "pthread", "sqlite::sqlite3": "sqlite3", "unofficial::sqlite3::sqlite3": "sqlite3",
                   "pq::pq": "pq", "postgresql::postgresql": "pq", "libxml2::libxml2": "xml2", "ssl": "ssl",
                   "crypto": "crypto", "z": "z", "m": "m", "dl": "dl", "pthread": "pthread", "rt": "rt"}
-_CMAKE_FIND = re.compile(r"find_package\s*\(\s*(\w+)", re.I)
+_CMAKE_FIND = lazy(r"find_package\s*\(\s*(\w+)", re.I)
 _C_INCLUDES = {"openssl/": "ssl", "zlib.h": "z", "curl/curl.h": "curl", "sqlite3.h": "sqlite3",
                "libpq-fe.h": "pq", "pthread.h": "pthread", "dlfcn.h": "dl"}
 # one line at a time ([^>"\n], [ \t]): a missing '>' or a run of blank lines cannot make it scan the rest of the file
-_C_INCLUDE = re.compile(r'^[ \t]*#[ \t]*include[ \t]*[<"]([^>"\n]+)[>"]', re.M)
-_C_NSS_CALLS = re.compile(r"\b(getaddrinfo|gethostbyname|getpwnam|getpwuid|getgrnam|dlopen)\s*\(")
+_C_INCLUDE = lazy(r'^[ \t]*#[ \t]*include[ \t]*[<"]([^>"\n]+)[>"]', re.M)
+_C_NSS_CALLS = lazy(r"\b(getaddrinfo|gethostbyname|getpwnam|getpwuid|getgrnam|dlopen)\s*\(")
 
 
 def analyse_c(sc: "_Scan") -> None:
@@ -361,7 +363,7 @@ def _cmake_calls(text: str):
         pos = close + 1
 
 
-_STATIC_WORD = re.compile(r"-static\b")
+_STATIC_WORD = lazy(r"-static\b")
 
 
 def _cmake_static(text: str) -> int | None:

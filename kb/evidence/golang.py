@@ -8,8 +8,8 @@ standard library: it may use net or cgo); tz.used, tls.https_url. `_test.go` fil
 from __future__ import annotations
 
 import os
-import re
 
+from ..lazyre import lazy
 from .textscan import QUOTED_HTTPS, Lines, go_imports
 
 # `_Scan` in annotations is kb.evidence.project._Scan, which imports this module: named,
@@ -19,7 +19,7 @@ from .textscan import QUOTED_HTTPS, Lines, go_imports
 GO_WATCH = {"net": "go.imports_net", "net/http": "go.imports_net", "net/rpc": "go.imports_net",
             "net/smtp": "go.imports_net", "os/user": "go.imports_os_user", "plugin": "go.imports_plugin",
             "crypto/tls": "go.tls", "time/tzdata": "go.tzdata_embedded", "C": "go.cgo_import"}
-_GO_LOADLOC = re.compile(r"\btime\.LoadLocation\s*\(")
+_GO_LOADLOC = lazy(r"\btime\.LoadLocation\s*\(")
 
 
 def watched(path: str) -> str | None:

@@ -5,8 +5,7 @@ backtrack over a whole file, no `text.count("\\n", 0, pos)` per match. Used by t
 """
 from __future__ import annotations
 
-import re
-from bisect import bisect_right
+from ..lazyre import lazy
 
 CPP_EXT = frozenset({".cpp", ".cc", ".cxx", ".c++", ".cp", ".hpp", ".hh", ".hxx"})  # C++ sources and headers
 
@@ -22,6 +21,8 @@ class Lines:
         self._found: dict[str, int | None] = {}
 
     def of(self, pos: int) -> int:
+        from bisect import bisect_right  # here: most texts scanned have nothing to place (a lint of a Go Dockerfile)
+
         if self._starts is None:
             starts, i = [0], self.text.find("\n")
             while i >= 0:
@@ -40,7 +41,7 @@ class Lines:
 
 # a JSON string followed by a colon: an object key. Tries start only at quotes and stop at the next quote (or the
 # end of the line), so the whole scan is linear.
-_JSON_KEY = re.compile(r'"((?:[^"\\\n]|\\.)*)"[ \t]*:')
+_JSON_KEY = lazy(r'"((?:[^"\\\n]|\\.)*)"[ \t]*:')
 
 
 def json_key_lines(text: str) -> dict[str, int]:
@@ -138,7 +139,7 @@ def go_imports(text: str) -> list[tuple[str, int]]:
 # ---- shared patterns --------------------------------------------------------------------------------------------
 
 #: a quoted https:// URL in source code (a literal prefix: linear)
-QUOTED_HTTPS = re.compile(r"""["'`]https://""")
+QUOTED_HTTPS = lazy(r"""["'`]https://""")
 
 
 def pep503(name: str) -> str:
@@ -146,4 +147,4 @@ def pep503(name: str) -> str:
     return _PEP503_RUN.sub("-", name).lower()
 
 
-_PEP503_RUN = re.compile(r"[-_.]+")
+_PEP503_RUN = lazy(r"[-_.]+")

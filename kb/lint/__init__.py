@@ -40,17 +40,12 @@ import os
 
 from ..detectors import DETECTORS
 from ..model import Knowledge
-from . import appbundles as _appbundles  # noqa: F401  registers MI420-MI423 (dotnet publish, deno/bun compile)
-from . import argscope as _argscope  # noqa: F401  registers MI480 (a variable declared only in another stage)
 from . import cabundle as _cabundle  # noqa: F401  registers MI411, MI416 (TLS calls without a CA bundle)
 from . import checks as _checks  # noqa: F401  registers the checks
 from . import gomods as _gomods  # noqa: F401  registers MI460-MI462 (Go modules that link a prebuilt library)
 from . import digests as _digests  # noqa: F401  registers MI419 (a floating tag frozen by a digest)
 from . import hostchecks as _hostchecks  # noqa: F401  registers MI402 (the Dockerfile's and the host's Go builds)
-from . import ldcache as _ldcache  # noqa: F401  registers MI495 (a library installed with no ldconfig after it)
-from . import loads as _loads  # noqa: F401  registers MI470, MI490 (a package opens a system library)
 from . import runtime as _runtime  # noqa: F401  registers MI440-MI442 (run-time needs the build takes away)
-from . import sonames as _sonames  # noqa: F401  registers MI450 (a library at another soname in another release)
 from .profiles import Profile, profile_for
 from .results import Finding, Hit, LintResult, render
 from .stages import Analysis
@@ -65,12 +60,55 @@ __all__ = ["lint_paths", "lint_text", "lint_report", "Finding", "LintResult", "r
            "Profile", "profile_for"]
 
 
+_UNQUOTED = str.maketrans("", "", "'\"\\")
+
+
+def _runs_say(a: Analysis, word: str) -> bool:
+    """Does a RUN of any stage have `word` in its text, quotes and backslashes taken out (the words of its commands
+    are made of what is left: kb/lint/shellwords.py)?"""
+    return any(word in run.command.translate(_UNQUOTED) for info in a.stages for run in info.stage.runs)
+
+
 def _installs_and_copies(a: Analysis) -> bool:
     """Can MI496/MI497 fire: a stage installs something (make/cmake/ninja/meson/b2 install, apt-get install) and a
     stage copies from another one (the final stage or one it is built FROM)?"""
     return any(any(f.startswith("--from") for f in ins.flags) for info in a.stages
-               for ins in info.stage.instructions if ins.cmd in ("COPY", "ADD")) and \
-        any("install" in run.command for info in a.stages for run in info.stage.runs)
+               for ins in info.stage.instructions if ins.cmd in ("COPY", "ADD")) and _runs_say(a, "install")
+
+
+def _final_glibc(a: Analysis) -> bool:
+    return a.final.profile.known and a.final.profile.libc == "glibc"
+
+
+def _builds_install(a: Analysis) -> bool:
+    """Can MI495 fire: a RUN installs a build with make, ninja, meson, cmake or b2 (kb/lint/ldcache.py
+    `_install_step`: the program and its `install` word are both in the RUN's text), and the final image has glibc?"""
+    if not _final_glibc(a):
+        return False
+    for info in a.stages:
+        for run in info.stage.runs:
+            text = run.command.translate(_UNQUOTED)
+            if "install" in text and any(tool in text for tool in ("make", "ninja", "meson", "b2", "bjam")):
+                return True
+    return False
+
+
+def _bundles_arrive(a: Analysis) -> bool:
+    """MI420-MI423 judge only what `dotnet publish`, `deno compile` or `bun build --compile` made (kb/lint/
+    appbundles.py, imported by the walk where one runs) and a COPY brought into the final stage."""
+    return any(art.linkage.startswith("bundle-") for art, _line, _src in a.final.arrivals)
+
+
+def _packages_installed(a: Analysis) -> bool:
+    """MI470/MI490 judge the packages of pip, npm or conda steps, or a COPY of node_modules/NAME into the final
+    stage (kb/lint/runtime.py `_installs`)."""
+    return any(info.pip_npm for info in a.stages) or \
+        any("node_modules/" in s for cf in a.final.stage.copy_from for s in cf.sources)
+
+
+def _declares_args(a: Analysis) -> bool:
+    """MI480 judges only names the Dockerfile declares by ARG (kb/lint/argscope.py `_declarations`)."""
+    return bool(a.report.global_args) or any(ins.cmd == "ARG" for s in a.report.stages for ins in s.instructions)
 
 
 #: check modules imported only when the Dockerfile can need them, so that a one-file lint starts sooner (issue 9's
@@ -82,16 +120,21 @@ ON_DEMAND = {
                  lambda a: a.final.profile.known and a.final.profile.tzdata in ("no", "utc-only")),
     "cxxchecks": (("cpp-runtime-unverified",),  # MI491: only a program that may link C++ lint cannot confirm
                   lambda a: any(art.cxx_unseen for info in a.stages for art in info.files.values())),
+    "appbundles": (("bundled-runtime-without-its-libc", "framework-dependent-dotnet-without-runtime",  # MI420-MI423
+                    "bundled-runtime-missing-libraries", "dotnet-without-icu"), _bundles_arrive),
+    "loads": (("package-loads-system-library", "package-loads-library-unseen"), _packages_installed),  # MI470, MI490
+    "ldcache": (("library-installed-without-ldconfig",), _builds_install),  # MI495
+    "sonames": (("library-soname-differs-between-releases",),  # MI450: a glibc final image that copies from a stage
+                lambda a: _final_glibc(a) and any(cf.stage_index is not None for cf in a.final.stage.copy_from)),
+    "argscope": (("variable-from-another-stage",), _declares_args),  # MI480
 }
 
 
 def _load_needed(a: Analysis) -> None:
-    import importlib
-
     checks = DETECTORS["lint"]
     for module, (names, needed) in ON_DEMAND.items():
         if not all(n in checks for n in names) and needed(a):
-            importlib.import_module(f"{__name__}.{module}")
+            __import__(f"{__name__}.{module}")  # registers its checks (no importlib to import for it)
 
 
 def lint_report(kb: Knowledge, report: "DockerfileReport", *, file: str | None = None, context_dir: str | None = None,

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from ..detectors import detector
+from ..lazyre import lazy
 from ..model import LintRule
 from .results import Hit
 from .shellwords import positional, simple_commands
@@ -28,7 +29,7 @@ _IMAGE_ENV = {"PATH", "HOME", "LANG", "LC_ALL", "NODE_VERSION", "YARN_VERSION", 
               "GPG_KEY", "PIP_VERSION", "GOLANG_VERSION", "GOPATH", "GOTOOLCHAIN", "RUSTUP_HOME", "CARGO_HOME",
               "RUST_VERSION", "JAVA_HOME", "JAVA_VERSION", "RUBY_VERSION", "GEM_HOME", "BUNDLE_APP_CONFIG",
               "PHP_VERSION", "DOTNET_VERSION", "ASPNET_VERSION", "NGINX_VERSION"}
-_REF = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:[:}#%/+?-])|([A-Za-z_][A-Za-z0-9_]*))")
+_REF = lazy(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:[:}#%/+?-])|([A-Za-z_][A-Za-z0-9_]*))")
 _EXPANDS = ("RUN", "COPY", "ADD", "ENV", "WORKDIR", "USER")
 
 
@@ -54,8 +55,8 @@ def references(text: str, shell: bool) -> list[str]:
     return out
 
 
-_SEGMENT_END = re.compile(r"[;&|\n]")
-_READ = re.compile(r"\bread\b")
+_SEGMENT_END = lazy(r"[;&|\n]")
+_READ = lazy(r"\bread\b")
 
 
 def _assigned_in(text: str, name: str) -> bool:

@@ -9,13 +9,14 @@ from __future__ import annotations
 import posixpath
 import re
 
+from ..lazyre import lazy
 from ..records import Data, record
 from .shellwords import abspath, expand
 
 # `StageInfo` in annotations is kb.lint.stages.StageInfo, which imports this module: named,
 # never imported (annotations are not evaluated here)
 
-_QUOTE = re.compile(r"[\x27\"]")
+_QUOTE = lazy(r"[\x27\"]")
 _INPUTS = (".c", ".cc", ".cpp", ".cxx", ".c++", ".C", ".o", ".a")
 _CXX_SOURCES = (".cc", ".cpp", ".cxx", ".c++", ".C")
 

@@ -12,6 +12,7 @@ from ..detectors import detector
 from ..model import LintRule
 from .checks import _describe, _final_arrivals
 from .context import Unseen
+from .landing import copies_from_context
 from .results import Hit
 from .stages import Analysis
 
@@ -39,7 +40,7 @@ def _tls_arrivals(a: Analysis):
                                    optional=names_features(runs)):
                 continue
         yield art, line, seen
-    if a.context_dir and a.final.index not in done:
+    if a.final.index not in done and copies_from_context(a):
         from .prebuilt import go_binaries  # a COPY of the context's Go program, built outside the Dockerfile
 
         from .hostbuild import prebuilt_tls  # its own package, walked in the whole context

@@ -50,12 +50,12 @@ def go_sources(context_dir: str, sources: list[str], natives: Mapping[str, Mappi
 
 
 def _go_tree(report, go_files: tuple[str, ...]) -> "GoTree | None":
-    from .goreach import GoTree
-
     modules = report.find("go.module")
     if len(modules) != 1 or posixpath.basename(modules[0].file) != "go.mod" \
             or sum(posixpath.basename(f) == "go.mod" for f in report.files) != 1:
         return None
+    from .goreach import GoTree  # only for a module it can walk
+
     root = posixpath.dirname(modules[0].file)
     return GoTree(module=modules[0].value, root=root, files=go_files, complete=not report.truncated)
 

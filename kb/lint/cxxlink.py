@@ -15,6 +15,7 @@ from __future__ import annotations
 import posixpath
 import re
 
+from ..lazyre import lazy
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
 CXX_RUNTIME = frozenset({"libstdc++.so.6", "libgcc_s.so.1"})
 CXX_ORDER = ("libstdc++.so.6", "libgcc_s.so.1")  # as the loader meets them: the program NEEDs the first
 MAX_GO_MOD_LINES = 5000  # go.mod lines read for its requirements (the file is size-capped when read, too)
-_SPACE = re.compile(r"[ \t]+")
+_SPACE = lazy(r"[ \t]+")
 
 
 def have_cxx_runtime(prof: "Profile") -> dict[str, bool]:

@@ -26,20 +26,20 @@ blanks: linear in the text.
 from __future__ import annotations
 
 import posixpath
-import re
 
+from ..lazyre import lazy
 from .context import Unseen
 
 MAX_PACKAGES = 200  # package directories walked per build target
 MAX_BYTES = 16 << 20  # source read per build target
 
-_CALL = re.compile(
+_CALL = lazy(
     r"\b(?:http\.(?:Get|Post|PostForm|Head|NewRequest|NewRequestWithContext)[ \t]*\("
     r"|http\.(?:DefaultClient|DefaultTransport)\b"
     r"|http\.(?:Client|Transport)[ \t]*\{"
     r"|tls\.(?:Dial|DialWithDialer|Client)[ \t]*\("
     r"|credentials\.(?:NewTLS|NewClientTLSFromCert|NewClientTLSFromFile)[ \t]*\()")
-_HTTPS = re.compile(r"""["'`]https://""")
+_HTTPS = lazy(r"""["'`]https://""")
 
 
 def _clean(call: str) -> str:

@@ -17,6 +17,7 @@ from __future__ import annotations
 from ..detectors import detector
 from ..model import LintRule
 from .checks import GLIBC_SHIMS, _describe, check_cgo_implicit
+from .landing import copies_from_context
 from .results import Hit
 from .stages import Analysis
 
@@ -42,7 +43,7 @@ def host_cgo_hits(a: Analysis):
     line) when the final image has no glibc and the host build the context shows (or, when it shows none, the
     default) leaves cgo on and the program may use it."""
     prof = a.final.profile
-    if not a.context_dir or not prof.known or prof.libc == "glibc" or "loader-glibc" in prof.provided:
+    if not prof.known or prof.libc == "glibc" or "loader-glibc" in prof.provided or not copies_from_context(a):
         return
     from .prebuilt import copied_programs, module_path
 

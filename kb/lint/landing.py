@@ -1,9 +1,19 @@
 """Where a path a COPY or cp names lands: does a source path (maybe a glob) name an artefact, and where does the
-copy put it. Pure path arithmetic, no I/O."""
+copy put it; does the final stage copy anything from the build context. Pure path arithmetic, no I/O."""
 from __future__ import annotations
 
 import fnmatch
 import posixpath
+
+# `Analysis` in annotations is kb.lint.stages' class (which imports this module): named, never imported
+
+
+def copies_from_context(a: "Analysis") -> bool:
+    """Does the final stage COPY or ADD anything from the build context (no --from)? Only such a COPY can bring a
+    program built outside the Dockerfile (kb/lint/prebuilt.py), so its readers are imported only then."""
+    return bool(a.context_dir) and any(ins.cmd in ("COPY", "ADD") and not any(f.startswith("--from") for f in ins.flags)
+                                       for ins in a.final.stage.instructions)
+
 
 def matches(art_path: str, src: str) -> bool:
     """Does the source path `src` (maybe a glob) name the artefact at `art_path` (maybe ending in an unknown name)?"""

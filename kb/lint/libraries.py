@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import fnmatch
 import posixpath
-import re
 
+from ..lazyre import lazy
 from .profiles import lib_stem
 
 TYPE_CHECKING = False
@@ -126,7 +126,7 @@ class Libraries:
         return bool(bare) and lib_stem(package) in (stem, bare)  # Alpine names: cairo, boost-system
 
 
-_VERSION = re.compile(r"\d{1,9}(?:\.\d{1,9}){0,5}")
+_VERSION = lazy(r"\d{1,9}(?:\.\d{1,9}){0,5}")
 
 
 def _version(text: str) -> tuple[int, ...] | None:
@@ -219,7 +219,7 @@ def stage_needs(libs: Libraries, info: "StageInfo", crates: "Callable[[], list[s
 
 
 #: a static archive named to the linker: -l:libev.a, LIBS=/usr/lib/x86_64-linux-gnu/libssl.a
-_ARCHIVE = re.compile(r"(?:-l:|/)(lib[A-Za-z0-9_+.-]+?)\.a(?![A-Za-z0-9_])")
+_ARCHIVE = lazy(r"(?:-l:|/)(lib[A-Za-z0-9_+.-]+?)\.a(?![A-Za-z0-9_])")
 
 
 def _switches(a: "Analysis", info: "StageInfo"):

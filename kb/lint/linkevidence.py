@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from ..lazyre import lazy
 from .profiles import lib_stem
 
 # `Analysis`, `StageInfo` and `Libraries` in annotations are kb.lint's classes: named, never imported
@@ -19,10 +20,10 @@ from .profiles import lib_stem
 #: pkg_check_modules / pkg_search_module words that are options, not modules
 _PKG_OPTIONS = {"REQUIRED", "QUIET", "IMPORTED_TARGET", "GLOBAL", "NO_CMAKE_PATH", "NO_CMAKE_ENVIRONMENT_PATH"}
 _CALLS = ("find_package", "pkg_check_modules", "pkg_search_module")
-_MESON = re.compile(r"""\bdependency\s*\(\s*['"]([A-Za-z0-9_.+-]{1,100})['"]""")
+_MESON = lazy(r"""\bdependency\s*\(\s*['"]([A-Za-z0-9_.+-]{1,100})['"]""")
 #: a why that already names the build's own evidence (CMakeLists.txt's target_link_libraries, pyembed's readers)
 _SHOWN = ("CMakeLists.txt", "meson.build", " at line ")
-_LFLAG = re.compile(r"(?<![\w-])-l([A-Za-z][A-Za-z0-9_+-]{0,100})(?![\w+-])")
+_LFLAG = lazy(r"(?<![\w-])-l([A-Za-z][A-Za-z0-9_+-]{0,100})(?![\w+-])")
 
 
 def _stem(name: str) -> str:

@@ -17,6 +17,7 @@ import posixpath
 import re
 
 from ..detectors import detector
+from ..lazyre import lazy
 from ..model import LintRule
 from .profiles import lib_stem
 from .results import Hit
@@ -28,10 +29,10 @@ if TYPE_CHECKING:
     from .stages import Analysis, StageInfo
 
 _RECOMMENDS = "+recommends"
-_NO_RECOMMENDS = re.compile(r"--no-install-recommends|Install-Recommends[= ]+[\"']?(?:false|0|no)\b", re.I)
+_NO_RECOMMENDS = lazy(r"--no-install-recommends|Install-Recommends[= ]+[\"']?(?:false|0|no)\b", re.I)
 #: the line of an apt configuration file that turns Recommends off (APT::Install-Recommends "false";), as echo or
 #: printf write it, quotes escaped or not: not the `-o APT::Install-Recommends=false` of one command
-_RECOMMENDS_OFF = re.compile(r"Install-Recommends\s+\\?[\"']?(?:false|0|no)\b", re.I)
+_RECOMMENDS_OFF = lazy(r"Install-Recommends\s+\\?[\"']?(?:false|0|no)\b", re.I)
 
 
 @detector("lint", "package-loads-system-library")

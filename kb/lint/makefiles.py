@@ -16,16 +16,18 @@ from __future__ import annotations
 import posixpath
 import re
 
-_ASSIGN = re.compile(r"^(?:export\s+|override\s+)?([A-Za-z_.][A-Za-z0-9_.-]*)\s*(:{1,3}=|\?=|\+=|=)\s*(.*)$")
-_RULE = re.compile(r"^([^\t#=:][^=:]*)::?(?!=)\s*(.*)$")  # greedy: targets are split on whitespace after
-_REF = re.compile(r"\$\(([^()$]*)\)|\$\{([^{}$]*)\}|\$([A-Za-z@<^])")
+from ..lazyre import lazy
+
+_ASSIGN = lazy(r"^(?:export\s+|override\s+)?([A-Za-z_.][A-Za-z0-9_.-]*)\s*(:{1,3}=|\?=|\+=|=)\s*(.*)$")
+_RULE = lazy(r"^([^\t#=:][^=:]*)::?(?!=)\s*(.*)$")  # greedy: targets are split on whitespace after
+_REF = lazy(r"\$\(([^()$]*)\)|\$\{([^{}$]*)\}|\$([A-Za-z@<^])")
 MAX_DEPTH = 4
 MAX_LINES = 4000
 MAX_CHARS = 4 << 20  # characters of a Makefile and its includes, all told
 MAX_CALL_CHARS = 1 << 18  # characters $(call) bodies add to one expansion
-_INCLUDE = re.compile(r"\s*(?:-include|sinclude|include)\s+")
-_DEFINE = re.compile(r"(?:override\s+|export\s+)?define\s+([A-Za-z_.][A-Za-z0-9_.-]*)\s*(?:=|:=|::=)?\s*$")
-_ARG = re.compile(r"\$\((\d)\)|\$\{(\d)\}")  # $(1) in a macro $(call) expands
+_INCLUDE = lazy(r"\s*(?:-include|sinclude|include)\s+")
+_DEFINE = lazy(r"(?:override\s+|export\s+)?define\s+([A-Za-z_.][A-Za-z0-9_.-]*)\s*(?:=|:=|::=)?\s*$")
+_ARG = lazy(r"\$\((\d)\)|\$\{(\d)\}")  # $(1) in a macro $(call) expands
 
 
 def with_includes(text: str, read, depth: int = 0, budget: list[int] | None = None) -> str:

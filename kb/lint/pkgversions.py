@@ -7,6 +7,7 @@ import os
 import posixpath
 import re
 
+from ..lazyre import lazy
 from .context import package_json_ranges
 from .profiles import PY_TOOLS
 from .shellwords import positional
@@ -15,7 +16,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from .stages import Analysis, StageInfo
 
-_REQ_END = re.compile(r"[\[=<>!~;@ ]")  # where a requirement's name ends
+_REQ_END = lazy(r"[\[=<>!~;@ ]")  # where a requirement's name ends
 _PIP_VALUE = {"-r", "--requirement", "-c", "--constraint", "-e", "--editable", "-i", "--index-url",
               "--extra-index-url", "-t", "--target", "--prefix", "--root", "-f", "--find-links", "--only-binary",
               "--no-binary", "--platform"}
@@ -84,8 +85,8 @@ def _npm_range(wanted: str) -> str:
     return "?"
 
 
-_PY_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
-_PY_EXACT = re.compile(r"===?\s*([0-9][0-9A-Za-z.+!-]*)")
+_PY_NAME = lazy(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+_PY_EXACT = lazy(r"===?\s*([0-9][0-9A-Za-z.+!-]*)")
 
 
 def _exact_pin(spec: str) -> tuple[str, str]:

@@ -21,6 +21,7 @@ import os
 import posixpath
 
 from .builds import BuiltFile
+from .landing import copies_from_context
 from .shellwords import abspath, expand
 
 CONTEXT = "the build context"  # BuiltFile.builder of a program copied prebuilt from the build context
@@ -89,12 +90,11 @@ _IMAGE_DIRS = {"/bin", "/sbin", "/usr/bin", "/usr/sbin", "/usr/local/bin", "/usr
 def _makefile_names(a, module: str | None) -> tuple[set[str], dict[str, str]]:
     """(the cmd/NAME names the Makefile mentions, when it runs go or the context has go.mod; the files its go
     commands write -> the package each builds)."""
-    from .hostbuild import go_commands, output_of
-    from .makefiles import rule_lines
-
     text = a._makefile("", None)
     if text is None:
         return set(), {}
+    from .hostbuild import go_commands, output_of
+    from .makefiles import rule_lines  # its patterns are compiled only where there is a Makefile
     names = set()
     for word in text.replace("'", " ").replace('"', " ").replace("=", " ").split():
         head, sep, name = word.partition("cmd/")
@@ -122,11 +122,9 @@ def copied_programs(a) -> list[tuple[BuiltFile, int, str]]:
     """go_binaries, each with the source path of its COPY (bin/app-linux-amd64)."""
     from ..evidence.errors import read_project_file
 
-    from .hostbuild import program_stem
-
-    if not a.context_dir or not any(ins.cmd in ("COPY", "ADD") and not any(f.startswith("--from") for f in ins.flags)
-                                    for ins in a.final.stage.instructions):
+    if not copies_from_context(a):
         return []  # nothing comes from the build context into the final stage
+    from .hostbuild import program_stem
     module = module_path(a.context_dir)
     mk_names, outputs = _makefile_names(a, module)
     if module is None and not mk_names and not outputs \

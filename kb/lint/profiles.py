@@ -6,8 +6,8 @@ knowledge; RUN steps and COPYs of a stage then add what they install or bring (`
 from __future__ import annotations
 
 import fnmatch
-import re
 
+from ..lazyre import lazy
 from ..model import Image, ImageFamily, Knowledge
 
 
@@ -97,16 +97,46 @@ def _with_tag(ref: str) -> str:
     return ref if ":" in last or ref == "scratch" else ref + ":latest"
 
 
+def _literal(piece: str) -> str:
+    """The part of a glob's piece between two `*` before its first `?` or `[`: matched as it is written."""
+    end = len(piece)
+    for ch in "?[":
+        at = piece.find(ch)
+        if 0 <= at < end:
+            end = at
+    return piece[:end]
+
+
 def _match(name: str, pattern: str) -> bool:
     """fnmatchcase, but a pattern whose literal pieces `name` lacks is refused before fnmatch compiles it (a
-    one-file lint process would otherwise compile every family's globs: the most of its matching time)."""
+    one-file lint process would otherwise compile every family's globs: the most of its matching time). Each piece
+    between two `*` must be in `name` up to its first `?` or `[` (golang:1.20.[0-4] needs golang:1.20.), the first
+    one at its start."""
     pieces = pattern.split("*")
-    first = pieces[0]
-    if first and not any(ch in first for ch in "?[") and not name.startswith(first):
+    if not name.startswith(_literal(pieces[0])):
         return False
-    if any(p and not any(ch in p for ch in "?[") and p not in name for p in pieces[1:]):
+    if any(p and _literal(p) not in name for p in pieces[1:]):
         return False
-    return fnmatch.fnmatchcase(name, pattern)
+    if "?" in pattern or "[" in pattern:
+        return fnmatch.fnmatchcase(name, pattern)
+    return _stars(name, pieces)
+
+
+def _stars(name: str, pieces: list[str]) -> bool:
+    """fnmatchcase of a glob whose only wildcard is `*`, split on it, without a pattern to compile: the first piece
+    at the start, the last at the end, each one between at its leftmost place after the one before."""
+    if len(pieces) == 1:
+        return name == pieces[0]
+    first, last = pieces[0], pieces[-1]
+    if len(name) < len(first) + len(last) or not name.startswith(first) or not name.endswith(last):
+        return False
+    at, end = len(first), len(name) - len(last)
+    for piece in pieces[1:-1]:
+        found = name.find(piece, at, end)
+        if found < 0:
+            return False
+        at = found + len(piece)
+    return True
 
 
 def _release_for(fam: ImageFamily, tagged: str) -> tuple[str | None, bool]:
@@ -125,7 +155,7 @@ def find_family(kb: Knowledge, ref: str) -> ImageFamily | None:
     return None
 
 
-_GO_TAG = re.compile(r"golang:(\d+)\.(\d+)")
+_GO_TAG = lazy(r"golang:(\d+)\.(\d+)")
 
 
 def _go_version(ref: str, fam: ImageFamily) -> tuple[int, int] | None:

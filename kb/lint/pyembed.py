@@ -18,15 +18,15 @@ does, and the official python images have it in /usr/local/lib. Everything here 
 """
 from __future__ import annotations
 
-import re
+from ..lazyre import lazy
 
 # `Analysis` and `StageInfo` in annotations are kb.lint.stages' classes: named, never imported
 
 #: what a target_link_libraries word that links the shared libpython looks like
 _CMAKE_WORDS = ("${python_libraries}", "${python3_libraries}", "${python_library}", "${python3_library}",
                 "${python_libraries_release}", "python::python", "python3::python", "pybind11::embed")
-_MESON = re.compile(r"""dependency\s*\(\s*['"]python3?-embed['"]|\bembed\s*:\s*true\b""")
-_RUN = re.compile(r"python3?(?:\.\d{1,2})?-config\b[^;&|\n]{0,200}?--embed\b|\bpython-?3(?:\.\d{1,2})?-embed\b"
+_MESON = lazy(r"""dependency\s*\(\s*['"]python3?-embed['"]|\bembed\s*:\s*true\b""")
+_RUN = lazy(r"python3?(?:\.\d{1,2})?-config\b[^;&|\n]{0,200}?--embed\b|\bpython-?3(?:\.\d{1,2})?-embed\b"
                   r"|(?<![\w-])-lpython3(?:\.\d{1,2})?(?![\w.])")
 
 

@@ -2,11 +2,11 @@
 the libpython3.X a program that embeds Python links)."""
 from __future__ import annotations
 
-import re
+from ..lazyre import lazy
 
 # `Analysis` in annotations is kb.lint.stages' class: named, never imported
 
-_PY_IN_REF = re.compile(r"(?:^|/)python:(3)\.(\d+)|[:/_-]python(3)\.(\d+)")
+_PY_IN_REF = lazy(r"(?:^|/)python:(3)\.(\d+)|[:/_-]python(3)\.(\d+)")
 
 
 def python_minor(a: "Analysis", index: int) -> tuple[str, str] | None:
@@ -17,7 +17,7 @@ def python_minor(a: "Analysis", index: int) -> tuple[str, str] | None:
         index = a.stages[index].stage.base_stage
     info = a.stages[index]
     ref = info.stage.base_image_resolved or ""
-    m = _PY_IN_REF.search(ref.lower())
+    m = _PY_IN_REF.search(ref.lower()) if "python" in ref.lower() else None  # both alternatives name it
     if m:
         major, minor = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
         return f"{major}.{minor}", ref

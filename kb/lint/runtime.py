@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import fnmatch
 import posixpath
-import re
 import shlex
 
 from ..detectors import detector
+from ..lazyre import lazy
 from ..model import LintRule
 from .apkdel import deleted, is_snapshot
 from .context import locked_packages, package_json, requirements
@@ -79,7 +79,7 @@ def _copied_to(info: "StageInfo", cwd: str):
 
 
 # a C++ compiler (CXX_TOOLCHAINS of kb/lint/profiles.py, or a versioned clang): gcc alone compiles C only
-_CLANG = re.compile(r"clang-?\d+")
+_CLANG = lazy(r"clang-?\d+")
 
 
 def no_cxx_compiler_at(info: "StageInfo", line: int) -> bool:
@@ -324,7 +324,7 @@ def check_package_needs_system_package(a: "Analysis", rule: LintRule):
             break  # one finding per install step
 
 
-_PY_ENV = re.compile(r"(?:^|/)\.?venv(?:/|$)|/site-packages(?:/|$)|/dist-packages(?:/|$)|/lib/python3\.\d+(?:/|$)")
+_PY_ENV = lazy(r"(?:^|/)\.?venv(?:/|$)|/site-packages(?:/|$)|/dist-packages(?:/|$)|/lib/python3\.\d+(?:/|$)")
 
 
 @detector("lint", "python-environment-across-python-versions")

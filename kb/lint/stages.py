@@ -7,7 +7,6 @@ of its base image as RUN steps and COPYs change it, the programs it builds (kb/l
 from __future__ import annotations
 
 import posixpath
-import re
 import shlex
 
 from ..model import Knowledge
@@ -16,15 +15,14 @@ from .builds import BuiltFile, cargo_argv, cargo_build, cc_build, go_build, imag
 from .context import NO_SOURCE, Unseen, go_sources, https_clients, tls_sources
 from .landing import landing, matches
 from .profiles import Profile, profile_for
-from .shellwords import (BIN_DIRS, CC, abspath, apk_argv, expand, expand_args, expand_known, is_assignment, pip_args,
-                         pip_dirs, positional, simple_commands, split_variables, unquote)
+from .shellwords import (BIN_DIRS, CC, HIDING, abspath, apk_argv, expand, expand_args, expand_known, is_assignment,
+                         pip_args, pip_dirs, positional, simple_commands, split_variables, unquote)
 from .uvsteps import uv_step
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from ..evidence.dockerfile_parse import DockerfileReport, Stage
 
-_PIP3X = re.compile(r"pip3\.\d+")
 #: build tools that run a C compiler (configure scripts, cmake, meson, ninja, node-gyp, gem, cgo-using go)
 C_BUILD_TOOLS = {"cmake", "meson", "ninja", "./configure", "configure", "autoreconf", "node-gyp", "gem", "bundle",
                  "cc", "ld", "cpan", "cpanm", "pecl", "docker-php-ext-install", "maturin", "setup.py"}
@@ -194,10 +192,11 @@ class Analysis:
     def _run(self, info: StageInfo, run, cwd: str, env: dict, line: int) -> None:
         text = run.command if not run.exec_form else shlex.join(run.argv)
         if self.context_dir or "-c" in text:  # scripts it runs, lists it reads, sh -c strings
-            from .hidden import bind_mounts, reveal  # RUN --mount=type=bind,target=/x: the context at /x too
-
-            dirs = info.context_dirs + bind_mounts(run.mounts) if run.mounts else info.context_dirs
-            text = info.texts[line] = reveal(self.context_dir, dirs, text, cwd, env, self.context_cache)
+            if any(h in text for h in HIDING):  # kb/lint/hidden.py only for a RUN that may run or read one
+                from .hidden import bind_mounts, reveal  # RUN --mount=type=bind,target=/x: the context at /x too
+                dirs = info.context_dirs + bind_mounts(run.mounts) if run.mounts else info.context_dirs
+                text = reveal(self.context_dir, dirs, text, cwd, env, self.context_cache)
+            info.texts[line] = text
         self._commands(info, text, cwd, env, line, make_depth=0)
 
     def _commands(self, info: StageInfo, text: str, cwd: str, env: dict, line: int, make_depth: int) -> None:
@@ -237,7 +236,7 @@ class Analysis:
                     (i for i, w in enumerate(argv) if w == "install" or w == "in" and prog == "zypper"), 0)):
                 pkgs = positional(argv[verb + 1:], takes_value={"-o", "-t", "-r", "--repo", "--from"})
                 prof.installed.update(p.split("=")[0] for p in pkgs)
-            elif CC.fullmatch(prog):
+            elif ("cc" in prog or "++" in prog or "clang" in prog) and CC.fullmatch(prog):  # no pattern else
                 info.compiles.append((line, prog))
                 self._add(info, cc_build(info, argv, prog, cwd, cenv, line))
             elif prog in C_BUILD_TOOLS:
@@ -282,7 +281,7 @@ class Analysis:
                 info.compiles.append((line, prog))
                 if make_depth < MAX_MAKE_DEPTH:  # a recipe's own `make TARGET` (recursive make) too
                     self._make(info, argv, cwd, cenv, line, make_depth)
-            elif prog in ("pip", "pip3") or _PIP3X.fullmatch(prog) or \
+            elif prog in ("pip", "pip3") or prog.startswith("pip3.") and prog[5:].isdecimal() or \
                     (prog.startswith("python") and argv[1:3] == ["-m", "pip"]):
                 rest = pip_args(argv[1:] if prog.startswith("pip") else argv[3:])
                 if rest and rest[0] in ("install", "wheel"):  # pip wheel -w DIR: built here, installed elsewhere
@@ -298,7 +297,6 @@ class Analysis:
                 info.pkg_installs.append((line, prog, (posixpath.join(cwd, "node_modules"),)))
             elif prog in ("conda", "mamba", "micromamba") and len(argv) > 1:
                 from .conda import is_conda_install  # conda install, mamba create, conda env create -f F
-
                 if is_conda_install(argv):
                     info.pip_npm.append((line, "conda", argv[1:], cwd))
                     info.pkg_installs.append((line, "conda", (cenv.get("CONDA_DIR") or "/opt/conda",)))

@@ -32,6 +32,7 @@ import re
 
 from ..detectors import detector
 from ..evidence.errors import EvidenceError
+from ..lazyre import lazy
 from ..model import LintRule
 from .checks import _describe, _final_arrivals
 from .results import Hit
@@ -40,16 +41,16 @@ from .stages import Analysis
 MAX_PACKAGES = 200  # package directories walked per program, as goclients.py
 MAX_BYTES = 16 << 20  # source read per program
 
-_LOAD = re.compile(r"\btime\.LoadLocation[ \t]*\(")  # not LoadLocationFromTZData: "(" must follow the name
-_NAMED = re.compile(r":?[A-Za-z][A-Za-z0-9_+\-]*(?:/[A-Za-z0-9_+\-]+)+")  # Area/Location[/More]
-_UTC = re.compile(r"(?i):?(?:etc/)?(?:utc|uct|gmt|universal|zulu|greenwich)(?:[+-]?0)?")
+_LOAD = lazy(r"\btime\.LoadLocation[ \t]*\(")  # not LoadLocationFromTZData: "(" must follow the name
+_NAMED = lazy(r":?[A-Za-z][A-Za-z0-9_+\-]*(?:/[A-Za-z0-9_+\-]+)+")  # Area/Location[/More]
+_UTC = lazy(r"(?i):?(?:etc/)?(?:utc|uct|gmt|universal|zulu|greenwich)(?:[+-]?0)?")
 _EMBED_TAG = "timetzdata"
 _GO_EFFECT = 'time.LoadLocation returns "unknown time zone NAME" for every zone but UTC'
 _PY_EFFECT = "ZoneInfo(NAME) raises ZoneInfoNotFoundError ('No time zone found with key NAME')"
 _PY_DEPS = ("requirements.txt", "pyproject.toml", "Pipfile", "Pipfile.lock", "poetry.lock", "uv.lock", "setup.py",
             "setup.cfg")
-_TZDATA_DEP = re.compile(r"(?im)^[ \t]*[\"']?tzdata\b|name[ \t]*=[ \t]*\"tzdata\"")
-_PACKAGE_MAIN = re.compile(r"^package[ \t]+main\b", re.M)
+_TZDATA_DEP = lazy(r"(?im)^[ \t]*[\"']?tzdata\b|name[ \t]*=[ \t]*\"tzdata\"")
+_PACKAGE_MAIN = lazy(r"^package[ \t]+main\b", re.M)
 
 
 def _lineage(a: Analysis):

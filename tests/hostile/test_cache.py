@@ -3,6 +3,7 @@ serve knowledge that does not match the files; the directory is injectable and d
 import marshal
 import os
 import pickle
+from pathlib import Path
 
 import kb
 from kb import cache
@@ -152,13 +153,13 @@ def test_sections_decoded_on_first_use_come_back_exactly_as_stored(tmp_path):
     them); read, they equal what the rule files give, and a cached rule base pickles as a whole (consult_many)."""
     d = tmp_path / "c"
     kb.load(cache_dir=d)
-    digests, knowledge = cache._read_entry(_entry(d))
+    digests, _stamps, knowledge = cache._read_entry(_entry(d))
     assert set(cache.LAZY) <= set(knowledge._blobs)
     fresh = load_knowledge()
     for name in fresh.FIELDS:
         assert getattr(knowledge, name) == getattr(fresh, name), name
     assert not knowledge._blobs
-    again = pickle.loads(pickle.dumps(cache._read_entry(_entry(d))[1]))
+    again = pickle.loads(pickle.dumps(cache._read_entry(_entry(d))[2]))
     assert type(again) is Knowledge and again == fresh
 
 
@@ -167,16 +168,16 @@ def test_a_planted_section_decoded_on_first_use_is_read_from_the_rule_files_inst
     d = tmp_path / "cache"
     kb.load(cache_dir=d)
     entry = _entry(d)
-    digests, data, blobs = _entry_parts(entry)
+    digests, stamps, data, blobs = _entry_parts(entry)
     for planted in (marshal.dumps({"MI401": compile("open('PWNED','w')", "x", "exec")}),  # code: type-checked
                     marshal.dumps({"MI401": ("too", "few")}),                           # not a lint record
                     b"\xff not marshal"):
-        _write_parts(entry, (digests, data, dict(blobs, lints=planted)))
+        _write_parts(entry, (digests, stamps, data, dict(blobs, lints=planted)))
         rb = kb.load(cache_dir=d)
         assert rb.knowledge.lints == load_knowledge().lints
         assert "MI401" in rb.knowledge.lints
     assert not (tmp_path / "PWNED").exists()
-    _write_parts(entry, (digests, data, {k: v for k, v in blobs.items() if k != "lints"}))  # a section missing
+    _write_parts(entry, (digests, stamps, data, {k: v for k, v in blobs.items() if k != "lints"}))  # a section missing
     assert cache._read_entry(entry) is None
 
 
@@ -212,3 +213,39 @@ def test_threads_reading_a_section_decoded_on_first_use_all_get_it(tmp_path):
             assert len(got) == 8 and all(g == expected for g in got)
     finally:
         sys.setswitchinterval(interval)
+
+
+def test_a_file_whose_stamp_is_unchanged_is_not_read_again_and_an_edit_keeping_size_and_mtime_is_seen(
+        tmp_path, monkeypatch):
+    """Files last changed SETTLED_NS before the entry was written have their stat stored with it: while it is the
+    same, a hit does not read them again. An edit in place that keeps the size and puts the modification time back
+    (cp -p, touch -r) still changes the change time, and the knowledge is read from the files again."""
+    monkeypatch.setattr(kb.files, "SETTLED_NS", -10**12)  # here every file counts as settled
+    layer = tmp_path / "mine.yaml"
+    layer.write_text((Path(__file__).resolve().parents[1] / "rulefiles" / "my-image.yaml").read_text())
+    d = tmp_path / "c"
+    first = kb.load(layer, cache_dir=d)
+    assert "registry.example.com/base/glibc-tiny:1" in first.knowledge.images
+    digests, stamps, _knowledge = cache._read_entry(_entry(d))
+    assert stamps is not None and len(stamps) == len(digests) and str(layer) in [p for p, _ in digests]
+    read = []
+    monkeypatch.setattr(cache, "_digests", lambda files: read.append(files) or ())
+    assert "registry.example.com/base/glibc-tiny:1" in kb.load(layer, cache_dir=d).knowledge.images
+    assert read == []  # a hit on the stamps alone
+    monkeypatch.undo()
+    monkeypatch.setattr(kb.files, "SETTLED_NS", -10**12)
+    before = os.stat(layer)
+    layer.write_text(layer.read_text().replace("glibc-tiny:1", "glibc-tiny:2"))  # the same size
+    os.utime(layer, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert os.stat(layer).st_size == before.st_size and os.stat(layer).st_mtime_ns == before.st_mtime_ns
+    images = kb.load(layer, cache_dir=d).knowledge.images
+    assert "registry.example.com/base/glibc-tiny:2" in images and "registry.example.com/base/glibc-tiny:1" not in images
+
+
+def test_a_file_changed_just_before_the_entry_was_written_has_no_stamp_trusted(tmp_path):
+    layer = tmp_path / "mine.yaml"
+    layer.write_text((Path(__file__).resolve().parents[1] / "rulefiles" / "my-image.yaml").read_text())
+    d = tmp_path / "c"
+    kb.load(layer, cache_dir=d)
+    _digests, stamps, _knowledge = cache._read_entry(_entry(d))
+    assert stamps is None  # mine.yaml changed a moment ago: its bytes are compared on every hit
