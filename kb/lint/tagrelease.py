@@ -10,7 +10,7 @@ different releases or libcs names none.
 """
 from __future__ import annotations
 
-import re
+from ..lazyre import lazy
 
 #: Debian codenames and Ubuntu codenames -> the releases: key of releases.yaml
 _CODENAMES = {
@@ -19,8 +19,8 @@ _CODENAMES = {
     "jammy": "ubuntu22.04", "noble": "ubuntu24.04",
 }
 #: debian12, ubuntu22.04, ubi9, centos7, rockylinux9, alpine, alpine3.19: one token, matched whole
-_TOKEN = re.compile(r"(debian)(9|1[0-3])|(ubuntu)(14|16|18|20|22|24|26)\.04|(ubi|rockylinux|centos)(7|8|9|10)"
-                    r"|(alpine)(3\.\d{1,2})?")
+_TOKEN = lazy(r"(debian)(9|1[0-3])|(ubuntu)(14|16|18|20|22|24|26)\.04|(ubi|rockylinux|centos)(7|8|9|10)"
+              r"|(alpine)(3\.\d{1,2})?")
 _RHEL = {"7": "rhel7", "8": "rhel8", "9": "rhel9", "10": "rhel10"}
 
 
@@ -55,7 +55,7 @@ def release_from_tag(ref: str) -> tuple[str, str | None, str] | None:
     if not tag or len(tag) > 128:  # a Docker tag is at most 128 characters
         return None
     found: dict[tuple[str, str | None], str] = {}
-    for token in re.split(r"[-_]", tag):
+    for token in tag.replace("_", "-").split("-"):
         hit = _token(token)
         if hit is not None:
             found.setdefault(hit, token)
