@@ -353,6 +353,10 @@ def check_python_environment_versions(a: "Analysis", rule: LintRule):
             if built is not None and built[0] != run[0]:
                 yield Hit(cf.line, {"what": ", ".join(sources), "built": built[0], "builder": built[1],
                                     "run": run[0], "image": run[1]})
+    from .uvpython import uv_managed_hits  # an environment on uv's managed Python, out of the final image's reach
+
+    for line, values, variant in uv_managed_hits(a):
+        yield Hit(line, values, variant)
 
 
 @detector("lint", "dependencies-not-locked-on-musl")
