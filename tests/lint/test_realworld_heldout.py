@@ -129,8 +129,10 @@ BATCHES = {
     # appuser; python-magic's libmagic on a pytorch image; spdlog linked through makepkg on archlinux); correct 12/13,
     # one false error (renku's fixed file, MI406). judge() looks at the rule only and measures the same 6/13 and 12/13.
     # After: MI406 asks whether the headers were added by the compile's line, not whether the stage ends with them
-    # (renku deletes alpine-sdk after its pip wheel): correct 13/13.
-    "heldout10-2026-11-30": ("heldout10-results.yaml", {"broken": 6 / 13, "correct": 1.0}),
+    # (renku deletes alpine-sdk after its pip wheel): correct 13/13. Then branch lint-pydeps: MI412 for renku (lxml,
+    # through setup.py's cwltool, built against libxslt-dev that the builder deletes, kb/lint/pybuilt.py) and MI471
+    # for basic-memory (uv's managed Python 3.14 under /root, USER appuser, kb/lint/uvpython.py): broken 8/13.
+    "heldout10-2026-11-30": ("heldout10-results.yaml", {"broken": 8 / 13, "correct": 1.0}),
 }
 
 
