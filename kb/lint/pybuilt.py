@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 _QUOTED_NAME = re.compile(r"""["']\s*([A-Za-z0-9][A-Za-z0-9._-]{0,100})\s*(?:[<>=!~;\[]|["'])""")
 
 
-def _project_names(a: "Analysis", sub: str) -> list[str]:
+def project_names(a: "Analysis", sub: str) -> list[str]:
     """The names setup.py or pyproject.toml of the context directory `sub` quotes (their requirements among them)."""
     from ..evidence.errors import read_project_file
     from ..evidence.textscan import pep503
@@ -77,15 +77,23 @@ def _installed(a: "Analysis", info: "StageInfo") -> dict[str, str]:
             seen.setdefault(n, "installed there")
         if tool == "pip" and any(x == "." or x.startswith(("./", "/")) for x in args):
             sub = a.context_subdir(info, cwd)
-            for n in _project_names(a, sub):
+            for n in project_names(a, sub):
                 seen.setdefault(n, "required by the project's setup.py or pyproject.toml")
-    for _round in range(3):  # what a named package brings: cwltool -> prov -> lxml
-        for name, entry in table.items():
-            if name not in seen:
-                by = next((n for n in entry.get("required_by", ()) if n in seen), None)
-                if by:
-                    seen[name] = f"a dependency of {by}, {seen[by]}"
+    for name, by in brought(table, seen).items():
+        seen[name] = f"a dependency of {by}, {seen[by]}" if by in seen else f"a dependency of {by}"
     return seen
+
+
+def brought(table: dict, names) -> dict[str, str]:
+    """name -> the package that brings it, for the entries of `table` (knowledge/native-packages.yaml `python:`)
+    whose `required_by` names one of `names` or one brought so (cwltool -> prov -> lxml), up to three steps."""
+    have, out = set(names), {}
+    for _round in range(3):
+        for name, entry in table.items():
+            if name not in have and (by := next((n for n in entry.get("required_by", ()) if n in have), None)):
+                out[name] = by
+                have.add(name)
+    return out
 
 
 def source_built_needs(a: "Analysis", libs: "Libraries", info: "StageInfo") -> dict[str, str]:

@@ -272,6 +272,10 @@ def _installs(a: "Analysis"):
                 yield copy_line or line, "python", pip
                 continue
             names, locked, _complete = install_names(a, info, tool, args, cwd)
+            if tool == "pip" and any(x == "." or x.startswith(("./", "/")) for x in args):  # pip install .
+                from .pybuilt import project_names  # the project's setup.py or pyproject.toml requirements
+
+                locked = [*locked, *project_names(a, a.context_subdir(info, cwd))]
             yield copy_line or line, "python" if tool in PY_TOOLS else "node", [*names, *locked]
     for cf in a.final.stage.copy_from:  # COPY --from=build /app/node_modules/.prisma: the package is there
         names = [n for n in map(copied_package, cf.sources) if n]

@@ -1,6 +1,7 @@
 """Issue 9 points 6 and 7 for Python: a pip build's libraries deleted with its -dev packages before the final stage
 copies the result (MI412, kb/lint/pybuilt.py), and an environment on uv's managed Python the final image cannot run
-(MI471, kb/lint/uvpython.py)."""
+(MI471, kb/lint/uvpython.py); pure-Python packages that open a system library at import, named, brought by another
+(`required_by`) or required by the project `pip install .` installs (MI470)."""
 from __future__ import annotations
 
 from tests.bounded import within
@@ -119,3 +120,22 @@ def test_a_hostile_python_version_file_is_read_in_linear_time(knowledge, tmp_pat
     ctx = write_context(tmp_path, {".python-version": "3." + "1" * 200_000 + "x\n"})
     with within():
         assert findings_of(knowledge, UV, "MI471", ctx) == []
+
+
+def test_a_package_a_named_one_requires_opens_its_library_at_import(knowledge):
+    text = 'FROM python:3.12-slim\nRUN pip install --no-cache-dir cairosvg==2.7.1\nCMD ["cairosvg"]\n'
+    [f] = findings_of(knowledge, text, "MI470")
+    assert f.line == 2 and f.message.startswith("cairocffi (a dependency of cairosvg) opens libcairo.so.2 from the "
+                                                "system when imported")
+    assert f.fix.startswith("apt-get install -y --no-install-recommends libcairo2 in the final stage")
+    fixed = text.replace("RUN pip", "RUN apt-get update && apt-get install -y libcairo2 && pip")
+    assert findings_of(knowledge, fixed, "MI470") == []
+
+
+def test_the_projects_own_requirements_count_for_pip_install_dot(knowledge, tmp_path):
+    text = 'FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nRUN pip install .\nCMD ["app"]\n'
+    ctx = write_context(tmp_path, {"pyproject.toml": '[project]\nname = "app"\ndependencies = ["weasyprint>=62"]\n'})
+    [f] = findings_of(knowledge, text, "MI470", ctx)
+    assert f.line == 4 and "weasyprint opens libpango-1.0.so.0, libpangoft2-1.0.so.0" in f.message
+    assert "libpango-1.0-0 libpangoft2-1.0-0" in f.fix
+    assert findings_of(knowledge, text.replace("RUN pip install .", "RUN pip install flask"), "MI470", ctx) == []
