@@ -139,3 +139,10 @@ def test_the_projects_own_requirements_count_for_pip_install_dot(knowledge, tmp_
     assert f.line == 4 and "weasyprint opens libpango-1.0.so.0, libpangoft2-1.0.so.0" in f.message
     assert "libpango-1.0-0 libpangoft2-1.0-0" in f.fix
     assert findings_of(knowledge, text.replace("RUN pip install .", "RUN pip install flask"), "MI470", ctx) == []
+
+
+def test_a_requirement_name_ends_where_a_shell_expansion_starts():
+    from kb.lint.pkgversions import req_name
+
+    assert req_name('mindsdb${VERSION:+"==$VERSION"}') == "mindsdb"
+    assert req_name("python_magic>=0.4") == "python-magic"
