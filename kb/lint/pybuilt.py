@@ -1,12 +1,12 @@
 """MI412 for a stage whose only native builds are pip source builds (pip install, pip wheel, into a --root, --prefix,
---target or a venv) that deletes its -dev packages once they are done (`apk add $BUILD_DEPS && pip wheel ... && apk
+--target or a venv) or npm/yarn/pnpm installs that compile addons with node-gyp, and that deletes its -dev packages once they are done (`apk add $BUILD_DEPS && pip wheel ... && apk
 del $BUILD_DEPS`): the stage ends without them, but what pip built still links their libraries, and the final
 image that copies the result needs them.
 
 A -dev package deleted right after such a build is not evidence alone (many serve wheels that bundle their library,
 or a dependency that is never installed): a library counts when a Python package the stage installs is known to link
-the system's copy when built there (`libs` of knowledge/native-packages.yaml `python:`; on musl, a release without a
-musllinux wheel for that Python, hence a source build; `system_libs` anywhere), and its -dev package was added at or
+the system's copy when built there (`libs` of knowledge/native-packages.yaml `python:` and `node:`; on musl, a
+release without a musllinux wheel for that Python or a musl prebuild, hence a source build; `system_libs` anywhere), and its -dev package was added at or
 before the build. The packages are those the pip steps name, their requirements files, the context's setup.py or
 pyproject.toml for `pip install .` / `pip wheel .`, and the packages whose install brings a known one (`required_by`:
 cwltool brings prov, which brings lxml).
@@ -84,6 +84,29 @@ def _installed(a: "Analysis", info: "StageInfo") -> dict[str, str]:
     return seen
 
 
+def _node_installed(a: "Analysis", info: "StageInfo") -> dict[str, str]:
+    """Node package name -> how lint knows the stage's npm, yarn or pnpm steps install it: named on the command
+    line, else the package.json and lockfile of the directory it runs in."""
+    from .context import locked_packages, package_json
+    from .pkgversions import npm_name
+    from .shellwords import positional
+
+    seen: dict[str, str] = {}
+    for _line, tool, args, cwd in info.pip_npm:
+        if tool not in ("npm", "yarn", "pnpm"):
+            continue
+        specs = positional(args, takes_value={"--prefix", "-w", "--workspace"})
+        if specs:
+            seen.update((npm_name(s), "installed there") for s in specs if npm_name(s) not in seen)
+            continue
+        sub = a.context_subdir(info, cwd)
+        for n in package_json(a.context_dir, sub) or (package_json(a.context_dir) if sub else []):
+            seen.setdefault(n, "in package.json")
+        for n in locked_packages(a.context_dir, tool, sub) or (locked_packages(a.context_dir, tool) if sub else []):
+            seen.setdefault(n, "in the lockfile")
+    return seen
+
+
 def brought(table: dict, names) -> dict[str, str]:
     """name -> the package that brings it, for the entries of `table` (knowledge/native-packages.yaml `python:`)
     whose `required_by` names one of `names` or one brought so (cwltool -> prov -> lxml), up to three steps."""
@@ -100,7 +123,7 @@ def source_built_needs(a: "Analysis", libs: "Libraries", info: "StageInfo") -> d
     """stem -> why: the libraries the stage's pip source builds linked against -dev packages the stage added at or
     before the build and deleted by its end; {} for a stage that runs a compiler itself (MI412 reads those
     already) or deletes nothing."""
-    pip_lines = [ln for ln, what in info.compiles if what.startswith("pip")]
+    pip_lines = [ln for ln, what in info.compiles if what.startswith(("pip", "npm", "yarn", "pnpm"))]
     if not pip_lines or any(not what.startswith(("pip", "npm", "yarn", "pnpm")) for _ln, what in info.compiles):
         return {}
     last = max(pip_lines)
@@ -119,19 +142,18 @@ def source_built_needs(a: "Analysis", libs: "Libraries", info: "StageInfo") -> d
         return {}
     from .pkgversions import locked_versions, musl_build_published, newest_python_wheels, python_of
 
-    table = a.kb.native_packages.get("python", {})
     python = python_of(a, info)
     versions: dict[str, str] = {}
     for _line, tool, args, cwd in info.pip_npm:
-        if tool in PY_TOOLS:
-            versions.update(locked_versions(a, info, tool, cwd, args))
+        versions.update(locked_versions(a, info, tool, cwd, args))
     out: dict[str, str] = {}
-    for name, how in _installed(a, info).items():
-        entry = table.get(name)
+    for (eco, name), how in [*((("python", n), h) for n, h in _installed(a, info).items()),
+                             *((("node", n), h) for n, h in _node_installed(a, info).items())]:
+        entry = a.kb.native_packages.get(eco, {}).get(name)
         if not entry or not entry.get("libs"):
             continue
         compiled = entry.get("system_libs") or musl and not musl_build_published(
-            entry, versions.get(name, ""), newest_python_wheels(entry, python))
+            entry, versions.get(name, ""), eco == "node" or newest_python_wheels(entry, python))
         if not compiled:
             continue  # a wheel that bundles its libraries
         for stem in (lib_stem(x) for x in entry["libs"]):

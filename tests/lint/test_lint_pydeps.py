@@ -146,3 +146,13 @@ def test_a_requirement_name_ends_where_a_shell_expansion_starts():
 
     assert req_name('mindsdb${VERSION:+"==$VERSION"}') == "mindsdb"
     assert req_name("python_magic>=0.4") == "python-magic"
+
+
+def test_node_gyp_builds_against_deleted_dev_packages_need_the_libraries_too(knowledge):
+    text = ("FROM node:18-alpine AS build\nWORKDIR /app\n"
+            "RUN apk add --no-cache --virtual .gyp python3 make g++ cairo-dev \\\n && npm install {pkg} \\\n"
+            " && apk del .gyp\nFROM node:18-alpine\nWORKDIR /app\nCOPY --from=build /app/node_modules ./node_modules\n")
+    [f] = findings_of(knowledge, text.replace("{pkg}", "canvas@2.11.2"), "MI412")
+    assert f.line == 8 and f.message.startswith("node:18-alpine lacks libcairo (canvas, installed there, built from "
+                                                "source against cairo-dev")
+    assert findings_of(knowledge, text.replace("{pkg}", "express@4.21.0"), "MI412") == []
