@@ -348,6 +348,10 @@ def missing_libraries(a: "Analysis", libs: Libraries, lineage, crates: "Callable
         done.add(idx)
         needs = stage_needs(libs, src, crates, lambda: openmp(src), manifest, lambda: _switches(a, src),
                             lambda: _lock_dependents(a))
+        if src.apk_adds and not src.profile.installed >= {p for _ln, ps in src.apk_adds for p in ps}:
+            from .pybuilt import source_built_needs  # pip builds against -dev packages deleted after them
+
+            needs = {**source_built_needs(a, libs, src), **needs}
         if src.cmake:  # the libraries CMakeLists.txt links by name, as -l flags would
             from .cmake import linked_libraries
 

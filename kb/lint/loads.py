@@ -111,9 +111,12 @@ def _loads_hits(a: "Analysis", have: set):
         return any(brings(name) for name in (apt, apk, *more)) \
             or any(libs.ships(p, lib_stem(soname), prof.libc == "musl") for p in prof.installed)
 
+    from .pybuilt import brought
+
     for line, eco, names in _installs(a):
         table = a.kb.native_packages.get(eco, {})
-        for name in dict.fromkeys(names):
+        via = brought(table, names) if eco == "python" else {}  # cairosvg brings cairocffi
+        for name in dict.fromkeys([*names, *via]):
             entry = table.get(name) or {}
             if not entry.get("loads") or any(fnmatch.fnmatchcase(base.lower(), g) for g in entry.get("images_with", ())) \
                     or (entry.get("skip_env") and _skipped(a, entry["skip_env"])):
@@ -131,7 +134,7 @@ def _loads_hits(a: "Analysis", have: set):
                     expect = f"error while loading shared libraries: {first}: cannot open shared object file"
                 else:
                     expect = f"ImportError: {first}: cannot open shared object file"
-                yield Hit(line, {"package": name, "libs": ", ".join(so for so, _apt, _apk in missing),
+                yield Hit(line, {"package": f"{name} (a dependency of {via[name]})" if name in via else name, "libs": ", ".join(so for so, _apt, _apk in missing),
                                  "first": first, "image": a.final.stage.base_image_resolved,
                                  "opens": f"runs {program}, which opens" if program else "opens",
                                  "when": "when it starts" if program else "when imported",

@@ -16,7 +16,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from .stages import Analysis, StageInfo
 
-_REQ_END = lazy(r"[\[=<>!~;@ ]")  # where a requirement's name ends
+_REQ_END = lazy(r"[\[=<>!~;@ $]")  # where a requirement's name ends (a $ starts a shell expansion)
 _PIP_VALUE = {"-r", "--requirement", "-c", "--constraint", "-e", "--editable", "-i", "--index-url",
               "--extra-index-url", "-t", "--target", "--prefix", "--root", "-f", "--find-links", "--only-binary",
               "--no-binary", "--platform"}

@@ -272,6 +272,10 @@ def _installs(a: "Analysis"):
                 yield copy_line or line, "python", pip
                 continue
             names, locked, _complete = install_names(a, info, tool, args, cwd)
+            if tool == "pip" and any(x == "." or x.startswith(("./", "/")) for x in args):  # pip install .
+                from .pybuilt import project_names  # the project's setup.py or pyproject.toml requirements
+
+                locked = [*locked, *project_names(a, a.context_subdir(info, cwd))]
             yield copy_line or line, "python" if tool in PY_TOOLS else "node", [*names, *locked]
     for cf in a.final.stage.copy_from:  # COPY --from=build /app/node_modules/.prisma: the package is there
         names = [n for n in map(copied_package, cf.sources) if n]
@@ -353,6 +357,10 @@ def check_python_environment_versions(a: "Analysis", rule: LintRule):
             if built is not None and built[0] != run[0]:
                 yield Hit(cf.line, {"what": ", ".join(sources), "built": built[0], "builder": built[1],
                                     "run": run[0], "image": run[1]})
+    from .uvpython import uv_managed_hits  # an environment on uv's managed Python, out of the final image's reach
+
+    for line, values, variant in uv_managed_hits(a):
+        yield Hit(line, values, variant)
 
 
 @detector("lint", "dependencies-not-locked-on-musl")
