@@ -393,9 +393,9 @@ def read_payload(path: str, form: bytes, limit: int) -> bytes | None:
     return payload
 
 
-def prune(directory: str, keep: int = KEEP, prefix: str = "knowledge-") -> None:
-    """Remove all but the `keep` newest entries whose names start with `prefix`, entries of older formats (pickles),
-    and stale temporary files."""
+def prune(directory: str, keep: int = KEEP, prefix: str = "knowledge-", suffix: str = SUFFIX) -> None:
+    """Remove all but the `keep` newest entries named `prefix`...`suffix`, entries of older formats (pickles), and
+    stale temporary files."""
     try:
         entries = list(os.scandir(directory))
     except OSError:
@@ -403,7 +403,7 @@ def prune(directory: str, keep: int = KEEP, prefix: str = "knowledge-") -> None:
     ours = []
     for e in entries:
         try:
-            if e.name.startswith(prefix) and e.name.endswith(SUFFIX) and e.is_file(follow_symlinks=False):
+            if e.name.startswith(prefix) and e.name.endswith(suffix) and e.is_file(follow_symlinks=False):
                 ours.append((e.stat(follow_symlinks=False).st_mtime_ns, e.path))
             elif e.name.startswith(prefix) and e.name.endswith(".pickle") or \
                     e.name.startswith("." + prefix) and e.name.endswith(".tmp"):

@@ -18,6 +18,7 @@ import posixpath
 import re
 
 from .shellwords import abspath, expand, positional, simple_commands
+from .uvsteps import option_value
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -62,16 +63,6 @@ def _project_request(a: "Analysis", sub: str) -> tuple[str | None, str]:
             if raw.startswith("requires-python"):
                 return raw.partition("=")[2].strip().strip("\"'") or None, f"requires-python of {name}"
     return None, ""
-
-
-def _option(words: list[str], *names: str) -> str | None:
-    for i, w in enumerate(words):
-        if w in names and i + 1 < len(words):
-            return words[i + 1]
-        name, eq, value = w.partition("=")
-        if eq and name in names:
-            return value
-    return None
 
 
 def _uv_runs(a: "Analysis", index: int):
@@ -128,7 +119,7 @@ def managed_environments(a: "Analysis", index: int, have: tuple[int, int]):
         while sub.startswith("-") and args:  # global options before the subcommand
             sub, args = args[0], args[1:]
         every = words
-        preference = _option(every, "--python-preference") or env.get("UV_PYTHON_PREFERENCE", "")
+        preference = option_value(every, "--python-preference") or env.get("UV_PYTHON_PREFERENCE", "")
         if "--managed-python" in every:
             preference = "only-managed"
         if "--no-managed-python" in every or preference == "only-system":
@@ -140,9 +131,9 @@ def managed_environments(a: "Analysis", index: int, have: tuple[int, int]):
             continue
         if sub not in ("sync", "venv"):
             continue
-        where = _option(every, "--directory", "--project")
+        where = option_value(every, "--directory", "--project")
         project = abspath(expand(where, env, "x"), cwd) if where else cwd
-        request, source = _option(every, "--python", "-p"), "--python"
+        request, source = option_value(every, "--python", "-p"), "--python"
         if request is None and env.get("UV_PYTHON"):
             request, source = env["UV_PYTHON"], "UV_PYTHON"
         if request is None:

@@ -32,7 +32,8 @@ def _subcommand(argv: list[str]) -> tuple[list[str], dict[str, str]]:
     return argv[i:], seen
 
 
-def _value(args: list[str], *names: str) -> str | None:
+def option_value(args: list[str], *names: str) -> str | None:
+    """The value of the first of `names` among `args` (`--python 3.12` or `--python=3.12`), None without one."""
     for i, a in enumerate(args):
         if a in names and i + 1 < len(args):
             return args[i + 1]
@@ -46,7 +47,7 @@ def uv_step(info: "StageInfo", argv: list[str], env: dict, cwd: str, line: int) 
     """Record `uv pip install|sync` (as pip) and `uv sync` (as uv, from uv.lock) in `info`: the step, where its
     packages go, and that it may build source distributions with a compiler."""
     words, opts = _subcommand(argv)
-    where = opts.get("--directory") or opts.get("--project") or _value(words[1:], "--directory", "--project")
+    where = opts.get("--directory") or opts.get("--project") or option_value(words[1:], "--directory", "--project")
     if where:
         cwd = abspath(expand(where, env, "*"), cwd)
     if words[:1] == ["pip"] and words[1:2] in (["install"], ["sync"]):
@@ -55,7 +56,7 @@ def uv_step(info: "StageInfo", argv: list[str], env: dict, cwd: str, line: int) 
                 or "--system" in args:
             dirs = pip_dirs(args, env, cwd)
         else:
-            python = _value(args, "--python", "-p") or ""
+            python = option_value(args, "--python", "-p") or ""
             venv = posixpath.dirname(posixpath.dirname(python)) if "/bin/" in python else ""
             dirs = (abspath(expand(venv or env.get("VIRTUAL_ENV") or ".venv", env, "*"), cwd),)
         info.compiles.append((line, "pip install by uv (source builds)"))

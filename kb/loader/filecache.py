@@ -34,7 +34,7 @@ import marshal
 import os
 import sys
 
-from ..cache import BadEntry, _checksum, _code_stamp, read_payload, write_entry
+from ..cache import BadEntry, _checksum, _code_stamp, prune as _prune, read_payload, write_entry
 from ..files import default_rules_path
 from ..model import Knowledge
 from .filedelta import PLAIN_MAPS, RECORD_MAPS, decode_delta, delta as _delta, fields_added
@@ -270,21 +270,5 @@ def _include(value) -> tuple[int, list[str] | None] | None:
 
 
 def prune(directory: str, keep: int = KEEP) -> None:
-    """Remove all but the `keep` most recently written packs."""
-    try:
-        entries = list(os.scandir(directory))
-    except OSError:
-        return
-    ours = []
-    for e in entries:
-        try:
-            if e.name.startswith(PREFIX) and e.name.endswith(SUFFIX) and e.is_file(follow_symlinks=False):
-                ours.append((e.stat(follow_symlinks=False).st_mtime_ns, e.path))
-        except OSError:
-            pass
-    ours.sort(reverse=True)
-    for _, path in ours[keep:]:
-        try:
-            os.unlink(path)
-        except OSError:
-            pass
+    """Remove all but the `keep` most recently written packs (and stale temporary files)."""
+    _prune(directory, keep, PREFIX, SUFFIX)
