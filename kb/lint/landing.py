@@ -1,8 +1,10 @@
 """Where a path a COPY or cp names lands: does a source path (maybe a glob) name an artefact, and where does the
-copy put it; does the final stage copy anything from the build context. Pure path arithmetic, no I/O."""
+copy put it; does the final stage copy anything from the build context. Path arithmetic; the only I/O is one stat of the build
+context per single-source COPY (:func:`context_entry`: is the source a file or a directory)."""
 from __future__ import annotations
 
 import fnmatch
+import os
 import posixpath
 
 # `Analysis` in annotations is kb.lint.stages' class (which imports this module): named, never imported
@@ -13,6 +15,19 @@ def copies_from_context(a: "Analysis") -> bool:
     program built outside the Dockerfile (kb/lint/prebuilt.py), so its readers are imported only then."""
     return bool(a.context_dir) and any(ins.cmd in ("COPY", "ADD") and not any(f.startswith("--from") for f in ins.flags)
                                        for ins in a.final.stage.instructions)
+
+
+def context_entry(context_dir: str | None, dest: str, src: str, dest_is_dir: bool) -> tuple[str, str]:
+    """(where in the image, the build-context path) for `COPY src dest` of one source path from the build context. A
+    directory's files land at dest; a file lands at dest/NAME when dest is a directory (`COPY go.sum .`), so a WORKDIR
+    below dest is not inside it. A source the context does not show (a listed context, no context) is taken for a
+    directory, as before its kind could be read."""
+    if dest_is_dir and context_dir:
+        rel = posixpath.normpath(src.lstrip("/")) or "."
+        path = os.path.join(context_dir, rel)
+        if not rel.startswith("..") and os.path.lexists(path) and not os.path.isdir(path):
+            return posixpath.join(dest, posixpath.basename(rel)), src
+    return dest, src
 
 
 def matches(art_path: str, src: str) -> bool:

@@ -13,7 +13,7 @@ from ..model import Knowledge
 from .apkdel import APK_DB, apk_step
 from .builds import BuiltFile, cargo_argv, cargo_build, cc_build, go_build, image_programs, workspace_outputs
 from .context import NO_SOURCE, Unseen, go_sources, https_clients, tls_sources
-from .landing import landing, matches
+from .landing import context_entry, landing, matches
 from .profiles import Profile, profile_for
 from .shellwords import (BIN_DIRS, CC, HIDING, abspath, apk_argv, expand, expand_args, expand_known, is_assignment,
                          pip_args, pip_dirs, positional, simple_commands, split_variables, unquote)
@@ -163,8 +163,8 @@ class Analysis:
             if ins.cmd == "COPY" or ins.cmd == "ADD":
                 info.context_sources.extend(sources)
                 plain = [s for s in sources if not any(c in s for c in "*?[$")]
-                if len(sources) == 1 and plain:  # `COPY server ./`: server's files land here (a file: itself)
-                    info.context_dirs.append((dest, sources[0]))
+                if len(sources) == 1 and plain:  # `COPY server ./`: server's files land here; a file: dest/NAME
+                    info.context_dirs.append(context_entry(self.context_dir, dest, sources[0], dest_is_dir))
                 elif dest_is_dir:  # `COPY a.sh b.sh /x/`: each file at /x/NAME
                     info.context_dirs.extend((posixpath.join(dest, posixpath.basename(s.rstrip("/"))), s)
                                              for s in plain)

@@ -99,6 +99,33 @@ def test_a_library_package_behind_a_package_not_in_the_context_is_read_and_says_
             "lead through internal/server, which is not in the build context") in f.message
 
 
+SUBDIR = """FROM golang:1.17-alpine AS build
+WORKDIR /go/src/app
+ADD server/ server/
+ADD go.mod .
+ADD go.sum .
+WORKDIR /go/src/app/server
+RUN CGO_ENABLED=1 go build -o main .
+FROM alpine:3.14
+{install}COPY --from=build /go/src/app/server/main /app/
+CMD ["/app/main"]
+"""
+
+
+def test_a_file_copied_into_the_workdir_after_the_source_directory_does_not_move_the_build_package(knowledge, tmp_path):
+    """`ADD go.sum .` puts the file at /go/src/app/go.sum: the build in /go/src/app/server is still the package of
+    the context's server/ (the last single-source COPY is a file, not the directory the WORKDIR is under)."""
+    ctx = tree(tmp_path, {"go.mod": "module server\n\ngo 1.16\n", "go.sum": "",
+                          "server/main.go": 'package main\n\nfunc main() { Run() }\n',
+                          "server/zones.go": CLOCK.replace("package clock", "package main")})
+    [f] = zones(knowledge, SUBDIR.format(install=""), ctx)
+    assert (f.rule, f.severity, f.line) == ("MI418", "warning", 9)
+    assert f.message.startswith("alpine:3.14 has no zone database, and the Go program /app/main needs named time "
+                                "zones (server/zones.go:6 calls time.LoadLocation)")
+    assert "apk add tzdata" in f.fix
+    assert zones(knowledge, SUBDIR.format(install="RUN apk --update add --no-cache tzdata\n"), ctx) == []
+
+
 @pytest.mark.parametrize("copied", ["build/tool.${TARGETOS}-${TARGETARCH}", "tool-linux-amd64", "tool"])
 def test_a_prebuilt_binary_named_after_a_cmd_directory_is_walked_from_it(knowledge, tmp_path, copied):
     ctx = tree(tmp_path, {"cmd/tool/main.go": MAIN.format(extra=""), "internal/clock/clock.go": CLOCK})
