@@ -14,6 +14,7 @@ from .apkdel import APK_DB, apk_step
 from .builds import BuiltFile, cargo_argv, cargo_build, cc_build, go_build, image_programs, workspace_outputs
 from .context import NO_SOURCE, Unseen, go_sources, https_clients, tls_sources
 from .landing import context_entry, landing, matches
+from .pkgflow import copy_packages
 from .profiles import Profile, profile_for
 from .shellwords import (BIN_DIRS, CC, HIDING, abspath, apk_argv, expand, expand_args, expand_known, is_assignment,
                          pip_args, pip_dirs, positional, simple_commands, split_variables, unquote)
@@ -38,7 +39,7 @@ class StageInfo:
 
     __slots__ = ("index", "stage", "profile", "files", "arrivals", "env", "context_sources", "pip_npm", "apk_adds",
                  "shell_uses", "users", "pkg_installs", "pkg_arrivals", "lib_bundles", "compiles", "cwd", "virtual",
-                 "cmake", "context_dirs", "texts")
+                 "cmake", "context_dirs", "texts", "pkg_copied")
 
     def __init__(self, index: int, stage: "Stage", profile: Profile, files: dict | None = None,
                  arrivals: list | None = None, env: dict | None = None):
@@ -52,7 +53,8 @@ class StageInfo:
         self.shell_uses: list = []  # (line, what, shell argv0)
         self.users: list = []  # (line, user)
         self.pkg_installs: list = []  # (line, tool, dirs): where pip/npm/poetry put packages
-        self.pkg_arrivals: list = []  # (COPY line, tool, source stage index): packages copied in
+        self.pkg_arrivals: list = []  # (COPY line, tool, stage that installed them): packages copied in
+        self.pkg_copied: list = []  # (where in this stage, tool, stage that installed them): kb/lint/pkgflow.py
         self.lib_bundles: set = set()  # directories a RUN filled with the libraries ldd listed
         self.compiles: list = []  # (line, what): steps that run a C compiler (cc, make, cgo, ...)
         self.cwd = "/"  # the WORKDIR in force at the end (a stage FROM this one starts there)
@@ -85,7 +87,7 @@ class Analysis:
             parent = self.stages[stage.base_stage]
             info = StageInfo(stage.index, stage, parent.profile.copy(), dict(parent.files), [], dict(parent.env))
             info.apk_adds = list(parent.apk_adds)
-            info.pkg_installs = list(parent.pkg_installs)
+            info.pkg_installs, info.pkg_copied = list(parent.pkg_installs), list(parent.pkg_copied)
             info.virtual = dict(parent.virtual)
             info.cmake = dict(parent.cmake)
             cwd = parent.cwd
@@ -177,10 +179,7 @@ class Analysis:
                 src = abspath(s, "/")
                 if any(b == src or b.startswith(src.rstrip("/") + "/") for b in src_stage.lib_bundles):
                     info.profile.provided.update({"loader-glibc", "libstdcxx", "libgcc_s", "libs-bundle"})
-                for _line, tool, dirs in src_stage.pkg_installs:
-                    if any(d == src or d.startswith(src.rstrip("/") + "/") or src.startswith(d + "/") for d in dirs):
-                        info.pkg_arrivals.append((ins.line, tool, cf.stage_index))
-                        break
+                copy_packages(info, src_stage, cf.stage_index, src, dest, ins.line)  # also through other stages
                 for art in list(src_stage.files.values()):
                     target = landing(art.path, src, dest, dest_is_dir)
                     if target is None:

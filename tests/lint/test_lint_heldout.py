@@ -139,6 +139,36 @@ def test_prisma_copied_in_with_node_modules_is_checked_in_the_final_image(knowle
         (6, "apt-get install -y --no-install-recommends openssl in the final stage")]  # the COPY
 
 
+CHAIN = ("FROM node:22-alpine AS base\n"
+         "FROM base AS deps\nWORKDIR /app\nRUN npm install @prisma/client prisma\n"
+         "FROM base AS builder\nWORKDIR /app\nCOPY --from=deps /app/node_modules ./node_modules\nCOPY . .\n"
+         "RUN npm run build\n"
+         "FROM base AS runner\nWORKDIR /app\n{install}COPY --from=builder /app/node_modules ./node_modules\n"
+         "CMD [\"node\", \"server.js\"]\n")
+
+
+def test_prisma_copied_through_a_builder_stage_is_the_deps_stages_install(knowledge):
+    """npm installs in deps; the builder gets node_modules by COPY, the runner from the builder: the packages are
+    still those deps installed, and the runner lacks openssl (big-AGI on node:22-alpine)."""
+    got = [f for f in findings(knowledge, CHAIN.format(install="")) if f.rule == "MI441"]
+    assert [(f.line, f.severity, f.fix) for f in got] == [(12, "warning", "apk add --no-cache openssl in the final stage")]
+    assert got[0].message.startswith("@prisma/client finds libssl through the openssl package at run time, and base "
+                                     "does not install it")
+    fixed = CHAIN.format(install="RUN apk add --no-cache openssl\n")
+    assert [f for f in findings(knowledge, fixed) if f.rule == "MI441"] == []
+
+
+def test_packages_copied_through_a_glibc_stage_into_alpine_name_the_stage_that_installed_them(knowledge):
+    text = ("FROM node:22-bookworm AS deps\nWORKDIR /app\nRUN npm install sharp\n"
+            "FROM node:22-bookworm AS builder\nWORKDIR /srv\nCOPY --from=deps /app /srv\n"
+            "FROM node:22-alpine\nWORKDIR /srv\nCOPY --from=builder /srv/node_modules ./node_modules\n")
+    got = [f for f in findings(knowledge, text) if f.rule == "MI413"]
+    assert [f.line for f in got] == [9]
+    assert got[0].message == ("npm installed packages on node:22-bookworm (glibc 2.36); they are copied into "
+                              "node:22-alpine (musl): native modules among them will not load; sharp among them has "
+                              "compiled code")  # sharp: read from the deps stage's npm step, two stages back
+
+
 # ---- what lint cannot see without a lockfile (MI442) -------------------------------------------------------------
 
 def test_no_lockfile_info_is_not_repeated_where_mi408_already_warns(knowledge):
