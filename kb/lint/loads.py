@@ -113,9 +113,11 @@ def _loads_hits(a: "Analysis", have: set):
 
     from .pybuilt import brought
 
-    for line, eco, names in _installs(a):
+    steps = list(_installs(a))
+    installed = {n for _line, eco, names in steps if eco == "python" for n in names}
+    for line, eco, names in steps:
         table = a.kb.native_packages.get(eco, {})
-        via = brought(table, names) if eco == "python" else {}  # cairosvg brings cairocffi
+        via = brought(table, names, installed) if eco == "python" else {}  # cairosvg brings cairocffi
         for name in dict.fromkeys([*names, *via]):
             entry = table.get(name) or {}
             if not entry.get("loads") or any(fnmatch.fnmatchcase(base.lower(), g) for g in entry.get("images_with", ())) \

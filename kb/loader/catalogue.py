@@ -253,7 +253,8 @@ class CatalogueSections(Reader):
                     ("name", "note", "packages", "without_tags") if eco == "go_cxx" else \
                     ("name", "libs", "note", "tls", "system_libs", "until", "needs_package", "prebuilt_musl", "static_with",
                      "loads", "cxx", "skip_env", "images_with", "opened_by", "glibc_prebuild", "musl_builds", "glibc_download",
-                     "musl_python", "found_with", "system_env", "static_env", "linked_through", "roots", "required_by")
+                     "musl_python", "found_with", "system_env", "static_env", "linked_through", "roots", "required_by",
+                     "required_unless")
                 if not self.keys_ok(entry, name or eco, keys, ("name",)):
                     continue
                 normal = re.sub(r"[-_.]+", "-", name).lower() if eco == "python" else \
@@ -290,6 +291,10 @@ class CatalogueSections(Reader):
                     if eco == "python" and "required_by" in entry:  # MI412: packages that install it as a dependency
                         known[name]["required_by"] = self._shaped(entry, "required_by", name, r"[a-z0-9]+(-[a-z0-9]+)*",
                                                                   "a package name as PEP 503 writes it")
+                        if "required_unless" in entry:  # with one of these installed, required_by brings another
+                            known[name]["required_unless"] = self._shaped(entry, "required_unless", name,
+                                                                          r"[a-z0-9]+(-[a-z0-9]+)*",
+                                                                          "a package name as PEP 503 writes it")
                     if eco in ("python", "node", "conda") and "loads" in entry:  # MI470: system libraries it loads
                         known[name]["loads"] = self._loads(entry, name)
                         for key in ("skip_env", "images_with"):  # what stops the download; images that ship the libraries

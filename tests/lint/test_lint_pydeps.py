@@ -132,6 +132,24 @@ def test_a_package_a_named_one_requires_opens_its_library_at_import(knowledge):
     assert findings_of(knowledge, fixed, "MI470") == []
 
 
+MMCV = ('FROM pytorch/pytorch:1.6.0-cuda10.1-cudnn7-devel\n'
+        'RUN apt-get update && apt-get install -y git libglib2.0-0 libsm6 libxext6{gl}\n'
+        'RUN pip install {first}mmcv-full==1.3.13 -f https://download.openmmlab.com/mmcv/dist/cu101/torch1.6.0/index.html\n')
+
+
+def test_mmcv_full_brings_opencv_python_which_opens_libgl(knowledge):
+    """mmcv's setup.py requires opencv-python unless opencv-python-headless is installed; `import mmcv` imports cv2,
+    which opens the system's libGL.so.1 (hustvl/TopFormer#7, open-mmlab/mmdetection#3645)."""
+    [f] = findings_of(knowledge, MMCV.format(gl="", first=""), "MI470")
+    assert (f.line, f.severity) == (3, "warning")
+    assert f.message == ("opencv-python (a dependency of mmcv-full) opens libGL.so.1 from the system when imported (no "
+                         "copy is bundled), and pytorch/pytorch:1.6.0-cuda10.1-cudnn7-devel lacks it: expect "
+                         "\"ImportError: libGL.so.1: cannot open shared object file\"")
+    assert f.fix.startswith("apt-get install -y --no-install-recommends libgl1 in the final stage")
+    assert findings_of(knowledge, MMCV.format(gl=" libgl1-mesa-dev", first=""), "MI470") == []
+    assert findings_of(knowledge, MMCV.format(gl="", first="opencv-python-headless "), "MI470") == []
+
+
 def test_the_projects_own_requirements_count_for_pip_install_dot(knowledge, tmp_path):
     text = 'FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nRUN pip install .\nCMD ["app"]\n'
     ctx = write_context(tmp_path, {"pyproject.toml": '[project]\nname = "app"\ndependencies = ["weasyprint>=62"]\n'})
