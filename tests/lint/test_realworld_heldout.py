@@ -149,7 +149,12 @@ BATCHES = {
     # install(); opencv through mmcv-full and a cloned mmsegmentation; rolldown's musl binding at npm run build;
     # seatsurfing's time.LoadLocation on alpine without tzdata); correct 11/11. judge() looks at the rule only and
     # passes the same 5 broken files (origa's MI414 of `expect` is an info): the floors are what it blindly scored.
-    "heldout11-2026-11-30": ("heldout11-results.yaml", {"broken": 5 / 13, "correct": 1.0}),
+    # 7/13 since branch lint-h11a: packages followed through the stages a node_modules passes (big-AGI: npm ci in
+    # deps, copied to the builder, then to the runner on node:22-alpine without openssl, MI441) and mmcv's
+    # opencv-python (`required_by` in native-packages.yaml: TopFormer on a pytorch image without libGL, MI470); the
+    # whole-context corpus gives 8/13, seatsurfing's MI418 too (`ADD go.sum .` no longer taken for a directory copied
+    # over the WORKDIR the server is built in; its listed context has no Go source).
+    "heldout11-2026-11-30": ("heldout11-results.yaml", {"broken": 7 / 13, "correct": 1.0}),
 }
 
 
