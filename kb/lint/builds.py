@@ -182,8 +182,9 @@ def go_build(info: "StageInfo", argv: list[str], cwd: str, env: dict, line: int,
     # builder's glibc (what MI404 compares), so there the flag is still taken at its word
     external = _link_external(ldflags)
     ignored = static_flags and not external and not cgo_pkgs and libc == "musl"
-    # static whatever the imports, not the default's doing: external linking asked for, or forced by a cgo module
-    forced = static_flags and (external or bool(cgo_pkgs)) and compiler
+    # static whatever the imports, not the default's doing: external linking asked for, or on glibc forced by a cgo
+    # module (MI492's static glibc link; on musl a module go.mod lists is not taken for one the build reaches)
+    forced = static_flags and (external or bool(cgo_pkgs) and libc == "glibc") and compiler
     if ignored:
         static_flags = False
     if buildmode == "pie" and libc and not static_flags:
