@@ -149,7 +149,9 @@ BATCHES = {
     # install(); opencv through mmcv-full and a cloned mmsegmentation; rolldown's musl binding at npm run build;
     # seatsurfing's time.LoadLocation on alpine without tzdata); correct 11/11. judge() looks at the rule only and
     # passes the same 5 broken files (origa's MI414 of `expect` is an info): the floors are what it blindly scored.
-    "heldout11-2026-11-30": ("heldout11-results.yaml", {"broken": 5 / 13, "correct": 1.0}),
+    # 6/13 since branch lint-h11b: MI492 for metrics-scraper (a cgo build linked statically against glibc 2.24 with
+    # -extldflags -static, whose NSS lookups need libnss_* modules scratch lacks; kb/lint/staticnss.py).
+    "heldout11-2026-11-30": ("heldout11-results.yaml", {"broken": 6 / 13, "correct": 1.0}),
 }
 
 
