@@ -21,7 +21,7 @@ function gets the same analysed Dockerfile:
     checks.py      the checks
     tagrelease.py  the release an image lint does not know names in its tag (-bullseye, ubuntu22.04, -alpine3.19)
     digests.py     MI419: a floating final image frozen by a digest, so its release (hence glibc) is not known
-    staticnss.py   MI492: a static glibc program whose name or user lookups need that glibc's NSS modules
+    staticnss.py   MI492: a static glibc program (Go with cgo; C whose source calls getaddrinfo, getpwnam) whose lookups need that glibc's NSS modules
     apkdel.py      apk add and del in a RUN, a deletion of a list computed after listing the installed packages
     cxxlink.py     C++ a Go build (knowledge go_cxx) or a crate links, the C++ run-time libraries an image has
     cxxchecks.py   MI491: such a module in go.mod whose use lint cannot confirm, on an image without them

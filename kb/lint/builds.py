@@ -46,6 +46,7 @@ class BuiltFile(Data):
     cxx_unseen: str = ""  # what may bring C++ into it that lint cannot confirm (go.mod lists such a module: MI491)
     static_glibc: bool = False  # linked statically against the stage's glibc (gcc -static; cgo with an external
     # static link): its NSS lookups still dlopen that glibc's libnss_* modules (MI492, kb/lint/staticnss.py)
+    c_sources: tuple[str, ...] = ()  # the C/C++ sources such a gcc -static line names, absolute in its stage (MI492)
 
     def at(self, path: str) -> "BuiltFile":
         return self._replace(path=path)
@@ -120,7 +121,9 @@ def cc_build(info: "StageInfo", argv: list[str], prog: str, cwd: str, env: dict,
         if "-static-libgcc" not in args:
             needs.add("libgcc_s.so.1")
     return BuiltFile(path=abspath(expand(out, env, "*"), cwd), lang=lang, linkage=linkage, line=line,
-                     needs=frozenset(needs), why=why, static_glibc=static and libc == "glibc", **_origin(info))
+                     needs=frozenset(needs), why=why, static_glibc=static and libc == "glibc",
+                     c_sources=tuple(abspath(expand(s, env, "*"), cwd) for s in sources if not s.endswith((".o", ".a")))
+                     if static and libc == "glibc" else (), **_origin(info))
 
 def go_build(info: "StageInfo", argv: list[str], cwd: str, env: dict, line: int,
              imports: tuple) -> BuiltFile:

@@ -28,7 +28,9 @@ def test_a_cgo_module_static_glibc_build_is_a_warning_naming_nss_and_the_fixes(k
     found = lint_with_files(knowledge, STATIC.format(tags="", final=final), {"go.mod": GOMOD_SQLITE}, tmp_path)
     [f] = rules(found, "MI492")
     assert (f.line, f.severity) == (6, "warning")
-    assert "linked statically against glibc 2.24 of golang:1.13-stretch with cgo on" in f.message
+    assert ("linked statically against glibc 2.24 of golang:1.13-stretch (-extldflags -static) with cgo on and "
+            "without -tags netgo: net's cgo resolver and os/user's user and group lookups go through glibc's NSS"
+            in f.message)
     assert "libnss_files.so.2 and libnss_dns.so.2 of glibc 2.24" in f.message
     assert "Using 'getaddrinfo' in statically linked applications" in f.message
     assert f"{final} has none of them" in f.message
@@ -57,6 +59,34 @@ def test_without_external_linking_the_flag_is_not_a_static_glibc_link(knowledge,
     found = lint_with_files(knowledge, STATIC.format(tags="", final="scratch"),
                             {"go.mod": "module example.com/app\n\ngo 1.13\n"}, tmp_path)
     assert rules(found, "MI492") == []
+
+
+C_STATIC = """FROM debian:{release} AS build
+RUN apt-get update && apt-get install -y gcc libc6-dev
+COPY src/ /src/
+RUN gcc -static -O2 -o /probe /src/probe.c
+FROM scratch
+COPY --from=build /probe /probe
+ENTRYPOINT ["/probe"]
+"""
+LOOKUP = "#include <pwd.h>\n\nint main(void) {\n    return getpwnam(\"app\") == 0;\n}\n"
+
+
+def test_a_static_c_program_whose_source_looks_up_a_user_is_a_warning_naming_the_call(knowledge, tmp_path):
+    found = lint_with_files(knowledge, C_STATIC.format(release="buster"), {"src/probe.c": LOOKUP}, tmp_path)
+    [f] = rules(found, "MI492")
+    assert (f.line, f.severity) == (6, "warning")
+    assert "src/probe.c:4 calls getpwnam, which goes through glibc's NSS" in f.message
+    assert "glibc 2.28 of debian:buster (gcc -static)" in f.message
+    assert "musl" in f.fix and "2.34 or later" in f.fix and "-tags netgo" not in f.fix
+
+
+def test_a_static_c_program_is_quiet_without_a_visible_call_or_on_a_newer_glibc(knowledge, tmp_path):
+    quiet = {"src/probe.c": "int main(void) { return 0; }\n"}
+    assert rules(lint_with_files(knowledge, C_STATIC.format(release="buster"), quiet, tmp_path), "MI492") == []
+    assert rules(lint_with_files(knowledge, C_STATIC.format(release="bookworm"), {"src/probe.c": LOOKUP},
+                                 tmp_path), "MI492") == []
+    assert rules(lint_with_files(knowledge, C_STATIC.format(release="buster"), None, tmp_path), "MI492") == []
 
 
 UBUNTU_GO = """FROM ubuntu:22.04 AS build
