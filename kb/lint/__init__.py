@@ -21,6 +21,7 @@ function gets the same analysed Dockerfile:
     checks.py      the checks
     tagrelease.py  the release an image lint does not know names in its tag (-bullseye, ubuntu22.04, -alpine3.19)
     digests.py     MI419: a floating final image frozen by a digest, so its release (hence glibc) is not known
+    staticnss.py   MI492: a static glibc program (Go with cgo; C whose source calls getaddrinfo, getpwnam) whose lookups need that glibc's NSS modules
     apkdel.py      apk add and del in a RUN, a deletion of a list computed after listing the installed packages
     cxxlink.py     C++ a Go build (knowledge go_cxx) or a crate links, the C++ run-time libraries an image has
     cxxchecks.py   MI491: such a module in go.mod whose use lint cannot confirm, on an image without them
@@ -44,6 +45,7 @@ from . import cabundle as _cabundle  # noqa: F401  registers MI411, MI416 (TLS c
 from . import checks as _checks  # noqa: F401  registers the checks
 from . import gomods as _gomods  # noqa: F401  registers MI460-MI462 (Go modules that link a prebuilt library)
 from . import digests as _digests  # noqa: F401  registers MI419 (a floating tag frozen by a digest)
+from . import staticnss as _staticnss  # noqa: F401  registers MI492 (static glibc and its NSS modules)
 from . import hostchecks as _hostchecks  # noqa: F401  registers MI402 (the Dockerfile's and the host's Go builds)
 from . import runtime as _runtime  # noqa: F401  registers MI440-MI442 (run-time needs the build takes away)
 from .profiles import Profile, profile_for

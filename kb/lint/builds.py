@@ -44,6 +44,9 @@ class BuiltFile(Data):
     go_tags: tuple[str, ...] = ()  # the -tags of a go build
     cxx: str = ""  # why a program no C++ compiler command built links C++ (kb/lint/cxxlink.py: a Go module's C++)
     cxx_unseen: str = ""  # what may bring C++ into it that lint cannot confirm (go.mod lists such a module: MI491)
+    static_glibc: bool = False  # linked statically against the stage's glibc (gcc -static; cgo with an external
+    # static link): its NSS lookups still dlopen that glibc's libnss_* modules (MI492, kb/lint/staticnss.py)
+    c_sources: tuple[str, ...] = ()  # the C/C++ sources such a gcc -static line names, absolute in its stage (MI492)
 
     def at(self, path: str) -> "BuiltFile":
         return self._replace(path=path)
@@ -118,7 +121,9 @@ def cc_build(info: "StageInfo", argv: list[str], prog: str, cwd: str, env: dict,
         if "-static-libgcc" not in args:
             needs.add("libgcc_s.so.1")
     return BuiltFile(path=abspath(expand(out, env, "*"), cwd), lang=lang, linkage=linkage, line=line,
-                     needs=frozenset(needs), why=why, **_origin(info))
+                     needs=frozenset(needs), why=why, static_glibc=static and libc == "glibc",
+                     c_sources=tuple(abspath(expand(s, env, "*"), cwd) for s in sources if not s.endswith((".o", ".a")))
+                     if static and libc == "glibc" else (), **_origin(info))
 
 def go_build(info: "StageInfo", argv: list[str], cwd: str, env: dict, line: int,
              imports: tuple) -> BuiltFile:
@@ -180,7 +185,9 @@ def go_build(info: "StageInfo", argv: list[str], cwd: str, env: dict, line: int,
     # builder's glibc (what MI404 compares), so there the flag is still taken at its word
     external = _link_external(ldflags)
     ignored = static_flags and not external and not cgo_pkgs and libc == "musl"
-    forced = static_flags and external and compiler  # static whatever the imports: not the default's doing
+    # static whatever the imports, not the default's doing: external linking asked for, or on glibc forced by a cgo
+    # module (MI492's static glibc link; on musl a module go.mod lists is not taken for one the build reaches)
+    forced = static_flags and (external or bool(cgo_pkgs) and libc == "glibc") and compiler
     if ignored:
         static_flags = False
     if buildmode == "pie" and libc and not static_flags:
@@ -217,6 +224,7 @@ def go_build(info: "StageInfo", argv: list[str], cwd: str, env: dict, line: int,
     return BuiltFile(path=path, lang="go", linkage=linkage, line=line, why=why, go_cgo=explicit,
                              go_implicit=explicit is None and not forced, go_cgo_packages=tuple(cgo_pkgs),
                              go_target=pkgs[0] if pkgs else ".", go_tags=tuple(sorted(tagset)),
+                             static_glibc=cgo_on and forced and libc == "glibc" and linkage == "static",
                              **_origin(info))
 
 

@@ -10,6 +10,7 @@ import posixpath
 import shlex
 
 from ..model import Knowledge
+from .aptrecommends import apt_installs
 from .apkdel import APK_DB, apk_step
 from .builds import BuiltFile, cargo_argv, cargo_build, cc_build, go_build, image_programs, workspace_outputs
 from .context import NO_SOURCE, Unseen, go_sources, https_clients, tls_sources
@@ -234,7 +235,7 @@ class Analysis:
             elif prog in ("apt-get", "apt", "dnf", "yum", "microdnf", "tdnf", "zypper") and (verb := next(
                     (i for i, w in enumerate(argv) if w == "install" or w == "in" and prog == "zypper"), 0)):
                 pkgs = positional(argv[verb + 1:], takes_value={"-o", "-t", "-r", "--repo", "--from"})
-                prof.installed.update(p.split("=")[0] for p in pkgs)
+                prof.installed.update(apt_installs(prog, argv, pkgs))  # with apt's Recommends lint reads
             elif ("cc" in prog or "++" in prog or "clang" in prog) and CC.fullmatch(prog):  # no pattern else
                 info.compiles.append((line, prog))
                 self._add(info, cc_build(info, argv, prog, cwd, cenv, line))
