@@ -9,7 +9,8 @@ KAFKA = {"go.mod": GO_MOD + "\nrequire github.com/confluentinc/confluent-kafka-g
          "main.go": 'package main\n\nimport "github.com/confluentinc/confluent-kafka-go/kafka"\n\n'
                     'func main() { _, _ = kafka.NewProducer(nil) }\n'}
 WASMER = {"go.mod": GO_MOD + "\nrequire github.com/wasmerio/wasmer-go v1.0.4\n",
-          "main.go": 'package main\n\nimport "github.com/wasmerio/wasmer-go/wasmer"\n\nfunc main() { _ = wasmer.NewEngine() }\n'}
+          "main.go": 'package main\n\nimport "github.com/wasmerio/wasmer-go/wasmer"\n\n'
+                     'func main() { _ = wasmer.NewEngine() }\n'}
 
 
 def found(knowledge, text, files, tmp_path, rule):
@@ -21,7 +22,8 @@ def test_a_glibc_build_before_the_alpine_one_does_not_hide_the_missing_musl_tag(
             "FROM golang:1.21-alpine AS build\nRUN apk add --no-cache gcc musl-dev\nWORKDIR /src\nCOPY . .\n"
             "RUN go build -o /out/app .\nFROM alpine:3.19\nCOPY --from=build /out/app /app\n")
     [(line, msg)] = found(knowledge, text, KAFKA, tmp_path, "MI461")
-    assert line == 9 and "links github.com/confluentinc/confluent-kafka-go v1.9.2, but the build has no -tags musl" in msg
+    assert line == 9
+    assert "links github.com/confluentinc/confluent-kafka-go v1.9.2, but the build has no -tags musl" in msg
 
 
 def test_a_build_with_cgo_off_links_no_shared_library_from_the_module_cache(knowledge, tmp_path):

@@ -17,7 +17,8 @@ RUN {run}
 USER appuser
 CMD ["/app/.venv/bin/app"]
 """
-HEAD = "/app/.venv is built with Python 3.14 (uv's managed CPython, which uv downloads into /root/.local/share/uv/python"
+HEAD = ("/app/.venv is built with Python 3.14 (uv's managed CPython, which uv downloads into "
+        "/root/.local/share/uv/python")
 
 
 def wants_314(tmp_path):
