@@ -22,6 +22,21 @@ _PIP_VALUE = {"-r", "--requirement", "-c", "--constraint", "-e", "--editable", "
               "--no-binary", "--platform"}
 
 
+def pip_files(args: list, short: str = "-r", long: str = "--requirement") -> list[str]:
+    """The files a pip step's option names, in each of pip's spellings: `-r F`, `-rF`, `--requirement F` and
+    `--requirement=F` (with `short`/`long` the constraint options, -c and --constraint, the same)."""
+    out = []
+    for i, arg in enumerate(args):
+        if arg in (short, long):
+            if i + 1 < len(args):
+                out.append(args[i + 1])
+        elif arg.startswith(long + "="):
+            out.append(arg[len(long) + 1:])
+        elif arg.startswith(short) and len(arg) > len(short) and not arg.startswith("--"):
+            out.append(arg[len(short):])
+    return [f for f in out if f]
+
+
 def req_name(spec: str) -> str:
     from ..evidence.textscan import pep503
 
@@ -43,9 +58,8 @@ def locked_versions(a: "Analysis", info: "StageInfo", tool: str, cwd: str, args:
         sub = a.context_subdir(info, cwd)
         if tool == "pip":
             pins = dict(_exact_pin(s) for s in positional(args, takes_value=_PIP_VALUE))
-            for i, arg in enumerate(args):
-                if arg in ("-r", "--requirement", "-c", "--constraint") and i + 1 < len(args):
-                    pins.update(python_pins(a.context_dir, "pip", args[i + 1]))
+            for name in pip_files(args) + pip_files(args, "-c", "--constraint"):
+                pins.update(python_pins(a.context_dir, "pip", name))
             pins.pop("", None)
             return pins
         return python_pins(a.context_dir, tool, sub) or (python_pins(a.context_dir, tool) if sub else {})

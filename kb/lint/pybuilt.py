@@ -44,7 +44,7 @@ def _step_names(a: "Analysis", info: "StageInfo", tool: str, args: list, cwd: st
     """The packages one Python install step names (on its command line, in its requirements files) or its
     lockfile holds (poetry.lock, Pipfile.lock, uv.lock), as kb/lint/runtime.py's install_names reads them."""
     from .context import locked_packages, requirements
-    from .pkgversions import _PIP_VALUE, req_name
+    from .pkgversions import _PIP_VALUE, pip_files, req_name
 
     if tool == "uv":
         from .uvsteps import uv_locked
@@ -59,9 +59,8 @@ def _step_names(a: "Analysis", info: "StageInfo", tool: str, args: list, cwd: st
 
     names = [req_name(s) for s in positional(args, takes_value=_PIP_VALUE)
              if not s.startswith((".", "/")) and "://" not in s]
-    for i, arg in enumerate(args):
-        if arg in ("-r", "--requirement") and i + 1 < len(args):
-            names += requirements(a.context_dir, args[i + 1])
+    for name in pip_files(args):
+        names += requirements(a.context_dir, name)
     return names
 
 

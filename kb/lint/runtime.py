@@ -18,7 +18,7 @@ from .apkdel import deleted, is_snapshot
 from .context import locked_packages, package_json, requirements
 from .libraries import Libraries
 from .pkgversions import (_PIP_VALUE, locked_versions, musl_build_published, newest_python_wheels, npm_name, python_of,
-                          req_name)
+                          pip_files, req_name)
 from .profiles import C_TOOLCHAINS, CXX_TOOLCHAINS, PY_TOOLS, lib_stem
 from .pyversion import python_minor
 from .results import Hit
@@ -57,9 +57,8 @@ def install_names(a: "Analysis", info: "StageInfo", tool: str, args: list, cwd: 
     if tool == "pip":
         specs = positional(args, takes_value=_PIP_VALUE)
         names = [req_name(s) for s in specs if not s.startswith((".", "/")) and "://" not in s]
-        for i, arg in enumerate(args):
-            if arg in ("-r", "--requirement") and i + 1 < len(args):
-                names += requirements(a.context_dir, args[i + 1])
+        for name in pip_files(args):
+            names += requirements(a.context_dir, name)
         return names, locked, False  # a requirements file or a name pins no dependency of a dependency
     specs = positional(args, takes_value={"--prefix", "-w", "--workspace"})
     names = [npm_name(s) for s in specs]
@@ -246,8 +245,8 @@ def _may_link(a: "Analysis", info: "StageInfo", stem: str) -> bool:
     for _line, tool, args, cwd in info.pip_npm:
         eco = "python" if tool in PY_TOOLS else "node"
         names, locked, complete = install_names(a, info, tool, args, cwd)
-        if not complete and (tool != "pip" or any(x in ("-r", "--requirement") or x.startswith((".", "/"))
-                                                  for x in args) or not names):
+        if not complete and (tool != "pip" or pip_files(args) or any(x.startswith((".", "/")) for x in args)
+                             or not names):
             return True
         table = a.kb.native_packages.get(eco, {})
         if any(stem in {lib_stem(x) for x in table.get(n, {}).get("libs", ())} for n in (*names, *locked)):

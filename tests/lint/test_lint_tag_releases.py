@@ -30,6 +30,9 @@ ENTRYPOINT ["/app"]
     ("example/app:jammy-20240101", "glibc", "ubuntu22.04"),
     ("example/app:2.0-debian12", "glibc", "debian12"),
     ("example/app:9.4-ubi9", "glibc", "rhel9"),
+    ("example/app:2-centos7", "glibc", "rhel7"),
+    ("example/app:centos8", "glibc", "rhel8"),
+    ("example/app:1-rockylinux10", "glibc", "rhel10"),
     ("example/go:1.21-alpine3.19", "musl", None),
     ("example/node:20-alpine", "musl", None),
     ("registry.example.com:5000/team/app:bookworm@sha256:" + "a" * 64, "glibc", "debian12"),
@@ -45,6 +48,7 @@ def test_a_tag_token_names_its_release(ref, libc, release):
     "bullseye/app:1.0",  # the repository's name is no tag
     "registry.example.com:5000/bookworm/app",  # the port is no tag either
     "example/app:ubuntu21.04",  # not an LTS the knowledge lists
+    "example/app:centos9",  # CentOS ended at 8 (Stream is no tag token)
     "example/app:alpine-bookworm",  # two libcs: neither
     "example/app:bullseye-bookworm",  # two releases: neither
     "example/app@sha256:" + "b" * 64,
@@ -60,7 +64,8 @@ def test_an_unknown_image_tagged_with_its_release_gets_the_skew_and_says_it_infe
     assert f.line == 6 and f.severity == "error"
     assert "debian11, inferred from the tag's 'bullseye' of an image lint does not know, glibc 2.31" in f.message
     [info] = findings_of(knowledge, C_BUILD.format(final="example/step-cli:bullseye"), "MI414")
-    assert "its tag's 'bullseye' was read as debian11 (glibc) for the libc checks" in info.message
+    assert info.message.endswith("; its tag's 'bullseye' was read as debian11 (glibc) for the libc checks, but what "
+                                 "else it has (libraries, shell, users, CA bundle) is not known")
 
 
 def test_an_unknown_image_without_a_release_token_stays_an_info(knowledge):
