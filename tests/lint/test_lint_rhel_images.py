@@ -6,13 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from kb.evidence.dockerfile_parse import parse_dockerfile_text
-from kb.lint import lint_report
+from kb.lint import lint_text
 from kb.lint.profiles import profile_for
-
-
-def report(knowledge, text: str) -> list:
-    return lint_report(knowledge, parse_dockerfile_text(text, "Dockerfile"), context_dir=None)
 
 
 @pytest.mark.parametrize("ref,release,glibc", [
@@ -75,27 +70,27 @@ SKEW = ("FROM {builder} AS build\nRUN dnf -y install gcc-c++\nCOPY main.cpp /src
 
 
 def test_a_newer_fedora_builder_than_the_rhel_final_image_is_the_glibc_skew_and_only_that(knowledge):
-    found = report(knowledge, SKEW.format(builder="fedora:41", final="almalinux:9"))
+    found = lint_text(knowledge, SKEW.format(builder="fedora:41", final="almalinux:9"))
     assert [(f.rule, f.line, f.severity) for f in found] == [("MI404", 6, "error")]
     assert "built on fedora:41 (fedora41, glibc 2.40) but runs on almalinux:9 (rhel9, glibc 2.34)" in found[0].message
 
 
 def test_the_same_release_on_both_sides_says_nothing_even_for_cxx(knowledge):
-    assert report(knowledge, SKEW.format(builder="quay.io/centos/centos:stream9", final="rockylinux:9")) == []
-    assert report(knowledge, SKEW.format(builder="amazonlinux:2", final="centos:7")) != []  # 2.26 > 2.17
-    assert report(knowledge, SKEW.format(builder="centos:7", final="amazonlinux:2")) == []
+    assert lint_text(knowledge, SKEW.format(builder="quay.io/centos/centos:stream9", final="rockylinux:9")) == []
+    assert lint_text(knowledge, SKEW.format(builder="amazonlinux:2", final="centos:7")) != []  # 2.26 > 2.17
+    assert lint_text(knowledge, SKEW.format(builder="centos:7", final="amazonlinux:2")) == []
 
 
 def test_a_tls_client_on_a_fedora_image_is_not_reported_without_a_ca_bundle_claim(knowledge):
     text = ("FROM golang:1.24 AS build\nENV CGO_ENABLED=0\nWORKDIR /src\nCOPY . .\nRUN go build -o /app .\n"
             "FROM fedora:44\nCOPY --from=build /app /app\nENTRYPOINT [\"/app\"]\n")
-    assert [f.rule for f in report(knowledge, text) if f.rule in ("MI411", "MI416", "MI403", "MI412")] == []
+    assert [f.rule for f in lint_text(knowledge, text) if f.rule in ("MI411", "MI416", "MI403", "MI412")] == []
 
 
 def test_a_glibc_image_whose_tag_names_no_release_is_an_info_not_silence(knowledge):
     text = ("FROM fedora AS build\nRUN dnf -y install gcc\nCOPY main.c /src/main.c\nRUN gcc -o /app /src/main.c\n"
             "FROM quay.io/buildah/stable:v1.23.0\nCOPY --from=build /app /usr/local/bin/app\n")
-    [f] = report(knowledge, text)
+    [f] = lint_text(knowledge, text)
     assert (f.rule, f.line, f.severity) == ("MI414", 5, "info")
     assert "which release (hence which glibc) this tag holds is not known (family buildah-stable)" in f.message
     assert "the fedora stage (glibc 2.43)" in f.message
@@ -104,4 +99,4 @@ def test_a_glibc_image_whose_tag_names_no_release_is_an_info_not_silence(knowled
 def test_a_static_program_into_such_an_image_needs_no_glibc_and_gets_no_info(knowledge):
     text = ("FROM golang:1.24 AS build\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 go build -o /app .\n"
             "FROM rockylinux/rockylinux:latest\nCOPY --from=build /app /app\nENTRYPOINT [\"/app\"]\n")
-    assert [f.rule for f in report(knowledge, text)] == []
+    assert [f.rule for f in lint_text(knowledge, text)] == []

@@ -6,13 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from kb.evidence.dockerfile_parse import parse_dockerfile_text
-from kb.lint import lint_report
+from kb.lint import lint_text
 from kb.lint.profiles import profile_for
-
-
-def report(knowledge, text: str) -> list:
-    return lint_report(knowledge, parse_dockerfile_text(text, "Dockerfile"), context_dir=None)
 
 
 @pytest.mark.parametrize("ref,release,glibc", [
@@ -64,7 +59,7 @@ ENTRYPOINT ["/bin/app"]
 
 def test_a_bci_go_builder_newer_than_leap_is_an_error_naming_both_glibcs_and_the_floating_tag(knowledge):
     """suse-edge/edge-image-builder#483: bci/golang:1.22 (SP6, 2.38) into opensuse/leap:15.5 (2.31)."""
-    [f] = [f for f in report(knowledge, GO.format(builder="registry.suse.com/bci/golang:1.22",
+    [f] = [f for f in lint_text(knowledge, GO.format(builder="registry.suse.com/bci/golang:1.22",
                                                   final="opensuse/leap:15.5")) if f.rule == "MI404"]
     assert (f.severity, f.line) == ("error", 6)
     assert "glibc 2.38" in f.message and "glibc 2.31" in f.message
@@ -73,7 +68,7 @@ def test_a_bci_go_builder_newer_than_leap_is_an_error_naming_both_glibcs_and_the
 
 
 def test_the_same_release_today_is_a_floating_warning_not_an_error(knowledge):
-    found = report(knowledge, GO.format(builder="registry.suse.com/bci/golang:1.22", final="opensuse/leap:15.6"))
+    found = lint_text(knowledge, GO.format(builder="registry.suse.com/bci/golang:1.22", final="opensuse/leap:15.6"))
     assert not [f for f in found if f.severity == "error"]
     [f] = [f for f in found if f.rule == "MI415"]
     assert f.severity == "warning" and "bci/golang:1.22" in f.message and "bci-micro:15.6" in f.message
@@ -81,19 +76,19 @@ def test_the_same_release_today_is_a_floating_warning_not_an_error(knowledge):
 
 def test_a_pinned_build_tag_claims_nothing_so_a_leap_final_image_gets_no_error(knowledge):
     """The fix of #483 (bci/golang:1.22-1.34.7 into leap:15.6): the build tag names no service pack."""
-    found = report(knowledge, GO.format(builder="registry.suse.com/bci/golang:1.22-1.34.7",
+    found = lint_text(knowledge, GO.format(builder="registry.suse.com/bci/golang:1.22-1.34.7",
                                         final="opensuse/leap:15.5"))
     assert not [f for f in found if f.severity in ("error", "warning")]
 
 
 def test_a_debian_builder_newer_than_bci_micro_is_an_error(knowledge):
-    [f] = [f for f in report(knowledge, GO.format(builder="golang:1.24-trixie",
+    [f] = [f for f in lint_text(knowledge, GO.format(builder="golang:1.24-trixie",
                                                   final="registry.suse.com/bci/bci-micro:15.6")) if f.rule == "MI404"]
     assert f.severity == "error" and "glibc 2.41" in f.message and "glibc 2.38" in f.message
 
 
 def test_an_unchecked_final_release_is_an_info_that_says_so(knowledge):
-    found = report(knowledge, GO.format(builder="registry.suse.com/bci/golang:1.22",
+    found = lint_text(knowledge, GO.format(builder="registry.suse.com/bci/golang:1.22",
                                         final="registry.suse.com/bci/bci-micro:latest"))
     assert not [f for f in found if f.severity == "error"]
     assert any(f.rule == "MI414" and "bci-micro:latest" in f.message for f in found)
@@ -101,12 +96,12 @@ def test_an_unchecked_final_release_is_an_info_that_says_so(knowledge):
 
 def test_a_builder_whose_tag_names_no_release_is_an_info_not_silence(knowledge):
     """bci/golang:1.25 follows the newest service pack, whose glibc lint does not claim: it says it cannot check."""
-    found = report(knowledge, GO.format(builder="registry.suse.com/bci/golang:1.25", final="opensuse/leap:15.6"))
+    found = lint_text(knowledge, GO.format(builder="registry.suse.com/bci/golang:1.25", final="opensuse/leap:15.6"))
     [f] = [f for f in found if f.rule == "MI414"]
     assert (f.severity, f.line) == ("info", 1)
     assert "registry.suse.com/bci/golang:1.25 (the stage that builds the Go program /bin/app)" in f.message
     assert "opensuse/leap:15.6 (glibc 2.38)" in f.message
-    static = report(knowledge, GO.format(builder="registry.suse.com/bci/golang:1.25", final="opensuse/leap:15.6")
+    static = lint_text(knowledge, GO.format(builder="registry.suse.com/bci/golang:1.25", final="opensuse/leap:15.6")
                     .replace("RUN go build", "RUN CGO_ENABLED=0 go build"))
     assert not [f for f in static if f.rule == "MI414"]  # a static program needs no glibc: nothing to check
 
@@ -117,7 +112,7 @@ def test_zypper_installs_are_read_so_gcc_turns_cgo_on(knowledge, install):
     """go on Leap with gcc installed by zypper links glibc dynamically (cgo on): Leap 15.6's glibc into 15.5."""
     text = GO.format(builder="opensuse/leap:15.6", final="opensuse/leap:15.5").replace(
         "WORKDIR /src\n", f"RUN {install}\nWORKDIR /src\n")
-    [f] = [f for f in report(knowledge, text) if f.rule == "MI404"]
+    [f] = [f for f in lint_text(knowledge, text) if f.rule == "MI404"]
     assert f.severity == "error" and "glibc 2.38" in f.message and "glibc 2.31" in f.message
     searched = text.replace(f"RUN {install}", "RUN zypper -n search gcc")
-    assert not [f for f in report(knowledge, searched) if f.rule == "MI404"]  # not an install: no gcc, cgo off
+    assert not [f for f in lint_text(knowledge, searched) if f.rule == "MI404"]  # not an install: no gcc, cgo off
