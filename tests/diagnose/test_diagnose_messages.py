@@ -250,6 +250,13 @@ def test_facts_beyond_answers_enter_the_continued_consultation_as_evidence(monke
     ("exec /entrypoint.sh: no such file or directory", "MI514", "likely", "crlf"),
     ("env: 'bash': No such file or directory", "MI515", "certain", "use-sh"),
     ("sh: ./run.sh: not found", "MI515", "likely", "use-sh"),
+    # Python without its standard library (checked: python3.11 alone in an empty chroot, and PYTHONHOME=/nowhere)
+    ("Fatal Python error: init_fs_encoding: failed to get the Python codec of the filesystem encoding\n"
+     "Python runtime state: core initialized\nModuleNotFoundError: No module named 'encodings'", "MI525", "likely",
+     "python-stdlib"),
+    ("Python path configuration:\n  PYTHONHOME = '/opt/python'\n  PYTHONPATH = (not set)\n"
+     "Fatal Python error: init_fs_encoding: failed to get the Python codec of the filesystem encoding", "MI525",
+     "likely", "python-home"),
     # the Docker host, not the image
     ("failed to register layer: Error processing tar file(exit status 1): no space left on device", "MI524",
      "certain", "host-fix"),

@@ -20,7 +20,7 @@ import evaluate  # noqa: E402
 FIXES = {"static-build", "glibc-image", "musl-build", "gcompat", "same-release", "install-lib", "ca-bundle", "tzdata",
          "passwd-entry", "numeric-user", "exec-form", "debug-image", "use-sh", "install-shell", "crlf", "add-shebang",
          "platform", "cgo-on", "install-compiler", "install-libc-dev", "install-python-dev", "install-binutils",
-         "install-icu", "reinstall-deps", "thread-stack", "host-fix", "other"}
+         "install-icu", "reinstall-deps", "thread-stack", "host-fix", "python-stdlib", "python-home", "other"}
 
 
 @pytest.fixture(scope="module")
