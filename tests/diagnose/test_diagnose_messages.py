@@ -257,6 +257,15 @@ def test_facts_beyond_answers_enter_the_continued_consultation_as_evidence(monke
     ("Python path configuration:\n  PYTHONHOME = '/opt/python'\n  PYTHONPATH = (not set)\n"
      "Fatal Python error: init_fs_encoding: failed to get the Python codec of the filesystem encoding", "MI525",
      "likely", "python-home"),
+    # curl or git with no CA bundle file at all (the file named is missing): certain
+    ("curl: (77) error setting certificate verify locations:  CAfile: /etc/ssl/certs/ca-certificates.crt CApath: none",
+     "MI508", "certain", "ca-bundle"),
+    # QEMU's user-mode emulation without the program's loader (message checked with qemu-x86_64-static in an empty
+    # chroot): another CPU's image, or no glibc; the image named decides the first fix
+    ("qemu-x86_64: Could not open '/lib64/ld-linux-x86-64.so.2': No such file or directory", "MI526", "likely",
+     "platform"),
+    ("FROM node:20-alpine\nqemu-x86_64: Could not open '/lib64/ld-linux-x86-64.so.2': No such file or directory",
+     "MI526", "likely", "glibc-image"),
     # the Docker host, not the image
     ("failed to register layer: Error processing tar file(exit status 1): no space left on device", "MI524",
      "certain", "host-fix"),
