@@ -158,6 +158,13 @@ BATCHES = {
     # -extldflags -static, whose NSS lookups need libnss_* modules scratch lacks;
     # kb/lint/staticnss.py): 8/13 with the listed context files.
     "heldout11-2026-11-30": ("heldout11-results.yaml", {"broken": 8 / 13, "correct": 1.0}),
+    # blind (rules of main at 1575ab5), judged strictly: broken 6/13 caught (MI404 golang:latest into ubuntu:focal,
+    # MI412 libssl on glibc-dynamic and libzstd on alpine, MI411 three times), 2 with a wrong mechanism (WGDashboard:
+    # MI405 saying bash is missing where apk installs it; openreader: MI408 naming better-sqlite3 and canvas, not the
+    # glibc-only onnxruntime-node), 5 missed; correct 11/13, two false errors (MI405 on a Chainguard -dev image, which
+    # has a shell; WGDashboard's bash). judge() looks at the rule only and also passes openreader: the floors are what
+    # it measured blind, 7/13 and 11/13.
+    "heldout12-2026-12-01": ("heldout12-results.yaml", {"broken": 7 / 13, "correct": 11 / 13}),
 }
 
 
