@@ -182,8 +182,8 @@ def _shell_ok(prof: Profile, argv0: str) -> bool | None:
 @detector("lint", "shell-form-without-shell")
 def check_shell_form(a: Analysis, rule: LintRule):
     for info in a.stages:
-        for line, what, argv0 in info.shell_uses:
-            if _shell_ok(info.profile, argv0) is False:
+        for line, what, argv0, installed in info.shell_uses:
+            if not installed and _shell_ok(info.profile, argv0) is False:
                 where = f"{info.profile.shell_path} only" if info.profile.shell_path else "no shell"
                 yield Hit(line, {"what": what, "shell": argv0, "image": info.stage.base_image_resolved,
                                  "has": where}, "run" if what == "RUN" else "cmd")

@@ -40,7 +40,7 @@ class StageInfo:
 
     __slots__ = ("index", "stage", "profile", "files", "arrivals", "env", "context_sources", "pip_npm", "apk_adds",
                  "shell_uses", "users", "pkg_installs", "pkg_arrivals", "lib_bundles", "compiles", "cwd", "virtual",
-                 "cmake", "context_dirs", "texts", "pkg_copied")
+                 "cmake", "context_dirs", "texts", "pkg_copied", "shell")
 
     def __init__(self, index: int, stage: "Stage", profile: Profile, files: dict | None = None,
                  arrivals: list | None = None, env: dict | None = None):
@@ -51,7 +51,8 @@ class StageInfo:
         self.context_sources: list = []  # COPY/ADD sources from the build context
         self.pip_npm: list = []  # (line, tool, packages, cwd)
         self.apk_adds: list = []  # (line, packages)
-        self.shell_uses: list = []  # (line, what, shell argv0)
+        self.shell_uses: list = []  # (line, what, shell argv0, whether a package install before it brought that shell)
+        self.shell: tuple = ("/bin/sh",)  # the SHELL in force so far (a stage FROM this one inherits it)
         self.users: list = []  # (line, user)
         self.pkg_installs: list = []  # (line, tool, dirs): where pip/npm/poetry put packages
         self.pkg_arrivals: list = []  # (COPY line, tool, stage that installed them): packages copied in
@@ -89,8 +90,7 @@ class Analysis:
             info = StageInfo(stage.index, stage, parent.profile.copy(), dict(parent.files), [], dict(parent.env))
             info.apk_adds = list(parent.apk_adds)
             info.pkg_installs, info.pkg_copied = list(parent.pkg_installs), list(parent.pkg_copied)
-            info.virtual = dict(parent.virtual)
-            info.cmake = dict(parent.cmake)
+            info.virtual, info.cmake, info.shell = dict(parent.virtual), dict(parent.cmake), parent.shell
             cwd = parent.cwd
         else:
             info = StageInfo(stage.index, stage, profile_for(self.kb, stage.base_image_resolved))
@@ -120,18 +120,20 @@ class Analysis:
                 run = runs.get(ins.line)
                 if run is None:
                     continue
-                if not run.exec_form:
-                    info.shell_uses.append((ins.line, "RUN", (stage.shell or ("/bin/sh",))[0]))
+                if not run.exec_form:  # apk add bash in an earlier RUN makes SHELL ["/bin/bash", ...] work
+                    sh = info.shell[0]
+                    info.shell_uses.append((ins.line, "RUN", sh, posixpath.basename(sh) in info.profile.installed))
                 self._run(info, run, cwd, {**args_scope, **env}, ins.line)
             elif c in ("COPY", "ADD"):
                 self._copy(info, ins, froms.get(ins.line, ()), cwd, {**args_scope, **env})
             elif c == "USER" and ins.args:
                 info.users.append((ins.line, expand(ins.args[0], {**args_scope, **env}, "$")))
-            elif c == "SHELL" and ins.json and ins.args:
-                pass  # stage.shell already holds the SHELL in force at the end; CMD specs carry their own
+            elif c == "SHELL" and ins.json and ins.args:  # for the RUN lines after it; CMD specs carry their own
+                info.shell = tuple(ins.args)
         for spec, what in ((stage.cmd, "CMD"), (stage.entrypoint, "ENTRYPOINT")):
             if spec is not None and spec.form == "shell":
-                info.shell_uses.append((spec.line, what, spec.argv[0] if spec.argv else "/bin/sh"))
+                sh = spec.argv[0] if spec.argv else "/bin/sh"
+                info.shell_uses.append((spec.line, what, sh, posixpath.basename(sh) in info.profile.installed))
         info.cwd = cwd
         return info
 

@@ -419,6 +419,25 @@ def test_a_shell_named_by_shell_must_be_in_the_image(knowledge, base, shell, fou
     assert rules_of(knowledge, text) == found
 
 
+def test_a_shell_counts_from_the_shell_instruction_on_and_once_the_stage_installed_it(knowledge):
+    # heldout12's WGDashboard: apk add bash, then SHELL ["/bin/bash", ...]: the RUN lines after both work, those
+    # before SHELL run /bin/sh, and one that runs bash before bash is installed fails
+    text = ("FROM python:3.14-alpine\nRUN apk add --no-cache bash curl\nRUN echo one\n"
+            'SHELL ["/bin/bash", "-o", "pipefail", "-c"]\nRUN echo two | cat\nCMD echo three\n')
+    assert rules_of(knowledge, text) == []
+    early = 'FROM alpine:3.22\nSHELL ["/bin/bash", "-c"]\nRUN echo one\nRUN apk add bash\nRUN echo two\n'
+    assert rules_of(knowledge, early) == [("MI405", 3), ("MI405", 4)]
+    # a stage FROM this one inherits the SHELL in force
+    inherited = 'FROM alpine:3.22 AS base\nSHELL ["/bin/bash", "-c"]\nFROM base\nRUN echo x\n'
+    assert rules_of(knowledge, inherited) == [("MI405", 4)]
+
+
+def test_chainguard_development_variants_have_a_shell(knowledge):
+    # heldout12's surrealmcp: glibc-dynamic:latest-dev ships bash, busybox and apk; :latest has no shell
+    assert rules_of(knowledge, "FROM cgr.dev/chainguard/glibc-dynamic:latest-dev\nRUN mkdir /data\n") == []
+    assert rules_of(knowledge, "FROM cgr.dev/chainguard/glibc-dynamic:latest\nRUN mkdir /data\n") == [("MI405", 2)]
+
+
 def test_only_apk_del_removes_what_apk_add_installed(knowledge):
     text = ("FROM alpine:3.22 AS b\nRUN apk add --no-cache cargo\nWORKDIR /s\nRUN cargo build --release\n"
             "FROM alpine:3.22\nRUN apk add --no-cache libgcc && apk {} libgcc\nCOPY --from=b /s/target/release/app /app\n")
