@@ -149,3 +149,15 @@ def test_a_stage_the_image_is_built_from_counts_both_ways(knowledge):
 ])
 def test_correct_or_unknowable_forms_stay_quiet(knowledge, text):
     assert mi493(knowledge, text) == []
+
+
+@pytest.mark.parametrize("final,lib", [
+    # another Python in the final image, the copied one's own library beside it (trailing slashes, --exclude)
+    ("gcr.io/distroless/python3-debian13", "COPY --from=build /usr/local/lib/python3.14/ /usr/local/lib/python3.14/"),
+    ("scratch", "COPY --from=build --exclude=**/pip* /usr/local/lib/python3.14 /usr/local/lib/python3.14"),
+])
+def test_the_library_copied_beside_the_interpreter_is_clean(knowledge, final, lib):
+    text = (f"FROM python:3.14-slim AS build\nFROM {final}\nCOPY --from=build /usr/local/bin/python3.14 /usr/local/bin/\n"
+            f"COPY --from=build /usr/local/bin/python3 /usr/local/bin/python3\n{lib}\nCMD [\"python3\"]\n")
+    assert mi493(knowledge, text) == []
+    assert [m[0] for m in mi493(knowledge, text.replace(lib, ""))] == [3, 4]
