@@ -218,7 +218,11 @@ def check_python_without_stdlib(a: "Analysis", rule: LintRule):
         stdlib = posixpath.join(built, "lib", f"python{version}")
         if stdlib != missing:
             missing += f" (nor {stdlib}, the prefix it was built with)"
-        has = "has no Python of its own" if base is None else \
-            f"has Python {base[0]} in {base[1]}/lib/python{base[0]}, not {version}"
+        if base is None:
+            has = "has no Python of its own"
+        elif base[0] == version:
+            has = f"has Python {version} in {base[1]}/lib/python{version}, where this interpreter does not look"
+        else:
+            has = f"has Python {base[0]} in {base[1]}/lib/python{base[0]}, not {version}"
         yield Hit(line, {"interpreter": path, "source": source, "target": target, "version": version,
                          "missing": missing, "image": image, "has": has, "stdlib": stdlib, "prefix": built})

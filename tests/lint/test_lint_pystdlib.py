@@ -80,6 +80,10 @@ def test_distroless_python3_has_debians_python_under_usr(knowledge):
     # its own version: Python finds /usr/lib/python3.11 going up from /usr/local/bin
     text = BRIEF.format(final="gcr.io/distroless/python3-debian12", more="").replace("3.12", "3.11")
     assert mi493(knowledge, text) == []
+    # ... but not from /opt/py/bin, whose parents have no lib/python3.11 and whose built prefix is /usr/local
+    [(_l, _s, message, _f)] = mi493(knowledge, text.replace("/usr/local/bin/python3\n", "/opt/py/bin/python3\n"))
+    assert "has no /opt/py/lib/python3.11 (nor /usr/local/lib/python3.11, the prefix it was built with)" in message
+    assert "has Python 3.11 in /usr/lib/python3.11, where this interpreter does not look" in message
 
 
 def test_copied_from_an_image_and_the_version_from_its_tag(knowledge):
