@@ -124,6 +124,8 @@ def _interpreters(a: "Analysis", chain):
 
 
 def _interpreter_path(a: "Analysis", cf, src: str) -> tuple[str | None, str | None]:
+    """(the interpreter's path in the source, its X.Y) when the COPY --from source `src` names one, else Nones; X.Y
+    from the file's name, else from the image the source stage is on (a version lint cannot tell is not guessed)."""
     base, parent = posixpath.basename(src), posixpath.dirname(src)
     if posixpath.basename(parent) == "bin" and not any(c in parent for c in _GLOB):
         m = _INTERPRETER.fullmatch(base)
