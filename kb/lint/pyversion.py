@@ -16,12 +16,17 @@ def python_minor(a: "Analysis", index: int) -> tuple[str, str] | None:
     while a.stages[index].stage.base_stage is not None:
         index = a.stages[index].stage.base_stage
     info = a.stages[index]
-    ref = info.stage.base_image_resolved or ""
+    return ref_python_minor(a.kb, info.stage.base_image_resolved or "", info.profile.release)
+
+
+def ref_python_minor(kb, ref: str, release: str | None) -> tuple[str, str] | None:
+    """(Python X.Y, `ref`) that the image reference `ref` says it has (see :func:`python_minor`), `release` being the
+    distribution release its profile names; also for the image of a COPY --from=python:3.12-slim (MI493)."""
     m = _PY_IN_REF.search(ref.lower()) if "python" in ref.lower() else None  # both alternatives name it
     if m:
         major, minor = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
         return f"{major}.{minor}", ref
-    if "distroless/python3" in ref and info.profile.release:
-        version = a.kb.releases.get(info.profile.release, {}).get("python3")
+    if "distroless/python3" in ref and release:
+        version = kb.releases.get(release, {}).get("python3")
         return (version, ref) if version else None
     return None
