@@ -30,6 +30,8 @@ def _describe(art: BuiltFile) -> str:
     if art.lang == "image":
         return f"the program {art.path} of {art.builder}"
     name = {"c": "C", "cpp": "C++", "go": "Go", "rust": "Rust"}[art.lang]
+    if art.linkage == "unknown" and art.builder != "the build context":  # kb/lint/released.py: downloaded
+        return f"the {name} program {art.path} ({art.why})"
     if art.linkage == "unknown":  # kb/lint/prebuilt.py: copied from the build context, built elsewhere
         return f"the {name} program {art.path} (copied prebuilt from the build context, {art.why})"
     return f"the {name} program {art.path}"
