@@ -52,6 +52,30 @@ def _tls_arrivals(a: Analysis):
 
                 seen = https_clients(a.context_dir, a.kb.native_packages.get("https", {})) or seen
             yield art, line, seen
+    from .released import released_programs  # the context's own release, downloaded by a build stage
+
+    for art, line in released_programs(a):
+        if art.stage in done:
+            continue
+        done.add(art.stage)
+        if art.lang == "go":
+            from .hostbuild import prebuilt_tls
+
+            seen = prebuilt_tls(a, art)
+        else:  # the release is built from the whole context: its source, not what the stage copied
+            from .context import tls_sources
+
+            seen = tls_sources(a.context_dir, ["."], a.kb.native_packages, posixpath.basename(art.path))
+        if isinstance(seen, Unseen):  # the modules go.mod or Cargo.toml names may still tell
+            from .context import https_clients
+
+            seen = https_clients(a.context_dir, a.kb.native_packages.get("https", {})) or seen
+        if art.lang == "rust" and seen:
+            from .rustroots import embedded_roots_only  # rustls with webpki-roots: its own roots
+
+            if embedded_roots_only(a.context_dir, posixpath.basename(art.path), a.kb.native_packages):
+                continue
+        yield art, line, seen
 
 
 def _lineage(a: Analysis, index: int):

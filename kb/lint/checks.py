@@ -17,8 +17,9 @@ from .libraries import Libraries, missing_libraries
 from .profiles import PY_TOOLS, Profile, digest_only
 from .results import Hit
 from .tagrelease import inferred, tag_note
-from .runtime import (compiler_at, install_names, locked_versions, musl_build_published, newest_python_wheels,
-                      no_cxx_compiler_at, python_of)
+from .muslwhy import musl_failure
+from .runtime import (install_names, locked_versions, musl_build_published, newest_python_wheels,
+                      python_of)
 from .stages import Analysis, StageInfo
 
 #: Alpine packages that give musl a glibc loader, so a glibc prebuild of a Node addon loads (holepunchto/sodium-native#202)
@@ -29,6 +30,8 @@ def _describe(art: BuiltFile) -> str:
     if art.lang == "image":
         return f"the program {art.path} of {art.builder}"
     name = {"c": "C", "cpp": "C++", "go": "Go", "rust": "Rust"}[art.lang]
+    if art.linkage == "unknown" and art.builder != "the build context":  # kb/lint/released.py: downloaded
+        return f"the {name} program {art.path} ({art.why})"
     if art.linkage == "unknown":  # kb/lint/prebuilt.py: copied from the build context, built elsewhere
         return f"the {name} program {art.path} (copied prebuilt from the build context, {art.why})"
     return f"the {name} program {art.path}"
@@ -279,32 +282,8 @@ def check_native_alpine(a: Analysis, rule: LintRule):
             hits = sorted(dict.fromkeys(n for n in names if n in table))
             hits += sorted(dict.fromkeys(f"{n} (indirect, from the lockfile)" for n in locked
                                          if n in table and n not in names))
-            glibc = [n for n in dict.fromkeys((*names, *locked)) if table.get(n, {}).get("glibc_prebuild")]
-            if hits:
-                cxx = sorted(dict.fromkeys(n for n in (*names, *locked) if table.get(n, {}).get("cxx")))
-                if glibc and not compiler_at(info, line):
-                    tools = (f"{', '.join(glibc)} load{'s' if len(glibc) == 1 else ''} a prebuilt binary built for "
-                             "glibc, which node-gyp-build picks on musl too: expect \"Error loading shared library "
-                             "ld-linux-x86-64.so.2\" at require() (gcompat or libc6-compat, or a compiler here, "
-                             "avoids it)")
-                elif not compiler_at(info, line):
-                    tools = "there is no compiler in this stage, so the build fails for any without one"
-                elif cxx and no_cxx_compiler_at(info, line):
-                    tools = (f"gcc is installed but no C++ compiler (g++, or build-base), and {', '.join(cxx)} "
-                             f"compile{'s' if len(cxx) == 1 else ''} C++ code, so the build fails")
-                else:  # they compile against musl and run; only a download named without its libc does not
-                    from .prebuiltdownload import builds_from_source, downloads_glibc_build
-
-                    fetched = [n for n in dict.fromkeys((*names, *locked)) if n in table
-                               and downloads_glibc_build(table[n], versions.get(n, ""))
-                               and not builds_from_source(info, line, n)]
-                    if not fetched:
-                        continue
-                    hits = [h for h in hits if h.split(" ", 1)[0] in fetched]
-                    s = "s" if len(fetched) == 1 else ""
-                    tools = (f"{', '.join(fetched)} download{s} a prebuilt binary named without its libc (on musl, "
-                             f"the glibc build) and compile{s} nothing although build tools are here: expect \"Error relocating ...: symbol not found\" at require() "
-                             "(npm rebuild NAME --build-from-source compiles it for musl)")
+            if hits and (why := musl_failure(info, line, names, locked, table, versions, hits)):
+                hits, tools = why
                 yield Hit(line, {"packages": ", ".join(hits), "tool": tool, "image": info.stage.base_image_resolved,
                                  "compile": tools}, "pip" if tool in PY_TOOLS else "npm")
 

@@ -8,7 +8,9 @@ installs that package without --no-install-recommends and before any RUN that wr
 Recommends off (google-chrome-stable brings libXtst only through at-spi2-core, which libatspi2.0-0 recommends). An
 entry's `skip_env` variables, set to anything but false or 0, stop the download that brings the library-opening
 binary (PUPPETEER_SKIP_DOWNLOAD), and its `images_with` globs name base images that ship what it opens
-(ghcr.io/puppeteer/puppeteer).
+(ghcr.io/puppeteer/puppeteer). Its `loads_unless` packages, or extras (name[extra], which a pip step's requirements
+name: kb/lint/pyextras.py), bring a copy of their own in the image: psycopg[binary] installs psycopg-binary, whose
+wheel carries libpq, where psycopg alone is pure Python and opens the system's libpq.so.5.
 """
 from __future__ import annotations
 
@@ -121,7 +123,8 @@ def _loads_hits(a: "Analysis", have: set):
         for name in dict.fromkeys([*names, *via]):
             entry = table.get(name) or {}
             if not entry.get("loads") or any(fnmatch.fnmatchcase(base.lower(), g) for g in entry.get("images_with", ())) \
-                    or (entry.get("skip_env") and _skipped(a, entry["skip_env"])):
+                    or (entry.get("skip_env") and _skipped(a, entry["skip_env"])) \
+                    or any(n in installed for n in entry.get("loads_unless", ())):  # psycopg[binary] bundles libpq
                 continue
             missing = [(so, apt, apk) for so, apt, apk, more in entry["loads"] if not present(so, apt, apk, more)]
             if missing:
@@ -135,12 +138,13 @@ def _loads_hits(a: "Analysis", have: set):
                 elif program:
                     expect = f"error while loading shared libraries: {first}: cannot open shared object file"
                 else:
-                    expect = f"ImportError: {first}: cannot open shared object file"
+                    expect = entry.get("error") or f"ImportError: {first}: cannot open shared object file"
                 yield Hit(line, {"package": f"{name} (a dependency of {via[name]})" if name in via else name, "libs": ", ".join(so for so, _apt, _apk in missing),
                                  "first": first, "image": a.final.stage.base_image_resolved,
                                  "opens": f"runs {program}, which opens" if program else "opens",
                                  "when": "when it starts" if program else "when imported",
                                  "expect": expect,
+                                 "bundled": " or ".join(entry.get("loads_unless", ())[-1:]) or "opencv-python-headless",
                                  "packages": " ".join(dict.fromkeys(apk if musl else apt
                                                                     for _so, apt, apk in missing))},
                           variant)

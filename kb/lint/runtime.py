@@ -57,8 +57,9 @@ def install_names(a: "Analysis", info: "StageInfo", tool: str, args: list, cwd: 
     if tool == "pip":
         specs = positional(args, takes_value=_PIP_VALUE)
         names = [req_name(s) for s in specs if not s.startswith((".", "/")) and "://" not in s]
+        where = _copied_to(info, cwd)  # COPY src/requirements.txt /opt/app/: -r /opt/app/requirements.txt
         for name in pip_files(args):
-            names += requirements(a.context_dir, name)
+            names += (requirements(a.context_dir, where(name)) if where(name) else []) or requirements(a.context_dir, name)
         return names, locked, False  # a requirements file or a name pins no dependency of a dependency
     specs = positional(args, takes_value={"--prefix", "-w", "--workspace"})
     names = [npm_name(s) for s in specs]
@@ -256,7 +257,7 @@ def _may_link(a: "Analysis", info: "StageInfo", stem: str) -> bool:
 
 def _installs(a: "Analysis"):
     """(line, ecosystem, package names) of every pip/npm step of the final image's stages, and of the stages whose
-    installed packages a COPY brings into it (at the COPY's line)."""
+    installed packages a COPY brings into it (at the COPY's line); a pip step's extras come as name[extra] too."""
     lineage = {info.index: info for info in _lineage(a)}
     steps = [(info, None) for info in lineage.values()]
     steps += [(a.stages[src], copy_line) for copy_line, _tool, src in dict.fromkeys(a.final.pkg_arrivals)
@@ -275,6 +276,12 @@ def _installs(a: "Analysis"):
                 from .pybuilt import project_names  # the project's setup.py or pyproject.toml requirements
 
                 locked = [*locked, *project_names(a, a.context_subdir(info, cwd))]
+            if tool == "pip":  # psycopg[binary]: the extras too, as name[extra] (MI470's loads_unless)
+                from .pyextras import step_extras
+
+                where = _copied_to(info, cwd)
+                files = [where(f) or f for f in pip_files(args)]
+                locked = [*locked, *step_extras(a.context_dir, positional(args, takes_value=_PIP_VALUE), files)]
             yield copy_line or line, "python" if tool in PY_TOOLS else "node", [*names, *locked]
     for cf in a.final.stage.copy_from:  # COPY --from=build /app/node_modules/.prisma: the package is there
         names = [n for n in map(copied_package, cf.sources) if n]

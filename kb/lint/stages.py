@@ -17,8 +17,8 @@ from .context import NO_SOURCE, Unseen, go_sources, https_clients, tls_sources
 from .landing import context_entry, landing, matches
 from .pkgflow import copy_packages
 from .profiles import Profile, profile_for
-from .shellwords import (BIN_DIRS, CC, HIDING, abspath, apk_argv, expand, expand_args, expand_known, is_assignment,
-                         pip_args, pip_dirs, positional, simple_commands, split_variables, unquote)
+from .shellwords import (BIN_DIRS, CC, HIDING, abspath, apk_argv, expand, expand_args, expand_known, exported,
+                         is_assignment, pip_args, pip_dirs, positional, simple_commands, split_variables, unquote)
 from .uvsteps import uv_step
 
 TYPE_CHECKING = False
@@ -225,11 +225,8 @@ class Analysis:
                 argv = cargo_argv(argv)
             elif prog == "apk":
                 argv = apk_argv(argv)
-            if prog == "export":
-                for a in argv[1:]:
-                    k, eq, v = a.partition("=")
-                    if eq:
-                        local[k] = expand(v, local, "")
+            if prog in ("export", ".", "source"):  # . VENV/bin/activate sets VIRTUAL_ENV
+                local.update(exported(argv, local))
             elif prog == "cd" and len(argv) > 1:
                 cwd = abspath(expand(argv[1], cenv, "x"), cwd)
             elif prog in ("apk", "xargs") or snapshot is None and any(APK_DB in w for w in argv):

@@ -254,7 +254,7 @@ class CatalogueSections(Reader):
                     ("name", "libs", "note", "tls", "system_libs", "until", "needs_package", "prebuilt_musl", "static_with",
                      "loads", "cxx", "skip_env", "images_with", "opened_by", "glibc_prebuild", "musl_builds", "glibc_download",
                      "musl_python", "found_with", "system_env", "static_env", "linked_through", "roots", "required_by",
-                     "required_unless")
+                     "required_unless", "loads_unless", "error", "glibc_only")
                 if not self.keys_ok(entry, name or eco, keys, ("name",)):
                     continue
                 normal = re.sub(r"[-_.]+", "-", name).lower() if eco == "python" else \
@@ -274,7 +274,8 @@ class CatalogueSections(Reader):
                         known[name].update(needs_package=self.text(entry, "needs_package", name) or None,
                                            prebuilt_musl=self.flag(entry, "prebuilt_musl", name),
                                            cxx=self.flag(entry, "cxx", name),  # MI408: a source build needs g++
-                                           glibc_prebuild=self.flag(entry, "glibc_prebuild", name))
+                                           glibc_prebuild=self.flag(entry, "glibc_prebuild", name),
+                                           glibc_only=self.flag(entry, "glibc_only", name))  # MI408: no musl build at all
                         if "musl_builds" in entry:  # MI408: the versions that published musl builds, "FROM UNTIL"
                             known[name]["musl_builds"] = self._shaped(entry, "musl_builds", name,
                                                                       r"\d+(\.\d+)* (\d+(\.\d+)*|-)",
@@ -302,6 +303,12 @@ class CatalogueSections(Reader):
                                 known[name][key] = self.strings(entry, key, name)
                         if "opened_by" in entry:  # the program it runs that opens them (puppeteer's Chromium)
                             known[name]["opened_by"] = self.text(entry, "opened_by", name)
+                        if "loads_unless" in entry:  # packages (or name[extra]) that bring a bundled copy instead
+                            known[name]["loads_unless"] = self._shaped(entry, "loads_unless", name,
+                                                                       r"[a-z0-9]+(-[a-z0-9]+)*(\[[a-z0-9-]+\])?",
+                                                                       "a package name as PEP 503 writes it, or name[extra]")
+                        if "error" in entry:  # what its import says without the library
+                            known[name]["error"] = self.text(entry, "error", name)
                     if eco == "rust" and "static_with" in entry:  # crate/feature: builds the C library in
                         known[name]["static_with"] = self._shaped(entry, "static_with", name,
                                                                   r"[A-Za-z0-9_-]+/[A-Za-z0-9_.+-]+", "crate/feature")

@@ -164,7 +164,10 @@ BATCHES = {
     # glibc-only onnxruntime-node), 5 missed; correct 11/13, two false errors (MI405 on a Chainguard -dev image, which
     # has a shell; WGDashboard's bash). judge() looks at the rule only and also passes openreader: the floors are what
     # it measured blind, 7/13 and 11/13.
-    "heldout12-2026-12-01": ("heldout12-results.yaml", {"broken": 7 / 13, "correct": 11 / 13}),
+    # 9/13 and 13/13 since branch lint-h12b (main 96236ba had already ended the MI405 false errors): psycopg without
+    # [binary] opens the system libpq (WGDashboard, MI470), the project's own release downloaded into scratch (rustic,
+    # MI411); openreader's MI408 now names onnxruntime-node's glibc-only binaries.
+    "heldout12-2026-12-01": ("heldout12-results.yaml", {"broken": 9 / 13, "correct": 1.0}),
 }
 
 

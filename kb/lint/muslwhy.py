@@ -1,0 +1,55 @@
+"""Why a pip/npm step on Alpine (musl) goes wrong for the native packages it installs (MI408's `{compile}`), by
+what the step's stage has and what each package publishes (knowledge/native-packages.yaml):
+
+- `glibc_only` (Node): the package carries prebuilt binaries for glibc only, required by platform and arch and never
+  by libc, and has no source build (onnxruntime-node's bin/napi-v6/linux/x64/onnxruntime_binding.node, which links
+  libonnxruntime.so.1 and needs ld-linux-x86-64.so.2): it installs, then fails at require() whatever the stage has,
+  a compiler or gcompat (which lacks the fortified glibc symbols it calls: IrosTheBeggar/mStream#718);
+- `glibc_prebuild`: a glibc prebuild node-gyp-build picks on musl too, which gcompat or a compiler avoids;
+- no compiler in the stage, or gcc without g++ for a package whose source build is C++;
+- with build tools there, only a download named without its libc (node-pre-gyp's default) still goes wrong.
+"""
+from __future__ import annotations
+
+from .runtime import compiler_at, no_cxx_compiler_at
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from .stages import StageInfo
+
+
+def musl_failure(info: "StageInfo", line: int, names, locked, table: dict, versions: dict,
+                 hits: list[str]) -> tuple[list[str], str] | None:
+    """(the packages to name, why they fail) for the step at `line`, or None when they compile and run."""
+    every = list(dict.fromkeys((*names, *locked)))
+    only = [n for n in every if table.get(n, {}).get("glibc_only")]
+    if only:  # fails at run time whatever the stage has: named alone, before any build-time doubt
+        s = "s" if len(only) == 1 else ""
+        return [h for h in hits if h.split(" ", 1)[0] in only], (
+            f"{', '.join(only)} ship{s} prebuilt binaries for glibc only (chosen by platform and arch, never by "
+            f"libc) and compile{s} nothing, so the install succeeds and require() fails: expect \"Error loading "
+            f"shared library ld-linux-x86-64.so.2\" (gcompat does not help: {'it calls' if s else 'they call'} "
+            "fortified glibc functions, __vsnprintf_chk, that gcompat lacks)")
+    glibc = [n for n in every if table.get(n, {}).get("glibc_prebuild")]
+    if glibc and not compiler_at(info, line):
+        return hits, (f"{', '.join(glibc)} load{'s' if len(glibc) == 1 else ''} a prebuilt binary built for "
+                      "glibc, which node-gyp-build picks on musl too: expect \"Error loading shared library "
+                      "ld-linux-x86-64.so.2\" at require() (gcompat or libc6-compat, or a compiler here, avoids it)")
+    if not compiler_at(info, line):
+        return hits, "there is no compiler in this stage, so the build fails for any without one"
+    cxx = sorted(n for n in every if table.get(n, {}).get("cxx"))
+    if cxx and no_cxx_compiler_at(info, line):
+        return hits, (f"gcc is installed but no C++ compiler (g++, or build-base), and {', '.join(cxx)} "
+                      f"compile{'s' if len(cxx) == 1 else ''} C++ code, so the build fails")
+    # they compile against musl and run; only a download named without its libc does not
+    from .prebuiltdownload import builds_from_source, downloads_glibc_build
+
+    fetched = [n for n in every if n in table and downloads_glibc_build(table[n], versions.get(n, ""))
+               and not builds_from_source(info, line, n)]
+    if not fetched:
+        return None
+    s = "s" if len(fetched) == 1 else ""
+    return [h for h in hits if h.split(" ", 1)[0] in fetched], (
+        f"{', '.join(fetched)} download{s} a prebuilt binary named without its libc (on musl, the glibc build) and "
+        f"compile{s} nothing although build tools are here: expect \"Error relocating ...: symbol not found\" at "
+        "require() (npm rebuild NAME --build-from-source compiles it for musl)")
