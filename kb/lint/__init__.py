@@ -9,6 +9,8 @@ function gets the same analysed Dockerfile:
     cmake.py       what cmake, meson and the make or ninja they generate for build, and how it links
     builds.py      what gcc/clang, go and cargo commands build and how it links (BuiltFile)
     shellwords.py  variable expansion, paths, options and simple commands of RUN lines
+    shellvars.py   which assignments of a RUN a build command sees (export, prefix, set -a)
+    unexported.py  MI498: such an assignment the build command never sees (CGO_ENABLED=0 that leaves cgo on)
     context.py     build-context facts from the evidence scanners (Go imports, TLS use, requirements, package.json)
     makefiles.py   what `make [TARGET]` runs, from the build context's Makefile
     libraries.py   the shared libraries a build stage links, and whether the final image has them (MI412;
@@ -129,6 +131,7 @@ ON_DEMAND = {
     "sonames": (("library-soname-differs-between-releases",),  # MI450: a glibc final image that copies from a stage
                 lambda a: _final_glibc(a) and any(cf.stage_index is not None for cf in a.final.stage.copy_from)),
     "argscope": (("variable-from-another-stage",), _declares_args),  # MI480
+    "unexported": (("unexported-build-variable",), lambda a: any(info.lost_env for info in a.stages)),  # MI498
 }
 
 
