@@ -9,6 +9,8 @@ function gets the same analysed Dockerfile:
     cmake.py       what cmake, meson and the make or ninja they generate for build, and how it links
     builds.py      what gcc/clang, go and cargo commands build and how it links (BuiltFile)
     shellwords.py  variable expansion, paths, options and simple commands of RUN lines
+    shellvars.py   which assignments of a RUN a build command sees (export, prefix, set -a)
+    unexported.py  MI498: such an assignment the build command never sees (CGO_ENABLED=0 that leaves cgo on)
     context.py     build-context facts from the evidence scanners (Go imports, TLS use, requirements, package.json)
     makefiles.py   what `make [TARGET]` runs, from the build context's Makefile
     libraries.py   the shared libraries a build stage links, and whether the final image has them (MI412;
@@ -16,6 +18,7 @@ function gets the same analysed Dockerfile:
     pyembed.py     a program that embeds Python links libpython3.X.so.1.0 (MI412's evidence for it)
     pyversion.py   the Python X.Y a stage's base image says it has (MI471, MI412)
     linkevidence.py  what shows a build links a library (find_package, pkg-config modules, -lNAME), for MI412
+    libcxx.py      a clang build told to use LLVM's libc++ (-stdlib=libc++, -lc++): libc++.so.1 for MI412
     libinstall.py  the run-time packages MI412 says to install, per distribution and release
     appbundles.py  what dotnet publish, deno compile and bun build --compile write, and checks MI420-MI423
     checks.py      the checks
@@ -143,6 +146,7 @@ ON_DEMAND = {
                 lambda a: _final_glibc(a) and any(cf.stage_index is not None for cf in a.final.stage.copy_from)),
     "argscope": (("variable-from-another-stage",), _declares_args),  # MI480
     "pystdlib": (("python-interpreter-without-stdlib",), _copies_python),  # MI493
+    "unexported": (("unexported-build-variable",), lambda a: any(info.lost_env for info in a.stages)),  # MI498
 }
 
 

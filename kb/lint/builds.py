@@ -11,6 +11,7 @@ import re
 
 from ..lazyre import lazy
 from ..records import Data, record
+from .shellvars import LOST
 from .shellwords import abspath, expand
 
 # `StageInfo` in annotations is kb.lint.stages.StageInfo, which imports this module: named,
@@ -214,7 +215,9 @@ def go_build(info: "StageInfo", argv: list[str], cwd: str, env: dict, line: int,
         else:
             has = "has a C compiler" if compiler else \
                 f"has Go {'.'.join(map(str, info.profile.go_version or ()))} (before 1.20 cgo is on without gcc)"
-            why = (f"CGO_ENABLED is not set and {info.stage.base_image_resolved} {has}, so cgo is on"
+            unset = f"CGO_ENABLED is not set in go build's environment ({env[LOST]}: a shell variable, not " \
+                "exported)" if env.get(LOST) else "CGO_ENABLED is not set"
+            why = (f"{unset} and {info.stage.base_image_resolved} {has}, so cgo is on"
                    + (" and the program imports net, os/user or C" if uses else
                       "; with cgo on, net and os/user link the C library"))
         if ignored:

@@ -362,6 +362,9 @@ def missing_libraries(a: "Analysis", libs: Libraries, lineage, crates: "Callable
         embeds = embeds_python(a, src)  # an embedded interpreter links libpython; the -dev package alone does not
         if embeds:
             needs.setdefault("libpython", f"{libpython_soname(a, src)}: {embeds}")
+        from .libcxx import libcxx_needs
+
+        needs = libcxx_needs(a, src, needs)  # clang told to use LLVM's libc++ (-stdlib=libc++, -lc++)
         needs = with_evidence(a, libs, src, needs)  # what the build file or a -l flag shows of each link
         from .apknames import has_library
         from .boostlibs import boost_needs

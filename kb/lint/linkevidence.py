@@ -103,5 +103,5 @@ def with_evidence(a: "Analysis", libs: "Libraries", info: "StageInfo", needs: di
         return needs
     shown = evidence(a, libs, info)
     out = {stem: why if any(m in why for m in _SHOWN) else f"{why}; {shown[stem]}"
-           for stem, why in needs.items() if stem in shown}
+           for stem, why in needs.items() if stem in shown or any(m in why for m in _SHOWN)}
     return {**out, **{stem: why for stem, why in needs.items() if stem not in out}}

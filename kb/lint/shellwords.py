@@ -179,10 +179,24 @@ def _split(text: str) -> list[list[str]]:
             argv = shlex.split(part, comments=True)
         except ValueError:
             argv = part.split()
+        if "$(" in part:
+            argv = _substitutions(argv)
         while argv and argv[0] in _LEADING_RESERVED:
             argv = argv[1:]
         if argv and argv[0] not in _NOT_COMMANDS:
             out.append(argv)
+    return out
+
+
+def _substitutions(argv: list[str]) -> list[str]:
+    """The words of a $(...) with spaces inside (GOARCH=$(go env GOARCH)) joined back into the one word it is."""
+    out, open_ = [], 0
+    for w in argv:
+        if open_ > 0:
+            out[-1] += " " + w
+        else:
+            out.append(w)
+        open_ += w.count("(") - w.count(")") if open_ > 0 or "$(" in w else 0
     return out
 
 

@@ -17,6 +17,7 @@ from .context import NO_SOURCE, Unseen, go_sources, https_clients, tls_sources
 from .landing import context_entry, landing, matches
 from .pkgflow import copy_packages
 from .profiles import Profile, profile_for
+from .shellvars import ShellVars, prefix_assignments
 from .shellwords import (BIN_DIRS, CC, HIDING, abspath, apk_argv, expand, expand_args, expand_known, exported,
                          is_assignment, pip_args, pip_dirs, positional, simple_commands, split_variables, unquote)
 from .uvsteps import uv_step
@@ -40,7 +41,7 @@ class StageInfo:
 
     __slots__ = ("index", "stage", "profile", "files", "arrivals", "env", "context_sources", "pip_npm", "apk_adds",
                  "shell_uses", "users", "pkg_installs", "pkg_arrivals", "lib_bundles", "compiles", "cwd", "virtual",
-                 "cmake", "context_dirs", "texts", "pkg_copied", "shell")
+                 "cmake", "context_dirs", "texts", "pkg_copied", "shell", "lost_env")
 
     def __init__(self, index: int, stage: "Stage", profile: Profile, files: dict | None = None,
                  arrivals: list | None = None, env: dict | None = None):
@@ -64,6 +65,7 @@ class StageInfo:
         self.cmake: dict = {}  # build directory -> what its cmake/meson configure step set (kb/lint/cmake.py)
         self.context_dirs: list = []  # (directory or file in the image, the build-context path COPY put there)
         self.texts: dict = {}  # RUN line -> its text with the scripts it runs and lists it reads (kb/lint/hidden.py)
+        self.lost_env: list = []  # (RUN line, build command, {name: assignment}): shell variables it never sees
 
 
 class Analysis:
@@ -203,29 +205,27 @@ class Analysis:
 
     def _commands(self, info: StageInfo, text: str, cwd: str, env: dict, line: int, make_depth: int) -> None:
         prof = info.profile
-        local = dict(env)
+        local, shell = dict(env), ShellVars(env, info.lost_env, line)  # variables not exported (MI498)
         commands = simple_commands(text)
         snapshot = None  # the packages installed when the RUN first listed them (kb/lint/apkdel.py)
-        if any(posixpath.basename(c[0]) == "ldd" for c in commands if c):
-            self._ldd_bundle(info, commands, cwd)
+        self._ldd_bundle(info, commands, cwd)
         for argv in commands:
-            assigns = {}
-            while argv and (is_assignment(argv[0]) or argv[0] == "env"):
-                if argv[0] != "env":
-                    k, _, v = argv[0].partition("=")
-                    assigns[k] = expand(v, local, "")
-                argv = argv[1:]
+            argv, assigns = prefix_assignments(argv, local)
             if not argv:
                 local.update(assigns)
+                shell.assign(assigns)
                 continue
-            cenv = {**local, **assigns}
-            argv = split_variables(argv, cenv)
+            argv = split_variables(argv, {**local, **assigns})
             prog = posixpath.basename(argv[0]) if argv else ""
             if prog == "cargo":
                 argv = cargo_argv(argv)
             elif prog == "apk":
                 argv = apk_argv(argv)
-            if prog in ("export", ".", "source"):  # . VENV/bin/activate sets VIRTUAL_ENV
+            cenv = shell.tool_env(prog, argv, {**local, **assigns}, assigns)  # what the command's environment holds
+            if prog in ("export", "declare", "typeset", "set"):
+                shell.command(argv)
+                local.update((k, expand(v, local, "")) for k, eq, v in (a.partition("=") for a in argv[1:]) if eq)
+            elif prog in (".", "source"):  # . VENV/bin/activate sets VIRTUAL_ENV
                 local.update(exported(argv, local))
             elif prog == "cd" and len(argv) > 1:
                 cwd = abspath(expand(argv[1], cenv, "x"), cwd)
@@ -308,7 +308,7 @@ class Analysis:
     def _ldd_bundle(self, info: StageInfo, commands: list[list[str]], cwd: str) -> None:
         """`ldd PROG | ... | xargs -I % install -D % /dist/%` (or cp --parents ... DIR): DIR now holds the
         program's shared libraries and loader, and a COPY of DIR brings them along."""
-        for argv in commands:
+        for argv in commands if any(posixpath.basename(c[0]) == "ldd" for c in commands if c) else ():
             prog = posixpath.basename(argv[0])
             if prog == "xargs":
                 tools = [i for i, a in enumerate(argv) if posixpath.basename(a) in ("install", "cp")]

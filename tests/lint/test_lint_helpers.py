@@ -36,8 +36,8 @@ def test_a_makefile_recipe_is_read_with_its_variables_expanded_as_make_does():
     ('go build -ldflags "-X m.V=`git describe | cut -d- -f1`" -o app',
      [["go", "build", "-ldflags", "-X m.V=`git describe | cut -d- -f1`", "-o", "app"]]),
     ("echo 'a; b' && make build", [["echo", "a; b"], ["make", "build"]]),
-    ("V=$(uname -m | tr x y) go build -o app", [["V=$(uname", "-m", "|", "tr", "x", "y)", "go", "build", "-o",
-                                                  "app"]]),
+    # a $(...) with spaces is one word: the prefix assignment, then go build
+    ("V=$(uname -m | tr x y) go build -o app", [["V=$(uname -m | tr x y)", "go", "build", "-o", "app"]]),
     # the separators themselves, and redirections that are not separators
     ("a && b || c; d | e & f 2>&1 &> g", [["a"], ["b"], ["c"], ["d"], ["e"], ["f", "2>&1", "&>", "g"]]),
     # subshells and groups lose their ( { ) }, a ${VAR} at the end of a command keeps its brace
