@@ -94,7 +94,14 @@ def check_ca_bundle(a: Analysis, rule: LintRule):
     for art, line, seen in _tls_arrivals(a):
         if seen:
             yield Hit(line, {"what": _describe(art), "image": a.final.stage.base_image_resolved,
-                             "builder": art.builder, "evidence": seen}, "seen")
+                             "builder": art.builder, "evidence": seen, "failure": _FAILURE.get(art.lang, _GO)}, "seen")
+
+
+# what the first HTTPS call prints, by language: Go's crypto/x509; Rust's rustls (webpki) with native roots, OpenSSL
+# through native-tls, or rustls-native-certs finding no certificate at all (rustic-rs/rustic#1777)
+_GO = "'x509: certificate signed by unknown authority'"
+_FAILURE = {"rust": "'invalid peer certificate: UnknownIssuer' (rustls), 'certificate verify failed' (OpenSSL) or "
+                    "'no CA certificates found'"}
 
 
 @detector("lint", "tls-use-unknown-without-ca-bundle")
