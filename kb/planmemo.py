@@ -7,6 +7,7 @@ Every result is the same as evaluating every pair in turn (tests/test_shared_wor
 from __future__ import annotations
 
 from _thread import allocate_lock  # threading.Lock itself, without importing threading
+from weakref import ref
 
 from .checks import CONTEXT_READS, NEED_CHECKS, STATIC_CHECKS, Context, Pair, cross_built
 from .detectors import DETECTORS
@@ -37,12 +38,49 @@ class Local:
         self.reads: dict[str, object] = {}
 
 
+class Derived:
+    """What a Planner works out from the knowledge alone, never from a consultation: kept per Knowledge object and
+    shared by the planners of every rule base made from it (a fresh rule base, a reload from the cache's same object,
+    threads). Safe because the knowledge never changes once loaded (Knowledge.replace makes another object, with
+    tables of its own) and every entry is a function of the knowledge and its key alone, each key a strategy, an
+    image or a (strategy, image) pair; an entry computed twice by two threads is the same value."""
+
+    __slots__ = ("static", "candidates", "reads", "commands", "margins", "pinned", "__weakref__")
+
+    def __init__(self) -> None:
+        self.static: dict[tuple[str, str], object] = {}  # (strategy, image) -> the outcome of STATIC_CHECKS
+        self.candidates: dict[str, tuple[tuple, tuple[Rejection, ...]]] = {}  # strategy -> in the catalogue
+        self.reads: dict[str, tuple[frozenset[str], frozenset[str]]] = {}  # strategy -> its changes, caveats
+        self.commands: dict[tuple, dict] = {}  # (strategy, image) -> CMD and ENTRYPOINT
+        self.margins: dict[tuple[str, str], tuple[bool, bool]] = {}  # (strategy, image) -> what rank_size adds
+        self.pinned: dict[Image, str | None] = {}  # image -> the Debian release its build pins
+
+
+_derived: dict[int, tuple[ref, Derived]] = {}  # id(knowledge) -> (a weak reference to it, its tables)
+
+
+def derived(knowledge) -> Derived:
+    """The Derived tables of `knowledge` (made on first use, dropped with the knowledge)."""
+    key = id(knowledge)
+    found = _derived.get(key)
+    if found is not None and found[0]() is knowledge:
+        return found[1]
+    tables = Derived()
+
+    def dropped(weak: ref) -> None:  # the knowledge is gone: its id may be reused only after this
+        if _derived.get(key, (None,))[0] is weak:
+            del _derived[key]
+
+    _derived[key] = (ref(knowledge, dropped), tables)
+    return tables
+
+
 class Shared:
     """The work one Planner shares between consultations (thread-safe: what is kept never changes)."""
 
-    def __init__(self) -> None:  # the Planner is passed to each method: no reference cycle keeps it alive
-        self._reads: dict[str, tuple[frozenset[str], frozenset[str]]] = {}  # strategy -> its changes, caveats
-        self._candidates: dict[str, tuple[tuple, tuple[Rejection, ...]]] = {}  # strategy -> in the catalogue
+    def __init__(self, tables: Derived) -> None:  # the Planner is passed to each method: no cycle keeps it alive
+        self._reads = tables.reads  # these two depend on the knowledge alone: shared by every planner of it
+        self._candidates = tables.candidates
         self._checked: dict[tuple, Rejection | tuple] = {}  # a check's outcome on a pair, by what it reads
         self.after_static = [(n, f) for n, f in DETECTORS["check"].items() if n not in STATIC_CHECKS]
         self._lock = allocate_lock()
@@ -50,7 +88,7 @@ class Shared:
         self._steps: dict[tuple, tuple] = {}  # (strategy, changes, installs, libraries, release, binary) -> steps
         self._provides: dict[tuple, dict] = {}  # (image, what the changes supply) -> what the final image holds
         self._tradeoffs: dict[tuple, tuple[str, ...]] = {}  # (image, the needs they read) -> trade-offs
-        self._commands: dict[tuple, dict] = {}  # (strategy, image) -> CMD and ENTRYPOINT
+        self._commands = tables.commands
         self._platforms: dict[tuple, tuple[str, ...]] = {}  # (strategy, image, cross-built, target) -> platforms
 
     def catalogue_candidates(self, planner: "Planner",  # noqa: F821 - kb.planner's, which imports this module
@@ -148,7 +186,7 @@ class Shared:
             tradeoffs = _keep(self._tradeoffs, (ref, local.needs), planner.tradeoffs(image, ctx.needs))
         command = self._commands.get((sid, ref))
         if command is None:
-            command = _keep(self._commands, (sid, ref), planner.command(strategy, image))
+            command = self._commands[(sid, ref)] = planner.command(strategy, image)  # at most one per pair
         where = (sid, ref, local.cross, ctx.platform)
         platforms = self._platforms.get(where)
         if platforms is None:

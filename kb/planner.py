@@ -14,7 +14,7 @@ from .checks import (STATIC_CHECKS, Artefact, Context, Pair, Rejected, context, 
                      newer_runtime)
 from .detectors import DETECTORS
 from .model import Change, Image, Justification, Knowledge, Plan, Reason, Rejection, Rule, Step, Strategy
-from .planmemo import Local, Shared
+from .planmemo import Local, Shared, derived
 from .versions import parse_version
 
 # How much larger an image of an older Debian release, or of a later runtime release than the program's, may be
@@ -32,14 +32,15 @@ class Planner:
         self.kb = kb
         self.checks: dict[str, Rule] = {r.check: r for r in kb.active_rules("check")}
         self.images = [img for img in kb.images.values() if not img.deprecated]
+        tables = derived(kb)  # what depends on the knowledge alone, shared with other planners of it (planmemo)
         # (strategy, image) -> the outcome of STATIC_CHECKS: a Rejection, or (artefact, what they verified)
-        self._static: dict[tuple[str, str], Rejection | tuple[Artefact, dict[str, str]]] = {}
+        self._static: dict[tuple[str, str], Rejection | tuple[Artefact, dict[str, str]]] = tables.static
         # (strategy, images, what evaluate reads of the context for it) -> its evaluation, oldest first
         self._outcomes: dict[tuple, tuple[tuple, tuple[Rejection, ...]]] = {}
         self._outcomes_lock = allocate_lock()
-        self._shared = Shared()  # each strategy's candidate images, checks' outcomes by what they read
-        self._margins: dict[tuple[str, str], tuple[bool, bool]] = {}  # (strategy, image) -> what rank_size adds
-        self._pinned: dict[Image, str | None] = {}  # image -> pinned_release
+        self._shared = Shared(tables)  # each strategy's candidate images, checks' outcomes by what they read
+        self._margins: dict[tuple[str, str], tuple[bool, bool]] = tables.margins  # (strategy, image) -> rank_size's
+        self._pinned: dict[Image, str | None] = tables.pinned  # image -> pinned_release
         self._named: dict[frozenset[str], list] = {}  # native_libs answered -> checks.named_libraries
         self._reasons: dict[tuple[str, str], tuple[str, Reason]] = {}  # (check, what it verified) -> its reason
 

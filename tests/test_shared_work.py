@@ -188,3 +188,42 @@ def test_a_remembered_result_is_the_one_its_answer_order_gives(rb, cases):
         reordered = dict(reversed(list(answers.items())))
         shared.consult(answers, evidence)
         assert _json(shared.consult(reordered, evidence)) == _json(kb.RuleBase(rb.knowledge).consult(reordered, evidence))
+
+
+def _older_glibc(knowledge):
+    """The knowledge with every image's glibc made older than any release's: the static checks and the pinned
+    release of every glibc pair change."""
+    return knowledge.replace(images={ref: image._replace(libc_version="2.1") if image.libc == "glibc" else image
+                                     for ref, image in knowledge.images.items()})
+
+
+def test_what_planners_share_by_knowledge_is_never_another_knowledges(rb, cases, monkeypatch):
+    """kb.planmemo.derived: the static checks' outcomes, candidates, commands, margins and pinned releases are
+    shared by every planner of one Knowledge object, and by no planner of another: a rule base of other knowledge
+    made after thousands of consultations of this one answers as one made in a process that saw none."""
+    warm = kb.RuleBase(rb.knowledge)
+    for answers, evidence in cases:
+        warm.consult(answers, evidence)
+    other = _older_glibc(rb.knowledge)
+    after = [_json(kb.RuleBase(other).consult(a, e)) for a, e in cases[::5]]
+    monkeypatch.setattr(planmemo, "_derived", {})  # nothing derived from any knowledge yet
+    cold = [_json(kb.RuleBase(other).consult(a, e)) for a, e in cases[::5]]
+    assert after == cold
+    assert after != [_json(warm.consult(a, e)) for a, e in cases[::5]]  # the change matters
+
+
+def test_what_planners_share_by_knowledge_goes_with_the_knowledge(rb, cases):
+    import gc
+    import weakref
+
+    other = _older_glibc(rb.knowledge)
+    shared = kb.RuleBase(other)
+    for answers, evidence in cases[:20]:
+        shared.consult(answers, evidence)
+    tables = weakref.ref(planmemo.derived(other))
+    assert tables().static and planmemo.derived(other) is tables()
+    assert planmemo.derived(rb.knowledge) is not tables()
+    key = id(other)
+    del shared, other
+    gc.collect()
+    assert tables() is None and key not in planmemo._derived
