@@ -37,6 +37,7 @@ from collections.abc import Callable, Iterable
 
 from .errors import EngineError, InstallError
 from .model import Condition, Fact, Justification, Rule
+from .reach import _active, _can_hold, partition, partition_fact, reachable  # noqa: F401 - kb.engine's, as before
 
 
 REINSTALL = ('CPPFLAGS="-DPyEval_CallObject=PyObject_CallObject" python -m pip install --no-cache-dir '
@@ -91,10 +92,6 @@ _compiled: "weakref.WeakValueDictionary[tuple, Engine]" = weakref.WeakValueDicti
 _compiled_lock = allocate_lock()
 
 
-def _active(rules: Iterable[Rule]) -> list[Rule]:
-    return [r for r in rules if r.kind == "infer" and r.status == "active"]
-
-
 def _key(rules: list[Rule]) -> tuple | None:
     """What an Engine depends on: each active inference rule's id, conditions and conclusions (None: unhashable)."""
     key = tuple((r.id, r.when, r.then) for r in rules)
@@ -124,69 +121,6 @@ def compiled_engine(rules: Iterable[Rule]) -> "Engine | None":
     key = _key(_active(rules))
     with _compiled_lock:
         return None if key is None else _compiled.get(key)
-
-
-def reachable(rules: Iterable[Rule], facts: Iterable[Fact]) -> list[Rule]:
-    """The rules that can fire from `facts`, in their order: those whose every condition is met by a fact given or
-    concluded by another rule that can fire (a fixpoint). No rule here depends on a fact's absence (P5), so what can
-    fire only grows, and a ruleset of these rules derives exactly what the whole ruleset derives, in the same order
-    (tests/test_engine_reachable.py). Compiling a few rules instead of all is what a one-shot consultation saves."""
-    rules = _active(rules)
-    known: dict[str, set[str]] = {}
-    for f in facts:
-        known.setdefault(f.name, set()).add(f.value)
-    live: set[str] = set()
-    grew = True
-    while grew:
-        grew = False
-        for rule in rules:
-            if rule.id not in live and all(_can_hold(c, known.get(c.fact)) for c in rule.when):
-                live.add(rule.id)
-                grew = True
-                for name, value in rule.then:
-                    known.setdefault(name, set()).add(value)
-    return [r for r in rules if r.id in live]
-
-
-def partition_fact(rules: Iterable[Rule]) -> str | None:
-    """The fact the most active inference rules test (ties: the first name in order), None without rules: the
-    fact whose values partition() splits the rules by."""
-    counts: dict[str, int] = {}
-    for rule in _active(rules):
-        for name in {c.fact for c in rule.when}:
-            counts[name] = counts.get(name, 0) + 1
-    return min(counts, key=lambda name: (-counts[name], name), default=None)
-
-
-def partition(rules: Iterable[Rule], name: str, values: Iterable[str]) -> list[Rule]:
-    """The rules that can fire in a consultation whose fact `name` holds `values`, whatever it holds of every
-    other fact: those whose conditions on `name` can be met by `values` or by what such rules conclude for it (a
-    fixpoint; every other condition is taken to hold). A superset of reachable() for any such consultation, so its
-    ruleset derives what the whole ruleset derives, in the same order; and a session of fewer rules costs less
-    (P12), whatever the other facts."""
-    rules = _active(rules)
-    known = set(values)
-    live: set[str] = set()
-    grew = True
-    while grew:
-        grew = False
-        for rule in rules:
-            if rule.id not in live and all(c.fact != name or _can_hold(c, known) for c in rule.when):
-                live.add(rule.id)
-                grew = True
-                known.update(value for fact, value in rule.then if fact == name)
-    return [r for r in rules if r.id in live]
-
-
-def _can_hold(cond: Condition, values: set[str] | None) -> bool:
-    """Whether some known value of the condition's fact meets it (compile_condition's test, on sets)."""
-    if not values:
-        return False
-    if cond.values == ("*",):
-        return True
-    if cond.negate:
-        return not values <= set(cond.values)
-    return not values.isdisjoint(cond.values)
 
 
 def _can_meet(conds: tuple[Condition, ...], known: dict[str, set[str]]) -> bool:
@@ -291,10 +225,10 @@ _heads: dict[Fact, tuple[str, str]] = {}  # fact -> (the id durable sees, its JS
 _messages: dict[str, tuple[str, dict]] = {}  # an activation's JSON less its session ids -> what _message gives
 
 
-def _fragments(facts: Iterable[Fact], originals: dict[str, Fact], tested: frozenset[str] | None = None) -> list[str]:
+def _fragments(facts: Iterable[Fact], originals: dict[str, Fact], keep: Callable | None = None) -> list[str]:
     """unique_facts(facts, originals) as the JSON of each fact up to its session id (`{head}{sid}"}}` is
-    json.dumps of its dict with the "sid" key last), each fact's made once per process; with `tested`, only those
-    of the facts whose name is in it (every fact is still checked and in `originals`)."""
+    json.dumps of its dict with the "sid" key last), each fact's made once per process; with `keep`, only the facts
+    it keeps (every fact is still checked and in `originals`)."""
     out = []
     for f in facts:
         try:
@@ -309,7 +243,7 @@ def _fragments(facts: Iterable[Fact], originals: dict[str, Fact], tested: frozen
             found = _heads[f] = (key, json.dumps(fact, ensure_ascii=False)[:-1] + ', "sid": "')
         if found[0] not in originals:
             originals[found[0]] = f
-            if tested is None or f.name in tested:
+            if keep is None or keep(f):
                 out.append(found[1])
     return out
 
@@ -344,10 +278,13 @@ class Engine:
         # engine keeps refers to the Engine, so a dropped Engine is freed).
         self._trail: list[Justification] = []
         self._originals: dict[str, Fact] = {}  # id durable sees -> the input fact (see unique_facts)
-        # The facts a condition of these rules names. Any other fact matches only the absorber's first pattern,
-        # which never fires: asserting it changes nothing that fires, nor the order (tests/test_engine_untested.py),
-        # and costs the C engine as much as a fact that matters, so run() leaves it out of the batch.
-        self._tested = frozenset(c.fact for rule in self.rules for c in rule.when)
+        # The conditions of these rules by the fact they name. A fact none of them matches matches only the
+        # absorber's first pattern, which never fires: asserting it changes nothing that fires, nor the order
+        # (tests/test_engine_untested.py), and costs the C engine as much as one that matters: run() leaves it out.
+        self._tested: dict[str, list[Condition]] | None = {}
+        for c in (c for rule in self.rules for c in rule.when):
+            self._tested.setdefault(c.fact, []).append(c)
+        self._kept: dict[Fact, bool] = {}  # fact -> whether a condition matches it (see _keeps)
         with _lock:
             _free_unused()
             c_engine = _c_engine()  # imports durable-rules, or says how to repair it (InstallError)
@@ -383,7 +320,7 @@ class Engine:
         """Forward-chain from `facts` to quiescence; the justification of every derived fact, in firing order."""
         with _lock:
             self._originals.clear()
-            batch = _fragments(facts, self._originals, self._tested)
+            batch = _fragments(facts, self._originals, self._keeps if self._tested is not None else None)
             if not batch or not self._can_fire(self._originals.values()):
                 return []  # durable-rules corrupts its heap deleting a process's first session if no rule fired
             sid = str(next(_session_numbers))
@@ -427,6 +364,15 @@ class Engine:
             following = c_engine.complete_and_start_action(handle, state)
             message = _message(following, sid) if following else None
         return first_error
+
+    def _keeps(self, fact: Fact) -> bool:
+        """Whether some condition of these rules matches `fact` (a text fact: _fragments checked it)."""
+        kept = self._kept.get(fact)
+        if kept is None:
+            if len(self._kept) >= _SEEN_KEPT:
+                self._kept.clear()
+            kept = self._kept[fact] = any(_meets(c, fact.value) for c in self._tested.get(fact.name, ()))
+        return kept
 
     def _can_fire(self, facts: Iterable[Fact]) -> bool:
         """Whether some rule's every condition is met by the facts given, each by a fact of its own (durable-rules

@@ -1,7 +1,7 @@
-"""kb.engine.Engine.run asserts only the facts some condition of its rules names (issue 13): any other fact could
+"""kb.engine.Engine.run asserts only the facts some condition of its rules matches (issue 13): any other fact could
 match only the absorber, which never fires, so leaving it out changes neither what fires nor the order. These tests
-compare with an engine of the same rules that asserts every fact, and fail if the set of facts kept misses one a
-rule tests."""
+compare with an engine of the same rules that asserts every fact, and fail if the facts kept miss one a condition
+matches (a name, a value, a negated condition's other values)."""
 import random
 
 import pytest
@@ -14,7 +14,7 @@ from kb.model import Fact
 
 def _asserting_everything(rules) -> Engine:
     every = Engine(rules)
-    every._tested = None  # _fragments keeps every fact
+    every._tested = None  # run() asserts every fact
     return every
 
 
@@ -37,8 +37,8 @@ def fact_sets(rb):
 def test_the_whole_ruleset_derives_the_same_trail_without_untested_facts(rb, fact_sets):
     rules = list(rb.knowledge.rules.values())
     kept, every = Engine(rules), _asserting_everything(rules)
-    assert kept._tested  # the facts the rules test: language among them
-    assert "language" in kept._tested and "binary_name" not in kept._tested
+    assert "language" in kept._tested and "binary_name" not in kept._tested  # the facts the rules test
+    assert any(c.negate for conds in kept._tested.values() for c in conds)  # negated conditions are covered
     for facts in fact_sets:
         assert kept.run(facts) == every.run(facts), facts
 
@@ -62,9 +62,15 @@ def test_only_tested_facts_reach_durable_rules(rb, monkeypatch):
 
     engine = Engine(list(rb.knowledge.rules.values()))
     monkeypatch.setattr(engine_module._c, "assert_facts", spy)
-    trail = engine.run([Fact("language", "go"), Fact("cgo", "no"), Fact("unheard_of", "x")])
+    rules = list(rb.knowledge.rules.values())
+    tested = {(c.fact, v) for r in rules for c in r.when if not c.negate for v in c.values}
+    untested = next(f"{q.id}={v}" for q in rb.questions for v in q.choices
+                    if (q.id, v) not in tested and not any(c.fact == q.id and (c.negate or c.values == ("*",))
+                                                           for r in rules for c in r.when))
+    name, value = untested.split("=")
+    trail = engine.run([Fact("language", "go"), Fact("cgo", "no"), Fact("unheard_of", "x"), Fact(name, value)])
     assert trail and len(sent) == 1
-    assert '"language"' in sent[0] and "unheard_of" not in sent[0]
+    assert '"language"' in sent[0] and "unheard_of" not in sent[0] and f'"{untested}"' not in sent[0]
     # a fact no rule tests is still checked: a value that is not text fails as it always did
     with pytest.raises(TypeError):
         engine.run([Fact("language", "go"), Fact("unheard_of", 3)])
