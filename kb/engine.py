@@ -271,7 +271,7 @@ def _c_safe(text: str) -> str:
 class Engine:
     """A compiled ruleset. `run(facts)` is one isolated consultation: a new session, deleted afterwards."""
 
-    def __init__(self, rules: Iterable[Rule]):
+    def __init__(self, rules: Iterable[Rule], every_fact: bool = False):
         self.rules = [r for r in rules if r.kind == "infer" and r.status == "active"]
         self.name = f"minimage-{next(_ruleset_numbers)}"
         # The C engine holds only the patterns: run() calls the actions itself, from this table (nothing the C
@@ -280,9 +280,11 @@ class Engine:
         self._originals: dict[str, Fact] = {}  # id durable sees -> the input fact (see unique_facts)
         # The conditions of these rules by the fact they name. A fact none of them matches matches only the
         # absorber's first pattern, which never fires: asserting it changes nothing that fires, nor the order
-        # (tests/test_engine_untested.py), and costs the C engine as much as one that matters: run() leaves it out.
-        self._tested: dict[str, list[Condition]] | None = {}
-        for c in (c for rule in self.rules for c in rule.when):
+        # (tests/test_engine_untested.py), and costs the C engine as much as one that matters: run() leaves such a
+        # fact given out of the batch, and an action does not assert such a conclusion (it is on the trail all the
+        # same). With `every_fact`, every fact is asserted (what the tests compare with).
+        self._tested: dict[str, list[Condition]] | None = None if every_fact else {}
+        for c in (c for rule in self.rules for c in rule.when) if not every_fact else ():
             self._tested.setdefault(c.fact, []).append(c)
         self._kept: dict[Fact, bool] = {}  # fact -> whether a condition matches it (see _keeps)
         with _lock:
@@ -301,14 +303,16 @@ class Engine:
         # Each conclusion with the JSON durable's Closure.assert_fact would build and encode at every firing (its
         # json.dumps, ensure_ascii=False), written once up to the session id; the action makes the same C call.
         conclusions = [(fact, json.dumps({"id": fact.id, "name": fact.name, "value": fact.value},
-                                         ensure_ascii=False)[:-1] + ', "sid": "')
+                                         ensure_ascii=False)[:-1] + ', "sid": "' if self._matched(fact) else None)
                        for fact in (Fact(name, value) for name, value in rule.then)]
         trail, originals, rule_id, assert_fact = self._trail, self._originals, rule.id, _c.assert_fact
 
         def action(matched: dict, sid: str, handle) -> None:  # matched: alias -> (id, the fact durable holds)
             premises = tuple(originals.get(m[0]) or m[1] for m in map(matched.get, aliases))
             for fact, head in conclusions:
-                trail.append(Justification(fact=fact, source="rule", rule_id=rule_id, premises=premises))
+                trail.append(Justification(fact, "rule", rule_id, premises))
+                if head is None:  # no condition matches it: it could only reach the absorber
+                    continue
                 code = assert_fact(handle, f'{head}{sid}"}}')[0]  # our session ids are decimal digits: safe in JSON
                 if code == 1:  # no pattern takes it (the absorber makes this impossible): as durable would raise
                     raise EngineError(f"Could not handle message: {head}{sid}\"}}")
@@ -320,7 +324,7 @@ class Engine:
         """Forward-chain from `facts` to quiescence; the justification of every derived fact, in firing order."""
         with _lock:
             self._originals.clear()
-            batch = _fragments(facts, self._originals, self._keeps if self._tested is not None else None)
+            batch = _fragments(facts, self._originals, self._keeps)
             if not batch or not self._can_fire(self._originals.values()):
                 return []  # durable-rules corrupts its heap deleting a process's first session if no rule fired
             sid = str(next(_session_numbers))
@@ -366,13 +370,17 @@ class Engine:
         return first_error
 
     def _keeps(self, fact: Fact) -> bool:
-        """Whether some condition of these rules matches `fact` (a text fact: _fragments checked it)."""
+        """_matched(fact), remembered (a text fact: _fragments checked it)."""
         kept = self._kept.get(fact)
         if kept is None:
             if len(self._kept) >= _SEEN_KEPT:
                 self._kept.clear()
-            kept = self._kept[fact] = any(_meets(c, fact.value) for c in self._tested.get(fact.name, ()))
+            kept = self._kept[fact] = self._matched(fact)
         return kept
+
+    def _matched(self, fact: Fact) -> bool:
+        """Whether some condition of these rules matches `fact` (always, with every_fact)."""
+        return self._tested is None or any(_meets(c, fact.value) for c in self._tested.get(fact.name, ()))
 
     def _can_fire(self, facts: Iterable[Fact]) -> bool:
         """Whether some rule's every condition is met by the facts given, each by a fact of its own (durable-rules
