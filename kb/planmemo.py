@@ -43,9 +43,10 @@ class Derived:
     shared by the planners of every rule base made from it (a fresh rule base, a reload from the cache's same object,
     threads). Safe because the knowledge never changes once loaded (Knowledge.replace makes another object, with
     tables of its own) and every entry is a function of the knowledge and its key alone, each key a strategy, an
-    image or a (strategy, image) pair; an entry computed twice by two threads is the same value."""
+    image, a (strategy, image) pair or a (rule, conclusion) pair, all finite; an entry computed twice by two threads
+    is the same value."""
 
-    __slots__ = ("static", "candidates", "reads", "commands", "margins", "pinned", "__weakref__")
+    __slots__ = ("static", "candidates", "reads", "commands", "margins", "pinned", "rule_reasons", "__weakref__")
 
     def __init__(self) -> None:
         self.static: dict[tuple[str, str], object] = {}  # (strategy, image) -> the outcome of STATIC_CHECKS
@@ -54,6 +55,7 @@ class Derived:
         self.commands: dict[tuple, dict] = {}  # (strategy, image) -> CMD and ENTRYPOINT
         self.margins: dict[tuple[str, str], tuple[bool, bool]] = {}  # (strategy, image) -> what rank_size adds
         self.pinned: dict[Image, str | None] = {}  # image -> the Debian release its build pins
+        self.rule_reasons: dict[tuple, object] = {}  # (rule id, a fact it concludes) -> the Reason citing it
 
 
 _derived: dict[int, tuple[ref, Derived]] = {}  # id(knowledge) -> (a weak reference to it, its tables)

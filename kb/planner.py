@@ -41,6 +41,7 @@ class Planner:
         self._shared = Shared(tables)  # each strategy's candidate images, checks' outcomes by what they read
         self._margins: dict[tuple[str, str], tuple[bool, bool]] = tables.margins  # (strategy, image) -> rank_size's
         self._pinned: dict[Image, str | None] = tables.pinned  # image -> pinned_release
+        self._rule_reasons: dict[tuple, Reason] = tables.rule_reasons  # (rule id, its conclusion) -> its Reason
         self._named: dict[frozenset[str], list] = {}  # native_libs answered -> checks.named_libraries
         self._reasons: dict[tuple[str, str], tuple[str, Reason]] = {}  # (check, what it verified) -> its reason
 
@@ -308,7 +309,7 @@ class Planner:
             rejections += rejected
         if len(strategies) > 1:  # each strategy's plans come sorted; the keys are distinct (image, strategy)
             plans.sort(key=_first)
-        chains = _Chains(self.kb, trail)
+        chains = _Chains(self.kb, trail, self._rule_reasons)
         return [self.justify(plan, basis, chains, rank) for rank, (_, plan, basis) in enumerate(plans, 1)], rejections
 
     def _strategy_outcome(self, strategy: Strategy, images: list[Image], refs: tuple[str, ...] | None,
@@ -370,17 +371,22 @@ class Planner:
         wanted, checks = basis
         derived = chains.merged.get((wanted, plan.caveats))  # plans of one consultation share most of theirs
         if derived is None:
-            derived = {}
+            reasons: dict[str, Reason] = {}
             for fid in wanted:
-                derived.update(chains.reasons(fid))
+                reasons.update(chains.reasons(fid))
             for cid in chains.caveats_by_text(plan.caveats):
-                derived.update(chains.reasons(f"caveat={cid}"))
-            chains.merged[(wanted, plan.caveats)] = derived
-        reasons = dict(derived)
+                reasons.update(chains.reasons(f"caveat={cid}"))
+            items = sorted(reasons.items(), key=_first)
+            derived = chains.merged[(wanted, plan.caveats)] = (reasons, items, tuple(r for _, r in items))
+        reasons, items, alone = derived
+        extra: dict[str, Reason] = {}  # a check's rule, unless derived: the first of its reasons, as setdefault
         for rule_id, reason in checks:
-            reasons.setdefault(rule_id, reason)
+            if rule_id not in reasons and rule_id not in extra:
+                extra[rule_id] = reason
         values = list(plan)
-        values[_RANK], values[_JUSTIFICATION] = rank, tuple(reasons[k] for k in sorted(reasons))
+        values[_RANK] = rank  # the reasons in the order of their rule ids, each id once (they are distinct)
+        values[_JUSTIFICATION] = tuple(r for _, r in sorted(items + list(extra.items()), key=_first)) if extra \
+            else alone
         return Plan._make(values)
 
 
@@ -390,13 +396,16 @@ _RANK, _JUSTIFICATION = Plan._fields.index("rank"), Plan._fields.index("justific
 class _Chains:
     """For one consultation: the rules that derived each fact, transitively down to the answers (memoised)."""
 
-    def __init__(self, kb: Knowledge, trail: list[Justification]):
+    def __init__(self, kb: Knowledge, trail: list[Justification], made: dict[tuple, Reason] | None = None):
         self.kb = kb
         self.by_fact: dict[str, list[Justification]] = {}
         for j in trail:
             self.by_fact.setdefault(j.fact.id, []).append(j)
         self.memo: dict[str, dict[str, Reason]] = {}
-        self.merged: dict[tuple, dict[str, Reason]] = {}  # (facts wanted, caveats) -> the reasons of their rules
+        # (facts wanted, caveats) -> the reasons of their rules by rule id, and sorted by it, and those alone
+        self.merged: dict[tuple, tuple[dict[str, Reason], list, tuple[Reason, ...]]] = {}
+        # (rule id, fact it derived) -> its Reason: a function of the knowledge alone, shared by a Planner's chains
+        self.made = {} if made is None else made
         self.caveat_ids = {kb.caveats[j.fact.value].text: j.fact.value for j in trail if j.fact.name == "caveat"}
 
     def caveats_by_text(self, texts: tuple[str, ...]) -> list[str]:
@@ -407,8 +416,12 @@ class _Chains:
             return self.memo[fact_id]
         self.memo[fact_id] = out = {}  # cycles end here
         for j in self.by_fact.get(fact_id, ()):
-            rule = self.kb.rules[j.rule_id]
-            out.setdefault(rule.id, Reason(rule.id, rule.name, rule.summary, rule.sources, str(j.fact)))
+            reason = self.made.get((j.rule_id, j.fact))
+            if reason is None:
+                rule = self.kb.rules[j.rule_id]
+                reason = self.made[(j.rule_id, j.fact)] = Reason(rule.id, rule.name, rule.summary, rule.sources,
+                                                                  str(j.fact))
+            out.setdefault(reason.rule_id, reason)
             for premise in j.premises:
                 for rid, reason in self.reasons(premise.id).items():
                     out.setdefault(rid, reason)

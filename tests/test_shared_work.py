@@ -51,8 +51,9 @@ def _json(result) -> str:
 
 @pytest.fixture(scope="module")
 def reference(rb, cases):
-    """Each case on a rule base of its own: nothing shared with any other consultation."""
-    return [_json(kb.RuleBase(rb.knowledge).consult(answers, evidence)) for answers, evidence in cases]
+    """Each case on a rule base of its own, of a knowledge object of its own (kb.planmemo.derived shares what
+    planners derive from one object): nothing shared with any other consultation but the compiled rules."""
+    return [_json(kb.RuleBase(rb.knowledge.replace()).consult(answers, evidence)) for answers, evidence in cases]
 
 
 def test_a_shared_rule_base_answers_like_a_fresh_one(rb, cases, reference):
@@ -227,3 +228,15 @@ def test_what_planners_share_by_knowledge_goes_with_the_knowledge(rb, cases):
     del shared, other
     gc.collect()
     assert tables() is None and key not in planmemo._derived
+
+
+def test_a_rules_reason_shared_by_chains_names_the_conclusion_of_each(rb):
+    """_Chains share each rule's Reason by (rule, the fact it derived) through the planner's knowledge tables: a rule
+    that concludes two facts (a rule file may) cites each in the plans that rest on it."""
+    rule = next(r for r in rb.knowledge.rules.values() if r.kind == "infer")
+    made = {}
+    facts = (kb.Fact("strategy", "one"), kb.Fact("strategy", "two"))
+    for fact in facts + facts:
+        chains = planner_module._Chains(rb.knowledge, [kb.Justification(fact, "rule", rule.id, ())], made)
+        assert chains.reasons(fact.id)[rule.id].conclusion == str(fact)
+    assert len(made) == 2
