@@ -9,6 +9,7 @@ the catalogue (strategies x images), not a chain of inferences; each check still
 from __future__ import annotations
 
 from _thread import allocate_lock  # threading.Lock itself, without importing threading
+from bisect import bisect_left
 
 from .checks import (STATIC_CHECKS, Artefact, Context, Pair, Rejected, context, cross_built, named_libraries,
                      newer_runtime)
@@ -376,17 +377,21 @@ class Planner:
                 reasons.update(chains.reasons(fid))
             for cid in chains.caveats_by_text(plan.caveats):
                 reasons.update(chains.reasons(f"caveat={cid}"))
-            items = sorted(reasons.items(), key=_first)
-            derived = chains.merged[(wanted, plan.caveats)] = (reasons, items, tuple(r for _, r in items))
-        reasons, items, alone = derived
+            ids = sorted(reasons)
+            derived = chains.merged[(wanted, plan.caveats)] = (reasons, ids, tuple([reasons[k] for k in ids]))
+        reasons, ids, alone = derived
         extra: dict[str, Reason] = {}  # a check's rule, unless derived: the first of its reasons, as setdefault
         for rule_id, reason in checks:
             if rule_id not in reasons and rule_id not in extra:
                 extra[rule_id] = reason
+        justification = alone  # every reason in the order of its rule id: the checks' put in their places
+        if extra:
+            justification = list(alone)
+            for n, rule_id in enumerate(sorted(extra)):  # n of them before it, and the derived ones of lower ids
+                justification.insert(bisect_left(ids, rule_id) + n, extra[rule_id])
+            justification = tuple(justification)
         values = list(plan)
-        values[_RANK] = rank  # the reasons in the order of their rule ids, each id once (they are distinct)
-        values[_JUSTIFICATION] = tuple(r for _, r in sorted(items + list(extra.items()), key=_first)) if extra \
-            else alone
+        values[_RANK], values[_JUSTIFICATION] = rank, justification
         return Plan._make(values)
 
 
