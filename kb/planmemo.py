@@ -92,6 +92,7 @@ class Shared:
         self._tradeoffs: dict[tuple, tuple[str, ...]] = {}  # (image, the needs they read) -> trade-offs
         self._commands = tables.commands
         self._platforms: dict[tuple, tuple[str, ...]] = {}  # (strategy, image, cross-built, target) -> platforms
+        self._firsts: dict[tuple, tuple] = {}  # (strategy, check, what it reads) -> its outcome on each candidate
 
     def catalogue_candidates(self, planner: "Planner",  # noqa: F821 - kb.planner's, which imports this module
                              strategy: Strategy) -> tuple[tuple, tuple[Rejection, ...]]:
@@ -119,11 +120,16 @@ class Shared:
                 rejected = []
         return tuple(out), tuple(rejected)
 
-    def context_checks(self, pair: Pair, local: Local) -> Rejection | None:
+    def context_checks(self, pair: Pair, local: Local, first: tuple | None = None) -> Rejection | None:
         """The checks after STATIC_CHECKS, for a strategy that builds the program; one whose CONTEXT_READS say what
         it reads (of the strategy and the consultation: found once per `local`) is run once per pair, those reads
-        and what the checks before it added, and its outcome reused."""
-        for name, check, reads in local.checks:
+        and what the checks before it added, and its outcome reused. `first` is the first one's outcome when the
+        caller has it (first_outcomes), a pass: what it records and adds."""
+        checks = local.checks
+        if first is not None:
+            _passed(pair, checks[0][0], first)
+            checks = checks[1:]
+        for name, check, reads in checks:
             if reads is None:
                 reason = check(pair)
                 if reason is not None:
@@ -132,28 +138,59 @@ class Shared:
             read = local.reads.get(name, local)
             if read is local:
                 read = local.reads[name] = reads(pair)
-            key = (pair.strategy.id, pair.image.ref, name, read, tuple(pair.final_steps), tuple(pair.applied),
-                   pair.size)
-            outcome = self._checked.get(key)
-            if outcome is None:  # run it: it records on the pair what it verified and adds
-                steps, applied = len(pair.final_steps), len(pair.applied)
-                reason = check(pair)
-                outcome = pair.planner.reject(pair.image, pair.strategy, name, reason) if reason is not None else \
-                    (pair.used.get(name), tuple(pair.final_steps[steps:]), tuple(pair.applied[applied:]), pair.size)
-                with self._lock:
-                    self._checked[key] = outcome
-                    while len(self._checked) > CHECKS_KEPT:
-                        del self._checked[next(iter(self._checked))]
-                if reason is None:
-                    continue
+            outcome = self.check_outcome(pair, name, check, read)
+            if outcome is None:
+                continue
             if isinstance(outcome, Rejection):
                 return outcome
-            used, steps, applied, pair.size = outcome  # what running it would record and add
-            if used is not None:
-                pair.used[name] = used
-            pair.final_steps += steps
-            pair.applied += applied
+            _passed(pair, name, outcome)
         return None
+
+    def check_outcome(self, pair: Pair, name: str, check, read) -> Rejection | tuple | None:
+        """The outcome of check `name` (of CONTEXT_READS, which reads `read`) on the pair as the checks before it
+        left it: a Rejection, or what it records and adds (used, steps, changes, size) to apply with _passed; None
+        when it was run on the pair itself and passed (the pair holds what it recorded and added)."""
+        key = (pair.strategy.id, pair.image.ref, name, read, tuple(pair.final_steps), tuple(pair.applied), pair.size)
+        outcome = self._checked.get(key)
+        if outcome is None:  # run it: it records on the pair what it verified and adds
+            steps, applied = len(pair.final_steps), len(pair.applied)
+            reason = check(pair)
+            outcome = pair.planner.reject(pair.image, pair.strategy, name, reason) if reason is not None else \
+                (pair.used.get(name), tuple(pair.final_steps[steps:]), tuple(pair.applied[applied:]), pair.size)
+            with self._lock:
+                self._checked[key] = outcome
+                while len(self._checked) > CHECKS_KEPT:
+                    del self._checked[next(iter(self._checked))]
+            if reason is None:
+                return None
+        return outcome
+
+    def first_outcomes(self, planner: "Planner", strategy: Strategy, slots: tuple,  # noqa: F821
+                       local: Local, ctx: Context) -> tuple | None:
+        """The outcome of the first check after STATIC_CHECKS (check_outcome's, a pass as what it records and adds)
+        on each of a strategy's catalogue candidates `slots`, or None when CONTEXT_READS does not say what it reads.
+        Nothing is added to a pair before it, so its outcome on a candidate depends on the pair and what it reads
+        alone: kept by (strategy, check, what it reads) for every candidate at once, so a consultation evaluates only
+        the candidates it passes (a platform the image is not published for rejects a third of them)."""
+        if not slots or not local.checks or local.checks[0][2] is None:
+            return None
+        name, check, reads = local.checks[0]
+        read = local.reads.get(name, local)
+        if read is local:
+            read = local.reads[name] = reads(Pair(planner, strategy, slots[0][1], ctx))
+        key = (strategy.id, name, read)
+        found = self._firsts.get(key)
+        if found is None:
+            out = []
+            for _, image in slots:
+                pair = Pair(planner, strategy, image, ctx)
+                static = planner.static_outcome(strategy, image)  # a candidate's: never a Rejection
+                pair._art, pair.used = static[0], dict(static[1])
+                outcome = self.check_outcome(pair, name, check, read)
+                out.append((pair.used.get(name), tuple(pair.final_steps), tuple(pair.applied), pair.size)
+                           if outcome is None else outcome)
+            found = _keep(self._firsts, key, tuple(out))
+        return found
 
     def plan_of(self, planner: "Planner", pair: Pair,  # noqa: F821
                 local: Local) -> tuple[Plan, dict[str, str], list[Change]]:
@@ -224,6 +261,15 @@ _PREBUILT_ONLY = ("inspected", "binary_name", "binary_platform", "binary_arch")
 _PROJECTED = ("changes", "caveat_ids", "named_dev")
 _KEYED = [i for i, f in enumerate(Context._fields) if f not in _PROJECTED]
 _KEYED_BUILT = [i for i, f in enumerate(Context._fields) if f not in _PROJECTED + _PREBUILT_ONLY]
+
+
+def _passed(pair: Pair, name: str, outcome: tuple) -> None:
+    """Record on the pair what check `name` records and adds when it passes (check_outcome's tuple)."""
+    used, steps, applied, pair.size = outcome
+    if used is not None:
+        pair.used[name] = used
+    pair.final_steps += steps
+    pair.applied += applied
 
 
 def _keep(table: dict, key, value):

@@ -9,12 +9,12 @@ the catalogue (strategies x images), not a chain of inferences; each check still
 from __future__ import annotations
 
 from _thread import allocate_lock  # threading.Lock itself, without importing threading
-from bisect import bisect_left
 
 from .checks import (STATIC_CHECKS, Artefact, Context, Pair, Rejected, context, cross_built, named_libraries,
                      newer_runtime)
 from .detectors import DETECTORS
 from .model import Change, Image, Justification, Knowledge, Plan, Reason, Rejection, Rule, Step, Strategy
+from .justify import _Chains, justify
 from .planmemo import Local, Shared, derived
 from .versions import parse_version
 
@@ -116,11 +116,12 @@ class Planner:
 
     # -- one (strategy, image) pair ---------------------------------------------------------------------------------
 
-    def evaluate(self, strategy: Strategy, image: Image, ctx: "Context",
-                 local: Local | None = None) -> tuple[Plan, dict[str, str], list[Change]] | Rejection | None:
+    def evaluate(self, strategy: Strategy, image: Image, ctx: "Context", local: Local | None = None,
+                 first: tuple | None = None) -> tuple[Plan, dict[str, str], list[Change]] | Rejection | None:
         """One pair: its plan (rank and justification to come), what the checks verified and the changes applied,
         or the Rejection of the first check it fails; None for a runtime image and a binary. `local` is what it
-        reads of the consultation for the strategy, when the caller has it."""
+        reads of the consultation for the strategy, and `first` the outcome of the first check after STATIC_CHECKS
+        (a pass: Shared.first_outcomes), when the caller has them."""
         if strategy.runtime is None and image.runtime is not None:
             return None  # a language runtime image is never the smallest home for a binary: not worth listing
         if local is None:
@@ -133,7 +134,7 @@ class Planner:
             if isinstance(static, Rejection):
                 return static
             pair._art, pair.used = static[0], dict(static[1])
-            rejection = self._shared.context_checks(pair, local)
+            rejection = self._shared.context_checks(pair, local, first)
         if rejection is not None:
             return rejection
         return self._shared.plan_of(self, pair, local)
@@ -331,9 +332,15 @@ class Planner:
         else:
             slots, after = self._shared.candidates(self, strategy, images)
         local = Local(self, strategy, ctx)
-        for before, image in slots:
+        firsts = None if strategy.prebuilt or refs is not None else \
+            self._shared.first_outcomes(self, strategy, slots, local, ctx)
+        for at, (before, image) in enumerate(slots):
             rejections += before
-            evaluated = self.evaluate(strategy, image, ctx, local)
+            first = None if firsts is None else firsts[at]
+            if isinstance(first, Rejection):
+                rejections.append(first)
+                continue
+            evaluated = self.evaluate(strategy, image, ctx, local, first)
             if isinstance(evaluated, Rejection):
                 rejections.append(evaluated)
             elif evaluated is not None:
@@ -366,71 +373,10 @@ class Planner:
             checks.append(reason)
         return tuple(wanted), tuple(checks)
 
-    def justify(self, plan: Plan, basis: tuple[tuple[str, ...], tuple], chains: "_Chains", rank: int) -> Plan:
-        """The rules behind a plan: what derived its strategy, changes and caveats (from this consultation's trail),
-        and the checks it passed."""
-        wanted, checks = basis
-        derived = chains.merged.get((wanted, plan.caveats))  # plans of one consultation share most of theirs
-        if derived is None:
-            reasons: dict[str, Reason] = {}
-            for fid in wanted:
-                reasons.update(chains.reasons(fid))
-            for cid in chains.caveats_by_text(plan.caveats):
-                reasons.update(chains.reasons(f"caveat={cid}"))
-            ids = sorted(reasons)
-            derived = chains.merged[(wanted, plan.caveats)] = (reasons, ids, tuple([reasons[k] for k in ids]))
-        reasons, ids, alone = derived
-        extra: dict[str, Reason] = {}  # a check's rule, unless derived: the first of its reasons, as setdefault
-        for rule_id, reason in checks:
-            if rule_id not in reasons and rule_id not in extra:
-                extra[rule_id] = reason
-        justification = alone  # every reason in the order of its rule id: the checks' put in their places
-        if extra:
-            justification = list(alone)
-            for n, rule_id in enumerate(sorted(extra)):  # n of them before it, and the derived ones of lower ids
-                justification.insert(bisect_left(ids, rule_id) + n, extra[rule_id])
-            justification = tuple(justification)
-        values = list(plan)
-        values[_RANK], values[_JUSTIFICATION] = rank, justification
-        return Plan._make(values)
-
-
-_RANK, _JUSTIFICATION = Plan._fields.index("rank"), Plan._fields.index("justification")
-
-
-class _Chains:
-    """For one consultation: the rules that derived each fact, transitively down to the answers (memoised)."""
-
-    def __init__(self, kb: Knowledge, trail: list[Justification], made: dict[tuple, Reason] | None = None):
-        self.kb = kb
-        self.by_fact: dict[str, list[Justification]] = {}
-        for j in trail:
-            self.by_fact.setdefault(j.fact.id, []).append(j)
-        self.memo: dict[str, dict[str, Reason]] = {}
-        # (facts wanted, caveats) -> the reasons of their rules by rule id, and sorted by it, and those alone
-        self.merged: dict[tuple, tuple[dict[str, Reason], list, tuple[Reason, ...]]] = {}
-        # (rule id, fact it derived) -> its Reason: a function of the knowledge alone, shared by a Planner's chains
-        self.made = {} if made is None else made
-        self.caveat_ids = {kb.caveats[j.fact.value].text: j.fact.value for j in trail if j.fact.name == "caveat"}
-
-    def caveats_by_text(self, texts: tuple[str, ...]) -> list[str]:
-        return [self.caveat_ids[t] for t in texts if t in self.caveat_ids]
-
-    def reasons(self, fact_id: str) -> dict[str, Reason]:
-        if fact_id in self.memo:
-            return self.memo[fact_id]
-        self.memo[fact_id] = out = {}  # cycles end here
-        for j in self.by_fact.get(fact_id, ()):
-            reason = self.made.get((j.rule_id, j.fact))
-            if reason is None:
-                rule = self.kb.rules[j.rule_id]
-                reason = self.made[(j.rule_id, j.fact)] = Reason(rule.id, rule.name, rule.summary, rule.sources,
-                                                                  str(j.fact))
-            out.setdefault(reason.rule_id, reason)
-            for premise in j.premises:
-                for rid, reason in self.reasons(premise.id).items():
-                    out.setdefault(rid, reason)
-        return out
+    @staticmethod
+    def justify(plan: Plan, basis: tuple[tuple[str, ...], tuple], chains: "_Chains", rank: int) -> Plan:
+        """The plan with its rank and its justification (kb/justify.py)."""
+        return justify(plan, basis, chains, rank)
 
 
 def _first(entry: tuple):
