@@ -52,7 +52,7 @@ class Derived:
         self.static: dict[tuple[str, str], object] = {}  # (strategy, image) -> the outcome of STATIC_CHECKS
         self.candidates: dict[str, tuple[tuple, tuple[Rejection, ...]]] = {}  # strategy -> in the catalogue
         self.reads: dict[str, tuple[frozenset[str], frozenset[str]]] = {}  # strategy -> its changes, caveats
-        self.commands: dict[tuple, dict] = {}  # (strategy, image) -> CMD and ENTRYPOINT
+        self.commands: dict[tuple, tuple] = {}  # (strategy, image) -> the build release, CMD and ENTRYPOINT
         self.margins: dict[tuple[str, str], tuple[bool, bool]] = {}  # (strategy, image) -> what rank_size adds
         self.pinned: dict[Image, str | None] = {}  # image -> the Debian release its build pins
         self.rule_reasons: dict[tuple, object] = {}  # (rule id, a fact it concludes) -> the Reason citing it
@@ -204,8 +204,12 @@ class Shared:
             kept = planner.kb.caveats
             caveats = _keep(self._caveats, (ref, local.caveats), tuple(
                 kept[cid].text for cid in local.caveats if not kept[cid].images or ref in kept[cid].images))
-        release = planner.build_release(strategy, image)
-        ids = tuple(c.id for c in applied)
+        parts = self._commands.get((sid, ref))  # the pair's build release and command, of the knowledge alone
+        if parts is None:
+            parts = self._commands[(sid, ref)] = (planner.build_release(strategy, image),
+                                                  planner.command(strategy, image))
+        release, command = parts
+        ids = tuple([c.id for c in applied]) if applied else ()
         key = (sid, ids, tuple(pair.final_steps), ctx.named_libs, release, ctx.binary_name if strategy.prebuilt else "")
         built = self._steps.get(key)
         if built is None:
@@ -216,16 +220,13 @@ class Shared:
             built = _keep(self._steps, key, (steps, tuple(s for s in steps if s.why), alone,
                                              next((c.build_platform for c in applied if c.build_platform), "")))
         steps, changes, alone, build_platform = built
-        supplied = (ref, tuple(c.supplies for c in applied))
+        supplied = (ref, tuple([c.supplies for c in applied]) if applied else ())
         provides = self._provides.get(supplied)
         if provides is None:
             provides = _keep(self._provides, supplied, planner.provides(image, applied))
         tradeoffs = self._tradeoffs.get((ref, local.needs))
         if tradeoffs is None:
             tradeoffs = _keep(self._tradeoffs, (ref, local.needs), planner.tradeoffs(image, ctx.needs))
-        command = self._commands.get((sid, ref))
-        if command is None:
-            command = self._commands[(sid, ref)] = planner.command(strategy, image)  # at most one per pair
         where = (sid, ref, local.cross, ctx.platform)
         platforms = self._platforms.get(where)
         if platforms is None:
@@ -233,7 +234,7 @@ class Shared:
         plan = Plan(
             rank=0, strategy=sid, strategy_title=strategy.title, final_image=ref,
             build_image="" if alone else pair.art.build_image, changes=changes, provides=provides,
-            size_mb=round(pair.size + sum(c.size_mb for c in applied), 2), size_note=SIZE_NOTE,
+            size_mb=round(pair.size + (sum([c.size_mb for c in applied]) if applied else 0), 2), size_note=SIZE_NOTE,
             caveats=caveats, tradeoffs=tradeoffs, image_notes=image.notes, justification=(), steps=steps, **command,
             user=planner.user(image, ctx.needs, applied), platform=ctx.platform, platforms=platforms,
             build_platform=build_platform,

@@ -130,7 +130,7 @@ class Planner:
         if strategy.prebuilt:  # the inspected binary's needs come from the consultation's evidence
             rejection = self.run_checks(pair, DETECTORS["check"])
         else:  # what only the pair decides is checked once per pair, then reused by every consultation
-            static = self.static_outcome(strategy, image)
+            static = self._static.get((strategy.id, image.ref)) or self.static_outcome(strategy, image)
             if isinstance(static, Rejection):
                 return static
             pair._art, pair.used = static[0], dict(static[1])
