@@ -24,7 +24,7 @@ class Local:
     order), which needs the trade-offs read, the checks after STATIC_CHECKS that can matter (a need's only when the
     program has it) and what each check of CONTEXT_READS reads (found at its first pair)."""
 
-    __slots__ = ("cross", "extra", "caveats", "needs", "checks", "reads")
+    __slots__ = ("cross", "extra", "caveats", "needs", "checks", "rest", "reads")
 
     def __init__(self, planner: "Planner", strategy: Strategy, ctx: Context) -> None:  # noqa: F821
         sid, caveats = strategy.id, planner.kb.caveats
@@ -35,6 +35,7 @@ class Local:
         self.needs = tuple(n in ctx.needs for n in ("ca-certificates", "tzdata", "passwd"))
         self.checks = [(name, check, CONTEXT_READS.get(name)) for name, check in planner._shared.after_static
                        if name not in NEED_CHECKS or name in ctx.needs]
+        self.rest = self.checks[1:]  # those after the first (when first_outcomes judged it)
         self.reads: dict[str, object] = {}
 
 
@@ -128,7 +129,7 @@ class Shared:
         checks = local.checks
         if first is not None:
             _passed(pair, checks[0][0], first)
-            checks = checks[1:]
+            checks = local.rest
         for name, check, reads in checks:
             if reads is None:
                 reason = check(pair)
