@@ -24,7 +24,7 @@ class Local:
     order), which needs the trade-offs read, the checks after STATIC_CHECKS that can matter (a need's only when the
     program has it) and what each check of CONTEXT_READS reads (found at its first pair)."""
 
-    __slots__ = ("cross", "extra", "caveats", "needs", "checks", "rest", "reads")
+    __slots__ = ("cross", "extra", "caveats", "needs", "checks", "reads")
 
     def __init__(self, planner: "Planner", strategy: Strategy, ctx: Context) -> None:  # noqa: F821
         sid, caveats = strategy.id, planner.kb.caveats
@@ -35,7 +35,6 @@ class Local:
         self.needs = tuple(n in ctx.needs for n in ("ca-certificates", "tzdata", "passwd"))
         self.checks = [(name, check, CONTEXT_READS.get(name)) for name, check in planner._shared.after_static
                        if name not in NEED_CHECKS or name in ctx.needs]
-        self.rest = self.checks[1:]  # those after the first (when first_outcomes judged it)
         self.reads: dict[str, object] = {}
 
 
@@ -93,7 +92,7 @@ class Shared:
         self._tradeoffs: dict[tuple, tuple[str, ...]] = {}  # (image, the needs they read) -> trade-offs
         self._commands = tables.commands
         self._platforms: dict[tuple, tuple[str, ...]] = {}  # (strategy, image, cross-built, target) -> platforms
-        self._firsts: dict[tuple, tuple] = {}  # (strategy, check, what it reads) -> its outcome on each candidate
+        self._leading: dict[tuple, list] = {}  # (strategy, check, what it reads) -> its outcome on each candidate
 
     def catalogue_candidates(self, planner: "Planner",  # noqa: F821 - kb.planner's, which imports this module
                              strategy: Strategy) -> tuple[tuple, tuple[Rejection, ...]]:
@@ -121,15 +120,16 @@ class Shared:
                 rejected = []
         return tuple(out), tuple(rejected)
 
-    def context_checks(self, pair: Pair, local: Local, first: tuple | None = None) -> Rejection | None:
+    def context_checks(self, pair: Pair, local: Local, done: tuple = ()) -> Rejection | None:
         """The checks after STATIC_CHECKS, for a strategy that builds the program; one whose CONTEXT_READS say what
         it reads (of the strategy and the consultation: found once per `local`) is run once per pair, those reads
-        and what the checks before it added, and its outcome reused. `first` is the first one's outcome when the
-        caller has it (first_outcomes), a pass: what it records and adds."""
+        and what the checks before it added, and its outcome reused. `done` are the outcomes of the first ones when
+        the caller has them (judged(): passes, what each records and adds)."""
         checks = local.checks
-        if first is not None:
-            _passed(pair, checks[0][0], first)
-            checks = local.rest
+        if done:
+            for (name, _, _), outcome in zip(checks, done):
+                _passed(pair, name, outcome)
+            checks = checks[len(done):]
         for name, check, reads in checks:
             if reads is None:
                 reason = check(pair)
@@ -166,32 +166,48 @@ class Shared:
                 return None
         return outcome
 
-    def first_outcomes(self, planner: "Planner", strategy: Strategy, slots: tuple,  # noqa: F821
-                       local: Local, ctx: Context) -> tuple | None:
-        """The outcome of the first check after STATIC_CHECKS (check_outcome's, a pass as what it records and adds)
-        on each of a strategy's catalogue candidates `slots`, or None when CONTEXT_READS does not say what it reads.
-        Nothing is added to a pair before it, so its outcome on a candidate depends on the pair and what it reads
-        alone: kept by (strategy, check, what it reads) for every candidate at once, so a consultation evaluates only
-        the candidates it passes (a platform the image is not published for rejects a third of them)."""
-        if not slots or not local.checks or local.checks[0][2] is None:
-            return None
-        name, check, reads = local.checks[0]
-        read = local.reads.get(name, local)
-        if read is local:
-            read = local.reads[name] = reads(Pair(planner, strategy, slots[0][1], ctx))
-        key = (strategy.id, name, read)
-        found = self._firsts.get(key)
-        if found is None:
-            out = []
-            for _, image in slots:
+    def leading(self, planner: "Planner", strategy: Strategy, slots: tuple,  # noqa: F821
+                local: Local, ctx: Context) -> list:
+        """The checks at the head of local.checks whose CONTEXT_READS say what they read (the platform's, the
+        libraries'), each with its outcomes on the strategy's catalogue candidates `slots`, filled as judged():
+        kept by (strategy, check, what it reads) for every consultation that agrees on that."""
+        out = []
+        for name, check, reads in local.checks if slots else ():
+            if reads is None:
+                break
+            read = local.reads.get(name, local)
+            if read is local:
+                read = local.reads[name] = reads(Pair(planner, strategy, slots[0][1], ctx))
+            key = (strategy.id, name, read)
+            outcomes = self._leading.get(key)
+            if outcomes is None:
+                outcomes = _keep(self._leading, key, [None] * len(slots))
+            out.append((name, check, read, outcomes))
+        return out
+
+    def judged(self, planner: "Planner", strategy: Strategy, image: Image, at: int,  # noqa: F821
+               ctx: Context, leading: list) -> Rejection | tuple:
+        """The leading checks (leading()) on candidate number `at` of the strategy, `image`: the Rejection of the
+        first that fails, or the outcomes of those that pass (each check_outcome's tuple), to apply in turn. No check
+        reads what the checks before it recorded (CONTEXT_READS), so while those add no step, change or size, it
+        sees the pair as the static checks left it, whatever the consultation: its outcome there is kept. After one
+        that adds something, the rest are left to context_checks (a pair that passes them all is evaluated)."""
+        done = []
+        for name, check, read, outcomes in leading:
+            outcome = outcomes[at]
+            if outcome is None:
                 pair = Pair(planner, strategy, image, ctx)
                 static = planner.static_outcome(strategy, image)  # a candidate's: never a Rejection
                 pair._art, pair.used = static[0], dict(static[1])
-                outcome = self.check_outcome(pair, name, check, read)
-                out.append((pair.used.get(name), tuple(pair.final_steps), tuple(pair.applied), pair.size)
-                           if outcome is None else outcome)
-            found = _keep(self._firsts, key, tuple(out))
-        return found
+                found = self.check_outcome(pair, name, check, read)
+                outcome = outcomes[at] = found if found is not None else \
+                    (pair.used.get(name), tuple(pair.final_steps), tuple(pair.applied), pair.size)
+            if isinstance(outcome, Rejection):
+                return outcome
+            done.append(outcome)
+            if outcome[1] or outcome[2] or outcome[3] != image.size_mb:
+                break
+        return tuple(done)
 
     def plan_of(self, planner: "Planner", pair: Pair,  # noqa: F821
                 local: Local) -> tuple[Plan, dict[str, str], list[Change]]:

@@ -117,11 +117,11 @@ class Planner:
     # -- one (strategy, image) pair ---------------------------------------------------------------------------------
 
     def evaluate(self, strategy: Strategy, image: Image, ctx: "Context", local: Local | None = None,
-                 first: tuple | None = None) -> tuple[Plan, dict[str, str], list[Change]] | Rejection | None:
+                 done: tuple = ()) -> tuple[Plan, dict[str, str], list[Change]] | Rejection | None:
         """One pair: its plan (rank and justification to come), what the checks verified and the changes applied,
         or the Rejection of the first check it fails; None for a runtime image and a binary. `local` is what it
-        reads of the consultation for the strategy, and `first` the outcome of the first check after STATIC_CHECKS
-        (a pass: Shared.first_outcomes), when the caller has them."""
+        reads of the consultation for the strategy, and `done` the outcomes of the first checks after
+        STATIC_CHECKS (passes: Shared.judged), when the caller has them."""
         if strategy.runtime is None and image.runtime is not None:
             return None  # a language runtime image is never the smallest home for a binary: not worth listing
         if local is None:
@@ -134,7 +134,7 @@ class Planner:
             if isinstance(static, Rejection):
                 return static
             pair._art, pair.used = static[0], dict(static[1])
-            rejection = self._shared.context_checks(pair, local, first)
+            rejection = self._shared.context_checks(pair, local, done)
         if rejection is not None:
             return rejection
         return self._shared.plan_of(self, pair, local)
@@ -332,15 +332,16 @@ class Planner:
         else:
             slots, after = self._shared.candidates(self, strategy, images)
         local = Local(self, strategy, ctx)
-        firsts = None if strategy.prebuilt or refs is not None else \
-            self._shared.first_outcomes(self, strategy, slots, local, ctx)
+        # the catalogue's candidates: the first checks' outcomes, kept by what they read (Shared.judged)
+        leading = None if strategy.prebuilt or refs is not None else \
+            self._shared.leading(self, strategy, slots, local, ctx)
         for at, (before, image) in enumerate(slots):
             rejections += before
-            first = None if firsts is None else firsts[at]
-            if isinstance(first, Rejection):
-                rejections.append(first)
+            done = self._shared.judged(self, strategy, image, at, ctx, leading) if leading else ()
+            if isinstance(done, Rejection):
+                rejections.append(done)
                 continue
-            evaluated = self.evaluate(strategy, image, ctx, local, first)
+            evaluated = self.evaluate(strategy, image, ctx, local, done)
             if isinstance(evaluated, Rejection):
                 rejections.append(evaluated)
             elif evaluated is not None:

@@ -240,3 +240,47 @@ def test_a_rules_reason_shared_by_chains_names_the_conclusion_of_each(rb):
         chains = planner_module._Chains(rb.knowledge, [kb.Justification(fact, "rule", rule.id, ())], made)
         assert chains.reasons(fact.id)[rule.id].conclusion == str(fact)
     assert len(made) == 2
+
+
+def test_planning_with_every_need_check_keyed_by_what_it_reads_gives_every_pair_in_turn(rb, cases, monkeypatch):
+    """Shared.judged keeps the leading checks' outcomes on each candidate while the checks before add nothing; with
+    the need checks keyed by what they read too (so the libraries' check, which adds installs, leads others), the
+    plans are still those of every pair evaluated in turn."""
+    def supplier(need):
+        return lambda p: (need in p.ctx.needs, tuple(c.id for c in p.ctx.changes if c.supplies == need))
+
+    reads = {**planmemo.CONTEXT_READS, **{need: supplier(need) for need in ("ca-certificates", "tzdata", "passwd")}}
+    monkeypatch.setattr(planmemo, "CONTEXT_READS", reads)
+    shared = kb.RuleBase(rb.knowledge)
+    for answers, evidence in cases[::3] + cases[::3]:
+        result = shared.consult(answers, evidence)
+        known, trail = by_name(result.facts), [j for j in result.facts if j.source == "rule"]
+        with monkeypatch.context() as m:
+            m.setattr(planmemo, "CONTEXT_READS", {})
+            expected = _every_pair(kb.RuleBase(rb.knowledge).planner, known, trail, shared.planner.images)
+        assert shared.planner.plan(known, trail) == expected, answers
+
+
+def test_judged_leaves_the_checks_after_one_that_adds_to_context_checks(rb):
+    from kb.model import Step
+
+    rb2 = kb.RuleBase(rb.knowledge)
+    result = rb2.consult({"language": "go", "cgo": "no"})
+    strategy = rb.knowledge.strategies[result.plans[0].strategy]
+    planner = rb2.planner
+    slots, _ = planner._shared.catalogue_candidates(planner, strategy)
+    ctx = context(rb.knowledge, by_name(result.facts))
+    seen = []
+
+    def adds(pair):
+        seen.append(pair.image.ref)
+        pair.final_steps.append(Step("final", "RUN true", "test"))
+
+    def never(pair):
+        raise AssertionError("judged on a pair as the static checks left it, after a check that added a step")
+
+    leading = [("adds", adds, "r", [None] * len(slots)), ("never", never, "r", [None] * len(slots))]
+    done = planner._shared.judged(planner, strategy, slots[0][1], 0, ctx, leading)
+    assert len(done) == 1 and done[0][1] == (Step("final", "RUN true", "test"),)
+    assert planner._shared.judged(planner, strategy, slots[0][1], 0, ctx, leading) == done  # kept, not run again
+    assert seen == [slots[0][1].ref]
