@@ -51,7 +51,6 @@ class InspectResult(Data):
     warnings: tuple[str, ...] = ()
 
 
-PLANNER_FACTS = ("platform", "native_libs")  # answers the planner reads directly (MI158; the libraries of MI152)
 RESULTS_KEPT = 256  # recent results a RuleBase keeps (a few MB at most)
 PARTITIONS_KEPT = 32  # rulesets of part of the rules a RuleBase compiles (kb.engine.partition): under 0.5 MB each
 
@@ -81,6 +80,7 @@ class RuleBase:
         self._catalog = None
         self._diagnoser = None  # the diagnoses, compiled on first use
         self._justified: dict[tuple, tuple[Justification, ...]] = {}  # (fact, value, assumed) -> its facts
+        self._normalised: dict[tuple[str, str], tuple[str, str]] = {}  # Session.answer's (fact, raw) -> its answer
         self._results: OrderedDict = OrderedDict()  # recent results by (answers, evidence), least recent first
         self._results_lock = allocate_lock()
 
@@ -360,7 +360,7 @@ class RuleBase:
                 if len(made) < 4096:  # every legal answer, and then some: run() takes values unchecked
                     made[(fact, value, assumed)] = given
             base += given
-        seen = set(base)
+        seen = set(base) if evidence else ()
         for e in evidence:  # an answer overrides what evidence showed; the same justification counts once
             if e.fact.name not in answers and e not in seen:
                 seen.add(e)
@@ -387,34 +387,11 @@ class RuleBase:
 
     def warnings(self, answers: Mapping[str, str], evidence: tuple[Justification, ...],
                  trail: Iterable[Justification], known: dict[str, set[str]]) -> tuple[str, ...]:
-        """Answers that are never silently set aside: one that overrides what evidence showed (the answer wins, and
-        both are named), and one that no rule can use with the other answers (it changes nothing). `known` is what
-        held before inference (the consultation's answers and evidence, as `known()` gives them)."""
-        out = []
-        given = {f: v for f, v in answers.items() if v != UNKNOWN}
-        shown_by_fact: dict[str, set[tuple[str, str]]] = {}
-        for j in evidence:
-            if j.fact.name in given and j.fact.value != given[j.fact.name]:
-                shown_by_fact.setdefault(j.fact.name, set()).add((j.fact.value, j.note))
-        for fact, value in given.items() if shown_by_fact else ():
-            for other, note in sorted(shown_by_fact.get(fact, ())):
-                out.append(f"your answer {fact} = {value} overrides {fact} = {other} shown by {note}; the plans "
-                           "follow your answer")
-        arches = sorted({j.fact.value for j in evidence if j.fact.name == "binary_arch"})
-        if arches and not any(j.fact.name == "binary_platform" for j in evidence):
-            target = given.get("platform") or self.knowledge.questions["platform"].if_unknown + " (assumed)"
-            out.append(f"the inspected binary is built for {', '.join(arches)}, a CPU minimage-ask does not plan for: "
-                       f"it is not offered as it is, and plans that rebuild it are for linux/{target}")
-        from .relevance import still_relevant
+        """Answers that are never silently set aside (kb/setaside.py). `known` is what held before inference (the
+        consultation's answers and evidence, as `known()` gives them)."""
+        from .setaside import warnings
 
-        used = {p.name for j in trail for p in j.premises}  # a premise of a rule that fired: relevant, no need to ask
-        unused = [fact for fact in given if fact not in PLANNER_FACTS and fact not in used]
-        relevant = still_relevant(self.index, unused, known) if unused else ()
-        context = f"language = {given['language']}" if "language" in given else "these answers"
-        for fact in unused:
-            if fact not in relevant:
-                out.append(f"{fact} = {given[fact]} changes nothing with {context}: no rule uses it, so it is ignored")
-        return tuple(out)
+        return warnings(self.knowledge, self.index, answers, evidence, trail, known)
 
 
 _worker: RuleBase | None = None  # the rule base of a consult_many worker process

@@ -37,6 +37,7 @@ from collections.abc import Callable, Iterable
 
 from .errors import EngineError, InstallError
 from .model import Condition, Fact, Justification, Rule
+from .reach import _active, _can_hold, partition, partition_fact, reachable  # noqa: F401 - kb.engine's, as before
 
 
 REINSTALL = ('CPPFLAGS="-DPyEval_CallObject=PyObject_CallObject" python -m pip install --no-cache-dir '
@@ -91,10 +92,6 @@ _compiled: "weakref.WeakValueDictionary[tuple, Engine]" = weakref.WeakValueDicti
 _compiled_lock = allocate_lock()
 
 
-def _active(rules: Iterable[Rule]) -> list[Rule]:
-    return [r for r in rules if r.kind == "infer" and r.status == "active"]
-
-
 def _key(rules: list[Rule]) -> tuple | None:
     """What an Engine depends on: each active inference rule's id, conditions and conclusions (None: unhashable)."""
     key = tuple((r.id, r.when, r.then) for r in rules)
@@ -124,69 +121,6 @@ def compiled_engine(rules: Iterable[Rule]) -> "Engine | None":
     key = _key(_active(rules))
     with _compiled_lock:
         return None if key is None else _compiled.get(key)
-
-
-def reachable(rules: Iterable[Rule], facts: Iterable[Fact]) -> list[Rule]:
-    """The rules that can fire from `facts`, in their order: those whose every condition is met by a fact given or
-    concluded by another rule that can fire (a fixpoint). No rule here depends on a fact's absence (P5), so what can
-    fire only grows, and a ruleset of these rules derives exactly what the whole ruleset derives, in the same order
-    (tests/test_engine_reachable.py). Compiling a few rules instead of all is what a one-shot consultation saves."""
-    rules = _active(rules)
-    known: dict[str, set[str]] = {}
-    for f in facts:
-        known.setdefault(f.name, set()).add(f.value)
-    live: set[str] = set()
-    grew = True
-    while grew:
-        grew = False
-        for rule in rules:
-            if rule.id not in live and all(_can_hold(c, known.get(c.fact)) for c in rule.when):
-                live.add(rule.id)
-                grew = True
-                for name, value in rule.then:
-                    known.setdefault(name, set()).add(value)
-    return [r for r in rules if r.id in live]
-
-
-def partition_fact(rules: Iterable[Rule]) -> str | None:
-    """The fact the most active inference rules test (ties: the first name in order), None without rules: the
-    fact whose values partition() splits the rules by."""
-    counts: dict[str, int] = {}
-    for rule in _active(rules):
-        for name in {c.fact for c in rule.when}:
-            counts[name] = counts.get(name, 0) + 1
-    return min(counts, key=lambda name: (-counts[name], name), default=None)
-
-
-def partition(rules: Iterable[Rule], name: str, values: Iterable[str]) -> list[Rule]:
-    """The rules that can fire in a consultation whose fact `name` holds `values`, whatever it holds of every
-    other fact: those whose conditions on `name` can be met by `values` or by what such rules conclude for it (a
-    fixpoint; every other condition is taken to hold). A superset of reachable() for any such consultation, so its
-    ruleset derives what the whole ruleset derives, in the same order; and a session of fewer rules costs less
-    (P12), whatever the other facts."""
-    rules = _active(rules)
-    known = set(values)
-    live: set[str] = set()
-    grew = True
-    while grew:
-        grew = False
-        for rule in rules:
-            if rule.id not in live and all(c.fact != name or _can_hold(c, known) for c in rule.when):
-                live.add(rule.id)
-                grew = True
-                known.update(value for fact, value in rule.then if fact == name)
-    return [r for r in rules if r.id in live]
-
-
-def _can_hold(cond: Condition, values: set[str] | None) -> bool:
-    """Whether some known value of the condition's fact meets it (compile_condition's test, on sets)."""
-    if not values:
-        return False
-    if cond.values == ("*",):
-        return True
-    if cond.negate:
-        return not values <= set(cond.values)
-    return not values.isdisjoint(cond.values)
 
 
 def _can_meet(conds: tuple[Condition, ...], known: dict[str, set[str]]) -> bool:
@@ -291,9 +225,10 @@ _heads: dict[Fact, tuple[str, str]] = {}  # fact -> (the id durable sees, its JS
 _messages: dict[str, tuple[str, dict]] = {}  # an activation's JSON less its session ids -> what _message gives
 
 
-def _fragments(facts: Iterable[Fact], originals: dict[str, Fact]) -> list[str]:
+def _fragments(facts: Iterable[Fact], originals: dict[str, Fact], keep: Callable | None = None) -> list[str]:
     """unique_facts(facts, originals) as the JSON of each fact up to its session id (`{head}{sid}"}}` is
-    json.dumps of its dict with the "sid" key last), each fact's made once per process."""
+    json.dumps of its dict with the "sid" key last), each fact's made once per process; with `keep`, only the facts
+    it keeps (every fact is still checked and in `originals`)."""
     out = []
     for f in facts:
         try:
@@ -308,7 +243,8 @@ def _fragments(facts: Iterable[Fact], originals: dict[str, Fact]) -> list[str]:
             found = _heads[f] = (key, json.dumps(fact, ensure_ascii=False)[:-1] + ', "sid": "')
         if found[0] not in originals:
             originals[found[0]] = f
-            out.append(found[1])
+            if keep is None or keep(f):
+                out.append(found[1])
     return out
 
 
@@ -335,13 +271,22 @@ def _c_safe(text: str) -> str:
 class Engine:
     """A compiled ruleset. `run(facts)` is one isolated consultation: a new session, deleted afterwards."""
 
-    def __init__(self, rules: Iterable[Rule]):
+    def __init__(self, rules: Iterable[Rule], every_fact: bool = False):
         self.rules = [r for r in rules if r.kind == "infer" and r.status == "active"]
         self.name = f"minimage-{next(_ruleset_numbers)}"
         # The C engine holds only the patterns: run() calls the actions itself, from this table (nothing the C
         # engine keeps refers to the Engine, so a dropped Engine is freed).
         self._trail: list[Justification] = []
         self._originals: dict[str, Fact] = {}  # id durable sees -> the input fact (see unique_facts)
+        # The conditions of these rules by the fact they name. A fact none of them matches matches only the
+        # absorber's first pattern, which never fires: asserting it changes nothing that fires, nor the order
+        # (tests/test_engine_untested.py), and costs the C engine as much as one that matters: run() leaves such a
+        # fact given out of the batch, and an action does not assert such a conclusion (it is on the trail all the
+        # same). With `every_fact`, every fact is asserted (what the tests compare with).
+        self._tested: dict[str, list[Condition]] | None = None if every_fact else {}
+        for c in (c for rule in self.rules for c in rule.when) if not every_fact else ():
+            self._tested.setdefault(c.fact, []).append(c)
+        self._kept: dict[Fact, bool] = {}  # fact -> whether a condition matches it (see _keeps)
         with _lock:
             _free_unused()
             c_engine = _c_engine()  # imports durable-rules, or says how to repair it (InstallError)
@@ -358,14 +303,16 @@ class Engine:
         # Each conclusion with the JSON durable's Closure.assert_fact would build and encode at every firing (its
         # json.dumps, ensure_ascii=False), written once up to the session id; the action makes the same C call.
         conclusions = [(fact, json.dumps({"id": fact.id, "name": fact.name, "value": fact.value},
-                                         ensure_ascii=False)[:-1] + ', "sid": "')
+                                         ensure_ascii=False)[:-1] + ', "sid": "' if self._matched(fact) else None)
                        for fact in (Fact(name, value) for name, value in rule.then)]
         trail, originals, rule_id, assert_fact = self._trail, self._originals, rule.id, _c.assert_fact
 
         def action(matched: dict, sid: str, handle) -> None:  # matched: alias -> (id, the fact durable holds)
             premises = tuple(originals.get(m[0]) or m[1] for m in map(matched.get, aliases))
             for fact, head in conclusions:
-                trail.append(Justification(fact=fact, source="rule", rule_id=rule_id, premises=premises))
+                trail.append(Justification(fact, "rule", rule_id, premises))
+                if head is None:  # no condition matches it: it could only reach the absorber
+                    continue
                 code = assert_fact(handle, f'{head}{sid}"}}')[0]  # our session ids are decimal digits: safe in JSON
                 if code == 1:  # no pattern takes it (the absorber makes this impossible): as durable would raise
                     raise EngineError(f"Could not handle message: {head}{sid}\"}}")
@@ -377,7 +324,7 @@ class Engine:
         """Forward-chain from `facts` to quiescence; the justification of every derived fact, in firing order."""
         with _lock:
             self._originals.clear()
-            batch = _fragments(facts, self._originals)
+            batch = _fragments(facts, self._originals, self._keeps)
             if not batch or not self._can_fire(self._originals.values()):
                 return []  # durable-rules corrupts its heap deleting a process's first session if no rule fired
             sid = str(next(_session_numbers))
@@ -421,6 +368,19 @@ class Engine:
             following = c_engine.complete_and_start_action(handle, state)
             message = _message(following, sid) if following else None
         return first_error
+
+    def _keeps(self, fact: Fact) -> bool:
+        """_matched(fact), remembered (a text fact: _fragments checked it)."""
+        kept = self._kept.get(fact)
+        if kept is None:
+            if len(self._kept) >= _SEEN_KEPT:
+                self._kept.clear()
+            kept = self._kept[fact] = self._matched(fact)
+        return kept
+
+    def _matched(self, fact: Fact) -> bool:
+        """Whether some condition of these rules matches `fact` (always, with every_fact)."""
+        return self._tested is None or any(_meets(c, fact.value) for c in self._tested.get(fact.name, ()))
 
     def _can_fire(self, facts: Iterable[Fact]) -> bool:
         """Whether some rule's every condition is met by the facts given, each by a fact of its own (durable-rules

@@ -7,6 +7,7 @@ Every result is the same as evaluating every pair in turn (tests/test_shared_wor
 from __future__ import annotations
 
 from _thread import allocate_lock  # threading.Lock itself, without importing threading
+from weakref import ref
 
 from .checks import CONTEXT_READS, NEED_CHECKS, STATIC_CHECKS, Context, Pair, cross_built
 from .detectors import DETECTORS
@@ -37,12 +38,51 @@ class Local:
         self.reads: dict[str, object] = {}
 
 
+class Derived:
+    """What a Planner works out from the knowledge alone, never from a consultation: kept per Knowledge object and
+    shared by the planners of every rule base made from it (a fresh rule base, a reload from the cache's same object,
+    threads). Safe because the knowledge never changes once loaded (Knowledge.replace makes another object, with
+    tables of its own) and every entry is a function of the knowledge and its key alone, each key a strategy, an
+    image, a (strategy, image) pair or a (rule, conclusion) pair, all finite; an entry computed twice by two threads
+    is the same value."""
+
+    __slots__ = ("static", "candidates", "reads", "commands", "margins", "pinned", "rule_reasons", "__weakref__")
+
+    def __init__(self) -> None:
+        self.static: dict[tuple[str, str], object] = {}  # (strategy, image) -> the outcome of STATIC_CHECKS
+        self.candidates: dict[str, tuple[tuple, tuple[Rejection, ...]]] = {}  # strategy -> in the catalogue
+        self.reads: dict[str, tuple[frozenset[str], frozenset[str]]] = {}  # strategy -> its changes, caveats
+        self.commands: dict[tuple, tuple] = {}  # (strategy, image) -> the build release, CMD and ENTRYPOINT
+        self.margins: dict[tuple[str, str], tuple[bool, bool]] = {}  # (strategy, image) -> what rank_size adds
+        self.pinned: dict[Image, str | None] = {}  # image -> the Debian release its build pins
+        self.rule_reasons: dict[tuple, object] = {}  # (rule id, a fact it concludes) -> the Reason citing it
+
+
+_derived: dict[int, tuple[ref, Derived]] = {}  # id(knowledge) -> (a weak reference to it, its tables)
+
+
+def derived(knowledge) -> Derived:
+    """The Derived tables of `knowledge` (made on first use, dropped with the knowledge)."""
+    key = id(knowledge)
+    found = _derived.get(key)
+    if found is not None and found[0]() is knowledge:
+        return found[1]
+    tables = Derived()
+
+    def dropped(weak: ref) -> None:  # the knowledge is gone: its id may be reused only after this
+        if _derived.get(key, (None,))[0] is weak:
+            del _derived[key]
+
+    _derived[key] = (ref(knowledge, dropped), tables)
+    return tables
+
+
 class Shared:
     """The work one Planner shares between consultations (thread-safe: what is kept never changes)."""
 
-    def __init__(self) -> None:  # the Planner is passed to each method: no reference cycle keeps it alive
-        self._reads: dict[str, tuple[frozenset[str], frozenset[str]]] = {}  # strategy -> its changes, caveats
-        self._candidates: dict[str, tuple[tuple, tuple[Rejection, ...]]] = {}  # strategy -> in the catalogue
+    def __init__(self, tables: Derived) -> None:  # the Planner is passed to each method: no cycle keeps it alive
+        self._reads = tables.reads  # these two depend on the knowledge alone: shared by every planner of it
+        self._candidates = tables.candidates
         self._checked: dict[tuple, Rejection | tuple] = {}  # a check's outcome on a pair, by what it reads
         self.after_static = [(n, f) for n, f in DETECTORS["check"].items() if n not in STATIC_CHECKS]
         self._lock = allocate_lock()
@@ -50,8 +90,9 @@ class Shared:
         self._steps: dict[tuple, tuple] = {}  # (strategy, changes, installs, libraries, release, binary) -> steps
         self._provides: dict[tuple, dict] = {}  # (image, what the changes supply) -> what the final image holds
         self._tradeoffs: dict[tuple, tuple[str, ...]] = {}  # (image, the needs they read) -> trade-offs
-        self._commands: dict[tuple, dict] = {}  # (strategy, image) -> CMD and ENTRYPOINT
+        self._commands = tables.commands
         self._platforms: dict[tuple, tuple[str, ...]] = {}  # (strategy, image, cross-built, target) -> platforms
+        self._leading: dict[tuple, list] = {}  # (strategy, check, what it reads) -> its outcome on each candidate
 
     def catalogue_candidates(self, planner: "Planner",  # noqa: F821 - kb.planner's, which imports this module
                              strategy: Strategy) -> tuple[tuple, tuple[Rejection, ...]]:
@@ -79,11 +120,17 @@ class Shared:
                 rejected = []
         return tuple(out), tuple(rejected)
 
-    def context_checks(self, pair: Pair, local: Local) -> Rejection | None:
+    def context_checks(self, pair: Pair, local: Local, done: tuple = ()) -> Rejection | None:
         """The checks after STATIC_CHECKS, for a strategy that builds the program; one whose CONTEXT_READS say what
         it reads (of the strategy and the consultation: found once per `local`) is run once per pair, those reads
-        and what the checks before it added, and its outcome reused."""
-        for name, check, reads in local.checks:
+        and what the checks before it added, and its outcome reused. `done` are the outcomes of the first ones when
+        the caller has them (judged(): passes, what each records and adds)."""
+        checks = local.checks
+        if done:
+            for (name, _, _), outcome in zip(checks, done):
+                _passed(pair, name, outcome)
+            checks = checks[len(done):]
+        for name, check, reads in checks:
             if reads is None:
                 reason = check(pair)
                 if reason is not None:
@@ -92,28 +139,75 @@ class Shared:
             read = local.reads.get(name, local)
             if read is local:
                 read = local.reads[name] = reads(pair)
-            key = (pair.strategy.id, pair.image.ref, name, read, tuple(pair.final_steps), tuple(pair.applied),
-                   pair.size)
-            outcome = self._checked.get(key)
-            if outcome is None:  # run it: it records on the pair what it verified and adds
-                steps, applied = len(pair.final_steps), len(pair.applied)
-                reason = check(pair)
-                outcome = pair.planner.reject(pair.image, pair.strategy, name, reason) if reason is not None else \
-                    (pair.used.get(name), tuple(pair.final_steps[steps:]), tuple(pair.applied[applied:]), pair.size)
-                with self._lock:
-                    self._checked[key] = outcome
-                    while len(self._checked) > CHECKS_KEPT:
-                        del self._checked[next(iter(self._checked))]
-                if reason is None:
-                    continue
+            outcome = self.check_outcome(pair, name, check, read)
+            if outcome is None:
+                continue
             if isinstance(outcome, Rejection):
                 return outcome
-            used, steps, applied, pair.size = outcome  # what running it would record and add
-            if used is not None:
-                pair.used[name] = used
-            pair.final_steps += steps
-            pair.applied += applied
+            _passed(pair, name, outcome)
         return None
+
+    def check_outcome(self, pair: Pair, name: str, check, read) -> Rejection | tuple | None:
+        """The outcome of check `name` (of CONTEXT_READS, which reads `read`) on the pair as the checks before it
+        left it: a Rejection, or what it records and adds (used, steps, changes, size) to apply with _passed; None
+        when it was run on the pair itself and passed (the pair holds what it recorded and added)."""
+        key = (pair.strategy.id, pair.image.ref, name, read, tuple(pair.final_steps), tuple(pair.applied), pair.size)
+        outcome = self._checked.get(key)
+        if outcome is None:  # run it: it records on the pair what it verified and adds
+            steps, applied = len(pair.final_steps), len(pair.applied)
+            reason = check(pair)
+            outcome = pair.planner.reject(pair.image, pair.strategy, name, reason) if reason is not None else \
+                (pair.used.get(name), tuple(pair.final_steps[steps:]), tuple(pair.applied[applied:]), pair.size)
+            with self._lock:
+                self._checked[key] = outcome
+                while len(self._checked) > CHECKS_KEPT:
+                    del self._checked[next(iter(self._checked))]
+            if reason is None:
+                return None
+        return outcome
+
+    def leading(self, planner: "Planner", strategy: Strategy, slots: tuple,  # noqa: F821
+                local: Local, ctx: Context) -> list:
+        """The checks at the head of local.checks whose CONTEXT_READS say what they read (the platform's, the
+        libraries'), each with its outcomes on the strategy's catalogue candidates `slots`, filled as judged():
+        kept by (strategy, check, what it reads) for every consultation that agrees on that."""
+        out = []
+        for name, check, reads in local.checks if slots else ():
+            if reads is None:
+                break
+            read = local.reads.get(name, local)
+            if read is local:
+                read = local.reads[name] = reads(Pair(planner, strategy, slots[0][1], ctx))
+            key = (strategy.id, name, read)
+            outcomes = self._leading.get(key)
+            if outcomes is None:
+                outcomes = _keep(self._leading, key, [None] * len(slots))
+            out.append((name, check, read, outcomes))
+        return out
+
+    def judged(self, planner: "Planner", strategy: Strategy, image: Image, at: int,  # noqa: F821
+               ctx: Context, leading: list) -> Rejection | tuple:
+        """The leading checks (leading()) on candidate number `at` of the strategy, `image`: the Rejection of the
+        first that fails, or the outcomes of those that pass (each check_outcome's tuple), to apply in turn. No check
+        reads what the checks before it recorded (CONTEXT_READS), so while those add no step, change or size, it
+        sees the pair as the static checks left it, whatever the consultation: its outcome there is kept. After one
+        that adds something, the rest are left to context_checks (a pair that passes them all is evaluated)."""
+        done = []
+        for name, check, read, outcomes in leading:
+            outcome = outcomes[at]
+            if outcome is None:
+                pair = Pair(planner, strategy, image, ctx)
+                static = planner.static_outcome(strategy, image)  # a candidate's: never a Rejection
+                pair._art, pair.used = static[0], dict(static[1])
+                found = self.check_outcome(pair, name, check, read)
+                outcome = outcomes[at] = found if found is not None else \
+                    (pair.used.get(name), tuple(pair.final_steps), tuple(pair.applied), pair.size)
+            if isinstance(outcome, Rejection):
+                return outcome
+            done.append(outcome)
+            if outcome[1] or outcome[2] or outcome[3] != image.size_mb:
+                break
+        return tuple(done)
 
     def plan_of(self, planner: "Planner", pair: Pair,  # noqa: F821
                 local: Local) -> tuple[Plan, dict[str, str], list[Change]]:
@@ -127,8 +221,12 @@ class Shared:
             kept = planner.kb.caveats
             caveats = _keep(self._caveats, (ref, local.caveats), tuple(
                 kept[cid].text for cid in local.caveats if not kept[cid].images or ref in kept[cid].images))
-        release = planner.build_release(strategy, image)
-        ids = tuple(c.id for c in applied)
+        parts = self._commands.get((sid, ref))  # the pair's build release and command, of the knowledge alone
+        if parts is None:
+            parts = self._commands[(sid, ref)] = (planner.build_release(strategy, image),
+                                                  planner.command(strategy, image))
+        release, command = parts
+        ids = tuple([c.id for c in applied]) if applied else ()
         key = (sid, ids, tuple(pair.final_steps), ctx.named_libs, release, ctx.binary_name if strategy.prebuilt else "")
         built = self._steps.get(key)
         if built is None:
@@ -139,16 +237,13 @@ class Shared:
             built = _keep(self._steps, key, (steps, tuple(s for s in steps if s.why), alone,
                                              next((c.build_platform for c in applied if c.build_platform), "")))
         steps, changes, alone, build_platform = built
-        supplied = (ref, tuple(c.supplies for c in applied))
+        supplied = (ref, tuple([c.supplies for c in applied]) if applied else ())
         provides = self._provides.get(supplied)
         if provides is None:
             provides = _keep(self._provides, supplied, planner.provides(image, applied))
         tradeoffs = self._tradeoffs.get((ref, local.needs))
         if tradeoffs is None:
             tradeoffs = _keep(self._tradeoffs, (ref, local.needs), planner.tradeoffs(image, ctx.needs))
-        command = self._commands.get((sid, ref))
-        if command is None:
-            command = _keep(self._commands, (sid, ref), planner.command(strategy, image))
         where = (sid, ref, local.cross, ctx.platform)
         platforms = self._platforms.get(where)
         if platforms is None:
@@ -156,7 +251,7 @@ class Shared:
         plan = Plan(
             rank=0, strategy=sid, strategy_title=strategy.title, final_image=ref,
             build_image="" if alone else pair.art.build_image, changes=changes, provides=provides,
-            size_mb=round(pair.size + sum(c.size_mb for c in applied), 2), size_note=SIZE_NOTE,
+            size_mb=round(pair.size + (sum([c.size_mb for c in applied]) if applied else 0), 2), size_note=SIZE_NOTE,
             caveats=caveats, tradeoffs=tradeoffs, image_notes=image.notes, justification=(), steps=steps, **command,
             user=planner.user(image, ctx.needs, applied), platform=ctx.platform, platforms=platforms,
             build_platform=build_platform,
@@ -184,6 +279,15 @@ _PREBUILT_ONLY = ("inspected", "binary_name", "binary_platform", "binary_arch")
 _PROJECTED = ("changes", "caveat_ids", "named_dev")
 _KEYED = [i for i, f in enumerate(Context._fields) if f not in _PROJECTED]
 _KEYED_BUILT = [i for i, f in enumerate(Context._fields) if f not in _PROJECTED + _PREBUILT_ONLY]
+
+
+def _passed(pair: Pair, name: str, outcome: tuple) -> None:
+    """Record on the pair what check `name` records and adds when it passes (check_outcome's tuple)."""
+    used, steps, applied, pair.size = outcome
+    if used is not None:
+        pair.used[name] = used
+    pair.final_steps += steps
+    pair.applied += applied
 
 
 def _keep(table: dict, key, value):

@@ -14,7 +14,8 @@ from .checks import (STATIC_CHECKS, Artefact, Context, Pair, Rejected, context, 
                      newer_runtime)
 from .detectors import DETECTORS
 from .model import Change, Image, Justification, Knowledge, Plan, Reason, Rejection, Rule, Step, Strategy
-from .planmemo import Local, Shared
+from .justify import _Chains, justify
+from .planmemo import Local, Shared, derived
 from .versions import parse_version
 
 # How much larger an image of an older Debian release, or of a later runtime release than the program's, may be
@@ -32,14 +33,16 @@ class Planner:
         self.kb = kb
         self.checks: dict[str, Rule] = {r.check: r for r in kb.active_rules("check")}
         self.images = [img for img in kb.images.values() if not img.deprecated]
+        tables = derived(kb)  # what depends on the knowledge alone, shared with other planners of it (planmemo)
         # (strategy, image) -> the outcome of STATIC_CHECKS: a Rejection, or (artefact, what they verified)
-        self._static: dict[tuple[str, str], Rejection | tuple[Artefact, dict[str, str]]] = {}
+        self._static: dict[tuple[str, str], Rejection | tuple[Artefact, dict[str, str]]] = tables.static
         # (strategy, images, what evaluate reads of the context for it) -> its evaluation, oldest first
         self._outcomes: dict[tuple, tuple[tuple, tuple[Rejection, ...]]] = {}
         self._outcomes_lock = allocate_lock()
-        self._shared = Shared()  # each strategy's candidate images, checks' outcomes by what they read
-        self._margins: dict[tuple[str, str], tuple[bool, bool]] = {}  # (strategy, image) -> what rank_size adds
-        self._pinned: dict[Image, str | None] = {}  # image -> pinned_release
+        self._shared = Shared(tables)  # each strategy's candidate images, checks' outcomes by what they read
+        self._margins: dict[tuple[str, str], tuple[bool, bool]] = tables.margins  # (strategy, image) -> rank_size's
+        self._pinned: dict[Image, str | None] = tables.pinned  # image -> pinned_release
+        self._rule_reasons: dict[tuple, Reason] = tables.rule_reasons  # (rule id, its conclusion) -> its Reason
         self._named: dict[frozenset[str], list] = {}  # native_libs answered -> checks.named_libraries
         self._reasons: dict[tuple[str, str], tuple[str, Reason]] = {}  # (check, what it verified) -> its reason
 
@@ -113,11 +116,12 @@ class Planner:
 
     # -- one (strategy, image) pair ---------------------------------------------------------------------------------
 
-    def evaluate(self, strategy: Strategy, image: Image, ctx: "Context",
-                 local: Local | None = None) -> tuple[Plan, dict[str, str], list[Change]] | Rejection | None:
+    def evaluate(self, strategy: Strategy, image: Image, ctx: "Context", local: Local | None = None,
+                 done: tuple = ()) -> tuple[Plan, dict[str, str], list[Change]] | Rejection | None:
         """One pair: its plan (rank and justification to come), what the checks verified and the changes applied,
         or the Rejection of the first check it fails; None for a runtime image and a binary. `local` is what it
-        reads of the consultation for the strategy, when the caller has it."""
+        reads of the consultation for the strategy, and `done` the outcomes of the first checks after
+        STATIC_CHECKS (passes: Shared.judged), when the caller has them."""
         if strategy.runtime is None and image.runtime is not None:
             return None  # a language runtime image is never the smallest home for a binary: not worth listing
         if local is None:
@@ -126,11 +130,11 @@ class Planner:
         if strategy.prebuilt:  # the inspected binary's needs come from the consultation's evidence
             rejection = self.run_checks(pair, DETECTORS["check"])
         else:  # what only the pair decides is checked once per pair, then reused by every consultation
-            static = self.static_outcome(strategy, image)
+            static = self._static.get((strategy.id, image.ref)) or self.static_outcome(strategy, image)
             if isinstance(static, Rejection):
                 return static
             pair._art, pair.used = static[0], dict(static[1])
-            rejection = self._shared.context_checks(pair, local)
+            rejection = self._shared.context_checks(pair, local, done)
         if rejection is not None:
             return rejection
         return self._shared.plan_of(self, pair, local)
@@ -307,7 +311,7 @@ class Planner:
             rejections += rejected
         if len(strategies) > 1:  # each strategy's plans come sorted; the keys are distinct (image, strategy)
             plans.sort(key=_first)
-        chains = _Chains(self.kb, trail)
+        chains = _Chains(self.kb, trail, self._rule_reasons)
         return [self.justify(plan, basis, chains, rank) for rank, (_, plan, basis) in enumerate(plans, 1)], rejections
 
     def _strategy_outcome(self, strategy: Strategy, images: list[Image], refs: tuple[str, ...] | None,
@@ -328,9 +332,16 @@ class Planner:
         else:
             slots, after = self._shared.candidates(self, strategy, images)
         local = Local(self, strategy, ctx)
-        for before, image in slots:
+        # the catalogue's candidates: the first checks' outcomes, kept by what they read (Shared.judged)
+        leading = None if strategy.prebuilt or refs is not None else \
+            self._shared.leading(self, strategy, slots, local, ctx)
+        for at, (before, image) in enumerate(slots):
             rejections += before
-            evaluated = self.evaluate(strategy, image, ctx, local)
+            done = self._shared.judged(self, strategy, image, at, ctx, leading) if leading else ()
+            if isinstance(done, Rejection):
+                rejections.append(done)
+                continue
+            evaluated = self.evaluate(strategy, image, ctx, local, done)
             if isinstance(evaluated, Rejection):
                 rejections.append(evaluated)
             elif evaluated is not None:
@@ -363,55 +374,10 @@ class Planner:
             checks.append(reason)
         return tuple(wanted), tuple(checks)
 
-    def justify(self, plan: Plan, basis: tuple[tuple[str, ...], tuple], chains: "_Chains", rank: int) -> Plan:
-        """The rules behind a plan: what derived its strategy, changes and caveats (from this consultation's trail),
-        and the checks it passed."""
-        wanted, checks = basis
-        derived = chains.merged.get((wanted, plan.caveats))  # plans of one consultation share most of theirs
-        if derived is None:
-            derived = {}
-            for fid in wanted:
-                derived.update(chains.reasons(fid))
-            for cid in chains.caveats_by_text(plan.caveats):
-                derived.update(chains.reasons(f"caveat={cid}"))
-            chains.merged[(wanted, plan.caveats)] = derived
-        reasons = dict(derived)
-        for rule_id, reason in checks:
-            reasons.setdefault(rule_id, reason)
-        values = list(plan)
-        values[_RANK], values[_JUSTIFICATION] = rank, tuple(reasons[k] for k in sorted(reasons))
-        return Plan._make(values)
-
-
-_RANK, _JUSTIFICATION = Plan._fields.index("rank"), Plan._fields.index("justification")
-
-
-class _Chains:
-    """For one consultation: the rules that derived each fact, transitively down to the answers (memoised)."""
-
-    def __init__(self, kb: Knowledge, trail: list[Justification]):
-        self.kb = kb
-        self.by_fact: dict[str, list[Justification]] = {}
-        for j in trail:
-            self.by_fact.setdefault(j.fact.id, []).append(j)
-        self.memo: dict[str, dict[str, Reason]] = {}
-        self.merged: dict[tuple, dict[str, Reason]] = {}  # (facts wanted, caveats) -> the reasons of their rules
-        self.caveat_ids = {kb.caveats[j.fact.value].text: j.fact.value for j in trail if j.fact.name == "caveat"}
-
-    def caveats_by_text(self, texts: tuple[str, ...]) -> list[str]:
-        return [self.caveat_ids[t] for t in texts if t in self.caveat_ids]
-
-    def reasons(self, fact_id: str) -> dict[str, Reason]:
-        if fact_id in self.memo:
-            return self.memo[fact_id]
-        self.memo[fact_id] = out = {}  # cycles end here
-        for j in self.by_fact.get(fact_id, ()):
-            rule = self.kb.rules[j.rule_id]
-            out.setdefault(rule.id, Reason(rule.id, rule.name, rule.summary, rule.sources, str(j.fact)))
-            for premise in j.premises:
-                for rid, reason in self.reasons(premise.id).items():
-                    out.setdefault(rid, reason)
-        return out
+    @staticmethod
+    def justify(plan: Plan, basis: tuple[tuple[str, ...], tuple], chains: "_Chains", rank: int) -> Plan:
+        """The plan with its rank and its justification (kb/justify.py)."""
+        return justify(plan, basis, chains, rank)
 
 
 def _first(entry: tuple):

@@ -32,13 +32,23 @@ class Session:
         check `contradiction` first."""
         if not isinstance(fact, str):
             raise UnknownFact(repr(fact), [q.id for q in self.rulebase.questions])
-        question = self.rulebase.question(fact)
-        fact = question.id  # `LANGUAGE` is `language`, as the chat's `set` accepts it
-        if not isinstance(raw, str):
-            raise InvalidAnswer(fact, repr(raw), question.legal())
-        value = question.normalise(raw)  # as RuleBase.normalise
-        if value is None:
-            raise InvalidAnswer(fact, raw.strip(), question.legal())
+        # (fact, raw) -> (question id, value): a function of the knowledge alone, kept by the rule base
+        known = self.rulebase._normalised
+        found = known.get((fact, raw)) if isinstance(raw, str) else None
+        if found is not None:
+            fact, value = found
+        else:
+            question = self.rulebase.question(fact)
+            asked = fact
+            fact = question.id  # `LANGUAGE` is `language`, as the chat's `set` accepts it
+            if not isinstance(raw, str):
+                raise InvalidAnswer(fact, repr(raw), question.legal())
+            value = question.normalise(raw)  # as RuleBase.normalise
+            if value is None:
+                raise InvalidAnswer(fact, raw.strip(), question.legal())
+            if len(known) >= 4096:  # every legal answer, and then some
+                known.clear()
+            known[(asked, raw)] = (fact, value)
         self.answers.pop(fact, None)  # a changed answer moves to the end, so `back` undoes it
         self.answers[fact] = value
         self.where[fact] = where

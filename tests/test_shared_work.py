@@ -51,8 +51,9 @@ def _json(result) -> str:
 
 @pytest.fixture(scope="module")
 def reference(rb, cases):
-    """Each case on a rule base of its own: nothing shared with any other consultation."""
-    return [_json(kb.RuleBase(rb.knowledge).consult(answers, evidence)) for answers, evidence in cases]
+    """Each case on a rule base of its own, of a knowledge object of its own (kb.planmemo.derived shares what
+    planners derive from one object): nothing shared with any other consultation but the compiled rules."""
+    return [_json(kb.RuleBase(rb.knowledge.replace()).consult(answers, evidence)) for answers, evidence in cases]
 
 
 def test_a_shared_rule_base_answers_like_a_fresh_one(rb, cases, reference):
@@ -188,3 +189,98 @@ def test_a_remembered_result_is_the_one_its_answer_order_gives(rb, cases):
         reordered = dict(reversed(list(answers.items())))
         shared.consult(answers, evidence)
         assert _json(shared.consult(reordered, evidence)) == _json(kb.RuleBase(rb.knowledge).consult(reordered, evidence))
+
+
+def _older_glibc(knowledge):
+    """The knowledge with every image's glibc made older than any release's: the static checks and the pinned
+    release of every glibc pair change."""
+    return knowledge.replace(images={ref: image._replace(libc_version="2.1") if image.libc == "glibc" else image
+                                     for ref, image in knowledge.images.items()})
+
+
+def test_what_planners_share_by_knowledge_is_never_another_knowledges(rb, cases, monkeypatch):
+    """kb.planmemo.derived: the static checks' outcomes, candidates, commands, margins and pinned releases are
+    shared by every planner of one Knowledge object, and by no planner of another: a rule base of other knowledge
+    made after thousands of consultations of this one answers as one made in a process that saw none."""
+    warm = kb.RuleBase(rb.knowledge)
+    for answers, evidence in cases:
+        warm.consult(answers, evidence)
+    other = _older_glibc(rb.knowledge)
+    after = [_json(kb.RuleBase(other).consult(a, e)) for a, e in cases[::5]]
+    monkeypatch.setattr(planmemo, "_derived", {})  # nothing derived from any knowledge yet
+    cold = [_json(kb.RuleBase(other).consult(a, e)) for a, e in cases[::5]]
+    assert after == cold
+    assert after != [_json(warm.consult(a, e)) for a, e in cases[::5]]  # the change matters
+
+
+def test_what_planners_share_by_knowledge_goes_with_the_knowledge(rb, cases):
+    import gc
+    import weakref
+
+    other = _older_glibc(rb.knowledge)
+    shared = kb.RuleBase(other)
+    for answers, evidence in cases[:20]:
+        shared.consult(answers, evidence)
+    tables = weakref.ref(planmemo.derived(other))
+    assert tables().static and planmemo.derived(other) is tables()
+    assert planmemo.derived(rb.knowledge) is not tables()
+    key = id(other)
+    del shared, other
+    gc.collect()
+    assert tables() is None and key not in planmemo._derived
+
+
+def test_a_rules_reason_shared_by_chains_names_the_conclusion_of_each(rb):
+    """_Chains share each rule's Reason by (rule, the fact it derived) through the planner's knowledge tables: a rule
+    that concludes two facts (a rule file may) cites each in the plans that rest on it."""
+    rule = next(r for r in rb.knowledge.rules.values() if r.kind == "infer")
+    made = {}
+    facts = (kb.Fact("strategy", "one"), kb.Fact("strategy", "two"))
+    for fact in facts + facts:
+        chains = planner_module._Chains(rb.knowledge, [kb.Justification(fact, "rule", rule.id, ())], made)
+        assert chains.reasons(fact.id)[rule.id].conclusion == str(fact)
+    assert len(made) == 2
+
+
+def test_planning_with_every_need_check_keyed_by_what_it_reads_gives_every_pair_in_turn(rb, cases, monkeypatch):
+    """Shared.judged keeps the leading checks' outcomes on each candidate while the checks before add nothing; with
+    the need checks keyed by what they read too (so the libraries' check, which adds installs, leads others), the
+    plans are still those of every pair evaluated in turn."""
+    def supplier(need):
+        return lambda p: (need in p.ctx.needs, tuple(c.id for c in p.ctx.changes if c.supplies == need))
+
+    reads = {**planmemo.CONTEXT_READS, **{need: supplier(need) for need in ("ca-certificates", "tzdata", "passwd")}}
+    monkeypatch.setattr(planmemo, "CONTEXT_READS", reads)
+    shared = kb.RuleBase(rb.knowledge)
+    for answers, evidence in cases[::3] + cases[::3]:
+        result = shared.consult(answers, evidence)
+        known, trail = by_name(result.facts), [j for j in result.facts if j.source == "rule"]
+        with monkeypatch.context() as m:
+            m.setattr(planmemo, "CONTEXT_READS", {})
+            expected = _every_pair(kb.RuleBase(rb.knowledge).planner, known, trail, shared.planner.images)
+        assert shared.planner.plan(known, trail) == expected, answers
+
+
+def test_judged_leaves_the_checks_after_one_that_adds_to_context_checks(rb):
+    from kb.model import Step
+
+    rb2 = kb.RuleBase(rb.knowledge)
+    result = rb2.consult({"language": "go", "cgo": "no"})
+    strategy = rb.knowledge.strategies[result.plans[0].strategy]
+    planner = rb2.planner
+    slots, _ = planner._shared.catalogue_candidates(planner, strategy)
+    ctx = context(rb.knowledge, by_name(result.facts))
+    seen = []
+
+    def adds(pair):
+        seen.append(pair.image.ref)
+        pair.final_steps.append(Step("final", "RUN true", "test"))
+
+    def never(pair):
+        raise AssertionError("judged on a pair as the static checks left it, after a check that added a step")
+
+    leading = [("adds", adds, "r", [None] * len(slots)), ("never", never, "r", [None] * len(slots))]
+    done = planner._shared.judged(planner, strategy, slots[0][1], 0, ctx, leading)
+    assert len(done) == 1 and done[0][1] == (Step("final", "RUN true", "test"),)
+    assert planner._shared.judged(planner, strategy, slots[0][1], 0, ctx, leading) == done  # kept, not run again
+    assert seen == [slots[0][1].ref]
