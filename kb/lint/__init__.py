@@ -25,6 +25,7 @@ function gets the same analysed Dockerfile:
     tagrelease.py  the release an image lint does not know names in its tag (-bullseye, ubuntu22.04, -alpine3.19)
     digests.py     MI419: a floating final image frozen by a digest, so its release (hence glibc) is not known
     pystdlib.py    MI493: a Python interpreter copied into the image without its standard library (lib/pythonX.Y)
+    wheellibs.py   MI494: site-packages/NAME copied alone, without the NAME.libs of vendored libraries its pip wheel keeps beside it
     staticnss.py   MI492: a static glibc program (Go with cgo; C whose source calls getaddrinfo, getpwnam) whose lookups need that glibc's NSS modules
     apkdel.py      apk add and del in a RUN, a deletion of a list computed after listing the installed packages
     cxxlink.py     C++ a Go build (knowledge go_cxx) or a crate links, the C++ run-time libraries an image has
@@ -129,6 +130,18 @@ def _copies_python(a: Analysis) -> bool:
         info = a.stages[info.stage.base_stage]
 
 
+def _copies_package_dir(a: Analysis) -> bool:
+    """Can MI494 fire: the final stage, or a stage it is built FROM, copies from another stage a path under
+    site-packages or dist-packages (kb/lint/wheellibs.py)?"""
+    info = a.final
+    while True:
+        if any("-packages/" in s for cf in info.stage.copy_from for s in cf.sources):
+            return True
+        if info.stage.base_stage is None:
+            return False
+        info = a.stages[info.stage.base_stage]
+
+
 #: check modules imported only when the Dockerfile can need them, so that a one-file lint starts sooner (issue 9's
 #: speed): module -> (the checks it registers, whether the analysis can need them). The others register at import.
 ON_DEMAND = {
@@ -146,6 +159,7 @@ ON_DEMAND = {
                 lambda a: _final_glibc(a) and any(cf.stage_index is not None for cf in a.final.stage.copy_from)),
     "argscope": (("variable-from-another-stage",), _declares_args),  # MI480
     "pystdlib": (("python-interpreter-without-stdlib",), _copies_python),  # MI493
+    "wheellibs": (("wheel-libs-left-out",), _copies_package_dir),  # MI494
     "unexported": (("unexported-build-variable",), lambda a: any(info.lost_env for info in a.stages)),  # MI498
 }
 

@@ -57,6 +57,10 @@ def install_hint(a: "Analysis", libs: "Libraries", src: "StageInfo", missing: li
             continue
         name = entry.get("apk" if apk else "apt")
         known_names = name if isinstance(name, dict) else {}
+        skew = None if apk else _soname_skew(entry, src.profile.release or "", release)
+        if skew:
+            notes.append(skew)
+            continue
         if known_names:  # named per release: {debian12: libssl3, default: libssl3t64}
             name = known_names.get(release) or known_names.get("default")
         if name:
@@ -81,6 +85,48 @@ def install_hint(a: "Analysis", libs: "Libraries", src: "StageInfo", missing: li
         if not apk:
             out += " (`apt-cache depends` on the -dev package names it)"
     return "; ".join(x for x in (out, *notes) if x)
+
+
+def _soname_skew(entry: dict, built: str, release: str) -> str | None:
+    """What to say when the library's soname differs between the build stage's release and the final image's
+    (`sonames` of releases.yaml: libmysqlclient.so.20 on Ubuntu 18.04, .so.21 from 20.04): no package of the final
+    image's release has the one the program was linked with."""
+    sonames, names = entry.get("sonames"), entry.get("apt")
+    if not isinstance(sonames, dict) or not built or not release:
+        return None
+    have, need = sonames.get(release) or sonames.get("default"), sonames.get(built) or sonames.get("default")
+    if not have or not need or have == need:
+        return None
+    names = names if isinstance(names, dict) else {}
+    theirs, ours = names.get(built) or names.get("default"), names.get(release) or names.get("default")
+    return (f"no package of {release} has {need}, which the build on {built} linked ({theirs} there; {release}'s "
+            f"{ours} has {have}): build on {release} too, or install {theirs} from {built}'s archive")
+
+
+def other_soname(libs: "Libraries", stem: str, package: str, built: str, release: str) -> bool:
+    """Is `package` the final release's package of a library whose soname there is not the build release's
+    (libmysqlclient21 on Ubuntu 20.04 for a program linked on 18.04 against libmysqlclient.so.20)?"""
+    entry = libs.entries.get(stem) or {}
+    names = entry.get("apt")
+    if not isinstance(names, dict) or not _soname_skew(entry, built, release):
+        return False
+    return package == (names.get(release) or names.get("default")) != (names.get(built) or names.get("default"))
+
+
+def skewed_first(a: "Analysis", libs: "Libraries", src: "StageInfo", missing: list[tuple[str, str]]
+                 ) -> list[tuple[str, str]]:
+    """`missing` with the libraries whose soname differs between the build stage's release and the final image's
+    first, their soname said in front of the why (libmysqlclient.so.20: ...): what no package of the final
+    release can bring is the surest of them."""
+    built, release, out, rest = src.profile.release or "", a.final.profile.release or "", [], []
+    for stem, why in missing:
+        sonames = (libs.entries.get(stem) or {}).get("sonames")
+        if _soname_skew(libs.entries.get(stem) or {}, built, release) and isinstance(sonames, dict):
+            need = sonames.get(built) or sonames.get("default")
+            out.append((stem, why if why.startswith(f"{need}:") else f"{need}: {why}"))
+        else:
+            rest.append((stem, why))
+    return out + rest
 
 
 def first_name(stem: str, why: str) -> str:

@@ -13,6 +13,7 @@ import fnmatch
 import posixpath
 
 from ..lazyre import lazy
+from .libinstall import other_soname, skewed_first
 from .profiles import lib_stem
 
 TYPE_CHECKING = False
@@ -381,17 +382,18 @@ def missing_libraries(a: "Analysis", libs: Libraries, lineage, crates: "Callable
         whole, names = _copied_libs(final, idx, copies)
         if whole or not needs:
             continue
-        missing = []
+        missing, musl = [], prof.libc == "musl" or (unknown and bool(final.apk_adds))  # apk's, not apt's packages
         for stem, why in needs.items():
             if stem in base_libs or any(lib_stem(p) == stem for p in base_libs):
                 continue
             if stem in GLIBC_PARTS and not assembled and (unknown or prof.libc in ("glibc", "musl")):
                 continue  # the C library's own parts: every glibc image has them, musl has them in libc.so
-            if any(has_library(libs, p, stem, prof.libc == "musl") for p in final.profile.installed):
-                continue
+            if any(has_library(libs, p, stem, musl) and not other_soname(
+                    libs, stem, p, src.profile.release or "", prof.release or "") for p in final.profile.installed):
+                continue  # (the final release's package at another soname than the build linked is not it)
             if any(n.startswith(stem) or fnmatch.fnmatchcase(stem, n) for n in names):
                 continue
             missing.append((stem, why))
         if missing:
-            out.append((cf.line, src, missing))
+            out.append((cf.line, src, skewed_first(a, libs, src, missing)))
     return out

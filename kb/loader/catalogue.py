@@ -73,7 +73,8 @@ class CatalogueSections(Reader):
                 self.problem(libraries.key_lines.get(soname, libraries.line), soname,
                              "a library maps package managers to package names")
                 continue
-            self.keys_ok(info, soname, ("apt", "apk", "wolfi", "rpm", "size_mb", "name", "dev", "dev_also", "runtime"), ())
+            self.keys_ok(info, soname, ("apt", "apk", "wolfi", "rpm", "size_mb", "name", "dev", "dev_also", "runtime",
+                                        "sonames"), ())
             if "size_mb" in info:
                 self.number(info, "size_mb", soname)
             entry = {k: dict(v) if isinstance(v, dict) else v for k, v in info.items()}
@@ -254,7 +255,7 @@ class CatalogueSections(Reader):
                     ("name", "libs", "note", "tls", "system_libs", "until", "needs_package", "prebuilt_musl", "static_with",
                      "loads", "cxx", "skip_env", "images_with", "opened_by", "glibc_prebuild", "musl_builds", "glibc_download",
                      "musl_python", "found_with", "system_env", "static_env", "linked_through", "roots", "required_by",
-                     "required_unless", "loads_unless", "error", "glibc_only")
+                     "required_unless", "loads_unless", "error", "glibc_only", "wheel_libs", "import")
                 if not self.keys_ok(entry, name or eco, keys, ("name",)):
                     continue
                 normal = re.sub(r"[-_.]+", "-", name).lower() if eco == "python" else \
@@ -289,6 +290,9 @@ class CatalogueSections(Reader):
                             if not re.fullmatch(r"3\.\d+", known[name]["musl_python"]):
                                 self.problem(entry.key_lines.get("musl_python", entry.line), name,
                                              "musl_python: write a Python version, 3.X")
+                    if eco == "python" and "wheel_libs" in entry:  # MI494: its wheels' NAME.libs, the package dir's name
+                        known[name]["wheel_libs"] = self.text(entry, "wheel_libs", name)
+                        known[name]["import"] = self.text(entry, "import", name) or None
                     if eco == "python" and "required_by" in entry:  # MI412: packages that install it as a dependency
                         known[name]["required_by"] = self._shaped(entry, "required_by", name, r"[a-z0-9]+(-[a-z0-9]+)*",
                                                                   "a package name as PEP 503 writes it")
@@ -422,7 +426,8 @@ def lint_libraries(libraries: dict) -> dict[str, dict]:
         entry["libs"] = (*entry["libs"], soname)
         entry["dev"] = tuple(dict.fromkeys((*entry["dev"], *names)))
         entry["runtime"] = tuple(dict.fromkeys((*entry["runtime"], *info["runtime"])))
-        for key in ("apt", "apk"):  # the package to install, per release for apt ({debian12: libssl3, default: ...})
+        for key in ("apt", "apk", "sonames"):  # the package to install, per release for apt ({debian12: libssl3, ...});
+            # sonames: the soname per release, where releases differ (libmysqlclient.so.20 on Ubuntu 18.04, .so.21 after)
             if key in info and key not in entry:
                 entry[key] = info[key]
     return out
