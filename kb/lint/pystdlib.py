@@ -50,7 +50,7 @@ def _home(ref: str) -> str:
     return "/usr" if "distroless/python3" in ref else "/usr/local"
 
 
-def _chain(a: "Analysis") -> list["StageInfo"]:
+def final_chain(a: "Analysis") -> list["StageInfo"]:
     """The final stage and the stages it is built FROM, the last first."""
     out = [a.final]
     while out[-1].stage.base_stage is not None:
@@ -58,7 +58,7 @@ def _chain(a: "Analysis") -> list["StageInfo"]:
     return out
 
 
-def _copies(a: "Analysis", info: "StageInfo"):
+def stage_copies(a: "Analysis", info: "StageInfo"):
     """(instruction, its COPY --from records, expanded sources, dest, dest is a directory) for each COPY and ADD of
     the stage, with the ENV, ARG and WORKDIR in force at it (as kb/lint/stages.py walks them)."""
     froms: dict[int, list] = {}
@@ -109,7 +109,7 @@ def _interpreters(a: "Analysis", chain):
     brings into the stages of `chain`: a file python, python3 or python3.X under a bin directory (not a virtual
     environment's), or the whole bin directory of a Python image's own Python."""
     for info in chain:
-        for _ins, froms, sources, dest, dest_is_dir in _copies(a, info):
+        for _ins, froms, sources, dest, dest_is_dir in stage_copies(a, info):
             for cf in froms:
                 for src in sources:
                     src = abspath(src, "/")
@@ -186,7 +186,7 @@ def _brings(src: str, dest: str, stdlib: str) -> bool:
 
 def _base_python(a: "Analysis") -> tuple[str, str] | None | str:
     """(X.Y, prefix) of the final image's base Python; None when it is known to have none; "unknown" otherwise."""
-    root = _chain(a)[-1]
+    root = final_chain(a)[-1]
     ref = root.stage.base_image_resolved or ""
     found = python_minor(a, root.index)
     if found:
@@ -198,14 +198,14 @@ def _base_python(a: "Analysis") -> tuple[str, str] | None | str:
 
 @detector("lint", "python-interpreter-without-stdlib")
 def check_python_without_stdlib(a: "Analysis", rule: LintRule):
-    chain = _chain(a)
+    chain = final_chain(a)
     env = a.final.env
     if env.get("PYTHONHOME") or env.get("PYTHONPATH") or any(info.stage.runs for info in chain):
         return  # the stage can point Python elsewhere or make the directory: lint does not say
     base = _base_python(a)
     if base == "unknown":
         return
-    copies = [(sources, dest) for info in chain for _i, _f, sources, dest, _d in _copies(a, info)]
+    copies = [(sources, dest) for info in chain for _i, _f, sources, dest, _d in stage_copies(a, info)]
     image = chain[-1].stage.base_image_resolved or "scratch"
     for line, target, path, version, source in _interpreters(a, chain):
         built = posixpath.dirname(posixpath.dirname(path))

@@ -19,7 +19,7 @@ import posixpath
 
 from ..detectors import detector
 from ..model import LintRule
-from .pystdlib import _chain, _copies
+from .pystdlib import final_chain, stage_copies
 from .results import Hit
 from .shellwords import abspath
 
@@ -83,8 +83,8 @@ def check_wheel_libs_left_out(a: "Analysis", rule: LintRule):
     table = _wheel_libs(a)
     if not table:
         return
-    chain = _chain(a)
-    copies = [(cfs, sources, dest) for info in chain for _i, cfs, sources, dest, _d in _copies(a, info)]
+    chain = final_chain(a)
+    copies = [(cfs, sources, dest) for info in chain for _i, cfs, sources, dest, _d in stage_copies(a, info)]
     for cfs, sources, _dest in copies:
         for cf in cfs:
             if cf.stage_index is None:
