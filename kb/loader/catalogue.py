@@ -289,6 +289,10 @@ class CatalogueSections(Reader):
                             if not re.fullmatch(r"3\.\d+", known[name]["musl_python"]):
                                 self.problem(entry.key_lines.get("musl_python", entry.line), name,
                                              "musl_python: write a Python version, 3.X")
+                    if eco == "node" and "required_by" in entry:  # MI408: npm packages that bring it as a dependency
+                        known[name]["required_by"] = self._shaped(entry, "required_by", name,
+                                                                  r"(@[a-z0-9][a-z0-9._-]*/)?[a-z0-9][a-z0-9._-]*",
+                                                                  "an npm package name, lowercase (@scope/name)")
                     if eco == "python" and "required_by" in entry:  # MI412: packages that install it as a dependency
                         known[name]["required_by"] = self._shaped(entry, "required_by", name, r"[a-z0-9]+(-[a-z0-9]+)*",
                                                                   "a package name as PEP 503 writes it")
