@@ -182,7 +182,10 @@ BATCHES = {
     # @livekit/rtc-node's libgio on node:22-slim; onnxruntime-node on alpine, `--network-timeout 600000` read as a
     # package); correct 13/13. With the whole build context go-libyear is caught too (MI411 from its Go source).
     # judge() looks at the rule only and passes 7/13 (the two wrong-mechanism MI412s) and 13/13: the floors.
-    "heldout13-2026-12-01": ("heldout13-results.yaml", {"broken": 7 / 13, "correct": 1.0}),
+    # lint-h13b: 11/13 and 13/13: a ggml project cloned and built links OpenMP (both llama.cpp files, MI412: libgomp
+    # with gcc, libomp with clang), @livekit/rtc-node opens GLib/GIO (MI470), yarn's --network-timeout VALUE is no
+    # package, so yarn.lock names onnxruntime-node on alpine (MI408).
+    "heldout13-2026-12-01": ("heldout13-results.yaml", {"broken": 11 / 13, "correct": 1.0}),
 }
 
 
