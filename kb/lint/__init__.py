@@ -7,6 +7,7 @@ function gets the same analysed Dockerfile:
     profiles.py    what a stage's base image is (catalogue and image_families: libc, release, shell, compiler)
     stages.py      walking the stages: ENV/ARG/WORKDIR/USER/RUN/COPY, where built programs land
     cmake.py       what cmake, meson and the make or ninja they generate for build, and how it links
+    ggmlclone.py   a ggml project (llama.cpp, whisper.cpp) cloned and built in a stage: its OpenMP run-time (MI412)
     builds.py      what gcc/clang, go and cargo commands build and how it links (BuiltFile)
     shellwords.py  variable expansion, paths, options and simple commands of RUN lines
     shellvars.py   which assignments of a RUN a build command sees (export, prefix, set -a)

@@ -266,6 +266,8 @@ def check_user(a: Analysis, rule: LintRule):
 
 @detector("lint", "native-packages-on-alpine")
 def check_native_alpine(a: Analysis, rule: LintRule):
+    from .pybuilt import brought  # the packages a named one brings (`required_by`)
+
     native = a.kb.native_packages
     for info in a.stages:
         if info.profile.libc != "musl":
@@ -275,12 +277,15 @@ def check_native_alpine(a: Analysis, rule: LintRule):
             names, locked, _complete = install_names(a, info, tool, args, cwd)
             versions = locked_versions(a, info, tool, cwd, args)
             eco = native.get("node" if tool in ("npm", "yarn", "pnpm") else "python", {})
+            via = brought(eco, names) if tool in ("npm", "yarn", "pnpm") and not locked else {}
+            locked = [*locked, *via]  # no lockfile: what the named packages bring (`required_by`)
             python = python_of(a, info) if tool in PY_TOOLS else None
             table = {k: e for k, e in eco.items()
                      if not musl_build_published(e, versions.get(k, ""), newest_python_wheels(e, python))
                      and not (shim and e.get("glibc_prebuild"))}
             hits = sorted(dict.fromkeys(n for n in names if n in table))
-            hits += sorted(dict.fromkeys(f"{n} (indirect, from the lockfile)" for n in locked
+            hits += sorted(dict.fromkeys(f"{n} (a dependency of {via[n]})" if n in via else
+                                         f"{n} (indirect, from the lockfile)" for n in locked
                                          if n in table and n not in names))
             if hits and (why := musl_failure(info, line, names, locked, table, versions, hits)):
                 hits, tools = why

@@ -131,7 +131,7 @@ def _loads_hits(a: "Analysis", have: set):
                 musl = prof.libc == "musl"
                 program = entry.get("opened_by")  # a program it runs opens them: the loader's own error
                 variant = "conda" if eco == "conda" else ("program_musl" if musl else "program") if program else \
-                    "apk" if musl else "apt"
+                    ("node_apk" if musl else "node") if eco == "node" else "apk" if musl else "apt"
                 first = missing[0][0]
                 if program and musl:  # the downloaded build is linked against glibc: musl has no loader for it
                     expect = "Failed to launch the browser process ... ENOENT (the glibc loader it names is not there)"
@@ -142,7 +142,8 @@ def _loads_hits(a: "Analysis", have: set):
                 yield Hit(line, {"package": f"{name} (a dependency of {via[name]})" if name in via else name, "libs": ", ".join(so for so, _apt, _apk in missing),
                                  "first": first, "image": a.final.stage.base_image_resolved,
                                  "opens": f"runs {program}, which opens" if program else "opens",
-                                 "when": "when it starts" if program else "when imported",
+                                 "when": "when it starts" if program else "at require()" if eco == "node" else
+                                 "when imported",
                                  "expect": expect,
                                  "bundled": " or ".join(entry.get("loads_unless", ())[-1:]) or "opencv-python-headless",
                                  "packages": " ".join(dict.fromkeys(apk if musl else apt

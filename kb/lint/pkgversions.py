@@ -10,7 +10,7 @@ import re
 from ..lazyre import lazy
 from .context import package_json_ranges
 from .profiles import PY_TOOLS
-from .shellwords import positional
+from .shellwords import NODE_VALUE, positional
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -69,7 +69,7 @@ def locked_versions(a: "Analysis", info: "StageInfo", tool: str, cwd: str, args:
 
     sub = a.context_subdir(info, cwd)
     out = dict(node_locked(a.context_dir, tool, sub) or (node_locked(a.context_dir, tool) if sub else []))
-    specs = positional(args, takes_value={"--prefix", "-w", "--workspace"})
+    specs = positional(args, takes_value=NODE_VALUE)
     if not specs:  # npm install / npm ci: package.json's ranges, for what no lockfile pins
         for name, wanted in package_json_ranges(a.context_dir, sub).items() or \
                 (package_json_ranges(a.context_dir).items() if sub else ()):

@@ -88,13 +88,13 @@ def _node_installed(a: "Analysis", info: "StageInfo") -> dict[str, str]:
     line, else the package.json and lockfile of the directory it runs in."""
     from .context import locked_packages, package_json
     from .pkgversions import npm_name
-    from .shellwords import positional
+    from .shellwords import NODE_VALUE, positional
 
     seen: dict[str, str] = {}
     for _line, tool, args, cwd in info.pip_npm:
         if tool not in ("npm", "yarn", "pnpm"):
             continue
-        specs = positional(args, takes_value={"--prefix", "-w", "--workspace"})
+        specs = positional(args, takes_value=NODE_VALUE)
         if specs:
             seen.update((npm_name(s), "installed there") for s in specs if npm_name(s) not in seen)
             continue

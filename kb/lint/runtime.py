@@ -22,7 +22,8 @@ from .pkgversions import (_PIP_VALUE, locked_versions, musl_build_published, new
 from .profiles import C_TOOLCHAINS, CXX_TOOLCHAINS, PY_TOOLS, lib_stem
 from .pyversion import python_minor
 from .results import Hit
-from .shellwords import abspath, apk_argv, expand_known, is_assignment, positional, simple_commands, split_variables
+from .shellwords import (NODE_VALUE, abspath, apk_argv, expand_known, is_assignment, positional, simple_commands,
+                         split_variables)
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -61,7 +62,7 @@ def install_names(a: "Analysis", info: "StageInfo", tool: str, args: list, cwd: 
         for name in pip_files(args):
             names += (requirements(a.context_dir, where(name)) if where(name) else []) or requirements(a.context_dir, name)
         return names, locked, False  # a requirements file or a name pins no dependency of a dependency
-    specs = positional(args, takes_value={"--prefix", "-w", "--workspace"})
+    specs = positional(args, takes_value=NODE_VALUE)
     names = [npm_name(s) for s in specs]
     sub = ""
     if not specs:

@@ -56,6 +56,17 @@ def is_assignment(word: str) -> bool:
     return _ASSIGN.match(word) is not None
 
 
+#: the options of npm, yarn and pnpm install/add/ci that take a value as the next word (yarn --network-timeout 600000,
+#: npm --omit dev, pnpm --filter app): that word is not a package name (npm help config, yarn v1 `yarn help`, pnpm's CLI
+#: reference)
+NODE_VALUE = frozenset({
+    "--prefix", "-w", "--workspace", "--network-timeout", "--network-concurrency", "--cache-folder", "--modules-folder",
+    "--mutex", "--registry", "--cwd", "--global-folder", "--link-folder", "--preferred-cache-folder", "--use-yarnrc",
+    "--proxy", "--https-proxy", "--child-concurrency", "--cache", "--loglevel", "--omit", "--include", "--only",
+    "--userconfig", "--fetch-retries", "--fetch-timeout", "--fetch-retry-mintimeout", "--fetch-retry-maxtimeout",
+    "--install-strategy", "--tag", "--filter", "--dir", "-C", "--store-dir", "--reporter"})
+
+
 def positional(args: list[str], takes_value: set) -> list[str]:
     """The arguments that are not options (nor the values of the options in `takes_value`)."""
     out, skip = [], False

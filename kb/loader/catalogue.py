@@ -293,6 +293,10 @@ class CatalogueSections(Reader):
                     if eco == "python" and "wheel_libs" in entry:  # MI494: its wheels' NAME.libs, the package dir's name
                         known[name]["wheel_libs"] = self.text(entry, "wheel_libs", name)
                         known[name]["import"] = self.text(entry, "import", name) or None
+                    if eco == "node" and "required_by" in entry:  # MI408: npm packages that bring it as a dependency
+                        known[name]["required_by"] = self._shaped(entry, "required_by", name,
+                                                                  r"(@[a-z0-9][a-z0-9._-]*/)?[a-z0-9][a-z0-9._-]*",
+                                                                  "an npm package name, lowercase (@scope/name)")
                     if eco == "python" and "required_by" in entry:  # MI412: packages that install it as a dependency
                         known[name]["required_by"] = self._shaped(entry, "required_by", name, r"[a-z0-9]+(-[a-z0-9]+)*",
                                                                   "a package name as PEP 503 writes it")
