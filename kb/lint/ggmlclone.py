@@ -18,16 +18,36 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from .stages import StageInfo
 
-#: `git clone [options] URL [DIR]` of a ggml project, by the repository name at the end of its URL
-_CLONE = lazy(r"\bgit\s+clone\b[^;&|\n]*?(\S*/(llama\.cpp|whisper\.cpp|stable-diffusion\.cpp|ggml)(?:\.git)?/?)"
-              r"(?=[\s;&|)\\]|$)", re.I)
+#: each simple command's text (cut at ;, &, | and newlines), a `git clone` in it, and a ggml project's URL as one
+#: of its words (fullmatch on a word: a pattern scanning on from every `git clone` to a URL is quadratic)
+_COMMAND = lazy(r"[^;&|\n]+")
+_CLONE = lazy(r"\bgit\s+clone\b", re.I)
+_WORD = lazy(r"\S+")
+_PROJECT = lazy(r"\S*/(llama\.cpp|whisper\.cpp|stable-diffusion\.cpp|ggml)(?:\.git)?/?", re.I)
 #: a build of it after the clone: make (or gmake) or cmake
 _BUILD = lazy(r"(?:^|[\s;&|(/])(?:g?make|cmake)(?=\s|$)")
 #: OpenMP turned off: the Makefile's GGML_NO_OPENMP / LLAMA_NO_OPENMP, CMake's GGML_OPENMP / LLAMA_OPENMP
 _OFF = lazy(r"(?:\b|(?<=-D))(?:GGML|LLAMA)_NO_OPENMP\s*=\s*['\"]?(?!0\b)\w"
             r"|(?:\b|(?<=-D))(?:GGML|LLAMA)_OPENMP\s*[:=]\s*(?:BOOL\s*=\s*)?['\"]?(?:OFF|0|NO|FALSE)\b", re.I)
-#: built with clang: CC/CXX or CMake's compiler variables naming it
-_CLANG = lazy(r"(?:\b|(?<=-D))(?:CC|CXX|CMAKE_C_COMPILER|CMAKE_CXX_COMPILER)\s*=\s*['\"]?\S*clang", re.I)
+#: CC/CXX or CMake's compiler variables and the word they are set to (clang when it names clang)
+_COMPILER = lazy(r"(?:\b|(?<=-D))(?:CC|CXX|CMAKE_C_COMPILER|CMAKE_CXX_COMPILER)\s*=\s*['\"]?(\S+)", re.I)
+
+
+def _clone_of(text: str) -> tuple[str, int] | None:
+    """(ggml project, offset just after its URL) of the first `git clone` of one in `text`; linear in its length."""
+    for command in _COMMAND.finditer(text):
+        clone = _CLONE.search(command.group())
+        if clone is None:
+            continue
+        for word in _WORD.finditer(command.group(), clone.end()):
+            project = _PROJECT.fullmatch(word.group().rstrip(")\\"))
+            if project:
+                return project.group(1), command.start() + word.end()
+    return None
+
+
+def _clang(text: str) -> bool:
+    return any("clang" in m.group(1).lower() for m in _COMPILER.finditer(text))
 
 
 def cloned_openmp(info: "StageInfo") -> list[tuple[str, str]]:
@@ -36,14 +56,14 @@ def cloned_openmp(info: "StageInfo") -> list[tuple[str, str]]:
     runs = sorted((r.line, info.texts.get(r.line) or r.command or " ".join(r.argv)) for r in info.stage.runs)
     env = " ".join(f"{k}={v}" for k, v in info.stage.env_dict().items())
     for i, (line, text) in enumerate(runs):
-        m = _CLONE.search(text)
-        if m is None:
+        found = _clone_of(text)
+        if found is None:
             continue
-        after = " ".join([text[m.end():], *(t for _ln, t in runs[i + 1:])])
+        project, end = found
+        after = " ".join([text[end:], *(t for _ln, t in runs[i + 1:])])
         if not _BUILD.search(after) or _OFF.search(after) or _OFF.search(env):
             return []
-        project = m.group(2)
-        if _CLANG.search(after) or _CLANG.search(env):
+        if _clang(after) or _clang(env):
             return [("libomp", f"LLVM's OpenMP run-time: {project}, cloned at line {line} and built with clang, "
                                "links it by ggml's default GGML_OPENMP")]
         return [("libgomp", f"GCC's OpenMP run-time: {project}, cloned at line {line} and built with gcc, links it "

@@ -194,3 +194,19 @@ def test_a_package_name_of_many_digits_ending_in_another_character(knowledge):
             "RUN gcc -o /app main.c -lssl\nFROM debian:bookworm-slim\n"
             f"RUN apt-get install -y {words} \\\n libssl3\nCOPY --from=b /app /app\n")
     assert "MI412" not in [r for r, _ in rules(knowledge, text)]
+
+
+@pytest.mark.parametrize("env, clone", [
+    ("", "git clone " + "a/" * N + " /src && make"),  # a URL-like word of 40,000 characters, no project at its end
+    # four ENV values of 63,000 characters (a Dockerfile line holds at most 65,535), each `CC=` glued to the next
+    ("".join(f"ENV X{i}=" + "CC=" * 21_000 + "\n" for i in range(4)),
+     "git clone https://github.com/ggml-org/llama.cpp /src && make"),
+])
+def test_a_cloned_ggml_project_read_from_a_long_run_line(knowledge, env, clone):
+    """kb/lint/ggmlclone.py: `git clone [^;&|]*?(\\S*/llama.cpp)` rescanned the rest of the command from every
+    character (about 25 s for the first case), and `(CC|CXX)=\\S*clang` the rest of the word from every `CC=` (about
+    30 s for the second, 8 s a value); now each command is cut once and its words matched whole."""
+    text = f"FROM debian:bookworm-slim AS b\n{env}RUN apt-get install -y gcc make git\nRUN {clone}\n" \
+           "FROM debian:bookworm-slim\nCOPY --from=b /src/main /app\n"
+    found = [r for r, _ in rules(knowledge, text)]
+    assert ("MI412" in found) == ("llama.cpp" in clone)  # gcc's libgomp for llama.cpp; nothing cloned in the first
