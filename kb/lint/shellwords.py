@@ -253,18 +253,12 @@ def expand_known(word: str, scope: dict) -> str:
     return _VAR.sub(lambda m: scope.get(m.group(1) or m.group(2)) or m.group(0), word)
 
 
-def exported(argv: list[str], env: dict) -> dict:
-    """The variables a command of a RUN sets for the rest of it: `export K=V ...`, and `. VENV/bin/activate` (or
-    `source`), which sets VIRTUAL_ENV, so a later `pip install` of the RUN installs into VENV."""
-    out: dict = {}
-    if argv and argv[0] == "export":
-        for a in argv[1:]:
-            k, eq, v = a.partition("=")
-            if eq:
-                out[k] = expand(v, {**env, **out}, "")
-    elif len(argv) > 1 and argv[0] in (".", "source") and argv[1].endswith("/bin/activate"):
-        out["VIRTUAL_ENV"] = posixpath.dirname(posixpath.dirname(expand(argv[1], env, "*")))
-    return out
+def activated(argv: list[str], env: dict) -> dict:
+    """`. VENV/bin/activate` (or `source`) sets VIRTUAL_ENV for the rest of the RUN, so a later `pip install` of it
+    installs into VENV (`export` is kb/lint/stages.py's, with the shell variables it exports)."""
+    if len(argv) > 1 and argv[0] in (".", "source") and argv[1].endswith("/bin/activate"):
+        return {"VIRTUAL_ENV": posixpath.dirname(posixpath.dirname(expand(argv[1], env, "*")))}
+    return {}
 
 
 def expand_args(pairs) -> dict:

@@ -18,7 +18,7 @@ from .landing import context_entry, landing, matches
 from .pkgflow import copy_packages
 from .profiles import Profile, profile_for
 from .shellvars import ShellVars, prefix_assignments
-from .shellwords import (BIN_DIRS, CC, HIDING, abspath, apk_argv, expand, expand_args, expand_known, exported,
+from .shellwords import (BIN_DIRS, CC, HIDING, abspath, activated, apk_argv, expand, expand_args, expand_known,
                          is_assignment, pip_args, pip_dirs, positional, simple_commands, split_variables, unquote)
 from .uvsteps import uv_step
 
@@ -225,8 +225,8 @@ class Analysis:
             if prog in ("export", "declare", "typeset", "set"):
                 shell.command(argv)
                 local.update((k, expand(v, local, "")) for k, eq, v in (a.partition("=") for a in argv[1:]) if eq)
-            elif prog in (".", "source"):  # . VENV/bin/activate sets VIRTUAL_ENV
-                local.update(exported(argv, local))
+            elif prog in (".", "source"):
+                local.update(activated(argv, local))
             elif prog == "cd" and len(argv) > 1:
                 cwd = abspath(expand(argv[1], cenv, "x"), cwd)
             elif prog in ("apk", "xargs") or snapshot is None and any(APK_DB in w for w in argv):
