@@ -41,6 +41,8 @@ def test_a_rule_file_adds_packages_and_inspect_uses_them(tmp_path):
     ("  node:\n    - {name: some-addon, musl_builds: [\"4.0 soon\"]}\n",
      "musl_builds: '4.0 soon' is not 'FROM UNTIL' (versions; UNTIL - for today)"),
     ("  rust:\n    - {name: some-sys, static_with: [vendored]}\n", "static_with: 'vendored' is not crate/feature"),
+    ("  python:\n    - {name: some-wheel, wheel_libs: some_wheel.libs, wheel_libs_since: \"1.2\"}\n",
+     "wheel_libs_since: '1.2' is not 'VERSION 3.X'"),
     ("  python:\n    - {name: some-wheel, required_by: [a], required_unless: [Other_Pkg]}\n",
      "required_unless: 'Other_Pkg' is not a package name as PEP 503 writes it"),
     ("  system:\n    - {name: libbar, dev: [bar-dev], runtime: [bar], apt: [libbar1]}\n",

@@ -255,7 +255,7 @@ class CatalogueSections(Reader):
                     ("name", "libs", "note", "tls", "system_libs", "until", "needs_package", "prebuilt_musl", "static_with",
                      "loads", "cxx", "skip_env", "images_with", "opened_by", "glibc_prebuild", "musl_builds", "glibc_download",
                      "musl_python", "found_with", "system_env", "static_env", "linked_through", "roots", "required_by",
-                     "required_unless", "loads_unless", "error", "glibc_only", "wheel_libs", "import")
+                     "required_unless", "loads_unless", "error", "glibc_only", "wheel_libs", "import", "wheel_libs_since")
                 if not self.keys_ok(entry, name or eco, keys, ("name",)):
                     continue
                 normal = re.sub(r"[-_.]+", "-", name).lower() if eco == "python" else \
@@ -293,6 +293,10 @@ class CatalogueSections(Reader):
                     if eco == "python" and "wheel_libs" in entry:  # MI494: its wheels' NAME.libs, the package dir's name
                         known[name]["wheel_libs"] = self.text(entry, "wheel_libs", name)
                         known[name]["import"] = self.text(entry, "import", name) or None
+                    if eco == "python" and "wheel_libs_since" in entry:  # "VERSION PYTHON": the first release whose
+                        # wheels have it, the oldest Python whose newest release does (NAME/.libs before)
+                        known[name]["wheel_libs_since"] = self._shaped(entry, "wheel_libs_since", name,
+                                                                       r"\d+(\.\d+)* 3\.\d+", "'VERSION 3.X'")
                     if eco == "node" and "required_by" in entry:  # MI408: npm packages that bring it as a dependency
                         known[name]["required_by"] = self._shaped(entry, "required_by", name,
                                                                   r"(@[a-z0-9][a-z0-9._-]*/)?[a-z0-9][a-z0-9._-]*",

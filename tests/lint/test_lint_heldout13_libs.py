@@ -91,6 +91,33 @@ def test_a_package_pip_did_not_install_there_is_not_judged(knowledge):
     assert not findings(knowledge, _PYSAM.replace("pip3 install pysam", "pip3 install requests"), "MI494")
 
 
+_NUMPY = """\
+FROM python:{python}-slim AS build
+RUN pip install --no-cache-dir {spec}
+FROM python:{python}-slim
+COPY --from=build /usr/local/lib/python{python}/site-packages/numpy /usr/local/lib/python{python}/site-packages/numpy
+CMD ["python", "-c", "import numpy"]
+"""
+
+
+def test_a_release_older_than_numpy_libs_keeps_its_libraries_inside_the_package(knowledge, tmp_path):
+    # numpy 1.18.2's wheel has numpy/.libs, 1.18.3's numpy.libs (knowledge/native-packages.yaml wheel_libs_since)
+    assert not findings(knowledge, _NUMPY.format(python="3.8", spec="numpy==1.18.2"), "MI494")
+    [f] = findings(knowledge, _NUMPY.format(python="3.8", spec="numpy==1.18.3"), "MI494")
+    assert "numpy.libs" in f.message
+    (tmp_path / "requirements.txt").write_text("numpy==1.17.5  # pinned\nrequests\n")
+    pinned_in_file = _NUMPY.format(python="3.8", spec="-r requirements.txt").replace(
+        "RUN pip", "COPY requirements.txt .\nRUN pip")
+    assert not findings(knowledge, pinned_in_file, "MI494", str(tmp_path))
+
+
+def test_unpinned_numpy_on_a_python_whose_newest_numpy_is_older_is_quiet(knowledge):
+    # pip on Python 3.4 gets numpy 1.15.4 (numpy/.libs); on 3.5, 1.18.5 (numpy.libs)
+    assert not findings(knowledge, _NUMPY.format(python="3.4", spec="numpy"), "MI494")
+    assert findings(knowledge, _NUMPY.format(python="3.5", spec="numpy"), "MI494")
+    assert findings(knowledge, _NUMPY.format(python="3.12", spec="'numpy<2'"), "MI494")  # a range: new enough
+
+
 # ---- MI412: libmysqlclient.so.20 (Ubuntu 18.04) into Ubuntu 20.04 ------------------------------------------------
 
 _MYSQL = """\
