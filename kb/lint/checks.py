@@ -266,12 +266,12 @@ def check_user(a: Analysis, rule: LintRule):
 
 @detector("lint", "native-packages-on-alpine")
 def check_native_alpine(a: Analysis, rule: LintRule):
-    from .pybuilt import brought  # the packages a named one brings (`required_by`)
-
     native = a.kb.native_packages
     for info in a.stages:
-        if info.profile.libc != "musl":
+        if info.profile.libc != "musl" or not info.pip_npm:
             continue
+        from .pybuilt import brought  # the packages a named one brings (`required_by`)
+
         shim = bool(info.profile.installed & GLIBC_SHIMS)
         for line, tool, args, cwd in info.pip_npm:
             names, locked, _complete = install_names(a, info, tool, args, cwd)

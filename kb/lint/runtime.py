@@ -364,6 +364,8 @@ def check_python_environment_versions(a: "Analysis", rule: LintRule):
             if built is not None and built[0] != run[0]:
                 yield Hit(cf.line, {"what": ", ".join(sources), "built": built[0], "builder": built[1],
                                     "run": run[0], "image": run[1]})
+    if not any("uv" in run.command for info in a.stages for run in info.stage.runs):
+        return  # no uv step: no environment on uv's managed Python (kb/lint/uvpython.py, imported only then)
     from .uvpython import uv_managed_hits  # an environment on uv's managed Python, out of the final image's reach
 
     for line, values, variant in uv_managed_hits(a):
