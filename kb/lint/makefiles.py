@@ -7,7 +7,7 @@ expanded by `$(call NAME,ARG,...)` with $(1), $(2) ... the arguments), `target: 
 .DEFAULT_GOAL, and `include FILE...` (-include, sinclude) of files named without variables, read from the
 build context beside the Makefile. Conditionals and pattern rules are not evaluated. Of make's functions only those that name
 the Makefile's own directory are (`$(CURDIR)`, `$(dir|realpath|abspath|lastword|firstword|notdir|strip ...)`,
-`$(shell pwd)`, `$(shell dirname ...)`: the common `ROOT_DIR := $(shell dirname $(realpath $(lastword
+`$(shell pwd)`, `$(shell dirname|basename ...)`, PWD: the common `ROOT_DIR := $(shell dirname $(realpath $(lastword
 $(MAKEFILE_LIST))))`); any other, or one whose argument is unknown, expands to "*" (unknown). Linear in the
 Makefile's size; bounded depth.
 """
@@ -82,8 +82,9 @@ def _function(call: str, variables: dict[str, str]) -> str:
     if name == "shell":
         if arg == "pwd":
             return variables.get("CURDIR", "*")
-        if arg.startswith("dirname ") and len(arg.split()) == 2:
-            return posixpath.dirname(arg.split()[1]) or "."
+        words = [w.strip("'\"") for w in arg.split()]
+        if len(words) == 2 and words[0] in ("dirname", "basename") and words[1]:  # ROOT, TARGET := ... "$(PWD)"
+            return (posixpath.dirname if words[0] == "dirname" else posixpath.basename)(words[1].rstrip("/")) or "."
         return "*"
     if name == "if":  # $(if COND,THEN[,ELSE]): THEN when COND is not empty (Q=$(if $V,,@) then `$Q go build`)
         cond, _, rest = arg.partition(",")
@@ -185,9 +186,12 @@ def parse(text: str, builtin: dict[str, str] | None = None) \
     return variables, rules, (_expand(goal, variables).strip() if goal else first)
 
 
-def recipes(text: str, goals: list[str], overrides: dict[str, str], cwd: str = "") -> list[str]:
-    """The recipe lines `make GOALS` runs in CWD (variables expanded, @ - + prefixes dropped), in order."""
-    builtin = {"MAKE": "make", "CURDIR": cwd or "*", "MAKEFILE_LIST": posixpath.join(cwd, "Makefile") if cwd else "*"}
+def recipes(text: str, goals: list[str], overrides: dict[str, str], cwd: str = "", pwd: str = "") -> list[str]:
+    """The recipe lines `make GOALS` runs in CWD (variables expanded, @ - + prefixes dropped), in order. `pwd` is
+    the directory of the shell that runs make (the RUN's), which make has in the environment as PWD (dash and bash
+    export it: `TARGET := $(shell basename "$(PWD)")` is the directory's name); CWD itself when not given."""
+    builtin = {"MAKE": "make", "CURDIR": cwd or "*", "MAKEFILE_LIST": posixpath.join(cwd, "Makefile") if cwd else "*",
+               "PWD": pwd or cwd or "*"}
     variables, rules, default = parse(text, builtin)
     variables.update(overrides)
     out: list[str] = []

@@ -361,7 +361,7 @@ class Analysis:
             return
         from .makefiles import recipes  # its patterns are compiled only where make runs
 
-        for recipe in recipes(text, goals, overrides, mcwd):
+        for recipe in recipes(text, goals, overrides, mcwd, cwd):
             self._commands(info, recipe, mcwd, {**env, **overrides}, line, make_depth=depth + 1)
 
     def _makefile(self, where: str, name: str | None) -> str | None:

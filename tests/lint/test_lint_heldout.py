@@ -68,6 +68,29 @@ def test_the_makefiles_own_directory_is_known_where_make_says_it(definition, exp
     assert line == f"cc -o {expected} main.c"
 
 
+@pytest.mark.parametrize("definition", ['TARGET := $(shell basename "$(PWD)")', "TARGET := $(shell basename $(CURDIR))",
+                                        "TARGET := $(notdir $(PWD))"])
+def test_the_program_named_after_the_directory_make_runs_in(definition):
+    """`TARGET := $(shell basename "$(PWD)")` (optimizely/agent's Makefile): make has the shell's directory as PWD
+    (dash and bash export it), so the program is named after the WORKDIR."""
+    makefile = definition + "\n$(TARGET):\n\tgo build -o bin/$(TARGET) cmd/$(TARGET)/main.go\nbuild: $(TARGET)\n"
+    assert recipes(makefile, ["build"], {}, "/go/src/example.com/sidedoor") == \
+        ["go build -o bin/sidedoor cmd/sidedoor/main.go"]
+    # `make -C sub`: CURDIR is sub, PWD stays the shell's directory
+    pwd_named = recipes(makefile, ["build"], {}, "/src/sub", "/src")
+    assert pwd_named == (["go build -o bin/src cmd/src/main.go"] if "PWD" in definition else
+                         ["go build -o bin/sub cmd/sub/main.go"])
+
+
+def test_a_go_build_named_after_the_workdir_is_judged(knowledge, tmp_path):
+    context = {"Makefile": 'TARGET := $(shell basename "$(PWD)")\nGOBIN=bin\n'
+                           "$(TARGET):\n\tgo build -o $(GOBIN)/$(TARGET) ./cmd/$(TARGET)\nbuild: $(TARGET)\n",
+               "go.mod": "module example.com/sidedoor\n\ngo 1.22\n"}
+    text = ("FROM golang:1.22-bookworm\nWORKDIR /go/src/sidedoor\nCOPY . .\nRUN make build\n"
+            "FROM scratch\nCOPY --from=0 /go/src/sidedoor/bin/sidedoor /sidedoor\nCMD [\"/sidedoor\"]\n")
+    assert "MI401" in [f.rule for f in findings(knowledge, text, context, tmp_path)]
+
+
 # ---- a library deleted with the build dependencies (MI440) -------------------------------------------------------
 
 PSYCOPG_ALPINE = ("FROM python:3.12-alpine\n"
