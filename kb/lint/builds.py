@@ -43,6 +43,7 @@ class BuiltFile(Data):
     go_cgo_reached: tuple[str, ...] | None = None  # the imports of go_cgo_packages the target reaches (goreach.py)
     go_dir: str | None = None  # the build-context directory the go build ran in, if any (goclients.py)
     go_tags: tuple[str, ...] = ()  # the -tags of a go build
+    go_own_c: bool | None = None  # C of its own (import "C", a cgo module): False when go.mod and the source show none
     cxx: str = ""  # why a program no C++ compiler command built links C++ (kb/lint/cxxlink.py: a Go module's C++)
     cxx_unseen: str = ""  # what may bring C++ into it that lint cannot confirm (go.mod lists such a module: MI491)
     static_glibc: bool = False  # linked statically against the stage's glibc (gcc -static; cgo with an external
@@ -227,6 +228,7 @@ def go_build(info: "StageInfo", argv: list[str], cwd: str, env: dict, line: int,
     return BuiltFile(path=path, lang="go", linkage=linkage, line=line, why=why, go_cgo=explicit,
                              go_implicit=explicit is None and not forced, go_cgo_packages=tuple(cgo_pkgs),
                              go_target=pkgs[0] if pkgs else ".", go_tags=tuple(sorted(tagset)),
+                             go_own_c=imports[3] if len(imports) > 3 else None,
                              static_glibc=cgo_on and forced and libc == "glibc" and linkage == "static",
                              **_origin(info))
 

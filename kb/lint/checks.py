@@ -150,13 +150,25 @@ def check_cxx_libs(a: Analysis, rule: LintRule):
                              "image": a.final.stage.base_image_resolved}, art.lang)
 
 
+def _glibc_needed(art: BuiltFile) -> str:
+    """The newest GLIBC_x.y symbol version the program asks for: its builder's glibc, but for a Go program whose
+    only C is the standard library's (runtime/cgo, net, os/user) the newest versions of the few functions those
+    call: pthread_create, pthread_detach, pthread_attr_getstacksize at GLIBC_2.34 when built on 2.34 or later,
+    pthread_sigmask at GLIBC_2.32 on 2.32 and 2.33 (objdump -T of a Go 1.19 cgo program built on glibc 2.36, and
+    of that libc)."""
+    built = art.builder_glibc or ""
+    if art.lang != "go" or art.go_own_c is not False:
+        return built
+    return "2.34" if parse_version(built) >= (2, 34) else "2.32" if parse_version(built) >= (2, 32) else built
+
+
 @detector("lint", "builder-glibc-newer-than-runtime")
 def check_glibc_skew(a: Analysis, rule: LintRule):
     prof = a.final.profile
     if not (prof.known or prof.inferred) or prof.libc != "glibc" or not prof.glibc:
         return
     for art, line in _final_arrivals(a):
-        if art.linkage == "glibc" and art.builder_glibc and parse_version(art.builder_glibc) > parse_version(prof.glibc):
+        if art.linkage == "glibc" and art.builder_glibc and parse_version(_glibc_needed(art)) > parse_version(prof.glibc):
             bprof = a.stages[art.stage].profile
             yield Hit(line, {"what": _describe(art), "builder": art.builder, "builder_glibc": art.builder_glibc,
                              "builder_release": inferred(bprof, art.builder_release), "image_glibc": prof.glibc,
@@ -426,8 +438,10 @@ def check_floating_release(a: Analysis, rule: LintRule):
         bprof = a.stages[art.stage].profile
         if art.linkage != "glibc" or not art.builder_glibc or not moves_apart(a, art.stage, bprof, prof):
             continue  # kb/lint/floating.py: a pinned builder, or one reference in both stages
-        if parse_version(art.builder_glibc) > parse_version(prof.glibc):
+        if parse_version(_glibc_needed(art)) > parse_version(prof.glibc):
             continue  # MI404
+        if art.lang == "go" and art.go_own_c is False and parse_version(prof.glibc) >= (2, 34):
+            continue  # built on any newer glibc it still asks for GLIBC_2.34 at most (_glibc_needed)
         yield Hit(line, {"what": _describe(art), "builder": art.builder, "image": a.final.stage.base_image_resolved,
                          "release": inferred(bprof, art.builder_release), "image_release": inferred(prof, prof.release),
                          "floating": "; ".join(dict.fromkeys(f"{p.ref}: {p.floating}" for p in (bprof, prof)

@@ -24,29 +24,36 @@ _USES_CGO = {"go.cgo_import", "go.imports_net", "go.imports_os_user", "go.import
 
 
 def go_sources(context_dir: str, sources: list[str], natives: Mapping[str, Mapping[str, dict]]
-               ) -> tuple[bool | None, tuple[str, ...], "GoTree | None"]:
+               ) -> tuple[bool | None, tuple[str, ...], "GoTree | None", bool | None]:
     """What the Go source copied from `sources` shows: (does it import C, net, os/user, plugin or a cgo module:
     True, False, or None when a third-party package might; the cgo-only modules its go.mod requires; the module's
-    source for kb/lint/goreach.py, None without exactly one go.mod and its `module` line)."""
+    source for kb/lint/goreach.py, None without exactly one go.mod and its `module` line; does C code of its own
+    come in: True for an `import "C"` or a cgo module, False when go.mod requires no cgo module and no source read
+    imports "C" (the C is then taken for the standard library's alone: runtime/cgo, net, os/user), None without a
+    go.mod)."""
     from ..evidence.project import inspect_project
 
     paths = [s for s in sources if "*" not in s and "$" not in s]
     if not paths:
-        return None, (), None
+        return None, (), None, None
     try:
         report = inspect_project(context_dir, natives, paths=paths, max_files=MAX_CONTEXT_FILES, ecosystems=("go",))
     except EvidenceError:
-        return None, (), None
+        return None, (), None, None
     cgo_pkgs = tuple(dict.fromkeys(o.value for o in report.find("go.cgo_module")
                                    if posixpath.basename(o.file) == "go.mod"))
     go_files = tuple(f for f in report.files if f.endswith(".go") and not f.endswith("_test.go"))
     tree = _go_tree(report, go_files)
+    own_c = bool(cgo_pkgs) or any(o.key == "go.cgo_import" or (o.key == "go.cgo_module" and o.file.endswith(".go"))
+                                  for o in report.observations)
+    if not own_c and (not report.has("go.module") or report.truncated):
+        own_c = None
     if not go_files:
-        return (True if cgo_pkgs else None), cgo_pkgs, tree
+        return (True if cgo_pkgs else None), cgo_pkgs, tree, own_c
     if cgo_pkgs or any(o.key in _USES_CGO or (o.key == "go.cgo_module" and o.file.endswith(".go"))
                        for o in report.observations):
-        return True, cgo_pkgs, tree
-    return (None if report.has("go.third_party_import") else False), cgo_pkgs, tree
+        return True, cgo_pkgs, tree, own_c
+    return (None if report.has("go.third_party_import") else False), cgo_pkgs, tree, own_c
 
 
 def _go_tree(report, go_files: tuple[str, ...]) -> "GoTree | None":

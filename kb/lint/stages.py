@@ -417,7 +417,7 @@ class Analysis:
         """What the Go source this stage copied from the build context shows (cached across the files linted):
         kb/lint/context.py go_sources."""
         if not self.context_dir or not info.context_sources:
-            return None, (), None
+            return None, (), None, None
         key = (self.context_dir, tuple(info.context_sources))
         if key not in self.context_cache:
             self.context_cache[key] = go_sources(self.context_dir, info.context_sources, self.kb.native_packages)

@@ -1,0 +1,65 @@
+"""MI404 for a Go program whose only C is the standard library's (runtime/cgo, net, os/user): it asks the C library
+for a few functions only, whose newest symbol versions are GLIBC_2.34 (pthread_create, pthread_detach,
+pthread_attr_getstacksize) when built on glibc 2.34 or later, so it runs on any glibc from 2.34 on, not only on
+the builder's (heldout14's preflight: golang:1.20, glibc 2.36, into ubi9, glibc 2.34). C of its own (a cgo module
+in go.mod, an `import "C"`) or a go.mod lint cannot read keeps the builder's glibc as the floor."""
+from __future__ import annotations
+
+from kb.evidence.dockerfile_parse import parse_dockerfile_text
+from kb.lint import lint_report
+
+DOCKERFILE = """\
+FROM golang:1.22-bookworm AS build
+WORKDIR /src
+COPY . .
+RUN go build -o /out/app .
+FROM {final}
+COPY --from=build /out/app /usr/local/bin/app
+ENTRYPOINT ["/usr/local/bin/app"]
+"""
+MAIN = 'package main\n\nimport (\n\t"fmt"\n\t"net"\n)\n\nfunc main() { fmt.Println(net.LookupHost("localhost")) }\n'
+SQLITE_MOD = "module example.com/app\n\ngo 1.22\n\nrequire github.com/mattn/go-sqlite3 v1.14.22\n"
+
+
+def mi404(knowledge, final: str, files: dict[str, str] | None, tmp_path) -> list:
+    for name, text in (files or {}).items():
+        (tmp_path / name).write_text(text)
+    report = lint_report(knowledge, parse_dockerfile_text(DOCKERFILE.format(final=final), "Dockerfile"),
+                         context_dir=str(tmp_path) if files else None)
+    return [f for f in report if f.rule == "MI404"]
+
+
+def test_standard_library_cgo_built_on_2_36_runs_on_2_34(knowledge, tmp_path):
+    files = {"go.mod": "module example.com/app\n\ngo 1.22\n", "main.go": MAIN}
+    assert not mi404(knowledge, "registry.access.redhat.com/ubi9/ubi-minimal:latest", files, tmp_path)
+    assert not mi404(knowledge, "ubuntu:22.04", files, tmp_path)  # glibc 2.35
+
+
+def test_but_not_on_a_glibc_older_than_2_34(knowledge, tmp_path):
+    files = {"go.mod": "module example.com/app\n\ngo 1.22\n", "main.go": MAIN}
+    [f] = mi404(knowledge, "debian:bullseye-slim", files, tmp_path)  # glibc 2.31
+    assert f.severity == "error" and "glibc 2.36" in f.message and "glibc 2.31" in f.message
+
+
+def test_a_cgo_module_or_an_unread_go_mod_keeps_the_builders_glibc(knowledge, tmp_path):
+    assert mi404(knowledge, "registry.access.redhat.com/ubi9/ubi-minimal:latest",
+                 {"go.mod": SQLITE_MOD, "main.go": MAIN}, tmp_path)
+    assert mi404(knowledge, "registry.access.redhat.com/ubi9/ubi-minimal:latest", None, tmp_path)
+
+
+def test_its_own_import_c_keeps_the_builders_glibc(knowledge, tmp_path):
+    own = 'package main\n\n// #include <stdio.h>\nimport "C"\n\nfunc main() { C.puts(C.CString("hi")) }\n'
+    assert mi404(knowledge, "ubuntu:22.04", {"go.mod": "module example.com/app\n\ngo 1.22\n", "main.go": own},
+                 tmp_path)
+
+
+def test_a_floating_builder_cannot_part_it_from_a_glibc_of_2_34_or_later(knowledge, tmp_path):
+    """MI415 warns that golang:latest will move to a newer Debian than the final image; such a program built there
+    still asks for GLIBC_2.34 at most, so only without a readable go.mod is that worth a warning."""
+    text = DOCKERFILE.replace("golang:1.22-bookworm", "golang:latest").format(final="debian:trixie-slim")
+    (tmp_path / "go.mod").write_text("module example.com/app\n\ngo 1.22\n")
+    (tmp_path / "main.go").write_text(MAIN)
+    lint = lambda ctx: [f.rule for f in lint_report(knowledge, parse_dockerfile_text(text, "Dockerfile"),  # noqa: E731
+                                                    context_dir=ctx)]
+    assert "MI415" not in lint(str(tmp_path))
+    assert "MI415" in lint(None)
