@@ -152,12 +152,15 @@ def check_cxx_libs(a: Analysis, rule: LintRule):
 
 def _glibc_needed(art: BuiltFile) -> str:
     """The newest GLIBC_x.y symbol version the program asks for: its builder's glibc, but for a Go program whose
-    only C is the standard library's (runtime/cgo, net, os/user) the newest versions of the few functions those
-    call: pthread_create, pthread_detach, pthread_attr_getstacksize at GLIBC_2.34 when built on 2.34 or later,
-    pthread_sigmask at GLIBC_2.32 on 2.32 and 2.33 (objdump -T of a Go 1.19 cgo program built on glibc 2.36, and
-    of that libc)."""
+    go.mod requires no cgo module lint knows and whose source imports no "C", built on a glibc before 2.38, the
+    newest versions of what the standard library's C calls (runtime/cgo, net, os/user): pthread_create,
+    pthread_detach, pthread_attr_getstacksize at GLIBC_2.34 when built on 2.34 or later, pthread_sigmask at
+    GLIBC_2.32 on 2.32 and 2.33 (objdump -T of a Go 1.19 cgo program built on glibc 2.36, and of that libc). From
+    2.38 on, C compiled with _GNU_SOURCE calls strtol and sscanf as __isoc23_* (GLIBC_2.38): a cgo module go.mod
+    names and lint does not know (uber/h3-go, go-ethereum's secp256k1) then needs the builder's glibc, as
+    telemetry-api's "GLIBC_2.38 not found" did (GoogleContainerTools/distroless#1859), so there it is the floor."""
     built = art.builder_glibc or ""
-    if art.lang != "go" or art.go_own_c is not False:
+    if art.lang != "go" or art.go_own_c is not False or parse_version(built) >= (2, 38):
         return built
     return "2.34" if parse_version(built) >= (2, 34) else "2.32" if parse_version(built) >= (2, 32) else built
 
@@ -440,8 +443,6 @@ def check_floating_release(a: Analysis, rule: LintRule):
             continue  # kb/lint/floating.py: a pinned builder, or one reference in both stages
         if parse_version(_glibc_needed(art)) > parse_version(prof.glibc):
             continue  # MI404
-        if art.lang == "go" and art.go_own_c is False and parse_version(prof.glibc) >= (2, 34):
-            continue  # built on any newer glibc it still asks for GLIBC_2.34 at most (_glibc_needed)
         yield Hit(line, {"what": _describe(art), "builder": art.builder, "image": a.final.stage.base_image_resolved,
                          "release": inferred(bprof, art.builder_release), "image_release": inferred(prof, prof.release),
                          "floating": "; ".join(dict.fromkeys(f"{p.ref}: {p.floating}" for p in (bprof, prof)

@@ -84,6 +84,15 @@ def test_a_known_family_is_not_read_from_its_tag(knowledge):
     assert profile_for(knowledge, "debian:bookworm-slim").inferred == ""
 
 
+@pytest.mark.parametrize("ref,release,glibc", [("gcr.io/distroless/base-debian10", "debian10", "2.28"),
+                                               ("gcr.io/distroless/cc-debian9:debug", "debian9", "2.24"),
+                                               ("gcr.io/distroless/base-debian12:nonroot", "debian12", "2.36")])
+def test_distroless_debian_suffixes_name_their_release(knowledge, ref, release, glibc):
+    """int128/kubelogin#980: golang:1.21 (glibc 2.36) into base-debian10 was read as Debian 13, and passed."""
+    prof = profile_for(knowledge, ref)
+    assert (prof.release, prof.glibc) == (release, glibc)
+
+
 # ---- MI419: a floating final image frozen by a digest -------------------------------------------------------------
 
 DIGEST = "@sha256:" + "c" * 64
