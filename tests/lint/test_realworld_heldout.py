@@ -198,7 +198,9 @@ BATCHES = {
     # distroless base-debian10, deepdetect's curlpp make install without ldconfig); correct 10/11, one false error
     # (MI404 on preflight's ubi9, glibc 2.34, which the binary's symbols fit). With the whole build context crownlabs is
     # caught too (MI411 from its Go source): 5/13. judge() measures the same 4/13 and 10/11: the floors.
-    "heldout14-2026-12-01": ("heldout14-results.yaml", {"broken": 4 / 13, "correct": 10 / 11}),
+    # After it (main 2a0b9ba): kubelogin caught (distroless -debian10 read as Debian 10) and preflight's ubi9 clean (a
+    # Go program with only the standard library's C, built on glibc 2.36, asks for GLIBC_2.34): 5/13 and 11/11.
+    "heldout14-2026-12-01": ("heldout14-results.yaml", {"broken": 5 / 13, "correct": 11 / 11}),
 }
 
 
