@@ -254,12 +254,19 @@ def cargo_argv(argv: list[str]) -> list[str]:
     return [argv[0], *rest[:1], *extra, *rest[1:]]
 
 
+def _profile_dir(profile: str) -> str:
+    """The directory under target/ that `cargo build --profile NAME` writes to: dev (and test) to debug, release
+    (and bench) to release, a custom profile to its own name (target/production for [profile.production];
+    doc.rust-lang.org/cargo/reference/profiles.html#custom-profiles)."""
+    return {"dev": "debug", "test": "debug", "release": "release", "bench": "release"}.get(profile, profile)
+
+
 def cargo_build(info: "StageInfo", argv: list[str], cwd: str, env: dict, line: int) -> BuiltFile:
     """What `cargo build|install` builds: musl targets link statically unless told otherwise."""
     args = argv[2:]
     target = env.get("CARGO_BUILD_TARGET")
     release = "--release" in args or "-r" in args
-    root = None
+    root = profile = None
     for i, a in enumerate(args):
         if a == "--target" and i + 1 < len(args):
             target = args[i + 1]
@@ -267,8 +274,10 @@ def cargo_build(info: "StageInfo", argv: list[str], cwd: str, env: dict, line: i
             target = a.split("=", 1)[1]
         elif a == "--root" and i + 1 < len(args):
             root = args[i + 1]
-        elif a.startswith("--profile"):
-            release = True
+        elif a == "--profile" and i + 1 < len(args):
+            profile = args[i + 1]
+        elif a.startswith("--profile="):
+            profile = a.split("=", 1)[1]
     prof = info.profile
     host = prof.rust_target or ("musl" if prof.libc == "musl" else "gnu")
     kind = "musl" if (target and "musl" in target) else ("gnu" if target else host)
@@ -297,7 +306,8 @@ def cargo_build(info: "StageInfo", argv: list[str], cwd: str, env: dict, line: i
     else:
         tdir = abspath(env.get("CARGO_TARGET_DIR") or "target", cwd)
         sub = [target] if target else []
-        path = posixpath.join(tdir, *sub, "release" if release else "debug", "*")
+        path = posixpath.join(tdir, *sub, _profile_dir(expand(profile, env, "*")) if profile else
+                              "release" if release else "debug", "*")
     return BuiltFile(path=path, lang="rust", linkage=linkage, line=line, needs=needs, why=why,
                              **_origin(info))
 

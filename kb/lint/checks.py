@@ -9,6 +9,7 @@ from ..detectors import detector
 from ..model import LintRule
 from ..versions import parse_version
 from .builds import BuiltFile
+from .cargoroot import cargo_context
 from .context import cargo_dependencies, cargo_lock
 from .cxxlink import have_cxx_runtime
 from .floating import moves_apart
@@ -348,10 +349,10 @@ def check_needed_library(a: Analysis, rule: LintRule):
     yield from _library_hits(a, unknown=False)
 
 
-def _cargo_dependencies(a: Analysis):
-    key = ("cargo-dependencies", a.context_dir)  # the context's Cargo.toml files, read once for all its Dockerfiles
+def _cargo_dependencies(a: Analysis, src=None):
+    key = ("cargo-dependencies", cargo_context(a, src))  # its Cargo.toml files, read once for all its Dockerfiles
     if key not in a.context_cache:
-        a.context_cache[key] = cargo_dependencies(a.context_dir)
+        a.context_cache[key] = cargo_dependencies(key[1])
     return a.context_cache[key]
 
 
@@ -362,8 +363,8 @@ def _library_hits(a: Analysis, *, unknown: bool):
         hit = _LIBRARIES[id(a.kb)] = (a.kb, Libraries(n.get("system", {}), n.get("rust", {}), n.get("https", {})))
     final = a.final
     for line, src, missing in missing_libraries(a, hit[1], lambda i: _same_lineage(a, i),
-                                                lambda: cargo_lock(a.context_dir), lambda s: _openmp(a, s),
-                                                unknown=unknown, manifest=lambda: _cargo_dependencies(a)):
+                                                lambda s: cargo_lock(cargo_context(a, s)), lambda s: _openmp(a, s),
+                                                unknown=unknown, manifest=lambda s: _cargo_dependencies(a, s)):
         names, apk = ", ".join(f"{s} ({why})" for s, why in missing), final.profile.libc == "musl" or (
             unknown and bool(final.apk_adds))
         yield Hit(line, {"libs": names, "image": final.stage.base_image_resolved,

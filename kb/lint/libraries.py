@@ -234,15 +234,16 @@ def _switches(a: "Analysis", info: "StageInfo"):
     return switches(a, info)
 
 
-def _lock_dependents(a: "Analysis") -> dict[str, set[str]] | None:
-    """crate -> the packages of the context's Cargo.lock that depend on it, read once per context."""
-    key = ("cargo-lock-dependents", a.context_dir)
+def _lock_dependents(a: "Analysis", info: "StageInfo | None" = None) -> dict[str, set[str]] | None:
+    """crate -> the packages of the Cargo.lock that depend on it (the project's, kb/lint/cargoroot.py), read once."""
+    from .cargoroot import cargo_context
+
+    key = ("cargo-lock-dependents", cargo_context(a, info))
     if key not in a.context_cache:
         from ..evidence.errors import read_project_file
         from .crategates import lock_dependents
 
-        a.context_cache[key] = lock_dependents(read_project_file(a.context_dir, "Cargo.lock")
-                                               if a.context_dir else None)
+        a.context_cache[key] = lock_dependents(read_project_file(key[1], "Cargo.lock") if key[1] else None)
     return a.context_cache[key]
 
 
@@ -317,9 +318,9 @@ def _copied_libs(final: "StageInfo", index: int, copies: list | None = None) -> 
     return False, names
 
 
-def missing_libraries(a: "Analysis", libs: Libraries, lineage, crates: "Callable[[], list[str] | None]",
+def missing_libraries(a: "Analysis", libs: Libraries, lineage, crates: "Callable[[StageInfo], list[str] | None]",
                       openmp: "Callable[[StageInfo], str | None]" = lambda info: None, *, unknown: bool = False,
-                      manifest: "Callable[[], list[tuple] | None]" = lambda: None
+                      manifest: "Callable[[StageInfo], list[tuple] | None]" = lambda info: None
                       ) -> list[tuple[int, "StageInfo", list[tuple[str, str]]]]:
     """(COPY line, source stage, [(library, package that needs it)]) for every COPY into the final stage of code
     that links a library the final image does not have. With `unknown`, the same for a final image lint does not
@@ -352,8 +353,8 @@ def missing_libraries(a: "Analysis", libs: Libraries, lineage, crates: "Callable
         if not _brings_code(a, cf.line, cf.sources, src):
             continue
         done.add(idx)
-        needs = stage_needs(libs, src, crates, lambda: openmp(src), manifest, lambda: _switches(a, src),
-                            lambda: _lock_dependents(a))
+        needs = stage_needs(libs, src, lambda: crates(src), lambda: openmp(src), lambda: manifest(src),
+                            lambda: _switches(a, src), lambda: _lock_dependents(a, src))
         if src.apk_adds and not src.profile.installed >= {p for _ln, ps in src.apk_adds for p in ps}:
             from .pybuilt import source_built_needs  # pip builds against -dev packages deleted after them
 

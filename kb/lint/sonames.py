@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from ..detectors import detector
 from ..model import LintRule
+from .cargoroot import cargo_context
 from .context import cargo_dependencies, cargo_lock
 from .libraries import _brings_code, _copied_libs, stage_needs
 from .results import Hit
@@ -54,8 +55,8 @@ def check_soname(a: "Analysis", rule: LintRule):
         done.add(idx)
         if _copied_libs(final, idx)[0]:
             continue  # the library directory comes along
-        why = stage_needs(libs, src, lambda: cargo_lock(a.context_dir), manifest=lambda: cargo_dependencies(
-            a.context_dir)).get("libssl")
+        where = cargo_context(a, src)  # the Cargo project the stage builds (kb/lint/cargoroot.py)
+        why = stage_needs(libs, src, lambda: cargo_lock(where), manifest=lambda: cargo_dependencies(where)).get("libssl")
         if why:
             programs = [ln for _art, ln, s in final.arrivals if s == idx]  # the COPY of the program, if lint saw it
             yield Hit(min(programs) if programs else cf.line, {"image": final.stage.base_image_resolved, "run_release": prof.release,
