@@ -63,16 +63,44 @@ _GGML = re.compile(r"(?i)\badd_subdirectory\s*\(\s*[\w./${}-]*\bggml\b|\bFetchCo
                    r"|\bfind_package\s*\(\s*ggml\b")
 
 
+def _source_lists(a: "Analysis", info: "StageInfo") -> list[tuple[str, str]]:
+    """(build-context path, text) of the CMakeLists.txt of each source directory this stage configured, found through
+    the COPY that put it there (COPY llama.cpp /app/llama.cpp, then cmake -B build in /app/llama.cpp), and the
+    context's own top-level one."""
+    from ..evidence.errors import read_project_file
+    from .hidden import context_path
+
+    out, seen = [], set()
+    for setup in info.cmake.values():
+        src = setup.get("source")
+        rel = context_path(info.context_dirs, src) if src and a.context_dir and setup["tool"] == "cmake" else None
+        path = posixpath.normpath(posixpath.join(rel, "CMakeLists.txt")) if rel is not None else None
+        if path is None or path in seen:
+            continue
+        seen.add(path)
+        key = ("cmakelists", a.context_dir, path)
+        if key not in a.context_cache:
+            a.context_cache[key] = read_project_file(a.context_dir, path)
+        if a.context_cache[key] is not None:
+            out.append((path, a.context_cache[key]))
+    top = _cmakelists(a)
+    if top is not None and "CMakeLists.txt" not in seen:
+        out.append(("CMakeLists.txt", top))
+    return out
+
+
 def openmp(a: "Analysis", info: "StageInfo") -> str | None:
-    """Why what this stage builds with cmake links GCC's OpenMP runtime (libgomp.so.1), or None."""
+    """Why what this stage builds with cmake links GCC's OpenMP runtime (libgomp.so.1), or None: the CMakeLists.txt
+    of a source directory it configured (or the context's) finds OpenMP, or builds ggml (GGML_OPENMP is ON by
+    default)."""
     if not info.cmake or any(re.search(r"(?i)GGML_OPENMP=(OFF|0|NO)\b", s["flags"]) for s in info.cmake.values()):
         return None
-    text = _cmakelists(a) or ""
-    m = _OPENMP.search(text)
-    if m is not None:
-        return f"OpenMP in CMakeLists.txt ({m.group(0)})"
-    if _GGML.search(text):
-        return "ggml, built with OpenMP by default, in CMakeLists.txt"
+    for path, text in _source_lists(a, info):
+        m = _OPENMP.search(text)
+        if m is not None:
+            return f"OpenMP in {path} ({m.group(0)})"
+        if _GGML.search(text):
+            return f"ggml, built with OpenMP by default (GGML_OPENMP), in {path}"
     return None
 
 
@@ -82,7 +110,7 @@ def configure(info: "StageInfo", argv: list[str], cwd: str, env: dict) -> None:
     meson = posixpath.basename(argv[0]) == "meson"
     if meson and args[:1] == ["setup"]:
         args = args[1:]
-    build = None
+    build = source = None
     flags: list[str] = []
     positional: list[str] = []
     i = 0
@@ -95,17 +123,23 @@ def configure(info: "StageInfo", argv: list[str], cwd: str, env: dict) -> None:
         if a in _CONFIGURE_VALUE and i + 1 < len(args):
             if a == "-B":
                 build = args[i + 1]
+            elif a == "-S":
+                source = args[i + 1]
             i += 2
             continue
         if a.startswith("-B") and len(a) > 2:
             build = a[2:]
+        elif a.startswith("-S") and len(a) > 2:
+            source = a[2:]
         elif not a.startswith("-"):
             positional.append(a)
         i += 1
     if meson:
         build = build or (positional[0] if positional else ".")
     where = abspath(expand(build or ".", env, "x"), cwd)
-    info.cmake[where] = {"flags": " ".join(expand(f, env, "") for f in flags), "tool": "meson" if meson else "cmake"}
+    source = source or (positional[-1] if positional and not meson else None if meson else ".")
+    info.cmake[where] = {"flags": " ".join(expand(f, env, "") for f in flags), "tool": "meson" if meson else "cmake",
+                         "source": abspath(expand(source, env, "x"), cwd) if source else None}
 
 
 def _built(a: "Analysis", info: "StageInfo", build_dir: str, path: str, line: int) -> BuiltFile | None:
