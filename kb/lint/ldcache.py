@@ -12,10 +12,14 @@ it: a program linked against a libfoo.so.1 installed in an otherwise empty root'
 What counts as a library install: `b2 install` / `bjam install` (Boost.Build installs libraries), and `make install`,
 `ninja install`, `cmake --install`, `cmake --build ... --target install`, `meson install` run in a source directory
 named like a library (libfoo, htslib, zlib-1.3) or configured with shared libraries on (-DBUILD_SHARED_LIBS=ON,
---enable-shared). Left alone: static-only builds (--disable-shared, -DBUILD_SHARED_LIBS=OFF, link=static), another
+--enable-shared), or of a project installed before another project's build is configured (cmake, ./configure, meson
+setup) in another directory: that build's dependency, found in /usr/local, is its library (curlpp, whose CMakeLists.txt
+builds libcurlpp.so by default, then deepdetect built against it: jolibrain/deepdetect#280); build tools (cmake,
+ninja, autoconf, python, ... in _TOOLS) are not. Left alone: static-only builds (--disable-shared, -DBUILD_SHARED_LIBS=OFF, link=static), another
 prefix (--prefix=/usr puts them in a trusted directory), a DESTDIR staging install, and any stage whose image sets
 LD_LIBRARY_PATH or whose steps give an rpath. What refreshes the cache: `ldconfig` (not -n/-p) and a package install
-after the library (dpkg and rpm run ldconfig from their triggers and scriptlets). A COPY of /usr/local/lib (or of
+after the library (dpkg and rpm run ldconfig from their triggers and scriptlets); a cp, mv or ln of the library's files
+(or of /usr/local/lib/*) into a trusted directory (/usr/lib) puts it where the loader looks without the cache. A COPY of /usr/local/lib (or of
 /usr/local) from a stage that installed such a library into the final image needs the same refresh there.
 
 Linear in the Dockerfile's size: one pass over each stage's instructions and their simple commands.
@@ -44,6 +48,13 @@ _STATIC = ("--disable-shared", "--static", "-DBUILD_SHARED_LIBS=OFF", "-DBUILD_S
 _SHARED = ("--enable-shared", "-DBUILD_SHARED_LIBS=ON", "-DBUILD_SHARED_LIBS:BOOL=ON", "link=shared",
            "-Ddefault_library=shared", "--default-library=shared")
 LOCAL = "/usr/local"
+#: the directories glibc's loader searches without its cache (and their x86_64 multiarch and lib64 twins)
+_TRUSTED = {"/lib", "/usr/lib", "/lib64", "/usr/lib64", "/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu"}
+#: projects whose install is a build tool (or an interpreter built without --enable-shared), not a library another
+#: build links: compared with the source directory's name before its version (cmake-3.28.1, Python-3.12.1)
+_TOOLS = {"cmake", "ninja", "meson", "make", "autoconf", "automake", "libtool", "m4", "pkg", "pkgconf", "bison",
+          "flex", "gcc", "binutils", "python", "perl", "ruby", "node", "git", "swig", "doxygen", "nasm", "yasm",
+          "texinfo", "gettext", "help2man", "ccache", "patchelf", "re2c", "gperf"}
 
 
 def _library_dir(path: str) -> str | None:
@@ -110,6 +121,7 @@ class _Walk:
         self.done: set = set()  # libraries the lineage installed (for a COPY of /usr/local/lib out of it)
         self.ld_path = False  # LD_LIBRARY_PATH or an rpath: the loader is told where to look
         self.names: dict[str, str | None] = {}  # source directory -> the library it is named like
+        self.maybe: list[tuple[int, str, str, str]] = []  # installs of a project not named like a library
 
     def run(self, text: str, line: int, cwd: str, env: dict) -> str:
         return self.commands(simple_commands(text), line, cwd, env)
@@ -146,15 +158,56 @@ class _Walk:
                 cwd = abspath(expand(argv[1], local, "x"), cwd)
             elif prog == "ldconfig" and not any(a in ("-n", "-p", "--print-cache", "-N") for a in argv[1:]):
                 self.open.clear()
+                self.maybe.clear()
             elif prog in _PACKAGE_INSTALLS and _PACKAGE_INSTALLS[prog] in argv[1:]:
                 self.open.clear()
+                self.maybe.clear()
+            elif prog in ("cp", "mv", "ln") and (self.open or self.maybe):
+                self._trusted_copy([expand(x, local, "*") for x in argv[1:] if not x.startswith("-")])
             else:
+                if self.maybe and _configures(prog, argv):
+                    self._dependency_of(cwd)
                 pending.read(argv, local)
                 step = _install_step(argv, cwd)
                 if step is not None:
                     self._install(step, argv, line, pending, {**local, **assigns})
                     pending = _Pending()
         return cwd
+
+    def _trusted_copy(self, paths: list[str]) -> None:
+        """`cp /usr/local/lib/libfoo.so* /usr/lib/`: the loader finds what lands in a trusted directory without the
+        cache, so the installs of the libraries copied (named in the sources, or all of /usr/local/lib) are done."""
+        if len(paths) < 2 or posixpath.normpath(paths[-1]) not in _TRUSTED and \
+                not posixpath.normpath(paths[-1]).startswith(("/usr/lib/", "/lib/")):
+            return
+        sources = [posixpath.normpath(p) for p in paths[:-1] if posixpath.normpath(p).startswith(LOCAL + "/lib")]
+        if not sources:
+            return
+        whole = any(src in (LOCAL + "/lib", LOCAL + "/lib/*") for src in sources)
+        names = "\0".join(posixpath.basename(src).lower() for src in sources)
+
+        def copied(name: str) -> bool:
+            stem = name.lower().split(" ", 1)[0]
+            stem = stem[3:] if stem.startswith("lib") else stem
+            stem = stem.replace("_", "-").split("-", 1)[0]
+            return whole or bool(stem) and stem in names
+
+        self.open = [item for item in self.open if not copied(item[2])]
+        self.maybe = [item for item in self.maybe if not copied(item[2])]
+
+    def _dependency_of(self, cwd: str) -> None:
+        """Another project is configured in `cwd` after projects were installed into /usr/local: they are what its
+        build finds there, its libraries (a build step's tool would be the toolchain's, _TOOLS)."""
+        kept = []
+        for item in self.maybe:
+            line, what, name, where = item
+            if cwd != where and not cwd.startswith(where.rstrip("/") + "/"):
+                self.open.append((line, what, f"{name} (installed before the build configured in {cwd}, which "
+                                              "links what it installed)"))
+                self.done.add(name)
+            else:
+                kept.append(item)
+        self.maybe = kept
 
     def _install(self, step: tuple[str, str], argv: list[str], line: int, pending: _Pending, env: dict) -> None:
         kind, where = step
@@ -177,11 +230,21 @@ class _Walk:
             name = "Boost" if "boost" in where.lower() else (name or "the Boost.Build project")
         elif name is None and pending.shared:
             name = posixpath.basename(where) or where
-        if name is None:
-            return
         what = " ".join(argv[:4]) + (" ..." if len(argv) > 4 else "")
+        if name is None:
+            base = posixpath.basename(where).lower()
+            if base and base.replace("_", "-").split("-", 1)[0].rstrip("0123456789.") not in _TOOLS:
+                self.maybe.append((line, what, posixpath.basename(where), where))
+            return
         self.open.append((line, what, name))
         self.done.add(name)
+
+
+def _configures(prog: str, argv: list[str]) -> bool:
+    """Does `argv` configure a build (cmake's generate step, an autotools ./configure, meson setup)?"""
+    if prog == "cmake":
+        return not any(x in ("--build", "--install", "-E", "-P", "--version", "--help") for x in argv[1:2])
+    return prog == "configure" or prog == "meson" and argv[1:2] == ["setup"]
 
 
 def _lineage(a: "Analysis", index: int) -> list:
