@@ -100,7 +100,7 @@ def openmp(a: "Analysis", info: "StageInfo") -> str | None:
         if m is not None:
             return f"OpenMP in {path} ({m.group(0)})"
         if _GGML.search(text):
-            return f"ggml, built with OpenMP by default (GGML_OPENMP), in {path}"
+            return f"ggml, built with OpenMP by default, in {path}"
     return None
 
 

@@ -7,7 +7,8 @@ it in the cache (Debian and Ubuntu list it in /etc/ld.so.conf.d/libc.conf, so `l
 loader searches /lib:/usr/local/lib:/usr/lib with no cache at all, so Alpine images need nothing. Checked by running
 it: a program linked against a libfoo.so.1 installed in an otherwise empty root's /usr/local/lib stops with
 "error while loading shared libraries: libfoo.so.1: cannot open shared object file" (exit 127) under glibc until
-`ldconfig -r root` runs, also when a cache made before the install is there; under musl it runs as it is.
+`ldconfig -r root` runs, also when a cache made before the install is there, and once the library is copied into
+the root's /usr/lib, with no cache at all (checked the same way); under musl it runs as it is.
 
 What counts as a library install: `b2 install` / `bjam install` (Boost.Build installs libraries), and `make install`,
 `ninja install`, `cmake --install`, `cmake --build ... --target install`, `meson install` run in a source directory

@@ -76,7 +76,7 @@ def test_a_vendored_ggml_project_links_libgomp(knowledge, tmp_path):
                                {"llama.cpp/CMakeLists.txt": LLAMA_LISTS}, tmp_path)
     [f] = _mi412(findings)
     assert (f.severity, f.line) == ("warning", 8)
-    assert f.message.startswith("ubuntu:22.04 lacks libgomp (ggml, built with OpenMP by default (GGML_OPENMP), in "
+    assert f.message.startswith("ubuntu:22.04 lacks libgomp (ggml, built with OpenMP by default, in "
                                 "llama.cpp/CMakeLists.txt)")
     assert "libgomp1" in f.fix
 
