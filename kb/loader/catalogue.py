@@ -74,13 +74,16 @@ class CatalogueSections(Reader):
                              "a library maps package managers to package names")
                 continue
             self.keys_ok(info, soname, ("apt", "apk", "wolfi", "rpm", "size_mb", "name", "dev", "dev_also", "runtime",
-                                        "sonames"), ())
+                                        "sonames", "programs"), ())
             if "size_mb" in info:
                 self.number(info, "size_mb", soname)
             entry = {k: dict(v) if isinstance(v, dict) else v for k, v in info.items()}
             for key in ("dev_also", "runtime"):  # what lint (MI412) needs: more -dev names, globs of what ships it
                 if key in info:
                     entry[key] = self.strings(info, key, soname)
+            if "programs" in info:  # lint MI412: "PACKAGE PATH", a program the package installs linked against it
+                entry["programs"] = self._shaped(info, "programs", soname, r"[a-z0-9][a-z0-9+.-]* /[^ ]+",
+                                                 "'PACKAGE /PATH'")
             if entry.get("dev_also") and "runtime" not in entry:
                 self.problem(info.key_lines.get("dev_also", info.line), soname,
                              "'dev_also' is for lint, which indexes a library by its 'runtime' globs: add them")
