@@ -19,8 +19,7 @@ from .profiles import PY_TOOLS, Profile, digest_only
 from .results import Hit
 from .tagrelease import inferred, tag_note
 from .muslwhy import musl_failure
-from .runtime import (install_names, locked_versions, musl_build_published, newest_python_wheels,
-                      python_of)
+from .runtime import install_names, locked_versions, musl_build_published, newest_python_wheels, python_of
 from .stages import Analysis, StageInfo
 
 #: Alpine packages that give musl a glibc loader, so a glibc prebuild of a Node addon loads (holepunchto/sodium-native#202)
@@ -168,6 +167,8 @@ def _glibc_needed(art: BuiltFile) -> str:
 
 @detector("lint", "builder-glibc-newer-than-runtime")
 def check_glibc_skew(a: Analysis, rule: LintRule):
+    from .addonfloor import addon_floors  # a Node addon's prebuilt binary built on a newer glibc (prebuilt_glibc)
+    yield from addon_floors(a)
     prof = a.final.profile
     if not (prof.known or prof.inferred) or prof.libc != "glibc" or not prof.glibc:
         return

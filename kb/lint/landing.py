@@ -1,6 +1,8 @@
 """Where a path a COPY or cp names lands: does a source path (maybe a glob) name an artefact, and where does the
 copy put it; does the final stage copy anything from the build context. Path arithmetic; the only I/O is one stat of the build
-context per single-source COPY (:func:`context_entry`: is the source a file or a directory)."""
+context per single-source COPY (:func:`context_entry`: is the source a file or a directory), one listing of the
+directory a glob source names (:func:`file_entries`) and one stat per file landing in a step's directory
+(:func:`files_dir`)."""
 from __future__ import annotations
 
 import fnmatch
@@ -28,6 +30,44 @@ def context_entry(context_dir: str | None, dest: str, src: str, dest_is_dir: boo
         if not rel.startswith("..") and os.path.lexists(path) and not os.path.isdir(path):
             return posixpath.join(dest, posixpath.basename(rel)), src
     return dest, src
+
+
+def file_entries(context_dir: str | None, dest: str, sources: list) -> list[tuple[str, str]]:
+    """(where in the image, the build-context path) of each source of `COPY a.sh b.sh /x/` (a `dest` directory):
+    /x/a.sh from a.sh; a glob in the last component only names the context files it matches (`COPY
+    backend/package*.json ./backend/`: backend/package.json at dest/package.json), listed when there is a context."""
+    out = []
+    for src in sources:
+        if not any(c in src for c in "*?[$"):
+            out.append((posixpath.join(dest, posixpath.basename(src.rstrip("/"))), src))
+            continue
+        folder, pattern = posixpath.split(posixpath.normpath(src.lstrip("/")))
+        if not context_dir or any(c in folder for c in "*?[$") or folder.startswith("..") or "$" in pattern:
+            continue
+        try:
+            names = sorted(os.listdir(os.path.join(context_dir, folder)))
+        except OSError:
+            continue
+        out.extend((posixpath.join(dest, n), posixpath.join(folder, n)) for n in names
+                   if fnmatch.fnmatchcase(n, pattern) and os.path.isfile(os.path.join(context_dir, folder, n)))
+    return out
+
+
+def files_dir(context_dir: str | None, entries, cwd: str) -> str | None:
+    """The build-context directory the files copied into `cwd` itself came from, when they all came from one
+    (`COPY backend/package.json backend/package-lock.json ./` then npm ci: backend), walking the COPYs back to the
+    last one that put a whole directory over `cwd`; None when no file, or files from several directories, landed
+    there."""
+    dirs = set()
+    for dest, src in entries if context_dir else ():
+        dest = dest.rstrip("/") or "/"
+        if cwd == dest or cwd.startswith(dest.rstrip("/") + "/"):
+            break
+        rel = posixpath.normpath(src.lstrip("/"))
+        if posixpath.dirname(dest) == cwd and posixpath.basename(dest) == posixpath.basename(rel) \
+                and not rel.startswith("..") and os.path.isfile(os.path.join(context_dir, rel)):
+            dirs.add(posixpath.dirname(rel))
+    return dirs.pop() if len(dirs) == 1 else None
 
 
 def matches(art_path: str, src: str) -> bool:

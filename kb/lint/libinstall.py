@@ -61,7 +61,12 @@ def install_hint(a: "Analysis", libs: "Libraries", src: "StageInfo", missing: li
         if skew:
             notes.append(skew)
             continue
-        if known_names:  # named per release: {debian12: libssl3, default: libssl3t64}
+        if " package that stage installed, " in why:  # kb/lint/aptprograms.py: the program's own package brings it
+            notes.append(f"or install {why.split(' package that stage installed, ')[0].rsplit(' ', 1)[-1]} itself "
+                         "in the final stage instead of copying its program")
+        if known_names and not release:  # a repository@digest: which release, hence which name, is not known
+            name = " or ".join(dict.fromkeys(known_names.values())) + " (by the image's release)"
+        elif known_names:  # named per release: {debian12: libssl3, default: libssl3t64}
             name = known_names.get(release) or known_names.get("default")
         if name:
             names.append(str(name))

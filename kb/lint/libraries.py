@@ -338,8 +338,8 @@ def missing_libraries(a: "Analysis", libs: Libraries, lineage, crates: "Callable
         base_libs: "set | tuple" = ()
     elif assembled:
         base_libs = ()
-    elif not prof.known or prof.libs is None or prof.libc not in ("glibc", "musl"):
-        return []
+    elif not (prof.known or prof.libs_floor) or prof.libs is None or prof.libc not in ("glibc", "musl"):
+        return []  # (a repository@digest whose every tag lint knows has the libraries of all of them: profiles.py)
     else:
         base_libs = prof.libs
     out = []
@@ -350,11 +350,14 @@ def missing_libraries(a: "Analysis", libs: Libraries, lineage, crates: "Callable
         if idx is None or idx in done or lineage(idx):
             continue
         src = a.stages[idx]
-        if not _brings_code(a, cf.line, cf.sources, src):
+        from .aptprograms import program_needs  # /usr/bin/curl copied from where apt installed curl
+
+        programs = program_needs(a, src, cf.sources)
+        if not programs and not _brings_code(a, cf.line, cf.sources, src):
             continue
         done.add(idx)
-        needs = stage_needs(libs, src, lambda: crates(src), lambda: openmp(src), lambda: manifest(src),
-                            lambda: _switches(a, src), lambda: _lock_dependents(a, src))
+        needs = {**programs, **stage_needs(libs, src, lambda: crates(src), lambda: openmp(src), lambda: manifest(src),
+                                           lambda: _switches(a, src), lambda: _lock_dependents(a, src))}
         if src.apk_adds and not src.profile.installed >= {p for _ln, ps in src.apk_adds for p in ps}:
             from .pybuilt import source_built_needs  # pip builds against -dev packages deleted after them
 

@@ -132,6 +132,10 @@ def _loads_hits(a: "Analysis", have: set):
                 program = entry.get("opened_by")  # a program it runs opens them: the loader's own error
                 variant = "conda" if eco == "conda" else ("program_musl" if musl else "program") if program else \
                     ("node_apk" if musl else "node") if eco == "node" else "apk" if musl else "apt"
+                bundled = " or ".join(entry.get("loads_unless", ())[-1:]) or \
+                    ("opencv-python-headless" if name.startswith("opencv") else "")
+                if variant in ("apk", "apt") and not bundled:  # no build of it ships the library (pyside2)
+                    variant += "_only"
                 first = missing[0][0]
                 if program and musl:  # the downloaded build is linked against glibc: musl has no loader for it
                     expect = "Failed to launch the browser process ... ENOENT (the glibc loader it names is not there)"
@@ -145,7 +149,7 @@ def _loads_hits(a: "Analysis", have: set):
                                  "when": "when it starts" if program else "at require()" if eco == "node" else
                                  "when imported",
                                  "expect": expect,
-                                 "bundled": " or ".join(entry.get("loads_unless", ())[-1:]) or "opencv-python-headless",
+                                 "bundled": bundled,
                                  "packages": " ".join(dict.fromkeys(apk if musl else apt
                                                                     for _so, apt, apk in missing))},
                           variant)

@@ -15,7 +15,7 @@ _FIELDS = {  # field -> default (a set is made fresh per Profile)
     "ref": "", "known": False, "libc": None, "release": None, "glibc": None, "shell": None, "shell_path": None,
     "passwd": None, "gcc": False, "libstdcxx": None, "libgcc_s": None, "workdir": "/", "rust_target": None,
     "ca_certificates": None, "tzdata": None, "go_version": None, "floating": "", "libs": None, "source": "",
-    "programs": (), "users": None, "groups": None, "inferred": "",
+    "programs": (), "users": None, "groups": None, "inferred": "", "libs_floor": False,
 }
 
 
@@ -214,7 +214,7 @@ def _profile_for(kb: Knowledge, written: str) -> Profile:
     image: Image | None = kb.image(ref) or kb.image(_with_tag(ref))
     fam = find_family(kb, ref)
     if digest_only(written) and fam is not None and _tag_decides(kb, fam, ref):
-        return prof  # python@sha256:... is no more python:latest than python:3.9-alpine: unknown (MI414)
+        return _repository_floor(kb, ref, prof)  # python@sha256:... is no more python:latest than python:3.9-alpine
     if fam is None and image is None:
         return _from_tag(kb, ref, prof)
     if fam is not None:
@@ -246,6 +246,21 @@ def _profile_for(kb: Knowledge, written: str) -> Profile:
         prof.libgcc_s = "libgcc_s.so.1" in image.libs
         prof.source = f"catalogue {image.ref}"
         prof.libs = frozenset(lib_stem(lib) for lib in image.libs) | (prof.libs or frozenset())
+    return prof
+
+
+def _repository_floor(kb: Knowledge, ref: str, prof: Profile) -> Profile:
+    """A repository@digest whose tag decides the release: unknown (MI414), but when every family and catalogue
+    image lint knows of the repository has one libc and a library list, that libc and the libraries all of them
+    have (`libs_floor`): debian@sha256:... is glibc and lacks libcurl whichever Debian tag it was."""
+    fams = [f for f in kb.image_families if any(_match(ref, p.partition(":")[0]) for p in f.match)]
+    images = [i for i in kb.images.values() if normalise_ref(i.ref).partition(":")[0] == ref]
+    kinds = [(f.libc, f.libs) for f in fams] + [(i.libc, frozenset(lib_stem(x) for x in i.libs)) for i in images]
+    if not fams or len({libc for libc, _l in kinds}) != 1 or kinds[0][0] not in ("glibc", "musl") \
+            or any(libs is None for _c, libs in kinds):
+        return prof
+    prof.libc, prof.libs_floor = kinds[0][0], True
+    prof.libs = frozenset.intersection(*(frozenset(libs) for _c, libs in kinds))
     return prof
 
 

@@ -14,7 +14,7 @@ from .aptrecommends import apt_installs
 from .apkdel import APK_DB, apk_step
 from .builds import BuiltFile, cargo_argv, cargo_build, cc_build, go_build, image_programs, workspace_outputs
 from .context import NO_SOURCE, Unseen, go_sources, https_clients, tls_sources
-from .landing import context_entry, landing, matches
+from .landing import context_entry, file_entries, files_dir, landing, matches
 from .pkgflow import copy_packages
 from .profiles import Profile, profile_for
 from .shellvars import ShellVars, prefix_assignments
@@ -172,9 +172,8 @@ class Analysis:
                 plain = [s for s in sources if not any(c in s for c in "*?[$")]
                 if len(sources) == 1 and plain:  # `COPY server ./`: server's files land here; a file: dest/NAME
                     info.context_dirs.append(context_entry(self.context_dir, dest, sources[0], dest_is_dir))
-                elif dest_is_dir:  # `COPY a.sh b.sh /x/`: each file at /x/NAME
-                    info.context_dirs.extend((posixpath.join(dest, posixpath.basename(s.rstrip("/"))), s)
-                                             for s in plain)
+                elif dest_is_dir:  # `COPY a.sh b.sh /x/`: each file at /x/NAME; a glob's files so too
+                    info.context_dirs.extend(file_entries(self.context_dir, dest, sources))
             return
         for cf in froms:
             if cf.stage_index is None:
@@ -386,7 +385,10 @@ class Analysis:
 
     def context_subdir(self, info: StageInfo, cwd: str) -> str:
         """The build-context directory whose files a `COPY DIR DEST` put at `cwd` of stage `info` (the last such
-        COPY wins), as a relative path; "" (the context's root) when no COPY of one source path did."""
+        COPY wins), or that the files COPYs put in `cwd` itself came from (landing.files_dir), as a relative path;
+        "" (the context's root) when no COPY did."""
+        if (files := files_dir(self.context_dir, reversed(info.context_dirs), cwd)) is not None:
+            return files
         for dest, src in reversed(info.context_dirs):
             dest = dest.rstrip("/") or "/"
             if cwd == dest or cwd.startswith(dest.rstrip("/") + "/"):

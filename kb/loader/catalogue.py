@@ -74,13 +74,16 @@ class CatalogueSections(Reader):
                              "a library maps package managers to package names")
                 continue
             self.keys_ok(info, soname, ("apt", "apk", "wolfi", "rpm", "size_mb", "name", "dev", "dev_also", "runtime",
-                                        "sonames"), ())
+                                        "sonames", "programs"), ())
             if "size_mb" in info:
                 self.number(info, "size_mb", soname)
             entry = {k: dict(v) if isinstance(v, dict) else v for k, v in info.items()}
             for key in ("dev_also", "runtime"):  # what lint (MI412) needs: more -dev names, globs of what ships it
                 if key in info:
                     entry[key] = self.strings(info, key, soname)
+            if "programs" in info:  # lint MI412: "PACKAGE PATH", a program the package installs linked against it
+                entry["programs"] = self._shaped(info, "programs", soname, r"[a-z0-9][a-z0-9+.-]* /[^ ]+",
+                                                 "'PACKAGE /PATH'")
             if entry.get("dev_also") and "runtime" not in entry:
                 self.problem(info.key_lines.get("dev_also", info.line), soname,
                              "'dev_also' is for lint, which indexes a library by its 'runtime' globs: add them")
@@ -254,6 +257,7 @@ class CatalogueSections(Reader):
                     ("name", "note", "packages", "without_tags") if eco == "go_cxx" else \
                     ("name", "libs", "note", "tls", "system_libs", "until", "needs_package", "prebuilt_musl", "static_with",
                      "loads", "cxx", "skip_env", "images_with", "opened_by", "glibc_prebuild", "musl_builds", "glibc_download",
+                     "prebuilt_glibc",
                      "musl_python", "found_with", "system_env", "static_env", "linked_through", "roots", "required_by",
                      "required_unless", "loads_unless", "error", "glibc_only", "wheel_libs", "import", "wheel_libs_since")
                 if not self.keys_ok(entry, name or eco, keys, ("name",)):
@@ -285,6 +289,10 @@ class CatalogueSections(Reader):
                             known[name]["glibc_download"] = self._shaped(entry, "glibc_download", name,
                                                                          r"\d+(\.\d+)* (\d+(\.\d+)*|-)",
                                                                          "'FROM UNTIL' (versions; UNTIL - for today)")
+                        if "prebuilt_glibc" in entry:  # MI404: versions whose download needs a newer glibc
+                            known[name]["prebuilt_glibc"] = self._shaped(entry, "prebuilt_glibc", name,
+                                                                         r"\d+(\.\d+)* (\d+(\.\d+)*|-) [a-z]+\d+(\.\d+)? 2\.\d+",
+                                                                         "'FROM UNTIL RELEASE GLIBC' (UNTIL - for today)")
                         if "musl_python" in entry:  # MI408: the oldest Python whose newest release of it has them
                             known[name]["musl_python"] = self.text(entry, "musl_python", name)
                             if not re.fullmatch(r"3\.\d+", known[name]["musl_python"]):
