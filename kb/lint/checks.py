@@ -156,9 +156,8 @@ def _glibc_needed(art: BuiltFile) -> str:
     newest versions of what the standard library's C calls (runtime/cgo, net, os/user): pthread_create,
     pthread_detach, pthread_attr_getstacksize at GLIBC_2.34 when built on 2.34 or later, pthread_sigmask at
     GLIBC_2.32 on 2.32 and 2.33 (objdump -T of a Go 1.19 cgo program built on glibc 2.36, and of that libc). From
-    2.38 on, C compiled with _GNU_SOURCE calls strtol and sscanf as __isoc23_* (GLIBC_2.38): a cgo module go.mod
-    names and lint does not know (uber/h3-go, go-ethereum's secp256k1) then needs the builder's glibc, as
-    telemetry-api's "GLIBC_2.38 not found" did (GoogleContainerTools/distroless#1859), so there it is the floor."""
+    2.38 on, C compiled with _GNU_SOURCE calls strtol as __isoc23_strtol (GLIBC_2.38): C of a cgo module lint does
+    not know then needs the builder's glibc (telemetry-api's h3-go, distroless#1859), so there it is the floor."""
     built = art.builder_glibc or ""
     if art.lang != "go" or art.go_own_c is not False or parse_version(built) >= (2, 38):
         return built
