@@ -25,16 +25,17 @@ def cargo_context(a: "Analysis", info: "StageInfo | None") -> str | None:
     ctx = a.context_dir
     if not ctx or info is None:
         return ctx
-    key = ("cargo-context", ctx, info.index)
+    projects = tuple(dict.fromkeys(b.path.split("/target/", 1)[0] for b in info.files.values()
+                                   if b.lang == "rust" and b.stage == info.index and "/target/" in b.path))
+    # kept by what it is made of: the cache is shared by every Dockerfile of one lint run (stage numbers are not)
+    key = ("cargo-context", ctx, projects, tuple(map(tuple, info.context_dirs)))
     if key in a.context_cache:
         return a.context_cache[key]
     found = ctx
-    if not _has_cargo(ctx):
+    if projects and not _has_cargo(ctx):
         from .hidden import context_path
 
         real = os.path.realpath(ctx)
-        projects = [b.path.split("/target/", 1)[0] for b in info.files.values()
-                    if b.lang == "rust" and b.stage == info.index and "/target/" in b.path]
         for project in projects:
             rel = context_path(info.context_dirs, project or "/")
             if rel is None or rel == ".":

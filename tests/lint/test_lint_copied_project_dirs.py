@@ -163,3 +163,23 @@ def test_many_installs_and_a_long_copy_stay_linear(knowledge):
     with within(30):
         findings = [f for f in lint_with_files(knowledge, text) if f.rule == "MI495"]
     assert len(findings) == n
+
+
+def test_two_dockerfiles_of_one_context_each_read_their_own_project(knowledge, tmp_path):
+    """One lint run shares what it read of a context between its Dockerfiles: the project each stage builds is kept by
+    where it was built from, so a second Dockerfile building another subdirectory reads that one's Cargo.lock."""
+    from kb.lint import lint_paths
+
+    for name, lock in (("operator", CARGO_LOCK), ("tools", CARGO_LOCK.replace('dependencies = ["pq-sys"]\n', "")
+                                                  .split("\n\n[[package]]")[0] + "\n")):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "Cargo.toml").write_text(CARGO_TOML if name == "operator" else
+                                                    CARGO_TOML.replace('pq-sys = "0.7"\n', ""))
+        (tmp_path / name / "Cargo.lock").write_text(lock)
+    text = RUST.format(build="--release", final="", out="release")
+    (tmp_path / "Dockerfile.tools").write_text(text.replace("./operator", "./tools"))
+    (tmp_path / "Dockerfile.operator").write_text(text)
+    for order in (["Dockerfile.tools", "Dockerfile.operator"], ["Dockerfile.operator", "Dockerfile.tools"]):
+        results = lint_paths(knowledge, [str(tmp_path / f) for f in order], context=str(tmp_path))
+        libpq = {r.file.rsplit(".", 1)[1]: bool(_mi412(r.findings)) for r in results}
+        assert libpq == {"operator": True, "tools": False}, order
