@@ -44,12 +44,15 @@ def file_entries(context_dir: str | None, dest: str, sources: list) -> list[tupl
         folder, pattern = posixpath.split(posixpath.normpath(src.lstrip("/")))
         if not context_dir or any(c in folder for c in "*?[$") or folder.startswith("..") or "$" in pattern:
             continue
+        base, where = os.path.realpath(context_dir), os.path.realpath(os.path.join(context_dir, folder))
+        if where != base and not where.startswith(base + os.sep):
+            continue  # a symbolic link out of the build context: Docker's COPY never reads there
         try:
-            names = sorted(os.listdir(os.path.join(context_dir, folder)))
+            names = sorted(os.listdir(where))
         except OSError:
             continue
         out.extend((posixpath.join(dest, n), posixpath.join(folder, n)) for n in names
-                   if fnmatch.fnmatchcase(n, pattern) and os.path.isfile(os.path.join(context_dir, folder, n)))
+                   if fnmatch.fnmatchcase(n, pattern) and os.path.isfile(os.path.join(where, n)))
     return out
 
 

@@ -10,18 +10,19 @@ it: a program linked against a libfoo.so.1 installed in an otherwise empty root'
 `ldconfig -r root` runs, also when a cache made before the install is there, and once the library is copied into
 the root's /usr/lib, with no cache at all (checked the same way); under musl it runs as it is.
 
-What counts as a library install: `b2 install` / `bjam install` (Boost.Build installs libraries), and `make install`,
-`ninja install`, `cmake --install`, `cmake --build ... --target install`, `meson install` run in a source directory
-named like a library (libfoo, htslib, zlib-1.3) or configured with shared libraries on (-DBUILD_SHARED_LIBS=ON,
---enable-shared), or of a project installed before another project's build is configured (cmake, ./configure, meson
-setup) in another directory: that build's dependency, found in /usr/local, is its library (curlpp, whose CMakeLists.txt
-builds libcurlpp.so by default, then deepdetect built against it: jolibrain/deepdetect#280); build tools (cmake,
-ninja, autoconf, python, ... in _TOOLS) are not. Left alone: static-only builds (--disable-shared, -DBUILD_SHARED_LIBS=OFF, link=static), another
-prefix (--prefix=/usr puts them in a trusted directory), a DESTDIR staging install, and any stage whose image sets
-LD_LIBRARY_PATH or whose steps give an rpath. What refreshes the cache: `ldconfig` (not -n/-p) and a package install
-after the library (dpkg and rpm run ldconfig from their triggers and scriptlets); a cp, mv or ln of the library's files
-(or of /usr/local/lib/*) into a trusted directory (/usr/lib) puts it where the loader looks without the cache. A COPY of /usr/local/lib (or of
-/usr/local) from a stage that installed such a library into the final image needs the same refresh there.
+What counts as a library install: `b2 install` / `bjam install` (Boost.Build installs libraries), and `make
+install`, `ninja install`, `cmake --install`, `cmake --build ... --target install`, `meson install` run in a source
+directory named like a library (libfoo, htslib, zlib-1.3) or configured with shared libraries on
+(-DBUILD_SHARED_LIBS=ON, --enable-shared), or of a project installed before another project's build is configured
+(cmake, ./configure, meson setup) in another directory: that build's dependency, found in /usr/local, is its library
+(curlpp, whose CMakeLists.txt builds libcurlpp.so by default, then deepdetect built against it:
+jolibrain/deepdetect#280); build tools (cmake, ninja, autoconf, python, ... in _TOOLS) are not. Left alone:
+static-only builds (--disable-shared, -DBUILD_SHARED_LIBS=OFF, link=static), another prefix (--prefix=/usr puts them
+in a trusted directory), a DESTDIR staging install, and any stage whose image sets LD_LIBRARY_PATH or whose steps
+give an rpath. What refreshes the cache: `ldconfig` (not -n/-p) and a package install after the library (dpkg and
+rpm run ldconfig from their triggers and scriptlets); a cp, mv or ln of the library's files (or of /usr/local/lib/*)
+into a trusted directory (/usr/lib) puts it where the loader looks without the cache. A COPY of /usr/local/lib (or
+of /usr/local) from a stage that installed such a library into the final image needs the same refresh there.
 
 Linear in the Dockerfile's size: one pass over each stage's instructions and their simple commands.
 """

@@ -179,3 +179,23 @@ def test_glob_sources_and_program_paths_stay_linear_on_hostile_patterns(knowledg
         assert findings(knowledge, text, "MI412") == []
     entries = [("/app/package.json", "backend/package.json")]
     assert files_dir(str(tmp_path), entries, "/app") is None  # not a file of the context: nothing claimed
+
+
+
+def test_a_glob_under_a_link_out_of_the_context_lists_nothing_there(knowledge, tmp_path):
+    """`COPY backend/package*.json` where backend is a symbolic link to a directory outside the context: Docker's
+    COPY does not follow it out, and lint neither lists that directory nor reads its lockfile."""
+    from kb.lint.landing import file_entries
+
+    outside = tmp_path / "outside"
+    _npm_context(outside, "backend", {"onnxruntime-node": "^1.24"}, {"onnxruntime-node": "1.24.3"})
+    ctx = tmp_path / "ctx"
+    ctx.mkdir()
+    (ctx / "backend").symlink_to(outside / "backend")
+    assert file_entries(str(ctx), "/app/backend", ["backend/package*.json"]) == []
+    assert findings(knowledge, _ALPINE_BACKEND, "MI408", str(ctx)) == []
+    (ctx / "backend").unlink()
+    (ctx / "backend").mkdir()
+    (ctx / "backend" / "package.json").write_text("{}")
+    assert file_entries(str(ctx), "/app/backend", ["backend/package*.json"]) == \
+        [("/app/backend/package.json", "backend/package.json")]
