@@ -351,9 +351,8 @@ def check_needed_library(a: Analysis, rule: LintRule):
 
 def _cargo_dependencies(a: Analysis, src=None):
     key = ("cargo-dependencies", cargo_context(a, src))  # its Cargo.toml files, read once for all its Dockerfiles
-    if key not in a.context_cache:
-        a.context_cache[key] = cargo_dependencies(key[1])
-    return a.context_cache[key]
+    cache = a.context_cache
+    return cache[key] if key in cache else cache.setdefault(key, cargo_dependencies(key[1]))
 
 
 def _library_hits(a: Analysis, *, unknown: bool):
@@ -385,11 +384,11 @@ def check_unknown_image(a: Analysis, rule: LintRule):
     final = a.final
     sources = {cf.stage_index for cf in final.stage.copy_from if cf.stage_index is not None}
     if not final.profile.known and (sources or final.arrivals or final.files or final.compiles or final.pip_npm):
-        yield Hit(final.stage.line, _unknown(final.stage, "the final image"))
+        yield Hit(final.stage.line, _unknown(final, "the final image"))
     for i in sorted(sources):
         info = a.stages[i]
         if not info.profile.known and info.stage.base_stage is None:
-            yield Hit(info.stage.line, _unknown(info.stage, "a stage the final image copies from"))
+            yield Hit(info.stage.line, _unknown(info, "a stage the final image copies from"))
     prof = final.profile
     if prof.known and prof.libc == "glibc" and not prof.glibc:  # a glibc image whose release its tag does not name
         glibc_from = [a.stages[i].profile for i in sorted(sources)
@@ -416,18 +415,19 @@ def check_unknown_image(a: Analysis, rule: LintRule):
                           + (f" (glibc {prof.glibc})" if prof.glibc else "") + "; use a tag that names its release"})
 
 
-def _unknown(stage, role: str) -> dict:
+def _unknown(info: StageInfo, role: str) -> dict:
     """MI414's values: an ARG with no value leaves the reference empty, so the image is named as written."""
-    ref = stage.base_image_resolved
-    return {"image": ref or stage.base_image, "role": role, "cannot": _cannot(ref or stage.base_image)}
+    ref = info.stage.base_image_resolved or info.stage.base_image
+    return {"image": ref, "role": role, "cannot": _cannot(ref, info.profile)}
 
 
-def _cannot(ref: str) -> str:
+def _cannot(ref: str, prof: Profile) -> str:
     if "$" in ref:
         return "it is set by an ARG lint cannot resolve"
-    if digest_only(ref):
-        return ("a digest without a tag: which tag, hence which release and libc, it names is not written; add the tag "
-                "(image:tag@sha256:...)")
+    if digest_only(ref):  # profiles.py: a repository whose every known image has one libc gives that libc
+        known = f" (every {ref.partition('@')[0]} image lint knows has {prof.libc})" if prof.libs_floor else " and libc"
+        return f"a digest without a tag: which tag, hence which release{known}, it names is not written; add the tag " \
+            "(image:tag@sha256:...)"
     return "it is neither in the image catalogue nor in image_families" + tag_note(ref)
 
 

@@ -165,6 +165,16 @@ def test_a_repository_digest_has_a_libc_only_when_all_its_images_agree(knowledge
     assert (python.libc, python.libs, python.libs_floor) == (None, None, False)
 
 
+def test_mi414_on_a_repository_digest_says_the_libc_it_takes(knowledge):
+    """MI414 still says the release is unknown, but no longer that the libc is when every image agrees on it."""
+    text = f"FROM golang:1.22-bookworm AS b\nRUN go build -o /app .\nFROM {_DIGEST}\nCOPY --from=b /app /app\n"
+    [f] = findings(knowledge, text, "MI414")
+    assert "which release (every debian image lint knows has glibc), it names is not written" in f.message
+    text = text.replace(_DIGEST, "python@sha256:" + "0" * 64)
+    [f] = findings(knowledge, text, "MI414")
+    assert "which release and libc, it names is not written" in f.message
+
+
 def test_glob_sources_and_program_paths_stay_linear_on_hostile_patterns(knowledge, tmp_path):
     from kb.lint.landing import file_entries, files_dir
     from tests.bounded import within
