@@ -130,7 +130,8 @@ def cc_build(info: "StageInfo", argv: list[str], prog: str, cwd: str, env: dict,
 def go_build(info: "StageInfo", argv: list[str], cwd: str, env: dict, line: int,
              imports: tuple) -> BuiltFile:
     """What `go build|install` builds, and how it links: `imports` is what the copied source shows (does it use
-    cgo or a package that needs it: True/False/None for unknown; the cgo-only modules go.mod requires)."""
+    cgo or a package that needs it: True/False/None for unknown; the cgo-only modules go.mod requires; the
+    module's tree; whether C of its own comes in: kb/lint/context.py go_sources)."""
     args = argv[2:]
     out = None
     ldflags = tags = buildmode = ""
@@ -228,7 +229,7 @@ def go_build(info: "StageInfo", argv: list[str], cwd: str, env: dict, line: int,
     return BuiltFile(path=path, lang="go", linkage=linkage, line=line, why=why, go_cgo=explicit,
                              go_implicit=explicit is None and not forced, go_cgo_packages=tuple(cgo_pkgs),
                              go_target=pkgs[0] if pkgs else ".", go_tags=tuple(sorted(tagset)),
-                             go_own_c=imports[3] if len(imports) > 3 else None,
+                             go_own_c=imports[3],
                              static_glibc=cgo_on and forced and libc == "glibc" and linkage == "static",
                              **_origin(info))
 

@@ -345,13 +345,13 @@ def missing_libraries(a: "Analysis", libs: Libraries, lineage, crates: "Callable
     out = []
     done: set[int] = set()
     copies = _final_copies(a)
+    from .aptprograms import program_needs  # /usr/bin/curl copied from where apt installed curl
+
     for cf in copies:
         idx = cf.stage_index
         if idx is None or idx in done or lineage(idx):
             continue
         src = a.stages[idx]
-        from .aptprograms import program_needs  # /usr/bin/curl copied from where apt installed curl
-
         programs = program_needs(a, src, cf.sources)
         if not programs and not _brings_code(a, cf.line, cf.sources, src):
             continue

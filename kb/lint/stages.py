@@ -353,7 +353,7 @@ class Analysis:
         text = self._makefile(where, name)
         if text is None:
             if info.profile.go_version is not None or info.profile.source.startswith("family golang"):
-                built = go_build(info, ["go", "build"], mcwd, env, line, (None, ()))
+                built = go_build(info, ["go", "build"], mcwd, env, line, (None, (), None, None))
                 info.files[built.path] = built._replace(**{"linkage": "static", "go_implicit": True,
                                                       "why": "make runs the build and its Makefile is not in the "
                                                              "build context, so lint assumes go build's defaults"})
