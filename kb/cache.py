@@ -25,7 +25,7 @@ import sys
 import zlib
 from _thread import allocate_lock
 
-from .files import file_stamps
+from .files import code_stamp as _code_stamp, file_stamps
 from .model import (Caveat, Change, Condition, Diagnosis, DiagnosisFix, Example, Image, ImageFamily, Knowledge,
                     LintExample, LintRule, Question, Rule, Step, Strategy)
 
@@ -33,7 +33,6 @@ FORMAT = b"minimage-knowledge-7\n"
 SUFFIX = ".marshal"
 KEEP = 8  # entries kept in the directory
 MAX_ENTRY = 32 << 20  # bytes: the shipped knowledge takes about 0.3 MiB
-_HERE = os.path.dirname(os.path.abspath(__file__))
 
 
 def cache_dir(directory: str | os.PathLike | None = None) -> str:
@@ -63,27 +62,6 @@ def _checksum(blob: bytes) -> str:
 def _digest(path: str) -> str | None:
     content = _content(path)
     return None if content is None else _checksum(content)
-
-
-def _code_stamp() -> bytes:
-    """The modules of kb/ that read, validate and shape knowledge (kb/ and its packages but the evidence readers),
-    by size and modification time: editing any of them invalidates the cache like editing rules.yaml."""
-    stamps = []
-    try:
-        subs = [""] + sorted(e.name for e in os.scandir(_HERE)
-                             if e.is_dir() and e.name != "evidence" and os.path.isfile(os.path.join(e.path, "__init__.py")))
-    except OSError:
-        subs = [""]
-    for sub in subs:
-        try:
-            entries = sorted(os.scandir(os.path.join(_HERE, sub)), key=lambda e: e.name)
-        except OSError:
-            continue
-        for e in entries:
-            if e.name.endswith(".py"):
-                st = e.stat()
-                stamps.append(f"{sub}/{e.name}:{st.st_size}:{st.st_mtime_ns}")
-    return "\n".join(stamps).encode()
 
 
 def _key(files: list[str]) -> str | None:
@@ -159,6 +137,7 @@ def _encode_record(rec) -> tuple:
 
 
 ENCODED = "_encoded_records"  # where kb/loader/filecache.py leaves id -> (record or value, its plain form)
+READ = "_read_files"  # where kb/loader leaves the digests and stamps of the rule files as it read them
 
 
 def _memo(value, memo: dict, record: bool):
@@ -434,8 +413,11 @@ def load_cached(files: list[str], load, directory: str | os.PathLike | None = No
             knowledge.cache_key = _full_key(key, digests)
             return knowledge
     knowledge = load()
-    stamps = file_stamps(knowledge.files, settled=True)  # before the bytes: a change in between is seen
-    digests = _digests(knowledge.files)
+    read_digests, read_stamps = vars(knowledge).pop(READ, None) or ({}, {})
+    # the files the load read are taken as it read them (each stamp taken before its bytes); the others (the source
+    # documents) are stamped now, before their bytes are read: either way, a change in between is seen
+    stamps = file_stamps(knowledge.files, settled=True, known=read_stamps)
+    digests = tuple((p, read_digests[p] if p in read_digests else _digest(p)) for p in knowledge.files)
     try:
         _write_entry(where, path, knowledge, digests, stamps)
         prune(where)

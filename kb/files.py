@@ -78,11 +78,18 @@ def check_regular(path: str, what: str = "a file", *, follow_symlinks: bool = Tr
 SETTLED_NS = 3_000_000_000  # a file changed less long ago has no stamp trusted: a change in the same tick could hide
 
 
-def file_stamps(paths, settled: bool = False) -> tuple[tuple[int, int, int, int], ...] | None:
+def stamp_of(st: os.stat_result) -> tuple[int, int, int, int]:
+    return st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino
+
+
+def file_stamps(paths, settled: bool = False,
+                known: dict | None = None) -> tuple[tuple[int, int, int, int], ...] | None:
     """(size, mtime, ctime, inode) of each file, None if one cannot be stat'ed or, when `settled`, one changed less
-    than SETTLED_NS ago: while they stay the same, so do the files' bytes (kb/cache.py then need not read them)."""
+    than SETTLED_NS ago: while they stay the same, so do the files' bytes (kb/cache.py then need not read them).
+    `known` gives the stamps of files already read (by `read_bytes(..., stamps=)`): those are not stat'ed again."""
+    known = known or {}
     try:
-        out = tuple((st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino) for st in map(os.stat, paths))
+        out = tuple(known[p] if p in known else stamp_of(os.stat(p)) for p in paths)
     except OSError:
         return None
     if settled:
@@ -93,8 +100,10 @@ def file_stamps(paths, settled: bool = False) -> tuple[tuple[int, int, int, int]
     return out
 
 
-def read_bytes(path: str, limit: int, what: str = "a file", *, follow_symlinks: bool = True) -> bytes:
-    """The bytes of a regular file of at most `limit` bytes; InputFileError for anything else."""
+def read_bytes(path: str, limit: int, what: str = "a file", *, follow_symlinks: bool = True,
+               stamps: dict | None = None) -> bytes:
+    """The bytes of a regular file of at most `limit` bytes; InputFileError for anything else. With `stamps`, the
+    file's stamp (`stamp_of`) as it was opened is put there under `path`."""
     check_regular(path, what, follow_symlinks=follow_symlinks)
     flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOCTTY", 0)
     if not follow_symlinks:
@@ -106,10 +115,13 @@ def read_bytes(path: str, limit: int, what: str = "a file", *, follow_symlinks: 
             raise InputFileError(path, f"is a symbolic link, not {what}", "symlink") from None
         raise InputFileError(path, f"cannot read: {e.strerror or e}", "unreadable") from None
     try:
-        mode = os.fstat(fd).st_mode
-        if not stat.S_ISREG(mode):  # swapped since the stat() above
-            raise InputFileError(path, f"is {kind_of(mode)}, not {what}", "not-regular")
-        return _read_capped(lambda n: os.read(fd, n), limit, path)
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):  # swapped since the stat() above
+            raise InputFileError(path, f"is {kind_of(st.st_mode)}, not {what}", "not-regular")
+        data = _read_capped(lambda n: os.read(fd, n), limit, path)
+        if stamps is not None:  # taken before the bytes were read: a change while reading gives a later stamp
+            stamps[path] = stamp_of(st)
+        return data
     except OSError as e:
         raise InputFileError(path, f"cannot read: {e.strerror or e}", "unreadable") from None
     finally:
@@ -170,3 +182,34 @@ def rule_files(paths: Iterable[str | os.PathLike] = (), *, base: bool = True) ->
     """The top-level rule files of a load: the shipped rules.yaml (unless `base` is False), then `paths`. Here, not in
     kb.loader, so that a load served by the cache of validated knowledge never imports the loader."""
     return ([default_rules_path()] if base else []) + [os.fspath(p) for p in paths]
+
+
+_CODE_STAMP: list[bytes] = []  # made once a process: the code that runs is the code imported when it started
+
+
+def code_stamp() -> bytes:
+    """The modules of kb/ that read, validate and shape knowledge (kb/ and its packages but the evidence readers),
+    by size and modification time: editing any of them invalidates the caches (kb/cache.py, kb/loader/filecache.py)
+    like editing rules.yaml."""
+    if not _CODE_STAMP:
+        _CODE_STAMP.append(_stamp_code(os.path.dirname(os.path.abspath(__file__))))
+    return _CODE_STAMP[0]
+
+
+def _stamp_code(here: str) -> bytes:
+    stamps = []
+    try:
+        subs = [""] + sorted(e.name for e in os.scandir(here)
+                             if e.is_dir() and e.name != "evidence" and os.path.isfile(os.path.join(e.path, "__init__.py")))
+    except OSError:
+        subs = [""]
+    for sub in subs:
+        try:
+            entries = sorted(os.scandir(os.path.join(here, sub)), key=lambda e: e.name)
+        except OSError:
+            continue
+        for e in entries:
+            if e.name.endswith(".py"):
+                st = e.stat()
+                stamps.append(f"{sub}/{e.name}:{st.st_size}:{st.st_mtime_ns}")
+    return "\n".join(stamps).encode()

@@ -16,7 +16,7 @@ import gc
 import os
 from collections.abc import Iterable
 
-from ..cache import ENCODED
+from ..cache import ENCODED, READ, _checksum
 from ..citations import read_documents, source_files
 from ..errors import Problem, RuleFileError
 from ..files import default_rules_path, rule_files  # noqa: F401 - part of this package's interface
@@ -31,13 +31,18 @@ class _Reader(CatalogueSections, RuleSections):
     """One rule file's reader: every section."""
 
 
-def read_rule_file(path: str) -> tuple[str | None, Problem | None]:
+def read_rule_file(path: str, read: tuple[dict, dict] | None = None) -> tuple[str | None, Problem | None]:
     """The text of a rule file, or the problem that stops it being read (kb.files: the type is checked before
-    opening, so a FIFO or device never hangs us, and the size is capped at files.MAX_RULE_FILE while reading)."""
-    from ..files import MAX_RULE_FILE, InputFileError, read_text
+    opening, so a FIFO or device never hangs us, and the size is capped at files.MAX_RULE_FILE while reading).
+    With `read` (digests, stamps), the digest of the bytes read and the file's stamp as it was opened are put there
+    under `path`: the caches key on what the load really read, and need not read the file again."""
+    from ..files import MAX_RULE_FILE, InputFileError, decode, read_bytes
 
     try:
-        return read_text(path, MAX_RULE_FILE, "a rule file"), None
+        data = read_bytes(path, MAX_RULE_FILE, "a rule file", stamps=read and read[1])
+        if read:
+            read[0][path] = _checksum(data)
+        return decode(data, path), None
     except InputFileError as e:
         return None, Problem(path, e.line or 0, "file", e.message)
 
@@ -81,11 +86,13 @@ def _load(paths: Iterable[str | os.PathLike], base: bool, file_cache: str | os.P
         from .filecache import FileCache
 
         files = FileCache(file_cache, ids, tops)
+    read: tuple[dict, dict] = ({}, {})  # digests and stamps of the rule files as they were read
     for path in tops:
-        _read_layer(kb, path, problems, origin, pending, ids, (), files)
+        _read_layer(kb, path, problems, origin, pending, ids, (), files, read)
     if files is not None:
         files.done()
         setattr(kb, ENCODED, files.encoded)  # for the knowledge cache's write, which drops it
+    setattr(kb, READ, read)  # for the knowledge cache's write too
     kb.files += documents  # validation read them too: the cache must notice when they change
     _cross_check(kb, pending, problems)  # also after reading problems: report everything in one pass
     _cross_check_lints(kb, problems)
@@ -98,8 +105,9 @@ MAX_RULE_FILES = 256  # rule files read for one load, includes counted (the ship
 
 
 def _read_layer(kb: Knowledge, path: str, problems: list[Problem], origin: dict, pending: list,
-                documents: set[str], including: tuple[str, ...], files=None) -> None:
-    """Read one rule file, its includes first, into `kb` (replaying what `files`, a FileCache, kept of it)."""
+                documents: set[str], including: tuple[str, ...], files, read: tuple[dict, dict]) -> None:
+    """Read one rule file, its includes first, into `kb` (replaying what `files`, a FileCache or None, kept of it;
+    noting the digest and stamp of what was read in `read`)."""
     if len(kb.files) >= MAX_RULE_FILES:  # `include:` lists can name files again and again: bound the work
         if len(kb.files) == MAX_RULE_FILES:
             kb.files.append(path)
@@ -107,12 +115,12 @@ def _read_layer(kb: Knowledge, path: str, problems: list[Problem], origin: dict,
                                     f"more than {MAX_RULE_FILES} rule files in all: the rest were not read"))
         return
     kb.files.append(path)
-    text, problem = read_rule_file(path)
+    text, problem = read_rule_file(path, read)
     if problem:
         problems.append(problem)
         return
     display = _display(path)
-    key, entry = files.start(path, display, text) if files is not None else (None, None)
+    key, entry = files.start(path, display, read[0][path]) if files is not None else (None, None)
     doc = None
     if entry is None:
         doc = _parse(text, display, problems)
@@ -130,7 +138,7 @@ def _read_layer(kb: Knowledge, path: str, problems: list[Problem], origin: dict,
                 problems.append(Problem(display, line + 1 + i, "include", f"'{name}' includes itself"))
                 continue
             _read_layer(kb, target, problems, origin, pending, documents, including + (os.path.abspath(path),),
-                        files)
+                        files, read)
     if files is None:
         _Reader(kb, display, problems, origin, pending, documents).read(doc)
         return
@@ -144,7 +152,7 @@ def _read_layer(kb: Knowledge, path: str, problems: list[Problem], origin: dict,
         before = files.snapshot(kb, problems, origin, pending)
         watched, watched_origin, seen = files.watch(kb, origin)  # what the reading looks at decides when it is valid
         _Reader(watched, display, problems, watched_origin, pending, documents).read(doc)
-        files.store(key, path, display, text, include, before, kb, problems, origin, pending, seen)
+        files.store(key, path, display, read[0][path], include, before, kb, problems, origin, pending, seen)
     files.finish(key)
 
 

@@ -72,9 +72,9 @@ class FileCache:
 
     # -- one file ---------------------------------------------------------------------------------------------------
 
-    def start(self, path: str, display: str, text: str) -> tuple[str, tuple | None]:
-        """The key of `path` read now with `text`, and its entry (include, expected chain, delta) or None."""
-        content = _checksum(text.encode("utf-8", "surrogatepass"))
+    def start(self, path: str, display: str, content: str) -> tuple[str, tuple | None]:
+        """The key of `path` read now with bytes whose digest is `content`, and its entry (include, expected chain,
+        delta) or None."""
         path = os.path.abspath(path)
         key = _checksum("\0".join([self.base, path, display, content]).encode())
         if self.old is None:
@@ -124,7 +124,7 @@ class FileCache:
                 {eco: dict(names) for eco, names in kb.native_packages.items()},
                 kb.default_debian, list(kb.image_families), len(problems), dict(origin), len(pending))
 
-    def store(self, key: str, path: str, display: str, text: str, include, before: tuple, kb: Knowledge,
+    def store(self, key: str, path: str, display: str, content: str, include, before: tuple, kb: Knowledge,
               problems: list, origin: dict, pending: list, seen: set[str]) -> None:
         """Keep what reading the file's sections added to `kb`, `problems`, `origin` and `pending` since `before`,
         with what the reading looked at (`seen`, from `watch`)."""
@@ -134,7 +134,6 @@ class FileCache:
         try:
             delta, encoded = _delta(before, kb, problems, origin, pending)
             added = fields_added(delta)
-            content = _checksum(text.encode("utf-8", "surrogatepass"))
             deps = (self.chain, ()) if seen - set(Knowledge.FIELDS) else \
                 (None, tuple((name, self.fields.get(name, self.base)) for name in sorted(seen)))
             self.new[key] = marshal.dumps((os.path.abspath(path), display, content, include, deps, added, delta))

@@ -249,3 +249,29 @@ def test_a_file_changed_just_before_the_entry_was_written_has_no_stamp_trusted(t
     kb.load(layer, cache_dir=d)
     _digests, stamps, _knowledge = cache._read_entry(_entry(d))
     assert stamps is None  # mine.yaml changed a moment ago: its bytes are compared on every hit
+
+
+def test_an_included_file_edited_while_the_load_reads_it_is_read_again_by_the_next_load(tmp_path, monkeypatch):
+    """The cache entry holds the digests of the bytes the knowledge was made from, not of the files as they are once
+    the load is over: an include edited after the loader read it (an editor saving during a run) must not be served,
+    with the old knowledge, under its new bytes."""
+    mine = (Path(__file__).resolve().parents[1] / "rulefiles" / "my-image.yaml").read_text()
+    included = tmp_path / "images.yaml"
+    included.write_text(mine)
+    top = tmp_path / "top.yaml"
+    top.write_text("include: [images.yaml]\n")
+    loader = __import__("kb.loader", fromlist=["read_rule_file"])
+    read = loader.read_rule_file
+
+    def read_then_edit(path, *args):
+        text = read(path, *args)
+        if os.path.abspath(path) == str(included):
+            included.write_text(mine.replace("glibc-tiny:1", "glibc-tiny:2"))
+        return text
+
+    monkeypatch.setattr(loader, "read_rule_file", read_then_edit)
+    d = tmp_path / "c"
+    assert "registry.example.com/base/glibc-tiny:1" in kb.load(top, cache_dir=d).knowledge.images
+    monkeypatch.undo()
+    images = kb.load(top, cache_dir=d).knowledge.images
+    assert "registry.example.com/base/glibc-tiny:2" in images and "registry.example.com/base/glibc-tiny:1" not in images
