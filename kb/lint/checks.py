@@ -13,6 +13,7 @@ from .cargoroot import cargo_context
 from .context import cargo_dependencies, cargo_lock
 from .cxxlink import have_cxx_runtime
 from .floating import moves_apart
+from .gofloor import glibc_needed, own_c_unseen
 from .libinstall import first_name, install_hint
 from .libraries import Libraries, missing_libraries
 from .profiles import PY_TOOLS, Profile, digest_only
@@ -150,20 +151,6 @@ def check_cxx_libs(a: Analysis, rule: LintRule):
                              "image": a.final.stage.base_image_resolved}, art.lang)
 
 
-def _glibc_needed(art: BuiltFile) -> str:
-    """The newest GLIBC_x.y symbol version the program asks for: its builder's glibc, but for a Go program whose
-    go.mod requires no cgo module lint knows and whose source imports no "C", built on a glibc before 2.38, the
-    newest versions of what the standard library's C calls (runtime/cgo, net, os/user): pthread_create,
-    pthread_detach, pthread_attr_getstacksize at GLIBC_2.34 when built on 2.34 or later, pthread_sigmask at
-    GLIBC_2.32 on 2.32 and 2.33 (objdump -T of a Go 1.19 cgo program built on glibc 2.36, and of that libc). From
-    2.38 on, C compiled with _GNU_SOURCE calls strtol as __isoc23_strtol (GLIBC_2.38): C of a cgo module lint does
-    not know then needs the builder's glibc (telemetry-api's h3-go, distroless#1859), so there it is the floor."""
-    built = art.builder_glibc or ""
-    if art.lang != "go" or art.go_own_c is not False or parse_version(built) >= (2, 38):
-        return built
-    return "2.34" if parse_version(built) >= (2, 34) else "2.32" if parse_version(built) >= (2, 32) else built
-
-
 @detector("lint", "builder-glibc-newer-than-runtime")
 def check_glibc_skew(a: Analysis, rule: LintRule):
     from .addonfloor import addon_floors  # a Node addon's prebuilt binary built on a newer glibc (prebuilt_glibc)
@@ -172,7 +159,8 @@ def check_glibc_skew(a: Analysis, rule: LintRule):
     if not (prof.known or prof.inferred) or prof.libc != "glibc" or not prof.glibc:
         return
     for art, line in _final_arrivals(a):
-        if art.linkage == "glibc" and art.builder_glibc and parse_version(_glibc_needed(art)) > parse_version(prof.glibc):
+        if art.linkage == "glibc" and art.builder_glibc and not own_c_unseen(art, prof.glibc) \
+                and parse_version(glibc_needed(art)) > parse_version(prof.glibc):  # own_c_unseen: MI499 instead
             bprof = a.stages[art.stage].profile
             yield Hit(line, {"what": _describe(art), "builder": art.builder, "builder_glibc": art.builder_glibc,
                              "builder_release": inferred(bprof, art.builder_release), "image_glibc": prof.glibc,
@@ -442,8 +430,8 @@ def check_floating_release(a: Analysis, rule: LintRule):
         bprof = a.stages[art.stage].profile
         if art.linkage != "glibc" or not art.builder_glibc or not moves_apart(a, art.stage, bprof, prof):
             continue  # kb/lint/floating.py: a pinned builder, or one reference in both stages
-        if parse_version(_glibc_needed(art)) > parse_version(prof.glibc):
-            continue  # MI404
+        if parse_version(glibc_needed(art)) > parse_version(prof.glibc):
+            continue  # MI404 or MI499
         yield Hit(line, {"what": _describe(art), "builder": art.builder, "image": a.final.stage.base_image_resolved,
                          "release": inferred(bprof, art.builder_release), "image_release": inferred(prof, prof.release),
                          "floating": "; ".join(dict.fromkeys(f"{p.ref}: {p.floating}" for p in (bprof, prof)

@@ -11,15 +11,21 @@ library; gcompat adds "glibc-compatible APIs" to musl and a loader stub, but gli
 built against it (its README), so glibc-only symbols (__vfprintf_chk and the other _FORTIFY_SOURCE functions,
 __res_init) and the C++ run time a cgo dependency links (libstdc++.so.6, libgcc_s.so.1) still fail with "Error
 relocating ...: symbol not found" or "Error loading shared library" (src-d/gitbase#631).
+
+MI499 alike: a Go program built with cgo whose go.mod and source are not in the build context, on a glibc newer than
+the final image's that the standard library's C runs on (kb/lint/gofloor.py): only C of its own could fail, which
+lint cannot see, so a warning rather than MI404's error.
 """
 from __future__ import annotations
 
 from ..detectors import detector
 from ..model import LintRule
-from .checks import GLIBC_SHIMS, _describe, check_cgo_implicit
+from .checks import GLIBC_SHIMS, _describe, _final_arrivals, _floating, check_cgo_implicit
+from .gofloor import own_c_unseen, stdlib_floor
 from .landing import copies_from_context
 from .results import Hit
 from .stages import Analysis
+from .tagrelease import inferred
 
 
 @detector("lint", "cgo-enabled-implicitly")
@@ -79,3 +85,17 @@ def host_cgo_hits(a: Analysis):
         yield Hit(line, {"what": _describe(art), "builder": builder, "why": why, "risk": risk, "state": state,
                          "image": a.final.stage.base_image_resolved, "floating": _shim_note(prof.installed)},
                   "host")
+
+
+@detector("lint", "go-cgo-glibc-unseen")
+def check_go_cgo_unseen(a: Analysis, rule: LintRule):
+    prof = a.final.profile
+    if not (prof.known or prof.inferred) or prof.libc != "glibc" or not prof.glibc:
+        return
+    for art, line in _final_arrivals(a):
+        if art.linkage == "glibc" and art.builder_glibc and own_c_unseen(art, prof.glibc):
+            bprof = a.stages[art.stage].profile
+            yield Hit(line, {"what": _describe(art), "builder": art.builder, "builder_glibc": art.builder_glibc,
+                             "builder_release": inferred(bprof, art.builder_release), "image_glibc": prof.glibc,
+                             "image": a.final.stage.base_image_resolved, "image_release": inferred(prof, prof.release),
+                             "floor": stdlib_floor(art.builder_glibc), "floating": _floating(a, bprof, prof)})
