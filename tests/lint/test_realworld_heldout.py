@@ -224,13 +224,14 @@ BATCHES = {
     "heldout15-2026-12-01": ("heldout15-results.yaml", {"broken": 2 / 12, "correct": 12 / 12}),
     # heldout16-2026-12-01 (21 files from 10 repositories in no other batch, no rule source and no diagnose message),
     # labelled before lint ran (a84674f), blind with the rules of main at 0268936, judged strictly: broken 2/11 caught
-    # (MI401 for hydro-scaffold-dex's cgo golang:1.11 programs on alpine, MI411 for svix-server's bullseye-slim without a
-    # CA bundle), 1 with a wrong mechanism (moqx: MI412 names libyaml-cpp, libaio and libdwarf, not libevent), 8 missed
-    # (SurfSense's OpenCV libGL through docling, labca's deb and mlc's two prebuilt binaries from the build context, nom's
-    # cgo off for want of gcc on golang:alpine, banzaicloud's and machine-controller-manager's zone data for the alibaba
-    # SDK, js-drive's libzmq.so copied by its link name); correct 9/10, one false error (MI401 on hydro's fixed file,
-    # which installs sgerrand's glibc apk). With the whole build context machine-controller-manager gets MI402, not its
-    # zone data. judge() measures 3/11 (moqx's MI412 counts) and 9/10 in both corpora: the floors.
+    # (MI401 for hydro-scaffold-dex's cgo golang:1.11 programs on alpine, MI411 for svix-server's bullseye-slim
+    # without a CA bundle), 1 with a wrong mechanism (moqx: MI412 names libyaml-cpp, libaio and libdwarf, not
+    # libevent), 8 missed (SurfSense's OpenCV libGL through docling, labca's deb and mlc's two prebuilt binaries from
+    # the build context, nom's cgo off for want of gcc on golang:alpine, banzaicloud's and machine-controller-manager's
+    # zone data for the alibaba SDK, js-drive's libzmq.so copied by its link name); correct 9/10, one false error
+    # (MI401 on hydro's fixed file, which installs sgerrand's glibc apk). With the whole build context
+    # machine-controller-manager gets MI402, not its zone data. judge() measures 3/11 (moqx's MI412 counts) and 9/10
+    # in both corpora: the floors.
     "heldout16-2026-12-01": ("heldout16-results.yaml", {"broken": 3 / 11, "correct": 9 / 10}),
 }
 
