@@ -82,7 +82,8 @@ def _installs_and_copies(a: Analysis) -> bool:
     """Can MI496/MI497 fire: a stage installs something (make/cmake/ninja/meson/b2 install, apt-get install) and a
     stage copies from another one (the final stage or one it is built FROM)?"""
     return any(any(f.startswith("--from") for f in ins.flags) for info in a.stages
-               for ins in info.stage.instructions if ins.cmd in ("COPY", "ADD")) and _runs_say(a, "install")
+               for ins in info.stage.instructions if ins.cmd in ("COPY", "ADD")) and (_runs_say(a, "install")
+                                                                                 or _runs_say(a, "apk"))
 
 
 def _final_glibc(a: Analysis) -> bool:

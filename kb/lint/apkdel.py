@@ -72,12 +72,24 @@ def added(argv: list[str]) -> tuple[set[str], str | None] | None:
     argv = apk_argv(argv)
     if argv[1] != "add":
         return None
-    names = {p.split("=")[0].split(">")[0].split("<")[0] for p in positional(argv[2:], takes_value=_ADD_VALUE)}
+    names = {_package_name(p) for p in positional(argv[2:], takes_value=_ADD_VALUE)}
     group = None
     for i, a in enumerate(argv[2:], 2):
         if a in ("--virtual", "-t") and i + 1 < len(argv) or a.startswith("--virtual="):
             group = a.partition("=")[2] or argv[i + 1]
     return names, group
+
+
+def _package_name(arg: str) -> str:
+    """The package an `apk add` argument names: NAME of NAME=VER, NAME>VER...; of a local package file, the name
+    abuild gives it, NAME-VER-rREL.apk (sgerrand's glibc-2.30-r0.apk installs the package glibc)."""
+    base = posixpath.basename(arg)
+    if base.endswith(".apk"):
+        parts = base[:-len(".apk")].split("-")
+        if len(parts) >= 3 and parts[-1][:1] == "r" and parts[-1][1:].isdigit() and parts[-2][:1].isdigit():
+            return "-".join(parts[:-2])
+        return base
+    return arg.split("=")[0].split(">")[0].split("<")[0]
 
 
 def apk_step(info: "StageInfo", argv: list[str], line: int, snapshot: set | None) -> set | None:
@@ -88,6 +100,8 @@ def apk_step(info: "StageInfo", argv: list[str], line: int, snapshot: set | None
     if add is not None:
         names, group = add
         prof.installed.update(names)
+        if "glibc" in names:  # Alpine has no glibc of its own: sgerrand/alpine-pkg-glibc's, the loader at /lib64
+            prof.provided.add("loader-glibc")  # and glibc's libraries under /usr/glibc-compat/lib (its README)
         if group:
             info.virtual[group] = names
         info.apk_adds.append((line, positional(apk_argv(argv)[2:], takes_value=_ADD_VALUE)))

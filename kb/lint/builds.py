@@ -37,6 +37,7 @@ class BuiltFile(Data):
     needs: frozenset = frozenset()  # libstdc++.so.6, libgcc_s.so.1
     why: str = ""  # why it links this way, in words
     go_cgo: str | None = None  # CGO_ENABLED as set explicitly ("0"/"1"), None when unset
+    go_cgo_off: str = ""  # why cgo is off, when it is: CGO_ENABLED=0, or no C compiler on Go 1.20 or later (MI410)
     go_implicit: bool = False  # the linkage rests on CGO_ENABLED's default (gcc, the Go version and imports decide)
     go_cgo_packages: tuple[str, ...] = ()  # cgo-only modules seen in go.mod / imports
     go_target: str = ""  # the package `go build` names (".", "./cmd/app"), "" for other languages
@@ -226,7 +227,9 @@ def go_build(info: "StageInfo", argv: list[str], cwd: str, env: dict, line: int,
             why += ("; -extldflags '-static' does not apply: without -linkmode external, cmd/link links internally "
                     "when only the standard library uses cgo")
         linkage = libc
-    return BuiltFile(path=path, lang="go", linkage=linkage, line=line, why=why, go_cgo=explicit,
+    off = "" if cgo_on or explicit != "0" and not info.profile.known else \
+        "CGO_ENABLED=0" if explicit == "0" else f"cgo is off ({info.stage.base_image_resolved} has no C compiler)"
+    return BuiltFile(path=path, lang="go", linkage=linkage, line=line, why=why, go_cgo=explicit, go_cgo_off=off,
                              go_implicit=explicit is None and not forced, go_cgo_packages=tuple(cgo_pkgs),
                              go_target=pkgs[0] if pkgs else ".", go_tags=tuple(sorted(tagset)),
                              go_own_c=imports[3],

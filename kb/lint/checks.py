@@ -300,7 +300,7 @@ def check_native_alpine(a: Analysis, rule: LintRule):
 def _cgo_off_builds(a: Analysis):
     for info in a.stages:
         for art in info.files.values():
-            if art.stage == info.index and art.lang == "go" and art.go_cgo == "0" and art.go_cgo_packages:
+            if art.stage == info.index and art.lang == "go" and art.go_cgo_off and art.go_cgo_packages:
                 yield art
 
 
@@ -309,7 +309,8 @@ def check_cgo_package(a: Analysis, rule: LintRule):
     """go.mod lists the module; whether the built package imports it is not visible (kb/lint/goreach.py)."""
     for art in _cgo_off_builds(a):
         if art.go_cgo_reached is None:
-            yield Hit(art.line, {"packages": ", ".join(art.go_cgo_packages), "target": art.go_target})
+            yield Hit(art.line, {"packages": ", ".join(art.go_cgo_packages), "target": art.go_target,
+                                 "off": art.go_cgo_off})
 
 
 @detector("lint", "cgo-package-imported-built-without-cgo")
@@ -317,7 +318,8 @@ def check_cgo_package_imported(a: Analysis, rule: LintRule):
     """The built package reaches an import of the module in the build context's source."""
     for art in _cgo_off_builds(a):
         if art.go_cgo_reached:
-            yield Hit(art.line, {"imports": ", ".join(art.go_cgo_reached), "target": art.go_target})
+            yield Hit(art.line, {"imports": ", ".join(art.go_cgo_reached), "target": art.go_target,
+                                 "off": art.go_cgo_off})
 
 
 _LIBRARIES: dict[int, tuple[object, Libraries]] = {}

@@ -30,7 +30,9 @@ lib<name>.so.0) of a library the source stage installed, with nothing else bring
 built with a versioned soname (libtool always gives one; cmake when the project sets VERSION or SOVERSION, as
 libraries meant to be installed do; a Makefile passing -Wl,-soname) is asked for by that soname, not by the
 link-time name. One built without (cmake with neither property) has the link-time name as its soname, and the copy
-is enough: hence a warning, not an error.
+is enough: hence a warning, not an error. The same for lib<name>.so copied out of a distribution's library
+directory of a stage that installed -dev packages: there it is always the -dev package's link to the runtime
+package's versioned file (js-drive: zeromq-dev's /usr/lib/libzmq.so, "Error loading shared library libzmq.so.5").
 BuildKit follows a symlink named as a COPY source (dockerfile2llb's CopyInfo sets FollowSymlinks), so the copy is a
 file called lib<name>.so and the soname is still missing; checked by running a musl program against a root holding
 only libfoo.so: it stops as above.
@@ -374,3 +376,38 @@ def check_link_name_only(a: "Analysis", rule: LintRule):
                     yield Hit(cf.line, {"copy": f"COPY --from={cf.source} {src}", "lib": inst.name,
                                         "dev": f"lib{stem}.so", "line": str(inst.line), "dir": src_dir})
                     break
+            else:
+                yield from _package_link_name(a, final, cf, src, base)
+
+
+# a distribution's library directories: there libX.so is the symbolic link a -dev package ships to the versioned
+# file its runtime package holds (Debian Policy 8.4 "Development files"; Alpine's -dev subpackages, as aports'
+# default_dev moves the .so links; zeromq-dev's /usr/lib/libzmq.so -> libzmq.so.5.x)
+DISTRO_LIB_DIRS = {"/lib", "/usr/lib", "/lib64", "/usr/lib64", "/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu",
+                   "/lib/aarch64-linux-gnu", "/usr/lib/aarch64-linux-gnu"}
+_INSTALLERS = (("apk", "add"), ("apt-get", "install"), ("apt", "install"), ("dnf", "install"), ("yum", "install"),
+               ("microdnf", "install"))
+
+
+def _package_link_name(a: "Analysis", final: _Final, cf, src: str, base: str):
+    """MI497 for a distribution's library copied by its link-time name: lib<name>.so exactly, out of a library
+    directory of a stage whose package manager installed the -dev package of that library (the line of that RUN):
+    named so (libfoo-dev, Alpine's foo-dev) or by the native-library table (zeromq-dev: libzmq)."""
+    from .profiles import lib_stem
+    from .runtime import libraries
+
+    src_dir = posixpath.normpath("/" + posixpath.dirname(src).lstrip("/"))
+    if src_dir not in DISTRO_LIB_DIRS or not base.endswith(".so") or any(ch in base for ch in "*?["):
+        return
+    stem = base[len("lib"):-len(".so")]
+    lib, libs, line = lib_stem(base), libraries(a.kb), None
+    for info in _lineage(a, cf.stage_index):
+        for run in info.stage.runs:
+            words = run.command.split()
+            if any(tool in words and verb in words for tool, verb in _INSTALLERS) and any(
+                    w.endswith(("-dev", "-devel")) and (libs.linked_by(w) == lib or lib_stem(w.rsplit("-", 1)[0])
+                                                        in (lib, stem)) for w in words):
+                line = run.line
+    if line is not None and stem and not _brings_versioned(final, src_dir, stem):
+        yield Hit(cf.line, {"copy": f"COPY --from={cf.source} {src}", "lib": lib, "dev": base,
+                            "line": str(line), "dir": src_dir})

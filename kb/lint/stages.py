@@ -248,7 +248,7 @@ class Analysis:
                     context = self._go_context(info)
                     built = go_build(info, argv, cwd, cenv, line, context)
                     built = built._replace(go_dir=self.context_subdir(info, cwd) if self.context_dir else None)
-                    if built.go_cgo == "0" and built.go_cgo_packages:
+                    if built.go_cgo_off and built.go_cgo_packages:
                         from .goreach import reached
 
                         built = built._replace(go_cgo_reached=reached(self, info, built, cwd, context))

@@ -86,3 +86,24 @@ def test_a_file_only_cgo_builds_compile_is_left_out(knowledge, tmp_path, constra
     store = (constraint + "\n\n" if constraint else "") + STORE
     tree = dict(TREE, **{"internal/store/db.go": store})
     assert [r for r, _, _ in cgo(knowledge, dockerfile("./cmd/server"), tree, tmp_path)] == expected
+
+
+def test_without_a_c_compiler_go_1_20_turns_cgo_off_by_itself(knowledge, tmp_path):
+    """nom (heldout16): golang:alpine with only make installed; from Go 1.20 cgo is off where no C compiler is, so
+    go-sqlite3 is its stub there, CGO_ENABLED unset."""
+    text = dockerfile("./cmd/server").replace("CGO_ENABLED=0 ", "")
+    [(rule, severity, msg)] = cgo(knowledge, text, TREE, tmp_path)
+    assert (rule, severity) == ("MI417", "error")
+    assert msg.startswith("cgo is off (golang:1.22-alpine has no C compiler), but ./cmd/server imports "
+                          "github.com/mattn/go-sqlite3")
+
+
+@pytest.mark.parametrize("build,extra", [
+    ("golang:1.22-alpine", "RUN apk add --no-cache gcc musl-dev\n"),  # a C compiler: cgo on
+    ("golang:1.19-alpine", ""),  # before 1.20 cgo stayed on without one (and the build needs gcc then)
+    ("golang:1.22", ""),  # Debian's golang image has gcc
+])
+def test_cgo_left_on_by_its_default_is_not_reported(knowledge, tmp_path, build, extra):
+    text = dockerfile("./cmd/server").replace("CGO_ENABLED=0 ", "").replace(
+        "FROM golang:1.22-alpine AS build\n", f"FROM {build} AS build\n{extra}")
+    assert cgo(knowledge, text, TREE, tmp_path) == []

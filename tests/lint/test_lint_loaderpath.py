@@ -153,7 +153,7 @@ def test_copying_only_the_link_time_name_is_a_warning_naming_the_soname_and_the_
     assert (line, severity) == (6, "warning")
     assert message.startswith(f"COPY --from=0 {src} copies libcleri.so, the link-time name of libcleri that line 2 "
                               "installs, and nothing copies its versioned files")
-    assert "ask the loader for that (libcleri.so.N, whatever N make install wrote)" in message
+    assert "ask the loader for that (libcleri.so.N, whatever N its install wrote)" in message
     assert fix.startswith("copy every name the install wrote: COPY --from=STAGE /usr/lib/libcleri.so* /usr/lib/")
 
 
@@ -205,3 +205,32 @@ def test_a_final_image_whose_tag_is_an_arg_without_default_is_named_as_written(k
         "FROM alpine:3.12\n", "FROM alpine:${ALPINE_VERSION}\n")
     [(line, _sev, message, _fix)] = found(knowledge, text, "MI496")
     assert line == 11 and "a directory the loader of alpine:${ALPINE_VERSION} does not search" in message
+
+
+ZMQ = ("FROM node:12-alpine AS node_modules\n"
+       "RUN apk add --no-cache python alpine-sdk zeromq-dev\n"
+       "COPY package.json package-lock.json /\n"
+       "RUN npm ci --production\n"
+       "FROM node:12-alpine\n"
+       "COPY --from=node_modules /usr/lib/{src} /usr/lib/libzmq.so\n"
+       "COPY --from=node_modules /node_modules/ /node_modules\n")
+
+
+def test_a_distribution_librarys_link_time_name_copied_alone_is_a_warning(knowledge):
+    """js-drive (heldout16): zeromq-dev's /usr/lib/libzmq.so is a link to libzmq.so.5.x; the zeromq addon asks for
+    libzmq.so.5: "Error loading shared library libzmq.so.5"."""
+    [(line, severity, message, fix)] = found(knowledge, ZMQ.format(src="libzmq.so"), "MI497")
+    assert (line, severity) == (6, "warning")
+    assert "copies libzmq.so, the link-time name of libzmq that line 2 installs" in message
+    assert "libzmq.so.N" in message and "/usr/lib/libzmq.so*" in fix
+
+
+@pytest.mark.parametrize("text", [
+    ZMQ.format(src="libzmq.so*"),  # the versioned names come with it
+    ZMQ.format(src="libzmq.so.5"),  # the soname itself
+    ZMQ.format(src="libzmq.so").replace("zeromq-dev", "zeromq"),  # no -dev package: not a link lint can vouch for
+    ZMQ.format(src="libzmq.so").replace("zeromq-dev", "openssl-dev"),  # another library's -dev package
+    ZMQ.format(src="libzmq.so").replace("/usr/lib/libzmq.so /usr", "/opt/zmq/lib/libzmq.so /usr"),  # not the distro's
+])
+def test_a_distribution_library_copied_with_its_soname_or_from_elsewhere_stays_quiet(knowledge, text):
+    assert not found(knowledge, text, "MI497")

@@ -232,7 +232,10 @@ BATCHES = {
     # (MI401 on hydro's fixed file, which installs sgerrand's glibc apk). With the whole build context
     # machine-controller-manager gets MI402, not its zone data. judge() measures 3/11 (moqx's MI412 counts) and 9/10
     # in both corpora: the floors.
-    "heldout16-2026-12-01": ("heldout16-results.yaml", {"broken": 3 / 11, "correct": 9 / 10}),
+    # main: sgerrand's glibc package read as a glibc loader on Alpine (hydro-dex's fix clean), cgo off by default
+    # without a C compiler from Go 1.20 (nom: MI410, MI417 with the whole context), a distribution's libX.so copied
+    # alone (js-drive: MI497): 5/11 and 10/10.
+    "heldout16-2026-12-01": ("heldout16-results.yaml", {"broken": 5 / 11, "correct": 10 / 10}),
 }
 
 
