@@ -11,6 +11,9 @@ Evidence that the program needs named zones:
   package, or a package it reaches through its module's own imports, calls time.LoadLocation: on an image without
   zone data it returns "unknown time zone Europe/Berlin". time.LoadLocationFromTZData reads data the program brings
   and is not evidence. The walk is goclients.py's (goreach.py places the target), bounded the same way;
+* a dependency that loads a zone itself, pinned by the build context's go.mod, vendor/modules.txt or dep's
+  Gopkg.lock at a version that does (`zones` and `until` of native-packages.yaml's go table: alibaba-cloud-sdk-go
+  before 1.53.1 signs requests with time.LoadLocation("GMT")); whether the built program reaches it is not checked;
 * Python source the final image copies from the build context that imports zoneinfo (as `inspect` reads it,
   kb/evidence/ecosystems.py), unless a pip step installs, or requirements.txt, pyproject.toml or a lock file names,
   the tzdata package that zoneinfo falls back to (docs.python.org/3/library/zoneinfo.html). pytz carries its own
@@ -191,6 +194,50 @@ def _go_programs(a: Analysis):
         yield from go_binaries(a)[:1]
 
 
+_GO_MANIFESTS = ("go.mod", "vendor/modules.txt", "Gopkg.lock")
+
+
+def _zone_module(a: Analysis) -> str | None:
+    """'MANIFEST pins MODULE VERSION, which ...' when the build context's go.mod, vendor/modules.txt or dep's
+    Gopkg.lock pins a module that loads a named zone itself (`zones` of native-packages.yaml's go table, before its
+    `until` version): a dependency's call the walk of the module's own packages does not see."""
+    from ..evidence.errors import read_project_file
+    from ..versions import parse_version
+
+    key = ("tz-modules", a.context_dir)
+    if key in a.context_cache:
+        return a.context_cache[key]
+    modules = {name: e for name, e in a.kb.native_packages.get("go", {}).items() if e.get("zones")}
+    found = None
+    for manifest in _GO_MANIFESTS if modules else ():
+        for name, version in _pinned(read_project_file(a.context_dir, manifest) or "", manifest == "Gopkg.lock"):
+            entry = modules.get(name)
+            until = entry and entry.get("until")
+            if entry and version and (not until or parse_version(version) < parse_version(until)):
+                found = f"{manifest} pins {name} {version}, which {entry['zones']}" + \
+                    (f" before {until}" if until else "")
+                break
+        if found:
+            break
+    a.context_cache[key] = found
+    return found
+
+
+def _pinned(text: str, dep: bool):
+    """(module, version without its v) for each module a go.mod, vendor/modules.txt or (dep) Gopkg.lock pins."""
+    if dep:  # [[projects]] blocks: name = "...", version = "..."
+        for block in text.split("[[projects]]")[1:]:
+            fields = dict(line.strip().split(" = ", 1) for line in block.splitlines() if " = " in line)
+            yield fields.get("name", "").strip('"'), fields.get("version", "").strip('"').lstrip("v")
+        return
+    for line in text.splitlines():  # `MODULE vX.Y.Z` in a require block, `require MODULE vX.Y.Z`, `# MODULE vX.Y.Z`
+        words = line.replace("#", " ").split()
+        if words[:1] == ["require"]:
+            words = words[1:]
+        if len(words) >= 2 and "/" in words[0] and words[1][:1] == "v":
+            yield words[0], words[1][1:]
+
+
 def _pip_tzdata(a: Analysis) -> bool:
     """Does a pip step of any stage install the tzdata package, or a requirements or project file name it?"""
     from ..evidence.errors import read_project_file
@@ -253,15 +300,16 @@ def check_zone_data(a: Analysis, rule: LintRule):
     tz = _tz_env(a)
     for art, line in (_go_programs(a) if a.context_dir else ()):
         placed = _go_start(a, art)
-        if placed is None:
-            continue
-        tree, start = placed
-        key = ("tz-walk", a.context_dir, tree.module, tree.root, start)
-        if key not in a.context_cache:
-            a.context_cache[key] = _walk(a.context_dir, tree, start)
-        call, embeds = a.context_cache[key]
+        call, embeds = None, False
+        if placed is not None:
+            tree, start = placed
+            key = ("tz-walk", a.context_dir, tree.module, tree.root, start)
+            if key not in a.context_cache:
+                a.context_cache[key] = _walk(a.context_dir, tree, start)
+            call, embeds = a.context_cache[key]
         if embeds or _tagged(a, art.stage):
             return  # the program carries the database; it serves TZ too
+        call = call or _zone_module(a)
         if call:
             yield Hit(line, {"what": _describe(art), "image": image, "has": has,
                              "evidence": call, "effect": _GO_EFFECT}, "go")

@@ -94,10 +94,9 @@ class CatalogueSections(Reader):
             self.kb.libraries[soname] = entry
 
     def read_images(self, doc: Located) -> None:
-        keys = ("ref", "title", "aliases", "libc", "libc_version", "loader", "release", "libs", "shell",
+        keys = ("ref", "title", "aliases", "libc", "libc_version", "loader", "release", "libs", "shell", "shell_path",
                 "package_manager", "ca_certificates", "tzdata", "passwd", "nonroot_user", "runtime", "runtime_path",
-                "size_mb", "size_source", "sources", "notes", "deprecated", "entrypoint", "platforms", "platforms_source",
-                "shell_path")
+                "size_mb", "size_source", "sources", "notes", "deprecated", "entrypoint", "platforms", "platforms_source")
         for item in self.items(doc, "images"):
             ref = self.text(item, "ref", "image") or "image"
             if not self.keys_ok(item, ref, keys, ("ref", "title", "libc", "release", "size_mb", "sources")):
@@ -257,7 +256,7 @@ class CatalogueSections(Reader):
                     ("name", "note", "packages", "without_tags") if eco == "go_cxx" else \
                     ("name", "libs", "note", "tls", "system_libs", "until", "needs_package", "prebuilt_musl", "static_with",
                      "loads", "cxx", "skip_env", "images_with", "opened_by", "glibc_prebuild", "musl_builds", "glibc_download",
-                     "prebuilt_glibc",
+                     "prebuilt_glibc", "zones",
                      "musl_python", "found_with", "system_env", "static_env", "linked_through", "roots", "required_by",
                      "required_unless", "loads_unless", "error", "glibc_only", "wheel_libs", "import", "wheel_libs_since")
                 if not self.keys_ok(entry, name or eco, keys, ("name",)):
@@ -350,6 +349,8 @@ class CatalogueSections(Reader):
                             known[name]["system_env"] = self._shaped(entry, "system_env", name,
                                                                      r"[A-Z][A-Z0-9_]* lib[a-z0-9+_.-]+( [A-Z][A-Z0-9_]*)?",
                                                                      "'VARIABLE LIBRARY [STATIC-VARIABLE]'")
+                    if eco == "go" and "zones" in entry:  # MI418: how it loads a named zone (before `until`)
+                        known[name]["zones"] = self.text(entry, "zones", name)
                     if eco != "system" and "until" in entry:  # the first version whose defaults differ
                         until = self.text(entry, "until", name)
                         if not re.fullmatch(r"\d+(\.\d+)*", until or ""):

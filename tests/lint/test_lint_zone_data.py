@@ -225,3 +225,28 @@ def test_pytz_or_the_tzdata_package_or_apk_tzdata_give_nothing(knowledge, tmp_pa
 
 def test_python_images_that_install_tzdata_give_nothing(knowledge, tmp_path):
     assert py(knowledge, tmp_path, {"main.py": ZONEINFO}, final="python:3.13-alpine") == []
+
+
+NO_CALL = 'package main\n\nfunc main() {}\n'
+ALIYUN = "github.com/aliyun/alibaba-cloud-sdk-go"
+
+
+@pytest.mark.parametrize("manifest,text", [
+    ("go.mod", MOD + f"\nrequire {ALIYUN} v1.26.1\n"),
+    ("go.mod", MOD + f"\nrequire (\n\t{ALIYUN} v1.26.1 // indirect\n)\n"),
+    ("vendor/modules.txt", f"# {ALIYUN} v1.26.1\n## explicit\n{ALIYUN}/sdk\n"),
+    ("Gopkg.lock", f'[[projects]]\n  name = "{ALIYUN}"\n  packages = ["sdk"]\n  version = "1.26.1"\n'),
+])
+def test_a_pinned_dependency_that_loads_a_zone_itself_is_a_warning(knowledge, tmp_path, manifest, text):
+    """banzaicloud/pipeline#927 and gardener/machine-controller-manager#144 (heldout16): the Alibaba Cloud SDK before
+    1.53.1 signs each request with time.LoadLocation("GMT"), which panics without zone data."""
+    [f] = go(knowledge, tmp_path, main=NO_CALL, final="alpine:3.20", files={manifest: text})
+    assert f.severity == "warning"
+    assert f"{manifest} pins {ALIYUN} 1.26.1, which calls time.LoadLocation(\"GMT\")" in f.message
+    assert "before 1.53.1" in f.message
+
+
+@pytest.mark.parametrize("version", ["1.53.1", "1.61.0"])
+def test_a_version_that_no_longer_does_is_quiet(knowledge, tmp_path, version):
+    text = MOD + f"\nrequire {ALIYUN} v{version}\n"
+    assert go(knowledge, tmp_path, main=NO_CALL, final="alpine:3.20", files={"go.mod": text}) == []

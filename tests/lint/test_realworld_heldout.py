@@ -234,8 +234,10 @@ BATCHES = {
     # in both corpora: the floors.
     # main: sgerrand's glibc package read as a glibc loader on Alpine (hydro-dex's fix clean), cgo off by default
     # without a C compiler from Go 1.20 (nom: MI410, MI417 with the whole context), a distribution's libX.so copied
-    # alone (js-drive: MI497): 5/11 and 10/10.
-    "heldout16-2026-12-01": ("heldout16-results.yaml", {"broken": 5 / 11, "correct": 10 / 10}),
+    # alone (js-drive: MI497): 5/11 and 10/10. Then a Go dependency that loads a zone itself, pinned by go.mod,
+    # vendor/modules.txt or Gopkg.lock (alibaba-cloud-sdk-go before 1.53.1: banzai, and mcm with the whole context):
+    # 6/11 (7/11 whole).
+    "heldout16-2026-12-01": ("heldout16-results.yaml", {"broken": 6 / 11, "correct": 10 / 10}),
 }
 
 
