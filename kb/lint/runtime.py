@@ -35,6 +35,20 @@ _RELEVANT = ("apk", "purge", "remove", *_KEEPERS)  # autoremove contains remove
 _LIBRARIES: dict = {}
 
 
+def _project_locked(a: "Analysis", info: "StageInfo", args: list, specs: list, cwd: str) -> list[str]:
+    """The packages of the uv.lock beside a local project that `pip install [-e] DIR` installs: pip resolves the
+    project's dependencies afresh, but the project's own lock shows what they resolve to, extras and dependencies of
+    dependencies included (SurfSense: unstructured[all-docs] bringing opencv-python through unstructured-inference)."""
+    from .uvsteps import uv_locked
+
+    paths = [s for s in specs if s.startswith((".", "/"))] + \
+        [v for k, v in zip(args, args[1:]) if k in ("-e", "--editable") and v.startswith((".", "/"))]
+    locked: list[str] = []
+    for path in paths:
+        locked += uv_locked(a.context_dir, a.context_subdir(info, abspath(path, cwd)))
+    return locked
+
+
 def install_names(a: "Analysis", info: "StageInfo", tool: str, args: list, cwd: str) -> tuple[list, list, bool]:
     """What one pip/poetry/npm/yarn/pnpm step installs, as far as lint can see: (the packages it names, directly or
     through a requirements file or package.json; the others a lockfile resolves; whether those are all of them:
@@ -61,7 +75,7 @@ def install_names(a: "Analysis", info: "StageInfo", tool: str, args: list, cwd: 
         where = _copied_to(info, cwd)  # COPY src/requirements.txt /opt/app/: -r /opt/app/requirements.txt
         for name in pip_files(args):
             names += (requirements(a.context_dir, where(name)) if where(name) else []) or requirements(a.context_dir, name)
-        return names, locked, False  # a requirements file or a name pins no dependency of a dependency
+        return names, _project_locked(a, info, args, specs, cwd), False  # a name pins no dependency of a dependency
     specs = positional(args, takes_value=NODE_VALUE)
     names = [npm_name(s) for s in specs]
     sub = ""
