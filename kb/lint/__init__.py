@@ -9,6 +9,7 @@ function gets the same analysed Dockerfile:
     cmake.py       what cmake, meson and the make or ninja they generate for build, and how it links
     ggmlclone.py   a ggml project (llama.cpp, whisper.cpp) cloned and built in a stage: its OpenMP run-time (MI412)
     builds.py      what gcc/clang, go and cargo commands build and how it links (BuiltFile)
+    cargoprebuilt.py  a Rust program copied prebuilt from the build context, read by its Cargo.lock (MI411, MI412)
     shellwords.py  variable expansion, paths, options and simple commands of RUN lines
     shellvars.py   which assignments of a RUN a build command sees (export, prefix, set -a)
     unexported.py  MI498: such an assignment the build command never sees (CGO_ENABLED=0 that leaves cgo on)

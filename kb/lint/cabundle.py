@@ -52,6 +52,12 @@ def _tls_arrivals(a: Analysis):
 
                 seen = https_clients(a.context_dir, a.kb.native_packages.get("https", {})) or seen
             yield art, line, seen
+        from .cargoprebuilt import prebuilt_tls as rust_tls, rust_prebuilts  # the context's Cargo program
+
+        for art, line, program, _libc in rust_prebuilts(a)[:1]:
+            seen = rust_tls(a, program)
+            if seen is not None:
+                yield art, line, seen
     from .released import released_programs  # the context's own release, downloaded by a build stage
 
     for art, line in released_programs(a):

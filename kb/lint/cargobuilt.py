@@ -77,13 +77,12 @@ def _default_enabled(features) -> set[str]:
     return out
 
 
-def built_crates(context_dir: str, program: str, optional: bool = True) -> set[str] | None:
-    """The crates `program` links (with a Cargo.lock; without one, the packages of the members it depends on by
-    path and its dependencies' names), or None when lint cannot tell (no manifest naming the program)."""
-    lock = read_project_file(context_dir, "Cargo.lock")
+def _manifests(context_dir: str) -> dict[str, str] | None:
+    """Member directory ("" for the root package) -> its Cargo.toml text, for the root manifest of the build context
+    and the workspace members it lists by path (not by glob); None without a readable root manifest."""
     root = read_project_file(context_dir, "Cargo.toml")
     doc = _toml(root)
-    if doc is None:
+    if doc is None or root is None:
         return None
     workspace = doc.get("workspace")
     members = workspace.get("members") if isinstance(workspace, dict) else None
@@ -93,7 +92,25 @@ def built_crates(context_dir: str, program: str, optional: bool = True) -> set[s
             text = read_project_file(context_dir, posixpath.join(member, "Cargo.toml"))
             if text is not None:
                 by_dir[posixpath.normpath(member)] = text
-    for where, text in by_dir.items():
+    return by_dir
+
+
+def program_manifests(context_dir: str) -> dict[str, str]:
+    """The programs the build context's Cargo project builds (each package's name and [[bin]] names, of the root
+    manifest and of the workspace members it lists) -> the manifest that names it (Cargo.toml, cmd/cli/Cargo.toml)."""
+    out: dict[str, str] = {}
+    for where, text in (_manifests(context_dir) or {}).items():
+        for name in sorted(_programs(_toml(text) or {})):
+            out.setdefault(name, posixpath.join(where, "Cargo.toml"))
+    return out
+
+
+def built_crates(context_dir: str, program: str, optional: bool = True) -> set[str] | None:
+    """The crates `program` links (with a Cargo.lock; without one, the packages of the members it depends on by
+    path and its dependencies' names), or None when lint cannot tell (no manifest naming the program)."""
+    lock = read_project_file(context_dir, "Cargo.lock")
+    by_dir = _manifests(context_dir)
+    for where, text in (by_dir or {}).items():
         if program in _programs(_toml(text) or {}):
             if lock is not None:
                 crates = reachable_crates(text, lock, optional)

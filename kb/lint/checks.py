@@ -9,6 +9,7 @@ from ..detectors import detector
 from ..model import LintRule
 from ..versions import parse_version
 from .builds import BuiltFile
+from .cargoprebuilt import library_hits
 from .cargoroot import cargo_context
 from .context import cargo_dependencies, cargo_lock
 from .cxxlink import have_cxx_runtime
@@ -33,7 +34,7 @@ def _describe(art: BuiltFile) -> str:
     name = {"c": "C", "cpp": "C++", "go": "Go", "rust": "Rust"}[art.lang]
     if art.linkage == "unknown" and art.builder != "the build context":  # kb/lint/released.py: downloaded
         return f"the {name} program {art.path} ({art.why})"
-    if art.linkage == "unknown":  # kb/lint/prebuilt.py: copied from the build context, built elsewhere
+    if art.linkage == "unknown":  # kb/lint/prebuilt.py, cargoprebuilt.py: copied from the build context
         return f"the {name} program {art.path} (copied prebuilt from the build context, {art.why})"
     return f"the {name} program {art.path}"
 
@@ -340,26 +341,26 @@ def check_needed_library(a: Analysis, rule: LintRule):
 
 
 def _cargo_dependencies(a: Analysis, src=None):
-    key = ("cargo-dependencies", cargo_context(a, src))  # its Cargo.toml files, read once for all its Dockerfiles
-    cache = a.context_cache
+    key, cache = ("cargo-dependencies", cargo_context(a, src)), a.context_cache  # read once for all its Dockerfiles
     return cache[key] if key in cache else cache.setdefault(key, cargo_dependencies(key[1]))
 
 
 def _library_hits(a: Analysis, *, unknown: bool):
-    hit = _LIBRARIES.get(id(a.kb))
+    hit, n = _LIBRARIES.get(id(a.kb)), a.kb.native_packages
     if hit is None or hit[0] is not a.kb:
-        n = a.kb.native_packages
         hit = _LIBRARIES[id(a.kb)] = (a.kb, Libraries(n.get("system", {}), n.get("rust", {}), n.get("https", {})))
-    final = a.final
-    for line, src, missing in missing_libraries(a, hit[1], lambda i: _same_lineage(a, i),
-                                                lambda s: cargo_lock(cargo_context(a, s)), lambda s: _openmp(a, s),
-                                                unknown=unknown, manifest=lambda s: _cargo_dependencies(a, s)):
-        names, apk = ", ".join(f"{s} ({why})" for s, why in missing), final.profile.libc == "musl" or (
-            unknown and bool(final.apk_adds))
-        yield Hit(line, {"libs": names, "image": final.stage.base_image_resolved,
-                         "builder": src.stage.base_image_resolved, "first": first_name(*missing[0]),
-                         "packages": " ".join(s for s, _why in missing), "installed": " ".join(sorted(final.profile.installed)),
-                         "install": install_hint(a, hit[1], src, missing, apk)},
+    final, libs = a.final, hit[1]
+    found = [(ln, f"what this COPY brings from the {src.stage.base_image_resolved} stage", src, m) for ln, src, m in
+             missing_libraries(a, libs, lambda i: _same_lineage(a, i), lambda s: cargo_lock(cargo_context(a, s)),
+                               lambda s: _openmp(a, s), unknown=unknown, manifest=lambda s: _cargo_dependencies(a, s))]
+    found += [(ln, _describe(art), final, m) for ln, art, m in library_hits(a, libs)] if not unknown else []
+    for line, what, src, missing in found:
+        apk = final.profile.libc == "musl" or unknown and bool(final.apk_adds)  # apk's package names, not apt's
+        yield Hit(line, {"libs": ", ".join(f"{s} ({why})" for s, why in missing), "what": what,
+                         "image": final.stage.base_image_resolved, "first": first_name(*missing[0]),
+                         "packages": " ".join(s for s, _why in missing),
+                         "installed": " ".join(sorted(final.profile.installed)),
+                         "install": install_hint(a, libs, src, missing, apk)},
                   "copied" if final.profile.libc == "none" else "apk" if apk else "apt")
 
 

@@ -5,7 +5,9 @@ what the step's stage has and what each package publishes (knowledge/native-pack
   by libc, and has no source build (onnxruntime-node's bin/napi-v6/linux/x64/onnxruntime_binding.node, which links
   libonnxruntime.so.1 and needs ld-linux-x86-64.so.2): it installs, then fails at require() whatever the stage has,
   a compiler or gcompat (which lacks the fortified glibc symbols it calls: IrosTheBeggar/mStream#718);
-- `glibc_prebuild`: a glibc prebuild node-gyp-build picks on musl too, which gcompat or a compiler avoids;
+- `glibc_prebuild`: a glibc prebuild picked on musl too (node-gyp-build's, or a .node file the package ships and its
+  install script replaces only where it compiles: uws), which gcompat or a compiler avoids; `error`, what its
+  loader says then, where it is not the loader's own error;
 - no compiler in the stage, or gcc without g++ for a package whose source build is C++;
 - with build tools there, only a download named without its libc (node-pre-gyp's default) still goes wrong.
 """
@@ -32,9 +34,12 @@ def musl_failure(info: "StageInfo", line: int, names, locked, table: dict, versi
             "fortified glibc functions, __vsnprintf_chk, that gcompat lacks)")
     glibc = [n for n in every if table.get(n, {}).get("glibc_prebuild")]
     if glibc and not compiler_at(info, line):
+        said = [f"{table[n]['error']}\" ({n})" for n in glibc if table[n].get("error")]  # its loader's own words
+        expect = "\"" + (said[0] if said else "Error loading shared library ld-linux-x86-64.so.2\"")
         return hits, (f"{', '.join(glibc)} load{'s' if len(glibc) == 1 else ''} a prebuilt binary built for "
-                      "glibc, which node-gyp-build picks on musl too: expect \"Error loading shared library "
-                      "ld-linux-x86-64.so.2\" at require() (gcompat or libc6-compat, or a compiler here, avoids it)")
+                      "glibc, picked by platform and arch, never by libc (node-gyp-build's prebuilds, a .node file "
+                      "the package ships), which only a compile at install replaces and there is no compiler here: "
+                      f"expect {expect} at require() (gcompat or libc6-compat, or a compiler here, avoids it)")
     if not compiler_at(info, line):
         return hits, "there is no compiler in this stage, so the build fails for any without one"
     cxx = sorted(n for n in every if table.get(n, {}).get("cxx"))

@@ -71,14 +71,42 @@ PLATFORM_ARGS = {"TARGETOS": "linux", "TARGETARCH": "amd64", "BUILDOS": "linux",
 
 def _platform_suffixed(base: str, names: set[str]) -> bool:
     """NAME-linux-ARCH, NAME_linux_ARCH or NAME.linux-ARCH, for a program NAME of the module."""
+    return program_of(base, names) not in (None, base)
+
+
+#: the CPU names of Rust's Linux target triples (rustc --print target-list), as cross builds name their files
+_RUST_ARCHES = {"x86_64", "aarch64", "i686", "armv7", "arm", "riscv64gc", "powerpc64le", "s390x"}
+
+
+def program_of(base: str, names: set[str], rust: bool = False) -> str | None:
+    """The program NAME of `names` the file name `base` is: NAME itself (no extension), NAME-linux-ARCH,
+    NAME_linux_ARCH or NAME.linux-ARCH (Go's cross builds); with `rust`, also NAME-ARCH (a release workflow's
+    NAME-$TARGETARCH) and NAME-TRIPLE (NAME-x86_64-unknown-linux-gnu, NAME-aarch64-unknown-linux-musl: cargo's
+    --target). None when it is none of them."""
+    if base in names and "." not in base:
+        return base
     for sep in ("-", "_"):
         stem, _, arch = base.rpartition(sep)
         head, _, goos = stem.rpartition(sep)
         if goos == "linux" and arch in _ARCHES and head in names:
-            return True
+            return head
         if arch in _ARCHES and stem.endswith(".linux") and stem[:-6] in names:
-            return True
-    return False
+            return stem[:-6]
+        if rust and stem in names and (arch in _ARCHES or arch in _RUST_ARCHES):
+            return stem
+    if rust:
+        for name in names:
+            triple = base[len(name) + 1:] if base.startswith(name) and base[len(name):len(name) + 1] in "-_" else ""
+            parts = triple.split("-")
+            if len(parts) in (3, 4) and parts[0] in _RUST_ARCHES | _ARCHES and "linux" in parts[1:3]:
+                return name
+    return None
+
+
+def libc_of_name(base: str) -> str | None:
+    """'musl' or 'glibc' when the file name carries a target triple that says (…-linux-musl, …-linux-gnu)."""
+    tail = base.rsplit("-linux-", 1)[1] if "-linux-" in base else ""
+    return "musl" if tail.startswith("musl") else "glibc" if tail.startswith("gnu") else None
 
 
 #: files that make a build context without go.mod a Go project (dep, glide, govendor)
@@ -124,7 +152,6 @@ def copied_programs(a) -> list[tuple[BuiltFile, int, str]]:
 
     if not copies_from_context(a):
         return []  # nothing comes from the build context into the final stage
-    from .hostbuild import program_stem
     module = module_path(a.context_dir)
     mk_names, outputs = _makefile_names(a, module)
     if module is None and not mk_names and not outputs \
@@ -132,8 +159,23 @@ def copied_programs(a) -> list[tuple[BuiltFile, int, str]]:
         return []
     names = program_names(a.context_dir, module) if module is not None else program_names(a.context_dir, "")
     names |= mk_names | set(outputs)
-    final = a.final
     out = []
+    for ins, src, base, stem, path in context_copies(a, names):
+        target = outputs.get(base) or (f"./cmd/{stem}" if stem in names - {_module_name(module)} else ".")
+        why = f"named after the Go module {module} of the build context" if stem == _module_name(module) \
+            else f"the file the Makefile's go build writes ({target})" if base in outputs \
+            else f"named after the command cmd/{stem} of the Go project in the build context"
+        out.append((BuiltFile(path=path, lang="go", linkage="unknown", stage=a.final.index, line=ins.line,
+                              builder=CONTEXT, builder_release=None, builder_glibc=None, go_dir="",
+                              go_target=target, why=why), ins.line, src))
+    return out
+
+
+def context_copies(a, names: set[str], rust: bool = False):
+    """(instruction, source, its file name, the program of `names` it is, where it lands) for each file the final
+    stage COPYs or ADDs from the build context (not --from a stage) whose name is a program of `names` as
+    `program_of` reads it; a directory of the context of that name (cmd/NAME: its source) is not one."""
+    final = a.final
     cwd = a.stages[final.stage.base_stage].cwd if final.stage.base_stage is not None else "/"
     for ins in final.stage.instructions:
         if ins.cmd == "WORKDIR" and ins.args:
@@ -145,17 +187,8 @@ def copied_programs(a) -> list[tuple[BuiltFile, int, str]]:
         for src in ins.args[:-1]:
             src = expand(src, {**PLATFORM_ARGS, **dict(final.stage.env)}, "$") if "$" in src else src
             base = posixpath.basename(src.rstrip("/"))
-            if (base in names and "." not in base or _platform_suffixed(base, names)) \
-                    and not os.path.isdir(os.path.join(a.context_dir, src.lstrip("/"))):  # cmd/NAME: its source
+            program = program_of(base, names, rust)
+            if program is not None and not os.path.isdir(os.path.join(a.context_dir, src.lstrip("/"))):
                 into_dir = dest_raw.endswith("/") or dest_raw in (".", "./") or len(ins.args) > 2 or \
                     (dest in _IMAGE_DIRS and final.stage.base_image_resolved != "scratch")
-                path = posixpath.join(dest, base) if into_dir else dest
-                stem = program_stem(base)
-                target = outputs.get(base) or (f"./cmd/{stem}" if stem in names - {_module_name(module)} else ".")
-                why = f"named after the Go module {module} of the build context" if stem == _module_name(module) \
-                    else f"the file the Makefile's go build writes ({target})" if base in outputs \
-                    else f"named after the command cmd/{stem} of the Go project in the build context"
-                out.append((BuiltFile(path=path, lang="go", linkage="unknown", stage=final.index, line=ins.line,
-                                      builder=CONTEXT, builder_release=None, builder_glibc=None, go_dir="",
-                                      go_target=target, why=why), ins.line, src))
-    return out
+                yield ins, src, base, program, posixpath.join(dest, base) if into_dir else dest

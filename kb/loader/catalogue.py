@@ -326,8 +326,8 @@ class CatalogueSections(Reader):
                             known[name]["loads_unless"] = self._shaped(entry, "loads_unless", name,
                                                                        r"[a-z0-9]+(-[a-z0-9]+)*(\[[a-z0-9-]+\])?",
                                                                        "a package name as PEP 503 writes it, or name[extra]")
-                        if "error" in entry:  # what its import says without the library
-                            known[name]["error"] = self.text(entry, "error", name)
+                    if eco in ("python", "node", "conda") and "error" in entry:  # what its import or require() says
+                        known[name]["error"] = self.text(entry, "error", name)  # without the library (MI470, MI408)
                     if eco == "rust" and "static_with" in entry:  # crate/feature: builds the C library in
                         known[name]["static_with"] = self._shaped(entry, "static_with", name,
                                                                   r"[A-Za-z0-9_-]+/[A-Za-z0-9_.+-]+", "crate/feature")
