@@ -402,8 +402,9 @@ def check_unlocked_on_musl(a: "Analysis", rule: LintRule):
             table = a.kb.native_packages.get("python" if tool in PY_TOOLS else "node", {})
             versions = locked_versions(a, info, tool, cwd, args)
             python = python_of(a, info) if tool in PY_TOOLS else None
+            shim = bool(info.profile.installed & {"gcompat", "libc6-compat"})  # a glibc prebuild loads (MI408)
             if any(n in table and not musl_build_published(table[n], versions.get(n, ""), newest_python_wheels(
-                    table[n], python)) for n in names):
+                    table[n], python)) and not (shim and table[n].get("glibc_prebuild")) for n in names):
                 continue  # MI408 warns about this step already, and its fix is the same
             what = ", ".join(names[:3]) + (" ..." if len(names) > 3 else "")
             yield Hit(line, {"tool": tool, "what": what, "image": info.stage.base_image_resolved},
