@@ -29,8 +29,8 @@ if TYPE_CHECKING:
 
 
 def rust_prebuilts(a: "Analysis") -> list[tuple[BuiltFile, int, str, str | None]]:
-    """(the program, its COPY line, its name in Cargo.toml, the C library its file name says or None) for each file the final stage copies
-    from the build context whose name is a program of the context's Cargo project."""
+    """(the program, its COPY line, its name in Cargo.toml, the C library its file name says or None) for each file
+    the final stage copies from the build context whose name is a program of the context's Cargo project."""
     if not a.context_dir or not copies_from_context(a):
         return []
     key = ("cargo-programs", a.context_dir)  # the context's manifests, read once for all its Dockerfiles

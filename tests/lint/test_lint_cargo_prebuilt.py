@@ -140,7 +140,8 @@ def test_uws_keeps_its_glibc_build_on_musl_without_a_compiler(knowledge, tmp_pat
            'system" (uws)' in msg
 
 
-@pytest.mark.parametrize("added", ["RUN apk add --no-cache libc6-compat\n", "RUN apk add --no-cache build-base python3\n"])
+@pytest.mark.parametrize("added", ["RUN apk add --no-cache libc6-compat\n",
+                                   "RUN apk add --no-cache build-base python3\n"])
 def test_a_glibc_shim_or_a_compiler_lets_uws_run(knowledge, tmp_path, added):
     text = DROPPY.replace("RUN mkdir", added + "RUN mkdir")
     assert found(knowledge, text, PACKAGE, tmp_path, ("MI408",)) == []
