@@ -19,6 +19,7 @@ function gets the same analysed Dockerfile:
     pyembed.py     a program that embeds Python links libpython3.X.so.1.0 (MI412's evidence for it)
     pyversion.py   the Python X.Y a stage's base image says it has (MI471, MI412)
     linkevidence.py  what shows a build links a library (find_package, pkg-config modules, -lNAME), for MI412
+    gocgolibs.py   the system libraries go.mod's cgo modules link (go-piv/piv-go: libpcsclite.so.1), for MI412
     libcxx.py      a clang build told to use LLVM's libc++ (-stdlib=libc++, -lc++): libc++.so.1 for MI412
     libinstall.py  the run-time packages MI412 says to install, per distribution and release
     appbundles.py  what dotnet publish, deno compile and bun build --compile write, and checks MI420-MI423
