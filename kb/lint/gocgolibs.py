@@ -11,10 +11,8 @@ from __future__ import annotations
 
 from .profiles import lib_stem
 
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from .libraries import Libraries
-    from .stages import Analysis, StageInfo
+# `Analysis`, `StageInfo` and `Libraries` in annotations are kb.lint's classes: named, never imported (libraries.py
+# imports this module)
 
 
 def cgo_module_needs(a: "Analysis", libs: "Libraries", src: "StageInfo") -> dict[str, str]:
