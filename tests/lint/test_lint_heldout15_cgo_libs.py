@@ -116,3 +116,96 @@ def test_a_glob_of_the_library_counts_as_well(knowledge):
     text = _STREAM.replace("/usr/lib/x86_64-linux-gnu/libpcap.so.0.8 /usr/lib", "/usr/lib/x86_64-linux-gnu/libpcap.so* /usr/lib")
     [f] = findings(knowledge, text, "MI412")
     assert "links libdbus-1.so.3" in f.message
+
+
+# ---- MI495: a CMake project's shared library into /usr/local/lib of an image the context builds -----------------
+
+_AKTUALIZR = """\
+FROM advancedtelematic/aktualizr-base as builder
+LABEL Description="Aktualizr application dockerfile"
+
+ADD . /aktualizr
+WORKDIR /aktualizr/build
+
+RUN cmake -DFAULT_INJECTION=on -DBUILD_SOTA_TOOLS=on -DBUILD_DEB=on -DCMAKE_BUILD_TYPE=Debug ..
+RUN make -j8 install
+"""
+
+
+def _aktualizr(tmp_path, base: str = "ubuntu:bionic", lib: str = "add_library(aktualizr_lib SHARED a.cc)") -> str:
+    files = {
+        "CMakeLists.txt": 'project(aktualizr)\nadd_subdirectory("src")\nadd_subdirectory("tests" EXCLUDE_FROM_ALL)\n',
+        "src/CMakeLists.txt": 'add_subdirectory("libaktualizr")\nadd_subdirectory("aktualizr_primary")\n',
+        "src/libaktualizr/CMakeLists.txt": f"{lib}\ninstall(TARGETS aktualizr_lib LIBRARY DESTINATION lib "
+                                           "COMPONENT aktualizr)\n",
+        "src/aktualizr_primary/CMakeLists.txt": "add_executable(aktualizr main.cc)\n"
+                                                "install(TARGETS aktualizr RUNTIME DESTINATION bin)\n",
+        "docker/docker-build.sh": '#!/bin/sh\nREPO_ROOT="${1:-$(readlink -f "$(dirname "$0")/..")}"\n'
+                                  'docker build -t advancedtelematic/aktualizr-base -f '
+                                  '"$REPO_ROOT/docker/Dockerfile.ubuntu.bionic" "$REPO_ROOT"\n',
+        "docker/Dockerfile.ubuntu.bionic": f"FROM {base}\nRUN apt-get update && apt-get install -y cmake g++\n",
+    }
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    return str(tmp_path)
+
+
+def test_make_install_of_a_cmake_shared_library_on_a_base_the_context_builds(knowledge, tmp_path):
+    [f] = findings(knowledge, _AKTUALIZR, "MI495", _aktualizr(tmp_path))
+    assert (f.severity, f.line) == ("warning", 8)
+    assert f.message.startswith("make -j8 install installs aktualizr_lib (src/libaktualizr/CMakeLists.txt: "
+                                "add_library(aktualizr_lib SHARED), installed to lib) into /usr/local/lib of "
+                                "advancedtelematic/aktualizr-base (docker/docker-build.sh builds it from "
+                                "docker/Dockerfile.ubuntu.bionic, FROM ubuntu:bionic)")
+    assert "ldconfig" in f.fix
+
+
+def test_ldconfig_after_it_or_a_musl_base_or_a_static_library_says_nothing(knowledge, tmp_path):
+    ctx = _aktualizr(tmp_path)
+    assert findings(knowledge, _AKTUALIZR + "RUN ldconfig\n", "MI495", ctx) == []
+    assert findings(knowledge, _AKTUALIZR, "MI495", _aktualizr(tmp_path, base="alpine:3.20")) == []
+    assert findings(knowledge, _AKTUALIZR, "MI495", _aktualizr(tmp_path, base="some/unknown-image")) == []
+    static = _aktualizr(tmp_path, lib="add_library(aktualizr_lib STATIC a.cc)")
+    assert findings(knowledge, _AKTUALIZR, "MI495", static) == []
+    # without the script that builds it, the image stays unknown: nothing but MI414
+    ctx = _aktualizr(tmp_path)
+    (tmp_path / "docker" / "docker-build.sh").unlink()
+    assert findings(knowledge, _AKTUALIZR, "MI495", ctx) == []
+    assert findings(knowledge, _AKTUALIZR, "MI414", ctx)
+
+
+def test_an_install_rpath_or_a_package_removal_after_it_says_nothing(knowledge, tmp_path):
+    known = _AKTUALIZR.replace("advancedtelematic/aktualizr-base", "ubuntu:18.04")
+    ctx = _aktualizr(tmp_path)
+    assert findings(knowledge, known, "MI495", ctx)
+    removed = known + "RUN apt-get remove -y cmake && apt-get autoremove -y\n"
+    assert findings(knowledge, removed, "MI495", ctx) == []
+    (tmp_path / "CMakeLists.txt").write_text('set(CMAKE_INSTALL_RPATH "$ORIGIN/../lib")\nadd_subdirectory("src")\n')
+    assert findings(knowledge, known, "MI495", ctx) == []
+
+
+def test_shared_installs_reads_install_targets(tmp_path):
+    from kb.lint.cmakeinstalls import shared_installs
+
+    files = {"CMakeLists.txt": "add_library(a SHARED a.c)\ninstall(TARGETS a DESTINATION bin)\n"}
+    assert shared_installs(files.get, ".") is None  # one DESTINATION for all: the library goes to bin
+    files["CMakeLists.txt"] = "add_library(a SHARED a.c)\ninstall(TARGETS a)\n"  # CMake 3.14: LIBRARY to libdir
+    assert shared_installs(files.get, ".").startswith("a (CMakeLists.txt")
+    files["CMakeLists.txt"] = "add_library(a SHARED a.c)\ninstall(TARGETS a LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR})\n"
+    assert shared_installs(files.get, ".")
+    files["CMakeLists.txt"] = "add_library(a MODULE a.c)\ninstall(TARGETS a LIBRARY DESTINATION lib)\n"
+    assert shared_installs(files.get, ".") is None
+
+
+def test_cmake_and_script_scans_are_linear(tmp_path):
+    from kb.lint.cmakeinstalls import shared_installs
+    from kb.lint.contextimages import _dockerfiles
+
+    from tests.bounded import within
+
+    n = 20_000
+    hostile = {"CMakeLists.txt": "install(TARGETS " * n + "add_library( " + " " * n + "x" * n + "add_subdirectory(" * n}
+    with within(10):
+        assert shared_installs(hostile.get, ".") is None
+        assert _dockerfiles(("docker build -t a/b " * n + "\n") * 3, "a/b") == []
