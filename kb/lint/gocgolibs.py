@@ -15,6 +15,9 @@ from .profiles import lib_stem
 # imports this module)
 
 
+_OTHERS = ("libstdc++", "libgcc-s", "libc", "libgcc")  # MI403's and MI401's business (C++ and C runtimes)
+
+
 def cgo_module_needs(a: "Analysis", libs: "Libraries", src: "StageInfo") -> dict[str, str]:
     """stem -> why, for each system library a cgo module required by a Go program built in `src` links."""
     table = {name: e for name, e in a.kb.native_packages.get("go", {}).items() if e.get("libs")}
@@ -31,7 +34,7 @@ def cgo_module_needs(a: "Analysis", libs: "Libraries", src: "StageInfo") -> dict
                 continue
             for lib in entry["libs"]:
                 stem = lib_stem(lib)
-                if stem in libs.known and stem not in out:
+                if stem in libs.known and stem not in out and stem not in _OTHERS:
                     soname = next((so for so, e in a.kb.libraries.items() if lib_stem(e.get("name") or so) == stem),
                                   stem)
                     out[stem] = (f"{soname}: go.mod requires {module}, {entry.get('note') or 'a cgo module'}, which "
