@@ -21,6 +21,9 @@ function gets the same analysed Dockerfile:
     pyembed.py     a program that embeds Python links libpython3.X.so.1.0 (MI412's evidence for it)
     pyversion.py   the Python X.Y a stage's base image says it has (MI471, MI412)
     linkevidence.py  what shows a build links a library (find_package, pkg-config modules, -lNAME), for MI412
+    gocgolibs.py   the system libraries go.mod's cgo modules link (go-piv/piv-go: libpcsclite.so.1), for MI412
+    cmakeinstalls.py  the shared libraries a CMake project's install puts into <prefix>/lib (MI495)
+    contextimages.py  an image the build context's scripts build (docker build -t NAME -f FILE): its FROM's libc
     libcxx.py      a clang build told to use LLVM's libc++ (-stdlib=libc++, -lc++): libc++.so.1 for MI412
     libinstall.py  the run-time packages MI412 says to install, per distribution and release
     appbundles.py  what dotnet publish, deno compile and bun build --compile write, and checks MI420-MI423
@@ -93,8 +96,9 @@ def _final_glibc(a: Analysis) -> bool:
 
 def _builds_install(a: Analysis) -> bool:
     """Can MI495 fire: a RUN installs a build with make, ninja, meson, cmake or b2 (kb/lint/ldcache.py
-    `_install_step`: the program and its `install` word are both in the RUN's text), and the final image has glibc?"""
-    if not _final_glibc(a):
+    `_install_step`: the program and its `install` word are both in the RUN's text), and the final image has glibc
+    (or is one lint does not know, which the build context may build: kb/lint/contextimages.py)?"""
+    if not _final_glibc(a) and (a.final.profile.known or not a.context_dir):
         return False
     for info in a.stages:
         for run in info.stage.runs:

@@ -19,8 +19,8 @@ directory named like a library (libfoo, htslib, zlib-1.3) or configured with sha
 jolibrain/deepdetect#280); build tools (cmake, ninja, autoconf, python, ... in _TOOLS) are not. Left alone:
 static-only builds (--disable-shared, -DBUILD_SHARED_LIBS=OFF, link=static), another prefix (--prefix=/usr puts them
 in a trusted directory), a DESTDIR staging install, and any stage whose image sets LD_LIBRARY_PATH or whose steps
-give an rpath. What refreshes the cache: `ldconfig` (not -n/-p) and a package install after the library (dpkg and
-rpm run ldconfig from their triggers and scriptlets); a cp, mv or ln of the library's files (or of /usr/local/lib/*)
+give an rpath. What refreshes the cache: `ldconfig` (not -n/-p) and a package install or removal after the library
+(dpkg and rpm run ldconfig from their triggers and scriptlets: apt-get remove/autoremove of build dependencies too); a cp, mv or ln of the library's files (or of /usr/local/lib/*)
 into a trusted directory (/usr/lib) puts it where the loader looks without the cache. A COPY of /usr/local/lib (or
 of /usr/local) from a stage that installed such a library into the final image needs the same refresh there.
 
@@ -42,6 +42,9 @@ if TYPE_CHECKING:
 _PACKAGE_INSTALLS = {"apt-get": "install", "apt": "install", "aptitude": "install", "dnf": "install",
                      "yum": "install", "microdnf": "install", "tdnf": "install", "zypper": "install", "dpkg": "-i",
                      "rpm": "-i"}
+#: a package removal runs ldconfig too: a library package's postrm, or dpkg's `ldconfig` trigger that debhelper's
+#: dh_makeshlibs makes it activate (deb-triggers(5): on any change of the package's state), as rpm's %postun does
+_REMOVES = {"remove", "purge", "autoremove", "erase", "-r", "-P", "--remove", "--purge", "-e"}
 _MAKES = ("make", "gmake", "ninja", "meson")
 _PREFIX_OPTIONS = ("--prefix=", "-DCMAKE_INSTALL_PREFIX=", "-DCMAKE_INSTALL_PREFIX:PATH=", "-DCMAKE_INSTALL_PREFIX:STRING=")
 _LIBDIR_OPTIONS = ("--libdir=", "-DCMAKE_INSTALL_LIBDIR=", "-DCMAKE_INSTALL_LIBDIR:PATH=")
@@ -124,6 +127,7 @@ class _Walk:
         self.ld_path = False  # LD_LIBRARY_PATH or an rpath: the loader is told where to look
         self.names: dict[str, str | None] = {}  # source directory -> the library it is named like
         self.maybe: list[tuple[int, str, str, str]] = []  # installs of a project not named like a library
+        self.lookup = lambda where: None  # the shared library a CMake build in `where` installs (cmakeinstalls.py)
 
     def run(self, text: str, line: int, cwd: str, env: dict) -> str:
         return self.commands(simple_commands(text), line, cwd, env)
@@ -161,7 +165,7 @@ class _Walk:
             elif prog == "ldconfig" and not any(a in ("-n", "-p", "--print-cache", "-N") for a in argv[1:]):
                 self.open.clear()
                 self.maybe.clear()
-            elif prog in _PACKAGE_INSTALLS and _PACKAGE_INSTALLS[prog] in argv[1:]:
+            elif prog in _PACKAGE_INSTALLS and (_PACKAGE_INSTALLS[prog] in argv[1:] or _REMOVES & set(argv[1:])):
                 self.open.clear()
                 self.maybe.clear()
             elif prog in ("cp", "mv", "ln") and (self.open or self.maybe):
@@ -233,6 +237,8 @@ class _Walk:
         elif name is None and pending.shared:
             name = posixpath.basename(where) or where
         what = " ".join(argv[:4]) + (" ..." if len(argv) > 4 else "")
+        if name is None and kind == "make":
+            name = self.lookup(where)  # its CMakeLists.txt files install a SHARED library into lib
         if name is None:
             base = posixpath.basename(where).lower()
             if base and base.replace("_", "-").split("-", 1)[0].rstrip("0123456789.") not in _TOOLS:
@@ -247,6 +253,12 @@ def _configures(prog: str, argv: list[str]) -> bool:
     if prog == "cmake":
         return not any(x in ("--build", "--install", "-E", "-P", "--version", "--help") for x in argv[1:2])
     return prog == "configure" or prog == "meson" and argv[1:2] == ["setup"]
+
+
+def _lookup(a: "Analysis", info):
+    from .cmakeinstalls import stage_shared_installs
+
+    return lambda where: stage_shared_installs(a, info, where)
 
 
 def _lineage(a: "Analysis", index: int) -> list:
@@ -278,6 +290,7 @@ def uncached_libraries(a: "Analysis"):
     env, cwd = dict(a.global_args), "/"  # a stage built FROM another keeps its ENV and WORKDIR
     for info in _lineage(a, a.final.index):
         stage = info.stage
+        walk.lookup = _lookup(a, info)
         runs = {r.line: r for r in stage.runs}
         copies = {cf.line: cf for cf in stage.copy_from}
         for ins in stage.instructions[1:]:
@@ -305,6 +318,7 @@ def _source_walk(a: "Analysis", index: int) -> _Walk:
     walk = _Walk()
     env, cwd = dict(a.global_args), "/"
     for info in _lineage(a, index):
+        walk.lookup = _lookup(a, info)
         runs = {r.line: r for r in info.stage.runs}
         for ins in info.stage.instructions[1:]:
             if ins.cmd == "ENV":  # as in the final image's stages: a WORKDIR or a RUN may name what it sets
@@ -325,12 +339,20 @@ def installed_from_source(a: "Analysis", index: int) -> set[str]:
 @detector("lint", "library-installed-without-ldconfig")
 def check_uncached_libraries(a: "Analysis", rule: LintRule):
     prof = a.final.profile
-    if not prof.known or prof.libc != "glibc":
-        return  # musl searches /usr/local/lib by default; an image lint does not know is MI414's
+    image = a.final.stage.base_image_resolved
+    if prof.known and prof.libc != "glibc":
+        return  # musl searches /usr/local/lib by default
     by_line: dict[int, list] = {}
     for line, step, name in uncached_libraries(a):
         by_line.setdefault(line, [step, []])[1].append(name)
+    if by_line and not prof.known:  # an image the build context builds itself has its FROM's libc (contextimages.py)
+        from .contextimages import built_in_context
+
+        built = built_in_context(a, image)
+        if built is None or built[0] != "glibc":
+            return  # an image lint does not know is MI414's
+        image = built[1]
     for line, (step, names) in sorted(by_line.items()):
-        yield Hit(line, {"step": step, "libs": ", ".join(dict.fromkeys(names)),
-                         "image": a.final.stage.base_image_resolved, "release": prof.release or "?"},
+        yield Hit(line, {"step": step, "libs": ", ".join(dict.fromkeys(names)), "image": image,
+                         "release": prof.release or "?"},
                   "rpm" if (prof.release or "").startswith(("rhel", "fedora", "ol", "amzn")) else "default")

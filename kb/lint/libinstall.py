@@ -24,6 +24,8 @@ def install_hint(a: "Analysis", libs: "Libraries", src: "StageInfo", missing: li
     """The packages to install in the final stage for `missing` ((stem, why) pairs), as one phrase: the names lint
     knows, then how to find the others."""
     release = a.final.profile.release or ""
+    wolfi = release == "wolfi"  # apk, with Wolfi's own package names where the table has them (pcsc-lite)
+    apk = apk or wolfi
     names: list[str] = []
     others: list[str] = []
     notes: list[str] = []  # what no package of the final image's release brings
@@ -55,15 +57,15 @@ def install_hint(a: "Analysis", libs: "Libraries", src: "StageInfo", missing: li
 
             (names if apk else others).append(install_name(stem, apk))
             continue
-        name = entry.get("apk" if apk else "apt")
+        name = (entry.get("wolfi") if wolfi else None) or entry.get("apk" if apk else "apt")
         known_names = name if isinstance(name, dict) else {}
         skew = None if apk else _soname_skew(entry, src.profile.release or "", release)
         if skew:
             notes.append(skew)
             continue
-        if " package that stage installed, " in why:  # kb/lint/aptprograms.py: the program's own package brings it
-            notes.append(f"or install {why.split(' package that stage installed, ')[0].rsplit(' ', 1)[-1]} itself "
-                         "in the final stage instead of copying its program")
+        if " package that stage installed" in why:  # kb/lint/aptprograms.py: the program's own package brings it
+            notes.append(f"or install {why.split(' package that stage installed')[0].rsplit(' ', 1)[-1]} itself "
+                         "in the final stage instead of copying its files")
         if known_names and not release:  # a repository@digest: which release, hence which name, is not known
             name = " or ".join(dict.fromkeys(known_names.values())) + " (by the image's release)"
         elif known_names:  # named per release: {debian12: libssl3, default: libssl3t64}
@@ -72,7 +74,7 @@ def install_hint(a: "Analysis", libs: "Libraries", src: "StageInfo", missing: li
             names.append(str(name))
         elif dev and not dev.endswith("-dev"):
             names.append(dev)  # the run-time package itself, installed for the build (libcairo2)
-        elif apk and dev:
+        elif apk and dev and not wolfi:
             guessed.append(dev[:-4])
         elif not apk and dev and dev.startswith("lib"):
             example = next(iter(known_names.items()), None)

@@ -356,8 +356,11 @@ def missing_libraries(a: "Analysis", libs: Libraries, lineage, crates: "Callable
         if not programs and not _brings_code(a, cf.line, cf.sources, src):
             continue
         done.add(idx)
-        needs = {**programs, **stage_needs(libs, src, lambda: crates(src), lambda: openmp(src), lambda: manifest(src),
-                                           lambda: _switches(a, src), lambda: _lock_dependents(a, src))}
+        from .gocgolibs import cgo_module_needs  # go.mod's cgo modules that link a system library
+
+        needs = {**programs, **cgo_module_needs(a, libs, src),
+                 **stage_needs(libs, src, lambda: crates(src), lambda: openmp(src), lambda: manifest(src),
+                               lambda: _switches(a, src), lambda: _lock_dependents(a, src))}
         if src.apk_adds and not src.profile.installed >= {p for _ln, ps in src.apk_adds for p in ps}:
             from .pybuilt import source_built_needs  # pip builds against -dev packages deleted after them
 
