@@ -83,8 +83,8 @@ class CatalogueSections(Reader):
                     entry[key] = self.strings(info, key, soname)
             if "programs" in info:  # lint MI412: "PACKAGES PATH [RELEASES]", a file the package installs linked
                 entry["programs"] = self._shaped(  # against it (kb/lint/aptprograms.py)
-                    info, "programs", soname, r"[a-z0-9][a-z0-9+.-]*(?:\|[a-z0-9][a-z0-9+.-]*)* /[^ ]+(?: [a-z0-9.]+(?:,[a-z0-9.]+)*)?",
-                    "'PACKAGE[|PACKAGE...] /PATH [RELEASE,...]'")
+                    info, "programs", soname, r"[a-z0-9][a-z0-9+.-]*(?:\|[a-z0-9][a-z0-9+.-]*)* /[^ ]+"
+                    r"(?: [a-z0-9.]+(?:,[a-z0-9.]+)*)?", "'PACKAGE[|PACKAGE...] /PATH [RELEASE,...]'")
             if entry.get("dev_also") and "runtime" not in entry:
                 self.problem(info.key_lines.get("dev_also", info.line), soname,
                              "'dev_also' is for lint, which indexes a library by its 'runtime' globs: add them")
@@ -444,8 +444,7 @@ def lint_libraries(libraries: dict) -> dict[str, dict]:
         entry["libs"] = (*entry["libs"], soname)
         entry["dev"] = tuple(dict.fromkeys((*entry["dev"], *names)))
         entry["runtime"] = tuple(dict.fromkeys((*entry["runtime"], *info["runtime"])))
-        for key in ("apt", "apk", "wolfi", "sonames"):  # the package to install, per release for apt ({debian12: ...});
-            # sonames: the soname per release, where releases differ (libmysqlclient.so.20 on Ubuntu 18.04, .so.21 after)
+        for key in ("apt", "apk", "wolfi", "sonames"):  # the package to install (apt: per release); sonames: per release
             if key in info and key not in entry:
                 entry[key] = info[key]
     return out
