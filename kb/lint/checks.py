@@ -16,12 +16,13 @@ from .cxxlink import have_cxx_runtime
 from .floating import moves_apart
 from .gofloor import glibc_needed, own_c_unseen
 from .libinstall import first_name, install_hint
-from .libraries import Libraries, missing_libraries
+from .libraries import missing_libraries
 from .profiles import PY_TOOLS, Profile, digest_only
 from .results import Hit
 from .tagrelease import inferred, tag_note
 from .muslwhy import musl_failure
-from .runtime import install_names, locked_versions, musl_build_published, newest_python_wheels, python_of
+from .runtime import (install_names, libraries, locked_versions, musl_build_published, newest_python_wheels,
+                      python_of)
 from .stages import Analysis, StageInfo
 
 #: Alpine packages that give musl a glibc loader, so a glibc prebuild of a Node addon loads (holepunchto/sodium-native#202)
@@ -323,9 +324,6 @@ def check_cgo_package_imported(a: Analysis, rule: LintRule):
                                  "off": art.go_cgo_off})
 
 
-_LIBRARIES: dict[int, tuple[object, Libraries]] = {}
-
-
 def _openmp(a: Analysis, stage: StageInfo):
     if not stage.cmake:  # no cmake ran: kb/lint/cmake.py (its patterns compiled at import) is not needed
         return None
@@ -346,10 +344,7 @@ def _cargo_dependencies(a: Analysis, src=None):
 
 
 def _library_hits(a: Analysis, *, unknown: bool):
-    hit, n = _LIBRARIES.get(id(a.kb)), a.kb.native_packages
-    if hit is None or hit[0] is not a.kb:
-        hit = _LIBRARIES[id(a.kb)] = (a.kb, Libraries(n.get("system", {}), n.get("rust", {}), n.get("https", {})))
-    final, libs = a.final, hit[1]
+    final, libs = a.final, libraries(a.kb)  # one index of the library table per knowledge (kb/lint/runtime.py)
     found = [(ln, f"what this COPY brings from the {src.stage.base_image_resolved} stage", src, m) for ln, src, m in
              missing_libraries(a, libs, lambda i: _same_lineage(a, i), lambda s: cargo_lock(cargo_context(a, s)),
                                lambda s: _openmp(a, s), unknown=unknown, manifest=lambda s: _cargo_dependencies(a, s))]

@@ -69,11 +69,6 @@ _ARCHES = {"amd64", "arm64", "386", "arm", "armv6", "armv7", "ppc64le", "s390x",
 PLATFORM_ARGS = {"TARGETOS": "linux", "TARGETARCH": "amd64", "BUILDOS": "linux", "BUILDARCH": "amd64"}
 
 
-def _platform_suffixed(base: str, names: set[str]) -> bool:
-    """NAME-linux-ARCH, NAME_linux_ARCH or NAME.linux-ARCH, for a program NAME of the module."""
-    return program_of(base, names) not in (None, base)
-
-
 #: the CPU names of Rust's Linux target triples (rustc --print target-list), as cross builds name their files
 _RUST_ARCHES = {"x86_64", "aarch64", "i686", "armv7", "arm", "riscv64gc", "powerpc64le", "s390x"}
 
