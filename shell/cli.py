@@ -18,6 +18,7 @@ from kb.files import safe_text
 from .commands import DEFAULT, NAMES, command as load_command, table
 from .common import VERSION, Env, ExitStatus, UsageError, parse
 from .output import OutputError, flush
+from .quickargs import quick_parse
 
 __all__ = ["main", "run", "Env", "ExitStatus", "UsageError", "VERSION", "EXIT_STATUS", "split_command"]
 
@@ -62,6 +63,13 @@ def parser_for(command):
     return p
 
 
+def quick(command, argv: list[str]):
+    """The command's arguments read without argparse, for a command that lists its OPTIONS (shell.quickargs) and a
+    plain line; None otherwise."""
+    options = getattr(command, "OPTIONS", None)
+    return quick_parse(options, command.POSITIONAL, argv) if options else None
+
+
 def split_command(argv: list[str]):
     """(command module, its argv): global options before the command word are handed on to the command."""
     leading: list[str] = []
@@ -87,7 +95,7 @@ def main(argv: list[str] | None = None, env: Env | None = None) -> int:
     env.debug = "--debug" in argv
     try:
         command, rest = split_command(argv)
-        args = parse(parser_for(command), rest, env)
+        args = quick(command, rest) or parse(parser_for(command), rest, env)
         env.debug = args.debug
         status = int(command.run(args, env))
         flush(env.stdout, "standard output")  # /dev/full says so here, not as a lost write at exit

@@ -1,20 +1,23 @@
 """What every command of the shell shares: its surroundings (Env), exit statuses, the usage error, the common flags,
 loading the rule base, reading answers and writing output.
 
-The bottom of the shell: it imports nothing from shell/ at module level (render, output and answers, modules that
-import nothing of the shell, only when used), so every other module may import it and nothing imports back up. It must not import prompt-toolkit.
+The bottom of the shell: at module level it imports nothing from shell/ but quickargs, and render, output and
+answers only when used (modules that import nothing of the shell), so every other module may import it and nothing
+imports back up. It must not import prompt-toolkit, nor argparse at import (a plain `lint` parses without it).
 """
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 from enum import IntEnum
 
 from kb.errors import MinimageError
 
+from .quickargs import Option, add_options
+
 TYPE_CHECKING = False  # typing costs milliseconds at start-up; annotations here are never evaluated
 if TYPE_CHECKING:
+    import argparse
     from typing import IO
 
 VERSION = "0.1.0"
@@ -85,16 +88,27 @@ def _isatty(stream: IO) -> bool:
 # -- parsing the command line ------------------------------------------------------------------------------------------
 
 
-class HelpFormatter(argparse.RawDescriptionHelpFormatter):
-    """argparse's, sized to the terminal as shutil.get_terminal_size() would (COLUMNS, else the terminal of
-    standard output, else 80) without importing shutil: argparse builds a formatter for every option it adds, and
-    shutil brings bz2, lzma and fnmatch, a millisecond and a half of every start."""
+def _help_formatter():
+    """argparse's RawDescriptionHelpFormatter, sized to the terminal as shutil.get_terminal_size() would (COLUMNS,
+    else the terminal of standard output, else 80) without importing shutil: argparse builds a formatter for every
+    option it adds, and shutil brings bz2, lzma and fnmatch, a millisecond and a half of every start. Made on first
+    use, since argparse is imported only by a command line the quick path does not read."""
+    global _HelpFormatter
+    if _HelpFormatter is None:
+        import argparse
 
-    def __init__(self, prog: str, indent_increment: int = 2, max_help_position: int = 24,
-                 width: int | None = None) -> None:
-        if width is None:
-            width = terminal_columns() - 2
-        super().__init__(prog, indent_increment, max_help_position, width)
+        class HelpFormatter(argparse.RawDescriptionHelpFormatter):
+            def __init__(self, prog: str, indent_increment: int = 2, max_help_position: int = 24,
+                         width: int | None = None) -> None:
+                if width is None:
+                    width = terminal_columns() - 2
+                super().__init__(prog, indent_increment, max_help_position, width)
+
+        _HelpFormatter = HelpFormatter
+    return _HelpFormatter
+
+
+_HelpFormatter = None
 
 
 def terminal_columns(fallback: int = 80) -> int:
@@ -112,16 +126,23 @@ def terminal_columns(fallback: int = 80) -> int:
 
 def command_parser(name: str, description: str, examples: str) -> argparse.ArgumentParser:
     """The parser of `minimage-ask NAME`, with its examples (and exit statuses) after the options."""
+    import argparse
+
     return argparse.ArgumentParser(prog=f"minimage-ask {name}".strip(), description=description, epilog=examples,
-                                   formatter_class=HelpFormatter)
+                                   formatter_class=_help_formatter())
+
+
+#: The options every command takes (they may also come before the command: `minimage-ask --rules X lint ...`).
+COMMON_OPTIONS = (
+    Option("--rules", kind="append", metavar="PATH", help="layer a rules file on top of the shipped rules.yaml "
+                                                          "(repeatable)"),
+    Option("--debug", kind="flag", help="show tracebacks of internal errors"),
+    Option("--version", kind="exit", version=f"minimage-ask {VERSION}"),
+)
 
 
 def add_common(p: argparse.ArgumentParser) -> None:
-    """The options every command takes (they may also come before the command: `minimage-ask --rules X lint ...`)."""
-    p.add_argument("--rules", action="append", default=[], metavar="PATH",
-                   help="layer a rules file on top of the shipped rules.yaml (repeatable)")
-    p.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
-    p.add_argument("--version", action="version", version=f"minimage-ask {VERSION}")
+    add_options(p, COMMON_OPTIONS)
 
 
 def add_result_options(p: argparse.ArgumentParser, answer_help: str) -> None:

@@ -104,8 +104,9 @@ def test_no_import_loops(package):
 
 def test_the_shell_imports_downwards_only():
     graph = import_graph("shell")
-    assert graph["shell.common"] <= {"shell", "shell.render", "shell.output", "shell.answers", "shell.jsontext"}
-    for bottom in ("shell.render", "shell.output", "shell.answers", "shell.jsontext"):  # jsontext is below render
+    assert graph["shell.common"] <= {"shell", "shell.render", "shell.output", "shell.answers", "shell.jsontext",
+                                     "shell.quickargs"}
+    for bottom in ("shell.render", "shell.output", "shell.answers", "shell.jsontext", "shell.quickargs"):
         assert not {m for m in graph[bottom] if m.startswith("shell.")} - {"shell.jsontext"}, bottom
     assert not [m for m in graph["shell.jsontext"] if m.startswith(("shell", "kb"))]
     importers_of_cli = [m for m, deps in graph.items() if "shell.cli" in deps]

@@ -1,12 +1,16 @@
 """`minimage-ask lint DOCKERFILE...`: the MI4xx checks, as text (hadolint style), JSON or SARIF 2.1.0."""
 from __future__ import annotations
 
-import argparse
 import os
 
 from kb.files import safe_text
 
-from ..common import VERSION, Env, ExitStatus, UsageError, add_common, command_parser, load_rulebase, write_output
+from ..common import COMMON_OPTIONS, VERSION, Env, ExitStatus, UsageError, command_parser, load_rulebase, write_output
+from ..quickargs import Option, add_options
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import argparse
 
 NAME = "lint"
 HELP = "libc-aware checks of Dockerfiles (MI4xx), as text, JSON or SARIF"
@@ -31,21 +35,29 @@ SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 MAX_STDIN = 1 << 20
 
 
+#: The options after the DOCKERFILE arguments; one list for argparse and for the quick path (shell.quickargs), which
+#: reads a plain `minimage-ask lint --quiet Dockerfile` from pre-commit without importing argparse.
+OPTIONS = (
+    Option("--format", "-f", choices=("text", "json", "sarif"), default="text"),
+    Option("--quiet", "-q", kind="flag", help="text: findings only, without the fix lines"),
+    Option("--ignore", kind="append", metavar="ID",
+           help="skip a rule, by ID or name (repeatable; also comma-separated)"),
+    Option("--context", metavar="DIR", help="the build context to read sources from (default: the Dockerfile's "
+                                            "directory)"),
+    Option("--no-context", kind="flag", help="do not read anything besides the Dockerfiles"),
+    Option("--output", "-o", metavar="PATH", help="write the report to PATH"),
+    *COMMON_OPTIONS,
+)
+POSITIONAL = "files"
+
+
 def parser() -> argparse.ArgumentParser:
     p = command_parser(NAME, "Check Dockerfiles for programs that will not run in their final image: glibc "
                              "binaries in scratch or Alpine, cgo left on, missing libstdc++/libgcc_s, glibc skew "
                              "between stages, shell form without a shell, named users without /etc/passwd, native "
                              "packages on Alpine.", EXAMPLES)
-    p.add_argument("files", nargs="+", metavar="DOCKERFILE", help="Dockerfiles to check ('-' reads standard input)")
-    p.add_argument("--format", "-f", choices=("text", "json", "sarif"), default="text")
-    p.add_argument("--quiet", "-q", action="store_true", help="text: findings only, without the fix lines")
-    p.add_argument("--ignore", action="append", default=[], metavar="ID",
-                   help="skip a rule, by ID or name (repeatable; also comma-separated)")
-    p.add_argument("--context", metavar="DIR", help="the build context to read sources from (default: the "
-                                                     "Dockerfile's directory)")
-    p.add_argument("--no-context", action="store_true", help="do not read anything besides the Dockerfiles")
-    p.add_argument("--output", "-o", metavar="PATH", help="write the report to PATH")
-    add_common(p)
+    p.add_argument(POSITIONAL, nargs="+", metavar="DOCKERFILE", help="Dockerfiles to check ('-' reads standard input)")
+    add_options(p, OPTIONS)
     return p
 
 
