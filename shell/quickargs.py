@@ -25,7 +25,8 @@ class Option:
 
     def __init__(self, *flags: str, kind: str = "value", default=None, choices: tuple | None = None,
                  metavar: str | None = None, help: str | None = None, **extra) -> None:  # noqa: A002 - argparse's word
-        self.flags, self.kind, self.choices, self.metavar, self.help, self.extra = flags, kind, choices, metavar, help, extra
+        self.flags, self.kind, self.choices = flags, kind, choices
+        self.metavar, self.help, self.extra = metavar, help, extra
         self.dest = flags[0].lstrip("-").replace("-", "_")
         self.default = False if kind == "flag" else default
 
