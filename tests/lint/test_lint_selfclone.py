@@ -1,0 +1,54 @@
+"""A stage that clones the build context's own repository (simple-torrent: `git clone https://${PACKAGE}.git` of
+github.com/boypt/simple-torrent, whose go.mod is the context's) builds the context's source: lint reads it as for
+`COPY . DIR` (kb/lint/selfclone.py), so MI403 sees the C++ a cgo package links; a clone of another repository stays
+unread."""
+from __future__ import annotations
+
+import pytest
+
+from kb.lint.selfclone import module_repository, repository
+
+from tests.lint.context_files import lint_with_files
+
+MODULE = "github.com/boypt/simple-torrent"
+FILES = {"go.mod": f"module {MODULE}\n\ngo 1.21\n\nrequire github.com/anacrolix/go-libutp v1.3.1\n",
+         "main.go": 'package main\n\nimport utp "github.com/anacrolix/go-libutp"\n\n'
+                    'func main() { _, _ = utp.NewSocket("udp", ":0") }\n'}
+HEAD = "FROM golang:1.21-alpine AS build\nRUN apk add --no-cache git build-base\nENV PACKAGE=github.com/{repo}\n"
+TAIL = ("FROM alpine:3.19\nCOPY --from=build /usr/local/bin/cloud-torrent /usr/local/bin/cloud-torrent\n"
+        "ENTRYPOINT [\"cloud-torrent\"]\n")
+BUILD = "go build -o /usr/local/bin/cloud-torrent ."
+
+
+def cxx(knowledge, text, tmp_path):
+    return [(f.rule, f.line, f.message) for f in lint_with_files(knowledge, text, FILES, tmp_path)
+            if f.rule in ("MI403", "MI491")]
+
+
+@pytest.mark.parametrize("fetch", [
+    f"RUN git clone https://${{PACKAGE}}.git /src && cd /src && {BUILD}",
+    f"WORKDIR /work\nRUN git clone --depth 1 -b master git@github.com:Boypt/Simple-Torrent.git\n"
+    f"RUN cd simple-torrent && {BUILD}",
+    f"RUN go get -d -v $PACKAGE/...\nWORKDIR /go/src/$PACKAGE\nRUN {BUILD}",
+])
+def test_a_clone_of_the_contexts_own_repository_is_read_as_the_context(knowledge, tmp_path, fetch):
+    text = HEAD.format(repo="boypt/simple-torrent") + fetch + "\n" + TAIL
+    [(rule, line, msg)] = cxx(knowledge, text, tmp_path)
+    assert (rule, line) == ("MI403", text.count("\n", 0, text.index("COPY --from")) + 1)
+    assert msg.startswith("the Go program /usr/local/bin/cloud-torrent needs libstdc++.so.6 and libgcc_s.so.1 (with "
+                          "cgo on it links C++: it imports github.com/anacrolix/go-libutp (main.go:3)")
+    assert "which alpine:3.19 does not have" in msg
+
+
+def test_a_clone_of_another_repository_stays_unread(knowledge, tmp_path):
+    """jpillora/cloud-torrent, the project simple-torrent forked: its source is not the context's."""
+    text = HEAD.format(repo="jpillora/cloud-torrent") + f"RUN git clone https://${{PACKAGE}} /src && cd /src && {BUILD}\n" \
+        + TAIL
+    assert cxx(knowledge, text, tmp_path) == []
+
+
+def test_clone_urls_and_module_paths_name_one_repository():
+    assert {repository(u) for u in ("https://github.com/Boypt/simple-torrent.git", "git@github.com:boypt/simple-torrent",
+                                    "ssh://git@github.com/boypt/simple-torrent/", "github.com/boypt/simple-torrent",
+                                    "git://github.com/boypt/simple-torrent.git")} == {MODULE}
+    assert module_repository(MODULE + "/v2") == MODULE and repository("https://$HOST/x/y") == ""
