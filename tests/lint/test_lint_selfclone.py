@@ -42,13 +42,14 @@ def test_a_clone_of_the_contexts_own_repository_is_read_as_the_context(knowledge
 
 def test_a_clone_of_another_repository_stays_unread(knowledge, tmp_path):
     """jpillora/cloud-torrent, the project simple-torrent forked: its source is not the context's."""
-    text = HEAD.format(repo="jpillora/cloud-torrent") + f"RUN git clone https://${{PACKAGE}} /src && cd /src && {BUILD}\n" \
-        + TAIL
+    clone = f"RUN git clone https://${{PACKAGE}} /src && cd /src && {BUILD}\n"
+    text = HEAD.format(repo="jpillora/cloud-torrent") + clone + TAIL
     assert cxx(knowledge, text, tmp_path) == []
 
 
 def test_clone_urls_and_module_paths_name_one_repository():
-    assert {repository(u) for u in ("https://github.com/Boypt/simple-torrent.git", "git@github.com:boypt/simple-torrent",
-                                    "ssh://git@github.com/boypt/simple-torrent/", "github.com/boypt/simple-torrent",
-                                    "git://github.com/boypt/simple-torrent.git")} == {MODULE}
+    urls = ("https://github.com/Boypt/simple-torrent.git", "git@github.com:boypt/simple-torrent",
+            "ssh://git@github.com/boypt/simple-torrent/", "github.com/boypt/simple-torrent",
+            "git://github.com/boypt/simple-torrent.git")
+    assert {repository(u) for u in urls} == {MODULE}
     assert module_repository(MODULE + "/v2") == MODULE and repository("https://$HOST/x/y") == ""
