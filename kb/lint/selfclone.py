@@ -64,20 +64,24 @@ def self_clone(a, info, argv: list[str], cwd: str, env: dict) -> None:
     module = _context_module(a) if a.context_dir else None
     if not module:
         return
-    own = module_repository(module)
-    if argv[1] == "clone":
+    own, command = module_repository(module), (posixpath.basename(argv[0]), argv[1])
+    if command == ("git", "clone"):
         words = positional(argv[2:], takes_value=_CLONE_VALUE)
-        if not words or repository(expand(words[0], env, "$")) != own:
+        url = expand(words[0], env, "$") if words else ""
+        if repository(url) != own:
             return
-        name = posixpath.basename(repository(expand(words[0], env, "$")))
+        name = posixpath.basename(url.rstrip("/").rsplit(":", 1)[-1]).removesuffix(".git")  # as git names it
         dest = abspath(expand(words[1], env, "*") if len(words) > 1 else name, cwd)
-    else:
+    elif command == ("go", "get"):
         paths = [repository(expand(w.split("@", 1)[0], env, "$")) for w in positional(argv[2:], _GET_VALUE)]
         if not any(p == own or p.startswith(own + "/") for p in paths):  # the module, a package of it, ./...
             return
         gopath = (env.get("GOPATH") or "/go").split(":", 1)[0]
         dest = posixpath.join(gopath, "src", module)
+    else:
+        return
     if "*" in dest:
         return
-    info.context_sources.append(".")
+    if "." not in info.context_sources:
+        info.context_sources.append(".")
     info.context_dirs.append((dest, "."))

@@ -28,7 +28,7 @@ def cxx(knowledge, text, tmp_path):
 @pytest.mark.parametrize("fetch", [
     f"RUN git clone https://${{PACKAGE}}.git /src && cd /src && {BUILD}",
     f"WORKDIR /work\nRUN git clone --depth 1 -b master git@github.com:Boypt/Simple-Torrent.git\n"
-    f"RUN cd simple-torrent && {BUILD}",
+    f"RUN cd Simple-Torrent && {BUILD}",  # the directory git names after the URL, in its case
     f"RUN go get -d -v $PACKAGE/...\nWORKDIR /go/src/$PACKAGE\nRUN {BUILD}",
 ])
 def test_a_clone_of_the_contexts_own_repository_is_read_as_the_context(knowledge, tmp_path, fetch):
