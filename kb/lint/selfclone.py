@@ -6,7 +6,8 @@ as if the stage had run `COPY . DIR`: the cgo and library checks (MI403, MI491, 
 program links. A clone of any other repository (a fork, a dependency) stays unread: it is not the context.
 
 The walk (kb/lint/stages.py) calls `self_clone` for each `git clone` and `go get` of a stage with a build context;
-the context's module path is read once per context.
+the context's module path is read once per context. A `go get` that builds what it fetched (GOPATH mode, Go before
+1.18) is walked as the `go install` it is.
 """
 from __future__ import annotations
 
@@ -57,10 +58,12 @@ def _context_module(a) -> str | None:
     return a.context_cache[key]
 
 
-def self_clone(a, info, argv: list[str], cwd: str, env: dict) -> None:
+def self_clone(a, info, argv: list[str], cwd: str, env: dict, line: int) -> None:
     """For `git clone URL [DIR]` or `go get PATH` (`argv`, run in `cwd`) of the repository whose go.mod is the build
     context's: the context recorded as copied to where the source lands (the clone's directory; $GOPATH/src/PATH for
-    go get), as `COPY . DIR` records it, so the go build after it reads the context's go.mod and source."""
+    go get), as `COPY . DIR` records it, so the go build after it reads the context's go.mod and source. A `go get`
+    that also installs the program (without -d: in GOPATH mode, GO111MODULE=off, or before Go 1.18, whose go get
+    still built what it fetched) is walked as the `go install` it runs."""
     module = _context_module(a) if a.context_dir else None
     if not module:
         return
@@ -85,3 +88,8 @@ def self_clone(a, info, argv: list[str], cwd: str, env: dict) -> None:
     if "." not in info.context_sources:
         info.context_sources.append(".")
     info.context_dirs.append((dest, "."))
+    go = info.profile.go_version
+    if command == ("go", "get") and "-d" not in argv and (env.get("GO111MODULE") == "off" or go and go < (1, 18)):
+        import shlex
+
+        a._commands(info, shlex.join(["go", "install", *argv[2:]]), cwd, env, line, make_depth=0)

@@ -260,7 +260,7 @@ class Analysis:
                 elif cenv.get("CGO_ENABLED") != "0":
                     info.compiles.append((line, f"go {argv[1]} with cgo on by default"))
             elif prog in ("git", "go") and len(argv) > 2 and argv[1] in ("clone", "get") and self.context_dir:
-                self_clone(self, info, argv, cwd, cenv)  # the context's own repository: as `COPY . DIR`
+                self_clone(self, info, argv, cwd, cenv, line)  # the context's own repository: as `COPY . DIR`
             elif prog == "cargo" and len(argv) > 1 and argv[1] in ("build", "install"):
                 info.compiles.append((line, "cargo (links with cc)"))
                 from .cxxlink import rust_cxx  # a crate that links C++ (Cargo.lock): libstdc++ too

@@ -40,6 +40,18 @@ def test_a_clone_of_the_contexts_own_repository_is_read_as_the_context(knowledge
     assert "which alpine:3.19 does not have" in msg
 
 
+@pytest.mark.parametrize("image,env,flagged", [("golang:1.16-alpine", "", True), ("golang:1.21-alpine", "", False),
+                                               ("golang:1.21-alpine", "ENV GO111MODULE=off\n", True)])
+def test_a_go_get_that_installs_the_contexts_program_builds_it(knowledge, tmp_path, image, env, flagged):
+    """GOPATH mode, and go get before Go 1.18, build and install what they fetch: $GOPATH/bin/simple-torrent."""
+    text = (f"FROM {image} AS build\nRUN apk add --no-cache git build-base\n{env}"
+            "RUN go get -v github.com/boypt/simple-torrent\nFROM alpine:3.19\n"
+            "COPY --from=build /go/bin/simple-torrent /usr/local/bin/simple-torrent\n")
+    found = cxx(knowledge, text, tmp_path)
+    assert [(rule, line) for rule, line, _m in found] == ([("MI403", 6 if env else 5)] if flagged else [])
+    assert all("the Go program /usr/local/bin/simple-torrent needs libstdc++.so.6" in m for _r, _l, m in found)
+
+
 def test_a_clone_of_another_repository_stays_unread(knowledge, tmp_path):
     """jpillora/cloud-torrent, the project simple-torrent forked: its source is not the context's."""
     clone = f"RUN git clone https://${{PACKAGE}} /src && cd /src && {BUILD}\n"
