@@ -29,7 +29,7 @@ def repository(url: str) -> str:
     url = url.strip().strip("'\"")
     if not url or "$" in url or "*" in url:
         return ""
-    scheme, sep, rest = url.partition("://")
+    _scheme, sep, rest = url.partition("://")
     if sep:
         url = rest.split("@", 1)[-1] if "@" in rest.split("/", 1)[0] else rest
     elif ":" in url and "@" in url.split(":", 1)[0]:  # scp-like: git@github.com:owner/repo.git
