@@ -4,11 +4,13 @@ package reaches (`reachable_crates`). A workspace's other members (a benches cra
 reqwest) say nothing about this program."""
 from __future__ import annotations
 
+import os
 import posixpath
 
 from ..evidence.errors import read_project_file
 
 MAX_MEMBERS = 200  # workspace members read at most
+MAX_LOCK_PACKAGES = 20_000  # a Cargo.lock's packages read at most
 
 
 def reachable_crates(manifest: str | None, lock: str, optional: bool = True) -> list[str] | None:
@@ -28,11 +30,7 @@ def reachable_crates(manifest: str | None, lock: str, optional: bool = True) -> 
     entries = locked.get("package")
     if not isinstance(name, str) or not isinstance(entries, list):
         return None
-    deps: dict[str, set[str]] = {}
-    for e in entries:
-        if isinstance(e, dict) and isinstance(e.get("name"), str):
-            listed = e.get("dependencies") if isinstance(e.get("dependencies"), list) else []
-            deps.setdefault(e["name"], set()).update(str(d).split(" ", 1)[0] for d in listed)
+    deps = _lock_deps(entries)
     if name not in deps:
         return None
     tables = [doc.get("dependencies")]
@@ -48,8 +46,13 @@ def reachable_crates(manifest: str | None, lock: str, optional: bool = True) -> 
             direct.add(renamed if isinstance(renamed, str) else str(crate))
     if not direct <= deps[name]:
         return None  # the lock does not list what the manifest asks for (another version of the manifest): all count
-    out, todo = [name], sorted(direct)
-    seen = {name, *todo}
+    return _reached(deps, name, direct)
+
+
+def _reached(deps: dict[str, set[str]], start: str, direct) -> list[str]:
+    """`start`, then every crate reachable in `deps` from its `direct` dependencies."""
+    out, todo = [start], sorted(direct)
+    seen = {start, *todo}
     while todo:
         crate = todo.pop()
         out.append(crate)
@@ -79,35 +82,101 @@ def _default_enabled(features) -> set[str]:
 
 def _manifests(context_dir: str) -> dict[str, str] | None:
     """Member directory ("" for the root package) -> its Cargo.toml text, for the root manifest of the build context
-    and the workspace members it lists by path (not by glob); None without a readable root manifest."""
+    and the workspace members it lists (`member_dirs`); None without a readable root manifest."""
     root = read_project_file(context_dir, "Cargo.toml")
     doc = _toml(root)
     if doc is None or root is None:
         return None
-    workspace = doc.get("workspace")
-    members = workspace.get("members") if isinstance(workspace, dict) else None
     by_dir = {"": root} if isinstance(doc.get("package"), dict) else {}
-    for member in (members if isinstance(members, list) else ())[:MAX_MEMBERS]:
-        if isinstance(member, str) and "*" not in member and ".." not in member.split("/"):
-            text = read_project_file(context_dir, posixpath.join(member, "Cargo.toml"))
-            if text is not None:
-                by_dir[posixpath.normpath(member)] = text
+    for member in member_dirs(context_dir, "", doc.get("workspace")):
+        text = read_project_file(context_dir, posixpath.join(member, "Cargo.toml"))
+        if text is not None:
+            by_dir[member] = text
     return by_dir
+
+
+def member_dirs(context_dir: str, base: str, workspace) -> list[str]:
+    """The member directories (relative to the context) that the [workspace] table of the manifest in `base` lists:
+    each path as written and each glob (`crates/*`, as cargo expands it) matched against the context's directories,
+    less those `exclude` names; at most MAX_MEMBERS, none outside the context."""
+    members = workspace.get("members") if isinstance(workspace, dict) else None
+    excluded = workspace.get("exclude") if isinstance(workspace, dict) else None
+    skip = {posixpath.normpath(posixpath.join(base, e)) for e in excluded if isinstance(e, str)} \
+        if isinstance(excluded, list) else set()
+    out: list[str] = []
+    for member in members if isinstance(members, list) else ():
+        if not isinstance(member, str) or ".." in member.split("/"):
+            continue
+        found = _glob_dirs(context_dir, posixpath.join(base, member.strip("/"))) if any(c in member for c in "*?[") \
+            else [posixpath.normpath(posixpath.join(base, member))]
+        out += [d for d in found if d not in skip and d not in out]
+        if len(out) >= MAX_MEMBERS:
+            break
+    return out[:MAX_MEMBERS]
+
+
+def _glob_dirs(context_dir: str, pattern: str) -> list[str]:
+    """The context's directories a member glob matches, one path component at a time (fnmatch per component, as
+    cargo's glob: `*` stays inside one); symbolic links are not followed, so nothing outside the context is read."""
+    import fnmatch
+
+    found = [""]
+    for part in pattern.split("/"):
+        if part in ("", "."):
+            continue
+        nxt = []
+        for rel in found[:MAX_MEMBERS]:
+            if not any(c in part for c in "*?["):
+                full = os.path.join(context_dir, rel, part)
+                if os.path.isdir(full) and not os.path.islink(full):
+                    nxt.append(posixpath.join(rel, part))
+                continue
+            try:
+                with os.scandir(os.path.join(context_dir, rel) if rel else context_dir) as entries:
+                    names = sorted(e.name for e in entries if e.is_dir(follow_symlinks=False))
+            except OSError:
+                continue
+            nxt += [posixpath.join(rel, n) for n in names if fnmatch.fnmatchcase(n, part)]
+        found = nxt
+    return [f for f in found if f]
 
 
 def program_manifests(context_dir: str) -> dict[str, str]:
     """The programs the build context's Cargo project builds (each package's name and [[bin]] names, of the root
-    manifest and of the workspace members it lists) -> the manifest that names it (Cargo.toml, cmd/cli/Cargo.toml)."""
+    manifest and of its workspace members) -> the manifest that names it (Cargo.toml, cmd/cli/Cargo.toml); when no
+    manifest names one, the workspace's own packages in Cargo.lock -> "Cargo.lock" (`lock_packages`)."""
     out: dict[str, str] = {}
     for where, text in (_manifests(context_dir) or {}).items():
         for name in sorted(_programs(_toml(text) or {})):
             out.setdefault(name, posixpath.join(where, "Cargo.toml"))
+    if not out:
+        out = dict.fromkeys(lock_packages(read_project_file(context_dir, "Cargo.lock")), "Cargo.lock")
     return out
+
+
+def lock_packages(lock: str | None) -> dict[str, set[str]]:
+    """The packages of Cargo.lock that are the workspace's own (an entry without `source`: not from a registry or
+    git) -> the crates each depends on, as the lock lists them; what the members' manifests would say when the
+    context has only the lock (their names are the programs cargo builds, unless a [[bin]] renames one)."""
+    entries = (_toml(lock) or {}).get("package")
+    return _lock_deps(entries, own=True) if isinstance(entries, list) else {}
+
+
+def _lock_deps(entries: list, own: bool = False) -> dict[str, set[str]]:
+    """crate -> the crates its Cargo.lock entry depends on (`own`: only the entries without `source`)."""
+    deps: dict[str, set[str]] = {}
+    for e in entries[:MAX_LOCK_PACKAGES]:
+        if isinstance(e, dict) and isinstance(e.get("name"), str) and not (own and "source" in e):
+            listed = e.get("dependencies") if isinstance(e.get("dependencies"), list) else []
+            deps.setdefault(e["name"], set()).update(str(d).split(" ", 1)[0] for d in listed)
+    return deps
 
 
 def built_crates(context_dir: str, program: str, optional: bool = True) -> set[str] | None:
     """The crates `program` links (with a Cargo.lock; without one, the packages of the members it depends on by
-    path and its dependencies' names), or None when lint cannot tell (no manifest naming the program)."""
+    path and its dependencies' names), or None when lint cannot tell (no manifest naming the program). With no
+    manifest naming it, a package of the lock's own named so (`lock_packages`): the crates the lock says it reaches
+    (its dev-dependencies among them: the lock does not tell them apart)."""
     lock = read_project_file(context_dir, "Cargo.lock")
     by_dir = _manifests(context_dir)
     for where, text in (by_dir or {}).items():
@@ -116,7 +185,11 @@ def built_crates(context_dir: str, program: str, optional: bool = True) -> set[s
                 crates = reachable_crates(text, lock, optional)
                 return set(crates) if crates else None
             return _path_closure(where, by_dir)
-    return None
+    entries = (_toml(lock) or {}).get("package")
+    if not isinstance(entries, list) or program not in _lock_deps(entries, own=True):
+        return None
+    deps = _lock_deps(entries)
+    return set(_reached(deps, program, deps[program]))
 
 
 def _path_closure(start: str, by_dir: dict[str, str]) -> set[str]:

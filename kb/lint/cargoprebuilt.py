@@ -5,16 +5,16 @@ A release workflow often runs `cargo build --release --target ...` on the CI run
 build context and runs `docker build` with a Dockerfile that only copies them: `COPY ./wws-$TARGETARCH /wws`,
 `COPY stellar-${TARGETARCH}/stellar /usr/local/bin/stellar`. Lint cannot see how the file was built, but when the
 build context is that Cargo project (a Cargo.toml naming a program NAME: a package, a [[bin]], a workspace member
-listed by path), a file named NAME, NAME-ARCH, NAME-TRIPLE (NAME-x86_64-unknown-linux-gnu) or NAME in a directory
-named per architecture is taken to be that program, as kb/lint/prebuilt.py takes Go's (its `program_of` reads the
-names). Its Cargo.lock is then read as for a cargo build in a stage (kb/lint/cargobuilt.py: the crates the
-program's package reaches with its default features): for where its TLS takes CA roots (MI411, kb/lint/rustroots.py)
-and for the system libraries its -sys crates link (MI412). Which C library it was built for is not known, unless
-its name carries a target triple (-musl: linked statically by rustup's musl targets, so it needs no library); a
--sys crate whose build script decides by what the build machine has (`found_with`, `system_env` of the `rust:`
-table) is not judged, since that machine is not seen, unless it has no copy of its own (`system_libs`: libdbus-sys,
-whose build fails without the system's). Only a glibc final image is judged: a program that runs on scratch is
-static, or it could not start at all.
+listed by path or glob; with no manifest, a package of Cargo.lock's own), a file named NAME, NAME-ARCH, NAME-TRIPLE
+(NAME-x86_64-unknown-linux-gnu) or NAME in a directory named per architecture is taken to be that program, as
+kb/lint/prebuilt.py takes Go's (its `program_of` reads the names). Its Cargo.lock is then read as for a cargo build
+in a stage (kb/lint/cargobuilt.py: the crates the program's package reaches with its default features): for where
+its TLS takes CA roots (MI411, kb/lint/rustroots.py) and for the system libraries its -sys crates link (MI412).
+Which C library it was built for is not known, unless its name carries a target triple (-musl: linked statically by
+rustup's musl targets, so it needs no library); a -sys crate whose build script decides by what the build machine has
+(`found_with`, `system_env` of the `rust:` table) is not judged, since that machine is not seen, unless it has no
+copy of its own (`system_libs`: libdbus-sys, whose build fails without the system's). Only a glibc final image is
+judged: a program that runs on scratch is static, or it could not start at all.
 """
 from __future__ import annotations
 

@@ -268,10 +268,10 @@ def cargo_lock(context_dir: str | None) -> list[str] | None:
 
 
 def cargo_dependencies(context_dir: str | None) -> list[tuple[str, bool, str, str, tuple[str, ...]]] | None:
-    """The direct dependencies of the context's Cargo.toml and of its workspace members (listed by path; globs are
-    not followed): (crate, are its default features on, its version requirement ("" when none: a path, git or
-    workspace dependency), the manifest naming it, the features it turns on). Build and dev dependencies are left
-    out (they are not linked into the program). None when there is no readable Cargo.toml."""
+    """The direct dependencies of the context's Cargo.toml and of its workspace members (by path or glob): (crate,
+    are its default features on, its version requirement ("" when none: a path, git or workspace dependency), the
+    manifest naming it, the features it turns on). Build and dev dependencies are left out (they are not linked
+    into the program). None when there is no readable Cargo.toml."""
     if not context_dir:
         return None
     import tomllib
@@ -317,11 +317,11 @@ def cargo_dependencies(context_dir: str | None) -> list[tuple[str, bool, str, st
         workspace = doc.get("workspace")
         if rel == "Cargo.toml" and isinstance(workspace, dict) and isinstance(workspace.get("dependencies"), dict):
             inherited = workspace["dependencies"]
-        members = workspace.get("members") if isinstance(workspace, dict) else None
-        base = posixpath.dirname(rel)
-        for m in members if isinstance(members, list) else ():
-            if isinstance(m, str) and not any(c in m for c in "*?[") and ".." not in m.split("/"):
-                todo.append(posixpath.join(base, m.strip("/"), "Cargo.toml"))
+        if isinstance(workspace, dict):  # its members, globs (crates/*) expanded in the context (cargobuilt.py)
+            from .cargobuilt import member_dirs
+
+            base = posixpath.dirname(rel)
+            todo += [posixpath.join(m, "Cargo.toml") for m in member_dirs(context_dir, base, workspace)]
     return out if found else None
 
 

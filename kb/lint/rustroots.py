@@ -10,8 +10,7 @@ from __future__ import annotations
 from typing import Mapping
 
 from ..evidence.errors import read_project_file
-
-MAX_LOCK_PACKAGES = 20_000  # a Cargo.lock's packages read at most
+from .cargobuilt import MAX_LOCK_PACKAGES, built_crates
 
 
 def embedded_roots_only(context_dir: str | None, program: str, natives: Mapping[str, Mapping[str, dict]],
@@ -33,8 +32,6 @@ def embedded_roots_only(context_dir: str | None, program: str, natives: Mapping[
     if not isinstance(entries, list):
         return None
     crates = {e["name"] for e in entries[:MAX_LOCK_PACKAGES] if isinstance(e, dict) and isinstance(e.get("name"), str)}
-    from .cargobuilt import built_crates
-
     reached = built_crates(context_dir, program, optional)
     if reached is not None:
         crates &= reached

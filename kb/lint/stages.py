@@ -17,6 +17,7 @@ from .context import NO_SOURCE, Unseen, go_sources, https_clients, tls_sources
 from .landing import context_entry, file_entries, files_dir, landing, matches
 from .pkgflow import copy_packages
 from .profiles import Profile, profile_for
+from .selfclone import self_clone
 from .shellvars import ShellVars, prefix_assignments
 from .shellwords import (BIN_DIRS, CC, HIDING, abspath, activated, apk_argv, expand, expand_args, expand_known,
                          is_assignment, pip_args, pip_dirs, positional, simple_commands, split_variables, unquote)
@@ -241,7 +242,6 @@ class Analysis:
                 info.compiles.append((line, prog))
                 if prog in ("cmake", "ninja", "meson"):
                     from .cmake import step as cmake_step  # its patterns are compiled only where cmake runs
-
                     self._add(info, cmake_step(self, info, argv, cwd, cenv, line))
             elif prog == "go" and len(argv) > 1 and argv[1] in ("build", "install", "test", "run", "generate"):
                 if argv[1] in ("build", "install"):
@@ -250,7 +250,6 @@ class Analysis:
                     built = built._replace(go_dir=self.context_subdir(info, cwd) if self.context_dir else None)
                     if built.go_cgo_off and built.go_cgo_packages:
                         from .goreach import reached
-
                         built = built._replace(go_cgo_reached=reached(self, info, built, cwd, context))
                     elif built.linkage != "static":  # a package it reaches may link C++ (MI403, MI491)
                         from .cxxlink import go_cxx
@@ -260,6 +259,8 @@ class Analysis:
                         info.compiles.append((line, "go build with cgo"))
                 elif cenv.get("CGO_ENABLED") != "0":
                     info.compiles.append((line, f"go {argv[1]} with cgo on by default"))
+            elif prog in ("git", "go") and len(argv) > 2 and argv[1] in ("clone", "get") and self.context_dir:
+                self_clone(self, info, argv, cwd, cenv, line)  # the context's own repository: as `COPY . DIR`
             elif prog == "cargo" and len(argv) > 1 and argv[1] in ("build", "install"):
                 info.compiles.append((line, "cargo (links with cc)"))
                 from .cxxlink import rust_cxx  # a crate that links C++ (Cargo.lock): libstdc++ too
