@@ -142,7 +142,7 @@ def check_cxx_libs(a: Analysis, rule: LintRule):
     prof = a.final.profile
     if not prof.known:
         return
-    have = have_cxx_runtime(prof)
+    have = have_cxx_runtime(prof, libraries(a.kb))
     for art, line in _final_arrivals(a, built_here=True):
         if art.linkage not in ("glibc", "musl") or art.linkage != prof.libc:
             continue  # a missing loader is reported by MI401/MI409
