@@ -20,10 +20,9 @@ from ..lazyre import lazy
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from .builds import BuiltFile
-    from .libraries import Libraries
     from .profiles import Profile
-# `Analysis` and `StageInfo` in annotations are kb.lint.stages' classes, which import this module: named, never
-# imported (annotations are not evaluated here)
+# `Analysis` and `StageInfo` in annotations are kb.lint.stages' classes, which import this module, and `Libraries`
+# kb.lint.libraries' (which imports stages through aptprograms): named, never imported (annotations are not evaluated)
 
 CXX_RUNTIME = frozenset({"libstdc++.so.6", "libgcc_s.so.1"})
 CXX_ORDER = ("libstdc++.so.6", "libgcc_s.so.1")  # as the loader meets them: the program NEEDs the first
