@@ -28,6 +28,7 @@ function gets the same analysed Dockerfile:
     libinstall.py  the run-time packages MI412 says to install, per distribution and release
     appbundles.py  what dotnet publish, deno compile and bun build --compile write, and checks MI420-MI423
     checks.py      the checks
+    users.py       MI407: a user USER or --chown names that the image's /etc/passwd lacks and nothing adds
     tagrelease.py  the release an image lint does not know names in its tag (-bullseye, ubuntu22.04, -alpine3.19)
     digests.py     MI419: a floating final image frozen by a digest, so its release (hence glibc) is not known
     pystdlib.py    MI493: a Python interpreter copied into the image without its standard library (lib/pythonX.Y)
@@ -121,6 +122,12 @@ def _packages_installed(a: Analysis) -> bool:
         any("node_modules/" in s for cf in a.final.stage.copy_from for s in cf.sources)
 
 
+def _names_users(a: Analysis) -> bool:
+    """MI407 judges the names USER and COPY/ADD --chown give (kb/lint/users.py)."""
+    return any(info.users for info in a.stages) or \
+        any(f.startswith("--chown=") for s in a.report.stages for ins in s.instructions for f in ins.flags)
+
+
 def _declares_args(a: Analysis) -> bool:
     """MI480 judges only names the Dockerfile declares by ARG (kb/lint/argscope.py `_declarations`)."""
     return bool(a.report.global_args) or any(ins.cmd == "ARG" for s in a.report.stages for ins in s.instructions)
@@ -169,6 +176,7 @@ ON_DEMAND = {
     "pystdlib": (("python-interpreter-without-stdlib",), _copies_python),  # MI493
     "wheellibs": (("wheel-libs-left-out",), _copies_package_dir),  # MI494
     "unexported": (("unexported-build-variable",), lambda a: any(info.lost_env for info in a.stages)),  # MI498
+    "users": (("named-user-without-passwd",), _names_users),  # MI407
 }
 
 

@@ -142,7 +142,7 @@ def check_cxx_libs(a: Analysis, rule: LintRule):
     prof = a.final.profile
     if not prof.known:
         return
-    have = have_cxx_runtime(prof)
+    have = have_cxx_runtime(prof, libraries(a.kb))
     for art, line in _final_arrivals(a, built_here=True):
         if art.linkage not in ("glibc", "musl") or art.linkage != prof.libc:
             continue  # a missing loader is reported by MI401/MI409
@@ -230,44 +230,6 @@ def check_apk_gcc(a: Analysis, rule: LintRule):
                      if (cl > line or s is not info) and not _headers_added_by(s, cl)]
             if compilers and steps:
                 yield Hit(line, {"compiler": compilers[0], "step": steps[0][1], "step_line": steps[0][0]})
-
-
-def _named(user: str) -> bool:
-    """Does USER or --chown `user` (NAME, NAME:GROUP, UID:GID) name a user or group other than root by name?"""
-    parts = user.split(":", 1)
-    return "$" not in user and not all(part.isdigit() for part in parts if part) and parts[0] != "root"
-
-
-def _lacks(prof, user: str) -> str:
-    """Why the stage's image cannot resolve the names in `user` (NAME[:GROUP], USER's or --chown's), "" if it can:
-    no /etc/passwd at all, or no shell to add a name its known /etc/passwd and /etc/group (distroless) lack."""
-    if "$" in user:
-        return ""
-    if prof.passwd is False:
-        return "has no /etc/passwd to resolve the name" if _named(user) else ""
-    name, _, group = user.partition(":")
-    missing = [n for n, known in ((name, prof.users), (group, prof.groups))
-               if n and not n.isdigit() and known is not None and n not in known]
-    return f"has no shell to add {' or '.join(missing)}, and its /etc/passwd names only {', '.join(prof.users)}" \
-        if missing else ""
-
-
-@detector("lint", "named-user-without-passwd")
-def check_user(a: Analysis, rule: LintRule):
-    for info in a.stages:
-        prof = info.profile
-        if not prof.known or "passwd" in prof.provided or prof.passwd is not False and (
-                prof.users is None or prof.shell != "none" or "shell" in prof.provided):
-            continue
-        hits = [(line, f"USER {user}", _lacks(prof, user), "") for line, user in info.users]
-        for ins in info.stage.instructions:  # COPY --chown=NAME is resolved at build time, in the same files
-            chown = [f[8:] for f in ins.flags if f.startswith("--chown=")] if ins.cmd in ("COPY", "ADD") else ()
-            hits += [(ins.line, f"{ins.cmd} --chown={c}", _lacks(prof, c), " (the build fails at this step)")
-                     for c in chown]
-        for line, what, why, effect in sorted(hits):
-            if why:
-                yield Hit(line, {"what": what, "image": info.stage.base_image_resolved, "lacks": why,
-                                 "effect": effect})
 
 
 @detector("lint", "native-packages-on-alpine")

@@ -10,6 +10,7 @@ from ..model import LintRule
 from .checks import _describe, _final_arrivals
 from .cxxlink import CXX_ORDER, CXX_RUNTIME, have_cxx_runtime
 from .results import Hit
+from .runtime import libraries
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -34,7 +35,7 @@ def check_cxx_unverified(a: "Analysis", rule: LintRule):
     prof = a.final.profile
     if not prof.known:
         return
-    have = have_cxx_runtime(prof)
+    have = have_cxx_runtime(prof, libraries(a.kb))
     for art, line in _final_arrivals(a, built_here=True):
         if not art.cxx_unseen or art.linkage != prof.libc or CXX_RUNTIME <= art.needs:
             continue

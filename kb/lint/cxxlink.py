@@ -21,8 +21,8 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from .builds import BuiltFile
     from .profiles import Profile
-# `Analysis` and `StageInfo` in annotations are kb.lint.stages' classes, which import this module: named, never
-# imported (annotations are not evaluated here)
+# `Analysis` and `StageInfo` in annotations are kb.lint.stages' classes, which import this module, and `Libraries`
+# kb.lint.libraries' (which imports stages through aptprograms): named, never imported (annotations are not evaluated)
 
 CXX_RUNTIME = frozenset({"libstdc++.so.6", "libgcc_s.so.1"})
 CXX_ORDER = ("libstdc++.so.6", "libgcc_s.so.1")  # as the loader meets them: the program NEEDs the first
@@ -30,15 +30,16 @@ MAX_GO_MOD_LINES = 5000  # go.mod lines read for its requirements (the file is s
 _SPACE = lazy(r"[ \t]+")
 
 
-def have_cxx_runtime(prof: "Profile") -> dict[str, bool]:
+def have_cxx_runtime(prof: "Profile", libs: "Libraries") -> dict[str, bool]:
     """Does the final image have libstdc++.so.6 and libgcc_s.so.1: its base image (None, not known, counts as
     having them: no rule claims what the catalogue does not), a COPY of the files, or a package its RUN steps
-    installed and did not delete (libstdc++ depends on libgcc; g++, build-base and Alpine's rust bring them)."""
+    installed and did not delete: the `runtime` packages of the library table (releases.yaml: libstdc++6, the
+    compilers, and programs written in C++ such as nodejs and cmake, which depend on both)."""
+    musl = prof.libc == "musl"
     return {"libstdc++.so.6": prof.libstdcxx is not False or "libstdcxx" in prof.provided
-                              or bool(prof.installed & {"libstdc++", "libstdc++6", "g++", "build-base"}),
+                              or any(libs.ships(p, "libstdc++", musl) for p in prof.installed),
             "libgcc_s.so.1": prof.libgcc_s is not False or "libgcc_s" in prof.provided
-                             or bool(prof.installed & {"libgcc", "libgcc-s1", "libgcc1", "libstdc++", "libstdc++6",
-                                                       "build-base", "gcc", "g++", "rust", "cargo"})}
+                             or any(libs.ships(p, "libgcc-s", musl) for p in prof.installed)}
 
 
 def go_required(text: str) -> list[tuple[str, int]]:

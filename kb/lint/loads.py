@@ -10,7 +10,10 @@ entry's `skip_env` variables, set to anything but false or 0, stop the download 
 binary (PUPPETEER_SKIP_DOWNLOAD), and its `images_with` globs name base images that ship what it opens
 (ghcr.io/puppeteer/puppeteer). Its `loads_unless` packages, or extras (name[extra], which a pip step's requirements
 name: kb/lint/pyextras.py), bring a copy of their own in the image: psycopg[binary] installs psycopg-binary, whose
-wheel carries libpq, where psycopg alone is pure Python and opens the system's libpq.so.5.
+wheel carries libpq, where psycopg alone is pure Python and opens the system's libpq.so.5. Its `deps_run` commands,
+run by a RUN of the final image (on glibc: they install with apt-get), install what it opens (`playwright install
+--with-deps`), and a RUN of one of its `downloads_by` commands (`playwright install`) counts as its install where no
+pip or npm step shows one.
 """
 from __future__ import annotations
 
@@ -96,11 +99,47 @@ def _skipped(a: "Analysis", variables) -> bool:
     return False
 
 
+def _ran(lineage: "list[StageInfo]", commands) -> int | None:
+    """The line of the first RUN of the final image's stages with a simple command holding the words of one of
+    `commands` in their order (`npx playwright@1.48 install --with-deps chromium` holds `playwright install
+    --with-deps`; a word's @VERSION is dropped), or None."""
+    wanted = [c.split() for c in commands]
+    for info in lineage:
+        for run in info.stage.runs:
+            text = info.texts.get(run.line) or run.command or " ".join(run.argv)
+            if not any(w[0] in text for w in wanted):
+                continue  # most RUN lines: none of the commands, not split
+            for argv in simple_commands(text):
+                argv = [w if w.startswith("@") else w.partition("@")[0] for w in argv]
+                if any(_in_order(w, argv) for w in wanted):
+                    return run.line
+    return None
+
+
+def _in_order(words: list, argv: list) -> bool:
+    rest = iter(argv)
+    return all(word in rest for word in words)  # `in` on an iterator consumes it: the words in their order
+
+
+def _downloads(a: "Analysis", lineage: "list[StageInfo]", steps: list) -> list:
+    """(line, ecosystem, [name]) for a package whose `downloads_by` command a RUN of the final image runs where no
+    pip or npm step shows its install (`npx playwright install chromium` after an `npm ci` of an unseen lockfile)."""
+    named = {n for _line, _eco, names in steps for n in names}
+    for eco in ("node", "python"):
+        for name, entry in a.kb.native_packages.get(eco, {}).items():
+            if entry.get("downloads_by") and name not in named:
+                line = _ran(lineage, entry["downloads_by"])
+                if line is not None:
+                    return [(line, eco, [name])]  # one package names the finding: the others are the same program
+    return []
+
+
 def _loads_hits(a: "Analysis", have: set):
     prof = a.final.profile
     libs = libraries(a.kb)
-    base = a.stages[_lineage(a)[0].index].stage.base_image_resolved or ""
-    recommends = _with_recommends(_lineage(a))
+    lineage = _lineage(a)
+    base = a.stages[lineage[0].index].stage.base_image_resolved or ""
+    recommends = _with_recommends(lineage)
 
     def brings(pkg: str) -> bool:
         if pkg.endswith(_RECOMMENDS):
@@ -116,6 +155,7 @@ def _loads_hits(a: "Analysis", have: set):
     from .pybuilt import brought
 
     steps = list(_installs(a))
+    steps += _downloads(a, lineage, steps)
     installed = {n for _line, eco, names in steps if eco == "python" for n in names}
     for line, eco, names in steps:
         table = a.kb.native_packages.get(eco, {})
@@ -124,13 +164,15 @@ def _loads_hits(a: "Analysis", have: set):
             entry = table.get(name) or {}
             if not entry.get("loads") or any(fnmatch.fnmatchcase(base.lower(), g) for g in entry.get("images_with", ())) \
                     or (entry.get("skip_env") and _skipped(a, entry["skip_env"])) \
-                    or any(n in installed for n in entry.get("loads_unless", ())):  # psycopg[binary] bundles libpq
-                continue
+                    or any(n in installed for n in entry.get("loads_unless", ())) \
+                    or entry.get("deps_run") and prof.libc != "musl" and _ran(lineage, entry["deps_run"]):
+                continue  # psycopg[binary] bundles libpq; `playwright install --with-deps` installs what it opens
             missing = [(so, apt, apk) for so, apt, apk, more in entry["loads"] if not present(so, apt, apk, more)]
             if missing:
                 musl = prof.libc == "musl"
                 program = entry.get("opened_by")  # a program it runs opens them: the loader's own error
-                variant = "conda" if eco == "conda" else ("program_musl" if musl else "program") if program else \
+                fix = "deps_run" if entry.get("deps_run") else "program"  # a command installs what it opens
+                variant = "conda" if eco == "conda" else f"{fix}_musl" if program and musl else fix if program else \
                     ("node_apk" if musl else "node") if eco == "node" else "apk" if musl else "apt"
                 bundled = " or ".join(entry.get("loads_unless", ())[-1:]) or \
                     ("opencv-python-headless" if name.startswith("opencv") else "")
@@ -138,9 +180,12 @@ def _loads_hits(a: "Analysis", have: set):
                     variant += "_only"
                 first = missing[0][0]
                 if program and musl:  # the downloaded build is linked against glibc: musl has no loader for it
-                    expect = "Failed to launch the browser process ... ENOENT (the glibc loader it names is not there)"
+                    expect = "Failed to launch the browser process ... ENOENT" if fix == "program" else \
+                        "the browser does not start"
+                    expect += " (the glibc loader it names is not there)"
                 elif program:
-                    expect = f"error while loading shared libraries: {first}: cannot open shared object file"
+                    expect = entry.get("error") or \
+                        f"error while loading shared libraries: {first}: cannot open shared object file"
                 else:
                     expect = entry.get("error") or f"ImportError: {first}: cannot open shared object file"
                 yield Hit(line, {"package": f"{name} (a dependency of {via[name]})" if name in via else name, "libs": ", ".join(so for so, _apt, _apk in missing),
@@ -149,7 +194,8 @@ def _loads_hits(a: "Analysis", have: set):
                                  "when": "when it starts" if program else "at require()" if eco == "node" else
                                  "when imported",
                                  "expect": expect,
-                                 "bundled": bundled,
+                                 "bundled": bundled, "deps": ("npx " if eco == "node" else "")
+                                 + (entry.get("deps_run") or ("",))[0],
                                  "packages": " ".join(dict.fromkeys(apk if musl else apt
                                                                     for _so, apt, apk in missing))},
                           variant)

@@ -257,7 +257,7 @@ class CatalogueSections(Reader):
                     ("name", "note", "packages", "without_tags") if eco == "go_cxx" else \
                     ("name", "libs", "note", "tls", "system_libs", "until", "needs_package", "prebuilt_musl", "static_with",
                      "loads", "cxx", "skip_env", "images_with", "opened_by", "glibc_prebuild", "musl_builds", "glibc_download",
-                     "prebuilt_glibc", "zones",
+                     "prebuilt_glibc", "zones", "deps_run", "downloads_by",
                      "musl_python", "found_with", "system_env", "static_env", "linked_through", "roots", "required_by",
                      "required_unless", "loads_unless", "error", "glibc_only", "wheel_libs", "import", "wheel_libs_since")
                 if not self.keys_ok(entry, name or eco, keys, ("name",)):
@@ -318,7 +318,7 @@ class CatalogueSections(Reader):
                                                                           "a package name as PEP 503 writes it")
                     if eco in ("python", "node", "conda") and "loads" in entry:  # MI470: system libraries it loads
                         known[name]["loads"] = self._loads(entry, name)
-                        for key in ("skip_env", "images_with"):  # what stops the download; images that ship the libraries
+                        for key in ("skip_env", "images_with", "deps_run", "downloads_by"):  # see native-packages.yaml
                             if key in entry:
                                 known[name][key] = self.strings(entry, key, name)
                         if "opened_by" in entry:  # the program it runs that opens them (puppeteer's Chromium)

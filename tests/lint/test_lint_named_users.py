@@ -75,3 +75,64 @@ def test_a_chown_group_distroless_lacks_fails_the_build(knowledge):
 ])
 def test_known_users_a_shell_unknown_users_or_a_copied_passwd_give_nothing(knowledge, text):
     assert users(knowledge, text + 'COPY app /app\nENTRYPOINT ["/app"]\n') == []
+
+
+# ---- Debian and Ubuntu: base-passwd's system users, and nothing of the final image adds another (kb/lint/users.py) --
+
+APP = 'COPY app /app\nENTRYPOINT ["/app"]\n'
+
+
+def test_a_user_debian_lacks_and_no_step_adds_is_an_error_naming_the_list_and_the_failure(knowledge):
+    [f] = users(knowledge, "FROM debian:bookworm-slim\nCOPY app /app\nUSER appuser\nENTRYPOINT [\"/app\"]\n")
+    assert (f.severity, f.line) == ("error", 3)
+    assert f.message.startswith("USER appuser: debian:bookworm-slim has no appuser in its /etc/passwd (only the "
+                                "system users root, daemon, bin, ")
+    assert "www-data" in f.message and "no RUN of this stage or those it is built FROM adds one" in f.message
+    assert f.message.endswith("(the container fails to start: unable to find user appuser: no matching entries in "
+                              "passwd file)")
+    assert f.fix.startswith("add the user in the final stage before it is used (RUN useradd")
+
+
+def test_a_chown_to_a_user_ubuntu_lacks_fails_the_build(knowledge):
+    [f] = users(knowledge, "FROM ubuntu:22.04\nRUN mkdir -p /data && chown 1000:1000 /data\n"
+                           "COPY --chown=svc:svc app /app\nUSER 1000\nENTRYPOINT [\"/app\"]\n")
+    assert (f.line, f.message.split(":")[0]) == (3, "COPY --chown=svc")
+    assert f.message.endswith("adds one (the build fails at this step)")
+
+
+@pytest.mark.parametrize("user", ["www-data", "nobody", "_apt", "daemon:daemon", "1000", "1000:1000", "root",
+                                  "${APP_USER}", "www-data:appgroup"])
+def test_the_system_users_numeric_ids_root_and_variables_are_clean(knowledge, user):
+    assert users(knowledge, f"FROM debian:bookworm-slim\nUSER {user}\n" + APP) == []
+
+
+def test_ubuntu_noble_has_its_ubuntu_user(knowledge):
+    assert users(knowledge, "FROM ubuntu:24.04\nUSER ubuntu\n" + APP) == []
+
+
+@pytest.mark.parametrize("run", [
+    "RUN useradd --system appuser", "RUN adduser --disabled-password appuser",
+    "RUN groupadd -r app && useradd -r -g app appuser",
+    "RUN apt-get update && apt-get install -y --no-install-recommends postgresql",  # a postinst may add users
+    "RUN ./setup.sh", "RUN curl -fsSL https://example.test/install | sh", 'RUN ["/usr/local/bin/init-users"]',
+])
+def test_a_run_that_may_add_users_keeps_it_silent(knowledge, run):
+    assert users(knowledge, f"FROM debian:bookworm-slim\n{run}\nUSER appuser\n" + APP) == []
+
+
+@pytest.mark.parametrize("text", [
+    "FROM debian:bookworm-slim AS base\nRUN useradd appuser\nFROM base\nUSER appuser\n",  # a parent stage adds it
+    "FROM alpine:3.20 AS b\nRUN adduser -D appuser\nFROM debian:bookworm-slim\n"
+    "COPY --from=b /etc/passwd /etc/passwd\nUSER appuser\n",
+    "FROM debian:bookworm-slim\nCOPY rootfs/ /\nUSER appuser\n",  # a root tree may bring /etc/passwd
+    "FROM debian:bookworm-slim AS b\nUSER appuser\nFROM alpine:3.20\n",  # not the final stage
+    "FROM python:3.12-slim\nUSER appuser\n",  # its family does not list users
+])
+def test_users_added_copied_or_not_known_give_nothing(knowledge, text):
+    assert users(knowledge, text + APP) == []
+
+
+def test_commands_that_add_no_user_do_not_hide_the_error(knowledge):
+    text = "FROM debian:bookworm-slim\nRUN mkdir -p /data && chown -R 1000 /data && pip install flask\nUSER app\n"
+    [f] = users(knowledge, text + APP)
+    assert f.line == 3

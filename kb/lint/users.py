@@ -1,0 +1,111 @@
+"""MI407: a user named by USER or by COPY/ADD --chown that the image cannot resolve.
+
+Docker looks a name up in the image's /etc/passwd (and /etc/group): when the container starts for USER, while the
+image is built for --chown. Scratch has no /etc/passwd; distroless has one with a few users and no shell to add
+another. Debian and Ubuntu images have base-passwd's fixed system users (`users` of their image family), so a name
+outside them is there only if something of the final image adds it: a RUN that runs anything but a few commands known
+not to add users (useradd, a package install whose postinst adds one, a script: any may), or a COPY of /etc/passwd,
+of /etc or of a tree into /, in the final stage or a stage it is built FROM. Numeric IDs, root and variables need no
+lookup.
+"""
+from __future__ import annotations
+
+import posixpath
+
+from ..detectors import detector
+from ..model import LintRule
+from .results import Hit
+from .shellwords import is_assignment, simple_commands
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from .profiles import Profile
+    from .stages import Analysis, StageInfo
+
+#: commands a RUN may run without adding a user or group: anything else (useradd, apt-get install whose package's
+#: postinst adds one, a script, sh -c) may, so the name may be there and lint says nothing
+_ADDS_NO_USER = frozenset({
+    "mkdir", "chown", "chgrp", "chmod", "rm", "ln", "cp", "mv", "echo", "printf", "cd", "true", "false", "set",
+    "export", "touch", "cat", "ls", "test", "[", "sed", "tar", "unzip", "gzip", "gunzip", "curl", "wget", "pip",
+    "pip3", "npm", "yarn", "pnpm", "npx", "go", "cargo", "grep", "sort", "head", "tail", "date", "ldconfig",
+    "update-ca-certificates", "sha256sum", "install", "find", "tee", "sleep", "exit", "umask", "stat", "id",
+})
+
+
+def _named(user: str) -> bool:
+    """Does USER or --chown `user` (NAME, NAME:GROUP, UID:GID) name a user or group other than root by name?"""
+    parts = user.split(":", 1)
+    return "$" not in user and not all(part.isdigit() for part in parts if part) and parts[0] != "root"
+
+
+def _lacks(prof: "Profile", user: str) -> str:
+    """Why the stage's image cannot resolve the names in `user` (NAME[:GROUP], USER's or --chown's), "" if it can:
+    no /etc/passwd at all, or no shell to add a name its known /etc/passwd and /etc/group (distroless) lack."""
+    if "$" in user:
+        return ""
+    if prof.passwd is False:
+        return "has no /etc/passwd to resolve the name" if _named(user) else ""
+    missing = _missing(prof, user)
+    return f"has no shell to add {' or '.join(missing)}, and its /etc/passwd names only {', '.join(prof.users)}" \
+        if missing else ""
+
+
+def _missing(prof: "Profile", user: str) -> list[str]:
+    """The names in `user` that the image's known /etc/passwd and /etc/group do not list."""
+    name, _, group = user.partition(":")
+    return [n for n, known in ((name, prof.users), (group, prof.groups))
+            if n and not n.isdigit() and "$" not in n and known is not None and n not in known]
+
+
+def _not_added(prof: "Profile", user: str) -> str:
+    """Why an image with a shell (Debian, Ubuntu) cannot resolve `user` when nothing of the stage adds users."""
+    missing = _missing(prof, user)
+    return f"has no {' or '.join(missing)} in its /etc/passwd (only the system users {', '.join(prof.users)}), and " \
+        "no RUN of this stage or those it is built FROM adds one" if missing else ""
+
+
+def _may_add_users(a: "Analysis", info: "StageInfo") -> bool:
+    """Can the stage or a stage it is built FROM have added users: a RUN that runs anything but `_ADDS_NO_USER`,
+    or a COPY/ADD into / or /etc (a root tree, an /etc with its passwd)?"""
+    i: int | None = info.index
+    while i is not None:
+        stage = a.stages[i]
+        for run in stage.stage.runs:
+            text = stage.texts.get(run.line) or (" ".join(run.argv) if run.exec_form else run.command)
+            for argv in simple_commands(text):
+                while argv and (is_assignment(argv[0]) or argv[0] in ("sudo", "env")):
+                    argv = argv[1:]
+                if argv and posixpath.basename(argv[0]) not in _ADDS_NO_USER:
+                    return True
+        for ins in stage.stage.instructions:
+            if ins.cmd in ("COPY", "ADD") and len(ins.args) >= 2 and ins.args[-1].rstrip("/") in ("", "/etc"):
+                return True
+        i = stage.stage.base_stage
+    return False
+
+
+@detector("lint", "named-user-without-passwd")
+def check_user(a: "Analysis", rule: LintRule):
+    for info in a.stages:
+        prof = info.profile
+        if not prof.known or "passwd" in prof.provided:
+            continue
+        no_shell = prof.passwd is False or (prof.users is not None and prof.shell == "none"
+                                            and "shell" not in prof.provided)
+        if no_shell:
+            why, variant = _lacks, "default"
+        elif info is a.final and prof.users is not None and not _may_add_users(a, info):
+            why, variant = _not_added, "shell"  # base-passwd's users only (Debian, Ubuntu), and nothing adds one
+        else:
+            continue
+        hits = [(line, f"USER {user}", why(prof, user), f" (the container fails to start: unable to find user "
+                 f"{user.partition(':')[0]}: no matching entries in passwd file)" if variant == "shell" else "")
+                for line, user in info.users]
+        for ins in info.stage.instructions:  # COPY --chown=NAME is resolved at build time, in the same files
+            chown = [f[8:] for f in ins.flags if f.startswith("--chown=")] if ins.cmd in ("COPY", "ADD") else ()
+            hits += [(ins.line, f"{ins.cmd} --chown={c}", why(prof, c), " (the build fails at this step)")
+                     for c in chown]
+        for line, what, lacks, effect in sorted(hits):
+            if lacks:
+                yield Hit(line, {"what": what, "image": info.stage.base_image_resolved, "lacks": lacks,
+                                 "effect": effect}, variant)
