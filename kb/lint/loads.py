@@ -12,8 +12,9 @@ binary (PUPPETEER_SKIP_DOWNLOAD), and its `images_with` globs name base images t
 name: kb/lint/pyextras.py), bring a copy of their own in the image: psycopg[binary] installs psycopg-binary, whose
 wheel carries libpq, where psycopg alone is pure Python and opens the system's libpq.so.5. Its `deps_run` commands,
 run by a RUN of the final image (on glibc: they install with apt-get), install what it opens (`playwright install
---with-deps`), and a RUN of one of its `downloads_by` commands (`playwright install`) counts as its install where no
-pip or npm step shows one.
+--with-deps`). A package with `downloads_by` commands opens nothing until a RUN of the final image runs one of them
+(`playwright install`: since Playwright 1.38 installing the package downloads no browser), and such a RUN counts as
+its install where no pip or npm step shows one.
 """
 from __future__ import annotations
 
@@ -125,6 +126,9 @@ def _downloads(a: "Analysis", lineage: "list[StageInfo]", steps: list) -> list:
     """(line, ecosystem, [name]) for a package whose `downloads_by` command a RUN of the final image runs where no
     pip or npm step shows its install (`npx playwright install chromium` after an `npm ci` of an unseen lockfile)."""
     named = {n for _line, _eco, names in steps for n in names}
+    if any(a.kb.native_packages.get(eco, {}).get(n, {}).get("downloads_by")
+           for _line, eco, names in steps for n in names):
+        return []  # its install step is the finding (@playwright/test, then `npx playwright install`)
     for eco in ("node", "python"):
         for name, entry in a.kb.native_packages.get(eco, {}).items():
             if entry.get("downloads_by") and name not in named:
@@ -165,8 +169,10 @@ def _loads_hits(a: "Analysis", have: set):
             if not entry.get("loads") or any(fnmatch.fnmatchcase(base.lower(), g) for g in entry.get("images_with", ())) \
                     or (entry.get("skip_env") and _skipped(a, entry["skip_env"])) \
                     or any(n in installed for n in entry.get("loads_unless", ())) \
-                    or entry.get("deps_run") and prof.libc != "musl" and _ran(lineage, entry["deps_run"]):
-                continue  # psycopg[binary] bundles libpq; `playwright install --with-deps` installs what it opens
+                    or entry.get("deps_run") and prof.libc != "musl" and _ran(lineage, entry["deps_run"]) \
+                    or entry.get("downloads_by") and _ran(lineage, entry["downloads_by"]) is None:
+                continue  # psycopg[binary] bundles libpq; `playwright install --with-deps` installs what it opens;
+                # without `playwright install` there is no browser to open anything
             missing = [(so, apt, apk) for so, apt, apk, more in entry["loads"] if not present(so, apt, apk, more)]
             if missing:
                 musl = prof.libc == "musl"

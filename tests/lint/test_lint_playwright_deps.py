@@ -33,9 +33,18 @@ def test_with_deps_or_install_deps_in_the_final_image_is_clean(knowledge, run):
     assert mi470(knowledge, NODE + run + "\n" + CMD) == []
 
 
-def test_a_named_npm_install_is_the_finding_without_a_browser_install(knowledge):
-    [(line, msg, _fix)] = mi470(knowledge, "FROM node:20-slim\nRUN npm install @playwright/test\n" + CMD)
+def test_a_named_npm_install_is_the_finding_once_a_browser_is_installed(knowledge):
+    text = "FROM node:20-slim\nRUN npm install @playwright/test\nRUN npx playwright install chromium\n" + CMD
+    [(line, msg, _fix)] = mi470(knowledge, text)
     assert line == 2 and msg.startswith("@playwright/test runs the browser")
+
+
+@pytest.mark.parametrize("install", ["RUN npm install @playwright/test",
+                                     "RUN pip install playwright==1.48.0"])
+def test_the_package_alone_downloads_no_browser_and_opens_nothing(knowledge, install):
+    # since Playwright 1.38 (microsoft/playwright#26614): a test runner in the dependencies, never run in the image
+    base = "FROM python:3.12-slim\n" if "pip" in install else "FROM node:20-slim\nCOPY package*.json ./\n"
+    assert mi470(knowledge, base + install + "\n" + CMD) == []
 
 
 def test_python_playwright_needs_the_deps_too(knowledge):
