@@ -21,7 +21,7 @@ import os
 import posixpath
 
 from .builds import BuiltFile
-from .landing import copies_from_context
+from .landing import copies_from_context, into_directory
 from .shellwords import abspath, expand
 
 CONTEXT = "the build context"  # BuiltFile.builder of a program copied prebuilt from the build context
@@ -184,6 +184,6 @@ def context_copies(a, names: set[str], rust: bool = False):
             base = posixpath.basename(src.rstrip("/"))
             program = program_of(base, names, rust)
             if program is not None and not os.path.isdir(os.path.join(a.context_dir, src.lstrip("/"))):
-                into_dir = dest_raw.endswith("/") or dest_raw in (".", "./") or len(ins.args) > 2 or \
+                into_dir = into_directory(dest_raw) or len(ins.args) > 2 or \
                     (dest in _IMAGE_DIRS and final.stage.base_image_resolved != "scratch")
                 yield ins, src, base, program, posixpath.join(dest, base) if into_dir else dest
