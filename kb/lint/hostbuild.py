@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import posixpath
 from ..records import Data, record
+from .builds import GO_COMMANDS
 from .context import Unseen
 
 SCRIPTS = ("build.sh", "scripts/build.sh", "hack/build.sh")
@@ -80,7 +81,7 @@ def go_commands(text: str, env: dict | None = None):
                 k, _, v = argv[0].partition("=")
                 local[k] = v
             argv = argv[1:]
-        if len(argv) > 1 and posixpath.basename(argv[0]) == "go" and argv[1] in ("build", "install"):
+        if len(argv) > 1 and posixpath.basename(argv[0]) in GO_COMMANDS and argv[1] in ("build", "install"):
             yield argv, {**env, **local}, cwd
 
 

@@ -12,7 +12,8 @@ import shlex
 from ..model import Knowledge
 from .aptrecommends import apt_installs
 from .apkdel import APK_DB, apk_step
-from .builds import BuiltFile, cargo_argv, cargo_build, cc_build, go_build, image_programs, workspace_outputs
+from .builds import (CARGO_BUILDS, BuiltFile, cargo_argv, cargo_build, cc_build, go_build, image_programs,
+                     workspace_outputs)
 from .context import NO_SOURCE, Unseen, go_sources, https_clients, tls_sources
 from .landing import context_entry, file_entries, files_dir, into_directory, landing
 from .moves import ldd_bundle, move
@@ -219,6 +220,8 @@ class Analysis:
             prog = posixpath.basename(argv[0]) if argv else ""
             if prog == "cargo":
                 argv = cargo_argv(argv)
+            elif prog == "vgo":  # the modules prototype: read as go (builds.GO_COMMANDS)
+                argv, prog = ["go", *argv[1:]], "go"
             elif prog == "apk":
                 argv = apk_argv(argv)
             cenv = shell.tool_env(prog, argv, {**local, **assigns}, assigns)  # what the command's environment holds
@@ -261,7 +264,7 @@ class Analysis:
                         info.compiles.append((line, "go build with cgo"))
                 elif cenv.get("CGO_ENABLED") != "0":
                     info.compiles.append((line, f"go {argv[1]} with cgo on by default"))
-            elif prog == "cargo" and len(argv) > 1 and argv[1] in ("build", "install"):
+            elif prog == "cargo" and len(argv) > 1 and argv[1] in CARGO_BUILDS:
                 info.compiles.append((line, "cargo (links with cc)"))
                 from .cxxlink import rust_cxx  # a crate that links C++ (Cargo.lock): libstdc++ too
                 self._add(info, built := rust_cxx(self, cargo_build(info, argv, cwd, cenv, line)))
