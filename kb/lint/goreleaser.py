@@ -90,7 +90,14 @@ def _release(config: str, doc: dict, build: dict) -> Release:
 
 def config(a) -> tuple[str, dict | None] | None:
     """(the configuration file's name, its document, None when it is not YAML lint reads) of the build context, or
-    None when it has none."""
+    None when it has none; parsed once per lint run."""
+    key = ("goreleaser", a.context_dir)
+    if key not in a.context_cache:
+        a.context_cache[key] = _parsed(a)
+    return a.context_cache[key]
+
+
+def _parsed(a) -> tuple[str, dict | None] | None:
     for rel in CONFIGS:
         text = context_file(a, rel)
         if text is None:
