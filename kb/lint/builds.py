@@ -349,7 +349,8 @@ def workspace_outputs(built: BuiltFile, argv: list[str], cwd: str, env: dict) ->
     """Where else `cargo build` run in `cwd` may have put `built`: a workspace member's directory writes to the
     workspace root's target/ (all members share one output directory, doc.rust-lang.org/cargo/reference/
     workspaces.html), so each ancestor of `cwd` but / is a possible root: <ancestor>/target/... ."""
-    if argv[1] != "build" or env.get("CARGO_TARGET_DIR") or any(a.startswith("--target-dir") for a in argv):
+    if argv[1] not in ("build", "zigbuild") or env.get("CARGO_TARGET_DIR") or \
+            any(a.startswith("--target-dir") for a in argv):
         return []
     rel = posixpath.relpath(built.path, cwd)
     if rel.startswith(".."):

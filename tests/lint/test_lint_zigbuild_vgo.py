@@ -110,3 +110,8 @@ def test_a_makefiles_vgo_build_is_the_host_build_of_the_copied_program(knowledge
     assert [f.line for f in found] == ([2] if flagged else [])
     if flagged:
         assert f"`make exporter`, the build outside the Dockerfile that made it (Makefile:4: {recipe})" in found[0].message
+
+
+def test_a_zigbuild_in_a_workspace_member_writes_to_the_roots_target(knowledge):
+    text = zig(final="scratch").replace("WORKDIR /src", "WORKDIR /src/crates/server")  # COPY takes /src/target/
+    assert [f.line for f in findings(knowledge, text, "MI401")] == [7]
