@@ -23,7 +23,8 @@ def mi401(knowledge, text):
 
 @pytest.mark.parametrize("builder", ["gcc:13", "golang:1.22-bookworm"])
 @pytest.mark.parametrize("move", ["cp /src/app /out/.", "cp /src/app /out/", "mv /src/app /out/.",
-                                  "cp -v /src/app /out/app", "cd /src && cp app /out/."])
+                                  "cp -v /src/app /out/app", "cd /src && cp app /out/.",
+                                  "install -m 0755 /src/app /out/."])
 def test_a_program_copied_into_a_directory_lands_there_under_its_name(knowledge, builder, move):
     text = BUILD.format(builder=builder, flags="", move=move, copied="/out/app")
     [finding] = mi401(knowledge, text)
