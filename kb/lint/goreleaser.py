@@ -70,7 +70,9 @@ def _words(value) -> list[str]:
 
 
 def _cgo(env) -> str | None:
-    values = [w.split("=", 1)[1].strip() for w in _words(env) if w.split("=", 1)[0].strip() == "CGO_ENABLED"]
+    """The last CGO_ENABLED=VALUE of an env list (a later entry overrides an earlier one)."""
+    values = [value.strip() for name, eq, value in (w.partition("=") for w in _words(env))
+              if eq and name.strip() == "CGO_ENABLED"]
     return values[-1] if values else None
 
 

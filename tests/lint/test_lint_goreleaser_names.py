@@ -34,7 +34,8 @@ def test_a_dist_binary_of_a_build_without_cgo_off_is_a_warning_naming_the_config
 
 
 @pytest.mark.parametrize("config", [ONE_BUILD + "    env:\n      - CGO_ENABLED=0\n",
-                                    "env:\n  - CGO_ENABLED=0\n" + ONE_BUILD])
+                                    "env:\n  - CGO_ENABLED=0\n" + ONE_BUILD,
+                                    ONE_BUILD + "    env:\n      - CGO_ENABLED\n      - CGO_ENABLED=0\n"])
 def test_cgo_off_in_the_builds_env_or_the_global_env_is_clean(knowledge, tmp_path, config):
     assert mi402(knowledge, tmp_path, {".goreleaser.yaml": config}) == []
 
@@ -69,6 +70,12 @@ def test_without_a_configuration_the_default_is_said(knowledge, tmp_path):
     assert ("the build outside the Dockerfile that made it, as far as lint sees (dist/app_linux_amd64_v1/app is in "
             "GoReleaser's dist layout, and the build context has no .goreleaser.yml: GoReleaser's defaults leave "
             "CGO_ENABLED to Go's default)") in f.message
+
+
+def test_a_templated_value_is_not_cgo_off(knowledge, tmp_path):
+    config = ONE_BUILD + "    env: ['CGO_ENABLED={{ .Env.CGO }}']\n"
+    [f] = mi402(knowledge, tmp_path, {".goreleaser.yml": config})
+    assert "(.goreleaser.yml: neither build app's env nor the global env sets CGO_ENABLED=0)" in f.message
 
 
 def test_a_configuration_that_is_not_yaml_is_said(knowledge, tmp_path):
