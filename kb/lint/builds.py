@@ -50,6 +50,8 @@ class BuiltFile(Data):
     static_glibc: bool = False  # linked statically against the stage's glibc (gcc -static; cgo with an external
     # static link): its NSS lookups still dlopen that glibc's libnss_* modules (MI492, kb/lint/staticnss.py)
     c_sources: tuple[str, ...] = ()  # the C/C++ sources such a gcc -static line names, absolute in its stage (MI492)
+    glibc_pin: str = ""  # the glibc a cross linker builds against instead of the builder's: cargo zigbuild's
+    # --target x86_64-unknown-linux-gnu.2.17 pins 2.17 (MI404 compares it, kb/lint/gofloor.py glibc_needed)
 
     def at(self, path: str) -> "BuiltFile":
         return self._replace(path=path)
@@ -237,6 +239,14 @@ def go_build(info: "StageInfo", argv: list[str], cwd: str, env: dict, line: int,
                              **_origin(info))
 
 
+#: commands read as `go`: vgo, the 2018 prototype of Go modules (github.com/golang/vgo), takes go's subcommands and
+#: flags (`vgo build -o app .`)
+GO_COMMANDS = ("go", "vgo")
+#: cargo subcommands that build like `cargo build`: cargo-zigbuild (github.com/rust-cross/cargo-zigbuild) links with
+#: zig cc, and against the glibc version a gnu --target's suffix names
+CARGO_BUILDS = ("build", "install", "zigbuild")
+
+
 #: cargo's own options, before its subcommand (`cargo +1.80 --locked --config K=V build`): those that take a value
 _CARGO_GLOBAL_VALUE = {"--config", "-Z", "-C", "--color", "--explain"}
 
@@ -265,8 +275,18 @@ def _profile_dir(profile: str) -> str:
     return {"dev": "debug", "test": "debug", "release": "release", "bench": "release"}.get(profile, profile)
 
 
+def _zig_target(target: str | None) -> tuple[str | None, str]:
+    """(the triple, the glibc version) of cargo zigbuild's `--target TRIPLE.X.Y`; its output goes to
+    target/TRIPLE/, without the suffix (cargo itself is given the plain triple)."""
+    triple, _, version = (target or "").partition(".")
+    major, dot, minor = version.partition(".")
+    return (triple, version) if major.isdecimal() and dot and minor.isdecimal() else (target, "")
+
+
 def cargo_build(info: "StageInfo", argv: list[str], cwd: str, env: dict, line: int) -> BuiltFile:
-    """What `cargo build|install` builds: musl targets link statically unless told otherwise."""
+    """What `cargo build|install|zigbuild` builds: musl targets link statically unless told otherwise; a zigbuild
+    for a gnu target links zig's glibc stubs, of the version its --target suffix names (`.2.17`), not the
+    builder's glibc; without --target it is a plain cargo build (cargo-zigbuild's README)."""
     args = argv[2:]
     target = env.get("CARGO_BUILD_TARGET")
     release = "--release" in args or "-r" in args
@@ -282,6 +302,10 @@ def cargo_build(info: "StageInfo", argv: list[str], cwd: str, env: dict, line: i
             profile = args[i + 1]
         elif a.startswith("--profile="):
             profile = a.split("=", 1)[1]
+    zig, pin = argv[1] == "zigbuild" and bool(target), ""
+    if zig:
+        written = target
+        target, pin = _zig_target(target)
     prof = info.profile
     host = prof.rust_target or ("musl" if prof.libc == "musl" else "gnu")
     kind = "musl" if (target and "musl" in target) else ("gnu" if target else host)
@@ -304,6 +328,11 @@ def cargo_build(info: "StageInfo", argv: list[str], cwd: str, env: dict, line: i
             ("Alpine's rust package links musl dynamically" if distro_musl and "-crt-static" not in flags
              else "-crt-static on musl")
         needs = frozenset({"libgcc_s.so.1"})
+    origin = _origin(info)
+    if zig and linkage == "glibc":  # zig's glibc, not the builder's: the version its suffix pins, else not known
+        why = f"cargo zigbuild --target {written} links glibc {pin} dynamically" if pin else \
+            f"cargo zigbuild --target {written} links glibc dynamically, at zig's default version"
+        origin["builder_glibc"] = None if not pin else origin["builder_glibc"]
     if argv[1] == "install":
         path = posixpath.join(abspath(expand(root, env, "*"), cwd) if root else env.get("CARGO_HOME") or "/usr/local/cargo",
                               "bin", "*")
@@ -313,14 +342,15 @@ def cargo_build(info: "StageInfo", argv: list[str], cwd: str, env: dict, line: i
         path = posixpath.join(tdir, *sub, _profile_dir(expand(profile, env, "*")) if profile else
                               "release" if release else "debug", "*")
     return BuiltFile(path=path, lang="rust", linkage=linkage, line=line, needs=needs, why=why,
-                             **_origin(info))
+                     glibc_pin=pin if linkage == "glibc" else "", **origin)
 
 
 def workspace_outputs(built: BuiltFile, argv: list[str], cwd: str, env: dict) -> list[BuiltFile]:
     """Where else `cargo build` run in `cwd` may have put `built`: a workspace member's directory writes to the
     workspace root's target/ (all members share one output directory, doc.rust-lang.org/cargo/reference/
     workspaces.html), so each ancestor of `cwd` but / is a possible root: <ancestor>/target/... ."""
-    if argv[1] != "build" or env.get("CARGO_TARGET_DIR") or any(a.startswith("--target-dir") for a in argv):
+    if argv[1] not in ("build", "zigbuild") or env.get("CARGO_TARGET_DIR") or \
+            any(a.startswith("--target-dir") for a in argv):
         return []
     rel = posixpath.relpath(built.path, cwd)
     if rel.startswith(".."):

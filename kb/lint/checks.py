@@ -164,7 +164,8 @@ def check_glibc_skew(a: Analysis, rule: LintRule):
         if art.linkage == "glibc" and art.builder_glibc and not own_c_unseen(art, prof.glibc) \
                 and parse_version(glibc_needed(art)) > parse_version(prof.glibc):  # own_c_unseen: MI499 instead
             bprof = a.stages[art.stage].profile
-            yield Hit(line, {"what": _describe(art), "builder": art.builder, "builder_glibc": art.builder_glibc,
+            pinned = f"; {art.why}, not the builder's" if art.glibc_pin else ""  # cargo zigbuild's .2.xx suffix
+            yield Hit(line, {"what": _describe(art), "builder": art.builder, "builder_glibc": art.builder_glibc + pinned,
                              "builder_release": inferred(bprof, art.builder_release), "image_glibc": prof.glibc,
                              "image": a.final.stage.base_image_resolved, "image_release": inferred(prof, prof.release),
                              "floating": _floating(a, bprof, prof)})
@@ -388,7 +389,8 @@ def check_floating_release(a: Analysis, rule: LintRule):
         return
     for art, line in _final_arrivals(a):
         bprof = a.stages[art.stage].profile
-        if art.linkage != "glibc" or not art.builder_glibc or not moves_apart(a, art.stage, bprof, prof):
+        if art.linkage != "glibc" or not art.builder_glibc or art.glibc_pin \
+                or not moves_apart(a, art.stage, bprof, prof):  # glibc_pin: the builder's glibc is not used
             continue  # kb/lint/floating.py: a pinned builder, or one reference in both stages
         if parse_version(glibc_needed(art)) > parse_version(prof.glibc):
             continue  # MI404 or MI499

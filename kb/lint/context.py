@@ -23,6 +23,17 @@ MAX_CONTEXT_FILES = 400  # files of the context looked at per COPY set: lint run
 _USES_CGO = {"go.cgo_import", "go.imports_net", "go.imports_os_user", "go.imports_plugin"}
 
 
+def context_file(a, rel: str) -> str | None:
+    """The text of the build context's file `rel` (None when it has none), read once per lint run (`a` is the
+    Analysis, whose context_cache keeps it)."""
+    from ..evidence.errors import read_project_file
+
+    key = ("host-file", a.context_dir, rel)
+    if key not in a.context_cache:
+        a.context_cache[key] = read_project_file(a.context_dir, rel)
+    return a.context_cache[key]
+
+
 def go_sources(context_dir: str, sources: list[str], natives: Mapping[str, Mapping[str, dict]]
                ) -> tuple[bool | None, tuple[str, ...], "GoTree | None", bool | None]:
     """What the Go source copied from `sources` shows: (does it import C, net, os/user, plugin or a cgo module:

@@ -30,7 +30,10 @@ def glibc_needed(art: BuiltFile) -> str:
     go.mod requires no cgo module lint knows and whose source imports no "C", built on a glibc before 2.38, what the
     standard library's C asks for. From 2.38 on, C compiled with _GNU_SOURCE calls strtol as __isoc23_strtol
     (GLIBC_2.38): C of a cgo module lint does not know then needs the builder's glibc (telemetry-api's h3-go,
-    distroless#1859), so there it is the floor."""
+    distroless#1859), so there it is the floor. A program linked against a pinned glibc (cargo zigbuild's
+    --target TRIPLE.2.17) asks for that version at most."""
+    if art.glibc_pin:
+        return art.glibc_pin
     built = art.builder_glibc or ""
     if art.lang != "go" or art.go_own_c is not False or parse_version(built) >= (2, 38):
         return built

@@ -12,8 +12,8 @@ static lack.
 What the build context shows of that build, read here:
 
 * the Makefile's recipes (kb/lint/makefiles.py, includes in the context spliced in), build scripts (build.sh,
-  scripts/build.sh, hack/build.sh) and goreleaser's configuration (.goreleaser.yml: `env: [CGO_ENABLED=0]`,
-  `binary:`);
+  scripts/build.sh, hack/build.sh) and goreleaser's configuration (kb/lint/goreleaser.py: the build a dist/ path
+  or `binary:` names, its `env: [CGO_ENABLED=0]` or the global one);
 * of the `go build` or `go install` command that writes the copied file (its -o path, or the name go gives the
   package): CGO_ENABLED set on the command line (`CGO_ENABLED=0 go build`, `env CGO_ENABLED=0 ...`), by an earlier
   `export` of the recipe or script, or by the Makefile's `export CGO_ENABLED...`; `-tags netgo,osusergo`;
@@ -27,10 +27,10 @@ from __future__ import annotations
 
 import posixpath
 from ..records import Data, record
-from .context import Unseen
+from .builds import GO_COMMANDS
+from .context import Unseen, context_file as _read
 
 SCRIPTS = ("build.sh", "scripts/build.sh", "hack/build.sh")
-GORELEASER = (".goreleaser.yml", ".goreleaser.yaml", "goreleaser.yml", "goreleaser.yaml")
 MAX_PACKAGES = 200  # package directories walked from the program's package
 MAX_BYTES = 16 << 20  # source read from it
 #: standard-library packages that use cgo when it is on (net's resolver, os/user's lookups) or are cgo itself; the
@@ -48,15 +48,6 @@ class HostBuild(Data):
     static: str  # why it is static whatever cgo does ("-tags netgo,osusergo"), "" otherwise
     goos: str  # GOOS as set, "" when not
     target: str  # the package it builds (".", "./cmd/app"), "" when not known
-
-
-def _read(a, rel: str) -> str | None:
-    from ..evidence.errors import read_project_file
-
-    key = ("host-file", a.context_dir, rel)
-    if key not in a.context_cache:
-        a.context_cache[key] = read_project_file(a.context_dir, rel)
-    return a.context_cache[key]
 
 
 def go_commands(text: str, env: dict | None = None):
@@ -80,7 +71,7 @@ def go_commands(text: str, env: dict | None = None):
                 k, _, v = argv[0].partition("=")
                 local[k] = v
             argv = argv[1:]
-        if len(argv) > 1 and posixpath.basename(argv[0]) == "go" and argv[1] in ("build", "install"):
+        if len(argv) > 1 and posixpath.basename(argv[0]) in GO_COMMANDS and argv[1] in ("build", "install"):
             yield argv, {**env, **local}, cwd
 
 
@@ -212,29 +203,13 @@ def _script_builds(a, module: str | None):
                     env.update(w.split("=", 1) for w in argv[1:] if argv[0] == "export" and "=" in w)
 
 
-def _goreleaser(a, name: str) -> HostBuild | None:
-    """goreleaser's build of `name`: its configuration's `binary:` names it, or names nothing (the project's
-    name); its env's CGO_ENABLED, flags and ldflags. Read as lines: every build of the file together."""
-    for rel in GORELEASER:
-        text = _read(a, rel)
-        if text is None:
-            continue
-        binaries, cgo, ld, tags = [], None, [], []
-        for line in text.splitlines()[:4000]:
-            s = line.split("#", 1)[0].strip().lstrip("-").strip().strip("'\"")
-            if s.startswith("binary:"):
-                binaries.append(s[7:].strip().strip("'\"").rsplit("/", 1)[-1])
-            elif s.startswith("CGO_ENABLED="):
-                cgo = s.split("=", 1)[1].strip("'\" ")
-            elif "extldflags" in s:
-                ld.append(s)
-            elif "netgo" in s or "osusergo" in s:
-                tags.append(s.replace("-tags", "").replace("=", " ").replace(" ", ","))
-        if binaries and name not in binaries and not any("{{" in b for b in binaries):  # a template: any name
-            continue
-        return HostBuild(rel, "goreleaser", cgo if cgo in ("0", "1") else None, _static(" ".join(ld), ",".join(tags)),
-                         "", "")
-    return None
+def _release_build(release) -> HostBuild:
+    """goreleaser's build (kb/lint/goreleaser.py) as the host build: its env's CGO_ENABLED, flags and ldflags."""
+    which = f"build {release.build}" if release.build else "its build"
+    where = release.config if release.cgo is not None else \
+        f"{release.config}: neither {which}'s env nor the global env sets CGO_ENABLED=0"
+    return HostBuild(where, "goreleaser", release.cgo, _static(release.ldflags, release.tags), "",
+                     release.main)
 
 
 def program_stem(name: str) -> str:
@@ -248,13 +223,19 @@ def program_stem(name: str) -> str:
 
 def host_build(a, src: str, name: str, module: str | None) -> HostBuild | str:
     """The build of the copied file `src` (the program `name`) the context shows, or why lint cannot see it."""
+    from .goreleaser import dist_program, release_named, release_of
+
+    if (dist := dist_program(src)) is not None:  # dist/ID_linux_amd64_v1/NAME: GoReleaser's output
+        release = release_of(a, *dist)
+        return _release_build(release) if not isinstance(release, str) else \
+            f"{src} is in GoReleaser's dist layout, and {release}"
     name = program_stem(name)
     for build, out in (*_makefile_builds(a, module), *_script_builds(a, module)):
         if _matches(out, src) or out == name:
             return build
-    release = _goreleaser(a, name)
+    release = release_named(a, name)
     if release is not None:
-        return release
+        return _release_build(release)
     raw = next((t for t in (_read(a, n) for n in ("GNUmakefile", "makefile", "Makefile")) if t is not None), None)
     if raw is not None:
         for line in raw.splitlines()[:4000]:

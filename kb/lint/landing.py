@@ -73,6 +73,12 @@ def files_dir(context_dir: str | None, entries, cwd: str) -> str | None:
     return dirs.pop() if len(dirs) == 1 else None
 
 
+def into_directory(dest_raw: str) -> bool:
+    """Is a COPY's or cp's destination written as a directory (DIR/, DIR/., ., ./), so that a file lands in it under
+    its own name? `cp /src/app /out/.` puts the program at /out/app, not at /out."""
+    return dest_raw.endswith(("/", "/.")) or dest_raw in (".", "./")
+
+
 def matches(art_path: str, src: str) -> bool:
     """Does the source path `src` (maybe a glob) name the artefact at `art_path` (maybe ending in an unknown name)?"""
     if src == art_path:

@@ -21,7 +21,7 @@ import os
 import posixpath
 
 from .builds import BuiltFile
-from .landing import copies_from_context
+from .landing import copies_from_context, into_directory
 from .shellwords import abspath, expand
 
 CONTEXT = "the build context"  # BuiltFile.builder of a program copied prebuilt from the build context
@@ -147,15 +147,18 @@ def copied_programs(a) -> list[tuple[BuiltFile, int, str]]:
 
     if not copies_from_context(a):
         return []  # nothing comes from the build context into the final stage
+    released = _goreleaser_copies(a)
     module = module_path(a.context_dir)
     mk_names, outputs = _makefile_names(a, module)
     if module is None and not mk_names and not outputs \
             and all(read_project_file(a.context_dir, f) is None for f in _GO_PROJECT):
-        return []
+        return released
     names = program_names(a.context_dir, module) if module is not None else program_names(a.context_dir, "")
     names |= mk_names | set(outputs)
-    out = []
+    out, taken = released, {(line, src) for _art, line, src in released}
     for ins, src, base, stem, path in context_copies(a, names):
+        if (ins.line, src) in taken:
+            continue
         target = outputs.get(base) or (f"./cmd/{stem}" if stem in names - {_module_name(module)} else ".")
         why = f"named after the Go module {module} of the build context" if stem == _module_name(module) \
             else f"the file the Makefile's go build writes ({target})" if base in outputs \
@@ -170,6 +173,16 @@ def context_copies(a, names: set[str], rust: bool = False):
     """(instruction, source, its file name, the program of `names` it is, where it lands) for each file the final
     stage COPYs or ADDs from the build context (not --from a stage) whose name is a program of `names` as
     `program_of` reads it; a directory of the context of that name (cmd/NAME: its source) is not one."""
+    for ins, src, dest, into_dir in _final_context_sources(a):
+        base = posixpath.basename(src.rstrip("/"))
+        program = program_of(base, names, rust)
+        if program is not None and not os.path.isdir(os.path.join(a.context_dir, src.lstrip("/"))):
+            yield ins, src, base, program, posixpath.join(dest, base) if into_dir else dest
+
+
+def _final_context_sources(a):
+    """(instruction, source, destination, whether a file lands in it under its own name) for each source the final
+    stage COPYs or ADDs from the build context, the platform ARGs of its path expanded."""
     final = a.final
     cwd = a.stages[final.stage.base_stage].cwd if final.stage.base_stage is not None else "/"
     for ins in final.stage.instructions:
@@ -179,11 +192,29 @@ def context_copies(a, names: set[str], rust: bool = False):
             continue
         dest_raw = ins.args[-1]
         dest = abspath(dest_raw, cwd)
+        into_dir = into_directory(dest_raw) or len(ins.args) > 2 or \
+            (dest in _IMAGE_DIRS and final.stage.base_image_resolved != "scratch")
         for src in ins.args[:-1]:
-            src = expand(src, {**PLATFORM_ARGS, **dict(final.stage.env)}, "$") if "$" in src else src
-            base = posixpath.basename(src.rstrip("/"))
-            program = program_of(base, names, rust)
-            if program is not None and not os.path.isdir(os.path.join(a.context_dir, src.lstrip("/"))):
-                into_dir = dest_raw.endswith("/") or dest_raw in (".", "./") or len(ins.args) > 2 or \
-                    (dest in _IMAGE_DIRS and final.stage.base_image_resolved != "scratch")
-                yield ins, src, base, program, posixpath.join(dest, base) if into_dir else dest
+            yield ins, expand(src, {**PLATFORM_ARGS, **dict(final.stage.env)}, "$") if "$" in src else src, dest, \
+                into_dir
+
+
+def _goreleaser_copies(a) -> list[tuple[BuiltFile, int, str]]:
+    """A file or directory of GoReleaser's dist/ layout the final stage copies (kb/lint/goreleaser.py): the Go
+    program a GoReleaser build of the context wrote, at the package its `main:` names."""
+    from .goreleaser import dist_program, program_name, release_of
+
+    out = []
+    for ins, src, dest, into_dir in _final_context_sources(a):
+        if (dist := dist_program(src)) is None:
+            continue
+        head, name = dist
+        release = release_of(a, head, name)
+        name = program_name(head, name)
+        path = posixpath.join(dest, name) if into_dir or not dist[1] else dest
+        why = f"built by GoReleaser: {src} is in its dist layout"
+        out.append((BuiltFile(path=path, lang="go", linkage="unknown", stage=a.final.index, line=ins.line,
+                              builder=CONTEXT, builder_release=None, builder_glibc=None, go_dir="",
+                              go_target=release.main if not isinstance(release, str) else ".", why=why),
+                    ins.line, src))
+    return out

@@ -2,7 +2,7 @@
 
 :class:`Analysis` analyses one parsed Dockerfile once for all the checks: per stage (:class:`StageInfo`) the profile
 of its base image as RUN steps and COPYs change it, the programs it builds (kb/lint/builds.py) and where COPY
---from, cp, install, mv and ln put them, the shell uses, users, pip/npm installs and apk adds.
+--from, cp, install, mv and ln (kb/lint/moves.py) put them, the shell uses, users, pip/npm installs and apk adds.
 """
 from __future__ import annotations
 
@@ -12,9 +12,11 @@ import shlex
 from ..model import Knowledge
 from .aptrecommends import apt_installs
 from .apkdel import APK_DB, apk_step
-from .builds import BuiltFile, cargo_argv, cargo_build, cc_build, go_build, image_programs, workspace_outputs
+from .builds import (CARGO_BUILDS, BuiltFile, cargo_argv, cargo_build, cc_build, go_build, image_programs,
+                     workspace_outputs)
 from .context import NO_SOURCE, Unseen, go_sources, https_clients, tls_sources
-from .landing import context_entry, file_entries, files_dir, landing, matches
+from .landing import context_entry, file_entries, files_dir, into_directory, landing
+from .moves import ldd_bundle, move
 from .pkgflow import copy_packages
 from .profiles import Profile, profile_for
 from .selfclone import self_clone
@@ -145,7 +147,7 @@ class Analysis:
             return
         dest_raw = expand(ins.args[-1], env, "x")
         dest = abspath(dest_raw, cwd)
-        dest_is_dir = dest_raw.endswith("/") or dest_raw in (".", "./") or len(ins.args) > 2 or dest in BIN_DIRS
+        dest_is_dir = into_directory(dest_raw) or len(ins.args) > 2 or dest in BIN_DIRS
         sources = [expand(s, env) for s in ins.args[:-1]]
         for s in sources:  # what the copy supplies to the image, whatever its origin
             base = posixpath.basename(s.rstrip("/"))
@@ -208,7 +210,7 @@ class Analysis:
         local, shell = dict(env), ShellVars(env, info.lost_env, line)  # variables not exported (MI498)
         commands = simple_commands(text)
         snapshot = None  # the packages installed when the RUN first listed them (kb/lint/apkdel.py)
-        self._ldd_bundle(info, commands, cwd)
+        ldd_bundle(info, commands, cwd)
         for argv in commands:
             argv, assigns = prefix_assignments(argv, local)
             if not argv:
@@ -219,6 +221,8 @@ class Analysis:
             prog = posixpath.basename(argv[0]) if argv else ""
             if prog == "cargo":
                 argv = cargo_argv(argv)
+            elif prog == "vgo":  # the modules prototype: read as go (builds.GO_COMMANDS)
+                argv, prog = ["go", *argv[1:]], "go"
             elif prog == "apk":
                 argv = apk_argv(argv)
             cenv = shell.tool_env(prog, argv, {**local, **assigns}, assigns)  # what the command's environment holds
@@ -261,7 +265,7 @@ class Analysis:
                     info.compiles.append((line, f"go {argv[1]} with cgo on by default"))
             elif prog in ("git", "go") and len(argv) > 2 and argv[1] in ("clone", "get") and self.context_dir:
                 self_clone(self, info, argv, cwd, cenv, line)  # the context's own repository: as `COPY . DIR`
-            elif prog == "cargo" and len(argv) > 1 and argv[1] in ("build", "install"):
+            elif prog == "cargo" and len(argv) > 1 and argv[1] in CARGO_BUILDS:
                 info.compiles.append((line, "cargo (links with cc)"))
                 from .cxxlink import rust_cxx  # a crate that links C++ (Cargo.lock): libstdc++ too
                 self._add(info, built := rust_cxx(self, cargo_build(info, argv, cwd, cenv, line)))
@@ -275,7 +279,7 @@ class Analysis:
 
                 self._add(info, bundle_build(self, info, argv, cwd, cenv, line))
             elif prog in ("cp", "install", "mv", "ln"):
-                self._move(info, argv, prog, cwd, cenv)
+                move(info, argv, prog, cwd, cenv)
             elif prog in ("make", "gmake"):
                 info.compiles.append((line, prog))
                 if make_depth < MAX_MAKE_DEPTH:  # a recipe's own `make TARGET` (recursive make) too
@@ -304,22 +308,6 @@ class Analysis:
             elif prog in ("poetry", "pipenv") and len(argv) > 1 and argv[1] in ("install", "add", "sync"):
                 info.pip_npm.append((line, prog, argv[2:] if argv[1] == "add" else [], cwd))
                 info.pkg_installs.append((line, prog, (posixpath.join(cwd, ".venv"), *pip_dirs([], cenv, cwd))))
-
-    def _ldd_bundle(self, info: StageInfo, commands: list[list[str]], cwd: str) -> None:
-        """`ldd PROG | ... | xargs -I % install -D % /dist/%` (or cp --parents ... DIR): DIR now holds the
-        program's shared libraries and loader, and a COPY of DIR brings them along."""
-        for argv in commands if any(posixpath.basename(c[0]) == "ldd" for c in commands if c) else ():
-            prog = posixpath.basename(argv[0])
-            if prog == "xargs":
-                tools = [i for i, a in enumerate(argv) if posixpath.basename(a) in ("install", "cp")]
-                if not tools:
-                    continue
-                argv = argv[tools[0]:]
-                prog = posixpath.basename(argv[0])
-            if prog in ("cp", "install") and len(argv) > 2:
-                dest = argv[-1].split("%", 1)[0].split("{}", 1)[0]
-                if dest and dest not in ("/", "."):
-                    info.lib_bundles.add(abspath(dest.rstrip("/") or "/", cwd))
 
     def _make(self, info: StageInfo, argv: list[str], cwd: str, env: dict, line: int, depth: int) -> None:
         """`make [VAR=value] [TARGET]`: the recipes the context's Makefile runs for it, walked like RUN lines; with no
@@ -425,26 +413,3 @@ class Analysis:
         if key not in self.context_cache:
             self.context_cache[key] = go_sources(self.context_dir, info.context_sources, self.kb.native_packages)
         return self.context_cache[key]
-
-    def _move(self, info: StageInfo, argv: list[str], prog: str, cwd: str, env: dict) -> None:
-        if prog == "ln" and "-s" not in " ".join(argv[1:3]):
-            return
-        takes = {"-m", "--mode", "-o", "-g", "--owner", "--group", "-t", "--target-directory", "-S", "--suffix"}
-        rest = positional(argv[1:], takes_value=takes)
-        target_dir = None
-        for i, a in enumerate(argv[1:]):
-            if a in ("-t", "--target-directory") and i + 2 < len(argv):
-                target_dir = argv[i + 2]
-        if target_dir is None and len(rest) < 2:
-            return
-        srcs, dest_raw = (rest, target_dir) if target_dir else (rest[:-1], rest[-1])
-        dest_raw = expand(dest_raw, env, "x")
-        dest = abspath(dest_raw, cwd)
-        dest_is_dir = bool(target_dir) or dest_raw.endswith("/") or len(srcs) > 1 or dest in BIN_DIRS
-        for s in srcs:
-            src = abspath(expand(s, env, "*"), cwd)
-            for art in list(info.files.values()):
-                if matches(art.path, src):
-                    target = posixpath.join(dest, posixpath.basename(src if "*" not in src else art.path)) \
-                        if dest_is_dir else dest
-                    info.files[target] = art.at(target)

@@ -71,7 +71,8 @@ def test_goreleaser_env_decides(knowledge, tmp_path):
     release = "builds:\n  - binary: exporter\n    goos: [linux]\n"
     ctx = context(tmp_path, {".goreleaser.yml": release, "main.go": SERVER})
     [f] = mi402(knowledge, ctx)
-    assert "`goreleaser`" in f.message and "(.goreleaser.yml)" in f.message
+    assert "`goreleaser`" in f.message
+    assert "(.goreleaser.yml: neither its build's env nor the global env sets CGO_ENABLED=0)" in f.message
     off = context(tmp_path / "off", {".goreleaser.yml": release + "    env:\n      - CGO_ENABLED=0\n", "main.go": SERVER})
     assert mi402(knowledge, off) == []
 

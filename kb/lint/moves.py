@@ -1,0 +1,57 @@
+"""What a RUN's cp, install, mv and ln do to the programs a stage built: each lands where the command puts it, as
+COPY --from later finds it (kb/lint/stages.py walks the RUN, kb/lint/landing.py says where a path lands), and the
+libraries an `ldd PROG | ... | xargs cp` pipeline gathers into a directory."""
+from __future__ import annotations
+
+import posixpath
+
+from .landing import into_directory, matches
+from .shellwords import BIN_DIRS, abspath, expand, positional
+
+# `StageInfo` in annotations is kb.lint.stages.StageInfo, which imports this module: named, never imported
+
+#: options of cp, install, mv and ln that take a value (the next word is not a path)
+_TAKES_VALUE = {"-m", "--mode", "-o", "-g", "--owner", "--group", "-t", "--target-directory", "-S", "--suffix"}
+
+
+def move(info: "StageInfo", argv: list[str], prog: str, cwd: str, env: dict) -> None:
+    """`cp|install|mv|ln -s SRC... DEST`: each built program SRC names is (also) at its landing place. DEST is a
+    directory when written as one (DIR/, DIR/., .), given by -t, a bin directory, or after several sources: the
+    program lands there under its own name (`cp /src/app /out/.` puts /src/app at /out/app)."""
+    if prog == "ln" and "-s" not in " ".join(argv[1:3]):
+        return
+    rest = positional(argv[1:], takes_value=_TAKES_VALUE)
+    target_dir = None
+    for i, a in enumerate(argv[1:]):
+        if a in ("-t", "--target-directory") and i + 2 < len(argv):
+            target_dir = argv[i + 2]
+    if target_dir is None and len(rest) < 2:
+        return
+    srcs, dest_raw = (rest, target_dir) if target_dir else (rest[:-1], rest[-1])
+    dest_raw = expand(dest_raw, env, "x")
+    dest = abspath(dest_raw, cwd)
+    dest_is_dir = bool(target_dir) or into_directory(dest_raw) or len(srcs) > 1 or dest in BIN_DIRS
+    for s in srcs:
+        src = abspath(expand(s, env, "*"), cwd)
+        for art in list(info.files.values()):
+            if matches(art.path, src):
+                target = posixpath.join(dest, posixpath.basename(src if "*" not in src else art.path)) \
+                    if dest_is_dir else dest
+                info.files[target] = art.at(target)
+
+
+def ldd_bundle(info: "StageInfo", commands: list[list[str]], cwd: str) -> None:
+    """`ldd PROG | ... | xargs -I % install -D % /dist/%` (or cp --parents ... DIR): DIR now holds the
+    program's shared libraries and loader, and a COPY of DIR brings them along."""
+    for argv in commands if any(posixpath.basename(c[0]) == "ldd" for c in commands if c) else ():
+        prog = posixpath.basename(argv[0])
+        if prog == "xargs":
+            tools = [i for i, a in enumerate(argv) if posixpath.basename(a) in ("install", "cp")]
+            if not tools:
+                continue
+            argv = argv[tools[0]:]
+            prog = posixpath.basename(argv[0])
+        if prog in ("cp", "install") and len(argv) > 2:
+            dest = argv[-1].split("%", 1)[0].split("{}", 1)[0]
+            if dest and dest not in ("/", "."):
+                info.lib_bundles.add(abspath(dest.rstrip("/") or "/", cwd))
