@@ -80,3 +80,15 @@ def test_on_alpine_with_deps_does_not_help_and_the_fix_says_why(knowledge):
 def test_the_image_made_for_playwright_has_the_libraries(knowledge):
     text = "FROM mcr.microsoft.com/playwright:v1.48.0-jammy\nWORKDIR /app\nRUN npm install playwright\n" + CMD
     assert [f for f in lint_text(knowledge, text) if f.rule in ("MI470", "MI490")] == []
+
+
+def test_npm_playwright_is_javascript_and_installs_on_alpine(knowledge):
+    # no MI408: the npm packages compile nothing; the browsers, once downloaded, are MI470's (Alpine unsupported)
+    text = "FROM node:20-alpine\nRUN npm install @playwright/test playwright\n" + CMD
+    assert [f.rule for f in lint_text(knowledge, text) if f.rule == "MI408"] == []
+
+
+def test_pypi_playwright_has_no_musllinux_wheel(knowledge):
+    text = "FROM python:3.12-alpine\nRUN pip install playwright==1.48.0\n" + 'CMD ["python", "app.py"]\n'
+    [finding] = [f for f in lint_text(knowledge, text) if f.rule == "MI408"]
+    assert finding.line == 2 and "playwright" in finding.message
