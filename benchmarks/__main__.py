@@ -29,24 +29,39 @@ def row(f: Figure) -> str:
     return f"| {f.what} | {f.ours} | {f.baseline} | {f.ratio} | {f.goal} | {met} |\n"
 
 
-def _old_rows(text: str) -> dict[str, str]:
-    """The rows of the current table, by figure, so a partial run keeps what it did not measure."""
+def _subject(key: str) -> str:
+    """A figure's label up to its baseline: how its note line starts."""
+    return LABELS[key].split(" vs ")[0].rstrip(", ")
+
+
+def _old_table(text: str) -> dict[str, str]:
+    """The current table's rows and note lines, by figure ("row:KEY", "note:KEY"), and its machine lines
+    ("machine"), so a partial run keeps what it did not measure and says when the rest was measured."""
     out = {}
     for key, label in LABELS.items():
-        m = re.search(r"^\| " + re.escape(label) + r" \|.*\n", text, re.M)
-        if m:
-            out[key] = m.group(0)
+        if m := re.search(r"^\| " + re.escape(label) + r" \|.*\n", text, re.M):
+            out[f"row:{key}"] = m.group(0)
+        if m := re.search(r"^- " + re.escape(_subject(key)) + r": .*\n", text, re.M):
+            out[f"note:{key}"] = m.group(0)
+    if m := re.search(r"^Measured .*\n(?:(?:Re-measured|Rows) .*\n)*", text, re.M):
+        out["machine"] = m.group(0)
     return out
 
 
 def table(figures: list[Figure], where: dict[str, str], old: dict[str, str]) -> str:
     rows = {f.key: row(f) for f in figures}
-    body = "".join(rows.get(k) or old.get(k) or f"| {LABELS[k]} | not measured | | | | |\n" for k in LABELS)
-    notes = "".join(f"- {LABELS[f.key].split(' vs ')[0].rstrip(', ')}: {f.note}\n" for f in figures if f.note)
-    return (f"{START}\n{HEADER}{body}\nMeasured {where['date']} by `python -m benchmarks`: {where['cpus']} CPUs, "
-            f"Python {where['python']}, {where['yaml']}; load average (1, 5, 15 min) {where['load_before']} before, "
-            f"{where['load_after']} after. Medians of interleaved runs.\n" + (f"\n{notes}" if notes else "")
-            + f"{END}\n")
+    notes = {f.key: f"- {_subject(f.key)}: {f.note}\n" for f in figures if f.note}
+    body = "".join(rows.get(k) or old.get(f"row:{k}") or f"| {LABELS[k]} | not measured | | | | |\n" for k in LABELS)
+    kept = [k for k in LABELS if k not in rows and f"row:{k}" in old]
+    load = f"load average (1, 5, 15 min) {where['load_before']} before, {where['load_after']} after"
+    if kept and "machine" in old:  # a partial run: the other rows keep the date and machine they were measured on
+        machine = old["machine"] + (f"Rows re-measured {where['date']} by `python -m benchmarks --only "
+                                    f"{' '.join(rows)}`: {load}.\n")
+    else:
+        machine = (f"Measured {where['date']} by `python -m benchmarks`: {where['cpus']} CPUs, Python "
+                   f"{where['python']}, {where['yaml']}; {load}. Medians of interleaved runs.\n")
+    notes_text = "".join(notes.get(k) or (old.get(f"note:{k}", "") if k in kept else "") for k in LABELS)
+    return f"{START}\n{HEADER}{body}\n{machine}" + (f"\n{notes_text}" if notes_text else "") + f"{END}\n"
 
 
 def write_readme(figures: list[Figure], where: dict[str, str]) -> None:
@@ -54,7 +69,7 @@ def write_readme(figures: list[Figure], where: dict[str, str]) -> None:
     m = re.search(re.escape(START) + r".*?" + re.escape(END) + r"\n?", text, re.S)
     if m is None:
         sys.exit(f"README.md has no {START} ... {END} block to write the table into")
-    new = table(figures, where, _old_rows(m.group(0)))
+    new = table(figures, where, _old_table(m.group(0)))
     README.write_text(text[:m.start()] + new + text[m.end():], encoding="utf-8")
     print(f"wrote the table into {README}", file=sys.stderr)
 

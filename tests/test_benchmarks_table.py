@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from benchmarks.__main__ import END, HEADER, START, table
+from benchmarks.__main__ import END, HEADER, START, _old_table, table
 from benchmarks.figures import FIGURES, LABELS, Figure
 
 README = Path(__file__).resolve().parent.parent / "README.md"
@@ -36,9 +36,23 @@ def test_a_written_table_keeps_rows_it_did_not_measure():
     where = {"date": "2026-01-01 00:00 UTC", "cpus": "2", "python": "3.11", "yaml": "libyaml",
              "load_before": "0.10", "load_after": "0.20"}
     one = Figure("throughput", "3,100/s", "2,500/s", "1.24x", ">= 3,000/s", True)
-    old = {"memory": f"| {LABELS['memory']} | +0.0 KB | 7.4 MB | 0.00% | flat | yes |\n"}
+    old = {"row:memory": f"| {LABELS['memory']} | +0.0 KB | 7.4 MB | 0.00% | flat | yes |\n"}
     out = table([one], where, old)
     assert f"| {LABELS['throughput']} | 3,100/s | 2,500/s | 1.24x | >= 3,000/s | yes |" in out
-    assert old["memory"] in out
+    assert old["row:memory"] in out
     assert f"| {LABELS['lint_one']} | not measured |" in out
     assert out.startswith(START) and out.rstrip().endswith(END)
+
+
+def test_a_partial_run_keeps_the_other_notes_and_says_when_each_row_was_measured():
+    before = table([Figure("memory", "+0.0 KB", "7.4 MB", "0.00%", "flat", True, "200 loads"),
+                    Figure("lint_one", "50 ms", "25 ms", "2.00x", "<= 2x", True, "one file")],
+                   {"date": "2026-01-01 00:00 UTC", "cpus": "2", "python": "3.11", "yaml": "libyaml",
+                    "load_before": "0.10", "load_after": "0.20"}, {})
+    again = table([Figure("lint_one", "60 ms", "25 ms", "2.40x", "<= 2x", False, "one file, again")],
+                  {"date": "2026-02-02 00:00 UTC", "cpus": "2", "python": "3.11", "yaml": "libyaml",
+                   "load_before": "0.30", "load_after": "0.40"}, _old_table(before))
+    assert "Measured 2026-01-01 00:00 UTC" in again
+    assert "Rows re-measured 2026-02-02 00:00 UTC by `python -m benchmarks --only lint_one`" in again
+    assert f"- {LABELS['memory'].split(' vs ')[0]}: 200 loads" in again and "one file, again" in again
+    assert "| 60 ms |" in again and "- `lint` of one Dockerfile, whole process: one file\n" not in again
