@@ -4,7 +4,8 @@ Docker looks a name up in the image's /etc/passwd (and /etc/group): when the con
 image is built for --chown. Scratch has no /etc/passwd; distroless has one with a few users and no shell to add
 another. Debian and Ubuntu images have base-passwd's fixed system users (`users` of their image family), so a name
 outside them is there only if something of the final image adds it: a RUN that runs anything but a few commands known
-not to add users (useradd, a package install whose postinst adds one, a script: any may), or a COPY of /etc/passwd,
+not to add users (useradd, a package install whose postinst adds one, a script: any may), a RUN that names
+/etc/passwd or /etc/group (an echo appended to it), or a COPY of /etc/passwd,
 of /etc or of a tree into /, in the final stage or a stage it is built FROM. Numeric IDs, root and variables need no
 lookup.
 """
@@ -72,6 +73,8 @@ def _may_add_users(a: "Analysis", info: "StageInfo") -> bool:
         stage = a.stages[i]
         for run in stage.stage.runs:
             text = stage.texts.get(run.line) or (" ".join(run.argv) if run.exec_form else run.command)
+            if "/etc/passwd" in text or "/etc/group" in text:
+                return True  # `echo "app:x:1000:..." >> /etc/passwd`, sed -i: redirections are not commands
             for argv in simple_commands(text):
                 while argv and (is_assignment(argv[0]) or argv[0] in ("sudo", "env")):
                     argv = argv[1:]

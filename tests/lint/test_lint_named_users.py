@@ -115,6 +115,8 @@ def test_ubuntu_noble_has_its_ubuntu_user(knowledge):
     "RUN groupadd -r app && useradd -r -g app appuser",
     "RUN apt-get update && apt-get install -y --no-install-recommends postgresql",  # a postinst may add users
     "RUN ./setup.sh", "RUN curl -fsSL https://example.test/install | sh", 'RUN ["/usr/local/bin/init-users"]',
+    'RUN echo "appuser:x:10001:10001::/app:/bin/sh" >> /etc/passwd && echo "appuser:x:10001:" >> /etc/group',
+    "RUN sed -i '$a appuser:x:10001:10001::/app:/bin/sh' /etc/passwd",
 ])
 def test_a_run_that_may_add_users_keeps_it_silent(knowledge, run):
     assert users(knowledge, f"FROM debian:bookworm-slim\n{run}\nUSER appuser\n" + APP) == []
