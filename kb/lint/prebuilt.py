@@ -28,11 +28,16 @@ CONTEXT = "the build context"  # BuiltFile.builder of a program copied prebuilt 
 
 
 def module_path(context_dir: str) -> str | None:
-    """The `module` line of the go.mod at the root of the build context, or None."""
+    """The `module` line of the go.mod at the root of the build context, or None; without a go.mod, the import path
+    of a glide project (kb/lint/context.py glide_package)."""
     from ..evidence.errors import read_project_file
 
     text = read_project_file(context_dir, "go.mod")
-    for line in (text or "").splitlines()[:50]:
+    if text is None:
+        from .context import glide_package
+
+        return glide_package(context_dir)
+    for line in text.splitlines()[:50]:
         word, _, rest = line.split("//", 1)[0].strip().partition(" ")
         if word == "module" and rest.strip():
             return rest.strip().strip('"')

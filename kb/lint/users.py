@@ -2,12 +2,12 @@
 
 Docker looks a name up in the image's /etc/passwd (and /etc/group): when the container starts for USER, while the
 image is built for --chown. Scratch has no /etc/passwd; distroless has one with a few users and no shell to add
-another. Debian and Ubuntu images have base-passwd's fixed system users (`users` of their image family), so a name
-outside them is there only if something of the final image adds it: a RUN that runs anything but a few commands known
-not to add users (useradd, a package install whose postinst adds one, a script: any may), a RUN that names
-/etc/passwd or /etc/group (an echo appended to it), or a COPY of /etc/passwd,
-of /etc or of a tree into /, in the final stage or a stage it is built FROM. Numeric IDs, root and variables need no
-lookup.
+another. Debian and Ubuntu images have base-passwd's fixed system users, distroless :debug distroless's root, nobody
+and nonroot beside a busybox shell (`users` of their image family), so a name outside them is there only if
+something of the final image adds it: a RUN that runs anything but a few commands known not to add users (useradd, a
+package install whose postinst adds one, a script: any may), a RUN that names /etc/passwd or /etc/group (an echo
+appended to it), or a COPY of /etc/passwd, of /etc or of a tree into /, in the final stage or a stage it is built
+FROM. Numeric IDs, root and variables need no lookup.
 """
 from __future__ import annotations
 
@@ -46,23 +46,28 @@ def _lacks(prof: "Profile", user: str) -> str:
         return ""
     if prof.passwd is False:
         return "has no /etc/passwd to resolve the name" if _named(user) else ""
-    missing = _missing(prof, user)
+    missing = [n for _kind, n in _missing(prof, user)]
     return f"has no shell to add {' or '.join(missing)}, and its /etc/passwd names only {', '.join(prof.users)}" \
         if missing else ""
 
 
-def _missing(prof: "Profile", user: str) -> list[str]:
-    """The names in `user` that the image's known /etc/passwd and /etc/group do not list."""
+def _missing(prof: "Profile", user: str) -> list[tuple[str, str]]:
+    """("user" or "group", name) for the names in `user` that the image's known /etc/passwd and /etc/group lack."""
     name, _, group = user.partition(":")
-    return [n for n, known in ((name, prof.users), (group, prof.groups))
+    return [(kind, n) for kind, n, known in (("user", name, prof.users), ("group", group, prof.groups))
             if n and not n.isdigit() and "$" not in n and known is not None and n not in known]
 
 
 def _not_added(prof: "Profile", user: str) -> str:
-    """Why an image with a shell (Debian, Ubuntu) cannot resolve `user` when nothing of the stage adds users."""
+    """Why an image with a shell (Debian, Ubuntu, distroless :debug) cannot resolve `user` when nothing of the stage
+    adds users."""
     missing = _missing(prof, user)
-    return f"has no {' or '.join(missing)} in its /etc/passwd (only the system users {', '.join(prof.users)}), and " \
-        "no RUN of this stage or those it is built FROM adds one" if missing else ""
+    if not missing:
+        return ""
+    files = " and /etc/group" if any(kind == "group" for kind, _ in missing) else ""
+    names = " or ".join(f"{kind} {n}" if files else n for kind, n in missing)
+    return f"has no {names} in its /etc/passwd{files} (only the system users {', '.join(prof.users)}), and no RUN " \
+        "of this stage or those it is built FROM adds one"
 
 
 def _may_add_users(a: "Analysis", info: "StageInfo") -> bool:

@@ -138,3 +138,16 @@ def test_commands_that_add_no_user_do_not_hide_the_error(knowledge):
     text = "FROM debian:bookworm-slim\nRUN mkdir -p /data && chown -R 1000 /data && pip install flask\nUSER app\n"
     [f] = users(knowledge, text + APP)
     assert f.line == 3
+
+
+def test_distroless_debug_has_a_shell_but_only_distroless_users(knowledge):
+    """skip-mev/connect#710: USER connect:connect on distroless base-debian11:debug, which nothing adds."""
+    text = "FROM gcr.io/distroless/base-debian11:debug\nCOPY app /usr/local/bin/\nUSER connect:connect\n" \
+           'CMD ["app"]\n'
+    [f] = [f for f in lint_text(knowledge, text) if f.rule == "MI407"]
+    assert f.line == 3 and f.severity == "error"
+    assert "has no user connect or group connect in its /etc/passwd and /etc/group (only the system users root, " \
+        "nobody, nonroot)" in f.message and "unable to find user connect" in f.message
+    assert [f for f in lint_text(knowledge, text.replace("connect:connect", "nonroot")) if f.rule == "MI407"] == []
+    added = text.replace("USER", "RUN adduser -D connect\nUSER")
+    assert [f for f in lint_text(knowledge, added) if f.rule == "MI407"] == []

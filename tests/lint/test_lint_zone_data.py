@@ -68,11 +68,35 @@ def test_alpine_and_busybox_lack_zone_data(knowledge, tmp_path, final, has):
 
 
 @pytest.mark.parametrize("final", ["gcr.io/distroless/static-debian12", "debian:bookworm-slim", "alpine:3.24",
-                                   "ubuntu:24.04", "python:3.13-alpine"])
+                                   "ubuntu:24.04", "python:3.13-alpine", "eclipse-temurin:21-jre-jammy"])
 def test_images_with_zone_data_or_unknown_zone_data_give_nothing(knowledge, tmp_path, final):
-    """alpine:3.24 is the catalogue's (no tzdata) and is flagged; the others have it (python's alpine images install
-    tzdata) or the knowledge does not say (ubuntu's family)."""
-    assert len(go(knowledge, tmp_path, final=final)) == (1 if final == "alpine:3.24" else 0)
+    """alpine:3.24 is the catalogue's (no tzdata) and ubuntu's minimal images have none since 2017
+    (docker-library/official-images#2863): both flagged; the others have it (python's alpine images install tzdata)
+    or the knowledge does not say (an image named after an Ubuntu release only)."""
+    assert len(go(knowledge, tmp_path, final=final)) == (1 if final in ("alpine:3.24", "ubuntu:24.04") else 0)
+
+
+GLIDE_MAIN = 'package main\n\nimport "github.com/example/monkey/config"\n\nfunc main() { config.Init() }\n'
+
+
+@pytest.mark.parametrize("glide", [True, False])
+def test_a_glide_project_without_go_mod_is_walked_from_its_import_path(knowledge, tmp_path, glide):
+    """asobti/kube-monkey#7: a GOPATH project (glide.yaml's `package:`, no go.mod) built by its Makefile on the host
+    and copied into ubuntu; config/config.go calls time.LoadLocation."""
+    files = {"Makefile": "build:\n\tCGO_ENABLED=0 go build -o monkey\n", "main.go": GLIDE_MAIN,
+             "config/config.go": CLOCK.replace("package clock", "package config").replace("func Run", "func Init")}
+    if glide:
+        files["glide.yaml"] = "package: github.com/example/monkey\nimport:\n- package: k8s.io/client-go\n"
+    for rel, text in files.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text)
+    found = zones(knowledge, "FROM ubuntu:24.04\nCOPY monkey /monkey\nENTRYPOINT [\"/monkey\"]\n", str(tmp_path))
+    if glide:
+        [f] = found
+        assert f.line == 2 and "the Go program /monkey" in f.message
+        assert "(config/config.go:6 calls time.LoadLocation)" in f.message
+    else:  # no import path: lint cannot follow main.go's import to config/
+        assert all("config/config.go" not in f.message for f in found)
 
 
 def test_load_location_from_tz_data_brings_its_own_data(knowledge, tmp_path):
