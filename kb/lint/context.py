@@ -34,18 +34,6 @@ def context_file(a, rel: str) -> str | None:
     return a.context_cache[key]
 
 
-def glide_package(context_dir: str) -> str | None:
-    """The import path glide.yaml's `package:` gives a GOPATH project of the build context's root (glide vendored
-    Go dependencies before modules; such a project has no go.mod), or None."""
-    from ..evidence.errors import read_project_file
-
-    for line in (read_project_file(context_dir, "glide.yaml") or "").splitlines()[:50]:
-        word, _, rest = line.split("#", 1)[0].strip().partition(" ")
-        if word == "package:" and rest.strip():
-            return rest.strip().strip("'\"")
-    return None
-
-
 def go_sources(context_dir: str, sources: list[str], natives: Mapping[str, Mapping[str, dict]]
                ) -> tuple[bool | None, tuple[str, ...], "GoTree | None", bool | None]:
     """What the Go source copied from `sources` shows: (does it import C, net, os/user, plugin or a cgo module:
@@ -66,7 +54,11 @@ def go_sources(context_dir: str, sources: list[str], natives: Mapping[str, Mappi
     cgo_pkgs = tuple(dict.fromkeys(o.value for o in report.find("go.cgo_module")
                                    if posixpath.basename(o.file) == "go.mod"))
     go_files = tuple(f for f in report.files if f.endswith(".go") and not f.endswith("_test.go"))
-    tree = _go_tree(report, go_files) or _glide_tree(context_dir, paths, report, go_files)
+    tree = _go_tree(report, go_files)
+    if tree is None and "." in paths:
+        from .glide import glide_tree  # a GOPATH project (no go.mod) copied whole
+
+        tree = glide_tree(context_dir, report, go_files)
     own_c = bool(cgo_pkgs) or any(o.key == "go.cgo_import" or (o.key == "go.cgo_module" and o.file.endswith(".go"))
                                   for o in report.observations)
     if not own_c and (not report.has("go.module") or report.truncated):
@@ -89,19 +81,6 @@ def _go_tree(report, go_files: tuple[str, ...]) -> "GoTree | None":
     root = posixpath.dirname(modules[0].file)
     return GoTree(module=modules[0].value, root=root, files=go_files, complete=not report.truncated)
 
-
-def _glide_tree(context_dir: str, paths: list[str], report, go_files: tuple[str, ...]) -> "GoTree | None":
-    """The source of a glide project copied whole (no go.mod anywhere): its own packages, under glide.yaml's
-    import path, without the vendored ones."""
-    if "." not in paths or any(posixpath.basename(f) == "go.mod" for f in report.files):
-        return None
-    package = glide_package(context_dir)
-    if not package:
-        return None
-    from .goreach import GoTree
-
-    own = tuple(f for f in go_files if not f.startswith("vendor/"))
-    return GoTree(module=package, root="", files=own, complete=not report.truncated)
 
 
 def requirements(context_dir: str | None, name: str) -> list[str]:

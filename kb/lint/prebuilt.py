@@ -29,12 +29,12 @@ CONTEXT = "the build context"  # BuiltFile.builder of a program copied prebuilt 
 
 def module_path(context_dir: str) -> str | None:
     """The `module` line of the go.mod at the root of the build context, or None; without a go.mod, the import path
-    of a glide project (kb/lint/context.py glide_package)."""
+    of a glide project (kb/lint/glide.py)."""
     from ..evidence.errors import read_project_file
 
     text = read_project_file(context_dir, "go.mod")
     if text is None:
-        from .context import glide_package
+        from .glide import glide_package
 
         return glide_package(context_dir)
     for line in text.splitlines()[:50]:
