@@ -207,10 +207,13 @@ def _final_context_sources(a):
 def _goreleaser_copies(a) -> list[tuple[BuiltFile, int, str]]:
     """A file or directory of GoReleaser's dist/ layout the final stage copies (kb/lint/goreleaser.py): the Go
     program a GoReleaser build of the context wrote, at the package its `main:` names."""
+    sources = [s for s in _final_context_sources(a) if "dist/" in s[1]]  # dist_program needs dist/PLATFORM
+    if not sources:
+        return []  # the module and its YAML reading load only for a copy out of dist/
     from .goreleaser import dist_program, program_name, release_of
 
     out = []
-    for ins, src, dest, into_dir in _final_context_sources(a):
+    for ins, src, dest, into_dir in sources:
         if (dist := dist_program(src)) is None:
             continue
         head, name = dist
