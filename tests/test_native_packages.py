@@ -51,6 +51,8 @@ def test_a_rule_file_adds_packages_and_inspect_uses_them(tmp_path):
      "libbar: 'apt' must be a package name or a mapping from release to name"),
     ("  system:\n    - {name: libbar, dev: [bar-dev], runtime: [bar], apk: [bar]}\n", "libbar: 'apk' must be text"),
     ("  system:\n    - {name: libbar, dev: [bar-dev], runtime: [bar], find: {a: b}}\n", "libbar: 'find' must be a list of text"),
+    ("  source:\n    - {name: foo, libs: [libfoo.so.1], glibc: '2.38'}\n", "unknown key 'glibc'"),  # MI495's table
+    ("  source:\n    - {name: Foo, libs: [libfoo.so.1]}\n", "write the package name as 'foo'"),
 ])
 def test_bad_entries_are_load_errors(tmp_path, body, message):
     assert message in load_error(tmp_path, "native_packages:\n" + body)

@@ -16,7 +16,10 @@ directory named like a library (libfoo, htslib, zlib-1.3) or configured with sha
 (-DBUILD_SHARED_LIBS=ON, --enable-shared), or of a project installed before another project's build is configured
 (cmake, ./configure, meson setup) in another directory: that build's dependency, found in /usr/local, is its library
 (curlpp, whose CMakeLists.txt builds libcurlpp.so by default, then deepdetect built against it:
-jolibrain/deepdetect#280); build tools (cmake, ninja, autoconf, python, ... in _TOOLS) are not. Left alone:
+jolibrain/deepdetect#280), or of a source directory named after a project whose default install is known to put
+shared libraries into <prefix>/lib (native_packages `source`, read from their build files: mosquitto's
+libmosquitto.so.1, which its own mosquitto_sub links: AnsgarSchmidt/Mosquitto#4); build tools (cmake, ninja,
+autoconf, python, ... in _TOOLS) are not. Left alone:
 static-only builds (--disable-shared, -DBUILD_SHARED_LIBS=OFF, link=static), another prefix (--prefix=/usr puts them
 in a trusted directory), a DESTDIR staging install, and any stage whose image sets LD_LIBRARY_PATH or whose steps
 give an rpath. What refreshes the cache: `ldconfig` (not -n/-p) and a package install or removal after the library
@@ -121,11 +124,13 @@ def _install_step(argv: list[str], cwd: str) -> tuple[str, str] | None:
 class _Walk:
     """One pass over a stage lineage's instructions: the library installs not yet followed by a cache refresh."""
 
-    def __init__(self):
+    def __init__(self, projects: dict | None = None):
+        self.projects = projects or {}  # native_packages `source`: project -> the shared libraries its install adds
         self.open: list[tuple[int, str, str]] = []  # (line, step, library) awaiting ldconfig
         self.done: set = set()  # libraries the lineage installed (for a COPY of /usr/local/lib out of it)
         self.ld_path = False  # LD_LIBRARY_PATH or an rpath: the loader is told where to look
         self.names: dict[str, str | None] = {}  # source directory -> the library it is named like
+        self.known: dict[str, str | None] = {}  # source directory -> the listed project's libraries
         self.maybe: list[tuple[int, str, str, str]] = []  # installs of a project not named like a library
         self.lookup = lambda where: None  # the shared library a CMake build in `where` installs (cmakeinstalls.py)
 
@@ -201,6 +206,21 @@ class _Walk:
         self.open = [item for item in self.open if not copied(item[2])]
         self.maybe = [item for item in self.maybe if not copied(item[2])]
 
+    def _known_project(self, where: str) -> str | None:
+        """'mosquitto's libmosquitto.so.1' when the source directory `where` (.../mosquitto-1.4.15, or mosquitto-x for
+        an unset variable) is a project whose default install puts shared libraries into <prefix>/lib."""
+        if where not in self.known:  # one look per directory, as for self.names
+            self.known[where] = self._project_named(posixpath.basename(where).lower())
+        return self.known[where]
+
+    def _project_named(self, base: str) -> str | None:
+        for name, entry in self.projects.items():
+            rest = base[len(name):] if base.startswith(name) else None
+            if rest == "" or rest and rest[0] in "-_" and (rest[1:2].isdigit() or rest[1:] == "x"
+                                                           or rest[1:2] == "v" and rest[2:3].isdigit()):
+                return f"{name}'s {', '.join(entry['libs'])}"
+        return None
+
     def _dependency_of(self, cwd: str) -> None:
         """Another project is configured in `cwd` after projects were installed into /usr/local: they are what its
         build finds there, its libraries (a build step's tool would be the toolchain's, _TOOLS)."""
@@ -238,7 +258,7 @@ class _Walk:
             name = posixpath.basename(where) or where
         what = " ".join(argv[:4]) + (" ..." if len(argv) > 4 else "")
         if name is None and kind == "make":
-            name = self.lookup(where)  # its CMakeLists.txt files install a SHARED library into lib
+            name = self.lookup(where) or self._known_project(where)
         if name is None:
             base = posixpath.basename(where).lower()
             if base and base.replace("_", "-").split("-", 1)[0].rstrip("0123456789.") not in _TOOLS:
@@ -285,7 +305,7 @@ def _copies_local_lib(sources: tuple, dest: str | None) -> bool:
 def uncached_libraries(a: "Analysis"):
     """(line, step, library) for each library install (or COPY of one) in the final image's stages that nothing
     after it puts in the loader's cache."""
-    walk = _Walk()
+    walk = _Walk(a.kb.native_packages.get("source", {}))
     walks: dict[int, _Walk] = {}
     env, cwd = dict(a.global_args), "/"  # a stage built FROM another keeps its ENV and WORKDIR
     for info in _lineage(a, a.final.index):
@@ -315,7 +335,7 @@ def uncached_libraries(a: "Analysis"):
 
 
 def _source_walk(a: "Analysis", index: int) -> _Walk:
-    walk = _Walk()
+    walk = _Walk(a.kb.native_packages.get("source", {}))
     env, cwd = dict(a.global_args), "/"
     for info in _lineage(a, index):
         walk.lookup = _lookup(a, info)

@@ -254,16 +254,16 @@ class CatalogueSections(Reader):
                     self._go_prebuilt(entry, name or eco, known)
                     continue
                 keys = ("name", "libs", "note", "dev", "runtime", "apt", "apk", "find") if eco == "system" else \
-                    ("name", "note", "packages", "without_tags") if eco == "go_cxx" else \
-                    ("name", "libs", "note", "tls", "system_libs", "until", "needs_package", "prebuilt_musl", "static_with",
-                     "loads", "cxx", "skip_env", "images_with", "opened_by", "glibc_prebuild", "musl_builds", "glibc_download",
-                     "prebuilt_glibc", "zones", "deps_run", "downloads_by",
-                     "musl_python", "found_with", "system_env", "static_env", "linked_through", "roots", "required_by",
-                     "required_unless", "loads_unless", "error", "glibc_only", "wheel_libs", "import", "wheel_libs_since")
+                    ("name", "note", "packages", "without_tags") if eco == "go_cxx" else ("name", "libs", "note") \
+                    if eco == "source" else ("name", "libs", "note", "tls", "system_libs", "until", "needs_package",
+                     "prebuilt_musl", "static_with", "loads", "cxx", "skip_env", "images_with", "opened_by", "glibc_prebuild",
+                     "musl_builds", "glibc_download", "prebuilt_glibc", "zones", "deps_run", "downloads_by", "musl_python",
+                     "found_with", "system_env", "static_env", "linked_through", "roots", "required_by", "required_unless",
+                     "loads_unless", "error", "glibc_only", "wheel_libs", "import", "wheel_libs_since")
                 if not self.keys_ok(entry, name or eco, keys, ("name",)):
                     continue
                 normal = re.sub(r"[-_.]+", "-", name).lower() if eco == "python" else \
-                    name.lower() if eco in ("node", "system", "conda") else name
+                    name.lower() if eco in ("node", "system", "conda", "source") else name
                 if name != normal:
                     self.problem(entry.line, name, f"write the package name as '{normal}'")
                 if eco == "system" and any(library_stem(so, lib) == name for so, lib in self.kb.libraries.items()
@@ -275,7 +275,7 @@ class CatalogueSections(Reader):
                     known[name] = {"name": name, "libs": self.strings(entry, "libs", name),
                                    "note": self.text(entry, "note", name), "tls": self.text(entry, "tls", name) or None,
                                    "system_libs": self.flag(entry, "system_libs", name)}
-                    if eco != "system":  # lint: MI441 (the system package it needs), MI408 (musl builds published)
+                    if eco not in ("system", "source"):  # lint: MI441 (the system package it needs), MI408 (musl builds published)
                         known[name].update(needs_package=self.text(entry, "needs_package", name) or None,
                                            prebuilt_musl=self.flag(entry, "prebuilt_musl", name),
                                            cxx=self.flag(entry, "cxx", name),  # MI408: a source build needs g++

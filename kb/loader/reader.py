@@ -26,7 +26,8 @@ SECTIONS = ("version", "include", "questions", "derived", "evidence", "releases"
             "native_packages")
 # go_cxx: Go modules whose packages link C++ when built with cgo (lint MI403, MI491)
 # go_prebuilt: Go modules that link a prebuilt native library (lint MI460-MI462, knowledge/rules-lint-gomods.yaml)
-ECOSYSTEMS = ("python", "node", "go", "rust", "system", "https", "conda", "go_cxx", "build_images", "go_prebuilt")
+ECOSYSTEMS = ("python", "node", "go", "rust", "system", "https", "conda", "go_cxx", "build_images", "go_prebuilt",
+              "source")
 
 
 class Reader:

@@ -172,3 +172,40 @@ def test_each_run_starts_in_the_workdir_and_a_stage_keeps_its_bases(knowledge):
     assert mi495(knowledge, base.format(workdir="/app")) == []
     [(line, severity, message, _fix)] = mi495(knowledge, base.format(workdir="/opt/libfoo-1.0"))
     assert (line, severity) == (6, "warning") and "libfoo-1.0" in message
+
+
+MOSQUITTO = ("FROM ubuntu:16.04\nENV MOSQUITTOVERSION 1.4.15\n"
+             "RUN apt-get update && apt-get install -y wget build-essential libssl-dev\n"
+             "WORKDIR {where}\nRUN make {options}&& make install\nCMD [\"/usr/local/sbin/mosquitto\"]\n")
+
+
+def test_a_listed_projects_source_archive_installs_its_libraries(knowledge):
+    """A source directory named after a project whose default install adds shared libraries (native_packages
+    `source`) is a library install though its name is not a library's (AnsgarSchmidt/Mosquitto#4)."""
+    [(line, severity, message, _)] = mi495(knowledge, MOSQUITTO.format(
+        where="/usr/local/src/mosquitto-$MOSQUITTOVERSION", options=""))
+    assert (line, severity) == (5, "warning")
+    assert message.startswith("make install installs mosquitto's libmosquitto.so.1, libmosquittopp.so.1 into "
+                              "/usr/local/lib of ubuntu:16.04 and nothing after it runs ldconfig")
+
+
+@pytest.mark.parametrize("where,options", [
+    ("/usr/local/src/mosquitto-auth-plug", ""),   # another project that starts with a listed name
+    ("/usr/local/src/mosquittox", ""),
+    ("/usr/local/src/mosquitto-1.4.15", "WITH_SHARED_LIBRARIES=no --disable-shared "),  # static only
+    ("/usr/local/src/redis-7.2.4", ""),           # not listed: its install adds programs only
+])
+def test_other_directories_and_static_builds_of_listed_projects_stay_quiet(knowledge, where, options):
+    assert mi495(knowledge, MOSQUITTO.format(where=where, options=options)) == []
+
+
+@pytest.mark.parametrize("where", ["/opt/hiredis-1.2.0", "/opt/hiredis", "/opt/paho.mqtt.c", "/opt/curl-v8.5.0",
+                                   "/opt/sqlite-autoconf-3450000", "/opt/mosquitto-x"])
+def test_listed_projects_are_known_by_their_directory(where):
+    walk = _Walk({"hiredis": {"libs": ["libhiredis.so"]}, "paho.mqtt.c": {"libs": ["libpaho-mqtt3c.so.1"]},
+                  "curl": {"libs": ["libcurl.so.4"]}, "sqlite-autoconf": {"libs": ["libsqlite3.so.0"]},
+                  "mosquitto": {"libs": ["libmosquitto.so.1"]}})
+    walk.commands([["cd", where], ["make", "install"]], 3, "/", {})
+    assert [(line, lib.split("'s ")[0]) for line, _, lib in walk.open] == \
+        [(3, where.rsplit("/", 1)[1].split("-")[0] if "sqlite" not in where else "sqlite-autoconf")]
+
