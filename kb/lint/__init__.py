@@ -95,6 +95,16 @@ def _final_glibc(a: Analysis) -> bool:
     return a.final.profile.known and a.final.profile.libc == "glibc"
 
 
+def _copies_from_stages(a: Analysis) -> bool:
+    """Does the final stage, or a stage it is built FROM (`FROM base AS rootless`), COPY --from another stage?"""
+    i, seen = a.final.index, 0
+    while i is not None and seen <= len(a.stages):
+        if any(cf.stage_index is not None for cf in a.stages[i].stage.copy_from):
+            return True
+        i, seen = a.stages[i].stage.base_stage, seen + 1
+    return False
+
+
 def _builds_install(a: Analysis) -> bool:
     """Can MI495 fire: a RUN installs a build with make, ninja, meson, cmake or b2 (kb/lint/ldcache.py
     `_install_step`: the program and its `install` word are both in the RUN's text), and the final image has glibc
@@ -171,7 +181,7 @@ ON_DEMAND = {
     "loads": (("package-loads-system-library", "package-loads-library-unseen"), _packages_installed),  # MI470, MI490
     "ldcache": (("library-installed-without-ldconfig",), _builds_install),  # MI495
     "sonames": (("library-soname-differs-between-releases",),  # MI450: a glibc final image that copies from a stage
-                lambda a: _final_glibc(a) and any(cf.stage_index is not None for cf in a.final.stage.copy_from)),
+                lambda a: _final_glibc(a) and _copies_from_stages(a)),
     "argscope": (("variable-from-another-stage",), _declares_args),  # MI480
     "pystdlib": (("python-interpreter-without-stdlib",), _copies_python),  # MI493
     "wheellibs": (("wheel-libs-left-out",), _copies_package_dir),  # MI494

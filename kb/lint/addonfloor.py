@@ -74,7 +74,7 @@ def addon_floors(a: "Analysis"):
                             f"here (needs GLIBC_{needs})",
                     "builder": f"{name}'s release build", "builder_release": release,
                     "builder_glibc": a.kb.releases.get(release, {}).get("glibc", f"{needs} or later"),
-                    "image": info.stage.base_image_resolved, "image_release": inferred(prof, prof.release),
+                    "image": info.image, "image_release": inferred(prof, prof.release),
                     "image_glibc": prof.glibc,
                     "floating": "; the install keeps it without loading it, so nothing is compiled"},
                     "addon")

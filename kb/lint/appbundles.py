@@ -116,7 +116,7 @@ def _stage_libc(info: "StageInfo") -> str:
 def _built(info: "StageInfo", path: str, lang: str, libc: str, line: int, why: str, needs=()) -> BuiltFile:
     p = info.profile
     return BuiltFile(path=path, lang=lang, linkage=f"bundle-{libc}", stage=info.index, line=line,
-                     builder=info.stage.base_image_resolved, builder_release=p.release, builder_glibc=p.glibc,
+                     builder=info.image, builder_release=p.release, builder_glibc=p.glibc,
                      needs=frozenset(needs), why=why)
 
 
@@ -143,7 +143,7 @@ def dotnet_publish(a: "Analysis", info: "StageInfo", argv: list[str], cwd: str, 
     else:
         lang, how = "dotnet-framework", "framework-dependent, the default of dotnet publish"
     libc = "musl" if "musl" in rid else "glibc" if rid.startswith("linux") else _stage_libc(info)
-    where = f"-r {rid}" if rid else f"no -r, so the SDK's own ({info.stage.base_image_resolved}, {libc})"
+    where = f"-r {rid}" if rid else f"no -r, so the SDK's own ({info.image}, {libc})"
     needs = list(_DOTNET_NEEDS[lang])
     if props.get("invariantglobalization") not in _TRUE and env.get("DOTNET_SYSTEM_GLOBALIZATION_INVARIANT",
                                                                      "").lower() not in _TRUE:
@@ -185,7 +185,7 @@ def bun_compile(info: "StageInfo", argv: list[str], cwd: str, env: dict, line: i
         libc, why = "glibc", f"--target={target}"
     else:
         libc = _stage_libc(info)
-        why = f"no --target, so the bun binary of the build stage ({info.stage.base_image_resolved}, {libc})"
+        why = f"no --target, so the bun binary of the build stage ({info.image}, {libc})"
     return _built(info, abspath(expand(out, env, "x"), cwd), "bun", libc, line, why)
 
 
@@ -235,7 +235,7 @@ def _has(prof: "Profile", lib: str) -> bool:
 def _values(a: "Analysis", art: BuiltFile, **more) -> dict:
     where = f"in {art.path[:-1]}" if art.path.endswith("/*") else art.path  # a publish directory: its name unknown
     return {"what": f"the {_KINDS[art.lang]} {where}", "why": art.why, "libc": art.linkage[len("bundle-"):],
-            "image": a.final.stage.base_image_resolved, **more}
+            "image": a.final.image, **more}
 
 
 @detector("lint", "bundled-runtime-without-its-libc")
@@ -252,7 +252,7 @@ def check_bundle_libc(a: "Analysis", rule: LintRule):
 
 def _dotnet_runtime(a: "Analysis") -> bool:
     """Is the final image a .NET runtime (or aspnet, or SDK) image, or did a RUN install one?"""
-    ref = a.final.stage.base_image_resolved.lower()
+    ref = a.final.image.lower()
     image = a.kb.image(ref)
     if image is not None and image.runtime and image.runtime.startswith(("dotnet", "aspnet")):
         return True
@@ -267,7 +267,7 @@ def _dotnet_runtime(a: "Analysis") -> bool:
 def check_framework_dependent(a: "Analysis", rule: LintRule):
     if not a.final.profile.known or _dotnet_runtime(a):
         return
-    runtime_deps = "dotnet/runtime-deps" in a.final.stage.base_image_resolved.lower()
+    runtime_deps = "dotnet/runtime-deps" in a.final.image.lower()
     for art, line in _arrivals(a):
         if art.lang == "dotnet-framework" and not ("?project" in art.needs and runtime_deps):
             yield Hit(line, _values(a, art))
@@ -289,7 +289,7 @@ def check_bundle_libraries(a: "Analysis", rule: LintRule):
 
 def _invariant_by_image(a: "Analysis") -> bool:
     """The chiseled (without -extra) and Alpine .NET images set DOTNET_SYSTEM_GLOBALIZATION_INVARIANT themselves."""
-    ref = a.final.stage.base_image_resolved.lower()
+    ref = a.final.image.lower()
     return "mcr.microsoft.com/dotnet/" in ref and ("alpine" in ref or ("chiseled" in ref and "extra" not in ref))
 
 

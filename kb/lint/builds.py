@@ -59,7 +59,7 @@ class BuiltFile(Data):
 
 def _origin(info: "StageInfo") -> dict:
     p = info.profile
-    return {"stage": info.index, "builder": info.stage.base_image_resolved, "builder_release": p.release,
+    return {"stage": info.index, "builder": info.image, "builder_release": p.release,
             "builder_glibc": p.glibc}
 
 
@@ -118,7 +118,7 @@ def cc_build(info: "StageInfo", argv: list[str], prog: str, cwd: str, env: dict,
     elif libc is None:
         return None
     else:
-        linkage, why = libc, f"{prog} without -static in {info.stage.base_image_resolved}"
+        linkage, why = libc, f"{prog} without -static in {info.image}"
     needs = set()
     if cpp and linkage != "static":
         if "-static-libstdc++" not in args:
@@ -201,14 +201,14 @@ def go_build(info: "StageInfo", argv: list[str], cwd: str, env: dict, line: int,
     elif not cgo_on:
         linkage = "static"
         why = "CGO_ENABLED=0" if explicit == "0" else \
-            f"cgo is off by default: {info.stage.base_image_resolved} has no C compiler" if info.profile.known else \
-            f"cgo is off by default if {info.stage.base_image_resolved}, an image lint does not know, has no C compiler"
+            f"cgo is off by default: {info.image} has no C compiler" if info.profile.known else \
+            f"cgo is off by default if {info.image}, an image lint does not know, has no C compiler"
     elif static_flags:
         linkage, why = "static", "-linkmode external -extldflags -static" if external else "-extldflags -static"
     elif libc is None:  # cgo on in an image whose C library lint does not know (nor whether it has one)
         linkage = "static"
         why = (f"{'CGO_ENABLED=1' if explicit == '1' else 'a C compiler is installed'}; which C library "
-               f"{info.stage.base_image_resolved} has, lint does not know")
+               f"{info.image} has, lint does not know")
     elif {"netgo", "osusergo"} <= tagset and not cgo_pkgs:
         linkage, why = "static", "-tags netgo,osusergo"
     elif explicit is None and uses is False:
@@ -222,7 +222,7 @@ def go_build(info: "StageInfo", argv: list[str], cwd: str, env: dict, line: int,
                 f"has Go {'.'.join(map(str, info.profile.go_version or ()))} (before 1.20 cgo is on without gcc)"
             unset = f"CGO_ENABLED is not set in go build's environment ({env[LOST]}: a shell variable, not " \
                 "exported)" if env.get(LOST) else "CGO_ENABLED is not set"
-            why = (f"{unset} and {info.stage.base_image_resolved} {has}, so cgo is on"
+            why = (f"{unset} and {info.image} {has}, so cgo is on"
                    + (" and the program imports net, os/user or C" if uses else
                       "; with cgo on, net and os/user link the C library"))
         if ignored:
@@ -230,7 +230,7 @@ def go_build(info: "StageInfo", argv: list[str], cwd: str, env: dict, line: int,
                     "when only the standard library uses cgo")
         linkage = libc
     off = "" if cgo_on or explicit != "0" and not info.profile.known else \
-        "CGO_ENABLED=0" if explicit == "0" else f"cgo is off ({info.stage.base_image_resolved} has no C compiler)"
+        "CGO_ENABLED=0" if explicit == "0" else f"cgo is off ({info.image} has no C compiler)"
     return BuiltFile(path=path, lang="go", linkage=linkage, line=line, why=why, go_cgo=explicit, go_cgo_off=off,
                              go_implicit=explicit is None and not forced, go_cgo_packages=tuple(cgo_pkgs),
                              go_target=pkgs[0] if pkgs else ".", go_tags=tuple(sorted(tagset)),
@@ -370,6 +370,6 @@ def image_programs(info: "StageInfo") -> list[BuiltFile]:
     if p.libc not in ("glibc", "musl"):
         return []
     return [BuiltFile(path=path, lang="image", linkage=p.libc, stage=info.index, line=info.stage.line,
-                      builder=info.stage.base_image_resolved, builder_release=None, builder_glibc=None,
+                      builder=info.image, builder_release=None, builder_glibc=None,
                       needs=frozenset({"libstdc++.so.6", "libgcc_s.so.1"}),
-                      why=f"{info.stage.base_image_resolved} ships it built for {p.libc}") for path in p.programs]
+                      why=f"{info.image} ships it built for {p.libc}") for path in p.programs]

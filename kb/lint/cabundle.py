@@ -99,7 +99,7 @@ def check_ca_bundle(a: Analysis, rule: LintRule):
     cannot tell."""
     for art, line, seen in _tls_arrivals(a):
         if seen:
-            yield Hit(line, {"what": _describe(art), "image": a.final.stage.base_image_resolved,
+            yield Hit(line, {"what": _describe(art), "image": a.final.image,
                              "builder": art.builder, "evidence": seen, "failure": _FAILURE.get(art.lang, _GO)}, "seen")
 
 
@@ -114,5 +114,5 @@ _FAILURE = {"rust": "'invalid peer certificate: UnknownIssuer' (rustls), 'certif
 def check_ca_bundle_unknown(a: Analysis, rule: LintRule):
     for art, line, seen in _tls_arrivals(a):
         if isinstance(seen, Unseen):
-            yield Hit(line, {"what": _describe(art), "image": a.final.stage.base_image_resolved,
+            yield Hit(line, {"what": _describe(art), "image": a.final.image,
                              "builder": art.builder, "unseen": seen})

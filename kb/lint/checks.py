@@ -93,7 +93,7 @@ def _libc_hits(a: Analysis, linkage: str):
     for art, line in _final_arrivals(a):
         if art.linkage == linkage:
             yield Hit(line, {"what": _describe(art), "why": art.why, "builder": art.builder,
-                             "image": a.final.stage.base_image_resolved, "has": _image_has(prof), "path": art.path},
+                             "image": a.final.image, "has": _image_has(prof), "path": art.path},
                       art.lang)
 
 
@@ -130,7 +130,7 @@ def check_cgo_implicit(a: Analysis, rule: LintRule):
                         f"then link {libc}")
             yield Hit(art.line, {"what": _describe(art), "builder": art.builder, "why": art.why, "risk": risk,
                                  "state": state,
-                                 "image": a.final.stage.base_image_resolved, "floating": _floating(a, bprof)})
+                                 "image": a.final.image, "floating": _floating(a, bprof)})
 
 
 def _builder_libc(a: Analysis, art: BuiltFile) -> str | None:
@@ -150,7 +150,7 @@ def check_cxx_libs(a: Analysis, rule: LintRule):
         if missing:
             because = art.cxx or ("Rust's standard library unwinds through libgcc_s" if art.lang == "rust" else art.why)
             yield Hit(line, {"what": _describe(art), "missing": " and ".join(missing), "because": because,
-                             "image": a.final.stage.base_image_resolved}, art.lang)
+                             "image": a.final.image}, art.lang)
 
 
 @detector("lint", "builder-glibc-newer-than-runtime")
@@ -167,7 +167,7 @@ def check_glibc_skew(a: Analysis, rule: LintRule):
             pinned = f"; {art.why}, not the builder's" if art.glibc_pin else ""  # cargo zigbuild's .2.xx suffix
             yield Hit(line, {"what": _describe(art), "builder": art.builder, "builder_glibc": art.builder_glibc + pinned,
                              "builder_release": inferred(bprof, art.builder_release), "image_glibc": prof.glibc,
-                             "image": a.final.stage.base_image_resolved, "image_release": inferred(prof, prof.release),
+                             "image": a.final.image, "image_release": inferred(prof, prof.release),
                              "floating": _floating(a, bprof, prof)})
 
 
@@ -195,7 +195,7 @@ def check_shell_form(a: Analysis, rule: LintRule):
         for line, what, argv0, installed in info.shell_uses:
             if not installed and _shell_ok(info.profile, argv0) is False:
                 where = f"{info.profile.shell_path} only" if info.profile.shell_path else "no shell"
-                yield Hit(line, {"what": what, "shell": argv0, "image": info.stage.base_image_resolved,
+                yield Hit(line, {"what": what, "shell": argv0, "image": info.image,
                                  "has": where}, "run" if what == "RUN" else "cmd")
 
 
@@ -258,7 +258,7 @@ def check_native_alpine(a: Analysis, rule: LintRule):
                                          if n in table and n not in names))
             if hits and (why := musl_failure(info, line, names, locked, table, versions, hits)):
                 hits, tools = why
-                yield Hit(line, {"packages": ", ".join(hits), "tool": tool, "image": info.stage.base_image_resolved,
+                yield Hit(line, {"packages": ", ".join(hits), "tool": tool, "image": info.image,
                                  "compile": tools}, "pip" if tool in PY_TOOLS else "npm")
 
 
@@ -308,14 +308,14 @@ def _cargo_dependencies(a: Analysis, src=None):
 
 def _library_hits(a: Analysis, *, unknown: bool):
     final, libs = a.final, libraries(a.kb)  # one index of the library table per knowledge (kb/lint/runtime.py)
-    found = [(ln, f"what this COPY brings from the {src.stage.base_image_resolved} stage", src, m) for ln, src, m in
+    found = [(ln, f"what this COPY brings from the {src.image} stage", src, m) for ln, src, m in
              missing_libraries(a, libs, lambda i: _same_lineage(a, i), lambda s: cargo_lock(cargo_context(a, s)),
                                lambda s: _openmp(a, s), unknown=unknown, manifest=lambda s: _cargo_dependencies(a, s))]
     found += [(ln, _describe(art), final, m) for ln, art, m in library_hits(a, libs)] if not unknown else []
     for line, what, src, missing in found:
         apk = final.profile.libc == "musl" or unknown and bool(final.apk_adds)  # apk's package names, not apt's
         yield Hit(line, {"libs": ", ".join(f"{s} ({why})" for s, why in missing), "what": what,
-                         "image": final.stage.base_image_resolved, "first": first_name(*missing[0]),
+                         "image": final.image, "first": first_name(*missing[0]),
                          "packages": " ".join(s for s, _why in missing),
                          "installed": " ".join(sorted(final.profile.installed)),
                          "install": install_hint(a, libs, src, missing, apk)},
@@ -346,7 +346,7 @@ def check_unknown_image(a: Analysis, rule: LintRule):
         if glibc_from and (not linkages or "glibc" in linkages):  # programs known static need no glibc
             b = glibc_from[0]
             yield Hit(final.stage.line, {
-                "image": final.stage.base_image_resolved, "role": "the final image",
+                "image": final.image, "role": "the final image",
                 "cannot": f"it is a glibc image, but which release (hence which glibc) this tag holds is not known "
                           f"({prof.source}), so what the {b.ref} stage (glibc {b.glibc}) built cannot be checked "
                           "against it; use a tag that names its release"})
@@ -358,7 +358,7 @@ def check_unknown_image(a: Analysis, rule: LintRule):
                 continue
             seen.add(b.index)
             yield Hit(b.stage.line, {
-                "image": b.stage.base_image_resolved, "role": "the stage that builds " + _describe(art),
+                "image": b.image, "role": "the stage that builds " + _describe(art),
                 "cannot": f"it is a glibc image, but which release (hence which glibc) this tag holds is not known "
                           f"({b.profile.source}), so what it links cannot be checked against {prof.ref}"
                           + (f" (glibc {prof.glibc})" if prof.glibc else "") + "; use a tag that names its release"})
@@ -366,7 +366,7 @@ def check_unknown_image(a: Analysis, rule: LintRule):
 
 def _unknown(info: StageInfo, role: str) -> dict:
     """MI414's values: an ARG with no value leaves the reference empty, so the image is named as written."""
-    ref = info.stage.base_image_resolved or info.stage.base_image
+    ref = info.image or info.stage.base_image
     return {"image": ref, "role": role, "cannot": _cannot(ref, info.profile)}
 
 
@@ -394,7 +394,7 @@ def check_floating_release(a: Analysis, rule: LintRule):
             continue  # kb/lint/floating.py: a pinned builder, or one reference in both stages
         if parse_version(glibc_needed(art)) > parse_version(prof.glibc):
             continue  # MI404 or MI499
-        yield Hit(line, {"what": _describe(art), "builder": art.builder, "image": a.final.stage.base_image_resolved,
+        yield Hit(line, {"what": _describe(art), "builder": art.builder, "image": a.final.image,
                          "release": inferred(bprof, art.builder_release), "image_release": inferred(prof, prof.release),
                          "floating": "; ".join(dict.fromkeys(f"{p.ref}: {p.floating}" for p in (bprof, prof)
                                                              if p.floating))})

@@ -166,12 +166,12 @@ def _built(a: "Analysis", info: "StageInfo", build_dir: str, path: str, line: in
     needs = frozenset({"libstdc++.so.6", "libgcc_s.so.1"}) if lang == "cpp" and linkage != "static" and \
         "-static-libstdc++" not in flags + settings else frozenset()
     p = info.profile
-    cxx = sorted(p.installed & CXX_TOOLCHAINS) or ([f"{info.stage.base_image_resolved}'s own"] if p.gcc else [])
+    cxx = sorted(p.installed & CXX_TOOLCHAINS) or ([f"{info.image}'s own"] if p.gcc else [])
     unseen = (f"is built by {tool} from a project whose {build_file} is not in the build context, linked dynamically "
               f"({tool}'s default), in a stage with a C++ compiler ({', '.join(cxx)})") \
         if text is None and linkage != "static" and cxx else ""  # MI491: it may be C++ (kb/lint/cxxchecks.py)
     return BuiltFile(path=path, lang=lang, linkage=linkage, line=line, needs=needs, why=why, stage=info.index,
-                     builder=info.stage.base_image_resolved, builder_release=p.release, builder_glibc=p.glibc,
+                     builder=info.image, builder_release=p.release, builder_glibc=p.glibc,
                      cxx_unseen=unseen)
 
 

@@ -47,6 +47,6 @@ def check_cxx_unverified(a: "Analysis", rule: LintRule):
             what = _describe(art) if art.lang == "go" else (
                 f"each program in {art.path[:-2]}" if art.path.endswith("/*") else f"the program {art.path}")
             yield Hit(line, {"what": what, "evidence": evidence, "symptom": symptom,
-                             "missing": " and ".join(missing), "image": a.final.stage.base_image_resolved,
+                             "missing": " and ".join(missing), "image": a.final.image,
                              "unseen": _cannot_tell(a, art)},
                       ("go" if art.lang == "go" else "cpp") + ("_musl" if prof.libc == "musl" else ""))

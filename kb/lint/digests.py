@@ -33,7 +33,7 @@ def root_stage(a: "Analysis", index: int) -> "StageInfo":
 
 def frozen(a: "Analysis", index: int) -> bool:
     """Is stage `index` built on an image reference pinned by a digest (`name[:tag]@sha256:...`)?"""
-    ref = root_stage(a, index).stage.base_image_resolved or ""
+    ref = root_stage(a, index).image or ""
     return "@" in ref and "$" not in ref
 
 
@@ -60,7 +60,7 @@ def check_digest_frozen_floating(a: "Analysis", rule: LintRule):
     prof = final.profile
     if not prof.known or prof.libc != "glibc" or not prof.floating or not frozen(a, final.index):
         return
-    image = root_stage(a, final.index).stage.base_image_resolved
+    image = root_stage(a, final.index).image
     seen: set[int] = set()
     for info in _lineage(a, final.index):
         for cf in info.stage.copy_from:
@@ -68,7 +68,7 @@ def check_digest_frozen_floating(a: "Analysis", rule: LintRule):
             if src is None or src in seen or not _builds_glibc(a, src):
                 continue
             seen.add(src)
-            builder = root_stage(a, src).stage.base_image_resolved
+            builder = root_stage(a, src).image
             if builder == image:
                 continue  # one reference and digest in both stages: the same image
             bprof = a.stages[src].profile

@@ -28,7 +28,7 @@ def _root_ref(a: "Analysis", index: int) -> str:
     while info.stage.base_stage is not None and info.index not in seen:
         seen.add(info.index)
         info = a.stages[info.stage.base_stage]
-    ref = info.stage.base_image_resolved or ""
+    ref = info.image or ""
     return _with_tag(normalise_ref(ref)) if ref and "$" not in ref else ""
 
 

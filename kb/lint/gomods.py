@@ -136,7 +136,7 @@ def check_glibc_floor(a: "Analysis", rule: LintRule):
             if art.builder_glibc and parse_version(art.builder_glibc) < floor_v:
                 where.append(f"the builder {art.builder} has glibc {art.builder_glibc}, so the link fails")
             if prof.known and prof.libc == "glibc" and prof.glibc and parse_version(prof.glibc) < floor_v:
-                where.append(f"{a.final.stage.base_image_resolved} has glibc {prof.glibc}, so it stops with "
+                where.append(f"{a.final.image} has glibc {prof.glibc}, so it stops with "
                              f"\"version `GLIBC_{floor}' not found\"")
             if where:
                 yield Hit(line, {"what": _describe(art), "module": entry["name"], "version": version,
@@ -167,7 +167,7 @@ def check_shared(a: "Analysis", rule: LintRule):
             lib = entry["shared"]
             if lib and lib.split(".so", 1)[0] not in final_text:
                 yield Hit(line, {"what": _describe(art), "module": entry["name"], "version": version, "lib": lib,
-                                 "note": entry["note"], "image": a.final.stage.base_image_resolved})
+                                 "note": entry["note"], "image": a.final.image})
 
 
 def _final_text(a: "Analysis") -> str:

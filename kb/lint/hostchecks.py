@@ -83,7 +83,7 @@ def host_cgo_hits(a: Analysis):
             f"whether it imports net, os/user or C lint cannot see: {evidence}"
         risk = "so built on a glibc host (most CI runners and developer machines) it links glibc dynamically"
         yield Hit(line, {"what": _describe(art), "builder": builder, "why": why, "risk": risk, "state": state,
-                         "image": a.final.stage.base_image_resolved, "floating": _shim_note(prof.installed)},
+                         "image": a.final.image, "floating": _shim_note(prof.installed)},
                   "host")
 
 
@@ -97,5 +97,5 @@ def check_go_cgo_unseen(a: Analysis, rule: LintRule):
             bprof = a.stages[art.stage].profile
             yield Hit(line, {"what": _describe(art), "builder": art.builder, "builder_glibc": art.builder_glibc,
                              "builder_release": inferred(bprof, art.builder_release), "image_glibc": prof.glibc,
-                             "image": a.final.stage.base_image_resolved, "image_release": inferred(prof, prof.release),
+                             "image": a.final.image, "image_release": inferred(prof, prof.release),
                              "floor": stdlib_floor(art.builder_glibc), "floating": _floating(a, bprof, prof)})

@@ -359,7 +359,7 @@ def installed_from_source(a: "Analysis", index: int) -> set[str]:
 @detector("lint", "library-installed-without-ldconfig")
 def check_uncached_libraries(a: "Analysis", rule: LintRule):
     prof = a.final.profile
-    image = a.final.stage.base_image_resolved
+    image = a.final.image
     if prof.known and prof.libc != "glibc":
         return  # musl searches /usr/local/lib by default
     by_line: dict[int, list] = {}

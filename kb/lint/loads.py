@@ -142,7 +142,7 @@ def _loads_hits(a: "Analysis", have: set):
     prof = a.final.profile
     libs = libraries(a.kb)
     lineage = _lineage(a)
-    base = a.stages[lineage[0].index].stage.base_image_resolved or ""
+    base = a.stages[lineage[0].index].image or ""
     recommends = _with_recommends(lineage)
 
     def brings(pkg: str) -> bool:
@@ -195,7 +195,7 @@ def _loads_hits(a: "Analysis", have: set):
                 else:
                     expect = entry.get("error") or f"ImportError: {first}: cannot open shared object file"
                 yield Hit(line, {"package": f"{name} (a dependency of {via[name]})" if name in via else name, "libs": ", ".join(so for so, _apt, _apk in missing),
-                                 "first": first, "image": a.final.stage.base_image_resolved,
+                                 "first": first, "image": a.final.image,
                                  "opens": f"runs {program}, which opens" if program else "opens",
                                  "when": "when it starts" if program else "at require()" if eco == "node" else
                                  "when imported",

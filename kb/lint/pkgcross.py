@@ -36,8 +36,8 @@ def check_packages_cross_libc(a: "Analysis", rule: LintRule):
             sprof = a.stages[src].profile
             if not sprof.known or sprof.libc not in ("glibc", "musl"):
                 continue
-            values = {"tool": tool, "builder": a.stages[src].stage.base_image_resolved,
-                      "image": info.stage.base_image_resolved, "builder_libc": sprof.libc_named,
+            values = {"tool": tool, "builder": a.stages[src].image,
+                      "image": info.image, "builder_libc": sprof.libc_named,
                       "image_libc": fprof.libc_named, "natives": _compiled(a, a.stages[src], tool),
                       "floating": _floating(a, sprof, fprof)}
             if sprof.libc == "glibc" and fprof.libc == "glibc":

@@ -198,7 +198,7 @@ def _final_context_sources(a):
         dest_raw = ins.args[-1]
         dest = abspath(dest_raw, cwd)
         into_dir = into_directory(dest_raw) or len(ins.args) > 2 or \
-            (dest in _IMAGE_DIRS and final.stage.base_image_resolved != "scratch")
+            (dest in _IMAGE_DIRS and final.image != "scratch")
         for src in ins.args[:-1]:
             yield ins, expand(src, {**PLATFORM_ARGS, **dict(final.stage.env)}, "$") if "$" in src else src, dest, \
                 into_dir

@@ -96,7 +96,7 @@ def _source_python(a: "Analysis", cf, src: str) -> tuple[str, str] | None:
                 root = a.stages[root].stage.base_stage
             prof = a.stages[root].profile
             version = a.kb.releases.get(prof.release or "", {}).get("python3")
-            return (version, a.stages[root].stage.base_image_resolved or "") if version else None
+            return (version, a.stages[root].image or "") if version else None
         return found
     from .profiles import profile_for
 
@@ -187,7 +187,7 @@ def _brings(src: str, dest: str, stdlib: str) -> bool:
 def _base_python(a: "Analysis") -> tuple[str, str] | None | str:
     """(X.Y, prefix) of the final image's base Python; None when it is known to have none; "unknown" otherwise."""
     root = final_chain(a)[-1]
-    ref = root.stage.base_image_resolved or ""
+    ref = root.image or ""
     found = python_minor(a, root.index)
     if found:
         return found[0], _home(found[1])
@@ -206,7 +206,7 @@ def check_python_without_stdlib(a: "Analysis", rule: LintRule):
     if base == "unknown":
         return
     copies = [(sources, dest) for info in chain for _i, _f, sources, dest, _d in stage_copies(a, info)]
-    image = chain[-1].stage.base_image_resolved or "scratch"
+    image = chain[-1].image or "scratch"
     for line, target, path, version, source in _interpreters(a, chain):
         built = posixpath.dirname(posixpath.dirname(path))
         searched = _searched(target, built, version)

@@ -16,7 +16,7 @@ def python_minor(a: "Analysis", index: int) -> tuple[str, str] | None:
     while a.stages[index].stage.base_stage is not None:
         index = a.stages[index].stage.base_stage
     info = a.stages[index]
-    return ref_python_minor(a.kb, info.stage.base_image_resolved or "", info.profile.release)
+    return ref_python_minor(a.kb, info.image or "", info.profile.release)
 
 
 def ref_python_minor(kb, ref: str, release: str | None) -> tuple[str, str] | None:

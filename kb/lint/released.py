@@ -118,7 +118,7 @@ def released_programs(a: "Analysis") -> list[tuple[BuiltFile, int]]:
             why = (f"downloaded in stage {info.stage.name or info.index} from {url.split('?', 1)[0]}: the project's "
                    f"own release, named by {where} in the build context")
             out.append((BuiltFile(path=path, lang=lang, linkage="unknown", stage=cf.stage_index, line=cf.line,
-                                  builder=f"a release download ({info.stage.base_image_resolved})", builder_release=None,
+                                  builder=f"a release download ({info.image})", builder_release=None,
                                   builder_glibc=None, go_dir="" if lang == "go" else None,
                                   go_target=_go_target(a.context_dir, base) if lang == "go" else "", why=why), cf.line))
     return out

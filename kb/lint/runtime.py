@@ -39,13 +39,17 @@ def _project_locked(a: "Analysis", info: "StageInfo", args: list, specs: list, c
     """The packages of the uv.lock beside a local project that `pip install [-e] DIR` installs: pip resolves the
     project's dependencies afresh, but the project's own lock shows what they resolve to, extras and dependencies of
     dependencies included (SurfSense: unstructured[all-docs] bringing opencv-python through unstructured-inference)."""
-    from .uvsteps import uv_locked
+    from .uvsteps import uv_locked, uv_project_packages
 
     paths = [s for s in specs if s.startswith((".", "/"))] + \
         [v for k, v in zip(args, args[1:]) if k in ("-e", "--editable") and v.startswith((".", "/"))]
     locked: list[str] = []
-    for path in paths:
-        locked += uv_locked(a.context_dir, a.context_subdir(info, abspath(path, cwd)))
+    for spec in paths:
+        path, _, extras = spec.partition("[")  # ".[proxy,code]": the project with those extras
+        sub = a.context_subdir(info, abspath(path, cwd))
+        wanted = [e.strip() for e in extras.rstrip("]").split(",") if e.strip()]
+        closure = uv_project_packages(a.context_dir, sub, wanted) if "$" not in extras else None
+        locked += closure if closure is not None else uv_locked(a.context_dir, sub)
     return locked
 
 
@@ -243,7 +247,7 @@ def _named_package_links(a: "Analysis", info: "StageInfo", stem: str) -> bool:
     On musl only (an image lint does not know counts when its name says alpine): there pip and npm build these
     from source; glibc's manylinux wheels bundle the library."""
     prof = info.profile
-    if prof.libc != "musl" and (prof.known or "alpine" not in (info.stage.base_image_resolved or "").lower()):
+    if prof.libc != "musl" and (prof.known or "alpine" not in (info.image or "").lower()):
         return False
     for _line, tool, args, cwd in info.pip_npm:
         names, locked, _complete = install_names(a, info, tool, args, cwd)
@@ -343,7 +347,7 @@ def check_package_needs_system_package(a: "Analysis", rule: LintRule):
             if prof.libc == "glibc" and stems and all(
                     s in have or any(libs.ships(p, s) for p in prof.installed) for s in stems):
                 continue  # on glibc the library files are enough: the package reads their version
-            yield Hit(line, {"package": name, "needs": needed, "image": a.final.stage.base_image_resolved,
+            yield Hit(line, {"package": name, "needs": needed, "image": a.final.image,
                              "libs": ", ".join(stems) or "its library"},
                       "apk" if prof.libc == "musl" else "apt")
             break  # one finding per install step
@@ -407,5 +411,5 @@ def check_unlocked_on_musl(a: "Analysis", rule: LintRule):
                     table[n], python)) and not (shim and table[n].get("glibc_prebuild")) for n in names):
                 continue  # MI408 warns about this step already, and its fix is the same
             what = ", ".join(names[:3]) + (" ..." if len(names) > 3 else "")
-            yield Hit(line, {"tool": tool, "what": what, "image": info.stage.base_image_resolved},
+            yield Hit(line, {"tool": tool, "what": what, "image": info.image},
                       "pip" if tool in PY_TOOLS else "npm")

@@ -11,7 +11,7 @@ from ..detectors import detector
 from ..model import LintRule
 from .cargoroot import cargo_context
 from .context import cargo_dependencies, cargo_lock
-from .libraries import _brings_code, _copied_libs, stage_needs
+from .libraries import _brings_code, _copied_libs, _final_copies, stage_needs
 from .results import Hit
 from .runtime import libraries
 
@@ -44,7 +44,9 @@ def check_soname(a: "Analysis", rule: LintRule):
             and not any(libs.ships(p, "libssl") for p in prof.installed):
         return  # no OpenSSL at all in the final image: MI412's
     lineage, done = _lineage(a), set()
-    for cf in final.stage.copy_from:
+    copies = _final_copies(a)  # a stage the final one is built FROM may hold the COPY (`FROM base AS rootless`)
+    arrivals = [x for i in lineage for x in a.stages[i].arrivals]
+    for cf in copies:
         idx = cf.stage_index
         if idx is None or idx in done or idx in lineage:
             continue
@@ -53,12 +55,12 @@ def check_soname(a: "Analysis", rule: LintRule):
         if not build_version or build_version == run_version or not _brings_code(a, cf.line, cf.sources, src):
             continue
         done.add(idx)
-        if _copied_libs(final, idx)[0]:
+        if _copied_libs(final, idx, copies)[0]:
             continue  # the library directory comes along
         where = cargo_context(a, src)  # the Cargo project the stage builds (kb/lint/cargoroot.py)
         why = stage_needs(libs, src, lambda: cargo_lock(where), manifest=lambda: cargo_dependencies(where)).get("libssl")
         if why:
-            programs = [ln for _art, ln, s in final.arrivals if s == idx]  # the COPY of the program, if lint saw it
-            yield Hit(min(programs) if programs else cf.line, {"image": final.stage.base_image_resolved, "run_release": prof.release,
-                                "run_version": run_version, "builder": src.stage.base_image_resolved,
+            programs = [ln for _art, ln, s in arrivals if s == idx]  # the COPY of the program, if lint saw it
+            yield Hit(min(programs) if programs else cf.line, {"image": final.image, "run_release": prof.release,
+                                "run_version": run_version, "builder": src.image,
                                 "build_release": src.profile.release, "build_version": build_version, "why": why})

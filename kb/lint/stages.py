@@ -44,11 +44,12 @@ class StageInfo:
 
     __slots__ = ("index", "stage", "profile", "files", "arrivals", "env", "context_sources", "pip_npm", "apk_adds",
                  "shell_uses", "users", "pkg_installs", "pkg_arrivals", "lib_bundles", "compiles", "cwd", "virtual",
-                 "cmake", "context_dirs", "texts", "pkg_copied", "shell", "lost_env")
+                 "cmake", "context_dirs", "texts", "pkg_copied", "shell", "lost_env", "image")
 
     def __init__(self, index: int, stage: "Stage", profile: Profile, files: dict | None = None,
                  arrivals: list | None = None, env: dict | None = None):
         self.index, self.stage, self.profile = index, stage, profile
+        self.image: str = stage.base_image_resolved  # the image it starts from; a stage FROM a stage, its parent's
         self.files: dict = files if files is not None else {}  # path -> BuiltFile
         self.arrivals: list = arrivals if arrivals is not None else []  # (BuiltFile, COPY line, source stage)
         self.env: dict = env if env is not None else {}
@@ -92,8 +93,11 @@ class Analysis:
     def _walk(self, stage: "Stage") -> StageInfo:
         if stage.base_stage is not None:
             parent = self.stages[stage.base_stage]
-            info = StageInfo(stage.index, stage, parent.profile.copy(), dict(parent.files), [], dict(parent.env))
-            info.apk_adds = list(parent.apk_adds)
+            # what arrived in the parent by COPY --from is in this stage too, from the COPY line that brought it
+            info = StageInfo(stage.index, stage, parent.profile.copy(), dict(parent.files), list(parent.arrivals),
+                             dict(parent.env))
+            info.apk_adds, info.pkg_arrivals = list(parent.apk_adds), list(parent.pkg_arrivals)
+            info.image = parent.image
             info.pkg_installs, info.pkg_copied = list(parent.pkg_installs), list(parent.pkg_copied)
             info.virtual, info.cmake, info.shell = dict(parent.virtual), dict(parent.cmake), parent.shell
             cwd = parent.cwd
@@ -289,7 +293,7 @@ class Analysis:
                 rest = pip_args(argv[1:] if prog.startswith("pip") else argv[3:])
                 if rest and rest[0] in ("install", "wheel"):  # pip wheel -w DIR: built here, installed elsewhere
                     info.compiles.append((line, "pip install (source builds)"))
-                    info.pip_npm.append((line, "pip", rest[1:], cwd))
+                    info.pip_npm.append((line, "pip", [expand_known(x, cenv) for x in rest[1:]], cwd))  # ".[${EXTRAS}]"
                     venv = posixpath.dirname(posixpath.dirname(argv[0])) if "/bin/" in argv[0] else ""
                     dirs = (abspath(expand(venv, cenv, "*"), cwd),) if venv and not venv.startswith("/usr") else \
                         pip_dirs(rest[1:], cenv, cwd, wheel=rest[0] == "wheel")

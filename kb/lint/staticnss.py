@@ -58,7 +58,7 @@ def check_static_glibc_nss(a: Analysis, rule: LintRule):
             continue
         done.add(line)
         yield Hit(line, {"what": _describe(art), "builder": art.builder, "glibc": art.builder_glibc, "why": art.why,
-                         "image": a.final.stage.base_image_resolved, "calls": calls}, art.lang if art.lang != "cpp"
+                         "image": a.final.image, "calls": calls}, art.lang if art.lang != "cpp"
                   else "c")
 
 

@@ -110,7 +110,7 @@ def switches(a, info) -> Switches:
     while i is not None and len(chain) <= len(a.stages):
         chain.append(a.stages[i])
         i = a.stages[i].stage.base_stage
-    image = chain[-1].stage.base_image_resolved
+    image = chain[-1].image
     key = ("cargo-config-env", a.context_dir)
     if key not in a.context_cache:
         a.context_cache[key] = cargo_config_env(a.context_dir)

@@ -115,5 +115,5 @@ def check_user(a: "Analysis", rule: LintRule):
                      for c in chown]
         for line, what, lacks, effect in sorted(hits):
             if lacks:
-                yield Hit(line, {"what": what, "image": info.stage.base_image_resolved, "lacks": lacks,
+                yield Hit(line, {"what": what, "image": info.image, "lacks": lacks,
                                  "effect": effect}, variant)

@@ -164,7 +164,7 @@ def uv_managed_hits(a: "Analysis"):
         chain.append(i)
         i = a.stages[i].stage.base_stage
     run_user = next((u for s in chain for _ln, u in reversed(a.stages[s].users)), "")
-    image = final.stage.base_image_resolved
+    image = final.image
     candidates = dict.fromkeys([*reversed(chain), *(cf.stage_index for cf in final.stage.copy_from
                                                     if cf.stage_index is not None)])
     for index in candidates:

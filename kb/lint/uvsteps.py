@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import posixpath
 
-from .shellwords import abspath, expand, pip_dirs
+from .shellwords import abspath, expand, expand_known, pip_dirs
 
 # `StageInfo` in annotations is kb.lint.stages' class: named, never imported (stages imports this module)
 
@@ -51,7 +51,7 @@ def uv_step(info: "StageInfo", argv: list[str], env: dict, cwd: str, line: int) 
     if where:
         cwd = abspath(expand(where, env, "*"), cwd)
     if words[:1] == ["pip"] and words[1:2] in (["install"], ["sync"]):
-        args = words[2:]
+        args = [expand_known(a, env) for a in words[2:]]  # ".[${EXTRAS}]": the extras an ARG default names
         if any(a in ("-t", "--target", "--prefix") or a.startswith(("--target=", "--prefix=")) for a in args) \
                 or "--system" in args:
             dirs = pip_dirs(args, env, cwd)
@@ -87,3 +87,85 @@ def uv_locked(context_dir: str | None, sub: str = "") -> list[str]:
             out.append(pep503(raw.split("=", 1)[1].strip().strip('"')))
             in_package = False
     return list(dict.fromkeys(out))
+
+
+
+#: a lock's size lint reads for a project's closure: uv.lock files of large projects pass 1 MiB
+_MAX_LOCK = 8 << 20
+
+
+def _field(text: str, key: str) -> str | None:
+    """The quoted value of `key = "..."` in one line of uv.lock (`{ name = "numpy", extra = [...] }`)."""
+    at = text.find(key + ' = "')
+    if at < 0 or at and text[at - 1] not in " {,":
+        return None
+    start = at + len(key) + 4
+    end = text.find('"', start)
+    return text[start:end] if end > start else None
+
+
+def _extras(text: str) -> list[str]:
+    """`extra = ["http2", "socks"]` of one dependency line."""
+    at = text.find("extra = [")
+    if at < 0:
+        return []
+    inner = text[at + 9:text.find("]", at)]
+    return [w.strip().strip('"') for w in inner.split(",") if w.strip().strip('"')]
+
+
+def _lock_graph(text: str) -> tuple[dict, list[str]]:
+    """{(package, extra or ""): [(dependency, its extras)]} and the project packages (source editable or virtual
+    ".") of a uv.lock, read line by line as uv writes it: [[package]] tables, their `dependencies = [` lists and the
+    lists of their [package.optional-dependencies]; the metadata tables (requires-dist) are not dependencies."""
+    from ..evidence.textscan import pep503
+
+    graph: dict[tuple[str, str], list] = {}
+    roots: list[str] = []
+    name, mode, target = "", "", None
+    for raw in text.splitlines():
+        line = raw.strip()
+        if line.startswith("["):
+            if line.startswith("[[package]]"):
+                name, mode, target = "", "package", None
+            elif line.startswith("[package.optional-dependencies]"):
+                mode, target = "optional", None
+            elif not line.startswith(("[{", "[ ")) and target is None:
+                mode = "other"  # [package.metadata], [package.dev-dependencies], ...
+            continue
+        if target is not None:
+            if line.startswith("]"):
+                target = None
+            elif (dep := _field(line, "name")) is not None:
+                target.append((pep503(dep), _extras(line)))
+            continue
+        if mode == "package" and line.startswith("name = ") and not name:
+            name = pep503(_field(line, "name") or "")
+        elif mode == "package" and line.startswith("source = ") and ('editable = "."' in line or 'virtual = "."' in line):
+            roots.append(name)
+        elif line.endswith("= [") and name and (mode == "package" and line.startswith("dependencies ") or mode == "optional"):
+            target = graph.setdefault((name, "" if mode == "package" else pep503(line.split("=", 1)[0].strip())), [])
+    return graph, roots
+
+
+def uv_project_packages(context_dir: str | None, sub: str, extras: list[str]) -> list[str] | None:
+    """The packages of the uv.lock in `sub` that installing its project with `extras` brings: the project's
+    dependencies and those of the extras asked for, and theirs, through the lock's dependency lists (markers are
+    not read: a package one of them leaves out still counts). None when the lock cannot say (no lock, none of its
+    packages or several of them the project): then every package of it is the answer (uv_locked). Linear."""
+    if not context_dir:
+        return None
+    from ..evidence.errors import read_project_file
+    from ..evidence.textscan import pep503
+
+    graph, roots = _lock_graph(read_project_file(context_dir, posixpath.join(sub, "uv.lock"), _MAX_LOCK) or "")
+    if len(roots) != 1:
+        return None
+    seen: set[tuple[str, str]] = set()
+    queue = [(roots[0], "")] + [(roots[0], pep503(e)) for e in extras]
+    while queue:  # each (package, extra) once
+        key = queue.pop()
+        if key not in seen:
+            seen.add(key)
+            for dep, dep_extras in graph.get(key, ()):
+                queue += [(dep, ""), *((dep, pep503(e)) for e in dep_extras)]
+    return list(dict.fromkeys(name for name, _ in sorted(seen)))

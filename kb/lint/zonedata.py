@@ -282,7 +282,7 @@ def _runs_python(a: Analysis) -> bool:
     index = a.final.index
     while True:
         info = a.stages[index]
-        if "python" in (info.stage.base_image_resolved or "").lower() or \
+        if "python" in (info.image or "").lower() or \
                 any(p.startswith(("python3", "py3-")) for p in info.profile.installed):
             return True
         if info.stage.base_stage is None:
@@ -295,7 +295,7 @@ def check_zone_data(a: Analysis, rule: LintRule):
     prof = a.final.profile
     if not prof.known or prof.tzdata not in ("no", "utc-only") or _has_zone_data(a):
         return
-    image = a.final.stage.base_image_resolved
+    image = a.final.image
     has = "only UTC" if prof.tzdata == "utc-only" else "no zone database"
     tz = _tz_env(a)
     for art, line in (_go_programs(a) if a.context_dir else ()):

@@ -222,3 +222,26 @@ def test_a_tool_installed_from_another_module_is_not_judged_by_the_context_s_go_
     assert cxx(knowledge, text, {"go.mod": TORRENT_MOD}, tmp_path) == []
     assert [r[0] for r in cxx(knowledge, go_dockerfile("go build -o /out/app ./..."), {"go.mod": TORRENT_MOD},
                               tmp_path)] == ["MI491"]
+
+
+CXX_INTO_ALPINE = """FROM alpine:3.21 AS build
+RUN apk add --no-cache g++ jsoncpp-dev
+COPY main.cpp /src/
+RUN mkdir /build && g++ -O2 -o /build/app /src/main.cpp -ljsoncpp
+FROM alpine:3.21
+RUN apk add --no-cache {packages}
+COPY --from=build /build/app /usr/bin/app
+CMD ["app"]
+"""
+
+
+@pytest.mark.parametrize("packages,missing", [
+    ("tini", True),                 # nothing of C++'s run time
+    ("jsoncpp tini", False),        # a C++ library's package depends on libstdc++ and libgcc
+    ("fmt spdlog", False),
+])
+def test_a_cxx_library_package_brings_the_cxx_runtime(knowledge, packages, missing):
+    from kb.lint import lint_text
+
+    found = [f.rule for f in lint_text(knowledge, CXX_INTO_ALPINE.format(packages=packages), context_dir=None)]
+    assert ("MI403" in found) is missing

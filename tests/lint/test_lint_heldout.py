@@ -175,8 +175,8 @@ def test_prisma_copied_through_a_builder_stage_is_the_deps_stages_install(knowle
     still those deps installed, and the runner lacks openssl (big-AGI on node:22-alpine)."""
     got = [f for f in findings(knowledge, CHAIN.format(install="")) if f.rule == "MI441"]
     assert [(f.line, f.severity, f.fix) for f in got] == [(12, "warning", "apk add --no-cache openssl in the final stage")]
-    assert got[0].message.startswith("@prisma/client finds libssl through the openssl package at run time, and base "
-                                     "does not install it")
+    assert got[0].message.startswith("@prisma/client finds libssl through the openssl package at run time, and node:22-alpine "
+                                     "does not install it")  # the image stage `base` starts from
     fixed = CHAIN.format(install="RUN apk add --no-cache openssl\n")
     assert [f for f in findings(knowledge, fixed) if f.rule == "MI441"] == []
 

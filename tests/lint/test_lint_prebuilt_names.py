@@ -25,7 +25,7 @@ def test_a_program_name_with_a_dash_or_underscore_keeps_its_platform_suffix(know
 def test_a_copy_lands_in_the_workdir_of_the_stage_the_final_one_starts_from(knowledge, tmp_path):
     text = "FROM ubuntu:20.04 AS base\nWORKDIR /srv/otpd\nFROM base\nCOPY otpd .\nCMD [\"./otpd\"]\n"
     [msg] = mi411(knowledge, text, {"go.mod": AWS_MOD.format(name="otpd")}, tmp_path)
-    assert msg.startswith("base has no CA bundle, and the Go program /srv/otpd/otpd (copied prebuilt")
+    assert msg.startswith("ubuntu:20.04 has no CA bundle, and the Go program /srv/otpd/otpd (copied prebuilt")
 
 
 @pytest.mark.parametrize("comments, found", [(49, True), (50, False)])
