@@ -343,7 +343,7 @@ def cargo_dependencies(context_dir: str | None) -> list[tuple[str, bool, str, st
 
 def unseen_by(context_dir: str | None, unseen: "Unseen") -> "Unseen":
     """Why lint cannot tell, said truly when go.mod is there but the source is not: the modules it requires, none of
-    them an HTTPS client lint knows."""
+    them an HTTPS client lint knows; or when only Cargo.toml or Cargo.lock is there."""
     if unseen != NO_SOURCE or not context_dir:
         return unseen
     from ..evidence.errors import read_project_file
@@ -353,6 +353,8 @@ def unseen_by(context_dir: str | None, unseen: "Unseen") -> "Unseen":
                            if "// indirect" not in ln and not ln.startswith(("module", "go ", "toolchain")))
             if w and "." in w[0].split("/")[0]]
     if not mods:
+        if read_project_file(context_dir, "Cargo.toml") is not None or read_project_file(context_dir, "Cargo.lock"):
+            return Unseen("the Rust source is not in the build context, only its Cargo manifests")
         return unseen
     more = f" and {len(mods) - 1} more" if len(mods) > 1 else ""
     return Unseen(f"the Go source is not in the build context, and go.mod requires {mods[0]}{more}, none of them an "

@@ -240,6 +240,15 @@ def test_go_mod_without_the_source_is_said_as_such_when_lint_cannot_tell(knowled
             "none of them an HTTPS client lint knows)") in text
 
 
+def test_cargo_manifests_without_the_source_are_said_as_such_when_lint_cannot_tell(knowledge, tmp_path):
+    """Cargo.toml and Cargo.lock are in the context but no .rs file and no TLS crate: not "no Cargo.toml"."""
+    files = {"Cargo.toml": '[package]\nname = "app"\nversion = "0.1.0"\n\n[dependencies]\nserde = "1"\n',
+             "Cargo.lock": 'version = 3\n\n[[package]]\nname = "app"\nversion = "0.1.0"\n\n[[package]]\n'
+                           'name = "serde"\nversion = "1.0.200"\n'}
+    text = message(knowledge, _RUST, "MI416", files=files, tmp_path=tmp_path)
+    assert "(the Rust source is not in the build context, only its Cargo manifests)" in text
+
+
 def test_go_source_with_a_third_party_import_may_make_tls_calls_and_lint_says_it_cannot_tell(knowledge, tmp_path):
     third = {"go.mod": "module example.test/app\n\ngo 1.24\n\nrequire github.com/example/thing v1.0.0\n",
              "main.go": 'package main\n\nimport "github.com/example/thing"\n\nfunc main() { thing.Do() }\n'}
