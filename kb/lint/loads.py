@@ -14,7 +14,10 @@ wheel carries libpq, where psycopg alone is pure Python and opens the system's l
 run by a RUN of the final image (on glibc: they install with apt-get), install what it opens (`playwright install
 --with-deps`). A package with `downloads_by` commands opens nothing until a RUN of the final image runs one of them
 (`playwright install`: since Playwright 1.38 installing the package downloads no browser), and such a RUN counts as
-its install where no pip or npm step shows one.
+its install where no pip or npm step shows one. A conda step brings, besides the packages it names, the run
+requirements of a named package whose conda-build recipe is in the build context (kb/lint/conda.py `recipe_via`:
+`conda install mss` with MSS's meta.yaml brings pyqt), and a conda entry's `loads_unless` are conda packages of the
+same steps (conda-forge's libgl, which ships libGL.so.1, for conda's Qt 5).
 """
 from __future__ import annotations
 
@@ -156,14 +159,17 @@ def _loads_hits(a: "Analysis", have: set):
         return any(brings(name) for name in (apt, apk, *more)) \
             or any(libs.ships(p, lib_stem(soname), prof.libc == "musl") for p in prof.installed)
 
+    from .conda import recipe_via
     from .pybuilt import brought
 
     steps = list(_installs(a))
     steps += _downloads(a, lineage, steps)
-    installed = {n for _line, eco, names in steps if eco == "python" for n in names}
+    installed = {n for _line, eco, names in steps if eco in ("python", "conda") for n in names}  # conda's libgl
     for line, eco, names in steps:
         table = a.kb.native_packages.get(eco, {})
-        via = brought(table, names, installed) if eco == "python" else {}  # cairosvg brings cairocffi
+        # cairosvg brings cairocffi; a conda package whose recipe is in the context brings its run requirements
+        via = brought(table, names, installed) if eco == "python" else \
+            recipe_via(a.context_dir, names) if eco == "conda" else {}
         for name in dict.fromkeys([*names, *via]):
             entry = table.get(name) or {}
             if not entry.get("loads") or any(fnmatch.fnmatchcase(base.lower(), g) for g in entry.get("images_with", ())) \
@@ -178,10 +184,11 @@ def _loads_hits(a: "Analysis", have: set):
                 musl = prof.libc == "musl"
                 program = entry.get("opened_by")  # a program it runs opens them: the loader's own error
                 fix = "deps_run" if entry.get("deps_run") else "program"  # a command installs what it opens
-                variant = "conda" if eco == "conda" else f"{fix}_musl" if program and musl else fix if program else \
-                    ("node_apk" if musl else "node") if eco == "node" else "apk" if musl else "apt"
                 bundled = " or ".join(entry.get("loads_unless", ())[-1:]) or \
-                    ("opencv-python-headless" if name.startswith("opencv") else "")
+                    ("opencv-python-headless" if name.startswith("opencv") and eco != "conda" else "")
+                variant = ("conda_own" if bundled else "conda") if eco == "conda" else f"{fix}_musl" if program and musl \
+                    else fix if program else ("node_apk" if musl else "node") if eco == "node" else \
+                    "apk" if musl else "apt"
                 if variant in ("apk", "apt") and not bundled:  # no build of it ships the library (pyside2)
                     variant += "_only"
                 first = missing[0][0]
