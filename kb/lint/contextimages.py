@@ -30,6 +30,7 @@ MAX_SCRIPTS = 300
 MAX_DEPTH = 4
 MAX_IMAGES = 3
 MAX_REF = 256  # characters of a reference compared as a pattern
+MAX_TAGS = 64  # tags of one file compared with the reference (each comparison at most MAX_REF squared steps)
 _SKIP = {".git", "node_modules", "vendor", "third_party", "3rdparty", "build", "dist", "target", ".venv"}
 _BUILDERS = (("docker", "build"), ("docker", "buildx"), ("podman", "build"), ("buildah", "bud"))
 _WORKFLOWS = ".github/workflows"
@@ -157,8 +158,9 @@ def _logical_lines(text: str) -> list[str]:
 def _dockerfiles(text: str, repo: str, ref: str | None = None) -> list[str]:
     """The -f files of the `docker build` lines of a script that tag the image `repo` (or, given `ref`, a pattern
     of the FROM reference: `_pattern`, a tag that can name it)."""
-    out = []
+    out: list[str] = []
     name = _literal(repo)
+    seen: dict[str, bool] = {}
     for line in _logical_lines(text):
         if name not in line.lower():
             continue
@@ -167,8 +169,14 @@ def _dockerfiles(text: str, repo: str, ref: str | None = None) -> list[str]:
             continue
         tags = [words[i + 1] for i in range(len(words) - 1) if words[i] in ("-t", "--tag")]
         files = [words[i + 1] for i in range(len(words) - 1) if words[i] in ("-f", "--file")]
-        if files and any(_same_image(t, ref) if ref else _repository(t) == repo for t in tags):
-            out.append(files[0])
+        if not files:
+            continue
+        for t in tags:
+            if ref and t not in seen and len(seen) < MAX_TAGS:
+                seen[t] = _same_image(t, ref)
+            if seen.get(t) if ref else _repository(t) == repo:
+                out.append(files[0])
+                break
     return out
 
 

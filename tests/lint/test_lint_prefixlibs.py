@@ -208,3 +208,12 @@ def test_hostile_input_is_read_in_linear_time(knowledge, tmp_path):
     with within(20):
         got = findings(knowledge, text, "MI496", ctx)
     assert 1 <= len(got) <= 3
+
+
+def test_many_long_tags_cost_a_bounded_number_of_comparisons():
+    from kb.lint.contextimages import _dockerfiles
+
+    ref = "a/b:" + "x" * 250
+    lines = "".join(f"docker build -t a/b:{i}{'*' * 120}{'x' * 120}y -f F .\n" for i in range(5000))
+    with within(20):
+        assert _dockerfiles(lines, "a/b", ref) == []
