@@ -23,7 +23,10 @@ function gets the same analysed Dockerfile:
     linkevidence.py  what shows a build links a library (find_package, pkg-config modules, -lNAME), for MI412
     gocgolibs.py   the system libraries go.mod's cgo modules link (go-piv/piv-go: libpcsclite.so.1), for MI412
     cmakeinstalls.py  the shared libraries a CMake project's install puts into <prefix>/lib (MI495)
-    contextimages.py  an image the build context's scripts build (docker build -t NAME -f FILE): its FROM's libc
+    contextimages.py  an image the build context builds (docker build -t NAME -f FILE in a script, a Dockerfile's
+                   comment or a CI workflow): its FROM's libc, and that Dockerfile's walk before the stages FROM it
+    prefixlibs.py  MI496: libraries copied, or installed under a prefix (/opt) and linked, where the loader never looks
+    linkdirs.py    the library directories a build command links from (-DCMAKE_PREFIX_PATH, -DBOOST_ROOT, -L)
     libcxx.py      a clang build told to use LLVM's libc++ (-stdlib=libc++, -lc++): libc++.so.1 for MI412
     libinstall.py  the run-time packages MI412 says to install, per distribution and release
     appbundles.py  what dotnet publish, deno compile and bun build --compile write, and checks MI420-MI423
@@ -89,6 +92,14 @@ def _installs_and_copies(a: Analysis) -> bool:
     return any(any(f.startswith("--from") for f in ins.flags) for info in a.stages
                for ins in info.stage.instructions if ins.cmd in ("COPY", "ADD")) and (_runs_say(a, "install")
                                                                                  or _runs_say(a, "apk"))
+
+
+def _installs_somewhere(a: Analysis) -> bool:
+    """Can MI496 fire: a stage copies what another installed (`_installs_and_copies`), or a RUN installs with make,
+    cmake, ninja, meson or b2, or the final image is one the build context may build (kb/lint/prefixlibs.py)?"""
+    return _installs_and_copies(a) or bool(a.context_dir) and not a.final.profile.known or (
+        _runs_say(a, "install") and any(t in run.command for info in a.stages for run in info.stage.runs
+                                        for t in ("make", "b2", "bjam", "ninja", "meson", "cmake")))
 
 
 def _final_glibc(a: Analysis) -> bool:
@@ -170,7 +181,8 @@ def _copies_package_dir(a: Analysis) -> bool:
 #: check modules imported only when the Dockerfile can need them, so that a one-file lint starts sooner (issue 9's
 #: speed): module -> (the checks it registers, whether the analysis can need them). The others register at import.
 ON_DEMAND = {
-    "loaderpath": (("library-outside-loader-path", "library-copied-by-link-name"), _installs_and_copies),  # MI496-7
+    "loaderpath": (("library-copied-by-link-name",), _installs_and_copies),  # MI497
+    "prefixlibs": (("library-outside-loader-path",), _installs_somewhere),  # MI496
     "pkgcross": (("installed-packages-cross-libc",), lambda a: any(info.pkg_arrivals for info in a.stages)),  # MI413
     "zonedata": (("named-zones-without-zone-data",),  # MI418: only a final image known to lack zone data
                  lambda a: a.final.profile.known and a.final.profile.tzdata in ("no", "utc-only")),

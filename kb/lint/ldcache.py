@@ -65,6 +65,19 @@ _TOOLS = {"cmake", "ninja", "meson", "make", "autoconf", "automake", "libtool", 
           "texinfo", "gettext", "help2man", "ccache", "patchelf", "re2c", "gperf"}
 
 
+#: build directories named for what they hold, not for the project built in them
+GENERIC = {"build", "_build", "builddir", "cmake", "out", "release", "debug", "src", "source", "tmp", "obj", "bin"}
+
+
+def source_name(where: str) -> str:
+    """The project built in `where`: its last component that is not a generic build directory (/opt/cctag/build:
+    cctag), else its last."""
+    for part in reversed(where.rsplit("/", 8)[-8:]):
+        if part and part.lower() not in GENERIC:
+            return part
+    return posixpath.basename(where) or where
+
+
 def _library_dir(path: str) -> str | None:
     """The component of `path`, among its last eight, named like a library (libgit2, htslib, zlib-1.3.1, libbpf),
     or None."""
@@ -133,6 +146,7 @@ class _Walk:
         self.known: dict[str, str | None] = {}  # source directory -> the listed project's libraries
         self.maybe: list[tuple[int, str, str, str]] = []  # installs of a project not named like a library
         self.lookup = lambda where: None  # the shared library a CMake build in `where` installs (cmakeinstalls.py)
+        self.origin: tuple | None = None  # (file, FROM line) while walking the Dockerfile that builds the base image
 
     def run(self, text: str, line: int, cwd: str, env: dict) -> str:
         return self.commands(simple_commands(text), line, cwd, env)
@@ -255,8 +269,10 @@ class _Walk:
         if kind == "b2":
             name = "Boost" if "boost" in where.lower() else (name or "the Boost.Build project")
         elif name is None and pending.shared:
-            name = posixpath.basename(where) or where
+            name = source_name(where)
         what = " ".join(argv[:4]) + (" ..." if len(argv) > 4 else "")
+        if self.origin is not None:  # in the file that builds the image: said there, found at the FROM of it
+            what, line = f"{what} (line {line} of {self.origin[0]})", self.origin[1]
         if name is None and kind == "make":
             name = self.lookup(where) or self._known_project(where)
         if name is None:
@@ -290,6 +306,29 @@ def _lineage(a: "Analysis", index: int) -> list:
     return chain[::-1]
 
 
+def _images_lineage(a: "Analysis", index: int, walk: _Walk, env: dict):
+    """(analysis, stage info) of stage `index`'s lineage, after the stages of the Dockerfile of the build context that
+    builds the image it starts FROM (kb/lint/contextimages.py `lineage`): the walk's origin set while in that file,
+    each file's global ARGs put into `env` (a stage's own ENV wins) as its stages start."""
+    chain = _lineage(a, index)
+    if a.context_dir and not chain[0].profile.known:
+        from .contextimages import lineage
+
+        pairs = lineage(a, index)
+    else:
+        pairs = [(a, info) for info in chain]
+    at = chain[0].stage.line
+    current = None
+    for an, info in pairs:
+        if an is not current:
+            current = an
+            walk.origin = None if an is a else (an.report.path or "the base image's Dockerfile", at)
+            for k, v in an.global_args.items():
+                env.setdefault(k, v)
+        yield an, info
+    walk.origin = None
+
+
 def _copies_local_lib(sources: tuple, dest: str | None) -> bool:
     """Does a COPY of `sources` to `dest` put a source stage's /usr/local/lib libraries into /usr/local/lib?"""
     dest = posixpath.normpath(dest or "/")
@@ -306,11 +345,11 @@ def uncached_libraries(a: "Analysis"):
     """(line, step, library) for each library install (or COPY of one) in the final image's stages that nothing
     after it puts in the loader's cache."""
     walk = _Walk(a.kb.native_packages.get("source", {}))
-    walks: dict[int, _Walk] = {}
-    env, cwd = dict(a.global_args), "/"  # a stage built FROM another keeps its ENV and WORKDIR
-    for info in _lineage(a, a.final.index):
+    walks: dict[tuple, _Walk] = {}
+    env, cwd = {}, "/"  # a stage built FROM another keeps its ENV and WORKDIR
+    for an, info in _images_lineage(a, a.final.index, walk, env):
         stage = info.stage
-        walk.lookup = _lookup(a, info)
+        walk.lookup = _lookup(an, info)
         runs = {r.line: r for r in stage.runs}
         copies = {cf.line: cf for cf in stage.copy_from}
         for ins in stage.instructions[1:]:
@@ -325,10 +364,14 @@ def uncached_libraries(a: "Analysis"):
                 cf = copies[ins.line]
                 if cf.stage_index is None or not _copies_local_lib(cf.sources, cf.dest):
                     continue
-                if cf.stage_index not in walks:
-                    walks[cf.stage_index] = _source_walk(a, cf.stage_index)
-                for name in sorted(walks[cf.stage_index].done):
-                    walk.open.append((ins.line, f"COPY --from={cf.source} {' '.join(cf.sources)}", name))
+                key = (id(an), cf.stage_index)
+                if key not in walks:
+                    walks[key] = _source_walk(an, cf.stage_index)
+                step, line = f"COPY --from={cf.source} {' '.join(cf.sources)}", ins.line
+                if walk.origin is not None:
+                    step, line = f"{step} (line {line} of {walk.origin[0]})", walk.origin[1]
+                for name in sorted(walks[key].done):
+                    walk.open.append((line, step, name))
     if walk.ld_path:
         return
     yield from walk.open
@@ -336,9 +379,9 @@ def uncached_libraries(a: "Analysis"):
 
 def _source_walk(a: "Analysis", index: int) -> _Walk:
     walk = _Walk(a.kb.native_packages.get("source", {}))
-    env, cwd = dict(a.global_args), "/"
-    for info in _lineage(a, index):
-        walk.lookup = _lookup(a, info)
+    env, cwd = {}, "/"
+    for an, info in _images_lineage(a, index, walk, env):
+        walk.lookup = _lookup(an, info)
         runs = {r.line: r for r in info.stage.runs}
         for ins in info.stage.instructions[1:]:
             if ins.cmd == "ENV":  # as in the final image's stages: a WORKDIR or a RUN may name what it sets
@@ -368,7 +411,7 @@ def check_uncached_libraries(a: "Analysis", rule: LintRule):
     if by_line and not prof.known:  # an image the build context builds itself has its FROM's libc (contextimages.py)
         from .contextimages import built_in_context
 
-        built = built_in_context(a, image)
+        built = built_in_context(a, image, a.final.stage)
         if built is None or built[0] != "glibc":
             return  # an image lint does not know is MI414's
         image = built[1]

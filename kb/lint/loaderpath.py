@@ -47,7 +47,7 @@ import posixpath
 
 from ..detectors import detector
 from ..model import LintRule
-from .ldcache import _Pending, _install_step, _library_dir, _lineage
+from .ldcache import GENERIC, _Pending, _install_step, _library_dir, _lineage, source_name
 from .results import Hit
 from .shellwords import abspath, expand, is_assignment, simple_commands, unquote
 
@@ -60,7 +60,6 @@ GLIBC_DIRS = ("/lib", "/usr/lib")
 RPM_DIRS = ("/lib64", "/usr/lib64")
 _RPM = ("rhel", "fedora", "ol", "amzn", "sle")  # releases.yaml's names of the lib64 distributions
 _PATH_VARS = ("LD_LIBRARY_PATH", "LIBRARY_PATH", "PKG_CONFIG_PATH")
-_GENERIC = {"build", "_build", "builddir", "cmake", "out", "release", "debug", "src", "source", "tmp", "obj", "bin"}
 MAX_DIRS = 64
 _ERRORS = {"musl": "Error loading shared library libX.so.N: No such file or directory",
            "glibc": "error while loading shared libraries: libX.so.N: cannot open shared object file"}
@@ -69,10 +68,11 @@ _ERRORS = {"musl": "Error loading shared library libX.so.N: No such file or dire
 class Install:
     """One library install: its line, the library's name, where it is in the installing stage and why there."""
 
-    __slots__ = ("line", "name", "path", "why", "rpath")
+    __slots__ = ("line", "name", "path", "why", "rpath", "seq", "origin", "configured", "staged")
 
     def __init__(self, line: int, name: str, path: str, why: str, rpath: bool):
         self.line, self.name, self.path, self.why, self.rpath = line, name, path, why, rpath
+        self.seq, self.origin, self.configured, self.staged = 0, None, False, False
 
 
 def _project(where: str) -> str | None:
@@ -80,10 +80,8 @@ def _project(where: str) -> str | None:
     lib = _library_dir(where)
     if lib is not None:
         return lib
-    for part in reversed(where.rsplit("/", 8)[-8:]):
-        if part and part.lower() not in _GENERIC:
-            return part
-    return None
+    name = source_name(where)
+    return None if name.lower() in GENERIC or name == "/" else name
 
 
 def _dirs_of(value: str, var: str) -> list[str]:
@@ -107,6 +105,10 @@ class _Stage:
         self.rpath = False
         self.cmake = False  # a cmake configure step ran before
         self.names: dict[str, tuple] = {}  # source directory -> (project name, named like a library): looked at once
+        self.seq = 0  # simple commands walked so far, across the lineage (what comes after what)
+        self.origin = None  # (file, FROM line) while walking the Dockerfile that builds the base image
+        self.links: list[tuple] = []  # (seq, directory, line, origin, word): later builds told to link from there
+        self.unconfirmed: list[tuple] = []  # such CMake hints, which count once an install follows
 
     def hint(self, argv: list[str]) -> None:
         for a in argv:
@@ -144,10 +146,25 @@ class _Stage:
             if prog == "cmake" and "--build" not in argv and "--install" not in argv:
                 self.cmake = True
             here = {**local, **assigns}
+            self.seq += 1
+            self._links(argv, assigns, here, line)
             pending.read(argv, here)
             step = _install_step(argv, cwd)
-            if step is not None and not configured and len(self.installs) < MAX_DIRS:
+            if step is not None and self.unconfirmed:
+                self.links.extend(self.unconfirmed)
+                self.unconfirmed = []
+            if step is not None and len(self.installs) < MAX_DIRS:
                 self._install(step, argv, line, pending, here)
+                if configured and self.installs and self.installs[-1].seq == self.seq:
+                    self.installs[-1].configured = True  # libtool's rpath serves the package's own programs
+
+    def _links(self, argv: list[str], assigns: dict, env: dict, line: int) -> None:
+        from .linkdirs import linked_dirs
+
+        words = [f"{k}={v}" for k, v in assigns.items()] + argv
+        for d, kind, word in linked_dirs(words, env)[:MAX_DIRS]:
+            if len(self.links) + len(self.unconfirmed) < MAX_DIRS:
+                (self.unconfirmed if kind == "cmake" else self.links).append((self.seq, d, line, self.origin, word))
 
     def _install(self, step: tuple[str, str], argv: list[str], line: int, pending: _Pending, env: dict) -> None:
         kind, where = step
@@ -181,15 +198,20 @@ class _Stage:
         else:
             libdir = prefix + "/lib"
         path = posixpath.normpath(destdir + "/" + libdir) if destdir else libdir
-        self.installs.append(Install(line, name, path, why, self.rpath))
+        inst = Install(line, name, path, why, self.rpath)
+        inst.seq, inst.origin, inst.staged = self.seq, self.origin, bool(destdir)
+        self.installs.append(inst)
 
 
 def _read(a: "Analysis", index: int) -> _Stage:
-    """The library installs of stage `index` and the stages it is built FROM."""
+    """The library installs of stage `index` and the stages it is built FROM (and, before them, of the Dockerfile of
+    the build context that builds the image they start FROM: kb/lint/contextimages.py)."""
     st = _Stage()
-    env, cwd = dict(a.global_args), "/"
+    env, cwd = {}, "/"
     runs = []
-    for info in _lineage(a, index):
+    for an, info, origin in _chain(a, index):
+        for k, v in an.global_args.items():
+            env.setdefault(k, v)
         by_line = {r.line: r for r in info.stage.runs}
         for ins in info.stage.instructions[1:]:
             if ins.cmd == "ENV":
@@ -203,10 +225,24 @@ def _read(a: "Analysis", index: int) -> _Stage:
                 commands = [list(run.argv)] if run.exec_form else simple_commands(run.command)
                 for argv in commands:
                     st.hint(argv)
-                runs.append((ins.line, commands, cwd, dict(env)))
-    for line, commands, cwd, env in runs:
+                runs.append((ins.line, commands, cwd, dict(env), origin))
+    for line, commands, cwd, env, origin in runs:
+        st.origin = origin
         st.run(line, commands, cwd, env)
     return st
+
+
+def _chain(a: "Analysis", index: int) -> list[tuple]:
+    """(analysis, stage info, origin) along stage `index`'s lineage, after the stages of the Dockerfile of the build
+    context that builds the image it starts FROM; origin (that file, the FROM line here) for those, else None."""
+    chain = _lineage(a, index)
+    if not a.context_dir or chain[0].profile.known:
+        return [(a, info, None) for info in chain]
+    from .contextimages import lineage
+
+    at = chain[0].stage.line
+    return [(an, info, None if an is a else (an.report.path or "the base image's Dockerfile", at))
+            for an, info in lineage(a, index)]
 
 
 def _land(path: str, src: str, dest: str) -> str | None:
@@ -244,7 +280,7 @@ class _Final:
 
     def __init__(self, a: "Analysis"):
         self.ld_path, self.texts, self.copies = False, [], []
-        for info in _lineage(a, a.final.index):
+        for _an, info, origin in _chain(a, a.final.index):
             copies = {cf.line: cf for cf in info.stage.copy_from}
             runs = {r.line: r for r in info.stage.runs}
             for ins in info.stage.instructions[1:]:
@@ -253,7 +289,7 @@ class _Final:
                 elif ins.cmd == "RUN" and ins.line in runs:
                     run = runs[ins.line]
                     self.texts.append(" ".join(run.argv) if run.exec_form else run.command)
-                elif ins.cmd == "COPY" and ins.line in copies:
+                elif ins.cmd == "COPY" and ins.line in copies and origin is None:
                     self.copies.append(copies[ins.line])
 
     def mentions(self, word: str) -> bool:
@@ -274,7 +310,7 @@ def _arrivals(a: "Analysis") -> dict[int, list[tuple]]:
                 continue
             if j not in read:
                 read[j] = _read(a, j)
-            for inst, path, _ in [(i, i.path, None) for i in read[j].installs] + came.get(j, []):
+            for inst, path, _ in [(i, i.path, None) for i in read[j].installs if not i.configured] + came.get(j, []):
                 for src in cf.sources:
                     landed = _land(path, src, cf.dest)
                     if landed is not None and len(mine) < MAX_DIRS:
@@ -283,41 +319,6 @@ def _arrivals(a: "Analysis") -> dict[int, list[tuple]]:
         if info.index == a.final.index:
             break
     return came
-
-
-def unsearched(a: "Analysis"):
-    """(COPY line, library, directory, why) for each library a COPY puts where the final image's loader does not
-    look, with nothing telling it to."""
-    prof = a.final.profile
-    if not prof.known or prof.libc not in ("glibc", "musl"):
-        return
-    final = _Final(a)
-    if final.ld_path or final.mentions("LD_LIBRARY_PATH") or final.mentions("ld-musl-" if prof.libc == "musl"
-                                                                               else "ld.so.conf"):
-        return
-    seen = set()
-    for inst, where, cf in _arrivals(a).get(a.final.index, ()):
-        found, search = _searched(prof, where)
-        if found or inst.rpath or final.mentions(where) or (cf.line, inst.name, where) in seen:
-            continue
-        seen.add((cf.line, inst.name, where))
-        yield cf, inst, where, search
-
-
-def _image(stage) -> str:
-    """The final image as resolved, or as written when an ARG without a default left its tag empty (alpine:)."""
-    ref = stage.base_image_resolved
-    return stage.base_image if ref.endswith(":") or not ref else ref
-
-
-@detector("lint", "library-outside-loader-path")
-def check_unsearched(a: "Analysis", rule: LintRule):
-    prof = a.final.profile
-    for cf, inst, where, search in unsearched(a):
-        yield Hit(cf.line, {"copy": f"COPY --from={cf.source} {' '.join(cf.sources)} {cf.dest}", "lib": inst.name,
-                            "line": str(inst.line), "dir": where, "why": inst.why, "search": search,
-                            "image": _image(a.final.stage), "error": _ERRORS[prof.libc]},
-                  "musl" if prof.libc == "musl" else "default")
 
 
 def _stem(name: str) -> str:
@@ -367,6 +368,8 @@ def check_link_name_only(a: "Analysis", rule: LintRule):
             if not base.startswith("lib") or ".so" not in base:
                 continue
             for inst in read[j].installs:
+                if inst.configured:
+                    continue  # libtool's rpath: a configure build is left alone
                 stem = _stem(inst.name)
                 if not stem or not _names_link_name(base, stem) or looked >= MAX_DIRS:
                     continue
