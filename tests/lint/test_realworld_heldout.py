@@ -271,7 +271,10 @@ BATCHES = {
     # into bookworm-slim, which has only libssl.so.3; MSS: conda-forge's Qt without the system libGL on
     # continuumio/miniconda3; CCTag: a FROM image built by Dockerfile_deps of the same context with Boost under
     # /opt/lib); correct 12/12. judge() looks at the rule only and measures the same 5/8 and 12/12: the floors.
-    "heldout18-2026-12-02": ("heldout18-results.yaml", {"broken": 5 / 8, "correct": 12 / 12}),
+    # 8/8 since a final stage keeps what arrived in the stage it is built FROM (rustus: MI450), conda recipes' run
+    # requirements and conda's Qt (MSS: MI490), and images the context builds walked before their FROMs with MI496
+    # for a prefix of their own (CCTag: Boost in /opt/lib).
+    "heldout18-2026-12-02": ("heldout18-results.yaml", {"broken": 8 / 8, "correct": 12 / 12}),
 }
 
 
