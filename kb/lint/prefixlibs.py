@@ -62,10 +62,11 @@ def unsearched(a: "Analysis", prof):
         yield None, inst, inst.path, search, link
 
 
-def _image(stage) -> str:
-    """The final image as resolved, or as written when an ARG without a default left its tag empty (alpine:)."""
-    ref = stage.base_image_resolved
-    return stage.base_image if ref.endswith(":") or not ref else ref
+def _image(info) -> str:
+    """The image the final stage starts from as resolved (through the stages it is FROM), or as written when an ARG
+    without a default left its tag empty (alpine:)."""
+    ref = info.image
+    return info.stage.base_image if ref.endswith(":") or not ref else ref
 
 
 def _at(line: int, origin) -> str:
@@ -77,7 +78,7 @@ def check_unsearched(a: "Analysis", rule: LintRule):
     prof = _profile(a)
     if prof is None or prof.libc not in ("glibc", "musl"):
         return
-    image = _image(a.final.stage)
+    image = _image(a.final)
     for cf, inst, where, search, link in unsearched(a, prof):
         values = {"lib": inst.name, "line": str(inst.line), "dir": where, "why": inst.why, "search": search,
                   "image": image, "error": _ERRORS[prof.libc]}
