@@ -93,10 +93,16 @@ def test_a_tag_whose_literal_parts_differ_names_another_image(knowledge, tmp_pat
     assert findings(knowledge, APP, "MI496", ctx) == []
 
 
-def test_a_workflow_run_step_names_the_image(knowledge, tmp_path):
+def _deps_named_elsewhere(tmp_path):
+    """The context with Dockerfile_deps whose comment no longer builds the image: a workflow must name it."""
     ctx = _deps(tmp_path)
     deps = tmp_path / "Dockerfile_deps"
     deps.write_text(deps.read_text().replace("# docker build", "# see the workflow; was: build"))
+    return ctx
+
+
+def test_a_workflow_run_step_names_the_image(knowledge, tmp_path):
+    ctx = _deps_named_elsewhere(tmp_path)
     assert findings(knowledge, APP, "MI496", ctx) == []
     _context(tmp_path, {".github/workflows/deps.yml": (
         "on: push\njobs:\n  deps:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n"
@@ -108,9 +114,7 @@ def test_a_workflow_run_step_names_the_image(knowledge, tmp_path):
 
 
 def test_a_build_push_action_step_names_the_image(knowledge, tmp_path):
-    ctx = _deps(tmp_path)
-    deps = tmp_path / "Dockerfile_deps"
-    deps.write_text(deps.read_text().replace("# docker build", "# see the workflow; was: build"))
+    ctx = _deps_named_elsewhere(tmp_path)
     _context(tmp_path, {".github/workflows/deps.yml": (
         "on: push\njobs:\n  deps:\n    runs-on: ubuntu-latest\n    steps:\n"
         "      - uses: docker/build-push-action@v5\n        with:\n          context: .\n"
