@@ -217,11 +217,13 @@ def check_removed_build_libraries(a: "Analysis", rule: LintRule):
             missing = []
             for pkg in sorted(gone):
                 for stem, by_toolchain in _libraries_of(libs, pkg):
-                    if stem in ("libstdc++", "libgcc-s", "libc", "libgcc") or stem in base:
+                    cxx = stem == "libstdc++" and by_toolchain  # C++ extensions pip or npm compiled with it
+                    if not cxx and stem in ("libstdc++", "libgcc-s", "libc", "libgcc") or stem in base:
                         continue
                     if any(libs.ships(p, stem, prof.libc == "musl") for p in prof.installed - removed_by_apt):
                         continue
-                    if not (_named_package_links(a, info, stem) if by_toolchain else _may_link(a, info, stem)):
+                    if not (_cxx_extensions(a, info, pkg, line) if cxx else _named_package_links(a, info, stem)
+                            if by_toolchain else _may_link(a, info, stem)):
                         continue
                     missing.append((stem, pkg))
             if missing:
@@ -255,6 +257,18 @@ def _named_package_links(a: "Analysis", info: "StageInfo", stem: str) -> bool:
         if any(stem in {lib_stem(x) for x in table.get(n, {}).get("libs", ())} for n in (*names, *locked)):
             return True
     return False
+
+
+def _cxx_extensions(a: "Analysis", info: "StageInfo", compiler: str, line: int) -> bool:
+    """Did the stage's pip or npm steps before `line` compile C++ on musl with `compiler`, which line's deletion takes
+    with libstdc++: g++ or clang named in an apk add of the stage, a C++ compiler asked for by name (build-base or gcc
+    alone says nothing of C++)? On glibc, wheels and prebuilds bundle their libstdc++ or find the system's."""
+    if info.profile.libc != "musl" and (info.profile.known or "alpine" not in (info.image or "").lower()):
+        return False
+    if not any(step[0] <= line and step[1] != "conda" for step in info.pip_npm):
+        return False
+    return compiler in ("g++", "clang", "clang++") and any(compiler in {p.split("=")[0] for p in pkgs}
+                                                            for _ln, pkgs in info.apk_adds if _ln <= line)
 
 
 def _may_link(a: "Analysis", info: "StageInfo", stem: str) -> bool:

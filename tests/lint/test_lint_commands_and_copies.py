@@ -321,3 +321,21 @@ def test_a_workdir_naming_an_unset_variable_is_not_taken_for_a_known_directory(k
            "COPY --from=b {copied} /app\n"
     assert "MI401" not in [r for r, _ in rules(knowledge, text.format(arg="", copied="/app/app"))]
     assert ("MI401", 7) in rules(knowledge, text.format(arg="ARG SRC=/src\n", copied="/src/app/app"))
+
+
+PANDAS_ON_ALPINE = ("FROM python:3.8-alpine\n{keep}RUN apk add --no-cache --virtual .build-deps {compiler} \\\n"
+                    " && pip install pandas==1.1.3 \\\n && apk del .build-deps\nCMD [\"python\", \"-m\", \"app\"]\n")
+
+
+@pytest.mark.parametrize("compiler,keep,flagged", [
+    ("g++", "", True),                                              # amancevice/docker-pandas#12
+    ("g++", "RUN apk add --no-cache libstdc++\n", False),           # kept by name: the fix
+    ("build-base", "", False),                                      # a C++ compiler not asked for by name
+    ("gcc musl-dev", "", False),                                    # no C++ compiler at all
+])
+def test_libstdcxx_deleted_with_a_named_cxx_compiler_after_pip_builds_on_musl(knowledge, compiler, keep, flagged):
+    from kb.lint import lint_text
+
+    found = [f for f in lint_text(knowledge, PANDAS_ON_ALPINE.format(compiler=compiler, keep=keep), context_dir=None)
+             if f.rule == "MI440"]
+    assert [f.message.split(":")[0] for f in found] == (["libstdc++ (g++)"] if flagged else [])
