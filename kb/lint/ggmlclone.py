@@ -6,7 +6,7 @@ set, from ggml-org/llama.cpp#7606 (June 2024) until the Makefile was dropped. So
 OpenMP run-time: GCC's libgomp.so.1 (ggml-org/llama.cpp#7731, leejet/stable-diffusion.cpp#400) or, built with clang
 (CC=clang, CMAKE_C_COMPILER=clang), LLVM's libomp.so.5 (fboulnois/llama-cpp-docker#8: "apt-get the correct OpenMP
 library (libgomp1 for CUDA, libomp-16-dev for clang)"). A build that turns OpenMP off (GGML_NO_OPENMP=1,
--DGGML_OPENMP=OFF) links neither.
+-DGGML_OPENMP=OFF) links neither. The same for a project of _OPENMP_SOURCES built from its source archive (vid.stab).
 """
 from __future__ import annotations
 
@@ -48,6 +48,58 @@ def _clone_of(text: str) -> tuple[str, int] | None:
 
 def _clang(text: str) -> bool:
     return any("clang" in m.group(1).lower() for m in _COMPILER.finditer(text))
+
+
+#: projects built from their source archives that link the compiler's OpenMP run-time by default, with the CMake option
+#: that turns it off: vid.stab's CMakeLists.txt has option(USE_OMP "use parallelization over OMP" ON)
+#: (github.com/georgmartius/vid.stab/blob/master/CMakeLists.txt), so ffmpeg built --enable-libvidstab against it needs
+#: libgomp.so.1 at run time (jrottenberg/ffmpeg#56)
+_OPENMP_SOURCES = {"vid.stab": "USE_OMP"}
+
+
+def _source_project(text: str) -> tuple[str, int] | None:
+    """(project, offset after the word) of the first word of `text` naming one of _OPENMP_SOURCES as a path
+    component (/tmp/vid.stab, .../vid.stab/archive/v1.1.0.tar.gz, vid.stab-1.1.0); linear in the text's length."""
+    for word in _WORD.finditer(text):
+        for part in word.group().split("/"):
+            name = part.split("=")[-1]
+            for project in _OPENMP_SOURCES:
+                if name == project or name.startswith((project + "-", project + ".git")):
+                    return project, word.end()
+    return None
+
+
+def _off(option: str, text: str) -> bool:
+    """-DOPTION=OFF (or -DOPTION:BOOL=OFF; 0, NO, FALSE) in `text`; each occurrence looked at over a few characters."""
+    key = "-D" + option
+    at = text.find(key)
+    while at >= 0:
+        rest = text[at + len(key):at + len(key) + 24].split(None, 1)
+        value = rest[0] if rest else ""
+        if "=" in value and value.split("=", 1)[1].strip("'\"").upper() in ("OFF", "0", "NO", "FALSE"):
+            return True
+        at = text.find(key, at + 1)
+    return False
+
+
+def source_openmp(info: "StageInfo") -> list[tuple[str, str]]:
+    """(library stem, why) of the OpenMP run-time a project of _OPENMP_SOURCES the stage builds from its source links;
+    [] when none is built here or its build turns OpenMP off."""
+    for run in sorted(info.stage.runs, key=lambda r: r.line):
+        text = info.texts.get(run.line) or run.command or " ".join(run.argv)
+        found = _source_project(text)
+        if found is None:
+            continue
+        project, end = found
+        after = text[end:]
+        if not _BUILD.search(after) or _off(_OPENMP_SOURCES[project], after):
+            continue
+        if _clang(after):
+            return [("libomp", f"LLVM's OpenMP run-time: {project}, built at line {run.line} with clang, links it by "
+                               f"its default {_OPENMP_SOURCES[project]}=ON")]
+        return [("libgomp", f"GCC's OpenMP run-time: {project}, built at line {run.line}, links it by its default "
+                            f"{_OPENMP_SOURCES[project]}=ON")]
+    return []
 
 
 def cloned_openmp(info: "StageInfo") -> list[tuple[str, str]]:

@@ -209,9 +209,9 @@ def stage_needs(libs: Libraries, info: "StageInfo", crates: "Callable[[], list[s
     if why_openmp:
         needs["libgomp"] = why_openmp
     elif "make" in steps or any(w.startswith("cmake") for w in steps):  # a ggml project cloned and built here
-        from .ggmlclone import cloned_openmp
+        from .ggmlclone import cloned_openmp, source_openmp
 
-        for lib, why in cloned_openmp(info):
+        for lib, why in cloned_openmp(info) or source_openmp(info):
             needs.setdefault(lib, why)
     static = _static_archives(info)
     from .apknames import linked_by

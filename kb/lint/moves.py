@@ -40,9 +40,21 @@ def move(info: "StageInfo", argv: list[str], prog: str, cwd: str, env: dict) -> 
                 info.files[target] = art.at(target)
 
 
+def _selects(argv: list[str]) -> bool:
+    """Is `argv` a grep that keeps some of ldd's lines by name (`grep opt/ffmpeg`), not all the paths (`grep ^/`,
+    `grep =>`) nor the ones it drops (`grep -v`)?"""
+    if not argv or posixpath.basename(argv[0]) not in ("grep", "egrep"):
+        return False
+    words = [x for x in argv[1:] if not x.startswith("-")]
+    return not any(x.startswith("-") and "v" in x for x in argv[1:]) and bool(words) and \
+        any(ch.isalnum() for ch in words[0])
+
+
 def ldd_bundle(info: "StageInfo", commands: list[list[str]], cwd: str) -> None:
     """`ldd PROG | ... | xargs -I % install -D % /dist/%` (or cp --parents ... DIR): DIR now holds the
     program's shared libraries and loader, and a COPY of DIR brings them along."""
+    if any(_selects(c) for c in commands):
+        return  # `ldd PROG | grep opt/ffmpeg | ...`: only the libraries under one directory, not the system's ones
     for argv in commands if any(posixpath.basename(c[0]) == "ldd" for c in commands if c) else ():
         prog = posixpath.basename(argv[0])
         if prog == "xargs":
