@@ -72,6 +72,15 @@ class StageInfo:
         self.lost_env: list = []  # (RUN line, build command, {name: assignment}): shell variables it never sees
 
 
+def _venv_dir(tool: str, cwd: str, env: dict) -> str:
+    """Where poetry or pipenv makes the project's environment: pipenv's is under WORKON_HOME
+    (~/.local/share/virtualenvs) unless PIPENV_VENV_IN_PROJECT is set (pipenv.pypa.io: "Virtualenv location"); a
+    poetry project's .venv is taken as in the project, as Dockerfiles that copy it configure it."""
+    if tool == "pipenv" and not env.get("PIPENV_VENV_IN_PROJECT"):
+        return env.get("WORKON_HOME") or "/root/.local/share/virtualenvs"
+    return posixpath.join(cwd, ".venv")
+
+
 class Analysis:
     """One Dockerfile, analysed once for all the checks."""
 
@@ -311,7 +320,7 @@ class Analysis:
                 uv_step(info, argv, cenv, cwd, line)
             elif prog in ("poetry", "pipenv") and len(argv) > 1 and argv[1] in ("install", "add", "sync"):
                 info.pip_npm.append((line, prog, argv[2:] if argv[1] == "add" else [], cwd))
-                info.pkg_installs.append((line, prog, (posixpath.join(cwd, ".venv"), *pip_dirs([], cenv, cwd))))
+                info.pkg_installs.append((line, prog, (_venv_dir(prog, cwd, cenv), *pip_dirs([], cenv, cwd))))
 
     def _make(self, info: StageInfo, argv: list[str], cwd: str, env: dict, line: int, depth: int) -> None:
         """`make [VAR=value] [TARGET]`: the recipes the context's Makefile runs for it, walked like RUN lines; with no

@@ -339,3 +339,18 @@ def test_libstdcxx_deleted_with_a_named_cxx_compiler_after_pip_builds_on_musl(kn
     found = [f for f in lint_text(knowledge, PANDAS_ON_ALPINE.format(compiler=compiler, keep=keep), context_dir=None)
              if f.rule == "MI440"]
     assert [f.message.split(":")[0] for f in found] == (["libstdc++ (g++)"] if flagged else [])
+
+
+PIPENV_PROJECT = ("FROM python:3.8 AS lock\nWORKDIR /var/lib/app/\n{env}COPY Pipfile* ./\nRUN pip install pipenv && pipenv install\n"
+                  "FROM python:3.8-alpine\nWORKDIR /var/lib/app/\nCOPY --from=lock /var/lib/app/ .\n")
+
+
+@pytest.mark.parametrize("env,flagged", [
+    ("", False),                                    # pipenv's environment is under ~/.local/share/virtualenvs
+    ("ENV PIPENV_VENV_IN_PROJECT=1\n", True),       # now it is the project's .venv, copied with the project
+])
+def test_pipenv_makes_its_environment_in_the_project_only_when_asked(knowledge, env, flagged):
+    from kb.lint import lint_text
+
+    found = [f.rule for f in lint_text(knowledge, PIPENV_PROJECT.format(env=env), context_dir=None)]
+    assert ("MI413" in found) is flagged
