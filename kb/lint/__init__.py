@@ -149,6 +149,11 @@ def _names_users(a: Analysis) -> bool:
         any(f.startswith("--chown=") for s in a.report.stages for ins in s.instructions for f in ins.flags)
 
 
+def _node_installs(a: Analysis) -> bool:
+    """MI443 judges npm, yarn and pnpm installs (kb/lint/npmscripts.py)."""
+    return any(tool in ("npm", "yarn", "pnpm") for info in a.stages for _line, tool, _args, _cwd in info.pip_npm)
+
+
 def _declares_args(a: Analysis) -> bool:
     """MI480 judges only names the Dockerfile declares by ARG (kb/lint/argscope.py `_declarations`)."""
     return bool(a.report.global_args) or any(ins.cmd == "ARG" for s in a.report.stages for ins in s.instructions)
@@ -199,6 +204,7 @@ ON_DEMAND = {
     "wheellibs": (("wheel-libs-left-out",), _copies_package_dir),  # MI494
     "unexported": (("unexported-build-variable",), lambda a: any(info.lost_env for info in a.stages)),  # MI498
     "users": (("named-user-without-passwd",), _names_users),  # MI407
+    "npmscripts": (("install-scripts-skipped",), _node_installs),  # MI443
 }
 
 

@@ -256,7 +256,12 @@ def check_native_alpine(a: Analysis, rule: LintRule):
             hits += sorted(dict.fromkeys(f"{n} (a dependency of {via[n]})" if n in via else
                                          f"{n} (indirect, from the lockfile)" for n in locked
                                          if n in table and n not in names))
-            if hits and (why := musl_failure(info, line, names, locked, table, versions, hits)):
+            skipped = ""
+            if tool in ("npm", "yarn", "pnpm"):  # --ignore-scripts: nothing compiles (kb/lint/npmscripts.py, MI443)
+                from .npmscripts import skipped_by
+
+                skipped = skipped_by(a, info, line, tool, args, cwd)
+            if hits and (why := musl_failure(info, line, names, locked, table, versions, hits, skipped)):
                 hits, tools = why
                 yield Hit(line, {"packages": ", ".join(hits), "tool": tool, "image": info.image,
                                  "compile": tools}, "pip" if tool in PY_TOOLS else "npm")

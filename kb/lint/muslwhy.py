@@ -9,7 +9,10 @@ what the step's stage has and what each package publishes (knowledge/native-pack
   install script replaces only where it compiles: uws), which gcompat or a compiler avoids; `error`, what its
   loader says then, where it is not the loader's own error;
 - no compiler in the stage, or gcc without g++ for a package whose source build is C++;
-- with build tools there, only a download named without its libc (node-pre-gyp's default) still goes wrong.
+- with build tools there, only a download named without its libc (node-pre-gyp's default) still goes wrong;
+- a step that runs no install scripts (`skipped`: --ignore-scripts) compiles and downloads nothing, so no reason that
+  rests on a build (no compiler, no g++, a glibc download) is said: only the prebuilt binaries a package carries
+  (`glibc_only`, `glibc_prebuild`) go wrong there, and MI443 names what then has no binding at all.
 """
 from __future__ import annotations
 
@@ -21,7 +24,7 @@ if TYPE_CHECKING:
 
 
 def musl_failure(info: "StageInfo", line: int, names, locked, table: dict, versions: dict,
-                 hits: list[str]) -> tuple[list[str], str] | None:
+                 hits: list[str], skipped: str = "") -> tuple[list[str], str] | None:
     """(the packages to name, why they fail) for the step at `line`, or None when they compile and run."""
     every = list(dict.fromkeys((*names, *locked)))
     only = [n for n in every if table.get(n, {}).get("glibc_only")]
@@ -33,13 +36,16 @@ def musl_failure(info: "StageInfo", line: int, names, locked, table: dict, versi
             f"shared library ld-linux-x86-64.so.2\" (gcompat does not help: {'it calls' if s else 'they call'} "
             "fortified glibc functions, __vsnprintf_chk, that gcompat lacks)")
     glibc = [n for n in every if table.get(n, {}).get("glibc_prebuild")]
-    if glibc and not compiler_at(info, line):
+    if glibc and (skipped or not compiler_at(info, line)):
         said = [f"{table[n]['error']}\" ({n})" for n in glibc if table[n].get("error")]  # its loader's own words
         expect = "\"" + (said[0] if said else "Error loading shared library ld-linux-x86-64.so.2\"")
         return hits, (f"{', '.join(glibc)} load{'s' if len(glibc) == 1 else ''} a prebuilt binary built for "
                       "glibc, picked by platform and arch, never by libc (node-gyp-build's prebuilds, a .node file "
-                      "the package ships), which only a compile at install replaces and there is no compiler here: "
+                      "the package ships), which only a compile at install replaces and "
+                      f"{'the step runs no install script (' + skipped + ')' if skipped else 'there is no compiler here'}: "
                       f"expect {expect} at require() (gcompat or libc6-compat, or a compiler here, avoids it)")
+    if skipped:  # nothing compiles or downloads: no build can fail (MI443 names a binding left out)
+        return None
     if not compiler_at(info, line):
         return hits, "there is no compiler in this stage, so the build fails for any without one"
     cxx = sorted(n for n in every if table.get(n, {}).get("cxx"))

@@ -259,7 +259,7 @@ class CatalogueSections(Reader):
                      "prebuilt_musl", "static_with", "loads", "cxx", "skip_env", "images_with", "opened_by", "glibc_prebuild",
                      "musl_builds", "glibc_download", "prebuilt_glibc", "zones", "deps_run", "downloads_by", "musl_python",
                      "found_with", "system_env", "static_env", "linked_through", "roots", "required_by", "required_unless",
-                     "loads_unless", "error", "glibc_only", "wheel_libs", "import", "wheel_libs_since")
+                     "loads_unless", "error", "glibc_only", "wheel_libs", "import", "wheel_libs_since", "install_script")
                 if not self.keys_ok(entry, name or eco, keys, ("name",)):
                     continue
                 normal = re.sub(r"[-_.]+", "-", name).lower() if eco == "python" else \
@@ -285,10 +285,10 @@ class CatalogueSections(Reader):
                             known[name]["musl_builds"] = self._shaped(entry, "musl_builds", name,
                                                                       r"\d+(\.\d+)* (\d+(\.\d+)*|-)",
                                                                       "'FROM UNTIL' (versions; UNTIL - for today)")
-                        if "glibc_download" in entry:  # MI408: versions that download a build named without libc
-                            known[name]["glibc_download"] = self._shaped(entry, "glibc_download", name,
-                                                                         r"\d+(\.\d+)* (\d+(\.\d+)*|-)",
-                                                                         "'FROM UNTIL' (versions; UNTIL - for today)")
+                        for key in ("glibc_download", "install_script"):  # MI408: versions that download a build
+                            if key in entry:  # named without libc; MI443: whose binding only its install script makes
+                                known[name][key] = self._shaped(entry, key, name, r"\d+(\.\d+)* (\d+(\.\d+)*|-)",
+                                                                "'FROM UNTIL' (versions; UNTIL - for today)")
                         if "prebuilt_glibc" in entry:  # MI404: versions whose download needs a newer glibc
                             known[name]["prebuilt_glibc"] = self._shaped(entry, "prebuilt_glibc", name,
                                                                          r"\d+(\.\d+)* (\d+(\.\d+)*|-) [a-z]+\d+(\.\d+)? 2\.\d+",
