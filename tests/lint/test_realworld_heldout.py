@@ -286,7 +286,10 @@ BATCHES = {
     # with an empty CGO_ENABLED copied into alpine; cups' make install into /usr/lib64 on ubuntu; ffmpeg 3.2 and 3.3 without
     # libgomp1 for vid.stab's OpenMP); correct 12/12 (MI412 and MI413 warnings on three of them). judge() looks at the rule
     # only and also passes lnp2pBot (MI408 is in its expect): 2/8 and 12/12 in both corpora, the floors.
-    "heldout19-2026-12-02": ("heldout19-results.yaml", {"broken": 2 / 8, "correct": 12 / 12}),
+    # 5/8 since MI440 sees libstdc++ leave with a g++ asked for by name (docker-pandas), MI412 knows vid.stab's OpenMP
+    # and a grep-filtered ldd bundle (ffmpeg 3.2 and 3.3), and MI443 (lnp2pBot's --ignore-scripts; its expect gained
+    # MI443). Left: postgres-operator, cups, osrm-backend.
+    "heldout19-2026-12-02": ("heldout19-results.yaml", {"broken": 5 / 8, "correct": 12 / 12}),
 }
 
 
