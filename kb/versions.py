@@ -55,3 +55,17 @@ def runtime_release(runtime: str) -> tuple[str, str]:
     """A runtime's name and release: "java21" -> ("java", "21"), "python3.13" -> ("python", "3.13")."""
     name = runtime.rstrip("0123456789.")
     return name, runtime[len(name):]
+
+
+def in_spans(version: str, spans) -> bool:
+    """Is `version` inside one of the "FROM UNTIL" spans of the knowledge (UNTIL excluded, "-" for today)? A Go
+    module's v prefix and -pre or +build suffix are dropped; "" is the newest release, which only a span open to today
+    holds; "?FLOOR" (a range) counts from its lowest release."""
+    if not version:
+        return any(span.partition(" ")[2].strip() == "-" for span in spans)
+    wanted = parse_version(version.lstrip("?").lstrip("v").split("-", 1)[0].split("+", 1)[0])
+    for span in spans:
+        first, _, until = span.partition(" ")
+        if parse_version(first) <= wanted and (until.strip() == "-" or wanted < parse_version(until.strip())):
+            return True
+    return False

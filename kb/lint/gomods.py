@@ -27,7 +27,7 @@ import posixpath
 
 from ..detectors import detector
 from ..model import LintRule
-from ..versions import parse_version
+from ..versions import in_spans, parse_version
 from .results import Hit
 
 TYPE_CHECKING = False
@@ -58,16 +58,6 @@ def requirements(text: str) -> dict[str, str]:
         if len(words) >= 2 and words[1].startswith("v"):
             out[words[0]] = words[1]
     return out
-
-
-def in_spans(version: str, spans: list[str]) -> bool:
-    """Is `version` (v1.8.5, v0.1.10+incompatible) inside one of the "FROM UNTIL" spans (UNTIL excluded, - none)?"""
-    v = parse_version(version.lstrip("v").split("-", 1)[0].split("+", 1)[0])
-    for span in spans:
-        first, _, until = span.partition(" ")
-        if v >= parse_version(first) and (until == "-" or v < parse_version(until)):
-            return True
-    return False
 
 
 def modules_of(a: "Analysis", art: "BuiltFile") -> list[tuple[dict, str]]:

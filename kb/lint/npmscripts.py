@@ -15,7 +15,7 @@ from __future__ import annotations
 from ..detectors import detector
 from ..lazyre import lazy
 from ..model import LintRule
-from ..versions import parse_version
+from ..versions import in_spans
 from .results import Hit
 from .runtime import _lineage, install_names, locked_versions
 
@@ -108,18 +108,6 @@ def skipped_by(a: "Analysis", info: "StageInfo", line: int, tool: str, args: lis
     return _env_skips(info, line) or _npmrc_skips(a, info, line, cwd)
 
 
-def in_spans(spans, version: str) -> bool:
-    """Does `version` fall in one of the "FROM UNTIL" spans (UNTIL excluded, "-" for today)? "" is the newest."""
-    if not version:
-        return any(span.partition(" ")[2].strip() == "-" for span in spans)
-    wanted = parse_version(version.lstrip("?"))  # "?FLOOR" (a range) counts from its lowest release
-    for span in spans:
-        first, _, until = span.partition(" ")
-        if parse_version(first) <= wanted and (until.strip() == "-" or wanted < parse_version(until.strip())):
-            return True
-    return False
-
-
 def _fixes(a: "Analysis", info: "StageInfo") -> tuple[dict, tuple, dict]:
     """What in the stage runs the install scripts again, by position (RUN line, command): the last `npm rebuild`
     naming each package, the last one naming none, and the last install with scripts on in each directory."""
@@ -196,7 +184,7 @@ def check_install_scripts_skipped(a: "Analysis", rule: LintRule):
             names, locked, _complete = install_names(a, info, tool, args, cwd)
             versions = locked_versions(a, info, tool, cwd, args)
             found = [n for n in dict.fromkeys((*names, *locked))
-                     if n in table and in_spans(table[n].get("install_script") or (), versions.get(n, ""))
+                     if n in table and in_spans(versions.get(n, ""), table[n].get("install_script") or ())
                      and not _rebuilt(fixes, n, cwd)]
             if not found:
                 continue

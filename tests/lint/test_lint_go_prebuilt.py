@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from kb.lint.gomods import in_spans, requirements
+from kb.lint.gomods import requirements
+from kb.versions import in_spans
 from kb.loader import load_knowledge
 
 from tests.bounded import within
@@ -76,7 +77,8 @@ def test_go_mod_requires_are_read_single_and_in_blocks():
 
 @pytest.mark.parametrize("version, spans, inside", [
     ("v0.1.10", ["0.1.10 0.1.11"], True), ("v0.1.9", ["0.1.10 0.1.11"], False), ("v0.1.11", ["0.1.10 0.1.11"], False),
-    ("v1.4.0", ["1.4.0 -"], True), ("v2.3.0-rc1", ["2.0.0 -"], True), ("v1.3.9", ["1.4.0 -"], False)])
+    ("v1.4.0", ["1.4.0 -"], True), ("v2.3.0-rc1", ["2.0.0 -"], True), ("v1.3.9", ["1.4.0 -"], False),
+    ("", ["1.0.0 -"], True), ("", ["1.0.0 2.0.0"], False), ("?1.5.0", ["1.0.0 2.0.0"], True)])  # newest, a range
 def test_versions_are_placed_in_the_spans(version, spans, inside):
     assert in_spans(version, spans) is inside
 
