@@ -49,11 +49,27 @@ _DATA = (".json", ".yaml", ".yml", ".toml", ".conf", ".cfg", ".ini", ".html", ".
          ".pem", ".sql", ".xml", ".env", ".sh", ".js", ".py", ".rb", ".php", ".jar", ".war")
 
 
+def _package_stems(sonames: dict, manager: str) -> dict[str, str]:
+    """package -> library stem, for the `manager` (apt, apk) packages of releases.yaml's sonames, whose package may
+    be named per release ({debian12: libssl3, default: libssl3t64})."""
+    out = {}
+    for soname, entry in sonames.items():
+        names = entry.get(manager) or ()
+        for name in names.values() if isinstance(names, dict) else (names,):
+            out[name] = lib_stem(entry.get("name") or soname)
+    return out
+
+
 class Libraries:
     """The `system:` table of the native-package knowledge, indexed for the check (and the crates that link a
     system library, from the `rust:` table)."""
 
-    def __init__(self, table: dict, rust: dict | None = None, https: dict | None = None):
+    def __init__(self, table: dict, rust: dict | None = None, https: dict | None = None,
+                 sonames: dict | None = None):
+        # the Debian and Alpine packages of the sonames releases.yaml lists, where their names are not the library's
+        # (libjpeg62-turbo ships libjpeg.so.62)
+        self.apt_names = _package_stems(sonames or {}, "apt")
+        self.apk_names = _package_stems(sonames or {}, "apk")
         self.crate_libs = {name: [lib_stem(x) for x in e.get("libs", ()) if lib_stem(x) not in ("libstdc++",)]
                            for name, e in (rust or {}).items() if e.get("libs")}
         self.rust = rust or {}  # how a -sys crate's build chooses the system copy (kb/lint/syslibs.py)
@@ -113,6 +129,8 @@ class Libraries:
         packages only: with `musl` (an Alpine image), a package of the same name there does not bring it; one
         written `apk:GLOB` for Alpine packages only. An entry with `apk:` globs is matched by its globs alone, not
         by Alpine's naming (libpython: Alpine's python3 ships it, Debian's python3 does not)."""
+        if (self.apk_names if musl else self.apt_names).get(package) == stem:
+            return True
         entry = self.entries.get(stem)
         if entry is not None and (package in entry.get("dev", ()) or
                                   any(fnmatch.fnmatchcase(package, g[4:] if g[:4] in ("apt:", "apk:") else g)

@@ -123,7 +123,7 @@ def libraries(kb) -> Libraries:
     if hit is None or hit[0] is not kb:
         natives = kb.native_packages
         hit = _LIBRARIES[id(kb)] = (kb, Libraries(natives.get("system", {}), natives.get("rust", {}),
-                                                  natives.get("https", {})))
+                                                  natives.get("https", {}), kb.libraries))
     return hit[1]
 
 
@@ -191,8 +191,11 @@ def _removals(info: "StageInfo") -> tuple[list[tuple[int, str, set]], bool]:
                     out.append((run.line, "apt", pkgs))
                 else:
                     pending |= pkgs
-            elif prog in ("apt-get", "apt") and "autoremove" in argv and pending:
-                out.append((run.line, "apt", pending))
+            elif prog in ("apt-get", "apt") and "autoremove" in argv:
+                # `apt-get autoremove --purge gcc libpq-dev`: the packages named, then what only they pulled in
+                named = set(positional(argv[argv.index("autoremove") + 1:], takes_value={"-o"}))
+                if named | pending:
+                    out.append((run.line, "apt", named | pending))
                 pending = set()
     return out, keeps
 
