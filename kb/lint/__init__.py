@@ -31,7 +31,8 @@ function gets the same analysed Dockerfile:
     libinstall.py  the run-time packages MI412 says to install, per distribution and release
     appbundles.py  what dotnet publish, deno compile and bun build --compile write, and checks MI420-MI423
     checks.py      the checks
-    users.py       MI407: a user USER or --chown names that the image's /etc/passwd lacks and nothing adds
+    users.py       MI407: a user USER or --chown names that the image's /etc/passwd lacks and nothing adds;
+                   MI424: the same after a COPY of another stage's /etc/passwd over the image's
     tagrelease.py  the release an image lint does not know names in its tag (-bullseye, ubuntu22.04, -alpine3.19)
     digests.py     MI419: a floating final image frozen by a digest, so its release (hence glibc) is not known
     pystdlib.py    MI493: a Python interpreter copied into the image without its standard library (lib/pythonX.Y)
@@ -203,7 +204,7 @@ ON_DEMAND = {
     "pystdlib": (("python-interpreter-without-stdlib",), _copies_python),  # MI493
     "wheellibs": (("wheel-libs-left-out",), _copies_package_dir),  # MI494
     "unexported": (("unexported-build-variable",), lambda a: any(info.lost_env for info in a.stages)),  # MI498
-    "users": (("named-user-without-passwd",), _names_users),  # MI407
+    "users": (("named-user-without-passwd", "named-user-lost-with-copied-passwd"), _names_users),  # MI407, MI424
     "npmscripts": (("install-scripts-skipped",), _node_installs),  # MI443
 }
 

@@ -117,3 +117,54 @@ def check_user(a: "Analysis", rule: LintRule):
             if lacks:
                 yield Hit(line, {"what": what, "image": info.image, "lacks": lacks,
                                  "effect": effect}, variant)
+
+
+def _passwd_copy(info: "StageInfo"):
+    """The last COPY --from=<stage> of the stage that puts an /etc/passwd in place (of /etc, or of the file), as
+    its CopyFrom; None when there is none."""
+    last = None
+    for cf in info.stage.copy_from:
+        dest = (cf.dest or "").rstrip("/") or "/"
+        if cf.stage_index is None or cf.instruction != "COPY":
+            continue
+        if any(s.rstrip("/") == "/etc/passwd" and dest in ("/etc/passwd", "/etc") or s.rstrip("/") == "/etc"
+               and dest == "/etc" for s in cf.sources):
+            last = cf
+    return last
+
+
+def _names(a: "Analysis", index: int, name: str) -> bool:
+    """Does a RUN of stage `index`, or of a stage it is built FROM, name `name` as a word (useradd NAME, an echo
+    into /etc/passwd), or does a COPY bring it an /etc/passwd of its own?"""
+    i: int | None = index
+    while i is not None:
+        stage = a.stages[i]
+        if "passwd" in stage.profile.provided:
+            return True
+        if any(name in (stage.texts.get(r.line) or r.command).replace(":", " ").split() for r in stage.stage.runs):
+            return True
+        i = stage.stage.base_stage
+    return False
+
+
+@detector("lint", "named-user-lost-with-copied-passwd")
+def check_copied_passwd(a: "Analysis", rule: LintRule):
+    """MI424: the final stage copies /etc (or /etc/passwd) from another stage after its image's own: the names USER
+    and --chown give later are looked up in that stage's file, which has its image's users and what its RUNs add."""
+    info = a.final
+    cf = _passwd_copy(info)
+    if cf is None:
+        return
+    src = a.stages[cf.stage_index]
+    known = src.profile.users
+    if known is None or not src.profile.known:
+        return
+    names = [(line, f"USER {user}", user) for line, user in info.users if line > cf.line]
+    names += [(ins.line, f"{ins.cmd} --chown={f[8:]}", f[8:]) for ins in info.stage.instructions
+              if ins.cmd in ("COPY", "ADD") and ins.line > cf.line for f in ins.flags if f.startswith("--chown=")]
+    for line, what, user in names:
+        name = user.partition(":")[0]
+        if not _named(user) or name in known or _names(a, cf.stage_index, name):
+            continue
+        yield Hit(line, {"what": what, "copy_line": cf.line, "image": info.image, "stage": cf.source,
+                         "source_image": src.image, "name": name})
