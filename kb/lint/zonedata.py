@@ -19,8 +19,9 @@ Evidence that the program needs named zones:
   the tzdata package that zoneinfo falls back to (docs.python.org/3/library/zoneinfo.html). pytz carries its own
   copy of the database (its pytz/zoneinfo directory) and is not evidence.
 
-What cancels it: the Go program embeds the database (an import of time/tzdata in a reached package, or
-`-tags timetzdata` in its build stage or the context's Makefile: go.dev/pkg/time/tzdata), which also serves TZ; the
+What cancels it: the Go program embeds the database (an import of time/tzdata in a reached package, in a main
+package of the module when lint cannot place the build (`go build ./...`), or `-tags timetzdata` in its build stage or
+the context's Makefile: go.dev/pkg/time/tzdata), which also serves TZ; the
 final image installs tzdata (apk add, apt-get install); the final stage (or one it is FROM) copies a zoneinfo tree
 or zoneinfo.zip, or sets ZONEINFO.
 
@@ -143,6 +144,33 @@ def _walk(context_dir: str, tree, start: str) -> tuple[str | None, bool]:
                     return (f"{rel}:{number} calls time.LoadLocation, in a package of the module; the build's "
                             f"imports lead through {missing}, which is not in the build context"), embeds
     return call, embeds
+
+
+def _main_embeds(a: Analysis, art) -> bool:
+    """For a program lint cannot place (`go build ./...`): does a main package of the copied module import
+    time/tzdata? Then the program it builds may carry the database, and lint says nothing."""
+    from ..evidence.errors import read_project_file
+    from ..evidence.textscan import go_imports
+
+    from .context import go_sources
+
+    tree = a._go_context(a.stages[art.stage])[2] if art.go_dir is not None else None
+    if tree is None or not tree.files:  # `COPY *.go go.mod /src/`: globbed files are not listed; read the module's
+        key = ("tz-tree", a.context_dir)
+        if key not in a.context_cache:
+            a.context_cache[key] = go_sources(a.context_dir, ["."], a.kb.native_packages)[2]
+        tree = a.context_cache[key]
+    budget = MAX_BYTES
+    for rel in (tree.files if tree is not None else ()):
+        if not rel.endswith(".go") or rel.endswith("_test.go"):
+            continue
+        text = read_project_file(a.context_dir, rel) or ""
+        budget -= len(text)
+        if budget < 0:
+            return False
+        if _PACKAGE_MAIN.search(text) and any(path == "time/tzdata" for path, _line in go_imports(text)):
+            return True
+    return False
 
 
 def _tagged(a: Analysis, stage: int) -> bool:
@@ -307,6 +335,8 @@ def check_zone_data(a: Analysis, rule: LintRule):
             if key not in a.context_cache:
                 a.context_cache[key] = _walk(a.context_dir, tree, start)
             call, embeds = a.context_cache[key]
+        else:
+            embeds = _main_embeds(a, art)
         if embeds or _tagged(a, art.stage):
             return  # the program carries the database; it serves TZ too
         call = call or _zone_module(a)

@@ -306,7 +306,10 @@ BATCHES = {
     # (tidbyt-assistant: pixlet's Starlark apps load named zones on scratch; guardian on alpine:3.13 and chart-releaser
     # on alpine:3.9 without ca-certificates, x509; m1-cli: a CLI a downloaded script installs links libpq), guardian's
     # whole context giving MI402 instead (a wrong mechanism); correct 12/12 clean (MI402 and MI411 warnings on three).
-    "heldout21-2026-12-02": ("heldout21-results.yaml", {"broken": 4 / 8, "correct": 12 / 12}),
+    # 5/8 since MI418 knows pixlet's Starlark apps load zones (and a main package importing time/tzdata cancels it
+    # when the build is `go build ./...`). Left: guardian and chart-releaser (which Alpine releases lack a CA bundle
+    # a Go program of its time reads), m1-cli (a CLI a downloaded script installs).
+    "heldout21-2026-12-02": ("heldout21-results.yaml", {"broken": 5 / 8, "correct": 12 / 12}),
 }
 
 
