@@ -160,3 +160,19 @@ def release_named(a, name: str) -> Release | None:
         if not binary or "{{" in binary or posixpath.basename(binary) == name:
             return _release(rel, doc, build)
     return None
+
+
+def builds_image(a) -> bool:
+    """Does the context's configuration build this Dockerfile with its `dockers:` (or `dockers_v2:`) section? Then
+    GoReleaser copies its builds' binaries into the Docker build context, and a COPY of one takes GoReleaser's, not a
+    Makefile's (goreleaser.com/customization/docker/: `dockerfile` defaults to Dockerfile). Matched by file name."""
+    found = config(a)
+    if found is None or found[1] is None:
+        return False
+    name = posixpath.basename(a.report.path or "Dockerfile")
+    for section in ("dockers", "dockers_v2"):
+        entries = found[1].get(section)
+        for entry in entries if isinstance(entries, list) else ():
+            if isinstance(entry, dict) and posixpath.basename(str(entry.get("dockerfile") or "Dockerfile")) == name:
+                return True
+    return False

@@ -13,7 +13,8 @@ What the build context shows of that build, read here:
 
 * the Makefile's recipes (kb/lint/makefiles.py, includes in the context spliced in), build scripts (build.sh,
   scripts/build.sh, hack/build.sh) and goreleaser's configuration (kb/lint/goreleaser.py: the build a dist/ path
-  or `binary:` names, its `env: [CGO_ENABLED=0]` or the global one);
+  or `binary:` names, its `env: [CGO_ENABLED=0]` or the global one; first when its `dockers:` builds this
+  Dockerfile, since GoReleaser then puts its own binaries in the Docker context);
 * of the `go build` or `go install` command that writes the copied file (its -o path, or the name go gives the
   package): CGO_ENABLED set on the command line (`CGO_ENABLED=0 go build`, `env CGO_ENABLED=0 ...`), by an earlier
   `export` of the recipe or script, or by the Makefile's `export CGO_ENABLED...`; `-tags netgo,osusergo`;
@@ -223,13 +224,15 @@ def program_stem(name: str) -> str:
 
 def host_build(a, src: str, name: str, module: str | None) -> HostBuild | str:
     """The build of the copied file `src` (the program `name`) the context shows, or why lint cannot see it."""
-    from .goreleaser import dist_program, release_named, release_of
+    from .goreleaser import builds_image, dist_program, release_named, release_of
 
     if (dist := dist_program(src)) is not None:  # dist/ID_linux_amd64_v1/NAME: GoReleaser's output
         release = release_of(a, *dist)
         return _release_build(release) if not isinstance(release, str) else \
             f"{src} is in GoReleaser's dist layout, and {release}"
     name = program_stem(name)
+    if builds_image(a) and (release := release_named(a, name)) is not None:
+        return _release_build(release)  # goreleaser's `dockers:` builds this image from its own binaries
     for build, out in (*_makefile_builds(a, module), *_script_builds(a, module)):
         if _matches(out, src) or out == name:
             return build
