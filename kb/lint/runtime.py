@@ -264,14 +264,17 @@ def _named_package_links(a: "Analysis", info: "StageInfo", stem: str) -> bool:
 
 def _cxx_extensions(a: "Analysis", info: "StageInfo", compiler: str, line: int) -> bool:
     """Did the stage's pip or npm steps before `line` compile C++ on musl with `compiler`, which line's deletion takes
-    with libstdc++: g++ or clang named in an apk add of the stage, a C++ compiler asked for by name (build-base or gcc
-    alone says nothing of C++)? On glibc, wheels and prebuilds bundle their libstdc++ or find the system's."""
+    with libstdc++: g++ or clang named in an apk add of the stage before that step (or in its RUN), a C++ compiler
+    asked for by name (build-base or gcc alone says nothing of C++)? On glibc, wheels and prebuilds bundle their
+    libstdc++ or find the system's."""
     if info.profile.libc != "musl" and (info.profile.known or "alpine" not in (info.image or "").lower()):
         return False
-    if not any(step[0] <= line and step[1] != "conda" for step in info.pip_npm):
+    if compiler not in ("g++", "clang", "clang++"):
         return False
-    return compiler in ("g++", "clang", "clang++") and any(compiler in {p.split("=")[0] for p in pkgs}
-                                                            for _ln, pkgs in info.apk_adds if _ln <= line)
+    added = [ln for ln, pkgs in info.apk_adds if compiler in {p.split("=")[0] for p in pkgs}]
+    # a pip or npm step that ran with the compiler there: added by then (the same RUN counts), deleted after
+    return any(step[1] != "conda" and step[0] <= line and any(ln <= step[0] for ln in added)
+               for step in info.pip_npm)
 
 
 def _may_link(a: "Analysis", info: "StageInfo", stem: str) -> bool:

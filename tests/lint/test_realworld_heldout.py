@@ -316,7 +316,9 @@ BATCHES = {
     # (piqueserver: MI440 names libstdc++, which STDCPP_STATIC=1 links statically, not Pillow's libjpeg gone with
     # apk del of jpeg-dev), 3 missed (opencbdc's libsnappy built in an unknown base image; livegrep's CI binaries from
     # ubuntu-24.04 on ubuntu:20.04; inspektor-gadget's cgo build on golang:1.19 into the unknown bcc image); correct
-    # 12/12 clean (MI412, MI440 and MI441 warnings on four). judge() looks at the rule only: 5/8, the floor.
+    # 12/12 clean (MI412, MI440 and MI441 warnings on four). judge() looks at the rule only: 5/8, the floor. Since,
+    # MI440 names piqueserver's libjpeg (Alpine's jpeg-dev known, and a g++ added after the pip step no longer read as
+    # pip's C++ compiler), so 5/8 strictly too; its fixed file has no warning left.
     "heldout22-2026-12-02": ("heldout22-results.yaml", {"broken": 5 / 8, "correct": 12 / 12}),
 }
 
