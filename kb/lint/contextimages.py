@@ -18,7 +18,10 @@ library holds only when all their FROMs are known and agree, the walk only when 
 taken relative to the context's root after the leading variables ($REPO_ROOT/, ${ROOT}/) are dropped, else relative
 to the file naming it. Bounded: MAX_SCRIPTS files read, to MAX_DEPTH directories down, each as read_project_file
 reads it (inside the context, no symbolic link out of it, at most 1 MiB); a line is looked at only when it has the
-image's name; images built FROM images the context builds are followed MAX_IMAGES deep."""
+image's name; images built FROM images the context builds are followed MAX_IMAGES deep.
+
+A `docker build --target NAME` of the linted Dockerfile itself builds one of its own stages: a later stage FROM that
+image is read as FROM the stage (`target_stage`, used by kb/lint/stages.py)."""
 from __future__ import annotations
 
 import os
@@ -362,3 +365,66 @@ def origin(a, stage) -> str:
     """How the Dockerfile of the context that builds the image `stage` is FROM names it, for a finding."""
     found = builders(a, stage.base_image_resolved, stage)
     return "; ".join(_how(path, script) for path, (script, _b) in found.items())
+
+
+def _script_vars(lines: list[str]) -> dict[str, str]:
+    """NAME=value assignments of a script's lines, `${OTHER:-default}` read as its default (opencbdc-tx's
+    DOCKER_IMAGE_TAG_BASE=${DOCKER_IMAGE_TAG:-opencbdc-tx-base})."""
+    out: dict[str, str] = {}
+    for line in lines:
+        name, eq, value = line.partition("=")
+        if not eq or not name.isidentifier() or " " in value.strip():
+            continue
+        value = value.strip().strip("\"'")
+        if value.startswith("${") and ":-" in value and value.endswith("}"):
+            value = value[value.index(":-") + 2:-1]
+        out[name] = value
+    return out
+
+
+def target_stage(a, stage) -> int | None:
+    """The earlier stage of the Dockerfile being linted that the build context builds under the name `stage` is FROM,
+    with `docker build --target NAME -t TAG [-f FILE]`, FILE of this Dockerfile's name: the project pushes that stage
+    as its base image and builds FROM it (mit-dci/opencbdc-tx: `FROM $BASE_IMAGE AS builder`, the ARG's default
+    ghcr.io/mit-dci/opencbdc-tx-base:latest, which scripts/build-docker.sh builds with `--target base -t
+    $DOCKER_IMAGE_TAG_BASE`, opencbdc-tx-base by default). TAG's variables are the script's own assignments; a TAG
+    still with a variable names nothing. Compared by the repository's last component and the tag."""
+    names = {s.name.lower(): s.index for s in a.report.stages[:stage.index] if s.name}
+    ref = stage.base_image_resolved
+    if not a.context_dir or not names or stage.base_stage is not None or not ref or "$" in ref:
+        return None
+    repo, tag = _parts(normalise_ref(ref))
+    last = repo.rsplit("/", 1)[-1]
+    key = ("target-stage", a.context_dir, a.report.path, ref)
+    if key in a.context_cache:
+        return a.context_cache[key]
+    from ..evidence.errors import read_project_file
+    from .shellwords import expand
+
+    own = posixpath.basename(a.report.path or "Dockerfile")
+    found = None
+    for script in _scripts(a.context_dir):
+        text = read_project_file(a.context_dir, script)
+        if not text or "--target" not in text or last not in text:
+            continue
+        lines = _logical_lines(text)
+        known = _script_vars(lines)
+        for line in lines:
+            words = [w.strip("\"'") for w in line.replace("=", " ").split()]
+            if not any(words[i:i + 2] == list(b) for b in _BUILDERS for i in range(len(words) - 1)):
+                continue
+            value = {opt: words[i + 1] for i in range(len(words) - 1) for opt in (words[i],)
+                     if opt in ("--target", "-f", "--file")}
+            target = value.get("--target", "").lower()
+            file = value.get("-f") or value.get("--file") or "Dockerfile"
+            if target not in names or posixpath.basename(file) != own:
+                continue
+            for t in (words[i + 1] for i in range(len(words) - 1) if words[i] in ("-t", "--tag")):
+                t = expand(t, known, "$")
+                if "$" in t:
+                    continue
+                r, g = _parts(normalise_ref(t))
+                if r.rsplit("/", 1)[-1] == last and g == tag:
+                    found = names[target]
+    a.context_cache[key] = found
+    return found

@@ -91,6 +91,12 @@ class Analysis:
         self.global_args = expand_args(report.global_args)  # ARG SITE=/usr/lib/python${PY}: PY's value in it
         self.stages: list[StageInfo] = []
         for stage in report.stages:
+            if context_dir and stage.base_stage is None and stage.index and not profile_for(
+                    kb, stage.base_image_resolved).known:  # an image the context builds from a stage of this file
+                from .contextimages import target_stage
+
+                alias = target_stage(self, stage)
+                stage = stage if alias is None else stage._replace(base_stage=alias)
             self.stages.append(self._walk(stage))
 
     @property
