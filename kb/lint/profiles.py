@@ -85,7 +85,12 @@ CXX_TOOLCHAINS = {"g++", "build-base", "alpine-sdk", "build-essential", "clang",
 def normalise_ref(ref: str) -> str:
     ref = ref.strip().lower()
     ref = ref.split("@", 1)[0]  # a digest pins the same image
-    for prefix in ("docker.io/library/", "index.docker.io/library/", "docker.io/", "index.docker.io/", "library/"):
+    # the official images under Docker Hub's other names and their public mirrors: AWS's ECR Public gallery
+    # (gallery.ecr.aws/docker/library) and Google's mirror.gcr.io (cloud.google.com/artifact-registry/docs/
+    # pull-cached-dockerhub-images) serve the same images by digest
+    for prefix in ("docker.io/library/", "index.docker.io/library/", "registry-1.docker.io/library/",
+                   "registry.hub.docker.com/library/", "public.ecr.aws/docker/library/", "mirror.gcr.io/library/",
+                   "docker.io/", "index.docker.io/", "library/"):
         if ref.startswith(prefix):
             ref = ref[len(prefix):]
             break

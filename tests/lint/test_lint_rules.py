@@ -198,6 +198,19 @@ def test_image_references_are_normalised(knowledge):
     assert not profile_for(knowledge, "registry.example.test/unknown:1").known
 
 
+def test_the_official_images_public_mirrors_are_the_official_images(knowledge):
+    # scopedb/scopeql names debian:bullseye-slim through AWS's ECR Public mirror; the CA check must run on it
+    for ref in ("public.ecr.aws/docker/library/debian:bullseye-slim", "mirror.gcr.io/library/debian:bullseye-slim",
+                "registry.hub.docker.com/library/debian:bullseye-slim"):
+        prof = profile_for(knowledge, ref)
+        assert (prof.known, prof.release, prof.ca_certificates) == (True, "debian11", False), ref
+    assert not profile_for(knowledge, "public.ecr.aws/someone/debian:bullseye-slim").known
+    text = ("FROM public.ecr.aws/docker/library/golang:1.22-bookworm AS build\nWORKDIR /src\nCOPY . .\n"
+            "RUN CGO_ENABLED=0 go build -o /app .\nFROM public.ecr.aws/docker/library/alpine:3.20\n"
+            "COPY --from=build /app /app\nUSER nonroot\nCMD [\"/app\"]\n")
+    assert ("MI407", 7) in [(f.rule, f.line) for f in lint_text(knowledge, text)]
+
+
 def test_go_point_releases_superseded_before_trixie_became_the_default_stay_bookworm(knowledge):
     """golang:1.24.5 was never rebuilt after 2025-08-12: a build on it runs on bookworm's glibc, with no MI404."""
     for ref in ("golang:1.24.5", "golang:1.24.0", "golang:1.24rc2", "golang:1.25rc3"):

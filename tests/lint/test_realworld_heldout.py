@@ -329,8 +329,9 @@ BATCHES = {
     # failed at run time with fcntl64), missed: premiumizer (Brotli's C++ extension without libstdc++ on alpine),
     # artery (run-stage packages of older releases: libcrypto++6 where the build linked libcrypto++.so.8), scopeql
     # (the official images through public.ecr.aws/docker/library, not known); correct 13/13 clean. judge(): 3/7 listed,
-    # 4/7 whole; the floor is the listed one.
-    "heldout23-2026-12-02": ("heldout23-results.yaml", {"broken": 3 / 7, "correct": 13 / 13}),
+    # 4/7 whole; the floor is the listed one. 4/7 listed (5/7 whole) since the official images' public mirrors
+    # (public.ecr.aws/docker/library, mirror.gcr.io/library) are the official images: scopeql's MI411.
+    "heldout23-2026-12-02": ("heldout23-results.yaml", {"broken": 4 / 7, "correct": 13 / 13}),
 }
 
 
