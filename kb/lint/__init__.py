@@ -31,6 +31,7 @@ function gets the same analysed Dockerfile:
     libinstall.py  the run-time packages MI412 says to install, per distribution and release
     appbundles.py  what dotnet publish, deno compile and bun build --compile write, and checks MI420-MI423
     checks.py      the checks
+    cibuilds.py    MI425: what a CI job builds on its runner before building this Dockerfile, on an older glibc
     users.py       MI407: a user USER or --chown names that the image's /etc/passwd lacks and nothing adds;
                    MI424: the same after a COPY of another stage's /etc/passwd over the image's
     tagrelease.py  the release an image lint does not know names in its tag (-bullseye, ubuntu22.04, -alpine3.19)
@@ -144,6 +145,12 @@ def _packages_installed(a: Analysis) -> bool:
         any("node_modules/" in s for cf in a.final.stage.copy_from for s in cf.sources)
 
 
+def _copies_from_context(a: Analysis) -> bool:
+    """MI425 judges what the final stage copies from the build context (kb/lint/cibuilds.py)."""
+    return bool(a.context_dir) and any(ins.cmd in ("COPY", "ADD") and not any(f.startswith("--from") for f in ins.flags)
+                                       for ins in a.final.stage.instructions)
+
+
 def _names_users(a: Analysis) -> bool:
     """MI407 judges the names USER and COPY/ADD --chown give (kb/lint/users.py)."""
     return any(info.users for info in a.stages) or \
@@ -187,6 +194,7 @@ def _copies_package_dir(a: Analysis) -> bool:
 #: check modules imported only when the Dockerfile can need them, so that a one-file lint starts sooner (issue 9's
 #: speed): module -> (the checks it registers, whether the analysis can need them). The others register at import.
 ON_DEMAND = {
+    "cibuilds": (("ci-built-files-on-older-glibc",), _copies_from_context),  # MI425
     "loaderpath": (("library-copied-by-link-name",), _installs_and_copies),  # MI497
     "prefixlibs": (("library-outside-loader-path",), _installs_somewhere),  # MI496
     "pkgcross": (("installed-packages-cross-libc",), lambda a: any(info.pkg_arrivals for info in a.stages)),  # MI413
