@@ -413,8 +413,7 @@ def target_stage(a, stage) -> int | None:
             words = [w.strip("\"'") for w in line.replace("=", " ").split()]
             if not any(words[i:i + 2] == list(b) for b in _BUILDERS for i in range(len(words) - 1)):
                 continue
-            value = {opt: words[i + 1] for i in range(len(words) - 1) for opt in (words[i],)
-                     if opt in ("--target", "-f", "--file")}
+            value = {words[i]: words[i + 1] for i in range(len(words) - 1) if words[i] in ("--target", "-f", "--file")}
             target = value.get("--target", "").lower()
             file = value.get("-f") or value.get("--file") or "Dockerfile"
             if target not in names or posixpath.basename(file) != own:
