@@ -145,10 +145,24 @@ def _packages_installed(a: Analysis) -> bool:
         any("node_modules/" in s for cf in a.final.stage.copy_from for s in cf.sources)
 
 
-def _copies_from_context(a: Analysis) -> bool:
-    """MI425 judges what the final stage copies from the build context (kb/lint/cibuilds.py)."""
-    return bool(a.context_dir) and any(ins.cmd in ("COPY", "ADD") and not any(f.startswith("--from") for f in ins.flags)
-                                       for ins in a.final.stage.instructions)
+_OUTPUTS = (".deb", ".rpm", ".tgz", ".tar.gz", ".tar.xz", ".tar", ".zip", ".so")
+_OUTPUT_DIRS = ("build", "builds", "dist", "bin", "out", "target", "release", "artifacts")
+
+
+def build_output(source: str) -> bool:
+    """Is a COPY/ADD source from the context what a build writes (a package, an archive, a file under build/ ...)?"""
+    low = source.lower().lstrip("./")
+    return low.endswith(_OUTPUTS) or low.split("/", 1)[0] in _OUTPUT_DIRS
+
+
+def context_outputs(a: Analysis) -> list[tuple[int, str]]:
+    """(line, first source) of the final stage's COPY/ADD from the build context of build outputs: what MI425 judges
+    (kb/lint/cibuilds.py)."""
+    if not a.context_dir:
+        return []
+    return [(ins.line, ins.args[0]) for ins in a.final.stage.instructions
+            if ins.cmd in ("COPY", "ADD") and not any(f.startswith("--from") for f in ins.flags)
+            and len(ins.args) >= 2 and any(build_output(s) for s in ins.args[:-1])]
 
 
 def _names_users(a: Analysis) -> bool:
@@ -194,7 +208,7 @@ def _copies_package_dir(a: Analysis) -> bool:
 #: check modules imported only when the Dockerfile can need them, so that a one-file lint starts sooner (issue 9's
 #: speed): module -> (the checks it registers, whether the analysis can need them). The others register at import.
 ON_DEMAND = {
-    "cibuilds": (("ci-built-files-on-older-glibc",), _copies_from_context),  # MI425
+    "cibuilds": (("ci-built-files-on-older-glibc",), lambda a: bool(context_outputs(a))),  # MI425
     "loaderpath": (("library-copied-by-link-name",), _installs_and_copies),  # MI497
     "prefixlibs": (("library-outside-loader-path",), _installs_somewhere),  # MI496
     "pkgcross": (("installed-packages-cross-libc",), lambda a: any(info.pkg_arrivals for info in a.stages)),  # MI413

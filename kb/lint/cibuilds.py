@@ -17,6 +17,7 @@ import posixpath
 from ..detectors import detector
 from ..lazyre import lazy
 from ..model import LintRule
+from . import context_outputs
 from .results import Hit
 
 TYPE_CHECKING = False
@@ -29,8 +30,6 @@ LATEST = "ubuntu24.04"  # ubuntu-latest since January 2025 (actions/runner-image
 _RUNNER = lazy(r"ubuntu-(\d\d\.\d\d)(?:-arm)?")
 _BUILD_TOOLS = frozenset({"make", "gmake", "bazel", "bazelisk", "cargo", "go", "cmake", "ninja", "gcc", "g++", "cc",
                           "clang", "clang++", "meson", "dpkg-buildpackage", "debuild"})
-_OUTPUTS = (".deb", ".rpm", ".tgz", ".tar.gz", ".tar.xz", ".tar", ".zip", ".so")
-_OUTPUT_DIRS = ("build", "builds", "dist", "bin", "out", "target", "release", "artifacts")
 
 
 def runner_release(label) -> str | None:
@@ -125,21 +124,13 @@ def _find(a: "Analysis") -> tuple[str, str] | None:
     return None
 
 
-def _output(source: str) -> bool:
-    """Is a COPY/ADD source from the context what a build writes (a package, an archive, a file under build/ ...)?"""
-    low = source.lower().lstrip("./")
-    return low.endswith(_OUTPUTS) or low.split("/", 1)[0] in _OUTPUT_DIRS
-
-
 @detector("lint", "ci-built-files-on-older-glibc")
 def check_ci_built(a: "Analysis", rule: LintRule):
     final = a.final
     prof = final.profile
     if prof.libc != "glibc" or not prof.glibc:
         return
-    copies = [(ins.line, ins.args[0]) for ins in final.stage.instructions
-              if ins.cmd in ("COPY", "ADD") and not any(f.startswith("--from") for f in ins.flags)
-              and len(ins.args) >= 2 and any(_output(s) for s in ins.args[:-1])]
+    copies = context_outputs(a)
     if not copies:
         return
     found = ci_builder(a)
