@@ -152,14 +152,9 @@ def _main_embeds(a: Analysis, art) -> bool:
     from ..evidence.errors import read_project_file
     from ..evidence.textscan import go_imports
 
-    from .context import go_sources
-
     tree = a._go_context(a.stages[art.stage])[2] if art.go_dir is not None else None
     if tree is None or not tree.files:  # `COPY *.go go.mod /src/`: globbed files are not listed; read the module's
-        key = ("tz-tree", a.context_dir)
-        if key not in a.context_cache:
-            a.context_cache[key] = go_sources(a.context_dir, ["."], a.kb.native_packages)[2]
-        tree = a.context_cache[key]
+        tree = _context_tree(a)
     budget = MAX_BYTES
     for rel in (tree.files if tree is not None else ()):
         if not rel.endswith(".go") or rel.endswith("_test.go"):
@@ -182,17 +177,23 @@ def _tagged(a: Analysis, stage: int) -> bool:
     return bool(a.context_dir) and _EMBED_TAG in (read_project_file(a.context_dir, "Makefile") or "")
 
 
+def _context_tree(a: Analysis):
+    """The Go module of the whole build context (kb/lint/context.py go_sources), read once per lint run."""
+    from .context import go_sources
+
+    key = ("tz-tree", a.context_dir)
+    if key not in a.context_cache:
+        a.context_cache[key] = go_sources(a.context_dir, ["."], a.kb.native_packages)[2]
+    return a.context_cache[key]
+
+
 def _go_start(a: Analysis, art) -> tuple | None:
     """(the module tree, the directory of the package the Go program `art` is built from), None if not placed."""
-    from .context import go_sources
     from .goreach import target_dir
     from .prebuilt import CONTEXT
 
     if art.builder == CONTEXT:  # prebuilt: cmd/NAME when the file is named after it, else the module's root
-        key = ("tz-tree", a.context_dir)
-        if key not in a.context_cache:
-            a.context_cache[key] = go_sources(a.context_dir, ["."], a.kb.native_packages)[2]
-        tree = a.context_cache[key]
+        tree = _context_tree(a)
         if tree is None:
             return None
         base = posixpath.basename(art.path)
