@@ -40,6 +40,8 @@ def test_a_rule_file_adds_packages_and_inspect_uses_them(tmp_path):
      "loads: 'libGL.so.1 libgl1' is not 'SONAME DEBIAN-PACKAGE ALPINE-PACKAGE [PACKAGE...]'"),
     ("  node:\n    - {name: some-addon, musl_builds: [\"4.0 soon\"]}\n",
      "musl_builds: '4.0 soon' is not 'FROM UNTIL' (versions; UNTIL - for today)"),
+    ("  python:\n    - {name: some-ext, cxx: true, cxx_versions: [\"2.0\"]}\n",
+     "cxx_versions: '2.0' is not 'FROM UNTIL' (versions; UNTIL - for today)"),
     ("  rust:\n    - {name: some-sys, static_with: [vendored]}\n", "static_with: 'vendored' is not crate/feature"),
     ("  python:\n    - {name: some-wheel, wheel_libs: some_wheel.libs, wheel_libs_since: \"1.2\"}\n",
      "wheel_libs_since: '1.2' is not 'VERSION 3.X'"),

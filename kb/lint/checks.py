@@ -151,6 +151,15 @@ def check_cxx_libs(a: Analysis, rule: LintRule):
             because = art.cxx or ("Rust's standard library unwinds through libgcc_s" if art.lang == "rust" else art.why)
             yield Hit(line, {"what": _describe(art), "missing": " and ".join(missing), "because": because,
                              "image": a.final.image}, art.lang)
+    missing = sorted((lib for lib, there in have.items() if not there), reverse=True)
+    if missing and any(info.pip_npm and info.profile.libc == "musl" for info in a.stages):
+        from .pycxx import pip_cxx_arrivals  # pip's C++ source builds on musl (no musllinux wheel)
+
+        for line, built, src in pip_cxx_arrivals(a):
+            yield Hit(line, {"what": f"what pip compiled in {src.image} ({'; '.join(built)})",
+                             "missing": " and ".join(missing), "image": a.final.image,
+                             "because": "a C++ extension module built from source links the system's libstdc++; "
+                                        "only a wheel bundles its own"}, "python")
 
 
 @detector("lint", "builder-glibc-newer-than-runtime")

@@ -48,7 +48,9 @@ def musl_failure(info: "StageInfo", line: int, names, locked, table: dict, versi
         return None
     if not compiler_at(info, line):
         return hits, "there is no compiler in this stage, so the build fails for any without one"
-    cxx = sorted(n for n in every if table.get(n, {}).get("cxx"))
+    from .pkgversions import compiles_cxx
+
+    cxx = sorted(n for n in every if n in table and compiles_cxx(table[n], versions.get(n, "")))
     if cxx and no_cxx_compiler_at(info, line):
         return hits, (f"gcc is installed but no C++ compiler (g++, or build-base), and {', '.join(cxx)} "
                       f"compile{'s' if len(cxx) == 1 else ''} C++ code, so the build fails")

@@ -153,6 +153,16 @@ def musl_build_published(entry: dict, version: str, newest: bool = True) -> bool
     return False
 
 
+def compiles_cxx(entry: dict, version: str) -> bool:
+    """Does a source build of the package at `version` ("": the newest) compile C++: `cxx`, within its
+    `cxx_versions` spans when it has them (greenlet is C++ from 2.0.0, C before)?"""
+    if not entry.get("cxx"):
+        return False
+    from ..versions import in_spans
+
+    return "cxx_versions" not in entry or in_spans(version, entry["cxx_versions"])
+
+
 #: the oldest Python whose newest releases of the packages with a `musl_builds` range publish musllinux wheels, unless
 #: their entry says (`musl_python`): on an older one pip takes the last release for it, older than the range (numpy
 #: 1.24.4 for 3.8), so it compiles
