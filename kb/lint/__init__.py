@@ -165,6 +165,19 @@ def context_outputs(a: Analysis) -> list[tuple[int, str]]:
             and len(ins.args) >= 2 and any(build_output(s) for s in ins.args[:-1])]
 
 
+def _ci_built(a: Analysis) -> bool:
+    """MI425 judges build outputs copied from the context, and, where the context has CI workflows, any file the
+    final stage copies from the context, itself or through a stage FROM scratch (another job's artifact)."""
+    if context_outputs(a):
+        return True
+    if not a.context_dir or not os.path.isdir(os.path.join(a.context_dir, ".github", "workflows")):
+        return False
+    final = a.final.stage
+    return any(cf.stage_index is not None and a.report.stages[cf.stage_index].is_scratch for cf in final.copy_from) \
+        or any(ins.cmd in ("COPY", "ADD") and not any(f.startswith("--from") for f in ins.flags)
+               and list(ins.args[:-1]) != ["."] for ins in final.instructions)
+
+
 def _names_users(a: Analysis) -> bool:
     """MI407 judges the names USER and COPY/ADD --chown give (kb/lint/users.py)."""
     return any(info.users for info in a.stages) or \
@@ -208,7 +221,7 @@ def _copies_package_dir(a: Analysis) -> bool:
 #: check modules imported only when the Dockerfile can need them, so that a one-file lint starts sooner (issue 9's
 #: speed): module -> (the checks it registers, whether the analysis can need them). The others register at import.
 ON_DEMAND = {
-    "cibuilds": (("ci-built-files-on-older-glibc",), lambda a: bool(context_outputs(a))),  # MI425
+    "cibuilds": (("ci-built-files-on-older-glibc",), _ci_built),  # MI425
     "loaderpath": (("library-copied-by-link-name",), _installs_and_copies),  # MI497
     "prefixlibs": (("library-outside-loader-path",), _installs_somewhere),  # MI496
     "pkgcross": (("installed-packages-cross-libc",), lambda a: any(info.pkg_arrivals for info in a.stages)),  # MI413

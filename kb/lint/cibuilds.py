@@ -7,8 +7,15 @@ step of the same job, builds this Dockerfile (`docker build -f FILE` in a run st
 file under build/, dist/, bin/ ... (livegrep/livegrep#405: binaries built on ubuntu-24.04, glibc 2.39, in an
 ubuntu:20.04 image, "GLIBC_2.38 not found"). The runner's release is its label's: `ubuntu-XX.YY` (and -arm), and
 `ubuntu-latest`, which GitHub moved to Ubuntu 24.04 between December 2024 and January 2025
-(actions/runner-images#10636). A job in a container, or on a runner of another name, is not judged. The Dockerfile
-is recognised by content: the workflow's FILE, read from the build context, parses to the same stages.
+(actions/runner-images#10636); `runs-on: ${{ matrix.NAME }}` is each of the job's matrix values (the newest glibc
+among them judged). A job in a container, or on a runner of another name, is not judged. The Dockerfile is recognised
+by content: the workflow's FILE, read from the build context, parses to the same stages.
+
+The build may also be another job's: one the docker build's job `needs` (directly or through others) that builds and
+uploads an artifact (actions/upload-artifact), which the docker build's job downloads (actions/download-artifact,
+`path:` in the build context) before its docker build (mhdzumair/MediaFusion#671: the Rust binary built on
+ubuntu-24.04 runners, downloaded to rust-dist/<arch>/, in python:3.13-slim-bookworm). Then what counts is a COPY of a
+file under that path, into the final stage or into a stage FROM scratch the final stage copies it from.
 """
 from __future__ import annotations
 
@@ -28,6 +35,8 @@ WORKFLOWS = ".github/workflows"
 MAX_WORKFLOWS = 50
 LATEST = "ubuntu24.04"  # ubuntu-latest since January 2025 (actions/runner-images#10636)
 _RUNNER = lazy(r"ubuntu-(\d\d\.\d\d)(?:-arm)?")
+_VARIABLE = lazy(r"\$\{?[A-Za-z_][A-Za-z0-9_]*\}?")
+_MATRIX = lazy(r"\$\{\{\s*matrix\.([A-Za-z0-9_-]+)\s*\}\}")
 _BUILD_TOOLS = frozenset({"make", "gmake", "bazel", "bazelisk", "cargo", "go", "cmake", "ninja", "gcc", "g++", "cc",
                           "clang", "clang++", "meson", "dpkg-buildpackage", "debuild"})
 
@@ -38,6 +47,26 @@ def runner_release(label) -> str | None:
         return LATEST
     m = _RUNNER.fullmatch(label) if isinstance(label, str) else None
     return f"ubuntu{m.group(1)}" if m else None
+
+
+def job_releases(job: dict) -> list[tuple[str, str]]:
+    """(runner label, release) of each runner the job runs on: its `runs-on`, or each value of the matrix variable
+    `${{ matrix.NAME }}` names (strategy.matrix.NAME, and NAME in matrix.include); none in a container."""
+    label = job.get("runs-on")
+    if "container" in job or not isinstance(label, str):
+        return []
+    m = _MATRIX.fullmatch(label.strip())
+    if m is None:
+        release = runner_release(label)
+        return [(label, release)] if release else []
+    matrix = (job.get("strategy") or {}).get("matrix") if isinstance(job.get("strategy"), dict) else None
+    if not isinstance(matrix, dict):
+        return []
+    values = matrix.get(m.group(1))
+    values = list(values) if isinstance(values, list) else []
+    include = matrix.get("include")
+    values += [row.get(m.group(1)) for row in include if isinstance(row, dict)] if isinstance(include, list) else []
+    return [(v, r) for v in dict.fromkeys(v for v in values if isinstance(v, str)) if (r := runner_release(v))]
 
 
 def _builds(step) -> bool:
@@ -79,9 +108,10 @@ def _is_this_file(a: "Analysis", path: str) -> bool:
     return other is not None and other.to_dict()["stages"] == a.report.to_dict()["stages"]
 
 
-def ci_builder(a: "Analysis") -> tuple[str, str] | None:
-    """(what builds it: 'WORKFLOW job JOB on RUNNER', the runner's release) for the first CI job that runs a build
-    tool and then builds this Dockerfile, None when none does (cached per build context and file)."""
+def ci_builder(a: "Analysis") -> tuple[str, str, tuple[str, ...] | None] | None:
+    """(what builds it: 'WORKFLOW job JOB on RUNNER', the runner's release, the build context paths its artifacts
+    are downloaded to, None when the build runs in the docker build's own job) for the first CI job that builds
+    before this Dockerfile is built; None when none does (cached per build context and file)."""
     if not a.context_dir:
         return None
     key = ("ci-builder", a.context_dir, a.report.path)
@@ -90,7 +120,18 @@ def ci_builder(a: "Analysis") -> tuple[str, str] | None:
     return a.context_cache[key]
 
 
-def _find(a: "Analysis") -> tuple[str, str] | None:
+def _by_glibc(a: "Analysis", at: int):
+    """A sort key: the glibc of the release at index `at` of a tuple."""
+    from ..versions import parse_version
+
+    return lambda row: parse_version(a.kb.releases.get(row[at], {}).get("glibc") or "0")
+
+
+def _uses(step, action: str) -> bool:
+    return isinstance(step, dict) and str(step.get("uses", "")).startswith(action)
+
+
+def _find(a: "Analysis") -> tuple[str, str, tuple[str, ...] | None] | None:
     import os
 
     from ..evidence.errors import read_project_file
@@ -113,15 +154,59 @@ def _find(a: "Analysis") -> tuple[str, str] | None:
         except YamlError:
             continue
         jobs = doc.get("jobs") if isinstance(doc, dict) else None
-        for job_name, job in (jobs.items() if isinstance(jobs, dict) else ()):
-            release = runner_release(job.get("runs-on")) if isinstance(job, dict) and "container" not in job else None
-            steps = job.get("steps") if release else None
-            built = False
-            for step in steps if isinstance(steps, list) else ():
-                if built and any(_is_this_file(a, f) for f in _docker_files(step)):
-                    return f"{WORKFLOWS}/{name}, job {job_name}, on {job.get('runs-on')}", release
+        jobs = {k: v for k, v in jobs.items() if isinstance(v, dict)} if isinstance(jobs, dict) else {}
+        for job_name, job in jobs.items():
+            steps = job.get("steps") if isinstance(job.get("steps"), list) else []
+            built, downloads = False, []
+            for step in steps:
+                if any(_is_this_file(a, f) for f in _docker_files(step)):
+                    runners = job_releases(job)
+                    if built and runners:
+                        label, release = max(runners, key=_by_glibc(a, 1))
+                        return f"{WORKFLOWS}/{name}, job {job_name}, on {label}", release, None
+                    found = _needed_build(a, jobs, job) if downloads else None
+                    if found:
+                        label, release, other = found
+                        return (f"{WORKFLOWS}/{name}, job {other}, on {label} (job {job_name} downloads its "
+                                "artifact)", release, tuple(downloads))
                 built = built or _builds(step)
+                if _uses(step, "actions/download-artifact") and isinstance(step.get("with"), dict):
+                    path = step["with"].get("path")
+                    downloads += [posixpath.normpath(path.strip())] if isinstance(path, str) and "$" not in path else []
     return None
+
+
+def _needed_build(a: "Analysis", jobs: dict, job: dict) -> tuple[str, str, str] | None:
+    """(runner label, release, job name) of a job `job` needs, directly or through others, that builds and then
+    uploads an artifact on a runner lint knows (the newest glibc of its runners)."""
+    seen, todo, found = set(), [job], []
+    while todo and len(seen) < len(jobs):
+        needs = todo.pop().get("needs")
+        for other in [needs] if isinstance(needs, str) else needs if isinstance(needs, list) else ():
+            if not isinstance(other, str) or other in seen or other not in jobs:
+                continue
+            seen.add(other)
+            todo.append(jobs[other])
+            steps = jobs[other].get("steps") if isinstance(jobs[other].get("steps"), list) else []
+            built = next((i for i, st in enumerate(steps) if _builds(st)), None)
+            runners = job_releases(jobs[other])
+            if built is not None and runners and any(_uses(st, "actions/upload-artifact") for st in steps[built:]):
+                found.append((*max(runners, key=_by_glibc(a, 1)), other))
+    return max(found, key=_by_glibc(a, 1)) if found else None
+
+
+def carried_sources(a: "Analysis") -> list[tuple[int, str]]:
+    """(line, source) of what the final stage copies from a stage FROM scratch that only copies files from the build
+    context (`FROM scratch AS rust-builder` + `COPY rust-dist/${TARGETARCH}/app /app`): the context files it carries,
+    each at the final stage's COPY --from line."""
+    out = []
+    for cf in a.final.stage.copy_from:
+        stage = a.report.stages[cf.stage_index] if cf.stage_index is not None else None
+        if stage is None or not stage.is_scratch or stage.runs:
+            continue
+        out += [(cf.line, src) for i in stage.instructions if i.cmd in ("COPY", "ADD")
+                and not any(f.startswith("--from") for f in i.flags) for src in i.args[:-1]]
+    return out
 
 
 @detector("lint", "ci-built-files-on-older-glibc")
@@ -130,13 +215,17 @@ def check_ci_built(a: "Analysis", rule: LintRule):
     prof = final.profile
     if prof.libc != "glibc" or not prof.glibc:
         return
-    copies = context_outputs(a)
-    if not copies:
-        return
     found = ci_builder(a)
     if found is None:
         return
-    how, release = found
+    how, release, downloaded = found
+    if downloaded is None:
+        copies = context_outputs(a)
+    else:  # another job's artifact: what is copied from where it was downloaded
+        copies = [(line, src) for line, src in [*_context_copies(a), *carried_sources(a)]
+                  if any(_under(src, path) for path in downloaded)]
+    if not copies:
+        return
     runner = a.kb.releases.get(release, {}).get("glibc")
     from ..versions import parse_version
 
@@ -144,3 +233,15 @@ def check_ci_built(a: "Analysis", rule: LintRule):
         line, source = copies[0]
         yield Hit(line, {"source": source, "how": how, "runner": release, "runner_glibc": runner,
                          "image": final.image, "image_glibc": prof.glibc})
+
+
+def _context_copies(a: "Analysis") -> list[tuple[int, str]]:
+    return [(ins.line, src) for ins in a.final.stage.instructions if ins.cmd in ("COPY", "ADD")
+            and not any(f.startswith("--from") for f in ins.flags) for src in ins.args[:-1]]
+
+
+def _under(source: str, path: str) -> bool:
+    """Is the COPY source under the directory `path` (a whole ${VAR} component of the source matching any one)?"""
+    src = posixpath.normpath(source.lstrip("/")).split("/")
+    where = path.strip("/").split("/")
+    return len(src) >= len(where) and all(s == w or _VARIABLE.fullmatch(s) for s, w in zip(src, where))

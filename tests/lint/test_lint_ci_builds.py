@@ -1,0 +1,72 @@
+"""MI425 (kb/lint/cibuilds.py): what a CI job builds on its runner reaches the image through the build context, in
+the docker build's own job or as another job's artifact the docker build's job downloads. Each test is a small
+Dockerfile of our own and a workflow next to it."""
+from __future__ import annotations
+
+import pytest
+
+from tests.lint.context_files import lint_with_files
+
+DOCKERFILE = ("FROM scratch AS bin\nARG TARGETARCH\nCOPY dist/${TARGETARCH}/server /server\n"
+              "FROM debian:bookworm-slim\nCOPY --from=bin /server /usr/local/bin/server\nCMD [\"server\"]\n")
+BUILD = ("  build:\n{extra}    runs-on: {runs_on}\n    steps:\n      - run: cargo build --release\n"
+         "{upload}")
+UPLOAD = ("      - uses: actions/upload-artifact@v4\n        with:\n          name: server\n"
+          "          path: target/release/server\n")
+IMAGE = ("  image:\n    needs: {needs}\n    runs-on: ubuntu-latest\n    steps:\n"
+         "      - uses: actions/download-artifact@v4\n        with:\n          name: server\n          path: {path}\n"
+         "      - run: docker build -f Dockerfile .\n")
+
+
+def workflow(runs_on="ubuntu-24.04", extra="", upload=UPLOAD, needs="build", path="dist/amd64", more="") -> str:
+    return "jobs:\n" + BUILD.format(runs_on=runs_on, extra=extra, upload=upload) + more + \
+        IMAGE.format(needs=needs, path=path)
+
+
+def mi425(knowledge, tmp_path, flow: str, dockerfile: str = DOCKERFILE) -> list:
+    files = {"Dockerfile": dockerfile, ".github/workflows/release.yml": flow}
+    return [f for f in lint_with_files(knowledge, dockerfile, files, tmp_path) if f.rule == "MI425"]
+
+
+def test_another_jobs_artifact_carried_through_a_scratch_stage(knowledge, tmp_path):
+    [f] = mi425(knowledge, tmp_path, workflow())
+    assert f.line == 5 and f.severity == "warning"
+    assert f.message.startswith("dist/${TARGETARCH}/server is what .github/workflows/release.yml, job build, on "
+                                "ubuntu-24.04 (job image downloads its artifact) builds before building this "
+                                "Dockerfile: programs in it are linked against ubuntu24.04's glibc 2.39, newer than "
+                                "debian:bookworm-slim's 2.36")
+
+
+def test_the_newest_runner_of_a_matrix_list_is_judged(knowledge, tmp_path):
+    flow = workflow(runs_on="${{ matrix.os }}", extra="    strategy:\n      matrix:\n        os: [ubuntu-22.04, "
+                                                      "ubuntu-24.04]\n")
+    [f] = mi425(knowledge, tmp_path, flow)
+    assert "on ubuntu-24.04 (job image" in f.message
+
+
+def test_a_build_job_reached_through_another_need(knowledge, tmp_path):
+    more = "  test:\n    needs: build\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ok\n"
+    assert len(mi425(knowledge, tmp_path, workflow(needs="[test]", more=more))) == 1
+
+
+def test_jobs_that_need_each_other_end(knowledge, tmp_path):
+    more = "  test:\n    needs: [image, test]\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ok\n"
+    assert mi425(knowledge, tmp_path, workflow(needs="[test]", more=more)) == []
+
+
+@pytest.mark.parametrize("change", [
+    {"upload": ""},  # nothing uploaded: the docker build's job downloads something else
+    {"runs_on": "ubuntu-22.04"},  # glibc 2.35: bookworm runs it
+    {"runs_on": "macos-14"},  # not a runner lint knows
+    {"path": "vendor/tools"},  # the download goes elsewhere than what the Dockerfile copies
+    {"path": "${{ github.workspace }}/dist/amd64"},  # a path lint cannot resolve
+    {"extra": "    container: rust:1-bookworm\n"},  # the build runs in a container, not on the runner
+])
+def test_quiet_when_the_artifact_cannot_be_what_is_copied(knowledge, tmp_path, change):
+    assert mi425(knowledge, tmp_path, workflow(**change)) == []
+
+
+def test_a_copy_straight_from_the_download_path_into_the_final_stage(knowledge, tmp_path):
+    dockerfile = "FROM debian:bookworm-slim\nCOPY dist/amd64/server /usr/local/bin/server\nCMD [\"server\"]\n"
+    [f] = mi425(knowledge, tmp_path, workflow(), dockerfile)
+    assert f.line == 2
