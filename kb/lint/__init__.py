@@ -178,6 +178,12 @@ def _ci_built(a: Analysis) -> bool:
                and list(ins.args[:-1]) != ["."] for ins in final.instructions)
 
 
+def _pip_on_musl(a: Analysis) -> bool:
+    """MI444 judges pip steps on musl (kb/lint/wheelindex.py)."""
+    return any(info.profile.libc == "musl" and any(tool == "pip" for _l, tool, _a, _c in info.pip_npm)
+               for info in a.stages)
+
+
 def _names_users(a: Analysis) -> bool:
     """MI407 judges the names USER and COPY/ADD --chown give (kb/lint/users.py)."""
     return any(info.users for info in a.stages) or \
@@ -241,6 +247,7 @@ ON_DEMAND = {
     "unexported": (("unexported-build-variable",), lambda a: any(info.lost_env for info in a.stages)),  # MI498
     "users": (("named-user-without-passwd", "named-user-lost-with-copied-passwd"), _names_users),  # MI407, MI424
     "npmscripts": (("install-scripts-skipped",), _node_installs),  # MI443
+    "wheelindex": (("glibc-wheel-index-on-musl",), _pip_on_musl),  # MI444
 }
 
 

@@ -11,7 +11,8 @@ every `set(VAR ...)` and `list(APPEND VAR ...)` of the file (every branch: lint 
 `Boost::name` targets. Only libraries Boost compiles count (`COMPILED`, the `_libs` of that APKBUILD; Boost.JSON is
 one unless BOOST_JSON_HEADER_ONLY, www.boost.org/doc/libs/release/libs/json/doc/html/json/overview.html): not the
 header-only ones, and not Boost.System, header-only since Boost 1.69 (its library a stub kept for compatibility:
-www.boost.org/users/history/version_1_69_0.html). A build with Boost_USE_STATIC_LIBS on links none of them
+www.boost.org/users/history/version_1_69_0.html). A build that sets the variable Boost_USE_STATIC_LIBS on (not a
+global property of that name), or whose stage builds Boost with `b2 install link=static`, links none of them
 dynamically; a stage that installed no Boost -dev package (Boost from vcpkg or built in) is left alone. Each call is
 read up to its `)`, then on after it: linear in the text.
 """
@@ -35,8 +36,7 @@ _ALL = ("boost", "boost-libs", "boost[0-9]*.[0-9]*", "boost[0-9]*-libs")
 #: the -dev packages that make a stage's Boost (Alpine boost-dev, boost1.82-dev; Debian libboost-*-dev)
 _DEV = ("boost-dev", "boost[0-9]*-dev", "libboost*-dev")
 MAX_LIST = 64
-_STATIC = ("boost_use_static_libs on", "boost_use_static_libs true", "boost_use_static_libs 1",
-           "boost_use_static_libs yes")
+_ON = ("ON", "TRUE", "1", "YES", "Y")
 
 
 def components(text: str) -> dict[str, str] | None:
@@ -79,6 +79,27 @@ def components(text: str) -> dict[str, str] | None:
     return out if seen else None
 
 
+def static_boost(text: str) -> bool:
+    """Does the CMakeLists.txt text set the variable Boost_USE_STATIC_LIBS on, which FindBoost and BoostConfig read
+    (`set(...)`, `option(...)`)? A global property of that name (`set_property(GLOBAL PROPERTY Boost_USE_STATIC_LIBS
+    ON)`) is not the variable and changes nothing (aws-samples/aws-iot-securetunneling-localproxy#62)."""
+    lower = text.lower()
+    return any(words[:1] == ["Boost_USE_STATIC_LIBS"] and words[-1:] and words[-1].strip('"').upper() in _ON
+               for call in ("set", "option") for words in cmake_calls(text, lower, call))
+
+
+def _b2_static(info: "StageInfo") -> bool:
+    """Does the stage build Boost from source with static libraries only (`./b2 install link=static`): then a later
+    find_package(Boost) finds no shared library to link."""
+    from .shellwords import simple_commands
+
+    for run in info.stage.runs:
+        for argv in simple_commands(run.command):
+            if argv and argv[0].rsplit("/", 1)[-1] in ("b2", "bjam") and "link=static" in argv:
+                return True
+    return False
+
+
 def boost_needs(a: "Analysis", info: "StageInfo", needs: dict[str, str]) -> dict[str, str]:
     """`needs` with the Boost libraries the stage's cmake build links, by component, in place of the whole of Boost
     that its -dev package stands for."""
@@ -88,8 +109,7 @@ def boost_needs(a: "Analysis", info: "StageInfo", needs: dict[str, str]) -> dict
     from .cmake import _cmakelists
 
     text = _cmakelists(a) or ""
-    static = any(s in " ".join(text.lower().replace('"', " ").replace("(", " ").split()) for s in _STATIC)
-    found = {} if static else components(text)
+    found = {} if static_boost(text) or _b2_static(info) else components(text)
     if found is None:
         return needs
     out = {stem: why for stem, why in needs.items() if not stem.startswith("libboost")}

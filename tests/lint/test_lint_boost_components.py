@@ -56,6 +56,28 @@ def test_static_boost_and_header_only_components_need_nothing(knowledge, tmp_pat
     assert mi412(knowledge, tmp_path, ALPINE.format(final="RUN apk add --no-cache libstdc++\n"), cmake=system_only) == []
 
 
+@pytest.mark.parametrize("line", ["set(Boost_USE_STATIC_LIBS TRUE)", 'option(Boost_USE_STATIC_LIBS "static" ON)'])
+def test_the_static_variable_in_other_spellings(knowledge, tmp_path, line):
+    assert mi412(knowledge, tmp_path, ALPINE.format(final=""), cmake=f"{line}\n" + CMAKE) == []
+
+
+def test_a_global_property_of_the_static_name_is_not_the_variable(knowledge, tmp_path):
+    """set_property(GLOBAL PROPERTY Boost_USE_STATIC_LIBS ON) sets no variable: FindBoost links the shared
+    libraries (aws-samples/aws-iot-securetunneling-localproxy#62: libboost_program_options.so.1.76.0 missing)."""
+    prop = "set_property(GLOBAL PROPERTY Boost_USE_STATIC_LIBS ON)\n" + CMAKE
+    [finding] = mi412(knowledge, tmp_path, ALPINE.format(final="RUN apk add --no-cache boost-iostreams\n"), cmake=prop)
+    assert "lacks libboost-json" in finding.message
+
+
+def test_boost_built_with_static_libraries_only_links_none(knowledge, tmp_path):
+    """./b2 install link=static (the localproxy fix) leaves no shared Boost library to link."""
+    b2 = ("RUN wget -q https://example.org/boost_1_76_0.tar.gz && tar xzf boost_1_76_0.tar.gz && cd boost_1_76_0 "
+          "&& ./bootstrap.sh && ./b2 install link=static\n")
+    text = ALPINE.format(final="").replace("COPY . /src\n", b2 + "COPY . /src\n")
+    assert mi412(knowledge, tmp_path, text) == []
+    assert mi412(knowledge, tmp_path, text.replace(" link=static", "")) != []
+
+
 def test_debian_component_packages(knowledge, tmp_path):
     dev = "libboost-iostreams1.81-dev libboost-json1.81-dev"
     [finding] = mi412(knowledge, tmp_path, DEBIAN.format(dev=dev, final=""))
