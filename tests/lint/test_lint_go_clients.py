@@ -144,3 +144,30 @@ def test_hostile_source_is_read_in_linear_time(knowledge, tmp_path):
     ctx = tree(tmp_path, {"cmd/tool/main.go": "package main\n\nfunc main() {\n" + body + "}\n"})
     with within():
         assert tls_findings(knowledge, ctx) == []
+
+
+DEP_MAIN = 'package main\n\nimport "github.com/example/ctl/pkg/metrics"\n\nfunc main() { metrics.Run("") }\n'
+DEP_CLIENT = ('package metrics\n\nimport (\n\t"net/http"\n\n\t"github.com/example/ctl/pkg/util"\n)\n\n'
+              'func Run(url string) { util.Init(); c := http.Client{}; c.Get(url) }\n')
+
+
+@pytest.mark.parametrize("dep, own_imports", [(True, 2), (True, 1), (False, 2)])
+def test_a_dep_project_is_walked_from_the_import_path_its_own_imports_share(knowledge, tmp_path, dep, own_imports):
+    """argoproj/argo-rollouts#391 (heldout24): a GOPATH project managed by dep (Gopkg.toml names no import path)
+    built FROM scratch: its own imports (github.com/example/ctl/pkg/...) ending in its directories give the path, two
+    of them at least; without Gopkg files, or with one such import, lint cannot follow them (MI416)."""
+    client = DEP_CLIENT if own_imports == 2 else DEP_CLIENT.replace('\n\t"github.com/example/ctl/pkg/util"\n', "") \
+        .replace("util.Init(); ", "")
+    files = {"main.go": DEP_MAIN, "pkg/metrics/metrics.go": client, "pkg/util/util.go": "package util\n\nfunc Init() {}\n"}
+    if dep:
+        files["Gopkg.toml"] = '[[constraint]]\n  name = "k8s.io/client-go"\n  version = "11.0.0"\n'
+    for rel, text in files.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text)
+    text = ("FROM golang:1.13 AS build\nWORKDIR /go/src/github.com/example/ctl\nCOPY . .\n"
+            "RUN CGO_ENABLED=0 go build -o /ctl .\nFROM scratch\nCOPY --from=build /ctl /ctl\nENTRYPOINT [\"/ctl\"]\n")
+    [f] = [f for f in lint_text(knowledge, text, context_dir=str(tmp_path)) if f.rule in ("MI411", "MI416")]
+    if dep and own_imports == 2:
+        assert f.rule == "MI411" and "(pkg/metrics/metrics.go:9 calls http.Client{...})" in f.message
+    else:
+        assert f.rule == "MI416"
