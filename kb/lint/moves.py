@@ -17,7 +17,8 @@ _TAKES_VALUE = {"-m", "--mode", "-o", "-g", "--owner", "--group", "-t", "--targe
 def move(info: "StageInfo", argv: list[str], prog: str, cwd: str, env: dict) -> None:
     """`cp|install|mv|ln -s SRC... DEST`: each built program SRC names is (also) at its landing place. DEST is a
     directory when written as one (DIR/, DIR/., .), given by -t, a bin directory, or after several sources: the
-    program lands there under its own name (`cp /src/app /out/.` puts /src/app at /out/app)."""
+    program lands there under its own name (`cp /src/app /out/.` puts /src/app at /out/app). A directory that holds
+    one, copied recursively or moved, takes it along (`cp -r /src/target/release /release`: /release/app)."""
     if prog == "ln" and "-s" not in " ".join(argv[1:3]):
         return
     rest = positional(argv[1:], takes_value=_TAKES_VALUE)
@@ -31,6 +32,7 @@ def move(info: "StageInfo", argv: list[str], prog: str, cwd: str, env: dict) -> 
     dest_raw = expand(dest_raw, env, "x")
     dest = abspath(dest_raw, cwd)
     dest_is_dir = bool(target_dir) or into_directory(dest_raw) or len(srcs) > 1 or dest in BIN_DIRS
+    whole = prog == "mv" or prog == "cp" and any(_recursive(a) for a in argv[1:])
     for s in srcs:
         src = abspath(expand(s, env, "*"), cwd)
         for art in list(info.files.values()):
@@ -38,6 +40,18 @@ def move(info: "StageInfo", argv: list[str], prog: str, cwd: str, env: dict) -> 
                 target = posixpath.join(dest, posixpath.basename(src if "*" not in src else art.path)) \
                     if dest_is_dir else dest
                 info.files[target] = art.at(target)
+            elif whole and "*" not in src and art.path.startswith(src.rstrip("/") + "/"):
+                # a directory holding it (`cp -r target/release /release`): DEST is the directory's new name,
+                # or, when DEST is an existing directory, where it goes under its own name; lint cannot tell
+                inside = art.path[len(src.rstrip("/")) + 1:]
+                named = posixpath.join(dest, posixpath.basename(src.rstrip("/")), inside)
+                for target in (named,) if dest_is_dir else (posixpath.join(dest, inside), named):
+                    info.files[target] = art.at(target)
+
+
+def _recursive(arg: str) -> bool:
+    """Is it cp's -r, -R, -a (in a cluster of short options too) or --recursive, --archive?"""
+    return arg in ("--recursive", "--archive") or arg[:1] == "-" and arg[1:2] != "-" and any(c in arg[1:] for c in "rRa")
 
 
 def _selects(argv: list[str]) -> bool:

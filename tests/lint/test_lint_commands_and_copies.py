@@ -85,6 +85,22 @@ def test_install_with_options_that_take_values_moves_the_program(knowledge, move
     assert only(knowledge, text, "MI401").message.startswith("the C program /app is linked dynamically")
 
 
+@pytest.mark.parametrize("move, copied", [
+    ("cp -r /out /release", "/release/app"),  # the directory renamed (tensorzero/tensorzero#3181's cargo output)
+    ("cp -a /out /release", "/release/out/app"),  # or put into /release, an existing directory
+    ("mkdir /release && cp -R /out /release/", "/release/out/app"),
+    ("mv /out /dist", "/dist/app"),
+])
+def test_a_directory_copied_or_moved_whole_takes_its_programs(knowledge, move, copied):
+    text = f"FROM gcc:14 AS b\nRUN gcc -o /out/app main.c && {move}\nFROM scratch\nCOPY --from=b {copied} /app\n"
+    assert only(knowledge, text, "MI401").message.startswith("the C program /app is linked dynamically")
+
+
+def test_a_directory_copied_without_recursion_takes_nothing(knowledge):
+    text = "FROM gcc:14 AS b\nRUN gcc -o /out/app main.c && cp /out /release\nFROM scratch\nCOPY --from=b /release/app /app\n"
+    assert [f for f in findings(knowledge, text) if f.rule == "MI401"] == []
+
+
 def test_copying_the_whole_root_of_a_stage_brings_its_programs(knowledge):
     text = "FROM gcc:14 AS b\nRUN gcc -o /out/app main.c\nFROM scratch\nCOPY --from=b / /\n"
     assert only(knowledge, text, "MI401").message.startswith("the C program /out/app is linked dynamically")
