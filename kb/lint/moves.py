@@ -10,6 +10,10 @@ from .shellwords import BIN_DIRS, abspath, expand, positional
 
 # `StageInfo` in annotations is kb.lint.stages.StageInfo, which imports this module: named, never imported
 
+#: directories every Linux image has (the FHS's, which base-files and alpine-baselayout create): `mv app /root` puts
+#: the program at /root/app, as into a bin directory
+_FHS_DIRS = frozenset({"/", "/root", "/tmp", "/opt", "/srv", "/home", "/mnt", "/usr", "/usr/local", "/usr/lib",
+                       "/usr/local/lib", "/usr/share", "/var", "/var/lib", "/etc"})
 #: options of cp, install, mv and ln that take a value (the next word is not a path)
 _TAKES_VALUE = {"-m", "--mode", "-o", "-g", "--owner", "--group", "-t", "--target-directory", "-S", "--suffix"}
 
@@ -31,7 +35,7 @@ def move(info: "StageInfo", argv: list[str], prog: str, cwd: str, env: dict) -> 
     srcs, dest_raw = (rest, target_dir) if target_dir else (rest[:-1], rest[-1])
     dest_raw = expand(dest_raw, env, "x")
     dest = abspath(dest_raw, cwd)
-    dest_is_dir = bool(target_dir) or into_directory(dest_raw) or len(srcs) > 1 or dest in BIN_DIRS
+    dest_is_dir = bool(target_dir) or into_directory(dest_raw) or len(srcs) > 1 or dest in BIN_DIRS or dest in _FHS_DIRS
     whole = prog == "mv" or prog == "cp" and any(_recursive(a) for a in argv[1:])
     for s in srcs:
         src = abspath(expand(s, env, "*"), cwd)

@@ -90,8 +90,10 @@ def test_install_with_options_that_take_values_moves_the_program(knowledge, move
     ("cp -a /out /release", "/release/out/app"),  # or put into /release, an existing directory
     ("mkdir /release && cp -R /out /release/", "/release/out/app"),
     ("mv /out /dist", "/dist/app"),
+    ("mv /out/app /root", "/root/app"),  # a directory every image has (supabase/edge-runtime#663)
+    ("cp /out/app /opt", "/opt/app"),
 ])
-def test_a_directory_copied_or_moved_whole_takes_its_programs(knowledge, move, copied):
+def test_a_program_or_its_directory_copied_or_moved_lands_where_it_goes(knowledge, move, copied):
     text = f"FROM gcc:14 AS b\nRUN gcc -o /out/app main.c && {move}\nFROM scratch\nCOPY --from=b {copied} /app\n"
     assert only(knowledge, text, "MI401").message.startswith("the C program /app is linked dynamically")
 
