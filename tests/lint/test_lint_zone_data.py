@@ -274,3 +274,17 @@ def test_a_pinned_dependency_that_loads_a_zone_itself_is_a_warning(knowledge, tm
 def test_a_version_that_no_longer_does_is_quiet(knowledge, tmp_path, version):
     text = MOD + f"\nrequire {ALIYUN} v{version}\n"
     assert go(knowledge, tmp_path, main=NO_CALL, final="alpine:3.20", files={"go.mod": text}) == []
+
+
+CLICKHOUSE = "github.com/ClickHouse/clickhouse-go/v2"
+
+
+@pytest.mark.parametrize("flags, found", [("", 1), ("-tags timetzdata ", 0)])
+def test_clickhouse_go_loads_the_servers_zone_at_the_handshake(knowledge, tmp_path, flags, found):
+    """SigNoz/signoz#1460 (heldout25): query-service on alpine:3.7 fails to connect to a ClickHouse server on Etc/UTC:
+    clickhouse-go v2 loads the server's zone by name at each handshake; -tags timetzdata (the fix) embeds the data."""
+    text = MOD + f"\nrequire {CLICKHOUSE} v2.0.12\n"
+    got = go(knowledge, tmp_path, main=NO_CALL, final="alpine:3.7", flags=flags, files={"go.mod": text})
+    assert len(got) == found
+    if found:
+        assert f"go.mod pins {CLICKHOUSE} 2.0.12, which loads the ClickHouse server's time zone by name" in got[0].message
