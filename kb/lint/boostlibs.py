@@ -19,6 +19,7 @@ read up to its `)`, then on after it: linear in the text.
 from __future__ import annotations
 
 import fnmatch
+import posixpath
 
 from .linkevidence import cmake_calls
 from .profiles import lib_stem
@@ -110,12 +111,42 @@ def boost_needs(a: "Analysis", info: "StageInfo", needs: dict[str, str]) -> dict
 
     text = _cmakelists(a) or ""
     found = {} if static_boost(text) or _b2_static(info) else components(text)
-    if found is None:
+    if found is None and not (text and _never_named(a, text)):
         return needs
     out = {stem: why for stem, why in needs.items() if not stem.startswith("libboost")}
-    for name, shown in found.items():
+    for name, shown in (found or {}).items():
         out.setdefault(lib_stem(f"libboost_{name}"), f"libboost_{name}.so: {shown}, {dev} installed there")
     return out
+
+
+MAX_SUBDIRECTORIES = 64
+
+
+def _never_named(a: "Analysis", top: str) -> bool:
+    """Do the project's CMakeLists.txt files, the top one and those its add_subdirectory() calls reach (all of them
+    in the build context), never name Boost? Then the build links no Boost library, whatever -dev package the stage
+    installed (its headers only: ghzuo/CVTree's boost/algorithm). False when one of them cannot be read."""
+    from ..evidence.errors import read_project_file
+
+    todo, seen = [("", top)], {""}
+    while todo:
+        where, text = todo.pop()
+        lower = text.lower()
+        if "boost" in lower:
+            return False
+        for words in cmake_calls(text, lower, "add_subdirectory"):
+            sub = words[0].strip('"') if words else ""
+            path = posixpath.normpath(posixpath.join(where, sub)) if sub else ""
+            if not sub or "$" in sub or path.startswith("..") or len(seen) >= MAX_SUBDIRECTORIES:
+                return False
+            if path in seen:
+                continue
+            seen.add(path)
+            found = read_project_file(a.context_dir, f"{path}/CMakeLists.txt")
+            if found is None:
+                return False
+            todo.append((path, found))
+    return True
 
 
 def ships(package: str, stem: str) -> bool:

@@ -383,10 +383,13 @@ def missing_libraries(a: "Analysis", libs: Libraries, lineage, crates: "Callable
             from .pybuilt import source_built_needs  # pip builds against -dev packages deleted after them
 
             needs = {**source_built_needs(a, libs, src), **needs}
-        if src.cmake:  # the libraries CMakeLists.txt links by name, as -l flags would
-            from .cmake import linked_libraries
+        if src.cmake:  # the libraries CMakeLists.txt links by name, as -l flags would, or finds the stage has
+            from .cmake import found_libraries, linked_libraries
 
-            needs = {**{k: v for k, v in linked_libraries(a, src).items() if k in libs.known}, **needs}
+            musl_src = src.profile.libc == "musl"
+            found = {k: v for k, v in found_libraries(a, src).items() if k in libs.known and k not in needs
+                     and any(libs.ships(p, k, musl_src) for p in src.profile.installed)}
+            needs = {**{k: v for k, v in linked_libraries(a, src).items() if k in libs.known}, **needs, **found}
         from .linkevidence import with_evidence
         from .pyembed import embeds_python, libpython_soname
 

@@ -97,3 +97,33 @@ def test_components_reads_hostile_text_in_linear_time():
         start = time.perf_counter()
         components(text)
         assert time.perf_counter() - start < 1.0
+
+
+HDF5 = ("FROM alpine:3.20 AS dev\nRUN apk add --no-cache g++ make cmake boost-dev hdf5-dev\nCOPY . /src\n"
+        "RUN cd /src && cmake -B build && cmake --build build\nFROM alpine:3.20\n"
+        "RUN apk add --no-cache libstdc++ {final}\nCOPY --from=dev /src/build/cvtree /usr/local/bin/cvtree\n")
+HDF5_CMAKE = ("cmake_minimum_required(VERSION 3.16)\nproject(cvtree CXX)\nfind_library(HDF5_LIBRARY hdf5)\n"
+              "find_library(HDF5_CXX_LIBRARY NAMES hdf5_cpp PATHS /usr/lib)\nadd_subdirectory(kit)\n"
+              "add_executable(cvtree main.cpp)\ntarget_link_libraries(cvtree ${HDF5_LIBRARY} ${HDF5_CXX_LIBRARY})\n")
+
+
+def cvtree(knowledge, tmp_path, final: str, kit: str | None = "add_library(kit STATIC kit.cpp)\n") -> list:
+    if kit is not None:
+        (tmp_path / "kit").mkdir(exist_ok=True)
+        (tmp_path / "kit" / "CMakeLists.txt").write_text(kit)
+    return mi412(knowledge, tmp_path, HDF5.format(final=final), cmake=HDF5_CMAKE)
+
+
+def test_a_library_find_library_names_is_linked_and_boost_headers_are_not(knowledge, tmp_path):
+    """ghzuo/CVTree#10 (heldout25): find_library(... hdf5_cpp) links HDF5's C++ library, which Alpine's hdf5 lacks
+    (hdf5-cpp has it); boost-dev serves headers only when no CMakeLists.txt of the project names Boost."""
+    [f] = cvtree(knowledge, tmp_path, "hdf5")
+    assert "alpine:3.20 lacks libhdf5-cpp (find_library(HDF5_CXX_LIBRARY hdf5_cpp) in CMakeLists.txt)" in f.message
+    assert "libboost" not in f.message
+    assert cvtree(knowledge, tmp_path, "hdf5 hdf5-cpp") == [] and cvtree(knowledge, tmp_path, "hdf5-dev") == []
+
+
+@pytest.mark.parametrize("kit", ["find_package(Boost REQUIRED COMPONENTS filesystem)\n", None])
+def test_boost_stays_needed_where_a_subdirectory_names_it_or_cannot_be_read(knowledge, tmp_path, kit):
+    [f] = cvtree(knowledge, tmp_path, "hdf5 hdf5-cpp", kit=kit)
+    assert "lacks libboost" in f.message
