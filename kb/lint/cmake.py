@@ -240,35 +240,6 @@ _LINK_KEYWORDS = {"public", "private", "interface", "link_public", "link_private
 _LINK_IMPLIED = {"libstdc++", "libgcc-s", "libgcc", "libc"}
 
 
-#: find_library()'s keywords after the names (cmake.org/cmake/help/latest/command/find_library.html)
-_FIND_KEYWORDS = frozenset({"HINTS", "PATHS", "PATH_SUFFIXES", "DOC", "REQUIRED", "NO_CACHE", "ENV", "VALIDATOR",
-                            "NO_DEFAULT_PATH", "NO_PACKAGE_ROOT_PATH", "NO_CMAKE_PATH", "NO_CMAKE_ENVIRONMENT_PATH",
-                            "NO_SYSTEM_ENVIRONMENT_PATH", "NO_CMAKE_SYSTEM_PATH", "NO_CMAKE_INSTALL_PREFIX",
-                            "CMAKE_FIND_ROOT_PATH_BOTH", "ONLY_CMAKE_FIND_ROOT_PATH", "NO_CMAKE_FIND_ROOT_PATH",
-                            "NAMES_PER_DIR", "OPTIONAL"})
-
-
-def found_libraries(a: "Analysis", info: "StageInfo") -> dict[str, str]:
-    """The libraries (stem -> why) the context's CMakeLists.txt looks for by name with find_library(VAR name) or
-    find_library(VAR NAMES n1 n2 ...), where this stage ran cmake: what it finds it links (ghzuo/CVTree:
-    find_library(HDF5_CXX_LIBRARY hdf5_cpp)). The caller keeps those the stage has, for a name it does not find
-    links nothing."""
-    if not info.cmake:
-        return {}
-    from .linkevidence import cmake_calls
-
-    text = _cmakelists(a) or ""
-    out: dict[str, str] = {}
-    for words in cmake_calls(text, text.lower(), "find_library"):
-        names = words[2:] if words[1:2] == ["NAMES"] else words[1:2]
-        for name in names:
-            if name in _FIND_KEYWORDS:
-                break
-            if name[:1].isalpha() and all(c.isalnum() or c in "_+-" for c in name):
-                out.setdefault(lib_stem("lib" + name), f"find_library({words[0]} {name}) in CMakeLists.txt")
-    return out
-
-
 def linked_libraries(a: "Analysis", info: "StageInfo") -> dict[str, str]:
     """The system libraries (stem -> why) that the context's CMakeLists.txt links by name, where this stage ran cmake:
     the plain words of target_link_libraries (`resolv`, `-lssl`), as a `-l` flag would link them. Targets the file

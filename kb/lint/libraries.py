@@ -384,7 +384,8 @@ def missing_libraries(a: "Analysis", libs: Libraries, lineage, crates: "Callable
 
             needs = {**source_built_needs(a, libs, src), **needs}
         if src.cmake:  # the libraries CMakeLists.txt links by name, as -l flags would, or finds the stage has
-            from .cmake import found_libraries, linked_libraries
+            from .cmake import linked_libraries
+            from .linkevidence import found_libraries
 
             musl_src = src.profile.libc == "musl"
             found = {k: v for k, v in found_libraries(a, src).items() if k in libs.known and k not in needs
