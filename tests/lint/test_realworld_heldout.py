@@ -346,6 +346,19 @@ BATCHES = {
     # MI425 follows another job's artifact (MediaFusion), a dep project is walked from the import path its own
     # imports share (argo-rollouts, MI411). The floor is the listed one.
     "heldout24-2026-12-02": ("heldout24-results.yaml", {"broken": 7 / 9, "correct": 13 / 13}),
+    # labelled before lint ran (7f921cf), blind with the rules of main at 7f921cf, the same verdicts on both corpora:
+    # broken 5/12 caught strictly (classes.wtf's golang:1.20 on bookworm into redis:7-bullseye, MI404; fx's cgo
+    # default into alpine, MI401; axelar's ampd without libssl3, MI412; the 3.12 venv in python:3.14-slim, MI471;
+    # Prisma without openssl on node:lts-alpine, MI441), 3 with a wrong mechanism (CVTree: MI412 named Boost, not
+    # libhdf5_cpp; SigNoz's clickhouse-go loading the server's zone on alpine:3.7 got only MI492; supabase's
+    # edge-runtime moved to /root, on bookworm-slim without a CA bundle, only MI412 and MI480), 4 missed
+    # (tensorzero's rust:latest build copied out with cp -r of its target directory; o2g's libboost_python36 outside
+    # the copied glob, on an image lint does not know; xiaomusic's Pillow built against libtiff for a platform
+    # without a wheel; ArkScript's library in /usr/local/lib64 on musl);
+    # correct 19/19 clean. Since: a directory copied whole (cp -r) or a program moved into /root carries it
+    # (tensorzero: MI404, supabase: MI411), clickhouse-go loads zones (MI418), find_library() names and Boost named
+    # nowhere in the project's CMakeLists (CVTree: MI412 names libhdf5-cpp): 9/12 on both corpora.
+    "heldout25-2026-12-02": ("heldout25-results.yaml", {"broken": 9 / 12, "correct": 19 / 19}),
 }
 
 
