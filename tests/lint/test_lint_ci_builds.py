@@ -70,3 +70,16 @@ def test_a_copy_straight_from_the_download_path_into_the_final_stage(knowledge, 
     dockerfile = "FROM debian:bookworm-slim\nCOPY dist/amd64/server /usr/local/bin/server\nCMD [\"server\"]\n"
     [f] = mi425(knowledge, tmp_path, workflow(), dockerfile)
     assert f.line == 2
+
+
+@pytest.mark.parametrize("flow", [
+    "jobs:\n  build: [1, 2]\n  image:\n    needs: {build: true}\n    runs-on: ubuntu-latest\n    steps: nope\n",
+    "jobs:\n  build:\n    runs-on: ${{ matrix.runner }}\n    strategy: fast\n    steps:\n      - run: make\n",
+    "jobs:\n  build:\n    runs-on: ${{ matrix.runner }}\n    strategy:\n      matrix:\n        include: [1, {runner: 7}, "
+    "{runner: ubuntu-24.04}]\n    steps:\n      - run: make\n      - uses: actions/upload-artifact@v4\n"
+    "  image:\n    needs: [build, 3, null]\n    runs-on: ubuntu-latest\n    steps:\n"
+    "      - uses: actions/download-artifact@v4\n        with: [path]\n      - run: docker build -f Dockerfile .\n",
+    "jobs: 3\n", "[1, 2]\n", "jobs:\n  a: {needs: a, steps: [{run: make}, {uses: actions/upload-artifact@v4}]}\n",
+])
+def test_a_workflow_of_unexpected_shapes_is_read_without_failing(knowledge, tmp_path, flow):
+    assert mi425(knowledge, tmp_path, flow) == []
