@@ -43,6 +43,7 @@ def test_a_rule_file_adds_packages_and_inspect_uses_them(tmp_path):
     ("  python:\n    - {name: some-ext, cxx: true, cxx_versions: [\"2.0\"]}\n",
      "cxx_versions: '2.0' is not 'FROM UNTIL' (versions; UNTIL - for today)"),
     ("  rust:\n    - {name: some-sys, static_with: [vendored]}\n", "static_with: 'vendored' is not crate/feature"),
+    ("  go:\n    - {name: example.com/zoned, pure_go: maybe}\n", "'pure_go' must be true or false"),
     ("  python:\n    - {name: some-wheel, wheel_libs: some_wheel.libs, wheel_libs_since: \"1.2\"}\n",
      "wheel_libs_since: '1.2' is not 'VERSION 3.X'"),
     ("  python:\n    - {name: some-wheel, required_by: [a], required_unless: [Other_Pkg]}\n",

@@ -32,7 +32,7 @@ def watched(path: str) -> str | None:
 
 
 def analyse_go(sc: "_Scan") -> None:
-    natives = sc.natives.get("go", {})
+    natives = {name: e for name, e in sc.natives.get("go", {}).items() if not e.get("pure_go")}  # the cgo modules
     for rel in sc.files:
         base = os.path.basename(rel)
         if base == "go.mod":

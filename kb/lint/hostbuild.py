@@ -287,7 +287,7 @@ def cgo_use(a, art) -> tuple[bool | None, str]:
     if start is None:
         return None, ("the build context has no single go.mod for lint to follow its imports from" if tree is None
                       else f"lint cannot find the package of the module {tree.module} it was built from")
-    cgo_mods = tuple(a.kb.native_packages.get("go", {}))
+    cgo_mods = tuple(name for name, e in a.kb.native_packages.get("go", {}).items() if not e.get("pure_go"))
     by_dir = by_directory(tree.files)
     seen, todo, others, budget = {start}, [start], [], MAX_BYTES
     while todo:

@@ -14,8 +14,7 @@ class CatalogueSections(Reader):
         for item in self.items(doc, "questions"):
             qid = self.text(item, "id", "question") or "question"
             if not self.keys_ok(item, qid, ("id", "text", "choices", "aliases", "if_unknown", "unknown_reason", "help",
-                                          "multiple"),
-                                ("id", "text", "choices")):
+                                          "multiple"), ("id", "text", "choices")):
                 continue
             if not re.fullmatch(r"[a-z][a-z0-9_]*", qid):
                 self.problem(item.line, qid, "a question id must be a snake_case fact name")
@@ -257,7 +256,7 @@ class CatalogueSections(Reader):
                     ("name", "note", "packages", "without_tags") if eco == "go_cxx" else ("name", "libs", "note") \
                     if eco == "source" else ("name", "libs", "note", "tls", "system_libs", "until", "needs_package",
                      "prebuilt_musl", "static_with", "loads", "cxx", "skip_env", "images_with", "opened_by", "glibc_prebuild",
-                     "musl_builds", "glibc_download", "prebuilt_glibc", "zones", "deps_run", "downloads_by", "musl_python",
+                     "musl_builds", "glibc_download", "prebuilt_glibc", "zones", "deps_run", "downloads_by", "musl_python", "pure_go",
                      "found_with", "system_env", "static_env", "linked_through", "roots", "required_by", "required_unless",
                      "loads_unless", "error", "glibc_only", "wheel_libs", "import", "wheel_libs_since", "install_script", "cxx_versions")
                 if not self.keys_ok(entry, name or eco, keys, ("name",)):
@@ -280,7 +279,8 @@ class CatalogueSections(Reader):
                                            prebuilt_musl=self.flag(entry, "prebuilt_musl", name),
                                            cxx=self.flag(entry, "cxx", name),  # MI408: a source build needs g++
                                            glibc_prebuild=self.flag(entry, "glibc_prebuild", name),
-                                           glibc_only=self.flag(entry, "glibc_only", name))  # MI408: no musl build at all
+                                           glibc_only=self.flag(entry, "glibc_only", name),  # MI408: no musl build at all
+                                           pure_go=self.flag(entry, "pure_go", name))  # Go: no cgo (zones, TLS only)
                         if "musl_builds" in entry:  # MI408: the versions that published musl builds, "FROM UNTIL"
                             known[name]["musl_builds"] = self._shaped(entry, "musl_builds", name,
                                                                       r"\d+(\.\d+)* (\d+(\.\d+)*|-)",

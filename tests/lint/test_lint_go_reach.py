@@ -107,3 +107,21 @@ def test_cgo_left_on_by_its_default_is_not_reported(knowledge, tmp_path, build, 
     text = dockerfile("./cmd/server").replace("CGO_ENABLED=0 ", "").replace(
         "FROM golang:1.22-alpine AS build\n", f"FROM {build} AS build\n{extra}")
     assert cgo(knowledge, text, TREE, tmp_path) == []
+
+
+@pytest.mark.parametrize("module", ["github.com/aliyun/alibaba-cloud-sdk-go", "github.com/ClickHouse/clickhouse-go/v2"])
+def test_a_pure_go_module_listed_for_its_zones_is_no_cgo_module(knowledge, tmp_path, module):
+    """casbin/caswaf (heldout26): the Alibaba Cloud SDK is in the Go table for the zone it loads (MI418), not for cgo:
+    a CGO_ENABLED=0 build that imports it is neither MI417 nor MI410 (`pure_go`)."""
+    files = {"go.mod": f"module example.test/app\n\ngo 1.22\n\nrequire {module} v1.61.0\n",
+             "cmd/server/main.go": f'package main\n\nimport _ "{module}/sdk"\n\nfunc main() {{}}\n'}
+    assert cgo(knowledge, dockerfile("./cmd/server"), files, tmp_path) == []
+
+
+def test_inspect_counts_no_pure_go_module_as_cgo(knowledge, tmp_path):
+    from kb.evidence.project import inspect_project
+
+    (tmp_path / "go.mod").write_text("module example.test/app\n\ngo 1.22\n\nrequire (\n"
+                                     "\tgithub.com/ClickHouse/clickhouse-go/v2 v2.0.12\n\tgithub.com/mattn/go-sqlite3 v1.14.22\n)\n")
+    found = {o.value for o in inspect_project(tmp_path, knowledge.native_packages).find("go.cgo_module")}
+    assert found == {"github.com/mattn/go-sqlite3"}
