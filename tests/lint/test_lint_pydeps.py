@@ -174,3 +174,15 @@ def test_node_gyp_builds_against_deleted_dev_packages_need_the_libraries_too(kno
     assert f.line == 8 and f.message.startswith("node:18-alpine lacks libcairo (canvas, installed there, built from "
                                                 "source against cairo-dev")
     assert findings_of(knowledge, text.replace("{pkg}", "express@4.21.0"), "MI412") == []
+
+
+def test_rapidocr_in_the_projects_dependencies_brings_opencv_python(knowledge, tmp_path):
+    """khoj-ai/khoj#842 (heldout26): `pip install .` of a project requiring rapidocr-onnxruntime, which requires
+    opencv-python, on ubuntu:jammy without libGL: the server stops with "libGL.so.1: cannot open shared object file"."""
+    text = ("FROM ubuntu:jammy\nRUN apt update -y && apt -y install python3-pip\nWORKDIR /app\nCOPY pyproject.toml .\n"
+            "RUN pip install --no-cache-dir .\nCOPY . .\nENTRYPOINT [\"python3\", \"main.py\"]\n")
+    ctx = write_context(tmp_path, {"pyproject.toml": '[project]\nname = "khoj"\ndependencies = ["rapidocr-onnxruntime == 1.3.22"]\n'})
+    [f] = findings_of(knowledge, text, "MI470", ctx)
+    assert f.line == 5 and f.message.startswith("opencv-python (a dependency of rapidocr-onnxruntime) opens libGL.so.1")
+    fixed = text.replace("install python3-pip", "install python3-pip libgl1 libglib2.0-0")
+    assert findings_of(knowledge, fixed, "MI470", ctx) == []
