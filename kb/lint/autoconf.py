@@ -63,3 +63,32 @@ def runs_configure(info: "StageInfo") -> bool:
     """Does a RUN step of the stage run a configure script (./configure, ../configure, sh configure)?"""
     return any(w == "configure" or w.endswith("/configure")
                for run in info.stage.runs for w in (run.command or " ".join(run.argv)).replace(";", " ").split())
+
+
+def configure_openmp(a, info: "StageInfo") -> str | None:
+    """Why what this stage builds with ./configure links GCC's OpenMP runtime (libgomp.so.1), or None: the context's
+    configure.ac calls AC_OPENMP, which puts -fopenmp into OPENMP_CFLAGS/OPENMP_CXXFLAGS where the compiler takes it
+    (the autoconf manual, "Generic Compiler Characteristics"; bcgsc/abyss#176: libgomp.so.1 gone with g++)."""
+    if not a.context_dir or not runs_configure(info):
+        return None
+    from ..evidence.errors import read_project_file
+
+    for name in ("configure.ac", "configure.in"):
+        text = read_project_file(a.context_dir, name) or ""
+        at = text.find("AC_OPENMP")
+        while at >= 0:
+            after = text[at + 9:at + 10]
+            if not (at and (text[at - 1].isalnum() or text[at - 1] == "_")) and not (after.isalnum() or after == "_"):
+                return f"AC_OPENMP in {name}"
+            at = text.find("AC_OPENMP", at + 9)
+    return None
+
+
+def build_openmp(a, info: "StageInfo") -> str | None:
+    """Why the stage's cmake or ./configure build links libgomp (kb/lint/cmake.py's openmp, configure_openmp), or
+    None; kb/lint/cmake.py, whose patterns are compiled at import, is imported only for a stage that ran cmake."""
+    if not info.cmake:
+        return configure_openmp(a, info)
+    from .cmake import openmp
+
+    return openmp(a, info)

@@ -302,11 +302,9 @@ def check_cgo_package_imported(a: Analysis, rule: LintRule):
 
 
 def _openmp(a: Analysis, stage: StageInfo):
-    if not stage.cmake:  # no cmake ran: kb/lint/cmake.py (its patterns compiled at import) is not needed
-        return None
-    from .cmake import openmp
+    from .autoconf import build_openmp  # the stage's cmake or ./configure build with OpenMP: libgomp
 
-    return openmp(a, stage)
+    return build_openmp(a, stage)
 
 
 @detector("lint", "needed-library-missing")

@@ -225,7 +225,7 @@ def check_removed_build_libraries(a: "Analysis", rule: LintRule):
                         continue
                     if any(libs.ships(p, stem, prof.libc == "musl") for p in prof.installed - removed_by_apt):
                         continue
-                    if not (_cxx_extensions(a, info, pkg, line) if cxx else _named_package_links(a, info, stem)
+                    if not (_cxx_extensions(a, info, pkg, line) if cxx else _toolchain_library_linked(a, info, stem)
                             if by_toolchain else _may_link(a, info, stem)):
                         continue
                     missing.append((stem, pkg))
@@ -260,6 +260,16 @@ def _named_package_links(a: "Analysis", info: "StageInfo", stem: str) -> bool:
         if any(stem in {lib_stem(x) for x in table.get(n, {}).get("libs", ())} for n in (*names, *locked)):
             return True
     return False
+
+
+def _toolchain_library_linked(a: "Analysis", info: "StageInfo", stem: str) -> bool:
+    """Did the stage link a library its compiler brings: a package its pip/npm steps install is known to, or, for
+    libgomp, its cmake or ./configure build uses OpenMP (CMakeLists.txt, configure.ac's AC_OPENMP)?"""
+    if _named_package_links(a, info, stem):
+        return True
+    from .autoconf import build_openmp
+
+    return stem == "libgomp" and build_openmp(a, info) is not None
 
 
 def _cxx_extensions(a: "Analysis", info: "StageInfo", compiler: str, line: int) -> bool:

@@ -252,3 +252,22 @@ def test_build_dependencies_in_a_shell_variable_are_followed(knowledge):
     assert [f.rule for f in findings(knowledge, BUILD_DEPS.format(keep="libpq5 ")) if f.rule == "MI440"] == []
     unset = BUILD_DEPS.format(keep="").replace("${buildDeps}", "$otherDeps")  # nothing lint knows is removed
     assert [f.rule for f in findings(knowledge, unset) if f.rule == "MI440"] == []
+
+
+ABYSS = ("FROM ubuntu:22.04\nRUN apt-get update && apt-get install -y --no-install-recommends make {bin}\n"
+         "ADD . /tmp/abyss\nRUN apt-get install -y --no-install-recommends automake g++ libopenmpi-dev "
+         "libsparsehash-dev && cd /tmp/abyss && ./autogen.sh && ./configure && make install && apt-get autoremove -y "
+         "automake g++ libopenmpi-dev libsparsehash-dev{keep}\nENTRYPOINT [\"abyss-pe\"]\n")
+
+
+@pytest.mark.parametrize("configure_ac, keep, expected", [
+    ("AC_INIT([abyss], [2.0])\nAC_PROG_CXX\nAC_OPENMP\n", "", ["libgomp (g++)"]),
+    ("AC_INIT([abyss], [2.0])\nAC_PROG_CXX\nAC_OPENMP\n", " && apt-get install -y libgomp1", []),
+    ("AC_INIT([abyss], [2.0])\nAC_PROG_CXX\ndnl AC_OPENMP_LIKE\n", "", []),
+])
+def test_openmp_in_configure_ac_loses_libgomp_with_the_compiler(knowledge, tmp_path, configure_ac, keep, expected):
+    """bcgsc/abyss#176 (heldout26): configure.ac calls AC_OPENMP, so the programs link libgomp.so.1, which apt-get
+    autoremove takes with g++; openmpi-bin keeps libopenmpi3, and sparsehash is headers only."""
+    text = ABYSS.format(bin="openmpi-bin", keep=keep)
+    found = [f for f in findings(knowledge, text, {"configure.ac": configure_ac}, tmp_path) if f.rule == "MI440"]
+    assert [f.message.split(":")[0] for f in found] == expected
