@@ -17,16 +17,13 @@ from .floating import moves_apart
 from .gofloor import glibc_needed, own_c_unseen
 from .libinstall import first_name, install_hint
 from .libraries import missing_libraries
-from .profiles import PY_TOOLS, Profile, digest_only
+from .profiles import GLIBC_SHIMS, PY_TOOLS, Profile, digest_only
 from .results import Hit
 from .tagrelease import inferred, tag_note
 from .muslwhy import musl_failure
 from .runtime import (install_names, libraries, locked_versions, musl_build_published, newest_python_wheels,
                       python_of)
 from .stages import Analysis, StageInfo
-
-#: Alpine packages that give musl a glibc loader, so a glibc prebuild of a Node addon loads (holepunchto/sodium-native#202)
-GLIBC_SHIMS = {"gcompat", "libc6-compat"}
 
 
 def _describe(art: BuiltFile) -> str:

@@ -14,7 +14,7 @@ import posixpath
 
 from ..lazyre import lazy
 from .libinstall import other_soname, skewed_first
-from .profiles import lib_stem
+from .profiles import GLIBC_SHIMS, lib_stem
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -234,7 +234,7 @@ def stage_needs(libs: Libraries, info: "StageInfo", crates: "Callable[[], list[s
     static = _static_archives(info)
     from .apknames import linked_by
 
-    for package in sorted(info.profile.installed):
+    for package in sorted(info.profile.installed - GLIBC_SHIMS):  # a loader shim is not linked: nothing to ask
         stem = linked_by(libs, package, info.profile.libc == "musl")
         if stem and stem not in ("libstdc++", "libgcc-s", "libc", "libgcc") \
                 and not libs.linked_statically(package, stem, static):  # MI403's and MI401's business

@@ -80,6 +80,9 @@ C_TOOLCHAINS = {"gcc", "build-base", "clang", "build-essential", "g++", "alpine-
 #: a C++ compiler: g++ itself, the meta-packages that pull it (build-base, alpine-sdk, build-essential), clang (whose
 #: Alpine and Debian packages bring clang++)
 CXX_TOOLCHAINS = {"g++", "build-base", "alpine-sdk", "build-essential", "clang", "clang++"}
+#: Alpine packages that give musl a glibc loader, so a glibc prebuild of a Node addon loads
+#: (holepunchto/sodium-native#202); not libraries a build links (MI412)
+GLIBC_SHIMS = {"gcompat", "libc6-compat"}
 
 
 def normalise_ref(ref: str) -> str:

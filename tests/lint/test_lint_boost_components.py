@@ -127,3 +127,13 @@ def test_a_library_find_library_names_is_linked_and_boost_headers_are_not(knowle
 def test_boost_stays_needed_where_a_subdirectory_names_it_or_cannot_be_read(knowledge, tmp_path, kit):
     [f] = cvtree(knowledge, tmp_path, "hdf5 hdf5-cpp", kit=kit)
     assert "lacks libboost" in f.message
+
+
+@pytest.mark.parametrize("shim", ["libc6-compat", "gcompat"])
+def test_a_glibc_loader_shim_in_the_build_stage_is_no_library_to_ask_for(knowledge, tmp_path, shim):
+    """opengovsg/isomer (heldout26): Next.js's Dockerfile installs libc6-compat in its builder stages; the final
+    node:alpine stage without it is no MI412 (it was 'lacks libc6-compat')."""
+    text = (f"FROM node:22-alpine AS build\nRUN apk add --no-cache {shim} g++ make\nWORKDIR /app\nCOPY . .\n"
+            "RUN npm ci && npm run build\nFROM node:22-alpine\nCOPY --from=build /app/.next/standalone ./\n"
+            "CMD [\"node\", \"server.js\"]\n")
+    assert mi412(knowledge, tmp_path, text, cmake="") == []
