@@ -104,3 +104,15 @@ def landing(art_path: str, src: str, dest: str, dest_is_dir: bool) -> str | None
     if "*" in art_path and posixpath.dirname(art_path) == src.rstrip("/"):
         return posixpath.join(dest, "*")
     return None
+
+
+def mounts_shell(mounts, shell: str) -> bool:
+    """Does one of a RUN's --mount flags bind another image's or stage's directory over the shell's (`--mount=from=
+    busybox:latest,src=/bin/,dst=/bin/`, argoproj/argo-workflows on scratch), so the shell-form RUN finds one?"""
+    where = posixpath.dirname(shell)
+    for mount in mounts:
+        fields = dict(f.partition("=")[::2] for f in str(mount).split(","))
+        target = fields.get("target") or fields.get("dst") or fields.get("destination") or ""
+        if fields.get("from") and posixpath.normpath("/" + target.strip().lstrip("/")) in (where, "/"):
+            return True
+    return False

@@ -15,7 +15,7 @@ from .apkdel import APK_DB, apk_step
 from .builds import (CARGO_BUILDS, BuiltFile, cargo_argv, cargo_build, cc_build, go_build, image_programs,
                      workspace_outputs)
 from .context import NO_SOURCE, Unseen, go_sources, https_clients, tls_sources
-from .landing import context_entry, file_entries, files_dir, into_directory, landing
+from .landing import context_entry, file_entries, files_dir, into_directory, landing, mounts_shell
 from .moves import ldd_bundle, move
 from .pkgflow import copy_packages
 from .profiles import Profile, profile_for
@@ -146,7 +146,8 @@ class Analysis:
                     continue
                 if not run.exec_form:  # apk add bash in an earlier RUN makes SHELL ["/bin/bash", ...] work
                     sh = info.shell[0]
-                    info.shell_uses.append((ins.line, "RUN", sh, posixpath.basename(sh) in info.profile.installed))
+                    info.shell_uses.append((ins.line, "RUN", sh, posixpath.basename(sh) in info.profile.installed
+                                            or mounts_shell(run.mounts, sh)))
                 self._run(info, run, cwd, {**args_scope, **env}, ins.line)
             elif c in ("COPY", "ADD"):
                 self._copy(info, ins, froms.get(ins.line, ()), cwd, {**args_scope, **env})

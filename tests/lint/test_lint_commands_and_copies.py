@@ -208,6 +208,17 @@ def test_a_shell_form_run_without_a_shell_is_fixed_in_a_build_stage(knowledge):
     assert found.fix.startswith("do the work in a build stage and COPY the result")
 
 
+@pytest.mark.parametrize("mount, found", [
+    ("--mount=from=busybox:latest,src=/bin/,dst=/bin/", []),  # argoproj/argo-workflows (heldout26)
+    ("--mount=type=bind,from=alpine:3.20,source=/,target=/", []),
+    ("--mount=type=cache,target=/bin", ["MI405"]),  # a cache directory: empty, no shell in it
+    ("--mount=from=busybox:latest,src=/bin/,dst=/opt/bin", ["MI405"]),
+])
+def test_a_run_that_mounts_a_shell_over_bin_has_one(knowledge, mount, found):
+    text = f"FROM scratch\nCOPY app /app\nRUN {mount} mkdir -m 1755 /tmp\n"
+    assert [f.rule for f in findings(knowledge, text) if f.rule == "MI405"] == found
+
+
 @pytest.mark.parametrize("base,found", [("gcr.io/distroless/static-debian13:debug", [("MI405", 4)]),
                                         ("alpine:3.22", [])])
 def test_shell_ash_is_busybox_sh(knowledge, base, found):
