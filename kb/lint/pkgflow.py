@@ -31,7 +31,20 @@ def copy_packages(info: "StageInfo", src_stage: "StageInfo", src_index: int, src
                   if _covers(d, src)), None)
     if found is None:
         found = next(((d, tool, origin) for d, tool, origin in src_stage.pkg_copied if _covers(d, src)), None)
+    if found is None and _NEXT_STANDALONE in src.rstrip("/") + "/":
+        # Next.js's `output: "standalone"` copies the node_modules files the server needs into .next/standalone
+        # (nextjs.org/docs/app/api-reference/config/next-config-js/output): the stage's node packages go with it
+        node = [(d, tool, src_index) for _line, tool, dirs in src_stage.pkg_installs for d in dirs if tool in _NODE]
+        node += [(d, tool, origin) for d, tool, origin in src_stage.pkg_copied if tool in _NODE]
+        if node:
+            info.pkg_arrivals.append((line, node[0][1], node[0][2]))
+            info.pkg_copied.append((posixpath.join(dest, "node_modules"), node[0][1], node[0][2]))
+            return
     if found is not None:
         d, tool, origin = found
         info.pkg_arrivals.append((line, tool, origin))
         info.pkg_copied.append((_landed(d, src, dest), tool, origin))
+
+
+_NEXT_STANDALONE = "/.next/standalone/"
+_NODE = ("npm", "yarn", "pnpm")

@@ -181,6 +181,24 @@ def test_prisma_copied_through_a_builder_stage_is_the_deps_stages_install(knowle
     assert [f for f in findings(knowledge, fixed) if f.rule == "MI441"] == []
 
 
+STANDALONE = ("FROM node:22-alpine AS base\n"
+              "FROM base AS installer\nWORKDIR /app\nRUN npm install @prisma/client next\nCOPY . .\n"
+              "RUN npx next build\n"
+              "FROM base AS runner\nWORKDIR /app\n{install}COPY --from=installer /app/.next/standalone ./\n"
+              "CMD [\"node\", \"server.js\"]\n")
+
+
+def test_next_standalone_output_carries_the_node_packages(knowledge):
+    """opengovsg/isomer (heldout26): Next.js's .next/standalone holds the node_modules files the server needs,
+    Prisma's engine among them, so the runner that copies only it still lacks openssl."""
+    got = [f for f in findings(knowledge, STANDALONE.format(install="")) if f.rule == "MI441"]
+    assert [(f.line, f.severity) for f in got] == [(9, "warning")]
+    fixed = STANDALONE.format(install="RUN apk add --no-cache openssl\n")
+    assert [f for f in findings(knowledge, fixed) if f.rule == "MI441"] == []
+    static = STANDALONE.format(install="").replace(".next/standalone", ".next/static")
+    assert [f for f in findings(knowledge, static) if f.rule == "MI441"] == []
+
+
 def test_packages_copied_through_a_glibc_stage_into_alpine_name_the_stage_that_installed_them(knowledge):
     text = ("FROM node:22-bookworm AS deps\nWORKDIR /app\nRUN npm install sharp\n"
             "FROM node:22-bookworm AS builder\nWORKDIR /srv\nCOPY --from=deps /app /srv\n"

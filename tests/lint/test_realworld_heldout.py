@@ -370,7 +370,8 @@ BATCHES = {
     # listed files, 15/16 with whole contexts (caswaf's fix: MI417 took alibaba-cloud-sdk-go for a cgo module). Since:
     # pure_go (no false MI417), rapidocr-onnxruntime brings opencv-python (khoj: MI470), AC_OPENMP links libgomp
     # (abyss: MI440 names it), a --mount of busybox's /bin gives a shell (no MI405), no MI412 for a libc6-compat
-    # loader shim (isomer: now a miss, not a wrong reason): 5/12 on both corpora, correct 16/16.
+    # loader shim, and Next.js's .next/standalone carries the stage's node packages (isomer: MI441 with the listed
+    # files; its whole context reads another lockfile): 6/12 listed, 5/12 whole (the floor), correct 16/16.
     "heldout26-2026-12-02": ("heldout26-results.yaml", {"broken": 5 / 12, "correct": 16 / 16}),
 }
 
