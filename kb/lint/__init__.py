@@ -155,14 +155,19 @@ def build_output(source: str) -> bool:
     return low.endswith(_OUTPUTS) or low.split("/", 1)[0] in _OUTPUT_DIRS
 
 
+def context_copies(stage) -> list[tuple[int, tuple[str, ...]]]:
+    """(line, sources) of each COPY/ADD of `stage` (a parsed Stage) from the build context, not --from another."""
+    return [(ins.line, tuple(ins.args[:-1])) for ins in stage.instructions
+            if ins.cmd in ("COPY", "ADD") and not any(f.startswith("--from") for f in ins.flags) and len(ins.args) >= 2]
+
+
 def context_outputs(a: Analysis) -> list[tuple[int, str]]:
     """(line, first source) of the final stage's COPY/ADD from the build context of build outputs: what MI425 judges
     (kb/lint/cibuilds.py)."""
     if not a.context_dir:
         return []
-    return [(ins.line, ins.args[0]) for ins in a.final.stage.instructions
-            if ins.cmd in ("COPY", "ADD") and not any(f.startswith("--from") for f in ins.flags)
-            and len(ins.args) >= 2 and any(build_output(s) for s in ins.args[:-1])]
+    return [(line, sources[0]) for line, sources in context_copies(a.final.stage)
+            if any(build_output(s) for s in sources)]
 
 
 def _ci_built(a: Analysis) -> bool:
@@ -174,8 +179,7 @@ def _ci_built(a: Analysis) -> bool:
         return False
     final = a.final.stage
     return any(cf.stage_index is not None and a.report.stages[cf.stage_index].is_scratch for cf in final.copy_from) \
-        or any(ins.cmd in ("COPY", "ADD") and not any(f.startswith("--from") for f in ins.flags)
-               and list(ins.args[:-1]) != ["."] for ins in final.instructions)
+        or any(sources != (".",) for _line, sources in context_copies(final))
 
 
 def _pip_on_musl(a: Analysis) -> bool:

@@ -24,7 +24,7 @@ import posixpath
 from ..detectors import detector
 from ..lazyre import lazy
 from ..model import LintRule
-from . import context_outputs
+from . import context_copies, context_outputs
 from .results import Hit
 
 TYPE_CHECKING = False
@@ -204,8 +204,7 @@ def carried_sources(a: "Analysis") -> list[tuple[int, str]]:
         stage = a.report.stages[cf.stage_index] if cf.stage_index is not None else None
         if stage is None or not stage.is_scratch or stage.runs:
             continue
-        out += [(cf.line, src) for i in stage.instructions if i.cmd in ("COPY", "ADD")
-                and not any(f.startswith("--from") for f in i.flags) for src in i.args[:-1]]
+        out += [(cf.line, src) for _line, sources in context_copies(stage) for src in sources]
     return out
 
 
@@ -222,7 +221,8 @@ def check_ci_built(a: "Analysis", rule: LintRule):
     if downloaded is None:
         copies = context_outputs(a)
     else:  # another job's artifact: what is copied from where it was downloaded
-        copies = [(line, src) for line, src in [*_context_copies(a), *carried_sources(a)]
+        copies = [(line, src) for line, src in
+                  [*((ln, s) for ln, sources in context_copies(a.final.stage) for s in sources), *carried_sources(a)]
                   if any(_under(src, path) for path in downloaded)]
     if not copies:
         return
@@ -233,11 +233,6 @@ def check_ci_built(a: "Analysis", rule: LintRule):
         line, source = copies[0]
         yield Hit(line, {"source": source, "how": how, "runner": release, "runner_glibc": runner,
                          "image": final.image, "image_glibc": prof.glibc})
-
-
-def _context_copies(a: "Analysis") -> list[tuple[int, str]]:
-    return [(ins.line, src) for ins in a.final.stage.instructions if ins.cmd in ("COPY", "ADD")
-            and not any(f.startswith("--from") for f in ins.flags) for src in ins.args[:-1]]
 
 
 def _under(source: str, path: str) -> bool:
