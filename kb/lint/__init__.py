@@ -14,6 +14,7 @@ function gets the same analysed Dockerfile:
     shellvars.py   which assignments of a RUN a build command sees (export, prefix, set -a)
     unexported.py  MI498: such an assignment the build command never sees (CGO_ENABLED=0 that leaves cgo on)
     gofloor.py     the glibc a Go program built with cgo asks for (MI404's floor), and when MI499 applies instead
+    rustfloor.py   the glibc a Rust program whose crates compile no C asks for (MI404's floor), MI426 instead
     context.py     build-context facts from the evidence scanners (Go imports, TLS use, requirements, package.json)
     makefiles.py   what `make [TARGET]` runs, from the build context's Makefile
     libraries.py   the shared libraries a build stage links, and whether the final image has them (MI412;

@@ -162,6 +162,12 @@ def lock_packages(lock: str | None) -> dict[str, set[str]]:
     return _lock_deps(entries, own=True) if isinstance(entries, list) else {}
 
 
+def lock_crates(lock: str | None) -> set[str]:
+    """Every package Cargo.lock lists (registry, git and the workspace's own); empty when there is no readable lock."""
+    entries = (_toml(lock) or {}).get("package")
+    return set(_lock_deps(entries)) if isinstance(entries, list) else set()
+
+
 def _lock_deps(entries: list, own: bool = False) -> dict[str, set[str]]:
     """crate -> the crates its Cargo.lock entry depends on (`own`: only the entries without `source`)."""
     deps: dict[str, set[str]] = {}

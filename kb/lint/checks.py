@@ -169,6 +169,11 @@ def check_glibc_skew(a: Analysis, rule: LintRule):
     for art, line in _final_arrivals(a):
         if art.linkage == "glibc" and art.builder_glibc and not own_c_unseen(art, prof.glibc) \
                 and parse_version(glibc_needed(art)) > parse_version(prof.glibc):  # own_c_unseen: MI499 instead
+            if art.lang == "rust":
+                from .rustfloor import std_floor_within  # a Rust program whose crates compile no C
+
+                if std_floor_within(a.context_dir, art, prof.glibc):
+                    continue  # MI426
             bprof = a.stages[art.stage].profile
             pinned = f"; {art.why}, not the builder's" if art.glibc_pin else ""  # cargo zigbuild's .2.xx suffix
             yield Hit(line, {"what": _describe(art), "builder": art.builder, "builder_glibc": art.builder_glibc + pinned,

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from ..detectors import detector
 from ..model import LintRule
+from ..versions import parse_version
 from .checks import GLIBC_SHIMS, _describe, _final_arrivals, _floating, check_cgo_implicit
 from .gofloor import own_c_unseen, stdlib_floor
 from .landing import copies_from_context
@@ -99,3 +100,22 @@ def check_go_cgo_unseen(a: Analysis, rule: LintRule):
                              "builder_release": inferred(bprof, art.builder_release), "image_glibc": prof.glibc,
                              "image": a.final.image, "image_release": inferred(prof, prof.release),
                              "floor": stdlib_floor(art.builder_glibc), "floating": _floating(a, bprof, prof)})
+
+
+@detector("lint", "rust-glibc-std-floor")
+def check_rust_std_floor(a: Analysis, rule: LintRule):
+    prof = a.final.profile
+    if not (prof.known or prof.inferred) or prof.libc != "glibc" or not prof.glibc:
+        return
+    for art, line in _final_arrivals(a):
+        if art.lang == "rust" and art.linkage == "glibc" and art.builder_glibc \
+                and parse_version(art.builder_glibc) > parse_version(prof.glibc):
+            from .rustfloor import std_floor_within  # only for a Rust program built on a newer glibc
+
+            floor = std_floor_within(a.context_dir, art, prof.glibc)
+            if floor:
+                bprof = a.stages[art.stage].profile
+                yield Hit(line, {"what": _describe(art), "builder": art.builder, "builder_glibc": art.builder_glibc,
+                                 "builder_release": inferred(bprof, art.builder_release), "image_glibc": prof.glibc,
+                                 "image": a.final.image, "image_release": inferred(prof, prof.release),
+                                 "floor": floor, "floating": _floating(a, bprof, prof)})
