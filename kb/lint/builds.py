@@ -12,7 +12,7 @@ import re
 from ..lazyre import lazy
 from ..records import Data, record
 from .shellvars import LOST
-from .shellwords import abspath, expand
+from .shellwords import abspath, expand, expand_known
 
 # `StageInfo` in annotations is kb.lint.stages.StageInfo, which imports this module: named,
 # never imported (annotations are not evaluated here)
@@ -130,6 +130,17 @@ def cc_build(info: "StageInfo", argv: list[str], prog: str, cwd: str, env: dict,
                      c_sources=tuple(abspath(expand(s, env, "*"), cwd) for s in sources if not s.endswith((".o", ".a")))
                      if static and libc == "glibc" else (), **_origin(info))
 
+def _package_arg(word: str, cwd: str, env: dict) -> str:
+    """A package argument of go build as the walks place it: its known variables expanded (`"${PWD}/cmd/app"`, PWD
+    being the shell's working directory), and a directory under the working directory made relative ("./cmd/app")."""
+    word = expand_known(word, env)
+    if word.startswith("/") and "$" not in word:
+        rel = posixpath.relpath(posixpath.normpath(word), cwd or "/")
+        if not rel.startswith(".."):
+            return "." if rel == "." else "./" + rel
+    return word
+
+
 def go_build(info: "StageInfo", argv: list[str], cwd: str, env: dict, line: int,
              imports: tuple) -> BuiltFile:
     """What `go build|install` builds, and how it links: `imports` is what the copied source shows (does it use
@@ -158,7 +169,7 @@ def go_build(info: "StageInfo", argv: list[str], cwd: str, env: dict, line: int,
             elif key == "buildmode":
                 buildmode = val
         elif not a.startswith("-"):
-            pkgs.append(a)
+            pkgs.append(_package_arg(a, cwd, env))
         i += 1
     if argv[1] == "install":
         gobin = env.get("GOBIN") or posixpath.join(env.get("GOPATH") or "/go", "bin")

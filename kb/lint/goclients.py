@@ -7,6 +7,8 @@ reached file for the calls of an HTTP or TLS client:
 
 * net/http's client: http.Get, http.Post, http.PostForm, http.Head, http.NewRequest(WithContext), http.DefaultClient,
   http.DefaultTransport, an http.Client{...} or http.Transport{...} literal;
+* a client's Do of a request variable (`client.Do(req)`, `r.client.HTTP.Do(req)`) in a file that imports net/http:
+  an http.Client a library made (an API SDK's) sending the request, which no server does;
 * crypto/tls's client: tls.Dial, tls.DialWithDialer, tls.Client;
 * gRPC's client TLS credentials (credentials.NewTLS, credentials.NewClientTLSFromCert/File), which grpc.Dial and
   grpc.NewClient take;
@@ -40,6 +42,7 @@ _CALL = lazy(
     r"|tls\.(?:Dial|DialWithDialer|Client)[ \t]*\("
     r"|credentials\.(?:NewTLS|NewClientTLSFromCert|NewClientTLSFromFile)[ \t]*\()")
 _HTTPS = lazy(r"""["'`]https://""")
+_DO = lazy(r"\.Do[ \t]*\([ \t]*req[A-Za-z0-9_]*[ \t]*\)")  # client.Do(req): only where net/http is imported
 
 
 def _clean(call: str) -> str:
@@ -52,10 +55,11 @@ def _scan(text: str, imports: list, table: dict) -> tuple[int, str, bool] | None
     """(line, what, strong) of the first client call in a file, else of its first import (of `imports`) of an
     HTTPS client module, else (not strong) of its first quoted https:// URL; None when it shows none."""
     url = None
+    http = any(path == "net/http" for path, _ in imports)
     for number, line in enumerate(text.split("\n"), 1):
         if line.lstrip().startswith("//"):
             continue
-        m = _CALL.search(line)
+        m = _CALL.search(line) or http and _DO.search(line)
         if m:
             return number, f"calls {_clean(m.group(0))}", True
         if url is None and _HTTPS.search(line):

@@ -12,7 +12,9 @@ import shlex
 
 from ..lazyre import lazy
 
-_VAR = lazy(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?::?[-+](?:[^}$]|\$(?!\{))*)?\}|([A-Za-z_][A-Za-z0-9_]*))")
+#: $NAME, ${NAME}, ${NAME:-word}; and a positional parameter ($1, ${1}: a script's or a function's argument, which lint
+#: does not know), matched so that it expands as any unknown variable does, never as its text
+_VAR = lazy(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?::?[-+](?:[^}$]|\$(?!\{))*)?\}|([A-Za-z_][A-Za-z0-9_]*)|\{[0-9]\}|[0-9])")
 _ASSIGN = lazy(r"[A-Za-z_][A-Za-z0-9_]*=")
 #: a C compiler's name: gcc, cc, clang, g++, c++, clang++, with a target prefix and a version suffix
 CC = lazy(r"(?:[\w.]+-)*(?:gcc|cc|clang|g\+\+|c\+\+|clang\+\+)(?:-\d+(?:\.\d+)*)?")

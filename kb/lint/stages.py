@@ -228,6 +228,7 @@ class Analysis:
     def _commands(self, info: StageInfo, text: str, cwd: str, env: dict, line: int, make_depth: int) -> None:
         prof = info.profile
         local, shell = dict(env), ShellVars(env, info.lost_env, line)  # variables not exported (MI498)
+        local["PWD"] = cwd  # the shell sets it to its working directory (`go build "${PWD}/cmd/app"`)
         commands = simple_commands(text)
         snapshot = None  # the packages installed when the RUN first listed them (kb/lint/apkdel.py)
         ldd_bundle(info, commands, cwd)
@@ -252,7 +253,7 @@ class Analysis:
             elif prog in (".", "source"):
                 local.update(activated(argv, local))
             elif prog == "cd" and len(argv) > 1:
-                cwd = abspath(expand(argv[1], cenv, "x"), cwd)
+                cwd = local["PWD"] = abspath(expand(argv[1], cenv, "x"), cwd)
             elif prog in ("apk", "xargs") or snapshot is None and any(APK_DB in w for w in argv):
                 snapshot = apk_step(info, argv, line, snapshot)  # add, del (of a list computed since a listing)
             elif prog in ("apt-get", "apt", "dnf", "yum", "microdnf", "tdnf", "zypper") and (verb := next(

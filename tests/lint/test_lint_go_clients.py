@@ -171,3 +171,31 @@ def test_a_dep_project_is_walked_from_the_import_path_its_own_imports_share(know
         assert f.rule == "MI411" and "(pkg/metrics/metrics.go:9 calls http.Client{...})" in f.message
     else:
         assert f.rule == "MI416"
+
+
+SDK_CALL = ('package fetch\n\nimport (\n\t"net/http"\n\n\t"example.test/sdk"\n)\n\nfunc Run(c *sdk.Client) {\n'
+            '\treq, _ := c.CreateRequest("GET", "/v1/x", http.Header{})\n\tresp, _ := c.HTTP.Do(req)\n'
+            '\t_ = resp\n}\n')
+
+
+def test_a_client_do_of_a_request_where_net_http_is_imported_is_evidence(knowledge, tmp_path):
+    """An API SDK builds the request and its http.Client sends it (nobl9/sloctl's replay: c.HTTP.Do(req))."""
+    ctx = tree(tmp_path, {"cmd/tool/main.go": MAIN, "internal/fetch/fetch.go": SDK_CALL})
+    [f] = tls_findings(knowledge, ctx)
+    assert f.rule == "MI411" and "internal/fetch/fetch.go:11 calls .Do(req)" in f.message
+
+
+def test_a_do_without_net_http_is_not_evidence(knowledge, tmp_path):
+    """sync.Once's Do, a cache's Do(request): without net/http imported, no client call is seen."""
+    code = SDK_CALL.replace('\t"net/http"\n\n', "").replace("http.Header{}", "nil")
+    ctx = tree(tmp_path, {"cmd/tool/main.go": MAIN, "internal/fetch/fetch.go": code})
+    assert [f.rule for f in tls_findings(knowledge, ctx)] == ["MI416"]  # example.test/sdk: not followed
+
+
+def test_a_target_under_the_shells_working_directory_is_walked(knowledge, tmp_path):
+    """`go build "${PWD}/cmd/tool"`: the shell sets PWD to the WORKDIR, so the target is ./cmd/tool there."""
+    ctx = tree(tmp_path, {"cmd/tool/main.go": MAIN, "internal/fetch/fetch.go": FETCH})
+    [f] = tls_findings(knowledge, ctx, target='"${PWD}/cmd/tool"')
+    assert f.rule == "MI411" and "internal/fetch/fetch.go:9" in f.message
+    [f] = tls_findings(knowledge, ctx, target="/src/cmd/tool")
+    assert f.rule == "MI411"

@@ -264,3 +264,32 @@ def test_a_build_and_its_compiler_flags_inside_a_script_count(knowledge, tmp_pat
     static = {"ci/build.sh": "set -e\nmkdir -p /out\ngcc -O2 -static -o /out/app main.c\n"}
     assert [r for r, _line in found(knowledge, text, static, tmp_path / "s") if r == "MI401"] == []
     assert [r for r, _line in found(knowledge, text) if r == "MI401"] == []  # no context: the build is not seen
+
+
+#: cozy-stack's scripts/build.sh, cut down: the program's name is the function's argument ($1), unknown to lint
+POSITIONAL_SH = """#!/usr/bin/env bash
+do_build() {
+\tBINARY="${1}"
+\tgo build -ldflags "-X main.Version=dev" -o "${BINARY}"
+}
+case "${1}" in
+\tdev) do_build cozy-stack ;;
+esac
+"""
+POSITIONAL = """FROM golang:1.25-bookworm AS build
+WORKDIR /app
+COPY . .
+RUN ./scripts/build.sh dev
+FROM debian:bullseye-slim
+COPY --from=build /app/cozy-stack /usr/bin/
+ENTRYPOINT ["/usr/bin/cozy-stack"]
+"""
+
+
+def test_an_output_named_by_a_positional_parameter_is_any_file_of_its_directory(knowledge, tmp_path):
+    """`go build -o "$1"` in a script: the output is some file of the working directory (as an unknown variable
+    makes it), so the program copied from there is the cgo build on bookworm's glibc: MI404 on bullseye."""
+    files = {"scripts/build.sh": POSITIONAL_SH, "go.mod": "module example.test/cozy\n\ngo 1.25\n"}
+    assert ("MI404", 6) in found(knowledge, POSITIONAL, files, tmp_path)
+    same = POSITIONAL.replace("debian:bullseye-slim", "debian:bookworm-slim")
+    assert not [r for r, _ in found(knowledge, same, files, tmp_path) if r == "MI404"]
