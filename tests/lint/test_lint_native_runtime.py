@@ -87,6 +87,27 @@ def test_sodium_native_versions_with_musl_prebuilds_are_left_alone(knowledge, tm
     assert findings(knowledge, NPM_CI, "MI408", context(tmp_path, lock(version))) == []
 
 
+MATRIX = "@matrix-org/matrix-sdk-crypto-nodejs"
+
+
+def matrix_lock(version: str) -> dict:
+    return {"package.json": json.dumps({"dependencies": {"matrix-bot-sdk": "0.6.7"}}),
+            "package-lock.json": json.dumps({"lockfileVersion": 3, "packages": {
+                "": {}, "node_modules/matrix-bot-sdk": {"version": "0.6.7"},
+                f"node_modules/{MATRIX}": {"version": version}}})}
+
+
+@pytest.mark.parametrize("version, found", [("0.1.0-beta.11", 1), ("0.4.0", 1), ("0.5.1", 0), ("0.6.6", 0)])
+def test_matrix_crypto_musl_builds_linked_against_glibc(knowledge, tmp_path, version, found):
+    """matrix-org/conference-bot#201, matrix-appservice-discord#828 (heldout28): the linux-x64-musl build its
+    postinstall downloads was linked on a glibc host until matrix-rust-sdk-crypto-nodejs#64 (0.5.1 on)."""
+    got = findings(knowledge, NPM_CI, "MI408", context(tmp_path, matrix_lock(version)))
+    assert len(got) == found
+    if found:
+        assert f"{MATRIX} (indirect, from the lockfile)" in got[0].message
+        assert "loads a prebuilt binary built for glibc" in got[0].message
+
+
 def test_a_glibc_shim_lets_the_glibc_prebuild_load(knowledge):
     text = "FROM node:22-alpine\nRUN apk add --no-cache libc6-compat\nRUN npm install secure-password\n"
     assert findings(knowledge, text, "MI408") == []

@@ -4,6 +4,8 @@ copies the result (MI412, kb/lint/pybuilt.py), and an environment on uv's manage
 (`required_by`) or required by the project `pip install .` installs (MI470)."""
 from __future__ import annotations
 
+import pytest
+
 from tests.bounded import within
 from tests.lint.context_files import findings_of, write_context
 
@@ -186,3 +188,19 @@ def test_rapidocr_in_the_projects_dependencies_brings_opencv_python(knowledge, t
     assert f.line == 5 and f.message.startswith("opencv-python (a dependency of rapidocr-onnxruntime) opens libGL.so.1")
     fixed = text.replace("install python3-pip", "install python3-pip libgl1 libglib2.0-0")
     assert findings_of(knowledge, fixed, "MI470", ctx) == []
+
+
+@pytest.mark.parametrize("requirement, through", [("commonforms", "commonforms"), ("ultralytics==8.3.204", "ultralytics")])
+def test_ultralytics_and_commonforms_in_a_requirements_file_bring_opencv_python(knowledge, tmp_path, requirement, through):
+    """fireform-core/FireForm#184 (heldout28): requirements.txt names commonforms, which requires ultralytics, which
+    requires opencv-python; cv2 then stops on python:3.11-slim with "libGL.so.1: cannot open shared object file"."""
+    text = ("FROM python:3.11-slim\nWORKDIR /app\nCOPY requirements.txt .\n"
+            "RUN pip install --no-cache-dir -r requirements.txt\nCOPY . .\nCMD [\"python\", \"main.py\"]\n")
+    ctx = write_context(tmp_path, {"requirements.txt": f"flask\n{requirement}\n"})
+    [f] = findings_of(knowledge, text, "MI470", ctx)
+    assert f.line == 4 and f.message.startswith(f"opencv-python (a dependency of {through}) opens libGL.so.1")
+    fixed = text.replace("WORKDIR /app\n", "WORKDIR /app\nRUN apt-get update && apt-get install -y libgl1 libglib2.0-0\n")
+    assert findings_of(knowledge, fixed, "MI470", ctx) == []
+    (tmp_path / "headless").mkdir()
+    headless = write_context(tmp_path / "headless", {"requirements.txt": f"{requirement}\nopencv-python-headless\n"})
+    assert findings_of(knowledge, text, "MI470", headless) == []

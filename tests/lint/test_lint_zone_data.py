@@ -288,3 +288,19 @@ def test_clickhouse_go_loads_the_servers_zone_at_the_handshake(knowledge, tmp_pa
     assert len(got) == found
     if found:
         assert f"go.mod pins {CLICKHOUSE} 2.0.12, which loads the ClickHouse server's time zone by name" in got[0].message
+
+
+CRON = "github.com/robfig/cron/v3"
+
+
+@pytest.mark.parametrize("final, flags, found", [("scratch", "", 1), ("scratch", "-tags timetzdata ", 0),
+                                                 ("debian:bookworm-slim", "", 0)])
+def test_robfig_cron_loads_the_zone_a_spec_names(knowledge, tmp_path, final, flags, found):
+    """cooperspencer/gickup#46 (heldout28): on scratch a cron spec with CRON_TZ=America/New_York fails with
+    "provided bad location ...: unknown time zone": robfig/cron v3's parser loads the zone a spec names."""
+    text = MOD + f"\nrequire {CRON} v3.0.0 // indirect\n"
+    got = go(knowledge, tmp_path, main=NO_CALL, final=final, flags=flags, files={"go.mod": text})
+    assert len(got) == found
+    if found:
+        assert f"go.mod pins {CRON} 3.0.0, which loads the zone a cron spec names in a CRON_TZ= or TZ= prefix" \
+               in got[0].message
