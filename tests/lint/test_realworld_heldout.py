@@ -383,6 +383,14 @@ BATCHES = {
     # /dev/stdin`; arr-mcp's arm64 better-sqlite3 prebuild); correct 15/15 clean. Since: january's expect gained MI450:
     # 8/12 listed, 9/12 whole.
     "heldout27-2026-12-02": ("heldout27-results.yaml", {"broken": 8 / 12, "correct": 15 / 15}),
+    # heldout28 (labelled in 8a50795, linted blind with d0518d1's rules): broken 10/19 caught strictly in both corpora
+    # (apollo-router's two, dead-man-switch, turbo-cache-server, quickwit, sapic, code-graph-rag, solunar_ws,
+    # alpine-dash-hls, mittens: MI402 listed, MI401 whole), 1 with a wrong reason (brokencrystals: MI408 says no
+    # compiler, the glibc prebuilt libxmljs downloads is what crashed), 8 missed; correct 18/18 clean. Since: positional
+    # parameters and ${PWD} in builds (cozy-stack MI404; sloctl MI411 whole), client.Do(req), robfig/cron's zones
+    # (gickup), ultralytics/commonforms -> opencv-python (FireForm), matrix crypto's musl builds (conference-bot):
+    # 15/19 listed, 16/19 whole.
+    "heldout28-2026-12-02": ("heldout28-results.yaml", {"broken": 15 / 19, "correct": 18 / 18}),
 }
 
 
