@@ -88,34 +88,38 @@ def host_cgo_hits(a: Analysis):
                   "host")
 
 
+def _glibc_final(a: Analysis):
+    """The final image's profile when it is a glibc image whose glibc lint knows (or infers from its tag), else None."""
+    prof = a.final.profile
+    return prof if (prof.known or prof.inferred) and prof.libc == "glibc" and prof.glibc else None
+
+
+def _floor_hit(a: Analysis, art, line: int, floor: str) -> Hit:
+    """MI499's and MI426's finding: the program, its builder's glibc, the image's, and the floor it asks for."""
+    prof, bprof = a.final.profile, a.stages[art.stage].profile
+    return Hit(line, {"what": _describe(art), "builder": art.builder, "builder_glibc": art.builder_glibc,
+                      "builder_release": inferred(bprof, art.builder_release), "image_glibc": prof.glibc,
+                      "image": a.final.image, "image_release": inferred(prof, prof.release), "floor": floor,
+                      "floating": _floating(a, bprof, prof)})
+
+
 @detector("lint", "go-cgo-glibc-unseen")
 def check_go_cgo_unseen(a: Analysis, rule: LintRule):
-    prof = a.final.profile
-    if not (prof.known or prof.inferred) or prof.libc != "glibc" or not prof.glibc:
+    if (prof := _glibc_final(a)) is None:
         return
     for art, line in _final_arrivals(a):
         if art.linkage == "glibc" and art.builder_glibc and own_c_unseen(art, prof.glibc):
-            bprof = a.stages[art.stage].profile
-            yield Hit(line, {"what": _describe(art), "builder": art.builder, "builder_glibc": art.builder_glibc,
-                             "builder_release": inferred(bprof, art.builder_release), "image_glibc": prof.glibc,
-                             "image": a.final.image, "image_release": inferred(prof, prof.release),
-                             "floor": stdlib_floor(art.builder_glibc), "floating": _floating(a, bprof, prof)})
+            yield _floor_hit(a, art, line, stdlib_floor(art.builder_glibc))
 
 
 @detector("lint", "rust-glibc-std-floor")
 def check_rust_std_floor(a: Analysis, rule: LintRule):
-    prof = a.final.profile
-    if not (prof.known or prof.inferred) or prof.libc != "glibc" or not prof.glibc:
+    if (prof := _glibc_final(a)) is None:
         return
     for art, line in _final_arrivals(a):
         if art.lang == "rust" and art.linkage == "glibc" and art.builder_glibc \
                 and parse_version(art.builder_glibc) > parse_version(prof.glibc):
             from .rustfloor import std_floor_within  # only for a Rust program built on a newer glibc
 
-            floor = std_floor_within(a.context_dir, art, prof.glibc)
-            if floor:
-                bprof = a.stages[art.stage].profile
-                yield Hit(line, {"what": _describe(art), "builder": art.builder, "builder_glibc": art.builder_glibc,
-                                 "builder_release": inferred(bprof, art.builder_release), "image_glibc": prof.glibc,
-                                 "image": a.final.image, "image_release": inferred(prof, prof.release),
-                                 "floor": floor, "floating": _floating(a, bprof, prof)})
+            if floor := std_floor_within(a.context_dir, art, prof.glibc):
+                yield _floor_hit(a, art, line, floor)
