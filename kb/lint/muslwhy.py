@@ -46,8 +46,16 @@ def musl_failure(info: "StageInfo", line: int, names, locked, table: dict, versi
                       f"expect {expect} at require() (gcompat or libc6-compat, or a compiler here, avoids it)")
     if skipped:  # nothing compiles or downloads: no build can fail (MI443 names a binding left out)
         return None
-    if not compiler_at(info, line):
-        return hits, "there is no compiler in this stage, so the build fails for any without one"
+    from .prebuiltdownload import builds_from_source, downloads_glibc_build
+
+    fetched = [n for n in every if n in table and downloads_glibc_build(table[n], versions.get(n, ""))
+               and not builds_from_source(info, line, n)]
+    if not compiler_at(info, line):  # a download comes before any build: the glibc one installs, then fails
+        built = [h for h in hits if h.split(" ", 1)[0] not in fetched]
+        if not fetched:
+            return hits, "there is no compiler in this stage, so the build fails for any without one"
+        return hits, _downloaded(fetched, "which installs although there is no compiler here") + (
+            f"; and there is no compiler in this stage for {', '.join(built)}, so that build fails" if built else "")
     from .pkgversions import compiles_cxx
 
     cxx = sorted(n for n in every if n in table and compiles_cxx(table[n], versions.get(n, "")))
@@ -55,14 +63,13 @@ def musl_failure(info: "StageInfo", line: int, names, locked, table: dict, versi
         return hits, (f"gcc is installed but no C++ compiler (g++, or build-base), and {', '.join(cxx)} "
                       f"compile{'s' if len(cxx) == 1 else ''} C++ code, so the build fails")
     # they compile against musl and run; only a download named without its libc does not
-    from .prebuiltdownload import builds_from_source, downloads_glibc_build
-
-    fetched = [n for n in every if n in table and downloads_glibc_build(table[n], versions.get(n, ""))
-               and not builds_from_source(info, line, n)]
     if not fetched:
         return None
+    return [h for h in hits if h.split(" ", 1)[0] in fetched], _downloaded(fetched, "and compile{s} nothing although build tools are here")
+
+
+def _downloaded(fetched: list[str], how: str) -> str:
     s = "s" if len(fetched) == 1 else ""
-    return [h for h in hits if h.split(" ", 1)[0] in fetched], (
-        f"{', '.join(fetched)} download{s} a prebuilt binary named without its libc (on musl, the glibc build) and "
-        f"compile{s} nothing although build tools are here: expect \"Error relocating ...: symbol not found\" at "
-        "require() (npm rebuild NAME --build-from-source compiles it for musl)")
+    return (f"{', '.join(fetched)} download{s} a prebuilt binary named without its libc (on musl, the glibc build) "
+            f"{how.format(s=s)}: expect \"Error relocating ...: symbol not found\" (or a crash) "
+            "at require() (npm rebuild NAME --build-from-source, with build tools, compiles it for musl)")

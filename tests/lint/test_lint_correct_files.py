@@ -25,8 +25,24 @@ def test_an_addon_that_downloads_a_build_named_without_its_libc_still_gets_the_g
     assert (f.line, f.severity) == (4, "warning")
     assert f.message == ("npm installs bcrypt on node:8-alpine (musl): bcrypt downloads a prebuilt binary named "
                          "without its libc (on musl, the glibc build) and compiles nothing although build tools are "
-                         "here: expect \"Error relocating ...: symbol not found\" at require() (npm rebuild NAME "
-                         "--build-from-source compiles it for musl)")
+                         "here: expect \"Error relocating ...: symbol not found\" (or a crash) at require() (npm "
+                         "rebuild NAME --build-from-source, with build tools, compiles it for musl)")
+
+
+def test_without_a_compiler_the_glibc_download_installs_and_is_named_before_the_builds_that_fail(knowledge):
+    """NeuraLegion/brokencrystals#15 (heldout28): libxmljs 0.19.7 on node:10-alpine without a compiler downloads its
+    glibc build (node-pre-gyp names it without its libc), which installs and crashes at run time; bcrypt 5 has no such
+    download, so its build is what fails for want of a compiler."""
+    text = "FROM node:10-alpine\nWORKDIR /app\nRUN npm install libxmljs@0.19.7 bcrypt@5.0.0\nCMD [\"node\", \"i.js\"]\n"
+    [f] = findings_of(knowledge, text, "MI408")
+    assert f.message.startswith("npm installs bcrypt, libxmljs on node:10-alpine (musl): libxmljs downloads a prebuilt "
+                                "binary named without its libc (on musl, the glibc build) which installs although "
+                                "there is no compiler here")
+    assert f.message.endswith("; and there is no compiler in this stage for bcrypt, so that build fails")
+    [f] = findings_of(knowledge, text.replace(" bcrypt@5.0.0", ""), "MI408")
+    assert "libxmljs downloads a prebuilt binary" in f.message and "for bcrypt" not in f.message
+    [f] = findings_of(knowledge, text.replace("libxmljs@0.19.7 ", ""), "MI408")
+    assert f.message.endswith("there is no compiler in this stage, so the build fails for any without one")
 
 
 @pytest.mark.parametrize("pkg, after, env", [
@@ -47,8 +63,12 @@ def test_rebuilding_another_addon_from_source_does_not_cover_this_one(knowledge)
 
 
 def test_without_build_tools_the_warning_stays(knowledge):
+    """node-pre-gyp downloads before it would build: sqlite3 4.2.0's glibc build installs without a compiler too."""
     text = NODE.format(pkg="sqlite3@4.2.0", after="", env="").replace("RUN apk add --no-cache python make g++\n", "")
     [f] = findings_of(knowledge, text, "MI408")
+    assert "sqlite3 downloads a prebuilt binary named without its libc (on musl, the glibc build) which installs " \
+           "although there is no compiler here" in f.message
+    [f] = findings_of(knowledge, text.replace("sqlite3@4.2.0", "sqlite3@5.1.6"), "MI408")
     assert f.message.endswith("there is no compiler in this stage, so the build fails for any without one")
 
 
