@@ -2,7 +2,8 @@
 what the step's stage has and what each package publishes (knowledge/native-packages.yaml):
 
 - `glibc_only` (Node): the package carries prebuilt binaries for glibc only, required by platform and arch and never
-  by libc, and has no source build (onnxruntime-node's bin/napi-v6/linux/x64/onnxruntime_binding.node, which links
+  by libc, or a musl-named build that was linked on a glibc host (@matrix-org/matrix-sdk-crypto-nodejs), and has no
+  source build (onnxruntime-node's bin/napi-v6/linux/x64/onnxruntime_binding.node, which links
   libonnxruntime.so.1 and needs ld-linux-x86-64.so.2): it installs, then fails at require() whatever the stage has,
   a compiler or gcompat (which lacks the fortified glibc symbols it calls: IrosTheBeggar/mStream#718);
 - `glibc_prebuild`: a glibc prebuild picked on musl too (node-gyp-build's, or a .node file the package ships and its
@@ -31,10 +32,10 @@ def musl_failure(info: "StageInfo", line: int, names, locked, table: dict, versi
     if only:  # fails at run time whatever the stage has: named alone, before any build-time doubt
         s = "s" if len(only) == 1 else ""
         return [h for h in hits if h.split(" ", 1)[0] in only], (
-            f"{', '.join(only)} ship{s} prebuilt binaries for glibc only (chosen by platform and arch, never by "
-            f"libc) and compile{s} nothing, so the install succeeds and require() fails: expect \"Error loading "
-            f"shared library ld-linux-x86-64.so.2\" (gcompat does not help: {'it calls' if s else 'they call'} "
-            "fortified glibc functions, __vsnprintf_chk, that gcompat lacks)")
+            f"{', '.join(only)} ship{s} prebuilt binaries linked against glibc only (chosen by platform and arch, or "
+            f"named for musl but linked on a glibc host) and compile{s} nothing, so the install succeeds and require() fails: expect \"Error loading "
+            f"shared library ld-linux-x86-64.so.2\" (gcompat does not help: such builds call glibc's own symbols, "
+            "such as the fortified __vsnprintf_chk, that gcompat lacks)")
     glibc = [n for n in every if table.get(n, {}).get("glibc_prebuild")]
     if glibc and (skipped or not compiler_at(info, line)):
         said = [f"{table[n]['error']}\" ({n})" for n in glibc if table[n].get("error")]  # its loader's own words

@@ -72,6 +72,17 @@ class StageInfo:
         self.lost_env: list = []  # (RUN line, build command, {name: assignment}): shell variables it never sees
 
 
+def _install_args(prog: str, argv: list[str]) -> list[str] | None:
+    """The arguments of an npm, yarn or pnpm install (install, i, add, ci), without its command word; None for another
+    command. `yarn` with no command, or only options, is `yarn install` (classic.yarnpkg.com/en/docs/cli/install, and
+    Yarn 2 on), but -v/--version and -h/--help install nothing."""
+    words = [i for i, w in enumerate(argv) if i and not w.startswith("-") and argv[i - 1] != "--cwd"]
+    if words:
+        at = words[0]
+        return argv[1:at] + argv[at + 1:] if argv[at] in ("install", "i", "add", "ci") else None
+    return argv[1:] if prog == "yarn" and not {"-v", "--version", "-h", "--help"} & set(argv) else None
+
+
 def _venv_dir(tool: str, cwd: str, env: dict) -> str:
     """Where poetry or pipenv makes the project's environment: pipenv's is under WORKON_HOME
     (~/.local/share/virtualenvs) unless PIPENV_VENV_IN_PROJECT is set (pipenv.pypa.io: "Virtualenv location"); a
@@ -315,10 +326,12 @@ class Analysis:
                     dirs = (abspath(expand(venv, cenv, "*"), cwd),) if venv and not venv.startswith("/usr") else \
                         pip_dirs(rest[1:], cenv, cwd, wheel=rest[0] == "wheel")
                     info.pkg_installs.append((line, "pip", dirs))
-            elif prog in ("npm", "yarn", "pnpm") and len(argv) > 1 and argv[1] in ("install", "i", "add", "ci"):
+            elif prog in ("npm", "yarn", "pnpm") and (args := _install_args(prog, argv)) is not None:
+                where = abspath(expand(args[args.index("--cwd") + 1], cenv, "*"), cwd) \
+                    if prog == "yarn" and "--cwd" in args[:-1] else cwd  # yarn --cwd DIR: DIR's package.json
                 info.compiles.append((line, f"{prog} install (node-gyp)"))
-                info.pip_npm.append((line, prog, argv[2:], cwd))
-                info.pkg_installs.append((line, prog, (posixpath.join(cwd, "node_modules"),)))
+                info.pip_npm.append((line, prog, args, where))
+                info.pkg_installs.append((line, prog, (posixpath.join(where, "node_modules"),)))
             elif prog in ("conda", "mamba", "micromamba") and len(argv) > 1:
                 from .conda import is_conda_install  # conda install, mamba create, conda env create -f F
                 if is_conda_install(argv):

@@ -76,7 +76,7 @@ def test_onnxruntime_node_on_alpine_is_mi408_naming_its_glibc_only_binaries(know
         assert [(f.severity, f.line) for f in found] == [("warning", 4 + bool(extra))], extra
         msg = found[0].message
         assert msg.startswith("npm installs onnxruntime-node on node:lts-alpine (musl): onnxruntime-node ships "
-                              "prebuilt binaries for glibc only"), msg
+                              "prebuilt binaries linked against glibc only"), msg
         assert "Error loading shared library ld-linux-x86-64.so.2" in msg and "gcompat does not help" in msg
 
 

@@ -49,7 +49,7 @@ def test_yarns_network_timeout_leaves_the_lockfile_read_and_onnxruntime_node_nam
     [f] = [f for f in out if f.rule == "MI408"]
     assert (f.severity, f.line) == ("warning", 4)
     assert f.message.startswith("yarn installs onnxruntime-node (indirect, from the lockfile) on node:20.18.0-alpine "
-                                "(musl): onnxruntime-node ships prebuilt binaries for glibc only")
+                                "(musl): onnxruntime-node ships prebuilt binaries linked against glibc only")
     assert not any("600000" in g.message for g in out)
     slim = PERPLEXICA.replace("alpine", "slim")
     assert [g for g in findings(knowledge, slim, ctx) if g.severity == "error" or g.rule == "MI408"] == []

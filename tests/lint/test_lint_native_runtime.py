@@ -105,7 +105,7 @@ def test_matrix_crypto_musl_builds_linked_against_glibc(knowledge, tmp_path, ver
     assert len(got) == found
     if found:
         assert f"{MATRIX} (indirect, from the lockfile)" in got[0].message
-        assert "loads a prebuilt binary built for glibc" in got[0].message
+        assert "ships prebuilt binaries linked against glibc only" in got[0].message
 
 
 def test_a_glibc_shim_lets_the_glibc_prebuild_load(knowledge):
@@ -234,3 +234,30 @@ def test_an_unknown_alpine_derived_image_counts_as_musl_for_the_compilers_librar
     [f] = findings(knowledge, text, "MI440")
     assert f.message.startswith("libgomp (build-base)")
     assert findings(knowledge, text.replace("acme/python:3.7-alpine", "acme/python:3.7"), "MI440") == []
+
+
+YARN_LOCK_MATRIX = ('"@matrix-org/matrix-sdk-crypto-nodejs@^0.1.0-beta.1":\n  version "0.1.0-beta.1"\n\n'
+                    'matrix-bot-sdk@^0.6.1:\n  version "0.6.1"\n  dependencies:\n'
+                    '    "@matrix-org/matrix-sdk-crypto-nodejs" "^0.1.0-beta.1"\n')
+
+
+@pytest.mark.parametrize("run", ["cd /tmp/src && yarn", "cd /tmp/src && yarn --frozen-lockfile",
+                                 "yarn --cwd /tmp/src install", "yarn --cwd /tmp/src --production"])
+def test_a_bare_yarn_installs_and_a_compiler_does_not_save_a_musl_build_linked_on_glibc(knowledge, tmp_path, run):
+    """matrix-org/matrix-appservice-discord#828 (heldout26): `cd /tmp/src && yarn` (yarn with no command is yarn
+    install) on node:16-alpine with g++ there: the crypto addon compiles nothing, so its glibc-linked musl build stays."""
+    text = (f"FROM node:16-alpine AS build\nCOPY . /tmp/src\nRUN apk add --no-cache make gcc g++ python3\nRUN {run}\n"
+            "FROM node:16-alpine\nCOPY --from=build /tmp/src/node_modules /node_modules\nCMD [\"node\", \"/b.js\"]\n")
+    ctx = context(tmp_path, {"package.json": json.dumps({"dependencies": {"matrix-bot-sdk": "^0.6.1"}}),
+                             "yarn.lock": YARN_LOCK_MATRIX})
+    [f] = findings(knowledge, text, "MI408", ctx)
+    assert f.line == 4 and f"{MATRIX} (indirect, from the lockfile)" in f.message
+    assert "compiles nothing, so the install succeeds and require() fails" in f.message
+
+
+@pytest.mark.parametrize("run", ["yarn --version", "yarn -v", "yarn build", "yarn run build"])
+def test_yarn_commands_that_install_nothing_are_not_installs(knowledge, tmp_path, run):
+    text = f"FROM node:16-alpine\nCOPY . /tmp/src\nWORKDIR /tmp/src\nRUN {run}\nCMD [\"node\", \"b.js\"]\n"
+    ctx = context(tmp_path, {"package.json": json.dumps({"dependencies": {"matrix-bot-sdk": "^0.6.1"}}),
+                             "yarn.lock": YARN_LOCK_MATRIX})
+    assert findings(knowledge, text, "MI408", ctx) == []
