@@ -391,6 +391,11 @@ BATCHES = {
     # (gickup), ultralytics/commonforms -> opencv-python (FireForm), matrix crypto's musl builds (conference-bot):
     # 15/19 listed, 16/19 whole.
     "heldout28-2026-12-02": ("heldout28-results.yaml", {"broken": 15 / 19, "correct": 18 / 18}),
+    # heldout29 (labelled in cdd3405, linted blind with 1fed1f3's rules): broken 9/17 caught strictly in both corpora
+    # (compliance-operator, oxigraph, refinery and atuin: MI404; skycoin and eigenwallet: MI411; lavamusic: MI441;
+    # docker-powerdns: MI440; omnigres: MI430), 2 for a wrong reason (kitchenowl: MI412 names other libraries than
+    # libexpat; Caracal: MI408 says no compiler), 6 missed; correct 17/17 clean.
+    "heldout29-2026-12-02": ("heldout29-results.yaml", {"broken": 11 / 17, "correct": 17 / 17}),
 }
 
 
