@@ -56,6 +56,7 @@ No terminal I/O here; `shell/lint.py` renders findings as text, JSON or SARIF.
 from __future__ import annotations
 
 import os
+import posixpath
 
 from ..detectors import DETECTORS
 from ..model import Knowledge
@@ -164,11 +165,24 @@ def context_copies(stage) -> list[tuple[int, tuple[str, ...]]]:
 
 def context_outputs(a: Analysis) -> list[tuple[int, str]]:
     """(line, first source) of the final stage's COPY/ADD from the build context of build outputs: what MI425 judges
-    (kb/lint/cibuilds.py)."""
+    (kb/lint/cibuilds.py). In a checkout with CI workflows, a program file (a name without an extension) that the
+    checkout lacks counts too: something writes it there before the docker build (komodo's `COPY src/komodod`)."""
     if not a.context_dir:
         return []
-    return [(line, sources[0]) for line, sources in context_copies(a.final.stage)
-            if any(build_output(s) for s in sources)]
+    checkout = os.path.isdir(os.path.join(a.context_dir, ".github", "workflows"))
+    out = []
+    for line, sources in context_copies(a.final.stage):
+        built = [s for s in sources if build_output(s) or checkout and _not_checked_in(a.context_dir, s)]
+        if built:
+            out.append((line, built[0]))
+    return out
+
+
+def _not_checked_in(context_dir: str, source: str) -> bool:
+    """A program file (no extension, no variable or wildcard) that is not in the build context."""
+    name = posixpath.basename(source.rstrip("/"))
+    return bool(name) and "." not in name and not any(c in source for c in "*?[$") \
+        and not os.path.lexists(os.path.join(context_dir, source.lstrip("/")))
 
 
 def _ci_built(a: Analysis) -> bool:

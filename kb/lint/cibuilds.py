@@ -37,6 +37,7 @@ LATEST = "ubuntu24.04"  # ubuntu-latest since January 2025 (actions/runner-image
 _RUNNER = lazy(r"ubuntu-(\d\d\.\d\d)(?:-arm)?")
 _VARIABLE = lazy(r"\$\{?[A-Za-z_][A-Za-z0-9_]*\}?")
 _MATRIX = lazy(r"\$\{\{\s*matrix\.([A-Za-z0-9_-]+)\s*\}\}")
+_BUILD_SCRIPT = lazy(r"build(?:[-_.][A-Za-z0-9_.-]*)?\.sh")  # build.sh, build-linux.sh, build_release.sh
 _BUILD_TOOLS = frozenset({"make", "gmake", "bazel", "bazelisk", "cargo", "go", "cmake", "ninja", "gcc", "g++", "cc",
                           "clang", "clang++", "meson", "dpkg-buildpackage", "debuild"})
 
@@ -70,12 +71,13 @@ def job_releases(job: dict) -> list[tuple[str, str]]:
 
 
 def _builds(step) -> bool:
-    """Does a workflow step run a build tool (as a command of its `run:` script)?"""
+    """Does a workflow step run a build tool, or a build script of the repository (./zcutil/build.sh,
+    scripts/build-linux.sh), as a command of its `run:` script?"""
     from .shellwords import simple_commands
 
     text = step.get("run") if isinstance(step, dict) else None
-    return isinstance(text, str) and any(argv and posixpath.basename(argv[0]) in _BUILD_TOOLS
-                                         for argv in simple_commands(text))
+    return isinstance(text, str) and any(argv and (posixpath.basename(argv[0]) in _BUILD_TOOLS or _BUILD_SCRIPT.fullmatch(
+        posixpath.basename(argv[-1] if argv[0] in ("bash", "sh") and len(argv) > 1 else argv[0]))) for argv in simple_commands(text))
 
 
 def _docker_files(step) -> list[str]:

@@ -83,3 +83,31 @@ def test_a_copy_straight_from_the_download_path_into_the_final_stage(knowledge, 
 ])
 def test_a_workflow_of_unexpected_shapes_is_read_without_failing(knowledge, tmp_path, flow):
     assert mi425(knowledge, tmp_path, flow) == []
+
+
+KOMODO = ("FROM ubuntu:20.04\nRUN apt-get update && apt-get install -y libgomp1 libstdc++6\nWORKDIR /komodo\n"
+          "COPY src/komodod src/komodo-cli ./\nCMD ./komodod\n")
+SCRIPT_JOB = ("jobs:\n  linux-build:\n    runs-on: ubuntu-22.04\n    steps:\n      - run: {run}\n"
+              "      - run: docker build -f Dockerfile.release -t komodo .\n")
+
+
+@pytest.mark.parametrize("run", ["./zcutil/build.sh -j$(nproc)", "bash scripts/build-linux.sh", "make -j4"])
+def test_a_build_script_then_a_program_the_checkout_lacks(knowledge, tmp_path, run):
+    """GLEECBTC/komodo-daemon#660 (heldout29): ./zcutil/build.sh on ubuntu-22.04 (glibc 2.35), then `docker build -f
+    Dockerfile.release`, whose `COPY src/komodod` takes the program the script wrote into an ubuntu:20.04 image."""
+    files = {"Dockerfile.release": KOMODO, ".github/workflows/cd.yml": SCRIPT_JOB.format(run=run),
+             "src/main.cpp": "int main() { return 0; }\n"}
+    [f] = [f for f in lint_with_files(knowledge, KOMODO, files, tmp_path)
+           if f.rule == "MI425"]
+    assert f.line == 4 and f.message.startswith("src/komodod is what .github/workflows/cd.yml, job linux-build, on "
+                                                "ubuntu-22.04 builds before building this Dockerfile")
+
+
+def test_a_program_checked_into_the_context_or_a_step_that_builds_nothing_is_not_judged(knowledge, tmp_path):
+    files = {"Dockerfile.release": KOMODO, ".github/workflows/cd.yml": SCRIPT_JOB.format(run="./zcutil/build.sh"),
+             "src/komodod": "#!/bin/sh\n", "src/komodo-cli": "#!/bin/sh\n"}
+    assert [f for f in lint_with_files(knowledge, KOMODO, files, tmp_path / "in")
+            if f.rule == "MI425"] == []
+    files = {"Dockerfile.release": KOMODO, ".github/workflows/cd.yml": SCRIPT_JOB.format(run="./zcutil/fetch-params.sh")}
+    assert [f for f in lint_with_files(knowledge, KOMODO, files, tmp_path / "none")
+            if f.rule == "MI425"] == []

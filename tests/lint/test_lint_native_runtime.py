@@ -261,3 +261,13 @@ def test_yarn_commands_that_install_nothing_are_not_installs(knowledge, tmp_path
     ctx = context(tmp_path, {"package.json": json.dumps({"dependencies": {"matrix-bot-sdk": "^0.6.1"}}),
                              "yarn.lock": YARN_LOCK_MATRIX})
     assert findings(knowledge, text, "MI408", ctx) == []
+
+
+@pytest.mark.parametrize("extra", ["", "RUN apk add --no-cache python3 make g++\n", "RUN apk add --no-cache gcompat\n"])
+def test_tfjs_node_fails_on_musl_whatever_the_stage_has(knowledge, extra):
+    """camicroscope/Caracal#44 (heldout29), tensorflow/tfjs#1425: @tensorflow/tfjs-node downloads libtensorflow, a glibc
+    build; neither a compiler nor gcompat makes it load (__memcpy_chk: symbol not found)."""
+    text = f"FROM node:12-alpine\n{extra}WORKDIR /app\nRUN npm install @tensorflow/tfjs-node@2.0.1\nCMD [\"node\", \"a.js\"]\n"
+    [f] = findings(knowledge, text, "MI408")
+    assert "@tensorflow/tfjs-node ships prebuilt binaries linked against glibc only" in f.message
+    assert findings(knowledge, text.replace("node:12-alpine", "node:12-slim"), "MI408") == []

@@ -204,3 +204,18 @@ def test_ultralytics_and_commonforms_in_a_requirements_file_bring_opencv_python(
     (tmp_path / "headless").mkdir()
     headless = write_context(tmp_path / "headless", {"requirements.txt": f"{requirement}\nopencv-python-headless\n"})
     assert findings_of(knowledge, text, "MI470", headless) == []
+
+
+@pytest.mark.parametrize("final", ["python:3.12-slim", "python:3.13-alpine"])
+def test_pyuwsgi_opens_the_system_libexpat_which_python_images_no_longer_have(knowledge, tmp_path, final):
+    """TomBursch/kitchenowl#735 (heldout29): pyuwsgi's wheel links libexpat.so.1 without bundling it, and the
+    python:*-slim and -alpine images dropped libexpat in October 2024 (docker-library/python#984, #989)."""
+    text = (f"FROM {final}\nWORKDIR /app\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\n"
+            "CMD [\"uwsgi\", \"--ini\", \"wsgi.ini\"]\n")
+    ctx = write_context(tmp_path, {"requirements.txt": "flask\npyuwsgi==2.0.30\n"})
+    [f] = findings_of(knowledge, text, "MI470", ctx)
+    assert f.line == 4 and f.message.startswith(f"pyuwsgi opens libexpat.so.1 from the system when imported")
+    package = "expat" if "alpine" in final else "libexpat1"
+    manager = "apk add --no-cache" if "alpine" in final else "apt-get update && apt-get install -y"
+    fixed = text.replace("WORKDIR /app\n", f"RUN {manager} {package}\nWORKDIR /app\n")
+    assert findings_of(knowledge, fixed, "MI470", ctx) == []
