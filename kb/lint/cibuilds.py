@@ -76,8 +76,14 @@ def _builds(step) -> bool:
     from .shellwords import simple_commands
 
     text = step.get("run") if isinstance(step, dict) else None
-    return isinstance(text, str) and any(argv and (posixpath.basename(argv[0]) in _BUILD_TOOLS or _BUILD_SCRIPT.fullmatch(
-        posixpath.basename(argv[-1] if argv[0] in ("bash", "sh") and len(argv) > 1 else argv[0]))) for argv in simple_commands(text))
+    return isinstance(text, str) and any(
+        argv and (posixpath.basename(argv[0]) in _BUILD_TOOLS or _is_build_script(argv)) for argv in simple_commands(text))
+
+
+def _is_build_script(argv: list[str]) -> bool:
+    """./zcutil/build.sh -j4, bash scripts/build-linux.sh: a script of the repository named build*.sh."""
+    script = argv[1] if argv[0] in ("bash", "sh") and len(argv) > 1 else argv[0]
+    return _BUILD_SCRIPT.fullmatch(posixpath.basename(script)) is not None
 
 
 def _docker_files(step) -> list[str]:

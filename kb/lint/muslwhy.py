@@ -33,9 +33,9 @@ def musl_failure(info: "StageInfo", line: int, names, locked, table: dict, versi
         s = "s" if len(only) == 1 else ""
         return [h for h in hits if h.split(" ", 1)[0] in only], (
             f"{', '.join(only)} ship{s} prebuilt binaries linked against glibc only (chosen by platform and arch, or "
-            f"named for musl but linked on a glibc host) and compile{s} nothing, so the install succeeds and require() fails: expect \"Error loading "
-            f"shared library ld-linux-x86-64.so.2\" (gcompat does not help: such builds call glibc's own symbols, "
-            "such as the fortified __vsnprintf_chk, that gcompat lacks)")
+            f"named for musl but linked on a glibc host) and compile{s} nothing, so the install succeeds and "
+            "require() fails: expect \"Error loading shared library ld-linux-x86-64.so.2\" (gcompat does not help: "
+            "such builds call glibc's own symbols, such as the fortified __vsnprintf_chk, that gcompat lacks)")
     glibc = [n for n in every if table.get(n, {}).get("glibc_prebuild")]
     if glibc and (skipped or not compiler_at(info, line)):
         said = [f"{table[n]['error']}\" ({n})" for n in glibc if table[n].get("error")]  # its loader's own words
@@ -66,7 +66,8 @@ def musl_failure(info: "StageInfo", line: int, names, locked, table: dict, versi
     # they compile against musl and run; only a download named without its libc does not
     if not fetched:
         return None
-    return [h for h in hits if h.split(" ", 1)[0] in fetched], _downloaded(fetched, "and compile{s} nothing although build tools are here")
+    return [h for h in hits if h.split(" ", 1)[0] in fetched], \
+        _downloaded(fetched, "and compile{s} nothing although build tools are here")
 
 
 def _downloaded(fetched: list[str], how: str) -> str:
