@@ -25,8 +25,9 @@ C_BUILDING_CRATES = frozenset({"cc", "cmake"})  # a crate whose build compiles C
 
 
 def std_floor(built: str) -> str:
-    """The newest GLIBC_x.y the standard library asks for when linked on glibc `built` (see above); `built` itself
-    before 2.32, where it was not measured."""
+    """The newest GLIBC_x.y the standard library asks for when linked on glibc `built` (see above): measured from
+    2.34 on; on 2.32 and 2.33 the versions those releases gave the functions it calls (pthread_sigmask 2.32,
+    stat64/fstat64 2.33), not measured; `built` itself before 2.32."""
     version = parse_version(built)
     for since, floor in (((2, 39), "2.39"), ((2, 34), "2.34"), ((2, 33), "2.33"), ((2, 32), "2.32")):
         if version >= since:
