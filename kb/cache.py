@@ -172,25 +172,27 @@ _CONTAINERS = frozenset((tuple, list, frozenset))
 
 
 def _check_plain(value, depth: int = 0) -> None:
-    """BadEntry unless `value` is plain data. Scalars inside a container are checked in place (no call each: most of
-    the knowledge is short tuples of strings, and this runs on every cached load)."""
+    """BadEntry unless `value` is plain data. A container's types are gathered at C speed (`set(map(type, ...))`)
+    and only non-scalar members are walked: most of the knowledge is tuples of strings, and this runs on every
+    cached load."""
     kind = type(value)
     if kind in _SCALARS:
         return
     if depth > 32:
         raise BadEntry("nested too deeply")
     if kind is dict:
-        for k, v in value.items():
-            if type(k) not in _SCALARS:
-                raise BadEntry(f"a key of type {type(k).__name__}")
-            if type(v) not in _SCALARS:
-                _check_plain(v, depth + 1)
+        if not _SCALARS.issuperset(map(type, value)):
+            bad = next(k for k in value if type(k) not in _SCALARS)
+            raise BadEntry(f"a key of type {type(bad).__name__}")
+        members = value.values()
     elif kind in _CONTAINERS:
-        for v in value:
-            if type(v) not in _SCALARS:
-                _check_plain(v, depth + 1)
+        members = value
     else:
         raise BadEntry(f"a value of type {kind.__name__}")
+    if not _SCALARS.issuperset(map(type, members)):
+        for v in members:
+            if type(v) not in _SCALARS:
+                _check_plain(v, depth + 1)
 
 
 # record name -> (class, for each field: the name of the record class it holds, or None for plain data; whether
