@@ -21,7 +21,7 @@ from .dockerfile_model import CopyFrom, DockerfileReport, ExecSpec, Instruction,
 from .errors import EvidenceError, read_head, stat_regular_file
 
 __all__ = ["Instruction", "CopyFrom", "RunCommand", "ExecSpec", "Stage", "DockerfileReport",
-           "parse_dockerfile", "parse_dockerfile_text", "MAX_DOCKERFILE_BYTES"]
+           "parse_dockerfile", "parse_dockerfile_text", "with_build_args", "MAX_DOCKERFILE_BYTES"]
 
 MAX_DOCKERFILE_BYTES = 1 << 20
 MAX_INSTRUCTIONS = 20_000
@@ -153,6 +153,21 @@ def parse_dockerfile_text(text: str, path: str | None = None) -> DockerfileRepor
         raise EvidenceError(path, f"{len(cmds)} instructions: more than the cap of {MAX_INSTRUCTIONS}",
                             reason="too-large")
     return _build(cmds, text, path)
+
+
+def with_build_args(report: DockerfileReport, values: dict[str, str]) -> DockerfileReport:
+    """`report` as `docker build --build-arg NAME=VALUE ...` would see it: each global ARG that `values` names takes
+    that value, and every FROM is resolved again."""
+    global_args = tuple((k, values.get(k, v)) for k, v in report.global_args)
+    genv = dict(global_args)
+    names = {s.name: s.index for s in report.stages if s.name}
+    stages = []
+    for s in report.stages:
+        resolved = _expand(s.base_image, genv)
+        base = names.get(resolved.lower())
+        stages.append(s._replace(base_image_resolved=resolved, base_stage=base if base is not None and base < s.index
+                                 else None))
+    return report._replace(global_args=global_args, stages=tuple(stages))
 
 
 def _bad(path, line, msg) -> EvidenceError:

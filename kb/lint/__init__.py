@@ -15,6 +15,7 @@ function gets the same analysed Dockerfile:
     unexported.py  MI498: such an assignment the build command never sees (CGO_ENABLED=0 that leaves cgo on)
     gofloor.py     the glibc a Go program built with cgo asks for (MI404's floor), and when MI499 applies instead
     rustfloor.py   the glibc a Rust program whose crates compile no C asks for (MI404's floor), MI426 instead
+    buildargs.py   a FROM $BUILD_FROM a build file beside the Dockerfile fills in (Home Assistant add-ons)
     context.py     build-context facts from the evidence scanners (Go imports, TLS use, requirements, package.json)
     makefiles.py   what `make [TARGET]` runs, from the build context's Makefile
     libraries.py   the shared libraries a build stage links, and whether the final image has them (MI412;
@@ -280,6 +281,10 @@ def _load_needed(a: Analysis) -> None:
 def lint_report(kb: Knowledge, report: "DockerfileReport", *, file: str | None = None, context_dir: str | None = None,
                 ignore: "Iterable[str]" = (), context_cache: dict | None = None) -> list[Finding]:
     """Every finding of every active lint rule for a parsed Dockerfile, ordered by line."""
+    if context_dir is not None and any(v is None for _k, v in report.global_args):
+        from .buildargs import resolve  # an add-on's FROM $BUILD_FROM: the image its build file names
+
+        report = resolve(report, context_dir)
     analysis = Analysis(kb, report, context_dir, context_cache)
     _load_needed(analysis)
     checks = DETECTORS["lint"]

@@ -91,6 +91,11 @@ class Libraries:
             if entry.get("runtime"):
                 self.entries[lib_stem(entry["name"])] = entry
 
+    def file_stem(self, stem: str) -> str:
+        """The library as its file is named (libgcc_s for the stem libgcc-s), for an error message to quote."""
+        sonames = self.entries.get(stem, {}).get("libs") or (stem,)
+        return sonames[0].split(".so")[0]
+
     def openssl_by_default(self, crate: str, requirement: str) -> bool:
         """Does `crate`, at the version `requirement` asks for, bring OpenSSL with its default features? A
         requirement lint cannot read (none, `*`, a git dependency) means the newest release: an `until` applies."""

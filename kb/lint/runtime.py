@@ -219,29 +219,33 @@ def check_removed_build_libraries(a: "Analysis", rule: LintRule):
                 continue  # deleted before anything was built against it
             missing = []
             for pkg in sorted(gone):
-                for stem, by_toolchain in _libraries_of(libs, pkg):
-                    cxx = stem == "libstdc++" and by_toolchain  # C++ extensions pip or npm compiled with it
-                    if not cxx and stem in ("libstdc++", "libgcc-s", "libc", "libgcc") or stem in base:
+                for stem, came in _libraries_of(libs, pkg, info.profile.libc == "musl"):
+                    cxx = stem == "libstdc++" and came == "toolchain"  # C++ extensions pip or npm compiled with it
+                    if came != "named" and not cxx and stem in ("libstdc++", "libgcc-s", "libc", "libgcc") \
+                            or stem in base:
                         continue
                     if any(libs.ships(p, stem, prof.libc == "musl") for p in prof.installed - removed_by_apt):
                         continue
                     if not (_cxx_extensions(a, info, pkg, line) if cxx else _toolchain_library_linked(a, info, stem)
-                            if by_toolchain else _may_link(a, info, stem)):
+                            if came == "toolchain" else _may_link(a, info, stem)):
                         continue
                     missing.append((stem, pkg))
             if missing:
                 yield Hit(line, {"libs": ", ".join(f"{stem} ({pkg})" for stem, pkg in missing),
-                                 "first": missing[0][0], "packages": " ".join(s for s, _p in missing),
+                                 "first": libs.file_stem(missing[0][0]), "packages": " ".join(s for s, _p in missing),
                                  "deleted": "the build dependencies" if how == "apk" else "--auto-remove"}, how)
 
 
-def _libraries_of(libs: Libraries, pkg: str) -> list[tuple[str, bool]]:
-    """The run-time libraries deleting `pkg` takes, each with whether it came with a compiler: a -dev package's
-    library (False), or a library a toolchain package depends on (gcc and build-base bring libgomp: True)."""
+def _libraries_of(libs: Libraries, pkg: str, musl: bool) -> list[tuple[str, str]]:
+    """The run-time libraries deleting `pkg` takes, each with how it came: "dev", a -dev package's library;
+    "toolchain", one a compiler package depends on (build-base brings libgomp); "named", the run-time package named
+    among the build dependencies (`apk add --virtual .build-deps libgcc ...`), asked for as the build links it."""
     stem = libs.linked_by(pkg)
-    out = [(stem, False)] if stem and (pkg.endswith("-dev") or libs.dev_entry(pkg)) else []
+    dev = stem and (pkg.endswith("-dev") or libs.dev_entry(pkg))
+    named = None if dev else (libs.apk_names if musl else libs.apt_names).get(pkg)
+    out = [(stem, "dev")] if dev else [(named, "named")] if named else []
     if pkg in C_TOOLCHAINS or pkg in CXX_TOOLCHAINS or pkg == "gfortran":
-        out += [(s, True) for s, entry in libs.entries.items() if s != stem and not entry.get("dev")
+        out += [(s, "toolchain") for s, entry in libs.entries.items() if s != stem and not entry.get("dev")
                 and any(fnmatch.fnmatchcase(pkg, g) for g in entry["runtime"])]
     return out
 
