@@ -72,8 +72,9 @@ _REQ_NAME = lazy(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")  # on one line
 _SETUP_NAME = lazy(r"""["']\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:[<>=!~;\[]|["'])""")
 _PY_VERSION = lazy(r"(?<![\d.])(\d+\.\d+(?:\.\d+)?)")  # tries start only where a number starts
 # [ \t]*, not \s*: \s would run over newlines from every line start (quadratic over blank lines)
-_PY_TZ_IMPORT = lazy(r"^[ \t]*(?:from\s+zoneinfo\s+import|import\s+zoneinfo|import\s+pytz|from\s+pytz\b)",
-                           re.M)
+# tzlocal (3.0 on) returns zoneinfo zones: the one TZ or /etc/timezone names, looked up in the system's zone data
+_PY_TZ_IMPORT = lazy(r"^[ \t]*(?:from\s+(?:zoneinfo|tzlocal)\s+import|import\s+(?:zoneinfo|tzlocal)\b|import\s+pytz|"
+                     r"from\s+pytz\b)", re.M)
 _PY_SSL_IMPORT = lazy(r"^[ \t]*(?:import\s+ssl\b|from\s+ssl\s+import)", re.M)
 
 
@@ -179,7 +180,8 @@ def analyse_python(sc: "_Scan") -> None:
                 continue
             lines = Lines(text)
             if m := _PY_TZ_IMPORT.search(text):
-                sc.add("tz.used", "zoneinfo" if "zoneinfo" in m.group(0) else "pytz", rel, lines.of(m.start()))
+                sc.add("tz.used", next((n for n in ("zoneinfo", "tzlocal") if n in m.group(0)), "pytz"), rel,
+                       lines.of(m.start()))
             if m := QUOTED_HTTPS.search(text):
                 sc.add("tls.https_url", "https", rel, lines.of(m.start()))
             if m := _PY_SSL_IMPORT.search(text):

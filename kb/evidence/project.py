@@ -82,10 +82,11 @@ class ProjectReport:
 
 # ---- the walk ---------------------------------------------------------------------------------------------
 class _Scan:
-    def __init__(self, root: str, natives: Mapping[str, Mapping[str, dict]], max_files: int) -> None:
+    def __init__(self, root: str, natives: Mapping[str, Mapping[str, dict]], max_files: int, keep=None) -> None:
         self.root = root
         self.natives = natives
         self.max_files = max_files
+        self.keep = keep  # the files worth listing (and counting against max_files), None: all
         self.obs: list[Observation] = []
         self.warnings: list[str] = []
         self.files: list[str] = []         # relative paths
@@ -148,6 +149,8 @@ class _Scan:
             if rel in seen:
                 return True
             seen.add(rel)
+        if self.keep is not None and not self.keep(rel):
+            return True
         if len(self.files) >= self.max_files:
             if not self.truncated:
                 self.warnings.append(f"more than {self.max_files} files: the rest of the tree was not scanned")
@@ -179,6 +182,11 @@ class _Scan:
                 if not self._take(os.path.relpath(os.path.join(dirpath, fn), base), seen):
                     dirnames[:] = []
                     return
+
+
+def _go_file(rel: str) -> bool:
+    base = os.path.basename(rel)
+    return base in ("go.mod", "go.sum") or base.endswith(".go") and not base.endswith("_test.go")
 
 
 def _languages(sc: _Scan) -> list[str]:
@@ -224,7 +232,9 @@ def inspect_project(directory: "str | os.PathLike[str]", natives: "Mapping[str, 
         raise EvidenceError(root, f"cannot stat the directory: {e.strerror or e}", reason="unreadable") from None
     if not stat.S_ISDIR(st.st_mode):
         raise EvidenceError(root, "not a directory", reason="not-regular")
-    sc = _Scan(root, natives or {}, MAX_FILES if max_files is None else max_files)
+    # Go alone reads go.mod, go.sum and the .go files: a large module's JSON, images and tests do not use up the cap
+    keep = _go_file if ecosystems is not None and tuple(ecosystems) == ("go",) else None
+    sc = _Scan(root, natives or {}, MAX_FILES if max_files is None else max_files, keep)
     sc.walk(paths)
     langs = _languages(sc)
     sources = False  # a file besides Dockerfiles: the other ecosystems' analysers read nothing else

@@ -174,9 +174,10 @@ def go_build(info: "StageInfo", argv: list[str], cwd: str, env: dict, line: int,
     if argv[1] == "install":
         gobin = env.get("GOBIN") or posixpath.join(env.get("GOPATH") or "/go", "bin")
         path = posixpath.join(gobin, "*")
-    elif out:
+    elif out:  # a directory when it says so, or when several packages are built (go help build: -o)
         o = expand(out, env, "*")
-        path = abspath(o, cwd) + ("/*" if o.endswith("/") else "")
+        into_dir = o.endswith("/") or o in (".", "..") or len(pkgs) > 1 or any(p.endswith("...") for p in pkgs)
+        path = abspath(o, cwd) + ("/*" if into_dir else "")
     elif pkgs and pkgs[0].endswith(".go"):
         path = abspath(posixpath.basename(pkgs[0])[:-3], cwd)
     elif pkgs and pkgs[0] not in (".", "./...") and not pkgs[0].endswith("..."):
@@ -320,6 +321,11 @@ def cargo_build(info: "StageInfo", argv: list[str], cwd: str, env: dict, line: i
     prof = info.profile
     host = prof.rust_target or ("musl" if prof.libc == "musl" else "gnu")
     kind = "musl" if (target and "musl" in target) else ("gnu" if target else host)
+    if target and any(c in target for c in "$`*") and "musl" not in target and "gnu" not in target:
+        # --target "$(cat /tmp/rust_target)": chosen as it builds ($ARCH-unknown-linux-musl still says its libc)
+        return BuiltFile(path=_cargo_output(argv, cwd, env, "*", release, root, profile), lang="rust",
+                         linkage="unknown", line=line, why=f"--target {target}, which lint cannot read",
+                         **_origin(info))
     flags = env.get("RUSTFLAGS", "") + " " + env.get("CARGO_ENCODED_RUSTFLAGS", "")
     # rustup's musl targets link statically by default; Alpine's own rust package (x86_64-alpine-linux-musl)
     # does not: its programs need the musl loader and libgcc_s (rust-lang/rust#40113, kpcyrd/mini-docker-rust#4)
@@ -344,16 +350,20 @@ def cargo_build(info: "StageInfo", argv: list[str], cwd: str, env: dict, line: i
         why = f"cargo zigbuild --target {written} links glibc {pin} dynamically" if pin else \
             f"cargo zigbuild --target {written} links glibc dynamically, at zig's default version"
         origin["builder_glibc"] = None if not pin else origin["builder_glibc"]
-    if argv[1] == "install":
-        path = posixpath.join(abspath(expand(root, env, "*"), cwd) if root else env.get("CARGO_HOME") or "/usr/local/cargo",
-                              "bin", "*")
-    else:
-        tdir = abspath(env.get("CARGO_TARGET_DIR") or "target", cwd)
-        sub = [target] if target else []
-        path = posixpath.join(tdir, *sub, _profile_dir(expand(profile, env, "*")) if profile else
-                              "release" if release else "debug", "*")
+    path = _cargo_output(argv, cwd, env, target, release, root, profile)
     return BuiltFile(path=path, lang="rust", linkage=linkage, line=line, needs=needs, why=why,
                      glibc_pin=pin if linkage == "glibc" else "", **origin)
+
+
+def _cargo_output(argv: list[str], cwd: str, env: dict, target: str | None, release: bool, root: str | None,
+                  profile: str | None) -> str:
+    """Where cargo install (ROOT/bin) or cargo build (target/[TRIPLE/]PROFILE) puts its programs."""
+    if argv[1] == "install":
+        return posixpath.join(abspath(expand(root, env, "*"), cwd) if root else env.get("CARGO_HOME") or
+                              "/usr/local/cargo", "bin", "*")
+    tdir = abspath(env.get("CARGO_TARGET_DIR") or "target", cwd)
+    return posixpath.join(tdir, *([target] if target else []), _profile_dir(expand(profile, env, "*")) if profile else
+                          "release" if release else "debug", "*")
 
 
 def workspace_outputs(built: BuiltFile, argv: list[str], cwd: str, env: dict) -> list[BuiltFile]:

@@ -115,8 +115,8 @@ def _expand(text: str, variables: dict[str, str], depth: int = 0, budget: list[i
             return _expand(body.replace("\x01", "$$"), variables, depth + 1, budget)
         if " " in name:
             return _function(name, variables)  # innermost first: its arguments are expanded already
-        if name in ("@", "<", "^"):
-            return "*"  # an automatic variable: not evaluated
+        if name in ("@", "<", "^"):  # an automatic variable: the rule's own, where recipes() gives them
+            return variables.get(name, "*")
         return _expand(variables.get(name, ""), variables, depth + 1, budget)
 
     text = text.replace("$$", "\0")
@@ -128,11 +128,13 @@ def _expand(text: str, variables: dict[str, str], depth: int = 0, budget: list[i
     return text.replace("\0", "$")
 
 
-def parse(text: str, builtin: dict[str, str] | None = None) \
+def parse(text: str, builtin: dict[str, str] | None = None, overrides: dict[str, str] | None = None) \
         -> tuple[dict[str, str], dict[str, tuple[list[str], list[str]]], str | None]:
     """(variables, rules: target -> (prerequisites, recipe lines), the default goal); BUILTIN are make's own
-    variables (MAKE, CURDIR, MAKEFILE_LIST), which the Makefile may use in := assignments."""
-    variables: dict[str, str] = dict(builtin or {})
+    variables (MAKE, CURDIR, MAKEFILE_LIST), which the Makefile may use in := assignments. OVERRIDES, the command
+    line's `make NAME=value`, win over the Makefile's own assignments, in targets and := values too."""
+    overrides = overrides or {}
+    variables: dict[str, str] = {**(builtin or {}), **overrides}
     rules: dict[str, tuple[list[str], list[str]]] = {}
     first = None
     current: list[str] | None = None
@@ -161,7 +163,7 @@ def parse(text: str, builtin: dict[str, str] | None = None) \
         m = _ASSIGN.match(line.strip())
         if m:
             name, op, value = m.groups()
-            if op == "?=" and name in variables:
+            if op == "?=" and name in variables or name in overrides:
                 continue
             if op == "+=":
                 value = (variables.get(name, "") + " " + value).strip()
@@ -192,8 +194,7 @@ def recipes(text: str, goals: list[str], overrides: dict[str, str], cwd: str = "
     export it: `TARGET := $(shell basename "$(PWD)")` is the directory's name); CWD itself when not given."""
     builtin = {"MAKE": "make", "CURDIR": cwd or "*", "MAKEFILE_LIST": posixpath.join(cwd, "Makefile") if cwd else "*",
                "PWD": pwd or cwd or "*"}
-    variables, rules, default = parse(text, builtin)
-    variables.update(overrides)
+    variables, rules, default = parse(text, builtin, overrides)
     out: list[str] = []
     seen: set[str] = set()
     budget = [MAX_CALL_CHARS]  # what $(call) bodies may add, over every recipe line
@@ -203,11 +204,14 @@ def recipes(text: str, goals: list[str], overrides: dict[str, str], cwd: str = "
             return
         seen.add(target)
         prereqs, lines = rules[target]
-        for p in prereqs:
-            for name in _expand(p, variables).split():
-                run(name, depth + 1)
+        names = [name for p in prereqs for name in _expand(p, variables).split()]
+        for name in names:
+            run(name, depth + 1)
+        names = names[:names.index("|")] if "|" in names else names  # order-only ones are in neither $< nor $^
+        # $@, $< and $^: the target, its first prerequisite, all of them
+        auto = {**variables, "@": target, "<": names[0] if names else "", "^": " ".join(dict.fromkeys(names))}
         for line in lines:
-            out.extend(_pieces(_expand(line.lstrip("@-+ "), variables, 0, budget)))
+            out.extend(_pieces(_expand(line.lstrip("@-+ "), auto, 0, budget)))
 
     for goal in goals or ([default] if default else []):
         run(goal, 0)

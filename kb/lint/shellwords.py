@@ -292,6 +292,20 @@ def pip_dirs(args: list[str], env: dict, cwd: str, wheel: bool = False) -> tuple
     for a in args:
         if a.startswith(("--target=", "--prefix=", "--root=")):
             return (abspath(expand(a.split("=", 1)[1], env, "*"), cwd),)
-    if env.get("VIRTUAL_ENV"):
-        return (abspath(env["VIRTUAL_ENV"], cwd),)
+    venv = env.get("VIRTUAL_ENV") or _venv_on_path(env.get("PATH") or "")
+    if venv:
+        return (abspath(venv, cwd),)
     return ("/usr/local/lib", "/usr/lib", "/root/.local", posixpath.join(env.get("HOME") or "/root", ".local"))
+
+
+def _venv_on_path(path: str) -> str:
+    """The environment whose bin/ comes first on PATH, ahead of the system's (ENV PATH="/app/venv/bin:$PATH" is how
+    most Dockerfiles activate one: the `pip` a RUN finds is its own); only a directory named like one (venv, .venv,
+    env, virtualenv), as PATH also holds other tools' bin directories."""
+    for entry in path.split(":"):
+        entry = entry.rstrip("/")
+        if entry in BIN_DIRS:
+            return ""
+        if entry.endswith("/bin") and "env" in posixpath.basename(posixpath.dirname(entry)).lower():
+            return posixpath.dirname(entry)
+    return ""

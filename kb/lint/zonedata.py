@@ -281,8 +281,8 @@ def _pip_tzdata(a: Analysis) -> bool:
 
 def _python_zoneinfo(a: Analysis) -> tuple[int, str] | None:
     """(COPY line, 'FILE:LINE imports zoneinfo') when the Python source the final image gets from the build context
-    imports zoneinfo, which reads the system's zone data and then the tzdata package, and nothing installs that
-    package; pytz carries its own database and is not evidence."""
+    imports zoneinfo (or tzlocal, whose zones are zoneinfo's), which reads the system's zone data and then the tzdata
+    package, and nothing installs that package; pytz carries its own database and is not evidence."""
     from ..evidence.project import inspect_project
     from .context import MAX_CONTEXT_FILES
 
@@ -298,8 +298,8 @@ def _python_zoneinfo(a: Analysis) -> tuple[int, str] | None:
                                              ecosystems=("python",)) if paths else None
                 except EvidenceError:
                     report = None
-                found = [o for o in report.find("tz.used") if o.value == "zoneinfo"] if report else []
-                a.context_cache[key] = f"{found[0].file}:{found[0].line} imports zoneinfo" if found else None
+                found = [o for o in report.find("tz.used") if o.value in ("zoneinfo", "tzlocal")] if report else []
+                a.context_cache[key] = f"{found[0].file}:{found[0].line} imports {found[0].value}" if found else None
             if a.context_cache[key] and not _pip_tzdata(a):
                 return ins.line, a.context_cache[key]
     return None

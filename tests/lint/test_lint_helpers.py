@@ -31,6 +31,20 @@ def test_a_makefile_recipe_is_read_with_its_variables_expanded_as_make_does():
     assert recipes(makefile, ["app"], {"CC": "clang"}) == ["clang -o app main.c -lssl $HOME one two"]
 
 
+def test_make_s_automatic_variables_and_command_line_overrides_are_the_rule_s():
+    """segmentio/chamber's Makefile: `linux` copies its prerequisite ($^) built by a rule whose go build writes $@; the
+    target's name has $(VERSION), which `make linux VERSION=...` sets over the Makefile's own (tab-indented, in an
+    ifndef lint does not evaluate) assignment."""
+    from kb.lint.makefiles import recipes
+
+    makefile = ("ifndef VERSION\n\tVERSION := $(shell git describe)\nendif\n"
+                "linux: dist/app-$(VERSION)-linux | dist/\n\tcp $^ app\n"
+                "dist/app-$(VERSION)-linux: main.go | dist/\n\tCGO_ENABLED=0 go build -o $@ $<\n"
+                "dist/:\n\tmkdir -p dist\n")
+    assert recipes(makefile, ["linux"], {"VERSION": "1.2"}) == [
+        "mkdir -p dist", "CGO_ENABLED=0 go build -o dist/app-1.2-linux main.go", "cp dist/app-1.2-linux app"]
+
+
 @pytest.mark.parametrize("line,commands", [
     # a | or ; inside quotes, backquotes or $(...) belongs to the command it is in
     ('go build -ldflags "-X m.V=`git describe | cut -d- -f1`" -o app',

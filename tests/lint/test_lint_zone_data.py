@@ -247,6 +247,14 @@ def test_pytz_or_the_tzdata_package_or_apk_tzdata_give_nothing(knowledge, tmp_pa
     assert py(knowledge, tmp_path, files, pip=pip) == []
 
 
+def test_python_tzlocal_counts_as_zoneinfo(knowledge, tmp_path):
+    """satomic/copilot-usage-advanced-dashboard#16: tzlocal (3.0 on) looks up the zone TZ names with zoneinfo, and
+    raises ZoneInfoNotFoundError on ubuntu:22.04, which has no zone data."""
+    [f] = py(knowledge, tmp_path, {"main.py": "from tzlocal import get_localzone\n\nprint(get_localzone())\n"})
+    assert "(main.py:1 imports tzlocal)" in f.message
+    assert py(knowledge, tmp_path, {"main.py": "import tzlocalish\n"}) == []
+
+
 def test_python_images_that_install_tzdata_give_nothing(knowledge, tmp_path):
     assert py(knowledge, tmp_path, {"main.py": ZONEINFO}, final="python:3.13-alpine") == []
 
@@ -304,3 +312,14 @@ def test_robfig_cron_loads_the_zone_a_spec_names(knowledge, tmp_path, final, fla
     if found:
         assert f"go.mod pins {CRON} 3.0.0, which loads the zone a cron spec names in a CRON_TZ= or TZ= prefix" \
                in got[0].message
+
+
+def test_files_go_does_not_read_do_not_use_up_the_walk_s_cap(knowledge, tmp_path):
+    """checkmarble/marble-backend: 168 non-Go files (test data, JSON, images) listed before the package that calls
+    time.LoadLocation kept the walk from reaching it; the Go walk lists and counts only go.mod, go.sum and .go."""
+    from kb.lint.context import MAX_CONTEXT_FILES
+
+    data = {f"a_data/{i:04}.json": "{}" for i in range(MAX_CONTEXT_FILES)}
+    tests = {f"internal/clock/c{i:04}_test.go": "package clock\n" for i in range(MAX_CONTEXT_FILES)}
+    [f] = go(knowledge, tmp_path, files={**data, **tests})
+    assert "(internal/clock/clock.go:6 calls time.LoadLocation)" in f.message

@@ -398,6 +398,14 @@ BATCHES = {
     # python images dropped (kitchenowl, MI470), tfjs-node glibc_only (Caracal), a CI build script whose program the
     # checkout lacks (komodo, MI425, whole context): 11/17 listed, 12/17 whole, all for the right reason.
     "heldout29-2026-12-02": ("heldout29-results.yaml", {"broken": 11 / 17, "correct": 17 / 17}),
+    # heldout30 (labelled in 847fd21, linted blind with 31cd04d's rules): broken 9/21 caught strictly with the listed
+    # context, 7/21 with the whole one (marble-backend's zone walk ran out of its 400-file cap on JSON and tests;
+    # dundring's whole context was its app directory, not the repository's root), 1 with a rule its expect lacked
+    # (bookshelf-api's libssl.so.3: MI450), 11 missed; correct 19/20 (rustical: a computed cargo --target taken for
+    # gnu, MI401). Since: a --target lint cannot read is unknown, `go build -o DIR ./...` (gofs), make's $@ $< $^
+    # and command-line overrides (chamber), a venv activated by PATH (icloud-docker), tzlocal (copilot dashboard), the
+    # Go walk's cap counting Go files only (marble-backend): 14/21 in both, correct 20/20.
+    "heldout30-2026-12-03": ("heldout30-results.yaml", {"broken": 14 / 21, "correct": 20 / 20}),
 }
 
 
