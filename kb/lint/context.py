@@ -54,7 +54,9 @@ def go_sources(context_dir: str, sources: list[str], natives: Mapping[str, Mappi
     cgo_pkgs = tuple(dict.fromkeys(o.value for o in report.find("go.cgo_module")
                                    if posixpath.basename(o.file) == "go.mod"))
     go_files = tuple(f for f in report.files if f.endswith(".go") and not f.endswith("_test.go"))
-    tree = _go_tree(report, go_files)
+    from .goreach import module_tree  # only for a module it can walk
+
+    tree = module_tree(report, go_files)
     if tree is None and "." in paths:
         from .glide import glide_tree  # a GOPATH project (no go.mod) copied whole
 
@@ -69,18 +71,6 @@ def go_sources(context_dir: str, sources: list[str], natives: Mapping[str, Mappi
                        for o in report.observations):
         return True, cgo_pkgs, tree, own_c
     return (None if report.has("go.third_party_import") else False), cgo_pkgs, tree, own_c
-
-
-def _go_tree(report, go_files: tuple[str, ...]) -> "GoTree | None":
-    modules = report.find("go.module")
-    if len(modules) != 1 or posixpath.basename(modules[0].file) != "go.mod" \
-            or sum(posixpath.basename(f) == "go.mod" for f in report.files) != 1:
-        return None
-    from .goreach import GoTree  # only for a module it can walk
-
-    root = posixpath.dirname(modules[0].file)
-    return GoTree(module=modules[0].value, root=root, files=go_files, complete=not report.truncated)
-
 
 
 def requirements(context_dir: str | None, name: str) -> list[str]:

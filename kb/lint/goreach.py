@@ -34,6 +34,26 @@ class GoTree(Data):
     complete: bool  # the scan listed every file of the COPY set (it stopped at no cap)
 
 
+def module_tree(report, go_files: tuple[str, ...]) -> "GoTree | None":
+    """The module to walk: the top go.mod's, without the modules nested in it (pingcap/tiflow's tools/check/go.mod
+    is a module of its own, whose packages the root module's never are); None when a go.mod has no module line lint
+    read, or two modules sit side by side with none above them."""
+    modules = [o for o in report.find("go.module") if posixpath.basename(o.file) == "go.mod"]
+    if not modules or len(modules) != sum(posixpath.basename(f) == "go.mod" for f in report.files):
+        return None
+    top = min(modules, key=lambda o: o.file.count("/"))
+    root = posixpath.dirname(top.file)
+    nested = [posixpath.dirname(o.file) for o in modules if o is not top]
+    if any(not _inside(d, root) or d == root for d in nested):
+        return None
+    files = tuple(f for f in go_files if not any(_inside(f, d) for d in nested))
+    return GoTree(module=top.value, root=root, files=files, complete=not report.truncated)
+
+
+def _inside(path: str, directory: str) -> bool:
+    return not directory or path == directory or path.startswith(directory + "/")
+
+
 def target_dir(tree: GoTree, target: str, build_dir: str) -> str | None:
     """The context directory of the package `go build TARGET` builds when run in context directory `build_dir`;
     None when lint cannot place it."""

@@ -10,6 +10,9 @@ from kb.lint.shellwords import unquote
     ("libboost_system.so.1.62.0", "libboost-system"), ("libboost-system1.62.0", "libboost-system"),
     ("libusb-1.0-0", "libusb"), ("LIBSSL3T64", "libssl"), ("libsnappy1v5", "libsnappy"),
     ("libgoogle-glog0v5", "libgoogle-glog"), ("libsigc++-2.0-0v5", "libsigc++"),
+    # PCRE2 is another library than PCRE: sebo-b/warp#30's libpcre.so.3 is not in an image that has libpcre2-8
+    ("libpcre.so.3", "libpcre"), ("libpcre3", "libpcre"), ("libpcre2-8.so.0", "libpcre2"), ("libpcre2-8-0", "libpcre2"),
+    ("libpcre2-dev", "libpcre2"), ("pcre2", "pcre2"), ("pcre", "pcre"),
 ])
 def test_a_library_is_named_without_its_version_or_debian_t64_or_v5_suffix(name, stem):
     assert lib_stem(name) == stem

@@ -323,3 +323,12 @@ def test_files_go_does_not_read_do_not_use_up_the_walk_s_cap(knowledge, tmp_path
     tests = {f"internal/clock/c{i:04}_test.go": "package clock\n" for i in range(MAX_CONTEXT_FILES)}
     [f] = go(knowledge, tmp_path, files={**data, **tests})
     assert "(internal/clock/clock.go:6 calls time.LoadLocation)" in f.message
+
+
+def test_a_module_nested_in_the_context_does_not_stop_the_walk(knowledge, tmp_path):
+    """pingcap/tiflow#613: tools/check/go.mod is a module of its own; the root module's walk leaves it out and still
+    reaches pkg/util/tz.go's time.LoadLocation (before, a second go.mod meant no walk at all)."""
+    nested = {"tools/check/go.mod": "module example.test/tools\n\ngo 1.22\n",
+              "tools/check/main.go": 'package main\n\nimport "time"\n\nfunc main() { time.LoadLocation("UTC") }\n'}
+    [f] = go(knowledge, tmp_path, files=nested)
+    assert "(internal/clock/clock.go:6 calls time.LoadLocation)" in f.message
