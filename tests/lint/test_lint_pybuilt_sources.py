@@ -54,3 +54,17 @@ def test_an_npm_install_that_names_nothing_installs_package_json(knowledge, tmp_
     assert f.line == 9
     assert f.message.startswith("node:18-alpine lacks libcairo (canvas, in package.json, built from source against "
                                 "cairo-dev")
+
+
+UWSGI = ("FROM python:3.12-slim-bookworm AS build\nRUN apt-get update && apt-get install -y build-essential {dev}\n"
+         "RUN pip wheel -w /wheels uwsgi==2.0.28\nFROM python:3.12-slim-bookworm\n"
+         "COPY --from=build /wheels /wheels\nRUN pip install --no-index /wheels/*.whl\n"
+         'ENTRYPOINT ["uwsgi", "app.ini"]\n')
+
+
+def test_uwsgi_links_the_pcre_its_build_found(knowledge):
+    """sebo-b/warp#30: uwsgi (no wheels) built against libpcre3-dev, run on a python:3-slim without libpcre.so.3;
+    the image's PCRE2 (libpcre2-8) is another library."""
+    [f] = findings_of(knowledge, UWSGI.format(dev="libpcre3-dev"), "MI412")
+    assert f.message.startswith("python:3.12-slim-bookworm lacks libpcre (libpcre3-dev installed there)")
+    assert findings_of(knowledge, UWSGI.format(dev="libpcre2-dev"), "MI412") == []  # bookworm-slim has libpcre2-8
