@@ -95,3 +95,16 @@ def test_a_default_the_dockerfile_gives_is_kept(knowledge, tmp_path):
     dockerfile = ADDON.replace("ARG BUILD_FROM\n", "ARG BUILD_FROM=alpine:3.18\n")
     found = lint(knowledge, addon(tmp_path, "build.yaml", "build_from:\n  amd64: debian:bookworm-slim\n", dockerfile))
     assert [r for _l, r, _m in found] == ["MI440"]  # alpine's apk del: the file's own default is what lint reads
+
+
+def test_a_huge_build_file_is_read_up_to_its_cap(knowledge, tmp_path):
+    text = BUILD_YAML + "labels:\n" + "".join(f"  l{i}: {'x' * 60}\n" for i in range(40_000))  # about 2.7 MB
+    found = lint(knowledge, addon(tmp_path, "build.yaml", text))
+    assert [r for _l, r, _m in found] == ["MI440"]  # build_from comes first: the cut tail is not needed
+
+
+def test_an_alias_bomb_in_the_build_file_is_refused_not_expanded(knowledge, tmp_path):
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 10)}]\n" for i in range(8))
+    found = lint(knowledge, addon(tmp_path, "build.yaml", bomb + BUILD_YAML))
+    assert [r for _l, r, _m in found] == ["MI414"]
