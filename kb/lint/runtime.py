@@ -231,7 +231,7 @@ def check_removed_build_libraries(a: "Analysis", rule: LintRule):
                         continue
                     missing.append((stem, pkg))
             if missing:
-                yield Hit(line, {"libs": ", ".join(f"{stem} ({pkg})" for stem, pkg in missing),
+                yield Hit(line, {"libs": ", ".join(f"{libs.file_stem(stem)} ({pkg})" for stem, pkg in missing),
                                  "first": libs.file_stem(missing[0][0]), "packages": " ".join(s for s, _p in missing),
                                  "deleted": "the build dependencies" if how == "apk" else "--auto-remove"}, how)
 

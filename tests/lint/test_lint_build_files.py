@@ -39,6 +39,7 @@ def addon(tmp_path, build_file: str | None = "build.yaml", text: str = BUILD_YAM
 def test_the_build_file_names_the_image_and_lint_checks_it(knowledge, tmp_path):
     found = lint(knowledge, addon(tmp_path))
     assert [r for _l, r, _m in found] == ["MI440"]
+    assert found[0][2].startswith("libgcc_s (libgcc): deleted with the build dependencies")
     assert "libgcc_s.so" in found[0][2]
 
 
