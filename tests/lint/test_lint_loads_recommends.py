@@ -28,6 +28,14 @@ def test_puppeteer_on_a_glibc_image_is_told_to_install_the_libraries_not_alpines
     assert "Puppeteer's troubleshooting page lists what its Chromium needs" in f.fix and "apk add" not in f.fix
 
 
+def test_libnss3_brings_libnspr4_with_it(knowledge):
+    """xiangsx/gpt4free-ts#28 installs libnss3 and not libnspr4 by name: apt brings libnspr4 as libnss3's dependency
+    (apt-cache depends libnss3, Debian 12), so MI470 does not name it."""
+    [f] = mi470(knowledge, "FROM node:20-slim\nRUN apt-get update && apt-get install -y libnss3\n"
+                           "RUN npm install puppeteer\n")
+    assert "libnss3.so" not in f.message and "libnspr4.so" not in f.message
+
+
 def test_an_image_that_ships_glib_ships_its_libgthread(knowledge):
     """python:3.12 (the full image, on buildpack-deps) has libglib2.0-0, which holds libgthread-2.0.so.0, but not
     libGL: opencv-python's finding names libGL alone."""
