@@ -16,6 +16,7 @@ function gets the same analysed Dockerfile:
     gofloor.py     the glibc a Go program built with cgo asks for (MI404's floor), and when MI499 applies instead
     rustfloor.py   the glibc a Rust program whose crates compile no C asks for (MI404's floor), MI426 instead
     buildargs.py   a FROM $BUILD_FROM a build file beside the Dockerfile fills in (Home Assistant add-ons)
+    alpineskew.py  MI427: a program built on one Alpine release linking libraries the final installs from another
     context.py     build-context facts from the evidence scanners (Go imports, TLS use, requirements, package.json)
     makefiles.py   what `make [TARGET]` runs, from the build context's Makefile
     libraries.py   the shared libraries a build stage links, and whether the final image has them (MI412;
@@ -268,6 +269,8 @@ ON_DEMAND = {
     "users": (("named-user-without-passwd", "named-user-lost-with-copied-passwd"), _names_users),  # MI407, MI424
     "npmscripts": (("install-scripts-skipped",), _node_installs),  # MI443
     "wheelindex": (("glibc-wheel-index-on-musl",), _pip_on_musl),  # MI444
+    "alpineskew": (("alpine-release-skew",),  # MI427: a musl final image that installs packages and copies from stages
+                   lambda a: a.final.profile.libc == "musl" and bool(a.final.profile.installed) and _copies_from_stages(a)),
 }
 
 

@@ -410,8 +410,9 @@ BATCHES = {
     # context, 7/17 with the whole one (tiflow: a nested tools/check/go.mod stopped the Go walk), 3 naming another
     # library than the one that failed (warp's libpcre3, healthchecks' libpcre2-8, bitcoin-core's Alpine library
     # skew), 6 missed; correct 18/18. Since: uwsgi's links and PCRE2 told from PCRE (warp, MI412), the root module
-    # walked without the modules nested in it (tiflow, MI418): 11/17 by expect in both (9/17 strictly), 18/18.
-    "heldout31-2026-12-03": ("heldout31-results.yaml", {"broken": 11 / 17, "correct": 18 / 18}),
+    # walked without the modules nested in it (tiflow, MI418), MI427 for a program built on one Alpine release and
+    # run on another (STklos, docker-bitcoin-core): 12/17 by expect in both (11/17 strictly), 18/18.
+    "heldout31-2026-12-03": ("heldout31-results.yaml", {"broken": 12 / 17, "correct": 18 / 18}),
 }
 
 

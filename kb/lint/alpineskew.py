@@ -1,0 +1,76 @@
+"""MI427: a program built on one Alpine release runs on another, whose packages of the libraries it links are other
+versions.
+
+Alpine moves a library's soname or symbols between releases (libffi.so.6 in Alpine 3.11, libffi.so.8 from 3.15; Boost
+and libevent with their versions), and musl loads no other soname than the one a program was linked against. A
+stage that compiles against its -dev packages and a final stage that installs the same libraries from another
+release (or from a floating `alpine`, which has moved since) gives "Error loading shared library libffi.so.6" or
+"Error relocating ...: symbol not found" (egallesio/STklos#309: alpine:3.11 into alpine:latest;
+ruimarinho/docker-bitcoin-core#100: alpine:3.9 into alpine). Both pinned to one release run. Said only where both
+releases are read from the references and at least one differs or floats, the copy brings code that is not all
+static, and the final stage installs a library the build stage had a -dev package of.
+"""
+from __future__ import annotations
+
+from ..detectors import detector
+from ..lazyre import lazy
+from ..model import LintRule
+from .profiles import normalise_ref
+from .results import Hit
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from .stages import Analysis
+
+_RELEASE = lazy(r"(?:^|[-_])alpine(\d+\.\d+)(?![\d.]*\d)")
+_VERSION_TAG = lazy(r"(\d+\.\d+)(?:\.\d+)?$")
+
+
+def alpine_release(ref: str) -> str | None:
+    """The Alpine release an image reference names ("3.11"), "floating" for one that follows the newest (alpine,
+    alpine:latest, golang:1.22-alpine), None when it names none (not an Alpine image, or one lint cannot read)."""
+    if "$" in ref or "@" in ref:
+        return None
+    name, _, tag = normalise_ref(ref).rpartition(":")
+    if name.rsplit("/", 1)[-1] == "alpine" and name in ("alpine", "library/alpine", "docker.io/library/alpine"):
+        m = _VERSION_TAG.match(tag)
+        return m.group(1) if m else "floating" if tag in ("latest", "3", "edge") else None
+    if m := _RELEASE.search(tag):
+        return m.group(1)
+    return "floating" if tag == "alpine" or tag.endswith("-alpine") else None
+
+
+@detector("lint", "alpine-release-skew")
+def check_alpine_skew(a: "Analysis", rule: LintRule):
+    from .apknames import has_library, linked_by
+    from .libraries import _final_copies
+    from .runtime import libraries
+
+    final = a.final
+    runs = alpine_release(final.image or "") if final.profile.libc == "musl" else None
+    if runs is None or not final.profile.installed:
+        return
+    libs = libraries(a.kb)
+    done = set()
+    for cf in _final_copies(a):
+        src = a.stages[cf.stage_index] if cf.stage_index is not None else None
+        if src is None or src.index in done or src.profile.libc != "musl":
+            continue
+        built = alpine_release(src.image or "")
+        if built is None or built == runs or built == "floating" == runs:
+            continue
+        if not any(not what.startswith(("pip", "npm", "yarn", "pnpm", "cargo", "go ")) for _l, what in src.compiles):
+            continue  # a C compiler, make, cmake: what pip, npm, cargo or go build is another rule's
+        arrived = [art for art, line, _s in final.arrivals if line == cf.line]
+        if arrived and all(art.linkage == "static" for art in arrived):
+            continue
+        dev = {stem for _line, pkgs in src.apk_adds for p in pkgs if (stem := linked_by(libs, p.split("=")[0], True))}
+        shared = sorted(stem for stem in dev if any(has_library(libs, p, stem, True) for p in final.profile.installed))
+        if shared:
+            done.add(src.index)
+            yield Hit(cf.line, {"image": final.image, "runs": _said(runs), "builder": src.image,
+                                "built": _said(built), "libs": ", ".join(libs.file_stem(s) for s in shared)})
+
+
+def _said(release: str) -> str:
+    return "a floating Alpine release" if release == "floating" else f"Alpine {release}"
