@@ -22,7 +22,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from .stages import Analysis
 
-_RELEASE = lazy(r"(?:^|[-_])alpine(\d+\.\d+)(?![\d.]*\d)")
+_RELEASE = lazy(r"(?:^|[-_])alpine(\d+\.\d+)")  # python:3.12-alpine3.20, rust:1.71.1-alpine3.18
 _VERSION_TAG = lazy(r"(\d+\.\d+)(?:\.\d+)?$")
 
 
@@ -32,7 +32,7 @@ def alpine_release(ref: str) -> str | None:
     if "$" in ref or "@" in ref:
         return None
     name, _, tag = normalise_ref(ref).rpartition(":")
-    if name.rsplit("/", 1)[-1] == "alpine" and name in ("alpine", "library/alpine", "docker.io/library/alpine"):
+    if name in ("alpine", "library/alpine", "docker.io/library/alpine"):
         m = _VERSION_TAG.match(tag)
         return m.group(1) if m else "floating" if tag in ("latest", "3", "edge") else None
     if m := _RELEASE.search(tag):
