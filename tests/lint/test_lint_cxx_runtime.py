@@ -163,7 +163,7 @@ def test_the_computed_deletion_also_feeds_mi440(knowledge):
             "&& gcc -o /usr/local/bin/app /app.c -lsqlite3 && apk info > /after "
             "&& apk del $(diff /before /after | sed -n 's/^+//p')\nCMD [\"app\"]\n")
     [found] = [f for f in lint_with_files(knowledge, text.format(keep="")) if f.rule == "MI440"]
-    assert (found.line, found.severity) == (3, "warning") and found.message.startswith("libsqlite (sqlite-dev): deleted")
+    assert (found.line, found.severity) == (3, "warning") and found.message.startswith("libsqlite3 (sqlite-dev): deleted")
     kept = text.format(keep="apk add --no-cache sqlite-libs && ")  # the run-time package added before the listing
     assert [f for f in lint_with_files(knowledge, kept) if f.rule == "MI440"] == []
 
