@@ -164,9 +164,7 @@ def with_build_args(report: DockerfileReport, values: dict[str, str]) -> Dockerf
     stages = []
     for s in report.stages:
         resolved = _expand(s.base_image, genv)
-        base = names.get(resolved.lower())
-        stages.append(s._replace(base_image_resolved=resolved, base_stage=base if base is not None and base < s.index
-                                 else None))
+        stages.append(s._replace(base_image_resolved=resolved, base_stage=_earlier_stage(resolved, names, s.index)))
     return report._replace(global_args=global_args, stages=tuple(stages))
 
 
@@ -252,13 +250,17 @@ def _exec_spec(ins: Instruction, shell: tuple[str, ...]) -> ExecSpec:
     return ExecSpec(line=ins.line, form="shell", argv=shell + (command,), command=command)
 
 
+def _earlier_stage(image: str, names: dict[str, int], index: int) -> int | None:
+    """The index of the stage before stage `index` that a FROM of `image` names (None: an image, not a stage)."""
+    found = names.get(image.lower())
+    return found if found is not None and found < index else None
+
+
 def _stage(raw: dict, genv: dict, names: dict, path, warnings: list[str]) -> Stage:
     idx = raw["index"]
     image = raw["image"]
     resolved = _expand(image, genv)
-    base_stage = names.get(resolved.lower())
-    if base_stage is not None and base_stage >= idx:
-        base_stage = None
+    base_stage = _earlier_stage(resolved, names, idx)
     env: list[tuple[str, str]] = []
     args: list[tuple[str, str | None]] = []
     runs: list[RunCommand] = []

@@ -58,11 +58,9 @@ def _values(doc: dict) -> dict[str, str]:
     return out
 
 
-def resolve(report: "DockerfileReport", context_dir: str | None) -> "DockerfileReport":
+def resolve(report: "DockerfileReport", context_dir: str) -> "DockerfileReport":
     """`report` with its open FROM arguments filled in from a build file beside the Dockerfile or at the root of
     the build context; unchanged when there is none (lint then says it cannot check the image, MI414)."""
-    if context_dir is None:
-        return report
     wanted = open_args(report)
     if not wanted:
         return report
