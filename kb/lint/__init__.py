@@ -5,7 +5,9 @@ rule in kb/lint/checks.py, registered under the rule's kebab-case name in `kb.de
 function gets the same analysed Dockerfile:
 
     profiles.py    what a stage's base image is (catalogue and image_families: libc, release, shell, compiler)
-    stages.py      walking the stages: ENV/ARG/WORKDIR/USER/RUN/COPY, where built programs land
+    stages.py      walking the stages: ENV/ARG/WORKDIR/USER/RUN/COPY, where built programs land; --target stages
+    stageinfo.py   what one walked stage holds
+    debextract.py  packages apt-get download fetched and dpkg --extract unpacked into a tree COPY makes a root
     cmake.py       what cmake, meson and the make or ninja they generate for build, and how it links
     ggmlclone.py   a ggml project (llama.cpp, whisper.cpp) cloned and built in a stage: its OpenMP run-time (MI412)
     builds.py      what gcc/clang, go and cargo commands build and how it links (BuiltFile)
@@ -289,25 +291,26 @@ def lint_report(kb: Knowledge, report: "DockerfileReport", *, file: str | None =
 
         report = resolve(report, context_dir)
     analysis = Analysis(kb, report, context_dir, context_cache)
-    _load_needed(analysis)
-    checks = DETECTORS["lint"]
     ignored = {i.upper() for i in ignore} | {i.lower() for i in ignore}
+    rules = [r for r in kb.lints.values() if r.status == "active" and r.id not in ignored and r.name not in ignored]
     out: dict[tuple[int, str], Finding] = {}
     name = file or report.path or "Dockerfile"
-    for rule in kb.lints.values():
-        if rule.status != "active" or rule.id in ignored or rule.name in ignored:
-            continue
-        fn = checks.get(rule.name)
-        if fn is None:
-            continue
-        for hit in fn(analysis, rule) or ():
-            key = (hit.line, rule.id)
-            if key in out:
-                continue
-            fix = rule.fix.get(hit.variant) or rule.fix.get("default", "")
-            out[key] = Finding(file=name, line=hit.line, rule=rule.id, name=rule.name, severity=rule.severity,
-                               message=render(rule.message, hit.values), fix=render(fix, hit.values),
-                               sources=rule.sources)
+    for target in (-1, *analysis.targets()):  # the last stage, then each other stage a --target builds
+        analysis.target = target
+        stage = "" if target == -1 else analysis.final.stage.name
+        where = f"in the image of target {stage}: " if stage else ""
+        _load_needed(analysis)
+        checks = DETECTORS["lint"]
+        for rule in rules:
+            fn = checks.get(rule.name)
+            for hit in (fn(analysis, rule) or ()) if fn is not None else ():
+                key = (hit.line, rule.id)
+                if key in out:
+                    continue
+                fix = rule.fix.get(hit.variant) or rule.fix.get("default", "")
+                out[key] = Finding(file=name, line=hit.line, rule=rule.id, name=rule.name, severity=rule.severity,
+                                   message=where + render(rule.message, hit.values), fix=render(fix, hit.values),
+                                   sources=rule.sources, target=stage)
     return sorted(out.values(), key=lambda f: (f.line, f.rule))
 
 

@@ -23,6 +23,7 @@ class Finding(Data):
     message: str
     fix: str
     sources: tuple[str, ...]
+    target: str = ""  # the --target stage whose image it is about; "" for the last stage's (a plain docker build)
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line} {self.rule} {self.severity}: {self.message}"

@@ -14,15 +14,17 @@ from .aptrecommends import apt_installs
 from .apkdel import APK_DB, apk_step
 from .builds import (CARGO_BUILDS, BuiltFile, cargo_argv, cargo_build, cc_build, go_build, image_programs,
                      workspace_outputs)
+from .debextract import TOOLS as DEB_TOOLS, copied as deb_copied, step as deb_step
 from .context import NO_SOURCE, Unseen, go_sources, https_clients, tls_sources
 from .landing import context_entry, file_entries, files_dir, into_directory, landing, mounts_shell
 from .moves import ldd_bundle, move
 from .pkgflow import copy_packages
-from .profiles import Profile, profile_for
+from .profiles import profile_for
 from .selfclone import self_clone
 from .shellvars import ShellVars, prefix_assignments
 from .shellwords import (BIN_DIRS, CC, HIDING, abspath, activated, apk_argv, expand, expand_args, expand_known,
                          is_assignment, pip_args, pip_dirs, positional, simple_commands, split_variables, unquote)
+from .stageinfo import StageInfo
 from .uvsteps import uv_step
 
 TYPE_CHECKING = False
@@ -35,41 +37,6 @@ C_BUILD_TOOLS = {"cmake", "meson", "ninja", "./configure", "configure", "autorec
 #: cargo subcommands from plugins whose `build` is a cargo build of the workspace (same target directory)
 CARGO_BUILD_PLUGINS = {"leptos", "auditable"}
 MAX_MAKE_DEPTH = 3  # make inside a Makefile recipe is followed this deep (recursive make)
-
-
-class StageInfo:
-    """One stage as walked: its profile, the programs it holds (built or copied in) and what its steps use.
-
-    A plain class, not a dataclass: a one-file lint process pays for every generated method at import."""
-
-    __slots__ = ("index", "stage", "profile", "files", "arrivals", "env", "context_sources", "pip_npm", "apk_adds",
-                 "shell_uses", "users", "pkg_installs", "pkg_arrivals", "lib_bundles", "compiles", "cwd", "virtual",
-                 "cmake", "context_dirs", "texts", "pkg_copied", "shell", "lost_env", "image")
-
-    def __init__(self, index: int, stage: "Stage", profile: Profile, files: dict | None = None,
-                 arrivals: list | None = None, env: dict | None = None):
-        self.index, self.stage, self.profile = index, stage, profile
-        self.image: str = stage.base_image_resolved  # the image it starts from; a stage FROM a stage, its parent's
-        self.files: dict = files if files is not None else {}  # path -> BuiltFile
-        self.arrivals: list = arrivals if arrivals is not None else []  # (BuiltFile, COPY line, source stage)
-        self.env: dict = env if env is not None else {}
-        self.context_sources: list = []  # COPY/ADD sources from the build context
-        self.pip_npm: list = []  # (line, tool, packages, cwd)
-        self.apk_adds: list = []  # (line, packages)
-        self.shell_uses: list = []  # (line, what, shell argv0, whether a package install before it brought that shell)
-        self.shell: tuple = ("/bin/sh",)  # the SHELL in force so far (a stage FROM this one inherits it)
-        self.users: list = []  # (line, user)
-        self.pkg_installs: list = []  # (line, tool, dirs): where pip/npm/poetry put packages
-        self.pkg_arrivals: list = []  # (COPY line, tool, stage that installed them): packages copied in
-        self.pkg_copied: list = []  # (where in this stage, tool, stage that installed them): kb/lint/pkgflow.py
-        self.lib_bundles: set = set()  # directories a RUN filled with the libraries ldd listed
-        self.compiles: list = []  # (line, what): steps that run a C compiler (cc, make, cgo, ...)
-        self.cwd = "/"  # the WORKDIR in force at the end (a stage FROM this one starts there)
-        self.virtual: dict = {}  # apk add --virtual NAME: the packages it groups
-        self.cmake: dict = {}  # build directory -> what its cmake/meson configure step set (kb/lint/cmake.py)
-        self.context_dirs: list = []  # (directory or file in the image, the build-context path COPY put there)
-        self.texts: dict = {}  # RUN line -> its text with the scripts it runs and lists it reads (kb/lint/hidden.py)
-        self.lost_env: list = []  # (RUN line, build command, {name: assignment}): shell variables it never sees
 
 
 def _install_args(prog: str, argv: list[str]) -> list[str] | None:
@@ -112,7 +79,19 @@ class Analysis:
 
     @property
     def final(self) -> StageInfo:
-        return self.stages[-1]
+        """The stage the image is made of: the last one, or the target being judged (targets())."""
+        return self.stages[self.target]
+
+    target = -1  # the index of the stage judged as the image (lint_report sets each of targets() in turn)
+
+    def targets(self) -> list[int]:
+        """The stages besides the last that `docker build --target NAME` makes images of: each named one that no
+        later stage builds on or copies from and that says what it runs (a CMD or ENTRYPOINT of its own; a test or
+        lint stage that runs nothing is not an image anyone starts)."""
+        used = {info.stage.base_stage for info in self.stages}
+        used.update(cf.stage_index for info in self.stages for cf in info.stage.copy_from)
+        return [i for i, info in enumerate(self.stages[:-1])
+                if info.stage.name and i not in used and (info.stage.cmd is not None or info.stage.entrypoint is not None)]
 
     # -- walking a stage ----------------------------------------------------------------------------------------
 
@@ -126,6 +105,7 @@ class Analysis:
             info.image = parent.image
             info.pkg_installs, info.pkg_copied = list(parent.pkg_installs), list(parent.pkg_copied)
             info.virtual, info.cmake, info.shell = dict(parent.virtual), dict(parent.cmake), parent.shell
+            info.deb_downloads, info.deb_roots = set(parent.deb_downloads), dict(parent.deb_roots)
             cwd = parent.cwd
         else:
             info = StageInfo(stage.index, stage, profile_for(self.kb, stage.base_image_resolved))
@@ -218,6 +198,8 @@ class Analysis:
                 if any(b == src or b.startswith(src.rstrip("/") + "/") for b in src_stage.lib_bundles):
                     info.profile.provided.update({"loader-glibc", "libstdcxx", "libgcc_s", "libs-bundle"})
                 copy_packages(info, src_stage, cf.stage_index, src, dest, ins.line)  # also through other stages
+                if src_stage.deb_roots:
+                    deb_copied(info, src_stage, src, dest)
                 for art in list(src_stage.files.values()):
                     target = landing(art.path, src, dest, dest_is_dir)
                     if target is None:
@@ -267,6 +249,8 @@ class Analysis:
                 cwd = local["PWD"] = abspath(expand(argv[1], cenv, "x"), cwd)
             elif prog in ("apk", "xargs") or snapshot is None and any(APK_DB in w for w in argv):
                 snapshot = apk_step(info, argv, line, snapshot)  # add, del (of a list computed since a listing)
+            elif prog in DEB_TOOLS and deb_step(info, argv, cwd, cenv):
+                pass  # apt-get download, dpkg --extract: a tree of packages a COPY may make a root of
             elif prog in ("apt-get", "apt", "dnf", "yum", "microdnf", "tdnf", "zypper") and (verb := next(
                     (i for i, w in enumerate(argv) if w == "install" or w == "in" and prog == "zypper"), 0)):
                 pkgs = positional(argv[verb + 1:], takes_value={"-o", "-t", "-r", "--repo", "--from"})
