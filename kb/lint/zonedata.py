@@ -40,6 +40,7 @@ from ..lazyre import lazy
 from ..model import LintRule
 from .checks import _describe, _final_arrivals
 from .results import Hit
+from .shellwords import unquote
 from .stages import Analysis
 
 MAX_PACKAGES = 200  # package directories walked per program, as goclients.py
@@ -86,7 +87,7 @@ def _tz_env(a: Analysis) -> tuple[int, str] | None:
                 continue
             pairs = dict(zip(ins.args[0::2], ins.args[1::2]))
             if "TZ" in pairs:
-                value = pairs["TZ"].strip()
+                value = unquote(pairs["TZ"]).strip()  # ENV TZ="Asia/Yekaterinburg": the shell's quotes go
                 named = _NAMED.fullmatch(value) and not _UTC.fullmatch(value)
                 return (ins.line, value) if named else None
     return None

@@ -177,6 +177,12 @@ def test_env_tz_with_a_named_zone_is_flagged_at_the_env_line_for_any_program(kno
     assert "COPY --from=<build stage> /usr/share/zoneinfo /usr/share/zoneinfo" in f.fix and "apk add" in f.fix
 
 
+@pytest.mark.parametrize("written", ['"America/New_York"', "'America/New_York'"])
+def test_a_quoted_named_zone_is_the_zone_the_shell_gives(knowledge, written):
+    [f] = zones(knowledge, f'FROM alpine:3.19.1\nENV TZ={written}\nCMD ["/app"]\n')  # orenlab/pytmbot#30
+    assert f.line == 2 and "(ENV TZ=America/New_York)" in f.message
+
+
 @pytest.mark.parametrize("value", ["UTC", "Etc/UTC", "etc/gmt", "GMT0", ":UTC", "Zulu", "CET-1CEST,M3.5.0,M10.5.0/3",
                                    "EST5EDT", ""])
 def test_utc_and_posix_rules_need_no_zone_data(knowledge, value):
