@@ -139,7 +139,10 @@ def _uses(step, action: str) -> bool:
     return isinstance(step, dict) and str(step.get("uses", "")).startswith(action)
 
 
-def _find(a: "Analysis") -> tuple[str, str, tuple[str, ...] | None] | None:
+def workflow_jobs(a: "Analysis", needle: str):
+    """(workflow file name, its parsed document, job name, job) of each job of the build context's GitHub Actions
+    workflows whose text holds `needle` (at most MAX_WORKFLOWS files, none reached by a symbolic link out of the
+    context; a file that does not parse is skipped)."""
     import os
 
     from ..evidence.errors import read_project_file
@@ -147,40 +150,47 @@ def _find(a: "Analysis") -> tuple[str, str, tuple[str, ...] | None] | None:
 
     flows = os.path.realpath(os.path.join(a.context_dir, WORKFLOWS))
     if not flows.startswith(os.path.realpath(a.context_dir) + os.sep):
-        return None  # a symbolic link out of the build context
+        return  # a symbolic link out of the build context
     try:
         names = sorted(e.name for e in os.scandir(flows) if e.name.endswith((".yml", ".yaml"))
                        and e.is_file(follow_symlinks=False))[:MAX_WORKFLOWS]
     except OSError:
-        return None
+        return
     for name in names:
         text = read_project_file(a.context_dir, f"{WORKFLOWS}/{name}")
-        if not text or "docker" not in text:
+        if not text or needle not in text:
             continue
         try:
             doc = parse_yaml(text)
         except YamlError:
             continue
         jobs = doc.get("jobs") if isinstance(doc, dict) else None
-        jobs = {k: v for k, v in jobs.items() if isinstance(v, dict)} if isinstance(jobs, dict) else {}
-        for job_name, job in jobs.items():
-            steps = job.get("steps") if isinstance(job.get("steps"), list) else []
-            built, downloads = False, []
-            for step in steps:
-                if any(_is_this_file(a, f) for f in _docker_files(step)):
-                    runners = job_releases(job)
-                    if built and runners:
-                        label, release = max(runners, key=_by_glibc(a, 1))
-                        return f"{WORKFLOWS}/{name}, job {job_name}, on {label}", release, None
-                    found = _needed_build(a, jobs, job) if downloads else None
-                    if found:
-                        label, release, other = found
-                        return (f"{WORKFLOWS}/{name}, job {other}, on {label} (job {job_name} downloads its "
-                                "artifact)", release, tuple(downloads))
-                built = built or _builds(step)
-                if _uses(step, "actions/download-artifact") and isinstance(step.get("with"), dict):
-                    path = step["with"].get("path")
-                    downloads += [posixpath.normpath(path.strip())] if isinstance(path, str) and "$" not in path else []
+        for job_name, job in (jobs.items() if isinstance(jobs, dict) else ()):
+            if isinstance(job, dict):
+                yield name, doc, job_name, job
+
+
+def _find(a: "Analysis") -> tuple[str, str, tuple[str, ...] | None] | None:
+    jobs_of: dict[str, dict] = {}
+    for name, doc, job_name, job in workflow_jobs(a, "docker"):
+        jobs = jobs_of.setdefault(name, {k: v for k, v in doc["jobs"].items() if isinstance(v, dict)})
+        steps = job.get("steps") if isinstance(job.get("steps"), list) else []
+        built, downloads = False, []
+        for step in steps:
+            if any(_is_this_file(a, f) for f in _docker_files(step)):
+                runners = job_releases(job)
+                if built and runners:
+                    label, release = max(runners, key=_by_glibc(a, 1))
+                    return f"{WORKFLOWS}/{name}, job {job_name}, on {label}", release, None
+                found = _needed_build(a, jobs, job) if downloads else None
+                if found:
+                    label, release, other = found
+                    return (f"{WORKFLOWS}/{name}, job {other}, on {label} (job {job_name} downloads its "
+                            "artifact)", release, tuple(downloads))
+            built = built or _builds(step)
+            if _uses(step, "actions/download-artifact") and isinstance(step.get("with"), dict):
+                path = step["with"].get("path")
+                downloads += [posixpath.normpath(path.strip())] if isinstance(path, str) and "$" not in path else []
     return None
 
 

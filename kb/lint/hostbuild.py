@@ -51,16 +51,21 @@ class HostBuild(Data):
     target: str  # the package it builds (".", "./cmd/app"), "" when not known
 
 
-def go_commands(text: str, env: dict | None = None):
+def go_commands(text: str, env: dict | None = None, shell: dict | None = None):
     """(argv from `go` on, the environment it gets, the directory it runs in relative to where the text runs) of
     each `go build|install` in a shell text; `env` (the exported variables) grows with each `export NAME=VALUE` seen
-    before, the directory with each relative `cd DIR`."""
+    before, the directory with each relative `cd DIR`. `shell`, when given, gets the values each plain assignment
+    before the command may have given a variable (NAME=VALUE alone on its line), for output_names()."""
     from .shellwords import simple_commands
 
     env, cwd = dict(env or {}), ""
     for argv in simple_commands(text):
         if argv and argv[0] == "export":
             env.update(w.split("=", 1) for w in argv[1:] if "=" in w)
+            continue
+        if shell is not None and argv and all("=" in w and not w.startswith(("-", "=")) for w in argv):
+            for name, _, value in (w.partition("=") for w in argv):
+                _assigned(shell, name, value)
             continue
         if len(argv) == 2 and argv[0] == "cd":
             known = not argv[1].startswith("/") and "$" not in argv[1] and "*" not in argv[1]
@@ -110,6 +115,35 @@ def output_of(argv: list[str], module: str | None, cwd: str = "") -> tuple[str, 
     if out.endswith("/"):
         out += name
     return (out or (posixpath.join(cwd, name) if cwd and cwd != "." and name else name)), pkg
+
+
+def _assigned(shell: dict, name: str, value: str) -> None:
+    """Record `name=value`: one that builds on the variable's own value (`out=${out}.exe`, inside an `if` the flat
+    walk does not see) adds a value beside the earlier ones, any other replaces them (at most 8 kept)."""
+    if f"${name}" in value or f"${{{name}}}" in value:
+        shell[name] = (shell.get(name, []) + [v for old in shell.get(name, [""]) for v in _expansions(value, {name: [old]})])[:8]
+    else:
+        shell[name] = _expansions(value, shell)[:8]
+
+
+def _expansions(word: str, shell: dict) -> list[str]:
+    """`word` with each $NAME or ${NAME} of `shell` replaced by each of its values, any other by "*" (a value lint
+    cannot know: a loop variable, the environment's)."""
+    from .shellwords import _VAR
+
+    out, at = [""], 0
+    for m in _VAR.finditer(word):
+        values = shell.get(m.group(1) or m.group(2), ["*"])
+        out = [o + word[at:m.start()] + v for o in out for v in values][:8]
+        at = m.end()
+    return [o + word[at:] for o in out]
+
+
+def output_names(out: str, shell: dict) -> list[str]:
+    """The paths a -o `out` written with shell variables may name, each unknown part "*"; none whose file name is
+    only such parts (`-o "$OUT"` names no file lint can match)."""
+    names = _expansions(out, shell) if "$" in out else [out]
+    return [n for n in names if posixpath.basename(n).strip("*-_.")]
 
 
 def _flags(argv: list[str]) -> tuple[str, str]:
@@ -204,6 +238,35 @@ def _script_builds(a, module: str | None):
                     env.update(w.split("=", 1) for w in argv[1:] if argv[0] == "export" and "=" in w)
 
 
+def _workflow_builds(a, module: str | None):
+    """(HostBuild, output) for each go build or install of a `run:` step of the context's GitHub Actions workflows,
+    in the environment the workflow, its job and the step set; an output written with shell variables (a loop's
+    "dist/${output}") gives each name it may have, its unknown parts "*"."""
+    from .cibuilds import WORKFLOWS, workflow_jobs
+
+    for name, doc, job_name, job in workflow_jobs(a, "go "):
+        for step in job.get("steps") if isinstance(job.get("steps"), list) else ():
+            run = step.get("run") if isinstance(step, dict) else None
+            if not isinstance(run, str):
+                continue
+            env, shell = {**_env_of(doc), **_env_of(job), **_env_of(step)}, {}
+            for argv, cenv, cwd in go_commands(run, env, shell):
+                out, pkg = output_of(argv, module, cwd)
+                ld, tags = _flags(argv)
+                cgo = cenv.get("CGO_ENABLED")
+                build = HostBuild(f"{WORKFLOWS}/{name}, job {job_name}: {' '.join(argv)}", f"the workflow {name}",
+                                  cgo if cgo in ("0", "1") else None, _static(ld, tags), cenv.get("GOOS", ""), pkg)
+                for each in output_names(out, shell):
+                    yield build, each
+
+
+def _env_of(node) -> dict[str, str]:
+    """The `env:` mapping of a workflow, job or step, its values as text (a number or boolean as YAML wrote it)."""
+    env = node.get("env") if isinstance(node, dict) else None
+    return {str(k): str(v) for k, v in env.items() if isinstance(v, (str, int, float, bool))} \
+        if isinstance(env, dict) else {}
+
+
 def _release_build(release) -> HostBuild:
     """goreleaser's build (kb/lint/goreleaser.py) as the host build: its env's CGO_ENABLED, flags and ldflags."""
     which = f"build {release.build}" if release.build else "its build"
@@ -233,7 +296,7 @@ def host_build(a, src: str, name: str, module: str | None) -> HostBuild | str:
     name = program_stem(name)
     if builds_image(a) and (release := release_named(a, name)) is not None:
         return _release_build(release)  # goreleaser's `dockers:` builds this image from its own binaries
-    for build, out in (*_makefile_builds(a, module), *_script_builds(a, module)):
+    for build, out in (*_makefile_builds(a, module), *_script_builds(a, module), *_workflow_builds(a, module)):
         if _matches(out, src) or out == name:
             return build
     release = release_named(a, name)
@@ -248,7 +311,8 @@ def host_build(a, src: str, name: str, module: str | None) -> HostBuild | str:
                 return (f"the Makefile includes {words[1]}, which is not in the build context, and none of its own "
                         f"recipes builds {name}")
         return f"no recipe of the Makefile builds {name}"
-    return f"no Makefile, build script or goreleaser configuration of the build context builds {name}"
+    return (f"no Makefile, build script, goreleaser configuration or workflow run step of the build context builds "
+            f"{name}")
 
 
 def context_tree(a):

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 import posixpath
+from itertools import islice
 
 from .builds import BuiltFile
 from .landing import copies_from_context, into_directory
@@ -62,6 +63,15 @@ def program_names(context_dir: str, module: str) -> set[str]:
     except OSError:
         pass
     return names
+
+
+def _root_package(context_dir: str) -> bool:
+    """Does the build context's top directory hold Go source (a package `go build .` can build)?"""
+    try:
+        with os.scandir(context_dir) as entries:  # the first 2,000 entries: a huge directory is not read whole
+            return any(e.name.endswith(".go") and not e.name.endswith("_test.go") for e in islice(entries, 2000))
+    except OSError:
+        return False
 
 
 #: GOARCH values of Linux container platforms, as cross-build names spell them (gox's default output template is
@@ -159,12 +169,14 @@ def copied_programs(a) -> list[tuple[BuiltFile, int, str]]:
             and all(read_project_file(a.context_dir, f) is None for f in _GO_PROJECT):
         return released
     names = program_names(a.context_dir, module) if module is not None else program_names(a.context_dir, "")
+    commands = program_names(a.context_dir, "")  # cmd/NAME: a module without a root package builds cmd/<its name>
     names |= mk_names | set(outputs)
     out, taken = released, {(line, src) for _art, line, src in released}
     for ins, src, base, stem, path in context_copies(a, names):
         if (ins.line, src) in taken:
             continue
-        target = outputs.get(base) or (f"./cmd/{stem}" if stem in names - {_module_name(module)} else ".")
+        own = stem in names - {_module_name(module)} or stem in commands and not _root_package(a.context_dir)
+        target = outputs.get(base) or (f"./cmd/{stem}" if own else ".")
         why = f"named after the Go module {module} of the build context" if stem == _module_name(module) \
             else f"the file the Makefile's go build writes ({target})" if base in outputs \
             else f"named after the command cmd/{stem} of the Go project in the build context"

@@ -53,3 +53,68 @@ def test_the_worker_named_without_a_lockfile_brings_the_bridge_too(knowledge):
 def test_temporal_worker_on_a_glibc_image_says_nothing(knowledge, tmp_path):
     ctx = _npm_context(tmp_path, {"@temporalio/worker": "^1.14.0"}, LOCKED)
     assert findings(knowledge, WORKER.format(image="node:22-bookworm-slim", tools="true"), "MI408", ctx) == []
+
+
+# ---- a Go program a GitHub Actions run step builds, copied from the build context (vertti/preflight#231) ----------
+
+WORKFLOW = """\
+name: release
+on: {{push: {{tags: ["v*"]}}}}
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - name: Build binaries
+        run: |
+          mkdir -p dist
+          for GOOS in linux darwin windows; do
+            for GOARCH in amd64 arm64; do
+              output="app-${{GOOS}}-${{GOARCH}}"
+              if [ "$GOOS" = "windows" ]; then
+                output="${{output}}.exe"
+              fi
+              {cgo}GOOS=$GOOS GOARCH=$GOARCH go build -trimpath -o "{out}" ./cmd/app
+            done
+          done
+"""
+PREBUILT = 'FROM scratch\nARG TARGETARCH\nCOPY dist/app-linux-${TARGETARCH} /app\nENTRYPOINT ["/app"]\n'
+
+
+def _go_project(tmp_path, workflow: str) -> str:
+    (tmp_path / "go.mod").write_text("module github.com/example/app\n\ngo 1.22\n")
+    (tmp_path / "cmd" / "app").mkdir(parents=True)
+    (tmp_path / "cmd" / "app" / "main.go").write_text(
+        'package main\n\nimport "net/http"\n\nfunc main() { http.Get("https://example.com") }\n')
+    (tmp_path / ".github" / "workflows").mkdir(parents=True)
+    (tmp_path / ".github" / "workflows" / "release.yml").write_text(workflow)
+    return str(tmp_path)
+
+
+def test_a_workflow_loop_build_with_cgo_off_is_the_host_build_and_its_command_package_is_read(knowledge, tmp_path):
+    ctx = _go_project(tmp_path, WORKFLOW.format(cgo="CGO_ENABLED=0 ", out="dist/${output}"))
+    assert findings(knowledge, PREBUILT, "MI402", ctx) == []  # the step sets CGO_ENABLED=0
+    [f] = findings(knowledge, PREBUILT, "MI411", ctx)  # the module has no root package: cmd/app is the program
+    assert f.line == 3 and "cmd/app/main.go:5 calls http.Get" in f.message
+
+
+def test_the_same_workflow_build_without_cgo_off_is_named_by_mi402(knowledge, tmp_path):
+    ctx = _go_project(tmp_path, WORKFLOW.format(cgo="", out="dist/${output}"))
+    [f] = findings(knowledge, PREBUILT, "MI402", ctx)
+    assert ".github/workflows/release.yml, job build: go build -trimpath -o dist/${output} ./cmd/app" in f.message
+
+
+def test_an_output_lint_cannot_name_matches_no_copied_file(knowledge, tmp_path):
+    ctx = _go_project(tmp_path, WORKFLOW.format(cgo="CGO_ENABLED=0 ", out="$OUT"))
+    [f] = findings(knowledge, PREBUILT, "MI402", ctx)
+    assert "no Makefile, build script, goreleaser configuration or workflow run step" in f.message
+
+
+def test_output_names_expand_known_values_and_mark_the_rest():
+    from kb.lint.hostbuild import _assigned, output_names
+
+    shell: dict = {}
+    _assigned(shell, "output", "app-${GOOS}-${GOARCH}")
+    _assigned(shell, "output", "${output}.exe")
+    assert output_names("dist/${output}", shell) == ["dist/app-*-*", "dist/app-*-*.exe"]
+    assert output_names("$OUT", {}) == [] and output_names("bin/app", {}) == ["bin/app"]
