@@ -12,7 +12,7 @@ from .shellwords import abspath, expand, positional
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from .stages import StageInfo
+    from .stageinfo import StageInfo
 
 TOOLS = ("apt-get", "apt", "dpkg", "dpkg-deb")
 _APT_VALUES = {"-o", "-t", "-c", "--option", "--target-release", "--config-file"}

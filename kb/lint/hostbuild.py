@@ -242,7 +242,7 @@ def _workflow_builds(a, module: str | None):
     """(HostBuild, output) for each go build or install of a `run:` step of the context's GitHub Actions workflows,
     in the environment the workflow, its job and the step set; an output written with shell variables (a loop's
     "dist/${output}") gives each name it may have, its unknown parts "*"."""
-    from .cibuilds import WORKFLOWS, workflow_jobs
+    from .workflows import WORKFLOWS, workflow_jobs
 
     for name, doc, job_name, job in workflow_jobs(a, "go "):
         for step in job.get("steps") if isinstance(job.get("steps"), list) else ():
