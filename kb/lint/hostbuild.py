@@ -121,7 +121,9 @@ def _assigned(shell: dict, name: str, value: str) -> None:
     """Record `name=value`: one that builds on the variable's own value (`out=${out}.exe`, inside an `if` the flat
     walk does not see) adds a value beside the earlier ones, any other replaces them (at most 8 kept)."""
     if f"${name}" in value or f"${{{name}}}" in value:
-        shell[name] = (shell.get(name, []) + [v for old in shell.get(name, [""]) for v in _expansions(value, {name: [old]})])[:8]
+        earlier = shell.get(name, [""])
+        grown = [v for old in earlier for v in _expansions(value, {**shell, name: [old]})]
+        shell[name] = (shell.get(name, []) + grown)[:8]
     else:
         shell[name] = _expansions(value, shell)[:8]
 

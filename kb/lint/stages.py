@@ -77,12 +77,12 @@ class Analysis:
                 stage = stage if alias is None else stage._replace(base_stage=alias)
             self.stages.append(self._walk(stage))
 
+    target = -1  # the index of the stage judged as the image (lint_report sets each of targets() in turn)
+
     @property
     def final(self) -> StageInfo:
         """The stage the image is made of: the last one, or the target being judged (targets())."""
         return self.stages[self.target]
-
-    target = -1  # the index of the stage judged as the image (lint_report sets each of targets() in turn)
 
     def targets(self) -> list[int]:
         """The stages besides the last that `docker build --target NAME` makes images of: each named one that no
@@ -90,8 +90,8 @@ class Analysis:
         lint stage that runs nothing is not an image anyone starts)."""
         used = {info.stage.base_stage for info in self.stages}
         used.update(cf.stage_index for info in self.stages for cf in info.stage.copy_from)
-        return [i for i, info in enumerate(self.stages[:-1])
-                if info.stage.name and i not in used and (info.stage.cmd is not None or info.stage.entrypoint is not None)]
+        runs = lambda stage: stage.cmd is not None or stage.entrypoint is not None  # noqa: E731
+        return [i for i, info in enumerate(self.stages[:-1]) if info.stage.name and i not in used and runs(info.stage)]
 
     # -- walking a stage ----------------------------------------------------------------------------------------
 
