@@ -1,6 +1,6 @@
 """What the thirty-second held-out batch (tests/lint/realworld, heldout32-2026-12-03) showed lint missing, as
 mechanisms (issue 9): Temporal's Node addon, @temporalio/core-bridge, whose gnu build is picked on musl too
-(gitroomhq/postiz-app#1160: MI408); a TZ zone name written with the shell's quotes (orenlab/pytmbot#30: MI418, in
+(gitroomhq/postiz-app#1160: MI408); grpc before 1.7.2, whose download names no libc (MI408); a TZ zone name written with the shell's quotes (orenlab/pytmbot#30: MI418, in
 tests/lint/test_lint_zone_data.py). Each test is a small Dockerfile of our own, not a corpus file."""
 from __future__ import annotations
 
@@ -118,3 +118,13 @@ def test_output_names_expand_known_values_and_mark_the_rest():
     _assigned(shell, "output", "${output}.exe")
     assert output_names("dist/${output}", shell) == ["dist/app-*-*", "dist/app-*-*.exe"]
     assert output_names("$OUT", {}) == [] and output_names("bin/app", {}) == ["bin/app"]
+
+
+@pytest.mark.parametrize("version,flagged", [("1.6.6", True), ("0.15.0", True), ("1.7.2", False), ("1.10.0", False)])
+def test_grpc_before_1_7_2_downloads_its_glibc_build_on_alpine_even_with_a_compiler(knowledge, version, flagged):
+    text = ("FROM node:8-alpine\nRUN apk add --no-cache make gcc g++ python\nWORKDIR /app\n"
+            f"RUN npm install grpc@{version}\nCMD [\"node\", \"server.js\"]\n")
+    hits = findings(knowledge, text, "MI408")
+    assert bool(hits) == flagged
+    if flagged:
+        assert "grpc downloads a prebuilt binary named without its libc" in hits[0].message
