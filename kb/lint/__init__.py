@@ -183,6 +183,20 @@ def context_outputs(a: Analysis) -> list[tuple[int, str]]:
     return out
 
 
+#: what holds installed Node packages: node_modules, and the server bundles that carry their own (Nuxt/Nitro's
+#: .output/server/node_modules, Next.js's .next/standalone/node_modules)
+_PACKAGE_HOLDERS = ("node_modules", ".output", "standalone")
+
+
+def context_packages(a: Analysis) -> list[tuple[int, str]]:
+    """(line, source) of the final stage's COPY/ADD from the build context of installed Node packages (a source with
+    a path element in _PACKAGE_HOLDERS): what a CI job's install put there (MI413, kb/lint/pkgcross.py)."""
+    if not a.context_dir:
+        return []
+    return [(line, src) for line, sources in context_copies(a.final.stage) for src in sources
+            if any(part in _PACKAGE_HOLDERS for part in src.split("/"))]
+
+
 def _not_checked_in(context_dir: str, source: str) -> bool:
     """A program file (no extension, no variable or wildcard) that is not in the build context."""
     name = posixpath.basename(source.rstrip("/"))
@@ -254,7 +268,8 @@ ON_DEMAND = {
     "cibuilds": (("ci-built-files-on-older-glibc",), _ci_built),  # MI425
     "loaderpath": (("library-copied-by-link-name",), _installs_and_copies),  # MI497
     "prefixlibs": (("library-outside-loader-path",), _installs_somewhere),  # MI496
-    "pkgcross": (("installed-packages-cross-libc",), lambda a: any(info.pkg_arrivals for info in a.stages)),  # MI413
+    "pkgcross": (("installed-packages-cross-libc",),  # MI413: from another stage, or from a CI job's install
+                 lambda a: any(info.pkg_arrivals for info in a.stages) or bool(context_packages(a))),
     "zonedata": (("named-zones-without-zone-data",),  # MI418: only a final image known to lack zone data
                  lambda a: a.final.profile.known and a.final.profile.tzdata in ("no", "utc-only")),
     "cxxchecks": (("cpp-runtime-unverified",),  # MI491: only a program that may link C++ lint cannot confirm

@@ -2,8 +2,8 @@
 with an older glibc than the runner's.
 
 A GitHub Actions job that compiles (make, bazel build, cargo build, go build, cmake, gcc ...) and then, in a later
-step of the same job, builds this Dockerfile (`docker build -f FILE` in a run step, or docker/build-push-action's
-`file:`) puts its output in the build context, where the Dockerfile's COPY or ADD picks it up: a .deb, a .tgz, a
+step of the same job, builds this Dockerfile (`docker build -f FILE` in a run step, or without -f PATH/Dockerfile;
+docker/build-push-action's `file:`, or its `context:`'s Dockerfile) puts its output in the build context, where the Dockerfile's COPY or ADD picks it up: a .deb, a .tgz, a
 file under build/, dist/, bin/ ... (livegrep/livegrep#405: binaries built on ubuntu-24.04, glibc 2.39, in an
 ubuntu:20.04 image, "GLIBC_2.38 not found"). The runner's release is its label's: `ubuntu-XX.YY` (and -arm), and
 `ubuntu-latest`, which GitHub moved to Ubuntu 24.04 between December 2024 and January 2025
@@ -37,6 +37,12 @@ _RUNNER = lazy(r"ubuntu-(\d\d\.\d\d)(?:-arm)?")
 _VARIABLE = lazy(r"\$\{?[A-Za-z_][A-Za-z0-9_]*\}?")
 _MATRIX = lazy(r"\$\{\{\s*matrix\.([A-Za-z0-9_-]+)\s*\}\}")
 _BUILD_SCRIPT = lazy(r"build(?:[-_.][A-Za-z0-9_.-]*)?\.sh")  # build.sh, build-linux.sh, build_release.sh
+#: options of `docker build` that take a separate value (docs.docker.com/reference/cli/docker/buildx/build/)
+_DOCKER_BUILD_VALUES = frozenset({"-t", "--tag", "-f", "--file", "--build-arg", "--target", "--platform", "--label",
+                                  "--cache-from", "--cache-to", "--network", "--secret", "--ssh", "-o", "--output",
+                                  "--progress", "--iidfile", "--builder", "--build-context", "--add-host",
+                                  "--annotation", "--attest", "--metadata-file", "--shm-size", "--ulimit", "-m",
+                                  "--memory", "--allow", "--cgroup-parent", "--isolation"})
 _BUILD_TOOLS = frozenset({"make", "gmake", "bazel", "bazelisk", "cargo", "go", "cmake", "ninja", "gcc", "g++", "cc",
                           "clang", "clang++", "meson", "dpkg-buildpackage", "debuild"})
 
@@ -86,18 +92,32 @@ def _is_build_script(argv: list[str]) -> bool:
 
 
 def _docker_files(step) -> list[str]:
-    """The Dockerfiles a step builds: `-f/--file` of a docker build in `run:`, `file:` of docker/build-push-action."""
+    """The Dockerfiles a step builds: `-f/--file` of a docker build in `run:`, else PATH/Dockerfile of its context
+    PATH; `file:` of docker/build-push-action, else its `context:`'s Dockerfile (the repository's root without one,
+    as the action's Git context is)."""
     if not isinstance(step, dict):
         return []
     if str(step.get("uses", "")).startswith("docker/build-push-action"):
-        file = step.get("with", {}).get("file") if isinstance(step.get("with"), dict) else None
-        return [file] if isinstance(file, str) else []
-    from .shellwords import simple_commands
+        given = step.get("with") if isinstance(step.get("with"), dict) else {}
+        file, context = given.get("file"), given.get("context", ".")
+        if isinstance(file, str):
+            return [file]
+        return [posixpath.join(context, "Dockerfile")] if isinstance(context, str) else []
+    from .shellwords import positional, simple_commands
 
     out = []
     for argv in simple_commands(step.get("run") if isinstance(step.get("run"), str) else ""):
-        if argv[:2] in (["docker", "build"], ["docker", "buildx"]):
-            out += [argv[i + 1] for i in range(len(argv) - 1) if argv[i] in ("-f", "--file")]
+        if argv[:2] == ["docker", "buildx"] and argv[2:3] == ["build"]:
+            argv = argv[:1] + argv[2:]
+        if argv[:2] != ["docker", "build"]:
+            continue
+        files = [argv[i + 1] for i in range(len(argv) - 1) if argv[i] in ("-f", "--file")]
+        files += [w.split("=", 1)[1] for w in argv if w.startswith("--file=")]
+        paths = positional(argv[2:], _DOCKER_BUILD_VALUES)
+        if files:
+            out += files
+        elif paths:
+            out.append(posixpath.join(paths[-1], "Dockerfile"))
     return out
 
 
@@ -162,6 +182,49 @@ def _find(a: "Analysis") -> tuple[str, str, tuple[str, ...] | None] | None:
     return None
 
 
+#: the commands that install Node packages: `npm ci`, `npm install`, `yarn` (alone or `install`), `pnpm install`
+_NODE_INSTALLS = {"npm": ("ci", "install", "i"), "yarn": ("", "install"), "pnpm": ("install", "i")}
+
+
+def _node_install(step) -> tuple[str, str] | None:
+    """(tool, the directory it runs in) of a step's Node package install, its `working-directory` normalised."""
+    from .shellwords import simple_commands
+
+    run = step.get("run") if isinstance(step, dict) else None
+    if not isinstance(run, str):
+        return None
+    where = step.get("working-directory")
+    sub = posixpath.normpath(where).lstrip("./") if isinstance(where, str) and "$" not in where else ""
+    for argv in simple_commands(run):
+        verbs = _NODE_INSTALLS.get(argv[0]) if argv else None
+        if verbs and (argv[1] if len(argv) > 1 and not argv[1].startswith("-") else "") in verbs:
+            return argv[0], sub
+    return None
+
+
+def ci_installer(a: "Analysis") -> tuple[str, str, str, str] | None:
+    """(the runner and job: 'the ubuntu-latest runner of WORKFLOW, job JOB', its release, the Node tool, the
+    directory it installed in) of the first CI job that installs Node packages on a runner lint knows and then, in
+    a later step, builds this Dockerfile; None when none does (cached per build context and file)."""
+    if not a.context_dir:
+        return None
+    key = ("ci-installer", a.context_dir, a.report.path)
+    if key not in a.context_cache:
+        found = None
+        for name, _doc, job_name, job in workflow_jobs(a, "docker"):
+            installed = None
+            for step in job.get("steps") if isinstance(job.get("steps"), list) else ():
+                if installed and any(_is_this_file(a, f) for f in _docker_files(step)) and job_releases(job):
+                    label, release = max(job_releases(job), key=_by_glibc(a, 1))
+                    found = (f"the {label} runner of {WORKFLOWS}/{name}, job {job_name}", release, *installed)
+                    break
+                installed = installed or _node_install(step)
+            if found:
+                break
+        a.context_cache[key] = found
+    return a.context_cache[key]
+
+
 def _needed_build(a: "Analysis", jobs: dict, job: dict) -> tuple[str, str, str] | None:
     """(runner label, release, job name) of a job `job` needs, directly or through others, that builds and then
     uploads an artifact on a runner lint knows (the newest glibc of its runners)."""
@@ -218,7 +281,24 @@ def check_ci_built(a: "Analysis", rule: LintRule):
     if runner and parse_version(runner) > parse_version(prof.glibc):
         line, source = copies[0]
         yield Hit(line, {"source": source, "how": how, "runner": release, "runner_glibc": runner,
-                         "image": final.image, "image_glibc": prof.glibc})
+                         "image": final.image, "image_glibc": prof.glibc,
+                         "libssl": _openssl_moved(a, source, release, prof.release)})
+
+
+def _openssl_moved(a: "Analysis", source: str, runner: str, release: str | None) -> str:
+    """'; it also links OpenSSL ...' when the copied file is a Rust program of the build context whose crates link
+    the system OpenSSL (openssl-sys without openssl-src, which vendors it) and the runner's OpenSSL has another
+    soname than the final image's (seafowl#343: libssl.so.3 from ubuntu-latest in bullseye-slim); '' otherwise."""
+    from .cargobuilt import built_crates
+
+    built, shipped = (a.kb.releases.get(r or "", {}).get("openssl") for r in (runner, release))
+    if not built or not shipped or built == shipped:
+        return ""
+    crates = built_crates(a.context_dir, posixpath.basename(source.rstrip("/")))
+    if not crates or "openssl-sys" not in crates or "openssl-src" in crates:
+        return ""
+    return (f"; it also links OpenSSL (openssl-sys in Cargo.lock), {runner}'s libssl.so.{built}, where {a.final.image} "
+            f"has libssl.so.{shipped}: \"libssl.so.{built}: cannot open shared object file\"")
 
 
 def _under(source: str, path: str) -> bool:

@@ -46,6 +46,38 @@ def check_packages_cross_libc(a: "Analysis", rule: LintRule):
             elif sprof.libc != fprof.libc:
                 values["floating"] = ""  # glibc or musl does not move with a tag's date
                 yield Hit(line, values, "libc")
+    yield from _from_ci(a)
+
+
+def _from_ci(a: "Analysis"):
+    """Node packages a CI job installed on its runner (glibc) before building this Dockerfile, copied from the build
+    context into the final image (PhenX/playwright-dashboard: a Nuxt .output built by `npm ci && npm run build` on
+    ubuntu-latest, better-sqlite3 inside, run on node:22-alpine); said only when the lockfile of the directory the
+    job installed in names a package native-packages.yaml knows to carry compiled code."""
+    from . import context_packages
+    from .cibuilds import ci_installer
+    from .context import locked_packages
+
+    copies, fprof = context_packages(a), a.final.profile
+    found = ci_installer(a) if copies and fprof.known else None
+    if found is None:
+        return
+    builder, release, tool, sub = found
+    runner = a.kb.releases.get(release, {}).get("glibc")
+    table = a.kb.native_packages.get("node", {})
+    names = sorted((n for n in dict.fromkeys(locked_packages(a.context_dir, tool, sub)) if n in table),
+                   key=lambda n: n not in _dependencies(a, sub))  # what the server runs first, build tools after
+    if not runner or not names:
+        return
+    if fprof.libc == "musl":
+        variant = "libc"
+    elif fprof.libc == "glibc" and fprof.glibc and parse_version(runner) > parse_version(fprof.glibc):
+        variant = "skew"
+    else:
+        return
+    line, _source = copies[0]
+    yield Hit(line, {"tool": tool, "builder": builder, "builder_libc": f"glibc {runner}", "image": a.final.image,
+                     "image_libc": fprof.libc_named, "natives": _named(names), "floating": ""}, variant)
 
 
 def _compiled(a: "Analysis", info: "StageInfo", tool: str) -> str:
@@ -58,7 +90,25 @@ def _compiled(a: "Analysis", info: "StageInfo", tool: str) -> str:
         if step_tool == tool:
             direct, locked, _complete = install_names(a, info, step_tool, args, cwd)
             names += [n for n in (*direct, *locked) if n in table]
-    names = list(dict.fromkeys(names))
+    return _named(list(dict.fromkeys(names)))
+
+
+def _dependencies(a: "Analysis", sub: str) -> set[str]:
+    """The names under `dependencies` of package.json in `sub` of the build context (not devDependencies)."""
+    import json
+
+    from ..evidence.errors import read_project_file
+
+    try:
+        doc = json.loads(read_project_file(a.context_dir, f"{sub}/package.json" if sub else "package.json") or "{}")
+    except (ValueError, RecursionError):
+        return set()
+    deps = doc.get("dependencies") if isinstance(doc, dict) else None
+    return set(deps) if isinstance(deps, dict) else set()
+
+
+def _named(names: list[str]) -> str:
+    """'; X and Y among them have compiled code' ('' for none)."""
     if not names:
         return ""
     shown = ", ".join(names[:-1]) + " and " + names[-1] if 1 < len(names) <= 4 else \

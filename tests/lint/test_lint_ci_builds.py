@@ -111,3 +111,49 @@ def test_a_program_checked_into_the_context_or_a_step_that_builds_nothing_is_not
     files = {"Dockerfile.release": KOMODO, ".github/workflows/cd.yml": SCRIPT_JOB.format(run="./zcutil/fetch-params.sh")}
     assert [f for f in lint_with_files(knowledge, KOMODO, files, tmp_path / "none")
             if f.rule == "MI425"] == []
+
+
+SEAFOWL = "FROM debian:bullseye-slim\nCOPY target/release/seafowl /usr/local/bin/seafowl\nENTRYPOINT [\"seafowl\"]\n"
+SEAFOWL_JOB = ("jobs:\n  build_binary:\n    runs-on: ${{{{ matrix.os }}}}\n    strategy:\n      matrix:\n"
+               "        build: [linux, macos]\n        include:\n          - build: linux\n            os: ubuntu-latest\n"
+               "          - build: macos\n            os: macos-latest\n    steps:\n      - run: cargo build --release\n"
+               "      - {docker}\n")
+CARGO = ('[package]\nname = "seafowl"\nversion = "0.3.2"\n\n[dependencies]\nreqwest = "0.11"\n')
+LOCK = ('version = 3\n\n[[package]]\nname = "seafowl"\nversion = "0.3.2"\ndependencies = ["reqwest"]\n\n'
+        '[[package]]\nname = "reqwest"\nversion = "0.11.14"\ndependencies = ["native-tls"]\n\n'
+        '[[package]]\nname = "native-tls"\nversion = "0.2.11"\ndependencies = ["openssl-sys"]\n\n'
+        '[[package]]\nname = "openssl-sys"\nversion = "0.9.80"\n{vendored}')
+
+
+def seafowl(knowledge, tmp_path, docker: str, lock: str = LOCK.format(vendored="")) -> list:
+    files = {"Dockerfile": SEAFOWL, ".github/workflows/nightly.yml": SEAFOWL_JOB.format(docker=docker),
+             "Cargo.toml": CARGO, "Cargo.lock": lock}
+    return [f for f in lint_with_files(knowledge, SEAFOWL, files, tmp_path) if f.rule == "MI425"]
+
+
+@pytest.mark.parametrize("docker", [
+    "uses: docker/build-push-action@v4\n        with:\n          context: .\n          push: true",
+    "uses: docker/build-push-action@v6",  # the Git context: the repository's root Dockerfile
+    "run: docker build -t splitgraph/seafowl:nightly .",
+    "run: docker buildx build . --platform linux/amd64 -t seafowl",
+])
+def test_a_docker_build_without_a_file_builds_its_contexts_dockerfile(knowledge, tmp_path, docker):
+    """splitgraph/seafowl#343 (heldout33): cargo build on ubuntu-latest, then docker/build-push-action with only
+    `context: .`; the image is bullseye-slim, and the binary links the runner's libssl.so.3."""
+    [f] = seafowl(knowledge, tmp_path, docker)
+    assert f.line == 2 and f.message == (
+        "target/release/seafowl is what .github/workflows/nightly.yml, job build_binary, on ubuntu-latest builds "
+        "before building this Dockerfile: programs in it are linked against ubuntu24.04's glibc 2.39, newer than "
+        "debian:bullseye-slim's 2.31: expect \"version 'GLIBC_2.xx' not found\"; it also links OpenSSL (openssl-sys "
+        "in Cargo.lock), ubuntu24.04's libssl.so.3, where debian:bullseye-slim has libssl.so.1.1: \"libssl.so.3: "
+        "cannot open shared object file\"")
+
+
+def test_openssl_is_not_named_when_vendored_or_when_another_dockerfile_is_built(knowledge, tmp_path):
+    vendored = LOCK.format(vendored='dependencies = ["openssl-src"]\n\n[[package]]\nname = "openssl-src"\n'
+                                    'version = "111.25.0"\n')
+    [f] = seafowl(knowledge, tmp_path / "vendored", "run: docker build .", vendored)
+    assert "OpenSSL" not in f.message
+    for other in ("run: docker build -f other/Dockerfile .", "run: docker build other",
+                  "uses: docker/build-push-action@v6\n        with:\n          context: other"):
+        assert seafowl(knowledge, tmp_path / str(len(other)), other) == []
