@@ -20,6 +20,7 @@ function gets the same analysed Dockerfile:
     workflows.py   the context's GitHub Actions workflows, job by job (CI builds, a run step's go build)
     buildargs.py   a FROM $BUILD_FROM a build file beside the Dockerfile fills in (Home Assistant add-ons)
     alpineskew.py  MI427: a program built on one Alpine release linking libraries the final installs from another
+    rundeps.py     MI428: `apk add --virtual .python-rundeps` replacing the Python image's own virtual package
     context.py     build-context facts from the evidence scanners (Go imports, TLS use, requirements, package.json)
     makefiles.py   what `make [TARGET]` runs, from the build context's Makefile
     libraries.py   the shared libraries a build stage links, and whether the final image has them (MI412;
@@ -287,6 +288,9 @@ ON_DEMAND = {
     "users": (("named-user-without-passwd", "named-user-lost-with-copied-passwd"), _names_users),  # MI407, MI424
     "npmscripts": (("install-scripts-skipped",), _node_installs),  # MI443
     "wheelindex": (("glibc-wheel-index-on-musl",), _pip_on_musl),  # MI444
+    "rundeps": (("python-rundeps-replaced",),  # MI428: only a RUN that names the Python image's virtual package
+                lambda a: any(ins.cmd == "RUN" and ".python-rundeps" in " ".join(ins.args)
+                              for stage in a.report.stages for ins in stage.instructions)),
     "alpineskew": (("alpine-release-skew",),  # MI427: a musl final image that installs packages and copies from stages
                    lambda a: a.final.profile.libc == "musl" and bool(a.final.profile.installed) and _copies_from_stages(a)),
 }
