@@ -3,13 +3,14 @@ with an older glibc than the runner's.
 
 A GitHub Actions job that compiles (make, bazel build, cargo build, go build, cmake, gcc ...) and then, in a later
 step of the same job, builds this Dockerfile (`docker build -f FILE` in a run step, or without -f PATH/Dockerfile;
-docker/build-push-action's `file:`, or its `context:`'s Dockerfile) puts its output in the build context, where the Dockerfile's COPY or ADD picks it up: a .deb, a .tgz, a
-file under build/, dist/, bin/ ... (livegrep/livegrep#405: binaries built on ubuntu-24.04, glibc 2.39, in an
-ubuntu:20.04 image, "GLIBC_2.38 not found"). The runner's release is its label's: `ubuntu-XX.YY` (and -arm), and
-`ubuntu-latest`, which GitHub moved to Ubuntu 24.04 between December 2024 and January 2025
-(actions/runner-images#10636); `runs-on: ${{ matrix.NAME }}` is each of the job's matrix values (the newest glibc
-among them judged). A job in a container, or on a runner of another name, is not judged. The Dockerfile is recognised
-by content: the workflow's FILE, read from the build context, parses to the same stages.
+docker/build-push-action's `file:`, or its `context:`'s Dockerfile) puts its output in the build context, where the
+Dockerfile's COPY or ADD picks it up: a .deb, a .tgz, a file under build/, dist/, bin/ ... (livegrep/livegrep#405:
+binaries built on ubuntu-24.04, glibc 2.39, in an ubuntu:20.04 image, "GLIBC_2.38 not found"). The runner's release
+is its label's: `ubuntu-XX.YY` (and -arm), and `ubuntu-latest`, which GitHub moved to Ubuntu 24.04 between December
+2024 and January 2025 (actions/runner-images#10636); `runs-on: ${{ matrix.NAME }}` is each of the job's matrix
+values (the newest glibc among them judged). A job in a container, or on a runner of another name, is not judged.
+The Dockerfile is recognised by content: the workflow's FILE, read from the build context, parses to the same
+stages.
 
 The build may also be another job's: one the docker build's job `needs` (directly or through others) that builds and
 uploads an artifact (actions/upload-artifact), which the docker build's job downloads (actions/download-artifact,
