@@ -195,7 +195,10 @@ def _node_install(step) -> tuple[str, str] | None:
     if not isinstance(run, str):
         return None
     where = step.get("working-directory")
-    sub = posixpath.normpath(where).lstrip("./") if isinstance(where, str) and "$" not in where else ""
+    sub = posixpath.normpath(where) if isinstance(where, str) and "$" not in where else "."
+    if sub.startswith(("/", "..")):
+        return None  # outside the checkout: not where the build context is
+    sub = "" if sub == "." else sub
     for argv in simple_commands(run):
         verbs = _NODE_INSTALLS.get(argv[0]) if argv else None
         if verbs and (argv[1] if len(argv) > 1 and not argv[1].startswith("-") else "") in verbs:

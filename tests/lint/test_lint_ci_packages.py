@@ -56,3 +56,17 @@ def test_an_older_glibc_image_is_judged_by_the_runners_glibc(knowledge, tmp_path
 ])
 def test_quiet_when_no_compiled_package_can_arrive(knowledge, tmp_path, change):
     assert mi413(knowledge, tmp_path, **change) == []
+
+
+@pytest.mark.parametrize("where, found", [("./application", True), ("application/", True), (".application", False),
+                                          ("../application", False), ("/home/runner/application", False)])
+def test_the_lockfile_is_read_where_the_step_runs(knowledge, tmp_path, where, found):
+    """`working-directory` is a path from the checkout: "./application" is application/ (a ".application" is
+    another directory, and a path out of the checkout is not the build context's)."""
+    flow = FLOW.replace("./application", where)
+    dockerfile = DOCKERFILE.format(image="node:22-alpine", extra="", source="application/.output")
+    files = {"Dockerfile": dockerfile, ".github/workflows/publish.yml": flow.format(runner="ubuntu-latest",
+                                                                                     install="npm ci"),
+             "application/package-lock.json": lock("better-sqlite3")}
+    hits = [f for f in lint_with_files(knowledge, dockerfile, files, tmp_path) if f.rule == "MI413"]
+    assert len(hits) == found
