@@ -17,7 +17,8 @@ function gets the same analysed Dockerfile:
     unexported.py  MI498: such an assignment the build command never sees (CGO_ENABLED=0 that leaves cgo on)
     gofloor.py     the glibc a Go program built with cgo asks for (MI404's floor), and when MI499 applies instead
     rustfloor.py   the glibc a Rust program whose crates compile no C asks for (MI404's floor), MI426 instead
-    workflows.py   the context's GitHub Actions workflows, job by job (CI builds, a run step's go build)
+    workflows.py   the context's GitHub Actions workflows, job by job (CI builds, a run step's go build, which steps
+                   build this Dockerfile and for which platforms)
     buildargs.py   a FROM $BUILD_FROM a build file beside the Dockerfile fills in (Home Assistant add-ons)
     alpineskew.py  MI427: a program built on one Alpine release linking libraries the final installs from another
     rundeps.py     MI428: `apk add --virtual .python-rundeps` replacing the Python image's own virtual package

@@ -27,19 +27,32 @@ if TYPE_CHECKING:
 NODE_TOOLS = ("npm", "yarn", "pnpm")
 
 
-def needed_glibc(entry: dict, version: str) -> tuple[str, str] | None:
-    """(the release the version's prebuilt binary was built on, the glibc it needs) by `prebuilt_glibc` spans, or
-    None. A version lint cannot read ("") is the newest release; "?FLOOR" (a range) counts from its lowest release."""
+def needed_glibc(entry: dict, version: str, archs: set[str] = frozenset()) -> tuple[str, str, str] | None:
+    """(the release the version's prebuilt binary was built on, "-" when not known; the glibc it needs; the CPU
+    architecture it is for, "" for any) by `prebuilt_glibc` spans ("FROM UNTIL RELEASE NEEDED [ARCH]": a span with an
+    ARCH counts only when the image is built for it, one of `archs`), or None. A version lint cannot read ("") is the
+    newest release; "?FLOOR" (a range) counts from its lowest release."""
     for span in entry.get("prebuilt_glibc") or ():
-        first, until, release, needs = span.split()
+        first, until, release, needs, *arch = span.split()
+        if arch and arch[0] not in archs:
+            continue
         if not version:
             if until == "-":
-                return release, needs
+                return release, needs, "".join(arch)
             continue
         wanted = parse_version(version.lstrip("?"))
         if parse_version(first) <= wanted and (until == "-" or wanted < parse_version(until)):
-            return release, needs
+            return release, needs, "".join(arch)
     return None
+
+
+def _archs(a: "Analysis", info) -> set[str]:
+    """The architectures the stage is built for, where the Dockerfile (FROM --platform) or the CI workflows that
+    build it say; empty when neither does."""
+    from .workflows import ci_platforms, platform_arch
+
+    own = platform_arch(info.stage.platform or "")
+    return {own} if own else ci_platforms(a)
 
 
 def addon_floors(a: "Analysis"):
@@ -59,7 +72,7 @@ def addon_floors(a: "Analysis"):
             versions = locked_versions(a, info, tool, cwd, args)
             for name in dict.fromkeys((*names, *locked)):
                 entry = table.get(name)
-                found = needed_glibc(entry, versions.get(name, "")) if entry else None
+                found = needed_glibc(entry, versions.get(name, ""), _archs(a, info)) if entry else None
                 if not found or parse_version(found[1]) <= parse_version(prof.glibc):
                     continue
                 if info is not a.final and final.libc == "glibc" and final.glibc \
@@ -67,11 +80,20 @@ def addon_floors(a: "Analysis"):
                     continue
                 if builds_from_source(info, line, name):
                     continue
-                release, needs = found
+                release, needs, arch = found
                 version = versions.get(name, "").lstrip("?")
+                named = f"{name}{' ' + version if version else ''}"
+                if arch:  # a binary the package carries for each platform and loads before any build of its own
+                    yield Hit(line, {
+                        "what": f"the prebuilt linux-{arch} binary {named} carries, which {tool} installs here and "
+                                f"which it loads before anything compiled (needs GLIBC_{needs})",
+                        "builder": f"{name}'s release build for linux/{arch}",
+                        "builder_release": "its CI's release", "builder_glibc": f"{needs} or later",
+                        "image": info.image, "image_release": inferred(prof, prof.release),
+                        "image_glibc": prof.glibc, "floating": f"; the image is built for linux/{arch}"}, "bundled")
+                    continue
                 yield Hit(line, {
-                    "what": f"the prebuilt binary of {name}{' ' + version if version else ''} that {tool} downloads "
-                            f"here (needs GLIBC_{needs})",
+                    "what": f"the prebuilt binary of {named} that {tool} downloads here (needs GLIBC_{needs})",
                     "builder": f"{name}'s release build", "builder_release": release,
                     "builder_glibc": a.kb.releases.get(release, {}).get("glibc", f"{needs} or later"),
                     "image": info.image, "image_release": inferred(prof, prof.release),

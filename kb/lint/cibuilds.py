@@ -27,7 +27,7 @@ from ..lazyre import lazy
 from ..model import LintRule
 from . import context_copies, context_outputs
 from .results import Hit
-from .workflows import WORKFLOWS, workflow_jobs
+from .workflows import WORKFLOWS, docker_files, is_this_file, workflow_jobs
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -38,12 +38,6 @@ _RUNNER = lazy(r"ubuntu-(\d\d\.\d\d)(?:-arm)?")
 _VARIABLE = lazy(r"\$\{?[A-Za-z_][A-Za-z0-9_]*\}?")
 _MATRIX = lazy(r"\$\{\{\s*matrix\.([A-Za-z0-9_-]+)\s*\}\}")
 _BUILD_SCRIPT = lazy(r"build(?:[-_.][A-Za-z0-9_.-]*)?\.sh")  # build.sh, build-linux.sh, build_release.sh
-#: options of `docker build` that take a separate value (docs.docker.com/reference/cli/docker/buildx/build/)
-_DOCKER_BUILD_VALUES = frozenset({"-t", "--tag", "-f", "--file", "--build-arg", "--target", "--platform", "--label",
-                                  "--cache-from", "--cache-to", "--network", "--secret", "--ssh", "-o", "--output",
-                                  "--progress", "--iidfile", "--builder", "--build-context", "--add-host",
-                                  "--annotation", "--attest", "--metadata-file", "--shm-size", "--ulimit", "-m",
-                                  "--memory", "--allow", "--cgroup-parent", "--isolation"})
 _BUILD_TOOLS = frozenset({"make", "gmake", "bazel", "bazelisk", "cargo", "go", "cmake", "ninja", "gcc", "g++", "cc",
                           "clang", "clang++", "meson", "dpkg-buildpackage", "debuild"})
 
@@ -92,50 +86,6 @@ def _is_build_script(argv: list[str]) -> bool:
     return _BUILD_SCRIPT.fullmatch(posixpath.basename(script)) is not None
 
 
-def _docker_files(step) -> list[str]:
-    """The Dockerfiles a step builds: `-f/--file` of a docker build in `run:`, else PATH/Dockerfile of its context
-    PATH; `file:` of docker/build-push-action, else its `context:`'s Dockerfile (the repository's root without one,
-    as the action's Git context is)."""
-    if not isinstance(step, dict):
-        return []
-    if str(step.get("uses", "")).startswith("docker/build-push-action"):
-        given = step.get("with") if isinstance(step.get("with"), dict) else {}
-        file, context = given.get("file"), given.get("context", ".")
-        if isinstance(file, str):
-            return [file]
-        return [posixpath.join(context, "Dockerfile")] if isinstance(context, str) else []
-    from .shellwords import positional, simple_commands
-
-    out = []
-    for argv in simple_commands(step.get("run") if isinstance(step.get("run"), str) else ""):
-        if argv[:2] == ["docker", "buildx"] and argv[2:3] == ["build"]:
-            argv = argv[:1] + argv[2:]
-        if argv[:2] != ["docker", "build"]:
-            continue
-        files = [argv[i + 1] for i in range(len(argv) - 1) if argv[i] in ("-f", "--file")]
-        files += [w.split("=", 1)[1] for w in argv if w.startswith("--file=")]
-        paths = positional(argv[2:], _DOCKER_BUILD_VALUES)
-        if files:
-            out += files
-        elif paths:
-            out.append(posixpath.join(paths[-1], "Dockerfile"))
-    return out
-
-
-def _is_this_file(a: "Analysis", path: str) -> bool:
-    from ..evidence.dockerfile_parse import parse_dockerfile_text
-    from ..evidence.errors import EvidenceError, read_project_file
-
-    if "$" in path:
-        return False
-    text = read_project_file(a.context_dir, posixpath.normpath(path))
-    try:
-        other = parse_dockerfile_text(text, path) if text else None
-    except EvidenceError:
-        return False
-    return other is not None and other.to_dict()["stages"] == a.report.to_dict()["stages"]
-
-
 def ci_builder(a: "Analysis") -> tuple[str, str, tuple[str, ...] | None] | None:
     """(what builds it: 'WORKFLOW job JOB on RUNNER', the runner's release, the build context paths its artifacts
     are downloaded to, None when the build runs in the docker build's own job) for the first CI job that builds
@@ -166,7 +116,7 @@ def _find(a: "Analysis") -> tuple[str, str, tuple[str, ...] | None] | None:
         steps = job.get("steps") if isinstance(job.get("steps"), list) else []
         built, downloads = False, []
         for step in steps:
-            if any(_is_this_file(a, f) for f in _docker_files(step)):
+            if any(is_this_file(a, f) for f in docker_files(step)):
                 runners = job_releases(job)
                 if built and runners:
                     label, release = max(runners, key=_by_glibc(a, 1))
@@ -218,7 +168,7 @@ def ci_installer(a: "Analysis") -> tuple[str, str, str, str] | None:
         for name, _doc, job_name, job in workflow_jobs(a, "docker"):
             installed = None
             for step in job.get("steps") if isinstance(job.get("steps"), list) else ():
-                if installed and any(_is_this_file(a, f) for f in _docker_files(step)) and job_releases(job):
+                if installed and any(is_this_file(a, f) for f in docker_files(step)) and job_releases(job):
                     label, release = max(job_releases(job), key=_by_glibc(a, 1))
                     found = (f"the {label} runner of {WORKFLOWS}/{name}, job {job_name}", release, *installed)
                     break

@@ -189,11 +189,12 @@ def _literal(repo: str) -> str:
 
 
 def _action_files(text: str, repo: str, ref: str) -> list[str]:
-    """The `file:` of a workflow's docker/build-push-action steps whose `tags:` can name the image (the workflow read
+    """The `file:` of a workflow's docker/build-push-action steps (or a drop-in's) whose `tags:` can name the image (the workflow read
     as YAML, bounded like every YAML file lint reads: kb/yamlfile.py)."""
     if "build-push-action" not in text or _literal(repo) not in text.lower():
         return []
     from ..yamlfile import YamlError, parse_yaml
+    from .workflows import builds_and_pushes
 
     try:
         doc = parse_yaml(text)
@@ -204,7 +205,7 @@ def _action_files(text: str, repo: str, ref: str) -> list[str]:
     for job in (jobs.values() if isinstance(jobs, dict) else ()):
         steps = job.get("steps") if isinstance(job, dict) else None
         for step in (steps if isinstance(steps, list) else ()):
-            if not isinstance(step, dict) or not str(step.get("uses", "")).startswith("docker/build-push-action"):
+            if not builds_and_pushes(step):
                 continue
             w = step.get("with")
             if not isinstance(w, dict) or not isinstance(w.get("file"), str):

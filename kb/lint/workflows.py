@@ -1,11 +1,27 @@
 """The build context's GitHub Actions workflows, read as YAML: what kb/lint/cibuilds.py (a CI job that builds before
-its docker build) and kb/lint/hostbuild.py (a `run:` step's go build) look at."""
+its docker build), kb/lint/hostbuild.py (a `run:` step's go build) and kb/lint/addonfloor.py (the platforms a
+workflow builds this Dockerfile for) look at; which steps build this Dockerfile."""
 from __future__ import annotations
+
+import posixpath
 
 # `Analysis` in annotations is kb.lint.stages' class: named, never imported (stages reaches this module)
 
 WORKFLOWS = ".github/workflows"
 MAX_WORKFLOWS = 50
+#: options of `docker build` that take a separate value (docs.docker.com/reference/cli/docker/buildx/build/)
+_DOCKER_BUILD_VALUES = frozenset({"-t", "--tag", "-f", "--file", "--build-arg", "--target", "--platform", "--label",
+                                  "--cache-from", "--cache-to", "--network", "--secret", "--ssh", "-o", "--output",
+                                  "--progress", "--iidfile", "--builder", "--build-context", "--add-host",
+                                  "--annotation", "--attest", "--metadata-file", "--shm-size", "--ulimit", "-m",
+                                  "--memory", "--allow", "--cgroup-parent", "--isolation"})
+
+
+def builds_and_pushes(step) -> bool:
+    """Is a workflow step docker/build-push-action, or a drop-in of it with the same inputs
+    (useblacksmith/build-push-action)?"""
+    action = str(step.get("uses", "")).split("@", 1)[0] if isinstance(step, dict) else ""
+    return action.count("/") == 1 and action.split("/")[1] == "build-push-action"
 
 
 def workflow_jobs(a: "Analysis", needle: str):
@@ -37,3 +53,78 @@ def workflow_jobs(a: "Analysis", needle: str):
         for job_name, job in (jobs.items() if isinstance(jobs, dict) else ()):
             if isinstance(job, dict):
                 yield name, doc, job_name, job
+
+
+def docker_files(step) -> list[str]:
+    """The Dockerfiles a step builds: `-f/--file` of a docker build in `run:`, else PATH/Dockerfile of its context
+    PATH; `file:` of docker/build-push-action (or a drop-in), else its `context:`'s Dockerfile (the repository's root
+    without one, as the action's Git context is)."""
+    if not isinstance(step, dict):
+        return []
+    if builds_and_pushes(step):
+        given = step.get("with") if isinstance(step.get("with"), dict) else {}
+        file, context = given.get("file"), given.get("context", ".")
+        if isinstance(file, str):
+            return [file]
+        return [posixpath.join(context, "Dockerfile")] if isinstance(context, str) else []
+    from .shellwords import positional, simple_commands
+
+    out = []
+    for argv in simple_commands(step.get("run") if isinstance(step.get("run"), str) else ""):
+        if argv[:2] == ["docker", "buildx"] and argv[2:3] == ["build"]:
+            argv = argv[:1] + argv[2:]
+        if argv[:2] != ["docker", "build"]:
+            continue
+        files = [argv[i + 1] for i in range(len(argv) - 1) if argv[i] in ("-f", "--file")]
+        files += [w.split("=", 1)[1] for w in argv if w.startswith("--file=")]
+        paths = positional(argv[2:], _DOCKER_BUILD_VALUES)
+        if files:
+            out += files
+        elif paths:
+            out.append(posixpath.join(paths[-1], "Dockerfile"))
+    return out
+
+
+def is_this_file(a: "Analysis", path: str) -> bool:
+    from ..evidence.dockerfile_parse import parse_dockerfile_text
+    from ..evidence.errors import EvidenceError, read_project_file
+
+    if "$" in path:
+        return False
+    text = read_project_file(a.context_dir, posixpath.normpath(path))
+    try:
+        other = parse_dockerfile_text(text, path) if text else None
+    except EvidenceError:
+        return False
+    return other is not None and other.to_dict()["stages"] == a.report.to_dict()["stages"]
+
+
+def ci_platforms(a: "Analysis") -> set[str]:
+    """The CPU architectures (amd64, arm64, ...) the build context's CI workflows build this Dockerfile for:
+    docker/build-push-action's `platforms:` and `--platform` of a `docker buildx build` in a run step, of each step
+    that builds this file (cached per build context and file)."""
+    if not a.context_dir:
+        return set()
+    key = ("ci-platforms", a.context_dir, a.report.path)
+    if key not in a.context_cache:
+        from .shellwords import simple_commands
+
+        found: set[str] = set()
+        for _name, _doc, _job_name, job in workflow_jobs(a, "platform"):
+            for step in job.get("steps") if isinstance(job.get("steps"), list) else ():
+                if not any(is_this_file(a, f) for f in docker_files(step)):
+                    continue
+                given = step.get("with", {}).get("platforms") if isinstance(step.get("with"), dict) else None
+                words = given if isinstance(given, list) else str(given or "").replace("\n", ",").split(",")
+                for argv in simple_commands(step.get("run") if isinstance(step.get("run"), str) else ""):
+                    words += [argv[i + 1] for i in range(len(argv) - 1) if argv[i] == "--platform"]
+                    words += [w.split("=", 1)[1] for w in argv if w.startswith("--platform=")]
+                found |= {arch for w in words for p in str(w).split(",") if (arch := platform_arch(p))}
+        a.context_cache[key] = found
+    return a.context_cache[key]
+
+
+def platform_arch(platform: str) -> str:
+    """arm64 for linux/arm64 (and linux/arm64/v8), amd64 for linux/amd64; "" for a variable or another form."""
+    parts = platform.strip().split("/")
+    return parts[1] if len(parts) >= 2 and parts[0] == "linux" and parts[1].isalnum() else ""

@@ -289,10 +289,12 @@ class CatalogueSections(Reader):
                             if key in entry:  # build named without libc; MI443: binding only its install script makes; C++ source
                                 known[name][key] = self._shaped(entry, key, name, r"\d+(\.\d+)* (\d+(\.\d+)*|-)",
                                                                 "'FROM UNTIL' (versions; UNTIL - for today)")
-                        if "prebuilt_glibc" in entry:  # MI404: versions whose download needs a newer glibc
-                            known[name]["prebuilt_glibc"] = self._shaped(entry, "prebuilt_glibc", name,
-                                                                         r"\d+(\.\d+)* (\d+(\.\d+)*|-) [a-z]+\d+(\.\d+)? 2\.\d+",
-                                                                         "'FROM UNTIL RELEASE GLIBC' (UNTIL - for today)")
+                        if "prebuilt_glibc" in entry:  # MI404: versions whose prebuilt binary needs a newer glibc
+                            known[name]["prebuilt_glibc"] = self._shaped(
+                                entry, "prebuilt_glibc", name,
+                                r"\d+(\.\d+)* (\d+(\.\d+)*|-) ([a-z]+\d+(\.\d+)?|-) 2\.\d+( [a-z0-9]+)?",
+                                "'FROM UNTIL RELEASE GLIBC [ARCH]' (UNTIL - for today; RELEASE - when not known; ARCH "
+                                "when only that platform's binary needs it)")
                         if "musl_python" in entry:  # MI408: the oldest Python whose newest release of it has them
                             known[name]["musl_python"] = self.text(entry, "musl_python", name)
                             if not re.fullmatch(r"3\.\d+", known[name]["musl_python"]):
