@@ -42,10 +42,13 @@ MAX_MAKE_DEPTH = 3  # make inside a Makefile recipe is followed this deep (recur
 def _install_args(prog: str, argv: list[str]) -> list[str] | None:
     """The arguments of an npm, yarn or pnpm install (install, i, add, ci), without its command word; None for another
     command. `yarn` with no command, or only options, is `yarn install` (classic.yarnpkg.com/en/docs/cli/install, and
-    Yarn 2 on), but -v/--version and -h/--help install nothing."""
+    Yarn 2 on), but -v/--version and -h/--help install nothing. `yarn workspaces focus NAME...` (Yarn 2 on) installs
+    the named workspaces' dependencies from the lockfile: its options only, the names being workspaces, not packages."""
     words = [i for i, w in enumerate(argv) if i and not w.startswith("-") and argv[i - 1] != "--cwd"]
     if words:
         at = words[0]
+        if prog == "yarn" and argv[at:at + 2] == ["workspaces", "focus"]:
+            return argv[1:at] + [w for w in argv[at + 2:] if w.startswith("-")]
         return argv[1:at] + argv[at + 1:] if argv[at] in ("install", "i", "add", "ci") else None
     return argv[1:] if prog == "yarn" and not {"-v", "--version", "-h", "--help"} & set(argv) else None
 

@@ -255,7 +255,19 @@ def test_a_bare_yarn_installs_and_a_compiler_does_not_save_a_musl_build_linked_o
     assert "compiles nothing, so the install succeeds and require() fails" in f.message
 
 
-@pytest.mark.parametrize("run", ["yarn --version", "yarn -v", "yarn build", "yarn run build"])
+@pytest.mark.parametrize("run", ["yarn workspaces focus app worker --production", "yarn workspaces focus --all"])
+def test_yarn_workspaces_focus_installs_from_the_lockfile(knowledge, tmp_path, run):
+    """cds-snc/platform-forms-client (heldout34): Yarn 2's `yarn workspaces focus gcforms flag_initialization`
+    installs those workspaces' dependencies; the words after focus are workspaces, never packages."""
+    text = f"FROM node:16-alpine\nCOPY . /tmp/src\nWORKDIR /tmp/src\nRUN {run}\nCMD [\"node\", \"b.js\"]\n"
+    ctx = context(tmp_path, {"package.json": json.dumps({"dependencies": {"matrix-bot-sdk": "^0.6.1"}}),
+                             "yarn.lock": YARN_LOCK_MATRIX})
+    [f] = findings(knowledge, text, "MI408", ctx)
+    assert f.line == 4 and f"{MATRIX} (indirect, from the lockfile)" in f.message
+    assert "app" not in f.message.split(" on ")[0].split(", ") and "worker" not in f.message
+
+
+@pytest.mark.parametrize("run", ["yarn --version", "yarn -v", "yarn build", "yarn run build", "yarn workspaces list"])
 def test_yarn_commands_that_install_nothing_are_not_installs(knowledge, tmp_path, run):
     text = f"FROM node:16-alpine\nCOPY . /tmp/src\nWORKDIR /tmp/src\nRUN {run}\nCMD [\"node\", \"b.js\"]\n"
     ctx = context(tmp_path, {"package.json": json.dumps({"dependencies": {"matrix-bot-sdk": "^0.6.1"}}),
