@@ -109,13 +109,18 @@ def _node_installed(a: "Analysis", info: "StageInfo") -> dict[str, str]:
 def brought(table: dict, names, installed=()) -> dict[str, str]:
     """name -> the package that brings it, for the entries of `table` (knowledge/native-packages.yaml `python:`)
     whose `required_by` names one of `names` or one brought so (cwltool -> prov -> lxml), up to three steps; not
-    when `names` or `installed` (what the image's other steps install) has one of its `required_unless` (mmcv
-    requires opencv-python-headless in its place when that is installed)."""
+    through a requirer that chooses another package in its place when `names` or `installed` (what the image's
+    other steps install) has one of the entry's `required_unless` (mmcv requires opencv-python-headless in its place
+    when that is installed): the `choosing` requirers, or all of them when the entry names none."""
     have, out, present = set(names), {}, {*names, *installed}
     for _round in range(3):
         for name, entry in table.items():
-            if name not in have and not any(n in present for n in entry.get("required_unless", ())) \
-                    and (by := next((n for n in entry.get("required_by", ()) if n in have), None)):
+            if name in have:
+                continue
+            replaced = any(n in present for n in entry.get("required_unless", ()))
+            choosing = entry.get("choosing", entry.get("required_by", ()))
+            if by := next((n for n in entry.get("required_by", ()) if n in have and not (replaced and n in choosing)),
+                          None):
                 out[name] = by
                 have.add(name)
     return out

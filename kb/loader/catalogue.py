@@ -257,7 +257,7 @@ class CatalogueSections(Reader):
                     if eco == "source" else ("name", "libs", "note", "tls", "system_libs", "until", "needs_package",
                      "prebuilt_musl", "static_with", "loads", "cxx", "skip_env", "images_with", "opened_by", "glibc_prebuild",
                      "musl_builds", "glibc_download", "prebuilt_glibc", "zones", "deps_run", "downloads_by", "musl_python", "pure_go",
-                     "found_with", "system_env", "static_env", "linked_through", "roots", "required_by", "required_unless",
+                     "found_with", "system_env", "static_env", "linked_through", "roots", "required_by", "required_unless", "choosing",
                      "loads_unless", "error", "glibc_only", "wheel_libs", "import", "wheel_libs_since", "install_script", "cxx_versions")
                 if not self.keys_ok(entry, name or eco, keys, ("name",)):
                     continue
@@ -318,6 +318,9 @@ class CatalogueSections(Reader):
                             known[name]["required_unless"] = self._shaped(entry, "required_unless", name,
                                                                           r"[a-z0-9]+(-[a-z0-9]+)*",
                                                                           "a package name as PEP 503 writes it")
+                        if "choosing" in entry:  # the requirers that choose so (the others bring it whatever is there)
+                            known[name]["choosing"] = self._shaped(entry, "choosing", name, r"[a-z0-9]+(-[a-z0-9]+)*",
+                                                                   "a package name as PEP 503 writes it")
                     if eco in ("python", "node", "conda") and "loads" in entry:  # MI470: system libraries it loads
                         known[name]["loads"] = self._loads(entry, name)
                         for key in ("skip_env", "images_with", "deps_run", "downloads_by"):  # see native-packages.yaml

@@ -152,6 +152,21 @@ def test_mmcv_full_brings_opencv_python_which_opens_libgl(knowledge):
     assert findings_of(knowledge, MMCV.format(gl="", first="opencv-python-headless "), "MI470") == []
 
 
+@pytest.mark.parametrize("requirer, found", [("yadt==0.1.5", True), ("ultralytics==8.3.204", True),
+                                             ("mmcv-full==1.3.13", False)])
+def test_headless_opencv_beside_a_requirer_that_does_not_choose(knowledge, requirer, found):
+    """yadt and ultralytics require opencv-python whatever else is there; only mmcv's setup.py picks the headless
+    build when that is installed (`choosing`). Both in one environment share cv2, and PDFMathTranslate#521's image
+    (opencv-python-headless and yadt, libgl1 only) failed with "libgthread-2.0.so.0: cannot open shared object file"."""
+    text = ("FROM python:3.12-slim-bookworm\nRUN apt-get update && apt-get install -y --no-install-recommends libgl1\n"
+            f"RUN pip install opencv-python-headless {requirer}\nCMD [\"python\", \"-c\", \"import cv2\"]\n")
+    hits = findings_of(knowledge, text, "MI470")
+    assert [f.line for f in hits] == ([3] if found else [])
+    if found:
+        name = requirer.split("==")[0]
+        assert hits[0].message.startswith(f"opencv-python (a dependency of {name}) opens libgthread-2.0.so.0")
+
+
 def test_the_projects_own_requirements_count_for_pip_install_dot(knowledge, tmp_path):
     text = 'FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nRUN pip install .\nCMD ["app"]\n'
     ctx = write_context(tmp_path, {"pyproject.toml": '[project]\nname = "app"\ndependencies = ["weasyprint>=62"]\n'})
@@ -203,7 +218,10 @@ def test_ultralytics_and_commonforms_in_a_requirements_file_bring_opencv_python(
     assert findings_of(knowledge, fixed, "MI470", ctx) == []
     (tmp_path / "headless").mkdir()
     headless = write_context(tmp_path / "headless", {"requirements.txt": f"{requirement}\nopencv-python-headless\n"})
-    assert findings_of(knowledge, text, "MI470", headless) == []
+    # ultralytics requires opencv-python whatever else is there (only mmcv chooses); the two share cv2, so the
+    # warning stays (PDFMathTranslate#521: opencv-python-headless beside yadt's opencv-python, libgthread missing)
+    [f] = findings_of(knowledge, text, "MI470", headless)
+    assert f.message.startswith(f"opencv-python (a dependency of {through}) opens libGL.so.1")
 
 
 @pytest.mark.parametrize("final", ["python:3.12-slim", "python:3.13-alpine"])
