@@ -73,7 +73,8 @@ def _scan(text: str, imports: list, table: dict) -> tuple[int, str, bool] | None
 
 def client_calls(context_dir: str, tree, start: str, table: dict) -> str | bool:
     """'FILE:LINE calls http.Get(...)' for the first client evidence in the packages reachable from directory
-    `start`; False when the whole walk is visible and shows none; an Unseen reason when it cannot be told."""
+    `start` (a package missing from the context does not stop the walk: a call elsewhere still counts); False when
+    the whole walk is visible and shows none; an Unseen reason when it cannot be told."""
     from ..evidence.errors import read_project_file
     from ..evidence.textscan import go_imports
     from .goreach import by_directory, package_dir
@@ -82,13 +83,15 @@ def client_calls(context_dir: str, tree, start: str, table: dict) -> str | bool:
     others: dict[str, None] = {}  # imports of other modules' packages, which lint does not follow
     seen, todo, budget = {start}, [start], MAX_BYTES
     url = ""  # a quoted https:// URL is evidence only when no call is: a server's help text may name one
+    missing = ""  # a package the build generates (swag's docs, protobuf code): the rest may still show a call
     while todo:
         if len(seen) > MAX_PACKAGES:
             return Unseen(f"the build reaches more than {MAX_PACKAGES} packages; lint read that many")
         d = todo.pop()
         files = by_dir.get(d)
         if not files:
-            return Unseen(f"the package in {d or '.'} is not in the build context")
+            missing = missing or f"the package in {d or '.'} is not in the build context"
+            continue
         for rel in sorted(files):
             text = read_project_file(context_dir, rel)
             if text is None:
@@ -108,6 +111,8 @@ def client_calls(context_dir: str, tree, start: str, table: dict) -> str | bool:
                         todo.append(sub)
                 elif "." in path.split("/", 1)[0]:
                     others.setdefault(path)  # the standard library's paths have no dot
+    if missing:
+        return Unseen(missing)
     if url:
         return url
     if others:

@@ -21,6 +21,7 @@ import os
 import posixpath
 from itertools import islice
 
+from ..lazyre import lazy
 from .builds import BuiltFile
 from .landing import copies_from_context, into_directory
 from .shellwords import abspath, expand
@@ -85,14 +86,16 @@ PLATFORM_ARGS = {"TARGETOS": "linux", "TARGETARCH": "amd64", "BUILDOS": "linux",
 
 
 #: the CPU names of Rust's Linux target triples (rustc --print target-list), as cross builds name their files
+_VERSION = lazy(r"\$|v?\d+(?:\.\d+){0,3}")  # a release's version in a file name, or "$" for an open variable
 _RUST_ARCHES = {"x86_64", "aarch64", "i686", "armv7", "arm", "riscv64gc", "powerpc64le", "s390x"}
 
 
 def program_of(base: str, names: set[str], rust: bool = False) -> str | None:
     """The program NAME of `names` the file name `base` is: NAME itself (no extension), NAME-linux-ARCH,
-    NAME_linux_ARCH or NAME.linux-ARCH (Go's cross builds); with `rust`, also NAME-ARCH (a release workflow's
-    NAME-$TARGETARCH) and NAME-TRIPLE (NAME-x86_64-unknown-linux-gnu, NAME-aarch64-unknown-linux-musl: cargo's
-    --target). None when it is none of them."""
+    NAME_linux_ARCH or NAME.linux-ARCH (Go's cross builds), with a version between (NAME-1.4.0-linux-amd64, or
+    NAME-$-linux-amd64 where a variable the Dockerfile leaves open stood: ${VERSION}); with `rust`, also NAME-ARCH (a
+    release workflow's NAME-$TARGETARCH) and NAME-TRIPLE (NAME-x86_64-unknown-linux-gnu,
+    NAME-aarch64-unknown-linux-musl: cargo's --target). None when it is none of them."""
     if base in names and "." not in base:
         return base
     for sep in ("-", "_"):
@@ -100,6 +103,9 @@ def program_of(base: str, names: set[str], rust: bool = False) -> str | None:
         head, _, goos = stem.rpartition(sep)
         if goos == "linux" and arch in _ARCHES and head in names:
             return head
+        name, _, version = head.rpartition(sep)
+        if goos == "linux" and arch in _ARCHES and name in names and _VERSION.fullmatch(version):
+            return name
         if arch in _ARCHES and stem.endswith(".linux") and stem[:-6] in names:
             return stem[:-6]
         if rust and stem in names and (arch in _ARCHES or arch in _RUST_ARCHES):
@@ -199,8 +205,10 @@ def context_copies(a, names: set[str], rust: bool = False):
 
 def _final_context_sources(a):
     """(instruction, source, destination, whether a file lands in it under its own name) for each source the final
-    stage COPYs or ADDs from the build context, the platform ARGs of its path expanded."""
+    stage COPYs or ADDs from the build context, the platform ARGs of its path expanded, and the stage's ARG defaults
+    (`ARG BINARY_NAME=soarca`) and ENV values."""
     final = a.final
+    scope = {**PLATFORM_ARGS, **{k: v for k, v in final.stage.args if v}, **dict(final.stage.env)}
     cwd = a.stages[final.stage.base_stage].cwd if final.stage.base_stage is not None else "/"
     for ins in final.stage.instructions:
         if ins.cmd == "WORKDIR" and ins.args:
@@ -212,8 +220,7 @@ def _final_context_sources(a):
         into_dir = into_directory(dest_raw) or len(ins.args) > 2 or \
             (dest in _IMAGE_DIRS and final.image != "scratch")
         for src in ins.args[:-1]:
-            yield ins, expand(src, {**PLATFORM_ARGS, **dict(final.stage.env)}, "$") if "$" in src else src, dest, \
-                into_dir
+            yield ins, expand(src, scope, "$") if "$" in src else src, dest, into_dir
 
 
 def _goreleaser_copies(a) -> list[tuple[BuiltFile, int, str]]:
