@@ -429,8 +429,12 @@ BATCHES = {
     "heldout33-2026-12-03": ("heldout33-results.yaml", {"broken": 8 / 9, "correct": 14 / 14}),
     # heldout34 (labelled in 1d0bdd4, linted blind with its rules): broken 7/17 caught strictly with the listed
     # contexts, 9/17 with the whole ones (3gpp-mcp's MI411 and woodpecker's MI418 read the Go source), 1 naming another
-    # library (scout: libcairo, not the glibc of an image lint does not know); correct 14/14.
-    "heldout34-2026-12-03": ("heldout34-results.yaml", {"broken": 7 / 17, "correct": 14 / 14}),
+    # library (scout: libcairo, not the glibc of an image lint does not know); correct 14/14. After the rules
+    # written for its misses (yarn workspaces focus, platform-forms-client: MI441; zimscraperlib's python-magic,
+    # nautilus, and yadt's opencv-python beside the headless build, pdfmathtranslate: MI470; a version between a
+    # program's name and its platform and a generated package that no longer stops the walk, soarca: MI411):
+    # 10/17 with the listed contexts, 13/17 with the whole ones, strictly too; correct 14/14.
+    "heldout34-2026-12-03": ("heldout34-results.yaml", {"broken": 10 / 17, "correct": 14 / 14}),
 }
 
 
