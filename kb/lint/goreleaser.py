@@ -162,6 +162,17 @@ def release_named(a, name: str) -> Release | None:
     return None
 
 
+def image_binaries(a) -> set[str]:
+    """The binaries GoReleaser puts into the Docker context of this Dockerfile, when its `dockers:` builds it: each
+    Go build's `binary:` (the project's name without one), templates left out."""
+    found = config(a) if builds_image(a) else None
+    if found is None:
+        return set()
+    project = str(found[1].get("project_name") or "")
+    names = (str(build.get("binary") or project) for build in _go_builds(found[1]))
+    return {posixpath.basename(n) for n in names if n and "{{" not in n}
+
+
 def builds_image(a) -> bool:
     """Does the context's configuration build this Dockerfile with its `dockers:` (or `dockers_v2:`) section? Then
     GoReleaser copies its builds' binaries into the Docker build context, and a COPY of one takes GoReleaser's, not a

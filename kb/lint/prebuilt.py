@@ -176,15 +176,20 @@ def copied_programs(a) -> list[tuple[BuiltFile, int, str]]:
         return released
     names = program_names(a.context_dir, module) if module is not None else program_names(a.context_dir, "")
     commands = program_names(a.context_dir, "")  # cmd/NAME: a module without a root package builds cmd/<its name>
-    names |= mk_names | set(outputs)
+    from .goreleaser import image_binaries, release_named
+
+    released_names = image_binaries(a) - names  # GoReleaser's dockers: its binaries are in the Docker context
+    names |= mk_names | set(outputs) | released_names
     out, taken = released, {(line, src) for _art, line, src in released}
     for ins, src, base, stem, path in context_copies(a, names):
         if (ins.line, src) in taken:
             continue
         own = stem in names - {_module_name(module)} or stem in commands and not _root_package(a.context_dir)
-        target = outputs.get(base) or (f"./cmd/{stem}" if own else ".")
+        release = release_named(a, stem) if stem in released_names else None
+        target = outputs.get(base) or (_package(release.main) if release else f"./cmd/{stem}" if own else ".")
         why = f"named after the Go module {module} of the build context" if stem == _module_name(module) \
             else f"the file the Makefile's go build writes ({target})" if base in outputs \
+            else f"the binary GoReleaser builds from {release.main} for this Dockerfile" if release \
             else f"named after the command cmd/{stem} of the Go project in the build context"
         out.append((BuiltFile(path=path, lang="go", linkage="unknown", stage=a.final.index, line=ins.line,
                               builder=CONTEXT, builder_release=None, builder_glibc=None, go_dir="",
@@ -192,15 +197,31 @@ def copied_programs(a) -> list[tuple[BuiltFile, int, str]]:
     return out
 
 
+def _package(main: str) -> str:
+    """The package a `main:` names: ./cr for cr/main.go, ./cmd/app for ./cmd/app."""
+    where = posixpath.dirname(main) if main.endswith(".go") else main
+    return "./" + posixpath.normpath(where).lstrip("./") if where not in ("", ".", "./") else "."
+
+
 def context_copies(a, names: set[str], rust: bool = False):
     """(instruction, source, its file name, the program of `names` it is, where it lands) for each file the final
     stage COPYs or ADDs from the build context (not --from a stage) whose name is a program of `names` as
-    `program_of` reads it; a directory of the context of that name (cmd/NAME: its source) is not one."""
+    `program_of` reads it; a directory of the context of that name (cmd/NAME: its source) is not one, unless
+    GoReleaser's `dockers:` builds this Dockerfile from a context of its own, holding the binary of that name."""
     for ins, src, dest, into_dir in _final_context_sources(a):
         base = posixpath.basename(src.rstrip("/"))
         program = program_of(base, names, rust)
-        if program is not None and not os.path.isdir(os.path.join(a.context_dir, src.lstrip("/"))):
+        if program is not None and (not os.path.isdir(os.path.join(a.context_dir, src.lstrip("/")))
+                                    or not rust and _goreleaser_binary(a, base)):
             yield ins, src, base, program, posixpath.join(dest, base) if into_dir else dest
+
+
+def _goreleaser_binary(a, name: str) -> bool:
+    """Does GoReleaser build this Dockerfile (`dockers:`) with a build whose binary is `name`? Its Docker context is
+    a directory of its own with the binaries, where the checkout has the source directory of that name (cr/)."""
+    from .goreleaser import builds_image, release_named
+
+    return builds_image(a) and release_named(a, name) is not None
 
 
 def _final_context_sources(a):

@@ -96,3 +96,23 @@ def test_a_glibc_image_or_a_program_without_cgo_imports_is_clean(knowledge, tmp_
                                        ("dist/app_linux_amd64_v1/bin/app", None)])
 def test_what_is_read_as_the_dist_layout(src, read):
     assert dist_program(src) == read
+
+
+CR_CONFIG = ("project_name: chart-releaser\nbuilds:\n  - main: cr/main.go\n    binary: cr\n    goos: [linux]\n"
+             "dockers:\n  - goos: linux\n    binaries: [cr]\n    dockerfile: {dockerfile}\n")
+CR_MAIN = 'package main\n\nimport "net/http"\n\nfunc main() { http.Get("https://api.github.com") }\n'
+
+
+@pytest.mark.parametrize("dockerfile, found", [("Dockerfile", True), ("Dockerfile.other", False)])
+def test_goreleasers_binary_named_like_its_source_directory(knowledge, tmp_path, dockerfile, found):
+    """helm/chart-releaser (heldout21): GoReleaser's `dockers:` builds this Dockerfile from its own context, where
+    `COPY cr /usr/local/bin/cr` takes the binary of its build `cr` (main: cr/main.go), though the checkout's cr/ is
+    the source directory; for another Dockerfile the directory stays a directory."""
+    files = {"go.mod": "module github.com/helm/chart-releaser\n\ngo 1.22\n", "cr/main.go": CR_MAIN,
+             ".goreleaser.yml": CR_CONFIG.format(dockerfile=dockerfile)}
+    text = 'FROM scratch\nCOPY cr /usr/local/bin/cr\nENTRYPOINT ["cr"]\n'
+    hits = [f for f in lint_with_files(knowledge, text, files, tmp_path) if f.rule in ("MI411", "MI416")]
+    assert [f.rule for f in hits] == (["MI411"] if found else [])
+    if found:
+        assert ("the Go program /usr/local/bin/cr (copied prebuilt from the build context, the binary GoReleaser "
+                "builds from cr/main.go for this Dockerfile) makes TLS calls (cr/main.go:5 calls http.Get(") in hits[0].message
