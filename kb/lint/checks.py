@@ -223,6 +223,18 @@ def _headers_added_by(info: StageInfo, line: int) -> bool:
     return any(ln <= line and not _LIBC_HEADERS.isdisjoint(pkgs) for ln, pkgs in info.apk_adds)
 
 
+def _xx_sysroot(a: Analysis, info: StageInfo) -> bool:
+    """Does the stage, or one it is built FROM, run tonistiigi/xx's `xx-apk add`? Its xx-clang and xx-c++ then
+    compile against the target's sysroot, which xx-apk fills (g++ brings the target's musl-dev), not against the
+    packages apk added for the build platform."""
+    while True:
+        if any(ins.cmd == "RUN" and "xx-apk" in " ".join(ins.args) for ins in info.stage.instructions):
+            return True
+        if info.stage.base_stage is None:
+            return False
+        info = a.stages[info.stage.base_stage]
+
+
 @detector("lint", "apk-gcc-without-libc-headers")
 def check_apk_gcc(a: Analysis, rule: LintRule):
     """Only where the stage (or a stage FROM it) compiles: gcc installed for nothing else is no error."""
@@ -239,7 +251,7 @@ def check_apk_gcc(a: Analysis, rule: LintRule):
                 continue  # inherited from the stage this one is FROM: reported there
             compilers = [p for p in pkgs if p in ("gcc", "clang", "clang15", "clang16", "clang17", "clang18")]
             steps = [(cl, what) for s in lineage for cl, what in s.compiles
-                     if (cl > line or s is not info) and not _headers_added_by(s, cl)]
+                     if (cl > line or s is not info) and not _headers_added_by(s, cl) and not _xx_sysroot(a, s)]
             if compilers and steps:
                 yield Hit(line, {"compiler": compilers[0], "step": steps[0][1], "step_line": steps[0][0]})
 
