@@ -107,7 +107,7 @@ def member_dirs(context_dir: str, base: str, workspace) -> list[str]:
     for member in members if isinstance(members, list) else ():
         if not isinstance(member, str) or ".." in member.split("/"):
             continue
-        found = _glob_dirs(context_dir, posixpath.join(base, member.strip("/"))) if any(c in member for c in "*?[") \
+        found = glob_dirs(context_dir, posixpath.join(base, member.strip("/"))) if any(c in member for c in "*?[") \
             else [posixpath.normpath(posixpath.join(base, member))]
         out += [d for d in found if d not in skip and d not in out]
         if len(out) >= MAX_MEMBERS:
@@ -115,7 +115,7 @@ def member_dirs(context_dir: str, base: str, workspace) -> list[str]:
     return out[:MAX_MEMBERS]
 
 
-def _glob_dirs(context_dir: str, pattern: str) -> list[str]:
+def glob_dirs(context_dir: str, pattern: str) -> list[str]:
     """The context's directories a member glob matches, one path component at a time (fnmatch per component, as
     cargo's glob: `*` stays inside one); symbolic links are not followed, so nothing outside the context is read."""
     import fnmatch

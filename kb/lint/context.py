@@ -88,8 +88,14 @@ def requirements(context_dir: str | None, name: str) -> list[str]:
     return [pep503(n) for n, _ in requirement_names(text or "")]
 
 
-def package_json(context_dir: str | None, sub: str = "") -> list[str]:
-    """The dependencies and optionalDependencies of the package.json in `sub` of the context (its root: "")."""
+MAX_WORKSPACES = 50  # workspace packages read for one install
+
+
+def package_json(context_dir: str | None, sub: str = "", workspaces: bool = True) -> list[str]:
+    """The dependencies and optionalDependencies of the package.json in `sub` of the context (its root: ""), and
+    those of its workspaces' package.json files (`"workspaces": ["apps/*", "packages/*"]`, or {"packages": [...]}):
+    an install at the root installs every workspace's dependencies (docs.npmjs.com/cli/using-npm/workspaces,
+    yarnpkg.com/features/workspaces)."""
     if not context_dir:
         return []
     import json
@@ -107,6 +113,15 @@ def package_json(context_dir: str | None, sub: str = "") -> list[str]:
         deps = doc.get(key)
         if isinstance(deps, dict):
             out += [str(k) for k in deps]
+    patterns = doc.get("workspaces") if workspaces else None
+    patterns = patterns.get("packages") if isinstance(patterns, dict) else patterns
+    if isinstance(patterns, list):
+        from .cargobuilt import glob_dirs
+
+        dirs = [d for p in patterns[:MAX_WORKSPACES] if isinstance(p, str) and ".." not in p
+                for d in glob_dirs(context_dir, posixpath.join(sub, p.strip("/")))]
+        for d in dict.fromkeys(dirs[:MAX_WORKSPACES]):
+            out += [n for n in package_json(context_dir, d, workspaces=False) if n not in out]
     return out
 
 
