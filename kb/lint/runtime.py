@@ -20,6 +20,7 @@ from .libraries import Libraries
 from .pkgversions import (_PIP_VALUE, locked_versions, musl_build_published, newest_python_wheels, npm_name, python_of,
                           pip_files, req_name)
 from .profiles import C_TOOLCHAINS, CXX_TOOLCHAINS, PY_TOOLS, lib_stem
+from .pybuilt import brought
 from .pyversion import python_minor
 from .results import Hit
 from .shellwords import (NODE_VALUE, abspath, apk_argv, expand_known, is_assignment, positional, simple_commands,
@@ -297,13 +298,13 @@ def _may_link(a: "Analysis", info: "StageInfo", stem: str) -> bool:
     if any(not what.startswith(("pip", "npm", "yarn", "pnpm", "poetry", "pipenv")) for _line, what in info.compiles):
         return True
     for _line, tool, args, cwd in info.pip_npm:
-        eco = "python" if tool in PY_TOOLS else "node"
         names, locked, complete = install_names(a, info, tool, args, cwd)
         if not complete and (tool != "pip" or pip_files(args) or any(x.startswith((".", "/")) for x in args)
                              or not names):
             return True
-        table = a.kb.native_packages.get(eco, {})
-        if any(stem in {lib_stem(x) for x in table.get(n, {}).get("libs", ())} for n in (*names, *locked)):
+        table = a.kb.native_packages.get("python" if tool in PY_TOOLS else "node", {})
+        via = brought(table, [*names, *locked]) if tool in PY_TOOLS else {}  # django-auth-ldap brings python-ldap
+        if any(stem in {lib_stem(x) for x in table.get(n, {}).get("libs", ())} for n in (*names, *locked, *via)):
             return True
     return False
 
