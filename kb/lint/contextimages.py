@@ -189,8 +189,8 @@ def _literal(repo: str) -> str:
 
 
 def _action_files(text: str, repo: str, ref: str) -> list[str]:
-    """The `file:` of a workflow's docker/build-push-action steps (or a drop-in's) whose `tags:` can name the image (the workflow read
-    as YAML, bounded like every YAML file lint reads: kb/yamlfile.py)."""
+    """The `file:` of a workflow's docker/build-push-action steps (or a drop-in's) whose `tags:` can name the image
+    (the workflow read as YAML, bounded like every YAML file lint reads: kb/yamlfile.py)."""
     if "build-push-action" not in text or _literal(repo) not in text.lower():
         return []
     from ..yamlfile import YamlError, parse_yaml

@@ -199,8 +199,8 @@ def copied_programs(a) -> list[tuple[BuiltFile, int, str]]:
 
 def _package(main: str) -> str:
     """The package a `main:` names: ./cr for cr/main.go, ./cmd/app for ./cmd/app."""
-    where = posixpath.dirname(main) if main.endswith(".go") else main
-    return "./" + posixpath.normpath(where).lstrip("./") if where not in ("", ".", "./") else "."
+    where = posixpath.normpath(posixpath.dirname(main) if main.endswith(".go") else main or ".")
+    return "." if where == "." else "./" + where
 
 
 def context_copies(a, names: set[str], rust: bool = False):
