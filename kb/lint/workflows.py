@@ -86,17 +86,22 @@ def docker_files(step) -> list[str]:
 
 
 def is_this_file(a: "Analysis", path: str) -> bool:
-    from ..evidence.dockerfile_parse import parse_dockerfile_text
-    from ..evidence.errors import EvidenceError, read_project_file
-
+    """Is the build context's file at `path` the Dockerfile being linted (it parses to the same stages)? Each path is
+    read and parsed once per lint, however many workflow steps name it."""
     if "$" in path:
         return False
-    text = read_project_file(a.context_dir, posixpath.normpath(path))
-    try:
-        other = parse_dockerfile_text(text, path) if text else None
-    except EvidenceError:
-        return False
-    return other is not None and other.to_dict()["stages"] == a.report.to_dict()["stages"]
+    key = ("is-this-file", a.context_dir, a.report.path, posixpath.normpath(path))
+    if key not in a.context_cache:
+        from ..evidence.dockerfile_parse import parse_dockerfile_text
+        from ..evidence.errors import EvidenceError, read_project_file
+
+        text = read_project_file(a.context_dir, posixpath.normpath(path))
+        try:
+            other = parse_dockerfile_text(text, path) if text else None
+        except EvidenceError:
+            other = None
+        a.context_cache[key] = other is not None and other.to_dict()["stages"] == a.report.to_dict()["stages"]
+    return a.context_cache[key]
 
 
 def ci_platforms(a: "Analysis") -> set[str]:
@@ -115,7 +120,7 @@ def ci_platforms(a: "Analysis") -> set[str]:
                 if not any(is_this_file(a, f) for f in docker_files(step)):
                     continue
                 given = step.get("with", {}).get("platforms") if isinstance(step.get("with"), dict) else None
-                words = given if isinstance(given, list) else str(given or "").replace("\n", ",").split(",")
+                words = list(given) if isinstance(given, list) else str(given or "").replace("\n", ",").split(",")
                 for argv in simple_commands(step.get("run") if isinstance(step.get("run"), str) else ""):
                     words += [argv[i + 1] for i in range(len(argv) - 1) if argv[i] == "--platform"]
                     words += [w.split("=", 1)[1] for w in argv if w.startswith("--platform=")]
