@@ -70,3 +70,19 @@ def test_the_lockfile_is_read_where_the_step_runs(knowledge, tmp_path, where, fo
              "application/package-lock.json": lock("better-sqlite3")}
     hits = [f for f in lint_with_files(knowledge, dockerfile, files, tmp_path) if f.rule == "MI413"]
     assert len(hits) == found
+
+
+def test_a_workflow_of_thousands_of_docker_build_steps_reads_the_dockerfile_once(knowledge, tmp_path):
+    """Each step that builds another Dockerfile would read and parse it again; once per lint, a hostile workflow
+    ends (the last step builds this one)."""
+    from tests.bounded import within
+
+    dockerfile = DOCKERFILE.format(image="node:22-alpine", extra="", source="application/.output")
+    other = "FROM node:22\n" + "RUN echo x\n" * 2_000
+    flow = ("jobs:\n  publish:\n    runs-on: ubuntu-latest\n    steps:\n      - run: npm ci\n"
+            + "      - run: docker build -f other/Dockerfile .\n" * 20_000 + "      - run: docker build .\n")
+    files = {"Dockerfile": dockerfile, "other/Dockerfile": other, ".github/workflows/publish.yml": flow,
+             "package-lock.json": lock("better-sqlite3")}
+    with within(60):
+        hits = [f for f in lint_with_files(knowledge, dockerfile, files, tmp_path) if f.rule == "MI413"]
+    assert [f.line for f in hits] == [3]
