@@ -14,8 +14,8 @@ cwltool brings prov, which brings lxml).
 from __future__ import annotations
 
 import posixpath
-import re
 
+from ..lazyre import lazy
 from .profiles import PY_TOOLS, lib_stem
 
 TYPE_CHECKING = False
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
 #: a quoted requirement in setup.py or pyproject.toml ("lxml>=4", 'cwltool'): tries start only at a quote and end
 #: before the next one, so it stays linear
-_QUOTED_NAME = re.compile(r"""["']\s*([A-Za-z0-9][A-Za-z0-9._-]{0,100})\s*(?:[<>=!~;\[]|["'])""")
+_QUOTED_NAME = lazy(r"""["']\s*([A-Za-z0-9][A-Za-z0-9._-]{0,100})\s*(?:[<>=!~;\[]|["'])""")
 
 
 def project_names(a: "Analysis", sub: str) -> list[str]:
