@@ -290,8 +290,7 @@ class CatalogueSections(Reader):
                                 known[name][key] = self._shaped(entry, key, name, r"\d+(\.\d+)* (\d+(\.\d+)*|-)",
                                                                 "'FROM UNTIL' (versions; UNTIL - for today)")
                         if "prebuilt_glibc" in entry:  # MI404: versions whose prebuilt binary needs a newer glibc
-                            known[name]["prebuilt_glibc"] = self._shaped(
-                                entry, "prebuilt_glibc", name,
+                            known[name]["prebuilt_glibc"] = self._shaped(entry, "prebuilt_glibc", name,
                                 r"\d+(\.\d+)* (\d+(\.\d+)*|-) ([a-z]+\d+(\.\d+)?|-) 2\.\d+( [a-z0-9]+)?",
                                 "'FROM UNTIL RELEASE GLIBC [ARCH]' (UNTIL - for today; RELEASE - when not known; ARCH "
                                 "when only that platform's binary needs it)")
@@ -311,16 +310,12 @@ class CatalogueSections(Reader):
                         known[name]["required_by"] = self._shaped(entry, "required_by", name,
                                                                   r"(@[a-z0-9][a-z0-9._-]*/)?[a-z0-9][a-z0-9._-]*",
                                                                   "an npm package name, lowercase (@scope/name)")
-                    if eco == "python" and "required_by" in entry:  # MI412: packages that install it as a dependency
-                        known[name]["required_by"] = self._shaped(entry, "required_by", name, r"[a-z0-9]+(-[a-z0-9]+)*",
-                                                                  "a package name as PEP 503 writes it")
-                        if "required_unless" in entry:  # with one of these installed, required_by brings another
-                            known[name]["required_unless"] = self._shaped(entry, "required_unless", name,
-                                                                          r"[a-z0-9]+(-[a-z0-9]+)*",
-                                                                          "a package name as PEP 503 writes it")
-                        if "choosing" in entry:  # the requirers that choose so (the others bring it whatever is there)
-                            known[name]["choosing"] = self._shaped(entry, "choosing", name, r"[a-z0-9]+(-[a-z0-9]+)*",
-                                                                   "a package name as PEP 503 writes it")
+                    if eco == "python" and "required_by" in entry:  # MI412: packages that install it as a dependency;
+                        # with one of required_unless installed, the `choosing` requirers (all, without) bring another
+                        for key in ("required_by", "required_unless", "choosing"):
+                            if key in entry:
+                                known[name][key] = self._shaped(entry, key, name, r"[a-z0-9]+(-[a-z0-9]+)*",
+                                                                "a package name as PEP 503 writes it")
                     if eco in ("python", "node", "conda") and "loads" in entry:  # MI470: system libraries it loads
                         known[name]["loads"] = self._loads(entry, name)
                         for key in ("skip_env", "images_with", "deps_run", "downloads_by"):  # see native-packages.yaml
