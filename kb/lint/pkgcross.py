@@ -56,7 +56,7 @@ def _from_ci(a: "Analysis"):
     job installed in names a package native-packages.yaml knows to carry compiled code."""
     from . import context_packages
     from .cibuilds import ci_installer
-    from .context import locked_packages
+    from .context import locked_packages, package_json
 
     copies, fprof = context_packages(a), a.final.profile
     found = ci_installer(a) if copies and fprof.known else None
@@ -65,8 +65,9 @@ def _from_ci(a: "Analysis"):
     builder, release, tool, sub = found
     runner = a.kb.releases.get(release, {}).get("glibc")
     table = a.kb.native_packages.get("node", {})
+    runs = set(package_json(a.context_dir, sub))  # its dependencies, not devDependencies: what the server runs
     names = sorted((n for n in dict.fromkeys(locked_packages(a.context_dir, tool, sub)) if n in table),
-                   key=lambda n: n not in _dependencies(a, sub))  # what the server runs first, build tools after
+                   key=lambda n: n not in runs)  # named first, build tools after
     if not runner or not names:
         return
     if fprof.libc == "musl":
@@ -91,20 +92,6 @@ def _compiled(a: "Analysis", info: "StageInfo", tool: str) -> str:
             direct, locked, _complete = install_names(a, info, step_tool, args, cwd)
             names += [n for n in (*direct, *locked) if n in table]
     return _named(list(dict.fromkeys(names)))
-
-
-def _dependencies(a: "Analysis", sub: str) -> set[str]:
-    """The names under `dependencies` of package.json in `sub` of the build context (not devDependencies)."""
-    import json
-
-    from ..evidence.errors import read_project_file
-
-    try:
-        doc = json.loads(read_project_file(a.context_dir, f"{sub}/package.json" if sub else "package.json") or "{}")
-    except (ValueError, RecursionError):
-        return set()
-    deps = doc.get("dependencies") if isinstance(doc, dict) else None
-    return set(deps) if isinstance(deps, dict) else set()
 
 
 def _named(names: list[str]) -> str:
