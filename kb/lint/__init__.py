@@ -209,13 +209,24 @@ def _not_checked_in(context_dir: str, source: str) -> bool:
 def _ci_built(a: Analysis) -> bool:
     """MI425 judges build outputs copied from the context, and, where the context has CI workflows, any file the
     final stage copies from the context, itself or through a stage FROM scratch (another job's artifact)."""
-    if context_outputs(a):
+    if context_outputs(a) or _old_glibc_takes_context_files(a):
         return True
     if not a.context_dir or not os.path.isdir(os.path.join(a.context_dir, ".github", "workflows")):
         return False
     final = a.final.stage
     return any(cf.stage_index is not None and a.report.stages[cf.stage_index].is_scratch for cf in final.copy_from) \
         or any(sources != (".",) for _line, sources in context_copies(final))
+
+
+def _old_glibc_takes_context_files(a: Analysis) -> bool:
+    """MI425 also judges a Go program of the context built on a host, where no CI job is seen, in a glibc image
+    without GLIBC_2.34 (kb/lint/hostchecks.py)."""
+    prof = a.final.profile
+    if not a.context_dir or prof.libc != "glibc" or not prof.glibc or not context_copies(a.final.stage):
+        return False
+    from ..versions import parse_version
+
+    return parse_version(prof.glibc) < (2, 34) and os.path.isfile(os.path.join(a.context_dir, "go.mod"))
 
 
 def _pip_on_musl(a: Analysis) -> bool:

@@ -218,7 +218,10 @@ def check_ci_built(a: "Analysis", rule: LintRule):
     if prof.libc != "glibc" or not prof.glibc:
         return
     found = ci_builder(a)
-    if found is None:
+    if found is None:  # no CI job seen: a Go program built on some host
+        from .hostchecks import host_glibc_hits
+
+        yield from host_glibc_hits(a)
         return
     how, release, downloaded = found
     if downloaded is None:

@@ -279,11 +279,17 @@ def _release_build(release) -> HostBuild:
 
 
 def program_stem(name: str) -> str:
-    """NAME of a cross build's NAME-linux-ARCH or NAME_linux_ARCH; the name itself otherwise."""
+    """NAME of a cross build's NAME-linux-ARCH or NAME_linux_ARCH, or of a release workflow's NAME-ARCH
+    (NAME-$TARGETARCH); the name itself otherwise."""
+    from .prebuilt import _ARCHES
+
     for sep in ("-", "_"):
-        head, _, goos = name.rpartition(sep)[0].rpartition(sep)
+        stem, _, arch = name.rpartition(sep)
+        head, _, goos = stem.rpartition(sep)
         if goos == "linux" and head:
             return head
+        if sep == "-" and stem and arch in _ARCHES:
+            return stem
     return name
 
 

@@ -123,3 +123,45 @@ def check_rust_std_floor(a: Analysis, rule: LintRule):
 
             if floor := std_floor_within(a.context_dir, art, prof.glibc):
                 yield _floor_hit(a, art, line, floor)
+
+
+HOST_GLIBC = "2.35"  # the oldest glibc of a build host to assume: ubuntu-22.04, GitHub's oldest hosted runner since
+# ubuntu-20.04's removal (April 2025); Debian 12 has 2.36
+
+
+def host_glibc_hits(a: Analysis):
+    """MI425 when no CI job of the context is seen building what the final stage copies: a Go program built outside
+    the Dockerfile (kb/lint/prebuilt.py) by a build that leaves cgo on, or sets it, and that may use it, copied into a
+    glibc image older than what the standard library's C asks for on any build host of today (GLIBC_2.34 from glibc
+    2.34 on: kb/lint/gofloor.py). ray-project/kuberay#2270: manager built on ubuntu-latest into base-debian11."""
+    prof = _glibc_final(a)
+    floor = stdlib_floor(HOST_GLIBC)
+    if prof is None or parse_version(prof.glibc) >= parse_version(floor) or not copies_from_context(a):
+        return
+    from .prebuilt import copied_programs, module_path
+
+    programs = copied_programs(a)
+    if not programs:
+        return
+    from .hostbuild import cgo_use, host_build
+
+    module, done = module_path(a.context_dir), set()
+    for art, line, src in programs:
+        if line in done:
+            continue
+        done.add(line)
+        build = host_build(a, src, src.rstrip("/").rsplit("/", 1)[-1], module)
+        if isinstance(build, str):
+            how = f"a build outside this Dockerfile that lint cannot see ({build}), with cgo left to its default,"
+        elif build.cgo == "0" or build.static or build.goos not in ("", "linux"):
+            continue
+        else:
+            how = f"`{build.how}` ({build.where}), with cgo {'on' if build.cgo else 'left to its default'},"
+        uses, _evidence = cgo_use(a, art)
+        if uses is False:
+            continue
+        yield Hit(line, {"source": src, "how": how, "image": a.final.image, "image_glibc": prof.glibc,
+                         "runner": "a build host of today",
+                         "runner_glibc": f"{HOST_GLIBC} or later (GitHub's ubuntu-22.04 and ubuntu-24.04 runners: 2.35 "
+                                         f"and 2.39; Debian 12: 2.36), where a cgo Go program asks for GLIBC_{floor}",
+                         "libssl": ""}, "host")

@@ -93,8 +93,8 @@ _RUST_ARCHES = {"x86_64", "aarch64", "i686", "armv7", "arm", "riscv64gc", "power
 def program_of(base: str, names: set[str], rust: bool = False) -> str | None:
     """The program NAME of `names` the file name `base` is: NAME itself (no extension), NAME-linux-ARCH,
     NAME_linux_ARCH or NAME.linux-ARCH (Go's cross builds), with a version between (NAME-1.4.0-linux-amd64, or
-    NAME-$-linux-amd64 where a variable the Dockerfile leaves open stood: ${VERSION}); with `rust`, also NAME-ARCH (a
-    release workflow's NAME-$TARGETARCH) and NAME-TRIPLE (NAME-x86_64-unknown-linux-gnu,
+    NAME-$-linux-amd64 where a variable the Dockerfile leaves open stood: ${VERSION}), NAME-ARCH (a release
+    workflow's NAME-$TARGETARCH); with `rust`, also NAME-RUSTARCH (NAME-x86_64) and NAME-TRIPLE (NAME-x86_64-unknown-linux-gnu,
     NAME-aarch64-unknown-linux-musl: cargo's --target). None when it is none of them."""
     if base in names and "." not in base:
         return base
@@ -108,7 +108,7 @@ def program_of(base: str, names: set[str], rust: bool = False) -> str | None:
             return name
         if arch in _ARCHES and stem.endswith(".linux") and stem[:-6] in names:
             return stem[:-6]
-        if rust and stem in names and (arch in _ARCHES or arch in _RUST_ARCHES):
+        if stem in names and (arch in _ARCHES or rust and arch in _RUST_ARCHES):
             return stem
     if rust:
         for name in names:

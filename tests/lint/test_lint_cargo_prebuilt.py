@@ -33,7 +33,8 @@ def lock(root: str, *chain: str) -> str:
     ("wws", True, "wws"), ("wws-amd64", True, "wws"), ("wws-arm64", True, "wws"),
     ("wws-x86_64-unknown-linux-gnu", True, "wws"), ("wws-aarch64-unknown-linux-musl", True, "wws"),
     ("wws_linux_amd64", False, "wws"), ("wws.linux-amd64", False, "wws"),
-    ("wws-amd64", False, None),  # Go's readers keep their names: NAME-linux-ARCH only
+    ("wws-amd64", False, "wws"),  # a release workflow's NAME-$TARGETARCH (kuberay's manager-amd64), Go's too
+    ("wws-x86_64", False, None),  # Rust's CPU names are Rust's
     ("wws.toml", True, None), ("wws-config", True, None), ("other-amd64", True, None)])
 def test_program_of_reads_cross_build_names(base, rust, want):
     assert program_of(base, {"wws"}, rust) == want
