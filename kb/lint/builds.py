@@ -254,6 +254,10 @@ def go_build(info: "StageInfo", argv: list[str], cwd: str, env: dict, line: int,
 #: commands read as `go`: vgo, the 2018 prototype of Go modules (github.com/golang/vgo), takes go's subcommands and
 #: flags (`vgo build -o app .`)
 GO_COMMANDS = ("go", "vgo")
+#: GOARCH values of Linux container platforms, as cross-build names spell them (gox's default output template is
+#: "{{.Dir}}_{{.OS}}_{{.Arch}}", github.com/mitchellh/gox; release Makefiles write NAME-$(GOOS)-$(GOARCH);
+#: release workflows NAME-$TARGETARCH)
+GO_ARCHES = {"amd64", "arm64", "386", "arm", "armv6", "armv7", "ppc64le", "s390x", "riscv64", "mips64le"}
 #: cargo subcommands that build like `cargo build`: cargo-zigbuild (github.com/rust-cross/cargo-zigbuild) links with
 #: zig cc, and against the glibc version a gnu --target's suffix names
 CARGO_BUILDS = ("build", "install", "zigbuild")

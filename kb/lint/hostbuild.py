@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import posixpath
 from ..records import Data, record
-from .builds import GO_COMMANDS
+from .builds import GO_ARCHES, GO_COMMANDS
 from .context import Unseen, context_file as _read
 
 SCRIPTS = ("build.sh", "scripts/build.sh", "hack/build.sh")
@@ -281,14 +281,12 @@ def _release_build(release) -> HostBuild:
 def program_stem(name: str) -> str:
     """NAME of a cross build's NAME-linux-ARCH or NAME_linux_ARCH, or of a release workflow's NAME-ARCH
     (NAME-$TARGETARCH); the name itself otherwise."""
-    from .prebuilt import _ARCHES
-
     for sep in ("-", "_"):
         stem, _, arch = name.rpartition(sep)
         head, _, goos = stem.rpartition(sep)
         if goos == "linux" and head:
             return head
-        if sep == "-" and stem and arch in _ARCHES:
+        if sep == "-" and stem and arch in GO_ARCHES:
             return stem
     return name
 

@@ -22,7 +22,7 @@ import posixpath
 from itertools import islice
 
 from ..lazyre import lazy
-from .builds import BuiltFile
+from .builds import GO_ARCHES as _ARCHES, BuiltFile
 from .landing import copies_from_context, into_directory
 from .shellwords import abspath, expand
 
@@ -73,11 +73,6 @@ def _root_package(context_dir: str) -> bool:
             return any(e.name.endswith(".go") and not e.name.endswith("_test.go") for e in islice(entries, 2000))
     except OSError:
         return False
-
-
-#: GOARCH values of Linux container platforms, as cross-build names spell them (gox's default output template is
-#: "{{.Dir}}_{{.OS}}_{{.Arch}}", github.com/mitchellh/gox; release Makefiles write NAME-$(GOOS)-$(GOARCH))
-_ARCHES = {"amd64", "arm64", "386", "arm", "armv6", "armv7", "ppc64le", "s390x", "riscv64", "mips64le"}
 
 
 #: the platform ARGs BuildKit sets in every stage (docs.docker.com/reference/dockerfile/#automatic-platform-args-in-
