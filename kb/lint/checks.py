@@ -99,6 +99,24 @@ def check_glibc_without_glibc(a: Analysis, rule: LintRule):
     prof = a.final.profile
     if (prof.known or prof.inferred) and not _glibc_ok(prof):
         yield from _libc_hits(a, "glibc")
+    elif prof.libc == "musl" and "libc6-compat" in prof.installed and "gcompat" not in prof.installed \
+            and "loader-glibc" not in prof.provided:
+        yield from _without_libresolv(a)
+
+
+def _without_libresolv(a: Analysis):
+    """A Go program built with cgo by Go 1.20 or later (a golang image's) links libresolv.so.2 for net's resolver
+    (net/cgo_unix_cgo_res.go: `#cgo LDFLAGS: -lresolv`); libc6-compat links the loader and libc.so.6, libm.so.6,
+    libpthread.so.0, librt.so.1, libcrypt.so.1 and libutil.so.1 to musl, and no libresolv.so.2 (aports
+    main/musl/APKBUILD, compat()). GoogleCloudPlatform/cloud-sql-proxy#1678."""
+    has = ("musl with libc6-compat, which links glibc's loader and libc.so.6 to musl's but has no libresolv.so.2, "
+           "which net's cgo resolver links from Go 1.20 on (\"Error loading shared library libresolv.so.2\")")
+    for art, line in _final_arrivals(a):
+        bprof = a.stages[art.stage].profile
+        if art.lang == "go" and art.linkage == "glibc" and bprof.source.startswith("family golang") \
+                and (bprof.go_version or (1, 20)) >= (1, 20):
+            yield Hit(line, {"what": _describe(art), "why": art.why, "builder": art.builder, "image": a.final.image,
+                             "has": has, "path": art.path}, "go")
 
 
 @detector("lint", "musl-binary-without-musl")

@@ -30,7 +30,8 @@ def cgo_module_needs(a: "Analysis", libs: "Libraries", src: "StageInfo") -> dict
         for module in art.go_cgo_packages:
             entry = table.get(module)
             if entry is None or art.go_cgo_reached is not None and not any(
-                    p == module or p.startswith(module + "/") for p in art.go_cgo_reached):
+                    p == module or p.startswith(module + "/") for p in art.go_cgo_reached) \
+                    or entry.get("until") and not _before(a, src, module, entry["until"]):
                 continue
             for lib in entry["libs"]:
                 stem = lib_stem(lib)
@@ -40,3 +41,13 @@ def cgo_module_needs(a: "Analysis", libs: "Libraries", src: "StageInfo") -> dict
                     out[stem] = (f"{soname}: go.mod requires {module}, {entry.get('note') or 'a cgo module'}, which "
                                  f"the cgo build of {art.path} links")
     return out
+
+
+def _before(a: "Analysis", src: "StageInfo", module: str, until: str) -> bool:
+    """Does the build's go.mod require a version of `module` older than `until` (the first that no longer links the
+    library: confluent-kafka-go bundles librdkafka from 1.4.0)? Not when lint cannot read the version."""
+    from ..versions import parse_version
+    from .goreach import required_versions
+
+    version = required_versions(a, src).get(module)
+    return version is not None and parse_version(version.lstrip("v")) < parse_version(until)

@@ -19,7 +19,7 @@ knowledge/rules-lint-gomods.yaml. The version is go.mod's `require` of the modul
 walk visible) is left alone. Only builds with cgo on and a dynamic link are considered (a static link carries its
 C library: no floor; CGO_ENABLED=0 does not compile the module's cgo files at all).
 
-go.mod is read line by line with str methods, no regular expression: linear in the text.
+go.mod's versions are read by kb/lint/goreach.py.
 """
 from __future__ import annotations
 
@@ -28,36 +28,13 @@ import posixpath
 from ..detectors import detector
 from ..model import LintRule
 from ..versions import in_spans, parse_version
+from .goreach import required_versions
 from .results import Hit
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from .builds import BuiltFile
     from .stages import Analysis
-
-
-def requirements(text: str) -> dict[str, str]:
-    """{module path: version} of go.mod's `require` lines, single and in blocks (`// indirect` ones too)."""
-    out: dict[str, str] = {}
-    block = False
-    for raw in text.split("\n"):
-        line = raw.split("//", 1)[0].strip()
-        if block:
-            if line.startswith(")"):
-                block = False
-                continue
-            words = line.split()
-        elif line.startswith("require"):
-            rest = line[len("require"):].strip()
-            if rest.startswith("("):
-                block = True
-                rest = rest[1:].strip()
-            words = rest.split()
-        else:
-            continue
-        if len(words) >= 2 and words[1].startswith("v"):
-            out[words[0]] = words[1]
-    return out
 
 
 def modules_of(a: "Analysis", art: "BuiltFile") -> list[tuple[dict, str]]:
@@ -69,13 +46,7 @@ def modules_of(a: "Analysis", art: "BuiltFile") -> list[tuple[dict, str]]:
     tree = a._go_context(info)[2]
     if tree is None:
         return []
-    key = ("go.mod-requires", a.context_dir, tree.root)
-    if key not in a.context_cache:
-        from ..evidence.errors import read_project_file
-
-        text = read_project_file(a.context_dir, posixpath.join(tree.root, "go.mod"))
-        a.context_cache[key] = requirements(text) if text else {}
-    required = a.context_cache[key]
+    required = required_versions(a, info)
     out = []
     for name, entry in table.items():
         version = required.get(name)

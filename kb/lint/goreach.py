@@ -13,6 +13,9 @@ target lint cannot place (`./...`, a variable, a path outside the module) or a w
 Bounded: at most MAX_PACKAGES directories and the files the context scan already listed (kb/lint/context.py caps
 them at MAX_CONTEXT_FILES), each read once (kb.evidence.errors.read_project_file: inside the context only, at most
 MAX_FILE_BYTES); imports are read by kb.evidence.textscan.go_imports, linear in the text.
+
+Also here: the versions go.mod's `require` lines name (gomods.py, gocgolibs.py), read line by line with str methods,
+no regular expression: linear in the text.
 """
 from __future__ import annotations
 
@@ -186,3 +189,41 @@ def _split_top(expr: str, op: str) -> list[str]:
             start = i + len(op)
     parts.append(expr[start:])
     return parts
+
+
+def requirements(text: str) -> dict[str, str]:
+    """{module path: version} of go.mod's `require` lines, single and in blocks (`// indirect` ones too)."""
+    out: dict[str, str] = {}
+    block = False
+    for raw in text.split("\n"):
+        line = raw.split("//", 1)[0].strip()
+        if block:
+            if line.startswith(")"):
+                block = False
+                continue
+            words = line.split()
+        elif line.startswith("require"):
+            rest = line[len("require"):].strip()
+            if rest.startswith("("):
+                block = True
+                rest = rest[1:].strip()
+            words = rest.split()
+        else:
+            continue
+        if len(words) >= 2 and words[1].startswith("v"):
+            out[words[0]] = words[1]
+    return out
+
+
+def required_versions(a: "Analysis", info) -> dict[str, str]:
+    """requirements() of the go.mod of the Go build in stage `info` (kept per build context and module root)."""
+    tree = a._go_context(info)[2] if a.context_dir else None
+    if tree is None:
+        return {}
+    key = ("go.mod-requires", a.context_dir, tree.root)
+    if key not in a.context_cache:
+        from ..evidence.errors import read_project_file
+
+        text = read_project_file(a.context_dir, posixpath.join(tree.root, "go.mod"))
+        a.context_cache[key] = requirements(text) if text else {}
+    return a.context_cache[key]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from kb.lint.gomods import requirements
+from kb.lint.goreach import requirements
 from kb.versions import in_spans
 from kb.loader import load_knowledge
 
