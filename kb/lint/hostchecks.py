@@ -35,6 +35,23 @@ def check_cgo_defaults(a: Analysis, rule: LintRule):
     yield from host_cgo_hits(a)
 
 
+def _host_programs(a: Analysis):
+    """(program, COPY line, its build as the context shows it or why lint cannot see it: kb/lint/hostbuild.py) for
+    the first Go program of each COPY or ADD of the final stage that copies one prebuilt from the build context."""
+    from .prebuilt import copied_programs, module_path
+
+    programs = copied_programs(a)
+    if not programs:
+        return
+    from .hostbuild import host_build
+
+    module, done = module_path(a.context_dir), set()
+    for art, line, src in programs:
+        if line not in done:
+            done.add(line)
+            yield art, line, src, host_build(a, src, src.rstrip("/").rsplit("/", 1)[-1], module)
+
+
 def _shim_note(installed: set) -> str:
     shims = sorted(installed & GLIBC_SHIMS)
     if not shims:
@@ -52,20 +69,9 @@ def host_cgo_hits(a: Analysis):
     prof = a.final.profile
     if not prof.known or prof.libc == "glibc" or "loader-glibc" in prof.provided or not copies_from_context(a):
         return
-    from .prebuilt import copied_programs, module_path
+    from .hostbuild import cgo_use
 
-    programs = copied_programs(a)
-    if not programs:
-        return
-    from .hostbuild import cgo_use, host_build
-
-    module = module_path(a.context_dir)
-    done = set()
-    for art, line, src in programs:
-        if line in done:
-            continue
-        done.add(line)
-        build = host_build(a, src, src.rstrip("/").rsplit("/", 1)[-1], module)
+    for art, line, _src, build in _host_programs(a):
         if isinstance(build, str):
             builder = f"the build outside the Dockerfile that made it, as far as lint sees ({build})"
         else:
@@ -138,19 +144,9 @@ def host_glibc_hits(a: Analysis):
     floor = stdlib_floor(HOST_GLIBC)
     if prof is None or parse_version(prof.glibc) >= parse_version(floor) or not copies_from_context(a):
         return
-    from .prebuilt import copied_programs, module_path
+    from .hostbuild import cgo_use
 
-    programs = copied_programs(a)
-    if not programs:
-        return
-    from .hostbuild import cgo_use, host_build
-
-    module, done = module_path(a.context_dir), set()
-    for art, line, src in programs:
-        if line in done:
-            continue
-        done.add(line)
-        build = host_build(a, src, src.rstrip("/").rsplit("/", 1)[-1], module)
+    for art, line, src, build in _host_programs(a):
         if isinstance(build, str):
             how = f"a build outside this Dockerfile that lint cannot see ({build}), with cgo left to its default,"
         elif build.cgo == "0" or build.static or build.goos not in ("", "linux"):
