@@ -74,6 +74,7 @@ from . import digests as _digests  # noqa: F401  registers MI419 (a floating tag
 from . import staticnss as _staticnss  # noqa: F401  registers MI492 (static glibc and its NSS modules)
 from . import hostchecks as _hostchecks  # noqa: F401  registers MI402 (the Dockerfile's and the host's Go builds)
 from . import runtime as _runtime  # noqa: F401  registers MI440-MI442 (run-time needs the build takes away)
+from .landing import context_copies  # noqa: F401 - part of this package's interface (cibuilds, pkgflow)
 from .profiles import Profile, profile_for
 from .results import Finding, Hit, LintResult, render
 from .stages import Analysis
@@ -162,12 +163,6 @@ def build_output(source: str) -> bool:
     """Is a COPY/ADD source from the context what a build writes (a package, an archive, a file under build/ ...)?"""
     low = source.lower().lstrip("./")
     return low.endswith(_OUTPUTS) or low.split("/", 1)[0] in _OUTPUT_DIRS
-
-
-def context_copies(stage) -> list[tuple[int, tuple[str, ...]]]:
-    """(line, sources) of each COPY/ADD of `stage` (a parsed Stage) from the build context, not --from another."""
-    return [(ins.line, tuple(ins.args[:-1])) for ins in stage.instructions
-            if ins.cmd in ("COPY", "ADD") and not any(f.startswith("--from") for f in ins.flags) and len(ins.args) >= 2]
 
 
 def context_outputs(a: Analysis) -> list[tuple[int, str]]:

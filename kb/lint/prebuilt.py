@@ -23,7 +23,7 @@ from itertools import islice
 
 from ..lazyre import lazy
 from .builds import GO_ARCHES as _ARCHES, BuiltFile
-from .landing import copies_from_context, into_directory
+from .landing import context_copies as stage_context_copies, copies_from_context, into_directory, picking_stages
 from .shellwords import abspath, expand
 
 CONTEXT = "the build context"  # BuiltFile.builder of a program copied prebuilt from the build context
@@ -189,6 +189,28 @@ def copied_programs(a) -> list[tuple[BuiltFile, int, str]]:
         out.append((BuiltFile(path=path, lang="go", linkage="unknown", stage=a.final.index, line=ins.line,
                               builder=CONTEXT, builder_release=None, builder_glibc=None, go_dir="",
                               go_target=target, why=why), ins.line, src))
+    return out + _picked(a, names, module)
+
+
+def _picked(a, names: set[str], module: str | None) -> list[tuple[BuiltFile, int, str]]:
+    """A program of `names` the final stage copies from a stage that picked it out of the build context
+    (landing.picking_stages): the stage COPYs the program's cross builds (a `*` in the file name read as an
+    architecture: app-linux-*), and the final stage copies the file of the program's own name from it."""
+    out = []
+    for cf in picking_stages(a):
+        picked = {program_of(posixpath.basename(src.rstrip("/")).replace("*", "amd64"), names)
+                  for _line, sources in stage_context_copies(a.report.stages[cf.stage_index]) for src in sources} - {None}
+        for src in cf.sources if picked else ():
+            base = posixpath.basename(src.rstrip("/"))
+            if base in picked:
+                dest = cf.dest or "/"
+                path = posixpath.join(dest, base) if into_directory(dest) else dest
+                why = (f"named after the Go module {module} of the build context" if base == _module_name(module)
+                       else f"a program of the Go project in the build context") + \
+                    f", picked out of the build context by stage {cf.source}"
+                out.append((BuiltFile(path=path if path.startswith("/") else "/" + path, lang="go", linkage="unknown",
+                                      stage=a.final.index, line=cf.line, builder=CONTEXT, builder_release=None,
+                                      builder_glibc=None, go_dir="", go_target=".", why=why), cf.line, src))
     return out
 
 

@@ -125,3 +125,37 @@ def test_a_rest_client_module_means_tls_calls_on_scratch(knowledge, tmp_path):
     with_bundle = "FROM alpine:3.20 AS certs\nFROM scratch\nCOPY --from=certs /etc/ssl/certs/ca-certificates.crt " \
                   "/etc/ssl/certs/\nCOPY scenario /\nENTRYPOINT [\"/scenario\"]\n"
     assert findings(knowledge, with_bundle, "MI411", str(tmp_path)) == []
+
+
+# ---- a stage that picks the platform's prebuilt program out of the build context --------------------------------
+
+_PICKED = """\
+FROM busybox AS pick
+COPY prober-linux-* ./
+ARG TARGETPLATFORM
+RUN if [ "$TARGETPLATFORM" = "linux/amd64" ]; then mv prober-linux-amd64 prober; fi
+RUN if [ "$TARGETPLATFORM" = "linux/arm64" ]; then mv prober-linux-arm64 prober; fi
+FROM debian:bookworm-slim
+COPY --from=pick /prober /prober
+ENTRYPOINT ["/prober"]
+"""
+
+
+def _prober(tmp_path) -> str:
+    (tmp_path / "go.mod").write_text("module github.com/example/prober\n\nrequire cloud.google.com/go v0.110.0\n")
+    return str(tmp_path)
+
+
+def test_a_program_picked_out_of_the_context_by_a_stage_is_the_context_program(knowledge, tmp_path):
+    [f] = findings(knowledge, _PICKED, "MI411", _prober(tmp_path))
+    assert (f.severity, f.line) == ("warning", 7)
+    assert "the Go program /prober" in f.message and "picked out of the build context by stage pick" in f.message
+
+
+def test_a_picked_program_with_a_bundle_or_a_stage_that_builds_it_is_not_one(knowledge, tmp_path):
+    ctx = _prober(tmp_path)
+    bundle = _PICKED.replace("FROM debian:bookworm-slim\n", "FROM debian:bookworm-slim\nRUN apt-get update && "
+                             "apt-get install -y --no-install-recommends ca-certificates\n")
+    assert findings(knowledge, bundle, "MI411", ctx) == []
+    other = _PICKED.replace("COPY --from=pick /prober /prober", "COPY --from=pick /etc/hostname /prober")
+    assert findings(knowledge, other, "MI411", ctx) == []
