@@ -159,3 +159,31 @@ def test_a_picked_program_with_a_bundle_or_a_stage_that_builds_it_is_not_one(kno
     assert findings(knowledge, bundle, "MI411", ctx) == []
     other = _PICKED.replace("COPY --from=pick /prober /prober", "COPY --from=pick /etc/hostname /prober")
     assert findings(knowledge, other, "MI411", ctx) == []
+
+
+# ---- MI412: -dev packages deleted after the stage's own build still name what it links ---------------------------
+
+_DELETED = """\
+FROM alpine:3.8 AS builder
+RUN apk add --no-cache --virtual .build-deps g++ make postgresql-dev sqlite-dev && \\
+    cd /src && ./configure --with-modules='gpgsql gsqlite3' && make && make install && \\
+    apk del .build-deps
+FROM alpine:3.8
+RUN apk add --no-cache sqlite-libs libstdc++
+COPY --from=builder /usr/local/sbin /usr/local/sbin/
+ENTRYPOINT ["/usr/local/sbin/server"]
+"""
+
+
+def test_dev_packages_deleted_after_a_configure_build_still_count(knowledge):
+    [f] = findings(knowledge, _DELETED, "MI412")
+    assert (f.severity, f.line) == ("warning", 7)
+    assert "alpine:3.8 lacks libpq (postgresql-dev installed for the build there and deleted after it)" in f.message
+    assert "sqlite" not in f.message.split("which what")[0]  # sqlite-libs is installed
+
+
+def test_deleted_dev_packages_with_their_run_time_packages_say_nothing(knowledge):
+    fixed = _DELETED.replace("sqlite-libs libstdc++", "sqlite-libs libstdc++ libpq")
+    assert findings(knowledge, fixed, "MI412") == []
+    kept_elsewhere = _DELETED.replace("sqlite-libs libstdc++", "sqlite-libs libstdc++ postgresql-libs")
+    assert findings(knowledge, kept_elsewhere, "MI412") == []  # another run-time package of libpq (releases.yaml)
