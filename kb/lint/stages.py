@@ -142,6 +142,8 @@ class Analysis:
                     sh = info.shell[0]
                     info.shell_uses.append((ins.line, "RUN", sh, posixpath.basename(sh) in info.profile.installed
                                             or mounts_shell(run.mounts, sh)))
+                elif _links_sh(run.command):  # a shell copied in, then linked as /bin/sh (apigee/registry)
+                    info.profile.provided.add("shell")
                 self._run(info, run, cwd, {**args_scope, **env}, ins.line)
             elif c in ("COPY", "ADD"):
                 self._copy(info, ins, froms.get(ins.line, ()), cwd, {**args_scope, **env})
@@ -434,3 +436,9 @@ class Analysis:
         if key not in self.context_cache:
             self.context_cache[key] = go_sources(self.context_dir, info.context_sources, self.kb.native_packages)
         return self.context_cache[key]
+
+
+def _links_sh(command: str) -> bool:
+    """Does an exec-form RUN make /bin/sh a link (`["/usr/local/bin/toybox", "ln", "-s", "/bin/bash", "/bin/sh"]`)?"""
+    words = command.split()
+    return len(words) >= 4 and "ln" in (posixpath.basename(w) for w in words[:2]) and words[-1] == "/bin/sh"
