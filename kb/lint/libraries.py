@@ -399,6 +399,10 @@ def missing_libraries(a: "Analysis", libs: Libraries, lineage, crates: "Callable
         needs = {**programs, **cgo_module_needs(a, libs, src),
                  **stage_needs(libs, src, lambda: crates(src), lambda: openmp(src), lambda: manifest(src),
                                lambda: _switches(a, src), lambda: _lock_dependents(a, src))}
+        if any(tool == "uv" for _l, tool, _a, _c in src.pip_npm):
+            from .pybuilt import uv_sdist_needs  # uv.lock's packages without a Linux wheel, built here
+
+            needs = {**uv_sdist_needs(a, src), **needs}
         if src.apk_adds and not src.profile.installed >= {p for _ln, ps in src.apk_adds for p in ps}:
             from .pybuilt import source_built_needs  # pip builds against -dev packages deleted after them
 

@@ -167,3 +167,26 @@ def source_built_needs(a: "Analysis", libs: "Libraries", info: "StageInfo") -> d
             if stem in dev_of and stem not in out:
                 out[stem] = f"{name}, {how}, built from source against {dev_of[stem]}, which the stage deletes after"
     return out
+
+
+def uv_sdist_needs(a: "Analysis", info: "StageInfo") -> dict[str, str]:
+    """stem -> why: the system libraries that `uv sync` in a glibc stage links by building from source the packages
+    its uv.lock locks without a wheel for Linux (uvsteps.uv_without_linux_wheels), for the packages whose source
+    build links them (`libs` of knowledge/native-packages.yaml `python:`): lxml links libxml2 and libxslt
+    (saleor/saleor#19194: "libxslt.so.1: cannot open shared object file" in python:3.12-slim)."""
+    if info.profile.libc != "glibc" or not a.context_dir:
+        return {}
+    from .uvsteps import uv_without_linux_wheels
+
+    table = a.kb.native_packages.get("python", {})
+    out: dict[str, str] = {}
+    for _line, tool, _args, cwd in info.pip_npm:
+        if tool != "uv":
+            continue
+        sub = a.context_subdir(info, cwd)
+        for name, version in uv_without_linux_wheels(a.context_dir, sub).items():
+            for stem in map(lib_stem, (table.get(name) or {}).get("libs", ())):
+                soname = next((so for so, e in a.kb.libraries.items() if lib_stem(e.get("name") or so) == stem), stem)
+                out.setdefault(stem, f"{soname}: {name} {version}, which uv.lock locks with no wheel for Linux, so uv "
+                                     "builds it from source there")
+    return out

@@ -90,6 +90,47 @@ def uv_locked(context_dir: str | None, sub: str = "") -> list[str]:
 
 
 
+def uv_without_linux_wheels(context_dir: str | None, sub: str = "") -> dict[str, str]:
+    """{package: version} of the uv.lock in `sub` whose `[[package]]` table has an sdist and no wheel Linux can
+    install (none at all, or only macOS and Windows ones; a pure-Python `-any` wheel is one): `uv sync` builds those
+    from source. A lock written with
+    `exclude-newer` before a release's Linux wheels were uploaded keeps it that way (saleor/saleor#19194: lxml 6.1.0
+    with its macOS and Windows wheels only)."""
+    if not context_dir:
+        return {}
+    from ..evidence.errors import read_project_file
+    from ..evidence.textscan import pep503
+
+    text = read_project_file(context_dir, posixpath.join(sub, "uv.lock"), _MAX_LOCK) or ""
+    out: dict[str, str] = {}
+    name = version = ""
+    sdist = linux = in_wheels = False
+
+    def done() -> None:
+        if name and sdist and not linux:
+            out[name] = version
+
+    for raw in text.splitlines():
+        line = raw.strip()
+        if line == "[[package]]":
+            done()
+            name, version, sdist, linux, in_wheels = "", "", False, False, False
+        elif in_wheels:  # `{ url = "https://.../lxml-6.1.0-cp312-cp312-manylinux_2_28_x86_64.whl", ... }`
+            in_wheels = not line.startswith("]")
+            url = line.split('"', 2)[1] if line.startswith('{ url = "') else ""
+            linux = linux or "linux" in url or url.endswith("-any.whl")  # a platform's, or a pure-Python wheel
+        elif line.startswith("name = ") and not name:
+            name = pep503(_field(line, "name") or "")
+        elif line.startswith("version = ") and not version:
+            version = _field(line, "version") or ""
+        elif line.startswith("sdist = {"):
+            sdist = True
+        elif line.startswith("wheels = ["):
+            in_wheels = not line.endswith("]")
+    done()
+    return out
+
+
 #: a lock's size lint reads for a project's closure: uv.lock files of large projects pass 1 MiB
 _MAX_LOCK = 8 << 20
 

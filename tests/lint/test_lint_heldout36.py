@@ -188,22 +188,3 @@ def test_deleted_dev_packages_with_their_run_time_packages_say_nothing(knowledge
     kept_elsewhere = _DELETED.replace("sqlite-libs libstdc++", "sqlite-libs libstdc++ postgresql-libs")
     assert findings(knowledge, kept_elsewhere, "MI412") == []  # another run-time package of libpq (releases.yaml)
 
-
-# ---- MI405: a shell linked as /bin/sh by an exec-form RUN -----------------------------------------------------------
-
-_LINKED_SHELL = """\
-FROM debian:bookworm AS tools
-RUN apt-get update && apt-get install -y bash-static
-FROM gcr.io/distroless/base-debian12
-COPY --from=tools /bin/bash-static /bin/bash
-COPY --from=tools /usr/local/bin /usr/local/bin
-RUN ["/usr/local/bin/toybox", "ln", "-s", "/bin/bash", "/bin/sh"]
-RUN chmod -R 755 /usr/local/bin
-"""
-
-
-def test_a_shell_linked_as_bin_sh_serves_the_shell_form_runs(knowledge):
-    assert findings(knowledge, _LINKED_SHELL, "MI405") == []
-    [f] = findings(knowledge, _LINKED_SHELL.replace('RUN ["/usr/local/bin/toybox", "ln", "-s", "/bin/bash", '
-                                                    '"/bin/sh"]\n', ""), "MI405")
-    assert (f.severity, f.line) == ("error", 6)
