@@ -117,3 +117,17 @@ def apk_step(info: "StageInfo", argv: list[str], line: int, snapshot: set | None
     if snapshot is None and is_snapshot(argv):
         return set(prof.installed)
     return snapshot
+
+
+def deleted_after_build(info: "StageInfo") -> set[str]:
+    """The packages apk added at or before the stage's last compile of its own (configure, make, a compiler; not
+    pip's or npm's, which kb/lint/pybuilt.py's source_built_needs reads) that are gone by the stage's end: `apk del
+    .build-deps` after `./configure && make install` leaves the program linked against their libraries
+    (tcely/dockerhub-powerdns#1: mariadb-dev and postgresql-dev deleted, "Error loading shared library
+    libmysqlclient.so.18"). A package added at or before that line is taken to be there when it ran, as
+    source_built_needs takes pip's."""
+    own = [ln for ln, what in info.compiles if not what.startswith(("pip", "npm", "yarn", "pnpm", "cargo", "go"))]
+    if not own or not info.apk_adds:
+        return set()
+    last = max(own)
+    return {p.split("=")[0] for ln, pkgs in info.apk_adds if ln <= last for p in pkgs} - info.profile.installed

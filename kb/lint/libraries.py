@@ -239,7 +239,9 @@ def stage_needs(libs: Libraries, info: "StageInfo", crates: "Callable[[], list[s
     static = _static_archives(info)
     from .apknames import linked_by
 
-    deleted = _deleted_after_build(info)
+    from .apkdel import deleted_after_build
+
+    deleted = deleted_after_build(info)
     for package in sorted((info.profile.installed | deleted) - GLIBC_SHIMS):  # a loader shim is not linked
         stem = linked_by(libs, package, info.profile.libc == "musl")
         if stem and stem not in ("libstdc++", "libgcc-s", "libc", "libgcc") \
@@ -247,19 +249,6 @@ def stage_needs(libs: Libraries, info: "StageInfo", crates: "Callable[[], list[s
             needs.setdefault(stem, f"{package} installed there" if package not in deleted else
                              f"{package} installed for the build there and deleted after it")
     return needs
-
-
-def _deleted_after_build(info: "StageInfo") -> set[str]:
-    """The packages apk added at or before the stage's last compile of its own (configure, make, a compiler; not
-    pip's or npm's, which source_built_needs reads) that are gone by the stage's end: `apk del .build-deps` after
-    `./configure && make install` leaves the program linked against their libraries (tcely/dockerhub-powerdns#1:
-    mariadb-dev and postgresql-dev deleted, "Error loading shared library libmysqlclient.so.18"). A package added
-    at or before that line is taken to be there when it ran, as source_built_needs takes pip's."""
-    own = [ln for ln, what in info.compiles if not what.startswith(("pip", "npm", "yarn", "pnpm", "cargo", "go"))]
-    if not own or not info.apk_adds:
-        return set()
-    last = max(own)
-    return {p.split("=")[0] for ln, pkgs in info.apk_adds if ln <= last for p in pkgs} - info.profile.installed
 
 
 #: a static archive named to the linker: -l:libev.a, LIBS=/usr/lib/x86_64-linux-gnu/libssl.a
