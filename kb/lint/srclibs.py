@@ -32,7 +32,20 @@ def source_built(a: "Analysis", index: int, copies: list) -> dict[str, str]:
     from .ldcache import installed_from_source
 
     out: dict[str, str] = {}
-    for name in sorted(installed_from_source(a, index)):
+    for name in sorted(map(_library_name, installed_from_source(a, index))):
         if name.lower().startswith("lib") and len(lib_stem(name)) > 3:
             out.setdefault(lib_stem(name), f"{name} built from source and installed into /usr/local/lib there")
     return out
+
+
+#: what a source directory's name adds to the library's: a checkout's or tarball's suffix, and "-x", what a version
+#: variable the walk cannot read became (`cd libmaxminddb-${MAXMIND_VERSION}`)
+_DIR_SUFFIXES = ("-src", "-source", "-master", "-main", "-git", "-x")
+
+
+def _library_name(directory: str) -> str:
+    """The library a source directory is named after: libsodium of libsodium-src, libmaxminddb of libmaxminddb-x."""
+    for suffix in _DIR_SUFFIXES:
+        if directory.lower().endswith(suffix):
+            return directory[:-len(suffix)]
+    return directory

@@ -91,3 +91,25 @@ def test_libldap_common_does_not_bring_the_library(knowledge):
     assert "lacks libldap (libldap2-dev installed there)" in f.message
     assert findings(knowledge, _LDAP.format(runtime="libldap-2.5-0 libsasl2-2"), "MI412") == []
     assert findings(knowledge, _LDAP.format(runtime="libldap2 libsasl2-2"), "MI412") == []  # Debian 13's name
+
+
+# ---- MI412: a library built from source is named after the library, not its source directory ----------------------
+
+_SODIUM = """\
+FROM ubuntu:16.04 AS build
+RUN apt-get update && apt-get install -y build-essential curl
+RUN curl -fsSL -o src.tar.gz https://download.libsodium.org/libsodium/releases/libsodium-1.0.16.tar.gz \\
+    && mkdir {directory} && tar -zxf src.tar.gz -C {directory} --strip-components=1 \\
+    && cd {directory} && ./configure && make && make install && ldconfig
+RUN make -C /app
+FROM ubuntu:16.04
+COPY --from=build /app/bin/node /node
+CMD ["/node"]
+"""
+
+
+def test_a_source_directory_suffix_is_not_the_library_name(knowledge):
+    for directory in ("libsodium-src", "libsodium-${LIBSODIUM_VERSION}", "libsodium-1.0.16"):
+        [f] = findings(knowledge, _SODIUM.format(directory=directory), "MI412")
+        assert "ubuntu:16.04 lacks libsodium (libsodium" in f.message and "-src built" not in f.message, directory
+        assert 'expect "error while loading shared libraries: libsodium.so...' in f.message
