@@ -6,7 +6,8 @@ and libevent with their versions), and musl loads no other soname than the one a
 stage that compiles against its -dev packages and a final stage that installs the same libraries from another
 release (or from a floating `alpine`, which has moved since) gives "Error loading shared library libffi.so.6" or
 "Error relocating ...: symbol not found" (egallesio/STklos#309: alpine:3.11 into alpine:latest;
-ruimarinho/docker-bitcoin-core#100: alpine:3.9 into alpine). Both pinned to one release run. Said only where both
+ruimarinho/docker-bitcoin-core#100: alpine:3.9 into alpine; livepeer/stream-tester#154: a cgo Go build against
+ffmpeg-dev on golang:1.15-alpine, whose last build was Alpine 3.14, into alpine). Both pinned to one release run. Said only where both
 releases are read from the references and at least one differs or floats, the copy brings code that is not all
 static, and the final stage installs a library the build stage had a -dev package of.
 """
@@ -57,11 +58,15 @@ def check_alpine_skew(a: "Analysis", rule: LintRule):
         if src is None or src.index in done or src.profile.libc != "musl":
             continue
         built = alpine_release(src.image or "")
+        if built == "floating" and src.profile.source.startswith("family") and \
+                (src.profile.release or "").startswith("alpine"):  # a family's tag pattern pinned it:
+            built = src.profile.release[len("alpine"):]  # a retired golang:1.N-alpine, its last build's Alpine
         if built is None or built == runs or built == "floating" == runs:
             continue
-        if not any(not what.startswith(("pip", "npm", "yarn", "pnpm", "cargo", "go ")) for _l, what in src.compiles):
-            continue  # a C compiler, make, cmake: what pip, npm, cargo or go build is another rule's
         arrived = [art for art, line, _s in final.arrivals if line == cf.line]
+        if not any(not what.startswith(("pip", "npm", "yarn", "pnpm", "cargo", "go ")) for _l, what in src.compiles) \
+                and not any(art.lang == "go" and art.linkage == "musl" for art in arrived):
+            continue  # a C compiler, make, cmake, or a cgo Go build: what pip, npm or cargo build is another rule's
         if arrived and all(art.linkage == "static" for art in arrived):
             continue
         dev = {stem for _line, pkgs in src.apk_adds for p in pkgs if (stem := linked_by(libs, p.split("=")[0], True))}

@@ -113,3 +113,32 @@ def test_a_source_directory_suffix_is_not_the_library_name(knowledge):
         [f] = findings(knowledge, _SODIUM.format(directory=directory), "MI412")
         assert "ubuntu:16.04 lacks libsodium (libsodium" in f.message and "-src built" not in f.message, directory
         assert 'expect "error while loading shared libraries: libsodium.so...' in f.message
+
+
+# ---- MI427: a retired Go version's golang:1.N-alpine is the Alpine of its last build ------------------------------
+
+_FFMPEG = """\
+FROM golang:{go}-alpine AS builder
+RUN apk add --no-cache gcc musl-dev pkgconfig ffmpeg-dev
+WORKDIR /src
+COPY . .
+RUN go build -o /tester ./cmd/tester
+FROM {final}
+RUN apk add --no-cache ffmpeg
+COPY --from=builder /tester /tester
+CMD ["/tester"]
+"""
+
+
+def test_a_retired_go_alpine_image_is_an_older_alpine_than_todays(knowledge):
+    [f] = findings(knowledge, _FFMPEG.format(go="1.15", final="alpine"), "MI427")
+    assert (f.severity, f.line) == ("warning", 8)
+    assert "built on golang:1.15-alpine (Alpine 3.14) against libavcodec" in f.message
+
+
+def test_todays_go_alpine_image_or_the_same_release_says_nothing(knowledge):
+    assert findings(knowledge, _FFMPEG.format(go="1.27", final="alpine"), "MI427") == []
+    assert findings(knowledge, _FFMPEG.format(go="1.15", final="alpine:3.14"), "MI427") == []
+    both_floating = _FFMPEG.format(go="1.15", final="alpine").replace("FROM golang:1.15-alpine AS builder",
+                                                                        "FROM alpine AS builder\nRUN apk add go")
+    assert findings(knowledge, both_floating, "MI427") == []  # alpine is today's Alpine in both stages
