@@ -166,14 +166,15 @@ def copied_programs(a) -> list[tuple[BuiltFile, int, str]]:
     released = _goreleaser_copies(a)
     module = module_path(a.context_dir)
     mk_names, outputs = _makefile_names(a, module)
-    if module is None and not mk_names and not outputs \
+    from .goreleaser import image_binaries, release_named
+
+    in_context = image_binaries(a)  # GoReleaser's dockers: its binaries are in the Docker context, go.mod or not
+    if module is None and not mk_names and not outputs and not in_context \
             and all(read_project_file(a.context_dir, f) is None for f in _GO_PROJECT):
         return released
     names = program_names(a.context_dir, module) if module is not None else program_names(a.context_dir, "")
     commands = program_names(a.context_dir, "")  # cmd/NAME: a module without a root package builds cmd/<its name>
-    from .goreleaser import image_binaries, release_named
-
-    released_names = image_binaries(a) - names  # GoReleaser's dockers: its binaries are in the Docker context
+    released_names = in_context - names
     names |= mk_names | set(outputs) | released_names
     out, taken = released, {(line, src) for _art, line, src in released}
     for ins, src, base, stem, path in context_copies(a, names):
