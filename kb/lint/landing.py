@@ -16,7 +16,7 @@ def copies_from_context(a: "Analysis") -> bool:
     """Does the final stage COPY or ADD anything from the build context (no --from), itself or through a stage that
     only picks files out of it (picking_stages)? Only such a COPY can bring a program built outside the Dockerfile
     (kb/lint/prebuilt.py), so its readers are imported only then."""
-    return bool(a.context_dir) and (_from_context(a.final.stage) or bool(picking_stages(a)))
+    return bool(a.context_dir) and bool(context_copies(a.final.stage) or picking_stages(a))
 
 
 def context_copies(stage) -> list[tuple[int, tuple[str, ...]]]:
@@ -25,18 +25,13 @@ def context_copies(stage) -> list[tuple[int, tuple[str, ...]]]:
             if ins.cmd in ("COPY", "ADD") and not any(f.startswith("--from") for f in ins.flags) and len(ins.args) >= 2]
 
 
-def _from_context(stage) -> bool:
-    return any(ins.cmd in ("COPY", "ADD") and not any(f.startswith("--from") for f in ins.flags)
-               for ins in stage.instructions)
-
-
 def picking_stages(a: "Analysis") -> list:
     """The final stage's COPY --from lines (CopyFrom) whose stage builds nothing and copies files from the build
     context: a stage that picks the platform's file out of prebuilt ones (`COPY app-linux-* ./` then `RUN mv
     app-linux-amd64 app` per TARGETPLATFORM, cloudprober's Dockerfile.pw)."""
     return [cf for cf in a.final.stage.copy_from if cf.instruction == "COPY" and cf.stage_index is not None
             and cf.stage_index != a.final.index and not a.stages[cf.stage_index].files
-            and _from_context(a.report.stages[cf.stage_index])]
+            and context_copies(a.report.stages[cf.stage_index])]
 
 
 def context_entry(context_dir: str | None, dest: str, src: str, dest_is_dir: bool) -> tuple[str, str]:

@@ -207,7 +207,7 @@ def _picked(a, names: set[str], module: str | None) -> list[tuple[BuiltFile, int
                 dest = cf.dest or "/"
                 path = posixpath.join(dest, base) if into_directory(dest) else dest
                 why = (f"named after the Go module {module} of the build context" if base == _module_name(module)
-                       else f"a program of the Go project in the build context") + \
+                       else "a program of the Go project in the build context") + \
                     f", picked out of the build context by stage {cf.source}"
                 out.append((BuiltFile(path=path if path.startswith("/") else "/" + path, lang="go", linkage="unknown",
                                       stage=a.final.index, line=cf.line, builder=CONTEXT, builder_release=None,

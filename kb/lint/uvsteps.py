@@ -93,9 +93,8 @@ def uv_locked(context_dir: str | None, sub: str = "") -> list[str]:
 def uv_without_linux_wheels(context_dir: str | None, sub: str = "") -> dict[str, str]:
     """{package: version} of the uv.lock in `sub` whose `[[package]]` table has an sdist and no wheel Linux can
     install (none at all, or only macOS and Windows ones; a pure-Python `-any` wheel is one): `uv sync` builds those
-    from source. A lock written with
-    `exclude-newer` before a release's Linux wheels were uploaded keeps it that way (saleor/saleor#19194: lxml 6.1.0
-    with its macOS and Windows wheels only)."""
+    from source. A lock written with `exclude-newer` before a release's Linux wheels were uploaded keeps it that way
+    (saleor/saleor#19194: lxml 6.1.0 with its macOS and Windows wheels only)."""
     if not context_dir:
         return {}
     from ..evidence.errors import read_project_file
