@@ -12,6 +12,8 @@ function gets the same analysed Dockerfile:
     ggmlclone.py   a ggml project (llama.cpp, whisper.cpp) cloned and built in a stage: its OpenMP run-time (MI412)
     builds.py      what gcc/clang, go and cargo commands build and how it links (BuiltFile)
     cargoprebuilt.py  a Rust program copied prebuilt from the build context, read by its Cargo.lock (MI411, MI412)
+    cmakeprebuilt.py  a C or C++ program copied prebuilt from the build context, read by its CMakeLists.txt (MI412)
+    cmaketext.py   a CMakeLists.txt's calls and line comments, read without a pattern
     shellwords.py  variable expansion, paths, options and simple commands of RUN lines
     shellvars.py   which assignments of a RUN a build command sees (export, prefix, set -a)
     unexported.py  MI498: such an assignment the build command never sees (CGO_ENABLED=0 that leaves cgo on)

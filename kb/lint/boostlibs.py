@@ -21,7 +21,7 @@ from __future__ import annotations
 import fnmatch
 import posixpath
 
-from .linkevidence import cmake_calls
+from .cmaketext import cmake_calls
 from .profiles import lib_stem
 
 # `Analysis` and `StageInfo` in annotations are kb.lint.stages' classes: named, never imported

@@ -10,6 +10,7 @@ from ..model import LintRule
 from ..versions import parse_version
 from .builds import BuiltFile
 from .cargoprebuilt import library_hits
+from .cmakeprebuilt import library_hits as cmake_library_hits
 from .cargoroot import cargo_context
 from .context import cargo_dependencies, cargo_lock
 from .cxxlink import have_cxx_runtime
@@ -355,7 +356,9 @@ def _library_hits(a: Analysis, *, unknown: bool):
     found = [(ln, f"what this COPY brings from the {src.image} stage", src, m) for ln, src, m in
              missing_libraries(a, libs, lambda i: _same_lineage(a, i), lambda s: cargo_lock(cargo_context(a, s)),
                                lambda s: _openmp(a, s), unknown=unknown, manifest=lambda s: _cargo_dependencies(a, s))]
-    found += [(ln, _describe(art), final, m) for ln, art, m in library_hits(a, libs)] if not unknown else []
+    if not unknown:  # programs copied prebuilt from the build context: Rust by Cargo.lock, C and C++ by CMakeLists.txt
+        found += [(ln, _describe(art), final, m) for hits in (library_hits(a, libs), cmake_library_hits(a, libs))
+                  for ln, art, m in hits]
     for line, what, src, missing in found:
         apk = final.profile.libc == "musl" or unknown and bool(final.apk_adds)  # apk's package names, not apt's
         yield Hit(line, {"libs": ", ".join(f"{s} ({why})" for s, why in missing), "what": what,

@@ -15,6 +15,7 @@ import posixpath
 import re
 
 from .builds import BuiltFile, dynamic_libc
+from .cmaketext import commented
 from .profiles import CXX_TOOLCHAINS, lib_stem
 from .shellwords import abspath, expand
 
@@ -245,9 +246,12 @@ def linked_libraries(a: "Analysis", info: "StageInfo") -> dict[str, str]:
     the plain words of target_link_libraries (`resolv`, `-lssl`), as a `-l` flag would link them. Targets the file
     defines (add_library), imported targets (Foo::Bar), variables and paths are left out: lint cannot tell what
     they are. Read in one pass over the text, each call up to its `)`."""
-    if not info.cmake:
-        return {}
-    text = _cmakelists(a) or ""
+    return linked_by_name(_cmakelists(a) or "") if info.cmake else {}
+
+
+def linked_by_name(text: str) -> dict[str, str]:
+    """linked_libraries of a CMakeLists.txt's text (also read for a program built outside the Dockerfile,
+    kb/lint/cmakeprebuilt.py)."""
     lower = text.lower()
     calls, defined = [], set()
     for name, out in (("target_link_libraries", calls), ("add_library", None)):
@@ -260,7 +264,7 @@ def linked_libraries(a: "Analysis", info: "StageInfo") -> dict[str, str]:
             if end < 0:
                 break  # no call closes after this one: nothing further is a whole call
             if open_ < len(text) and text[open_] == "(" and end > 0 and (start == 0 or not (
-                    lower[start - 1].isalnum() or lower[start - 1] == "_")):
+                    lower[start - 1].isalnum() or lower[start - 1] == "_")) and not commented(text, start):
                 words = [w for w in text[open_ + 1:end].split() if not w.startswith("#")]
                 if out is None:
                     defined.update(words[:1])

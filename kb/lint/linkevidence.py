@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 
 from ..lazyre import lazy
+from .cmaketext import cmake_calls
 from .profiles import lib_stem
 
 # `Analysis`, `StageInfo` and `Libraries` in annotations are kb.lint's classes: named, never imported
@@ -29,21 +30,6 @@ _LFLAG = lazy(r"(?<![\w-])-l([A-Za-z][A-Za-z0-9_+-]{0,100})(?![\w+-])")
 def _stem(name: str) -> str:
     name = re.split(r"[<>=]", name, maxsplit=1)[0]  # a pkg-config version constraint: jsoncpp>=1.9
     return lib_stem(name if name.lower().startswith("lib") else "lib" + name)
-
-
-def cmake_calls(text: str, lower: str, name: str):
-    """The words of every call `name(...)` of a CMakeLists.txt (`lower` is its lowercase text; a word boundary before
-    the name; comment words left out). Read by cmake_names here and by kb/lint/boostlibs.py."""
-    start = lower.find(name)
-    while start >= 0:
-        open_ = start + len(name)
-        end = lower.find(")", open_)
-        if end < 0:
-            return
-        body = text[open_:end].lstrip(" \t")
-        if body.startswith("(") and (start == 0 or not (lower[start - 1].isalnum() or lower[start - 1] == "_")):
-            yield [w for w in body[1:].split() if not w.startswith("#")]
-        start = lower.find(name, end)
 
 
 def cmake_names(text: str) -> dict[str, str]:

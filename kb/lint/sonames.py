@@ -1,6 +1,6 @@
 """A library the final image has, but at another soname than the build linked (MI450): OpenSSL is libssl.so.1.1 on
-Debian 9-11 and Ubuntu 20.04, libssl.so.3 from Debian 12 and Ubuntu 22.04 on (`openssl:` of each release in
-knowledge/releases.yaml). A program built on one side of that line and run on the other fails to load, with the
+Debian 9-11, Ubuntu 20.04 and EL8, libssl.so.3 from Debian 12, Ubuntu 22.04 and EL9 on (`openssl:` of each release
+in knowledge/releases.yaml). A program built on one side of that line and run on the other fails to load, with the
 library "there": "libssl.so.3: cannot open shared object file" on a bullseye image, "libssl.so.1.1: ..." on a
 bookworm one. MI412 says when the library is missing altogether; MI404 when the glibc is older; this says which
 library, and why, when the two releases differ.
@@ -43,6 +43,8 @@ def check_soname(a: "Analysis", rule: LintRule):
     if prof.libs is not None and "libssl" not in prof.libs \
             and not any(libs.ships(p, "libssl") for p in prof.installed):
         return  # no OpenSSL at all in the final image: MI412's
+    # EL9's compat-openssl11 brings libssl.so.1.1 back beside OpenSSL 3
+    also = {"1.1"} if a.kb.releases[prof.release].get("openssl11_package") in prof.installed else set()
     lineage, done = _lineage(a), set()
     copies = _final_copies(a)  # a stage the final one is built FROM may hold the COPY (`FROM base AS rootless`)
     arrivals = [x for i in lineage for x in a.stages[i].arrivals]
@@ -52,7 +54,8 @@ def check_soname(a: "Analysis", rule: LintRule):
             continue
         src = a.stages[idx]
         build_version = _openssl(a, src.profile.release) if src.profile.libc == "glibc" else None
-        if not build_version or build_version == run_version or not _brings_code(a, cf.line, cf.sources, src):
+        if not build_version or build_version == run_version or build_version in also \
+                or not _brings_code(a, cf.line, cf.sources, src):
             continue
         done.add(idx)
         if _copied_libs(final, idx, copies)[0]:

@@ -60,7 +60,7 @@ class CatalogueSections(Reader):
             if not isinstance(info, Located):
                 self.problem(releases.key_lines.get(name, releases.line), name, "a release is a mapping (glibc, debian)")
                 continue
-            self.keys_ok(info, name, ("glibc", "debian", "glibcxx", "openssl", "python3"), ())
+            self.keys_ok(info, name, ("glibc", "debian", "glibcxx", "openssl", "openssl11_package", "python3"), ())
             self.kb.releases[name] = {k: str(v) for k, v in info.items()}
         if "default_debian" in doc:
             self.kb.default_debian = str(doc["default_debian"])
@@ -73,11 +73,12 @@ class CatalogueSections(Reader):
                              "a library maps package managers to package names")
                 continue
             self.keys_ok(info, soname, ("apt", "apk", "wolfi", "rpm", "size_mb", "name", "dev", "dev_also", "runtime",
-                                        "sonames", "programs"), ())
+                                        "sonames", "programs", "find"), ())
             if "size_mb" in info:
                 self.number(info, "size_mb", soname)
             entry = {k: dict(v) if isinstance(v, dict) else v for k, v in info.items()}
-            for key in ("dev_also", "runtime"):  # what lint (MI412) needs: more -dev names, globs of what ships it
+            for key in ("dev_also", "runtime", "find"):  # lint (MI412): more -dev names, globs of what ships it,
+                # the names a build file asks for it by
                 if key in info:
                     entry[key] = self.strings(info, key, soname)
             if "programs" in info:  # lint MI412: "PACKAGES PATH [RELEASES]", a file the package installs linked
@@ -444,6 +445,7 @@ def lint_libraries(libraries: dict) -> dict[str, dict]:
         entry["libs"] = (*entry["libs"], soname)
         entry["dev"] = tuple(dict.fromkeys((*entry["dev"], *names)))
         entry["runtime"] = tuple(dict.fromkeys((*entry["runtime"], *info["runtime"])))
+        entry["find"] = tuple(dict.fromkeys((*entry.get("find", ()), *info.get("find", ()))))
         for key in ("apt", "apk", "wolfi", "sonames"):  # the package to install (apt: per release); sonames: per release
             if key in info and key not in entry:
                 entry[key] = info[key]

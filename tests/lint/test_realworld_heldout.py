@@ -465,8 +465,11 @@ BATCHES = {
     # MI412): 11/14 listed, 13/14 whole, correct 13/13.
     "heldout38-2026-12-03": ("heldout38-results.yaml", {"broken": 11 / 14, "correct": 13 / 13}),
     # heldout39 (labelled in d104b79, linted blind with its rules): broken 9/18 caught strictly in both corpora (10/18
-    # by expect: sherlock's MI412 named libxml and libxslt, not libstdc++), 8 missed; correct 17/17, no error.
-    "heldout39-2026-12-03": ("heldout39-results.yaml", {"broken": 10 / 18, "correct": 17 / 17}),
+    # by expect: sherlock's MI412 named libxml and libxslt, not libstdc++), 8 missed; correct 17/17, no error. After
+    # the rules written for them (hashicorp/terraform is Alpine: MI401; a host-built CMake program's find_package
+    # libraries: ldp, MI412; pandas built on musl links libstdc++: sherlock, MI403; EL9's OpenSSL 3: fms's MI450,
+    # not among its label's expected rules): 12/18 in both corpora, strictly too, correct 17/17.
+    "heldout39-2026-12-03": ("heldout39-results.yaml", {"broken": 12 / 18, "correct": 17 / 17}),
 }
 
 
