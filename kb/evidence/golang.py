@@ -3,7 +3,9 @@
 Observations: go.module, go.version, go.toolchain; go.cgo_module (a module of the native-package table, from go.mod,
 go.sum or an import); go.cgo_import (`import "C"`); go.imports_net (net, or a standard package that links it),
 go.imports_os_user, go.imports_plugin, go.tls, go.tzdata_embedded; go.third_party_import (a package outside the
-standard library: it may use net or cgo); tz.used, tls.https_url. `_test.go` files count for none of them.
+standard library: it may use net or cgo); go.cgo_static (a `#cgo LDFLAGS:` line of a file that imports "C" passes
+-static: cgo then links the program externally and statically); tz.used, tls.https_url. `_test.go` files count for
+none of them.
 """
 from __future__ import annotations
 
@@ -76,10 +78,26 @@ def analyse_go(sc: "_Scan") -> None:
                     third_party = True
                     sc.add("go.third_party_import", path, rel, line)
             lines = Lines(text)
+            if "#cgo" in text and (at := _static_ldflags(text)) >= 0:
+                sc.add("go.cgo_static", "-static", rel, lines.of(at))
             if m := _GO_LOADLOC.search(text):
                 sc.add("tz.used", "time.LoadLocation", rel, lines.of(m.start()))
             if m := QUOTED_HTTPS.search(text):
                 sc.add("tls.https_url", "https", rel, lines.of(m.start()))
+
+
+def _static_ldflags(text: str) -> int:
+    """Where the first `#cgo [GOOS ...] LDFLAGS: ... -static` line of a cgo preamble starts, or -1 (read line by line:
+    go.dev/cmd/cgo, "#cgo directives"; a build constraint before LDFLAGS is taken as holding on Linux)."""
+    at = text.find("#cgo")
+    while at >= 0:
+        end = text.find("\n", at)
+        line = text[at:end if end >= 0 else len(text)]
+        head, colon, flags = line.partition(":")
+        if colon and head.split()[-1:] == ["LDFLAGS"] and any(w in ("-static", "-static-pie") for w in flags.split()):
+            return at
+        at = text.find("#cgo", at + 4)
+    return -1
 
 
 def _go_version(s: str) -> str | None:

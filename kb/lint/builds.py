@@ -202,6 +202,11 @@ def go_build(info: "StageInfo", argv: list[str], cwd: str, env: dict, line: int,
     # the program then needs the musl loader (MI409); on glibc the floor of such a program is not simply the
     # builder's glibc (what MI404 compares), so there the flag is still taken at its word
     external = _link_external(ldflags)
+    # `#cgo LDFLAGS: -static` in a file of the program's own that imports "C": its C makes cmd/link link externally,
+    # and the flag makes that link static (brave/star-randsrv's main.go, into scratch)
+    own_static = imports[4] if len(imports) > 4 and cgo_on and compiler else ""
+    if own_static:
+        static_flags = external = True
     ignored = static_flags and not external and not cgo_pkgs and libc == "musl"
     # static whatever the imports, not the default's doing: external linking asked for, or on glibc forced by a cgo
     # module (MI492's static glibc link; on musl a module go.mod lists is not taken for one the build reaches)
@@ -215,6 +220,8 @@ def go_build(info: "StageInfo", argv: list[str], cwd: str, env: dict, line: int,
         why = "CGO_ENABLED=0" if explicit == "0" else \
             f"cgo is off by default: {info.image} has no C compiler" if info.profile.known else \
             f"cgo is off by default if {info.image}, an image lint does not know, has no C compiler"
+    elif own_static:
+        linkage, why = "static", f"#cgo LDFLAGS: -static ({own_static}): its own C links it externally and statically"
     elif static_flags:
         linkage, why = "static", "-linkmode external -extldflags -static" if external else "-extldflags -static"
     elif libc is None:  # cgo on in an image whose C library lint does not know (nor whether it has one)
@@ -357,6 +364,17 @@ def cargo_build(info: "StageInfo", argv: list[str], cwd: str, env: dict, line: i
     path = _cargo_output(argv, cwd, env, target, release, root, profile)
     return BuiltFile(path=path, lang="rust", linkage=linkage, line=line, needs=needs, why=why,
                      glibc_pin=pin if linkage == "glibc" else "", **origin)
+
+
+def cargo_dir(argv: list[str], cwd: str, env: dict) -> str:
+    """The directory cargo builds in: that of `--manifest-path DIR/Cargo.toml` when given (its target/, or its
+    workspace root's, holds the programs: workspace_outputs), else `cwd`."""
+    for i, a in enumerate(argv):
+        path = argv[i + 1] if a == "--manifest-path" and i + 1 < len(argv) else \
+            a.partition("=")[2] if a.startswith("--manifest-path=") else None
+        if path and "$" not in path:
+            return posixpath.dirname(abspath(expand(path, env, "*"), cwd)) or "/"
+    return cwd
 
 
 def _cargo_output(argv: list[str], cwd: str, env: dict, target: str | None, release: bool, root: str | None,

@@ -20,7 +20,9 @@ class StageInfo:
     def __init__(self, index: int, stage: "Stage", profile: Profile, files: dict | None = None,
                  arrivals: list | None = None, env: dict | None = None):
         self.index, self.stage, self.profile = index, stage, profile
-        self.image: str = stage.base_image_resolved  # the image it starts from; a stage FROM a stage, its parent's
+        # the image it starts from (a stage FROM a stage: its parent's); as written when an ARG without a value
+        # leaves the reference empty (`FROM $IMAGE`), so that a finding names it
+        self.image: str = stage.base_image_resolved or stage.base_image
         self.files: dict = files if files is not None else {}  # path -> BuiltFile
         self.arrivals: list = arrivals if arrivals is not None else []  # (BuiltFile, COPY line, source stage)
         self.env: dict = env if env is not None else {}

@@ -12,8 +12,8 @@ import shlex
 from ..model import Knowledge
 from .aptrecommends import apt_installs
 from .apkdel import APK_DB, apk_step
-from .builds import (CARGO_BUILDS, BuiltFile, cargo_argv, cargo_build, cc_build, go_build, image_programs,
-                     workspace_outputs)
+from .builds import (CARGO_BUILDS, BuiltFile, cargo_argv, cargo_build, cargo_dir, cc_build, go_build,
+                     image_programs, workspace_outputs)
 from .debextract import TOOLS as DEB_TOOLS, copied as deb_copied, step as deb_step
 from .context import NO_SOURCE, Unseen, go_sources, https_clients, tls_sources
 from .landing import context_entry, file_entries, files_dir, into_directory, landing, mounts_shell
@@ -109,6 +109,9 @@ class Analysis:
             info.pkg_installs, info.pkg_copied = list(parent.pkg_installs), list(parent.pkg_copied)
             info.virtual, info.cmake, info.shell = dict(parent.virtual), dict(parent.cmake), parent.shell
             info.deb_downloads, info.deb_roots = set(parent.deb_downloads), dict(parent.deb_roots)
+            # the build context the parent copied is here too: its scripts and sources (`RUN sh build.sh` in a
+            # stage FROM the one that ran `COPY . /code`)
+            info.context_sources, info.context_dirs = list(parent.context_sources), list(parent.context_dirs)
             cwd = parent.cwd
         else:
             info = StageInfo(stage.index, stage, profile_for(self.kb, stage.base_image_resolved))
@@ -257,7 +260,8 @@ class Analysis:
             elif prog in DEB_TOOLS and deb_step(info, argv, cwd, cenv):
                 pass  # apt-get download, dpkg --extract: a tree of packages a COPY may make a root of
             elif prog in ("apt-get", "apt", "dnf", "yum", "microdnf", "tdnf", "zypper") and (verb := next(
-                    (i for i, w in enumerate(argv) if w == "install" or w == "in" and prog == "zypper"), 0)):
+                    (i for i, w in enumerate(argv) if w == "install" or w == "in" and prog == "zypper"
+                     or w == "satisfy" and prog in ("apt-get", "apt")), 0)):  # satisfy: what the relations name
                 pkgs = positional(argv[verb + 1:], takes_value={"-o", "-t", "-r", "--repo", "--from"})
                 prof.installed.update(apt_installs(prog, argv, pkgs))  # with apt's Recommends lint reads
             elif ("cc" in prog or "++" in prog or "clang" in prog) and CC.fullmatch(prog):  # no pattern else
@@ -289,9 +293,15 @@ class Analysis:
             elif prog == "cargo" and len(argv) > 1 and argv[1] in CARGO_BUILDS:
                 info.compiles.append((line, "cargo (links with cc)"))
                 from .cxxlink import rust_cxx  # a crate that links C++ (Cargo.lock): libstdc++ too
-                self._add(info, built := rust_cxx(self, cargo_build(info, argv, cwd, cenv, line)))
-                for other in workspace_outputs(built, argv, cwd, cenv):  # a workspace member's target/ is the root's
+                where = cargo_dir(argv, cwd, cenv)  # --manifest-path /code/worker/Cargo.toml builds there
+                self._add(info, built := rust_cxx(self, cargo_build(info, argv, where, cenv, line)))
+                for other in workspace_outputs(built, argv, where, cenv):  # a workspace member's target/ is the root's
                     info.files.setdefault(other.path, other)
+                if argv[1] == "install" and not cenv.get("CARGO_HOME") and "--root" not in argv:
+                    # no CARGO_HOME (a rustup installed by the Dockerfile, not the rust image's /usr/local/cargo):
+                    # rustup's default, $HOME/.cargo
+                    home = built.at(posixpath.join(cenv.get("HOME") or "/root", ".cargo", "bin", "*"))
+                    info.files.setdefault(home.path, home)
             elif prog == "cargo" and len(argv) > 2 and argv[1] in CARGO_BUILD_PLUGINS and argv[2] == "build":
                 # cargo leptos build, cargo auditable build: cargo build underneath, same target directory
                 self._add(info, cargo_build(info, ["cargo", "build", *argv[3:]], cwd, cenv, line))
@@ -431,7 +441,7 @@ class Analysis:
         """What the Go source this stage copied from the build context shows (cached across the files linted):
         kb/lint/context.py go_sources."""
         if not self.context_dir or not info.context_sources:
-            return None, (), None, None
+            return None, (), None, None, ""
         key = (self.context_dir, tuple(info.context_sources))
         if key not in self.context_cache:
             self.context_cache[key] = go_sources(self.context_dir, info.context_sources, self.kb.native_packages)
