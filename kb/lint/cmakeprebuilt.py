@@ -7,9 +7,9 @@ context holds the CMakeLists.txt that makes it (`add_executable(ldp ...)`), what
 the program links: a library of knowledge/native-libraries.yaml and releases.yaml found with find_package or
 pkg-config (find_package(PostgreSQL): libpq, find_package(CURL): libcurl) or named plainly in target_link_libraries.
 A name the tables do not list as a shared library (a header-only library, Threads) says nothing. The program is
-taken to link those dynamically, cmake's default, unless the CMakeLists.txt links with -static; only a glibc final
-image lint knows is judged, as for the Rust programs of kb/lint/cargoprebuilt.py
-(library-data-platform/ldp#216: libpq5 missing from debian:buster-slim).
+taken to link those dynamically, cmake's default, unless the CMakeLists.txt links with -static or takes them from
+vcpkg (static libraries on Linux); only a glibc final image lint knows is judged, as for the Rust programs of
+kb/lint/cargoprebuilt.py (library-data-platform/ldp#216: libpq5 missing from debian:buster-slim).
 """
 from __future__ import annotations
 
@@ -60,7 +60,10 @@ def _needs(a: "Analysis", libs: "Libraries") -> dict[str, str]:
 
     text = _cmakelists(a) or ""
     needs: dict[str, str] = {}
-    for name, call in cmake_names(text).items():
+    # vcpkg's packages (its toolchain file, a vcpkg.json manifest) are static libraries on Linux unless a -dynamic
+    # triplet is asked for (learn.microsoft.com/vcpkg/users/triplets: x64-linux builds static libraries)
+    vcpkg = "vcpkg" in text.lower() and "linux-dynamic" not in text.lower()
+    for name, call in () if vcpkg else cmake_names(text).items():
         for stem in (libs.find_names.get(name.lower()), _stem(name)):
             if stem in libs.entries:
                 needs.setdefault(stem, f"{call} in CMakeLists.txt")

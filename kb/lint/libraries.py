@@ -118,8 +118,6 @@ class Libraries:
             return lib_stem(entry["name"]) if entry.get("runtime") else None
         if package.startswith("lib") and package.endswith("-dev"):
             return lib_stem(package[:-4])  # Debian policy: libfoo-dev goes with libfoo<soversion>
-        if package.startswith("lib") and package.endswith("-devel"):
-            return lib_stem(package[:-6])  # RPM's: libxml2-devel goes with libxml2
         if _runtime_lib_name(package) and not package.endswith(_NOT_RUNTIME):
             return lib_stem(package)  # the run-time package itself, installed for the build
         return None

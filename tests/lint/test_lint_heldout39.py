@@ -140,3 +140,11 @@ def test_pandas_with_its_musllinux_wheel_says_nothing(knowledge, tmp_path):
     (tmp_path / "requirements.txt").write_text("pandas==2.2.3\n")
     text = _PANDAS.format(final="python:3.12-alpine").replace("python:3.7-alpine", "python:3.12-alpine")
     assert findings(knowledge, text, "MI403", str(tmp_path)) == []
+
+
+def test_a_vcpkg_project_links_its_packages_statically(knowledge, tmp_path):
+    # vcpkg's x64-linux triplet builds static libraries: the program needs none of them from the image
+    (tmp_path / "CMakeLists.txt").write_text(
+        "set(CMAKE_TOOLCHAIN_FILE ${CMAKE_CURRENT_SOURCE_DIR}/vcpkg/scripts/buildsystems/vcpkg.cmake)\n"
+        + _CMAKE.format(static=""))
+    assert findings(knowledge, _HOST.format(packages="libcurl4"), "MI412", str(tmp_path)) == []
