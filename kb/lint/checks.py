@@ -10,8 +10,8 @@ from ..model import LintRule
 from ..versions import parse_version
 from .builds import BuiltFile
 from .cargoprebuilt import library_hits
-from .cmakeprebuilt import library_hits as cmake_library_hits
 from .cargoroot import cargo_context
+from .cmakeprebuilt import library_hits as cmake_library_hits
 from .context import cargo_dependencies, cargo_lock
 from .cxxlink import have_cxx_runtime
 from .floating import moves_apart

@@ -51,7 +51,7 @@ def cmake_prebuilts(a: "Analysis") -> list[tuple[BuiltFile, int, str]]:
                        builder=CONTEXT, builder_release=None, builder_glibc=None,
                        why=f"taken to be built from the context's CMake project: CMakeLists.txt has "
                            f"add_executable({program})"), ins.line, program)
-            for ins, _src, _base, program, path in context_copies(a, names) if program in names]
+            for ins, _src, _base, program, path in context_copies(a, names)]
 
 
 def _needs(a: "Analysis", libs: "Libraries") -> dict[str, str]:
