@@ -13,6 +13,7 @@ from ..model import LintRule
 from .checks import _describe, _final_arrivals
 from .context import Unseen
 from .landing import copies_from_context
+from .prebuilt import CONTEXT
 from .results import Hit
 from .stages import Analysis
 
@@ -32,7 +33,16 @@ def _tls_arrivals(a: Analysis):
             continue
         done.add(art.stage)
         seen = a.tls_context(art.stage, art)
-        if art.lang == "rust" and (seen or isinstance(seen, Unseen)):
+        if art.lang == "rust" and art.builder == CONTEXT:  # picked prebuilt out of the context (moves.picked)
+            from .cargobuilt import cargo_programs
+            from .cargoprebuilt import prebuilt_tls as rust_tls
+            from .prebuilt import program_of
+
+            base = posixpath.basename(art.path)
+            seen = rust_tls(a, program_of(base, set(cargo_programs(a)), rust=True) or base)
+            if seen is None:
+                continue  # its only roots are embedded
+        elif art.lang == "rust" and (seen or isinstance(seen, Unseen)):
             from .rustroots import embedded_roots_only, names_features  # rustls with webpki-roots: its own roots
 
             runs = [" ".join(i.args) for s in _lineage(a, art.stage) for i in s.stage.instructions if i.cmd == "RUN"]

@@ -141,6 +141,14 @@ def glob_dirs(context_dir: str, pattern: str) -> list[str]:
     return [f for f in found if f]
 
 
+def cargo_programs(a) -> dict[str, str]:
+    """program_manifests of the build context of Analysis `a`, read once for all the Dockerfiles of a context."""
+    key = ("cargo-programs", a.context_dir)
+    if key not in a.context_cache:
+        a.context_cache[key] = program_manifests(a.context_dir) if a.context_dir else {}
+    return a.context_cache[key]
+
+
 def program_manifests(context_dir: str) -> dict[str, str]:
     """The programs the build context's Cargo project builds (each package's name and [[bin]] names, of the root
     manifest and of its workspace members) -> the manifest that names it (Cargo.toml, cmd/cli/Cargo.toml); when no

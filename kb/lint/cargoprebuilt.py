@@ -33,12 +33,9 @@ def rust_prebuilts(a: "Analysis") -> list[tuple[BuiltFile, int, str, str | None]
     the final stage copies from the build context whose name is a program of the context's Cargo project."""
     if not a.context_dir or not copies_from_context(a):
         return []
-    key = ("cargo-programs", a.context_dir)  # the context's manifests, read once for all its Dockerfiles
-    if key not in a.context_cache:
-        from .cargobuilt import program_manifests
+    from .cargobuilt import cargo_programs
 
-        a.context_cache[key] = program_manifests(a.context_dir)
-    programs = a.context_cache[key]
+    programs = cargo_programs(a)
     if not programs:
         return []
     out = []

@@ -53,6 +53,37 @@ def move(info: "StageInfo", argv: list[str], prog: str, cwd: str, env: dict) -> 
                     info.files[target] = art.at(target)
 
 
+def picked(a, info: "StageInfo", argv: list[str], prog: str, cwd: str, env: dict) -> None:
+    """`cp|mv SRC DEST`, in a stage that has built nothing, of a file it copied from the build context whose name is a
+    program of the context's Cargo project (prebuilt.program_of: NAME, NAME-ARCH ...): that program, built outside
+    the Dockerfile, is now at DEST, and a later move or COPY --from follows it as any built program (lldap's
+    Dockerfile.ci: `COPY bin/ bin/`, `mv bin/amd64-bin/lldap target/lldap`, `cp target/lldap /lldap/`, then
+    `COPY --from=lldap /lldap /app`)."""
+    if prog not in ("cp", "mv") or not a.context_dir or not info.context_dirs or info.compiles:
+        return  # a stage that builds moves what it built (move), not what it copied
+    from .hidden import context_path
+    from .prebuilt import program_of
+
+    rest = positional(argv[1:], takes_value=_TAKES_VALUE)
+    if len(rest) != 2 or "*" in rest[0] or "$" in rest[0]:
+        return
+    src = abspath(rest[0], cwd)
+    if any(matches(art.path, src) for art in info.files.values()) or context_path(info.context_dirs, src) is None:
+        return
+    from .cargobuilt import cargo_programs
+
+    programs = cargo_programs(a)
+    program = program_of(posixpath.basename(src), set(programs), rust=True) if programs else None
+    if program is not None:
+        from .builds import BuiltFile
+        from .prebuilt import CONTEXT
+
+        info.files[src] = BuiltFile(path=src, lang="rust", linkage="unknown", stage=info.index, line=0,
+                                    builder=CONTEXT, builder_release=None, builder_glibc=None,
+                                    why=f"taken to be built from the context's Cargo project: {programs[program]} "
+                                        f"names the program {program}")
+
+
 def _recursive(arg: str) -> bool:
     """Is it cp's -r, -R, -a (in a cluster of short options too) or --recursive, --archive?"""
     return arg in ("--recursive", "--archive") or arg[:1] == "-" and arg[1:2] != "-" and any(c in arg[1:] for c in "rRa")

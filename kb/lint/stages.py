@@ -17,7 +17,7 @@ from .builds import (CARGO_BUILDS, BuiltFile, cargo_argv, cargo_build, cargo_dir
 from .debextract import TOOLS as DEB_TOOLS, copied as deb_copied, step as deb_step
 from .context import NO_SOURCE, Unseen, go_sources, https_clients, tls_sources
 from .landing import context_entry, file_entries, files_dir, into_directory, landing, mounts_shell
-from .moves import ldd_bundle, move
+from .moves import ldd_bundle, move, picked
 from .pkgflow import copy_packages
 from .profiles import profile_for
 from .selfclone import self_clone
@@ -310,6 +310,7 @@ class Analysis:
 
                 self._add(info, bundle_build(self, info, argv, cwd, cenv, line))
             elif prog in ("cp", "install", "mv", "ln"):
+                picked(self, info, argv, prog, cwd, cenv)  # a program of the context picked out of a copied directory
                 move(info, argv, prog, cwd, cenv)
             elif prog in ("make", "gmake"):
                 info.compiles.append((line, prog))

@@ -161,3 +161,42 @@ COPY --from=builder /app /app
 def test_an_unset_image_arg_is_named_as_written(knowledge):
     [f] = findings(knowledge, _ARG_IMAGE, "MI430")
     assert f.message.startswith("$IMAGE is not an image lint knows") and "from the $IMAGE stage" in f.message
+
+
+# ---- MI411: a Rust program of the context picked out of a copied directory by mv, then copied on -------------------
+
+_PICKED = """\
+FROM debian:bullseye AS pick
+ARG TARGETPLATFORM
+WORKDIR /dim
+COPY bin/ bin/
+RUN mkdir -p target /lldap
+RUN if [ "${{TARGETPLATFORM}}" = "linux/amd64" ]; then mv bin/amd64-bin/lldap target/lldap; fi
+RUN cp target/lldap /lldap/
+FROM debian:bullseye
+{extra}COPY --from=pick /lldap /app
+ENTRYPOINT ["/app/lldap"]
+"""
+
+
+def _lldap(tmp_path) -> str:
+    (tmp_path / "Cargo.toml").write_text('[workspace]\nmembers = ["server"]\n')
+    (tmp_path / "server").mkdir()
+    (tmp_path / "server" / "Cargo.toml").write_text(
+        '[package]\nname = "lldap"\nversion = "0.4.0"\n\n[dependencies]\nnative-tls = "0.2"\n')
+    return str(tmp_path)
+
+
+def test_a_context_program_picked_by_mv_is_followed_to_the_final_image(knowledge, tmp_path):
+    [f] = findings(knowledge, _PICKED.format(extra=""), "MI411", _lldap(tmp_path))
+    assert (f.severity, f.line) == ("warning", 9)
+    assert "the Rust program /app/lldap (copied prebuilt from the build context" in f.message
+    assert "server/Cargo.toml names the program lldap" in f.message
+
+
+def test_the_picked_program_with_a_ca_bundle_or_another_name_says_nothing(knowledge, tmp_path):
+    context = _lldap(tmp_path)
+    extra = "RUN apt-get update && apt-get install -y ca-certificates\n"
+    assert findings(knowledge, _PICKED.format(extra=extra), "MI411", context) == []
+    other = _PICKED.format(extra="").replace("amd64-bin/lldap target/lldap", "amd64-bin/tool target/lldap")
+    assert [f.rule for f in findings(knowledge, other, "MI411", context)] == []

@@ -468,8 +468,9 @@ BATCHES = {
     # by expect: sherlock's MI412 named libxml and libxslt, not libstdc++), 8 missed; correct 17/17, no error. After
     # the rules written for them (hashicorp/terraform is Alpine: MI401; a host-built CMake program's find_package
     # libraries: ldp, MI412; pandas built on musl links libstdc++: sherlock, MI403; EL9's OpenSSL 3: fms's MI450,
-    # not among its label's expected rules): 12/18 in both corpora, strictly too, correct 17/17.
-    "heldout39-2026-12-03": ("heldout39-results.yaml", {"broken": 12 / 18, "correct": 17 / 17}),
+    # not among its label's expected rules): 12/18 in both corpora, strictly too, correct 17/17; 13/18 since a
+    # program of the context picked out of a copied directory by mv is followed (lldap, MI411).
+    "heldout39-2026-12-03": ("heldout39-results.yaml", {"broken": 13 / 18, "correct": 17 / 17}),
     # heldout40 (labelled in 0b57bc3, linted blind with its rules, which include heldout39's): broken 7/16 caught
     # strictly in both corpora (8/16 by expect: docker-alpine-postgres's MI440 named libxml2, not libssl), 4 with
     # another reason or rule, 5 missed; correct 15/16: star-randsrv's fixed file got a false MI401 error. After the
