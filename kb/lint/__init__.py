@@ -24,7 +24,8 @@ function gets the same analysed Dockerfile:
     buildargs.py   a FROM $BUILD_FROM a build file beside the Dockerfile fills in (Home Assistant add-ons)
     alpineskew.py  MI427: a program built on one Alpine release linking libraries the final installs from another
     rundeps.py     MI428: `apk add --virtual .python-rundeps` replacing the Python image's own virtual package
-    context.py     build-context facts from the evidence scanners (Go imports, TLS use, requirements, package.json)
+    context.py     build-context facts from the evidence scanners (TLS use, requirements, package.json)
+    gosources.py   what the Go source a stage copied shows (cgo, its modules and tree, #cgo LDFLAGS: -static)
     makefiles.py   what `make [TARGET]` runs, from the build context's Makefile
     libraries.py   the shared libraries a build stage links, and whether the final image has them (MI412;
                    MI430 when lint does not know the final image)

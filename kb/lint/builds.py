@@ -145,7 +145,7 @@ def go_build(info: "StageInfo", argv: list[str], cwd: str, env: dict, line: int,
              imports: tuple) -> BuiltFile:
     """What `go build|install` builds, and how it links: `imports` is what the copied source shows (does it use
     cgo or a package that needs it: True/False/None for unknown; the cgo-only modules go.mod requires; the
-    module's tree; whether C of its own comes in: kb/lint/context.py go_sources)."""
+    module's tree; whether C of its own comes in: kb/lint/gosources.py go_sources)."""
     args = argv[2:]
     out = None
     ldflags = tags = buildmode = ""
@@ -391,7 +391,12 @@ def _cargo_output(argv: list[str], cwd: str, env: dict, target: str | None, rele
 def workspace_outputs(built: BuiltFile, argv: list[str], cwd: str, env: dict) -> list[BuiltFile]:
     """Where else `cargo build` run in `cwd` may have put `built`: a workspace member's directory writes to the
     workspace root's target/ (all members share one output directory, doc.rust-lang.org/cargo/reference/
-    workspaces.html), so each ancestor of `cwd` but / is a possible root: <ancestor>/target/... ."""
+    workspaces.html), so each ancestor of `cwd` but / is a possible root: <ancestor>/target/... . `cargo install`
+    without CARGO_HOME or --root (a rustup the Dockerfile installed, not the rust image's /usr/local/cargo): rustup's
+    default, $HOME/.cargo/bin."""
+    if argv[1] == "install":
+        home = posixpath.join(env.get("HOME") or "/root", ".cargo", "bin", "*")
+        return [built.at(home)] if not env.get("CARGO_HOME") and "--root" not in argv else []
     if argv[1] not in ("build", "zigbuild") or env.get("CARGO_TARGET_DIR") or \
             any(a.startswith("--target-dir") for a in argv):
         return []

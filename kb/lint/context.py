@@ -1,5 +1,6 @@
 """Facts about the build context that lint needs, taken from the evidence scanners (kb/evidence/project.py):
-what the Go source a stage copies imports, which packages a requirements file or package.json names.
+which packages a requirements file or package.json names, what a Cargo project links (what the Go source a stage
+copies imports: kb/lint/gosources.py).
 
 Every file is read the way `inspect` reads it: inside the context only (no '..', no symbolic link out), regular
 files only, bounded, never blocking.
@@ -12,15 +13,10 @@ from collections.abc import Mapping
 
 from ..evidence.errors import EvidenceError
 
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from .goreach import GoTree
-
 # json, kb.evidence.project (and its scanners: tomllib, the ecosystem tables) is imported by the functions that read the
 # context, on first use: a Dockerfile that copies no source in never pays for it (a one-file lint process).
 
 MAX_CONTEXT_FILES = 400  # files of the context looked at per COPY set: lint runs per Dockerfile, keep it quick
-_USES_CGO = {"go.cgo_import", "go.imports_net", "go.imports_os_user", "go.imports_plugin"}
 
 
 def context_file(a, rel: str) -> str | None:
@@ -32,50 +28,6 @@ def context_file(a, rel: str) -> str | None:
     if key not in a.context_cache:
         a.context_cache[key] = read_project_file(a.context_dir, rel)
     return a.context_cache[key]
-
-
-def go_sources(context_dir: str, sources: list[str], natives: Mapping[str, Mapping[str, dict]]
-               ) -> tuple[bool | None, tuple[str, ...], "GoTree | None", bool | None, str]:
-    """What the Go source copied from `sources` shows: (does it import C, net, os/user, plugin or a cgo module:
-    True, False, or None when a third-party package might; the cgo-only modules its go.mod requires; the module's
-    source for kb/lint/goreach.py, None without exactly one go.mod and its `module` line; does C code of its own
-    come in: True for an `import "C"` or a cgo module, False when go.mod requires no cgo module and no source read
-    imports "C" (the C is then taken for the standard library's alone: runtime/cgo, net, os/user), None without a
-    go.mod; FILE:LINE of a `#cgo LDFLAGS: -static` in a file that imports "C", else "")."""
-    from ..evidence.project import inspect_project
-    from .landing import file_entries
-
-    paths = [s for s in sources if "*" not in s and "$" not in s]
-    # a glob in the last component names the context files it matches (`COPY *.go go.mod go.sum ./`)
-    paths += [src for _, src in file_entries(context_dir, "/", [s for s in sources if "*" in s and "$" not in s])]
-    if not paths:
-        return None, (), None, None, ""
-    try:
-        report = inspect_project(context_dir, natives, paths=paths, max_files=MAX_CONTEXT_FILES, ecosystems=("go",))
-    except EvidenceError:
-        return None, (), None, None, ""
-    cgo_pkgs = tuple(dict.fromkeys(o.value for o in report.find("go.cgo_module")
-                                   if posixpath.basename(o.file) == "go.mod"))
-    go_files = tuple(f for f in report.files if f.endswith(".go") and not f.endswith("_test.go"))
-    from .goreach import module_tree  # only for a module it can walk
-
-    tree = module_tree(report, go_files)
-    if tree is None and "." in paths:
-        from .glide import glide_tree  # a GOPATH project (no go.mod) copied whole
-
-        tree = glide_tree(context_dir, report, go_files)
-    own_c = bool(cgo_pkgs) or any(o.key == "go.cgo_import" or (o.key == "go.cgo_module" and o.file.endswith(".go"))
-                                  for o in report.observations)
-    if not own_c and (not report.has("go.module") or report.truncated):
-        own_c = None
-    cgo_files = {o.file for o in report.find("go.cgo_import")}
-    static = next((f"{o.file}:{o.line}" for o in report.find("go.cgo_static") if o.file in cgo_files), "")
-    if not go_files:
-        return (True if cgo_pkgs else None), cgo_pkgs, tree, own_c, static
-    if cgo_pkgs or any(o.key in _USES_CGO or (o.key == "go.cgo_module" and o.file.endswith(".go"))
-                       for o in report.observations):
-        return True, cgo_pkgs, tree, own_c, static
-    return (None if report.has("go.third_party_import") else False), cgo_pkgs, tree, own_c, static
 
 
 def requirements(context_dir: str | None, name: str) -> list[str]:

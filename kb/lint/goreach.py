@@ -139,7 +139,7 @@ def cgo_imports_reached(context_dir: str, tree: GoTree, start: str, modules: tup
 
 def reached(a, info, built, cwd: str, context: tuple) -> tuple[str, ...] | None:
     """For kb/lint/stages.py: the imports of the cgo-only modules go.mod lists that the package `built` (a Go build
-    in stage `info`, run in `cwd`) reaches; `context` is what kb/lint/context.py go_sources found."""
+    in stage `info`, run in `cwd`) reaches; `context` is what kb/lint/gosources.py go_sources found."""
     tree = context[2] if len(context) > 2 else None
     if tree is None:
         return None

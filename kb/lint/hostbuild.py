@@ -325,7 +325,7 @@ def context_tree(a):
     """The Go module of the whole build context (kb/lint/goreach.py GoTree), None without exactly one go.mod."""
     key = ("host-tree", a.context_dir)
     if key not in a.context_cache:
-        from .context import go_sources
+        from .gosources import go_sources
 
         a.context_cache[key] = go_sources(a.context_dir, ["."], a.kb.native_packages)[2]
     return a.context_cache[key]

@@ -15,7 +15,8 @@ from .apkdel import APK_DB, apk_step
 from .builds import (CARGO_BUILDS, BuiltFile, cargo_argv, cargo_build, cargo_dir, cc_build, go_build,
                      image_programs, workspace_outputs)
 from .debextract import TOOLS as DEB_TOOLS, copied as deb_copied, step as deb_step
-from .context import NO_SOURCE, Unseen, go_sources, https_clients, tls_sources
+from .context import NO_SOURCE, Unseen, https_clients, tls_sources
+from .gosources import go_sources
 from .landing import context_entry, file_entries, files_dir, into_directory, landing, mounts_shell
 from .moves import ldd_bundle, move, picked
 from .pkgflow import copy_packages
@@ -109,8 +110,7 @@ class Analysis:
             info.pkg_installs, info.pkg_copied = list(parent.pkg_installs), list(parent.pkg_copied)
             info.virtual, info.cmake, info.shell = dict(parent.virtual), dict(parent.cmake), parent.shell
             info.deb_downloads, info.deb_roots = set(parent.deb_downloads), dict(parent.deb_roots)
-            # the build context the parent copied is here too: its scripts and sources (`RUN sh build.sh` in a
-            # stage FROM the one that ran `COPY . /code`)
+            # the build context the parent copied is here too (`RUN sh build.sh` FROM the stage of `COPY . /code`)
             info.context_sources, info.context_dirs = list(parent.context_sources), list(parent.context_dirs)
             cwd = parent.cwd
         else:
@@ -295,13 +295,8 @@ class Analysis:
                 from .cxxlink import rust_cxx  # a crate that links C++ (Cargo.lock): libstdc++ too
                 where = cargo_dir(argv, cwd, cenv)  # --manifest-path /code/worker/Cargo.toml builds there
                 self._add(info, built := rust_cxx(self, cargo_build(info, argv, where, cenv, line)))
-                for other in workspace_outputs(built, argv, where, cenv):  # a workspace member's target/ is the root's
+                for other in workspace_outputs(built, argv, where, cenv):  # the workspace root's target/, ...
                     info.files.setdefault(other.path, other)
-                if argv[1] == "install" and not cenv.get("CARGO_HOME") and "--root" not in argv:
-                    # no CARGO_HOME (a rustup installed by the Dockerfile, not the rust image's /usr/local/cargo):
-                    # rustup's default, $HOME/.cargo
-                    home = built.at(posixpath.join(cenv.get("HOME") or "/root", ".cargo", "bin", "*"))
-                    info.files.setdefault(home.path, home)
             elif prog == "cargo" and len(argv) > 2 and argv[1] in CARGO_BUILD_PLUGINS and argv[2] == "build":
                 # cargo leptos build, cargo auditable build: cargo build underneath, same target directory
                 self._add(info, cargo_build(info, ["cargo", "build", *argv[3:]], cwd, cenv, line))
@@ -440,7 +435,7 @@ class Analysis:
 
     def _go_context(self, info: StageInfo) -> tuple:
         """What the Go source this stage copied from the build context shows (cached across the files linted):
-        kb/lint/context.py go_sources."""
+        kb/lint/gosources.py go_sources."""
         if not self.context_dir or not info.context_sources:
             return None, (), None, None, ""
         key = (self.context_dir, tuple(info.context_sources))

@@ -179,8 +179,8 @@ def _tagged(a: Analysis, stage: int) -> bool:
 
 
 def _context_tree(a: Analysis):
-    """The Go module of the whole build context (kb/lint/context.py go_sources), read once per lint run."""
-    from .context import go_sources
+    """The Go module of the whole build context (kb/lint/gosources.py go_sources), read once per lint run."""
+    from .gosources import go_sources
 
     key = ("tz-tree", a.context_dir)
     if key not in a.context_cache:

@@ -77,8 +77,7 @@ class CatalogueSections(Reader):
             if "size_mb" in info:
                 self.number(info, "size_mb", soname)
             entry = {k: dict(v) if isinstance(v, dict) else v for k, v in info.items()}
-            for key in ("dev_also", "runtime", "find"):  # lint (MI412): more -dev names, globs of what ships it,
-                # the names a build file asks for it by
+            for key in ("dev_also", "runtime", "find"):  # lint (MI412): -dev names, what ships it, build files' names
                 if key in info:
                     entry[key] = self.strings(info, key, soname)
             if "programs" in info:  # lint MI412: "PACKAGES PATH [RELEASES]", a file the package installs linked
@@ -443,9 +442,8 @@ def lint_libraries(libraries: dict) -> dict[str, dict]:
         dev = info.get("dev") if isinstance(info.get("dev"), dict) else {}
         names = [str(dev[k]) for k in ("apt", "apk") if isinstance(dev.get(k), str)] + list(info.get("dev_also", ()))
         entry["libs"] = (*entry["libs"], soname)
-        entry["dev"] = tuple(dict.fromkeys((*entry["dev"], *names)))
-        entry["runtime"] = tuple(dict.fromkeys((*entry["runtime"], *info["runtime"])))
-        entry["find"] = tuple(dict.fromkeys((*entry.get("find", ()), *info.get("find", ()))))
+        for key, more in (("dev", names), ("runtime", info["runtime"]), ("find", info.get("find", ()))):
+            entry[key] = tuple(dict.fromkeys((*entry.get(key, ()), *more)))
         for key in ("apt", "apk", "wolfi", "sonames"):  # the package to install (apt: per release); sonames: per release
             if key in info and key not in entry:
                 entry[key] = info[key]
