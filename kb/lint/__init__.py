@@ -17,7 +17,8 @@ function gets the same analysed Dockerfile:
     shellwords.py  variable expansion, paths, options and simple commands of RUN lines
     shellvars.py   which assignments of a RUN a build command sees (export, prefix, set -a)
     unexported.py  MI498: such an assignment the build command never sees (CGO_ENABLED=0 that leaves cgo on)
-    gofloor.py     the glibc a Go program built with cgo asks for (MI404's floor), and when MI499 applies instead
+    gofloor.py     the glibc a Go program built with cgo asks for (MI404's floor), when MI499 applies instead, and
+                   what any program built on glibc 2.35-2.37 asks for whatever it calls (MI429 above it)
     rustfloor.py   the glibc a Rust program whose crates compile no C asks for (MI404's floor), MI426 instead
     workflows.py   the context's GitHub Actions workflows, job by job (CI builds, a run step's go build, which steps
                    build this Dockerfile and for which platforms)
@@ -25,6 +26,7 @@ function gets the same analysed Dockerfile:
     alpineskew.py  MI427: a program built on one Alpine release linking libraries the final installs from another
     rundeps.py     MI428: `apk add --virtual .python-rundeps` replacing the Python image's own virtual package
     context.py     build-context facts from the evidence scanners (TLS use, requirements, package.json)
+    gorun.py       `go run` of a release script that runs go build: the build it runs, from its string literals
     gosources.py   what the Go source a stage copied shows (cgo, its modules and tree, #cgo LDFLAGS: -static)
     makefiles.py   what `make [TARGET]` runs, from the build context's Makefile
     libraries.py   the shared libraries a build stage links, and whether the final image has them (MI412;

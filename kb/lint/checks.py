@@ -15,7 +15,7 @@ from .cmakeprebuilt import library_hits as cmake_library_hits
 from .context import cargo_dependencies, cargo_lock
 from .cxxlink import have_cxx_runtime
 from .floating import moves_apart
-from .gofloor import glibc_needed, own_c_unseen
+from .gofloor import certain_floor, glibc_needed, own_c_unseen
 from .libinstall import first_name, install_hint
 from .libraries import missing_libraries
 from .profiles import GLIBC_SHIMS, PY_TOOLS, Profile, digest_only
@@ -187,7 +187,7 @@ def check_glibc_skew(a: Analysis, rule: LintRule):
         return
     for art, line in _final_arrivals(a):
         if art.linkage == "glibc" and art.builder_glibc and not own_c_unseen(art, prof.glibc) \
-                and parse_version(glibc_needed(art)) > parse_version(prof.glibc):  # own_c_unseen: MI499 instead
+                and parse_version(certain_floor(art)) > parse_version(prof.glibc):  # MI499, MI429 instead
             if art.lang == "rust":
                 from .rustfloor import std_floor_within  # a Rust program whose crates compile no C
 
@@ -440,7 +440,7 @@ def check_floating_release(a: Analysis, rule: LintRule):
                 or not moves_apart(a, art.stage, bprof, prof):  # glibc_pin: the builder's glibc is not used
             continue  # kb/lint/floating.py: a pinned builder, or one reference in both stages
         if parse_version(glibc_needed(art)) > parse_version(prof.glibc):
-            continue  # MI404 or MI499
+            continue  # MI404, MI429 or MI499
         yield Hit(line, {"what": _describe(art), "builder": art.builder, "image": a.final.image,
                          "release": inferred(bprof, art.builder_release), "image_release": inferred(prof, prof.release),
                          "floating": "; ".join(dict.fromkeys(f"{p.ref}: {p.floating}" for p in (bprof, prof)

@@ -27,7 +27,7 @@ from ..lazyre import lazy
 from ..model import LintRule
 from . import context_copies, context_outputs
 from .results import Hit
-from .workflows import WORKFLOWS, docker_files, is_this_file, workflow_jobs
+from .workflows import WORKFLOWS, docker_builds, docker_files, is_this_file, workflow_jobs
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -42,6 +42,10 @@ _BUILD_TOOLS = frozenset({"make", "gmake", "bazel", "bazelisk", "cargo", "go", "
                           "clang", "clang++", "meson", "dpkg-buildpackage", "debuild"})
 
 
+#: the actions that run `cargo build` on the runner (`command: build`, with: args, target)
+_CARGO_ACTIONS = frozenset({"houseabsolute/actions-rust-cross", "actions-rs/cargo"})
+
+
 def runner_release(label) -> str | None:
     """ubuntu22.04 for `ubuntu-22.04`, the newest for `ubuntu-latest`; None for another runner."""
     if label == "ubuntu-latest":
@@ -52,8 +56,11 @@ def runner_release(label) -> str | None:
 
 def job_releases(job: dict) -> list[tuple[str, str]]:
     """(runner label, release) of each runner the job runs on: its `runs-on`, or each value of the matrix variable
-    `${{ matrix.NAME }}` names (strategy.matrix.NAME, and NAME in matrix.include); none in a container."""
+    `${{ matrix.NAME }}` names (strategy.matrix.NAME, and NAME in matrix.include); none in a container. A list of
+    labels (`runs-on: [ubuntu-latest]`) is one runner that has them all: the hosted runner's label among them."""
     label = job.get("runs-on")
+    if isinstance(label, list):
+        label = next((x for x in label if isinstance(x, str) and (runner_release(x) or _MATRIX.search(x))), None)
     if "container" in job or not isinstance(label, str):
         return []
     m = _MATRIX.fullmatch(label.strip())
@@ -72,12 +79,52 @@ def job_releases(job: dict) -> list[tuple[str, str]]:
 
 def _builds(step) -> bool:
     """Does a workflow step run a build tool, or a build script of the repository (./zcutil/build.sh,
-    scripts/build-linux.sh), as a command of its `run:` script?"""
-    from .shellwords import simple_commands
+    scripts/build-linux.sh), as a command of its `run:` script (after its VAR=value words: GOOS=linux go build)? Not
+    `go build` with CGO_ENABLED=0 (on the command or in the step's env): a static program asks for no glibc."""
+    from .shellwords import is_assignment, simple_commands
 
+    if _uses_any(step, _CARGO_ACTIONS):  # houseabsolute/actions-rust-cross's command is `build` by default
+        given = step.get("with") if isinstance(step.get("with"), dict) else {}
+        return given.get("command", "build") == "build"
     text = step.get("run") if isinstance(step, dict) else None
-    return isinstance(text, str) and any(
-        argv and (posixpath.basename(argv[0]) in _BUILD_TOOLS or _is_build_script(argv)) for argv in simple_commands(text))
+    env = step.get("env") if isinstance(step, dict) and isinstance(step.get("env"), dict) else {}
+    for argv in simple_commands(text) if isinstance(text, str) else ():
+        at = next((i for i, w in enumerate(argv) if not is_assignment(w)), len(argv))
+        static = "CGO_ENABLED=0" in argv[:at] or str(env.get("CGO_ENABLED")) == "0"
+        argv = argv[at:]
+        if argv and (posixpath.basename(argv[0]) in _BUILD_TOOLS or _is_build_script(argv)) \
+                and not (static and argv[0] == "go"):
+            return True
+    return False
+
+
+def _made(a: "Analysis", step) -> list:
+    """The step, or, when its `run:` script calls make (in the repository's root, on the build context's Makefile),
+    its commands one by one with the recipe lines make runs in place of each make: `make` whose default goal runs
+    `go build -o build/bin/...` and then `docker build -f build/Dockerfile .` (vmware/nsx-container-plugin-operator)."""
+    text = step.get("run") if isinstance(step, dict) else None
+    if not isinstance(text, str) or "make" not in text:
+        return [step]
+    from ..evidence.errors import read_project_file
+    from .shellwords import is_assignment, simple_commands
+
+    commands = [argv[next((i for i, w in enumerate(argv) if not is_assignment(w)), len(argv)):]
+                for argv in simple_commands(text)]
+    makefile = read_project_file(a.context_dir, "Makefile") \
+        if any(argv[:1] == ["make"] and "-C" not in argv for argv in commands) else None
+    if not makefile:
+        return [step]
+    from .makefiles import recipes
+
+    out = []
+    for argv in commands:
+        if argv[:1] == ["make"] and "-C" not in argv:
+            words = [w for w in argv[1:] if not w.startswith("-")]
+            overrides = dict(w.split("=", 1) for w in words if is_assignment(w))
+            out += [{"run": line} for line in recipes(makefile, [w for w in words if "=" not in w], overrides)]
+        elif argv:
+            out.append({"run": " ".join(argv)})
+    return out
 
 
 def _is_build_script(argv: list[str]) -> bool:
@@ -109,23 +156,31 @@ def _uses(step, action: str) -> bool:
     return isinstance(step, dict) and str(step.get("uses", "")).startswith(action)
 
 
+def _uses_any(step, actions: frozenset) -> bool:
+    return isinstance(step, dict) and str(step.get("uses", "")).split("@", 1)[0] in actions
+
+
 def _find(a: "Analysis") -> tuple[str, str, tuple[str, ...] | None] | None:
     jobs_of: dict[str, dict] = {}
-    for name, doc, job_name, job in workflow_jobs(a, "docker"):
+    for name, doc, job_name, job in workflow_jobs(a, "docker", "podman", "buildah", "make"):  # make's recipes too
         jobs = jobs_of.setdefault(name, {k: v for k, v in doc["jobs"].items() if isinstance(v, dict)})
-        steps = job.get("steps") if isinstance(job.get("steps"), list) else []
+        listed = job.get("steps") if isinstance(job.get("steps"), list) else []
+        steps = [made for step in listed for made in _made(a, step)]
         built, downloads = False, []
         for step in steps:
-            if any(is_this_file(a, f) for f in docker_files(step)):
+            contexts = [posixpath.normpath(c) for f, c in docker_builds(step) if is_this_file(a, f)]
+            if contexts:
                 runners = job_releases(job)
                 if built and runners:
                     label, release = max(runners, key=_by_glibc(a, 1))
                     return f"{WORKFLOWS}/{name}, job {job_name}, on {label}", release, None
                 found = _needed_build(a, jobs, job) if downloads else None
-                if found:
+                if found:  # a build context under a download path (podman build ... target/x86_64-.../release):
+                    # all it holds was downloaded, "."
                     label, release, other = found
+                    inside = any(_under(c, path) for c in contexts if c != "." for path in downloads)
                     return (f"{WORKFLOWS}/{name}, job {other}, on {label} (job {job_name} downloads its "
-                            "artifact)", release, tuple(downloads))
+                            "artifact)", release, (".",) if inside else tuple(downloads))
             built = built or _builds(step)
             if _uses(step, "actions/download-artifact") and isinstance(step.get("with"), dict):
                 path = step["with"].get("path")
@@ -229,7 +284,7 @@ def check_ci_built(a: "Analysis", rule: LintRule):
     else:  # another job's artifact: what is copied from where it was downloaded
         copies = [(line, src) for line, src in
                   [*((ln, s) for ln, sources in context_copies(a.final.stage) for s in sources), *carried_sources(a)]
-                  if any(_under(src, path) for path in downloaded)]
+                  if any(path == "." or _under(src, path) for path in downloaded)]
     if not copies:
         return
     runner = a.kb.releases.get(release, {}).get("glibc")

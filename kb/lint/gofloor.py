@@ -1,5 +1,6 @@
 """The glibc a Go program built with cgo asks for: MI404's floor, and MI499's case (kb/lint/hostchecks.py): such a
-program whose own C lint cannot see, built on a glibc newer than the final image's, where only that C could fail.
+program whose own C lint cannot see, built on a glibc newer than the final image's, where only that C could fail;
+and the floor every program built on glibc 2.34 to 2.37 asks for, whatever C it holds (MI404 below it, MI429 above).
 
 The standard library's C (runtime/cgo, net, os/user) calls a few functions only. objdump -T of a Go 1.19 cgo program
 that uses net, net/http and os/user, built here on glibc 2.36, lists every version it asks for: GLIBC_2.2.5 and
@@ -47,3 +48,14 @@ def own_c_unseen(art: BuiltFile, image_glibc: str) -> bool:
     built = art.builder_glibc or ""
     return (art.lang == "go" and art.go_own_c is None and parse_version(built) < (2, 38)
             and parse_version(stdlib_floor(built)) <= parse_version(image_glibc) < parse_version(built))
+
+
+def certain_floor(art: BuiltFile) -> str:
+    """The GLIBC_x.y the program asks for whatever functions its C calls: glibc_needed(), but built on glibc 2.35 to
+    2.37, GLIBC_2.34 (__libc_start_main, pthread_create: glibc 2.34 moved libpthread into libc). Above that only a
+    function glibc added or versioned again since asks for more (2.35: hypot, hypotf, __memcmpeq, _dl_find_object
+    of a -static-libgcc unwinder; 2.36: arc4random, pidfd_open): 104 of the 1,751 ELF files in Debian 12's /usr/bin,
+    /usr/sbin and /usr/lib/x86_64-linux-gnu here (glibc 2.36) ask for GLIBC_2.35 or 2.36, the rest for 2.34 at most.
+    From 2.38 on, C compiled with _GNU_SOURCE calls strtol as __isoc23_strtol: the builder's glibc again."""
+    needed = glibc_needed(art)
+    return "2.34" if not art.glibc_pin and (2, 34) < parse_version(needed) < (2, 38) else needed

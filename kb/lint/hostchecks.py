@@ -14,7 +14,8 @@ relocating ...: symbol not found" or "Error loading shared library" (src-d/gitba
 
 MI499 alike: a Go program built with cgo whose go.mod and source are not in the build context, on a glibc newer than
 the final image's that the standard library's C runs on (kb/lint/gofloor.py): only C of its own could fail, which
-lint cannot see, so a warning rather than MI404's error.
+lint cannot see, so a warning rather than MI404's error. MI429 alike: any program built on glibc 2.35 to 2.37 into an
+image with 2.34 or later, where only a function glibc added since 2.34 could fail.
 """
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from ..detectors import detector
 from ..model import LintRule
 from ..versions import parse_version
 from .checks import GLIBC_SHIMS, _describe, _final_arrivals, _floating, check_cgo_implicit
-from .gofloor import own_c_unseen, stdlib_floor
+from .gofloor import certain_floor, glibc_needed, own_c_unseen, stdlib_floor
 from .landing import copies_from_context
 from .results import Hit
 from .stages import Analysis
@@ -116,6 +117,24 @@ def check_go_cgo_unseen(a: Analysis, rule: LintRule):
     for art, line in _final_arrivals(a):
         if art.linkage == "glibc" and art.builder_glibc and own_c_unseen(art, prof.glibc):
             yield _floor_hit(a, art, line, stdlib_floor(art.builder_glibc))
+
+
+@detector("lint", "glibc-skew-newer-functions")
+def check_newer_functions(a: Analysis, rule: LintRule):
+    """MI429: built on glibc 2.35 to 2.37 into an image with 2.34 or later, older than the builder's (gofloor.py
+    certain_floor); not where MI499 or MI426 says more of the program."""
+    if (prof := _glibc_final(a)) is None:
+        return
+    image = parse_version(prof.glibc)
+    for art, line in _final_arrivals(a):
+        if art.linkage != "glibc" or not art.builder_glibc or own_c_unseen(art, prof.glibc):
+            continue
+        floor = certain_floor(art)
+        if parse_version(floor) <= image < parse_version(glibc_needed(art)):
+            from .rustfloor import std_floor_within
+
+            if art.lang != "rust" or not std_floor_within(a.context_dir, art, prof.glibc):
+                yield _floor_hit(a, art, line, floor)
 
 
 @detector("lint", "rust-glibc-std-floor")

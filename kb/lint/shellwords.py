@@ -229,6 +229,15 @@ def apk_argv(argv: list[str]) -> list[str]:
     return [argv[0], argv[i], *argv[1:i], *argv[i + 1:]]
 
 
+def package_argv(argv: list[str]) -> tuple[list[str], str]:
+    """A package manager's command as the walk reads it, and the manager: apk's with the applet first (apk_argv);
+    bitnami/minideb's `install_packages PKG...` (its script: apt-get update, then apt-get install -y
+    --no-install-recommends PKG...), a script images copy from it, as that apt-get install."""
+    if posixpath.basename(argv[0]) == "install_packages":
+        return ["apt-get", "install", "-y", "--no-install-recommends", *argv[1:]], "apt-get"
+    return apk_argv(argv), "apk"
+
+
 #: pip's general options that take a value (`pip --help`, pip 25): they may come before the subcommand
 _PIP_GENERAL_VALUE = {"--python", "--log", "--keyring-provider", "--proxy", "--retries", "--timeout", "--exists-action",
                       "--trusted-host", "--cert", "--client-cert", "--cache-dir", "--use-feature", "--use-deprecated",

@@ -16,6 +16,7 @@ from .builds import (CARGO_BUILDS, BuiltFile, cargo_argv, cargo_build, cargo_dir
                      image_programs, workspace_outputs)
 from .debextract import TOOLS as DEB_TOOLS, copied as deb_copied, step as deb_step
 from .context import NO_SOURCE, Unseen, https_clients, tls_sources
+from .gorun import run_build
 from .gosources import go_sources
 from .landing import context_entry, file_entries, files_dir, into_directory, landing, mounts_shell
 from .moves import ldd_bundle, move, picked
@@ -23,8 +24,8 @@ from .pkgflow import copy_packages
 from .profiles import profile_for
 from .selfclone import self_clone
 from .shellvars import ShellVars, prefix_assignments
-from .shellwords import (BIN_DIRS, CC, HIDING, abspath, activated, apk_argv, expand, expand_args, expand_known,
-                         is_assignment, pip_args, pip_dirs, positional, simple_commands, split_variables, unquote)
+from .shellwords import (BIN_DIRS, CC, HIDING, abspath, activated, expand, expand_args, expand_known, is_assignment,
+                         package_argv, pip_args, pip_dirs, positional, simple_commands, split_variables, unquote)
 from .stageinfo import StageInfo
 from .uvsteps import uv_step
 
@@ -105,8 +106,7 @@ class Analysis:
             # what arrived in the parent by COPY --from is in this stage too, from the COPY line that brought it
             info = StageInfo(stage.index, stage, parent.profile.copy(), dict(parent.files), list(parent.arrivals),
                              dict(parent.env))
-            info.apk_adds, info.pkg_arrivals = list(parent.apk_adds), list(parent.pkg_arrivals)
-            info.image = parent.image
+            info.apk_adds, info.pkg_arrivals, info.image = [*parent.apk_adds], [*parent.pkg_arrivals], parent.image
             info.pkg_installs, info.pkg_copied = list(parent.pkg_installs), list(parent.pkg_copied)
             info.virtual, info.cmake, info.shell = dict(parent.virtual), dict(parent.cmake), parent.shell
             info.deb_downloads, info.deb_roots = set(parent.deb_downloads), dict(parent.deb_roots)
@@ -243,10 +243,10 @@ class Analysis:
             prog = posixpath.basename(argv[0]) if argv else ""
             if prog == "cargo":
                 argv = cargo_argv(argv)
-            elif prog == "vgo":  # the modules prototype: read as go (builds.GO_COMMANDS)
-                argv, prog = ["go", *argv[1:]], "go"
-            elif prog == "apk":
-                argv = apk_argv(argv)
+            elif prog in ("vgo", "go"):  # vgo, the modules prototype: read as go (builds.GO_COMMANDS); `go run` of a
+                argv, prog = run_build(self, info, argv, cwd) or ["go", *argv[1:]], "go"  # script that runs go build
+            elif prog in ("apk", "install_packages"):
+                argv, prog = package_argv(argv)
             cenv = shell.tool_env(prog, argv, {**local, **assigns}, assigns)  # what the command's environment holds
             if prog in ("export", "declare", "typeset", "set"):
                 shell.command(argv)

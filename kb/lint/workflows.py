@@ -9,12 +9,13 @@ import posixpath
 
 WORKFLOWS = ".github/workflows"
 MAX_WORKFLOWS = 50
-#: options of `docker build` that take a separate value (docs.docker.com/reference/cli/docker/buildx/build/)
+#: options of `docker build` that take a separate value (docs.docker.com/reference/cli/docker/buildx/build/), and
+#: podman's --manifest and --format
 _DOCKER_BUILD_VALUES = frozenset({"-t", "--tag", "-f", "--file", "--build-arg", "--target", "--platform", "--label",
                                   "--cache-from", "--cache-to", "--network", "--secret", "--ssh", "-o", "--output",
                                   "--progress", "--iidfile", "--builder", "--build-context", "--add-host",
                                   "--annotation", "--attest", "--metadata-file", "--shm-size", "--ulimit", "-m",
-                                  "--memory", "--allow", "--cgroup-parent", "--isolation"})
+                                  "--memory", "--allow", "--cgroup-parent", "--isolation", "--manifest", "--format"})
 
 
 def builds_and_pushes(step) -> bool:
@@ -24,9 +25,9 @@ def builds_and_pushes(step) -> bool:
     return action.count("/") == 1 and action.split("/")[1] == "build-push-action"
 
 
-def workflow_jobs(a: "Analysis", needle: str):
+def workflow_jobs(a: "Analysis", *needles: str):
     """(workflow file name, its parsed document, job name, job) of each job of the build context's GitHub Actions
-    workflows whose text holds `needle` (at most MAX_WORKFLOWS files, none reached by a symbolic link out of the
+    workflows whose text holds one of `needles` (at most MAX_WORKFLOWS files, none reached by a symbolic link out of the
     context; a file that does not parse is skipped)."""
     import os
 
@@ -43,7 +44,7 @@ def workflow_jobs(a: "Analysis", needle: str):
         return
     for name in names:
         text = read_project_file(a.context_dir, f"{WORKFLOWS}/{name}")
-        if not text or needle not in text:
+        if not text or not any(needle in text for needle in needles):
             continue
         try:
             doc = parse_yaml(text)
@@ -56,32 +57,41 @@ def workflow_jobs(a: "Analysis", needle: str):
 
 
 def docker_files(step) -> list[str]:
-    """The Dockerfiles a step builds: `-f/--file` of a docker build in `run:`, else PATH/Dockerfile of its context
-    PATH; `file:` of docker/build-push-action (or a drop-in), else its `context:`'s Dockerfile (the repository's root
-    without one, as the action's Git context is)."""
+    """The Dockerfiles a step builds (docker_builds)."""
+    return [file for file, _ in docker_builds(step)]
+
+
+def docker_builds(step) -> list[tuple[str, str]]:
+    """(Dockerfile, build context) of each image a step builds: `-f/--file` of a docker build (or `docker buildx
+    build`, `podman build`, `buildah build|bud`, which take the same arguments) in `run:`, else PATH/Dockerfile of
+    its context PATH; `file:` of docker/build-push-action (or a drop-in), else its `context:`'s Dockerfile (the
+    repository's root without one, as the action's Git context is)."""
     if not isinstance(step, dict):
         return []
     if builds_and_pushes(step):
         given = step.get("with") if isinstance(step.get("with"), dict) else {}
         file, context = given.get("file"), given.get("context", ".")
-        if isinstance(file, str):
-            return [file]
-        return [posixpath.join(context, "Dockerfile")] if isinstance(context, str) else []
+        if not isinstance(context, str):
+            return []
+        return [(file if isinstance(file, str) else posixpath.join(context, "Dockerfile"), context)]
     from .shellwords import positional, simple_commands
 
     out = []
     for argv in simple_commands(step.get("run") if isinstance(step.get("run"), str) else ""):
-        if argv[:2] == ["docker", "buildx"] and argv[2:3] == ["build"]:
-            argv = argv[:1] + argv[2:]
+        if argv[:3] in (["docker", "buildx", "build"], ["buildah", "build"], ["buildah", "bud"]):
+            argv = ["docker", "build", *argv[3:]]
+        elif argv[:2] == ["podman", "build"]:
+            argv = ["docker", *argv[1:]]
         if argv[:2] != ["docker", "build"]:
             continue
         files = [argv[i + 1] for i in range(len(argv) - 1) if argv[i] in ("-f", "--file")]
         files += [w.split("=", 1)[1] for w in argv if w.startswith("--file=")]
         paths = positional(argv[2:], _DOCKER_BUILD_VALUES)
+        context = paths[-1] if paths else "."
         if files:
-            out += files
+            out += [(file, context) for file in files]
         elif paths:
-            out.append(posixpath.join(paths[-1], "Dockerfile"))
+            out.append((posixpath.join(context, "Dockerfile"), context))
     return out
 
 

@@ -42,9 +42,24 @@ def test_but_not_on_a_glibc_older_than_2_34(knowledge, tmp_path):
     assert f.severity == "error" and "glibc 2.36" in f.message and "glibc 2.31" in f.message
 
 
-def test_a_cgo_module_keeps_the_builders_glibc(knowledge, tmp_path):
-    assert mi404(knowledge, "registry.access.redhat.com/ubi9/ubi-minimal:latest",
-                 {"go.mod": SQLITE_MOD, "main.go": MAIN}, tmp_path)
+def rule_findings(knowledge, final: str, files: dict[str, str], tmp_path, rule: str) -> list:
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+    report = lint_report(knowledge, parse_dockerfile_text(DOCKERFILE.format(final=final), "Dockerfile"),
+                         context_dir=str(tmp_path))
+    return [f for f in report if f.rule == rule]
+
+
+def test_a_cgo_modules_c_built_on_2_36_asks_for_2_34_unless_it_calls_a_newer_function(knowledge, tmp_path):
+    """C compiled on glibc 2.35 to 2.37 asks for GLIBC_2.34 and for more only through a function glibc added since
+    (MI429's warning); on a glibc before 2.34 every such program fails (MI404)."""
+    files = {"go.mod": SQLITE_MOD, "main.go": MAIN}
+    ubi9 = "registry.access.redhat.com/ubi9/ubi-minimal:latest"
+    assert not rule_findings(knowledge, ubi9, files, tmp_path, "MI404")
+    [f] = rule_findings(knowledge, ubi9, files, tmp_path, "MI429")
+    assert f.severity == "warning" and "GLIBC_2.34" in f.message
+    [f] = rule_findings(knowledge, "debian:bullseye-slim", files, tmp_path, "MI404")
+    assert f.severity == "error"
 
 
 def test_an_unread_go_mod_is_a_warning_naming_what_would_fail(knowledge):
@@ -59,10 +74,11 @@ def test_an_unread_go_mod_is_a_warning_naming_what_would_fail(knowledge):
     assert "glibc 2.36" in f.message and "glibc 2.34" in f.message
 
 
-def test_its_own_import_c_keeps_the_builders_glibc(knowledge, tmp_path):
+def test_its_own_import_c_is_judged_like_a_cgo_modules(knowledge, tmp_path):
     own = 'package main\n\n// #include <stdio.h>\nimport "C"\n\nfunc main() { C.puts(C.CString("hi")) }\n'
-    assert mi404(knowledge, "ubuntu:22.04", {"go.mod": "module example.com/app\n\ngo 1.22\n", "main.go": own},
-                 tmp_path)
+    files = {"go.mod": "module example.com/app\n\ngo 1.22\n", "main.go": own}
+    assert not rule_findings(knowledge, "ubuntu:22.04", files, tmp_path, "MI404")
+    assert [f.severity for f in rule_findings(knowledge, "ubuntu:22.04", files, tmp_path, "MI429")] == ["warning"]
 
 
 
