@@ -81,21 +81,27 @@ def _builds(step) -> bool:
     """Does a workflow step run a build tool, or a build script of the repository (./zcutil/build.sh,
     scripts/build-linux.sh), as a command of its `run:` script (after its VAR=value words: GOOS=linux go build)? Not
     `go build` with CGO_ENABLED=0 (on the command or in the step's env): a static program asks for no glibc."""
-    from .shellwords import is_assignment, simple_commands
+    from .shellwords import simple_commands
 
     if _uses_any(step, _CARGO_ACTIONS):  # houseabsolute/actions-rust-cross's command is `build` by default
         given = step.get("with") if isinstance(step.get("with"), dict) else {}
         return given.get("command", "build") == "build"
     text = step.get("run") if isinstance(step, dict) else None
     env = step.get("env") if isinstance(step, dict) and isinstance(step.get("env"), dict) else {}
-    for argv in simple_commands(text) if isinstance(text, str) else ():
-        at = next((i for i, w in enumerate(argv) if not is_assignment(w)), len(argv))
-        static = "CGO_ENABLED=0" in argv[:at] or str(env.get("CGO_ENABLED")) == "0"
-        argv = argv[at:]
+    for assigns, argv in map(_assignments, simple_commands(text) if isinstance(text, str) else ()):
+        static = "CGO_ENABLED=0" in assigns or str(env.get("CGO_ENABLED")) == "0"
         if argv and (posixpath.basename(argv[0]) in _BUILD_TOOLS or _is_build_script(argv)) \
                 and not (static and argv[0] == "go"):
             return True
     return False
+
+
+def _assignments(argv: list[str]) -> tuple[list[str], list[str]]:
+    """A command's leading VAR=value words, and the rest."""
+    from .shellwords import is_assignment
+
+    at = next((i for i, w in enumerate(argv) if not is_assignment(w)), len(argv))
+    return argv[:at], argv[at:]
 
 
 def _made(a: "Analysis", step) -> list:
@@ -108,8 +114,7 @@ def _made(a: "Analysis", step) -> list:
     from ..evidence.errors import read_project_file
     from .shellwords import is_assignment, simple_commands
 
-    commands = [argv[next((i for i, w in enumerate(argv) if not is_assignment(w)), len(argv)):]
-                for argv in simple_commands(text)]
+    commands = [argv for _, argv in map(_assignments, simple_commands(text))]
     makefile = read_project_file(a.context_dir, "Makefile") \
         if any(argv[:1] == ["make"] and "-C" not in argv for argv in commands) else None
     if not makefile:

@@ -27,8 +27,8 @@ def builds_and_pushes(step) -> bool:
 
 def workflow_jobs(a: "Analysis", *needles: str):
     """(workflow file name, its parsed document, job name, job) of each job of the build context's GitHub Actions
-    workflows whose text holds one of `needles` (at most MAX_WORKFLOWS files, none reached by a symbolic link out of the
-    context; a file that does not parse is skipped)."""
+    workflows whose text holds one of `needles` (at most MAX_WORKFLOWS files, none reached by a symbolic link out of
+    the context; a file that does not parse is skipped)."""
     import os
 
     from ..evidence.errors import read_project_file

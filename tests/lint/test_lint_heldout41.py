@@ -151,8 +151,8 @@ def test_podman_build_of_the_directory_an_artifact_was_downloaded_to(knowledge, 
     (tmp_path / ".github" / "workflows" / "release.yml").write_text(_RELEASE)
     [f] = findings(knowledge, _CONTAINERFILE, "MI425", str(tmp_path))
     assert f.line == 2 and "job publish, on ubuntu-24.04" in f.message and "2.36" in f.message
-    (tmp_path / ".github" / "workflows" / "release.yml").write_text(_RELEASE.replace("cargo build\n", "cargo test\n")
-                                                                   .replace("args: --release", "command: test\n          args: --release"))
+    tested = _RELEASE.replace("args: --release", "command: test\n          args: --release")  # no build
+    (tmp_path / ".github" / "workflows" / "release.yml").write_text(tested)
     assert findings(knowledge, _CONTAINERFILE, "MI425", str(tmp_path)) == []
 
 
