@@ -11,7 +11,8 @@ function gets the same analysed Dockerfile:
     cmake.py       what cmake, meson and the make or ninja they generate for build, and how it links
     ggmlclone.py   a ggml project (llama.cpp, whisper.cpp) cloned and built in a stage: its OpenMP run-time (MI412)
     builds.py      what gcc/clang, go and cargo commands build and how it links (BuiltFile)
-    cargoprebuilt.py  a Rust program copied prebuilt from the build context, read by its Cargo.lock (MI411, MI412)
+    cargoprebuilt.py  a Rust program copied prebuilt from the build context, read by its Cargo.lock (MI411, MI412);
+                   MI431 when it goes into an image without a C library
     cmakeprebuilt.py  a C or C++ program copied prebuilt from the build context, read by its CMakeLists.txt (MI412)
     cmaketext.py   a CMakeLists.txt's calls and line comments, read without a pattern
     shellwords.py  variable expansion, paths, options and simple commands of RUN lines
@@ -78,6 +79,7 @@ from . import gomods as _gomods  # noqa: F401  registers MI460-MI462 (Go modules
 from . import digests as _digests  # noqa: F401  registers MI419 (a floating tag frozen by a digest)
 from . import staticnss as _staticnss  # noqa: F401  registers MI492 (static glibc and its NSS modules)
 from . import hostchecks as _hostchecks  # noqa: F401  registers MI402 (the Dockerfile's and the host's Go builds)
+from . import muslwhy as _muslwhy  # noqa: F401  registers MI408 (native packages on Alpine)
 from . import runtime as _runtime  # noqa: F401  registers MI440-MI442 (run-time needs the build takes away)
 from .landing import context_copies  # noqa: F401 - part of this package's interface (cibuilds, pkgflow)
 from .profiles import Profile, profile_for

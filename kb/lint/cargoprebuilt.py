@@ -14,7 +14,9 @@ Which C library it was built for is not known, unless its name carries a target 
 rustup's musl targets, so it needs no library); a -sys crate whose build script decides by what the build machine has
 (`found_with`, `system_env` of the `rust:` table) is not judged, since that machine is not seen, unless it has no
 copy of its own (`system_libs`: libdbus-sys, whose build fails without the system's). Only a glibc final image is
-judged: a program that runs on scratch is static, or it could not start at all.
+judged for libraries. Into a final image without a C library (scratch, distroless/static) such a program can start
+only if it is static: built for a musl target, or with crt-static, which the build context would then say somewhere
+(static_hints); else cargo's default target on Linux, <arch>-unknown-linux-gnu, linked it against glibc (MI431).
 """
 from __future__ import annotations
 
@@ -111,3 +113,32 @@ def library_hits(a: "Analysis", libs: "Libraries"):
                    and stem not in GLIBC_PARTS and not any(has_library(libs, p, stem, False) for p in prof.installed)]
         if missing:
             yield line, art, missing
+
+
+#: where a Rust project says it builds for musl or statically: cargo's and cross's configuration, CI workflows, make
+_BUILD_FILES = (".cargo/config.toml", ".cargo/config", "Cross.toml", "Makefile", "justfile", "Justfile",
+                "build.sh", "Cargo.toml")
+
+
+def static_hints(a: "Analysis") -> list[str]:
+    """The build files of the context that name a musl target or crt-static (a static Rust program), if any."""
+    from ..evidence.errors import read_project_file
+    from .workflows import WORKFLOWS, workflow_names
+
+    flows = [f"{WORKFLOWS}/{name}" for name in workflow_names(a.context_dir)]
+    return [name for name in (*_BUILD_FILES, *flows)
+            if any(word in (read_project_file(a.context_dir, name) or "") for word in ("-musl", "crt-static"))]
+
+
+def libc_less_hits(a: "Analysis"):
+    """(COPY line, the program, its name in Cargo.toml) for each Rust program copied prebuilt from the build context
+    into a final image without a C library whose name says -gnu, or says nothing while no build file of the context
+    names a musl target or crt-static (MI431)."""
+    if a.final.profile.libc != "none" or not a.final.profile.known:
+        return
+    hinted = None
+    for art, line, program, libc in rust_prebuilts(a):
+        if libc is None and hinted is None:
+            hinted = static_hints(a)
+        if libc == "glibc" or libc is None and not hinted:
+            yield line, art, program

@@ -18,12 +18,10 @@ from .floating import moves_apart
 from .gofloor import certain_floor, glibc_needed, own_c_unseen
 from .libinstall import first_name, install_hint
 from .libraries import missing_libraries
-from .profiles import GLIBC_SHIMS, PY_TOOLS, Profile, digest_only
+from .profiles import GLIBC_SHIMS, Profile, digest_only
 from .results import Hit
 from .tagrelease import inferred, tag_note
-from .muslwhy import musl_failure
-from .runtime import (install_names, libraries, locked_versions, musl_build_published, newest_python_wheels,
-                      python_of)
+from .runtime import libraries
 from .stages import Analysis, StageInfo
 
 
@@ -273,40 +271,6 @@ def check_apk_gcc(a: Analysis, rule: LintRule):
                      if (cl > line or s is not info) and not _headers_added_by(s, cl) and not _xx_sysroot(a, s)]
             if compilers and steps:
                 yield Hit(line, {"compiler": compilers[0], "step": steps[0][1], "step_line": steps[0][0]})
-
-
-@detector("lint", "native-packages-on-alpine")
-def check_native_alpine(a: Analysis, rule: LintRule):
-    native = a.kb.native_packages
-    for info in a.stages:
-        if info.profile.libc != "musl" or not info.pip_npm:
-            continue
-        from .pybuilt import brought  # the packages a named one brings (`required_by`)
-
-        shim = bool(info.profile.installed & GLIBC_SHIMS)
-        for line, tool, args, cwd in info.pip_npm:
-            names, locked, _complete = install_names(a, info, tool, args, cwd)
-            versions = locked_versions(a, info, tool, cwd, args)
-            eco = native.get("node" if tool in ("npm", "yarn", "pnpm") else "python", {})
-            via = brought(eco, names) if tool in ("npm", "yarn", "pnpm") and not locked else {}
-            locked = [*locked, *via]  # no lockfile: what the named packages bring (`required_by`)
-            python = python_of(a, info) if tool in PY_TOOLS else None
-            table = {k: e for k, e in eco.items()
-                     if not musl_build_published(e, versions.get(k, ""), newest_python_wheels(e, python))
-                     and not (shim and e.get("glibc_prebuild"))}
-            hits = sorted(dict.fromkeys(n for n in names if n in table))
-            hits += sorted(dict.fromkeys(f"{n} (a dependency of {via[n]})" if n in via else
-                                         f"{n} (indirect, from the lockfile)" for n in locked
-                                         if n in table and n not in names))
-            skipped = ""
-            if tool in ("npm", "yarn", "pnpm"):  # --ignore-scripts: nothing compiles (kb/lint/npmscripts.py, MI443)
-                from .npmscripts import skipped_by
-
-                skipped = skipped_by(a, info, line, tool, args, cwd)
-            if hits and (why := musl_failure(info, line, names, locked, table, versions, hits, skipped)):
-                hits, tools = why
-                yield Hit(line, {"packages": ", ".join(hits), "tool": tool, "image": info.image,
-                                 "compile": tools}, "pip" if tool in PY_TOOLS else "npm")
 
 
 def _cgo_off_builds(a: Analysis):

@@ -137,6 +137,16 @@ def check_newer_functions(a: Analysis, rule: LintRule):
                 yield _floor_hit(a, art, line, floor)
 
 
+@detector("lint", "rust-prebuilt-without-libc")
+def check_rust_prebuilt_libc_less(a: Analysis, rule: LintRule):
+    """MI431: a Rust program copied prebuilt from the build context into an image without a C library
+    (kb/lint/cargoprebuilt.py libc_less_hits)."""
+    from .cargoprebuilt import libc_less_hits
+
+    for line, art, program in libc_less_hits(a):
+        yield Hit(line, {"what": _describe(art), "program": program, "image": a.final.image})
+
+
 @detector("lint", "rust-glibc-std-floor")
 def check_rust_std_floor(a: Analysis, rule: LintRule):
     if (prof := _glibc_final(a)) is None:

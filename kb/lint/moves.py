@@ -22,7 +22,9 @@ def move(info: "StageInfo", argv: list[str], prog: str, cwd: str, env: dict) -> 
     """`cp|install|mv|ln -s SRC... DEST`: each built program SRC names is (also) at its landing place. DEST is a
     directory when written as one (DIR/, DIR/., .), given by -t, a bin directory, or after several sources: the
     program lands there under its own name (`cp /src/app /out/.` puts /src/app at /out/app). A directory that holds
-    one, copied recursively or moved, takes it along (`cp -r /src/target/release /release`: /release/app)."""
+    one, copied recursively or moved, takes it along (`cp -r /src/target/release /release`: /release/app). So does a
+    directory of installed packages (`cp -r node_modules/ /app/` after npm ci: a COPY --from of /app brings them,
+    kb/lint/pkgflow.py)."""
     if prog == "ln" and "-s" not in " ".join(argv[1:3]):
         return
     rest = positional(argv[1:], takes_value=_TAKES_VALUE)
@@ -39,6 +41,13 @@ def move(info: "StageInfo", argv: list[str], prog: str, cwd: str, env: dict) -> 
     whole = prog == "mv" or prog == "cp" and any(_recursive(a) for a in argv[1:])
     for s in srcs:
         src = abspath(expand(s, env, "*"), cwd)
+        if whole and "*" not in src:
+            installed = [(d, tool, info.index) for _line, tool, dirs in info.pkg_installs for d in dirs]
+            for d, tool, origin in [*installed, *info.pkg_copied]:
+                if d == src.rstrip("/") or d.startswith(src.rstrip("/") + "/"):
+                    inside = posixpath.relpath(d, src.rstrip("/"))
+                    base = posixpath.join(dest, posixpath.basename(src.rstrip("/"))) if dest_is_dir else dest
+                    info.pkg_copied.append((posixpath.normpath(posixpath.join(base, inside)), tool, origin))
         for art in list(info.files.values()):
             if matches(art.path, src):
                 target = posixpath.join(dest, posixpath.basename(src if "*" not in src else art.path)) \

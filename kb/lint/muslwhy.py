@@ -17,11 +17,77 @@ what the step's stage has and what each package publishes (knowledge/native-pack
 """
 from __future__ import annotations
 
-from .runtime import compiler_at, no_cxx_compiler_at
+from ..detectors import detector
+from ..model import LintRule
+from .profiles import GLIBC_SHIMS, PY_TOOLS
+from .results import Hit
+from .runtime import (compiler_at, install_names, locked_versions, musl_build_published, newest_python_wheels,
+                      no_cxx_compiler_at, python_of)
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from .stages import StageInfo
+    from .stages import Analysis, StageInfo
+
+_NODE_TOOLS = ("npm", "yarn", "pnpm")
+
+
+@detector("lint", "native-packages-on-alpine")
+def check_native_alpine(a: "Analysis", rule: LintRule):
+    native = a.kb.native_packages
+    shimmed: dict[int, list[str]] = {}  # stage -> the packages of it that load only with a glibc shim
+    for info in a.stages:
+        if info.profile.libc != "musl" or not info.pip_npm:
+            continue
+        from .pybuilt import brought  # the packages a named one brings (`required_by`)
+
+        shim = bool(info.profile.installed & GLIBC_SHIMS)
+        for line, tool, args, cwd in info.pip_npm:
+            names, locked, _complete = install_names(a, info, tool, args, cwd)
+            versions = locked_versions(a, info, tool, cwd, args)
+            eco = native.get("node" if tool in _NODE_TOOLS else "python", {})
+            via = brought(eco, names) if tool in _NODE_TOOLS and not locked else {}
+            locked = [*locked, *via]  # no lockfile: what the named packages bring (`required_by`)
+            python = python_of(a, info) if tool in PY_TOOLS else None
+            table = {k: e for k, e in eco.items()
+                     if not musl_build_published(e, versions.get(k, ""), newest_python_wheels(e, python))
+                     and not (shim and (e.get("glibc_prebuild") or e.get("gcompat")))}
+            if shim:
+                shimmed.setdefault(info.index, []).extend(
+                    n for n in dict.fromkeys((*names, *locked)) if eco.get(n, {}).get("gcompat"))
+            hits = sorted(dict.fromkeys(n for n in names if n in table))
+            hits += sorted(dict.fromkeys(f"{n} (a dependency of {via[n]})" if n in via else
+                                         f"{n} (indirect, from the lockfile)" for n in locked
+                                         if n in table and n not in names))
+            skipped = ""
+            if tool in _NODE_TOOLS:  # --ignore-scripts: nothing compiles (kb/lint/npmscripts.py, MI443)
+                from .npmscripts import skipped_by
+
+                skipped = skipped_by(a, info, line, tool, args, cwd)
+            if hits and (why := musl_failure(info, line, names, locked, table, versions, hits, skipped)):
+                hits, tools = why
+                yield Hit(line, {"packages": ", ".join(hits), "tool": tool, "image": info.image,
+                                 "compile": tools}, "pip" if tool in PY_TOOLS else "npm")
+    yield from _shim_left_behind(a, shimmed)
+
+
+def _shim_left_behind(a: "Analysis", shimmed: dict[int, list[str]]):
+    """Packages that load with a glibc shim (`gcompat` with glibc_only), installed in a stage that has gcompat or
+    libc6-compat and copied into a musl final image without either (soketi/soketi#741: uWebSockets.js's glibc
+    binary, "Error loading shared library ld-linux-x86-64.so.2", once gcompat stayed in the build stage)."""
+    final = a.final
+    if final.profile.libc != "musl" or final.profile.installed & GLIBC_SHIMS:
+        return
+    for line, tool, src in dict.fromkeys(final.pkg_arrivals):
+        if src in shimmed and shimmed[src] and tool in _NODE_TOOLS:
+            packages = list(dict.fromkeys(shimmed[src]))
+            names, one = ", ".join(packages), len(packages) == 1
+            stage = a.stages[src]
+            yield Hit(line, {"packages": names, "tool": tool, "image": stage.image, "compile": (
+                f"{names} load{'s' if one else ''} a prebuilt binary linked against glibc, which runs there through "
+                f"{' and '.join(sorted(stage.profile.installed & GLIBC_SHIMS))}, but this COPY brings "
+                f"{'it' if one else 'them'} into "
+                f"{final.image}, which has neither gcompat nor libc6-compat: expect \"Error loading shared library "
+                "ld-linux-x86-64.so.2\" at require() (install gcompat in this stage too)")}, "npm")
 
 
 def musl_failure(info: "StageInfo", line: int, names, locked, table: dict, versions: dict,
@@ -31,11 +97,14 @@ def musl_failure(info: "StageInfo", line: int, names, locked, table: dict, versi
     only = [n for n in every if table.get(n, {}).get("glibc_only")]
     if only:  # fails at run time whatever the stage has: named alone, before any build-time doubt
         s = "s" if len(only) == 1 else ""
+        shimmed = all(table[n].get("gcompat") for n in only)  # the table leaves them out where a shim is
         return [h for h in hits if h.split(" ", 1)[0] in only], (
             f"{', '.join(only)} ship{s} prebuilt binaries linked against glibc only (chosen by platform and arch, or "
             f"named for musl but linked on a glibc host) and compile{s} nothing, so the install succeeds and "
-            "require() fails: expect \"Error loading shared library ld-linux-x86-64.so.2\" (gcompat does not help: "
-            "such builds call glibc's own symbols, such as the fortified __vsnprintf_chk, that gcompat lacks)")
+            "require() fails: expect \"Error loading shared library ld-linux-x86-64.so.2\" " + (
+                "(gcompat or libc6-compat in the image lets them load)" if shimmed else
+                "(gcompat does not help: such builds call glibc's own symbols, such as the fortified "
+                "__vsnprintf_chk, that gcompat lacks)"))
     glibc = [n for n in every if table.get(n, {}).get("glibc_prebuild")]
     if glibc and (skipped or not compiler_at(info, line)):
         said = [f"{table[n]['error']}\" ({n})" for n in glibc if table[n].get("error")]  # its loader's own words

@@ -88,7 +88,7 @@ def install_names(a: "Analysis", info: "StageInfo", tool: str, args: list, cwd: 
         sub = a.context_subdir(info, cwd)  # `COPY server ./` then npm install: server/package.json
         names = package_json(a.context_dir, sub) or (package_json(a.context_dir) if sub else [])
         locked = locked_packages(a.context_dir, tool, sub) or (locked_packages(a.context_dir, tool) if sub else [])
-    return names, locked, bool(locked)
+    return [n.lower() for n in names], [n.lower() for n in locked], bool(locked)  # as the tables write uWebSockets.js
 
 
 def _copied_to(info: "StageInfo", cwd: str):

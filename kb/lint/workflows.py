@@ -25,24 +25,28 @@ def builds_and_pushes(step) -> bool:
     return action.count("/") == 1 and action.split("/")[1] == "build-push-action"
 
 
-def workflow_jobs(a: "Analysis", *needles: str):
-    """(workflow file name, its parsed document, job name, job) of each job of the build context's GitHub Actions
-    workflows whose text holds one of `needles` (at most MAX_WORKFLOWS files, none reached by a symbolic link out of
-    the context; a file that does not parse is skipped)."""
+def workflow_names(context_dir: str) -> list[str]:
+    """The build context's GitHub Actions workflow files, by name (at most MAX_WORKFLOWS, none reached by a symbolic
+    link out of the context)."""
     import os
 
+    flows = os.path.realpath(os.path.join(context_dir, WORKFLOWS))
+    if not flows.startswith(os.path.realpath(context_dir) + os.sep):
+        return []  # a symbolic link out of the build context
+    try:
+        return sorted(e.name for e in os.scandir(flows) if e.name.endswith((".yml", ".yaml"))
+                      and e.is_file(follow_symlinks=False))[:MAX_WORKFLOWS]
+    except OSError:
+        return []
+
+
+def workflow_jobs(a: "Analysis", *needles: str):
+    """(workflow file name, its parsed document, job name, job) of each job of the workflows (workflow_names) whose
+    text holds one of `needles` (a file that does not parse is skipped)."""
     from ..evidence.errors import read_project_file
     from ..yamlfile import YamlError, parse_yaml
 
-    flows = os.path.realpath(os.path.join(a.context_dir, WORKFLOWS))
-    if not flows.startswith(os.path.realpath(a.context_dir) + os.sep):
-        return  # a symbolic link out of the build context
-    try:
-        names = sorted(e.name for e in os.scandir(flows) if e.name.endswith((".yml", ".yaml"))
-                       and e.is_file(follow_symlinks=False))[:MAX_WORKFLOWS]
-    except OSError:
-        return
-    for name in names:
+    for name in workflow_names(a.context_dir):
         text = read_project_file(a.context_dir, f"{WORKFLOWS}/{name}")
         if not text or not any(needle in text for needle in needles):
             continue

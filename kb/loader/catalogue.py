@@ -258,7 +258,7 @@ class CatalogueSections(Reader):
                      "prebuilt_musl", "static_with", "loads", "cxx", "skip_env", "images_with", "opened_by", "glibc_prebuild",
                      "musl_builds", "glibc_download", "prebuilt_glibc", "zones", "deps_run", "downloads_by", "musl_python", "pure_go",
                      "found_with", "system_env", "static_env", "linked_through", "roots", "required_by", "required_unless", "choosing",
-                     "loads_unless", "error", "glibc_only", "wheel_libs", "import", "wheel_libs_since", "install_script", "cxx_versions")
+                     "loads_unless", "error", "glibc_only", "gcompat", "wheel_libs", "import", "wheel_libs_since", "install_script", "cxx_versions")
                 if not self.keys_ok(entry, name or eco, keys, ("name",)):
                     continue
                 normal = re.sub(r"[-_.]+", "-", name).lower() if eco == "python" else \
@@ -280,6 +280,7 @@ class CatalogueSections(Reader):
                                            cxx=self.flag(entry, "cxx", name),  # MI408: a source build needs g++
                                            glibc_prebuild=self.flag(entry, "glibc_prebuild", name),
                                            glibc_only=self.flag(entry, "glibc_only", name),  # MI408: no musl build at all
+                                           gcompat=self.flag(entry, "gcompat", name),  # which loads with a glibc shim
                                            pure_go=self.flag(entry, "pure_go", name))  # Go: no cgo (zones, TLS only)
                         if "musl_builds" in entry:  # MI408: the versions that published musl builds, "FROM UNTIL"
                             known[name]["musl_builds"] = self._shaped(entry, "musl_builds", name,
@@ -302,8 +303,7 @@ class CatalogueSections(Reader):
                     if eco == "python" and "wheel_libs" in entry:  # MI494: its wheels' NAME.libs, the package dir's name
                         known[name]["wheel_libs"] = self.text(entry, "wheel_libs", name)
                         known[name]["import"] = self.text(entry, "import", name) or None
-                    if eco == "python" and "wheel_libs_since" in entry:  # "VERSION PYTHON": the first release whose
-                        # wheels have it, the oldest Python whose newest release does (NAME/.libs before)
+                    if eco == "python" and "wheel_libs_since" in entry:  # "VERSION PYTHON": first release, Python
                         known[name]["wheel_libs_since"] = self._shaped(entry, "wheel_libs_since", name,
                                                                        r"\d+(\.\d+)* 3\.\d+", "'VERSION 3.X'")
                     if eco == "node" and "required_by" in entry:  # MI408: npm packages that bring it as a dependency
