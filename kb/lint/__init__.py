@@ -34,6 +34,7 @@ function gets the same analysed Dockerfile:
                    MI430 when lint does not know the final image)
     pyembed.py     a program that embeds Python links libpython3.X.so.1.0 (MI412's evidence for it)
     pyversion.py   the Python X.Y a stage's base image says it has (MI471, MI412)
+    liblinks.py    libraries linked by hand into /lib (ln -s /usr/lib/libssl.so.3 /lib/), where MI441's packages look
     linkevidence.py  what shows a build links a library (find_package, pkg-config modules, -lNAME), for MI412
     gocgolibs.py   the system libraries go.mod's cgo modules link (go-piv/piv-go: libpcsclite.so.1), for MI412
     cmakeinstalls.py  the shared libraries a CMake project's install puts into <prefix>/lib (MI495)

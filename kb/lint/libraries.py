@@ -47,6 +47,7 @@ _LIB_DIRS = {"/lib", "/lib64", "/usr/lib", "/usr/lib64", "/lib/x86_64-linux-gnu"
 #: what copying only these brings is data, not a program or package: no library is needed for it
 _DATA = (".json", ".yaml", ".yml", ".toml", ".conf", ".cfg", ".ini", ".html", ".css", ".md", ".txt", ".crt",
          ".pem", ".sql", ".xml", ".env", ".sh", ".js", ".py", ".rb", ".php", ".jar", ".war")
+_MAN_PAGE = lazy(r"(?:^|/)[A-Za-z_-]+\.[1-9](?:\.gz)?[\"']?$")  # help.1, tool-x.8.gz (go-md2man's): a manual
 
 
 def _package_stems(sonames: dict, manager: str) -> dict[str, str]:
@@ -309,7 +310,8 @@ def _brings_code(a: "Analysis", line: int, sources: tuple[str, ...], src: "Stage
         return not (static and all(static)) or any(ln == line for ln, _t, _s in final.pkg_arrivals)
     if not src.compiles and not src.pkg_installs:
         return False
-    return any(not s.startswith("/etc/") and not s.lower().endswith(_DATA) and not _shared_object(s) for s in sources)
+    return any(not s.startswith("/etc/") and not s.lower().endswith(_DATA) and not _shared_object(s)
+               and not _MAN_PAGE.search(s) for s in sources)
 
 
 def _shared_object(source: str) -> bool:

@@ -30,3 +30,10 @@ def ref_python_minor(kb, ref: str, release: str | None) -> tuple[str, str] | Non
         version = kb.releases.get(release, {}).get("python3")
         return (version, ref) if version else None
     return None
+
+
+def across_versions(built: str, run: str, image: str) -> str:
+    """MI471's consequence for an environment built on Python `built` and run by `image`'s Python `run`."""
+    return (f"but runs on {image}, whose Python is {run}: Python {run} does not look under lib/python{built}, and "
+            f"the compiled extensions there carry Python {built}'s ABI tag, which {run} does not load even on "
+            'PYTHONPATH: expect "ModuleNotFoundError"')

@@ -16,12 +16,13 @@ from ..lazyre import lazy
 from ..model import LintRule
 from .apkdel import deleted, is_snapshot
 from .context import locked_packages, package_json, requirements
+from .liblinks import linked_into_lib
 from .libraries import Libraries
 from .pkgversions import (_PIP_VALUE, locked_versions, musl_build_published, newest_python_wheels, npm_name, python_of,
                           pip_files, req_name)
 from .profiles import C_TOOLCHAINS, CXX_TOOLCHAINS, PY_TOOLS, lib_stem
 from .pybuilt import brought
-from .pyversion import python_minor
+from .pyversion import across_versions, python_minor
 from .results import Hit
 from .shellwords import (NODE_VALUE, abspath, apk_argv, expand_known, is_assignment, positional, simple_commands,
                          split_variables)
@@ -382,6 +383,8 @@ def check_package_needs_system_package(a: "Analysis", rule: LintRule):
             if prof.libc == "glibc" and stems and all(
                     s in have or any(libs.ships(p, s) for p in prof.installed) for s in stems):
                 continue  # on glibc the library files are enough: the package reads their version
+            if prof.libc == "musl" and stems and set(stems) <= linked_into_lib(a):
+                continue  # linked by hand into /lib, where the package looks on musl (kb/lint/liblinks.py)
             yield Hit(line, {"package": name, "needs": needed, "image": a.final.image,
                              "libs": ", ".join(stems) or "its library"},
                       "apk" if prof.libc == "musl" else "apt")
@@ -395,11 +398,8 @@ _PY_ENV = lazy(r"(?:^|/)\.?venv(?:/|$)|/site-packages(?:/|$)|/dist-packages(?:/|
 def check_python_environment_versions(a: "Analysis", rule: LintRule):
     """A virtual environment or site-packages directory copied from a stage on one Python minor version into a
     stage whose Python is another: its packages sit under lib/pythonX.Y, where the other Python never looks.
-
-    Every stage whose base image says its Python is judged, not only the last: `docker build --target` makes any
-    stage the image, and a stage on a Python image that receives an environment is there to run it (a stage FROM
-    it inherits the COPY, reported once at its line). A stage whose image says no Python (a collector on alpine)
-    is not judged."""
+    Every stage whose image says its Python is judged (`docker build --target` makes any stage the image; a stage
+    FROM it inherits the COPY, reported once at its line), not one whose image says none (a collector on alpine)."""
     for info in a.stages:
         if info.stage.base_stage is not None and not info.stage.copy_from:
             continue
@@ -415,8 +415,8 @@ def check_python_environment_versions(a: "Analysis", rule: LintRule):
                 continue
             built = python_minor(a, cf.stage_index)
             if built is not None and built[0] != run[0]:
-                yield Hit(cf.line, {"what": ", ".join(sources), "built": built[0], "builder": built[1],
-                                    "run": run[0], "image": run[1]})
+                yield Hit(cf.line, {"what": ", ".join(sources), "built": built[0], "builder": built[1], "run": run[0],
+                                    "image": run[1], "failure": across_versions(built[0], run[0], run[1])})
     if not any("uv" in run.command for info in a.stages for run in info.stage.runs):
         return  # no uv step: no environment on uv's managed Python (kb/lint/uvpython.py, imported only then)
     from .uvpython import uv_managed_hits  # an environment on uv's managed Python, out of the final image's reach

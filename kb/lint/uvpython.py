@@ -156,7 +156,7 @@ def uv_managed_hits(a: "Analysis"):
     """(line, values, variant) for MI471: an environment on uv's managed Python that the final image cannot run: made
     by root under /root with a later USER of another name in the final image, or copied into the final stage without
     the install directory."""
-    from .pyversion import python_minor
+    from .pyversion import across_versions, python_minor
 
     final = a.final
     chain, i = [], final.index
@@ -178,7 +178,11 @@ def uv_managed_hits(a: "Analysis"):
                                  f"{request}, and links {venv}/bin/python to"}
             if index in chain:
                 if where.startswith("/root/") and run_user not in _ROOT_USERS:
-                    yield line, {**values, "user": run_user}, "uv-user"
+                    # the interpreter is in the image, but out of the run user's reach: not a version skew
+                    failure = (f"but USER {run_user} runs it, and {where} is under /root, which only root may enter: "
+                               f"{venv}/bin/python cannot start, expect \"Permission denied\" (from `uv run`: "
+                               f"\"Failed to query Python interpreter\")")
+                    yield line, {**values, "user": run_user, "failure": failure}, "uv-user"
                 continue
             copies = [cf for cf in final.stage.copy_from if cf.stage_index == index]
             brings = [cf for cf in copies if any(venv == abspath(s, "/") or venv.startswith(abspath(s, "/").rstrip("/")
@@ -187,4 +191,5 @@ def uv_managed_hits(a: "Analysis"):
                         for cf in copies for s in cf.sources)
             final_py = python_minor(a, final.index)
             if brings and not keeps and final_py is not None:
-                yield brings[0].line, {**values, "image": image, "run": final_py[0]}, "uv-copy"
+                yield brings[0].line, {**values, "image": image, "run": final_py[0],
+                                       "failure": across_versions(request, final_py[0], image)}, "uv-copy"
