@@ -34,7 +34,9 @@ def install_hint(a: "Analysis", libs: "Libraries", src: "StageInfo", missing: li
         entry = libs.entries.get(stem) or {}
         if "built from source and installed into /usr/local/lib" in why:  # kb/lint/srclibs.py
             stage = src.stage.name or src.stage.index
-            notes.append(f"COPY --from={stage} /usr/local/lib/{stem}.so.* /usr/local/lib/ (built there from source; "
+            first = why.split(" ", 1)[0]  # the library's file when srclibs.py names it (libsqlite3.so.0)
+            name = first.split(".so", 1)[0] if ".so" in first else stem
+            notes.append(f"COPY --from={stage} /usr/local/lib/{name}.so.* /usr/local/lib/ (built there from source; "
                          "on a glibc image, RUN ldconfig after it)")
             continue
         dev = _dev_package(libs, src, stem)

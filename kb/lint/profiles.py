@@ -245,8 +245,8 @@ def _profile_for(kb: Knowledge, written: str) -> Profile:
             prof.floating = fam.floating  # no pattern pinned the release: the family's default, which moves
         if fam.libc == "glibc" and release:
             prof.glibc = kb.releases.get(release, {}).get("glibc")
-        if fam.libs is not None:
-            prof.libs = frozenset(fam.libs)
+        if fam.libs is not None:  # less what an older release of the family did not ship yet (releases.yaml)
+            prof.libs = frozenset(fam.libs) - frozenset(kb.releases.get(release or "", {}).get("lacks", "").split())
         prof.programs = fam.programs
     if image is not None:
         prof.known, prof.libc, prof.release, prof.shell = True, image.libc, image.release, image.shell

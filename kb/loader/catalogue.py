@@ -60,8 +60,13 @@ class CatalogueSections(Reader):
             if not isinstance(info, Located):
                 self.problem(releases.key_lines.get(name, releases.line), name, "a release is a mapping (glibc, debian)")
                 continue
-            self.keys_ok(info, name, ("glibc", "debian", "glibcxx", "openssl", "openssl11_package", "python3"), ())
+            keys = ("glibc", "debian", "glibcxx", "openssl", "openssl11_package", "python3", "lacks")
+            self.keys_ok(info, name, keys, ())
             self.kb.releases[name] = {k: str(v) for k, v in info.items()}
+            if (lacks := info.get("lacks")) is not None:  # one string, as every value of a release: "libgmp libfoo"
+                ok = isinstance(lacks, list) and all(isinstance(x, str) and " " not in x for x in lacks)
+                self.kb.releases[name]["lacks"] = " ".join(lacks) if ok else ""
+                ok or self.problem(info.key_lines.get("lacks", info.line), name, "lacks is a list of library stems")
         if "default_debian" in doc:
             self.kb.default_debian = str(doc["default_debian"])
 

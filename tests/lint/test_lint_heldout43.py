@@ -125,3 +125,48 @@ def test_libssl_linked_into_lib_satisfies_prisma_on_alpine(knowledge, link):
 def test_a_link_elsewhere_or_of_another_library_does_not(knowledge, link):
     [f] = findings_of(knowledge, _PRISMA.format(link=link), "MI441")
     assert "openssl package" in f.message
+
+
+# ---- MI412: libraries built from source into /usr/local/lib of a build stage, left there -----------------------------
+
+_SOURCE_LIBS = """\
+FROM debian:{release}-slim AS builder
+RUN apt-get update && apt-get install -y build-essential wget xz-utils
+RUN wget -q https://gmplib.org/download/gmp/gmp-6.1.2.tar.xz && tar xf gmp-6.1.2.tar.xz && cd gmp-6.1.2 \\
+ && ./configure && make && make install
+COPY . /src
+RUN cd /src && ./configure --prefix=/opt/app && make && make install
+FROM debian:{release}-slim
+COPY --from=builder /opt/app/ /usr/local/
+CMD ["/usr/local/bin/app"]
+"""
+
+
+def test_gmp_built_from_source_and_left_in_the_builder_is_missing_from_stretch(knowledge):
+    [f] = findings_of(knowledge, _SOURCE_LIBS.format(release="stretch"), "MI412")
+    assert f.line == 8 and "lacks libgmp (libgmp.so.10 of gmp, built from source" in f.message
+    assert "/usr/local/lib/libgmp.so.* /usr/local/lib/" in f.fix
+
+
+def test_bookworm_has_libgmp_through_coreutils(knowledge):
+    assert findings_of(knowledge, _SOURCE_LIBS.format(release="bookworm"), "MI412") == []
+
+
+def test_a_copy_of_usr_local_brings_what_was_built_from_source(knowledge):
+    text = _SOURCE_LIBS.format(release="stretch").replace("COPY --from=builder /opt/app/ /usr/local/",
+                                                          "COPY --from=builder /usr/local /usr/local")
+    assert findings_of(knowledge, text, "MI412") == []
+
+
+def test_stretch_lacks_libgmp_and_bullseye_has_it(knowledge):
+    assert "libgmp" not in profile_for(knowledge, "debian:stretch-slim").libs
+    assert "libgmp" in profile_for(knowledge, "debian:bullseye-slim").libs
+
+
+def test_a_release_whose_lacks_is_not_a_list_is_refused_with_its_line(tmp_path):
+    from tests.rulefile_problems import rule_file_problems
+
+    bad = tmp_path / "releases.yaml"
+    bad.write_text("releases:\n  debian8:\n    glibc: \"2.19\"\n    lacks: libgmp\n")
+    [problem] = rule_file_problems(bad)
+    assert problem == "releases.yaml:4: debian8: lacks is a list of library stems"
