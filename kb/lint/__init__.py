@@ -60,6 +60,7 @@ function gets the same analysed Dockerfile:
     runtime.py     what pip/npm steps install (shared with MI408), and checks MI440-MI442: a library deleted with
                    the build dependencies, a system package an installed package needs, dependencies not locked
     uvsteps.py     what `uv pip install` and `uv sync` install, and into which environment
+    nodeabi.py     MI432: Node addons built for one Node ABI (another node:N, or bun install) loaded by another
     pkgcross.py    MI413: packages installed on one libc (or a newer glibc), copied into a stage of another
     loads.py       checks MI470, MI490: a package that opens a system library it does not bundle (opencv-python's
                    libGL, puppeteer's downloaded Chromium) in a final image without it
@@ -284,6 +285,7 @@ ON_DEMAND = {
     "cibuilds": (("ci-built-files-on-older-glibc",), _ci_built),  # MI425
     "loaderpath": (("library-copied-by-link-name",), _installs_and_copies),  # MI497
     "prefixlibs": (("library-outside-loader-path",), _installs_somewhere),  # MI496
+    "nodeabi": (("node-addon-across-node-abi",), lambda a: bool(a.final.pkg_arrivals)),  # MI432
     "pkgcross": (("installed-packages-cross-libc",),  # MI413: from another stage, or from a CI job's install
                  lambda a: any(info.pkg_arrivals for info in a.stages) or bool(context_packages(a))),
     "zonedata": (("named-zones-without-zone-data",),  # MI418: only a final image known to lack zone data

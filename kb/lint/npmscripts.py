@@ -154,6 +154,13 @@ def _rebuilt(fixes: list, name: str, cwd: str) -> bool:
     return False
 
 
+def rebuilt_after(a: "Analysis", info: "StageInfo", line: int, name: str) -> bool:
+    """Does `info` run `name`'s install scripts again after `line` (an `npm rebuild` naming it or none, or an install
+    with scripts on in any directory): what re-fetches or recompiles an addon for the stage's own node."""
+    named, every, again = _fixes(a, info)
+    return max(named.get(name, (0, 0)), every, *again.values(), (0, 0)) > (line, 10 ** 9)
+
+
 def _steps(a: "Analysis"):
     """(stage, its later stages that hold its node_modules, {stage index: line after which a rebuild counts}) for
     each stage whose npm steps' node_modules reach the final image: the final stage's lineage, and the stages whose

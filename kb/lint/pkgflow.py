@@ -47,4 +47,4 @@ def copy_packages(info: "StageInfo", src_stage: "StageInfo", src_index: int, src
 
 
 _NEXT_STANDALONE = "/.next/standalone/"
-_NODE = ("npm", "yarn", "pnpm")
+_NODE = ("npm", "yarn", "pnpm", "bun")

@@ -2,8 +2,7 @@
 
 :class:`Analysis` analyses one parsed Dockerfile once for all the checks: per stage (:class:`StageInfo`) the profile
 of its base image as RUN steps and COPYs change it, the programs it builds (kb/lint/builds.py) and where COPY
---from, cp, install, mv and ln (kb/lint/moves.py) put them, the shell uses, users, pip/npm installs and apk adds.
-"""
+--from, cp, install, mv and ln (kb/lint/moves.py) put them, the shell uses, users, pip/npm installs and apk adds."""
 from __future__ import annotations
 
 import posixpath
@@ -42,10 +41,9 @@ MAX_MAKE_DEPTH = 3  # make inside a Makefile recipe is followed this deep (recur
 
 
 def _install_args(prog: str, argv: list[str]) -> list[str] | None:
-    """The arguments of an npm, yarn or pnpm install (install, i, add, ci), without its command word; None for another
-    command. `yarn` with no command, or only options, is `yarn install` (classic.yarnpkg.com/en/docs/cli/install, and
-    Yarn 2 on), but -v/--version and -h/--help install nothing. `yarn workspaces focus NAME...` (Yarn 2 on) installs
-    the named workspaces' dependencies from the lockfile: its options only, the names being workspaces, not packages."""
+    """The arguments of an npm, yarn, pnpm (or bun) install (install, i, add, ci), without its command word; None for
+    another command. `yarn` alone or with options only is `yarn install` (classic.yarnpkg.com/en/docs/cli/install),
+    not with -v/--version, -h/--help; `yarn workspaces focus NAME...` (Yarn 2 on): its options (names are workspaces)."""
     words = [i for i, w in enumerate(argv) if i and not w.startswith("-") and argv[i - 1] != "--cwd"]
     if words:
         at = words[0]
@@ -327,6 +325,8 @@ class Analysis:
                 info.compiles.append((line, f"{prog} install (node-gyp)"))
                 info.pip_npm.append((line, prog, args, where))
                 info.pkg_installs.append((line, prog, (posixpath.join(where, "node_modules"),)))
+            elif prog == "bun" and (args := _install_args("npm", argv)) is not None and not {"-g", "--global"} & set(args):
+                info.pkg_installs.append((line, "bun", (posixpath.join(cwd, "node_modules"),)))  # MI432: nodeabi.py
             elif prog in ("conda", "mamba", "micromamba") and len(argv) > 1:
                 from .conda import is_conda_install  # conda install, mamba create, conda env create -f F
                 if is_conda_install(argv):

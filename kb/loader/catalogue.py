@@ -263,7 +263,7 @@ class CatalogueSections(Reader):
                      "prebuilt_musl", "static_with", "loads", "cxx", "skip_env", "images_with", "opened_by", "glibc_prebuild",
                      "musl_builds", "glibc_download", "prebuilt_glibc", "zones", "deps_run", "downloads_by", "musl_python", "pure_go",
                      "found_with", "system_env", "static_env", "linked_through", "roots", "required_by", "required_unless", "choosing",
-                     "loads_unless", "error", "glibc_only", "gcompat", "wheel_libs", "import", "wheel_libs_since", "install_script", "cxx_versions")
+                     "loads_unless", "error", "glibc_only", "gcompat", "wheel_libs", "import", "wheel_libs_since", "install_script", "cxx_versions", "node_abi")
                 if not self.keys_ok(entry, name or eco, keys, ("name",)):
                     continue
                 normal = re.sub(r"[-_.]+", "-", name).lower() if eco == "python" else \
@@ -291,7 +291,7 @@ class CatalogueSections(Reader):
                             known[name]["musl_builds"] = self._shaped(entry, "musl_builds", name,
                                                                       r"\d+(\.\d+)* (\d+(\.\d+)*|-)",
                                                                       "'FROM UNTIL' (versions; UNTIL - for today)")
-                        for key in ("glibc_download", "install_script", "cxx_versions"):  # MI408: versions that download a
+                        for key in ("glibc_download", "install_script", "cxx_versions", "node_abi"):  # MI408: versions that download a
                             if key in entry:  # build named without libc; MI443: binding only its install script makes; C++ source
                                 known[name][key] = self._shaped(entry, key, name, r"\d+(\.\d+)* (\d+(\.\d+)*|-)",
                                                                 "'FROM UNTIL' (versions; UNTIL - for today)")

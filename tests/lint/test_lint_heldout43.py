@@ -170,3 +170,63 @@ def test_a_release_whose_lacks_is_not_a_list_is_refused_with_its_line(tmp_path):
     bad.write_text("releases:\n  debian8:\n    glibc: \"2.19\"\n    lacks: libgmp\n")
     [problem] = rule_file_problems(bad)
     assert problem == "releases.yaml:4: debian8: lacks is a list of library stems"
+
+
+# ---- MI432: a Node addon built for one Node ABI, run by another -------------------------------------------------------
+
+_ABI = """\
+FROM {builder} AS deps
+WORKDIR /app
+COPY package.json ./
+RUN {install}
+FROM {final}
+WORKDIR /app
+COPY --from=deps /app/node_modules ./node_modules
+COPY . .
+CMD ["node", "index.js"]
+"""
+
+
+def _abi(knowledge, tmp_path, builder, install, final, deps='{"better-sqlite3": "^12.4.1"}'):
+    ctx = write_context(tmp_path, {"package.json": '{"dependencies": %s}' % deps})
+    return findings_of(knowledge, _ABI.format(builder=builder, install=install, final=final), "MI432", ctx)
+
+
+def test_bun_install_without_node_builds_for_buns_abi(knowledge, tmp_path):
+    [f] = _abi(knowledge, tmp_path, "oven/bun:1", "bun install", "node:22-bookworm-slim")
+    assert (f.line, f.severity) == (7, "warning")
+    assert f.message.startswith("better-sqlite3, installed by bun install in oven/bun:1, carries an addon built for "
+                                "Bun's own ABI") and "node:22-bookworm-slim runs Node 22" in f.message
+    assert "npm rebuild better-sqlite3" in f.fix
+
+
+def test_another_node_major_is_another_abi(knowledge, tmp_path):
+    [f] = _abi(knowledge, tmp_path, "node:20-bookworm", "npm install", "node:22.12-bookworm-slim")
+    assert "built for Node 20's ABI, and node:22.12-bookworm-slim runs Node 22" in f.message
+
+
+@pytest.mark.parametrize("builder, install, final", [
+    ("node:22-bookworm", "npm install", "node:22-bookworm-slim"),  # the same major
+    ("node:22-alpine", "npm i -g bun && bun install", "node:22-alpine"),  # bun with node there runs the scripts in node
+    ("oven/bun:1", "bun install", "oven/bun:1-slim"),  # bun runs what bun installed
+    ("oven/bun:1", "bun install -g better-sqlite3", "node:22-bookworm-slim"),  # a global install is not node_modules
+])
+def test_the_abi_that_installs_is_the_abi_that_runs(knowledge, tmp_path, builder, install, final):
+    assert _abi(knowledge, tmp_path, builder, install, final) == []
+
+
+def test_node_api_addons_load_on_every_node(knowledge, tmp_path):
+    assert _abi(knowledge, tmp_path, "node:20-bookworm", "npm install", "node:22-bookworm-slim",
+                deps='{"better-sqlite3": "13.0.0", "bcrypt": "^5.1.1"}') == []
+
+
+@pytest.mark.parametrize("rebuild, quiet", [
+    ("RUN npm rebuild better-sqlite3 --build-from-source", True),  # Nadeshiko's fix (PR #385)
+    ("RUN npm rebuild", True),  # every addon
+    ("RUN npm rebuild bcrypt", False),  # another package
+])
+def test_a_rebuild_in_the_final_stage_builds_for_its_node(knowledge, tmp_path, rebuild, quiet):
+    dockerfile = _ABI.format(builder="oven/bun:1", install="bun install", final="node:24-slim")
+    dockerfile = dockerfile.replace("./node_modules\n", f"./node_modules\n{rebuild}\n")
+    ctx = write_context(tmp_path, {"package.json": '{"dependencies": {"better-sqlite3": "^12.4.1"}}'})
+    assert (findings_of(knowledge, dockerfile, "MI432", ctx) == []) is quiet
