@@ -495,8 +495,12 @@ BATCHES = {
     # heldout43 (labelled in 4ca65f9 and bb78c11, linted blind with bb78c11's rules): broken 4/10 caught strictly in
     # both corpora, 4 with another rule or reason (score-compose's MI401 and airbroke's and kylink's MI441 give the
     # real reason, but were not among the expected rules; linkedin-mcp-server's MI471 names the wrong one), 2 missed;
-    # correct 11/11.
-    "heldout43-2026-12-04": ("heldout43-results.yaml", {"broken": 4 / 10, "correct": 11 / 11}),
+    # correct 11/11. After the rules written for them (MI471 says Permission denied for uv's Python under /root run
+    # by another USER; libssl linked by hand into /lib satisfies Prisma; a library built from source into /usr/local/lib
+    # and left in the builder is MI412's, with Debian 9's lack of libgmp; MI432, an addon built for another Node ABI,
+    # by bun install where no node runs its scripts) and the expects that gained the rules of the real reason
+    # (score-compose MI401, airbroke and kylink MI441, blocky-ui MI432): 10/10 in both corpora; correct 11/11.
+    "heldout43-2026-12-04": ("heldout43-results.yaml", {"broken": 10 / 10, "correct": 11 / 11}),
 }
 
 
