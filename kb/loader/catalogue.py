@@ -287,12 +287,10 @@ class CatalogueSections(Reader):
                                            glibc_only=self.flag(entry, "glibc_only", name),  # MI408: no musl build at all
                                            gcompat=self.flag(entry, "gcompat", name),  # which loads with a glibc shim
                                            pure_go=self.flag(entry, "pure_go", name))  # Go: no cgo (zones, TLS only)
-                        if "musl_builds" in entry:  # MI408: the versions that published musl builds, "FROM UNTIL"
-                            known[name]["musl_builds"] = self._shaped(entry, "musl_builds", name,
-                                                                      r"\d+(\.\d+)* (\d+(\.\d+)*|-)",
-                                                                      "'FROM UNTIL' (versions; UNTIL - for today)")
-                        for key in ("glibc_download", "install_script", "cxx_versions", "node_abi"):  # MI408: versions that download a
-                            if key in entry:  # build named without libc; MI443: binding only its install script makes; C++ source
+                        # versions, "FROM UNTIL": MI408's that publish musl builds or download a build named without
+                        # libc, MI443's whose binding only its install script makes, C++ sources, MI432's V8 addons
+                        for key in ("musl_builds", "glibc_download", "install_script", "cxx_versions", "node_abi"):
+                            if key in entry:
                                 known[name][key] = self._shaped(entry, key, name, r"\d+(\.\d+)* (\d+(\.\d+)*|-)",
                                                                 "'FROM UNTIL' (versions; UNTIL - for today)")
                         if "prebuilt_glibc" in entry:  # MI404: versions whose prebuilt binary needs a newer glibc
