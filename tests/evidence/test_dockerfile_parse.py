@@ -89,12 +89,21 @@ def test_legacy_env_and_run_mount_from():
     ("FROM a\nSHELL /bin/bash\n", 2),
     ("FROM a\nRUN x\x00\n", 2),
     ("FROM a\nCMD --serve\n", 2),
+    ("ARG =x\nFROM a\n", 1),  # Docker: "ARG names can not be blank"
 ])
 def test_malformed_has_line(text, line):
     with pytest.raises(EvidenceError) as ei:
         parse_dockerfile_text(text, "Dockerfile")
     assert ei.value.reason == "malformed" and ei.value.line == line
     assert str(ei.value).startswith(f"Dockerfile:{line}: ")
+
+
+def test_arg_names_are_any_words_as_docker_takes_them():
+    """Both of Docker's builders build `ARG BUILD_ENV=production # Default to production` (sbomify's Dockerfile):
+    every word is an ARG, '#' included; only a blank name is refused."""
+    report = parse_dockerfile_text("ARG BUILD_ENV=production # Default to production\nFROM python:3.14-slim\n")
+    assert report.global_args == (("BUILD_ENV", "production"), ("#", None), ("Default", None), ("to", None),
+                                  ("production", None))
 
 
 @pytest.mark.parametrize("text", ["", "# just a comment\n", "\n\n"])
