@@ -37,20 +37,33 @@ class GoTree(Data):
     complete: bool  # the scan listed every file of the COPY set (it stopped at no cap)
 
 
-def module_tree(report, go_files: tuple[str, ...]) -> "GoTree | None":
+def module_tree(report, go_files: tuple[str, ...], local_deps: frozenset[str] = frozenset()) -> "GoTree | None":
     """The module to walk: the top go.mod's, without the modules nested in it (pingcap/tiflow's tools/check/go.mod
-    is a module of its own, whose packages the root module's never are); None when a go.mod has no module line lint
-    read, or two modules sit side by side with none above them."""
+    is a module of its own, whose packages the root module's never are) or beside it as the target of one of its
+    `replace ... => ../dir` lines (`local_deps`: caraml-dev/merlin's api/ replaces a module by ../python/...); None
+    when a go.mod has no module line lint read, or two modules sit side by side with none above them."""
     modules = [o for o in report.find("go.module") if posixpath.basename(o.file) == "go.mod"]
     if not modules or len(modules) != sum(posixpath.basename(f) == "go.mod" for f in report.files):
         return None
-    top = min(modules, key=lambda o: o.file.count("/"))
+    mains = [o for o in modules if posixpath.dirname(o.file) not in local_deps] or modules
+    top = min(mains, key=lambda o: o.file.count("/"))
     root = posixpath.dirname(top.file)
     nested = [posixpath.dirname(o.file) for o in modules if o is not top]
-    if any(not _inside(d, root) or d == root for d in nested):
+    if any((not _inside(d, root) and d not in local_deps) or d == root for d in nested):
         return None
     files = tuple(f for f in go_files if not any(_inside(f, d) for d in nested))
     return GoTree(module=top.value, root=root, files=files, complete=not report.truncated)
+
+
+def local_replacements(go_mod: str, text: str) -> set[str]:
+    """The context directories that go.mod (at context path `go_mod`) replaces modules with: `X => ../dir`."""
+    found = set()
+    for line in text.splitlines():
+        _, arrow, target = line.partition("=>")
+        target = target.split()[0] if arrow and target.split() else ""
+        if target.startswith(("./", "../")):
+            found.add(posixpath.normpath(posixpath.join(posixpath.dirname(go_mod), target)))
+    return found
 
 
 def _inside(path: str, directory: str) -> bool:

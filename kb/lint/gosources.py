@@ -8,7 +8,7 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Mapping
 
-from ..evidence.errors import EvidenceError
+from ..evidence.errors import EvidenceError, read_project_file
 from .context import MAX_CONTEXT_FILES
 
 TYPE_CHECKING = False
@@ -41,9 +41,12 @@ def go_sources(context_dir: str, sources: list[str], natives: Mapping[str, Mappi
     cgo_pkgs = tuple(dict.fromkeys(o.value for o in report.find("go.cgo_module")
                                    if posixpath.basename(o.file) == "go.mod"))
     go_files = tuple(f for f in report.files if f.endswith(".go") and not f.endswith("_test.go"))
-    from .goreach import module_tree  # only for a module it can walk
+    from .goreach import local_replacements, module_tree  # only for a module it can walk
 
-    tree = module_tree(report, go_files)
+    mods = [f for f in report.files if posixpath.basename(f) == "go.mod"]
+    local = {d for f in mods for d in local_replacements(f, read_project_file(context_dir, f) or "")} \
+        if len(mods) > 1 else set()  # modules beside the built one, which it replaces a dependency with
+    tree = module_tree(report, go_files, frozenset(local))
     if tree is None and "." in paths:
         from .glide import glide_tree  # a GOPATH project (no go.mod) copied whole
 

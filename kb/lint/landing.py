@@ -75,12 +75,13 @@ def files_dir(context_dir: str | None, entries, cwd: str) -> str | None:
     """The build-context directory the files copied into `cwd` itself came from, when they all came from one
     (`COPY backend/package.json backend/package-lock.json ./` then npm ci: backend), walking the COPYs back to the
     last one that put a whole directory over `cwd`; None when no file, or files from several directories, landed
-    there."""
+    there, or when a whole directory was put over `cwd` before them: `COPY api .` then `COPY swagger.yaml
+    ./swagger.yaml` still builds in api (caraml-dev/merlin)."""
     dirs = set()
     for dest, src in entries if context_dir else ():
         dest = dest.rstrip("/") or "/"
         if cwd == dest or cwd.startswith(dest.rstrip("/") + "/"):
-            break
+            return None
         rel = posixpath.normpath(src.lstrip("/"))
         if posixpath.dirname(dest) == cwd and posixpath.basename(dest) == posixpath.basename(rel) \
                 and not rel.startswith("..") and os.path.isfile(os.path.join(context_dir, rel)):
