@@ -25,6 +25,7 @@ function gets the same analysed Dockerfile:
                    build this Dockerfile and for which platforms)
     buildargs.py   a FROM $BUILD_FROM a build file beside the Dockerfile fills in (Home Assistant add-ons)
     alpineskew.py  MI427: a program built on one Alpine release linking libraries the final installs from another
+    alpinerepos.py  MI433: apk pointed at edge (or a later release) installing packages onto the image's older musl
     rundeps.py     MI428: `apk add --virtual .python-rundeps` replacing the Python image's own virtual package
     context.py     build-context facts from the evidence scanners (TLS use, requirements, package.json)
     gorun.py       `go run` of a release script that runs go build: the build it runs, from its string literals
@@ -308,6 +309,8 @@ ON_DEMAND = {
     "rundeps": (("python-rundeps-replaced",),  # MI428: only a RUN that names the Python image's virtual package
                 lambda a: any(ins.cmd == "RUN" and ".python-rundeps" in " ".join(ins.args)
                               for stage in a.report.stages for ins in stage.instructions)),
+    "alpinerepos": (("apk-repository-ahead-of-image",),  # MI433: a musl final image whose lineage installs packages
+                    lambda a: a.final.profile.libc == "musl" and bool(a.final.apk_adds)),
     "alpineskew": (("alpine-release-skew",),  # MI427: a musl final image that installs packages and copies from stages
                    lambda a: a.final.profile.libc == "musl" and bool(a.final.profile.installed) and _copies_from_stages(a)),
 }

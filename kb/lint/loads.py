@@ -88,7 +88,7 @@ def _truthy(value: str | None) -> bool:
     return value is not None and value.strip().strip("'\"").lower() not in ("", "false", "0", "no", "off")
 
 
-def _skipped(a: "Analysis", variables) -> bool:
+def download_skipped(a: "Analysis", variables) -> bool:
     """Is one of `variables` set to a true value by an ENV of any stage, or on the command line of a RUN?"""
     for info in a.stages:
         env = info.stage.env_dict()
@@ -173,7 +173,7 @@ def _loads_hits(a: "Analysis", have: set):
         for name in dict.fromkeys([*names, *via]):
             entry = table.get(name) or {}
             if not entry.get("loads") or any(fnmatch.fnmatchcase(base.lower(), g) for g in entry.get("images_with", ())) \
-                    or (entry.get("skip_env") and _skipped(a, entry["skip_env"])) \
+                    or (entry.get("skip_env") and download_skipped(a, entry["skip_env"])) \
                     or any(n in installed for n in entry.get("loads_unless", ())) \
                     or entry.get("deps_run") and prof.libc != "musl" and _ran(lineage, entry["deps_run"]) \
                     or entry.get("downloads_by") and _ran(lineage, entry["downloads_by"]) is None:

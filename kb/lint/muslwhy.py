@@ -38,6 +38,7 @@ def check_native_alpine(a: "Analysis", rule: LintRule):
     for info in a.stages:
         if info.profile.libc != "musl" or not info.pip_npm:
             continue
+        from .loads import download_skipped  # a package whose only binary is a download the build turned off
         from .pybuilt import brought  # the packages a named one brings (`required_by`)
 
         shim = bool(info.profile.installed & GLIBC_SHIMS)
@@ -50,7 +51,8 @@ def check_native_alpine(a: "Analysis", rule: LintRule):
             python = python_of(a, info) if tool in PY_TOOLS else None
             table = {k: e for k, e in eco.items()
                      if not musl_build_published(e, versions.get(k, ""), newest_python_wheels(e, python))
-                     and not (shim and (e.get("glibc_prebuild") or e.get("gcompat")))}
+                     and not (shim and (e.get("glibc_prebuild") or e.get("gcompat")))
+                     and not (e.get("skip_env") and download_skipped(a, e["skip_env"]))}  # puppeteer's Chromium
             if shim:
                 shimmed.setdefault(info.index, []).extend(
                     n for n in dict.fromkeys((*names, *locked)) if eco.get(n, {}).get("gcompat"))

@@ -310,8 +310,9 @@ def test_apk_options_may_come_before_its_command(knowledge, install):
     """apk(8): `apk [global options] command ...`: gcompat is installed however the line is ordered, so the
     glibc program runs on Alpine (MI401 only without it)."""
     text = f"FROM gcc:14 AS b\nRUN gcc -o /h h.c\nFROM alpine:3.20\nRUN {install}\nCOPY --from=b /h /h\n"
-    assert rules(knowledge, text, ignore=ORTHOGONAL) == []
-    assert rules(knowledge, text.replace("gcompat", "curl"), ignore=ORTHOGONAL) == [("MI401", 5)]
+    ignore = (*ORTHOGONAL, "MI433")  # edge's gcompat on Alpine 3.20: another rule's subject
+    assert rules(knowledge, text, ignore=ignore) == []
+    assert rules(knowledge, text.replace("gcompat", "curl"), ignore=ignore) == [("MI401", 5)]
 
 
 def test_cargo_default_features_off_in_either_spelling_means_no_openssl(knowledge, tmp_path):

@@ -46,3 +46,46 @@ def test_two_unrelated_modules_side_by_side_are_not_taken_for_one(knowledge, tmp
     ctx = _module_beside_another(tmp_path, "")
     assert "(api/pkg/clock/clock.go:5 calls time.LoadLocation)" not in " ".join(
         f.message for f in findings_of(knowledge, _ZONES.format(extra=""), "MI418", ctx))
+
+
+# ---- MI408: puppeteer with its Chromium download turned off has nothing to build or load on musl ------------------
+
+_PUPPETEER = """\
+FROM node:14-alpine
+{env}WORKDIR /app
+COPY package.json ./
+RUN npm install
+RUN apk add --no-cache chromium
+CMD ["node", "index.js"]
+"""
+
+
+@pytest.mark.parametrize("env, said", [
+    ("ENV PUPPETEER_SKIP_CHROMIUM_DOWNLOAD=1\n", False),  # epicgames-freegames-node: the system chromium instead
+    ("ENV PUPPETEER_SKIP_DOWNLOAD=true\n", False),
+    ("", True),  # the download is a glibc Chromium
+])
+def test_puppeteer_without_its_download_is_not_a_native_package_on_alpine(knowledge, tmp_path, env, said):
+    (tmp_path / "package.json").write_text('{"dependencies": {"puppeteer": "^10.4.0"}}')
+    found = findings_of(knowledge, _PUPPETEER.format(env=env), "MI408", str(tmp_path))
+    assert bool(found) is said
+
+
+# ---- MI433: apk pointed at edge, packages installed onto the image's older musl ----------------------------------
+
+_EDGE = """\
+FROM alpine:3.12 AS base
+RUN sed -i 's/v3.12/edge/g' /etc/apk/repositories
+FROM base
+RUN apk add {flags}--no-cache chromium nspr
+CMD ["chromium-browser"]
+"""
+
+
+@pytest.mark.parametrize("flags, said", [("", True), ("-u ", False), ("--upgrade ", False), ("-U ", True)])
+def test_edge_set_in_a_parent_stage_reaches_the_final_stages_apk_add(knowledge, flags, said):
+    found = findings_of(knowledge, _EDGE.format(flags=flags), "MI433")  # -U is --update-cache, not an upgrade
+    assert bool(found) is said
+    if said:
+        assert (found[0].line, found[0].severity) == (4, "warning")
+        assert "alpine:3.12 is Alpine 3.12, but apk installs chromium, nspr from Alpine's edge" in found[0].message
