@@ -23,7 +23,8 @@ function gets the same analysed Dockerfile:
     rustfloor.py   the glibc a Rust program whose crates compile no C asks for (MI404's floor), MI426 instead
     workflows.py   the context's GitHub Actions workflows, job by job (CI builds, a run step's go build, which steps
                    build this Dockerfile and for which platforms)
-    buildargs.py   a FROM $BUILD_FROM a build file beside the Dockerfile fills in (Home Assistant add-ons)
+    buildargs.py   a FROM $BUILD_FROM a build file beside the Dockerfile fills in (Home Assistant add-ons), or the
+                   build-args of the CI workflow step that builds the file
     alpineskew.py  MI427: a program built on one Alpine release linking libraries the final installs from another
     alpinerepos.py  MI433: apk pointed at edge (or a later release) installing packages onto the image's older musl
     rundeps.py     MI428: `apk add --virtual .python-rundeps` replacing the Python image's own virtual package

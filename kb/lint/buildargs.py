@@ -6,6 +6,10 @@ architecture, and the file's `args` as further build arguments (developers.home-
 configuration, "Add-on extended build"; home-assistant/builder's own build.yaml). Without them lint would see an
 empty image name and could check nothing. It takes the amd64 image, else the first one listed, as `docker build
 --build-arg` would be given it.
+
+Without a build file, the first step of the context's CI workflows that builds this Dockerfile gives its build
+arguments (docker/build-push-action's `build-args:`, `docker build --build-arg`): vnghia/nghe's final `FROM
+${BASE_IMAGE}` is debian:12.5-slim there for its gnu build (kb/lint/workflows.py).
 """
 from __future__ import annotations
 
@@ -65,9 +69,28 @@ def resolve(report: "DockerfileReport", context_dir: str) -> "DockerfileReport":
     if not wanted:
         return report
     here = [os.path.dirname(os.path.abspath(report.path))] if report.path and report.path != "-" else []
-    values = from_build_file(here + [context_dir])
+    values = from_build_file(here + [context_dir]) or from_workflows(report, context_dir)
     if not wanted & set(values):
         return report
     from ..evidence.dockerfile_parse import with_build_args
 
     return with_build_args(report, values)
+
+
+class _Reading:
+    """What kb/lint/workflows.py reads of an analysis, before there is one: the context, the file, a cache."""
+
+    def __init__(self, report: "DockerfileReport", context_dir: str):
+        self.report, self.context_dir, self.context_cache = report, context_dir, {}
+
+
+def from_workflows(report: "DockerfileReport", context_dir: str) -> dict[str, str]:
+    """The build arguments of the first CI workflow step that builds this Dockerfile; {} when none does."""
+    from .workflows import docker_files, is_this_file, step_build_args, workflow_jobs
+
+    reading = _Reading(report, context_dir)
+    for _name, _doc, _job_name, job in workflow_jobs(reading, "build-arg"):
+        for step in job.get("steps") if isinstance(job.get("steps"), list) else ():
+            if (values := step_build_args(step)) and any(is_this_file(reading, f) for f in docker_files(step)):
+                return values
+    return {}

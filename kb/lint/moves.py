@@ -74,8 +74,8 @@ def picked(a, info: "StageInfo", argv: list[str], prog: str, cwd: str, env: dict
     from .prebuilt import program_of
 
     rest = positional(argv[1:], takes_value=_TAKES_VALUE)
-    if len(rest) != 2 or "*" in rest[0] or "$" in rest[0]:
-        return
+    if len(rest) != 2 or "*" in rest[0] or "$" in posixpath.basename(rest[0]):
+        return  # a variable above the file (`artifact/${TARGETARCH}-${TARGET_ENV}/nghe`) still names the program
     src = abspath(rest[0], cwd)
     if any(matches(art.path, src) for art in info.files.values()) or context_path(info.context_dirs, src) is None:
         return

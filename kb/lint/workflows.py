@@ -99,6 +99,25 @@ def docker_builds(step) -> list[tuple[str, str]]:
     return out
 
 
+def step_build_args(step) -> dict[str, str]:
+    """The build arguments a step gives: docker/build-push-action's `build-args:` (lines or a list of NAME=VALUE),
+    `--build-arg NAME=VALUE` of a docker build in `run:`; a value with a ${{ expression }} is left out."""
+    if not isinstance(step, dict):
+        return {}
+    pairs: list[str] = []
+    if builds_and_pushes(step):
+        given = step.get("with", {}).get("build-args") if isinstance(step.get("with"), dict) else None
+        pairs = [str(w) for w in given] if isinstance(given, list) else str(given or "").splitlines()
+    else:
+        from .shellwords import simple_commands
+
+        for argv in simple_commands(step.get("run") if isinstance(step.get("run"), str) else ""):
+            pairs += [argv[i + 1] for i in range(len(argv) - 1) if argv[i] == "--build-arg"]
+            pairs += [w.split("=", 1)[1] for w in argv if w.startswith("--build-arg=")]
+    return {k.strip(): v.strip() for k, eq, v in (p.partition("=") for p in pairs)
+            if eq and k.strip() and "${{" not in v and "$" not in k}
+
+
 def is_this_file(a: "Analysis", path: str) -> bool:
     """Is the build context's file at `path` the Dockerfile being linted (it parses to the same stages)? Each path is
     read and parsed once per lint, however many workflow steps name it."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from kb.lint import lint_text
 from tests.lint.context_files import findings_of
 
 _ZONES = """\
@@ -89,3 +90,58 @@ def test_edge_set_in_a_parent_stage_reaches_the_final_stages_apk_add(knowledge, 
     if said:
         assert (found[0].line, found[0].severity) == (4, "warning")
         assert "alpine:3.12 is Alpine 3.12, but apk installs chromium, nspr from Alpine's edge" in found[0].message
+
+
+# ---- the final image a CI workflow's build-args name; a prebuilt program moved from a directory with variables ---
+
+_NGHE = """\
+ARG BASE_IMAGE
+FROM busybox AS artifact
+COPY artifact/ /artifact/
+ARG TARGETARCH
+ARG TARGET_ENV
+RUN mv /artifact/${TARGETARCH}-${TARGET_ENV}/nghe /artifact/nghe
+FROM ${BASE_IMAGE}
+COPY --from=artifact /artifact/nghe /app/nghe
+ENTRYPOINT ["/app/nghe"]
+"""
+
+_WORKFLOW = """\
+on: push
+jobs:
+  docker:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - uses: docker/build-push-action@v5
+        with:
+          context: .
+          file: ci/docker/Dockerfile
+          build-args: |
+            BASE_IMAGE=%s
+            TARGET_ENV=gnu
+"""
+
+
+def _nghe(tmp_path, base: str | None) -> str:
+    files = {"ci/docker/Dockerfile": _NGHE, "Cargo.toml": '[package]\nname = "nghe"\nversion = "0.1.0"\n'}
+    if base is not None:
+        files[".github/workflows/main.yaml"] = _WORKFLOW % base
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    return str(tmp_path)
+
+
+def test_the_final_image_comes_from_the_build_args_of_the_workflow_that_builds_the_file(knowledge, tmp_path):
+    # the Rust source is not in the context: MI416 says so, of the program named in the moved path
+    found = {f.rule: f for f in lint_text(knowledge, _NGHE, context_dir=_nghe(tmp_path, "debian:12.5-slim"))}
+    assert "MI414" not in found  # debian:12.5-slim, read from the workflow
+    assert found["MI416"].message.startswith("debian:12.5-slim has no CA bundle; lint cannot see whether the Rust "
+                                             "program /app/nghe (copied prebuilt from the build context")
+
+
+@pytest.mark.parametrize("base, rules", [("alpine:3.19.1", set()), (None, {"MI414"})])
+def test_an_image_with_a_bundle_or_no_workflow_at_all(knowledge, tmp_path, base, rules):
+    found = {f.rule for f in lint_text(knowledge, _NGHE, context_dir=_nghe(tmp_path, base))}
+    assert found & {"MI411", "MI414", "MI416"} == rules
