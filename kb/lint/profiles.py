@@ -69,13 +69,15 @@ _MAJOR_NAMED = ("libpcre2", "pcre2")
 def lib_stem(name: str) -> str:
     """A shared library's name without its version: libssl.so.3, libssl3, libssl3t64 and libssl1.1 are libssl;
     libboost_system.so.1.62.0 and libboost-system1.62.0 are libboost-system; libusb-1.0-0 is libusb; Debian's
-    C++ ABI suffix (the GCC 5 transition, wiki.debian.org/GCC5) goes too: libsnappy1v5 is libsnappy; libpcre2-8
+    C++ ABI suffix (the GCC 5 transition, wiki.debian.org/GCC5) goes too: libsnappy1v5 is libsnappy, and so does
+    the `b` of a package renamed for an ABI change (libharfbuzz0b, libdmtx0b: libharfbuzz, libdmtx); libpcre2-8
     is libpcre2, another library than libpcre (PCRE 1, libpcre.so.3, which Debian 13 no longer has)."""
     name = name.lower().replace("_", "-").split(".so", 1)[0]
     if name.startswith(_MAJOR_NAMED):  # PCRE2 is another library than PCRE (libpcre.so.3), not its version 2
         return next(n for n in _MAJOR_NAMED if name.startswith(n))
     name = name[:-3] if name.endswith("t64") else name
     name = name[:-2] if name.endswith("v5") and name[-3:-2].isdecimal() else name
+    name = name[:-1] if name.endswith("b") and name[-2:-1].isdecimal() else name  # an ABI rename: libharfbuzz0b
     end = len(name)  # the trailing run of digits, dots, tildes and dashes off (`[\d.~-]+$` retried it from every digit)
     while end and (name[end - 1].isdecimal() or name[end - 1] in ".~-"):
         end -= 1

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from kb.lint import lint_text
+from kb.lint.profiles import lib_stem
 from tests.lint.context_files import findings_of
 
 _ZONES = """\
@@ -145,3 +146,9 @@ def test_the_final_image_comes_from_the_build_args_of_the_workflow_that_builds_t
 def test_an_image_with_a_bundle_or_no_workflow_at_all(knowledge, tmp_path, base, rules):
     found = {f.rule for f in lint_text(knowledge, _NGHE, context_dir=_nghe(tmp_path, base))}
     assert found & {"MI411", "MI414", "MI416"} == rules
+
+
+@pytest.mark.parametrize("package, stem", [("libharfbuzz0b", "libharfbuzz"), ("libdmtx0b", "libdmtx"),
+                                           ("libharfbuzz.so.0", "libharfbuzz"), ("libdb5.3", "libdb")])
+def test_debians_abi_rename_suffix_is_not_part_of_the_library(package, stem):
+    assert lib_stem(package) == stem  # sbomify: MI412 named "libharfbuzz0b" as if it were a library
