@@ -80,5 +80,5 @@ def check_apk_repository_ahead(a: "Analysis", rule: LintRule):
         line, repo, pkgs = found[0]
         named = [p for _l, _r, ps in found for p in ps]
         said = ", ".join(dict.fromkeys(named[:6])) + (", ..." if len(named) > 6 else "")
-        yield Hit(line, {"image": final.image, "release": "a floating Alpine" if release == "floating" else
+        yield Hit(line, {"image": final.image, "release": "a floating Alpine release" if release == "floating" else
                          f"Alpine {release}", "repo": repo, "packages": said})
