@@ -57,7 +57,8 @@ def _abi_packages(a: "Analysis", src: "StageInfo", tool: str) -> list[str]:
             versions = locked_versions(a, src, step, cwd, args)
             for name in (*names, *locked):
                 found.setdefault(name, versions.get(name, ""))
-    return [n for n, v in found.items() if n in table and in_spans(v if v != "?" else "", table[n].get("node_abi") or ())]
+    return [n for n, v in found.items()
+            if n in table and in_spans(v if v != "?" else "", table[n].get("node_abi") or ())]
 
 
 @detector("lint", "node-addon-across-node-abi")
