@@ -6,7 +6,8 @@ import re
 
 from ..model import UNKNOWN, Caveat, Change, Image, Located, Question, Step, Strategy
 from ..versions import runtime_release
-from .reader import ECOSYSTEMS, FAMILIES, LIBCS, NEEDS_CHECKED, PACKAGE_MANAGERS, PLATFORMS, SHELLS, TZDATA, Reader
+from .reader import (ECOSYSTEMS, FAMILIES, LIBCS, NEEDS_CHECKED, PACKAGE_KEYS, PACKAGE_MANAGERS, PLATFORMS, SHELLS, TZDATA,
+                     Reader)
 
 
 class CatalogueSections(Reader):
@@ -259,11 +260,7 @@ class CatalogueSections(Reader):
                     continue
                 keys = ("name", "libs", "note", "dev", "runtime", "apt", "apk", "find") if eco == "system" else \
                     ("name", "note", "packages", "without_tags") if eco == "go_cxx" else ("name", "libs", "note") \
-                    if eco == "source" else ("name", "libs", "note", "tls", "system_libs", "until", "needs_package",
-                     "prebuilt_musl", "static_with", "loads", "cxx", "skip_env", "images_with", "opened_by", "glibc_prebuild",
-                     "musl_builds", "glibc_download", "prebuilt_glibc", "zones", "deps_run", "downloads_by", "musl_python", "pure_go",
-                     "found_with", "system_env", "static_env", "linked_through", "roots", "required_by", "required_unless", "choosing",
-                     "loads_unless", "error", "glibc_only", "gcompat", "wheel_libs", "import", "wheel_libs_since", "install_script", "cxx_versions", "node_abi")
+                    if eco == "source" else PACKAGE_KEYS
                 if not self.keys_ok(entry, name or eco, keys, ("name",)):
                     continue
                 normal = re.sub(r"[-_.]+", "-", name).lower() if eco == "python" else \

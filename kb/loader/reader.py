@@ -28,6 +28,13 @@ SECTIONS = ("version", "include", "questions", "derived", "evidence", "releases"
 # go_prebuilt: Go modules that link a prebuilt native library (lint MI460-MI462, knowledge/rules-lint-gomods.yaml)
 ECOSYSTEMS = ("python", "node", "go", "rust", "system", "https", "conda", "go_cxx", "build_images", "go_prebuilt",
               "source")
+#: the keys of a package of a language ecosystem (python, node, go, rust, conda, https) in native_packages
+PACKAGE_KEYS = ("name", "libs", "note", "tls", "system_libs", "until", "needs_package", "prebuilt_musl", "static_with",
+                "loads", "cxx", "skip_env", "images_with", "opened_by", "glibc_prebuild", "musl_builds", "glibc_download",
+                "prebuilt_glibc", "zones", "deps_run", "downloads_by", "musl_python", "pure_go", "found_with",
+                "system_env", "static_env", "linked_through", "roots", "required_by", "required_unless", "choosing",
+                "loads_unless", "error", "glibc_only", "gcompat", "wheel_libs", "import", "wheel_libs_since",
+                "install_script", "cxx_versions", "node_abi")
 
 
 class Reader:
