@@ -1,7 +1,10 @@
 """What the held-out batch 44 (tests/lint/realworld, heldout44-2026-12-04) showed lint missing, as mechanisms (issue
 9): a Go module built beside another that it replaces a dependency with (`replace X => ../dir`), whose packages lint
 then could not walk; a single file copied into the build directory after the whole directory was, which made lint
-place the build at the context's root. Each test is a small Dockerfile of our own, not a corpus file."""
+place the build at the context's root; puppeteer with its download turned off taken for a native package (MI408);
+apk pointed at edge on an older Alpine (MI433); a final image named only by a CI workflow's build-args, and a program
+moved out of a directory with variables in its path; Debian's ABI-rename suffix. Each test is a small Dockerfile of
+our own, not a corpus file."""
 from __future__ import annotations
 
 import pytest
