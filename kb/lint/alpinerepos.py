@@ -17,7 +17,8 @@ from ..lazyre import lazy
 from ..model import LintRule
 from .alpineskew import alpine_release
 from .results import Hit
-from .shellwords import apk_argv, positional, simple_commands
+from .apkdel import package_name
+from .shellwords import APK_ADD_VALUE, apk_argv, positional, simple_commands
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -26,7 +27,6 @@ if TYPE_CHECKING:
 _REPO = lazy(r"/alpine/(edge|v\d+\.\d+)/")  # http://dl-cdn.alpinelinux.org/alpine/edge/community
 _REPO_FILE = "/etc/apk/repositories"
 _UPGRADES = ("-u", "--upgrade", "-a", "--available")
-_ADD_VALUE = {"--virtual", "-t", "--repository", "-X", "--root", "-p"}
 
 
 def _ahead(repo: str, release: str) -> bool:
@@ -72,8 +72,7 @@ def check_apk_repository_ahead(a: "Analysis", rule: LintRule):
                                None) or next((_repo_of(w, release) for w in argv if w.startswith("--repository=")),
                                              None)
                     repo = own or (changed[1] if changed else None)
-                    pkgs = [w.split("=")[0].split("~")[0].split(">")[0].split("<")[0]
-                            for w in positional(argv[2:], takes_value=_ADD_VALUE) if "/" not in w]
+                    pkgs = [package_name(w) for w in positional(argv[2:], takes_value=APK_ADD_VALUE) if "/" not in w]
                     if repo and pkgs:
                         found.append((run.line, repo, pkgs))
     if found:

@@ -16,12 +16,11 @@ from __future__ import annotations
 
 import posixpath
 
-from .shellwords import apk_argv, positional
+from .shellwords import APK_ADD_VALUE, apk_argv, positional
 
 # `StageInfo` in annotations is kb.lint.stages.StageInfo, which imports this module: named, never imported
 
 APK_DB = "/lib/apk/db/installed"
-_ADD_VALUE = {"--virtual", "-t", "--repository", "-X", "--root", "-p"}
 
 
 def is_snapshot(argv: list[str]) -> bool:
@@ -72,7 +71,7 @@ def added(argv: list[str]) -> tuple[set[str], str | None] | None:
     argv = apk_argv(argv)
     if argv[1] != "add":
         return None
-    names = {_package_name(p) for p in positional(argv[2:], takes_value=_ADD_VALUE)}
+    names = {package_name(p) for p in positional(argv[2:], takes_value=APK_ADD_VALUE)}
     group = None
     for i, a in enumerate(argv[2:], 2):
         if a in ("--virtual", "-t") and i + 1 < len(argv) or a.startswith("--virtual="):
@@ -80,7 +79,7 @@ def added(argv: list[str]) -> tuple[set[str], str | None] | None:
     return names, group
 
 
-def _package_name(arg: str) -> str:
+def package_name(arg: str) -> str:
     """The package an `apk add` argument names: NAME of NAME=VER, NAME>VER...; of a local package file, the name
     abuild gives it, NAME-VER-rREL.apk (sgerrand's glibc-2.30-r0.apk installs the package glibc)."""
     base = posixpath.basename(arg)
@@ -104,7 +103,7 @@ def apk_step(info: "StageInfo", argv: list[str], line: int, snapshot: set | None
             prof.provided.add("loader-glibc")  # and glibc's libraries under /usr/glibc-compat/lib (its README)
         if group:
             info.virtual[group] = names
-        info.apk_adds.append((line, positional(apk_argv(argv)[2:], takes_value=_ADD_VALUE)))
+        info.apk_adds.append((line, positional(apk_argv(argv)[2:], takes_value=APK_ADD_VALUE)))
         return snapshot
     gone = deleted(argv)
     if gone is not None:

@@ -15,7 +15,7 @@ from ..detectors import detector
 from ..lazyre import lazy
 from ..model import LintRule
 from .results import Hit
-from .shellwords import positional, simple_commands
+from .shellwords import APK_ADD_VALUE, positional, simple_commands
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -92,7 +92,7 @@ def _installs(text: str) -> list[str]:
         if prog in ("apt-get", "apt") and "install" in argv:
             out += positional(argv[argv.index("install") + 1:], takes_value={"-o", "-t"})
         elif prog == "apk" and len(argv) > 1 and argv[1] == "add":
-            out += positional(argv[2:], takes_value={"--virtual", "-t", "--repository", "-X", "--root", "-p"})
+            out += positional(argv[2:], takes_value=APK_ADD_VALUE)
     return [p for p in out if "$" not in p]
 
 

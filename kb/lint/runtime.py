@@ -24,8 +24,8 @@ from .profiles import C_TOOLCHAINS, CXX_TOOLCHAINS, PY_TOOLS, lib_stem
 from .pybuilt import brought
 from .pyversion import across_versions, python_minor
 from .results import Hit
-from .shellwords import (NODE_VALUE, abspath, apk_argv, expand_known, is_assignment, positional, simple_commands,
-                         split_variables)
+from .shellwords import (APK_ADD_VALUE, NODE_VALUE, abspath, apk_argv, expand_known, is_assignment, positional,
+                         simple_commands, split_variables)
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -173,7 +173,7 @@ def _removals(info: "StageInfo") -> tuple[list[tuple[int, str, set]], bool]:
             if prog == "apk":
                 argv = apk_argv(argv)
             if prog == "apk" and argv[1:2] == ["add"]:
-                pkgs = positional(argv[2:], takes_value={"--virtual", "-t", "--repository", "-X", "--root", "-p"})
+                pkgs = positional(argv[2:], takes_value=APK_ADD_VALUE)
                 for i, arg in enumerate(argv[2:], 2):  # --virtual NAME, -t NAME, --virtual=NAME
                     if arg in ("--virtual", "-t") and i + 1 < len(argv) or arg.startswith("--virtual="):
                         groups[arg.partition("=")[2] or argv[i + 1]] = {p.split("=")[0] for p in pkgs}

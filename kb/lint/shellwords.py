@@ -213,6 +213,8 @@ def _substitutions(argv: list[str]) -> list[str]:
     return out
 
 
+#: the options of `apk add` that take a value (--virtual NAME, -X URL, ...)
+APK_ADD_VALUE = frozenset({"--virtual", "-t", "--repository", "-X", "--root", "-p"})
 #: apk's global options that take a value (apk(8): apk --root /x add ..., apk -X URL add ...)
 _APK_VALUE = {"-X", "--repository", "-p", "--root", "--arch", "--cache-dir", "--keys-dir", "--repositories-file",
               "--timeout", "--wait", "--cache-max-age", "--progress-fd"}
