@@ -310,8 +310,8 @@ ON_DEMAND = {
     "rundeps": (("python-rundeps-replaced",),  # MI428: only a RUN that names the Python image's virtual package
                 lambda a: any(ins.cmd == "RUN" and ".python-rundeps" in " ".join(ins.args)
                               for stage in a.report.stages for ins in stage.instructions)),
-    "alpinerepos": (("apk-repository-ahead-of-image",),  # MI433: a musl final image whose lineage installs packages
-                    lambda a: a.final.profile.libc == "musl" and bool(a.final.apk_adds)),
+    "alpinerepos": (("apk-repository-ahead-of-image",),  # MI433: a musl (or unknown) final image that installs
+                    lambda a: a.final.profile.libc in ("musl", None) and bool(a.final.apk_adds)),
     "alpineskew": (("alpine-release-skew",),  # MI427: a musl final image that installs packages and copies from stages
                    lambda a: a.final.profile.libc == "musl" and bool(a.final.profile.installed) and _copies_from_stages(a)),
 }

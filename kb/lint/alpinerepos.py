@@ -8,7 +8,8 @@ edge's chromium and nspr on node:14-alpine; gettid came with musl 1.2.2).
 
 Read from the final stage and the stages it is FROM: a RUN that writes edge or a later release into
 /etc/apk/repositories (echo, sed) sends every later `apk add` there; `apk add --repository URL` (-X) only that one.
-Quiet on alpine:edge and when an `apk upgrade` or `apk add -u` runs after the change.
+Quiet on alpine:edge and when an `apk upgrade` or `apk add -u` runs after the change. An image lint does not know
+whose RUN steps run apk is Alpine's, of a release lint cannot tell: only edge is surely ahead of it.
 """
 from __future__ import annotations
 
@@ -33,8 +34,8 @@ def _ahead(repo: str, release: str) -> bool:
     """Is repository release `repo` ("edge", "v3.15") newer than the image's `release` ("3.12", "floating")?"""
     if repo == "edge":
         return True
-    if release == "floating":
-        return False  # a floating alpine is the newest release: only edge is ahead of it
+    if release in ("floating", "unknown"):
+        return False  # a floating alpine is the newest release, and an unknown one may be: only edge is ahead
     return tuple(map(int, repo[1:].split("."))) > tuple(map(int, release.split(".")))
 
 
@@ -53,31 +54,47 @@ def check_apk_repository_ahead(a: "Analysis", rule: LintRule):
     from .runtime import _lineage
 
     final = a.final
-    release = alpine_release(final.image or "") if final.profile.libc == "musl" else None
+    runs = [(run, info.texts.get(run.line) or run.command or "") for info in _lineage(a) for run in info.stage.runs]
+    if final.profile.libc == "musl":
+        release = alpine_release(final.image or "")
+    elif not final.profile.known and any(_apk_argvs(text) for _run, text in runs):
+        release = "unknown"  # an image lint does not know, whose RUN steps run apk: Alpine's, of some release
+    else:
+        release = None
     if release is None or (final.image or "").lower().rstrip("/").endswith(":edge"):
         return
     changed: tuple[int, str] | None = None  # (line, release) of the RUN that rewrote the repositories file
     found: list[tuple[int, str, list[str]]] = []
-    for info in _lineage(a):
-        for run in info.stage.runs:
-            text = info.texts.get(run.line) or run.command or ""
-            if changed is None and _REPO_FILE in text and (repo := _repo_of(text, release)):
-                changed = (run.line, repo)
-            for argv in simple_commands(text) if "apk" in text else ():
-                argv = apk_argv(argv) if argv and argv[0].rsplit("/", 1)[-1] == "apk" else []
-                if argv[1:2] == ["upgrade"] or (argv[1:2] == ["add"] and set(argv) & set(_UPGRADES)):
-                    changed, found = None, []  # the whole system moves to the new release
-                elif argv[1:2] == ["add"]:
-                    own = next((_repo_of(v, release) for k, v in zip(argv, argv[1:]) if k in ("-X", "--repository")),
-                               None) or next((_repo_of(w, release) for w in argv if w.startswith("--repository=")),
-                                             None)
-                    repo = own or (changed[1] if changed else None)
-                    pkgs = [package_name(w) for w in positional(argv[2:], takes_value=APK_ADD_VALUE) if "/" not in w]
-                    if repo and pkgs:
-                        found.append((run.line, repo, pkgs))
+    for run, text in runs:
+        if changed is None and _REPO_FILE in text and (repo := _repo_of(text, release)):
+            changed = (run.line, repo)
+        for argv in _apk_argvs(text):
+            if argv[1:2] == ["upgrade"] or (argv[1:2] == ["add"] and set(argv) & set(_UPGRADES)):
+                changed, found = None, []  # the whole system moves to the new release
+            elif argv[1:2] == ["add"]:
+                named = [v for k, v in zip(argv, argv[1:]) if k in ("-X", "--repository")] + \
+                    [w.split("=", 1)[1] for w in argv if w.startswith("--repository=")]
+                own = next((r for r in map(lambda url: _repo_of(url, release), named) if r), None)
+                repo = own or (changed[1] if changed and not named else None)  # a release of its own: only that
+                pkgs = [package_name(w) for w in positional(argv[2:], takes_value=APK_ADD_VALUE)
+                        if "/" not in w and "$" not in w]
+                if repo and pkgs:
+                    found.append((run.line, repo, pkgs))
     if found:
         line, repo, pkgs = found[0]
         named = [p for _l, _r, ps in found for p in ps]
         said = ", ".join(dict.fromkeys(named[:6])) + (", ..." if len(named) > 6 else "")
-        yield Hit(line, {"image": final.image, "release": "a floating Alpine release" if release == "floating" else
-                         f"Alpine {release}", "repo": repo, "packages": said})
+        yield Hit(line, {"image": final.image, "release": _RELEASE_SAID.get(release, f"Alpine {release}"),
+                         "repo": repo, "packages": said})
+
+
+_RELEASE_SAID = {"floating": "a floating Alpine release",
+                 "unknown": "Alpine of a release lint cannot tell (an image outside its catalogue, whose RUN steps "
+                            "run apk)"}
+
+
+def _apk_argvs(text: str) -> list[list[str]]:
+    """The apk commands of a RUN's text, each as apk_argv gives it."""
+    if "apk" not in text:
+        return []
+    return [apk_argv(argv) for argv in simple_commands(text) if argv and argv[0].rsplit("/", 1)[-1] == "apk"]
