@@ -369,11 +369,13 @@ class Unseen(str):
 
 
 def tls_sources(context_dir: str, sources: list[str], natives: Mapping[str, Mapping[str, dict]],
-                program: str | None = None) -> str | bool:
+                program: str | None = None, go_calls=None) -> str | bool:
     """Does the source copied from `sources` make TLS calls, as `inspect` sees it (crypto/tls, an https:// URL, a
     TLS crate or library): a short description of the first evidence, False when the source shows none (and no
     third-party package that might), an Unseen reason when it cannot be told. For a Rust `program` whose crates
-    lint can tell (kb/lint/cargobuilt.py), only the evidence of those crates counts."""
+    lint can tell (kb/lint/cargobuilt.py), only the evidence of those crates counts. `go_calls(context_dir, files,
+    https)` (kb/lint/goclients.py file_calls), when given, reads the Go files that import net/http for a client's
+    calls: what the copied source shows when no build target can be walked (a GOPATH build without go.mod)."""
     from ..evidence.project import inspect_project
 
     paths = [s for s in sources if "*" not in s and "$" not in s]
@@ -397,6 +399,10 @@ def tls_sources(context_dir: str, sources: list[str], natives: Mapping[str, Mapp
     if not any(f.endswith((".go", ".rs")) for f in report.files):
         return unseen_by(context_dir, Unseen(NO_SOURCE))
     https = natives.get("https", {})
+    if go_calls is not None:
+        called = go_calls(context_dir, [o.file for o in report.find("go.imports_net")], https)
+        if called:
+            return called
     client = next((c for c in sorted(crates or ()) if c in https), None)
     if client:  # an API client crate of the program's own (openai-api-rs), whose TLS stack the manifests hide
         return f"its crate {client}: {https[client].get('note') or 'an HTTPS client'}"

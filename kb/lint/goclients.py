@@ -121,6 +121,40 @@ def client_calls(context_dir: str, tree, start: str, table: dict) -> str | bool:
     return False if tree.complete else Unseen("the build context holds more files than lint reads")
 
 
+def file_calls(context_dir: str, files: list[str], table: dict) -> str | None:
+    """'FILE:LINE calls http.Get(...)' for the first client call in `files` (Go files of the copied source that
+    import net/http), None when they show none: for a build lint cannot walk from its target. Only a main package's
+    files count, tests left out: a program holds its main package, while whether it reaches another package is what
+    lint could not follow (MI416)."""
+    from ..evidence.errors import read_project_file
+    from ..evidence.textscan import go_imports
+
+    budget = MAX_BYTES
+    for rel in sorted(set(files)):
+        if rel.endswith("_test.go"):
+            continue
+        text = read_project_file(context_dir, rel)
+        if text is None or (budget := budget - len(text)) < 0:
+            return None
+        if _package(text) != "main":
+            continue
+        hit = _scan(text, go_imports(text), table)
+        if hit and hit[2]:
+            return f"{rel}:{hit[0]} {hit[1]}"
+    return None
+
+
+def _package(text: str) -> str:
+    """The name a Go file's package clause gives ('' when there is none before the imports)."""
+    for line in text.splitlines():
+        words = line.split()
+        if words[:1] == ["package"] and len(words) > 1:
+            return words[1]
+        if words[:1] == ["import"]:
+            break
+    return ""
+
+
 def tls_evidence(a, art) -> str | bool | None:
     """For kb/lint/checks.py: what the package a Go build (`art`) reaches shows about outgoing TLS, walked from its
     target; None when lint cannot place the target (no source, no single go.mod, `./...`, a variable), so the

@@ -421,13 +421,13 @@ class Analysis:
         info = self.stages[index]
         if not self.context_dir:
             return Unseen(NO_SOURCE)
-        from .goclients import tls_evidence  # only where a program arrives in an image without a CA bundle
+        from .goclients import file_calls, tls_evidence  # only where a program arrives in an image without a CA bundle
         walked = tls_evidence(self, art) if art is not None else None
         program = posixpath.basename(art.path) if art is not None and art.lang == "rust" else None
         key = ("tls", self.context_dir, tuple(info.context_sources), walked, program)
         if key not in self.context_cache:
             seen = walked if walked is not None else Unseen(NO_SOURCE) if not info.context_sources \
-                else tls_sources(self.context_dir, info.context_sources, self.kb.native_packages, program)
+                else tls_sources(self.context_dir, info.context_sources, self.kb.native_packages, program, file_calls)
             if isinstance(seen, Unseen):  # the modules go.mod or Cargo.toml names may still tell
                 seen = https_clients(self.context_dir, self.kb.native_packages.get("https", {})) or seen
             self.context_cache[key] = seen
