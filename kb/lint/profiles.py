@@ -71,8 +71,13 @@ def lib_stem(name: str) -> str:
     libboost_system.so.1.62.0 and libboost-system1.62.0 are libboost-system; libusb-1.0-0 is libusb; Debian's
     C++ ABI suffix (the GCC 5 transition, wiki.debian.org/GCC5) goes too: libsnappy1v5 is libsnappy, and so does
     the `b` of a package renamed for an ABI change (libharfbuzz0b, libdmtx0b: libharfbuzz, libdmtx); libpcre2-8
-    is libpcre2, another library than libpcre (PCRE 1, libpcre.so.3, which Debian 13 no longer has)."""
+    is libpcre2, another library than libpcre (PCRE 1, libpcre.so.3, which Debian 13 no longer has); ImageMagick's
+    quantum depth goes with its version (libmagickwand-6.q16-6, libmagick++-6.q16hdri-8: libmagickwand,
+    libmagick++; packages.debian.org/bookworm/libmagickwand-6.q16-6)."""
     name = name.lower().replace("_", "-").split(".so", 1)[0]
+    quantum = name.rfind(".q")
+    if quantum > 0 and name[quantum + 2:quantum + 4].isdecimal() and "-" in name[:quantum]:
+        name = name[:name.rfind("-", 0, quantum)]
     if name.startswith(_MAJOR_NAMED):  # PCRE2 is another library than PCRE (libpcre.so.3), not its version 2
         return next(n for n in _MAJOR_NAMED if name.startswith(n))
     name = name[:-3] if name.endswith("t64") else name
