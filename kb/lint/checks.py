@@ -376,8 +376,9 @@ def check_unknown_image(a: Analysis, rule: LintRule):
 
 
 def _unknown(info: StageInfo, role: str) -> dict:
-    """MI414's values: an ARG with no value leaves the reference empty, so the image is named as written."""
-    ref = info.image or info.stage.base_image
+    """MI414's values: an ARG with no value leaves the reference empty (or only its `:` or `@`, as
+    `${IMAGE}:${TAG}` does), so the image is named as written."""
+    ref = info.image if (info.image or "").strip(":@/") else info.stage.base_image
     return {"image": ref, "role": role, "cannot": _cannot(ref, info.profile)}
 
 
