@@ -16,7 +16,7 @@ from __future__ import annotations
 from ..detectors import detector
 from ..lazyre import lazy
 from ..model import LintRule
-from .alpineskew import alpine_release
+from .profiles import alpine_release
 from .results import Hit
 from .apkdel import package_name
 from .shellwords import APK_ADD_VALUE, apk_argv, positional, simple_commands

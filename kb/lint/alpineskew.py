@@ -14,31 +14,13 @@ static, and the final stage installs a library the build stage had a -dev packag
 from __future__ import annotations
 
 from ..detectors import detector
-from ..lazyre import lazy
 from ..model import LintRule
-from .profiles import normalise_ref
+from .profiles import alpine_release
 from .results import Hit
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from .stages import Analysis
-
-_RELEASE = lazy(r"(?:^|[-_])alpine(\d+\.\d+)")  # python:3.12-alpine3.20, rust:1.71.1-alpine3.18
-_VERSION_TAG = lazy(r"(\d+\.\d+)(?:\.\d+)?$")
-
-
-def alpine_release(ref: str) -> str | None:
-    """The Alpine release an image reference names ("3.11"), "floating" for one that follows the newest (alpine,
-    alpine:latest, golang:1.22-alpine), None when it names none (not an Alpine image, or one lint cannot read)."""
-    if "$" in ref or "@" in ref:
-        return None
-    name, _, tag = normalise_ref(ref).rpartition(":")
-    if name in ("alpine", "library/alpine", "docker.io/library/alpine"):
-        m = _VERSION_TAG.match(tag)
-        return m.group(1) if m else "floating" if tag in ("latest", "3", "edge") else None
-    if m := _RELEASE.search(tag):
-        return m.group(1)
-    return "floating" if tag == "alpine" or tag.endswith("-alpine") else None
 
 
 @detector("lint", "alpine-release-skew")

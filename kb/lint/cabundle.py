@@ -24,8 +24,13 @@ def _tls_arrivals(a: Analysis):
     """(program, COPY line, what the build context shows about its TLS calls) for the Go and Rust programs copied
     into a final image that has no CA bundle: a description of the evidence, False (none), Unseen (cannot tell)."""
     prof = a.final.profile
-    if not prof.known or prof.ca_certificates is not False or "ca-certs" in prof.provided \
+    if not prof.known or (prof.ca_certificates is not False and not prof.ca_file) or "ca-certs" in prof.provided \
             or prof.installed & _CA_PACKAGES:
+        return
+    if prof.ca_file:  # a bundle only an old Go cannot find: its own builds, whose Go version lint knows
+        for art, line in _final_arrivals(a):
+            if art.lang == "go" and _go_without(a, art, prof.ca_file):
+                yield art, line, a.tls_context(art.stage, art)
         return
     done = set()
     for art, line in _final_arrivals(a):
@@ -94,6 +99,29 @@ def _tls_arrivals(a: Analysis):
         yield art, line, seen
 
 
+# the last Go released before golang/go#31042 (2019-03-25) added /etc/ssl/cert.pem, Alpine's, to the bundles
+# crypto/x509 looks for (Go 1.15's root_linux.go has it: Debian bullseye's golang-1.15-src; 1.13 and 1.14 were not
+# checked, so lint says nothing for them)
+GO_WITHOUT_CERT_PEM = (1, 12)
+
+
+def _go_without(a: Analysis, art, path: str) -> tuple[int, int] | None:
+    """The Go version that built `art`, when it is one that does not look for a bundle at `path`."""
+    version = a.stages[art.stage].profile.go_version
+    return version if path == "/etc/ssl/cert.pem" and version and version <= GO_WITHOUT_CERT_PEM else None
+
+
+def _missing(a: Analysis, art) -> dict:
+    """The message's `where` and `failure`: which bundle the program cannot find, and what its first call says."""
+    path = a.final.profile.ca_file
+    version = _go_without(a, art, path) if path else None
+    if version is None:
+        return {"where": "", "failure": _FAILURE.get(art.lang, _GO)}
+    return {"where": f" Go {version[0]}.{version[1]} reads (its only one is {path}, which crypto/x509 looks for "
+                     f"from a Go release after {GO_WITHOUT_CERT_PEM[0]}.{GO_WITHOUT_CERT_PEM[1]}: golang/go#31042)",
+            "failure": "'x509: failed to load system roots and no roots provided'"}
+
+
 def _lineage(a: Analysis, index: int):
     """Stage `index` and the stages it is built FROM, nearest first."""
     seen = set()
@@ -109,8 +137,8 @@ def check_ca_bundle(a: Analysis, rule: LintRule):
     cannot tell."""
     for art, line, seen in _tls_arrivals(a):
         if seen:
-            yield Hit(line, {"what": _describe(art), "image": a.final.image,
-                             "builder": art.builder, "evidence": seen, "failure": _FAILURE.get(art.lang, _GO)}, "seen")
+            yield Hit(line, {"what": _describe(art), "image": a.final.image, "builder": art.builder,
+                             "evidence": seen, **_missing(a, art)}, "seen")
 
 
 # what the first HTTPS call prints, by language: Go's crypto/x509; Rust's rustls (webpki) with native roots, OpenSSL
@@ -125,4 +153,4 @@ def check_ca_bundle_unknown(a: Analysis, rule: LintRule):
     for art, line, seen in _tls_arrivals(a):
         if isinstance(seen, Unseen):
             yield Hit(line, {"what": _describe(art), "image": a.final.image,
-                             "builder": art.builder, "unseen": seen})
+                             "builder": art.builder, "unseen": seen, **_missing(a, art)})

@@ -15,7 +15,7 @@ _FIELDS = {  # field -> default (a set is made fresh per Profile)
     "ref": "", "known": False, "libc": None, "release": None, "glibc": None, "shell": None, "shell_path": None,
     "passwd": None, "gcc": False, "libstdcxx": None, "libgcc_s": None, "workdir": "/", "rust_target": None,
     "ca_certificates": None, "tzdata": None, "go_version": None, "floating": "", "libs": None, "source": "",
-    "programs": (), "users": None, "groups": None, "inferred": "", "libs_floor": False,
+    "programs": (), "users": None, "groups": None, "inferred": "", "libs_floor": False, "ca_file": None,
 }
 
 
@@ -24,7 +24,8 @@ class Profile:
 
     ref, known; libc (glibc | musl | none), release, glibc; shell (none | busybox | dash | bash), shell_path; passwd;
     gcc, libstdcxx, libgcc_s; workdir; rust_target; tzdata (yes | no | utc-only: a zone database, None: not known);
-    ca_certificates (a CA bundle at /etc/ssl/certs, None: not known); go_version (the Go toolchain of a golang
+    ca_certificates (a CA bundle at /etc/ssl/certs, None: not known); ca_file (the only CA bundle when it is
+    elsewhere: /etc/ssl/cert.pem of Alpine 3.7-3.9, releases.yaml `ca_bundle`); go_version (the Go toolchain of a golang
     image, from its tag or family); floating (why the release this reference means moves over time, "" when the tag
     pins it); users, groups (every name in its /etc/passwd and /etc/group, None: not known); libs (shared libraries the image ships, by stem,
     None: not known); programs (programs the image ships, linked against its libc: /usr/local/bin/node); source (the catalogue entry or family it came from); inferred (for an image lint does not know, the tag token its libc and release
@@ -97,6 +98,33 @@ CXX_TOOLCHAINS = {"g++", "build-base", "alpine-sdk", "build-essential", "clang",
 #: Alpine packages that give musl a glibc loader, so a glibc prebuild of a Node addon loads
 #: (holepunchto/sodium-native#202); not libraries a build links (MI412)
 GLIBC_SHIMS = {"gcompat", "libc6-compat"}
+
+
+_ALPINE_IN_TAG = lazy(r"(?:^|[-_])alpine(\d+\.\d+)")  # python:3.12-alpine3.20, rust:1.71.1-alpine3.18
+_VERSION_TAG = lazy(r"(\d+\.\d+)(?:\.\d+)?$")
+
+
+def alpine_release(ref: str) -> str | None:
+    """The Alpine release an image reference names ("3.11"), "floating" for one that follows the newest (alpine,
+    alpine:latest, golang:1.22-alpine), None when it names none (not an Alpine image, or one lint cannot read)."""
+    if "$" in ref or "@" in ref:
+        return None
+    name, _, tag = normalise_ref(ref).rpartition(":")
+    if name in _ALPINE_NAMES:
+        m = _VERSION_TAG.match(tag)
+        return m.group(1) if m else "floating" if tag in ("latest", "3", "edge") else None
+    if m := _ALPINE_IN_TAG.search(tag):
+        return m.group(1)
+    return "floating" if tag == "alpine" or tag.endswith("-alpine") else None
+
+
+def is_alpine(ref: str) -> bool:
+    """Is `ref` Alpine's own image (alpine:3.8), not one built FROM it?"""
+    name = normalise_ref(ref)
+    return (name.rpartition(":")[0] if ":" in name.rpartition("/")[2] else name) in _ALPINE_NAMES
+
+
+_ALPINE_NAMES = ("alpine", "library/alpine", "docker.io/library/alpine")
 
 
 def normalise_ref(ref: str) -> str:
@@ -255,6 +283,12 @@ def _profile_for(kb: Knowledge, written: str) -> Profile:
         if fam.libs is not None:  # less what an older release of the family did not ship yet (releases.yaml)
             prof.libs = frozenset(fam.libs) - frozenset(kb.releases.get(release or "", {}).get("lacks", "").split())
         prof.programs = fam.programs
+        if is_alpine(ref):  # an old Alpine's bundle: none, or not where it is today (images FROM it add their own)
+            bundle = kb.releases.get(f"alpine{alpine_release(ref)}", {}).get("ca_bundle")
+            if bundle == "none":
+                prof.ca_certificates = False
+            elif bundle:
+                prof.ca_file = bundle
     if image is not None:
         prof.known, prof.libc, prof.release, prof.shell = True, image.libc, image.release, image.shell
         prof.glibc = image.libc_version if image.libc == "glibc" else None

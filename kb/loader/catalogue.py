@@ -61,9 +61,11 @@ class CatalogueSections(Reader):
             if not isinstance(info, Located):
                 self.problem(releases.key_lines.get(name, releases.line), name, "a release is a mapping (glibc, debian)")
                 continue
-            keys = ("glibc", "debian", "glibcxx", "openssl", "openssl11_package", "python3", "lacks")
+            keys = ("glibc", "debian", "glibcxx", "openssl", "openssl11_package", "python3", "lacks", "ca_bundle")
             self.keys_ok(info, name, keys, ())
             self.kb.releases[name] = {k: str(v) for k, v in info.items()}
+            if (bundle := info.get("ca_bundle", "none")) != "none" and not str(bundle).startswith("/"):
+                self.problem(info.key_lines["ca_bundle"], name, "ca_bundle is `none` or the path of the only bundle")
             if (lacks := info.get("lacks")) is not None:  # one string, as every value of a release: "libgmp libfoo"
                 ok = isinstance(lacks, list) and all(isinstance(x, str) and " " not in x for x in lacks)
                 self.kb.releases[name]["lacks"] = " ".join(lacks) if ok else ""
@@ -126,10 +128,9 @@ class CatalogueSections(Reader):
                 line=item.line, entrypoint=self.strings(item, "entrypoint", ref),
                 platforms=self.strings(item, "platforms", ref), platforms_source=self.text(item, "platforms_source", ref),
                 shell_path=self.text(item, "shell_path", ref, "/bin/sh"))
-            for platform in image.platforms:
-                if platform not in PLATFORMS:
-                    self.problem(item.key_lines.get("platforms", item.line), ref,
-                                 f"platform '{platform}' is not one of: {', '.join(PLATFORMS)}")
+            for platform in (p for p in image.platforms if p not in PLATFORMS):
+                self.problem(item.key_lines.get("platforms", item.line), ref,
+                             f"platform '{platform}' is not one of: {', '.join(PLATFORMS)}")
             if image.platforms and not image.platforms_source:
                 self.problem(item.key_lines.get("platforms", item.line), ref,
                              "'platforms' needs 'platforms_source' (where the list is published)")
@@ -189,10 +190,9 @@ class CatalogueSections(Reader):
                 prebuilt=prebuilt, line=item.line, build_platforms=self.strings(item, "build_platforms", sid),
                 native_build=self.strings(item, "native_build", sid),
                 newer_runtime_runs=self.flag(item, "newer_runtime_runs", sid))
-            for platform in strategy.build_platforms:
-                if platform not in PLATFORMS:
-                    self.problem(item.key_lines.get("build_platforms", item.line), sid,
-                                 f"platform '{platform}' is not one of: {', '.join(PLATFORMS)}")
+            for platform in (p for p in strategy.build_platforms if p not in PLATFORMS):
+                self.problem(item.key_lines.get("build_platforms", item.line), sid,
+                             f"platform '{platform}' is not one of: {', '.join(PLATFORMS)}")
             if strategy.newer_runtime_runs and not runtime_release(strategy.runtime or "")[1]:
                 self.problem(item.key_lines.get("newer_runtime_runs", item.line), sid,
                              "'newer_runtime_runs' needs a 'runtime' with a release number, like java21")
