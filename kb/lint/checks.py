@@ -330,7 +330,8 @@ def _library_hits(a: Analysis, *, unknown: bool):
                          "packages": " ".join(s for s, _why in missing),
                          "installed": " ".join(sorted(final.profile.installed)),
                          "install": install_hint(a, libs, src, missing, apk)},
-                  "copied" if final.profile.libc == "none" else "apk" if apk else "apt")
+                  "copied" if final.profile.libc == "none" else "no-manager" if final.profile.package_manager == "none"
+                  else "apk" if apk else "apt")
 
 
 @detector("lint", "needed-library-unseen")

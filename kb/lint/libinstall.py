@@ -26,6 +26,8 @@ def install_hint(a: "Analysis", libs: "Libraries", src: "StageInfo", missing: li
     release = a.final.profile.release or ""
     wolfi = release == "wolfi"  # apk, with Wolfi's own package names where the table has them (pcsc-lite)
     apk = apk or wolfi
+    # the build stage's own run-time packages name the final image's only where both use one package manager
+    same_names = (src.profile.libc == "musl" or src.profile.release == "wolfi") == apk
     names: list[str] = []
     others: list[str] = []
     notes: list[str] = []  # what no package of the final image's release brings
@@ -74,8 +76,10 @@ def install_hint(a: "Analysis", libs: "Libraries", src: "StageInfo", missing: li
             name = known_names.get(release) or known_names.get("default")
         if name:
             names.append(str(name))
-        elif dev and not dev.endswith("-dev"):
+        elif dev and not dev.endswith("-dev") and same_names:
             names.append(dev)  # the run-time package itself, installed for the build (libcairo2)
+        elif dev and not dev.endswith("-dev"):
+            others.append(f"the package that ships {stem}.so")  # another distribution's name for it
         elif apk and dev and not wolfi:
             guessed.append(dev[:-4])
         elif not apk and dev and dev.startswith("lib"):

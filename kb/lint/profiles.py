@@ -16,6 +16,7 @@ _FIELDS = {  # field -> default (a set is made fresh per Profile)
     "passwd": None, "gcc": False, "libstdcxx": None, "libgcc_s": None, "workdir": "/", "rust_target": None,
     "ca_certificates": None, "tzdata": None, "go_version": None, "floating": "", "libs": None, "source": "",
     "programs": (), "users": None, "groups": None, "inferred": "", "libs_floor": False, "ca_file": None,
+    "package_manager": None,
 }
 
 
@@ -25,7 +26,8 @@ class Profile:
     ref, known; libc (glibc | musl | none), release, glibc; shell (none | busybox | dash | bash), shell_path; passwd;
     gcc, libstdcxx, libgcc_s; workdir; rust_target; tzdata (yes | no | utc-only: a zone database, None: not known);
     ca_certificates (a CA bundle at /etc/ssl/certs, None: not known); ca_file (the only CA bundle when it is
-    elsewhere: /etc/ssl/cert.pem of Alpine 3.7-3.9, releases.yaml `ca_bundle`); go_version (the Go toolchain of a golang
+    elsewhere: /etc/ssl/cert.pem of Alpine 3.7-3.9, releases.yaml `ca_bundle`); package_manager (apt, apk, ... or
+    none, for a catalogue image; None: not known); go_version (the Go toolchain of a golang
     image, from its tag or family); floating (why the release this reference means moves over time, "" when the tag
     pins it); users, groups (every name in its /etc/passwd and /etc/group, None: not known); libs (shared libraries the image ships, by stem,
     None: not known); programs (programs the image ships, linked against its libc: /usr/local/bin/node); source (the catalogue entry or family it came from); inferred (for an image lint does not know, the tag token its libc and release
@@ -296,7 +298,7 @@ def _profile_for(kb: Knowledge, written: str) -> Profile:
             prof.shell_path = None
         elif not prof.shell_path:
             prof.shell_path = "/bin/sh"
-        prof.passwd = image.passwd
+        prof.passwd, prof.package_manager = image.passwd, image.package_manager
         prof.ca_certificates, prof.tzdata = image.ca_certificates, image.tzdata
         prof.libstdcxx = "libstdc++.so.6" in image.libs
         prof.libgcc_s = "libgcc_s.so.1" in image.libs

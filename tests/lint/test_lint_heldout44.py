@@ -3,7 +3,8 @@
 then could not walk; a single file copied into the build directory after the whole directory was, which made lint
 place the build at the context's root; puppeteer with its download turned off taken for a native package (MI408);
 apk pointed at edge on an older Alpine (MI433); a final image named only by a CI workflow's build-args, and a program
-moved out of a directory with variables in its path; Debian's ABI-rename suffix. Each test is a small Dockerfile of
+moved out of a directory with variables in its path; Debian's ABI-rename suffix; MI412's fix for a final image
+without a package manager, or of another distribution than the build stage. Each test is a small Dockerfile of
 our own, not a corpus file."""
 from __future__ import annotations
 
@@ -155,3 +156,36 @@ def test_an_image_with_a_bundle_or_no_workflow_at_all(knowledge, tmp_path, base,
                                            ("libharfbuzz.so.0", "libharfbuzz"), ("libdb5.3", "libdb")])
 def test_debians_abi_rename_suffix_is_not_part_of_the_library(package, stem):
     assert lib_stem(package) == stem  # sbomify: MI412 named "libharfbuzz0b" as if it were a library
+
+
+_ZBAR = """\
+FROM debian:bookworm AS build
+RUN apt-get update && apt-get install -y gcc {packages}
+COPY . /src
+RUN gcc -o /app /src/main.c -lzbar
+FROM {final}
+COPY --from=build /app /app
+CMD ["/app"]
+"""
+
+
+def test_a_final_image_without_a_package_manager_is_not_told_to_install_packages(knowledge):
+    # sbomify (heldout44): MI412's fix named the Debian build stage's packages under apk for Chainguard's Python
+    # image, which has no apk, nor a shell to run it
+    text = _ZBAR.format(packages="libzbar0 libzbar-dev", final="cgr.dev/chainguard/python")
+    [f] = findings_of(knowledge, text, "MI412")
+    assert f.fix.startswith("cgr.dev/chainguard/python has no package manager to install them (in an image that "
+                            "has one: apk add --no-cache the package that ships libzbar.so): copy each library")
+    assert "libzbar0" not in f.fix
+
+
+@pytest.mark.parametrize("final", ["alpine:3.20", "cgr.dev/chainguard/wolfi-base"])
+def test_a_debian_stage_s_run_time_package_is_not_named_for_an_apk_image(knowledge, final):
+    [f] = findings_of(knowledge, _ZBAR.format(packages="libzbar0", final=final), "MI412")
+    assert "apk add --no-cache" in f.fix and "libzbar0" not in f.fix
+    assert "the package that ships libzbar.so" in f.fix
+
+
+def test_a_debian_stage_s_run_time_package_is_named_for_a_debian_image(knowledge):
+    [f] = findings_of(knowledge, _ZBAR.format(packages="libzbar0", final="debian:bookworm-slim"), "MI412")
+    assert "apt-get install --no-install-recommends libzbar0" in f.fix
