@@ -32,6 +32,16 @@ def _openssl(a: "Analysis", release: str | None) -> str | None:
     return a.kb.releases.get(release or "", {}).get("openssl")
 
 
+def _newer_release(a: "Analysis", built: str | None, runs: str | None) -> tuple[str, str] | None:
+    """(the build's OpenSSL release, the final image's) when both have one soname but the build's release is newer
+    (`openssl_release` in releases.yaml: 1.1.1 on Debian 10, 1.1.0 on Debian 9)."""
+    releases = a.kb.releases
+    mine, theirs = (releases.get(r or "", {}).get("openssl_release") for r in (built, runs))
+    if mine and theirs and tuple(map(int, mine.split("."))) > tuple(map(int, theirs.split("."))):
+        return mine, theirs
+    return None
+
+
 @detector("lint", "library-soname-differs-between-releases")
 def check_soname(a: "Analysis", rule: LintRule):
     final = a.final
@@ -54,7 +64,8 @@ def check_soname(a: "Analysis", rule: LintRule):
             continue
         src = a.stages[idx]
         build_version = _openssl(a, src.profile.release) if src.profile.libc == "glibc" else None
-        if not build_version or build_version == run_version or build_version in also \
+        newer = build_version == run_version and _newer_release(a, src.profile.release, prof.release)
+        if not build_version or (build_version == run_version and not newer) or build_version in also \
                 or not _brings_code(a, cf.line, cf.sources, src):
             continue
         done.add(idx)
@@ -64,6 +75,13 @@ def check_soname(a: "Analysis", rule: LintRule):
         why = stage_needs(libs, src, lambda: cargo_lock(where), manifest=lambda: cargo_dependencies(where)).get("libssl")
         if why:
             programs = [ln for _art, ln, s in arrivals if s == idx]  # the COPY of the program, if lint saw it
-            yield Hit(min(programs) if programs else cf.line, {"image": final.image, "run_release": prof.release,
-                                "run_version": run_version, "builder": src.image,
-                                "build_release": src.profile.release, "build_version": build_version, "why": why})
+            values = {"image": final.image, "run_release": prof.release, "run_version": run_version,
+                      "run_soname": f"libssl.so.{run_version}", "builder": src.image,
+                      "build_release": src.profile.release, "build_links": f"libssl.so.{build_version}", "why": why,
+                      "expect": f'"libssl.so.{build_version}: cannot open shared object file"'}
+            if newer:  # one soname, two OpenSSL releases: what 1.1.1 added is not in 1.1.0
+                version = newer[0].replace(".", "_")
+                values.update(run_version=newer[1], build_links=f"OpenSSL {newer[0]}'s libssl.so.{build_version}",
+                              expect=f'"version \'OPENSSL_{version}\' not found" where it calls a function '
+                                     f"{newer[0]} added")
+            yield Hit(min(programs) if programs else cf.line, values)

@@ -6,8 +6,8 @@ import re
 
 from ..model import UNKNOWN, Caveat, Change, Image, Located, Question, Step, Strategy
 from ..versions import runtime_release
-from .reader import (ECOSYSTEMS, FAMILIES, LIBCS, NEEDS_CHECKED, PACKAGE_KEYS, PACKAGE_MANAGERS, PLATFORMS, SHELLS, TZDATA,
-                     Reader)
+from .reader import (ECOSYSTEMS, FAMILIES, LIBCS, NEEDS_CHECKED, PACKAGE_KEYS, PACKAGE_MANAGERS, PLATFORMS,
+                     RELEASE_KEYS, SHELLS, TZDATA, Reader)
 
 
 class CatalogueSections(Reader):
@@ -61,8 +61,7 @@ class CatalogueSections(Reader):
             if not isinstance(info, Located):
                 self.problem(releases.key_lines.get(name, releases.line), name, "a release is a mapping (glibc, debian)")
                 continue
-            keys = ("glibc", "debian", "glibcxx", "openssl", "openssl11_package", "python3", "lacks", "ca_bundle")
-            self.keys_ok(info, name, keys, ())
+            self.keys_ok(info, name, RELEASE_KEYS, ())
             self.kb.releases[name] = {k: str(v) for k, v in info.items()}
             if (bundle := info.get("ca_bundle", "none")) != "none" and not str(bundle).startswith("/"):
                 self.problem(info.key_lines["ca_bundle"], name, "ca_bundle is `none` or the path of the only bundle")

@@ -28,6 +28,10 @@ SECTIONS = ("version", "include", "questions", "derived", "evidence", "releases"
 # go_prebuilt: Go modules that link a prebuilt native library (lint MI460-MI462, knowledge/rules-lint-gomods.yaml)
 ECOSYSTEMS = ("python", "node", "go", "rust", "system", "https", "conda", "go_cxx", "build_images", "go_prebuilt",
               "source")
+#: what a release of releases.yaml may say (`openssl`: its libssl soname version; `openssl_release`: the OpenSSL release
+#: itself, where a soname holds two: 1.1.0 and 1.1.1)
+RELEASE_KEYS = ("glibc", "debian", "glibcxx", "openssl", "openssl_release", "openssl11_package", "python3", "lacks",
+                "ca_bundle")
 #: the keys of a package of a language ecosystem (python, node, go, rust, conda, https) in native_packages
 PACKAGE_KEYS = ("name", "libs", "note", "tls", "system_libs", "until", "needs_package", "prebuilt_musl", "static_with",
                 "loads", "cxx", "skip_env", "images_with", "opened_by", "glibc_prebuild", "musl_builds", "glibc_download",
