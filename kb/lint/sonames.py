@@ -35,9 +35,11 @@ def _openssl(a: "Analysis", release: str | None) -> str | None:
 def _newer_release(a: "Analysis", built: str | None, runs: str | None) -> tuple[str, str] | None:
     """(the build's OpenSSL release, the final image's) when both have one soname but the build's release is newer
     (`openssl_release` in releases.yaml: 1.1.1 on Debian 10, 1.1.0 on Debian 9)."""
+    from ..versions import parse_version  # a user's rule file may write any text there: never int() it
+
     releases = a.kb.releases
     mine, theirs = (releases.get(r or "", {}).get("openssl_release") for r in (built, runs))
-    if mine and theirs and tuple(map(int, mine.split("."))) > tuple(map(int, theirs.split("."))):
+    if mine and theirs and parse_version(mine) > parse_version(theirs) > parse_version(""):
         return mine, theirs
     return None
 

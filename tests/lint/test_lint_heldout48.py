@@ -50,3 +50,13 @@ def test_a_soname_skew_keeps_its_own_words(knowledge, tmp_path):
     [f] = _mi450(knowledge, tmp_path, "rust:1.85-bookworm", "debian:bullseye-slim")
     assert "whose OpenSSL is 1.1 (libssl.so.1.1)" in f.message and "that links libssl.so.3 (" in f.message
     assert f.message.endswith('expect "libssl.so.3: cannot open shared object file"')
+
+
+def test_an_openssl_release_a_rule_file_writes_as_text_is_read_without_a_crash(tmp_path):
+    import kb
+
+    layer = tmp_path / "mine.yaml"
+    layer.write_text("releases:\n  debian9: {glibc: '2.24', debian: stretch, openssl: '1.1', "
+                     "openssl_release: 'one point one'}\n")
+    knowledge = kb.load(layer, cache=False).knowledge
+    assert _mi450(knowledge, tmp_path, "rust:1.37.0", "debian:stretch-slim") == []
