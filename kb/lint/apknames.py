@@ -44,3 +44,21 @@ def has_library(libs: "Libraries", package: str, stem: str, musl: bool) -> bool:
         return True
     return musl and (package.endswith("-libs") and lib_stem("lib" + package[:-5]) == stem or
                      linked_by(libs, package, True) == stem)
+
+
+def static_archives(libs: "Libraries", installed, musl: bool) -> set[str]:
+    """The libraries (stems without hyphens, as `Libraries.linked_statically` compares them) whose Alpine -static
+    subpackage a build stage installed: NAME-static holds only the .a archives (aports' `default_static`:
+    libevent-static, openssl-libs-static, zlib-static), which a build installs to link them statically
+    (omar-polo/gmid: libevent-static and `make static`). Its library is then not needed at run time."""
+    out: set[str] = set()
+    for package in installed if musl else ():
+        if not package.endswith("-static"):
+            continue
+        base = package[:-len("-static")]
+        for dev in dict.fromkeys((base + "-dev", base.removesuffix("-libs") + "-dev")):
+            stem = linked_by(libs, dev, musl)
+            if stem:
+                entry = libs.dev_entry(dev) or {}
+                out.update(lib_stem(s).replace("-", "") for s in (stem, *entry.get("libs", ())))
+    return out

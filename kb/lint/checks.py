@@ -327,11 +327,20 @@ def _library_hits(a: Analysis, *, unknown: bool):
         apk = final.profile.libc == "musl" or unknown and bool(final.apk_adds)  # apk's package names, not apt's
         yield Hit(line, {"libs": ", ".join(f"{s} ({why})" for s, why in missing), "what": what,
                          "image": final.image, "first": first_name(*missing[0]),
+                         "failure": _load_failure(final, first_name(*missing[0])),
                          "packages": " ".join(s for s, _why in missing),
                          "installed": " ".join(sorted(final.profile.installed)),
                          "install": install_hint(a, libs, src, missing, apk)},
                   "copied" if final.profile.libc == "none" else "no-manager" if final.profile.package_manager == "none"
                   else "apk" if apk else "apt")
+
+
+def _load_failure(final: StageInfo, first: str) -> str:
+    """What the final image's loader says of a missing library: musl's and glibc's words differ (musl's
+    ldso/dynlink.c; checked: a musl program run without its library in a chroot)."""
+    if final.profile.libc == "musl":
+        return f"Error loading shared library {first}.so...: No such file or directory"
+    return f"error while loading shared libraries: {first}.so...: cannot open shared object file"
 
 
 @detector("lint", "needed-library-unseen")

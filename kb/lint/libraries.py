@@ -237,8 +237,9 @@ def stage_needs(libs: Libraries, info: "StageInfo", crates: "Callable[[], list[s
 
         for lib, why in cloned_openmp(info) or source_openmp(info):
             needs.setdefault(lib, why)
-    static = _static_archives(info)
-    from .apknames import linked_by
+    from .apknames import linked_by, static_archives
+
+    static = _static_archives(info) | static_archives(libs, info.profile.installed, info.profile.libc == "musl")
 
     from .apkdel import deleted_after_build
 
